@@ -1,0 +1,110 @@
+# sohoa - one plain Makefile.
+#
+#   make                 build sohoad, sohoa and libsohoa into build/
+#   make check           install missing Debian packages, build with ASan+UBSan
+#                        into build/san/, run every unit and end-to-end test
+#   make demo            run sohoad on a temporary inbox with the bundled scans
+#   make bench           throughput of sohoad against the tesseract command
+#   make valgrind        the unit tests under valgrind
+#   make install PREFIX=/usr DESTDIR=...
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+CC       ?= cc
+PKGS      = tesseract lept libarchive sqlite3 libcrypto libutf8proc libxml-2.0 libsystemd
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT      ?= -O2 -g
+WARN      = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-unused-parameter
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib
+CFLAGS   += $(OPT) $(WARN) $(SANFLAGS) -fPIC -MMD -MP $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm -lpthread
+
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+SOHOAD_SRC := daemon/sohoad.c $(sort $(wildcard daemon/sohoad_*.c))
+SOHOA_SRC  := daemon/sohoa.c $(sort $(wildcard daemon/cli_*.c))
+SOHOAD_OBJ := $(SOHOAD_SRC:%.c=$(BUILD)/%.o)
+SOHOA_OBJ  := $(SOHOA_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check unit e2e deps demo bench valgrind install clean
+
+all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libsohoa.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libsohoa.so: $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libsohoa.so.0 $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/sohoad: $(SOHOAD_OBJ) $(BUILD)/libsohoa.a
+	$(CC) $(SANFLAGS) -o $@ $(SOHOAD_OBJ) $(BUILD)/libsohoa.a $(LDLIBS)
+
+$(BUILD)/sohoa: $(SOHOA_OBJ) $(BUILD)/libsohoa.a
+	$(CC) $(SANFLAGS) -o $@ $(SOHOA_OBJ) $(BUILD)/libsohoa.a $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsohoa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
+
+deps:
+	@scripts/install-deps
+
+# The sanitized build lives in its own tree so that it never mixes with the
+# normal one.
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+check: deps
+	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" all
+	$(MAKE) BUILD=build/san unit e2e
+
+unit: $(TEST_BIN)
+	@scripts/run-unit $(TEST_BIN)
+
+e2e:
+	@SOHOA_BUILD=$(BUILD) scripts/run-e2e
+
+demo: deps
+	$(MAKE) all
+	@scripts/demo
+
+bench: deps
+	$(MAKE) all
+	@bench/throughput.sh
+
+valgrind: deps
+	$(MAKE) BUILD=build/vg OPT="-O0 -g" all
+	@VALGRIND=1 scripts/run-unit $(patsubst $(BUILD)/%,build/vg/%,$(TEST_BIN))
+
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+SBINDIR = $(DESTDIR)$(PREFIX)/sbin
+LIBDIR = $(DESTDIR)$(PREFIX)/lib
+INCDIR = $(DESTDIR)$(PREFIX)/include/sohoa
+DATADIR = $(DESTDIR)$(PREFIX)/share/sohoa
+install: all
+	install -d $(BINDIR) $(SBINDIR) $(LIBDIR) $(INCDIR) $(DATADIR)/schemas
+	install -m 755 $(BUILD)/sohoa $(BINDIR)/sohoa
+	install -m 755 $(BUILD)/sohoad $(SBINDIR)/sohoad
+	install -m 644 $(BUILD)/libsohoa.a $(LIBDIR)/libsohoa.a
+	install -m 755 $(BUILD)/libsohoa.so $(LIBDIR)/libsohoa.so.0
+	ln -sf libsohoa.so.0 $(LIBDIR)/libsohoa.so
+	install -m 644 include/sohoa/*.h $(INCDIR)/
+	install -m 644 schemas/* $(DATADIR)/schemas/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 644 systemd/*.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	install -d $(DESTDIR)/etc/sohoa
+	install -m 644 systemd/sohoa.conf.example $(DESTDIR)/etc/sohoa/sohoa.conf.example
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(SOHOAD_OBJ:.o=.d) $(SOHOA_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -19,13 +19,14 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 OPT      ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-            -Wno-unused-parameter
+            -Wno-unused-parameter -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib
 CFLAGS   += $(OPT) $(WARN) $(SANFLAGS) -fPIC -MMD -MP $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MIGRATIONS := $(sort $(wildcard schemas/catalog/*.sql))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 SOHOAD_SRC := daemon/sohoad.c $(sort $(wildcard daemon/sohoad_*.c))
 SOHOA_SRC  := daemon/sohoa.c $(sort $(wildcard daemon/cli_*.c))
 SOHOAD_OBJ := $(SOHOAD_SRC:%.c=$(BUILD)/%.o)
@@ -40,6 +41,13 @@ all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(T
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
+	@mkdir -p $(dir $@)
+	scripts/embed-sql $(MIGRATIONS) > $@
+
+$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
 
 $(BUILD)/libsohoa.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -1,0 +1,149 @@
+/*
+ * sohoad - the sohoa daemon: watches the inbox (inotify and a periodic full
+ * rescan), takes files once they are stable, runs the pipeline through the
+ * engine, and talks to systemd.  The event loop lives here; everything that
+ * can be tested without a running daemon lives in lib/.
+ *
+ *   sohoad [-c FILE] [-f] [-n]
+ *     -c FILE  configuration file (default $SOHOA_CONF, else /etc/sohoa/sohoa.conf)
+ *     -f       stay in the foreground, log to stderr
+ *     -n       check the configuration and exit
+ *
+ * Signals: SIGTERM/SIGINT stop pickup, let running OCR finish for a few
+ * seconds, requeue the rest, exit 0.  SIGHUP reloads the configuration if
+ * it is valid.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
+
+#include "sohoa/conf.h"
+#include "sohoa/engine.h"
+#include "sohoa/fsutil.h"
+#include "sohoa/inbox.h"
+#include "sohoa/ocr.h"
+#include "sohoad.h"
+
+/* The daemon's mutable state lives here, and only here. */
+static sohoa_conf conf;
+static int log_to_stderr;
+static int log_max = SOHOA_LOG_INFO;
+
+static int
+level_of(const char *s)
+{
+	if (!strcmp(s, "error")) return SOHOA_LOG_ERR;
+	if (!strcmp(s, "warning")) return SOHOA_LOG_WARNING;
+	if (!strcmp(s, "debug")) return SOHOA_LOG_DEBUG;
+	return SOHOA_LOG_INFO;
+}
+
+void
+sohoad_log(int level, int64_t record, const char *fmt, ...)
+{
+	char msg[1200];
+	va_list ap;
+
+	if (level > log_max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (log_to_stderr) {
+		static const char *const names[] = { "emerg", "alert", "crit", "error", "warning",
+			"notice", "info", "debug" };
+		fprintf(stderr, "sohoad: %s: %s\n", names[level & 7], msg);
+	} else if (record) {
+		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", level,
+		    "SOHOA_RECORD_ID=%lld", (long long)record, "SYSLOG_IDENTIFIER=sohoad", NULL);
+	} else {
+		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", level,
+		    "SYSLOG_IDENTIFIER=sohoad", NULL);
+	}
+}
+
+void
+sohoad_set_log_level(const char *name)
+{
+	log_max = level_of(name);
+}
+
+int
+sohoad_load_conf(sohoa_conf *c, const char *path, sohoa_error *err)
+{
+	sohoa_conf_init(c);
+	if (access(path, F_OK) != 0 && errno == ENOENT && !getenv("SOHOA_CONF")
+	    && !strcmp(path, SOHOA_CONF_DEFAULT_PATH)) {
+		/* No file at the default place: the defaults are the config. */
+	} else if (sohoa_conf_load(c, path, err) != SOHOA_OK) {
+		return -1;
+	}
+	return sohoa_conf_finish(c, err) == SOHOA_OK ? 0 : -1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: sohoad [-c FILE] [-f] [-n]\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *conf_path = NULL;
+	int foreground = 0, check_only = 0, opt;
+	sohoa_error err;
+
+	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))
+		return sohoa_ocr_worker_main(argc - 1, argv + 1);
+	while ((opt = getopt(argc, argv, "c:fnhV")) != -1) {
+		switch (opt) {
+		case 'c': conf_path = optarg; break;
+		case 'f': foreground = 1; break;
+		case 'n': check_only = 1; break;
+		case 'V': printf("sohoad %s\n", SOHOA_VERSION); return 0;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	conf_path = sohoa_conf_path(conf_path);
+	sohoa_error_clear(&err);
+	if (sohoad_load_conf(&conf, conf_path, &err) != 0) {
+		fprintf(stderr, "sohoad: %s\n", err.msg);
+		sohoa_conf_release(&conf);
+		return 78;   /* EX_CONFIG */
+	}
+	if (check_only) {
+		printf("%s: configuration OK\n", conf_path);
+		sohoa_conf_release(&conf);
+		return 0;
+	}
+	log_to_stderr = foreground || !getenv("JOURNAL_STREAM") ? foreground : 0;
+	if (!foreground && !getenv("JOURNAL_STREAM") && !getenv("NOTIFY_SOCKET"))
+		log_to_stderr = 1;  /* not under systemd: stderr is all there is */
+	sohoad_set_log_level(conf.log_level);
+	return sohoad_run(&conf, conf_path);
+}
+
+/* The engine's log callback. */
+void
+sohoad_engine_log(void *arg, int level, int64_t record, const char *msg)
+{
+	(void)arg;
+	sohoad_log(level, record, "%s", msg);
+}

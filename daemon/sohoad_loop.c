@@ -1,0 +1,559 @@
+/*
+ * sohoad_loop.c - the daemon's event loop: signals (signalfd), inotify on
+ * the whole inbox tree, a periodic full rescan, the stability check, the
+ * engine's worker pipes, and systemd notifications.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <systemd/sd-daemon.h>
+
+#include "sohoa/fsutil.h"
+#include "sohoa/inbox.h"
+#include "sohoad.h"
+
+/* A file seen in the inbox, waiting to hold still. */
+struct cand {
+	struct cand *next;
+	char *path;
+	long long size, mtime_ns;
+	double since;        /* when this size and mtime were first seen */
+	double retry_at;     /* after a passing failure, not before this */
+	unsigned gen;        /* rescan generation that last saw it */
+};
+
+struct loop {
+	sohoa_conf *conf;
+	const char *conf_path;
+	sohoa_engine *engine;
+	int ifd, sfd;
+	char **wd_path;      /* inotify watch descriptor -> relative dir */
+	int wd_cap;
+	struct cand **buckets;
+	size_t nbuckets, ncand;
+	unsigned gen;
+	double next_rescan;
+	int low_disk;
+	int stopping;
+	long long taken, quarantined;
+};
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static size_t
+hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static struct cand **
+cand_slot(struct loop *l, const char *path)
+{
+	struct cand **p = &l->buckets[hash_str(path) & (l->nbuckets - 1)];
+	while (*p && strcmp((*p)->path, path) != 0)
+		p = &(*p)->next;
+	return p;
+}
+
+static void
+cand_grow(struct loop *l)
+{
+	size_t n = l->nbuckets * 2;
+	struct cand **nb = calloc(n, sizeof *nb);
+
+	if (!nb)
+		return;
+	for (size_t i = 0; i < l->nbuckets; i++) {
+		struct cand *c = l->buckets[i], *next;
+		for (; c; c = next) {
+			next = c->next;
+			c->next = nb[hash_str(c->path) & (n - 1)];
+			nb[hash_str(c->path) & (n - 1)] = c;
+		}
+	}
+	free(l->buckets);
+	l->buckets = nb;
+	l->nbuckets = n;
+}
+
+static void
+cand_remove(struct loop *l, const char *path)
+{
+	struct cand **p = cand_slot(l, path), *c = *p;
+	if (!c)
+		return;
+	*p = c->next;
+	free(c->path);
+	free(c);
+	l->ncand--;
+}
+
+/* Notes what lstat() says of an inbox entry now. */
+static void
+cand_observe(struct loop *l, const char *path, const struct stat *st)
+{
+	struct cand **p = cand_slot(l, path), *c = *p;
+	long long mt = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+
+	if (!c) {
+		if (sohoa_engine_already_taken(l->engine, path, st))
+			return;
+		c = calloc(1, sizeof *c);
+		if (!c || !(c->path = strdup(path))) {
+			free(c);
+			return;
+		}
+		c->size = st->st_size;
+		c->mtime_ns = mt;
+		c->since = now_mono();
+		*p = c;
+		l->ncand++;
+		if (l->ncand > l->nbuckets * 2)
+			cand_grow(l);
+	} else if (c->size != st->st_size || c->mtime_ns != mt) {
+		c->size = st->st_size;
+		c->mtime_ns = mt;
+		c->since = now_mono();
+	}
+	c->gen = l->gen;
+}
+
+static void
+watch_dir(struct loop *l, const char *rel)
+{
+	char path[PATH_MAX];
+	int wd;
+
+	snprintf(path, sizeof path, "%s%s%s", l->conf->inbox, *rel ? "/" : "", rel);
+	wd = inotify_add_watch(l->ifd, path, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
+	    | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR | IN_DONT_FOLLOW
+	    | IN_EXCL_UNLINK);
+	if (wd < 0) {
+		if (errno == ENOSPC)
+			sohoad_log(SOHOA_LOG_WARNING, 0, "inotify watch limit reached at %s; the"
+			    " periodic rescan still finds its files", path);
+		return;
+	}
+	if (wd >= l->wd_cap) {
+		int cap = wd * 2 + 16;
+		char **n = realloc(l->wd_path, (size_t)cap * sizeof *n);
+		if (!n)
+			return;
+		memset(n + l->wd_cap, 0, (size_t)(cap - l->wd_cap) * sizeof *n);
+		l->wd_path = n;
+		l->wd_cap = cap;
+	}
+	free(l->wd_path[wd]);
+	l->wd_path[wd] = strdup(rel);
+}
+
+static int
+scan_file(const char *rel, const struct stat *st, void *arg)
+{
+	cand_observe(arg, rel, st);
+	return 0;
+}
+
+static int
+scan_dir(const char *rel, void *arg)
+{
+	struct loop *l = arg;
+	if (l->ifd >= 0)
+		watch_dir(l, rel);
+	return 0;
+}
+
+/* Walks the inbox (or one folder of it) and notes every candidate; a full
+ * rescan also forgets candidates that are gone. */
+static void
+rescan(struct loop *l)
+{
+	l->gen++;
+	if (sohoa_inbox_walk(l->conf->inbox, scan_file, scan_dir, l) != 0) {
+		sohoad_log(SOHOA_LOG_ERR, 0, "cannot read the inbox %s: %s", l->conf->inbox,
+		    strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < l->nbuckets; i++) {
+		struct cand **p = &l->buckets[i];
+		while (*p) {
+			struct cand *c = *p;
+			if (c->gen != l->gen) {
+				*p = c->next;
+				free(c->path);
+				free(c);
+				l->ncand--;
+			} else {
+				p = &c->next;
+			}
+		}
+	}
+}
+
+/* A folder appeared (often a whole copied tree, whose files were created
+ * before our watch on it existed): rescan now rather than guess what was
+ * missed. */
+static void
+scan_subtree(struct loop *l, const char *rel)
+{
+	(void)rel;
+	l->next_rescan = 0;
+}
+
+static void
+read_inotify(struct loop *l)
+{
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(l->ifd, buf, sizeof buf)) > 0) {
+		for (char *p = buf; p < buf + n; ) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			p += sizeof *ev + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				l->next_rescan = 0;
+				continue;
+			}
+			if (ev->mask & IN_IGNORED) {
+				if (ev->wd >= 0 && ev->wd < l->wd_cap) {
+					free(l->wd_path[ev->wd]);
+					l->wd_path[ev->wd] = NULL;
+				}
+				continue;
+			}
+			if (!ev->len || ev->wd < 0 || ev->wd >= l->wd_cap || !l->wd_path[ev->wd])
+				continue;
+			{
+				char rel[PATH_MAX], full[PATH_MAX];
+				const char *dir = l->wd_path[ev->wd];
+				struct stat st;
+				int is_dir = (ev->mask & IN_ISDIR) != 0;
+				if (sohoa_inbox_is_junk(ev->name, is_dir))
+					continue;
+				snprintf(rel, sizeof rel, "%s%s%s", dir, *dir ? "/" : "", ev->name);
+				snprintf(full, sizeof full, "%s/%s", l->conf->inbox, rel);
+				if (ev->mask & (IN_DELETE | IN_MOVED_FROM)) {
+					cand_remove(l, rel);
+					continue;
+				}
+				if (lstat(full, &st) != 0)
+					continue;
+				if (S_ISDIR(st.st_mode)) {
+					if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+						watch_dir(l, rel);
+						scan_subtree(l, rel);
+					}
+					continue;
+				}
+				cand_observe(l, rel, &st);
+			}
+		}
+	}
+}
+
+/* Takes every candidate that has held still long enough. */
+static void
+take_stable(struct loop *l)
+{
+	double now = now_mono();
+
+	for (size_t i = 0; i < l->nbuckets && !l->stopping; i++) {
+		struct cand **p = &l->buckets[i];
+		while (*p) {
+			struct cand *c = *p;
+			char full[PATH_MAX];
+			struct stat st;
+			long long mt;
+			sohoa_take_result res;
+			sohoa_error err;
+			sohoa_status rc;
+
+			if (now - c->since < (double)l->conf->stable_delay || now < c->retry_at) {
+				p = &c->next;
+				continue;
+			}
+			snprintf(full, sizeof full, "%s/%s", l->conf->inbox, c->path);
+			if (lstat(full, &st) != 0) {
+				*p = c->next;
+				free(c->path);
+				free(c);
+				l->ncand--;
+				continue;
+			}
+			mt = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+			if (st.st_size != c->size || mt != c->mtime_ns) {
+				c->size = st.st_size;
+				c->mtime_ns = mt;
+				c->since = now;
+				p = &c->next;
+				continue;
+			}
+			sohoa_error_clear(&err);
+			rc = sohoa_engine_take(l->engine, l->conf->inbox, c->path, &st, 1, &res, &err);
+			if (rc == SOHOA_RETRY) {
+				sohoad_log(SOHOA_LOG_DEBUG, 0, "not yet: %s", err.msg);
+				c->since = now;
+				c->retry_at = now + 10;
+				p = &c->next;
+				continue;
+			}
+			if (rc == SOHOA_FATAL)
+				sohoad_log(SOHOA_LOG_ERR, res.record_id, "%s", err.msg);
+			else if (rc == SOHOA_BAD_INPUT)
+				sohoad_log(SOHOA_LOG_ERR, res.record_id, "%s: %s", c->path, err.msg);
+			l->taken++;
+			if (res.quarantined)
+				l->quarantined++;
+			*p = c->next;
+			free(c->path);
+			free(c);
+			l->ncand--;
+		}
+	}
+}
+
+static void
+notify_status(struct loop *l)
+{
+	char status[256];
+
+	if (l->low_disk)
+		snprintf(status, sizeof status, "PAUSED: low disk space in %s; %d queued",
+		    l->conf->state_dir, sohoa_engine_pending(l->engine));
+	else
+		snprintf(status, sizeof status, "%d queued, %d in OCR, %zu waiting in inbox,"
+		    " %lld taken, %lld quarantined", sohoa_engine_pending(l->engine)
+		    - sohoa_engine_running(l->engine), sohoa_engine_running(l->engine), l->ncand,
+		    l->taken, l->quarantined);
+	sd_notifyf(0, "STATUS=%s", status);
+}
+
+static void
+check_disk(struct loop *l)
+{
+	long long free_b = sohoa_fs_free_bytes(l->conf->state_dir);
+	int low = free_b >= 0 && free_b < l->conf->min_free_mb * 1024LL * 1024LL;
+
+	if (low && !l->low_disk)
+		sohoad_log(SOHOA_LOG_WARNING, 0, "free space in %s is below %lld MiB: pickup"
+		    " paused until space returns", l->conf->state_dir, l->conf->min_free_mb);
+	else if (!low && l->low_disk)
+		sohoad_log(SOHOA_LOG_INFO, 0, "free space is back: pickup resumed");
+	l->low_disk = low;
+}
+
+static void
+reset_watches(struct loop *l)
+{
+	for (int i = 0; i < l->wd_cap; i++)
+		if (l->wd_path[i]) {
+			inotify_rm_watch(l->ifd, i);
+			free(l->wd_path[i]);
+			l->wd_path[i] = NULL;
+		}
+}
+
+/* Keys that the engine or the pool took at start: a reload keeps the old
+ * values and says a restart is needed. */
+static void
+reload(struct loop *l)
+{
+	sohoa_conf fresh;
+	sohoa_error err;
+	int inbox_changed;
+
+	sd_notify(0, "RELOADING=1");
+	sohoa_error_clear(&err);
+	if (sohoad_load_conf(&fresh, l->conf_path, &err) != 0) {
+		sohoad_log(SOHOA_LOG_ERR, 0, "reload refused, keeping the running configuration: %s",
+		    err.msg);
+		sohoa_conf_release(&fresh);
+		sd_notify(0, "READY=1");
+		return;
+	}
+#define KEEP_STR(f) do { if (strcmp(fresh.f, l->conf->f)) { \
+	sohoad_log(SOHOA_LOG_WARNING, 0, #f " changes only when sohoad restarts"); \
+	free(fresh.f); fresh.f = strdup(l->conf->f); } } while (0)
+#define KEEP_INT(f) do { if (fresh.f != l->conf->f) { \
+	sohoad_log(SOHOA_LOG_WARNING, 0, #f " changes only when sohoad restarts"); \
+	fresh.f = l->conf->f; } } while (0)
+	KEEP_STR(state_dir);
+	KEEP_STR(languages);
+	KEEP_STR(tessdata);
+	KEEP_INT(workers);
+	KEEP_INT(max_pixels);
+	KEEP_INT(max_pages);
+	KEEP_INT(page_timeout);
+	KEEP_INT(worker_memory_mb);
+	if (!fresh.state_dir || !fresh.languages || !fresh.tessdata) {
+		sohoad_log(SOHOA_LOG_ERR, 0, "reload: out of memory");
+		sohoa_conf_release(&fresh);
+		sd_notify(0, "READY=1");
+		return;
+	}
+	inbox_changed = strcmp(fresh.inbox, l->conf->inbox) != 0;
+	sohoa_conf_release(l->conf);
+	*l->conf = fresh;
+	sohoad_set_log_level(l->conf->log_level);
+	if (inbox_changed) {
+		reset_watches(l);
+		for (size_t i = 0; i < l->nbuckets; i++)
+			while (l->buckets[i]) {
+				struct cand *c = l->buckets[i];
+				l->buckets[i] = c->next;
+				free(c->path);
+				free(c);
+			}
+		l->ncand = 0;
+	}
+	l->next_rescan = 0;
+	sohoad_log(SOHOA_LOG_INFO, 0, "configuration reloaded from %s", l->conf_path);
+	sd_notify(0, "READY=1");
+}
+
+int
+sohoad_run(sohoa_conf *conf, const char *conf_path)
+{
+	struct loop l;
+	sohoa_error err;
+	sohoa_engine_options eo = { .agent = "sohoad", .log = NULL };
+	sigset_t mask;
+	double stop_deadline = 0, last_status = 0;
+	uint64_t wd_usec = 0;
+	int status = 0;
+
+	memset(&l, 0, sizeof l);
+	l.conf = conf;
+	l.conf_path = conf_path;
+	l.ifd = l.sfd = -1;
+	l.nbuckets = 1024;
+	l.buckets = calloc(l.nbuckets, sizeof *l.buckets);
+	if (!l.buckets)
+		return 1;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	l.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	sohoa_error_clear(&err);
+	if (sohoa_fs_mkdirs(conf->inbox, 0775, &err) != SOHOA_OK) {
+		sohoad_log(SOHOA_LOG_ERR, 0, "%s", err.msg);
+		free(l.buckets);
+		return 1;
+	}
+	eo.log = sohoad_engine_log;
+	l.engine = sohoa_engine_open(conf, &eo, &err);
+	if (!l.engine) {
+		sohoad_log(SOHOA_LOG_ERR, 0, "cannot start: %s", err.msg);
+		free(l.buckets);
+		close(l.sfd);
+		return err.status == SOHOA_RETRY ? 75 : 1;
+	}
+	l.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (l.ifd < 0)
+		sohoad_log(SOHOA_LOG_WARNING, 0, "inotify unavailable (%s); relying on the"
+		    " periodic rescan", strerror(errno));
+	rescan(&l);
+	l.next_rescan = now_mono() + (double)conf->rescan_interval;
+	sd_watchdog_enabled(0, &wd_usec);
+	sohoad_log(SOHOA_LOG_INFO, 0, "sohoad %s watching %s (%lld OCR workers, %s)",
+	    SOHOA_VERSION, conf->inbox, conf->workers, conf->languages);
+	sd_notify(0, "READY=1");
+	notify_status(&l);
+
+	for (;;) {
+		struct pollfd fds[260];
+		int n = 0, nw, timeout = 1000;
+		double now;
+
+		if (l.sfd >= 0) {
+			fds[n].fd = l.sfd;
+			fds[n++].events = POLLIN;
+		}
+		if (l.ifd >= 0) {
+			fds[n].fd = l.ifd;
+			fds[n++].events = POLLIN;
+		}
+		nw = sohoa_engine_pollfds(l.engine, fds + n, 256);
+		if (l.stopping)
+			timeout = 100;
+		if (poll(fds, (nfds_t)(n + nw), timeout) < 0 && errno != EINTR)
+			break;
+		now = now_mono();
+		if (l.sfd >= 0 && (fds[0].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			while (read(l.sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+				if (si.ssi_signo == SIGHUP) {
+					reload(&l);
+				} else if (!l.stopping) {
+					l.stopping = 1;
+					stop_deadline = now + 8;
+					sd_notify(0, "STOPPING=1");
+					sohoad_log(SOHOA_LOG_INFO, 0, "stopping: pickup ended, waiting"
+					    " for %d running OCR job(s)", sohoa_engine_running(l.engine));
+					sohoa_engine_pause(l.engine, 1);
+				}
+			}
+		}
+		if (l.ifd >= 0 && (fds[l.sfd >= 0 ? 1 : 0].revents & POLLIN))
+			read_inotify(&l);
+		sohoa_engine_step(l.engine, fds + n, nw);
+		if (l.stopping) {
+			if (sohoa_engine_running(l.engine) == 0 || now >= stop_deadline)
+				break;
+			continue;
+		}
+		if (now >= l.next_rescan) {
+			rescan(&l);
+			l.next_rescan = now + (double)conf->rescan_interval;
+		}
+		check_disk(&l);
+		if (!l.low_disk)
+			take_stable(&l);
+		sohoa_engine_tick(l.engine, time(NULL));
+		if (now - last_status >= 2) {
+			notify_status(&l);
+			last_status = now;
+		}
+		if (wd_usec)
+			sd_notify(0, "WATCHDOG=1");
+	}
+	sohoa_engine_free(l.engine, 1000);
+	reset_watches(&l);
+	for (size_t i = 0; i < l.nbuckets; i++)
+		while (l.buckets[i]) {
+			struct cand *c = l.buckets[i];
+			l.buckets[i] = c->next;
+			free(c->path);
+			free(c);
+		}
+	free(l.buckets);
+	free(l.wd_path);
+	if (l.ifd >= 0)
+		close(l.ifd);
+	if (l.sfd >= 0)
+		close(l.sfd);
+	sohoad_log(SOHOA_LOG_INFO, 0, "stopped");
+	return status;
+}

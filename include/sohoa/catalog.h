@@ -1,0 +1,108 @@
+/*
+ * catalog.h - the SQLite catalog: records, pages, PREMIS-like events.
+ *
+ * Protocol:
+ *   sohoa_catalog *cat = sohoa_catalog_open(path, &err);  // WAL, synchronous=FULL,
+ *                                                         // migrations applied
+ *   sohoa_catalog_begin(cat, &err);
+ *   ... sohoa_catalog_record_insert / _set_state / _pages_store / _event_add ...
+ *   sohoa_catalog_commit(cat, &err);     // or _rollback
+ *   sohoa_catalog_free(cat);
+ *
+ * One process writes at a time (the spool lock says which); readers may run
+ * beside it.  Every function reports SQLite's own message in err.
+ */
+#ifndef SOHOA_CATALOG_H
+#define SOHOA_CATALOG_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+#include "sohoa/sohoa.h"
+
+typedef struct sohoa_catalog sohoa_catalog;
+
+/* The schema version this build writes. */
+int sohoa_catalog_schema_version(void);
+
+/* Opens (creating if needed) the catalog at path.  NULL on failure. */
+sohoa_catalog *sohoa_catalog_open(const char *path, sohoa_error *err);
+void sohoa_catalog_free(sohoa_catalog *cat);
+
+/* The SQLite handle, for read-only queries by the CLI.  Valid until
+ * sohoa_catalog_free(). */
+sqlite3 *sohoa_catalog_db(sohoa_catalog *cat);
+
+sohoa_status sohoa_catalog_begin(sohoa_catalog *cat, sohoa_error *err);
+sohoa_status sohoa_catalog_commit(sohoa_catalog *cat, sohoa_error *err);
+void sohoa_catalog_rollback(sohoa_catalog *cat);
+
+/* A new record, as pickup knows it.  Strings are borrowed for the call. */
+typedef struct sohoa_record_new {
+	const char *spool_id;
+	const char *state;
+	const char *hash;
+	long long size;
+	const char *name;             /* NFC text */
+	const void *name_raw;         /* original bytes */
+	size_t name_raw_len;
+	const char *origin;           /* NFC text, "" for the inbox itself */
+	const void *origin_raw;
+	size_t origin_raw_len;
+	const void *inbox_path;       /* bytes, relative to the inbox; NULL if none */
+	size_t inbox_path_len;
+	long long source_mtime_ns;
+	int inbox_removed;
+} sohoa_record_new;
+
+/* Inserts a record; its id goes to *id. */
+sohoa_status sohoa_catalog_record_insert(sohoa_catalog *cat, const sohoa_record_new *r,
+    int64_t *id, sohoa_error *err);
+
+/* The id of the live (not quarantined) record with this hash, or 0. */
+int64_t sohoa_catalog_find_live_hash(sohoa_catalog *cat, const char *hash);
+
+/* The id and state (into state, 16 bytes) of the record for a spool entry,
+ * or 0 when there is none. */
+int64_t sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, char state[16]);
+
+/* Whether a record remembers this inbox path, size and mtime as an original
+ * it could not remove (so that it is not taken twice). */
+int sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len,
+    long long size, long long mtime_ns);
+
+sohoa_status sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, const char *state,
+    sohoa_error *err);
+
+/* Counts an OCR attempt that did not finish and sets the record deferred
+ * until next_at (unix time), with the error text. */
+sohoa_status sohoa_catalog_defer(sohoa_catalog *cat, int64_t id, long long next_at,
+    const char *error, sohoa_error *err);
+
+/* Marks a record quarantined with a reason key, the message and the name it
+ * gets under the quarantine folder; duplicate_of may be 0. */
+sohoa_status sohoa_catalog_quarantine(sohoa_catalog *cat, int64_t id, const char *reason,
+    const char *message, const char *quarantine_name, int64_t duplicate_of, sohoa_error *err);
+sohoa_status sohoa_catalog_quarantine_published(sohoa_catalog *cat, int64_t id,
+    sohoa_error *err);
+
+typedef struct sohoa_page_result {
+	int page_no;
+	const char *text;   /* NFC */
+	double confidence;  /* < 0 when the page failed */
+	const char *status; /* "ok", "timeout", "failed" */
+	int width, height, dpi;
+} sohoa_page_result;
+
+/* Replaces the pages of a record (and its full-text index entries), sets it
+ * done with its page count and mean confidence. */
+sohoa_status sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id,
+    const sohoa_page_result *pages, int n, sohoa_error *err);
+
+/* Appends an event.  record_id may be 0 for events about no record. */
+sohoa_status sohoa_catalog_event_add(sohoa_catalog *cat, int64_t record_id, const char *type,
+    const char *agent, const char *outcome, const char *detail, sohoa_error *err);
+
+/* Current UTC time as ISO 8601 with milliseconds, into buf (32 bytes). */
+void sohoa_now_iso(char buf[32]);
+
+#endif

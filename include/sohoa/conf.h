@@ -1,0 +1,72 @@
+/*
+ * conf.h - the configuration: one typed table, one "key = value" file.
+ *
+ * Protocol:
+ *   sohoa_conf c;
+ *   sohoa_conf_init(&c);                 // every key at its default
+ *   if (sohoa_conf_load(&c, path, &err)) // parse the file over the defaults
+ *       ... err.msg says "path:line: what is wrong" ...
+ *   sohoa_conf_finish(&c, &err);         // derive defaults that depend on others
+ *   ...
+ *   sohoa_conf_release(&c);
+ *
+ * Lines are "key = value"; '#' starts a comment on a line of its own; blank
+ * lines are ignored; values may be wrapped in double quotes.  Unknown keys,
+ * repeated keys and out-of-range values are errors naming the line.
+ */
+#ifndef SOHOA_CONF_H
+#define SOHOA_CONF_H
+
+#include <stdio.h>
+#include "sohoa/sohoa.h"
+
+#define SOHOA_CONF_DEFAULT_PATH "/etc/sohoa/sohoa.conf"
+
+typedef struct sohoa_conf {
+	char *inbox;            /* the folder archivists drop scans into */
+	char *quarantine;       /* rejected files with reasons; default: beside the inbox */
+	char *state_dir;        /* spool and catalog live under it */
+	char *languages;        /* Tesseract languages, e.g. "vie+eng" */
+	char *tessdata;         /* Tesseract data directory; "" = Tesseract's default */
+	long long workers;      /* OCR worker processes; 0 = number of cores */
+	long long rescan_interval; /* seconds between full rescans of the inbox */
+	long long stable_delay; /* seconds a file's size and mtime must hold still */
+	long long max_pixels;   /* pixels per page */
+	long long max_pages;    /* pages per document */
+	long long max_file_size;/* bytes per input file */
+	long long page_timeout; /* seconds of OCR per page before it is failed */
+	long long max_attempts; /* OCR attempts before a file is quarantined */
+	long long worker_memory_mb; /* address-space limit per OCR worker; 0 = none */
+	long long min_free_mb;  /* pickup pauses below this much free space */
+	char *log_level;        /* error, warning, info, debug */
+} sohoa_conf;
+
+/* Sets every key to its default.  c is caller-owned. */
+void sohoa_conf_init(sohoa_conf *c);
+
+/*
+ * Parses the file at path over the current values.  On error returns
+ * SOHOA_FATAL with "path:line: message" in err and leaves c with the
+ * values parsed so far (callers keep the old config and release this one).
+ */
+sohoa_status sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err);
+
+/* Sets one key from text, as a config line would.  line is for messages. */
+sohoa_status sohoa_conf_set(sohoa_conf *c, const char *key, const char *value,
+    const char *where, sohoa_error *err);
+
+/* Derives the defaults that depend on other keys (quarantine, workers) and
+ * checks cross-key rules (absolute paths, distinct folders). */
+sohoa_status sohoa_conf_finish(sohoa_conf *c, sohoa_error *err);
+
+/* Frees the strings of c; c may then be initialised again. */
+void sohoa_conf_release(sohoa_conf *c);
+
+/* Writes every key as a valid config file. */
+void sohoa_conf_write(const sohoa_conf *c, FILE *out);
+
+/* The path to use: explicit (-c) if not NULL, else $SOHOA_CONF, else the
+ * default path.  Valid as long as the argument and the environment are. */
+const char *sohoa_conf_path(const char *explicit_path);
+
+#endif

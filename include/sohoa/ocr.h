@@ -1,0 +1,85 @@
+/*
+ * ocr.h - OCR in worker processes.
+ *
+ * Scans are untrusted: they are decoded and OCRed in worker processes (one
+ * Tesseract instance each, OMP_THREAD_LIMIT=1), never in the process that
+ * owns the catalog (after OpenSMTPD's privilege separation).  A worker that
+ * crashes or hangs on a hostile file takes only that job with it; the pool
+ * notices, counts an attempt and starts a new worker.
+ *
+ * A worker is the program itself run again as "PROGRAM --ocr-worker ARGS"
+ * (through /proc/self/exe), so every binary that uses a pool must start
+ * with:   if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))
+ *             return sohoa_ocr_worker_main(argc - 1, argv + 1);
+ *
+ * Protocol, one line each way per message:
+ *   pool -> worker   "job <entry-dir>\n"
+ *   worker -> pool   "progress <page> <pages>\n" (any number)
+ *                    "ok <pages>\n" | "bad <reason-key> <message>\n" | "retry <message>\n"
+ * Results go to <entry-dir>/ocr.out (see sohoa_ocr_read_results).
+ */
+#ifndef SOHOA_OCR_H
+#define SOHOA_OCR_H
+
+#include <poll.h>
+#include <time.h>
+#include "sohoa/sohoa.h"
+#include "sohoa/catalog.h"
+
+int sohoa_ocr_worker_main(int argc, char **argv);
+
+typedef struct sohoa_pool_options {
+	const char *languages;
+	const char *tessdata;       /* "" for Tesseract's default */
+	long long max_pixels;
+	int max_pages;
+	int page_timeout;           /* seconds */
+	long long memory_mb;        /* 0 = no limit */
+	int workers;
+} sohoa_pool_options;
+
+typedef struct sohoa_pool sohoa_pool;
+
+#define SOHOA_JOB_TAG_MAX 64
+
+typedef struct sohoa_job_result {
+	char tag[SOHOA_JOB_TAG_MAX]; /* what the caller submitted it with */
+	sohoa_status status;         /* OK, BAD_INPUT (reason), RETRY */
+	sohoa_reason reason;
+	int pages;
+	char msg[256];
+} sohoa_job_result;
+
+sohoa_pool *sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err);
+/* Asks the workers to finish and waits up to timeout_ms, then kills them. */
+void sohoa_pool_free(sohoa_pool *pool, int timeout_ms);
+
+int sohoa_pool_size(const sohoa_pool *pool);
+/* Index of an idle worker, or -1. */
+int sohoa_pool_idle(const sohoa_pool *pool);
+int sohoa_pool_busy(const sohoa_pool *pool);
+
+/* Gives the job in entry_dir to worker w.  tag comes back in the result. */
+sohoa_status sohoa_pool_submit(sohoa_pool *pool, int w, const char *entry_dir,
+    const char *tag, sohoa_error *err);
+
+/* Fills fds[] (at most max) with the workers' result pipes; map[i] is the
+ * worker of fds[i].  Returns the count. */
+int sohoa_pool_pollfds(const sohoa_pool *pool, struct pollfd *fds, int *map, int max);
+
+/* Reads what worker w said.  Returns 1 and fills *res when its job ended
+ * (finished, failed, or the worker died: then RETRY), 0 otherwise. */
+int sohoa_pool_read(sohoa_pool *pool, int w, sohoa_job_result *res);
+
+/* Kills workers whose job made no progress for page_timeout + a margin;
+ * their jobs then end as RETRY through sohoa_pool_read(). */
+void sohoa_pool_watchdog(sohoa_pool *pool, time_t now);
+
+/* Reads <dir>/ocr.out.  *pages points into *buf; free both with free(). */
+sohoa_status sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n,
+    char **buf, sohoa_error *err);
+
+/* Tesseract's version, "X.Y.Z", for event agents. */
+const char *sohoa_ocr_engine_version(void);
+
+#endif

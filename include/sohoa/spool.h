@@ -1,0 +1,107 @@
+/*
+ * spool.h - the on-disk queue.  The directory an entry is in is its state.
+ *
+ *   <state_dir>/spool/tmp/<id>/        being built by pickup; removed at start-up
+ *   <state_dir>/spool/incoming/<id>/   taken from the inbox, waiting for OCR
+ *   <state_dir>/spool/active/<id>/     with an OCR worker
+ *   <state_dir>/spool/deferred/<id>/   to be tried again later
+ *   <state_dir>/spool/done/<id>/       OCRed and recorded
+ *   <state_dir>/spool/quarantine/<id>/ rejected, until published to the
+ *                                      archivists' quarantine folder
+ *
+ * An entry is a directory holding "original" (the scan, byte for byte) and
+ * "envelope" (what pickup knew: name, origin, hash, size, mtime), so that
+ * the catalog row can always be rebuilt from the spool alone.
+ *
+ * Invariants (each is tested in tests/unit/test_spool.c):
+ *  1. An entry appears in incoming/ only complete: its files are fsynced and
+ *     the directory is renamed from tmp/ in one rename().
+ *  2. The original leaves the inbox only after invariant 1 holds for its copy.
+ *  3. Every later change of state is one rename() of the entry directory,
+ *     followed by an fsync of both parent directories.
+ *  4. Whatever is in tmp/ at start-up is incomplete and is removed; the
+ *     inbox still holds its original.
+ *  5. Whatever is in active/ at start-up goes back to incoming/.
+ */
+#ifndef SOHOA_SPOOL_H
+#define SOHOA_SPOOL_H
+
+#include <sys/stat.h>
+#include "sohoa/sohoa.h"
+#include "sohoa/hash.h"
+
+typedef struct sohoa_spool sohoa_spool;
+
+#define SOHOA_SPOOL_ID_MAX 48
+
+/* What pickup records about a scan.  Strings are owned by the envelope. */
+typedef struct sohoa_envelope {
+	char spool_id[SOHOA_SPOOL_ID_MAX];
+	char hash[SOHOA_HASH_TEXT_MAX];
+	long long size;
+	long long mtime_ns;
+	char *name;            /* NFC text (invalid bytes shown as U+FFFD) */
+	char *name_raw;        /* the bytes as found */
+	size_t name_raw_len;
+	char *origin;          /* inbox sub-folder, NFC text; "" at the top */
+	char *origin_raw;
+	size_t origin_raw_len;
+	char *inbox_path;      /* path under the inbox, bytes (NUL-terminated) */
+	size_t inbox_path_len;
+	char picked_at[32];
+} sohoa_envelope;
+
+void sohoa_envelope_release(sohoa_envelope *env);
+
+/* Opens the spool under state_dir, creating its directories.  NULL on error. */
+sohoa_spool *sohoa_spool_open(const char *state_dir, sohoa_error *err);
+void sohoa_spool_free(sohoa_spool *sp);
+
+/* Takes the spool's exclusive lock (one writer: the daemon or a one-shot
+ * 'sohoa ingest').  SOHOA_RETRY when another process holds it. */
+sohoa_status sohoa_spool_lock(sohoa_spool *sp, sohoa_error *err);
+
+/* Path of a state directory ("incoming", ...).  Valid while sp lives. */
+const char *sohoa_spool_dir(const sohoa_spool *sp, const char *state);
+
+/* Path of an entry, or of a file inside it when file is not NULL, into buf.
+ * Returns buf. */
+char *sohoa_spool_path(const sohoa_spool *sp, const char *state, const char *id,
+    const char *file, char *buf, size_t size);
+
+/*
+ * Copies root/relpath into a new incoming/ entry while hashing it (SHA-256),
+ * after checking that it is a regular file (not followed if a link) whose
+ * size and mtime still equal *seen.  Does not touch the original.
+ *   SOHOA_BAD_INPUT  with err->reason SYMLINK, NOT_REGULAR, UNREADABLE or
+ *                    TOO_LARGE: the file cannot enter the spool;
+ *   SOHOA_RETRY      it changed while being copied, or the disk is full.
+ */
+sohoa_status sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
+    const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err);
+
+/* Moves entry id from one state to another (invariant 3). */
+sohoa_status sohoa_spool_move(sohoa_spool *sp, const char *id, const char *from,
+    const char *to, sohoa_error *err);
+
+/* Reads the envelope of an entry. */
+sohoa_status sohoa_spool_read_envelope(const sohoa_spool *sp, const char *state,
+    const char *id, sohoa_envelope *env, sohoa_error *err);
+
+/* Removes an entry (after its content is safe elsewhere). */
+sohoa_status sohoa_spool_remove(sohoa_spool *sp, const char *state, const char *id,
+    sohoa_error *err);
+
+/* Calls fn for each entry in a state directory, in name order; stops when fn
+ * returns non-zero and returns that value. */
+int sohoa_spool_each(const sohoa_spool *sp, const char *state,
+    int (*fn)(const char *id, void *arg), void *arg);
+
+/* Removes everything in tmp/ (invariant 4). */
+sohoa_status sohoa_spool_clean_tmp(sohoa_spool *sp, sohoa_error *err);
+
+/* A display form of arbitrary bytes: valid UTF-8 kept, invalid bytes shown
+ * as U+FFFD, then NFC.  Caller frees.  NULL on OOM. */
+char *sohoa_text_from_bytes(const char *bytes, size_t len);
+
+#endif

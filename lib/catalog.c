@@ -1,0 +1,457 @@
+/*
+ * catalog.c - the SQLite catalog.  WAL with synchronous=FULL: a commit is on
+ * disk when it returns.  The schema comes from schemas/catalog/, embedded at
+ * build time and applied as numbered migrations (PRAGMA user_version).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sohoa/catalog.h"
+#include "sohoa/index.h"
+
+struct sohoa_migration { int version; const char *name; const char *sql; };
+extern const struct sohoa_migration sohoa_migrations[];
+extern const size_t sohoa_migrations_count;
+
+struct sohoa_catalog {
+	sqlite3 *db;
+};
+
+static sohoa_status
+db_error(sohoa_catalog *cat, sohoa_error *err, const char *what)
+{
+	int code = sqlite3_extended_errcode(cat->db);
+	int primary = code & 0xff;
+	sohoa_status st = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+	    || primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_NOMEM)
+	    ? SOHOA_RETRY : SOHOA_FATAL;
+	return sohoa_error_set(err, st, SOHOA_REASON_NONE, "catalog: %s: %s", what,
+	    sqlite3_errmsg(cat->db));
+}
+
+static sohoa_status
+exec(sohoa_catalog *cat, const char *sql, sohoa_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(cat->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sohoa_status st = db_error(cat, err, msg ? msg : sql);
+		sqlite3_free(msg);
+		return st;
+	}
+	return SOHOA_OK;
+}
+
+int
+sohoa_catalog_schema_version(void)
+{
+	int v = 0;
+	for (size_t i = 0; i < sohoa_migrations_count; i++)
+		if (sohoa_migrations[i].version > v)
+			v = sohoa_migrations[i].version;
+	return v;
+}
+
+static int
+user_version(sohoa_catalog *cat)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(cat->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static sohoa_status
+migrate(sohoa_catalog *cat, sohoa_error *err)
+{
+	int have = user_version(cat);
+
+	if (have < 0)
+		return db_error(cat, err, "read schema version");
+	if (have > sohoa_catalog_schema_version())
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "catalog: schema version %d is newer than this sohoa (%d); upgrade sohoa",
+		    have, sohoa_catalog_schema_version());
+	for (size_t i = 0; i < sohoa_migrations_count; i++) {
+		const struct sohoa_migration *m = &sohoa_migrations[i];
+		char pragma[64];
+		if (m->version <= have)
+			continue;
+		if (exec(cat, "BEGIN IMMEDIATE", err) != SOHOA_OK)
+			return err->status;
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
+		if (exec(cat, m->sql, err) != SOHOA_OK || exec(cat, pragma, err) != SOHOA_OK) {
+			exec(cat, "ROLLBACK", NULL);
+			return err->status;
+		}
+		if (exec(cat, "COMMIT", err) != SOHOA_OK)
+			return err->status;
+	}
+	return SOHOA_OK;
+}
+
+sohoa_catalog *
+sohoa_catalog_open(const char *path, sohoa_error *err)
+{
+	sohoa_catalog *cat = calloc(1, sizeof *cat);
+
+	if (!cat) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &cat->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+	    | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog %s: %s", path,
+		    cat->db ? sqlite3_errmsg(cat->db) : "out of memory");
+		sohoa_catalog_free(cat);
+		return NULL;
+	}
+	sqlite3_busy_timeout(cat->db, 10000);
+	sqlite3_extended_result_codes(cat->db, 1);
+	if (sohoa_index_register(cat->db, err) != SOHOA_OK
+	    || exec(cat, "PRAGMA journal_mode = WAL", err) != SOHOA_OK
+	    || exec(cat, "PRAGMA synchronous = FULL", err) != SOHOA_OK
+	    || exec(cat, "PRAGMA foreign_keys = ON", err) != SOHOA_OK
+	    || migrate(cat, err) != SOHOA_OK) {
+		sohoa_catalog_free(cat);
+		return NULL;
+	}
+	return cat;
+}
+
+void
+sohoa_catalog_free(sohoa_catalog *cat)
+{
+	if (!cat)
+		return;
+	sqlite3_close_v2(cat->db);
+	free(cat);
+}
+
+sqlite3 *sohoa_catalog_db(sohoa_catalog *cat) { return cat->db; }
+
+sohoa_status
+sohoa_catalog_begin(sohoa_catalog *cat, sohoa_error *err)
+{
+	return exec(cat, "BEGIN IMMEDIATE", err);
+}
+
+sohoa_status
+sohoa_catalog_commit(sohoa_catalog *cat, sohoa_error *err)
+{
+	sohoa_status st = exec(cat, "COMMIT", err);
+	if (st != SOHOA_OK)
+		sohoa_catalog_rollback(cat);
+	return st;
+}
+
+void
+sohoa_catalog_rollback(sohoa_catalog *cat)
+{
+	if (!sqlite3_get_autocommit(cat->db))
+		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+sohoa_now_iso(char buf[32])
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+/*
+ * A statement helper with sticky errors (after SQLite's FTS5): prepare,
+ * bind and step do nothing once *rc is set, so a chain needs one check.
+ */
+typedef struct stmt {
+	sohoa_catalog *cat;
+	sqlite3_stmt *st;
+	int rc;
+} stmt;
+
+static void
+stmt_prepare(stmt *s, sohoa_catalog *cat, const char *sql)
+{
+	s->cat = cat;
+	s->st = NULL;
+	s->rc = sqlite3_prepare_v2(cat->db, sql, -1, &s->st, NULL);
+}
+
+static void bind_text(stmt *s, int i, const char *v)
+{
+	if (s->rc == SQLITE_OK)
+		s->rc = v ? sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT)
+		    : sqlite3_bind_null(s->st, i);
+}
+
+static void bind_blob(stmt *s, int i, const void *v, size_t n)
+{
+	if (s->rc == SQLITE_OK)
+		s->rc = v ? sqlite3_bind_blob64(s->st, i, n ? v : "", n, SQLITE_TRANSIENT)
+		    : sqlite3_bind_null(s->st, i);
+}
+
+static void bind_int(stmt *s, int i, long long v)
+{
+	if (s->rc == SQLITE_OK)
+		s->rc = sqlite3_bind_int64(s->st, i, v);
+}
+
+static void bind_double(stmt *s, int i, double v, int is_null)
+{
+	if (s->rc == SQLITE_OK)
+		s->rc = is_null ? sqlite3_bind_null(s->st, i) : sqlite3_bind_double(s->st, i, v);
+}
+
+/* Steps once; returns SQLITE_ROW, SQLITE_DONE or an error (sticky). */
+static int
+stmt_step(stmt *s)
+{
+	int r;
+
+	if (s->rc != SQLITE_OK)
+		return s->rc;
+	r = sqlite3_step(s->st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		s->rc = r;
+	return r;
+}
+
+static sohoa_status
+stmt_finish(stmt *s, sohoa_error *err, const char *what)
+{
+	sohoa_status st = SOHOA_OK;
+
+	if (s->rc != SQLITE_OK)
+		st = db_error(s->cat, err, what);
+	sqlite3_finalize(s->st);
+	return st;
+}
+
+sohoa_status
+sohoa_catalog_record_insert(sohoa_catalog *cat, const sohoa_record_new *r, int64_t *id,
+    sohoa_error *err)
+{
+	stmt s;
+	char now[32];
+
+	sohoa_now_iso(now);
+	stmt_prepare(&s, cat,
+	    "INSERT INTO records (spool_id, state, hash, size, name, name_raw, origin, origin_raw,"
+	    " inbox_path, source_mtime_ns, inbox_removed, created_at, updated_at)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	bind_text(&s, 1, r->spool_id);
+	bind_text(&s, 2, r->state);
+	bind_text(&s, 3, r->hash);
+	bind_int(&s, 4, r->size);
+	bind_text(&s, 5, r->name);
+	bind_blob(&s, 6, r->name_raw, r->name_raw_len);
+	bind_text(&s, 7, r->origin ? r->origin : "");
+	bind_blob(&s, 8, r->origin_raw ? r->origin_raw : "", r->origin_raw_len);
+	bind_blob(&s, 9, r->inbox_path, r->inbox_path_len);
+	bind_int(&s, 10, r->source_mtime_ns);
+	bind_int(&s, 11, r->inbox_removed);
+	bind_text(&s, 12, now);
+	bind_text(&s, 13, now);
+	stmt_step(&s);
+	if (s.rc == SQLITE_OK && id)
+		*id = sqlite3_last_insert_rowid(cat->db);
+	return stmt_finish(&s, err, "insert record");
+}
+
+int64_t
+sohoa_catalog_find_live_hash(sohoa_catalog *cat, const char *hash)
+{
+	stmt s;
+	int64_t id = 0;
+
+	stmt_prepare(&s, cat, "SELECT id FROM records WHERE hash = ? AND state <> 'quarantined'");
+	bind_text(&s, 1, hash);
+	if (stmt_step(&s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s.st, 0);
+	stmt_finish(&s, NULL, "");
+	return id;
+}
+
+int64_t
+sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, char state[16])
+{
+	stmt s;
+	int64_t id = 0;
+
+	stmt_prepare(&s, cat, "SELECT id, state FROM records WHERE spool_id = ?");
+	bind_text(&s, 1, spool_id);
+	if (stmt_step(&s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s.st, 0);
+		if (state)
+			snprintf(state, 16, "%s", (const char *)sqlite3_column_text(s.st, 1));
+	}
+	stmt_finish(&s, NULL, "");
+	return id;
+}
+
+int
+sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len, long long size,
+    long long mtime_ns)
+{
+	stmt s;
+	int found = 0;
+
+	stmt_prepare(&s, cat, "SELECT 1 FROM records WHERE inbox_removed = 0 AND inbox_path = ?"
+	    " AND size = ? AND source_mtime_ns = ?");
+	bind_blob(&s, 1, path, len);
+	bind_int(&s, 2, size);
+	bind_int(&s, 3, mtime_ns);
+	found = stmt_step(&s) == SQLITE_ROW;
+	stmt_finish(&s, NULL, "");
+	return found;
+}
+
+sohoa_status
+sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, const char *state, sohoa_error *err)
+{
+	stmt s;
+	char now[32];
+
+	sohoa_now_iso(now);
+	stmt_prepare(&s, cat, "UPDATE records SET state = ?, updated_at = ? WHERE id = ?");
+	bind_text(&s, 1, state);
+	bind_text(&s, 2, now);
+	bind_int(&s, 3, id);
+	stmt_step(&s);
+	return stmt_finish(&s, err, "set state");
+}
+
+sohoa_status
+sohoa_catalog_defer(sohoa_catalog *cat, int64_t id, long long next_at, const char *error,
+    sohoa_error *err)
+{
+	stmt s;
+	char now[32];
+
+	sohoa_now_iso(now);
+	stmt_prepare(&s, cat, "UPDATE records SET state = 'deferred', attempts = attempts + 1,"
+	    " next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?");
+	bind_int(&s, 1, next_at);
+	bind_text(&s, 2, error);
+	bind_text(&s, 3, now);
+	bind_int(&s, 4, id);
+	stmt_step(&s);
+	return stmt_finish(&s, err, "defer record");
+}
+
+sohoa_status
+sohoa_catalog_quarantine(sohoa_catalog *cat, int64_t id, const char *reason,
+    const char *message, const char *qname, int64_t duplicate_of, sohoa_error *err)
+{
+	stmt s;
+	char now[32];
+
+	sohoa_now_iso(now);
+	stmt_prepare(&s, cat, "UPDATE records SET state = 'quarantined', reason = ?,"
+	    " last_error = ?, quarantine_name = ?, quarantine_published = 0,"
+	    " duplicate_of = ?, updated_at = ? WHERE id = ?");
+	bind_text(&s, 1, reason);
+	bind_text(&s, 2, message);
+	bind_text(&s, 3, qname);
+	if (duplicate_of)
+		bind_int(&s, 4, duplicate_of);
+	else
+		bind_text(&s, 4, NULL);
+	bind_text(&s, 5, now);
+	bind_int(&s, 6, id);
+	stmt_step(&s);
+	return stmt_finish(&s, err, "quarantine record");
+}
+
+sohoa_status
+sohoa_catalog_quarantine_published(sohoa_catalog *cat, int64_t id, sohoa_error *err)
+{
+	stmt s;
+
+	stmt_prepare(&s, cat, "UPDATE records SET quarantine_published = 1 WHERE id = ?");
+	bind_int(&s, 1, id);
+	stmt_step(&s);
+	return stmt_finish(&s, err, "mark quarantine published");
+}
+
+sohoa_status
+sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id, const sohoa_page_result *pages,
+    int n, sohoa_error *err)
+{
+	stmt s;
+	double sum = 0;
+	int counted = 0;
+	char now[32];
+
+	stmt_prepare(&s, cat, "DELETE FROM pages WHERE record_id = ?");
+	bind_int(&s, 1, id);
+	stmt_step(&s);
+	if (stmt_finish(&s, err, "clear pages") != SOHOA_OK)
+		return err->status;
+	stmt_prepare(&s, cat, "INSERT INTO pages (record_id, page_no, text, confidence, status,"
+	    " width, height, dpi) VALUES (?,?,?,?,?,?,?,?)");
+	for (int i = 0; i < n && s.rc == SQLITE_OK; i++) {
+		const sohoa_page_result *p = &pages[i];
+		sqlite3_reset(s.st);
+		bind_int(&s, 1, id);
+		bind_int(&s, 2, p->page_no);
+		bind_text(&s, 3, p->text ? p->text : "");
+		bind_double(&s, 4, p->confidence, p->confidence < 0);
+		bind_text(&s, 5, p->status ? p->status : "ok");
+		bind_int(&s, 6, p->width);
+		bind_int(&s, 7, p->height);
+		bind_int(&s, 8, p->dpi);
+		stmt_step(&s);
+		if (p->confidence >= 0) {
+			sum += p->confidence;
+			counted++;
+		}
+	}
+	if (stmt_finish(&s, err, "store pages") != SOHOA_OK)
+		return err->status;
+	sohoa_now_iso(now);
+	stmt_prepare(&s, cat, "UPDATE records SET state = 'done', page_count = ?,"
+	    " mean_confidence = ?, last_error = NULL, updated_at = ? WHERE id = ?");
+	bind_int(&s, 1, n);
+	bind_double(&s, 2, counted ? sum / counted : 0, counted == 0);
+	bind_text(&s, 3, now);
+	bind_int(&s, 4, id);
+	stmt_step(&s);
+	return stmt_finish(&s, err, "finish record");
+}
+
+sohoa_status
+sohoa_catalog_event_add(sohoa_catalog *cat, int64_t record_id, const char *type,
+    const char *agent, const char *outcome, const char *detail, sohoa_error *err)
+{
+	stmt s;
+	char now[32];
+
+	sohoa_now_iso(now);
+	stmt_prepare(&s, cat, "INSERT INTO events (record_id, type, at, agent, outcome, detail)"
+	    " VALUES (?,?,?,?,?,?)");
+	if (record_id)
+		bind_int(&s, 1, record_id);
+	else
+		bind_text(&s, 1, NULL);
+	bind_text(&s, 2, type);
+	bind_text(&s, 3, now);
+	bind_text(&s, 4, agent);
+	bind_text(&s, 5, outcome);
+	bind_text(&s, 6, detail);
+	stmt_step(&s);
+	return stmt_finish(&s, err, "add event");
+}

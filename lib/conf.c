@@ -1,0 +1,332 @@
+/*
+ * conf.c - one typed table of configuration keys (after OpenBSD httpd -n,
+ * Postfix CONFIG tables and Redis standardConfig).  Adding a key is adding
+ * a line to the table; parsing, range checks and dumping follow from it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sohoa/conf.h"
+
+enum conf_type { CONF_STR, CONF_INT, CONF_PATH, CONF_ENUM };
+
+struct conf_key {
+	const char *name;
+	enum conf_type type;
+	size_t offset;
+	const char *def;           /* default, as text */
+	long long min, max;        /* for CONF_INT */
+	const char *choices;       /* for CONF_ENUM: "a|b|c" */
+	const char *help;
+};
+
+#define OFF(f) offsetof(sohoa_conf, f)
+static const struct conf_key keys[] = {
+	{ "inbox", CONF_PATH, OFF(inbox), "/srv/sohoa/inbox", 0, 0, NULL,
+	  "Folder the archivists drop scans into (may be an SMB/NFS share)." },
+	{ "quarantine", CONF_PATH, OFF(quarantine), "", 0, 0, NULL,
+	  "Folder for rejected files and their reasons; empty = 'quarantine' beside the inbox." },
+	{ "state_dir", CONF_PATH, OFF(state_dir), "/var/lib/sohoa", 0, 0, NULL,
+	  "Spool and catalog live here (one filesystem)." },
+	{ "languages", CONF_STR, OFF(languages), "vie+eng", 0, 0, NULL,
+	  "Tesseract languages." },
+	{ "tessdata", CONF_STR, OFF(tessdata), "", 0, 0, NULL,
+	  "Tesseract data folder; empty = Tesseract's default." },
+	{ "workers", CONF_INT, OFF(workers), "0", 0, 256, NULL,
+	  "OCR worker processes; 0 = number of CPU cores." },
+	{ "rescan_interval", CONF_INT, OFF(rescan_interval), "60", 1, 86400, NULL,
+	  "Seconds between full rescans of the inbox (network shares raise no inotify events)." },
+	{ "stable_delay", CONF_INT, OFF(stable_delay), "5", 0, 3600, NULL,
+	  "Seconds a file's size and mtime must stay unchanged before it is taken." },
+	{ "max_pixels", CONF_INT, OFF(max_pixels), "250000000", 1, 4000000000LL, NULL,
+	  "Largest page accepted, in pixels (width x height)." },
+	{ "max_pages", CONF_INT, OFF(max_pages), "2000", 1, 100000, NULL,
+	  "Most pages accepted in one document." },
+	{ "max_file_size", CONF_INT, OFF(max_file_size), "2147483648", 1, LLONG_MAX, NULL,
+	  "Largest input file accepted, in bytes." },
+	{ "page_timeout", CONF_INT, OFF(page_timeout), "300", 1, 86400, NULL,
+	  "Seconds of OCR per page before the page is marked failed." },
+	{ "max_attempts", CONF_INT, OFF(max_attempts), "3", 1, 100, NULL,
+	  "OCR attempts (worker crashes, time-outs) before a file is quarantined." },
+	{ "worker_memory_mb", CONF_INT, OFF(worker_memory_mb), "0", 0, 1048576, NULL,
+	  "Address-space limit of each OCR worker in MiB; 0 = no limit." },
+	{ "min_free_mb", CONF_INT, OFF(min_free_mb), "500", 0, 1048576, NULL,
+	  "Pickup pauses while the state_dir filesystem has less free space than this." },
+	{ "log_level", CONF_ENUM, OFF(log_level), "info", 0, 0, "error|warning|info|debug",
+	  "Least important messages logged." },
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static char **
+str_field(sohoa_conf *c, const struct conf_key *k)
+{
+	return (char **)((char *)c + k->offset);
+}
+
+static long long *
+int_field(sohoa_conf *c, const struct conf_key *k)
+{
+	return (long long *)((char *)c + k->offset);
+}
+
+static const struct conf_key *
+key_find(const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Replaces a string field; the old value is freed only on success. */
+static sohoa_status
+set_str(char **field, const char *value, sohoa_error *err)
+{
+	char *copy = strdup(value);
+
+	if (!copy)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+	free(*field);
+	*field = copy;
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_conf_set(sohoa_conf *c, const char *name, const char *value, const char *where,
+    sohoa_error *err)
+{
+	const struct conf_key *k = key_find(name);
+	const char *w = where ? where : "config";
+
+	if (!k)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "%s: unknown key '%s'", w, name);
+	switch (k->type) {
+	case CONF_PATH:
+		if (value[0] && value[0] != '/')
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: %s must be an absolute path, not '%s'", w, name, value);
+		return set_str(str_field(c, k), value, err);
+	case CONF_STR:
+		return set_str(str_field(c, k), value, err);
+	case CONF_ENUM: {
+		size_t n = strlen(value);
+		const char *p = k->choices;
+		while (p && *p) {
+			const char *bar = strchr(p, '|');
+			size_t len = bar ? (size_t)(bar - p) : strlen(p);
+			if (len == n && strncmp(p, value, n) == 0)
+				return set_str(str_field(c, k), value, err);
+			p = bar ? bar + 1 : NULL;
+		}
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "%s: %s must be one of %s, not '%s'", w, name, k->choices, value);
+	}
+	case CONF_INT: {
+		char *end;
+		long long v;
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (errno || end == value || *end != '\0')
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: %s must be a whole number, not '%s'", w, name, value);
+		if (v < k->min || v > k->max)
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: %s must be between %lld and %lld, not %lld", w, name,
+			    k->min, k->max, v);
+		*int_field(c, k) = v;
+		return SOHOA_OK;
+	}
+	}
+	return SOHOA_FATAL;
+}
+
+void
+sohoa_conf_init(sohoa_conf *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct conf_key *k = &keys[i];
+		if (k->type == CONF_INT)
+			*int_field(c, k) = strtoll(k->def, NULL, 10);
+		else
+			*str_field(c, k) = strdup(k->def); /* NULL on OOM: finish() reports it */
+	}
+}
+
+void
+sohoa_conf_release(sohoa_conf *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].type != CONF_INT) {
+			free(*str_field(c, &keys[i]));
+			*str_field(c, &keys[i]) = NULL;
+		}
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+sohoa_status
+sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned seen[NKEYS] = { 0 };
+	unsigned lineno = 0;
+	sohoa_status st = SOHOA_OK;
+
+	if (!f)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "%s: cannot open: %s", path, strerror(errno));
+	while (st == SOHOA_OK && getline(&line, &cap, f) != -1) {
+		char where[PATH_MAX + 32], *p, *eq, *key, *val;
+		const struct conf_key *k;
+
+		lineno++;
+		snprintf(where, sizeof where, "%s:%u", path, lineno);
+		p = trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		eq = strchr(p, '=');
+		if (!eq) {
+			st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: expected 'key = value'", where);
+			break;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		if (val[0] == '"') {
+			size_t n = strlen(val);
+			if (n < 2 || val[n - 1] != '"') {
+				st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+				    "%s: unbalanced quote in value of '%s'", where, key);
+				break;
+			}
+			val[n - 1] = '\0';
+			val++;
+		}
+		k = key_find(key);
+		if (k && seen[k - keys]++) {
+			st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: '%s' is set twice", where, key);
+			break;
+		}
+		st = sohoa_conf_set(c, key, val, where, err);
+	}
+	if (st == SOHOA_OK && ferror(f))
+		st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "%s: read error: %s", path, strerror(errno));
+	free(line);
+	fclose(f);
+	return st;
+}
+
+/* dirname of a path without trailing slashes, in a fresh string. */
+static char *
+parent_of(const char *path)
+{
+	size_t n = strlen(path);
+	char *p;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	p = strndup(path, n ? n : 1);
+	return p;
+}
+
+sohoa_status
+sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].type != CONF_INT && !*str_field(c, &keys[i]))
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+	if (!c->inbox[0] || !c->state_dir[0])
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "inbox and state_dir must be set");
+	if (!c->quarantine[0]) {
+		char *parent = parent_of(c->inbox), *q;
+		size_t n;
+		if (!parent)
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		n = strlen(parent) + sizeof "/quarantine";
+		q = malloc(n);
+		if (!q) {
+			free(parent);
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		}
+		snprintf(q, n, "%s%squarantine", parent, strcmp(parent, "/") ? "/" : "");
+		free(parent);
+		free(c->quarantine);
+		c->quarantine = q;
+	}
+	if (c->workers == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		c->workers = n > 0 ? n : 1;
+	}
+	if (strcmp(c->inbox, c->quarantine) == 0 || strcmp(c->inbox, c->state_dir) == 0
+	    || strcmp(c->quarantine, c->state_dir) == 0)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "inbox, quarantine and state_dir must be three different folders");
+	/* The quarantine and state_dir must not live inside the inbox, or the
+	 * daemon would pick up its own output. */
+	{
+		size_t n = strlen(c->inbox);
+		const char *inner[2] = { c->quarantine, c->state_dir };
+		for (int i = 0; i < 2; i++)
+			if (strncmp(inner[i], c->inbox, n) == 0 && inner[i][n] == '/')
+				return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+				    "%s must not be inside the inbox %s", inner[i], c->inbox);
+	}
+	return SOHOA_OK;
+}
+
+void
+sohoa_conf_write(const sohoa_conf *c, FILE *out)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct conf_key *k = &keys[i];
+		fprintf(out, "# %s\n", k->help);
+		if (k->type == CONF_INT)
+			fprintf(out, "%s = %lld\n", k->name, *int_field((sohoa_conf *)c, k));
+		else
+			fprintf(out, "%s = \"%s\"\n", k->name, *str_field((sohoa_conf *)c, k));
+	}
+}
+
+const char *
+sohoa_conf_path(const char *explicit_path)
+{
+	const char *env;
+
+	if (explicit_path)
+		return explicit_path;
+	env = getenv("SOHOA_CONF");
+	if (env && *env)
+		return env;
+	return SOHOA_CONF_DEFAULT_PATH;
+}

@@ -1,0 +1,1097 @@
+/*
+ * engine.c - the pipeline as a state machine on disk (ARCHITECTURE.md):
+ *
+ *   inbox --take--> spool/incoming --dispatch--> spool/active --OCR ok--> spool/done
+ *                        |                            |--bad input--> quarantine
+ *                        |--duplicate--> quarantine   |--crash/timeout--> spool/deferred
+ *
+ * Order of every step: the file moves first (rename), the catalog row is
+ * committed after; reconcile() at start-up makes them agree again after a
+ * crash at any instant (see the invariants in spool.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sohoa/engine.h"
+#include "sohoa/fsutil.h"
+#include "sohoa/hash.h"
+#include "sohoa/ocr.h"
+#include "sohoa/spool.h"
+
+/* The sub-folder of the quarantine for byte-identical duplicates. */
+#define DUPLICATE_DIR "trung-lap"
+/* The suffix of the reason file beside a quarantined file. */
+#define REASON_SUFFIX ".ly-do.txt"
+
+struct job {
+	char spool_id[SOHOA_SPOOL_ID_MAX];
+	int64_t record_id;
+};
+
+struct sohoa_engine {
+	const sohoa_conf *conf;
+	sohoa_engine_options opt;
+	char agent[64];
+	char ocr_agent[64];
+	sohoa_spool *spool;
+	sohoa_catalog *cat;
+	sohoa_pool *pool;
+	struct job *queue;          /* FIFO of incoming jobs */
+	size_t qhead, qlen, qcap;
+	struct job running[256];    /* indexed by worker */
+	int paused;
+	int pollmap[256];
+};
+
+static void
+logf_(sohoa_engine *e, int level, int64_t id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void
+logf_(sohoa_engine *e, int level, int64_t id, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!e->opt.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	e->opt.log(e->opt.log_arg, level, id, msg);
+}
+
+static int
+queue_push(sohoa_engine *e, const char *spool_id, int64_t record_id)
+{
+	if (e->qhead + e->qlen == e->qcap) {
+		if (e->qhead > 0) {
+			memmove(e->queue, e->queue + e->qhead, e->qlen * sizeof *e->queue);
+			e->qhead = 0;
+		} else {
+			size_t cap = e->qcap ? e->qcap * 2 : 64;
+			struct job *q = realloc(e->queue, cap * sizeof *q);
+			if (!q)
+				return -1;
+			e->queue = q;
+			e->qcap = cap;
+		}
+	}
+	snprintf(e->queue[e->qhead + e->qlen].spool_id, SOHOA_SPOOL_ID_MAX, "%s", spool_id);
+	e->queue[e->qhead + e->qlen].record_id = record_id;
+	e->qlen++;
+	return 0;
+}
+
+/* ---- quarantine ------------------------------------------------------ */
+
+/* Splits name into stem and extension (".tif"), for " (2)" suffixes. */
+static void
+split_ext(const char *name, char *stem, size_t ssz, const char **ext)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (!dot || dot == name)
+		dot = name + strlen(name);
+	snprintf(stem, ssz, "%.*s", (int)(dot - name), name);
+	*ext = dot;
+}
+
+/* A name under the quarantine folder (in sub, "" or "trung-lap") that is
+ * free, with its reason file: "name", then "name (2)"... */
+static void
+choose_quarantine_name(const sohoa_conf *conf, const char *sub, const char *name,
+    char *out, size_t size)
+{
+	char stem[NAME_MAX + 1], cand[PATH_MAX], path[PATH_MAX], note[PATH_MAX + 16];
+	const char *ext;
+	struct stat st;
+
+	split_ext(name, stem, sizeof stem, &ext);
+	for (int i = 1; i < 10000; i++) {
+		if (i == 1)
+			snprintf(cand, sizeof cand, "%s%s%s", sub, *sub ? "/" : "", name);
+		else
+			snprintf(cand, sizeof cand, "%s%s%s (%d)%s", sub, *sub ? "/" : "", stem, i,
+			    ext);
+		snprintf(path, sizeof path, "%s/%s", conf->quarantine, cand);
+		snprintf(note, sizeof note, "%s%s", path, REASON_SUFFIX);
+		if (lstat(path, &st) != 0 && lstat(note, &st) != 0)
+			break;
+	}
+	snprintf(out, size, "%s", cand);
+}
+
+struct qinfo {
+	int64_t id;
+	char spool_id[SOHOA_SPOOL_ID_MAX];
+	char *name, *origin, *reason, *message, *qname, *inbox_path, *hash;
+	size_t inbox_path_len;
+	int64_t dup_of;
+	char *dup_name;
+	char created[32];
+};
+
+static void
+qinfo_release(struct qinfo *q)
+{
+	free(q->name); free(q->origin); free(q->reason); free(q->message); free(q->qname);
+	free(q->inbox_path); free(q->hash); free(q->dup_name);
+	memset(q, 0, sizeof *q);
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return strdup(t ? (const char *)t : "");
+}
+
+static int
+qinfo_load(sohoa_catalog *cat, int64_t id, struct qinfo *q)
+{
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	memset(q, 0, sizeof *q);
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat),
+	    "SELECT r.spool_id, r.name, r.origin, r.reason, r.last_error, r.quarantine_name,"
+	    " r.inbox_path, r.hash, r.duplicate_of, d.name, r.created_at"
+	    " FROM records r LEFT JOIN records d ON d.id = r.duplicate_of WHERE r.id = ?",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const void *ip = sqlite3_column_blob(st, 6);
+		q->id = id;
+		snprintf(q->spool_id, sizeof q->spool_id, "%s", sqlite3_column_text(st, 0));
+		q->name = col_dup(st, 1);
+		q->origin = col_dup(st, 2);
+		q->reason = col_dup(st, 3);
+		q->message = col_dup(st, 4);
+		q->qname = col_dup(st, 5);
+		q->inbox_path_len = (size_t)sqlite3_column_bytes(st, 6);
+		q->inbox_path = malloc(q->inbox_path_len + 1);
+		if (q->inbox_path) {
+			if (ip)
+				memcpy(q->inbox_path, ip, q->inbox_path_len);
+			q->inbox_path[q->inbox_path_len] = '\0';
+		}
+		q->hash = col_dup(st, 7);
+		q->dup_of = sqlite3_column_int64(st, 8);
+		q->dup_name = col_dup(st, 9);
+		snprintf(q->created, sizeof q->created, "%s", sqlite3_column_text(st, 10));
+		ok = q->name && q->origin && q->reason && q->message && q->qname && q->inbox_path
+		    && q->hash && q->dup_name;
+	}
+	sqlite3_finalize(st);
+	if (!ok)
+		qinfo_release(q);
+	return ok ? 0 : -1;
+}
+
+/* The reason file: Vietnamese first, English below. */
+static char *
+reason_text(const struct qinfo *q, int left_in_inbox)
+{
+	sohoa_reason r = sohoa_reason_from_key(q->reason);
+	char dup_vi[600] = "", dup_en[600] = "", *out = NULL;
+	const char *where_vi = left_in_inbox
+	    ? "Lưu ý: không chuyển được tệp này khỏi thư mục nhận; tệp vẫn nằm ở đó.\n" : "";
+	const char *where_en = left_in_inbox
+	    ? "Note: the file could not be moved out of the inbox; it is still there.\n" : "";
+
+	if (q->dup_of) {
+		snprintf(dup_vi, sizeof dup_vi, "Trùng với: hồ sơ số %lld (tệp \"%s\").\n",
+		    (long long)q->dup_of, q->dup_name);
+		snprintf(dup_en, sizeof dup_en, "Same as: record %lld (file \"%s\").\n",
+		    (long long)q->dup_of, q->dup_name);
+	}
+	if (asprintf(&out,
+	    "TỆP KHÔNG ĐƯỢC TIẾP NHẬN — sohoa\n"
+	    "================================\n"
+	    "Tệp: %s\n"
+	    "Thư mục gốc: %s\n"
+	    "Thời gian: %s\n"
+	    "Mã tiếp nhận: %lld\n"
+	    "Lý do: %s\n"
+	    "%s"
+	    "Chi tiết kỹ thuật: %s\n"
+	    "Cần làm: %s\n"
+	    "%s"
+	    "Để xử lý lại tệp này (sau khi đã sửa), cán bộ tin học chạy:\n"
+	    "    sohoa retry \"%s\"\n"
+	    "\n"
+	    "--- English ---\n"
+	    "File not accepted by sohoa\n"
+	    "File: %s\n"
+	    "Folder: %s\n"
+	    "Time: %s\n"
+	    "Record: %lld\n"
+	    "Reason: %s\n"
+	    "%s"
+	    "Technical detail: %s\n"
+	    "What to do: %s\n"
+	    "%s"
+	    "To process this file again (once fixed), the IT officer runs:\n"
+	    "    sohoa retry \"%s\"\n",
+	    q->name, *q->origin ? q->origin : "(thư mục nhận)", q->created, (long long)q->id,
+	    sohoa_reason_vi(r), dup_vi, q->message, sohoa_reason_advice_vi(r), where_vi,
+	    q->qname,
+	    q->name, *q->origin ? q->origin : "(inbox)", q->created, (long long)q->id,
+	    sohoa_reason_en(r), dup_en, q->message, sohoa_reason_advice_en(r), where_en,
+	    q->qname) < 0)
+		return NULL;
+	return out;
+}
+
+/* Moves or copies the content at src (spool or inbox) to the quarantine
+ * path dst, never following a link.  from_inbox: src is the archivists'
+ * original; it is removed once dst is durable. */
+static sohoa_status
+place_file(const char *src, const char *dst, int from_inbox, sohoa_error *err)
+{
+	struct stat st;
+	char dir[PATH_MAX], *slash;
+
+	snprintf(dir, sizeof dir, "%s", dst);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (lstat(src, &st) != 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", src,
+		    strerror(errno));
+	if (!from_inbox) {
+		/* From the spool: a hard link keeps the spool copy until the
+		 * catalog knows the quarantine has it. */
+		unlink(dst);
+		if (link(src, dst) == 0)
+			return sohoa_fs_sync_dir(dir, err);
+		return sohoa_fs_copy_file(src, dst, 0640, err);
+	}
+	if (rename(src, dst) == 0) {
+		if (sohoa_fs_sync_dir(dir, err) != SOHOA_OK)
+			return err->status;
+		snprintf(dir, sizeof dir, "%s", src);
+		if ((slash = strrchr(dir, '/')) != NULL)
+			*slash = '\0';
+		return sohoa_fs_sync_dir(dir, err);
+	}
+	if (errno != EXDEV)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "move %s to %s: %s", src, dst, strerror(errno));
+	if (S_ISLNK(st.st_mode)) {
+		char target[PATH_MAX];
+		ssize_t n = readlink(src, target, sizeof target - 1);
+		if (n < 0)
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "readlink %s: %s",
+			    src, strerror(errno));
+		target[n] = '\0';
+		unlink(dst);
+		if (symlink(target, dst) != 0 || sohoa_fs_sync_dir(dir, err) != SOHOA_OK)
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+			    "symlink %s: %s", dst, strerror(errno));
+	} else if (S_ISREG(st.st_mode)) {
+		if (sohoa_fs_copy_file(src, dst, 0640, err) != SOHOA_OK)
+			return err->status;
+	} else {
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_REGULAR,
+		    "%s cannot be moved to another filesystem", src);
+	}
+	if (unlink(src) != 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "remove %s: %s", src,
+		    strerror(errno));
+	return SOHOA_OK;
+}
+
+/*
+ * Puts a quarantined record's file and its reason file in the quarantine
+ * folder, marks it published, and drops the spool copy.  Idempotent: after
+ * a crash it is simply done again.
+ */
+static sohoa_status
+publish_quarantine(sohoa_engine *e, int64_t id, sohoa_error *err)
+{
+	struct qinfo q;
+	char dst[PATH_MAX], note[PATH_MAX + 16], src[PATH_MAX], dir[PATH_MAX], *slash, *text;
+	struct stat st;
+	int from_inbox = 0, left = 0;
+	sohoa_status rc;
+
+	if (qinfo_load(e->cat, id, &q) != 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "cannot read record %lld", (long long)id);
+	snprintf(dst, sizeof dst, "%s/%s", e->conf->quarantine, q.qname);
+	snprintf(note, sizeof note, "%s%s", dst, REASON_SUFFIX);
+	snprintf(dir, sizeof dir, "%s", dst);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (sohoa_fs_mkdirs(dir, 0775, err) != SOHOA_OK) {
+		qinfo_release(&q);
+		return err->status;
+	}
+	sohoa_spool_path(e->spool, "quarantine", q.spool_id, "original", src, sizeof src);
+	if (lstat(src, &st) != 0) {
+		/* Never entered the spool (link, unreadable, too large): take it
+		 * from the inbox itself. */
+		snprintf(src, sizeof src, "%s/%s", e->conf->inbox, q.inbox_path);
+		from_inbox = 1;
+	}
+	rc = SOHOA_OK;
+	if (lstat(src, &st) == 0) {
+		rc = place_file(src, dst, from_inbox, err);
+		if (rc != SOHOA_OK && from_inbox && lstat(src, &st) == 0) {
+			/* It cannot leave the inbox (unreadable on another filesystem):
+			 * say so beside it, and remember not to take it again. */
+			left = 1;
+			sohoa_error_clear(err);
+			rc = SOHOA_OK;
+		}
+	} else if (lstat(dst, &st) != 0) {
+		logf_(e, SOHOA_LOG_WARNING, id, "quarantined file %s is gone from the inbox", q.name);
+	}
+	if (rc == SOHOA_OK && (text = reason_text(&q, left)) != NULL) {
+		rc = sohoa_fs_write_file(note, text, strlen(text), 0644, err);
+		free(text);
+	}
+	if (rc == SOHOA_OK) {
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "UPDATE records SET"
+		    " quarantine_published = 1, inbox_removed = ? WHERE id = ?", -1, &s, NULL)
+		    == SQLITE_OK) {
+			sqlite3_bind_int(s, 1, !left);
+			sqlite3_bind_int64(s, 2, id);
+			if (sqlite3_step(s) != SQLITE_DONE)
+				rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
+				    sqlite3_errmsg(sohoa_catalog_db(e->cat)));
+			sqlite3_finalize(s);
+		}
+	}
+	if (rc == SOHOA_OK && !from_inbox)
+		sohoa_spool_remove(e->spool, "quarantine", q.spool_id, NULL);
+	if (rc == SOHOA_OK)
+		logf_(e, SOHOA_LOG_WARNING, id, "quarantined %s%s%s: %s (%s)", q.origin,
+		    *q.origin ? "/" : "", q.name, q.reason, q.message);
+	qinfo_release(&q);
+	return rc;
+}
+
+/* Moves a spool entry to quarantine and records why (file first, then the
+ * catalog), then publishes it. */
+static sohoa_status
+quarantine_entry(sohoa_engine *e, const char *spool_id, const char *state, int64_t id,
+    const char *name, sohoa_reason reason, const char *msg, int64_t dup_of, sohoa_error *err)
+{
+	char qname[PATH_MAX];
+
+	if (strcmp(state, "quarantine") != 0
+	    && sohoa_spool_move(e->spool, spool_id, state, "quarantine", err) != SOHOA_OK)
+		return err->status;
+	choose_quarantine_name(e->conf, reason == SOHOA_REASON_DUPLICATE ? DUPLICATE_DIR : "",
+	    name, qname, sizeof qname);
+	if (sohoa_catalog_begin(e->cat, err) != SOHOA_OK)
+		return err->status;
+	if (sohoa_catalog_quarantine(e->cat, id, sohoa_reason_key(reason), msg, qname, dup_of,
+	    err) != SOHOA_OK
+	    || sohoa_catalog_event_add(e->cat, id,
+	    reason == SOHOA_REASON_DUPLICATE ? "duplicate" : "quarantine", e->agent,
+	    reason == SOHOA_REASON_DUPLICATE ? "warning" : "failure", msg, err) != SOHOA_OK
+	    || sohoa_catalog_commit(e->cat, err) != SOHOA_OK) {
+		sohoa_catalog_rollback(e->cat);
+		return err->status;
+	}
+	return publish_quarantine(e, id, err);
+}
+
+/* ---- taking files ---------------------------------------------------- */
+
+/*
+ * Records an entry that is complete in incoming/ (fresh from pickup, or
+ * found without a record at start-up): checks for a duplicate, inserts
+ * the record with its events, and queues it or quarantines it.
+ */
+static sohoa_status
+adopt(sohoa_engine *e, const sohoa_envelope *env, int inbox_removed, int keep_inbox_path,
+    sohoa_take_result *res, sohoa_error *err)
+{
+	int64_t dup = sohoa_catalog_find_live_hash(e->cat, env->hash), id = 0;
+	sohoa_record_new r = {
+		.spool_id = env->spool_id, .state = "incoming", .hash = env->hash,
+		.size = env->size, .name = env->name, .name_raw = env->name_raw,
+		.name_raw_len = env->name_raw_len, .origin = env->origin,
+		.origin_raw = env->origin_raw, .origin_raw_len = env->origin_raw_len,
+		.inbox_path = keep_inbox_path ? env->inbox_path : NULL,
+		.inbox_path_len = env->inbox_path_len, .source_mtime_ns = env->mtime_ns,
+		.inbox_removed = inbox_removed,
+	};
+	char detail[256];
+
+	if (dup) {
+		/* The file moves first: the record is born quarantined. */
+		if (sohoa_spool_move(e->spool, env->spool_id, "incoming", "quarantine", err)
+		    != SOHOA_OK)
+			return err->status;
+		r.state = "quarantined";
+	}
+	if (sohoa_catalog_begin(e->cat, err) != SOHOA_OK)
+		return err->status;
+	snprintf(detail, sizeof detail, "%s, %lld bytes", env->hash, env->size);
+	if (sohoa_catalog_record_insert(e->cat, &r, &id, err) != SOHOA_OK
+	    || sohoa_catalog_event_add(e->cat, id, "ingestion", e->agent, "success",
+	    env->origin[0] ? env->origin : NULL, err) != SOHOA_OK
+	    || sohoa_catalog_event_add(e->cat, id, "message digest calculation", e->agent,
+	    "success", detail, err) != SOHOA_OK
+	    || sohoa_catalog_commit(e->cat, err) != SOHOA_OK) {
+		sohoa_catalog_rollback(e->cat);
+		return err->status;
+	}
+	if (res) {
+		res->record_id = id;
+		res->duplicate_of = dup;
+	}
+	if (dup) {
+		char msg[128];
+		sohoa_status st;
+		snprintf(msg, sizeof msg, "identical to record %lld (%s)", (long long)dup,
+		    env->hash);
+		sohoa_catalog_event_add(e->cat, dup, "duplicate", e->agent, "warning", msg, NULL);
+		st = quarantine_entry(e, env->spool_id, "quarantine", id, env->name,
+		    SOHOA_REASON_DUPLICATE, msg, dup, err);
+		if (res) {
+			res->quarantined = 1;
+			res->reason = SOHOA_REASON_DUPLICATE;
+		}
+		return st;
+	}
+	logf_(e, SOHOA_LOG_DEBUG, id, "took %s%s%s (%s)", env->origin, *env->origin ? "/" : "",
+	    env->name, env->hash);
+	if (queue_push(e, env->spool_id, id) != 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	return SOHOA_OK;
+}
+
+/* Quarantines an inbox file that cannot enter the spool (symlink, device,
+ * unreadable, too large): a record without content, then publish. */
+static sohoa_status
+reject_unspooled(sohoa_engine *e, const char *relpath, const struct stat *seen,
+    const sohoa_error *why, sohoa_take_result *res, sohoa_error *err)
+{
+	sohoa_envelope env;
+	char qname[PATH_MAX], sid[SOHOA_SPOOL_ID_MAX];
+	const char *slash = strrchr(relpath, '/');
+	const char *base = slash ? slash + 1 : relpath;
+	int64_t id = 0;
+	struct timespec ts;
+
+	memset(&env, 0, sizeof env);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(sid, sizeof sid, "x%lld.%09ld-%d", (long long)ts.tv_sec, ts.tv_nsec,
+	    (int)getpid());
+	env.name = sohoa_text_from_bytes(base, strlen(base));
+	env.origin = sohoa_text_from_bytes(relpath, slash ? (size_t)(slash - relpath) : 0);
+	if (!env.name || !env.origin) {
+		sohoa_envelope_release(&env);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	}
+	{
+		sohoa_record_new r = {
+			.spool_id = sid, .state = "quarantined", .hash = NULL,
+			.size = seen ? seen->st_size : 0, .name = env.name, .name_raw = base,
+			.name_raw_len = strlen(base), .origin = env.origin, .origin_raw = relpath,
+			.origin_raw_len = slash ? (size_t)(slash - relpath) : 0,
+			.inbox_path = relpath, .inbox_path_len = strlen(relpath),
+			.source_mtime_ns = seen ? (long long)seen->st_mtim.tv_sec * 1000000000LL
+			    + seen->st_mtim.tv_nsec : 0,
+			.inbox_removed = 0,
+		};
+		choose_quarantine_name(e->conf, "", env.name, qname, sizeof qname);
+		if (sohoa_catalog_begin(e->cat, err) != SOHOA_OK
+		    || sohoa_catalog_record_insert(e->cat, &r, &id, err) != SOHOA_OK
+		    || sohoa_catalog_quarantine(e->cat, id, sohoa_reason_key(why->reason), why->msg,
+		    qname, 0, err) != SOHOA_OK
+		    || sohoa_catalog_event_add(e->cat, id, "quarantine", e->agent, "failure",
+		    why->msg, err) != SOHOA_OK
+		    || sohoa_catalog_commit(e->cat, err) != SOHOA_OK) {
+			sohoa_catalog_rollback(e->cat);
+			sohoa_envelope_release(&env);
+			return err->status;
+		}
+	}
+	sohoa_envelope_release(&env);
+	if (res) {
+		res->record_id = id;
+		res->quarantined = 1;
+		res->reason = why->reason;
+		snprintf(res->quarantine_name, sizeof res->quarantine_name, "%s", qname);
+	}
+	return publish_quarantine(e, id, err);
+}
+
+int
+sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, const struct stat *st)
+{
+	return sohoa_catalog_inbox_pending(e->cat, relpath, strlen(relpath), st->st_size,
+	    (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec);
+}
+
+sohoa_status
+sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
+    const struct stat *seen, int remove_original, sohoa_take_result *res, sohoa_error *err)
+{
+	sohoa_envelope env;
+	sohoa_error why;
+	sohoa_status st;
+	int removed = 0;
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	sohoa_error_clear(&why);
+	st = sohoa_spool_pickup(e->spool, root, relpath, seen, e->conf->max_file_size, &env, &why);
+	if (st == SOHOA_BAD_INPUT) {
+		if (!remove_original) {
+			/* A one-shot ingest never moves the caller's files. */
+			if (res) {
+				res->quarantined = 1;
+				res->reason = why.reason;
+			}
+			*err = why;
+			return SOHOA_BAD_INPUT;
+		}
+		return reject_unspooled(e, relpath, seen, &why, res, err);
+	}
+	if (st != SOHOA_OK) {
+		*err = why;
+		return st;
+	}
+	/* Invariant 2: the copy is durable in incoming/; the original may go. */
+	if (remove_original) {
+		char src[PATH_MAX];
+		snprintf(src, sizeof src, "%s/%s", root, relpath);
+		removed = unlink(src) == 0;
+		if (!removed)
+			logf_(e, SOHOA_LOG_WARNING, 0, "cannot remove %s from the inbox: %s", src,
+			    strerror(errno));
+	}
+	st = adopt(e, &env, remove_original ? removed : 1, remove_original, res, err);
+	if (res && res->quarantined && !res->quarantine_name[0]) {
+		struct qinfo q;
+		if (qinfo_load(e->cat, res->record_id, &q) == 0) {
+			snprintf(res->quarantine_name, sizeof res->quarantine_name, "%s", q.qname);
+			qinfo_release(&q);
+		}
+	}
+	sohoa_envelope_release(&env);
+	return st;
+}
+
+/* ---- OCR jobs -------------------------------------------------------- */
+
+static void
+dispatch(sohoa_engine *e)
+{
+	sohoa_error err;
+	int w;
+
+	while (!e->paused && e->pool && e->qlen > 0 && (w = sohoa_pool_idle(e->pool)) >= 0) {
+		struct job j = e->queue[e->qhead];
+		char dir[PATH_MAX];
+
+		sohoa_error_clear(&err);
+		if (sohoa_spool_move(e->spool, j.spool_id, "incoming", "active", &err) != SOHOA_OK
+		    || sohoa_catalog_set_state(e->cat, j.record_id, "active", &err) != SOHOA_OK) {
+			logf_(e, SOHOA_LOG_ERR, j.record_id, "cannot start OCR: %s", err.msg);
+			return;  /* stays queued; tried again at the next tick */
+		}
+		e->qhead++;
+		e->qlen--;
+		sohoa_spool_path(e->spool, "active", j.spool_id, NULL, dir, sizeof dir);
+		if (sohoa_pool_submit(e->pool, w, dir, j.spool_id, &err) != SOHOA_OK) {
+			logf_(e, SOHOA_LOG_ERR, j.record_id, "%s", err.msg);
+			sohoa_spool_move(e->spool, j.spool_id, "active", "incoming", NULL);
+			sohoa_catalog_set_state(e->cat, j.record_id, "incoming", NULL);
+			queue_push(e, j.spool_id, j.record_id);
+			return;
+		}
+		e->running[w] = j;
+	}
+}
+
+static void
+finish_ok(sohoa_engine *e, const struct job *j)
+{
+	char dir[PATH_MAX], detail[128];
+	sohoa_page_result *pages = NULL;
+	char *buf = NULL;
+	int n = 0;
+	sohoa_error err;
+	double sum = 0;
+	int counted = 0, failed = 0;
+
+	sohoa_error_clear(&err);
+	sohoa_spool_path(e->spool, "active", j->spool_id, NULL, dir, sizeof dir);
+	if (sohoa_ocr_read_results(dir, &pages, &n, &buf, &err) != SOHOA_OK)
+		goto retry;
+	if (sohoa_spool_move(e->spool, j->spool_id, "active", "done", &err) != SOHOA_OK)
+		goto retry;
+	for (int i = 0; i < n; i++) {
+		if (pages[i].confidence >= 0) {
+			sum += pages[i].confidence;
+			counted++;
+		} else {
+			failed++;
+		}
+	}
+	snprintf(detail, sizeof detail, "%d page(s), mean confidence %.1f%s", n,
+	    counted ? sum / counted : 0.0, failed ? ", some pages failed" : "");
+	if (sohoa_catalog_begin(e->cat, &err) != SOHOA_OK
+	    || sohoa_catalog_store_pages(e->cat, j->record_id, pages, n, &err) != SOHOA_OK
+	    || sohoa_catalog_event_add(e->cat, j->record_id, "ocr", e->ocr_agent,
+	    failed ? "warning" : "success", detail, &err) != SOHOA_OK
+	    || sohoa_catalog_commit(e->cat, &err) != SOHOA_OK) {
+		sohoa_catalog_rollback(e->cat);
+		/* The entry is in done/ but the catalog says active: reconcile
+		 * would redo it; do that now. */
+		logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot record OCR results: %s", err.msg);
+		sohoa_spool_move(e->spool, j->spool_id, "done", "incoming", NULL);
+		queue_push(e, j->spool_id, j->record_id);
+		free(pages);
+		free(buf);
+		return;
+	}
+	logf_(e, SOHOA_LOG_INFO, j->record_id, "record %lld done: %s", (long long)j->record_id,
+	    detail);
+	free(pages);
+	free(buf);
+	return;
+retry:
+	free(pages);
+	free(buf);
+	logf_(e, SOHOA_LOG_ERR, j->record_id, "OCR results unusable: %s", err.msg);
+}
+
+static int
+record_attempts(sohoa_engine *e, int64_t id, char *name, size_t nsize)
+{
+	sqlite3_stmt *st;
+	int a = 0;
+
+	name[0] = '\0';
+	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat),
+	    "SELECT attempts, name FROM records WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		a = sqlite3_column_int(st, 0);
+		snprintf(name, nsize, "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+static void
+finish(sohoa_engine *e, const sohoa_job_result *res, const struct job *j)
+{
+	sohoa_error err;
+	char name[NAME_MAX * 3 + 1];
+
+	sohoa_error_clear(&err);
+	if (res->status == SOHOA_OK) {
+		finish_ok(e, j);
+		return;
+	}
+	record_attempts(e, j->record_id, name, sizeof name);
+	if (res->status == SOHOA_BAD_INPUT) {
+		if (quarantine_entry(e, j->spool_id, "active", j->record_id, name, res->reason,
+		    res->msg, 0, &err) != SOHOA_OK)
+			logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot quarantine: %s", err.msg);
+		return;
+	}
+	{
+		int attempts = record_attempts(e, j->record_id, name, sizeof name) + 1;
+		if (attempts >= e->conf->max_attempts) {
+			char msg[400];
+			snprintf(msg, sizeof msg, "%d attempts failed; last: %s", attempts, res->msg);
+			sohoa_catalog_defer(e->cat, j->record_id, 0, res->msg, NULL);
+			if (quarantine_entry(e, j->spool_id, "active", j->record_id, name,
+			    SOHOA_REASON_OCR_FAILED, msg, 0, &err) != SOHOA_OK)
+				logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot quarantine: %s", err.msg);
+			return;
+		}
+		/* Back-off: 30 s, 60 s, 120 s, ... */
+		long delay = 30L << (attempts - 1 < 10 ? attempts - 1 : 10);
+		if (sohoa_spool_move(e->spool, j->spool_id, "active", "deferred", &err) != SOHOA_OK
+		    || sohoa_catalog_defer(e->cat, j->record_id, (long long)time(NULL) + delay,
+		    res->msg, &err) != SOHOA_OK)
+			logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot defer: %s", err.msg);
+		else
+			logf_(e, SOHOA_LOG_WARNING, j->record_id,
+			    "OCR of %s failed (%s); trying again in %ld s", name, res->msg, delay);
+	}
+}
+
+int
+sohoa_engine_pollfds(sohoa_engine *e, struct pollfd *fds, int max)
+{
+	if (!e->pool)
+		return 0;
+	return sohoa_pool_pollfds(e->pool, fds, e->pollmap,
+	    max < (int)(sizeof e->pollmap / sizeof e->pollmap[0]) ? max
+	    : (int)(sizeof e->pollmap / sizeof e->pollmap[0]));
+}
+
+void
+sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
+{
+	for (int i = 0; e->pool && i < n; i++) {
+		sohoa_job_result res;
+		int w = e->pollmap[i];
+		if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		while (sohoa_pool_read(e->pool, w, &res)) {
+			struct job j = e->running[w];
+			memset(&e->running[w], 0, sizeof e->running[w]);
+			finish(e, &res, &j);
+		}
+	}
+	dispatch(e);
+}
+
+/* Deferred entries whose time has come go back to incoming/. */
+static void
+release_deferred(sohoa_engine *e, time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id, spool_id FROM records"
+	    " WHERE state = 'deferred' AND next_attempt_at <= ? ORDER BY next_attempt_at",
+	    -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, (long long)now);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		char sid[SOHOA_SPOOL_ID_MAX];
+		snprintf(sid, sizeof sid, "%s", sqlite3_column_text(st, 1));
+		if (sohoa_spool_move(e->spool, sid, "deferred", "incoming", NULL) == SOHOA_OK
+		    && sohoa_catalog_set_state(e->cat, id, "incoming", NULL) == SOHOA_OK)
+			queue_push(e, sid, id);
+	}
+	sqlite3_finalize(st);
+}
+
+void
+sohoa_engine_tick(sohoa_engine *e, time_t now)
+{
+	if (e->pool)
+		sohoa_pool_watchdog(e->pool, now);
+	release_deferred(e, now);
+	dispatch(e);
+}
+
+int sohoa_engine_pending(const sohoa_engine *e)
+{
+	return (int)e->qlen + sohoa_engine_running(e);
+}
+
+int sohoa_engine_running(const sohoa_engine *e)
+{
+	return e->pool ? sohoa_pool_busy(e->pool) : 0;
+}
+
+long
+sohoa_engine_next_due(const sohoa_engine *e, time_t now)
+{
+	sqlite3_stmt *st;
+	long due = -1;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT min(next_attempt_at) FROM"
+	    " records WHERE state = 'deferred'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		long long t = sqlite3_column_int64(st, 0);
+		due = t <= now ? 0 : (long)(t - now);
+	}
+	sqlite3_finalize(st);
+	return due;
+}
+
+void sohoa_engine_pause(sohoa_engine *e, int paused) { e->paused = paused; }
+sohoa_catalog *sohoa_engine_catalog(sohoa_engine *e) { return e->cat; }
+
+/* ---- start-up -------------------------------------------------------- */
+
+struct reconcile_ctx {
+	sohoa_engine *e;
+	const char *state;
+};
+
+/* If the inbox still holds the original of an entry (a crash came between
+ * pickup and removal), remove it now: its copy is safe in the spool. */
+static int
+remove_leftover_original(sohoa_engine *e, const sohoa_envelope *env)
+{
+	char src[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX];
+	struct stat st;
+	long long size;
+
+	if (!env->inbox_path_len)
+		return 1;
+	snprintf(src, sizeof src, "%s/%s", e->conf->inbox, env->inbox_path);
+	if (lstat(src, &st) != 0)
+		return 1;
+	if (!S_ISREG(st.st_mode) || st.st_size != env->size
+	    || (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != env->mtime_ns
+	    || sohoa_hash_file(src, "sha256", hash, &size, NULL) != SOHOA_OK
+	    || strcmp(hash, env->hash) != 0)
+		return 1;   /* a different file now: leave it to be taken */
+	return unlink(src) == 0;
+}
+
+static int
+reconcile_entry(const char *id, void *arg)
+{
+	struct reconcile_ctx *c = arg;
+	sohoa_engine *e = c->e;
+	char state[16] = "";
+	int64_t rid = sohoa_catalog_find_spool(e->cat, id, state);
+	sohoa_error err;
+
+	sohoa_error_clear(&err);
+	if (!rid) {
+		/* Complete in the spool but never recorded: adopt it. */
+		sohoa_envelope env;
+		if (strcmp(c->state, "incoming") != 0
+		    && sohoa_spool_move(e->spool, id, c->state, "incoming", &err) != SOHOA_OK)
+			goto fail;
+		if (sohoa_spool_read_envelope(e->spool, "incoming", id, &env, &err) != SOHOA_OK)
+			goto fail;
+		remove_leftover_original(e, &env);
+		logf_(e, SOHOA_LOG_INFO, 0, "recovering %s from the spool", env.name);
+		if (adopt(e, &env, 1, 1, NULL, &err) != SOHOA_OK) {
+			sohoa_envelope_release(&env);
+			goto fail;
+		}
+		sohoa_envelope_release(&env);
+		return 0;
+	}
+	if (!strcmp(c->state, "quarantine")) {
+		if (strcmp(state, "quarantined") != 0)
+			return 0;   /* handled with the unpublished records below */
+		return 0;
+	}
+	if (!strcmp(c->state, "done") && !strcmp(state, "done"))
+		return 0;
+	if (!strcmp(c->state, "deferred") && !strcmp(state, "deferred"))
+		return 0;
+	if (!strcmp(state, "quarantined")) {
+		/* Recorded as quarantined but the entry is still here. */
+		if (sohoa_spool_move(e->spool, id, c->state, "quarantine", &err) != SOHOA_OK)
+			goto fail;
+		return 0;
+	}
+	/* active/, or an entry whose record lags behind: OCR (again). */
+	if (strcmp(c->state, "incoming") != 0
+	    && sohoa_spool_move(e->spool, id, c->state, "incoming", &err) != SOHOA_OK)
+		goto fail;
+	if (strcmp(state, "incoming") != 0
+	    && sohoa_catalog_set_state(e->cat, rid, "incoming", &err) != SOHOA_OK)
+		goto fail;
+	queue_push(e, id, rid);
+	return 0;
+fail:
+	logf_(e, SOHOA_LOG_ERR, rid, "reconcile %s/%s: %s", c->state, id, err.msg);
+	return 0;
+}
+
+static sohoa_status
+reconcile(sohoa_engine *e, sohoa_error *err)
+{
+	static const char *const order[] = { "active", "incoming", "done", "deferred",
+		"quarantine" };
+	sqlite3_stmt *st;
+
+	/* Invariant 4. */
+	if (sohoa_spool_clean_tmp(e->spool, err) != SOHOA_OK)
+		return err->status;
+	/* Invariant 5 and its kin, state by state. */
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		struct reconcile_ctx c = { e, order[i] };
+		sohoa_spool_each(e->spool, order[i], reconcile_entry, &c);
+	}
+	/* Quarantines not yet published. */
+	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
+	    " state = 'quarantined' AND quarantine_published = 0", -1, &st, NULL) == SQLITE_OK) {
+		int64_t ids[64];
+		int n = 0;
+		while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
+			ids[n++] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		for (int i = 0; i < n; i++) {
+			sohoa_error e2;
+			sohoa_error_clear(&e2);
+			if (publish_quarantine(e, ids[i], &e2) != SOHOA_OK)
+				logf_(e, SOHOA_LOG_ERR, ids[i], "publish quarantine: %s", e2.msg);
+		}
+	}
+	/* Records that lost their spool entry while in flight. */
+	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id, spool_id, state FROM records"
+	    " WHERE state IN ('incoming', 'active', 'deferred', 'done')", -1, &st, NULL)
+	    == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char path[PATH_MAX];
+			const char *sid = (const char *)sqlite3_column_text(st, 1);
+			const char *s = (const char *)sqlite3_column_text(st, 2);
+			struct stat sb;
+			sohoa_spool_path(e->spool, !strcmp(s, "active") ? "incoming" : s, sid, NULL,
+			    path, sizeof path);
+			if (lstat(path, &sb) != 0)
+				logf_(e, SOHOA_LOG_ERR, sqlite3_column_int64(st, 0),
+				    "record's spool entry %s is missing", path);
+		}
+		sqlite3_finalize(st);
+	}
+	return SOHOA_OK;
+}
+
+sohoa_engine *
+sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa_error *err)
+{
+	sohoa_engine *e = calloc(1, sizeof *e);
+	char *dbpath = NULL;
+
+	if (!e) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	e->conf = conf;
+	if (opt)
+		e->opt = *opt;
+	snprintf(e->agent, sizeof e->agent, "sohoa %s (%s)", SOHOA_VERSION,
+	    e->opt.agent ? e->opt.agent : "sohoa");
+	snprintf(e->ocr_agent, sizeof e->ocr_agent, "sohoa %s with tesseract %s, %s",
+	    SOHOA_VERSION, sohoa_ocr_engine_version(), conf->languages);
+	if (sohoa_fs_mkdirs(conf->state_dir, 0750, err) != SOHOA_OK
+	    || sohoa_fs_mkdirs(conf->quarantine, 0775, err) != SOHOA_OK)
+		goto fail;
+	e->spool = sohoa_spool_open(conf->state_dir, err);
+	if (!e->spool || sohoa_spool_lock(e->spool, err) != SOHOA_OK)
+		goto fail;
+	dbpath = sohoa_path_join(conf->state_dir, "catalog.db");
+	if (!dbpath) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		goto fail;
+	}
+	e->cat = sohoa_catalog_open(dbpath, err);
+	free(dbpath);
+	if (!e->cat || reconcile(e, err) != SOHOA_OK)
+		goto fail;
+	if (!e->opt.no_workers) {
+		sohoa_pool_options po = {
+			.languages = conf->languages, .tessdata = conf->tessdata,
+			.max_pixels = conf->max_pixels, .max_pages = (int)conf->max_pages,
+			.page_timeout = (int)conf->page_timeout, .memory_mb = conf->worker_memory_mb,
+			.workers = (int)(conf->workers < 256 ? conf->workers : 256),
+		};
+		e->pool = sohoa_pool_new(&po, err);
+		if (!e->pool)
+			goto fail;
+	}
+	return e;
+fail:
+	sohoa_engine_free(e, 0);
+	return NULL;
+}
+
+void
+sohoa_engine_free(sohoa_engine *e, int timeout_ms)
+{
+	if (!e)
+		return;
+	sohoa_pool_free(e->pool, timeout_ms);
+	/* Jobs cut short go back to the queue on disk, as at start-up. */
+	for (size_t w = 0; e->cat && w < sizeof e->running / sizeof e->running[0]; w++) {
+		struct job *j = &e->running[w];
+		if (!j->record_id)
+			continue;
+		if (sohoa_spool_move(e->spool, j->spool_id, "active", "incoming", NULL) == SOHOA_OK)
+			sohoa_catalog_set_state(e->cat, j->record_id, "incoming", NULL);
+	}
+	sohoa_catalog_free(e->cat);
+	sohoa_spool_free(e->spool);
+	free(e->queue);
+	free(e);
+}
+
+/* ---- putting quarantined files back ---------------------------------- */
+
+sohoa_status
+sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *name,
+    char *dest, size_t destlen, sohoa_error *err)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	char qname[PATH_MAX] = "", origin[PATH_MAX] = "", fname[NAME_MAX * 3 + 1] = "";
+	char src[PATH_MAX], note[PATH_MAX + 16], dst[PATH_MAX], dir[PATH_MAX], stem[NAME_MAX + 1];
+	const char *ext;
+	struct stat sb;
+	sohoa_status rc;
+
+	/* By its name under the quarantine folder, or by its plain name if
+	 * that is unambiguous. */
+	if (sqlite3_prepare_v2(db, "SELECT id, quarantine_name, origin_raw, name_raw FROM records"
+	    " WHERE state = 'quarantined' AND quarantine_released = 0 AND quarantine_published = 1"
+	    " AND (quarantine_name = ?1 OR name = ?1) ORDER BY quarantine_name = ?1 DESC, id DESC",
+	    -1, &st, NULL) != SQLITE_OK)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
+		    sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		snprintf(qname, sizeof qname, "%s", sqlite3_column_text(st, 1));
+		snprintf(origin, sizeof origin, "%.*s", sqlite3_column_bytes(st, 2),
+		    (const char *)sqlite3_column_blob(st, 2));
+		snprintf(fname, sizeof fname, "%.*s", sqlite3_column_bytes(st, 3),
+		    (const char *)sqlite3_column_blob(st, 3));
+	}
+	sqlite3_finalize(st);
+	if (!id)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "không có tệp nào tên \"%s\" trong thư mục cách ly / no quarantined file"
+		    " named \"%s\"", name, name);
+	snprintf(src, sizeof src, "%s/%s", conf->quarantine, qname);
+	snprintf(note, sizeof note, "%s%s", src, REASON_SUFFIX);
+	if (lstat(src, &sb) != 0)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s: %s", src, strerror(errno));
+	snprintf(dir, sizeof dir, "%s%s%s", conf->inbox, *origin ? "/" : "", origin);
+	if (sohoa_fs_mkdirs(dir, 0775, err) != SOHOA_OK)
+		return err->status;
+	split_ext(fname, stem, sizeof stem, &ext);
+	for (int i = 1; i < 10000; i++) {
+		if (i == 1)
+			snprintf(dst, sizeof dst, "%s/%s", dir, fname);
+		else
+			snprintf(dst, sizeof dst, "%s/%s (%d)%s", dir, stem, i, ext);
+		if (lstat(dst, &sb) != 0)
+			break;
+	}
+	rc = place_file(src, dst, 1, err);
+	if (rc != SOHOA_OK)
+		return rc;
+	unlink(note);
+	if (sqlite3_prepare_v2(db, "UPDATE records SET quarantine_released = 1 WHERE id = ?",
+	    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	sohoa_catalog_event_add(cat, id, "retry", "sohoa " SOHOA_VERSION " (sohoa retry)",
+	    "success", dst, NULL);
+	if (dest)
+		snprintf(dest, destlen, "%s", dst);
+	return SOHOA_OK;
+}

@@ -1,0 +1,262 @@
+/*
+ * ocr.c - the OCR worker process: decode a scan page by page (Leptonica),
+ * recognise each page with Tesseract under a deadline, write the text and
+ * confidence of every page to <entry>/ocr.out, and answer the pool.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <signal.h>
+#include <unistd.h>
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+#include <utf8proc.h>
+
+#include "sohoa/fsutil.h"
+#include "sohoa/image.h"
+#include "sohoa/ocr.h"
+
+struct worker_opts {
+	const char *languages, *tessdata;
+	long long max_pixels, memory_mb;
+	int max_pages, page_timeout;
+};
+
+const char *
+sohoa_ocr_engine_version(void)
+{
+	return TessVersion();
+}
+
+/* One line to the pool; the pool reads whole lines. */
+static void
+say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void
+say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+/* A message on one line: newlines become spaces. */
+static void
+flatten(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
+static int
+ocr_page(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *pix, int timeout_s, FILE *out,
+    int page_no)
+{
+	int dpi = sohoa_image_resolution(pix), conf = -1;
+	char *text = NULL;
+	utf8proc_uint8_t *nfc = NULL;
+	const char *status = "ok";
+
+	TessBaseAPISetImage2(api, pix);
+	TessBaseAPISetSourceResolution(api, dpi);
+	TessMonitorSetDeadlineMSecs(monitor, timeout_s * 1000);
+	if (TessBaseAPIRecognize(api, monitor) != 0) {
+		status = "timeout";
+	} else {
+		text = TessBaseAPIGetUTF8Text(api);
+		conf = TessBaseAPIMeanTextConf(api);
+		if (text)
+			nfc = utf8proc_NFC((const utf8proc_uint8_t *)text);
+		if (!nfc)
+			status = "failed";
+	}
+	fprintf(out, "page %d %d %s %d %d %d %zu\n", page_no, strcmp(status, "ok") ? -1 : conf,
+	    status, (int)pixGetWidth(pix), (int)pixGetHeight(pix), dpi,
+	    nfc ? strlen((char *)nfc) : 0);
+	if (nfc)
+		fputs((char *)nfc, out);
+	fputc('\n', out);
+	free(nfc);
+	if (text)
+		TessDeleteText(text);
+	TessBaseAPIClear(api);
+	return 0;
+}
+
+static void
+run_job(TessBaseAPI *api, ETEXT_DESC *monitor, const struct worker_opts *o, const char *dir)
+{
+	char orig[PATH_MAX], outp[PATH_MAX], tmpp[PATH_MAX];
+	sohoa_image_limits lim = { o->max_pixels, o->max_pages };
+	sohoa_error err;
+	sohoa_image *im;
+	FILE *out;
+	int n;
+
+	sohoa_error_clear(&err);
+	snprintf(orig, sizeof orig, "%s/original", dir);
+	snprintf(outp, sizeof outp, "%s/ocr.out", dir);
+	snprintf(tmpp, sizeof tmpp, "%s/ocr.out.tmp", dir);
+	im = sohoa_image_open(orig, &lim, &err);
+	if (!im) {
+		flatten(err.msg);
+		if (err.status == SOHOA_BAD_INPUT)
+			say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
+		else
+			say("retry %s\n", err.msg);
+		return;
+	}
+	out = fopen(tmpp, "w");
+	if (!out) {
+		say("retry cannot write %s: %s\n", tmpp, strerror(errno));
+		sohoa_image_free(im);
+		return;
+	}
+	n = sohoa_image_pages(im);
+	for (int i = 0; i < n; i++) {
+		PIX *pix;
+		say("progress %d %d\n", i + 1, n);
+		pix = sohoa_image_page(im, i, &err);
+		if (!pix) {
+			flatten(err.msg);
+			fclose(out);
+			unlink(tmpp);
+			sohoa_image_free(im);
+			if (err.status == SOHOA_BAD_INPUT)
+				say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
+			else
+				say("retry %s\n", err.msg);
+			return;
+		}
+		ocr_page(api, monitor, pix, o->page_timeout, out, i + 1);
+		pixDestroy(&pix);
+	}
+	sohoa_image_free(im);
+	/* The results need no fsync: after a crash the job is simply redone. */
+	if (fclose(out) != 0 || rename(tmpp, outp) != 0) {
+		say("retry cannot write %s: %s\n", outp, strerror(errno));
+		unlink(tmpp);
+		return;
+	}
+	say("ok %d\n", n);
+}
+
+int
+sohoa_ocr_worker_main(int argc, char **argv)
+{
+	struct worker_opts o = { "vie+eng", "", 250000000LL, 0, 2000, 300 };
+	TessBaseAPI *api;
+	ETEXT_DESC *monitor;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		const char *k = argv[i], *v = argv[i + 1];
+		if (!strcmp(k, "--languages")) o.languages = v;
+		else if (!strcmp(k, "--tessdata")) o.tessdata = v;
+		else if (!strcmp(k, "--max-pixels")) o.max_pixels = atoll(v);
+		else if (!strcmp(k, "--max-pages")) o.max_pages = atoi(v);
+		else if (!strcmp(k, "--page-timeout")) o.page_timeout = atoi(v);
+		else if (!strcmp(k, "--memory-mb")) o.memory_mb = atoll(v);
+	}
+	/* Die with the pool: never OCR for a parent that is gone. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		return 1;
+	setenv("OMP_THREAD_LIMIT", "1", 1);
+#if !defined(__SANITIZE_ADDRESS__)
+	if (o.memory_mb > 0) {
+		struct rlimit rl = { (rlim_t)o.memory_mb << 20, (rlim_t)o.memory_mb << 20 };
+		setrlimit(RLIMIT_AS, &rl);
+	}
+#endif
+	setMsgSeverity(L_SEVERITY_NONE);
+	api = TessBaseAPICreate();
+	if (!api || TessBaseAPIInit3(api, o.tessdata[0] ? o.tessdata : NULL, o.languages) != 0) {
+		fprintf(stderr, "sohoa-ocr: cannot load Tesseract languages '%s'\n", o.languages);
+		if (api)
+			TessBaseAPIDelete(api);
+		return 3;
+	}
+	TessBaseAPISetPageSegMode(api, PSM_AUTO);
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	monitor = TessMonitorCreate();
+	say("ready\n");
+	while ((len = getline(&line, &cap, stdin)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (strncmp(line, "job ", 4) == 0)
+			run_job(api, monitor, &o, line + 4);
+		else if (strcmp(line, "quit") == 0)
+			break;
+	}
+	free(line);
+	TessMonitorDelete(monitor);
+	TessBaseAPIEnd(api);
+	TessBaseAPIDelete(api);
+	return 0;
+}
+
+sohoa_status
+sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n, char **buf,
+    sohoa_error *err)
+{
+	char path[PATH_MAX], *p, *end;
+	size_t len;
+	int cap = 0;
+
+	*pages = NULL;
+	*n = 0;
+	snprintf(path, sizeof path, "%s/ocr.out", dir);
+	if (sohoa_fs_read_file(path, (size_t)1 << 30, buf, &len, err) != SOHOA_OK)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "no OCR results");
+	p = *buf;
+	end = *buf + len;
+	while (p < end) {
+		sohoa_page_result r;
+		char status[16];
+		size_t tlen;
+		int used = 0;
+		memset(&r, 0, sizeof r);
+		if (sscanf(p, "page %d %lf %15s %d %d %d %zu\n%n", &r.page_no, &r.confidence,
+		    status, &r.width, &r.height, &r.dpi, &tlen, &used) != 7 || used == 0
+		    || tlen > (size_t)(end - p - used)) {
+			free(*pages);
+			free(*buf);
+			*pages = NULL;
+			*buf = NULL;
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+			    "malformed OCR results in %s", path);
+		}
+		p += used;
+		if (*n == cap) {
+			sohoa_page_result *np = realloc(*pages, (size_t)(cap = cap ? cap * 2 : 8)
+			    * sizeof *np);
+			if (!np) {
+				free(*pages);
+				free(*buf);
+				*pages = NULL;
+				*buf = NULL;
+				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+				    "out of memory");
+			}
+			*pages = np;
+		}
+		r.text = p;
+		p[tlen] = '\0';      /* the newline after the text */
+		p += tlen + 1;
+		/* status lives in the buffer: reuse the space before the text. */
+		r.status = !strcmp(status, "ok") ? "ok" : !strcmp(status, "timeout")
+		    ? "timeout" : "failed";
+		(*pages)[(*n)++] = r;
+	}
+	return SOHOA_OK;
+}

@@ -1,0 +1,318 @@
+/*
+ * pool.c - the OCR worker processes, seen from the process that owns the
+ * catalog.  Single-threaded: the caller polls the workers' pipes with its
+ * other file descriptors and calls sohoa_pool_read() when one is readable.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sohoa/ocr.h"
+
+/* Seconds of grace beyond page_timeout before a silent worker is killed:
+ * Tesseract's own deadline should fire first. */
+#define WATCHDOG_MARGIN 60
+
+struct worker {
+	pid_t pid;
+	int to_fd, from_fd;
+	int busy, ready;
+	char tag[SOHOA_JOB_TAG_MAX];
+	time_t last_progress;
+	char buf[1024];
+	size_t len;
+	int killed;
+};
+
+struct sohoa_pool {
+	sohoa_pool_options opt;
+	char *languages, *tessdata;
+	int n;
+	struct worker *w;
+};
+
+static int
+spawn(sohoa_pool *pool, struct worker *wk)
+{
+	int in[2], out[2];
+	char px[32], pg[16], pt[16], mm[32];
+	pid_t pid;
+
+	if (pipe2(in, O_CLOEXEC) != 0)
+		return -1;
+	if (pipe2(out, O_CLOEXEC) != 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	snprintf(px, sizeof px, "%lld", pool->opt.max_pixels);
+	snprintf(pg, sizeof pg, "%d", pool->opt.max_pages);
+	snprintf(pt, sizeof pt, "%d", pool->opt.page_timeout);
+	snprintf(mm, sizeof mm, "%lld", pool->opt.memory_mb);
+	pid = fork();
+	if (pid < 0) {
+		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char *argv[] = { "sohoa-ocr", "--ocr-worker", "--languages", pool->languages,
+			"--tessdata", pool->tessdata, "--max-pixels", px, "--max-pages", pg,
+			"--page-timeout", pt, "--memory-mb", mm, NULL };
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
+			_exit(127);
+		setenv("OMP_THREAD_LIMIT", "1", 1);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	/* A worker that died must not kill us with SIGPIPE on the next write. */
+	memset(wk, 0, sizeof *wk);
+	wk->pid = pid;
+	wk->to_fd = in[1];
+	wk->from_fd = out[0];
+	return 0;
+}
+
+sohoa_pool *
+sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
+{
+	sohoa_pool *pool = calloc(1, sizeof *pool);
+
+	if (!pool) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	pool->opt = *opt;
+	pool->n = opt->workers > 0 ? opt->workers : 1;
+	pool->languages = strdup(opt->languages);
+	pool->tessdata = strdup(opt->tessdata ? opt->tessdata : "");
+	pool->w = calloc((size_t)pool->n, sizeof *pool->w);
+	if (!pool->w || !pool->languages || !pool->tessdata) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_pool_free(pool, 0);
+		return NULL;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < pool->n; i++)
+		pool->w[i].pid = -1;
+	for (int i = 0; i < pool->n; i++)
+		if (spawn(pool, &pool->w[i]) != 0) {
+			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "cannot start OCR worker: %s", strerror(errno));
+			sohoa_pool_free(pool, 0);
+			return NULL;
+		}
+	return pool;
+}
+
+static void
+reap(struct worker *wk, int timeout_ms)
+{
+	int status;
+
+	if (wk->pid <= 0)
+		return;
+	for (int waited = 0; ; waited += 10) {
+		pid_t r = waitpid(wk->pid, &status, WNOHANG);
+		if (r == wk->pid || (r < 0 && errno == ECHILD))
+			break;
+		if (waited >= timeout_ms) {
+			kill(wk->pid, SIGKILL);
+			waitpid(wk->pid, &status, 0);
+			break;
+		}
+		usleep(10000);
+	}
+	wk->pid = -1;
+}
+
+void
+sohoa_pool_free(sohoa_pool *pool, int timeout_ms)
+{
+	if (!pool)
+		return;
+	for (int i = 0; pool->w && i < pool->n; i++) {
+		struct worker *wk = &pool->w[i];
+		if (wk->pid <= 0)
+			continue;
+		/* Closing its input tells an idle worker to finish. */
+		close(wk->to_fd);
+		if (wk->busy)
+			kill(wk->pid, SIGKILL);
+	}
+	for (int i = 0; pool->w && i < pool->n; i++) {
+		struct worker *wk = &pool->w[i];
+		if (wk->pid <= 0)
+			continue;
+		reap(wk, timeout_ms);
+		close(wk->from_fd);
+	}
+	free(pool->w);
+	free(pool->languages);
+	free(pool->tessdata);
+	free(pool);
+}
+
+int sohoa_pool_size(const sohoa_pool *pool) { return pool->n; }
+
+int
+sohoa_pool_idle(const sohoa_pool *pool)
+{
+	for (int i = 0; i < pool->n; i++)
+		if (pool->w[i].pid > 0 && !pool->w[i].busy)
+			return i;
+	return -1;
+}
+
+int
+sohoa_pool_busy(const sohoa_pool *pool)
+{
+	int n = 0;
+	for (int i = 0; i < pool->n; i++)
+		n += pool->w[i].busy;
+	return n;
+}
+
+sohoa_status
+sohoa_pool_submit(sohoa_pool *pool, int w, const char *dir, const char *tag, sohoa_error *err)
+{
+	struct worker *wk = &pool->w[w];
+	char line[4200];
+	int n = snprintf(line, sizeof line, "job %s\n", dir);
+
+	if (n >= (int)sizeof line || strchr(dir, '\n'))
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "bad job path");
+	if (write(wk->to_fd, line, (size_t)n) != n)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "OCR worker %d does not take jobs: %s", w, strerror(errno));
+	wk->busy = 1;
+	wk->killed = 0;
+	wk->last_progress = time(NULL);
+	snprintf(wk->tag, sizeof wk->tag, "%s", tag);
+	return SOHOA_OK;
+}
+
+int
+sohoa_pool_pollfds(const sohoa_pool *pool, struct pollfd *fds, int *map, int max)
+{
+	int k = 0;
+	for (int i = 0; i < pool->n && k < max; i++) {
+		if (pool->w[i].pid <= 0)
+			continue;
+		fds[k].fd = pool->w[i].from_fd;
+		fds[k].events = POLLIN;
+		fds[k].revents = 0;
+		map[k++] = i;
+	}
+	return k;
+}
+
+/* Handles one complete line from a worker; returns 1 if a job ended. */
+static int
+handle_line(struct worker *wk, char *line, sohoa_job_result *res)
+{
+	memset(res, 0, sizeof *res);
+	snprintf(res->tag, sizeof res->tag, "%s", wk->tag);
+	if (!strncmp(line, "progress ", 9) || !strcmp(line, "ready")) {
+		wk->last_progress = time(NULL);
+		wk->ready = 1;
+		return 0;
+	}
+	if (!wk->busy)
+		return 0;
+	if (!strncmp(line, "ok ", 3)) {
+		res->status = SOHOA_OK;
+		res->pages = atoi(line + 3);
+	} else if (!strncmp(line, "bad ", 4)) {
+		char *sp = strchr(line + 4, ' ');
+		if (sp)
+			*sp++ = '\0';
+		res->status = SOHOA_BAD_INPUT;
+		res->reason = sohoa_reason_from_key(line + 4);
+		if (res->reason == SOHOA_REASON_NONE)
+			res->reason = SOHOA_REASON_CORRUPT;
+		snprintf(res->msg, sizeof res->msg, "%s", sp ? sp : "");
+	} else {
+		res->status = SOHOA_RETRY;
+		snprintf(res->msg, sizeof res->msg, "%s",
+		    !strncmp(line, "retry ", 6) ? line + 6 : line);
+	}
+	wk->busy = 0;
+	return 1;
+}
+
+int
+sohoa_pool_read(sohoa_pool *pool, int w, sohoa_job_result *res)
+{
+	struct worker *wk = &pool->w[w];
+	ssize_t n;
+
+	for (;;) {
+		char *nl;
+		/* Lines already buffered first. */
+		while ((nl = memchr(wk->buf, '\n', wk->len)) != NULL) {
+			size_t l = (size_t)(nl - wk->buf);
+			int ended;
+			*nl = '\0';
+			ended = handle_line(wk, wk->buf, res);
+			memmove(wk->buf, nl + 1, wk->len - l - 1);
+			wk->len -= l + 1;
+			if (ended)
+				return 1;
+		}
+		if (wk->len == sizeof wk->buf)
+			wk->len = 0;  /* an absurd line: drop it */
+		n = read(wk->from_fd, wk->buf + wk->len, sizeof wk->buf - wk->len);
+		if (n > 0) {
+			wk->len += (size_t)n;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		break;  /* EOF or error: the worker is gone */
+	}
+	{
+		int was_busy = wk->busy, killed = wk->killed;
+		char tag[SOHOA_JOB_TAG_MAX];
+		snprintf(tag, sizeof tag, "%s", wk->tag);
+		close(wk->to_fd);
+		close(wk->from_fd);
+		reap(wk, 2000);
+		if (spawn(pool, wk) != 0)
+			wk->pid = -1;   /* tried again by the next sohoa_pool_watchdog */
+		if (!was_busy)
+			return 0;
+		memset(res, 0, sizeof *res);
+		snprintf(res->tag, sizeof res->tag, "%s", tag);
+		res->status = SOHOA_RETRY;
+		snprintf(res->msg, sizeof res->msg, killed
+		    ? "the OCR worker made no progress for too long and was stopped"
+		    : "the OCR worker stopped unexpectedly (crashed)");
+		return 1;
+	}
+}
+
+void
+sohoa_pool_watchdog(sohoa_pool *pool, time_t now)
+{
+	for (int i = 0; i < pool->n; i++) {
+		struct worker *wk = &pool->w[i];
+		if (wk->pid <= 0) {
+			spawn(pool, wk);
+			continue;
+		}
+		if (wk->busy && !wk->killed
+		    && now - wk->last_progress > pool->opt.page_timeout + WATCHDOG_MARGIN) {
+			kill(wk->pid, SIGKILL);
+			wk->killed = 1;
+		}
+	}
+}

@@ -1,0 +1,41 @@
+/*
+ * cli.h - shared by the files of the sohoa command-line tool.
+ *
+ * Exit codes (stable; documented in the README):
+ *   0  success
+ *   1  done, but not everything succeeded (a file was not taken; no search result)
+ *   2  usage error
+ *   3  not found (no such record, no such quarantined file)
+ *   4  busy: sohoad holds the spool (use the inbox instead)
+ *   5  configuration error
+ *   6  other failure (catalog, disk)
+ */
+#ifndef SOHOA_CLI_H
+#define SOHOA_CLI_H
+
+#include "sohoa/conf.h"
+#include "sohoa/catalog.h"
+
+enum {
+	EXIT_PARTIAL = 1, EXIT_USAGE = 2, EXIT_NOTFOUND = 3, EXIT_BUSY = 4, EXIT_CONFIG = 5,
+	EXIT_FAILURE_ = 6
+};
+
+struct cli {
+	sohoa_conf conf;
+	const char *conf_path;
+	int json;
+	int color;      /* stdout is a terminal */
+};
+
+/* Opens the catalog of the configured state_dir for reading; NULL after a
+ * message on stderr if there is none. */
+sohoa_catalog *cli_open_catalog(struct cli *c);
+
+int cli_ingest(struct cli *c, int argc, char **argv);
+int cli_status(struct cli *c, int argc, char **argv);
+int cli_show(struct cli *c, int argc, char **argv);
+int cli_search(struct cli *c, int argc, char **argv);
+int cli_retry(struct cli *c, int argc, char **argv);
+
+#endif

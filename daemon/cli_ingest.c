@@ -1,0 +1,247 @@
+/*
+ * cli_ingest.c - 'sohoa ingest PATH...': the daemon's pipeline, one shot.
+ * The files given are copied, never moved or changed; rejected ones are
+ * reported (and, when they entered the spool, published to the quarantine).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sohoa/engine.h"
+#include "sohoa/inbox.h"
+#include "sohoa/json.h"
+#include "cli.h"
+
+struct item {
+	char *path;
+	int64_t record;
+	int rejected;           /* not even recorded */
+	sohoa_reason reason;
+	char msg[512];
+};
+
+struct ingest {
+	struct cli *c;
+	sohoa_engine *e;
+	const char *root;
+	struct item *items;
+	size_t n, cap;
+	int stop;
+};
+
+static void
+verbose_log(void *arg, int level, int64_t record, const char *msg)
+{
+	(void)arg;
+	(void)record;
+	if (level <= SOHOA_LOG_WARNING)
+		fprintf(stderr, "sohoa: %s\n", msg);
+}
+
+static int
+take_one(struct ingest *g, const char *root, const char *rel, const struct stat *st)
+{
+	sohoa_take_result res;
+	sohoa_error err;
+	struct item *it;
+	sohoa_status rc;
+
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 32;
+		struct item *ni = realloc(g->items, cap * sizeof *ni);
+		if (!ni)
+			return -1;
+		g->items = ni;
+		g->cap = cap;
+	}
+	it = &g->items[g->n];
+	memset(it, 0, sizeof *it);
+	if (asprintf(&it->path, "%s/%s", root, rel) < 0)
+		return -1;
+	g->n++;
+	sohoa_error_clear(&err);
+	rc = sohoa_engine_take(g->e, root, rel, st, 0, &res, &err);
+	it->record = res.record_id;
+	if (rc != SOHOA_OK && !res.record_id) {
+		it->rejected = 1;
+		it->reason = err.reason;
+		snprintf(it->msg, sizeof it->msg, "%s", err.msg);
+	}
+	if (rc == SOHOA_FATAL) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		g->stop = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+walk_cb(const char *rel, const struct stat *st, void *arg)
+{
+	struct ingest *g = arg;
+	return take_one(g, g->root, rel, st);
+}
+
+/* Runs the OCR jobs until none is waiting or running. */
+static void
+drain(struct ingest *g)
+{
+	int shown = -1;
+	while (sohoa_engine_pending(g->e) > 0) {
+		struct pollfd fds[256];
+		int n = sohoa_engine_pollfds(g->e, fds, 256);
+		poll(fds, (nfds_t)n, 1000);
+		sohoa_engine_step(g->e, fds, n);
+		sohoa_engine_tick(g->e, time(NULL));
+		if (isatty(2) && !g->c->json && sohoa_engine_pending(g->e) != shown) {
+			shown = sohoa_engine_pending(g->e);
+			fprintf(stderr, "\rsohoa: OCR %zu tệp, còn %d...   ", g->n, shown);
+		}
+	}
+	if (shown >= 0)
+		fprintf(stderr, "\r%60s\r", "");
+}
+
+static void
+report(struct ingest *g, int *failures)
+{
+	sqlite3 *db = sohoa_catalog_db(sohoa_engine_catalog(g->e));
+	sqlite3_stmt *st = NULL;
+
+	sqlite3_prepare_v2(db, "SELECT state, reason, last_error, page_count, mean_confidence,"
+	    " duplicate_of, quarantine_name FROM records WHERE id = ?", -1, &st, NULL);
+	if (g->c->json)
+		printf("{\"files\": [");
+	for (size_t i = 0; i < g->n; i++) {
+		struct item *it = &g->items[i];
+		const char *state = "rejected", *reason = NULL, *msg = it->msg, *qname = NULL;
+		int pages = 0;
+		double conf = -1;
+		int64_t dup = 0;
+
+		if (!it->rejected && st) {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, it->record);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				state = (const char *)sqlite3_column_text(st, 0);
+				reason = (const char *)sqlite3_column_text(st, 1);
+				msg = (const char *)sqlite3_column_text(st, 2);
+				pages = sqlite3_column_int(st, 3);
+				if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+					conf = sqlite3_column_double(st, 4);
+				dup = sqlite3_column_int64(st, 5);
+				qname = (const char *)sqlite3_column_text(st, 6);
+			}
+		} else {
+			reason = sohoa_reason_key(it->reason);
+		}
+		if (strcmp(state, "done") != 0)
+			(*failures)++;
+		if (g->c->json) {
+			printf("%s\n  {\"path\": ", i ? "," : "");
+			sohoa_json_string(stdout, it->path);
+			printf(", \"record\": ");
+			if (it->record)
+				printf("%lld", (long long)it->record);
+			else
+				printf("null");
+			printf(", \"state\": ");
+			sohoa_json_string(stdout, state);
+			if (!strcmp(state, "done")) {
+				printf(", \"pages\": %d, \"confidence\": %.1f", pages, conf);
+			} else {
+				printf(", \"reason\": ");
+				sohoa_json_string(stdout, reason);
+				printf(", \"message\": ");
+				sohoa_json_string(stdout, msg);
+				if (dup)
+					printf(", \"duplicate_of\": %lld", (long long)dup);
+				if (qname) {
+					printf(", \"quarantine_name\": ");
+					sohoa_json_string(stdout, qname);
+				}
+			}
+			printf("}");
+		} else if (!strcmp(state, "done")) {
+			printf("%-8lld %s — %d trang, độ tin cậy %.0f\n", (long long)it->record,
+			    it->path, pages, conf);
+		} else {
+			sohoa_reason r = sohoa_reason_from_key(reason);
+			printf("%-8s %s — %s: %s%s%s\n", it->record ? "" : "-", it->path,
+			    !strcmp(state, "quarantined") ? "cách ly" : state,
+			    r != SOHOA_REASON_NONE ? sohoa_reason_vi(r) : "",
+			    msg && *msg ? " — " : "", msg ? msg : "");
+		}
+	}
+	if (g->c->json)
+		printf("\n]}\n");
+	sqlite3_finalize(st);
+}
+
+int
+cli_ingest(struct cli *c, int argc, char **argv)
+{
+	struct ingest g;
+	sohoa_engine_options eo = { .agent = "sohoa ingest", .log = verbose_log };
+	sohoa_error err;
+	int failures = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: sohoa ingest PATH...\n");
+		return EXIT_USAGE;
+	}
+	memset(&g, 0, sizeof g);
+	g.c = c;
+	sohoa_error_clear(&err);
+	g.e = sohoa_engine_open(&c->conf, &eo, &err);
+	if (!g.e) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		if (err.status == SOHOA_RETRY) {
+			fprintf(stderr, "sohoa: sohoad đang chạy: hãy chép tệp vào thư mục nhận %s\n"
+			    "sohoa: sohoad is running: copy the files into the inbox %s instead\n",
+			    c->conf.inbox, c->conf.inbox);
+			return EXIT_BUSY;
+		}
+		return EXIT_FAILURE_;
+	}
+	for (int i = 1; i < argc && !g.stop; i++) {
+		struct stat st;
+		char *copy, *slash;
+		if (lstat(argv[i], &st) != 0) {
+			fprintf(stderr, "sohoa: %s: %s\n", argv[i], strerror(errno));
+			failures++;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			g.root = argv[i];
+			if (sohoa_inbox_walk(argv[i], walk_cb, NULL, &g) != 0) {
+				fprintf(stderr, "sohoa: %s: %s\n", argv[i], strerror(errno));
+				failures++;
+			}
+			continue;
+		}
+		copy = strdup(argv[i]);
+		if (!copy)
+			break;
+		slash = strrchr(copy, '/');
+		if (slash) {
+			*slash = '\0';
+			take_one(&g, *copy ? copy : "/", slash + 1, &st);
+		} else {
+			take_one(&g, ".", copy, &st);
+		}
+		free(copy);
+	}
+	drain(&g);
+	report(&g, &failures);
+	sohoa_engine_free(g.e, 5000);
+	for (size_t i = 0; i < g.n; i++)
+		free(g.items[i].path);
+	free(g.items);
+	return g.stop ? EXIT_FAILURE_ : failures ? EXIT_PARTIAL : 0;
+}

@@ -1,0 +1,279 @@
+/*
+ * cli_show.c - 'sohoa status', 'sohoa show ID' and 'sohoa retry NAME'.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sohoa/engine.h"
+#include "sohoa/fsutil.h"
+#include "sohoa/json.h"
+#include "cli.h"
+
+static const char *const state_names[] = {
+	"incoming", "active", "deferred", "done", "quarantined"
+};
+static const char *const state_vi[] = {
+	"chờ nhận dạng", "đang nhận dạng", "thử lại sau", "đã xong", "cách ly"
+};
+
+static const char *
+text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : NULL;
+}
+
+int
+cli_status(struct cli *c, int argc, char **argv)
+{
+	sohoa_catalog *cat = cli_open_catalog(c);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long counts[5] = { 0 }, total = 0, queue;
+	long long free_b;
+
+	(void)argc;
+	(void)argv;
+	if (!cat)
+		return EXIT_FAILURE_;
+	db = sohoa_catalog_db(cat);
+	if (sqlite3_prepare_v2(db, "SELECT state, count(*) FROM records GROUP BY state", -1, &st,
+	    NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (int i = 0; i < 5; i++)
+				if (!strcmp(text(st, 0), state_names[i])) {
+					counts[i] = sqlite3_column_int64(st, 1);
+					total += counts[i];
+				}
+		sqlite3_finalize(st);
+	}
+	queue = counts[0] + counts[1] + counts[2];
+	free_b = sohoa_fs_free_bytes(c->conf.state_dir);
+	if (c->json) {
+		printf("{\"states\": {");
+		for (int i = 0; i < 5; i++)
+			printf("%s\"%s\": %lld", i ? ", " : "", state_names[i], counts[i]);
+		printf("}, \"records\": %lld, \"queue\": %lld, \"disk_free_bytes\": %lld,"
+		    " \"recent_errors\": [", total, queue, free_b);
+	} else {
+		printf("sohoa %s — %s\n\n", SOHOA_VERSION, c->conf.state_dir);
+		printf("Hồ sơ theo trạng thái (records by state):\n");
+		for (int i = 0; i < 5; i++)
+			printf("  %-12s %8lld  %s\n", state_names[i], counts[i], state_vi[i]);
+		printf("  %-12s %8lld  %s\n", "total", total, "tổng");
+		printf("\nHàng đợi (queue): %lld    Dung lượng trống (free): %lld MiB\n", queue,
+		    free_b >= 0 ? free_b >> 20 : -1);
+		printf("\nLỗi gần đây (recent errors):\n");
+	}
+	if (sqlite3_prepare_v2(db, "SELECT e.at, e.record_id, r.name, e.type, e.detail"
+	    " FROM events e LEFT JOIN records r ON r.id = e.record_id"
+	    " WHERE e.outcome <> 'success' ORDER BY e.id DESC LIMIT 10", -1, &st, NULL)
+	    == SQLITE_OK) {
+		int k = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (c->json) {
+				printf("%s{\"at\": ", k ? ", " : "");
+				sohoa_json_string(stdout, text(st, 0));
+				printf(", \"record\": %lld, \"name\": ", sqlite3_column_int64(st, 1));
+				sohoa_json_string(stdout, text(st, 2));
+				printf(", \"event\": ");
+				sohoa_json_string(stdout, text(st, 3));
+				printf(", \"detail\": ");
+				sohoa_json_string(stdout, text(st, 4));
+				printf("}");
+			} else {
+				printf("  %s  #%lld %s: %s — %s\n", text(st, 0), sqlite3_column_int64(st, 1),
+				    text(st, 2) ? text(st, 2) : "", text(st, 3),
+				    text(st, 4) ? text(st, 4) : "");
+			}
+			k++;
+		}
+		if (!k && !c->json)
+			printf("  (không có — none)\n");
+		sqlite3_finalize(st);
+	}
+	if (c->json)
+		printf("]}\n");
+	sohoa_catalog_free(cat);
+	return 0;
+}
+
+int
+cli_show(struct cli *c, int argc, char **argv)
+{
+	sohoa_catalog *cat;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *end;
+	long long id;
+	int rc = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: sohoa show [--json] ID\n");
+		return EXIT_USAGE;
+	}
+	id = strtoll(argv[1], &end, 10);
+	if (*end || id <= 0) {
+		fprintf(stderr, "sohoa: '%s' is not a record id\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (!(cat = cli_open_catalog(c)))
+		return EXIT_FAILURE_;
+	db = sohoa_catalog_db(cat);
+	if (sqlite3_prepare_v2(db, "SELECT state, name, origin, hash, size, created_at, updated_at,"
+	    " attempts, last_error, reason, duplicate_of, quarantine_name, page_count,"
+	    " mean_confidence, spool_id FROM records WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(db));
+		sohoa_catalog_free(cat);
+		return EXIT_FAILURE_;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		fprintf(stderr, "sohoa: không có hồ sơ số %lld — no record %lld\n", id, id);
+		sqlite3_finalize(st);
+		sohoa_catalog_free(cat);
+		return EXIT_NOTFOUND;
+	}
+	if (c->json) {
+		static const char *const keys[] = { "state", "name", "origin", "hash", NULL,
+			"created_at", "updated_at", NULL, "last_error", "reason", NULL,
+			"quarantine_name", NULL, NULL, "spool_id" };
+		printf("{\"id\": %lld", id);
+		for (int i = 0; i < 15; i++)
+			if (keys[i]) {
+				printf(", \"%s\": ", keys[i]);
+				sohoa_json_string(stdout, text(st, i));
+			}
+		printf(", \"size\": %lld, \"attempts\": %d", sqlite3_column_int64(st, 4),
+		    sqlite3_column_int(st, 7));
+		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+			printf(", \"duplicate_of\": %lld", sqlite3_column_int64(st, 10));
+		else
+			printf(", \"duplicate_of\": null");
+		printf(", \"page_count\": %d", sqlite3_column_int(st, 12));
+		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+			printf(", \"mean_confidence\": %.2f", sqlite3_column_double(st, 13));
+		else
+			printf(", \"mean_confidence\": null");
+	} else {
+		printf("Hồ sơ số %lld (record)\n", id);
+		printf("  Tệp (file):            %s\n", text(st, 1));
+		printf("  Thư mục (folder):      %s\n", *text(st, 2) ? text(st, 2) : "-");
+		printf("  Trạng thái (state):    %s\n", text(st, 0));
+		printf("  Mã băm (hash):         %s\n", text(st, 3) ? text(st, 3) : "-");
+		printf("  Kích thước (size):     %lld bytes\n", sqlite3_column_int64(st, 4));
+		printf("  Tiếp nhận (received):  %s\n", text(st, 5));
+		printf("  Cập nhật (updated):    %s\n", text(st, 6));
+		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+			printf("  Số trang (pages):      %d, độ tin cậy trung bình %.1f\n",
+			    sqlite3_column_int(st, 12), sqlite3_column_double(st, 13));
+		if (text(st, 9))
+			printf("  Lý do cách ly:         %s\n  Quarantine reason:     %s\n"
+			    "  Trong thư mục cách ly: %s\n",
+			    sohoa_reason_vi(sohoa_reason_from_key(text(st, 9))),
+			    sohoa_reason_en(sohoa_reason_from_key(text(st, 9))),
+			    text(st, 11) ? text(st, 11) : "-");
+		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+			printf("  Trùng với (same as):   hồ sơ số %lld\n", sqlite3_column_int64(st, 10));
+		if (text(st, 8))
+			printf("  Lỗi gần nhất (error):  %s\n", text(st, 8));
+	}
+	sqlite3_finalize(st);
+
+	if (c->json)
+		printf(", \"pages\": [");
+	if (sqlite3_prepare_v2(db, "SELECT page_no, text, confidence, status, width, height, dpi"
+	    " FROM pages WHERE record_id = ? ORDER BY page_no", -1, &st, NULL) == SQLITE_OK) {
+		int k = 0;
+		sqlite3_bind_int64(st, 1, id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (c->json) {
+				printf("%s{\"page\": %d, \"status\": ", k ? ", " : "",
+				    sqlite3_column_int(st, 0));
+				sohoa_json_string(stdout, text(st, 3));
+				if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+					printf(", \"confidence\": %.1f", sqlite3_column_double(st, 2));
+				else
+					printf(", \"confidence\": null");
+				printf(", \"width\": %d, \"height\": %d, \"dpi\": %d, \"text\": ",
+				    sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+				    sqlite3_column_int(st, 6));
+				sohoa_json_string(stdout, text(st, 1));
+				printf("}");
+			} else {
+				printf("\n--- Trang %d (page) — độ tin cậy %.0f, %s ---\n%s",
+				    sqlite3_column_int(st, 0), sqlite3_column_double(st, 2), text(st, 3),
+				    text(st, 1));
+			}
+			k++;
+		}
+		sqlite3_finalize(st);
+	}
+	if (c->json)
+		printf("], \"events\": [");
+	else
+		printf("\nSự kiện (events):\n");
+	if (sqlite3_prepare_v2(db, "SELECT at, type, outcome, agent, detail FROM events"
+	    " WHERE record_id = ? ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
+		int k = 0;
+		sqlite3_bind_int64(st, 1, id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (c->json) {
+				static const char *const ek[] = { "at", "type", "outcome", "agent",
+					"detail" };
+				printf("%s{", k ? ", " : "");
+				for (int i = 0; i < 5; i++) {
+					printf("%s\"%s\": ", i ? ", " : "", ek[i]);
+					sohoa_json_string(stdout, text(st, i));
+				}
+				printf("}");
+			} else {
+				printf("  %s  %-28s %-8s %s\n", text(st, 0), text(st, 1), text(st, 2),
+				    text(st, 4) ? text(st, 4) : "");
+			}
+			k++;
+		}
+		sqlite3_finalize(st);
+	}
+	if (c->json)
+		printf("]}\n");
+	sohoa_catalog_free(cat);
+	return rc;
+}
+
+int
+cli_retry(struct cli *c, int argc, char **argv)
+{
+	sohoa_catalog *cat;
+	sohoa_error err;
+	char dest[4096];
+	int rc = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: sohoa retry NAME...\n");
+		return EXIT_USAGE;
+	}
+	if (!(cat = cli_open_catalog(c)))
+		return EXIT_FAILURE_;
+	for (int i = 1; i < argc; i++) {
+		sohoa_error_clear(&err);
+		if (sohoa_quarantine_retry(&c->conf, cat, argv[i], dest, sizeof dest, &err)
+		    != SOHOA_OK) {
+			fprintf(stderr, "sohoa: %s\n", err.msg);
+			rc = err.status == SOHOA_BAD_INPUT ? EXIT_NOTFOUND : EXIT_FAILURE_;
+			continue;
+		}
+		if (c->json) {
+			printf("{\"name\": ");
+			sohoa_json_string(stdout, argv[i]);
+			printf(", \"returned_to\": ");
+			sohoa_json_string(stdout, dest);
+			printf("}\n");
+		} else {
+			printf("Đã trả lại thư mục nhận (returned to the inbox): %s\n", dest);
+		}
+	}
+	sohoa_catalog_free(cat);
+	return rc;
+}

@@ -1,0 +1,141 @@
+/*
+ * sohoa - the command-line tool.  Same library as the daemon.
+ *
+ *   sohoa [-c FILE] [--json] COMMAND [ARGS...]
+ *     ingest PATH...     take files or folders now, without the daemon
+ *     status             counts per state, queue, recent errors
+ *     show ID            one record with its pages and events
+ *     search WORDS...    full-text search
+ *     retry NAME         put a quarantined file back into the inbox
+ *
+ * The configuration comes from -c FILE, else $SOHOA_CONF, else
+ * /etc/sohoa/sohoa.conf.  Exit codes are listed in cli.h and the README.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sohoa/ocr.h"
+#include "cli.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: sohoa [-c FILE] [--json] COMMAND [ARGS...]\n"
+	    "\n"
+	    "commands:\n"
+	    "  ingest PATH...    OCR and record files or folders now (sohoad not running)\n"
+	    "  status            records per state, queue, recent errors\n"
+	    "  show ID           a record with its pages (OCR text) and events\n"
+	    "  search WORDS...   search the OCR text (with or without diacritics)\n"
+	    "  retry NAME        put a quarantined file back into the inbox\n"
+	    "\n"
+	    "options:\n"
+	    "  -c FILE           configuration file (default: $SOHOA_CONF or %s)\n"
+	    "  --json            machine-readable output\n"
+	    "  -V, --version     print the version\n", SOHOA_CONF_DEFAULT_PATH);
+}
+
+sohoa_catalog *
+cli_open_catalog(struct cli *c)
+{
+	char path[4096];
+	sohoa_error err;
+	sohoa_catalog *cat;
+
+	snprintf(path, sizeof path, "%s/catalog.db", c->conf.state_dir);
+	if (access(path, F_OK) != 0) {
+		fprintf(stderr, "sohoa: chưa có danh mục (catalog) tại %s — no catalog yet at %s\n",
+		    path, path);
+		return NULL;
+	}
+	sohoa_error_clear(&err);
+	cat = sohoa_catalog_open(path, &err);
+	if (!cat)
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+	return cat;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli c;
+	sohoa_error err;
+	const char *explicit_conf = NULL;
+	int i = 1, rc;
+
+	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))
+		return sohoa_ocr_worker_main(argc - 1, argv + 1);
+	memset(&c, 0, sizeof c);
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+			explicit_conf = argv[++i];
+		} else if (!strcmp(argv[i], "--json")) {
+			c.json = 1;
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("sohoa %s\n", SOHOA_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c.conf_path = sohoa_conf_path(explicit_conf);
+	c.color = isatty(1);
+	sohoa_conf_init(&c.conf);
+	sohoa_error_clear(&err);
+	if (access(c.conf_path, F_OK) != 0 && errno == ENOENT && !explicit_conf
+	    && !getenv("SOHOA_CONF")) {
+		/* No config file at the default place: the defaults hold. */
+	} else if (sohoa_conf_load(&c.conf, c.conf_path, &err) != SOHOA_OK) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		sohoa_conf_release(&c.conf);
+		return EXIT_CONFIG;
+	}
+	if (sohoa_conf_finish(&c.conf, &err) != SOHOA_OK) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		sohoa_conf_release(&c.conf);
+		return EXIT_CONFIG;
+	}
+	{
+		const char *cmd = argv[i];
+		int sub_argc = argc - i;
+		char **sub_argv = argv + i;
+		/* --json may also follow the command. */
+		for (int k = 1; k < sub_argc; k++)
+			if (!strcmp(sub_argv[k], "--json")) {
+				c.json = 1;
+				memmove(&sub_argv[k], &sub_argv[k + 1],
+				    (size_t)(sub_argc - k) * sizeof *sub_argv);
+				sub_argc--;
+				k--;
+			}
+		if (!strcmp(cmd, "ingest"))
+			rc = cli_ingest(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "status"))
+			rc = cli_status(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "show"))
+			rc = cli_show(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "search"))
+			rc = cli_search(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "retry"))
+			rc = cli_retry(&c, sub_argc, sub_argv);
+		else {
+			fprintf(stderr, "sohoa: unknown command '%s'\n", cmd);
+			usage(stderr);
+			rc = EXIT_USAGE;
+		}
+	}
+	sohoa_conf_release(&c.conf);
+	return rc;
+}

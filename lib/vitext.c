@@ -148,7 +148,8 @@ sohoa_vi_nfc(const char *s, size_t len, size_t *outlen)
 		copy = malloc(len + 1);
 		if (!copy)
 			return NULL;
-		memcpy(copy, s, len);
+		if (len > 0)
+			memcpy(copy, s, len);
 		copy[len] = '\0';
 		if (outlen)
 			*outlen = len;

@@ -19,6 +19,9 @@
  *   queries (also prefix queries): the exact form when the query word
  *     carries diacritics, otherwise its folded form (which is the same).
  *
+ * Each FTS5 table on each connection keeps its own cache of word forms
+ * (about 530 kB), which is what makes the tokenizer fast on real text.
+ *
  * So "quyet dinh" finds "Quyết định" and "Quyet dinh", while "quyết định"
  * finds only "Quyết định"; the query compiler (query.h) asks for both forms
  * of a word with diacritics so that bm25() ranks exact matches first.

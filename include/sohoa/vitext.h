@@ -53,7 +53,8 @@ char *sohoa_vi_nfc(const char *s, size_t len, size_t *outlen);
 char *sohoa_vi_exact(const char *s, size_t len, size_t *outlen);
 char *sohoa_vi_fold(const char *s, size_t len, size_t *outlen);
 
-/* Upper-cased NFC copy (for numbers and symbols such as "15/QĐ-UBND"), same
+/* Upper-cased NFC copy for numbers and symbols such as "15/QĐ-UBND" (the
+ * look-alikes of đ become Đ, invisible format characters are dropped); same
  * contract as sohoa_vi_nfc(). */
 char *sohoa_vi_upper(const char *s, size_t len, size_t *outlen);
 

@@ -1,0 +1,394 @@
+/*
+ * test_fsutil.c - durable writes and the other file helpers (fsutil.h), on
+ * real files in the test's temporary directory.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "test.h"
+#include "sohoa/fsutil.h"
+
+/* The names in dir, sorted and joined with ',' (dot entries skipped);
+ * valid until the next call. */
+static const char *
+list_dir(const char *dir)
+{
+	static char out[1024];
+	char *names[64];
+	size_t n = 0, len = 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	out[0] = '\0';
+	if (!d)
+		return "(cannot open)";
+	while ((de = readdir(d)) != NULL && n < 64)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			names[n++] = strdup(de->d_name);
+	closedir(d);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			char *t = names[j];
+			names[j] = names[j - 1];
+			names[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)snprintf(out + len, len < sizeof out ? sizeof out - len : 0, "%s%s",
+		    i ? "," : "", names[i]);
+		free(names[i]);
+	}
+	return out;
+}
+
+/* The whole content of path into buf (NUL-terminated); its length or -1. */
+static long
+slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	size_t got = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while (got + 1 < size && (n = read(fd, buf + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	buf[got] = '\0';
+	return (long)got;
+}
+
+static void
+put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	CHECKM(fd >= 0, strerror(errno));
+	if (fd < 0)
+		return;
+	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void
+test_write_file_creates_with_content_and_mode(void)
+{
+	sohoa_error err;
+	struct stat st;
+	char buf[64];
+	mode_t old = umask(022);
+
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_write_file("a.txt", "xin chào\n", strlen("xin chào\n"), 0640, &err)
+	    == SOHOA_OK, err.msg);
+	CHECK(stat("a.txt", &st) == 0);
+	CHECK_INT(st.st_mode & 07777, 0640);
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_INT(slurp("a.txt", buf, sizeof buf), (long)strlen("xin chào\n"));
+	CHECK_STR(buf, "xin chào\n");
+	/* Zero bytes is a valid content too. */
+	CHECKM(sohoa_fs_write_file("empty", "", 0, 0600, &err) == SOHOA_OK, err.msg);
+	CHECK(stat("empty", &st) == 0 && st.st_size == 0);
+	CHECK_INT(st.st_mode & 07777, 0600);
+	umask(old);
+}
+
+/* A replacement is a new file renamed over the old one: a reader that has
+ * the old file open keeps seeing all of the old content. */
+static void
+test_write_file_replaces_atomically(void)
+{
+	sohoa_error err;
+	struct stat before, after;
+	char buf[64];
+	int reader;
+	ssize_t n;
+
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_write_file("f", "old content", 11, 0644, &err) == SOHOA_OK, err.msg);
+	CHECK(stat("f", &before) == 0);
+	reader = open("f", O_RDONLY);
+	CHECK(reader >= 0);
+	CHECKM(sohoa_fs_write_file("f", "new", 3, 0644, &err) == SOHOA_OK, err.msg);
+	CHECK(stat("f", &after) == 0);
+	CHECK(before.st_ino != after.st_ino);
+	CHECK_INT(after.st_size, 3);
+	CHECK_INT(slurp("f", buf, sizeof buf), 3);
+	CHECK_STR(buf, "new");
+	n = read(reader, buf, sizeof buf - 1);
+	CHECK_INT(n, 11);
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK_STR(buf, "old content");
+	close(reader);
+	CHECK_STR(list_dir("."), "f");
+}
+
+static void
+test_write_file_leaves_no_temp_files(void)
+{
+	sohoa_error err;
+	char name[16];
+
+	sohoa_error_clear(&err);
+	CHECK(mkdir("d", 0755) == 0);
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "d/f%d", i % 3);
+		CHECKM(sohoa_fs_write_file(name, name, strlen(name), 0644, &err) == SOHOA_OK,
+		    err.msg);
+	}
+	CHECK_STR(list_dir("d"), "f0,f1,f2");
+}
+
+static void
+test_write_file_into_missing_dir_fails(void)
+{
+	sohoa_error err;
+
+	sohoa_error_clear(&err);
+	CHECK(sohoa_fs_write_file("nodir/x", "a", 1, 0644, &err) != SOHOA_OK);
+	CHECK(err.status != SOHOA_OK);
+	CHECKM(strstr(err.msg, "create temp file") != NULL, err.msg);
+	CHECKM(strstr(err.msg, "nodir/x") != NULL, err.msg);
+	CHECKM(strstr(err.msg, strerror(ENOENT)) != NULL, err.msg);
+	CHECK_STR(list_dir("."), "");
+}
+
+static void
+test_copy_file_exact_bytes(void)
+{
+	enum { N = 200001 };   /* more than one buffer, not a multiple of it */
+	unsigned char *data = malloc(N), *back = malloc(N + 1);
+	sohoa_error err;
+	struct stat st;
+	unsigned x = 12345;
+	int fd;
+	long got;
+
+	CHECK(data && back);
+	if (!data || !back)
+		return;
+	for (size_t i = 0; i < N; i++) {
+		x = x * 1103515245u + 12345u;
+		data[i] = (unsigned char)(x >> 16);
+	}
+	data[10] = 0;   /* NUL bytes are content too */
+	fd = open("src.bin", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd >= 0 && write(fd, data, N) == N);
+	close(fd);
+	sohoa_error_clear(&err);
+	umask(022);
+	CHECKM(sohoa_fs_copy_file("src.bin", "dst.bin", 0640, &err) == SOHOA_OK, err.msg);
+	CHECK(stat("dst.bin", &st) == 0);
+	CHECK_INT(st.st_size, N);
+	CHECK_INT(st.st_mode & 07777, 0640);
+	got = slurp("dst.bin", (char *)back, N + 1);
+	CHECK_INT(got, N);
+	CHECK(memcmp(data, back, N) == 0);
+	/* Copying over an existing file replaces it. */
+	put("small", "tiny");
+	CHECKM(sohoa_fs_copy_file("small", "dst.bin", 0640, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(slurp("dst.bin", (char *)back, N + 1), 4);
+	CHECK_STR(list_dir("."), "dst.bin,small,src.bin");
+	free(data);
+	free(back);
+}
+
+static void
+test_copy_file_refuses_symlink_source(void)
+{
+	sohoa_error err;
+
+	put("real", "secret");
+	CHECK(symlink("real", "link") == 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_fs_copy_file("link", "dst", 0644, &err) != SOHOA_OK);
+	CHECKM(strstr(err.msg, "link") != NULL, err.msg);
+	CHECKM(strstr(err.msg, strerror(ELOOP)) != NULL, err.msg);
+	CHECK(access("dst", F_OK) != 0);
+	CHECK_STR(list_dir("."), "link,real");
+}
+
+static void
+test_mkdirs_nested(void)
+{
+	sohoa_error err;
+	struct stat st;
+	char abs[PATH_MAX];
+	mode_t old = umask(022);
+
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_mkdirs("a/b/c/d", 0750, &err) == SOHOA_OK, err.msg);
+	CHECK(stat("a/b/c/d", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK_INT(st.st_mode & 07777, 0750);
+	CHECK(stat("a", &st) == 0);
+	CHECK_INT(st.st_mode & 07777, 0750);
+	/* Again: nothing to do, no error. */
+	CHECKM(sohoa_fs_mkdirs("a/b/c/d", 0750, &err) == SOHOA_OK, err.msg);
+	/* Absolute, with a trailing slash. */
+	snprintf(abs, sizeof abs, "%s/x/y/", test_tmp_root);
+	CHECKM(sohoa_fs_mkdirs(abs, 0700, &err) == SOHOA_OK, err.msg);
+	CHECK(stat("x/y", &st) == 0 && S_ISDIR(st.st_mode));
+	/* A file in the way. */
+	put("file", "x");
+	CHECK(sohoa_fs_mkdirs("file/sub", 0750, &err) != SOHOA_OK);
+	CHECKM(strstr(err.msg, "file/sub") != NULL, err.msg);
+	umask(old);
+}
+
+/* mkdir -p refuses a path that exists as something else than a folder. */
+static void
+test_mkdirs_over_regular_file_fails(void)
+{
+	sohoa_error err;
+
+	put("spool", "not a folder");
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_mkdirs("spool", 0750, &err) != SOHOA_OK,
+	    "mkdirs(\"spool\") returned OK although spool is a regular file");
+}
+
+static void
+test_remove_tree_keeps_symlink_targets(void)
+{
+	sohoa_error err;
+	struct stat st;
+
+	CHECK(mkdir("outside", 0755) == 0);
+	put("outside/keep.txt", "keep me");
+	put("outside-file", "keep me too");
+	CHECK(mkdir("tree", 0755) == 0);
+	CHECK(mkdir("tree/a", 0755) == 0);
+	CHECK(mkdir("tree/a/b", 0755) == 0);
+	CHECK(mkdir("tree/empty", 0755) == 0);
+	put("tree/top", "1");
+	put("tree/a/mid", "2");
+	put("tree/a/b/deep", "3");
+	CHECK(symlink("../../outside", "tree/a/to-outside") == 0);
+	CHECK(symlink("../outside-file", "tree/file-link") == 0);
+	CHECK(symlink("nowhere", "tree/a/b/dangling") == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_remove_tree("tree", &err) == SOHOA_OK, err.msg);
+	CHECK(lstat("tree", &st) != 0 && errno == ENOENT);
+	CHECK(stat("outside/keep.txt", &st) == 0 && st.st_size == 7);
+	CHECK(stat("outside-file", &st) == 0 && st.st_size == 11);
+	CHECK_STR(list_dir("."), "outside,outside-file");
+}
+
+/* remove_tree on a link to a folder removes the link, not the folder. */
+static void
+test_remove_tree_of_symlink_removes_link_only(void)
+{
+	sohoa_error err;
+	struct stat st;
+
+	CHECK(mkdir("target", 0755) == 0);
+	put("target/f", "x");
+	CHECK(symlink("target", "link") == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_remove_tree("link", &err) == SOHOA_OK, err.msg);
+	CHECK(lstat("link", &st) != 0);
+	CHECK(stat("target/f", &st) == 0);
+}
+
+static void
+test_read_file_and_limit(void)
+{
+	sohoa_error err;
+	char *buf = NULL;
+	size_t len = 0;
+
+	put("hundred", "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "012345678901234567890123456789");
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_read_file("hundred", 100, &buf, &len, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(len, 100);
+	CHECK(buf && buf[100] == '\0' && strncmp(buf, "0123", 4) == 0);
+	free(buf);
+	buf = (char *)"sentinel";
+	CHECK_INT(sohoa_fs_read_file("hundred", 99, &buf, &len, &err), SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_TOO_LARGE);
+	CHECK(buf == NULL);
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_fs_read_file("missing", 100, &buf, &len, &err), SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_UNREADABLE);
+	CHECKM(strstr(err.msg, "missing") != NULL, err.msg);
+	/* Empty file: an empty string. */
+	put("zero", "");
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_read_file("zero", 100, &buf, &len, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(len, 0);
+	CHECK_STR(buf, "");
+	free(buf);
+}
+
+static void
+test_rename_and_sync_dir(void)
+{
+	sohoa_error err;
+	char buf[16];
+
+	CHECK(mkdir("a", 0755) == 0 && mkdir("b", 0755) == 0);
+	put("a/x", "moved");
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_rename("a/x", "b/y", &err) == SOHOA_OK, err.msg);
+	CHECK(access("a/x", F_OK) != 0);
+	CHECK_INT(slurp("b/y", buf, sizeof buf), 5);
+	CHECK(sohoa_fs_rename("a/x", "b/z", &err) != SOHOA_OK);
+	CHECKM(strstr(err.msg, "a/x") != NULL, err.msg);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_sync_dir("b", &err) == SOHOA_OK, err.msg);
+	CHECK(sohoa_fs_sync_dir("nope", &err) != SOHOA_OK);
+	CHECKM(strstr(err.msg, "nope") != NULL, err.msg);
+	CHECK(sohoa_fs_free_bytes(".") > 0);
+	CHECK_INT(sohoa_fs_free_bytes("no/such/dir"), -1);
+}
+
+static void
+test_path_join(void)
+{
+	static const struct { const char *a, *b, *want; } cases[] = {
+		{ "a", "b", "a/b" },
+		{ "a/", "b", "a/b" },
+		{ "a///", "b", "a/b" },
+		{ "/var/lib/sohoa", "spool", "/var/lib/sohoa/spool" },
+		{ "/srv/Sở", "hồ sơ 1/tệp.tif", "/srv/Sở/hồ sơ 1/tệp.tif" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *p = sohoa_path_join(cases[i].a, cases[i].b);
+		CHECK_STR(p, cases[i].want);
+		free(p);
+	}
+}
+
+/* "with one '/'": the root joined with a name is "/name", not "//name"
+ * (a leading "//" has an implementation-defined meaning in POSIX). */
+static void
+test_path_join_root(void)
+{
+	char *p = sohoa_path_join("/", "b");
+
+	CHECK_STR(p, "/b");
+	free(p);
+}
+
+int
+main(void)
+{
+	TEST_RUN(test_write_file_creates_with_content_and_mode);
+	TEST_RUN(test_write_file_replaces_atomically);
+	TEST_RUN(test_write_file_leaves_no_temp_files);
+	TEST_RUN(test_write_file_into_missing_dir_fails);
+	TEST_RUN(test_copy_file_exact_bytes);
+	TEST_RUN(test_copy_file_refuses_symlink_source);
+	TEST_RUN(test_mkdirs_nested);
+	TEST_RUN(test_mkdirs_over_regular_file_fails);
+	TEST_RUN(test_remove_tree_keeps_symlink_targets);
+	TEST_RUN(test_remove_tree_of_symlink_removes_link_only);
+	TEST_RUN(test_read_file_and_limit);
+	TEST_RUN(test_rename_and_sync_dir);
+	TEST_RUN(test_path_join);
+	TEST_RUN(test_path_join_root);
+	return TEST_DONE();
+}

@@ -101,7 +101,12 @@ sohoa_catalog *
 sohoa_catalog_open(const char *path, sohoa_error *err)
 {
 	sohoa_catalog *cat = calloc(1, sizeof *cat);
+	sohoa_error local;
 
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	if (!cat) {
 		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
 		return NULL;
@@ -395,7 +400,12 @@ sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id, const sohoa_page_resul
 	double sum = 0;
 	int counted = 0;
 	char now[32];
+	sohoa_error local;
 
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	stmt_prepare(&s, cat, "DELETE FROM pages WHERE record_id = ?");
 	bind_int(&s, 1, id);
 	stmt_step(&s);

@@ -108,11 +108,21 @@ sohoa_conf_set(sohoa_conf *c, const char *name, const char *value, const char *w
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "%s: unknown key '%s'", w, name);
 	switch (k->type) {
-	case CONF_PATH:
+	case CONF_PATH: {
+		char clean[PATH_MAX];
+		size_t n = strlen(value);
 		if (value[0] && value[0] != '/')
 			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 			    "%s: %s must be an absolute path, not '%s'", w, name, value);
-		return set_str(str_field(c, k), value, err);
+		if (n >= sizeof clean)
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: %s is too long", w, name);
+		/* "/srv/in/" and "/srv/in" are one folder: compare them as one. */
+		memcpy(clean, value, n + 1);
+		while (n > 1 && clean[n - 1] == '/')
+			clean[--n] = '\0';
+		return set_str(str_field(c, k), clean, err);
+	}
 	case CONF_STR:
 		return set_str(str_field(c, k), value, err);
 	case CONF_ENUM: {

@@ -546,7 +546,12 @@ sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
 	sohoa_error why;
 	sohoa_status st;
 	int removed = 0;
+	sohoa_error local;
 
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	if (res)
 		memset(res, 0, sizeof *res);
 	sohoa_error_clear(&why);
@@ -961,7 +966,12 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 {
 	sohoa_engine *e = calloc(1, sizeof *e);
 	char *dbpath = NULL;
+	sohoa_error local;
 
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	if (!e) {
 		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
 		return NULL;
@@ -1039,7 +1049,12 @@ sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *n
 	const char *ext;
 	struct stat sb;
 	sohoa_status rc;
+	sohoa_error local;
 
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	/* By its name under the quarantine folder, or by its plain name if
 	 * that is unambiguous. */
 	if (sqlite3_prepare_v2(db, "SELECT id, quarantine_name, origin_raw, name_raw FROM records"

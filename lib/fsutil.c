@@ -21,7 +21,7 @@ sohoa_path_join(const char *a, const char *b)
 	size_t na = strlen(a), nb = strlen(b);
 	char *p;
 
-	while (na > 1 && a[na - 1] == '/')
+	while (na > 0 && a[na - 1] == '/')
 		na--;
 	p = malloc(na + nb + 2);
 	if (!p)
@@ -216,6 +216,12 @@ sohoa_fs_rename(const char *from, const char *to, sohoa_error *err)
 {
 	char d1[PATH_MAX], d2[PATH_MAX];
 
+	sohoa_error local;
+
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	if (rename(from, to) != 0)
 		return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
 		    "rename %s to %s: %s", from, to, strerror(errno));
@@ -241,9 +247,15 @@ sohoa_fs_mkdirs(const char *path, mode_t mode, sohoa_error *err)
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
 			*p = '\0';
-			if (mkdir(buf, mode) != 0 && errno != EEXIST)
-				return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
-				    "create folder %s: %s", buf, strerror(errno));
+			if (mkdir(buf, mode) != 0) {
+				struct stat st;
+				if (errno != EEXIST)
+					return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
+					    "create folder %s: %s", buf, strerror(errno));
+				if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+					return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+					    "create folder %s: %s is not a folder", path, buf);
+			}
 			*p = c;
 			if (c == '\0')
 				break;

@@ -192,10 +192,16 @@ sohoa_image_page(sohoa_image *im, int i, sohoa_error *err)
 	}
 	case KIND_JPEG:
 		pix = pixReadJpeg(im->path, 0, 1, &nwarn, 0);
-		if (!pix)
-			sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_CORRUPT,
-			    "the JPEG data cannot be decoded");
-		else if (nwarn > 0) {
+		if (!pix) {
+			unsigned char tail[2];
+			int trunc = nwarn > 0 || im->size < 2
+			    || read_head(im->path, tail, 2, im->size - 2) != 2
+			    || tail[0] != 0xFF || tail[1] != 0xD9;
+			sohoa_error_set(err, SOHOA_BAD_INPUT,
+			    trunc ? SOHOA_REASON_TRUNCATED : SOHOA_REASON_CORRUPT,
+			    trunc ? "the JPEG data is damaged or ends early"
+			    : "the JPEG data cannot be decoded");
+		} else if (nwarn > 0) {
 			pixDestroy(&pix);
 			sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TRUNCATED,
 			    "the JPEG data is damaged or ends early");

@@ -284,7 +284,12 @@ sohoa_spool_read_envelope(const sohoa_spool *sp, const char *state, const char *
 {
 	char path[PATH_MAX], *text, *line, *save = NULL;
 	int fields = 0;
+	sohoa_error local;
 
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	memset(env, 0, sizeof *env);
 	sohoa_spool_path(sp, state, id, "envelope", path, sizeof path);
 	if (sohoa_fs_read_file(path, 1 << 20, &text, NULL, err) != SOHOA_OK)
@@ -353,6 +358,51 @@ pickup_errno(int e, const char *path, sohoa_error *err)
 	}
 }
 
+/*
+ * Opens root/relpath without following a symbolic link at any level: a
+ * sub-folder of the inbox swapped for a link between the walk and the
+ * pickup must not lead the daemon elsewhere.
+ */
+static int
+open_beneath(const char *root, const char *relpath)
+{
+	char part[PATH_MAX];
+	const char *p = relpath;
+	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
+
+	if (dfd < 0)
+		return -1;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		int e;
+		if (!slash)
+			break;
+		if ((size_t)(slash - p) >= sizeof part) {
+			close(dfd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(part, p, (size_t)(slash - p));
+		part[slash - p] = '\0';
+		fd = openat(dfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		e = errno;
+		close(dfd);
+		if (fd < 0) {
+			errno = e == ENOTDIR ? ELOOP : e;
+			return -1;
+		}
+		dfd = fd;
+		p = slash + 1;
+	}
+	fd = openat(dfd, p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	{
+		int e = errno;
+		close(dfd);
+		errno = e;
+	}
+	return fd;
+}
+
 sohoa_status
 sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
     const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err)
@@ -365,12 +415,17 @@ sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
 	int in = -1, out = -1;
 	long long copied = 0;
 	sohoa_status rc = SOHOA_OK;
+	sohoa_error local;
 
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	memset(env, 0, sizeof *env);
 	if ((size_t)snprintf(src, sizeof src, "%s/%s", root, relpath) >= sizeof src)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNREADABLE,
 		    "path too long: %s", relpath);
-	in = open(src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	in = open_beneath(root, relpath);
 	if (in < 0)
 		return pickup_errno(errno, src, err);
 	if (fstat(in, &st) != 0) {
@@ -503,7 +558,12 @@ sohoa_status
 sohoa_spool_remove(sohoa_spool *sp, const char *state, const char *id, sohoa_error *err)
 {
 	char a[PATH_MAX];
+	sohoa_error local;
 
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
 	sohoa_spool_path(sp, state, id, NULL, a, sizeof a);
 	if (sohoa_fs_remove_tree(a, err) != SOHOA_OK)
 		return err->status;
@@ -543,7 +603,8 @@ sohoa_spool_each(const sohoa_spool *sp, const char *state, int (*fn)(const char 
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (!r)
 			r = fn(names[i], arg);

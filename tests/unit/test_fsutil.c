@@ -164,6 +164,7 @@ test_copy_file_exact_bytes(void)
 	unsigned x = 12345;
 	int fd;
 	long got;
+	mode_t old;
 
 	CHECK(data && back);
 	if (!data || !back)
@@ -177,7 +178,7 @@ test_copy_file_exact_bytes(void)
 	CHECK(fd >= 0 && write(fd, data, N) == N);
 	close(fd);
 	sohoa_error_clear(&err);
-	umask(022);
+	old = umask(022);
 	CHECKM(sohoa_fs_copy_file("src.bin", "dst.bin", 0640, &err) == SOHOA_OK, err.msg);
 	CHECK(stat("dst.bin", &st) == 0);
 	CHECK_INT(st.st_size, N);
@@ -190,6 +191,7 @@ test_copy_file_exact_bytes(void)
 	CHECKM(sohoa_fs_copy_file("small", "dst.bin", 0640, &err) == SOHOA_OK, err.msg);
 	CHECK_INT(slurp("dst.bin", (char *)back, N + 1), 4);
 	CHECK_STR(list_dir("."), "dst.bin,small,src.bin");
+	umask(old);
 	free(data);
 	free(back);
 }

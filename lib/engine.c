@@ -606,10 +606,26 @@ dispatch(sohoa_engine *e)
 		char dir[PATH_MAX];
 
 		sohoa_error_clear(&err);
-		if (sohoa_spool_move(e->spool, j.spool_id, "incoming", "active", &err) != SOHOA_OK
-		    || sohoa_catalog_set_state(e->cat, j.record_id, "active", &err) != SOHOA_OK) {
+		if (sohoa_spool_move(e->spool, j.spool_id, "incoming", "active", &err) != SOHOA_OK) {
+			char path[PATH_MAX];
+			struct stat sb;
+			sohoa_spool_path(e->spool, "incoming", j.spool_id, NULL, path, sizeof path);
+			if (lstat(path, &sb) != 0 && errno == ENOENT) {
+				/* Not in incoming/ (any more): a stale queue entry must
+				 * not block the ones behind it. */
+				logf_(e, SOHOA_LOG_WARNING, j.record_id, "dropped stale job %s",
+				    j.spool_id);
+				e->qhead++;
+				e->qlen--;
+				continue;
+			}
 			logf_(e, SOHOA_LOG_ERR, j.record_id, "cannot start OCR: %s", err.msg);
 			return;  /* stays queued; tried again at the next tick */
+		}
+		if (sohoa_catalog_set_state(e->cat, j.record_id, "active", &err) != SOHOA_OK) {
+			sohoa_spool_move(e->spool, j.spool_id, "active", "incoming", NULL);
+			logf_(e, SOHOA_LOG_ERR, j.record_id, "cannot start OCR: %s", err.msg);
+			return;
 		}
 		e->qhead++;
 		e->qlen--;
@@ -914,7 +930,9 @@ fail:
 static sohoa_status
 reconcile(sohoa_engine *e, sohoa_error *err)
 {
-	static const char *const order[] = { "active", "incoming", "done", "deferred",
+	/* incoming/ first: what moves there from the later states is queued by
+	 * the pass that moves it, and must not be seen (and queued) twice. */
+	static const char *const order[] = { "incoming", "active", "done", "deferred",
 		"quarantine" };
 	sqlite3_stmt *st;
 

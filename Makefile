@@ -73,7 +73,8 @@ deps:
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check: deps
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" all
-	$(MAKE) BUILD=build/san unit e2e
+	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" unit
+	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" e2e
 
 unit: $(TEST_BIN)
 	@scripts/run-unit $(TEST_BIN)
@@ -106,10 +107,12 @@ install: all
 	install -m 755 $(BUILD)/libsohoa.so $(LIBDIR)/libsohoa.so.0
 	ln -sf libsohoa.so.0 $(LIBDIR)/libsohoa.so
 	install -m 644 include/sohoa/*.h $(INCDIR)/
-	install -m 644 schemas/* $(DATADIR)/schemas/
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	cp -r schemas/. $(DATADIR)/schemas/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/lib/sysusers.d \
+		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d $(DESTDIR)/etc/sohoa
 	install -m 644 systemd/*.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
-	install -d $(DESTDIR)/etc/sohoa
+	install -m 644 systemd/sohoa.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/sohoa.conf
+	install -m 644 systemd/sohoa.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/sohoa.conf
 	install -m 644 systemd/sohoa.conf.example $(DESTDIR)/etc/sohoa/sohoa.conf.example
 
 clean:

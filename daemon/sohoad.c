@@ -94,6 +94,37 @@ sohoad_load_conf(sohoa_conf *c, const char *path, sohoa_error *err)
 	return sohoa_conf_finish(c, err) == SOHOA_OK ? 0 : -1;
 }
 
+/* The classic double fork: no controlling terminal, stdio on /dev/null. */
+static int
+daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") != 0)
+		return -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
 static void
 usage(void)
 {
@@ -133,9 +164,20 @@ main(int argc, char **argv)
 		sohoa_conf_release(&conf);
 		return 0;
 	}
-	log_to_stderr = foreground || !getenv("JOURNAL_STREAM") ? foreground : 0;
-	if (!foreground && !getenv("JOURNAL_STREAM") && !getenv("NOTIFY_SOCKET"))
-		log_to_stderr = 1;  /* not under systemd: stderr is all there is */
+	/*
+	 * Under systemd (NOTIFY_SOCKET or a journal stream) the daemon never
+	 * forks and logs to the journal with structured fields.  With -f in a
+	 * terminal it logs to stderr.  Otherwise it detaches like a classic
+	 * daemon and logs to the journal or syslog.
+	 */
+	if (getenv("JOURNAL_STREAM") || getenv("NOTIFY_SOCKET"))
+		log_to_stderr = 0;
+	else if (foreground)
+		log_to_stderr = 1;
+	else if (daemonize() != 0) {
+		fprintf(stderr, "sohoad: cannot detach: %s\n", strerror(errno));
+		return 1;
+	}
 	sohoad_set_log_level(conf.log_level);
 	return sohoad_run(&conf, conf_path);
 }

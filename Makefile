@@ -93,6 +93,7 @@ bench: deps
 valgrind: deps
 	$(MAKE) BUILD=build/vg OPT="-O0 -g" all
 	@VALGRIND=1 scripts/run-unit $(patsubst $(BUILD)/%,build/vg/%,$(TEST_BIN))
+	@scripts/valgrind-daemon build/vg
 
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 SBINDIR = $(DESTDIR)$(PREFIX)/sbin

@@ -33,6 +33,7 @@ struct worker {
 struct sohoa_pool {
 	sohoa_pool_options opt;
 	char *languages, *tessdata;
+	char exe[4096];       /* this program, for re-running it as a worker */
 	int n;
 	struct worker *w;
 };
@@ -67,7 +68,7 @@ spawn(sohoa_pool *pool, struct worker *wk)
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(127);
 		setenv("OMP_THREAD_LIMIT", "1", 1);
-		execv("/proc/self/exe", argv);
+		execv(pool->exe, argv);
 		_exit(127);
 	}
 	close(in[0]);
@@ -101,6 +102,14 @@ sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
 		return NULL;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* The path /proc/self/exe names now (readlink, which valgrind answers
+	 * with its client), unless the binary was replaced meanwhile. */
+	{
+		ssize_t n = readlink("/proc/self/exe", pool->exe, sizeof pool->exe - 1);
+		if (n <= 0 || n >= (ssize_t)sizeof pool->exe - 1
+		    || (pool->exe[n] = '\0', access(pool->exe, X_OK) != 0))
+			snprintf(pool->exe, sizeof pool->exe, "/proc/self/exe");
+	}
 	for (int i = 0; i < pool->n; i++)
 		pool->w[i].pid = -1;
 	for (int i = 0; i < pool->n; i++)

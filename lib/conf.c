@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sohoa/conf.h"
+#include "sohoa/fsutil.h"
 
 enum conf_type { CONF_STR, CONF_INT, CONF_PATH, CONF_ENUM };
 
@@ -60,6 +61,22 @@ static const struct conf_key keys[] = {
 	  "Pickup pauses while the state_dir filesystem has less free space than this." },
 	{ "log_level", CONF_ENUM, OFF(log_level), "info", 0, 0, "error|warning|info|debug",
 	  "Least important messages logged." },
+	{ "agency_name", CONF_STR, OFF(agency_name), "", 0, 0, NULL,
+	  "The agency's name as it appears in packages and signatures." },
+	{ "agency_code", CONF_STR, OFF(agency_code), "", 0, 0, NULL,
+	  "Mã định danh cơ quan (e.g. 000.00.01.H26), from the agency's registration." },
+	{ "fonds_code", CONF_STR, OFF(fonds_code), "", 0, 0, NULL,
+	  "Mã phông: the fonds code used in archival package identifiers." },
+	{ "package_dir", CONF_PATH, OFF(package_dir), "", 0, 0, NULL,
+	  "Where archival packages (AIPs) are kept; empty = <state_dir>/aip." },
+	{ "default_maintenance", CONF_ENUM, OFF(default_maintenance), "01", 0, 0,
+	  "01|02|03|04|05|06|07", "Thời hạn bảo quản when a folder does not say (01 = Vĩnh viễn)." },
+	{ "default_mode", CONF_ENUM, OFF(default_mode), "01", 0, 0, "01|02|03",
+	  "Chế độ sử dụng when a folder does not say (01 = Công khai)." },
+	{ "default_language", CONF_ENUM, OFF(default_language), "01", 0, 0,
+	  "01|02|03|04|05|06|07|08|09|10|11", "Ngôn ngữ when a folder does not say (01 = Tiếng Việt)." },
+	{ "default_confidence_level", CONF_ENUM, OFF(default_confidence_level), "02", 0, 0,
+	  "01|02|03", "Mức độ tin cậy (02 = Số hóa)." },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -293,6 +310,13 @@ sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
 		free(parent);
 		free(c->quarantine);
 		c->quarantine = q;
+	}
+	if (!c->package_dir[0]) {
+		char *p = sohoa_path_join(c->state_dir, "aip");
+		if (!p)
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		free(c->package_dir);
+		c->package_dir = p;
 	}
 	if (c->workers == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -39,6 +39,16 @@ typedef struct sohoa_conf {
 	long long worker_memory_mb; /* address-space limit per OCR worker; 0 = none */
 	long long min_free_mb;  /* pickup pauses below this much free space */
 	char *log_level;        /* error, warning, info, debug */
+	/* The agency and its archive (TT 05/2025 packages). */
+	char *agency_name;      /* "UBND xã Văn Bình" */
+	char *agency_code;      /* mã định danh cơ quan, e.g. "000.00.01.H26" */
+	char *fonds_code;       /* mã phông, for AIP identifiers */
+	char *package_dir;      /* where AIPs are kept; "" = <state_dir>/aip */
+	/* Hồ sơ defaults, overridden by a folder's hoso.txt (codes of TT 05). */
+	char *default_maintenance;
+	char *default_mode;
+	char *default_language;
+	char *default_confidence_level;
 } sohoa_conf;
 
 /* Sets every key to its default.  c is caller-owned. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "sohoa/catalog.h"
+#include "sohoa/fields.h"
 #include "sohoa/index.h"
 
 struct sohoa_migration { int version; const char *name; const char *sql; };
@@ -464,4 +465,85 @@ sohoa_catalog_event_add(sohoa_catalog *cat, int64_t record_id, const char *type,
 	bind_text(&s, 6, detail);
 	stmt_step(&s);
 	return stmt_finish(&s, err, "add event");
+}
+
+sohoa_status
+sohoa_catalog_store_ocr_fields(sohoa_catalog *cat, int64_t id, const sohoa_fields *fs,
+    sohoa_error *err)
+{
+	stmt s;
+
+	stmt_prepare(&s, cat, "DELETE FROM fields WHERE record_id = ? AND source = 'ocr'");
+	bind_int(&s, 1, id);
+	stmt_step(&s);
+	if (stmt_finish(&s, err, "clear fields") != SOHOA_OK)
+		return err ? err->status : SOHOA_FATAL;
+	stmt_prepare(&s, cat, "INSERT INTO fields (record_id, name, value, source, confidence)"
+	    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id, name) DO UPDATE SET"
+	    " value = excluded.value, source = excluded.source, confidence = excluded.confidence"
+	    " WHERE fields.source <> 'person'");
+	for (int i = 0; i < SOHOA_F_COUNT && s.rc == SQLITE_OK; i++) {
+		const sohoa_field *f = &fs->f[i];
+		if (!f->value || !*f->value)
+			continue;
+		sqlite3_reset(s.st);
+		bind_int(&s, 1, id);
+		bind_text(&s, 2, sohoa_field_name((sohoa_field_id)i));
+		bind_text(&s, 3, f->value);
+		bind_text(&s, 4, f->source[0] ? f->source : "ocr");
+		bind_double(&s, 5, f->confidence, 0);
+		stmt_step(&s);
+	}
+	return stmt_finish(&s, err, "store fields");
+}
+
+sohoa_status
+sohoa_catalog_load_fields(sohoa_catalog *cat, int64_t id, sohoa_fields *fs, sohoa_error *err)
+{
+	stmt s;
+
+	stmt_prepare(&s, cat, "SELECT name, value, source, confidence FROM fields"
+	    " WHERE record_id = ?");
+	bind_int(&s, 1, id);
+	while (stmt_step(&s) == SQLITE_ROW) {
+		sohoa_field_id f = sohoa_field_from_name((const char *)sqlite3_column_text(s.st, 0));
+		if (f == SOHOA_F_COUNT)
+			continue;
+		if (sohoa_fields_set(fs, f, (const char *)sqlite3_column_text(s.st, 1),
+		    (const char *)sqlite3_column_text(s.st, 2), sqlite3_column_double(s.st, 3)) != 0)
+			s.rc = SQLITE_NOMEM;
+	}
+	return stmt_finish(&s, err, "load fields");
+}
+
+sohoa_status
+sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name, const char *value,
+    char **old, sohoa_error *err)
+{
+	stmt s;
+
+	if (old) {
+		*old = NULL;
+		stmt_prepare(&s, cat, "SELECT value FROM fields WHERE record_id = ? AND name = ?");
+		bind_int(&s, 1, id);
+		bind_text(&s, 2, name);
+		if (stmt_step(&s) == SQLITE_ROW)
+			*old = strdup((const char *)sqlite3_column_text(s.st, 0));
+		if (stmt_finish(&s, err, "read field") != SOHOA_OK)
+			return err ? err->status : SOHOA_FATAL;
+	}
+	if (!value || !*value) {
+		stmt_prepare(&s, cat, "DELETE FROM fields WHERE record_id = ? AND name = ?");
+		bind_int(&s, 1, id);
+		bind_text(&s, 2, name);
+	} else {
+		stmt_prepare(&s, cat, "INSERT INTO fields (record_id, name, value, source, confidence)"
+		    " VALUES (?, ?, ?, 'person', 1) ON CONFLICT (record_id, name) DO UPDATE SET"
+		    " value = excluded.value, source = 'person', confidence = 1");
+		bind_int(&s, 1, id);
+		bind_text(&s, 2, name);
+		bind_text(&s, 3, value);
+	}
+	stmt_step(&s);
+	return stmt_finish(&s, err, "set field");
 }

@@ -102,6 +102,26 @@ sohoa_status sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id,
 sohoa_status sohoa_catalog_event_add(sohoa_catalog *cat, int64_t record_id, const char *type,
     const char *agent, const char *outcome, const char *detail, sohoa_error *err);
 
+struct sohoa_fields;
+
+/*
+ * Stores the fields found by extraction (source "ocr"): replaces earlier
+ * "ocr" values, removes "ocr" values no longer found, and never touches a
+ * value a person entered.  Call inside a transaction.
+ */
+sohoa_status sohoa_catalog_store_ocr_fields(sohoa_catalog *cat, int64_t id,
+    const struct sohoa_fields *fs, sohoa_error *err);
+
+/* Loads every stored field of a record into fs (initialised by the caller). */
+sohoa_status sohoa_catalog_load_fields(sohoa_catalog *cat, int64_t id,
+    struct sohoa_fields *fs, sohoa_error *err);
+
+/* Sets one field as a person entered it (value NULL or "" clears it); the
+ * previous value, if any, goes into *old (caller frees).  Call inside a
+ * transaction. */
+sohoa_status sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name,
+    const char *value, char **old, sohoa_error *err);
+
 /* Current UTC time as ISO 8601 with milliseconds, into buf (32 bytes). */
 void sohoa_now_iso(char buf[32]);
 

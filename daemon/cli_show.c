@@ -183,8 +183,9 @@ cli_show(struct cli *c, int argc, char **argv)
 
 	if (c->json)
 		printf(", \"pages\": [");
-	if (sqlite3_prepare_v2(db, "SELECT page_no, text, confidence, status, width, height, dpi"
-	    " FROM pages WHERE record_id = ? ORDER BY page_no", -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT page_no, text, confidence, status, width, height, dpi,"
+	    " rotation, skew FROM pages WHERE record_id = ? ORDER BY page_no", -1, &st, NULL)
+	    == SQLITE_OK) {
 		int k = 0;
 		sqlite3_bind_int64(st, 1, id);
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -196,9 +197,10 @@ cli_show(struct cli *c, int argc, char **argv)
 					printf(", \"confidence\": %.1f", sqlite3_column_double(st, 2));
 				else
 					printf(", \"confidence\": null");
-				printf(", \"width\": %d, \"height\": %d, \"dpi\": %d, \"text\": ",
-				    sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
-				    sqlite3_column_int(st, 6));
+				printf(", \"width\": %d, \"height\": %d, \"dpi\": %d, \"rotation\": %d,"
+				    " \"skew\": %.2f, \"text\": ", sqlite3_column_int(st, 4),
+				    sqlite3_column_int(st, 5), sqlite3_column_int(st, 6),
+				    sqlite3_column_int(st, 7), sqlite3_column_double(st, 8));
 				sohoa_json_string(stdout, text(st, 1));
 				printf("}");
 			} else {

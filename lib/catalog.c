@@ -413,7 +413,7 @@ sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id, const sohoa_page_resul
 	if (stmt_finish(&s, err, "clear pages") != SOHOA_OK)
 		return err->status;
 	stmt_prepare(&s, cat, "INSERT INTO pages (record_id, page_no, text, confidence, status,"
-	    " width, height, dpi) VALUES (?,?,?,?,?,?,?,?)");
+	    " width, height, dpi, rotation, skew) VALUES (?,?,?,?,?,?,?,?,?,?)");
 	for (int i = 0; i < n && s.rc == SQLITE_OK; i++) {
 		const sohoa_page_result *p = &pages[i];
 		sqlite3_reset(s.st);
@@ -425,6 +425,8 @@ sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id, const sohoa_page_resul
 		bind_int(&s, 6, p->width);
 		bind_int(&s, 7, p->height);
 		bind_int(&s, 8, p->dpi);
+		bind_int(&s, 9, p->rotation);
+		bind_double(&s, 10, p->skew, 0);
 		stmt_step(&s);
 		if (p->confidence >= 0) {
 			sum += p->confidence;

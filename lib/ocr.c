@@ -4,6 +4,7 @@
  * confidence of every page to <entry>/ocr.out, and answer the pool.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -55,14 +56,67 @@ flatten(char *s)
 			*s = ' ';
 }
 
-static int
-ocr_page(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *pix, int timeout_s, FILE *out,
-    int page_no)
+/* Orientation below this OSD confidence is not trusted (upright pages
+ * score 0 degrees anyway; a wrong turn would ruin the page). */
+#define OSD_MIN_CONFIDENCE 3.0f
+/* Deskew within this range, in degrees (scanners: a few degrees at most). */
+#define DESKEW_RANGE 5.0f
+
+/*
+ * Makes the page upright and straight for OCR: orientation by Tesseract's
+ * OSD on a reduced gray copy (about 120 dpi), then deskew by Leptonica.
+ * The original scan is never changed; this is a working copy.  Returns a
+ * new reference (maybe pix itself, cloned); *rot gets the clockwise turn
+ * applied and *skew the angle removed.
+ */
+static PIX *
+straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
 {
-	int dpi = sohoa_image_resolution(pix), conf = -1;
+	PIX *gray, *small, *turned, *straight;
+	float scale = dpi > 120 ? 120.0f / (float)dpi : 1.0f;
+	l_float32 angle = 0, conf = 0;
+
+	*rot = 0;
+	*skew = 0;
+	if (osd) {
+		int deg = 0;
+		float oconf = 0, sconf = 0;
+		const char *script = NULL;
+		gray = pixConvertTo8(pix, 0);
+		small = gray ? pixScale(gray, scale, scale) : NULL;
+		if (small) {
+			TessBaseAPISetImage2(osd, small);
+			TessBaseAPISetSourceResolution(osd, (int)((float)dpi * scale));
+			if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &script, &sconf)
+			    && deg % 90 == 0 && deg != 0 && oconf >= OSD_MIN_CONFIDENCE)
+				*rot = (360 - deg) % 360;
+			TessBaseAPIClear(osd);
+		}
+		pixDestroy(&small);
+		pixDestroy(&gray);
+	}
+	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
+	if (!turned)
+		return pixClone(pix);
+	straight = pixDeskewGeneral(turned, 0, DESKEW_RANGE, 0.0f, 0, 0, &angle, &conf);
+	if (straight && straight != turned && fabsf(angle) >= 0.1f)
+		*skew = angle;
+	if (!straight)
+		return turned;
+	pixDestroy(&turned);
+	return straight;
+}
+
+static int
+ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig, int timeout_s,
+    FILE *out, FILE *hocr, int page_no)
+{
+	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0;
+	float skew = 0;
 	char *text = NULL;
 	utf8proc_uint8_t *nfc = NULL;
 	const char *status = "ok";
+	PIX *pix = straighten(osd, orig, dpi, &rot, &skew);
 
 	TessBaseAPISetImage2(api, pix);
 	TessBaseAPISetSourceResolution(api, dpi);
@@ -70,16 +124,22 @@ ocr_page(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *pix, int timeout_s, FILE *o
 	if (TessBaseAPIRecognize(api, monitor) != 0) {
 		status = "timeout";
 	} else {
+		char *h;
 		text = TessBaseAPIGetUTF8Text(api);
 		conf = TessBaseAPIMeanTextConf(api);
 		if (text)
 			nfc = utf8proc_NFC((const utf8proc_uint8_t *)text);
 		if (!nfc)
 			status = "failed";
+		/* hOCR keeps every word's box and confidence (x_wconf). */
+		if (hocr && (h = TessBaseAPIGetHOCRText(api, page_no - 1)) != NULL) {
+			fputs(h, hocr);
+			TessDeleteText(h);
+		}
 	}
-	fprintf(out, "page %d %d %s %d %d %d %zu\n", page_no, strcmp(status, "ok") ? -1 : conf,
-	    status, (int)pixGetWidth(pix), (int)pixGetHeight(pix), dpi,
-	    nfc ? strlen((char *)nfc) : 0);
+	fprintf(out, "page %d %d %s %d %d %d %zu %d %.2f\n", page_no,
+	    strcmp(status, "ok") ? -1 : conf, status, (int)pixGetWidth(orig),
+	    (int)pixGetHeight(orig), dpi, nfc ? strlen((char *)nfc) : 0, rot, skew);
 	if (nfc)
 		fputs((char *)nfc, out);
 	fputc('\n', out);
@@ -87,13 +147,27 @@ ocr_page(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *pix, int timeout_s, FILE *o
 	if (text)
 		TessDeleteText(text);
 	TessBaseAPIClear(api);
+	pixDestroy(&pix);
 	return 0;
 }
 
+static const char hocr_head[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
+    "    \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
+    "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"vi\" lang=\"vi\">\n"
+    " <head>\n  <title></title>\n"
+    "  <meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
+    "  <meta name=\"ocr-system\" content=\"sohoa with tesseract\"/>\n"
+    "  <meta name=\"ocr-capabilities\" content=\"ocr_page ocr_carea ocr_par ocr_line"
+    " ocrx_word ocrp_wconf\"/>\n </head>\n <body>\n";
+
 static void
-run_job(TessBaseAPI *api, ETEXT_DESC *monitor, const struct worker_opts *o, const char *dir)
+run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct worker_opts *o,
+    const char *dir)
 {
-	char orig[PATH_MAX], outp[PATH_MAX], tmpp[PATH_MAX];
+	char orig[PATH_MAX], outp[PATH_MAX], tmpp[PATH_MAX], hocrp[PATH_MAX], hocrt[PATH_MAX];
+	FILE *hocr;
 	sohoa_image_limits lim = { o->max_pixels, o->max_pages };
 	sohoa_error err;
 	sohoa_image *im;
@@ -113,8 +187,16 @@ run_job(TessBaseAPI *api, ETEXT_DESC *monitor, const struct worker_opts *o, cons
 			say("retry %s\n", err.msg);
 		return;
 	}
+	snprintf(hocrp, sizeof hocrp, "%s/ocr.hocr", dir);
+	snprintf(hocrt, sizeof hocrt, "%s/ocr.hocr.tmp", dir);
+	hocr = fopen(hocrt, "w");
+	if (hocr)
+		fputs(hocr_head, hocr);
 	out = fopen(tmpp, "w");
 	if (!out) {
+		if (hocr)
+			fclose(hocr);
+		unlink(hocrt);
 		say("retry cannot write %s: %s\n", tmpp, strerror(errno));
 		sohoa_image_free(im);
 		return;
@@ -128,6 +210,9 @@ run_job(TessBaseAPI *api, ETEXT_DESC *monitor, const struct worker_opts *o, cons
 			flatten(err.msg);
 			fclose(out);
 			unlink(tmpp);
+			if (hocr)
+				fclose(hocr);
+			unlink(hocrt);
 			sohoa_image_free(im);
 			if (err.status == SOHOA_BAD_INPUT)
 				say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
@@ -135,10 +220,15 @@ run_job(TessBaseAPI *api, ETEXT_DESC *monitor, const struct worker_opts *o, cons
 				say("retry %s\n", err.msg);
 			return;
 		}
-		ocr_page(api, monitor, pix, o->page_timeout, out, i + 1);
+		ocr_page(api, osd, monitor, pix, o->page_timeout, out, hocr, i + 1);
 		pixDestroy(&pix);
 	}
 	sohoa_image_free(im);
+	if (hocr) {
+		fputs(" </body>\n</html>\n", hocr);
+		if (fclose(hocr) != 0 || rename(hocrt, hocrp) != 0)
+			unlink(hocrt);
+	}
 	/* The results need no fsync: after a crash the job is simply redone. */
 	if (fclose(out) != 0 || rename(tmpp, outp) != 0) {
 		say("retry cannot write %s: %s\n", outp, strerror(errno));
@@ -152,7 +242,7 @@ int
 sohoa_ocr_worker_main(int argc, char **argv)
 {
 	struct worker_opts o = { "vie+eng", "", 250000000LL, 0, 2000, 300 };
-	TessBaseAPI *api;
+	TessBaseAPI *api, *osd;
 	ETEXT_DESC *monitor;
 	char *line = NULL;
 	size_t cap = 0;
@@ -188,18 +278,34 @@ sohoa_ocr_worker_main(int argc, char **argv)
 	}
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	/* Orientation detection needs osd.traineddata; without it pages are
+	 * taken as they come (and deskewed). */
+	osd = TessBaseAPICreate();
+	if (osd && TessBaseAPIInit3(osd, o.tessdata[0] ? o.tessdata : NULL, "osd") == 0) {
+		TessBaseAPISetPageSegMode(osd, PSM_OSD_ONLY);
+		TessBaseAPISetVariable(osd, "debug_file", "/dev/null");
+	} else {
+		fprintf(stderr, "sohoa-ocr: no 'osd' data: page orientation is not detected\n");
+		if (osd)
+			TessBaseAPIDelete(osd);
+		osd = NULL;
+	}
 	monitor = TessMonitorCreate();
 	say("ready\n");
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
 		if (strncmp(line, "job ", 4) == 0)
-			run_job(api, monitor, &o, line + 4);
+			run_job(api, osd, monitor, &o, line + 4);
 		else if (strcmp(line, "quit") == 0)
 			break;
 	}
 	free(line);
 	TessMonitorDelete(monitor);
+	if (osd) {
+		TessBaseAPIEnd(osd);
+		TessBaseAPIDelete(osd);
+	}
 	TessBaseAPIEnd(api);
 	TessBaseAPIDelete(api);
 	return 0;
@@ -226,8 +332,9 @@ sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n, char 
 		size_t tlen;
 		int used = 0;
 		memset(&r, 0, sizeof r);
-		if (sscanf(p, "page %d %lf %15s %d %d %d %zu\n%n", &r.page_no, &r.confidence,
-		    status, &r.width, &r.height, &r.dpi, &tlen, &used) != 7 || used == 0
+		if (sscanf(p, "page %d %lf %15s %d %d %d %zu %d %f\n%n", &r.page_no, &r.confidence,
+		    status, &r.width, &r.height, &r.dpi, &tlen, &r.rotation, &r.skew, &used) != 9
+		    || used == 0
 		    || tlen > (size_t)(end - p - used)) {
 			free(*pages);
 			free(*buf);

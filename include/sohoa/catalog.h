@@ -91,6 +91,8 @@ typedef struct sohoa_page_result {
 	double confidence;  /* < 0 when the page failed */
 	const char *status; /* "ok", "timeout", "failed" */
 	int width, height, dpi;
+	int rotation;       /* clockwise degrees turned before OCR (0/90/180/270) */
+	float skew;         /* degrees of skew removed before OCR */
 } sohoa_page_result;
 
 /* Replaces the pages of a record (and its full-text index entries), sets it

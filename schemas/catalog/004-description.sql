@@ -17,3 +17,7 @@ CREATE TABLE hoso (
 	source  TEXT NOT NULL CHECK (source IN ('config', 'sidecar', 'folder', 'person')),
 	PRIMARY KEY (origin, name)
 ) WITHOUT ROWID;
+
+-- How each page was straightened before OCR (the original is never changed).
+ALTER TABLE pages ADD COLUMN rotation INTEGER NOT NULL DEFAULT 0; -- clockwise degrees
+ALTER TABLE pages ADD COLUMN skew REAL NOT NULL DEFAULT 0;        -- degrees removed

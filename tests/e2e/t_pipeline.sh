@@ -16,6 +16,11 @@ done
 nfd_name=$($PY -c "import unicodedata; print(unicodedata.normalize('NFD', 'Quyết định số 9.tif'))")
 cp "$TESTDATA/names/"*.tif "$T/inbox/$nfd_name"
 n=$((n + 1))
+# A page turned 90 degrees, and one upside down and skewed by 2 degrees.
+mkdir -p "$T/inbox/xoay"
+for d in r90 r180; do
+	for f in "$TESTDATA/rotated/$d"/*; do cp "$f" "$T/inbox/xoay/$d-$(basename "$f")"; n=$((n + 1)); done
+done
 # Junk that must stay untouched.
 junk="~\$bao-cao.docx x.tmp y.part .DS_Store ._scan.tif Thumbs.db desktop.ini .an.png"
 for j in $junk; do echo junk > "$T/inbox/$j"; done
@@ -27,6 +32,16 @@ check "all $n documents OCRed" wait_until 400 '[ "$(state_count done)" = "$n" ]'
 check "inbox keeps only junk" test "$(find "$T/inbox" -type f ! -path '*@eaDir*' ! -path '*/.hidden-dir/*' | wc -l)" = "$(echo $junk | wc -w)"
 check "no quarantine" test "$(state_count quarantined)" = 0
 check "sub-folder kept as origin" test "$(sql "SELECT count(*) FROM records WHERE origin = 'ho-so-2024-01'")" = 4
+# Turned and skewed pages are straightened before OCR and read as well as upright ones.
+check "90-degree page turned back" test "$(sql "SELECT p.rotation FROM pages p JOIN records r ON r.id = p.record_id WHERE r.name LIKE 'r90-%'")" = 90
+check "upside-down page turned back" test "$(sql "SELECT p.rotation FROM pages p JOIN records r ON r.id = p.record_id WHERE r.name LIKE 'r180-%'")" = 180
+check "skew removed" test "$(sql "SELECT abs(p.skew) BETWEEN 1.5 AND 2.5 FROM pages p JOIN records r ON r.id = p.record_id WHERE r.name LIKE 'r180-%'")" = 1
+for d in r90 r180; do
+	word=$(json "d['distinctive_word']" < "$(ls "$TESTDATA/rotated-truth/$d"/*.json | head -1)")
+	got=$("$SOHOA" search --json "$word" | json "' '.join(r['name'] for r in d['results'])")
+	case " $got " in *" $d-"*) ok "turned page found by '$word'" ;; *) fail "turned page not found by '$word' (got: $got)" ;; esac
+	check "turned page read with confidence" test "$(sql "SELECT min(p.confidence) > 85 FROM pages p JOIN records r ON r.id = p.record_id WHERE r.name LIKE '$d-%'")" = 1
+done
 
 # NFC name, raw bytes kept.
 nfc_hex=$(printf '%s' 'Quyết định số 9.tif' | od -An -tx1 | tr -d ' \n')

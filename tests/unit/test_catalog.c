@@ -321,9 +321,9 @@ test_store_pages(void)
 	sohoa_error err;
 	int64_t a = 0;
 	sohoa_page_result pages[3] = {
-		{ 1, "Quyết định số 15 về việc bổ nhiệm", 80.0, "ok", 2480, 3508, 300 },
-		{ 2, "", -1.0, "timeout", 2480, 3508, 300 },
-		{ 3, "Nơi nhận: lưu trữ văn thư", 91.0, "ok", 2480, 3508, 300 },
+		{ 1, "Quyết định số 15 về việc bổ nhiệm", 80.0, "ok", 2480, 3508, 300, 0, 0 },
+		{ 2, "", -1.0, "timeout", 2480, 3508, 300, 0, 0 },
+		{ 3, "Nơi nhận: lưu trữ văn thư", 91.0, "ok", 2480, 3508, 300, 0, 0 },
 	};
 	char want[64];
 
@@ -361,7 +361,7 @@ test_store_pages_all_failed(void)
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0;
-	sohoa_page_result pages[1] = { { 1, NULL, -1.0, "failed", 0, 0, 0 } };
+	sohoa_page_result pages[1] = { { 1, NULL, -1.0, "failed", 0, 0, 0, 0, 0 } };
 
 	if (!cat)
 		return;
@@ -384,11 +384,11 @@ test_store_pages_twice_replaces(void)
 	sohoa_error err;
 	int64_t a = 0, b = 0;
 	sohoa_page_result first[2] = {
-		{ 1, "alpha common", 50.0, "ok", 10, 10, 300 },
-		{ 2, "gamma common", 50.0, "ok", 10, 10, 300 },
+		{ 1, "alpha common", 50.0, "ok", 10, 10, 300, 0, 0 },
+		{ 2, "gamma common", 50.0, "ok", 10, 10, 300, 0, 0 },
 	};
-	sohoa_page_result second[1] = { { 1, "beta common", 70.0, "ok", 10, 10, 300 } };
-	sohoa_page_result other[1] = { { 1, "alpha elsewhere", 60.0, "ok", 10, 10, 300 } };
+	sohoa_page_result second[1] = { { 1, "beta common", 70.0, "ok", 10, 10, 300, 0, 0 } };
+	sohoa_page_result other[1] = { { 1, "alpha elsewhere", 60.0, "ok", 10, 10, 300, 0, 0 } };
 	char want[32];
 
 	if (!cat)

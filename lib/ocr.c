@@ -64,7 +64,7 @@ flatten(char *s)
 
 /*
  * Makes the page upright and straight for OCR: orientation by Tesseract's
- * OSD on a reduced gray copy (about 120 dpi), then deskew by Leptonica.
+ * OSD on a reduced gray copy (about 150 dpi), then deskew by Leptonica.
  * The original scan is never changed; this is a working copy.  Returns a
  * new reference (maybe pix itself, cloned); *rot gets the clockwise turn
  * applied and *skew the angle removed.
@@ -72,39 +72,65 @@ flatten(char *s)
 static PIX *
 straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
 {
-	PIX *gray, *small, *turned, *straight;
-	float scale = dpi > 120 ? 120.0f / (float)dpi : 1.0f;
+	PIX *gray, *small = NULL, *bin, *turned;
+	float scale = dpi > 150 ? 150.0f / (float)dpi : 1.0f;
 	l_float32 angle = 0, conf = 0;
 
 	*rot = 0;
 	*skew = 0;
+	/* All the looking is done on one small gray copy (about 150 dpi):
+	 * enough for orientation and skew, and a fraction of the cost. */
+	gray = pixConvertTo8(pix, 0);
+	if (gray)
+		small = scale < 1.0f ? pixScaleAreaMap(gray, scale, scale) : pixClone(gray);
+	pixDestroy(&gray);
+	if (!small)
+		return pixClone(pix);
+	/* Leptonica's quick text-orientation test (about 20 ms) settles most
+	 * upright pages; only the others pay for Tesseract's OSD. */
+	bin = pixConvertTo1(small, 140);
+	if (bin) {
+		l_float32 up = 0, left = 0;
+		l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+		if (pixOrientDetect(bin, &up, &left, 0, 0) == 0
+		    && makeOrientDecision(up, left, 0.0f, 0.0f, &orient, 0) == 0
+		    && orient == L_TEXT_ORIENT_UP)
+			osd = NULL;
+	}
 	if (osd) {
 		int deg = 0;
 		float oconf = 0, sconf = 0;
 		const char *script = NULL;
-		gray = pixConvertTo8(pix, 0);
-		small = gray ? pixScale(gray, scale, scale) : NULL;
-		if (small) {
-			TessBaseAPISetImage2(osd, small);
-			TessBaseAPISetSourceResolution(osd, (int)((float)dpi * scale));
-			if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &script, &sconf)
-			    && deg % 90 == 0 && deg != 0 && oconf >= OSD_MIN_CONFIDENCE)
-				*rot = (360 - deg) % 360;
-			TessBaseAPIClear(osd);
-		}
-		pixDestroy(&small);
-		pixDestroy(&gray);
+		TessBaseAPISetImage2(osd, small);
+		TessBaseAPISetSourceResolution(osd, (int)((float)dpi * scale));
+		if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &script, &sconf)
+		    && deg % 90 == 0 && deg != 0 && oconf >= OSD_MIN_CONFIDENCE)
+			*rot = (360 - deg) % 360;
+		TessBaseAPIClear(osd);
 	}
-	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
-	if (!turned)
-		return pixClone(pix);
-	straight = pixDeskewGeneral(turned, 0, DESKEW_RANGE, 0.0f, 0, 0, &angle, &conf);
-	if (straight && straight != turned && fabsf(angle) >= 0.1f)
+	if (*rot && bin) {
+		PIX *t = pixRotateOrth(bin, *rot / 90);
+		pixDestroy(&bin);
+		bin = t;
+	}
+	if (bin && pixFindSkewSweepAndSearch(bin, &angle, &conf, 1, 1, DESKEW_RANGE, 0.25f,
+	    0.01f) == 0 && conf >= 2.0f && fabsf(angle) >= 0.1f && fabsf(angle) <= DESKEW_RANGE)
 		*skew = angle;
-	if (!straight)
-		return turned;
-	pixDestroy(&turned);
-	return straight;
+	pixDestroy(&bin);
+	pixDestroy(&small);
+	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
+	if (turned && *skew != 0.0f) {
+		PIX *straight = pixRotate(turned, (float)(M_PI / 180.0) * *skew,
+		    pixGetDepth(turned) == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP,
+		    L_BRING_IN_WHITE, 0, 0);
+		if (straight) {
+			pixDestroy(&turned);
+			turned = straight;
+		} else {
+			*skew = 0;
+		}
+	}
+	return turned ? turned : pixClone(pix);
 }
 
 static int

@@ -20,7 +20,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 OPT      ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wno-format-truncation
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib -DSOHOA_DATADIR='"$(PREFIX)/share/sohoa"'
 CFLAGS   += $(OPT) $(WARN) $(SANFLAGS) -fPIC -MMD -MP $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 
@@ -48,6 +48,12 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
 
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
+
+# The data folder is compiled in: rebuild conf.o when PREFIX changes.
+PREFIX_STAMP := $(BUILD)/prefix$(subst /,_,$(PREFIX)).stamp
+$(PREFIX_STAMP):
+	@mkdir -p $(BUILD) && rm -f $(BUILD)/prefix*.stamp && touch $@
+$(BUILD)/lib/conf.o: $(PREFIX_STAMP)
 
 $(BUILD)/libsohoa.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -15,6 +15,10 @@
 #include "sohoa/conf.h"
 #include "sohoa/fsutil.h"
 
+#ifndef SOHOA_DATADIR
+#define SOHOA_DATADIR "/usr/share/sohoa"
+#endif
+
 enum conf_type { CONF_STR, CONF_INT, CONF_PATH, CONF_ENUM };
 
 struct conf_key {
@@ -69,6 +73,8 @@ static const struct conf_key keys[] = {
 	  "Mã phông: the fonds code used in archival package identifiers." },
 	{ "package_dir", CONF_PATH, OFF(package_dir), "", 0, 0, NULL,
 	  "Where archival packages (AIPs) are kept; empty = <state_dir>/aip." },
+	{ "schema_dir", CONF_PATH, OFF(schema_dir), SOHOA_DATADIR "/schemas/xml", 0, 0, NULL,
+	  "The XML schemas (METS, EAD, EAD_doc, PREMIS) packages are validated against." },
 	{ "default_maintenance", CONF_ENUM, OFF(default_maintenance), "01", 0, 0,
 	  "01|02|03|04|05|06|07", "Thời hạn bảo quản when a folder does not say (01 = Vĩnh viễn)." },
 	{ "default_mode", CONF_ENUM, OFF(default_mode), "01", 0, 0, "01|02|03",

@@ -44,6 +44,7 @@ typedef struct sohoa_conf {
 	char *agency_code;      /* mã định danh cơ quan, e.g. "000.00.01.H26" */
 	char *fonds_code;       /* mã phông, for AIP identifiers */
 	char *package_dir;      /* where AIPs are kept; "" = <state_dir>/aip */
+	char *schema_dir;       /* the XML schemas packages are validated against */
 	/* Hồ sơ defaults, overridden by a folder's hoso.txt (codes of TT 05). */
 	char *default_maintenance;
 	char *default_mode;

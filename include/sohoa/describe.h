@@ -26,9 +26,13 @@
 sohoa_status sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     const char *agent, sohoa_error *err);
 
-/* Step 4: writes (or rewrites) the record's package and records where. */
-sohoa_status sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
-    const char *agent, sohoa_error *err);
+struct sohoa_package_schemas;
+
+/* Step 4: writes (or rewrites) the record's package and records where.
+ * schemas: parsed once per process (package.h). */
+sohoa_status sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
+    const struct sohoa_package_schemas *schemas, int64_t id, const char *agent,
+    sohoa_error *err);
 
 /* The hồ sơ values that apply to records from an inbox folder. */
 sohoa_status sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat,

@@ -107,10 +107,17 @@ cli_show(struct cli *c, int argc, char **argv)
 	sqlite3_stmt *st;
 	char *end;
 	long long id;
-	int rc = 0;
+	int rc = 0, package_only = 0;
 
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--package")) {
+			package_only = 1;
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+			argc--;
+			i--;
+		}
 	if (argc != 2) {
-		fprintf(stderr, "usage: sohoa show [--json] ID\n");
+		fprintf(stderr, "usage: sohoa show [--json] [--package] ID\n");
 		return EXIT_USAGE;
 	}
 	id = strtoll(argv[1], &end, 10);
@@ -123,7 +130,8 @@ cli_show(struct cli *c, int argc, char **argv)
 	db = sohoa_catalog_db(cat);
 	if (sqlite3_prepare_v2(db, "SELECT state, name, origin, hash, size, created_at, updated_at,"
 	    " attempts, last_error, reason, duplicate_of, quarantine_name, page_count,"
-	    " mean_confidence, spool_id FROM records WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+	    " mean_confidence, spool_id, doc_id, package_path, probable_duplicate_of"
+	    " FROM records WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(db));
 		sohoa_catalog_free(cat);
 		return EXIT_FAILURE_;
@@ -135,12 +143,31 @@ cli_show(struct cli *c, int argc, char **argv)
 		sohoa_catalog_free(cat);
 		return EXIT_NOTFOUND;
 	}
+	if (package_only) {
+		int has = text(st, 16) != NULL;
+		if (c->json) {
+			printf("{\"id\": %lld, \"package\": ", id);
+			sohoa_json_string(stdout, text(st, 16));
+			printf("}\n");
+		} else if (has) {
+			printf("%s\n", text(st, 16));
+		} else {
+			fprintf(stderr, "sohoa: hồ sơ số %lld chưa có gói lưu trữ — no package yet\n", id);
+		}
+		sqlite3_finalize(st);
+		sohoa_catalog_free(cat);
+		return has ? 0 : EXIT_NOTFOUND;
+	}
 	if (c->json) {
 		static const char *const keys[] = { "state", "name", "origin", "hash", NULL,
 			"created_at", "updated_at", NULL, "last_error", "reason", NULL,
-			"quarantine_name", NULL, NULL, "spool_id" };
+			"quarantine_name", NULL, NULL, "spool_id", "doc_id", "package" };
 		printf("{\"id\": %lld", id);
-		for (int i = 0; i < 15; i++)
+		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
+			printf(", \"probable_duplicate_of\": %lld", sqlite3_column_int64(st, 17));
+		else
+			printf(", \"probable_duplicate_of\": null");
+		for (int i = 0; i < 17; i++)
 			if (keys[i]) {
 				printf(", \"%s\": ", keys[i]);
 				sohoa_json_string(stdout, text(st, i));
@@ -178,8 +205,44 @@ cli_show(struct cli *c, int argc, char **argv)
 			printf("  Trùng với (same as):   hồ sơ số %lld\n", sqlite3_column_int64(st, 10));
 		if (text(st, 8))
 			printf("  Lỗi gần nhất (error):  %s\n", text(st, 8));
+		if (text(st, 15))
+			printf("  Mã định danh (docId):  %s\n", text(st, 15));
+		if (text(st, 16))
+			printf("  Gói lưu trữ (package): %s\n", text(st, 16));
+		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
+			printf("  Có thể trùng với:      hồ sơ số %lld (cùng cơ quan, năm, số và ký hiệu)\n",
+			    sqlite3_column_int64(st, 17));
 	}
 	sqlite3_finalize(st);
+
+	/* The document's fields, keyed by their TT 05 names. */
+	if (sqlite3_prepare_v2(db, "SELECT name, value, source, confidence FROM fields"
+	    " WHERE record_id = ? ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
+		int k = 0;
+		sqlite3_bind_int64(st, 1, id);
+		if (c->json)
+			printf(", \"fields\": {");
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (c->json) {
+				printf("%s", k ? ", " : "");
+				sohoa_json_string(stdout, text(st, 0));
+				printf(": {\"value\": ");
+				sohoa_json_string(stdout, text(st, 1));
+				printf(", \"source\": ");
+				sohoa_json_string(stdout, text(st, 2));
+				printf(", \"confidence\": %.2f}", sqlite3_column_double(st, 3));
+			} else {
+				if (!k)
+					printf("\nTrường thông tin (fields):\n");
+				printf("  %-16s %s  [%s %.2f]\n", text(st, 0), text(st, 1), text(st, 2),
+				    sqlite3_column_double(st, 3));
+			}
+			k++;
+		}
+		if (c->json)
+			printf("}");
+		sqlite3_finalize(st);
+	}
 
 	if (c->json)
 		printf(", \"pages\": [");

@@ -31,7 +31,7 @@ cli_status(struct cli *c, int argc, char **argv)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	long long counts[5] = { 0 }, total = 0, queue;
-	long long free_b;
+	long long free_b, queue_age = 0, pages_hour = 0, review = 0;
 
 	(void)argc;
 	(void)argv;
@@ -50,20 +50,43 @@ cli_status(struct cli *c, int argc, char **argv)
 	}
 	queue = counts[0] + counts[1] + counts[2];
 	free_b = sohoa_fs_free_bytes(c->conf.state_dir);
+	/* How old the oldest waiting record is, how fast pages went lately,
+	 * and how many documents need a person's look. */
+	if (sqlite3_prepare_v2(db, "SELECT"
+	    " (SELECT CAST((julianday('now') - julianday(min(created_at))) * 86400 AS INTEGER)"
+	    "   FROM records WHERE state IN ('incoming', 'active', 'deferred')),"
+	    " (SELECT coalesce(sum(page_count), 0) FROM records WHERE state = 'done'"
+	    "   AND julianday(updated_at) > julianday('now', '-1 hour')),"
+	    " (SELECT count(*) FROM records WHERE state = 'done' AND mean_confidence < ?)",
+	    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, c->conf.review_threshold);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			queue_age = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0
+			    : sqlite3_column_int64(st, 0);
+			pages_hour = sqlite3_column_int64(st, 1);
+			review = sqlite3_column_int64(st, 2);
+		}
+		sqlite3_finalize(st);
+	}
 	if (c->json) {
 		printf("{\"states\": {");
 		for (int i = 0; i < 5; i++)
 			printf("%s\"%s\": %lld", i ? ", " : "", state_names[i], counts[i]);
-		printf("}, \"records\": %lld, \"queue\": %lld, \"disk_free_bytes\": %lld,"
-		    " \"recent_errors\": [", total, queue, free_b);
+		printf("}, \"records\": %lld, \"queue\": %lld, \"queue_age_seconds\": %lld,"
+		    " \"pages_per_minute_last_hour\": %.1f, \"needs_review\": %lld,"
+		    " \"quarantined\": %lld, \"disk_free_bytes\": %lld, \"recent_errors\": [",
+		    total, queue, queue_age, pages_hour / 60.0, review, counts[4], free_b);
 	} else {
 		printf("sohoa %s — %s\n\n", SOHOA_VERSION, c->conf.state_dir);
 		printf("Hồ sơ theo trạng thái (records by state):\n");
 		for (int i = 0; i < 5; i++)
 			printf("  %-12s %8lld  %s\n", state_names[i], counts[i], state_vi[i]);
 		printf("  %-12s %8lld  %s\n", "total", total, "tổng");
-		printf("\nHàng đợi (queue): %lld    Dung lượng trống (free): %lld MiB\n", queue,
-		    free_b >= 0 ? free_b >> 20 : -1);
+		printf("\nHàng đợi (queue): %lld, chờ lâu nhất %lld s    Tốc độ giờ qua: %.1f trang/phút\n",
+		    queue, queue_age, pages_hour / 60.0);
+		printf("Cần xem lại (needs review, độ tin cậy < %lld): %lld    Cách ly (quarantined): %lld\n",
+		    c->conf.review_threshold, review, counts[4]);
+		printf("Dung lượng trống (free): %lld MiB\n", free_b >= 0 ? free_b >> 20 : -1);
 		printf("\nLỗi gần đây (recent errors):\n");
 	}
 	if (sqlite3_prepare_v2(db, "SELECT e.at, e.record_id, r.name, e.type, e.detail"
@@ -341,4 +364,53 @@ cli_retry(struct cli *c, int argc, char **argv)
 	}
 	sohoa_catalog_free(cat);
 	return rc;
+}
+
+int
+cli_review(struct cli *c, int argc, char **argv)
+{
+	sohoa_catalog *cat = cli_open_catalog(c);
+	sqlite3_stmt *st;
+	int k = 0;
+
+	(void)argc;
+	(void)argv;
+	if (!cat)
+		return EXIT_FAILURE_;
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT id, origin, name, page_count,"
+	    " mean_confidence, (SELECT min(confidence) FROM pages WHERE record_id = r.id)"
+	    " FROM records r WHERE state = 'done' AND mean_confidence < ? ORDER BY mean_confidence",
+	    -1, &st, NULL) != SQLITE_OK) {
+		sohoa_catalog_free(cat);
+		return EXIT_FAILURE_;
+	}
+	sqlite3_bind_int64(st, 1, c->conf.review_threshold);
+	if (c->json)
+		printf("{\"threshold\": %lld, \"records\": [", c->conf.review_threshold);
+	else
+		printf("Tài liệu cần xem lại (độ tin cậy OCR dưới %lld):\n", c->conf.review_threshold);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (c->json) {
+			printf("%s{\"id\": %lld, \"name\": ", k ? ", " : "", sqlite3_column_int64(st, 0));
+			sohoa_json_string(stdout, text(st, 2));
+			printf(", \"origin\": ");
+			sohoa_json_string(stdout, text(st, 1));
+			printf(", \"pages\": %d, \"confidence\": %.1f, \"min_page_confidence\": %.1f}",
+			    sqlite3_column_int(st, 3), sqlite3_column_double(st, 4),
+			    sqlite3_column_double(st, 5));
+		} else {
+			printf("  %-6lld %s%s%s — %d trang, độ tin cậy %.0f (trang thấp nhất %.0f)\n",
+			    sqlite3_column_int64(st, 0), text(st, 1), *text(st, 1) ? "/" : "", text(st, 2),
+			    sqlite3_column_int(st, 3), sqlite3_column_double(st, 4),
+			    sqlite3_column_double(st, 5));
+		}
+		k++;
+	}
+	if (c->json)
+		printf("]}\n");
+	else if (!k)
+		printf("  (không có — none)\n");
+	sqlite3_finalize(st);
+	sohoa_catalog_free(cat);
+	return 0;
 }

@@ -32,6 +32,7 @@ usage(FILE *out)
 	    "  show ID           a record with its pages (OCR text) and events\n"
 	    "  search WORDS...   search the OCR text (with or without diacritics)\n"
 	    "  retry NAME        put a quarantined file back into the inbox\n"
+	    "  review            documents whose OCR confidence is under review_threshold\n"
 	    "\n"
 	    "options:\n"
 	    "  -c FILE           configuration file (default: $SOHOA_CONF or %s)\n"
@@ -130,6 +131,8 @@ main(int argc, char **argv)
 			rc = cli_search(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "retry"))
 			rc = cli_retry(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "review"))
+			rc = cli_review(&c, sub_argc, sub_argv);
 		else {
 			fprintf(stderr, "sohoa: unknown command '%s'\n", cmd);
 			usage(stderr);

@@ -63,6 +63,8 @@ static const struct conf_key keys[] = {
 	  "Address-space limit of each OCR worker in MiB; 0 = no limit." },
 	{ "min_free_mb", CONF_INT, OFF(min_free_mb), "500", 0, 1048576, NULL,
 	  "Pickup pauses while the state_dir filesystem has less free space than this." },
+	{ "review_threshold", CONF_INT, OFF(review_threshold), "70", 0, 100, NULL,
+	  "Documents whose mean OCR confidence is below this are listed for review." },
 	{ "log_level", CONF_ENUM, OFF(log_level), "info", 0, 0, "error|warning|info|debug",
 	  "Least important messages logged." },
 	{ "agency_name", CONF_STR, OFF(agency_name), "", 0, 0, NULL,

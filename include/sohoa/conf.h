@@ -38,6 +38,7 @@ typedef struct sohoa_conf {
 	long long max_attempts; /* OCR attempts before a file is quarantined */
 	long long worker_memory_mb; /* address-space limit per OCR worker; 0 = none */
 	long long min_free_mb;  /* pickup pauses below this much free space */
+	long long review_threshold; /* documents under this mean OCR confidence need review */
 	char *log_level;        /* error, warning, info, debug */
 	/* The agency and its archive (TT 05/2025 packages). */
 	char *agency_name;      /* "UBND xã Văn Bình" */

@@ -1,0 +1,867 @@
+/*
+ * package_xml.c - the XML documents of a TT 05/2025 package (EAD.xml,
+ * EAD_doc.xml, PREMIS.xml, METS.xml), built with libxml2's tree API, and
+ * their validation against the schemas in schemas/xml/.
+ *
+ * Every text value goes in as NFC; a value that is not UTF-8 or holds a
+ * control character XML 1.0 cannot carry is refused here, naming its
+ * element, rather than turned into an unreadable document.  Everything
+ * else about a value (lengths, code lists, date shape) is the schema's
+ * business: it is the one place those rules are written down.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlsave.h>
+
+#include "package_int.h"
+#include "sohoa/vitext.h"
+
+#if LIBXML_VERSION >= 21200
+#define PKG_XMLERR const xmlError
+#else
+#define PKG_XMLERR xmlError
+#endif
+
+/* What every package carries besides its own files (see package.h). */
+const pkg_shipped pkg_shipped_files[] = {
+	{ "sohoa-mets-profile.md", "documentation", "text/markdown" },
+	{ "mets.xsd", "schemas", "text/xml" },
+	{ "xlink.xsd", "schemas", "text/xml" },
+	{ "EAD.xsd", "schemas", "text/xml" },
+	{ "EAD_doc.xsd", "schemas", "text/xml" },
+	{ "TT05-types.xsd", "schemas", "text/xml" },
+	{ "premis-v3-subset.xsd", "schemas", "text/xml" },
+};
+const int pkg_nshipped = (int)(sizeof pkg_shipped_files / sizeof pkg_shipped_files[0]);
+
+static const char *const schema_files[PKG_SCHEMA_COUNT] = {
+	[PKG_SCHEMA_METS] = "mets.xsd",
+	[PKG_SCHEMA_EAD] = "EAD.xsd",
+	[PKG_SCHEMA_EAD_DOC] = "EAD_doc.xsd",
+	[PKG_SCHEMA_PREMIS] = "premis-v3-subset.xsd",
+};
+
+/* The hồ sơ elements of EAD.xml and the document elements of EAD_doc.xml,
+ * in schema order. */
+static const char *const ead_elements[] = { "fileCode", "title", "maintenance", "mode",
+	"language", "startDate", "endDate", "keyword", "totalDoc", "numberOfPaper",
+	"numberOfPage", "format", "inforSign", "confidenceLevel", "paperFileCode",
+	"riskRecovery", "riskRecoveryStatus", "description", NULL };
+static const char *const ead_doc_elements[] = { "docId", "fileCode", "docCode",
+	"maintenance", "typeName", "codeNumber", "codeNotation", "issuedDate", "organName",
+	"subject", "language", "numberOfPage", "inforSign", "keyword", "mode",
+	"confidenceLevel", "autograph", "format", "riskRecovery", "riskRecoveryStatus",
+	"description", NULL };
+/* Document elements that take the hồ sơ's value when the document has none. */
+static const char *const inherited[] = { "maintenance", "mode", "language",
+	"confidenceLevel", "format", "inforSign", "riskRecovery", "riskRecoveryStatus", NULL };
+
+static const struct { const char *element, *label; } labels[] = {
+	{ "fileCode", "Mã hồ sơ" }, { "title", "Tiêu đề hồ sơ" },
+	{ "maintenance", "Thời hạn bảo quản" }, { "mode", "Chế độ sử dụng" },
+	{ "language", "Ngôn ngữ" }, { "startDate", "Thời gian bắt đầu" },
+	{ "endDate", "Thời gian kết thúc" }, { "keyword", "Từ khóa" },
+	{ "totalDoc", "Tổng số tài liệu" }, { "numberOfPaper", "Số lượng tờ" },
+	{ "numberOfPage", "Số lượng trang" }, { "format", "Tình trạng vật lý" },
+	{ "inforSign", "Ký hiệu thông tin" }, { "confidenceLevel", "Mức độ tin cậy" },
+	{ "paperFileCode", "Mã hồ sơ gốc giấy" }, { "riskRecovery", "Chế độ dự phòng" },
+	{ "riskRecoveryStatus", "Tình trạng dự phòng" }, { "description", "Ghi chú" },
+	{ "docId", "Mã định danh tài liệu" }, { "docCode", "Mã lưu trữ của tài liệu" },
+	{ "typeName", "Tên loại tài liệu" }, { "codeNumber", "Số" },
+	{ "codeNotation", "Ký hiệu" }, { "issuedDate", "Ngày tháng năm" },
+	{ "organName", "Cơ quan ban hành" }, { "subject", "Trích yếu nội dung" },
+	{ "autograph", "Bút tích" },
+};
+
+const char *
+pkg_element_label(const char *element)
+{
+	for (size_t i = 0; element && i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(labels[i].element, element))
+			return labels[i].label;
+	return NULL;
+}
+
+static int
+in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return 1;
+	return 0;
+}
+
+/* ---- schemas ---------------------------------------------------------- */
+
+/* The first error libxml2 reports, and how many there were. */
+typedef struct pkg_errs {
+	int count;
+	int line;
+	char element[64];
+	char msg[320];
+} pkg_errs;
+
+static void
+collect_error(void *ctx, PKG_XMLERR *e)
+{
+	pkg_errs *c = ctx;
+	size_t n;
+
+	if (!e || e->level < XML_ERR_ERROR)
+		return;
+	if (c->count++ > 0)
+		return;
+	c->line = e->line;
+	snprintf(c->msg, sizeof c->msg, "%s", e->message ? e->message : "(no message)");
+	n = strlen(c->msg);
+	while (n > 0 && (c->msg[n - 1] == '\n' || c->msg[n - 1] == ' '))
+		c->msg[--n] = '\0';
+	if (e->node && ((xmlNodePtr)e->node)->type == XML_ELEMENT_NODE)
+		snprintf(c->element, sizeof c->element, "%s", (const char *)((xmlNodePtr)e->node)->name);
+	else if (e->node && ((xmlNodePtr)e->node)->type == XML_ATTRIBUTE_NODE
+	    && ((xmlNodePtr)e->node)->parent)
+		snprintf(c->element, sizeof c->element, "%s",
+		    (const char *)((xmlNodePtr)e->node)->parent->name);
+}
+
+sohoa_package_schemas *
+sohoa_package_schemas_open(const char *dir, sohoa_error *err)
+{
+	return pkg_schemas_open(dir, 1, err);
+}
+
+sohoa_package_schemas *
+pkg_schemas_open(const char *dir, int require_shipped, sohoa_error *err)
+{
+	sohoa_package_schemas *s;
+
+	xmlInitParser();
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	if ((size_t)snprintf(s->dir, sizeof s->dir, "%s", dir) >= sizeof s->dir) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: path too long", dir);
+		free(s);
+		return NULL;
+	}
+	for (int i = 0; i < PKG_SCHEMA_COUNT; i++) {
+		char path[PATH_MAX + 64];
+		xmlSchemaParserCtxtPtr pc;
+		pkg_errs c = { 0 };
+
+		snprintf(path, sizeof path, "%s/%s", dir, schema_files[i]);
+		if (access(path, R_OK) != 0) {
+			/* Said here: libxml2 would print its own warning on stderr. */
+			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "schema %s: %s", path,
+			    strerror(errno));
+			sohoa_package_schemas_free(s);
+			return NULL;
+		}
+		pc = xmlSchemaNewParserCtxt(path);
+		if (!pc) {
+			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			sohoa_package_schemas_free(s);
+			return NULL;
+		}
+		xmlSchemaSetParserStructuredErrors(pc, collect_error, &c);
+		s->schema[i] = xmlSchemaParse(pc);
+		xmlSchemaFreeParserCtxt(pc);
+		if (!s->schema[i]) {
+			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "schema %s cannot be used: %s", path, c.count ? c.msg : "parse failed");
+			sohoa_package_schemas_free(s);
+			return NULL;
+		}
+	}
+	/* The files every package ships must all be there now, not at the
+	 * first package. */
+	for (int i = 0; require_shipped && i < pkg_nshipped; i++) {
+		char path[PATH_MAX + 64];
+		FILE *f;
+
+		snprintf(path, sizeof path, "%s/%s", dir, pkg_shipped_files[i].name);
+		f = fopen(path, "rb");
+		if (!f) {
+			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: missing", path);
+			sohoa_package_schemas_free(s);
+			return NULL;
+		}
+		fclose(f);
+	}
+	return s;
+}
+
+const char *
+sohoa_package_schemas_dir(const sohoa_package_schemas *s)
+{
+	return s->dir;
+}
+
+void
+sohoa_package_schemas_free(sohoa_package_schemas *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < PKG_SCHEMA_COUNT; i++)
+		if (s->schema[i])
+			xmlSchemaFree(s->schema[i]);
+	free(s);
+}
+
+sohoa_status
+pkg_validate_buffer(const sohoa_package_schemas *s, pkg_schema_id id, const char *what,
+    const char *buf, size_t len, sohoa_error *err)
+{
+	xmlParserCtxtPtr pc;
+	xmlDocPtr doc;
+	xmlSchemaValidCtxtPtr vc;
+	pkg_errs c = { 0 };
+	int r;
+
+	if (len > (size_t)INT_MAX)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
+		    "%s: too large", what);
+	pc = xmlNewParserCtxt();
+	if (!pc)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	doc = xmlCtxtReadMemory(pc, buf, (int)len, what, "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc) {
+		const xmlError *e = xmlCtxtGetLastError(pc);
+		sohoa_status st = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_CORRUPT,
+		    "%s: không phải XML hợp lệ / not well-formed XML (line %d): %s", what,
+		    e ? e->line : 0, e && e->message ? e->message : "parse failed");
+		xmlFreeParserCtxt(pc);
+		return st;
+	}
+	xmlFreeParserCtxt(pc);
+	vc = xmlSchemaNewValidCtxt(s->schema[id]);
+	if (!vc) {
+		xmlFreeDoc(doc);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	}
+	xmlSchemaSetValidStructuredErrors(vc, collect_error, &c);
+	r = xmlSchemaValidateDoc(vc, doc);
+	xmlSchemaFreeValidCtxt(vc);
+	xmlFreeDoc(doc);
+	if (r == 0)
+		return SOHOA_OK;
+	if (r < 0)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "%s: validation could not run (libxml2 error %d)", what, r);
+	{
+		const char *label = pkg_element_label(c.element);
+		char more[48] = "";
+		if (c.count > 1)
+			snprintf(more, sizeof more, " (+%d more)", c.count - 1);
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s: trường %s%s%s%s không hợp lệ / invalid (line %d): %s%s", what,
+		    c.element[0] ? c.element : "?", label ? " (" : "", label ? label : "",
+		    label ? ")" : "", c.line, c.msg, more);
+	}
+}
+
+char *
+pkg_serialize(xmlDocPtr doc, size_t *len)
+{
+	xmlChar *mem = NULL;
+	int size = 0;
+	char *out;
+
+	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+	if (!mem || size <= 0) {
+		xmlFree(mem);
+		return NULL;
+	}
+	out = malloc((size_t)size + 1);
+	if (out) {
+		memcpy(out, mem, (size_t)size);
+		out[size] = '\0';
+		*len = (size_t)size;
+	}
+	xmlFree(mem);
+	return out;
+}
+
+/* ---- building --------------------------------------------------------- */
+
+/* A builder with a sticky error: once b->st is set, every call is a no-op. */
+typedef struct pkg_builder {
+	sohoa_status st;
+	sohoa_error *err;
+	const char *what;          /* "EAD_doc.xml" */
+} pkg_builder;
+
+/* An NFC copy of v, or NULL (with b->st set) when v is not UTF-8 or holds
+ * a control character XML 1.0 cannot carry. */
+static char *
+clean_text(pkg_builder *b, const char *element, const char *v)
+{
+	size_t len = strlen(v);
+	char *nfc;
+
+	if (b->st != SOHOA_OK)
+		return NULL;
+	if (!sohoa_vi_utf8_valid(v, len)) {
+		b->st = sohoa_error_set(b->err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s: trường %s không phải văn bản UTF-8 hợp lệ / not valid UTF-8", b->what,
+		    element);
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
+			b->st = sohoa_error_set(b->err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+			    "%s: trường %s chứa ký tự điều khiển / holds a control character "
+			    "(byte %zu)", b->what, element, i);
+			return NULL;
+		}
+	}
+	nfc = sohoa_vi_nfc(v, len, NULL);
+	if (!nfc)
+		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	return nfc;
+}
+
+static xmlNodePtr
+add_el(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, const char *name)
+{
+	xmlNodePtr n;
+
+	if (b->st != SOHOA_OK)
+		return NULL;
+	n = xmlNewChild(parent, ns, BAD_CAST name, NULL);
+	if (!n)
+		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	return n;
+}
+
+/* A child element with text content (escaped by libxml2). */
+static xmlNodePtr
+add_text(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *v)
+{
+	char *t = clean_text(b, name, v ? v : "");
+	xmlNodePtr n;
+
+	if (!t)
+		return NULL;
+	n = xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST t);
+	free(t);
+	if (!n)
+		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	return n;
+}
+
+static void
+add_attr(pkg_builder *b, xmlNodePtr node, xmlNsPtr ns, const char *name, const char *v)
+{
+	char *t;
+
+	if (!node || b->st != SOHOA_OK)
+		return;
+	t = clean_text(b, name, v ? v : "");
+	if (!t)
+		return;
+	if (!(ns ? xmlNewNsProp(node, ns, BAD_CAST name, BAD_CAST t)
+	    : xmlNewProp(node, BAD_CAST name, BAD_CAST t)))
+		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	free(t);
+}
+
+static void
+add_attr_ll(pkg_builder *b, xmlNodePtr node, const char *name, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", v);
+	add_attr(b, node, NULL, name, buf);
+}
+
+/* A new document with root element name (in namespace ns_uri with prefix,
+ * when ns_uri is not NULL); the root's namespace goes to *ns. */
+static xmlDocPtr
+new_doc(pkg_builder *b, const char *name, const char *ns_uri, const char *prefix,
+    xmlNodePtr *root, xmlNsPtr *ns)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr r = doc ? xmlNewNode(NULL, BAD_CAST name) : NULL;
+
+	*ns = NULL;
+	if (!r) {
+		xmlFreeDoc(doc);
+		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	xmlDocSetRootElement(doc, r);
+	if (ns_uri) {
+		*ns = xmlNewNs(r, BAD_CAST ns_uri, prefix ? BAD_CAST prefix : NULL);
+		xmlSetNs(r, *ns);
+	}
+	*root = r;
+	return doc;
+}
+
+static xmlDocPtr
+finish(pkg_builder *b, xmlDocPtr doc)
+{
+	if (b->st == SOHOA_OK)
+		return doc;
+	xmlFreeDoc(doc);
+	return NULL;
+}
+
+/*
+ * The DD/MM/YYYY form of an ISO YYYY-MM-DD or DD/MM/YYYY date, into out.
+ * Returns 1 when v has neither shape (left to the schema to refuse), 0 for
+ * a real date and -1 for one the calendar does not have (31/02/2024).
+ */
+static int
+dmy_date(const char *v, char out[11])
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int d, m, y;
+
+	if (strlen(v) != 10)
+		return 1;
+	if (isdigit((unsigned char)v[0]) && v[4] == '-' && v[7] == '-'
+	    && sscanf(v, "%4d-%2d-%2d", &y, &m, &d) == 3)
+		;
+	else if (v[2] == '/' && v[5] == '/' && sscanf(v, "%2d/%2d/%4d", &d, &m, &y) == 3)
+		;
+	else
+		return 1;
+	for (int i = 0; i < 10; i++)
+		if (i != 2 && i != 5 && i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
+			return 1;
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1]
+	    || (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return -1;
+	snprintf(out, 11, "%02d/%02d/%04d", d % 100, m % 100, y % 10000);
+	return 0;
+}
+
+/* Adds a date element, in DD/MM/YYYY. */
+static void
+add_date(pkg_builder *b, xmlNodePtr parent, const char *name, const char *v)
+{
+	char dmy[11];
+	int r = dmy_date(v, dmy);
+
+	if (b->st != SOHOA_OK)
+		return;
+	if (r < 0) {
+		const char *label = pkg_element_label(name);
+		b->st = sohoa_error_set(b->err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s: trường %s (%s) không hợp lệ / invalid: \"%s\" không phải ngày có thật / "
+		    "is not a real date", b->what, name, label ? label : name, v);
+		return;
+	}
+	add_text(b, parent, NULL, name, r == 0 ? dmy : v);
+}
+
+static void
+add_schema_location(pkg_builder *b, xmlNodePtr root, const char *attr, const char *value)
+{
+	xmlNsPtr xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
+
+	if (!xsi) {
+		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return;
+	}
+	add_attr(b, root, xsi, attr, value);
+}
+
+static const char *
+hoso_value(const sohoa_hoso *h, const char *name)
+{
+	sohoa_hoso_id id = sohoa_hoso_from_name(name);
+
+	return h && id < SOHOA_H_COUNT && h->v[id] && h->v[id][0] ? h->v[id] : NULL;
+}
+
+static const char *
+file_code(const sohoa_package_input *in)
+{
+	return in->file_code && in->file_code[0] ? in->file_code : hoso_value(in->hoso, "fileCode");
+}
+
+xmlDocPtr
+pkg_build_ead(const sohoa_package_input *in, sohoa_error *err)
+{
+	pkg_builder b = { SOHOA_OK, err, "EAD.xml" };
+	xmlNodePtr root;
+	xmlNsPtr ns;
+	xmlDocPtr doc = new_doc(&b, "EAD", NULL, NULL, &root, &ns);
+
+	if (!doc)
+		return NULL;
+	add_schema_location(&b, root, "noNamespaceSchemaLocation", "../../schemas/EAD.xsd");
+	for (int i = 0; ead_elements[i]; i++) {
+		const char *name = ead_elements[i];
+		const char *v = !strcmp(name, "fileCode") ? file_code(in) : hoso_value(in->hoso, name);
+		if (!v)
+			continue;
+		if (!strcmp(name, "startDate") || !strcmp(name, "endDate"))
+			add_date(&b, root, name, v);
+		else
+			add_text(&b, root, NULL, name, v);
+	}
+	return finish(&b, doc);
+}
+
+xmlDocPtr
+pkg_build_ead_doc(const sohoa_package_input *in, sohoa_error *err)
+{
+	pkg_builder b = { SOHOA_OK, err, "EAD_doc.xml" };
+	xmlNodePtr root;
+	xmlNsPtr ns;
+	xmlDocPtr doc = new_doc(&b, "EAD_doc", NULL, NULL, &root, &ns);
+	const char *fc = file_code(in);
+
+	if (!doc)
+		return NULL;
+	add_schema_location(&b, root, "noNamespaceSchemaLocation", "../../schemas/EAD_doc.xsd");
+	for (int i = 0; ead_doc_elements[i]; i++) {
+		const char *name = ead_doc_elements[i];
+		const char *v = NULL;
+		char code[160];
+
+		if (!strcmp(name, "docId")) {
+			v = in->doc_id ? in->doc_id : "";
+		} else if (!strcmp(name, "fileCode")) {
+			v = fc;
+		} else if (!strcmp(name, "docCode")) {
+			if (in->doc_seq > 0 && !fc && b.st == SOHOA_OK)
+				b.st = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+				    "EAD_doc.xml: docCode (Mã lưu trữ của tài liệu) cần Mã hồ sơ / "
+				    "needs a fileCode");
+			if (in->doc_seq > 0 && fc) {
+				snprintf(code, sizeof code, "%s.%07d", fc, in->doc_seq);
+				v = code;
+			}
+		} else {
+			sohoa_field_id f = sohoa_field_from_name(name);
+			if (in->doc && f < SOHOA_F_COUNT && in->doc->f[f].value
+			    && in->doc->f[f].value[0])
+				v = in->doc->f[f].value;
+			else if (in_list(inherited, name))
+				v = hoso_value(in->hoso, name);
+		}
+		if (!v)
+			continue;
+		if (!strcmp(name, "issuedDate"))
+			add_date(&b, root, name, v);
+		else
+			add_text(&b, root, NULL, name, v);
+	}
+	return finish(&b, doc);
+}
+
+/* The bare hex of "sha256:<hex>". */
+static const char *
+hex_of(const char *hash)
+{
+	const char *colon = strchr(hash, ':');
+
+	return colon ? colon + 1 : hash;
+}
+
+static void
+add_id_pair(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, const char *el, const char *type_el,
+    const char *type, const char *value_el, const char *value)
+{
+	xmlNodePtr n = add_el(b, parent, ns, el);
+
+	add_text(b, n, ns, type_el, type);
+	add_text(b, n, ns, value_el, value);
+}
+
+/* "sohoa 0.1.0" -> name "sohoa", version "0.1.0" (version "" when none). */
+static void
+split_software(const char *sw, char *name, size_t nsize, const char **version)
+{
+	const char *sp = strrchr(sw, ' ');
+
+	if (sp && sp[1]) {
+		snprintf(name, nsize, "%.*s", (int)(sp - sw), sw);
+		*version = sp + 1;
+	} else {
+		snprintf(name, nsize, "%s", sw);
+		*version = "";
+	}
+}
+
+#define PKG_AGENCY_ID_TYPE "mã định danh cơ quan"
+
+xmlDocPtr
+pkg_build_premis(const sohoa_package_input *in, const pkg_entry *rep, int nrep,
+    sohoa_error *err)
+{
+	pkg_builder b = { SOHOA_OK, err, "PREMIS.xml" };
+	xmlNodePtr root, obj, n;
+	xmlNsPtr ns, xsi;
+	xmlDocPtr doc = new_doc(&b, "premis", PKG_PREMIS_NS, "premis", &root, &ns);
+	char swname[128];
+	const char *swversion;
+
+	if (!doc)
+		return NULL;
+	xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
+	add_attr(&b, root, xsi, "schemaLocation",
+	    PKG_PREMIS_NS " ../../schemas/premis-v3-subset.xsd");
+	add_attr(&b, root, NULL, "version", "3.0");
+	for (int i = 0; i < nrep; i++) {
+		obj = add_el(&b, root, ns, "object");
+		add_attr(&b, obj, xsi, "type", "premis:file");
+		add_id_pair(&b, obj, ns, "objectIdentifier", "objectIdentifierType", "local",
+		    "objectIdentifierValue", rep[i].path);
+		n = add_el(&b, obj, ns, "objectCharacteristics");
+		add_text(&b, n, ns, "compositionLevel", "0");
+		{
+			xmlNodePtr fx = add_el(&b, n, ns, "fixity");
+			add_text(&b, fx, ns, "messageDigestAlgorithm", "SHA-256");
+			add_text(&b, fx, ns, "messageDigest", hex_of(rep[i].hash));
+			add_text(&b, fx, ns, "messageDigestOriginator", in->software);
+		}
+		{
+			char size[32];
+			xmlNodePtr fmt, fd;
+			snprintf(size, sizeof size, "%lld", rep[i].size);
+			add_text(&b, n, ns, "size", size);
+			fmt = add_el(&b, n, ns, "format");
+			fd = add_el(&b, fmt, ns, "formatDesignation");
+			add_text(&b, fd, ns, "formatName", rep[i].mimetype);
+		}
+		if (in->files[i].original_name && in->files[i].original_name[0])
+			add_text(&b, obj, ns, "originalName", in->files[i].original_name);
+	}
+	for (int i = 0; i < in->nevents; i++) {
+		const sohoa_package_event *e = &in->events[i];
+		char id[32];
+		xmlNodePtr ev = add_el(&b, root, ns, "event");
+
+		snprintf(id, sizeof id, "event-%d", i + 1);
+		add_id_pair(&b, ev, ns, "eventIdentifier", "eventIdentifierType", "local",
+		    "eventIdentifierValue", id);
+		add_text(&b, ev, ns, "eventType", e->type);
+		add_text(&b, ev, ns, "eventDateTime", e->at);
+		if (e->detail && e->detail[0])
+			add_text(&b, add_el(&b, ev, ns, "eventDetailInformation"), ns, "eventDetail",
+			    e->detail);
+		if (e->outcome && e->outcome[0])
+			add_text(&b, add_el(&b, ev, ns, "eventOutcomeInformation"), ns,
+			    "eventOutcome", e->outcome);
+		if (e->agent && e->agent[0])
+			add_id_pair(&b, ev, ns, "linkingAgentIdentifier", "linkingAgentIdentifierType",
+			    "local", "linkingAgentIdentifierValue", e->agent);
+		for (int j = 0; j < nrep; j++)
+			add_id_pair(&b, ev, ns, "linkingObjectIdentifier",
+			    "linkingObjectIdentifierType", "local", "linkingObjectIdentifierValue",
+			    rep[j].path);
+	}
+	/* Agents: the software, the organization, then every other agent the
+	 * events name, once each, in order of first appearance. */
+	split_software(in->software, swname, sizeof swname, &swversion);
+	n = add_el(&b, root, ns, "agent");
+	add_id_pair(&b, n, ns, "agentIdentifier", "agentIdentifierType", "local",
+	    "agentIdentifierValue", in->software);
+	add_text(&b, n, ns, "agentName", swname);
+	add_text(&b, n, ns, "agentType", "software");
+	if (swversion[0])
+		add_text(&b, n, ns, "agentVersion", swversion);
+	n = add_el(&b, root, ns, "agent");
+	add_id_pair(&b, n, ns, "agentIdentifier", "agentIdentifierType",
+	    in->agency->agency_code && in->agency->agency_code[0] ? PKG_AGENCY_ID_TYPE : "local",
+	    "agentIdentifierValue", in->agency->agency_code && in->agency->agency_code[0]
+	    ? in->agency->agency_code : in->agency->agency_name);
+	add_text(&b, n, ns, "agentName", in->agency->agency_name);
+	add_text(&b, n, ns, "agentType", "organization");
+	for (int i = 0; i < in->nevents; i++) {
+		const char *a = in->events[i].agent;
+		int seen = !a || !a[0] || !strcmp(a, in->software);
+		for (int j = 0; j < i && !seen; j++)
+			seen = in->events[j].agent && !strcmp(in->events[j].agent, a);
+		if (seen)
+			continue;
+		n = add_el(&b, root, ns, "agent");
+		add_id_pair(&b, n, ns, "agentIdentifier", "agentIdentifierType", "local",
+		    "agentIdentifierValue", a);
+		add_text(&b, n, ns, "agentName", a);
+	}
+	return finish(&b, doc);
+}
+
+/* An mdRef or a file's attributes: MIMETYPE SIZE CREATED CHECKSUM CHECKSUMTYPE. */
+static void
+add_filecore(pkg_builder *b, xmlNodePtr n, const char *created, const pkg_entry *e)
+{
+	add_attr(b, n, NULL, "MIMETYPE", e->mimetype);
+	add_attr_ll(b, n, "SIZE", e->size);
+	add_attr(b, n, NULL, "CREATED", created);
+	add_attr(b, n, NULL, "CHECKSUM", hex_of(e->hash));
+	add_attr(b, n, NULL, "CHECKSUMTYPE", "SHA-256");
+}
+
+static void
+add_locat(pkg_builder *b, xmlNodePtr n, xmlNsPtr xlink, const char *href)
+{
+	add_attr(b, n, NULL, "LOCTYPE", "URL");
+	add_attr(b, n, xlink, "type", "simple");
+	add_attr(b, n, xlink, "href", href);
+}
+
+static void
+add_md(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, xmlNsPtr xlink, const char *sec,
+    const char *id, const char *created, const pkg_entry *e, const char *mdtype,
+    const char *other, const char *version)
+{
+	xmlNodePtr s = add_el(b, parent, ns, sec), r;
+
+	add_attr(b, s, NULL, "ID", id);
+	add_attr(b, s, NULL, "CREATED", created);
+	add_attr(b, s, NULL, "STATUS", "CURRENT");
+	r = add_el(b, s, ns, "mdRef");
+	add_locat(b, r, xlink, e->path);
+	add_attr(b, r, NULL, "MDTYPE", mdtype);
+	if (other)
+		add_attr(b, r, NULL, "OTHERMDTYPE", other);
+	if (version)
+		add_attr(b, r, NULL, "MDTYPEVERSION", version);
+	add_filecore(b, r, created, e);
+}
+
+static void
+add_group(pkg_builder *b, xmlNodePtr sec, xmlNsPtr ns, xmlNsPtr xlink, const char *id,
+    const char *use, const char *prefix, const char *created, const pkg_entry *e, int n,
+    int with_links)
+{
+	xmlNodePtr g = add_el(b, sec, ns, "fileGrp");
+
+	add_attr(b, g, NULL, "ID", id);
+	add_attr(b, g, NULL, "USE", use);
+	for (int i = 0; i < n; i++) {
+		char fid[64];
+		xmlNodePtr f = add_el(b, g, ns, "file");
+		snprintf(fid, sizeof fid, "%s-%d", prefix, i + 1);
+		add_attr(b, f, NULL, "ID", fid);
+		add_filecore(b, f, created, &e[i]);
+		if (e[i].use)
+			add_attr(b, f, NULL, "USE", e[i].use);
+		if (with_links) {
+			add_attr(b, f, NULL, "ADMID", "digiprov-premis");
+			add_attr(b, f, NULL, "DMDID", "dmd-ead-doc");
+		}
+		add_locat(b, add_el(b, f, ns, "FLocat"), xlink, e[i].path);
+	}
+}
+
+static void
+add_div(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, const char *id, const char *label,
+    const char *fileid)
+{
+	xmlNodePtr d = add_el(b, parent, ns, "div");
+
+	add_attr(b, d, NULL, "ID", id);
+	add_attr(b, d, NULL, "LABEL", label);
+	add_attr(b, add_el(b, d, ns, "fptr"), NULL, "FILEID", fileid);
+}
+
+xmlDocPtr
+pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry meta[3],
+    const pkg_entry *docs, int ndocs, const pkg_entry *schemas, int nschemas,
+    const pkg_entry *rep, int nrep, sohoa_error *err)
+{
+	pkg_builder b = { SOHOA_OK, err, "METS.xml" };
+	xmlNodePtr root, hdr, agent, n, sec, map, top;
+	xmlNsPtr ns, xlink, xsi, csip;
+	xmlDocPtr doc = new_doc(&b, "mets", PKG_METS_NS, NULL, &root, &ns);
+	char swname[128], rid[32];
+	const char *swversion;
+	const char *subject = in->doc ? in->doc->f[SOHOA_F_SUBJECT].value : NULL;
+
+	if (!doc)
+		return NULL;
+	csip = xmlNewNs(root, BAD_CAST PKG_CSIP_NS, BAD_CAST "csip");
+	xlink = xmlNewNs(root, BAD_CAST PKG_XLINK_NS, BAD_CAST "xlink");
+	xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
+	if (!csip || !xlink || !xsi) {
+		xmlFreeDoc(doc);
+		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	add_attr(&b, root, NULL, "OBJID", objid);
+	add_attr(&b, root, NULL, "LABEL", subject && subject[0] ? subject : in->doc_id);
+	add_attr(&b, root, NULL, "TYPE", "Other");
+	add_attr(&b, root, NULL, "PROFILE", SOHOA_PACKAGE_PROFILE);
+	add_attr(&b, root, xsi, "schemaLocation", PKG_METS_NS " schemas/mets.xsd "
+	    PKG_XLINK_NS " schemas/xlink.xsd");
+
+	hdr = add_el(&b, root, ns, "metsHdr");
+	add_attr(&b, hdr, NULL, "CREATEDATE", in->created);
+	add_attr(&b, hdr, csip, "OAISPACKAGETYPE", in->kind == SOHOA_PACKAGE_SIP ? "SIP" : "AIP");
+	split_software(in->software, swname, sizeof swname, &swversion);
+	agent = add_el(&b, hdr, ns, "agent");
+	add_attr(&b, agent, NULL, "ROLE", "CREATOR");
+	add_attr(&b, agent, NULL, "TYPE", "OTHER");
+	add_attr(&b, agent, NULL, "OTHERTYPE", "SOFTWARE");
+	add_text(&b, agent, ns, "name", swname);
+	if (swversion[0])
+		add_attr(&b, add_text(&b, agent, ns, "note", swversion), csip, "NOTETYPE",
+		    "SOFTWARE VERSION");
+	agent = add_el(&b, hdr, ns, "agent");
+	add_attr(&b, agent, NULL, "ROLE", "CREATOR");
+	add_attr(&b, agent, NULL, "TYPE", "ORGANIZATION");
+	add_text(&b, agent, ns, "name", in->agency->agency_name);
+	if (in->agency->agency_code && in->agency->agency_code[0])
+		add_attr(&b, add_text(&b, agent, ns, "note", in->agency->agency_code), csip,
+		    "NOTETYPE", "IDENTIFICATIONCODE");
+	n = add_text(&b, hdr, ns, "altRecordID", in->doc_id);
+	add_attr(&b, n, NULL, "TYPE", "docId");
+	snprintf(rid, sizeof rid, "%lld", in->record_id);
+	n = add_text(&b, hdr, ns, "altRecordID", rid);
+	add_attr(&b, n, NULL, "TYPE", "sohoa-record-id");
+
+	add_md(&b, root, ns, xlink, "dmdSec", "dmd-ead", in->created, &meta[0], "OTHER",
+	    PKG_MDTYPE_EAD, NULL);
+	add_md(&b, root, ns, xlink, "dmdSec", "dmd-ead-doc", in->created, &meta[1], "OTHER",
+	    PKG_MDTYPE_EAD_DOC, NULL);
+	n = add_el(&b, root, ns, "amdSec");
+	add_attr(&b, n, NULL, "ID", "amd-1");
+	add_md(&b, n, ns, xlink, "digiprovMD", "digiprov-premis", in->created, &meta[2],
+	    "PREMIS", NULL, "3.0");
+
+	sec = add_el(&b, root, ns, "fileSec");
+	add_attr(&b, sec, NULL, "ID", "filesec-1");
+	add_group(&b, sec, ns, xlink, "grp-documentation", "Documentation", "file-doc",
+	    in->created, docs, ndocs, 0);
+	add_group(&b, sec, ns, xlink, "grp-schemas", "Schemas", "file-schema", in->created,
+	    schemas, nschemas, 0);
+	add_group(&b, sec, ns, xlink, "grp-rep1", "Representations/rep1", "file-rep1",
+	    in->created, rep, nrep, 1);
+
+	map = add_el(&b, root, ns, "structMap");
+	add_attr(&b, map, NULL, "ID", "structmap-1");
+	add_attr(&b, map, NULL, "TYPE", "PHYSICAL");
+	add_attr(&b, map, NULL, "LABEL", "CSIP");
+	top = add_el(&b, map, ns, "div");
+	add_attr(&b, top, NULL, "ID", "div-root");
+	add_attr(&b, top, NULL, "LABEL", objid);
+	n = add_el(&b, top, ns, "div");
+	add_attr(&b, n, NULL, "ID", "div-metadata");
+	add_attr(&b, n, NULL, "LABEL", "Metadata");
+	add_attr(&b, n, NULL, "DMDID", "dmd-ead dmd-ead-doc");
+	add_attr(&b, n, NULL, "ADMID", "digiprov-premis");
+	add_div(&b, top, ns, "div-documentation", "Documentation", "grp-documentation");
+	add_div(&b, top, ns, "div-schemas", "Schemas", "grp-schemas");
+	add_div(&b, top, ns, "div-rep1", "Representations/rep1", "grp-rep1");
+	return finish(&b, doc);
+}

@@ -5,6 +5,8 @@
 #                        into build/san/, run every unit and end-to-end test
 #   make demo            run sohoad on a temporary inbox with the bundled scans
 #   make bench           throughput of sohoad against the tesseract command
+#   make bench-search    search at 1k, 100k and 1M generated pages (BENCH_SEARCH_SIZES)
+#   make eval            field extraction accuracy on freshly rendered, OCRed documents
 #   make valgrind        the unit tests under valgrind
 #   make install PREFIX=/usr DESTDIR=...
 
@@ -12,7 +14,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
-PKGS      = tesseract lept libarchive sqlite3 libcrypto libutf8proc libxml-2.0 libsystemd
+PKGS      = tesseract lept libarchive sqlite3 libcrypto libutf8proc libxml-2.0 libsystemd libqpdf
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -34,7 +36,7 @@ SOHOA_OBJ  := $(SOHOA_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit e2e deps demo bench valgrind install clean
+.PHONY: all check unit e2e deps demo bench bench-search valgrind install clean
 
 all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN)
 
@@ -95,6 +97,29 @@ demo: deps
 bench: deps
 	$(MAKE) all
 	@bench/throughput.sh
+
+# Not a test: indexing rate, index size and query latency as the catalog
+# grows (bench/search_bench.c); about 15 minutes for the 1M pages.
+BENCH_SEARCH_SIZES ?= 1000 100000 1000000
+$(BUILD)/bench/search_bench: $(BUILD)/bench/search_bench.o $(BUILD)/libsohoa.a
+	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
+
+bench-search: deps
+	$(MAKE) all $(BUILD)/bench/search_bench
+	$(BUILD)/bench/search_bench -R 100000 $(BENCH_SEARCH_SIZES)
+
+# Not a test: accuracy of the field extraction against the renderer's
+# ground truth, on 84 documents rendered and OCRed afresh (eval/run.py;
+# scans and OCR text are cached in $(BUILD)/eval/).
+.PHONY: eval
+$(BUILD)/eval/eval_extract: $(BUILD)/eval/eval_extract.o $(BUILD)/libsohoa.a
+	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
+
+eval: deps
+	$(MAKE) $(BUILD)/eval/eval_extract
+	/usr/bin/python3 eval/run.py --build $(BUILD)
+
+-include $(BUILD)/eval/eval_extract.d
 
 valgrind: deps
 	$(MAKE) BUILD=build/vg OPT="-O0 -g" all

@@ -37,6 +37,9 @@ int cli_status(struct cli *c, int argc, char **argv);
 int cli_show(struct cli *c, int argc, char **argv);
 int cli_search(struct cli *c, int argc, char **argv);
 int cli_retry(struct cli *c, int argc, char **argv);
+int cli_edit(struct cli *c, int argc, char **argv);
+int cli_check(struct cli *c, int argc, char **argv);
+int cli_reindex(struct cli *c, int argc, char **argv);
 int cli_review(struct cli *c, int argc, char **argv);
 
 #endif

@@ -1,147 +1,307 @@
 /*
- * cli_search.c - 'sohoa search WORDS...': the query language of query.h,
- * compiled to a bound FTS5 MATCH expression (user text can never become
- * SQL or FTS5 syntax), ranked by bm25, newest first on ties.
+ * cli_search.c - 'sohoa search [--json] [--limit N] [--page N] QUERY...':
+ * the query language of query.h run by lib/search.c, printed for a person
+ * (Vietnamese, numbered, matched words in bold on a terminal, in [ ]
+ * otherwise) or as JSON for scripts.
+ *
+ * Exit: 0 results, 1 none, 2 a query that cannot be understood (or a usage
+ * error), 6 the catalog failed.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sohoa/json.h"
-#include "sohoa/query.h"
+#include "sohoa/search.h"
 #include "cli.h"
+
+#define DEFAULT_LIMIT 20
+
+static int
+parse_count(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/*
+ * Writes text for output: every control character (OCR line breaks, the
+ * form feeds between pages, and any escape sequence a scan could smuggle
+ * into a terminal) becomes one space, runs of spaces become one, and the
+ * match markers of search.h become on/off.
+ */
+static char *
+display(const char *s, const char *on, const char *off)
+{
+	size_t n = s ? strlen(s) : 0, len = 0;
+	size_t cap = n * 2 + strlen(on) * 8 + 16;
+	char *o = malloc(cap);
+	int space = 0;
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *add = NULL;
+
+		if (c == (unsigned char)SOHOA_SEARCH_MARK_ON)
+			add = on;
+		else if (c == (unsigned char)SOHOA_SEARCH_MARK_OFF)
+			add = off;
+		if (add) {
+			size_t k = strlen(add);
+			if (len + k + 8 > cap) {
+				char *g = realloc(o, cap = cap * 2 + k);
+				if (!g) {
+					free(o);
+					return NULL;
+				}
+				o = g;
+			}
+			memcpy(o + len, add, k);
+			len += k;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		if (c == ' ') {
+			if (space || len == 0)
+				continue;
+			space = 1;
+		} else {
+			space = 0;
+		}
+		if (len + 8 > cap) {
+			char *g = realloc(o, cap *= 2);
+			if (!g) {
+				free(o);
+				return NULL;
+			}
+			o = g;
+		}
+		o[len++] = (char)c;
+	}
+	while (len > 0 && o[len - 1] == ' ')
+		len--;
+	o[len] = '\0';
+	return o;
+}
+
+/* 2024-03-05 -> 05/03/2024, as dates are written in documents. */
+static void
+date_vi(const char *iso, char out[16])
+{
+	if (iso && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
+		snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	else
+		snprintf(out, 16, "%s", iso ? iso : "");
+}
+
+static void
+print_json(const char *query, const sohoa_search_results *res)
+{
+	printf("{\"query\": ");
+	sohoa_json_string(stdout, query);
+	printf(", \"total\": %lld, \"limited\": %s, \"pending\": %lld, \"results\": [",
+	    res->total, res->limited ? "true" : "false", res->pending);
+	for (size_t i = 0; i < res->count; i++) {
+		const sohoa_search_result *r = &res->items[i];
+		char *snip = display(r->snippet, "[", "]");
+		char *subj = r->subject ? display(r->subject, "[", "]") : NULL;
+
+		printf("%s\n  {\"id\": %lld, \"score\": %.4f, \"number\": ", i ? "," : "",
+		    (long long)r->id, r->score);
+		sohoa_json_string(stdout, r->number);
+		printf(", \"type\": ");
+		sohoa_json_string(stdout, r->type_code);
+		printf(", \"type_name\": ");
+		sohoa_json_string(stdout, r->type_name);
+		printf(", \"date\": ");
+		sohoa_json_string(stdout, r->date);
+		printf(", \"name\": ");
+		sohoa_json_string(stdout, r->name);
+		printf(", \"origin\": ");
+		sohoa_json_string(stdout, r->origin);
+		if (r->page > 0)
+			printf(", \"page\": %d", r->page);
+		else
+			printf(", \"page\": null");
+		printf(", \"subject\": ");
+		sohoa_json_string(stdout, subj);
+		printf(", \"snippet\": ");
+		sohoa_json_string(stdout, snip ? snip : "");
+		printf("}");
+		free(snip);
+		free(subj);
+	}
+	printf("%s]}\n", res->count ? "\n" : "");
+}
+
+static void
+print_human(const char *query, const sohoa_search_results *res, int offset, int limit,
+    int color)
+{
+	const char *on = color ? "\033[1m" : "[", *off = color ? "\033[0m" : "]";
+	const char *bold = color ? "\033[1m" : "", *plain = color ? "\033[0m" : "";
+	char *q = display(query, "", "");
+	long long pages = (res->total + limit - 1) / limit;
+
+	if (res->total == 0)
+		printf("Tìm \"%s\": không có kết quả nào.\n", q ? q : "");
+	else if (res->limited)
+		printf("Tìm \"%s\": hơn %lld kết quả — %lld văn bản mới nhất được xếp theo mức "
+		    "liên quan; hãy thêm từ hoặc bộ lọc (nam:, loai:, coquan:) để thu hẹp.\n"
+		    "Trang %d/%lld\n", q ? q : "", res->total, res->total, offset / limit + 1, pages);
+	else if (pages > 1)
+		printf("Tìm \"%s\": %lld kết quả — trang %d/%lld\n", q ? q : "", res->total,
+		    offset / limit + 1, pages);
+	else
+		printf("Tìm \"%s\": %lld kết quả\n", q ? q : "", res->total);
+	free(q);
+	for (size_t i = 0; i < res->count; i++) {
+		const sohoa_search_result *r = &res->items[i];
+		char date[16], *snip = display(r->snippet, on, off);
+		char *subj = r->subject ? display(r->subject, on, off) : NULL;
+		const char *sep = "";
+
+		printf("\n%zu. ", (size_t)offset + i + 1);
+		if (r->number) {
+			printf("Số %s%s%s", bold, r->number, plain);
+			sep = " · ";
+		}
+		if (r->type_name) {
+			printf("%s%s", sep, r->type_name);
+			sep = " · ";
+		}
+		if (r->date) {
+			date_vi(r->date, date);
+			printf("%sngày %s", sep, date);
+			sep = " · ";
+		}
+		if (!*sep)
+			printf("%s", r->name ? r->name : "");
+		printf("\n");
+		if (subj && *subj)
+			printf("   Trích yếu: %s\n", subj);
+		if (snip && *snip)
+			printf("   %s\n", snip);
+		printf("   Hồ sơ số %lld — %s%s%s", (long long)r->id,
+		    r->origin && *r->origin ? r->origin : "", r->origin && *r->origin ? "/" : "",
+		    r->name ? r->name : "");
+		if (r->page > 0)
+			printf(", trang %d", r->page);
+		printf("\n");
+		free(snip);
+		free(subj);
+	}
+	if (res->total > offset + (long long)res->count && res->count > 0)
+		printf("\nXem tiếp: --page %d\n", offset / limit + 2);
+}
 
 int
 cli_search(struct cli *c, int argc, char **argv)
 {
 	sohoa_catalog *cat;
-	sohoa_query q;
+	sohoa_search_results res;
 	sohoa_error err;
-	sqlite3 *db;
-	sqlite3_stmt *st;
 	char *input = NULL;
 	size_t len = 0;
-	long long total = 0;
-	int limit = 20, offset = 0, k = 0, argi = 1;
-	const char *hl_on = c->color && !c->json ? "\033[1m" : "[";
-	const char *hl_off = c->color && !c->json ? "\033[0m" : "]";
+	int limit = DEFAULT_LIMIT, page = 1, offset, i, rc;
+	sohoa_status st;
 
-	for (; argi + 1 < argc; argi += 2) {
-		if (!strcmp(argv[argi], "--limit"))
-			limit = atoi(argv[argi + 1]);
-		else if (!strcmp(argv[argi], "--page"))
-			offset = (atoi(argv[argi + 1]) - 1) * limit;
-		else
-			break;
-	}
-	if (argi >= argc || limit <= 0 || offset < 0) {
-		fprintf(stderr, "usage: sohoa search [--json] [--limit N] [--page N] WORDS...\n");
-		return EXIT_USAGE;
-	}
-	for (int i = argi; i < argc; i++) {
-		size_t n = strlen(argv[i]);
-		char *ni = realloc(input, len + n + 2);
-		if (!ni) {
-			free(input);
-			return EXIT_FAILURE_;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t n;
+		char *grown;
+
+		if (!strcmp(a, "--limit") || !strcmp(a, "--page")) {
+			if (i + 1 >= argc || parse_count(argv[i + 1], !strcmp(a, "--limit")
+			    ? &limit : &page) != 0) {
+				fprintf(stderr, "sohoa: %s cần một số nguyên dương"
+				    " (%s needs a positive number)\n", a, a);
+				free(input);
+				return EXIT_USAGE;
+			}
+			i++;
+			continue;
 		}
-		input = ni;
-		memcpy(input + len, argv[i], n);
+		if (!strcmp(a, "--")) {
+			/* Everything after is the query, even "--limit". */
+			for (i++; i < argc; i++) {
+				n = strlen(argv[i]);
+				if (!(grown = realloc(input, len + n + 2)))
+					goto oom;
+				input = grown;
+				memcpy(input + len, argv[i], n);
+				len += n;
+				input[len++] = ' ';
+				input[len] = '\0';
+			}
+			break;
+		}
+		n = strlen(a);
+		if (!(grown = realloc(input, len + n + 2)))
+			goto oom;
+		input = grown;
+		memcpy(input + len, a, n);
 		len += n;
 		input[len++] = ' ';
 		input[len] = '\0';
 	}
-	memset(&q, 0, sizeof q);
-	sohoa_error_clear(&err);
-	if (sohoa_query_parse(input, len, &q, &err) != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+	if (!input) {
+		fprintf(stderr, "usage: sohoa search [--json] [--limit N] [--page N] QUERY...\n"
+		    "  ví dụ: sohoa search quyet dinh dat dai nam:2024\n"
+		    "         sohoa search \"15/QĐ-UBND\"\n");
+		return EXIT_USAGE;
+	}
+	input[--len] = '\0';    /* the last space */
+	if (limit > SOHOA_SEARCH_MAX_LIMIT)
+		limit = SOHOA_SEARCH_MAX_LIMIT;
+	if ((long long)(page - 1) * limit > INT_MAX) {
+		fprintf(stderr, "sohoa: --page quá lớn (--page too large)\n");
 		free(input);
 		return EXIT_USAGE;
 	}
-	if (!q.match) {
-		fprintf(stderr, "sohoa: cần ít nhất một từ để tìm; lọc theo loại, số, cơ quan, ngày"
-		    " cần các trường của văn bản (chưa có) — give at least one word\n");
-		sohoa_query_release(&q);
-		free(input);
-		return EXIT_USAGE;
-	}
+	offset = (page - 1) * limit;
 	if (!(cat = cli_open_catalog(c))) {
-		sohoa_query_release(&q);
 		free(input);
 		return EXIT_FAILURE_;
 	}
-	db = sohoa_catalog_db(cat);
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?", -1,
-	    &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, q.match, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			total = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	if (sqlite3_prepare_v2(db,
-	    "SELECT r.id, r.name, r.origin, p.page_no, bm25(pages_fts) AS score,"
-	    " snippet(pages_fts, 0, ?2, ?3, '…', 16)"
-	    " FROM pages_fts JOIN pages p ON p.id = pages_fts.rowid"
-	    " JOIN records r ON r.id = p.record_id"
-	    " WHERE pages_fts MATCH ?1 ORDER BY score, r.created_at DESC LIMIT ?4 OFFSET ?5",
-	    -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(db));
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, q.match, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hl_on, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, hl_off, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, limit);
-	sqlite3_bind_int(st, 5, offset);
-	if (c->json)
-		printf("{\"query\": %s", "");
-	if (c->json) {
-		sohoa_json_string(stdout, input);
-		printf(", \"total\": %lld, \"results\": [", total);
+	sohoa_search_results_init(&res);
+	sohoa_error_clear(&err);
+	st = sohoa_search_run(cat, input, len, limit, offset, &res, &err);
+	if (st == SOHOA_BAD_INPUT) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		rc = EXIT_USAGE;
+	} else if (st != SOHOA_OK) {
+		fprintf(stderr, "sohoa: tìm kiếm thất bại (search failed): %s\n", err.msg);
+		rc = EXIT_FAILURE_;
 	} else {
-		printf("Tìm \"%.*s\": %lld kết quả (results)\n", (int)len - 1, input, total);
+		if (c->json)
+			print_json(input, &res);
+		else
+			print_human(input, &res, offset, limit, c->color);
+		if (res.pending > 0)
+			fprintf(stderr, "sohoa: lưu ý: %lld hồ sơ chưa có trong chỉ mục tìm kiếm; "
+			    "hãy chạy \"sohoa reindex\" (%lld records not indexed yet)\n",
+			    res.pending, res.pending);
+		rc = res.total > 0 ? 0 : EXIT_PARTIAL;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *origin = (const char *)sqlite3_column_text(st, 2);
-		const char *snip = (const char *)sqlite3_column_text(st, 5);
-		char *flat = strdup(snip ? snip : "");
-		for (char *p = flat; p && *p; p++)
-			if (*p == '\n')
-				*p = ' ';
-		if (c->json) {
-			printf("%s\n  {\"id\": %lld, \"name\": ", k ? "," : "",
-			    sqlite3_column_int64(st, 0));
-			sohoa_json_string(stdout, name);
-			printf(", \"origin\": ");
-			sohoa_json_string(stdout, origin);
-			printf(", \"page\": %d, \"score\": %.4f, \"snippet\": ",
-			    sqlite3_column_int(st, 3), -sqlite3_column_double(st, 4));
-			sohoa_json_string(stdout, flat);
-			printf("}");
-		} else {
-			printf("\n%d. Hồ sơ số %lld — %s%s%s (trang %d)\n   %s\n", offset + k + 1,
-			    sqlite3_column_int64(st, 0), origin && *origin ? origin : "",
-			    origin && *origin ? "/" : "", name, sqlite3_column_int(st, 3),
-			    flat ? flat : "");
-		}
-		free(flat);
-		k++;
-	}
-	if (sqlite3_errcode(db) != SQLITE_DONE && sqlite3_errcode(db) != SQLITE_OK
-	    && sqlite3_errcode(db) != SQLITE_ROW) {
-		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(db));
-	}
-	if (c->json)
-		printf("\n]}\n");
-	sqlite3_finalize(st);
+	sohoa_search_results_release(&res);
 	sohoa_catalog_free(cat);
-	sohoa_query_release(&q);
 	free(input);
-	return total > 0 ? 0 : EXIT_PARTIAL;
-fail:
-	sohoa_catalog_free(cat);
-	sohoa_query_release(&q);
+	return rc;
+oom:
 	free(input);
+	fprintf(stderr, "sohoa: out of memory\n");
 	return EXIT_FAILURE_;
 }

@@ -5,7 +5,8 @@
  *     ingest PATH...     take files or folders now, without the daemon
  *     status             counts per state, queue, recent errors
  *     show ID            one record with its pages and events
- *     search WORDS...    full-text search
+ *     search QUERY...    full-text search (query.h), [--limit N] [--page N]
+ *     reindex            rebuild the full-text index from the catalog
  *     retry NAME         put a quarantined file back into the inbox
  *
  * The configuration comes from -c FILE, else $SOHOA_CONF, else
@@ -30,9 +31,15 @@ usage(FILE *out)
 	    "  ingest PATH...    OCR and record files or folders now (sohoad not running)\n"
 	    "  status            records per state, queue, recent errors\n"
 	    "  show ID           a record with its pages (OCR text) and events\n"
-	    "  search WORDS...   search the OCR text (with or without diacritics)\n"
+	    "  search QUERY...   search the documents, with or without diacritics:\n"
+	    "                    words, \"phrase\", -word, prefix*, 15/QĐ-UBND, 05/3/2024,\n"
+	    "                    loai:QĐ so:15/QĐ-UBND coquan:\"Văn Bình\" tu:DATE den:DATE nam:YYYY\n"
+	    "                    [--limit N] [--page N]\n"
+	    "  reindex           rebuild the full-text index from the catalog\n"
 	    "  retry NAME        put a quarantined file back into the inbox\n"
 	    "  review            documents whose OCR confidence is under review_threshold\n"
+	    "  edit ID F=V...    correct a document field (the package is rewritten)\n"
+	    "  check ID...       re-validate a record's package and re-hash its files\n"
 	    "\n"
 	    "options:\n"
 	    "  -c FILE           configuration file (default: $SOHOA_CONF or %s)\n"
@@ -131,6 +138,12 @@ main(int argc, char **argv)
 			rc = cli_search(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "retry"))
 			rc = cli_retry(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "edit"))
+			rc = cli_edit(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "check"))
+			rc = cli_check(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "reindex"))
+			rc = cli_reindex(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "review"))
 			rc = cli_review(&c, sub_argc, sub_argv);
 		else {

@@ -43,5 +43,6 @@ check "spool tmp/ active/ incoming/ empty" test -z "$(find "$T/state/spool/tmp" 
 check "one spool entry per record in done/" test "$(ls "$T/state/spool/done" | wc -l)" = "$N"
 check "every done record has its pages" test "$(sql "SELECT count(*) FROM records r WHERE state = 'done' AND page_count = (SELECT count(*) FROM pages p WHERE p.record_id = r.id)")" = "$N"
 check "PRAGMA integrity_check is ok" test "$(sql "PRAGMA integrity_check")" = ok
-check "full-text index consistent" sql "INSERT INTO pages_fts(pages_fts) VALUES ('integrity-check')"
+check "full-text index consistent (sohoa reindex --check)" "$SOHOA" -c "$T/sohoa.conf" reindex --check
+check "every done record is in the search index" test "$(sql "SELECT count(*) FROM docs_indexed")" = "$N"
 finish

@@ -1,0 +1,110 @@
+/*
+ * eval_extract.c - runs the field extraction (lib/extract.c) on OCR text
+ * files and prints, per file, one JSON object on one line:
+ *
+ *     {"file": "...", "us": 412.5, "fields": {"codeNumber": {"value": "15",
+ *      "confidence": 0.95}, ...}}
+ *
+ * "us" is the extraction time in microseconds (the mean of -r runs).
+ * eval/score.py compares these with the renderer's ground truth.
+ *
+ *     eval_extract [-r RUNS] FILE...
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sohoa/extract.h"
+#include "sohoa/json.h"
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 > cap) {
+			char *p = realloc(buf, cap = 2 * cap + 4096);
+			if (!p) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = p;
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+int
+main(int argc, char **argv)
+{
+	int runs = 1, i = 1, rc = 0;
+
+	if (argc > 2 && !strcmp(argv[1], "-r")) {
+		runs = atoi(argv[2]);
+		if (runs < 1)
+			runs = 1;
+		i = 3;
+	}
+	for (; i < argc; i++) {
+		size_t len = 0;
+		char *text = slurp(argv[i], &len);
+		sohoa_fields fs;
+		sohoa_error err;
+		double t0, t1;
+		int first = 1;
+
+		if (!text) {
+			fprintf(stderr, "eval_extract: cannot read %s\n", argv[i]);
+			rc = 1;
+			continue;
+		}
+		sohoa_fields_init(&fs);
+		t0 = now_us();
+		for (int r = 0; r < runs; r++) {
+			sohoa_fields_release(&fs);
+			sohoa_fields_init(&fs);
+			sohoa_error_clear(&err);
+			if (sohoa_extract_fields(text, len, &fs, &err) != SOHOA_OK) {
+				fprintf(stderr, "eval_extract: %s: %s\n", argv[i], err.msg);
+				rc = 1;
+				break;
+			}
+		}
+		t1 = now_us();
+		printf("{\"file\": ");
+		sohoa_json_string(stdout, argv[i]);
+		printf(", \"us\": %.1f, \"fields\": {", (t1 - t0) / runs);
+		for (int f = 0; f < SOHOA_F_COUNT; f++) {
+			if (!fs.f[f].value)
+				continue;
+			printf("%s\"%s\": {\"value\": ", first ? "" : ", ", sohoa_field_name(f));
+			sohoa_json_string(stdout, fs.f[f].value);
+			printf(", \"confidence\": %.2f}", fs.f[f].confidence);
+			first = 0;
+		}
+		printf("}}\n");
+		sohoa_fields_release(&fs);
+		free(text);
+	}
+	return rc;
+}

@@ -1,0 +1,252 @@
+#!/usr/bin/python3
+"""make eval: accuracy and cost of the field extraction (lib/extract.c).
+
+Renders fresh sets of ND 30/2020 documents with ground truth
+(tests/tools/render_scans.py, fixed seeds), OCRs every page with the real
+Tesseract the way the pipeline does (vie+eng, automatic page segmentation,
+one thread per process), runs the extraction on each document's text (pages
+separated by '\\f') through eval_extract (linked with libsohoa), and prints
+per-field accuracy against the truth and the time extraction takes next to
+the time OCR took (eval/score.py).
+
+Scans and OCR text are kept under BUILD/eval/<set>/ and reused while the
+renderer and the set's arguments are unchanged, so a second run costs only
+the extraction.  --jobs sets the OCR parallelism (default: the cores).
+--ocr sohoa OCRs through the real pipeline instead (BUILD/sohoa ingest,
+then the pages of `sohoa show --json`; it also turns and deskews pages).
+
+    /usr/bin/python3 eval/run.py [--build build] [--jobs N] [--sets a,b]
+        [--ocr tesseract|sohoa] [--what-if-red-dropout] [-v]
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import score  # noqa: E402
+
+RENDER = "tests/tools/render_scans.py"
+LANGS = "vie+eng"
+
+# name -> renderer arguments.  Several types, issuers, dates, layouts,
+# formats; some sets degraded.
+SETS = [
+    ("clean", "--count 48 --seed 30201 --formats "
+              "png,tiff-g4,jpeg,tiff-gray,tiff-rgb,tiff-multipage"),
+    ("noisy-200dpi", "--count 24 --seed 30202 "
+                     "--formats png,jpeg,tiff-gray,tiff-g4 --noise --dpi 200"),
+    ("skew-1deg", "--count 12 --seed 30203 --formats png,tiff-gray,jpeg "
+                  "--skew 1"),
+]
+
+
+def ocr(dirpath, truth_path):
+    """OCR of one document's scans; returns (text path, seconds)."""
+    base = truth_path[:-len(".json")]
+    txt, tim = base + ".ocr.txt", base + ".ocr.time"
+    if os.path.exists(txt) and os.path.exists(tim):
+        with open(tim) as f:
+            return txt, float(f.read())
+    with open(truth_path, encoding="utf-8") as f:
+        files = json.load(f)["files"]
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    out = b""
+    start = time.monotonic()
+    for name in files:
+        r = subprocess.run(["tesseract", os.path.join(dirpath, name), "-",
+                            "-l", LANGS], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, env=env, check=True)
+        page = r.stdout
+        if not page.endswith(b"\f"):
+            page += b"\f"
+        out += page
+    secs = time.monotonic() - start
+    with open(txt + ".tmp", "wb") as f:
+        f.write(out)
+    os.replace(txt + ".tmp", txt)
+    with open(tim, "w") as f:
+        f.write("%.3f\n" % secs)
+    return txt, secs
+
+
+def ocr_pipeline(build, dirpath, truths, jobs):
+    """OCR through the real pipeline: `sohoa ingest --json` on every scan
+    of the set (a throw-away state folder), then each record's pages from
+    `sohoa show --json`.  Writes <name>.pipe.txt and .pipe.time (the wall
+    time of the whole ingest times its workers, shared evenly)."""
+    state = os.path.abspath(os.path.join(dirpath, "pipeline"))
+    txts = [t[:-len(".json")] + ".pipe.txt" for t in truths]
+    if all(os.path.exists(t) for t in txts):
+        return [(t, float(open(t[:-4] + ".time").read())) for t in txts]
+    shutil.rmtree(state, ignore_errors=True)
+    os.makedirs(os.path.join(state, "inbox"))
+    conf = os.path.join(state, "sohoa.conf")
+    with open(conf, "w") as f:
+        f.write("inbox = %s/inbox\nquarantine = %s/quarantine\n"
+                "state_dir = %s/state\nworkers = %d\nlog_level = error\n"
+                "languages = %s\n" % (state, state, state, jobs, LANGS))
+    sohoa = os.path.join(build, "sohoa")
+    files, owner = [], []
+    for i, t in enumerate(truths):
+        with open(t, encoding="utf-8") as f:
+            for fn in json.load(f)["files"]:
+                files.append(os.path.abspath(os.path.join(dirpath, fn)))
+                owner.append(i)
+    print("eval: OCR of %d files through %s ingest" % (len(files), sohoa),
+          flush=True)
+    start = time.monotonic()
+    r = subprocess.run([sohoa, "-c", conf, "--json", "ingest"] + files,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+    if not r.stdout.strip():
+        sys.exit("eval: sohoa ingest failed: %s" %
+                 r.stderr.decode("utf-8", "replace").strip())
+    secs = (time.monotonic() - start) * jobs / max(1, len(truths))
+    by_path = {o["path"]: o for o in json.loads(r.stdout)["files"]}
+    texts = [b""] * len(truths)
+    for path, i in zip(files, owner):
+        rec = by_path.get(path, {}).get("record")
+        if rec is None or by_path[path].get("state") != "done":
+            continue
+        show = subprocess.run([sohoa, "-c", conf, "--json", "show",
+                               str(rec)], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, check=True)
+        for page in json.loads(show.stdout)["pages"]:
+            texts[i] += (page.get("text") or "").encode("utf-8") + b"\f"
+    for t, text in zip(txts, texts):
+        with open(t, "wb") as f:
+            f.write(text)
+        with open(t[:-4] + ".time", "w") as f:
+            f.write("%.3f\n" % secs)
+    return [(t, secs) for t in txts]
+
+
+def prepare(build, name, args, jobs, engine="tesseract"):
+    d = os.path.join(build, "eval", name)
+    with open(RENDER, "rb") as f:
+        stamp = "%s %s %s" % (hashlib.sha256(f.read()).hexdigest()[:16],
+                              args, LANGS)
+    sp = os.path.join(d, ".stamp")
+    if not os.path.exists(sp) or open(sp).read() != stamp:
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        print("eval: rendering %s (%s)" % (name, args), flush=True)
+        subprocess.run(["/usr/bin/python3", RENDER, "--out", d] + args.split(),
+                       stdout=subprocess.DEVNULL, check=True)
+        with open(sp, "w") as f:
+            f.write(stamp)
+    truths = sorted(os.path.join(d, t) for t in os.listdir(d)
+                    if t.endswith(".json"))
+    if engine == "sohoa":
+        return d, truths, ocr_pipeline(build, d, truths, jobs)
+    todo = [t for t in truths if not os.path.exists(t[:-5] + ".ocr.time")]
+    if todo:
+        print("eval: OCR of %d documents of %s, %d at a time" %
+              (len(todo), name, jobs), flush=True)
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        results = list(ex.map(lambda t: ocr(d, t), truths))
+    return d, truths, results
+
+
+def prepare_red_dropout(build, clean_dir, truths, results, jobs):
+    """What if the pipeline OCRed colour scans through their red channel
+    (the red seal then vanishes, black ink and blue signatures stay)?  The
+    clean set again, colour scans OCRed that way, the others as they were."""
+    from PIL import Image
+    d = os.path.join(build, "eval", "clean+red-dropout")
+    os.makedirs(d, exist_ok=True)
+    out_truths = []
+    for t, (txt, secs) in zip(truths, results):
+        with open(t, encoding="utf-8") as f:
+            truth = json.load(f)
+        name = os.path.basename(t)[:-5]
+        nt = os.path.join(d, name + ".json")
+        if truth["render"]["mode"] == "rgb":
+            files = []
+            for fn in truth["files"]:
+                red = os.path.splitext(fn)[0] + ".red.png"
+                rp = os.path.join(d, red)
+                if not os.path.exists(rp):
+                    with Image.open(os.path.join(clean_dir, fn)) as im:
+                        im.convert("RGB").split()[0].save(
+                            rp, dpi=im.info.get("dpi", (300, 300)))
+                files.append(red)
+            truth["files"] = files
+        else:
+            for ext in (".ocr.txt", ".ocr.time"):
+                shutil.copy(os.path.join(clean_dir, name + ext),
+                            os.path.join(d, name + ext))
+        with open(nt, "w", encoding="utf-8") as f:
+            json.dump(truth, f, ensure_ascii=False)
+        out_truths.append(nt)
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        res = list(ex.map(lambda t: ocr(d, t), out_truths))
+    return d, out_truths, res
+
+
+def score_set(opts, name, d, truths, results):
+    """Extraction on every OCR text of a set; the Report."""
+    texts = [t for t, _ in results]
+    r = subprocess.run([os.path.join(opts.build, "eval", "eval_extract"),
+                        "-r", str(opts.runs)] + texts,
+                       stdout=subprocess.PIPE, check=True)
+    with open(os.path.join(d, "extract.jsonl"), "wb") as f:
+        f.write(r.stdout)   # for eval/score.py DIR
+    extracted = {}
+    for ln in r.stdout.decode("utf-8").splitlines():
+        o = json.loads(ln)
+        extracted[o["file"]] = o
+    docs = []
+    for t, (txt, secs) in zip(truths, results):
+        with open(t, encoding="utf-8") as f:
+            truth = json.load(f)
+        docs.append((os.path.basename(t)[:-5], truth, extracted[txt],
+                     secs))
+    return score.Report(name, docs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--sets", help="comma-separated names (default: all)")
+    ap.add_argument("--runs", type=int, default=20,
+                    help="extraction runs per document for the timing")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="list every wrong value")
+    ap.add_argument("--ocr", choices=("tesseract", "sohoa"),
+                    default="tesseract",
+                    help="OCR with the tesseract command (default) or with "
+                         "the real pipeline, BUILD/sohoa ingest")
+    ap.add_argument("--what-if-red-dropout", action="store_true",
+                    help="also score the clean set with colour scans OCRed "
+                         "through their red channel (seal removed)")
+    opts = ap.parse_args()
+    wanted = opts.sets.split(",") if opts.sets else [n for n, _ in SETS]
+    reports = []
+    for name, args in SETS:
+        if name not in wanted:
+            continue
+        d, truths, results = prepare(opts.build, name, args, opts.jobs,
+                                     opts.ocr)
+        runs = [(name, d, truths, results)]
+        if name == "clean" and opts.what_if_red_dropout:
+            runs.append(("clean+red-dropout (what if)",) +
+                        prepare_red_dropout(opts.build, d, truths, results,
+                                            opts.jobs))
+        for rname, d, truths, results in runs:
+            reports.append(score_set(opts, rname, d, truths, results))
+    ok = score.print_all(reports, verbose=opts.verbose)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,14 @@
 /*
  * ocr.c - the OCR worker process: decode a scan page by page (Leptonica),
  * recognise each page with Tesseract under a deadline, write the text and
- * confidence of every page to <entry>/ocr.out, and answer the pool.
+ * confidence of every page to <entry>/ocr.out, the hOCR to <entry>/ocr.hocr
+ * and the PDF/A-2b "hai lớp" to <entry>/document.pdf, and answer the pool.
+ *
+ * The PDF is written page by page as OCR goes, by Tesseract's own renderer
+ * (the page image as OCRed, with the recognised words in invisible text on
+ * top), then made PDF/A by pdfa.c.  A PDF that cannot be made costs the
+ * document its PDF, not its OCR: the job still ends "ok" and the reason
+ * goes to stderr (the daemon's log).
  */
 #include <errno.h>
 #include <math.h>
@@ -13,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
@@ -21,12 +29,23 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/image.h"
 #include "sohoa/ocr.h"
+#include "sohoa/pdfa.h"
+#include "sohoa/spool.h"
 
 struct worker_opts {
 	const char *languages, *tessdata;
 	long long max_pixels, memory_mb;
 	int max_pages, page_timeout;
+	int timing;          /* SOHOA_OCR_TIMING set: per-page times to stderr */
 };
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 const char *
 sohoa_ocr_engine_version(void)
@@ -133,17 +152,243 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
 	return turned ? turned : pixClone(pix);
 }
 
-static int
-ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig, int timeout_s,
-    FILE *out, FILE *hocr, int page_no)
+/*
+ * The searchable PDF of one job, built by Tesseract's renderer as pages
+ * are recognised.  renderer is NULL when this job makes no PDF (any more).
+ */
+struct job_pdf {
+	TessResultRenderer *renderer;
+	char tess[PATH_MAX];        /* the renderer's file: <entry>/document.tess.pdf */
+	char jpeg[PATH_MAX];        /* a page's image as JPEG: <entry>/document.page.jpg */
+	const char *orig;           /* the original scan */
+	int jpeg_as_is;             /* the original is a JPEG the PDF can take as it is */
+	double ms;                  /* time spent on the PDF, for SOHOA_OCR_TIMING */
+};
+
+/* Where Tesseract's renderer finds its GlyphLessFont (pdf.ttf): beside the
+ * traineddata in use, else in Debian's tessdata. */
+static const char *
+pdf_font_dir(TessBaseAPI *api, char *buf, size_t size)
 {
-	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0;
+	static const char *const fallback[] = {
+		"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+	};
+	const char *dp = TessBaseAPIGetDatapath(api);
+
+	if (dp && *dp) {
+		snprintf(buf, size, "%s/pdf.ttf", dp);
+		if (access(buf, R_OK) == 0)
+			return dp;
+	}
+	for (size_t i = 0; i < sizeof fallback / sizeof fallback[0]; i++) {
+		snprintf(buf, size, "%s/pdf.ttf", fallback[i]);
+		if (access(buf, R_OK) == 0)
+			return fallback[i];
+	}
+	return NULL;
+}
+
+static void
+pdf_abandon(struct job_pdf *pdf, const char *why)
+{
+	if (!pdf->renderer)
+		return;
+	TessDeleteResultRenderer(pdf->renderer);
+	pdf->renderer = NULL;
+	unlink(pdf->tess);
+	unlink(pdf->jpeg);
+	if (why)
+		fprintf(stderr, "sohoa-ocr: %s: no PDF/A for this document: %s\n", pdf->orig, why);
+}
+
+static void
+pdf_begin(TessBaseAPI *api, const char *dir, const char *orig, struct job_pdf *pdf)
+{
+	char base[PATH_MAX], font[PATH_MAX], stale[PATH_MAX], old[PATH_MAX];
+	const char *fontdir = pdf_font_dir(api, font, sizeof font);
+	l_int32 w, h, spp = 0, ycck = 1, cmyk = 1, fmt = IFF_UNKNOWN;
+	double t0 = now_ms();
+
+	memset(pdf, 0, sizeof *pdf);
+	pdf->orig = orig;
+	snprintf(base, sizeof base, "%s/document.tess", dir);
+	snprintf(pdf->tess, sizeof pdf->tess, "%s.pdf", base);
+	snprintf(pdf->jpeg, sizeof pdf->jpeg, "%s/document.page.jpg", dir);
+	snprintf(stale, sizeof stale, "%s/document.pdf.tmp", dir);
+	snprintf(old, sizeof old, "%s/document.pdf", dir);
+	/* Left-overs of an attempt that died, and its PDF: this attempt's
+	 * results replace all of them. */
+	unlink(pdf->jpeg);
+	unlink(pdf->tess);
+	unlink(stale);
+	unlink(old);
+	if (!fontdir) {
+		fprintf(stderr, "sohoa-ocr: no pdf.ttf (tesseract-ocr): PDF/A output is off\n");
+		return;
+	}
+	/* A JPEG original goes into the PDF byte for byte (no second lossy
+	 * compression) when the page needs no turning: Leptonica copies the
+	 * file when given its name.  CMYK would need a CMYK OutputIntent. */
+	findFileFormat(orig, &fmt);
+	pdf->jpeg_as_is = fmt == IFF_JFIF_JPEG
+	    && readHeaderJpeg(orig, &w, &h, &spp, &ycck, &cmyk) == 0
+	    && (spp == 1 || spp == 3) && !ycck && !cmyk;
+	pdf->renderer = TessPDFRendererCreate(base, fontdir, 0);
+	if (!pdf->renderer) {
+		fprintf(stderr, "sohoa-ocr: %s: cannot start the PDF\n", orig);
+		return;
+	}
+	if (!TessResultRendererBeginDocument(pdf->renderer, ""))
+		pdf_abandon(pdf, "Tesseract's PDF renderer cannot start");
+	pdf->ms += now_ms() - t0;
+}
+
+/* JPEG quality of gray and colour page images: Tesseract's default. */
+#define PDF_JPEG_QUALITY 85
+
+/*
+ * Adds the page just recognised: its image as OCRed (upright, straight),
+ * at the scan's resolution and depth.  Tesseract hands the image to
+ * Leptonica, which picks G4 for bilevel but Flate rather than JPEG for a
+ * gray page with few gray levels (and Tesseract itself Flate for any page
+ * read from a PNG); gray and colour pages should be JPEG (TT 05), so they
+ * are given to it as a JPEG file, which it copies into the PDF as it is.
+ */
+static void
+pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned)
+{
+	TessResultIterator *it;
+	double t0 = now_ms();
+	const char *name = NULL;
+	PIX *pix;
+	BOOL ok;
+	int d;
+
+	if (!pdf->renderer)
+		return;
+	/* The renderer walks the results without checking that there are any. */
+	it = TessBaseAPIGetIterator(api);
+	if (!it) {
+		pdf_abandon(pdf, "a page has no OCR results");
+		return;
+	}
+	TessResultIteratorDelete(it);
+	/* Tesseract puts a page read from a PNG in as Flate whatever its
+	 * depth; as far as the PDF goes, where the pixels came from does
+	 * not matter (a bilevel PNG page becomes G4 like a bilevel TIFF). */
+	if ((pix = TessBaseAPIGetInputImage(api)) != NULL)
+		pixSetInputFormat(pix, IFF_UNKNOWN);
+	d = pix ? pixGetDepth(pix) : 0;
+	if (pdf->jpeg_as_is && !turned)
+		name = pdf->orig;
+	else if (((d == 8 && !pixGetColormap(pix)) || d == 32)
+	    && pixWriteJpeg(pdf->jpeg, pix, PDF_JPEG_QUALITY, 0) == 0)
+		name = pdf->jpeg;
+	if (name)
+		TessBaseAPISetInputName(api, name);
+	ok = TessResultRendererAddImage(pdf->renderer, api);
+	TessBaseAPISetInputName(api, "");
+	unlink(pdf->jpeg);
+	if (!ok)
+		pdf_abandon(pdf, "Tesseract's PDF renderer failed on a page");
+	pdf->ms += now_ms() - t0;
+}
+
+/* The envelope's name (NFC) and hash, for the PDF's title and identifier.
+ * Both stay empty when there is no envelope. */
+static void
+read_envelope_meta(const char *dir, char **title, char *hash, size_t hash_size)
+{
+	char path[PATH_MAX], *text = NULL, *p;
+	sohoa_error err;
+
+	*title = NULL;
+	hash[0] = '\0';
+	sohoa_error_clear(&err);
+	snprintf(path, sizeof path, "%s/envelope", dir);
+	if (sohoa_fs_read_file(path, 1 << 20, &text, NULL, &err) != SOHOA_OK)
+		return;
+	if ((p = strstr(text, "\nhash=")) != NULL)
+		snprintf(hash, hash_size, "%.*s", (int)strcspn(p + 6, "\n"), p + 6);
+	if ((p = strstr(text, "\nname_hex=")) != NULL) {
+		size_t n = strcspn(p += 10, "\n") / 2;
+		char *raw = malloc(n + 1);
+		for (size_t i = 0; raw && i < n; i++) {
+			unsigned v;
+			if (sscanf(p + 2 * i, "%2x", &v) != 1) {
+				free(raw);
+				raw = NULL;
+				break;
+			}
+			raw[i] = (char)v;
+		}
+		if (raw)
+			*title = sohoa_text_from_bytes(raw, n);
+		free(raw);
+	}
+	free(text);
+}
+
+/* Ends the PDF and makes it PDF/A at <dir>/document.pdf. */
+static void
+pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
+{
+	char tmp[PATH_MAX], final[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX], producer[96];
+	char creator[48];
+	sohoa_pdfa_info info = { 0 };
+	sohoa_error err;
+	double t0 = now_ms(), t1;
+
+	if (!pdf->renderer)
+		return;
+	if (!TessResultRendererEndDocument(pdf->renderer)) {
+		pdf_abandon(pdf, "Tesseract's PDF renderer cannot end the document");
+		return;
+	}
+	TessDeleteResultRenderer(pdf->renderer);    /* closes the file */
+	pdf->renderer = NULL;
+	t1 = now_ms();
+	snprintf(tmp, sizeof tmp, "%s/document.pdf.tmp", dir);
+	snprintf(final, sizeof final, "%s/document.pdf", dir);
+	snprintf(creator, sizeof creator, "sohoa %s", SOHOA_VERSION);
+	snprintf(producer, sizeof producer, "sohoa %s (Tesseract %s, qpdf)", SOHOA_VERSION,
+	    TessVersion());
+	read_envelope_meta(dir, (char **)&info.title, hash, sizeof hash);
+	info.identifier = hash[0] ? hash : NULL;
+	info.creator_tool = creator;
+	info.producer = producer;
+	sohoa_error_clear(&err);
+	/* The results need no fsync (see run_job); a crash redoes the job. */
+	if (sohoa_pdfa_convert(pdf->tess, tmp, &info, &err) != SOHOA_OK) {
+		flatten(err.msg);
+		fprintf(stderr, "sohoa-ocr: %s: no PDF/A for this document: %s\n", pdf->orig,
+		    err.msg);
+		unlink(tmp);
+	} else if (rename(tmp, final) != 0) {
+		fprintf(stderr, "sohoa-ocr: cannot write %s: %s\n", final, strerror(errno));
+		unlink(tmp);
+	}
+	unlink(pdf->tess);
+	free((char *)info.title);
+	pdf->ms += now_ms() - t0;
+	if (timing)
+		fprintf(stderr, "sohoa-ocr: timing %s: pdf end %.0f ms, pdfa %.0f ms, pdf total %.0f ms\n",
+		    dir, t1 - t0, now_ms() - t1, pdf->ms);
+}
+
+static int
+ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
+    const struct worker_opts *o, FILE *out, FILE *hocr, struct job_pdf *pdf, int page_no)
+{
+	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0, timeout_s = o->page_timeout;
 	float skew = 0;
 	char *text = NULL;
 	utf8proc_uint8_t *nfc = NULL;
 	const char *status = "ok";
+	double t0 = now_ms(), t1, t2, pdf_ms = pdf->ms;
 	PIX *pix = straighten(osd, orig, dpi, &rot, &skew);
 
+	t1 = now_ms();
 	TessBaseAPISetImage2(api, pix);
 	TessBaseAPISetSourceResolution(api, dpi);
 	TessMonitorSetDeadlineMSecs(monitor, timeout_s * 1000);
@@ -163,6 +408,22 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig, int
 			TessDeleteText(h);
 		}
 	}
+	t2 = now_ms();
+	if (pdf->renderer && strcmp(status, "ok") != 0) {
+		/* The catalog keeps no text for a page that ran out of time, and
+		 * neither does the PDF: its page gets the image alone.  Reading a
+		 * 1x1 rectangle gives Tesseract an empty page of results. */
+		TessBaseAPISetImage2(api, pix);
+		TessBaseAPISetSourceResolution(api, dpi);
+		TessBaseAPISetRectangle(api, 0, 0, 1, 1);
+		TessMonitorSetDeadlineMSecs(monitor, timeout_s * 1000);
+		if (TessBaseAPIRecognize(api, monitor) != 0)
+			pdf_abandon(pdf, "a page that ran out of time cannot be added");
+	}
+	pdf_add_page(api, pdf, rot != 0 || skew != 0.0f);
+	if (o->timing)
+		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms\n",
+		    page_no, t1 - t0, t2 - t1, pdf->ms - pdf_ms);
 	fprintf(out, "page %d %d %s %d %d %d %zu %d %.2f\n", page_no,
 	    strcmp(status, "ok") ? -1 : conf, status, (int)pixGetWidth(orig),
 	    (int)pixGetHeight(orig), dpi, nfc ? strlen((char *)nfc) : 0, rot, skew);
@@ -193,6 +454,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
     const char *dir)
 {
 	char orig[PATH_MAX], outp[PATH_MAX], tmpp[PATH_MAX], hocrp[PATH_MAX], hocrt[PATH_MAX];
+	struct job_pdf pdf;
 	FILE *hocr;
 	sohoa_image_limits lim = { o->max_pixels, o->max_pages };
 	sohoa_error err;
@@ -227,6 +489,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		sohoa_image_free(im);
 		return;
 	}
+	pdf_begin(api, dir, orig, &pdf);
 	n = sohoa_image_pages(im);
 	for (int i = 0; i < n; i++) {
 		PIX *pix;
@@ -239,6 +502,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 			if (hocr)
 				fclose(hocr);
 			unlink(hocrt);
+			pdf_abandon(&pdf, NULL);
 			sohoa_image_free(im);
 			if (err.status == SOHOA_BAD_INPUT)
 				say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
@@ -246,10 +510,12 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 				say("retry %s\n", err.msg);
 			return;
 		}
-		ocr_page(api, osd, monitor, pix, o->page_timeout, out, hocr, i + 1);
+		ocr_page(api, osd, monitor, pix, o, out, hocr, &pdf, i + 1);
 		pixDestroy(&pix);
 	}
 	sohoa_image_free(im);
+	/* The PDF is complete before ocr.out says the job is. */
+	pdf_finish(&pdf, dir, o->timing);
 	if (hocr) {
 		fputs(" </body>\n</html>\n", hocr);
 		if (fclose(hocr) != 0 || rename(hocrt, hocrp) != 0)
@@ -267,7 +533,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 int
 sohoa_ocr_worker_main(int argc, char **argv)
 {
-	struct worker_opts o = { "vie+eng", "", 250000000LL, 0, 2000, 300 };
+	struct worker_opts o = { "vie+eng", "", 250000000LL, 0, 2000, 300, 0 };
 	TessBaseAPI *api, *osd;
 	ETEXT_DESC *monitor;
 	char *line = NULL;
@@ -283,6 +549,7 @@ sohoa_ocr_worker_main(int argc, char **argv)
 		else if (!strcmp(k, "--page-timeout")) o.page_timeout = atoi(v);
 		else if (!strcmp(k, "--memory-mb")) o.memory_mb = atoll(v);
 	}
+	o.timing = getenv("SOHOA_OCR_TIMING") != NULL;
 	/* Die with the pool: never OCR for a parent that is gone. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)

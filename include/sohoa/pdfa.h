@@ -1,0 +1,63 @@
+/*
+ * pdfa.h - turning the OCR worker's searchable PDF (Tesseract's renderer:
+ * page images plus an invisible text layer in its embedded GlyphLessFont)
+ * into a PDF/A-2b "hai lớp" document, with qpdf.
+ *
+ *   sohoa_pdfa_info info = { .title = name, .identifier = "sha256:..." };
+ *   sohoa_pdfa_convert("in.pdf", "out.pdf", &info, &err);
+ *
+ * What the conversion adds or replaces (ISO 19005-2, level B):
+ *   - XMP metadata on the catalog (dc:title, dc:identifier, dc:language,
+ *     dc:format, xmp:CreatorTool, xmp:CreateDate/ModifyDate/MetadataDate,
+ *     pdf:Producer, pdfaid:part = 2, pdfaid:conformance = B), uncompressed;
+ *   - a document information dictionary that says the same as the XMP;
+ *   - an sRGB OutputIntent (GTS_PDFA1) embedding the ICC profile, so that
+ *     the DeviceRGB and DeviceGray page images have a defined colour;
+ *   - a trailer /ID (qpdf computes it from the content: the same input and
+ *     metadata give the same file);
+ *   - /Interpolate true on images is turned off (forbidden by PDF/A).
+ * It checks that the input has no encryption and no transparency (soft
+ * masks, transparency groups), which PDF/A-2b would allow but the TT 05
+ * "hai lớp" output never needs: such an input is refused.
+ *
+ * It does not rewrite page content or fonts: the input must already embed
+ * its fonts, as Tesseract's renderer does.  No validator runs here; see
+ * tests/e2e/t_pdfa.sh for what is checked.
+ */
+#ifndef SOHOA_PDFA_H
+#define SOHOA_PDFA_H
+
+#include "sohoa/sohoa.h"
+
+typedef struct sohoa_pdfa_info {
+	const char *title;        /* dc:title and /Title, UTF-8; NULL or "": none */
+	const char *identifier;   /* dc:identifier, e.g. "sha256:<hex>"; NULL: none */
+	const char *language;     /* dc:language and /Lang (BCP 47); NULL: "vi" */
+	const char *creator_tool; /* xmp:CreatorTool and /Creator; NULL: "sohoa <version>" */
+	const char *producer;     /* pdf:Producer and /Producer; NULL: "qpdf <version>" */
+	const char *icc_profile;  /* an RGB ICC profile file; NULL: sohoa_pdfa_default_icc() */
+	long long created;        /* creation time, seconds since the epoch; 0: now */
+} sohoa_pdfa_info;
+
+/*
+ * Reads the PDF at in and writes its PDF/A-2b form to out (created or
+ * truncated; not durable: the caller renames it into place).  Errors:
+ *   SOHOA_BAD_INPUT  in is not a PDF qpdf can read, is encrypted, or uses
+ *                    transparency;
+ *   SOHOA_FATAL      no usable ICC profile (an installation problem);
+ *   SOHOA_RETRY      out cannot be written (disk full, ...).
+ * On error out may exist and should be removed by the caller.
+ */
+sohoa_status sohoa_pdfa_convert(const char *in, const char *out, const sohoa_pdfa_info *info,
+    sohoa_error *err);
+
+/* The first sRGB profile found among the known Debian paths
+ * (icc-profiles-free, colord), or NULL.  Static storage. */
+const char *sohoa_pdfa_default_icc(void);
+
+/* Formats t (seconds since the epoch, local time) as a PDF date
+ * "D:YYYYMMDDHHmmSS+HH'mm'" (pdf != 0) or an XMP date
+ * "YYYY-MM-DDTHH:MM:SS+HH:MM" (pdf == 0) into buf.  Returns buf. */
+char *sohoa_pdfa_format_date(long long t, int pdf, char *buf, size_t size);
+
+#endif

@@ -18,10 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sohoa/describe.h"
 #include "sohoa/engine.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
 #include "sohoa/ocr.h"
+#include "sohoa/package.h"
+#include "sohoa/search.h"
 #include "sohoa/spool.h"
 
 /* The sub-folder of the quarantine for byte-identical duplicates. */
@@ -42,6 +45,7 @@ struct sohoa_engine {
 	sohoa_spool *spool;
 	sohoa_catalog *cat;
 	sohoa_pool *pool;
+	sohoa_package_schemas *schemas; /* NULL: packages are not written */
 	struct job *queue;          /* FIFO of incoming jobs */
 	size_t qhead, qlen, qcap;
 	struct job running[256];    /* indexed by worker */
@@ -595,6 +599,20 @@ sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
 
 /* ---- OCR jobs -------------------------------------------------------- */
 
+static int
+has_fields(sohoa_catalog *cat, int64_t id)
+{
+	sqlite3_stmt *st;
+	int has = 0;
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT 1 FROM fields WHERE record_id = ?"
+	    " LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		has = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return has;
+}
+
 static void
 dispatch(sohoa_engine *e)
 {
@@ -641,6 +659,31 @@ dispatch(sohoa_engine *e)
 	}
 }
 
+/*
+ * After OCR: step 1 describes the record (fields from the page, probable
+ * duplicates), step 2 writes its archival package.  Neither is the OCR's
+ * failure: the record stays done, with packaged_at NULL, and start-up (or
+ * 'sohoa edit') does it again.
+ */
+static void
+describe(sohoa_engine *e, int64_t id, int step)
+{
+	sohoa_error err;
+
+	sohoa_error_clear(&err);
+	if (step == 1) {
+		if (sohoa_describe_record(e->conf, e->cat, id, e->agent, &err) != SOHOA_OK)
+			logf_(e, SOHOA_LOG_WARNING, id, "fields of record %lld not read: %s",
+			    (long long)id, err.msg);
+		return;
+	}
+	if (!e->schemas)
+		return;
+	if (sohoa_describe_package(e->conf, e->cat, e->schemas, id, e->agent, &err) != SOHOA_OK)
+		logf_(e, err.status == SOHOA_BAD_INPUT ? SOHOA_LOG_WARNING : SOHOA_LOG_ERR, id,
+		    "package of record %lld not written: %s", (long long)id, err.msg);
+}
+
 static void
 finish_ok(sohoa_engine *e, const struct job *j)
 {
@@ -683,6 +726,15 @@ finish_ok(sohoa_engine *e, const struct job *j)
 		free(buf);
 		return;
 	}
+	describe(e, j->record_id, 1);
+	/* Searchable now.  A failure is not the OCR's: the record stays queued
+	 * for the index (docs_pending) and the next record or 'sohoa reindex'
+	 * takes it. */
+	sohoa_error_clear(&err);
+	if (sohoa_search_index_record(e->cat, j->record_id, &err) != SOHOA_OK)
+		logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot index record %lld for search: %s",
+		    (long long)j->record_id, err.msg);
+	describe(e, j->record_id, 2);
 	logf_(e, SOHOA_LOG_INFO, j->record_id, "record %lld done: %s", (long long)j->record_id,
 	    detail);
 	free(pages);
@@ -979,6 +1031,35 @@ reconcile(sohoa_engine *e, sohoa_error *err)
 	return SOHOA_OK;
 }
 
+/* Records done but not (re)packaged, after a crash or a failed write. */
+static void
+package_pending(sohoa_engine *e)
+{
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
+	    " state = 'done' AND packaged_at IS NULL ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			int64_t *ni = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ni);
+			if (!ni)
+				break;
+			ids = ni;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		if (!has_fields(e->cat, ids[i]))
+			describe(e, ids[i], 1);
+		describe(e, ids[i], 2);
+	}
+	free(ids);
+}
+
 sohoa_engine *
 sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa_error *err)
 {
@@ -1016,6 +1097,25 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 	free(dbpath);
 	if (!e->cat || reconcile(e, err) != SOHOA_OK)
 		goto fail;
+	{
+		sohoa_error e2;
+		long long indexed = 0;
+		/* Records whose pages were stored but not indexed (a crash between). */
+		sohoa_error_clear(&e2);
+		if (sohoa_search_index_pending(e->cat, &indexed, &e2) != SOHOA_OK)
+			logf_(e, SOHOA_LOG_ERR, 0, "search index not brought up to date: %s", e2.msg);
+		else if (indexed)
+			logf_(e, SOHOA_LOG_INFO, 0, "%lld records indexed for search at start-up",
+			    indexed);
+		sohoa_error_clear(&e2);
+		e->schemas = sohoa_package_schemas_open(conf->schema_dir, &e2);
+		if (!e->schemas)
+			logf_(e, SOHOA_LOG_WARNING, 0, "archival packages are not written: %s", e2.msg);
+		else if (access(conf->package_dir, F_OK) == 0)
+			sohoa_package_recover(conf->package_dir, NULL);
+		if (e->schemas)
+			package_pending(e);
+	}
 	if (!e->opt.no_workers) {
 		sohoa_pool_options po = {
 			.languages = conf->languages, .tessdata = conf->tessdata,
@@ -1038,6 +1138,7 @@ sohoa_engine_free(sohoa_engine *e, int timeout_ms)
 {
 	if (!e)
 		return;
+	sohoa_package_schemas_free(e->schemas);
 	sohoa_pool_free(e->pool, timeout_ms);
 	/* Jobs cut short go back to the queue on disk, as at start-up. */
 	for (size_t w = 0; e->cat && w < sizeof e->running / sizeof e->running[0]; w++) {

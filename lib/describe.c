@@ -1,0 +1,576 @@
+/*
+ * describe.c - fields, hồ sơ values, probable duplicates and packages for a
+ * record after its OCR (see describe.h).
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sohoa/describe.h"
+#include "sohoa/extract.h"
+#include "sohoa/fields.h"
+#include "sohoa/fsutil.h"
+#include "sohoa/hash.h"
+#include "sohoa/package.h"
+#include "sohoa/vitext.h"
+#include <sys/stat.h>
+
+static const char *const type_names[33] = {
+	NULL, "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo",
+	"Thông báo", "Hướng dẫn", "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án",
+	"Báo cáo", "Tờ trình", "Giấy ủy quyền", "Phiếu gửi", "Phiếu chuyển", "Phiếu báo",
+	"Biên bản", "Hợp đồng", "Công văn", "Công điện", "Bản ghi nhớ", "Bản thỏa thuận",
+	"Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép", "Thư công", "Bản đồ",
+	"Bản vẽ kỹ thuật", "Khác",
+};
+
+static char *
+folded(const char *s)
+{
+	return sohoa_vi_fold(s, strlen(s), NULL);
+}
+
+sohoa_status
+sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *origin,
+    sohoa_hoso *out, sohoa_error *err)
+{
+	char path[PATH_MAX];
+	sqlite3_stmt *st;
+	sohoa_status rc;
+
+	sohoa_hoso_init(out);
+	sohoa_hoso_set(out, SOHOA_H_MAINTENANCE, conf->default_maintenance, "config", NULL);
+	sohoa_hoso_set(out, SOHOA_H_MODE, conf->default_mode, "config", NULL);
+	sohoa_hoso_set(out, SOHOA_H_LANGUAGE, conf->default_language, "config", NULL);
+	sohoa_hoso_set(out, SOHOA_H_CONFIDENCE_LEVEL, conf->default_confidence_level, "config",
+	    NULL);
+	/* The folder's name is the title until someone says otherwise. */
+	if (origin && *origin) {
+		const char *base = strrchr(origin, '/');
+		sohoa_hoso_set(out, SOHOA_H_TITLE, base ? base + 1 : origin, "folder", NULL);
+	}
+	snprintf(path, sizeof path, "%s%s%s/%s", conf->inbox, origin && *origin ? "/" : "",
+	    origin ? origin : "", SOHOA_HOSO_SIDECAR);
+	rc = sohoa_hoso_load(out, path, err);
+	/* Remember what the folder said (the sidecar may go away later), and
+	 * apply a person's corrections last. */
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT name, value, source FROM hoso"
+	    " WHERE origin = ? ORDER BY source = 'person'", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, origin ? origin : "", -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			sohoa_hoso_id h = sohoa_hoso_from_name((const char *)sqlite3_column_text(st, 0));
+			const char *src = (const char *)sqlite3_column_text(st, 2);
+			if (h == SOHOA_H_COUNT)
+				continue;
+			/* A sidecar read now wins over one remembered from before. */
+			if (strcmp(src, "person") && !strcmp(out->source[h], "sidecar"))
+				continue;
+			if (!strcmp(src, "person") || !out->v[h] || strcmp(out->source[h], "sidecar"))
+				sohoa_hoso_set(out, h, (const char *)sqlite3_column_text(st, 1), src, NULL);
+		}
+		sqlite3_finalize(st);
+	}
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "INSERT INTO hoso (origin, name, value, source)"
+	    " VALUES (?, ?, ?, 'sidecar') ON CONFLICT (origin, name) DO UPDATE SET"
+	    " value = excluded.value, source = 'sidecar' WHERE hoso.source <> 'person'", -1, &st,
+	    NULL) == SQLITE_OK) {
+		for (int i = 0; i < SOHOA_H_COUNT; i++) {
+			if (!out->v[i] || strcmp(out->source[i], "sidecar"))
+				continue;
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, origin ? origin : "", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, sohoa_hoso_name((sohoa_hoso_id)i), -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, out->v[i], -1, SQLITE_STATIC);
+			sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+static int
+valid_ymd(int y, int m, int d)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
+sohoa_status
+sohoa_describe_check_value(const char *field, const char *value, char **out, sohoa_error *err)
+{
+	sohoa_field_id id = sohoa_field_from_name(field);
+	char *nfc;
+
+	*out = NULL;
+	if (id == SOHOA_F_COUNT)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "không có trường \"%s\" (unknown field)", field);
+	if (!value || !*value)
+		return SOHOA_OK;   /* clearing a field */
+	nfc = sohoa_vi_nfc(value, strlen(value), NULL);
+	if (!nfc)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "giá trị không phải UTF-8 hợp lệ (invalid UTF-8)");
+	if (id == SOHOA_F_ISSUED_DATE) {
+		int y, m, d, n = 0;
+		char iso[16];
+		if (!((sscanf(nfc, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && !nfc[n])
+		    || (n = 0, sscanf(nfc, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 && !nfc[n]))
+		    || !valid_ymd(y, m, d)) {
+			free(nfc);
+			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+			    "ngày \"%s\" không hợp lệ: viết 2024-03-05 hoặc 05/03/2024", value);
+		}
+		snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+		free(nfc);
+		nfc = strdup(iso);
+	} else if (id == SOHOA_F_TYPE_NAME) {
+		int code = 0;
+		if (strlen(nfc) == 2 && isdigit((unsigned char)nfc[0]) && isdigit((unsigned char)nfc[1]))
+			code = atoi(nfc);
+		else {
+			char *f = folded(nfc);
+			for (int i = 1; f && i <= 32; i++) {
+				char *t = folded(type_names[i]);
+				if (t && !strcmp(t, f))
+					code = i;
+				free(t);
+			}
+			free(f);
+		}
+		if (code < 1 || code > 32) {
+			free(nfc);
+			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+			    "tên loại \"%s\" không có trong danh mục 01-32 (e.g. 02 or \"Quyết định\")",
+			    value);
+		}
+		free(nfc);
+		if (asprintf(&nfc, "%02d", code) < 0)
+			nfc = NULL;
+	} else if (id == SOHOA_F_CODE_NUMBER && strspn(nfc, "0123456789") != strlen(nfc)) {
+		free(nfc);
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "số \"%s\" phải là chữ số (the number is digits only)", value);
+	}
+	if (!nfc)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	*out = nfc;
+	return SOHOA_OK;
+}
+
+/* ---- packages -------------------------------------------------------- */
+
+/* A stable UUID for a record, from its spool id (the same every time the
+ * package is rewritten), in the name-based style of RFC 4122. */
+static void
+record_uuid(const char *spool_id, char out[37])
+{
+	unsigned char md[32];
+	sohoa_hash *h = sohoa_hash_new("sha256");
+	char text[SOHOA_HASH_TEXT_MAX];
+
+	memset(md, 0, sizeof md);
+	if (h) {
+		sohoa_hash_update(h, "sohoa-record:", 13);
+		sohoa_hash_update(h, spool_id, strlen(spool_id));
+		if (sohoa_hash_final(h, text) == 0)
+			for (int i = 0; i < 16; i++) {
+				unsigned v;
+				sscanf(text + 7 + 2 * i, "%2x", &v);
+				md[i] = (unsigned char)v;
+			}
+		sohoa_hash_free(h);
+	}
+	md[6] = (unsigned char)((md[6] & 0x0f) | 0x50);
+	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10], md[11],
+	    md[12], md[13], md[14], md[15]);
+}
+
+static const char *
+mime_of(const char *path)
+{
+	unsigned char head[8] = { 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (f) {
+		if (fread(head, 1, sizeof head, f) == 0)
+			head[0] = 0;
+		fclose(f);
+	}
+	if (!memcmp(head, "\x89PNG", 4))
+		return "image/png";
+	if (head[0] == 0xFF && head[1] == 0xD8)
+		return "image/jpeg";
+	if (!memcmp(head, "%PDF", 4))
+		return "application/pdf";
+	return "image/tiff";
+}
+
+static const char *
+ext_of_mime(const char *mime)
+{
+	return !strcmp(mime, "image/png") ? ".png" : !strcmp(mime, "image/jpeg") ? ".jpg"
+	    : !strcmp(mime, "application/pdf") ? ".pdf" : ".tif";
+}
+
+struct pkg_events {
+	sohoa_package_event *ev;
+	char **strings;
+	int n, ns;
+};
+
+static void
+pkg_events_release(struct pkg_events *pe)
+{
+	for (int i = 0; i < pe->ns; i++)
+		free(pe->strings[i]);
+	free(pe->strings);
+	free(pe->ev);
+	memset(pe, 0, sizeof *pe);
+}
+
+static const char *
+keep(struct pkg_events *pe, const unsigned char *s)
+{
+	char **n;
+	if (!s)
+		return NULL;
+	n = realloc(pe->strings, (size_t)(pe->ns + 1) * sizeof *n);
+	if (!n)
+		return NULL;
+	pe->strings = n;
+	return pe->strings[pe->ns++] = strdup((const char *)s);
+}
+
+static int
+load_events(sohoa_catalog *cat, int64_t id, struct pkg_events *pe)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT type, at, agent, outcome, detail"
+	    " FROM events WHERE record_id = ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sohoa_package_event *n = realloc(pe->ev, (size_t)(pe->n + 1) * sizeof *n);
+		if (!n)
+			break;
+		pe->ev = n;
+		n[pe->n].type = keep(pe, sqlite3_column_text(st, 0));
+		n[pe->n].at = keep(pe, sqlite3_column_text(st, 1));
+		n[pe->n].agent = keep(pe, sqlite3_column_text(st, 2));
+		n[pe->n].outcome = keep(pe, sqlite3_column_text(st, 3));
+		n[pe->n].detail = keep(pe, sqlite3_column_text(st, 4));
+		pe->n++;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+sohoa_status
+sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
+    const sohoa_package_schemas *schemas, int64_t id, const char *agent, sohoa_error *err)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sqlite3_stmt *st;
+	char spool_id[64] = "", origin[PATH_MAX] = "", name[PATH_MAX] = "", doc_id[32] = "";
+	char uuid[37], now[32], orig_path[PATH_MAX], pdf_path[PATH_MAX], orig_name[64],
+	    pdf_name[64], detail[PATH_MAX + 64], pages[16];
+	int page_count = 0, seq = 0, nfiles = 0;
+	sohoa_fields fs;
+	sohoa_hoso hoso;
+	struct pkg_events pe = { 0 };
+	sohoa_package_file files[2];
+	sohoa_package_agency agency = { conf->agency_name, conf->agency_code,
+		conf->fonds_code[0] ? conf->fonds_code : conf->agency_code[0] ? conf->agency_code
+		: "sohoa" };
+	sohoa_package_input in;
+	sohoa_package_result res;
+	sohoa_status rc;
+	struct stat sb;
+
+	if (sqlite3_prepare_v2(db, "SELECT spool_id, origin, name, doc_id, page_count,"
+	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin AND o.id <= r.id"
+	    "  AND o.state = 'done') FROM records r WHERE id = ? AND state = 'done'", -1, &st, NULL)
+	    != SQLITE_OK)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
+		    sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(spool_id, sizeof spool_id, "%s", sqlite3_column_text(st, 0));
+		snprintf(origin, sizeof origin, "%s", sqlite3_column_text(st, 1));
+		snprintf(name, sizeof name, "%s", sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			snprintf(doc_id, sizeof doc_id, "%s", sqlite3_column_text(st, 3));
+		page_count = sqlite3_column_int(st, 4);
+		seq = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (!spool_id[0])
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "record %lld is not done", (long long)id);
+	if (!doc_id[0]) {
+		/* docId (S25): the agency's code and the record number. */
+		snprintf(doc_id, sizeof doc_id, "%.16s.%07lld",
+		    conf->agency_code[0] ? conf->agency_code : "SOHOA", (long long)id);
+		if (sqlite3_prepare_v2(db, "UPDATE records SET doc_id = ? WHERE id = ?", -1, &st,
+		    NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, id);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+	snprintf(orig_path, sizeof orig_path, "%s/spool/done/%s/original", conf->state_dir,
+	    spool_id);
+	snprintf(pdf_path, sizeof pdf_path, "%s/spool/done/%s/document.pdf", conf->state_dir,
+	    spool_id);
+	files[nfiles] = (sohoa_package_file){ orig_path, orig_name, mime_of(orig_path),
+		"preservation", name };
+	snprintf(orig_name, sizeof orig_name, "%s%s", doc_id, ext_of_mime(files[0].mimetype));
+	nfiles++;
+	if (stat(pdf_path, &sb) == 0) {
+		snprintf(pdf_name, sizeof pdf_name, "%s.pdf", doc_id);
+		files[nfiles++] = (sohoa_package_file){ pdf_path, pdf_name, "application/pdf",
+			"access", NULL };
+	}
+	sohoa_fields_init(&fs);
+	rc = sohoa_catalog_load_fields(cat, id, &fs, err);
+	snprintf(pages, sizeof pages, "%d", page_count);
+	if (!fs.f[SOHOA_F_NUMBER_OF_PAGE].value)
+		sohoa_fields_set(&fs, SOHOA_F_NUMBER_OF_PAGE, pages, "ocr", 1);
+	sohoa_hoso_init(&hoso);
+	if (rc == SOHOA_OK) {
+		sohoa_error herr;
+		sohoa_error_clear(&herr);
+		if (sohoa_describe_hoso(conf, cat, origin, &hoso, &herr) != SOHOA_OK)
+			sohoa_catalog_event_add(cat, id, "validation", agent, "warning", herr.msg, NULL);
+	}
+	if (rc == SOHOA_OK && load_events(cat, id, &pe) != 0)
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "cannot read events");
+	if (rc != SOHOA_OK)
+		goto out;
+	record_uuid(spool_id, uuid);
+	sohoa_now_iso(now);
+	memset(&in, 0, sizeof in);
+	in.kind = SOHOA_PACKAGE_AIP;
+	in.record_id = id;
+	in.doc_id = doc_id;
+	in.file_code = hoso.v[SOHOA_H_FILE_CODE];
+	in.doc_seq = hoso.v[SOHOA_H_FILE_CODE] ? seq : 0;
+	in.doc = &fs;
+	in.hoso = &hoso;
+	in.files = files;
+	in.nfiles = nfiles;
+	in.events = pe.ev;
+	in.nevents = pe.n;
+	in.agency = &agency;
+	in.software = "sohoa " SOHOA_VERSION;
+	in.created = now;
+	in.uuid = uuid;
+	if ((rc = sohoa_fs_mkdirs(conf->package_dir, 0750, err)) != SOHOA_OK)
+		goto out;
+	memset(&res, 0, sizeof res);
+	rc = sohoa_package_write(&in, schemas, conf->package_dir, &res, err);
+	if (rc != SOHOA_OK) {
+		sohoa_catalog_event_add(cat, id, "information package creation", agent, "failure",
+		    err->msg, NULL);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, "UPDATE records SET package_path = ?, package_mets_hash = ?,"
+	    " packaged_at = ? WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, res.dir, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, res.mets_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
+			    sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+	}
+	snprintf(detail, sizeof detail, "%s (%s)", res.objid, res.mets_hash);
+	sohoa_catalog_event_add(cat, id, "information package creation", agent, "success", detail,
+	    NULL);
+out:
+	pkg_events_release(&pe);
+	sohoa_fields_release(&fs);
+	sohoa_hoso_release(&hoso);
+	return rc;
+}
+
+/* ---- fields from the page and probable duplicates --------------------- */
+
+/* The OCR text of a record, its pages in order joined by '\f'. */
+static char *
+record_text(sqlite3 *db, int64_t id, size_t *len, sohoa_error *err)
+{
+	sqlite3_stmt *st;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int first = 1, rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT text FROM pages WHERE record_id = ? ORDER BY page_no",
+	    -1, &st, NULL) != SQLITE_OK) {
+		sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		size_t tl = (size_t)sqlite3_column_bytes(st, 0);
+		if (n + tl + 2 > cap) {
+			size_t nc = cap ? cap : 4096;
+			while (nc < n + tl + 2)
+				nc *= 2;
+			char *nb = realloc(buf, nc);
+			if (!nb) {
+				sohoa_error_set(err, SOHOA_FATAL, 0, "out of memory");
+				goto fail;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		if (!first)
+			buf[n++] = '\f';
+		first = 0;
+		if (tl)
+			memcpy(buf + n, t, tl);
+		n += tl;
+	}
+	if (rc != SQLITE_DONE) {
+		sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (!buf && !(buf = malloc(1))) {
+		sohoa_error_set(err, SOHOA_FATAL, 0, "out of memory");
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	sqlite3_finalize(st);
+	free(buf);
+	return NULL;
+}
+
+/*
+ * Another finished record with the same issuing body, year, số and ký hiệu
+ * (as stored now, whoever entered them) is probably the same document
+ * scanned twice.  Returns its id, or 0.
+ */
+static int64_t
+find_probable_duplicate(sqlite3 *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	int64_t dup = 0;
+	static const char sql[] =
+	    "SELECT o.record_id FROM fields o"
+	    " JOIN fields n ON n.record_id = ?1 AND n.name = 'codeNumber' AND o.name = 'codeNumber'"
+	    "  AND o.value = n.value"
+	    " JOIN fields on_ ON on_.record_id = o.record_id AND on_.name = 'codeNotation'"
+	    " JOIN fields nn ON nn.record_id = ?1 AND nn.name = 'codeNotation'"
+	    "  AND upper(on_.value) = upper(nn.value)"
+	    " JOIN fields od ON od.record_id = o.record_id AND od.name = 'issuedDate'"
+	    " JOIN fields nd ON nd.record_id = ?1 AND nd.name = 'issuedDate'"
+	    "  AND substr(od.value, 1, 4) = substr(nd.value, 1, 4)"
+	    " JOIN fields oo ON oo.record_id = o.record_id AND oo.name = 'organName'"
+	    " JOIN fields no ON no.record_id = ?1 AND no.name = 'organName'"
+	    "  AND upper(oo.value) = upper(no.value)"
+	    " JOIN records r ON r.id = o.record_id AND r.state = 'done'"
+	    " WHERE o.record_id <> ?1 ORDER BY o.record_id LIMIT 1";
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		dup = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return dup;
+}
+
+sohoa_status
+sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+    const char *agent, sohoa_error *err)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sohoa_fields fs;
+	char *text, detail[256];
+	size_t len = 0;
+	int found = 0, low = 0;
+	int64_t dup, old_dup = 0;
+	sqlite3_stmt *st;
+
+	(void)conf;
+	if (!(text = record_text(db, id, &len, err)))
+		return err ? err->status : SOHOA_FATAL;
+	sohoa_fields_init(&fs);
+	if (sohoa_extract_fields(text, len, &fs, err) != SOHOA_OK) {
+		free(text);
+		sohoa_fields_release(&fs);
+		return err ? err->status : SOHOA_FATAL;
+	}
+	free(text);
+	for (int i = 0; i < SOHOA_F_COUNT; i++)
+		if (fs.f[i].value) {
+			found++;
+			if (fs.f[i].confidence < SOHOA_EXTRACT_REVIEW)
+				low++;
+		}
+	if (sohoa_catalog_begin(cat, err) != SOHOA_OK) {
+		sohoa_fields_release(&fs);
+		return err ? err->status : SOHOA_FATAL;
+	}
+	if (sohoa_catalog_store_ocr_fields(cat, id, &fs, err) != SOHOA_OK)
+		goto fail;
+	snprintf(detail, sizeof detail, "%d fields read from the OCR text, %d to review", found, low);
+	if (sohoa_catalog_event_add(cat, id, "metadata extraction", agent, "success", detail, err)
+	    != SOHOA_OK)
+		goto fail;
+	if (sqlite3_prepare_v2(db, "SELECT probable_duplicate_of FROM records WHERE id = ?", -1,
+	    &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			old_dup = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	dup = find_probable_duplicate(db, id);
+	if (dup != old_dup) {
+		if (sqlite3_prepare_v2(db, "UPDATE records SET probable_duplicate_of = ?2 WHERE id = ?1",
+		    -1, &st, NULL) != SQLITE_OK) {
+			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
+			goto fail;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		if (dup)
+			sqlite3_bind_int64(st, 2, dup);
+		else
+			sqlite3_bind_null(st, 2);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
+			goto fail;
+		}
+		if (dup) {
+			snprintf(detail, sizeof detail, "probably the same document as record %lld"
+			    " (same issuing body, year, number and notation)", (long long)dup);
+			if (sohoa_catalog_event_add(cat, id, "duplicate", agent, "probable", detail,
+			    err) != SOHOA_OK)
+				goto fail;
+		}
+	}
+	sohoa_fields_release(&fs);
+	return sohoa_catalog_commit(cat, err);
+fail:
+	sohoa_catalog_rollback(cat);
+	sohoa_fields_release(&fs);
+	return err ? err->status : SOHOA_FATAL;
+}

@@ -464,10 +464,13 @@ fail:
 /*
  * Another finished record with the same issuing body, year, số and ký hiệu
  * (as stored now, whoever entered them) is probably the same document
- * scanned twice.  Returns its id, or 0.
+ * scanned twice.  The later record (higher id) is the probable duplicate of
+ * the earlier, whichever was described first (workers finish in any order).
+ * later = 0: the earliest such record before id; later = 1: a record after
+ * id not yet flagged.  Returns its id, or 0.
  */
 static int64_t
-find_probable_duplicate(sqlite3 *db, int64_t id)
+find_probable_duplicate(sqlite3 *db, int64_t id, int later)
 {
 	sqlite3_stmt *st;
 	int64_t dup = 0;
@@ -485,11 +488,14 @@ find_probable_duplicate(sqlite3 *db, int64_t id)
 	    " JOIN fields no ON no.record_id = ?1 AND no.name = 'organName'"
 	    "  AND upper(oo.value) = upper(no.value)"
 	    " JOIN records r ON r.id = o.record_id AND r.state = 'done'"
-	    " WHERE o.record_id <> ?1 ORDER BY o.record_id LIMIT 1";
+	    " WHERE (?2 = 0 AND o.record_id < ?1)"
+	    "  OR (?2 = 1 AND o.record_id > ?1 AND r.probable_duplicate_of IS NULL)"
+	    " ORDER BY o.record_id LIMIT 1";
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, later);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		dup = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -541,7 +547,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			old_dup = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
-	dup = find_probable_duplicate(db, id);
+	dup = find_probable_duplicate(db, id, 0);
 	if (dup != old_dup) {
 		if (sqlite3_prepare_v2(db, "UPDATE records SET probable_duplicate_of = ?2 WHERE id = ?1",
 		    -1, &st, NULL) != SQLITE_OK) {
@@ -562,10 +568,32 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 		if (dup) {
 			snprintf(detail, sizeof detail, "probably the same document as record %lld"
 			    " (same issuing body, year, number and notation)", (long long)dup);
-			if (sohoa_catalog_event_add(cat, id, "duplicate", agent, "probable", detail,
+			if (sohoa_catalog_event_add(cat, id, "duplicate", agent, "warning", detail,
 			    err) != SOHOA_OK)
 				goto fail;
 		}
+	}
+	/* Records taken after this one but described before it. */
+	for (int64_t later; (later = find_probable_duplicate(db, id, 1)) != 0; ) {
+		int rc;
+		if (sqlite3_prepare_v2(db, "UPDATE records SET probable_duplicate_of = ?2"
+		    " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
+			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
+			goto fail;
+		}
+		sqlite3_bind_int64(st, 1, later);
+		sqlite3_bind_int64(st, 2, id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
+			goto fail;
+		}
+		snprintf(detail, sizeof detail, "probably the same document as record %lld"
+		    " (same issuing body, year, number and notation)", (long long)id);
+		if (sohoa_catalog_event_add(cat, later, "duplicate", agent, "warning", detail, err)
+		    != SOHOA_OK)
+			goto fail;
 	}
 	sohoa_fields_release(&fs);
 	return sohoa_catalog_commit(cat, err);

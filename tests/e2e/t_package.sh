@@ -22,8 +22,8 @@ for f in $(ls "$TESTDATA"/corpus/*.tif | head -3); do cp "$f" "$T/inbox/ho-so-da
 for f in $(ls "$TESTDATA"/corpus/*.png | head -2); do cp "$f" "$T/inbox/"; done
 # The same document rendered twice in two formats: different bytes, same
 # organ, year, số and ký hiệu.
-$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/twin1" --truth "$T/twin1t" --count 1 --seed 77 --formats png --pages 1 >/dev/null
-$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/twin2" --truth "$T/twin2t" --count 1 --seed 77 --formats tiff-g4 --pages 1 >/dev/null
+$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/twin1" --truth "$T/twin1t" --count 1 --seed 78 --formats png --pages 1 >/dev/null
+$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/twin2" --truth "$T/twin2t" --count 1 --seed 78 --formats tiff-g4 --pages 1 >/dev/null
 cp "$T"/twin1/*.png "$T/inbox/twin-a.png"; cp "$T"/twin2/*.tif "$T/inbox/twin-b.tif"
 n=7
 start_daemon

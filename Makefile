@@ -8,13 +8,15 @@
 #   make bench-search    search at 1k, 100k and 1M generated pages (BENCH_SEARCH_SIZES)
 #   make eval            field extraction accuracy on freshly rendered, OCRed documents
 #   make valgrind        the unit tests under valgrind
-#   make install PREFIX=/usr DESTDIR=...
+#   make install PREFIX=/usr DESTDIR=...   binaries, library (.so, .a, sohoa.pc),
+#                        headers, schemas, systemd units, man pages, /etc/sohoa/sohoa.conf
+#   make deb / deb-test  a .deb (dpkg-buildpackage), and its test in a Debian 12 chroot
 
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
-PKGS      = tesseract lept libarchive sqlite3 libcrypto libutf8proc libxml-2.0 libsystemd libqpdf
+PKGS      = tesseract lept libarchive sqlite3 libcrypto libutf8proc libxml-2.0 libsystemd libqpdf harfbuzz-subset poppler-glib cairo
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -30,7 +32,7 @@ LIB_SRC   := $(sort $(wildcard lib/*.c))
 MIGRATIONS := $(sort $(wildcard schemas/catalog/*.sql))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 SOHOAD_SRC := daemon/sohoad.c $(sort $(wildcard daemon/sohoad_*.c))
-SOHOA_SRC  := daemon/sohoa.c $(sort $(wildcard daemon/cli_*.c))
+SOHOA_SRC  := daemon/sohoa.c daemon/progress.c $(sort $(wildcard daemon/cli_*.c))
 SOHOAD_OBJ := $(SOHOAD_SRC:%.c=$(BUILD)/%.o)
 SOHOA_OBJ  := $(SOHOA_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -95,8 +97,13 @@ demo: deps
 	@scripts/demo
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(BUILD)/bench/export_bench
 	@bench/throughput.sh
+	@SOHOA_BUILD=$(BUILD) bench/export.sh
+
+# The export bench's helper: clones records and their AIPs, times hashing.
+$(BUILD)/bench/export_bench: $(BUILD)/bench/export_bench.o $(BUILD)/libsohoa.a
+	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
 
 # Not a test: indexing rate, index size and query latency as the catalog
 # grows (bench/search_bench.c); about 15 minutes for the 1M pages.
@@ -126,26 +133,68 @@ valgrind: deps
 	@VALGRIND=1 scripts/run-unit $(patsubst $(BUILD)/%,build/vg/%,$(TEST_BIN))
 	@scripts/valgrind-daemon build/vg
 
-BINDIR = $(DESTDIR)$(PREFIX)/bin
-SBINDIR = $(DESTDIR)$(PREFIX)/sbin
-LIBDIR = $(DESTDIR)$(PREFIX)/lib
-INCDIR = $(DESTDIR)$(PREFIX)/include/sohoa
-DATADIR = $(DESTDIR)$(PREFIX)/share/sohoa
-install: all
-	install -d $(BINDIR) $(SBINDIR) $(LIBDIR) $(INCDIR) $(DATADIR)/schemas
-	install -m 755 $(BUILD)/sohoa $(BINDIR)/sohoa
-	install -m 755 $(BUILD)/sohoad $(SBINDIR)/sohoad
-	install -m 644 $(BUILD)/libsohoa.a $(LIBDIR)/libsohoa.a
-	install -m 755 $(BUILD)/libsohoa.so $(LIBDIR)/libsohoa.so.0
-	ln -sf libsohoa.so.0 $(LIBDIR)/libsohoa.so
-	install -m 644 include/sohoa/*.h $(INCDIR)/
-	cp -r schemas/. $(DATADIR)/schemas/
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/lib/sysusers.d \
-		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d $(DESTDIR)/etc/sohoa
-	install -m 644 systemd/*.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
-	install -m 644 systemd/sohoa.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/sohoa.conf
-	install -m 644 systemd/sohoa.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/sohoa.conf
-	install -m 644 systemd/sohoa.conf.example $(DESTDIR)/etc/sohoa/sohoa.conf.example
+# Where things go; each may be overridden (debian/rules sets libdir to the
+# multiarch folder and systemdunitdir to /lib/systemd/system for Debian 12).
+bindir         ?= $(PREFIX)/bin
+sbindir        ?= $(PREFIX)/sbin
+libdir         ?= $(PREFIX)/lib
+includedir     ?= $(PREFIX)/include
+datadir        ?= $(PREFIX)/share
+mandir         ?= $(datadir)/man
+sysconfdir     ?= /etc
+systemdunitdir ?= $(PREFIX)/lib/systemd/system
+sysusersdir    ?= $(PREFIX)/lib/sysusers.d
+tmpfilesdir    ?= $(PREFIX)/lib/tmpfiles.d
+SOVERSION       = 0
+LIBVERSION     := $(shell sed -n 's/^\#define SOHOA_VERSION "\(.*\)"/\1/p' include/sohoa/sohoa.h)
+UNITS          := $(wildcard systemd/*.service systemd/*.timer)
+MANPAGES       := $(wildcard man/*.[1-8])
+
+# The pkg-config file: cc $(pkg-config --cflags --libs sohoa) (static:
+# --static adds the private dependencies).
+$(BUILD)/sohoa.pc: Makefile include/sohoa/sohoa.h $(PREFIX_STAMP)
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(libdir)' 'includedir=$(includedir)' '' \
+	    'Name: sohoa' 'Description: digitization of commune records: spool, OCR, catalog, search' \
+	    'Version: $(LIBVERSION)' 'Requires.private: $(PKGS)' 'Libs: -L$${libdir} -lsohoa' \
+	    'Libs.private: -lm -lpthread' 'Cflags: -I$${includedir}' > $@
+
+# A fresh "make install" never replaces an existing /etc/sohoa/sohoa.conf.
+# install-files installs what is built without building the tests (debian/rules).
+.PHONY: install-files
+install: all install-files
+install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(BUILD)/sohoa.pc
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(sbindir) $(DESTDIR)$(libdir)/pkgconfig \
+		$(DESTDIR)$(includedir)/sohoa $(DESTDIR)$(datadir)/sohoa/schemas
+	install -m 755 $(BUILD)/sohoa $(DESTDIR)$(bindir)/sohoa
+	install -m 755 $(BUILD)/sohoad $(DESTDIR)$(sbindir)/sohoad
+	install -m 644 $(BUILD)/libsohoa.a $(DESTDIR)$(libdir)/libsohoa.a
+	install -m 644 $(BUILD)/libsohoa.so $(DESTDIR)$(libdir)/libsohoa.so.$(LIBVERSION)
+	ln -sf libsohoa.so.$(LIBVERSION) $(DESTDIR)$(libdir)/libsohoa.so.$(SOVERSION)
+	ln -sf libsohoa.so.$(SOVERSION) $(DESTDIR)$(libdir)/libsohoa.so
+	install -m 644 $(BUILD)/sohoa.pc $(DESTDIR)$(libdir)/pkgconfig/sohoa.pc
+	install -m 644 include/sohoa/*.h $(DESTDIR)$(includedir)/sohoa/
+	cp -r schemas/. $(DESTDIR)$(datadir)/sohoa/schemas/
+	install -d $(DESTDIR)$(systemdunitdir) $(DESTDIR)$(sysusersdir) $(DESTDIR)$(tmpfilesdir) \
+		$(DESTDIR)$(sysconfdir)/sohoa $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 \
+		$(DESTDIR)$(mandir)/man8
+	install -m 644 $(UNITS) $(DESTDIR)$(systemdunitdir)/
+	install -m 644 systemd/sohoa.sysusers $(DESTDIR)$(sysusersdir)/sohoa.conf
+	install -m 644 systemd/sohoa.tmpfiles $(DESTDIR)$(tmpfilesdir)/sohoa.conf
+	install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(datadir)/sohoa/sohoa.conf.example
+	[ -e $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf ] || \
+		install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf
+	for m in $(MANPAGES); do install -m 644 $$m $(DESTDIR)$(mandir)/man$${m##*.}/; done
+
+# A Debian package, built in a copy of the tree (the build never writes
+# here); the .deb lands in $(BUILD)/deb/.  deb-test installs it into a
+# fresh Debian 12 chroot and runs a scan through it (root, network, ~10 min).
+.PHONY: deb deb-test
+deb:
+	@tests/deb/build-deb.sh $(BUILD)/deb
+
+deb-test: deb
+	@tests/deb/test-deb.sh $(BUILD)/deb
 
 clean:
 	rm -rf build

@@ -41,5 +41,10 @@ int cli_edit(struct cli *c, int argc, char **argv);
 int cli_check(struct cli *c, int argc, char **argv);
 int cli_reindex(struct cli *c, int argc, char **argv);
 int cli_review(struct cli *c, int argc, char **argv);
+int cli_export(struct cli *c, int argc, char **argv);
+int cli_exports(struct cli *c, int argc, char **argv);
+int cli_verify(struct cli *c, int argc, char **argv);
+int cli_audit(struct cli *c, int argc, char **argv);
+int cli_restore(struct cli *c, int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@
 #include "sohoa/inbox.h"
 #include "sohoa/json.h"
 #include "cli.h"
+#include "progress.h"
 
 struct item {
 	char *path;
@@ -32,15 +33,20 @@ struct ingest {
 	struct item *items;
 	size_t n, cap;
 	int stop;
+	struct progress bar;    /* on a terminal only (progress.h) */
 };
 
 static void
 verbose_log(void *arg, int level, int64_t record, const char *msg)
 {
-	(void)arg;
+	struct ingest *g = arg;
+
 	(void)record;
-	if (level <= SOHOA_LOG_WARNING)
+	if (level <= SOHOA_LOG_WARNING) {
+		if (g)
+			progress_clear(&g->bar);
 		fprintf(stderr, "sohoa: %s\n", msg);
+	}
 }
 
 static int
@@ -64,6 +70,7 @@ take_one(struct ingest *g, const char *root, const char *rel, const struct stat 
 	if (asprintf(&it->path, "%s/%s", root, rel) < 0)
 		return -1;
 	g->n++;
+	progress_update(&g->bar, (long long)g->n);
 	sohoa_error_clear(&err);
 	rc = sohoa_engine_take(g->e, root, rel, st, 0, &res, &err);
 	it->record = res.record_id;
@@ -73,6 +80,7 @@ take_one(struct ingest *g, const char *root, const char *rel, const struct stat 
 		snprintf(it->msg, sizeof it->msg, "%s", err.msg);
 	}
 	if (rc == SOHOA_FATAL) {
+		progress_clear(&g->bar);
 		fprintf(stderr, "sohoa: %s\n", err.msg);
 		g->stop = 1;
 		return -1;
@@ -87,24 +95,26 @@ walk_cb(const char *rel, const struct stat *st, void *arg)
 	return take_one(g, g->root, rel, st);
 }
 
-/* Runs the OCR jobs until none is waiting or running. */
+/* Runs the OCR jobs until none is waiting or running, with a progress bar
+ * of the documents done on a terminal. */
 static void
 drain(struct ingest *g)
 {
-	int shown = -1;
+	long long jobs = sohoa_engine_pending(g->e);
+
+	progress_end(&g->bar);
+	progress_start(&g->bar, "OCR", jobs);
 	while (sohoa_engine_pending(g->e) > 0) {
 		struct pollfd fds[256];
 		int n = sohoa_engine_pollfds(g->e, fds, 256);
 		poll(fds, (nfds_t)n, 1000);
 		sohoa_engine_step(g->e, fds, n);
 		sohoa_engine_tick(g->e, time(NULL));
-		if (isatty(2) && !g->c->json && sohoa_engine_pending(g->e) != shown) {
-			shown = sohoa_engine_pending(g->e);
-			fprintf(stderr, "\rsohoa: OCR %zu tệp, còn %d...   ", g->n, shown);
-		}
+		if (sohoa_engine_pending(g->e) > jobs)   /* requeued after a failure */
+			progress_set_total(&g->bar, jobs = sohoa_engine_pending(g->e));
+		progress_update(&g->bar, jobs - sohoa_engine_pending(g->e));
 	}
-	if (shown >= 0)
-		fprintf(stderr, "\r%60s\r", "");
+	progress_end(&g->bar);
 }
 
 static void
@@ -197,6 +207,8 @@ cli_ingest(struct cli *c, int argc, char **argv)
 	}
 	memset(&g, 0, sizeof g);
 	g.c = c;
+	eo.log_arg = &g;
+	progress_start(&g.bar, "Đang nhận tệp (taking files)", 0);
 	sohoa_error_clear(&err);
 	g.e = sohoa_engine_open(&c->conf, &eo, &err);
 	if (!g.e) {

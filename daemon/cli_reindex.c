@@ -1,6 +1,6 @@
 /*
  * cli_reindex.c - 'sohoa reindex': rebuilds the full-text index from the
- * catalog (lib/search.c), with a progress line on a terminal.  Safe while
+ * catalog (lib/search.c), with a progress bar on a terminal (progress.h).  Safe while
  * sohoad runs: the rebuild commits a few hundred records at a time and the
  * daemon writes in between.  'sohoa reindex --check' only checks the index
  * against the catalog (exit 0 when it matches, 6 when not).
@@ -13,32 +13,16 @@
 
 #include "sohoa/search.h"
 #include "cli.h"
+#include "progress.h"
 
-struct progress {
-	int tty;
-	struct timespec start;
-};
-
-static double
-seconds_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
+/* The library's callback, to the terminal progress bar (progress.h). */
 static void
 show_progress(void *arg, long long done, long long total)
 {
 	struct progress *p = arg;
 
-	/* Only a person watching gets the line; logs and pipes get the end. */
-	if (!p->tty)
-		return;
-	fprintf(stderr, "\rĐang lập chỉ mục: %lld/%lld hồ sơ (%d%%), %.0f s ", done, total,
-	    total > 0 ? (int)(done * 100 / total) : 100, seconds_since(&p->start));
-	fflush(stderr);
+	progress_set_total(p, total);
+	progress_update(p, done);
 }
 
 int
@@ -67,19 +51,15 @@ cli_reindex(struct cli *c, int argc, char **argv)
 		sohoa_catalog_free(cat);
 		return 0;
 	}
-	memset(&p, 0, sizeof p);
-	p.tty = isatty(2);
-	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	progress_start(&p, "Đang lập chỉ mục (reindex)", 0);
 	sohoa_error_clear(&err);
 	if (sohoa_search_reindex(cat, show_progress, &p, &err) != SOHOA_OK) {
-		if (p.tty)
-			fprintf(stderr, "\n");
+		progress_end(&p);
 		fprintf(stderr, "sohoa: lập chỉ mục thất bại (reindex failed): %s\n", err.msg);
 		sohoa_catalog_free(cat);
 		return EXIT_FAILURE_;
 	}
-	if (p.tty)
-		fprintf(stderr, "\n");
+	progress_end(&p);
 	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT count(*) FROM docs_indexed", -1,
 	    &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -88,10 +68,10 @@ cli_reindex(struct cli *c, int argc, char **argv)
 	}
 	if (c->json)
 		printf("{\"indexed\": %lld, \"seconds\": %.1f}\n", records,
-		    seconds_since(&p.start));
+		    progress_elapsed(&p));
 	else
 		printf("Đã lập chỉ mục lại %lld hồ sơ trong %.1f s.\n", records,
-		    seconds_since(&p.start));
+		    progress_elapsed(&p));
 	sohoa_catalog_free(cat);
 	return 0;
 }

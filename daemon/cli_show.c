@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sohoa/engine.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/json.h"
+#include "sohoa/runstate.h"
 #include "cli.h"
 
 static const char *const state_names[] = {
@@ -24,6 +26,74 @@ text(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : NULL;
 }
 
+/* "12.3 GiB", "850 MiB", or "?" when unknown. */
+static const char *
+human(long long b, char *buf, size_t size)
+{
+	if (b < 0)
+		snprintf(buf, size, "?");
+	else if (b >= 10LL << 30)
+		snprintf(buf, size, "%.1f GiB", (double)b / (1 << 30));
+	else
+		snprintf(buf, size, "%lld MiB", b >> 20);
+	return buf;
+}
+
+/*
+ * What sohoad says of itself in <state_dir>/status (lib/runstate.c): JSON
+ * "daemon": {...}, or a line for people.  A file whose writer is gone says
+ * "not running".
+ */
+static void
+print_daemon(struct cli *c)
+{
+	sohoa_runstate rs;
+	int have = sohoa_runstate_read(c->conf.state_dir, &rs) == 0;
+	int alive = have && sohoa_runstate_alive(&rs);
+	const char *state = !have ? "unknown" : alive ? rs.state : "not running";
+	char a[32], b[32];
+
+	if (c->json) {
+		printf("\"daemon\": {\"state\": ");
+		sohoa_json_string(stdout, state);
+		printf(", \"running\": %s", alive ? "true" : "false");
+		if (have) {
+			printf(", \"pid\": %lld, \"started\": %lld, \"updated\": %lld,"
+			    " \"paused_reason\": ", rs.pid, rs.started, rs.updated);
+			if (alive && rs.reason[0])
+				sohoa_json_string(stdout, rs.reason);
+			else
+				printf("null");
+			printf(", \"queued\": %lld, \"ocr\": %lld, \"waiting_in_inbox\": %lld,"
+			    " \"taken\": %lld, \"quarantined\": %lld", rs.queued, rs.ocr,
+			    rs.waiting, rs.taken, rs.quarantined);
+		}
+		printf("}, ");
+		return;
+	}
+	if (!have) {
+		printf("sohoad: chưa chạy ở đây (no status file in %s)\n", c->conf.state_dir);
+		return;
+	}
+	if (!alive) {
+		time_t t = (time_t)rs.updated;
+		struct tm tm;
+		char when[40] = "?";
+		if (localtime_r(&t, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		printf("sohoad: not running — không chạy (last status %s)\n", when);
+		return;
+	}
+	printf("sohoad: %s (pid %lld); %lld chờ OCR (queued), %lld đang OCR, %lld đang chờ trong"
+	    " thư mục nhận (settling in inbox); %lld nhận từ khi khởi động (taken since start)\n",
+	    rs.state, rs.pid, rs.queued, rs.ocr, rs.waiting, rs.taken);
+	if (!strcmp(rs.reason, "low-disk"))
+		printf("  TẠM DỪNG NHẬN TỆP: ổ đĩa sắp đầy — pickup paused: low disk"
+		    " (%s free in %s, min_free_mb = %s); resumes by itself when space returns\n",
+		    human(rs.free_bytes, a, sizeof a), c->conf.state_dir,
+		    human(rs.min_free_bytes, b, sizeof b));
+}
+
 int
 cli_status(struct cli *c, int argc, char **argv)
 {
@@ -31,7 +101,8 @@ cli_status(struct cli *c, int argc, char **argv)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	long long counts[5] = { 0 }, total = 0, queue;
-	long long free_b, queue_age = 0, pages_hour = 0, review = 0;
+	long long free_b, inbox_free, queue_age = 0, pages_hour = 0, review = 0;
+	char h1[32], h2[32];
 
 	(void)argc;
 	(void)argv;
@@ -50,6 +121,7 @@ cli_status(struct cli *c, int argc, char **argv)
 	}
 	queue = counts[0] + counts[1] + counts[2];
 	free_b = sohoa_fs_free_bytes(c->conf.state_dir);
+	inbox_free = sohoa_fs_free_bytes(c->conf.inbox);
 	/* How old the oldest waiting record is, how fast pages went lately,
 	 * and how many documents need a person's look. */
 	if (sqlite3_prepare_v2(db, "SELECT"
@@ -69,15 +141,21 @@ cli_status(struct cli *c, int argc, char **argv)
 		sqlite3_finalize(st);
 	}
 	if (c->json) {
-		printf("{\"states\": {");
+		printf("{");
+		print_daemon(c);
+		printf("\"states\": {");
 		for (int i = 0; i < 5; i++)
 			printf("%s\"%s\": %lld", i ? ", " : "", state_names[i], counts[i]);
 		printf("}, \"records\": %lld, \"queue\": %lld, \"queue_age_seconds\": %lld,"
 		    " \"pages_per_minute_last_hour\": %.1f, \"needs_review\": %lld,"
-		    " \"quarantined\": %lld, \"disk_free_bytes\": %lld, \"recent_errors\": [",
-		    total, queue, queue_age, pages_hour / 60.0, review, counts[4], free_b);
+		    " \"quarantined\": %lld, \"disk_free_bytes\": %lld,"
+		    " \"inbox_free_bytes\": %lld, \"min_free_bytes\": %lld, \"recent_errors\": [",
+		    total, queue, queue_age, pages_hour / 60.0, review, counts[4], free_b,
+		    inbox_free, c->conf.min_free_mb * 1024LL * 1024LL);
 	} else {
-		printf("sohoa %s — %s\n\n", SOHOA_VERSION, c->conf.state_dir);
+		printf("sohoa %s — %s\n", SOHOA_VERSION, c->conf.state_dir);
+		print_daemon(c);
+		printf("\n");
 		printf("Hồ sơ theo trạng thái (records by state):\n");
 		for (int i = 0; i < 5; i++)
 			printf("  %-12s %8lld  %s\n", state_names[i], counts[i], state_vi[i]);
@@ -86,7 +164,11 @@ cli_status(struct cli *c, int argc, char **argv)
 		    queue, queue_age, pages_hour / 60.0);
 		printf("Cần xem lại (needs review, độ tin cậy < %lld): %lld    Cách ly (quarantined): %lld\n",
 		    c->conf.review_threshold, review, counts[4]);
-		printf("Dung lượng trống (free): %lld MiB\n", free_b >= 0 ? free_b >> 20 : -1);
+		printf("Dung lượng trống (free): %s in %s, %s in the inbox %s (min_free_mb %lld)%s\n",
+		    human(free_b, h1, sizeof h1), c->conf.state_dir, human(inbox_free, h2, sizeof h2),
+		    c->conf.inbox, c->conf.min_free_mb,
+		    free_b >= 0 && free_b < c->conf.min_free_mb * 1024LL * 1024LL
+		    ? " — THẤP (low)" : "");
 		printf("\nLỗi gần đây (recent errors):\n");
 	}
 	if (sqlite3_prepare_v2(db, "SELECT e.at, e.record_id, r.name, e.type, e.detail"

@@ -40,6 +40,15 @@ usage(FILE *out)
 	    "  review            documents whose OCR confidence is under review_threshold\n"
 	    "  edit ID F=V...    correct a document field (the package is rewritten)\n"
 	    "  check ID...       re-validate a record's package and re-hash its files\n"
+	    "  export --month YYYY-MM|last [--force] [--outbox DIR]\n"
+	    "                    the month's signed bundle of SIPs for the city archive\n"
+	    "  exports           the bundles exported so far (the ledger)\n"
+	    "  verify [--ca CA.pem] BUNDLE.tar\n"
+	    "                    check a bundle: signature, manifest, every SIP and PDF\n"
+	    "  audit [--since 7d|DATE] [--sample N|P%%]\n"
+	    "                    fixity audit: re-hash every stored file (and the backup copy)\n"
+	    "  restore --from BACKUP_DIR [--to STATE_DIR] [--force]\n"
+	    "                    rebuild the store and catalog from the backup copy\n"
 	    "\n"
 	    "options:\n"
 	    "  -c FILE           configuration file (default: $SOHOA_CONF or %s)\n"
@@ -146,6 +155,16 @@ main(int argc, char **argv)
 			rc = cli_reindex(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "review"))
 			rc = cli_review(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "export"))
+			rc = cli_export(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "exports"))
+			rc = cli_exports(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "verify"))
+			rc = cli_verify(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "audit"))
+			rc = cli_audit(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "restore"))
+			rc = cli_restore(&c, sub_argc, sub_argv);
 		else {
 			fprintf(stderr, "sohoa: unknown command '%s'\n", cmd);
 			usage(stderr);

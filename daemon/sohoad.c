@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,29 @@ level_of(const char *s)
 	return SOHOA_LOG_INFO;
 }
 
+/*
+ * Whether stderr is connected to the journal: systemd then sets
+ * JOURNAL_STREAM to the device and inode of that stream (systemd.exec(5)).
+ * Checking the inode, not only the variable, keeps a child that inherited
+ * the variable but writes to a pipe or a terminal on plain lines.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 || fstat(2, &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+/*
+ * To the journal: the message with its priority, and the record it is
+ * about as the field SOHOA_RECORD (journalctl SOHOA_RECORD=42).  Elsewhere:
+ * one plain line on stderr.
+ */
 void
 sohoad_log(int level, int64_t record, const char *fmt, ...)
 {
@@ -68,7 +92,7 @@ sohoad_log(int level, int64_t record, const char *fmt, ...)
 		fprintf(stderr, "sohoad: %s: %s\n", names[level & 7], msg);
 	} else if (record) {
 		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", level,
-		    "SOHOA_RECORD_ID=%lld", (long long)record, "SYSLOG_IDENTIFIER=sohoad", NULL);
+		    "SOHOA_RECORD=%lld", (long long)record, "SYSLOG_IDENTIFIER=sohoad", NULL);
 	} else {
 		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", level,
 		    "SYSLOG_IDENTIFIER=sohoad", NULL);
@@ -165,14 +189,15 @@ main(int argc, char **argv)
 		return 0;
 	}
 	/*
-	 * Under systemd (NOTIFY_SOCKET or a journal stream) the daemon never
-	 * forks and logs to the journal with structured fields.  With -f in a
-	 * terminal it logs to stderr.  Otherwise it detaches like a classic
-	 * daemon and logs to the journal or syslog.
+	 * Under systemd (NOTIFY_SOCKET, or stderr is the journal) the daemon
+	 * never forks.  It logs to the journal with structured fields when
+	 * stderr is the journal, else plain lines on stderr (-f, tests, a
+	 * supervisor that is not systemd).  Without either it detaches like a
+	 * classic daemon and logs to the journal (or syslog through it).
 	 */
-	if (getenv("JOURNAL_STREAM") || getenv("NOTIFY_SOCKET"))
+	if (stderr_is_journal())
 		log_to_stderr = 0;
-	else if (foreground)
+	else if (foreground || getenv("NOTIFY_SOCKET"))
 		log_to_stderr = 1;
 	else if (daemonize() != 0) {
 		fprintf(stderr, "sohoad: cannot detach: %s\n", strerror(errno));

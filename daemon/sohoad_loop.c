@@ -19,6 +19,7 @@
 
 #include "sohoa/fsutil.h"
 #include "sohoa/inbox.h"
+#include "sohoa/runstate.h"
 #include "sohoad.h"
 
 /* A file seen in the inbox, waiting to hold still. */
@@ -43,8 +44,13 @@ struct loop {
 	unsigned gen;
 	double next_rescan;
 	int low_disk;
+	long long free_bytes;   /* in state_dir at the last check */
 	int stopping;
 	long long taken, quarantined;
+	/* What systemd and 'sohoa status' were last told (see notify_status). */
+	time_t started, status_written;
+	char last_status[256];
+	sohoa_runstate last_rs;
 };
 
 static double
@@ -330,34 +336,90 @@ take_stable(struct loop *l)
 	}
 }
 
+/*
+ * Tells systemd (STATUS=) and 'sohoa status' (<state_dir>/status) how the
+ * daemon is doing, but only when something changed (and the status file at
+ * least every 30 s, so that its reader can tell a live daemon from a stale
+ * file).  force: a state change (paused, reloaded, stopping) that must be
+ * seen now.
+ */
 static void
-notify_status(struct loop *l)
+notify_status(struct loop *l, int force)
 {
 	char status[256];
+	sohoa_runstate rs;
+	int pending = sohoa_engine_pending(l->engine), running = sohoa_engine_running(l->engine);
+	time_t now = time(NULL);
 
 	if (l->low_disk)
-		snprintf(status, sizeof status, "PAUSED: low disk space in %s; %d queued",
-		    l->conf->state_dir, sohoa_engine_pending(l->engine));
+		snprintf(status, sizeof status, "PAUSED: low disk space in %s (%lld MiB free,"
+		    " min_free_mb %lld); %d queued, %d in OCR, %zu waiting in inbox",
+		    l->conf->state_dir, l->free_bytes >> 20, l->conf->min_free_mb,
+		    pending - running, running, l->ncand);
 	else
 		snprintf(status, sizeof status, "%d queued, %d in OCR, %zu waiting in inbox,"
-		    " %lld taken, %lld quarantined", sohoa_engine_pending(l->engine)
-		    - sohoa_engine_running(l->engine), sohoa_engine_running(l->engine), l->ncand,
+		    " %lld taken, %lld quarantined", pending - running, running, l->ncand,
 		    l->taken, l->quarantined);
-	sd_notifyf(0, "STATUS=%s", status);
+	if (force || strcmp(status, l->last_status) != 0) {
+		sd_notifyf(0, "STATUS=%s", status);
+		snprintf(l->last_status, sizeof l->last_status, "%s", status);
+	}
+
+	memset(&rs, 0, sizeof rs);
+	rs.pid = getpid();
+	rs.started = l->started;
+	snprintf(rs.state, sizeof rs.state, "%s", l->stopping ? "stopping"
+	    : l->low_disk ? "paused" : "running");
+	snprintf(rs.reason, sizeof rs.reason, "%s", l->low_disk ? "low-disk" : "");
+	rs.queued = pending - running;
+	rs.ocr = running;
+	rs.waiting = (long long)l->ncand;
+	rs.taken = l->taken;
+	rs.quarantined = l->quarantined;
+	rs.free_bytes = l->free_bytes;
+	rs.min_free_bytes = l->conf->min_free_mb * 1024LL * 1024LL;
+	/* Free space moves all the time: compare it in MiB only. */
+	rs.updated = l->last_rs.updated;
+	{
+		sohoa_runstate a = rs, b = l->last_rs;
+		a.free_bytes >>= 20;
+		b.free_bytes >>= 20;
+		if (!force && !memcmp(&a, &b, sizeof a) && now - l->status_written < 30)
+			return;
+	}
+	rs.updated = now;
+	l->last_rs = rs;
+	l->status_written = now;
+	if (sohoa_runstate_write(l->conf->state_dir, &rs) != 0)
+		sohoad_log(SOHOA_LOG_DEBUG, 0, "cannot write %s/%s: %s", l->conf->state_dir,
+		    SOHOA_RUNSTATE_FILE, strerror(errno));
 }
 
+/*
+ * Below min_free_mb in state_dir, pickup pauses and so does the start of
+ * new OCR jobs (their results need room too); running jobs finish.  Both
+ * resume by themselves when space returns.  The test is repeated on every
+ * turn of the loop (about once a second), so a pause shows at once.
+ */
 static void
 check_disk(struct loop *l)
 {
 	long long free_b = sohoa_fs_free_bytes(l->conf->state_dir);
 	int low = free_b >= 0 && free_b < l->conf->min_free_mb * 1024LL * 1024LL;
 
-	if (low && !l->low_disk)
-		sohoad_log(SOHOA_LOG_WARNING, 0, "free space in %s is below %lld MiB: pickup"
-		    " paused until space returns", l->conf->state_dir, l->conf->min_free_mb);
-	else if (!low && l->low_disk)
-		sohoad_log(SOHOA_LOG_INFO, 0, "free space is back: pickup resumed");
+	l->free_bytes = free_b;
+	if (low == l->low_disk)
+		return;
+	if (low)
+		sohoad_log(SOHOA_LOG_WARNING, 0, "free space in %s is %lld MiB, below min_free_mb"
+		    " (%lld MiB): pickup paused until space returns", l->conf->state_dir,
+		    free_b >> 20, l->conf->min_free_mb);
+	else
+		sohoad_log(SOHOA_LOG_INFO, 0, "free space is back (%lld MiB): pickup resumed",
+		    free_b >> 20);
 	l->low_disk = low;
+	sohoa_engine_pause(l->engine, low);
+	notify_status(l, 1);
 }
 
 static void
@@ -427,6 +489,9 @@ reload(struct loop *l)
 	l->next_rescan = 0;
 	sohoad_log(SOHOA_LOG_INFO, 0, "configuration reloaded from %s", l->conf_path);
 	sd_notify(0, "READY=1");
+	/* min_free_mb may have changed: test now, and say so. */
+	check_disk(l);
+	notify_status(l, 1);
 }
 
 int
@@ -436,7 +501,7 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 	sohoa_error err;
 	sohoa_engine_options eo = { .agent = "sohoad", .log = NULL };
 	sigset_t mask;
-	double stop_deadline = 0, last_status = 0;
+	double stop_deadline = 0, last_status = 0, next_watchdog = 0, wd_every = 0;
 	uint64_t wd_usec = 0;
 	int status = 0;
 
@@ -476,11 +541,20 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		    " periodic rescan", strerror(errno));
 	rescan(&l);
 	l.next_rescan = now_mono() + (double)conf->rescan_interval;
-	sd_watchdog_enabled(0, &wd_usec);
+	/* The watchdog (WatchdogSec=) is fed from the loop, at half its period,
+	 * so a loop that hangs is restarted by systemd. */
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
+		wd_every = (double)wd_usec / 2e6;
+	l.started = time(NULL);
 	sohoad_log(SOHOA_LOG_INFO, 0, "sohoad %s watching %s (%lld OCR workers, %s)",
 	    SOHOA_VERSION, conf->inbox, conf->workers, conf->languages);
+	check_disk(&l);
 	sd_notify(0, "READY=1");
-	notify_status(&l);
+	notify_status(&l, 1);
+	if (wd_every > 0) {
+		sd_notify(0, "WATCHDOG=1");
+		next_watchdog = now_mono() + wd_every;
+	}
 
 	for (;;) {
 		struct pollfd fds[260];
@@ -498,6 +572,12 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		nw = sohoa_engine_pollfds(l.engine, fds + n, 256);
 		if (l.stopping)
 			timeout = 100;
+		if (wd_every > 0) {
+			double left = next_watchdog - now_mono();
+			int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
+			if (ms < timeout)
+				timeout = ms;
+		}
 		if (poll(fds, (nfds_t)(n + nw), timeout) < 0 && errno != EINTR)
 			break;
 		now = now_mono();
@@ -510,6 +590,7 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 					l.stopping = 1;
 					stop_deadline = now + 8;
 					sd_notify(0, "STOPPING=1");
+					notify_status(&l, 1);
 					sohoad_log(SOHOA_LOG_INFO, 0, "stopping: pickup ended, waiting"
 					    " for %d running OCR job(s)", sohoa_engine_running(l.engine));
 					sohoa_engine_pause(l.engine, 1);
@@ -519,6 +600,10 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		if (l.ifd >= 0 && (fds[l.sfd >= 0 ? 1 : 0].revents & POLLIN))
 			read_inotify(&l);
 		sohoa_engine_step(l.engine, fds + n, nw);
+		if (wd_every > 0 && now >= next_watchdog) {
+			sd_notify(0, "WATCHDOG=1");
+			next_watchdog = now + wd_every;
+		}
 		if (l.stopping) {
 			if (sohoa_engine_running(l.engine) == 0 || now >= stop_deadline)
 				break;
@@ -533,11 +618,9 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 			take_stable(&l);
 		sohoa_engine_tick(l.engine, time(NULL));
 		if (now - last_status >= 2) {
-			notify_status(&l);
+			notify_status(&l, 0);
 			last_status = now;
 		}
-		if (wd_usec)
-			sd_notify(0, "WATCHDOG=1");
 	}
 	sohoa_engine_free(l.engine, 1000);
 	reset_watches(&l);
@@ -554,6 +637,11 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		close(l.ifd);
 	if (l.sfd >= 0)
 		close(l.sfd);
+	snprintf(l.last_rs.state, sizeof l.last_rs.state, "stopped");
+	l.last_rs.reason[0] = '\0';
+	l.last_rs.pid = getpid();
+	l.last_rs.updated = time(NULL);
+	sohoa_runstate_write(conf->state_dir, &l.last_rs);
 	sohoad_log(SOHOA_LOG_INFO, 0, "stopped");
 	return status;
 }

@@ -43,6 +43,9 @@ static const struct conf_key keys[] = {
 	  "Tesseract languages." },
 	{ "tessdata", CONF_STR, OFF(tessdata), "", 0, 0, NULL,
 	  "Tesseract data folder; empty = Tesseract's default." },
+	{ "ocr_mode", CONF_ENUM, OFF(ocr_mode), "auto", 0, 0, "auto|force|skip",
+	  "auto: a PDF with a text layer keeps its text and is not OCRed; force: OCR every"
+	  " page; skip: never OCR (text from PDFs' own text layers only)." },
 	{ "workers", CONF_INT, OFF(workers), "0", 0, 256, NULL,
 	  "OCR worker processes; 0 = number of CPU cores." },
 	{ "rescan_interval", CONF_INT, OFF(rescan_interval), "60", 1, 86400, NULL,
@@ -77,6 +80,25 @@ static const struct conf_key keys[] = {
 	  "Where archival packages (AIPs) are kept; empty = <state_dir>/aip." },
 	{ "schema_dir", CONF_PATH, OFF(schema_dir), SOHOA_DATADIR "/schemas/xml", 0, 0, NULL,
 	  "The XML schemas (METS, EAD, EAD_doc, PREMIS) packages are validated against." },
+	{ "backup_dir", CONF_PATH, OFF(backup_dir), "", 0, 0, NULL,
+	  "A second copy of the store on another disk, kept in step after each record;"
+	  " empty = none." },
+	{ "sign_key", CONF_STR, OFF(sign_key), "", 0, 0, NULL,
+	  "The agency's signing key: a PEM or PKCS#12 file (absolute path, mode 0600) or a"
+	  " 'pkcs11:' URI naming a key on a token; empty = documents are not signed." },
+	{ "sign_cert", CONF_PATH, OFF(sign_cert), "", 0, 0, NULL,
+	  "The agency's certificate (PEM); empty when the PKCS#12 file or the token holds it." },
+	{ "sign_chain", CONF_PATH, OFF(sign_chain), "", 0, 0, NULL,
+	  "Intermediate CA certificates (PEM) included in every signature; empty = none." },
+	{ "sign_pin_file", CONF_PATH, OFF(sign_pin_file), "", 0, 0, NULL,
+	  "File whose first line is the PKCS#12 password or the token PIN (mode 0600)." },
+	{ "tsa_url", CONF_STR, OFF(tsa_url), "", 0, 0, NULL,
+	  "RFC 3161 time-stamping service (http://...) for detached signatures; empty = none." },
+	{ "outbox", CONF_PATH, OFF(outbox), "", 0, 0, NULL,
+	  "Where 'sohoa export' writes the monthly signed bundles; empty = <state_dir>/outbox." },
+	{ "upload_command", CONF_STR, OFF(upload_command), "", 0, 0, NULL,
+	  "Run by /bin/sh -c after a bundle is signed, with the bundle's path as $1 and in"
+	  " SOHOA_BUNDLE; the month counts as exported only when it exits 0. Empty = none." },
 	{ "default_maintenance", CONF_ENUM, OFF(default_maintenance), "01", 0, 0,
 	  "01|02|03|04|05|06|07", "Thời hạn bảo quản when a folder does not say (01 = Vĩnh viễn)." },
 	{ "default_mode", CONF_ENUM, OFF(default_mode), "01", 0, 0, "01|02|03",
@@ -326,6 +348,20 @@ sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
 		free(c->package_dir);
 		c->package_dir = p;
 	}
+	if (!c->outbox[0]) {
+		char *p = sohoa_path_join(c->state_dir, "outbox");
+		if (!p)
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		free(c->outbox);
+		c->outbox = p;
+	}
+	if (c->sign_key[0] && c->sign_key[0] != '/' && strncmp(c->sign_key, "pkcs11:", 7) != 0)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "sign_key must be an absolute path or a pkcs11: URI, not '%s'", c->sign_key);
+	/* RFC 3161 responses are signed: plain HTTP is what TSAs offer. */
+	if (c->tsa_url[0] && strncmp(c->tsa_url, "http://", 7) != 0)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "tsa_url must be an http:// URL, not '%s'", c->tsa_url);
 	if (c->workers == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = n > 0 ? n : 1;
@@ -334,6 +370,15 @@ sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
 	    || strcmp(c->quarantine, c->state_dir) == 0)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "inbox, quarantine and state_dir must be three different folders");
+	/* The backup is a copy elsewhere: not the state folder or inside it. */
+	if (c->backup_dir[0]) {
+		size_t n = strlen(c->state_dir);
+		if (!strcmp(c->backup_dir, c->state_dir) || !strcmp(c->backup_dir, c->inbox)
+		    || (!strncmp(c->backup_dir, c->state_dir, n) && c->backup_dir[n] == '/'))
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "backup_dir %s must be outside state_dir %s (another disk)",
+			    c->backup_dir, c->state_dir);
+	}
 	/* The quarantine and state_dir must not live inside the inbox, or the
 	 * daemon would pick up its own output. */
 	{

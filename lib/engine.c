@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sohoa/backup.h"
 #include "sohoa/describe.h"
 #include "sohoa/engine.h"
 #include "sohoa/fsutil.h"
@@ -25,6 +26,7 @@
 #include "sohoa/ocr.h"
 #include "sohoa/package.h"
 #include "sohoa/search.h"
+#include "sohoa/sign.h"
 #include "sohoa/spool.h"
 
 /* The sub-folder of the quarantine for byte-identical duplicates. */
@@ -35,7 +37,16 @@
 struct job {
 	char spool_id[SOHOA_SPOOL_ID_MAX];
 	int64_t record_id;
+	double started;             /* monotonic seconds when given to a worker */
 };
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 struct sohoa_engine {
 	const sohoa_conf *conf;
@@ -46,11 +57,19 @@ struct sohoa_engine {
 	sohoa_catalog *cat;
 	sohoa_pool *pool;
 	sohoa_package_schemas *schemas; /* NULL: packages are not written */
+	sohoa_signer *signer;       /* NULL: PDFs are not signed */
+	sohoa_backup *backup;       /* the copy on backup_dir (backup.h); NULL: none */
 	struct job *queue;          /* FIFO of incoming jobs */
 	size_t qhead, qlen, qcap;
 	struct job running[256];    /* indexed by worker */
 	int paused;
 	int pollmap[256];
+	/* A pickup whose record could not be written, or a defer the catalog
+	 * did not take (disk full), left the spool and the catalog apart: set
+	 * right from tick(), as at start-up, once the catalog takes writes. */
+	int orphans;
+	time_t orphans_at;
+	const char *orphans_state;
 };
 
 static void
@@ -586,6 +605,8 @@ sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
 			    strerror(errno));
 	}
 	st = adopt(e, &env, remove_original ? removed : 1, remove_original, res, err);
+	if (st != SOHOA_OK && !(res && res->record_id))
+		e->orphans = 1;
 	if (res && res->quarantined && !res->quarantine_name[0]) {
 		struct qinfo q;
 		if (qinfo_load(e->cat, res->record_id, &q) == 0) {
@@ -655,6 +676,7 @@ dispatch(sohoa_engine *e)
 			queue_push(e, j.spool_id, j.record_id);
 			return;
 		}
+		j.started = mono_now();
 		e->running[w] = j;
 	}
 }
@@ -677,6 +699,14 @@ describe(sohoa_engine *e, int64_t id, int step)
 			    (long long)id, err.msg);
 		return;
 	}
+	/* Sign before packaging, so the package holds the signed PDF.  A
+	 * failure leaves the PDF unsigned and the record goes on. */
+	if (e->signer && sohoa_describe_sign_pdf(e->conf, e->cat, e->signer, id, e->agent, &err)
+	    != SOHOA_OK) {
+		logf_(e, SOHOA_LOG_ERR, id, "document of record %lld not signed: %s",
+		    (long long)id, err.msg);
+		sohoa_error_clear(&err);
+	}
 	if (!e->schemas)
 		return;
 	if (sohoa_describe_package(e->conf, e->cat, e->schemas, id, e->agent, &err) != SOHOA_OK)
@@ -692,8 +722,8 @@ finish_ok(sohoa_engine *e, const struct job *j)
 	char *buf = NULL;
 	int n = 0;
 	sohoa_error err;
-	double sum = 0;
-	int counted = 0, failed = 0;
+	double sum = 0, t_ocr = mono_now() - j->started, t_after;
+	int counted = 0, failed = 0, not_ocred = 0;
 
 	sohoa_error_clear(&err);
 	sohoa_spool_path(e->spool, "active", j->spool_id, NULL, dir, sizeof dir);
@@ -705,15 +735,25 @@ finish_ok(sohoa_engine *e, const struct job *j)
 		if (pages[i].confidence >= 0) {
 			sum += pages[i].confidence;
 			counted++;
+		} else if (!strcmp(pages[i].status, "pdf-text")
+		    || !strcmp(pages[i].status, "skipped")) {
+			not_ocred++;    /* ocr_mode (pdfin.h): no OCR, no confidence */
 		} else {
 			failed++;
 		}
 	}
-	snprintf(detail, sizeof detail, "%d page(s), mean confidence %.1f%s", n,
-	    counted ? sum / counted : 0.0, failed ? ", some pages failed" : "");
+	if (not_ocred == n && n > 0)
+		snprintf(detail, sizeof detail, "%d page(s), not OCRed (ocr_mode %s): %s", n,
+		    e->conf->ocr_mode, !strcmp(pages[0].status, "pdf-text")
+		    ? "text taken from the PDF's own text layer" : "no text");
+	else
+		snprintf(detail, sizeof detail, "%d page(s), mean confidence %.1f%s", n,
+		    counted ? sum / counted : 0.0, failed ? ", some pages failed" : "");
 	if (sohoa_catalog_begin(e->cat, &err) != SOHOA_OK
 	    || sohoa_catalog_store_pages(e->cat, j->record_id, pages, n, &err) != SOHOA_OK
-	    || sohoa_catalog_event_add(e->cat, j->record_id, "ocr", e->ocr_agent,
+	    || sohoa_catalog_event_add(e->cat, j->record_id,
+	    not_ocred == n && n > 0 ? "text extraction" : "ocr",
+	    not_ocred == n && n > 0 ? e->agent : e->ocr_agent,
 	    failed ? "warning" : "success", detail, &err) != SOHOA_OK
 	    || sohoa_catalog_commit(e->cat, &err) != SOHOA_OK) {
 		sohoa_catalog_rollback(e->cat);
@@ -726,6 +766,7 @@ finish_ok(sohoa_engine *e, const struct job *j)
 		free(buf);
 		return;
 	}
+	t_after = mono_now();
 	describe(e, j->record_id, 1);
 	/* Searchable now.  A failure is not the OCR's: the record stays queued
 	 * for the index (docs_pending) and the next record or 'sohoa reindex'
@@ -735,8 +776,12 @@ finish_ok(sohoa_engine *e, const struct job *j)
 		logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot index record %lld for search: %s",
 		    (long long)j->record_id, err.msg);
 	describe(e, j->record_id, 2);
-	logf_(e, SOHOA_LOG_INFO, j->record_id, "record %lld done: %s", (long long)j->record_id,
-	    detail);
+	/* Done and packaged: the second copy now (never fails the record). */
+	sohoa_backup_record_done(e->backup, e->conf, e->cat, j->record_id, e->opt.log,
+	    e->opt.log_arg);
+	/* The one line of a document's normal path; make bench reads the times. */
+	logf_(e, SOHOA_LOG_INFO, j->record_id, "record %lld done: %s; OCR %.2f s, fields, index"
+	    " and package %.3f s", (long long)j->record_id, detail, t_ocr, mono_now() - t_after);
 	free(pages);
 	free(buf);
 	return;
@@ -798,11 +843,13 @@ finish(sohoa_engine *e, const sohoa_job_result *res, const struct job *j)
 		long delay = 30L << (attempts - 1 < 10 ? attempts - 1 : 10);
 		if (sohoa_spool_move(e->spool, j->spool_id, "active", "deferred", &err) != SOHOA_OK
 		    || sohoa_catalog_defer(e->cat, j->record_id, (long long)time(NULL) + delay,
-		    res->msg, &err) != SOHOA_OK)
+		    res->msg, &err) != SOHOA_OK) {
 			logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot defer: %s", err.msg);
-		else
+			e->orphans = 1;
+		} else {
 			logf_(e, SOHOA_LOG_WARNING, j->record_id,
 			    "OCR of %s failed (%s); trying again in %ld s", name, res->msg, delay);
+		}
 	}
 }
 
@@ -855,12 +902,16 @@ release_deferred(sohoa_engine *e, time_t now)
 	sqlite3_finalize(st);
 }
 
+static void adopt_orphans(sohoa_engine *e, time_t now);
+
 void
 sohoa_engine_tick(sohoa_engine *e, time_t now)
 {
+	adopt_orphans(e, now);
 	if (e->pool)
 		sohoa_pool_watchdog(e->pool, now);
 	release_deferred(e, now);
+	sohoa_backup_tick(e->backup, e->conf, e->cat, now, e->opt.log, e->opt.log_arg);
 	dispatch(e);
 }
 
@@ -979,6 +1030,59 @@ fail:
 	return 0;
 }
 
+/*
+ * Whether the catalog agrees with the directory an entry is in.  Records in
+ * quarantine/ are published separately; there only a missing record counts.
+ */
+static int
+entry_consistent(sohoa_engine *e, const char *dir, const char *id)
+{
+	char state[16] = "";
+
+	if (!sohoa_catalog_find_spool(e->cat, id, state))
+		return 0;
+	if (!strcmp(dir, "incoming"))
+		return !strcmp(state, "incoming");
+	if (!strcmp(dir, "deferred"))
+		return !strcmp(state, "deferred");
+	return 1;
+}
+
+/* An entry the catalog does not agree with (see orphans in struct
+ * sohoa_engine): reconciled as at start-up.  Stops at the first one that
+ * still cannot be, to try again later. */
+static int
+adopt_orphan(const char *id, void *arg)
+{
+	sohoa_engine *e = arg;
+	struct reconcile_ctx c = { e, e->orphans_state };
+
+	if (entry_consistent(e, c.state, id))
+		return 0;
+	reconcile_entry(id, &c);
+	if (!entry_consistent(e, "incoming", id) && !entry_consistent(e, c.state, id)) {
+		e->orphans = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+adopt_orphans(sohoa_engine *e, time_t now)
+{
+	static const char *const states[] = { "incoming", "deferred", "quarantine" };
+
+	if (!e->orphans || now < e->orphans_at)
+		return;
+	e->orphans = 0;
+	for (size_t i = 0; i < 3 && !e->orphans; i++) {
+		e->orphans_state = states[i];
+		sohoa_spool_each(e->spool, states[i], adopt_orphan, e);
+	}
+	e->orphans_at = now + 10;
+}
+
+
 static sohoa_status
 reconcile(sohoa_engine *e, sohoa_error *err)
 {
@@ -1080,6 +1184,7 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 		e->opt = *opt;
 	snprintf(e->agent, sizeof e->agent, "sohoa %s (%s)", SOHOA_VERSION,
 	    e->opt.agent ? e->opt.agent : "sohoa");
+	e->backup = sohoa_backup_new(e->agent);
 	snprintf(e->ocr_agent, sizeof e->ocr_agent, "sohoa %s with tesseract %s, %s",
 	    SOHOA_VERSION, sohoa_ocr_engine_version(), conf->languages);
 	if (sohoa_fs_mkdirs(conf->state_dir, 0750, err) != SOHOA_OK
@@ -1108,6 +1213,17 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 			logf_(e, SOHOA_LOG_INFO, 0, "%lld records indexed for search at start-up",
 			    indexed);
 		sohoa_error_clear(&e2);
+		if (sohoa_signer_configured(conf)) {
+			/* Without its key the daemon still works, unsigned, and says so. */
+			e->signer = sohoa_signer_open(conf, &e2);
+			if (!e->signer)
+				logf_(e, SOHOA_LOG_ERR, 0, "không mở được khóa ký, tài liệu sẽ không"
+				    " được ký — documents will NOT be signed: %s", e2.msg);
+			else
+				logf_(e, SOHOA_LOG_INFO, 0, "documents are signed by %s",
+				    sohoa_signer_subject(e->signer));
+			sohoa_error_clear(&e2);
+		}
 		e->schemas = sohoa_package_schemas_open(conf->schema_dir, &e2);
 		if (!e->schemas)
 			logf_(e, SOHOA_LOG_WARNING, 0, "archival packages are not written: %s", e2.msg);
@@ -1122,6 +1238,7 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 			.max_pixels = conf->max_pixels, .max_pages = (int)conf->max_pages,
 			.page_timeout = (int)conf->page_timeout, .memory_mb = conf->worker_memory_mb,
 			.workers = (int)(conf->workers < 256 ? conf->workers : 256),
+			.ocr_mode = conf->ocr_mode,
 		};
 		e->pool = sohoa_pool_new(&po, err);
 		if (!e->pool)
@@ -1139,6 +1256,7 @@ sohoa_engine_free(sohoa_engine *e, int timeout_ms)
 	if (!e)
 		return;
 	sohoa_package_schemas_free(e->schemas);
+	sohoa_signer_free(e->signer);
 	sohoa_pool_free(e->pool, timeout_ms);
 	/* Jobs cut short go back to the queue on disk, as at start-up. */
 	for (size_t w = 0; e->cat && w < sizeof e->running / sizeof e->running[0]; w++) {
@@ -1148,6 +1266,10 @@ sohoa_engine_free(sohoa_engine *e, int timeout_ms)
 		if (sohoa_spool_move(e->spool, j->spool_id, "active", "incoming", NULL) == SOHOA_OK)
 			sohoa_catalog_set_state(e->cat, j->record_id, "incoming", NULL);
 	}
+	/* The last records and a catalog copy to the backup (a few seconds at most). */
+	if (e->cat)
+		sohoa_backup_finish(e->backup, e->conf, e->cat, e->opt.log, e->opt.log_arg);
+	sohoa_backup_free(e->backup);
 	sohoa_catalog_free(e->cat);
 	sohoa_spool_free(e->spool);
 	free(e->queue);

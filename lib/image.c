@@ -1,8 +1,10 @@
 /*
  * image.c - identification, limits and decoding of scans with Leptonica.
- * Only TIFF (any compression Leptonica reads), PNG and JPEG are taken.
+ * TIFF (any compression Leptonica reads), PNG and JPEG are taken, and PDF,
+ * whose pages pdfin.c rasterizes at their native resolution.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +12,16 @@
 #include <leptonica/allheaders.h>
 
 #include "sohoa/image.h"
+#include "sohoa/pdfin.h"
 
-enum kind { KIND_TIFF, KIND_PNG, KIND_JPEG };
+enum kind { KIND_TIFF, KIND_PNG, KIND_JPEG, KIND_PDF };
 
 struct sohoa_image {
 	char *path;
 	enum kind kind;
 	int pages;
 	off_t size;
+	sohoa_pdfin *pdf;          /* KIND_PDF */
 };
 
 static const unsigned char png_iend[12] = {
@@ -77,11 +81,6 @@ sohoa_image_open(const char *path, const sohoa_image_limits *lim, sohoa_error *e
 		    strerror(errno));
 		return NULL;
 	}
-	if (memcmp(head, "%PDF", 4) == 0) {
-		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNSUPPORTED,
-		    "PDF input is not supported yet");
-		return NULL;
-	}
 	findFileFormat(path, &fmt);
 	im = calloc(1, sizeof *im);
 	if (!im || !(im->path = strdup(path))) {
@@ -90,7 +89,13 @@ sohoa_image_open(const char *path, const sohoa_image_limits *lim, sohoa_error *e
 		return NULL;
 	}
 	im->size = st.st_size;
-	if (L_FORMAT_IS_TIFF(fmt)) {
+	if (sohoa_pdfin_sniff(path)) {
+		im->kind = KIND_PDF;
+		im->pdf = sohoa_pdfin_open(path, lim->max_pixels, lim->max_pages, err);
+		if (!im->pdf)
+			goto fail;
+		im->pages = sohoa_pdfin_pages(im->pdf);
+	} else if (L_FORMAT_IS_TIFF(fmt)) {
 		FILE *f = fopen(path, "rb");
 		l_int32 n = 0;
 		im->kind = KIND_TIFF;
@@ -143,7 +148,7 @@ sohoa_image_open(const char *path, const sohoa_image_limits *lim, sohoa_error *e
 		goto fail;
 	} else {
 		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_IMAGE,
-		    "the content is not a TIFF, PNG or JPEG image");
+		    "the content is not a TIFF, PNG, JPEG or PDF scan");
 		goto fail;
 	}
 	return im;
@@ -157,8 +162,11 @@ int sohoa_image_pages(const sohoa_image *im) { return im->pages; }
 const char *
 sohoa_image_format(const sohoa_image *im)
 {
-	return im->kind == KIND_TIFF ? "tiff" : im->kind == KIND_PNG ? "png" : "jpeg";
+	return im->kind == KIND_TIFF ? "tiff" : im->kind == KIND_PNG ? "png"
+	    : im->kind == KIND_PDF ? "pdf" : "jpeg";
 }
+
+sohoa_pdfin *sohoa_image_pdf(sohoa_image *im) { return im->pdf; }
 
 struct Pix *
 sohoa_image_page(sohoa_image *im, int i, sohoa_error *err)
@@ -171,6 +179,9 @@ sohoa_image_page(sohoa_image *im, int i, sohoa_error *err)
 		return NULL;
 	}
 	switch (im->kind) {
+	case KIND_PDF:
+		pix = sohoa_pdfin_page(im->pdf, i, err);
+		break;
 	case KIND_TIFF:
 		pix = pixReadTiff(im->path, i);
 		if (!pix)
@@ -223,8 +234,52 @@ sohoa_image_free(sohoa_image *im)
 {
 	if (!im)
 		return;
+	sohoa_pdfin_free(im->pdf);
 	free(im->path);
 	free(im);
+}
+
+/* Paper the scans here come on, in mm (shorter, longer side), and the
+ * resolutions scanners offer, the likelier first. */
+static const struct { double s, l; } papers[] = {
+	{ 210, 297 },       /* A4 */
+	{ 148, 210 },       /* A5 */
+	{ 297, 420 },       /* A3 */
+	{ 215.9, 279.4 },   /* Letter */
+	{ 215.9, 355.6 },   /* Legal */
+};
+static const int scanner_dpi[] = { 300, 200, 400, 600, 150, 240 };
+/* A scan is its paper's size within this (scanners crop or add a margin). */
+#define PAPER_TOLERANCE 0.04
+
+/*
+ * The resolution a page of w x h pixels was most likely scanned at: the
+ * scanner resolution at which both sides match a paper size within
+ * PAPER_TOLERANCE (a likelier resolution wins unless another fits at
+ * least 1% better: A5 at 300 dpi and A3 at 150 dpi are nearly the same
+ * pixels), else the width of A4 (8.27 in) on the shorter side.
+ */
+static int
+estimate_resolution(int w, int h)
+{
+	double s = w < h ? w : h, l = w < h ? h : w, best_err = 1;
+	int best = 0, est;
+
+	for (size_t d = 0; d < sizeof scanner_dpi / sizeof scanner_dpi[0]; d++)
+		for (size_t p = 0; p < sizeof papers / sizeof papers[0]; p++) {
+			double es = papers[p].s / 25.4 * scanner_dpi[d];
+			double el = papers[p].l / 25.4 * scanner_dpi[d];
+			double err = fabs(s - es) / es > fabs(l - el) / el ? fabs(s - es) / es
+			    : fabs(l - el) / el;
+			if (err <= PAPER_TOLERANCE && (best == 0 || err < best_err - 0.01)) {
+				best = scanner_dpi[d];
+				best_err = err;
+			}
+		}
+	if (best)
+		return best;
+	est = (int)(s / 8.27 + 0.5);
+	return est < 70 ? 70 : est > 1200 ? 1200 : est;
 }
 
 int
@@ -233,14 +288,8 @@ sohoa_image_resolution(const struct Pix *cpix)
 	PIX *pix = (PIX *)cpix;
 	int res = pixGetXRes(pix), w = pixGetWidth(pix), h = pixGetHeight(pix);
 	int shorter = w < h ? w : h;
-	int est;
+	int est = estimate_resolution(w, h);
 
-	/* A4 is 8.27 in on its shorter side; most scans here are A4. */
-	est = (int)(shorter / 8.27 + 0.5);
-	if (est < 70)
-		est = 70;
-	if (est > 1200)
-		est = 1200;
 	if (res < 70 || res > 2400)
 		return est;
 	/* A stated resolution that makes the page absurdly small (72 dpi on

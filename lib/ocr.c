@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <signal.h>
@@ -30,6 +31,7 @@
 #include "sohoa/image.h"
 #include "sohoa/ocr.h"
 #include "sohoa/pdfa.h"
+#include "sohoa/pdfin.h"
 #include "sohoa/spool.h"
 
 struct worker_opts {
@@ -37,7 +39,10 @@ struct worker_opts {
 	long long max_pixels, memory_mb;
 	int max_pages, page_timeout;
 	int timing;          /* SOHOA_OCR_TIMING set: per-page times to stderr */
+	const char *ocr_mode; /* "auto", "force", "skip" (conf.h); NULL: auto */
 };
+
+#define OCR_MODE_IS(o, m) ((o)->ocr_mode && strcmp((o)->ocr_mode, m) == 0)
 
 static double
 now_ms(void)
@@ -152,6 +157,130 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
 	return turned ? turned : pixClone(pix);
 }
 
+/* OCR input below this resolution is brought up to PREP_DPI: Tesseract
+ * reads small type better with more pixels per letter. */
+#define PREP_MIN_DPI 250
+#define PREP_DPI 300
+/* A speck is a dark blot at most 0.35 mm across (4 px at 300 dpi) with no
+ * other ink within 0.5 mm (6 px): dots, commas and diacritics sit closer
+ * to their letters than that.  A page is cleaned only when it has more
+ * than PREP_MIN_SPECKS of them (dust on a clean page is left alone). */
+#define SPECK_MAX_MM 0.35
+#define SPECK_GAP_MM 0.5
+#define PREP_MIN_SPECKS 150
+
+/*
+ * The isolated specks of a page as a 1 bpp mask (NULL when there are too
+ * few to matter), found on its bilevel version at the page's resolution.
+ */
+static PIX *
+find_specks(PIX *pix, int dpi)
+{
+	PIX *gray = NULL, *bin, *small = NULL, *big = NULL, *near = NULL, *seed = NULL;
+	PIX *keep = NULL, *specks = NULL;
+	int max = (int)lround(SPECK_MAX_MM * dpi / 25.4), gap = (int)lround(SPECK_GAP_MM * dpi / 25.4);
+	l_int32 changed = 0, n = 0;
+	BOXA *boxa;
+	int minsp = PREP_MIN_SPECKS; /* EXPERIMENT */
+	if (getenv("X_MAX")) max = (int)lround(atof(getenv("X_MAX")) * dpi / 25.4);
+	if (getenv("X_GAP")) gap = (int)lround(atof(getenv("X_GAP")) * dpi / 25.4);
+	if (getenv("X_MIN")) minsp = atoi(getenv("X_MIN"));
+
+	if (max < 2)
+		return NULL;
+	if (pixGetDepth(pix) == 1) {
+		bin = pixClone(pix);
+	} else {
+		gray = pixConvertTo8(pix, 0);
+		bin = gray ? pixConvertTo1(gray, 128) : NULL;
+		pixDestroy(&gray);
+	}
+	if (bin)
+		small = pixSelectBySize(bin, max, max, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE,
+		    &changed);
+	if (small)
+		big = pixSubtract(NULL, bin, small);
+	if (big)
+		near = pixDilateBrick(NULL, big, 2 * gap + 1, 2 * gap + 1);
+	/* A small blot touching the neighbourhood of a letter is kept whole. */
+	if (near)
+		seed = pixAnd(NULL, small, near);
+	if (seed)
+		keep = pixSeedfillBinary(NULL, seed, small, 8);
+	if (keep)
+		specks = pixSubtract(NULL, small, keep);
+	if (specks && (boxa = pixConnComp(specks, NULL, 8)) != NULL) {
+		n = boxaGetCount(boxa);
+		boxaDestroy(&boxa);
+	}
+	if (n < minsp)
+		pixDestroy(&specks);
+	pixDestroy(&bin);
+	pixDestroy(&small);
+	pixDestroy(&big);
+	pixDestroy(&near);
+	pixDestroy(&seed);
+	pixDestroy(&keep);
+	return specks;
+}
+
+/*
+ * The image Tesseract reads, made from the page (upright and straight,
+ * which stays as it is for the PDF): speckle removed (isolated specks
+ * painted white), then a grey or colour page under PREP_MIN_DPI scaled up
+ * to PREP_DPI (linear interpolation).  Bilevel pages are not scaled: the
+ * PDF keeps them bilevel at their own resolution, and Tesseract's text
+ * positions must match the page's.  Returns a new reference (pixClone of
+ * page when there is nothing to do); *ocr_dpi gets its resolution.
+ */
+static PIX *
+prepare(PIX *page, int dpi, int *ocr_dpi)
+{
+	PIX *pix = pixClone(page), *specks;
+	int d = pixGetDepth(page);
+
+	*ocr_dpi = dpi;
+	if ((specks = find_specks(pix, dpi)) != NULL) {
+		PIX *clean = NULL, *mask = pixDilateBrick(NULL, specks, 3, 3);
+		if (mask && d == 1) {
+			clean = pixSubtract(NULL, pix, mask);
+		} else if (mask && (clean = pixCopy(NULL, pix)) != NULL) {
+			/* A colour map gets white added if it has none. */
+			if (pixGetColormap(clean)) {
+				PIX *t = pixRemoveColormap(clean, REMOVE_CMAP_BASED_ON_SRC);
+				pixDestroy(&clean);
+				clean = t;
+			}
+			if (clean && pixPaintThroughMask(clean, mask, 0, 0,
+			    pixGetDepth(clean) == 32 ? 0xffffff00 : (1u << pixGetDepth(clean)) - 1))
+				pixDestroy(&clean);
+		}
+		if (clean && getenv("X_MED") && (pixGetDepth(clean) == 8 || pixGetDepth(clean) == 32)) {
+			double tm = now_ms();
+			PIX *t = pixMedianFilter(clean, 3, 3);
+			fprintf(stderr, "median %.0f ms\n", now_ms() - tm);
+			if (t) { pixDestroy(&clean); clean = t; }
+		}
+		if (clean) {
+			pixDestroy(&pix);
+			pix = clean;
+		}
+		pixDestroy(&mask);
+		pixDestroy(&specks);
+	}
+	d = pixGetDepth(pix);
+	if (getenv("X_UP") && dpi < PREP_MIN_DPI && dpi > 0 && ((d == 8 && !pixGetColormap(pix)) || d == 32)) {
+		float s = (float)PREP_DPI / (float)dpi;
+		PIX *big = atoi(getenv("X_UP")) == 2 ? pixScaleLI(pix, s, s) : pixScale(pix, s, s);
+		if (big) {
+			pixDestroy(&pix);
+			pix = big;
+			*ocr_dpi = PREP_DPI;
+		}
+	}
+	return pix;
+}
+
 /*
  * The searchable PDF of one job, built by Tesseract's renderer as pages
  * are recognised.  renderer is NULL when this job makes no PDF (any more).
@@ -247,15 +376,19 @@ pdf_begin(TessBaseAPI *api, const char *dir, const char *orig, struct job_pdf *p
 #define PDF_JPEG_QUALITY 85
 
 /*
- * Adds the page just recognised: its image as OCRed (upright, straight),
- * at the scan's resolution and depth.  Tesseract hands the image to
+ * Adds the page just recognised: the page (upright, straight), at the
+ * scan's resolution and depth, not the image prepared for OCR: prepared at
+ * the page's size, the page takes its place in Tesseract; scaled up, it
+ * goes in as a JPEG file, which the renderer embeds as it is while taking
+ * the page's size in points from the OCR input and its resolution (the
+ * same size: the text lands on the words).  Tesseract hands the image to
  * Leptonica, which picks G4 for bilevel but Flate rather than JPEG for a
  * gray page with few gray levels (and Tesseract itself Flate for any page
  * read from a PNG); gray and colour pages should be JPEG (TT 05), so they
  * are given to it as a JPEG file, which it copies into the PDF as it is.
  */
 static void
-pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned)
+pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned, PIX *page, int prepared)
 {
 	TessResultIterator *it;
 	double t0 = now_ms();
@@ -276,14 +409,25 @@ pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned)
 	/* Tesseract puts a page read from a PNG in as Flate whatever its
 	 * depth; as far as the PDF goes, where the pixels came from does
 	 * not matter (a bilevel PNG page becomes G4 like a bilevel TIFF). */
-	if ((pix = TessBaseAPIGetInputImage(api)) != NULL)
+	pix = TessBaseAPIGetInputImage(api);
+	if (pix && prepared && pixGetWidth(pix) == pixGetWidth(page)
+	    && pixGetHeight(pix) == pixGetHeight(page)) {
+		TessBaseAPISetInputImage(api, pixClone(page));     /* it takes the reference */
+		pix = TessBaseAPIGetInputImage(api);
+		prepared = 0;
+	}
+	if (pix)
 		pixSetInputFormat(pix, IFF_UNKNOWN);
-	d = pix ? pixGetDepth(pix) : 0;
+	d = pixGetDepth(page);
 	if (pdf->jpeg_as_is && !turned)
 		name = pdf->orig;
-	else if (((d == 8 && !pixGetColormap(pix)) || d == 32)
-	    && pixWriteJpeg(pdf->jpeg, pix, PDF_JPEG_QUALITY, 0) == 0)
+	else if (((d == 8 && !pixGetColormap(page)) || d == 32)
+	    && pixWriteJpeg(pdf->jpeg, page, PDF_JPEG_QUALITY, 0) == 0)
 		name = pdf->jpeg;
+	if (prepared && !name) {
+		pdf_abandon(pdf, "a page's image cannot be written");
+		return;
+	}
 	if (name)
 		TessBaseAPISetInputName(api, name);
 	ok = TessResultRendererAddImage(pdf->renderer, api);
@@ -381,18 +525,23 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
     const struct worker_opts *o, FILE *out, FILE *hocr, struct job_pdf *pdf, int page_no)
 {
 	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0, timeout_s = o->page_timeout;
+	int ocr_dpi = dpi;
 	float skew = 0;
 	char *text = NULL;
 	utf8proc_uint8_t *nfc = NULL;
 	const char *status = "ok";
 	double t0 = now_ms(), t1, t2, pdf_ms = pdf->ms;
 	PIX *pix = straighten(osd, orig, dpi, &rot, &skew);
+	PIX *in = prepare(pix, dpi, &ocr_dpi);   /* what Tesseract reads */
 
 	t1 = now_ms();
-	TessBaseAPISetImage2(api, pix);
-	TessBaseAPISetSourceResolution(api, dpi);
+	TessBaseAPISetImage2(api, in);
+	TessBaseAPISetSourceResolution(api, ocr_dpi);
 	TessMonitorSetDeadlineMSecs(monitor, timeout_s * 1000);
-	if (TessBaseAPIRecognize(api, monitor) != 0) {
+	/* ocr_mode = skip: no text; the PDF gets the page image alone. */
+	if (OCR_MODE_IS(o, "skip")) {
+		status = "skipped";
+	} else if (TessBaseAPIRecognize(api, monitor) != 0) {
 		status = "timeout";
 	} else {
 		char *h;
@@ -413,14 +562,14 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
 		/* The catalog keeps no text for a page that ran out of time, and
 		 * neither does the PDF: its page gets the image alone.  Reading a
 		 * 1x1 rectangle gives Tesseract an empty page of results. */
-		TessBaseAPISetImage2(api, pix);
-		TessBaseAPISetSourceResolution(api, dpi);
+		TessBaseAPISetImage2(api, in);
+		TessBaseAPISetSourceResolution(api, ocr_dpi);
 		TessBaseAPISetRectangle(api, 0, 0, 1, 1);
 		TessMonitorSetDeadlineMSecs(monitor, timeout_s * 1000);
 		if (TessBaseAPIRecognize(api, monitor) != 0)
 			pdf_abandon(pdf, "a page that ran out of time cannot be added");
 	}
-	pdf_add_page(api, pdf, rot != 0 || skew != 0.0f);
+	pdf_add_page(api, pdf, rot != 0 || skew != 0.0f, pix, in != pix);
 	if (o->timing)
 		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms\n",
 		    page_no, t1 - t0, t2 - t1, pdf->ms - pdf_ms);
@@ -434,6 +583,7 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
 	if (text)
 		TessDeleteText(text);
 	TessBaseAPIClear(api);
+	pixDestroy(&in);
 	pixDestroy(&pix);
 	return 0;
 }
@@ -448,6 +598,146 @@ static const char hocr_head[] =
     "  <meta name=\"ocr-system\" content=\"sohoa with tesseract\"/>\n"
     "  <meta name=\"ocr-capabilities\" content=\"ocr_page ocr_carea ocr_par ocr_line"
     " ocrx_word ocrp_wconf\"/>\n </head>\n <body>\n";
+
+/*
+ * The document PDF of a PDF taken with its own text: that PDF.  One that
+ * says it is PDF/A is kept byte for byte; another is made PDF/A-2b by
+ * pdfa.c (XMP, OutputIntent, /ID; it refuses encryption and transparency)
+ * when every font it uses is embedded; any other is kept as it is, not
+ * PDF/A, and the log says why.
+ */
+static void
+pdf_keep(sohoa_pdfin *p, const char *dir, const char *orig)
+{
+	char tmp[PATH_MAX], final[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX], producer[96];
+	char creator[48], why_buf[600];
+	sohoa_pdfa_info info = { 0 };
+	sohoa_error err;
+	const char *why;
+
+	snprintf(tmp, sizeof tmp, "%s/document.pdf.tmp", dir);
+	snprintf(final, sizeof final, "%s/document.pdf", dir);
+	unlink(tmp);
+	unlink(final);
+	sohoa_error_clear(&err);
+	if (sohoa_pdfin_is_pdfa(p)) {
+		why = "it says it is PDF/A already";
+	} else if (!sohoa_pdfin_fonts_embedded(p)) {
+		why = "not PDF/A: not all its fonts are embedded";
+	} else {
+		snprintf(creator, sizeof creator, "sohoa %s", SOHOA_VERSION);
+		snprintf(producer, sizeof producer, "sohoa %s (poppler %s, qpdf)", SOHOA_VERSION,
+		    sohoa_pdfin_version());
+		read_envelope_meta(dir, (char **)&info.title, hash, sizeof hash);
+		info.identifier = hash[0] ? hash : NULL;
+		info.creator_tool = creator;
+		info.producer = producer;
+		if (sohoa_pdfa_convert(orig, tmp, &info, &err) == SOHOA_OK
+		    && rename(tmp, final) == 0) {
+			free((char *)info.title);
+			fprintf(stderr, "sohoa-ocr: %s: document PDF: the input PDF made PDF/A-2b\n",
+			    dir);
+			return;
+		}
+		free((char *)info.title);
+		unlink(tmp);
+		flatten(err.msg);
+		snprintf(why_buf, sizeof why_buf, "not PDF/A: %s",
+		    err.msg[0] ? err.msg : "it cannot be made PDF/A");
+		why = why_buf;
+	}
+	sohoa_error_clear(&err);
+	if (sohoa_fs_copy_file(orig, final, 0644, &err) != SOHOA_OK)
+		fprintf(stderr, "sohoa-ocr: %s: no document PDF: %s\n", dir, err.msg);
+	else
+		fprintf(stderr, "sohoa-ocr: %s: document PDF: the input PDF as it is (%s)\n", dir,
+		    why);
+}
+
+/*
+ * A PDF whose own text is taken instead of OCR (ocr_mode auto and a text
+ * layer on most pages, or ocr_mode skip): each page's text as poppler
+ * reads it (NFC), status "pdf-text", no confidence (-1: stored NULL, as
+ * no OCR ran; such records are never listed for review), and the page's
+ * size at the resolution of its scanned image (estimated like a scan's
+ * when absurd), or in points at 72 dpi when it holds no image.  The PDF
+ * itself becomes the document PDF (pdf_keep).  No hOCR.
+ */
+static void
+run_text_job(const struct worker_opts *o, const char *dir, const char *orig, sohoa_image *im)
+{
+	sohoa_pdfin *p = sohoa_image_pdf(im);
+	char outp[PATH_MAX], tmpp[PATH_MAX], hocrp[PATH_MAX];
+	int n = sohoa_pdfin_pages(p), with_text = 0;
+	sohoa_error err;
+	FILE *out;
+
+	snprintf(outp, sizeof outp, "%s/ocr.out", dir);
+	snprintf(tmpp, sizeof tmpp, "%s/ocr.out.tmp", dir);
+	snprintf(hocrp, sizeof hocrp, "%s/ocr.hocr", dir);
+	unlink(hocrp);      /* an earlier attempt's, in another ocr_mode */
+	out = fopen(tmpp, "w");
+	if (!out) {
+		say("retry cannot write %s: %s\n", tmpp, strerror(errno));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		int w = 0, h = 0, from_image = 0, letters = 0, res;
+		double dpi = 0;
+		char *text;
+		say("progress %d %d\n", i + 1, n);
+		sohoa_error_clear(&err);
+		/* Not rendered: a page too large to render is no reason to
+		 * refuse its text. */
+		if (sohoa_pdfin_page_geometry(p, i, &w, &h, &dpi, &from_image, &err) != SOHOA_OK
+		    && err.reason != SOHOA_REASON_TOO_LARGE) {
+			fclose(out);
+			unlink(tmpp);
+			flatten(err.msg);
+			if (err.status == SOHOA_BAD_INPUT)
+				say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
+			else
+				say("retry %s\n", err.msg);
+			return;
+		}
+		if (from_image) {
+			PIX *hdr = pixCreateHeader(w, h, 1);
+			res = (int)lround(dpi);
+			if (hdr) {
+				pixSetResolution(hdr, res, res);
+				res = sohoa_image_resolution(hdr);
+				pixDestroy(&hdr);
+			}
+		} else {
+			w = (int)lround(w * 72.0 / dpi);
+			h = (int)lround(h * 72.0 / dpi);
+			res = 72;
+		}
+		text = sohoa_pdfin_page_text(p, i, &letters);
+		if (!text) {
+			fclose(out);
+			unlink(tmpp);
+			say("retry out of memory\n");
+			return;
+		}
+		with_text += letters >= SOHOA_PDFIN_MIN_LETTERS;
+		fprintf(out, "page %d %d %s %d %d %d %zu %d %.2f\n", i + 1, -1, "pdf-text", w, h, res,
+		    strlen(text), 0, 0.0);
+		fputs(text, out);
+		fputc('\n', out);
+		free(text);
+	}
+	pdf_keep(p, dir, orig);
+	if (fclose(out) != 0 || rename(tmpp, outp) != 0) {
+		say("retry cannot write %s: %s\n", outp, strerror(errno));
+		unlink(tmpp);
+		return;
+	}
+	fprintf(stderr, "sohoa-ocr: %s: not OCRed (ocr_mode %s): the text of %d page(s)"
+	    " (%d with text) taken from the PDF's text layer\n", dir,
+	    o->ocr_mode ? o->ocr_mode : "auto", n, with_text);
+	say("ok %d\n", n);
+}
 
 static void
 run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct worker_opts *o,
@@ -467,12 +757,30 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 	snprintf(outp, sizeof outp, "%s/ocr.out", dir);
 	snprintf(tmpp, sizeof tmpp, "%s/ocr.out.tmp", dir);
 	im = sohoa_image_open(orig, &lim, &err);
+	if (!im && err.reason == SOHOA_REASON_NOT_IMAGE) {
+		/* The archivist sees the name: say what it promised. */
+		char *name, hash[SOHOA_HASH_TEXT_MAX];
+		size_t len;
+		read_envelope_meta(dir, &name, hash, sizeof hash);
+		if (name && (len = strlen(name)) > 4 && strcasecmp(name + len - 4, ".pdf") == 0)
+			snprintf(err.msg, sizeof err.msg,
+			    "the file is named .pdf but its content is not a PDF");
+		free(name);
+	}
 	if (!im) {
 		flatten(err.msg);
 		if (err.status == SOHOA_BAD_INPUT)
 			say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
 		else
 			say("retry %s\n", err.msg);
+		return;
+	}
+	/* A PDF that brings its own text layer is not OCRed again (ocr_mode
+	 * auto), and with ocr_mode skip no PDF is: its text is taken as it is. */
+	if (sohoa_image_pdf(im) && !OCR_MODE_IS(o, "force")
+	    && (OCR_MODE_IS(o, "skip") || sohoa_pdfin_has_text_layer(sohoa_image_pdf(im)))) {
+		run_text_job(o, dir, orig, im);
+		sohoa_image_free(im);
 		return;
 	}
 	snprintf(hocrp, sizeof hocrp, "%s/ocr.hocr", dir);
@@ -533,7 +841,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 int
 sohoa_ocr_worker_main(int argc, char **argv)
 {
-	struct worker_opts o = { "vie+eng", "", 250000000LL, 0, 2000, 300, 0 };
+	struct worker_opts o = { "vie+eng", "", 250000000LL, 0, 2000, 300, 0, "auto" };
 	TessBaseAPI *api, *osd;
 	ETEXT_DESC *monitor;
 	char *line = NULL;
@@ -548,6 +856,7 @@ sohoa_ocr_worker_main(int argc, char **argv)
 		else if (!strcmp(k, "--max-pages")) o.max_pages = atoi(v);
 		else if (!strcmp(k, "--page-timeout")) o.page_timeout = atoi(v);
 		else if (!strcmp(k, "--memory-mb")) o.memory_mb = atoll(v);
+		else if (!strcmp(k, "--ocr-mode")) o.ocr_mode = v;
 	}
 	o.timing = getenv("SOHOA_OCR_TIMING") != NULL;
 	/* Die with the pool: never OCR for a parent that is gone. */
@@ -655,7 +964,8 @@ sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n, char 
 		p += tlen + 1;
 		/* status lives in the buffer: reuse the space before the text. */
 		r.status = !strcmp(status, "ok") ? "ok" : !strcmp(status, "timeout")
-		    ? "timeout" : "failed";
+		    ? "timeout" : !strcmp(status, "pdf-text") ? "pdf-text"
+		    : !strcmp(status, "skipped") ? "skipped" : "failed";
 		(*pages)[(*n)++] = r;
 	}
 	return SOHOA_OK;

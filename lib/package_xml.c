@@ -865,3 +865,265 @@ pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry
 	add_div(&b, top, ns, "div-rep1", "Representations/rep1", "grp-rep1");
 	return finish(&b, doc);
 }
+
+/* ---- SIP METS (several documents, package.h) ---------------------------- */
+
+static void
+sip_filecore(pkg_builder *b, xmlNodePtr n, const char *created, const sohoa_sip_file *f)
+{
+	add_attr(b, n, NULL, "MIMETYPE", f->mimetype);
+	add_attr_ll(b, n, "SIZE", f->size);
+	add_attr(b, n, NULL, "CREATED", created);
+	add_attr(b, n, NULL, "CHECKSUM", hex_of(f->checksum));
+	add_attr(b, n, NULL, "CHECKSUMTYPE", "SHA-256");
+}
+
+static void
+sip_md(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, xmlNsPtr xlink, const char *sec,
+    const char *id, const char *created, const sohoa_sip_file *f, const char *mdtype,
+    const char *other, const char *version)
+{
+	xmlNodePtr s = add_el(b, parent, ns, sec), r;
+
+	add_attr(b, s, NULL, "ID", id);
+	add_attr(b, s, NULL, "CREATED", created);
+	add_attr(b, s, NULL, "STATUS", "CURRENT");
+	r = add_el(b, s, ns, "mdRef");
+	add_locat(b, r, xlink, f->path);
+	add_attr(b, r, NULL, "MDTYPE", mdtype);
+	if (other)
+		add_attr(b, r, NULL, "OTHERMDTYPE", other);
+	if (version)
+		add_attr(b, r, NULL, "MDTYPEVERSION", version);
+	sip_filecore(b, r, created, f);
+}
+
+/* A file of a fileGrp; dmd/adm NULL for none. */
+static void
+sip_file(pkg_builder *b, xmlNodePtr g, xmlNsPtr ns, xmlNsPtr xlink, const char *id,
+    const char *created, const sohoa_sip_file *f, const char *dmd, const char *adm)
+{
+	xmlNodePtr n = add_el(b, g, ns, "file");
+
+	add_attr(b, n, NULL, "ID", id);
+	sip_filecore(b, n, created, f);
+	if (f->use)
+		add_attr(b, n, NULL, "USE", f->use);
+	if (adm)
+		add_attr(b, n, NULL, "ADMID", adm);
+	if (dmd)
+		add_attr(b, n, NULL, "DMDID", dmd);
+	add_locat(b, add_el(b, n, ns, "FLocat"), xlink, f->path);
+}
+
+static int
+sip_file_ok(const sohoa_sip_file *f)
+{
+	return f->path && f->path[0] && f->mimetype && f->mimetype[0] && f->checksum
+	    && strlen(hex_of(f->checksum)) == 64 && f->size >= 0;
+}
+
+static xmlDocPtr
+build_sip_mets(const sohoa_sip_input *in, const char *objid, sohoa_error *err)
+{
+	pkg_builder b = { SOHOA_OK, err, "METS.xml" };
+	xmlNodePtr root, hdr, agent, n, sec, g, map, top, rep;
+	xmlNsPtr ns, xlink, xsi, csip;
+	xmlDocPtr doc = new_doc(&b, "mets", PKG_METS_NS, NULL, &root, &ns);
+	char swname[128], id[64], dmd[64], adm[64], rid[32];
+	const char *swversion;
+	char *dmds = NULL, *adms = NULL;
+	size_t dl = 0, al = 0;
+	int multi = in->ndocs > 1, fileno = 0;
+
+	if (!doc)
+		return NULL;
+	csip = xmlNewNs(root, BAD_CAST PKG_CSIP_NS, BAD_CAST "csip");
+	xlink = xmlNewNs(root, BAD_CAST PKG_XLINK_NS, BAD_CAST "xlink");
+	xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
+	if (!csip || !xlink || !xsi) {
+		xmlFreeDoc(doc);
+		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	add_attr(&b, root, NULL, "OBJID", objid);
+	add_attr(&b, root, NULL, "LABEL", in->label && in->label[0] ? in->label : objid);
+	add_attr(&b, root, NULL, "TYPE", "Other");
+	add_attr(&b, root, NULL, "PROFILE", SOHOA_PACKAGE_PROFILE);
+	add_attr(&b, root, xsi, "schemaLocation", PKG_METS_NS " schemas/mets.xsd "
+	    PKG_XLINK_NS " schemas/xlink.xsd");
+
+	hdr = add_el(&b, root, ns, "metsHdr");
+	add_attr(&b, hdr, NULL, "CREATEDATE", in->created);
+	add_attr(&b, hdr, csip, "OAISPACKAGETYPE", "SIP");
+	split_software(in->software, swname, sizeof swname, &swversion);
+	agent = add_el(&b, hdr, ns, "agent");
+	add_attr(&b, agent, NULL, "ROLE", "CREATOR");
+	add_attr(&b, agent, NULL, "TYPE", "OTHER");
+	add_attr(&b, agent, NULL, "OTHERTYPE", "SOFTWARE");
+	add_text(&b, agent, ns, "name", swname);
+	if (swversion[0])
+		add_attr(&b, add_text(&b, agent, ns, "note", swversion), csip, "NOTETYPE",
+		    "SOFTWARE VERSION");
+	agent = add_el(&b, hdr, ns, "agent");
+	add_attr(&b, agent, NULL, "ROLE", "CREATOR");
+	add_attr(&b, agent, NULL, "TYPE", "ORGANIZATION");
+	add_text(&b, agent, ns, "name", in->agency->agency_name);
+	if (in->agency->agency_code && in->agency->agency_code[0])
+		add_attr(&b, add_text(&b, agent, ns, "note", in->agency->agency_code), csip,
+		    "NOTETYPE", "IDENTIFICATIONCODE");
+	for (int i = 0; i < in->ndocs; i++) {
+		n = add_text(&b, hdr, ns, "altRecordID", in->docs[i].doc_id);
+		add_attr(&b, n, NULL, "TYPE", "docId");
+		snprintf(rid, sizeof rid, "%lld", in->docs[i].record_id);
+		n = add_text(&b, hdr, ns, "altRecordID", rid);
+		add_attr(&b, n, NULL, "TYPE", "sohoa-record-id");
+	}
+
+	sip_md(&b, root, ns, xlink, "dmdSec", "dmd-ead", in->created, &in->ead, "OTHER",
+	    PKG_MDTYPE_EAD, NULL);
+	for (int i = 0; i < in->ndocs; i++) {
+		snprintf(id, sizeof id, multi ? "dmd-ead-doc-%d" : "dmd-ead-doc", i + 1);
+		sip_md(&b, root, ns, xlink, "dmdSec", id, in->created, &in->docs[i].ead_doc, "OTHER",
+		    PKG_MDTYPE_EAD_DOC, NULL);
+	}
+	n = add_el(&b, root, ns, "amdSec");
+	add_attr(&b, n, NULL, "ID", "amd-1");
+	for (int i = 0; i < in->ndocs; i++) {
+		snprintf(id, sizeof id, multi ? "digiprov-premis-%d" : "digiprov-premis", i + 1);
+		sip_md(&b, n, ns, xlink, "digiprovMD", id, in->created, &in->docs[i].premis,
+		    "PREMIS", NULL, "3.0");
+	}
+
+	sec = add_el(&b, root, ns, "fileSec");
+	add_attr(&b, sec, NULL, "ID", "filesec-1");
+	g = add_el(&b, sec, ns, "fileGrp");
+	add_attr(&b, g, NULL, "ID", "grp-documentation");
+	add_attr(&b, g, NULL, "USE", "Documentation");
+	for (int i = 0; i < in->ndocumentation; i++) {
+		snprintf(id, sizeof id, "file-doc-%d", i + 1);
+		sip_file(&b, g, ns, xlink, id, in->created, &in->documentation[i], NULL, NULL);
+	}
+	g = add_el(&b, sec, ns, "fileGrp");
+	add_attr(&b, g, NULL, "ID", "grp-schemas");
+	add_attr(&b, g, NULL, "USE", "Schemas");
+	for (int i = 0; i < in->nschemas; i++) {
+		snprintf(id, sizeof id, "file-schema-%d", i + 1);
+		sip_file(&b, g, ns, xlink, id, in->created, &in->schemas[i], NULL, NULL);
+	}
+	g = add_el(&b, sec, ns, "fileGrp");
+	add_attr(&b, g, NULL, "ID", "grp-rep1");
+	add_attr(&b, g, NULL, "USE", "Representations/rep1");
+	for (int i = 0; i < in->ndocs; i++) {
+		snprintf(dmd, sizeof dmd, multi ? "dmd-ead-doc-%d" : "dmd-ead-doc", i + 1);
+		snprintf(adm, sizeof adm, multi ? "digiprov-premis-%d" : "digiprov-premis", i + 1);
+		for (int j = 0; j < in->docs[i].nfiles; j++) {
+			snprintf(id, sizeof id, "file-rep1-%d", ++fileno);
+			sip_file(&b, g, ns, xlink, id, in->created, &in->docs[i].files[j], dmd, adm);
+		}
+	}
+
+	map = add_el(&b, root, ns, "structMap");
+	add_attr(&b, map, NULL, "ID", "structmap-1");
+	add_attr(&b, map, NULL, "TYPE", "PHYSICAL");
+	add_attr(&b, map, NULL, "LABEL", "CSIP");
+	top = add_el(&b, map, ns, "div");
+	add_attr(&b, top, NULL, "ID", "div-root");
+	add_attr(&b, top, NULL, "LABEL", objid);
+	/* "dmd-ead dmd-ead-doc-1 ..." and "digiprov-premis-1 ..." */
+	dl = 8 + (size_t)in->ndocs * 24;
+	al = 8 + (size_t)in->ndocs * 24;
+	dmds = malloc(dl);
+	adms = malloc(al);
+	if (!dmds || !adms) {
+		b.st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	} else {
+		size_t dn = (size_t)snprintf(dmds, dl, "dmd-ead"), an = 0;
+		adms[0] = '\0';
+		for (int i = 0; i < in->ndocs; i++) {
+			if (multi) {
+				dn += (size_t)snprintf(dmds + dn, dl - dn, " dmd-ead-doc-%d", i + 1);
+				an += (size_t)snprintf(adms + an, al - an, "%sdigiprov-premis-%d",
+				    i ? " " : "", i + 1);
+			} else {
+				dn += (size_t)snprintf(dmds + dn, dl - dn, " dmd-ead-doc");
+				an += (size_t)snprintf(adms + an, al - an, "digiprov-premis");
+			}
+		}
+	}
+	n = add_el(&b, top, ns, "div");
+	add_attr(&b, n, NULL, "ID", "div-metadata");
+	add_attr(&b, n, NULL, "LABEL", "Metadata");
+	add_attr(&b, n, NULL, "DMDID", dmds);
+	add_attr(&b, n, NULL, "ADMID", adms);
+	free(dmds);
+	free(adms);
+	add_div(&b, top, ns, "div-documentation", "Documentation", "grp-documentation");
+	add_div(&b, top, ns, "div-schemas", "Schemas", "grp-schemas");
+	add_div(&b, top, ns, "div-rep1", "Representations/rep1", "grp-rep1");
+	/* One div per document under rep1, pointing at its own files. */
+	rep = n ? xmlGetLastChild(top) : NULL;
+	fileno = 0;
+	for (int i = 0; multi && rep && i < in->ndocs; i++) {
+		xmlNodePtr d = add_el(&b, rep, ns, "div");
+		snprintf(id, sizeof id, "div-doc-%d", i + 1);
+		add_attr(&b, d, NULL, "ID", id);
+		add_attr(&b, d, NULL, "LABEL", in->docs[i].doc_id);
+		snprintf(dmd, sizeof dmd, "dmd-ead-doc-%d", i + 1);
+		snprintf(adm, sizeof adm, "digiprov-premis-%d", i + 1);
+		add_attr(&b, d, NULL, "DMDID", dmd);
+		add_attr(&b, d, NULL, "ADMID", adm);
+		for (int j = 0; j < in->docs[i].nfiles; j++) {
+			snprintf(id, sizeof id, "file-rep1-%d", ++fileno);
+			add_attr(&b, add_el(&b, d, ns, "fptr"), NULL, "FILEID", id);
+		}
+	}
+	return finish(&b, doc);
+}
+
+sohoa_status
+sohoa_package_sip_mets(const sohoa_sip_input *in, const sohoa_package_schemas *sch,
+    char objid[160], char name[160], char **mets, size_t *len, sohoa_error *err)
+{
+	sohoa_package_input pin;
+	xmlDocPtr doc;
+	sohoa_status st;
+
+	*mets = NULL;
+	*len = 0;
+	if (!sch)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "package: no schemas");
+	if (in->ndocs < 1 || !in->docs || !in->agency || !in->agency->agency_name
+	    || !in->agency->agency_name[0] || !in->software || !in->created || !in->created[0]
+	    || !sip_file_ok(&in->ead))
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "SIP: needs documents, the agency name, software, a time and EAD.xml");
+	for (int i = 0; i < in->ndocs; i++) {
+		const sohoa_sip_doc *d = &in->docs[i];
+		int ok = d->doc_id && d->doc_id[0] && sip_file_ok(&d->ead_doc)
+		    && sip_file_ok(&d->premis) && (d->nfiles == 0 || d->files);
+		for (int j = 0; ok && j < d->nfiles; j++)
+			ok = sip_file_ok(&d->files[j]);
+		if (!ok)
+			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+			    "SIP: document %d (%s) lacks a path, MIME type or SHA-256", i + 1,
+			    d->doc_id ? d->doc_id : "?");
+	}
+	memset(&pin, 0, sizeof pin);
+	pin.kind = SOHOA_PACKAGE_SIP;
+	pin.uuid = in->uuid;
+	if ((st = sohoa_package_objid(&pin, objid, 160, name, 160, err)) != SOHOA_OK)
+		return st;
+	if (!(doc = build_sip_mets(in, objid, err)))
+		return err && err->status != SOHOA_OK ? err->status : SOHOA_FATAL;
+	*mets = pkg_serialize(doc, len);
+	xmlFreeDoc(doc);
+	if (!*mets)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	st = pkg_validate_buffer(sch, PKG_SCHEMA_METS, "METS.xml", *mets, *len, err);
+	if (st != SOHOA_OK) {
+		free(*mets);
+		*mets = NULL;
+	}
+	return st;
+}

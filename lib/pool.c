@@ -34,6 +34,7 @@ struct sohoa_pool {
 	sohoa_pool_options opt;
 	char *languages, *tessdata;
 	char exe[4096];       /* this program, for re-running it as a worker */
+	char ocr_mode[8];     /* auto, force or skip */
 	int n;
 	struct worker *w;
 };
@@ -64,7 +65,7 @@ spawn(sohoa_pool *pool, struct worker *wk)
 	if (pid == 0) {
 		char *argv[] = { "sohoa-ocr", "--ocr-worker", "--languages", pool->languages,
 			"--tessdata", pool->tessdata, "--max-pixels", px, "--max-pages", pg,
-			"--page-timeout", pt, "--memory-mb", mm, NULL };
+			"--page-timeout", pt, "--memory-mb", mm, "--ocr-mode", pool->ocr_mode, NULL };
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(127);
 		setenv("OMP_THREAD_LIMIT", "1", 1);
@@ -95,6 +96,7 @@ sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
 	pool->n = opt->workers > 0 ? opt->workers : 1;
 	pool->languages = strdup(opt->languages);
 	pool->tessdata = strdup(opt->tessdata ? opt->tessdata : "");
+	snprintf(pool->ocr_mode, sizeof pool->ocr_mode, "%s", opt->ocr_mode ? opt->ocr_mode : "auto");
 	pool->w = calloc((size_t)pool->n, sizeof *pool->w);
 	if (!pool->w || !pool->languages || !pool->tessdata) {
 		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");

@@ -28,6 +28,7 @@ typedef struct sohoa_conf {
 	char *state_dir;        /* spool and catalog live under it */
 	char *languages;        /* Tesseract languages, e.g. "vie+eng" */
 	char *tessdata;         /* Tesseract data directory; "" = Tesseract's default */
+	char *ocr_mode;         /* auto | force | skip: OCR of PDFs with a text layer (pdfin.h) */
 	long long workers;      /* OCR worker processes; 0 = number of cores */
 	long long rescan_interval; /* seconds between full rescans of the inbox */
 	long long stable_delay; /* seconds a file's size and mtime must hold still */
@@ -46,6 +47,16 @@ typedef struct sohoa_conf {
 	char *fonds_code;       /* mã phông, for AIP identifiers */
 	char *package_dir;      /* where AIPs are kept; "" = <state_dir>/aip */
 	char *schema_dir;       /* the XML schemas packages are validated against */
+	char *backup_dir;       /* second copy of the store (another disk); "" = none (backup.h) */
+	/* Signing (sign.h): the agency's key and certificate, an RFC 3161 service. */
+	char *sign_key;         /* PEM or PKCS#12 file, or a "pkcs11:" URI; "" = no signing */
+	char *sign_cert;        /* PEM certificate; "" when the PKCS#12 file or token holds it */
+	char *sign_chain;       /* PEM intermediates put in signatures; "" = none */
+	char *sign_pin_file;    /* PKCS#12 password or token PIN (first line); "" = none */
+	char *tsa_url;          /* http:// RFC 3161 time-stamping service; "" = none */
+	/* Monthly export bundles (export.h). */
+	char *outbox;           /* where bundles are written; "" = <state_dir>/outbox */
+	char *upload_command;   /* run via /bin/sh -c with the bundle as $1; "" = none */
 	/* Hồ sơ defaults, overridden by a folder's hoso.txt (codes of TT 05). */
 	char *default_maintenance;
 	char *default_mode;

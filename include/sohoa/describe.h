@@ -34,6 +34,15 @@ sohoa_status sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
     const struct sohoa_package_schemas *schemas, int64_t id, const char *agent,
     sohoa_error *err);
 
+struct sohoa_signer;
+
+/* Between steps 3 and 4: signs the record's document.pdf (PAdES-B, visible
+ * on page 1, sign.h) unless it already carries a signature, and records a
+ * "digital signature" event.  The PDF is replaced atomically; on failure it
+ * stays as it was. */
+sohoa_status sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat,
+    struct sohoa_signer *signer, int64_t id, const char *agent, sohoa_error *err);
+
 /* The hồ sơ values that apply to records from an inbox folder. */
 sohoa_status sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat,
     const char *origin, sohoa_hoso *out, sohoa_error *err);

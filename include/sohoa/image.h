@@ -10,8 +10,12 @@
  *   }
  *   sohoa_image_free(im);
  *
+ * A PDF (pdfin.h) is a scan too: its pages are rasterized at their native
+ * resolution, one at a time, by sohoa_image_page().
+ *
  * Errors are SOHOA_BAD_INPUT with a reason (EMPTY, NOT_IMAGE, UNSUPPORTED,
- * TOO_LARGE, TRUNCATED, CORRUPT, UNREADABLE).
+ * TOO_LARGE, TRUNCATED, CORRUPT, UNREADABLE; for PDFs also ENCRYPTED,
+ * NO_PAGES, PAGE_SIZE).
  */
 #ifndef SOHOA_IMAGE_H
 #define SOHOA_IMAGE_H
@@ -29,8 +33,11 @@ typedef struct sohoa_image_limits {
 sohoa_image *sohoa_image_open(const char *path, const sohoa_image_limits *lim,
     sohoa_error *err);
 int sohoa_image_pages(const sohoa_image *im);
-/* "tiff", "png" or "jpeg". */
+/* "tiff", "png", "jpeg" or "pdf". */
 const char *sohoa_image_format(const sohoa_image *im);
+/* The PDF behind a "pdf" image (its text layer, see pdfin.h), else NULL.
+ * Owned by im. */
+struct sohoa_pdfin *sohoa_image_pdf(sohoa_image *im);
 /* Decodes page i (0-based).  Caller owns the result; pixDestroy() it. */
 struct Pix *sohoa_image_page(sohoa_image *im, int i, sohoa_error *err);
 void sohoa_image_free(sohoa_image *im);

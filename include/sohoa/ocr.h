@@ -36,6 +36,7 @@ typedef struct sohoa_pool_options {
 	int page_timeout;           /* seconds */
 	long long memory_mb;        /* 0 = no limit */
 	int workers;
+	const char *ocr_mode;       /* "auto", "force" or "skip" (conf.h); NULL: "auto" */
 } sohoa_pool_options;
 
 typedef struct sohoa_pool sohoa_pool;

@@ -202,4 +202,68 @@ void sohoa_package_report_release(sohoa_package_report *rep);
 sohoa_status sohoa_package_check(const char *dir, const sohoa_package_schemas *schemas,
     const char *mets_hash, sohoa_package_report *rep, sohoa_error *err);
 
+/* ---- SIPs for transfer: one hồ sơ, several documents ------------------
+ *
+ * A SIP sent to another archive (export.h) carries a whole hồ sơ: its
+ * EAD.xml once, and for each document the EAD_doc.xml, PREMIS.xml and
+ * representation files of that document's AIP, unchanged.  The caller
+ * places the files (for one document the AIP's own names; for several,
+ * metadata/descriptive/EAD_doc-<docId>.xml and
+ * metadata/preservation/PREMIS-<docId>.xml, the representation files side
+ * by side in representations/rep1/data/, which docIds keep apart) and
+ * gives their checksums; sohoa_package_sip_mets() writes the METS.xml
+ * that describes them:
+ *
+ *   dmdSec dmd-ead; dmdSec dmd-ead-doc[-<n>] per document;
+ *   amdSec amd-1 with digiprovMD digiprov-premis[-<n>] per document;
+ *   fileSec: Documentation, Schemas, Representations/rep1 (each document's
+ *     files with DMDID/ADMID pointing at its own sections);
+ *   structMap PHYSICAL "CSIP", with a div per document under rep1.
+ *
+ * With one document the ids carry no "-<n>" suffix and the METS has the
+ * shape of an AIP's (sohoa-mets-profile.md), OAISPACKAGETYPE="SIP".  The
+ * document is validated against mets.xsd; same input, same bytes.
+ */
+typedef struct sohoa_sip_file {
+	const char *path;          /* relative to the package root */
+	const char *mimetype;
+	const char *use;           /* METS file/@USE, or NULL */
+	const char *checksum;      /* SHA-256: hex, or "sha256:<hex>" */
+	long long size;
+} sohoa_sip_file;
+
+typedef struct sohoa_sip_doc {
+	long long record_id;       /* altRecordID sohoa-record-id */
+	const char *doc_id;        /* altRecordID docId, the div's LABEL */
+	sohoa_sip_file ead_doc;
+	sohoa_sip_file premis;
+	const sohoa_sip_file *files;   /* representation files */
+	int nfiles;
+} sohoa_sip_doc;
+
+typedef struct sohoa_sip_input {
+	const char *uuid;          /* RFC 4122 text; OBJID uuid-<UUID> */
+	const char *label;         /* mets/@LABEL: the hồ sơ's title, else a docId */
+	const char *created;       /* ISO 8601: CREATEDATE and every CREATED */
+	const sohoa_package_agency *agency;
+	const char *software;      /* "sohoa 0.1.0" */
+	sohoa_sip_file ead;        /* metadata/descriptive/EAD.xml */
+	const sohoa_sip_doc *docs;
+	int ndocs;                 /* at least one */
+	const sohoa_sip_file *documentation;
+	int ndocumentation;
+	const sohoa_sip_file *schemas;
+	int nschemas;
+} sohoa_sip_input;
+
+/*
+ * Builds and validates the METS.xml of a SIP.  The OBJID goes to objid and
+ * the package's folder name to name (160 bytes each); the document to
+ * *mets (malloc'd, *len bytes; caller frees).  SOHOA_BAD_INPUT for a bad
+ * argument or a document the schema refuses.
+ */
+sohoa_status sohoa_package_sip_mets(const sohoa_sip_input *in,
+    const sohoa_package_schemas *schemas, char objid[160], char name[160], char **mets,
+    size_t *len, sohoa_error *err);
+
 #endif

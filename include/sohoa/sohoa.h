@@ -44,6 +44,9 @@ typedef enum sohoa_reason {
 	SOHOA_REASON_DUPLICATE,    /* byte-identical to an existing record */
 	SOHOA_REASON_OCR_FAILED,   /* OCR failed again and again */
 	SOHOA_REASON_NOT_REGULAR,  /* a device, socket or fifo */
+	SOHOA_REASON_ENCRYPTED,    /* a PDF that needs a password to open */
+	SOHOA_REASON_NO_PAGES,     /* a PDF with no page at all */
+	SOHOA_REASON_PAGE_SIZE,    /* a PDF page of an impossible size (tiny or huge) */
 	SOHOA_REASON_COUNT
 } sohoa_reason;
 

@@ -39,7 +39,7 @@ chmod 666 "$T"/inbox/* 2>/dev/null; [ -n "$RUNAS" ] && chmod 000 "$T/inbox/locke
 
 start_daemon_as
 expected="empty.png:empty truncated.png:truncated truncated.jpg:truncated fake.tif:not-image
-notes.docx:not-image scan.pdf:unsupported huge.png:too-large link.tif:symlink pipe.tif:not-regular"
+notes.docx:not-image scan.pdf:corrupt huge.png:too-large link.tif:symlink pipe.tif:not-regular"
 [ -n "$RUNAS" ] && expected="$expected locked.png:unreadable"
 count=$(echo $expected | wc -w)
 check "all $count bad files quarantined" wait_until 120 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'quarantined'"' AND quarantine_published = 1")" = "$count" ]'

@@ -5,7 +5,8 @@ This is the test-data generator for sohoa: it draws documents of a commune
 People's Committee (UBND xã/phường, Hà Nội) the way ND 30/2020 lays them out
 on A4 at 300 dpi, writes them as PNG, JPEG or TIFF (bilevel G4, 8-bit grey,
 colour, multi-page), optionally degraded (lower dpi, skew, rotation, speckle,
-JPEG artefacts, no resolution tag), and writes beside each scan a JSON ground
+JPEG artefacts, no resolution tag, the blur, paper tone and noise of a
+scanner), and writes beside each scan a JSON ground
 truth: the text of every page exactly as rendered and the ND 30 header fields.
 
 Every document carries one distinctive word (a real Vietnamese word with
@@ -32,7 +33,7 @@ import re
 import sys
 import unicodedata
 
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 FONT_DIR = "/usr/share/fonts/truetype/liberation2"
 FONT_FILES = {
@@ -53,9 +54,11 @@ COL_SPLIT = LEFT + 760          # header table: left column | right column
 CX_LEFT = (LEFT + COL_SPLIT) // 2
 CX_RIGHT = (COL_SPLIT + RIGHT) // 2
 
-FORMATS = ("png", "jpeg", "tiff-g4", "tiff-gray", "tiff-rgb", "tiff-multipage")
+FORMATS = ("png", "jpeg", "tiff-g4", "tiff-gray", "tiff-rgb", "tiff-multipage",
+           "pdf-image", "pdf-text")
 EXT = {"png": "png", "jpeg": "jpg", "tiff-g4": "tif", "tiff-gray": "tif",
-       "tiff-rgb": "tif", "tiff-multipage": "tif"}
+       "tiff-rgb": "tif", "tiff-multipage": "tif", "pdf-image": "pdf",
+       "pdf-text": "pdf"}
 
 # ---------------------------------------------------------------------------
 # Content pools.  All strings are NFC.  A static check at start-up makes sure
@@ -1322,6 +1325,20 @@ def speckle(img, rng, density=0.0006):
     return img
 
 
+def scan_sensor(img, rng):
+    """--scan, after the optics: the paper's tone under uneven lighting (a
+    smooth 3x4 field of levels 228-250) and sensor noise (uniform, +-8)."""
+    w, h = img.size
+    field = Image.new("L", (3, 4))
+    field.putdata([rng.randint(228, 250) for _ in range(12)])
+    light = field.resize((w, h), Image.BILINEAR)
+    noise = Image.frombytes("L", (w, h), rng.randbytes(w * h)).point(
+        lambda v: v * 17 // 256)
+    if img.mode == "RGB":
+        light, noise = light.convert("RGB"), noise.convert("RGB")
+    return ImageChops.add(ImageChops.multiply(img, light), noise, 1.0, -8)
+
+
 def degrade(img, opts, rng):
     bg = INK["rgb"]["bg"] if img.mode == "RGB" else 255
     if opts.noise:
@@ -1331,10 +1348,14 @@ def degrade(img, opts, rng):
     if opts.rotate:
         img = img.transpose({90: Image.ROTATE_90, 180: Image.ROTATE_180,
                              270: Image.ROTATE_270}[opts.rotate])
+    if opts.scan:       # the scanner's optics (about 0.1 mm of blur)
+        img = img.filter(ImageFilter.GaussianBlur(0.9))
     if opts.dpi != DPI:
         f = opts.dpi / DPI
         img = img.resize((round(img.width * f), round(img.height * f)),
                          Image.LANCZOS)
+    if opts.scan:
+        img = scan_sensor(img, rng)
     return img
 
 
@@ -1372,7 +1393,8 @@ def mode_for(fmt, opts, spec):
         return "rgb"
     return {"png": "gray", "jpeg": "gray", "tiff-g4": "bilevel",
             "tiff-gray": "gray", "tiff-rgb": "rgb",
-            "tiff-multipage": "bilevel"}[fmt]
+            "tiff-multipage": "bilevel", "pdf-image": "gray",
+            "pdf-text": "gray"}[fmt]
 
 
 def save(images, path_base, fmt, mode, opts, vn_names):
@@ -1380,6 +1402,8 @@ def save(images, path_base, fmt, mode, opts, vn_names):
     dpi = None if opts.no_dpi else (opts.dpi, opts.dpi)
     kw = {} if dpi is None else {"dpi": dpi}
     ext = EXT[fmt]
+    if fmt.startswith("pdf"):
+        return [save_pdf(images, "%s.%s" % (path_base, ext), fmt, mode, opts)]
     if fmt.startswith("tiff"):
         if fmt in ("tiff-g4", "tiff-multipage") or mode == "bilevel":
             pages = [to_bilevel(i) for i in images]
@@ -1411,6 +1435,42 @@ def save(images, path_base, fmt, mode, opts, vn_names):
             img.save(path, quality=opts.jpeg_quality, **kw)
         out.append(path)
     return out
+
+
+def save_pdf(images, path, fmt, mode, opts):
+    """A scanner's PDF: one image per page, the page as large as the image
+    at the resolution (72 dpi with --no-dpi, as some scanners write), JPEG
+    for gray and colour, CCITT G4 for bilevel (Pillow).  pdf-text adds an
+    invisible text layer: the same pages OCRed by the tesseract command."""
+    if mode == "bilevel":
+        pages = [to_bilevel(i) for i in images]
+    else:
+        pages = [i if mode == "rgb" else i.convert("L") for i in images]
+    res = 72.0 if opts.no_dpi else float(opts.dpi)
+    if fmt == "pdf-image":
+        pages[0].save(path, "PDF", resolution=res, save_all=len(pages) > 1,
+                      append_images=pages[1:], quality=opts.jpeg_quality)
+        return path
+    import shutil
+    import subprocess
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="render-pdf-text.")
+    try:
+        names = []
+        for n, img in enumerate(pages, 1):
+            names.append(os.path.join(tmp, "p%03d.png" % n))
+            img.save(names[-1], dpi=(res, res))
+        with open(os.path.join(tmp, "list.txt"), "w") as f:
+            f.write("\n".join(names) + "\n")
+        env = dict(os.environ, OMP_THREAD_LIMIT="1")
+        subprocess.run(["tesseract", os.path.join(tmp, "list.txt"),
+                        os.path.join(tmp, "out"), "-l", "vie", "pdf"],
+                       check=True, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        shutil.move(os.path.join(tmp, "out.pdf"), path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return path
 
 
 def plan(opts, rng):
@@ -1550,6 +1610,8 @@ def build(opts):
                 "size": list(images[0].size),
             },
         }
+        if opts.scan:
+            truth["render"]["scan"] = True
         with open(os.path.join(truth_dir, name + ".json"), "w",
                   encoding="utf-8") as f:
             json.dump(truth, f, ensure_ascii=False, indent=2)
@@ -1624,6 +1686,9 @@ def main(argv=None):
     ap.add_argument("--noise", action="store_true",
                     help="salt-and-pepper speckle")
     ap.add_argument("--jpeg-quality", type=int, default=85)
+    ap.add_argument("--scan", action="store_true",
+                    help="look like a flatbed scan: optics blur, paper tone "
+                         "under uneven lighting, sensor noise")
     ap.add_argument("--bilevel", action="store_true",
                     help="threshold every page to black and white")
     ap.add_argument("--color", action="store_true",

@@ -2,7 +2,7 @@
  * test_image.c - opening and checking scans (image.h) on real image files
  * written by Leptonica in the test: PNG, JPEG, TIFF G4 and multi-page
  * TIFF; and the hostile ones: empty, not an image, truncated, a PNG header
- * claiming 60000x60000 pixels, a PDF, too many pages.
+ * claiming 60000x60000 pixels, a damaged PDF, too many pages.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -292,16 +292,17 @@ test_text_named_png(void)
 	expect_refused("x.png", &roomy, SOHOA_REASON_NOT_IMAGE);
 }
 
+/* PDFs are taken (pdfin.c, tested in test_pdfin.c); a damaged one is
+ * refused as such, whatever its name says. */
 static void
-test_pdf_unsupported(void)
+test_pdf_damaged(void)
 {
 	const char *pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
 
 	write_bytes("scan.pdf", pdf, strlen(pdf));
-	expect_refused("scan.pdf", &roomy, SOHOA_REASON_UNSUPPORTED);
-	/* Whatever the name says. */
+	expect_refused("scan.pdf", &roomy, SOHOA_REASON_CORRUPT);
 	write_bytes("scan.tif", pdf, strlen(pdf));
-	expect_refused("scan.tif", &roomy, SOHOA_REASON_UNSUPPORTED);
+	expect_refused("scan.tif", &roomy, SOHOA_REASON_CORRUPT);
 }
 
 static void
@@ -520,6 +521,14 @@ test_resolution(void)
 	/* Absurd ones are replaced by the estimate. */
 	r = resolution_of(2480, 3508, 100000);
 	CHECKM(r >= 295 && r <= 305, "100000 dpi on 2480x3508");
+	/* The estimate knows A5, A3 and Letter, not only A4's width. */
+	CHECK_INT(resolution_of(1748, 2480, 72), 300);     /* A5 at 300 */
+	CHECK_INT(resolution_of(2550, 3300, 0), 300);      /* Letter at 300 */
+	CHECK_INT(resolution_of(1654, 2339, 0), 200);      /* A4 at 200 */
+	CHECK_INT(resolution_of(2339, 3307, 72), 200);     /* A3 at 200 */
+	CHECK_INT(resolution_of(2420, 3450, 0), 300);      /* A4 at 300, cropped 2% */
+	/* No paper: A4's width on the shorter side. */
+	CHECK_INT(resolution_of(1000, 1000, 0), 121);
 }
 
 int
@@ -534,7 +543,7 @@ main(void)
 	TEST_RUN(test_max_pixels_on_a_later_page);
 	TEST_RUN(test_empty_file);
 	TEST_RUN(test_text_named_png);
-	TEST_RUN(test_pdf_unsupported);
+	TEST_RUN(test_pdf_damaged);
 	TEST_RUN(test_missing_file);
 	TEST_RUN(test_truncated_png);
 	TEST_RUN(test_truncated_jpeg);

@@ -1,0 +1,344 @@
+/*
+ * cli_export.c - 'sohoa export --month YYYY-MM|last' (the monthly signed
+ * bundle, export.h), 'sohoa exports' (the ledger) and 'sohoa verify BUNDLE'
+ * (a bundle checked without the catalog).
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sohoa/export.h"
+#include "sohoa/json.h"
+#include "cli.h"
+
+static void
+export_usage(void)
+{
+	fprintf(stderr, "usage: sohoa export --month YYYY-MM|last [--force] [--outbox DIR]\n"
+	    "  --month last   the calendar month before this one (giờ Việt Nam, +07:00)\n"
+	    "  --force        export again a month already exported\n"
+	    "  --outbox DIR   write the bundle there instead of the configured outbox\n");
+}
+
+static void
+json_str_or_null(const char *s)
+{
+	if (s && *s)
+		sohoa_json_string(stdout, s);
+	else
+		printf("null");
+}
+
+int
+cli_export(struct cli *c, int argc, char **argv)
+{
+	const char *month_arg = NULL, *outbox = NULL;
+	int force = 0, rc = 0;
+	char month[8], agent[160];
+	sohoa_error err;
+	sohoa_catalog *cat = NULL;
+	sohoa_package_schemas *sch = NULL;
+	sohoa_signer *signer = NULL;
+	sohoa_export_opts o;
+	sohoa_export_result r;
+	sohoa_status st;
+	struct passwd *pw;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--month") && i + 1 < argc)
+			month_arg = argv[++i];
+		else if (!strncmp(argv[i], "--month=", 8))
+			month_arg = argv[i] + 8;
+		else if (!strcmp(argv[i], "--outbox") && i + 1 < argc)
+			outbox = argv[++i];
+		else if (!strcmp(argv[i], "--force"))
+			force = 1;
+		else {
+			export_usage();
+			return EXIT_USAGE;
+		}
+	}
+	if (!month_arg) {
+		export_usage();
+		return EXIT_USAGE;
+	}
+	sohoa_error_clear(&err);
+	if (sohoa_export_parse_month(month_arg, time(NULL), month, &err) != SOHOA_OK) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	if (outbox && outbox[0] != '/') {
+		fprintf(stderr, "sohoa: --outbox cần đường dẫn tuyệt đối — --outbox must be an"
+		    " absolute path\n");
+		return EXIT_USAGE;
+	}
+	/* A bundle goes out signed or not at all. */
+	if (!sohoa_signer_configured(&c->conf)) {
+		fprintf(stderr, "sohoa: chưa cấu hình khóa ký số (sign_key), không xuất gói chưa ký —"
+		    " signing is not configured (sign_key in %s); an unsigned bundle is never"
+		    " written\n", c->conf_path);
+		return EXIT_CONFIG;
+	}
+	if (!c->conf.agency_name[0] || !c->conf.agency_code[0]) {
+		fprintf(stderr, "sohoa: cần agency_name và agency_code trong %s để xuất —"
+		    " agency_name and agency_code must be configured\n", c->conf_path);
+		return EXIT_CONFIG;
+	}
+	if (!(sch = sohoa_package_schemas_open(c->conf.schema_dir, &err))) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		return EXIT_CONFIG;
+	}
+	if (!(signer = sohoa_signer_open(&c->conf, &err))) {
+		fprintf(stderr, "sohoa: không mở được khóa ký số — cannot open the signing key: %s\n",
+		    err.msg);
+		sohoa_package_schemas_free(sch);
+		return EXIT_CONFIG;
+	}
+	if (!(cat = cli_open_catalog(c))) {
+		sohoa_signer_free(signer);
+		sohoa_package_schemas_free(sch);
+		return EXIT_FAILURE_;
+	}
+	/* Zip entries carry DOS times, which are local: the same bundle bytes
+	 * on every machine need one time zone.  (Month bounds are computed in
+	 * +07:00 regardless.) */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	pw = getpwuid(getuid());
+	snprintf(agent, sizeof agent, "sohoa %s (sohoa export, user %s)", SOHOA_VERSION,
+	    pw ? pw->pw_name : "?");
+	memset(&o, 0, sizeof o);
+	o.month = month;
+	o.outbox = outbox;
+	o.force = force;
+	o.agent = agent;
+	st = sohoa_export_run(&c->conf, cat, signer, sch, &o, &r, &err);
+	if (c->json) {
+		printf("{\"month\": \"%s\", \"ok\": %s, \"already_exported\": %s, \"empty\": %s",
+		    month, st == SOHOA_OK ? "true" : "false", r.already ? "true" : "false",
+		    r.empty ? "true" : "false");
+		if (r.bundle_id) {
+			printf(", \"bundle\": ");
+			sohoa_json_string(stdout, r.path);
+			printf(", \"signature\": ");
+			sohoa_json_string(stdout, r.p7s);
+			printf(", \"bundle_sha256\": \"%s\", \"signature_sha256\": \"%s\", \"size\": %lld,"
+			    " \"records\": %d, \"sips\": %d", r.bundle_hash, r.p7s_hash, r.size,
+			    r.records, r.sips);
+		}
+		printf(", \"pdfs_signed\": %d, \"uploaded\": %s, \"exported\": %s, \"seconds\": %.3f,"
+		    " \"error\": ", r.pdfs_signed, r.uploaded == 1 ? "true" : r.uploaded == -1
+		    ? "false" : "null", st == SOHOA_OK && r.bundle_id ? "true" : "false", r.seconds);
+		json_str_or_null(st == SOHOA_OK ? NULL : err.msg);
+		printf("}\n");
+	}
+	if (st != SOHOA_OK) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		rc = r.uploaded == -1 ? EXIT_PARTIAL : err.status == SOHOA_RETRY && !r.bundle_id
+		    && strstr(err.msg, "another export") ? EXIT_BUSY : EXIT_FAILURE_;
+	} else if (!c->json) {
+		if (r.already)
+			printf("Tháng %s đã được xuất rồi (already exported); dùng --force để xuất lại.\n",
+			    month);
+		else if (r.empty)
+			printf("Tháng %s: không có tài liệu nào cần xuất (nothing to export).\n", month);
+		else {
+			printf("Đã xuất tháng %s (exported): %d tài liệu trong %d gói SIP (documents in"
+			    " SIPs)%s\n", month, r.records, r.sips, r.pdfs_signed ? "" : ".");
+			if (r.pdfs_signed)
+				printf("  đã ký số %d PDF trước khi xuất (PDFs signed first)\n",
+				    r.pdfs_signed);
+			printf("  gói (bundle):   %s  %lld byte\n  SHA-256:        %s\n"
+			    "  chữ ký (CMS):   %s\n", r.path, r.size, r.bundle_hash + 7, r.p7s);
+			if (r.uploaded == 1)
+				printf("  đã gửi (uploaded) bằng upload_command\n");
+			printf("  thời gian (time): %.1f s\n", r.seconds);
+		}
+	}
+	sohoa_catalog_free(cat);
+	sohoa_signer_free(signer);
+	sohoa_package_schemas_free(sch);
+	return rc;
+}
+
+int
+cli_exports(struct cli *c, int argc, char **argv)
+{
+	sohoa_catalog *cat;
+	sqlite3_stmt *st;
+	int k = 0;
+
+	if (argc > 1) {
+		fprintf(stderr, "usage: sohoa exports [--json]\n");
+		return EXIT_USAGE;
+	}
+	if (!(cat = cli_open_catalog(c)))
+		return EXIT_FAILURE_;
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT id, month, file_name, path,"
+	    " bundle_hash, p7s_hash, size, sips, records, signer, created_at, uploaded_at,"
+	    " upload_error, exported_at FROM export_bundles ORDER BY id", -1, &st, NULL)
+	    != SQLITE_OK) {
+		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(sohoa_catalog_db(cat)));
+		sohoa_catalog_free(cat);
+		return EXIT_FAILURE_;
+	}
+	if (c->json)
+		printf("{\"bundles\": [");
+	else
+		printf("%-4s %-8s %-40s %8s %6s %-24s %s\n", "id", "tháng", "gói (bundle)",
+		    "tài liệu", "SIP", "xuất lúc (exported)", "gửi (upload)");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+#define T(i) ((const char *)sqlite3_column_text(st, (i)))
+		if (c->json) {
+			printf("%s{\"id\": %lld, \"month\": ", k ? ", " : "", sqlite3_column_int64(st, 0));
+			sohoa_json_string(stdout, T(1));
+			printf(", \"file\": ");
+			sohoa_json_string(stdout, T(2));
+			printf(", \"outbox\": ");
+			sohoa_json_string(stdout, T(3));
+			printf(", \"bundle_sha256\": ");
+			sohoa_json_string(stdout, T(4));
+			printf(", \"signature_sha256\": ");
+			sohoa_json_string(stdout, T(5));
+			printf(", \"size\": %lld, \"sips\": %lld, \"records\": %lld, \"signer\": ",
+			    sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+			    sqlite3_column_int64(st, 8));
+			json_str_or_null(T(9));
+			printf(", \"created\": ");
+			sohoa_json_string(stdout, T(10));
+			printf(", \"uploaded\": ");
+			json_str_or_null(T(11));
+			printf(", \"upload_error\": ");
+			json_str_or_null(T(12));
+			printf(", \"exported\": ");
+			json_str_or_null(T(13));
+			printf("}");
+		} else {
+			printf("%-4lld %-8s %-40s %8lld %6lld %-24s %s\n", sqlite3_column_int64(st, 0),
+			    T(1), T(2), sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 7),
+			    T(13) ? T(13) : "CHƯA (not exported)",
+			    T(11) ? T(11) : T(12) ? T(12) : "-");
+		}
+#undef T
+		k++;
+	}
+	sqlite3_finalize(st);
+	if (c->json)
+		printf("]}\n");
+	else if (!k)
+		printf("(chưa xuất gói nào — no bundle yet)\n");
+	sohoa_catalog_free(cat);
+	return 0;
+}
+
+int
+cli_verify(struct cli *c, int argc, char **argv)
+{
+	const char *bundle = NULL, *ca = NULL, *sig = NULL;
+	sohoa_package_schemas *sch;
+	sohoa_verify_report rep;
+	sohoa_error err;
+	sohoa_status st;
+	int valid;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--ca") && i + 1 < argc)
+			ca = argv[++i];
+		else if (!strcmp(argv[i], "--sig") && i + 1 < argc)
+			sig = argv[++i];
+		else if (argv[i][0] != '-' && !bundle)
+			bundle = argv[i];
+		else
+			bundle = NULL, i = argc;
+	}
+	if (!bundle) {
+		fprintf(stderr, "usage: sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar\n");
+		return EXIT_USAGE;
+	}
+	if (access(bundle, F_OK) != 0) {
+		fprintf(stderr, "sohoa: không có tệp %s — no such file\n", bundle);
+		return EXIT_NOTFOUND;
+	}
+	if (ca && access(ca, R_OK) != 0) {
+		fprintf(stderr, "sohoa: không đọc được %s — cannot read the CA file\n", ca);
+		return EXIT_NOTFOUND;
+	}
+	/* Trusted schemas when installed; else each SIP's own copies. */
+	sohoa_error_clear(&err);
+	sch = sohoa_package_schemas_open(c->conf.schema_dir, &err);
+	sohoa_error_clear(&err);
+	sohoa_verify_report_init(&rep);
+	st = sohoa_export_verify(bundle, sig, ca, sch, &rep, &err);
+	valid = st == SOHOA_OK;
+	if (st != SOHOA_OK && st != SOHOA_BAD_INPUT) {
+		fprintf(stderr, "sohoa: %s\n", err.msg);
+		sohoa_verify_report_release(&rep);
+		sohoa_package_schemas_free(sch);
+		return EXIT_FAILURE_;
+	}
+	if (c->json) {
+		printf("{\"bundle\": ");
+		sohoa_json_string(stdout, bundle);
+		printf(", \"sha256\": \"%s\", \"valid\": %s, \"signature\": {\"valid\": %s,"
+		    " \"signer\": ", rep.bundle_hash, valid ? "true" : "false",
+		    rep.signature_ok ? "true" : "false");
+		json_str_or_null(rep.signer);
+		printf(", \"chain_checked\": %s}, \"manifest_ok\": %s, \"sips\": %d, \"sips_ok\": %d,"
+		    " \"files_checked\": %d, \"pdfs\": %d, \"pdfs_valid\": %d, \"schemas\": %s,"
+		    " \"members\": [", rep.chain_checked ? "true" : "false",
+		    rep.manifest_ok ? "true" : "false", rep.sips, rep.sips_ok, rep.files_checked,
+		    rep.pdfs, rep.pdfs_ok, sch ? "\"trusted\"" : "\"from the packages\"");
+		for (int i = 0; i < rep.nmembers; i++) {
+			printf("%s{\"name\": ", i ? ", " : "");
+			sohoa_json_string(stdout, rep.members[i].name);
+			printf(", \"sha256\": \"%s\", \"size\": %lld, \"ok\": %s, \"documents\": %d,"
+			    " \"pdfs_valid\": %d}", rep.members[i].hash, rep.members[i].size,
+			    rep.members[i].ok ? "true" : "false", rep.members[i].docs,
+			    rep.members[i].pdfs);
+		}
+		printf("], \"problems\": [");
+		for (int i = 0; i < rep.nproblems; i++) {
+			printf("%s{\"where\": ", i ? ", " : "");
+			sohoa_json_string(stdout, rep.problems[i].where);
+			printf(", \"message\": ");
+			sohoa_json_string(stdout, rep.problems[i].msg);
+			printf("}");
+		}
+		printf("]}\n");
+	} else {
+		printf("Kiểm tra gói (verify bundle): %s\n  SHA-256: %s\n", bundle,
+		    rep.bundle_hash[0] ? rep.bundle_hash + 7 : "?");
+		if (rep.signature_ok)
+			printf("  Chữ ký CMS (signature):   hợp lệ (valid) — %s%s\n", rep.signer,
+			    rep.chain_checked ? "; chuỗi chứng thư tin cậy (chain trusted to --ca)"
+			    : "; chưa kiểm tra chuỗi chứng thư (chain not checked: no --ca)");
+		else
+			printf("  Chữ ký CMS (signature):   KHÔNG HỢP LỆ (INVALID)\n");
+		printf("  %s:          %s\n", SOHOA_EXPORT_MANIFEST, rep.manifest_ok
+		    ? "khớp (matches)" : "KHÔNG KHỚP (MISMATCH)");
+		printf("  Lược đồ XML (schemas):    %s\n", sch ? c->conf.schema_dir
+		    : "those inside each SIP (schema_dir not found)");
+		for (int i = 0; i < rep.nmembers; i++) {
+			const sohoa_verify_member *m = &rep.members[i];
+			if (!strcmp(m->name, SOHOA_EXPORT_MANIFEST))
+				continue;
+			printf("  %-4s %s  %d tài liệu (documents), %d PDF ký hợp lệ (signed PDFs"
+			    " valid)\n", m->ok ? "ok" : "LỖI", m->name, m->docs, m->pdfs);
+		}
+		printf("  %d SIP, %d tệp băm lại (files re-hashed), %d/%d PDF có chữ ký hợp lệ\n",
+		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs);
+		if (rep.nproblems) {
+			printf("\nLỗi (problems): %d\n", rep.nproblems);
+			for (int i = 0; i < rep.nproblems; i++)
+				printf("  %s: %s\n", rep.problems[i].where, rep.problems[i].msg);
+		}
+		printf("\nKẾT QUẢ (RESULT): %s\n", valid ? "HỢP LỆ (VALID)"
+		    : "KHÔNG HỢP LỆ (INVALID)");
+	}
+	sohoa_verify_report_release(&rep);
+	sohoa_package_schemas_free(sch);
+	return valid ? 0 : EXIT_PARTIAL;
+}

@@ -1,0 +1,75 @@
+/*
+ * sign.h - the agency's key and certificate, detached CMS signatures and
+ * PDF signatures (PAdES baseline B), with OpenSSL 3.
+ *
+ * Protocol:
+ *   if (sohoa_signer_configured(conf)) {
+ *       sohoa_signer *s = sohoa_signer_open(conf, &err);   // NULL + err
+ *       sohoa_sign_detached(s, "bundle.tar", "bundle.tar.p7s", &err);
+ *       sohoa_sign_pdf(s, "document.pdf", "document.pdf", conf->agency_name, time(NULL), &err);
+ *       sohoa_signer_free(s);
+ *   }
+ *   sohoa_verify_detached("bundle.tar", "bundle.tar.p7s", "ca.pem", subj, sizeof subj, &err);
+ *
+ * Where the key comes from (configuration keys):
+ *   sign_key       a PEM private key, a PKCS#12 file (.p12/.pfx, or any file
+ *                  that is not PEM), or a "pkcs11:" URI naming a key on a
+ *                  token (through the libp11 OpenSSL engine);
+ *   sign_cert      the certificate (PEM); may be empty when the PKCS#12 file
+ *                  or the token holds it;
+ *   sign_chain     PEM file of intermediate certificates put in signatures;
+ *   sign_pin_file  the PKCS#12 password or the token PIN (first line);
+ *   tsa_url        an RFC 3161 time-stamping service (http://); detached
+ *                  signatures then carry a timestamp token.
+ * A key file or PIN file that group or others may read is refused.
+ *
+ * A signer is not thread-safe; use one per thread.  Strings returned by a
+ * signer are valid until sohoa_signer_free().
+ */
+#ifndef SOHOA_SIGN_H
+#define SOHOA_SIGN_H
+
+#include <stddef.h>
+#include <time.h>
+#include "sohoa/sohoa.h"
+#include "sohoa/conf.h"
+
+typedef struct sohoa_signer sohoa_signer;
+
+/* 1 when conf names a signing key (sign_key set), 0 otherwise. */
+int sohoa_signer_configured(const sohoa_conf *conf);
+
+/* Loads the key and certificates named by conf.  NULL + err on failure
+ * (SOHOA_FATAL: a configuration or installation problem).  Free with
+ * sohoa_signer_free(). */
+sohoa_signer *sohoa_signer_open(const sohoa_conf *conf, sohoa_error *err);
+void sohoa_signer_free(sohoa_signer *s);
+
+/* The certificate's subject, one line (RFC 2253).  Valid while s lives. */
+const char *sohoa_signer_subject(const sohoa_signer *s);
+
+/* Detached DER CMS over the file data_path into p7s_path (atomic: tmp + fsync + rename);
+ * timestamped when conf tsa_url is set.  The file is streamed, never loaded whole. */
+sohoa_status sohoa_sign_detached(sohoa_signer *s, const char *data_path, const char *p7s_path,
+    sohoa_error *err);
+
+/* PAdES-B incremental signature of pdf_in into pdf_out (may be equal: atomic replace).
+ * when = signing time.  The signature is visible at the top right of page 1:
+ * agency_name and the signing time (ISO 8601, +07:00).  The original bytes are
+ * kept unchanged; SOHOA_BAD_INPUT when pdf_in cannot be read as a PDF. */
+sohoa_status sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
+    const char *agency_name, time_t when, sohoa_error *err);
+
+/* Verification, no signer needed. ca_file: trust anchors (PEM), NULL = check the signature and the
+ * embedded chain's integrity but not trust. signer (may be NULL) gets the signer's subject.
+ * SOHOA_BAD_INPUT when the signature does not verify. */
+sohoa_status sohoa_verify_detached(const char *data_path, const char *p7s_path,
+    const char *ca_file, char *signer, size_t signer_len, sohoa_error *err);
+
+/* Every signature in the PDF valid, and the last one covers the whole file. */
+sohoa_status sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err);
+
+/* 1 if the PDF already carries a signature, 0 if not, -1 on error. */
+int sohoa_pdf_is_signed(const char *pdf_path);
+
+#endif

@@ -1,0 +1,1032 @@
+/*
+ * sign_pdf.c - PAdES baseline B signatures on our PDF/A documents, as an
+ * incremental update (ISO 32000-1 7.5.6, 12.8; ETSI EN 319 142-1):
+ *
+ *   original bytes, untouched
+ *   + the signature dictionary (/SubFilter /ETSI.CAdES.detached, /M, a
+ *     /ByteRange and a zero-filled /Contents placeholder)
+ *   + a signature field merged with its widget on page 1, top right, with
+ *     a visible appearance: the agency's name and the signing time
+ *     (ISO 8601, +07:00) in Liberation Serif 10 pt, embedded (PDF/A) as a
+ *     Type0/CIDFontType2 Identity-H font with /W widths and a ToUnicode CMap
+ *   + page 1 and the catalog (or its AcroForm) again, with the new field
+ *   + a cross-reference section in the style of the original (table or
+ *     stream) and a trailer with /Prev, the same /Root, /Info and /ID.
+ *
+ * qpdf only reads the original (catalog, page 1, its box, the AcroForm,
+ * trailer /Size and /ID); the update is written here, so the original
+ * bytes stay byte for byte (a signature earlier in the file stays valid).
+ * The file is streamed: copied, then hashed over the two byte ranges, never
+ * loaded whole.  The CMS carries signing-certificate-v2 and no
+ * signing-time attribute (PAdES: the time is /M).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <qpdf/qpdf-c.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "sohoa/fsutil.h"
+#include "sohoa/sign.h"
+#include "sign_int.h"
+
+#define FONT_SIZE 10.0
+#define LEADING 12.0
+#define PAD 4.0
+#define MARGIN 18.0            /* from the top and right edges of page 1, in points */
+#define BYTERANGE_WIDTH 60     /* room for "0 a b c" */
+#define VIETNAM_OFFSET (7 * 3600)
+
+/* ---- a growing byte buffer; on OOM it stays failed ------------------------ */
+
+struct buf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+static void
+b_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *s = realloc(b->s, cap);
+		if (!s) {
+			b->oom = 1;
+			return;
+		}
+		b->s = s;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void b_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+b_printf(struct buf *b, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = 1;
+		return;
+	}
+	if ((size_t)n < sizeof small) {
+		b_add(b, small, (size_t)n);
+		return;
+	}
+	{
+		char *big = malloc((size_t)n + 1);
+		if (!big) {
+			b->oom = 1;
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		b_add(b, big, (size_t)n);
+		free(big);
+	}
+}
+
+static void
+b_hex(struct buf *b, const unsigned char *p, size_t n)
+{
+	static const char hx[] = "0123456789ABCDEF";
+
+	for (size_t i = 0; i < n; i++) {
+		char two[2] = { hx[p[i] >> 4], hx[p[i] & 15] };
+		b_add(b, two, 2);
+	}
+}
+
+/* ---- file helpers ----------------------------------------------------------- */
+
+static int
+pread_full(int fd, void *p, size_t n, off_t off)
+{
+	char *c = p;
+
+	while (n > 0) {
+		ssize_t r = pread(fd, c, n, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		c += r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+static int
+pwrite_full(int fd, const void *p, size_t n, off_t off)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t r = pwrite(fd, c, n, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		c += r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+/* SHA-256 of the bytes [a0, a0+a1) and [b0, b0+b1) of fd. */
+static int
+hash_ranges(int fd, const long long r[4], unsigned char md[32])
+{
+	static const size_t chunk = 1 << 20;
+	unsigned char *buf = malloc(chunk);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = buf && ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+
+	for (int k = 0; ok && k < 4; k += 2) {
+		long long off = r[k], left = r[k + 1];
+		while (ok && left > 0) {
+			size_t n = left < (long long)chunk ? (size_t)left : chunk;
+			ok = pread_full(fd, buf, n, (off_t)off) == 0 && EVP_DigestUpdate(ctx, buf, n);
+			off += (long long)n;
+			left -= (long long)n;
+		}
+	}
+	ok = ok && EVP_DigestFinal_ex(ctx, md, NULL);
+	EVP_MD_CTX_free(ctx);
+	free(buf);
+	return ok ? 0 : -1;
+}
+
+/*
+ * The last "startxref" of the file, whether the section it points to is a
+ * cross-reference stream, and whether the file ends with an end of line.
+ */
+static int
+read_tail(int fd, long long size, long long *startxref, int *xref_stream, int *ends_eol)
+{
+	char tail[2048 + 1], head[16];
+	size_t n = size < 2048 ? (size_t)size : 2048;
+	char *p = NULL, *q;
+
+	if (n < 16 || pread_full(fd, tail, n, (off_t)(size - (long long)n)) != 0)
+		return -1;
+	tail[n] = '\0';
+	for (q = tail; (q = memmem(q, n - (size_t)(q - tail), "startxref", 9)) != NULL; q += 9)
+		p = q;
+	if (!p)
+		return -1;
+	p += 9;
+	while (*p == ' ' || *p == '\r' || *p == '\n' || *p == '\t')
+		p++;
+	*startxref = strtoll(p, &q, 10);
+	if (q == p || *startxref <= 0 || *startxref >= size)
+		return -1;
+	*ends_eol = tail[n - 1] == '\n' || tail[n - 1] == '\r';
+	if (pread_full(fd, head, sizeof head, (off_t)*startxref) != 0)
+		return -1;
+	*xref_stream = memcmp(head, "xref", 4) != 0;
+	return 0;
+}
+
+/* ---- reading the original with qpdf ----------------------------------------- */
+
+static sohoa_status
+qpdf_fail(qpdf_data q, sohoa_error *err, sohoa_status st, const char *what)
+{
+	if (qpdf_has_error(q)) {
+		qpdf_error e = qpdf_get_error(q);
+		const char *full = qpdf_get_error_full_text(q, e);
+		return sohoa_error_set(err, st, SOHOA_REASON_NONE, "%s: %s", what,
+		    full ? full : "qpdf error");
+	}
+	return sohoa_error_set(err, st, SOHOA_REASON_NONE, "%s", what);
+}
+
+static qpdf_data
+open_pdf(const char *path, sohoa_error *err)
+{
+	qpdf_data q = qpdf_init();
+
+	if (!q) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	qpdf_set_suppress_warnings(q, 1);
+	if (qpdf_read(q, path, NULL) & QPDF_ERRORS) {
+		qpdf_fail(q, err, SOHOA_BAD_INPUT, path);
+		qpdf_cleanup(&q);
+		return NULL;
+	}
+	if (qpdf_is_encrypted(q)) {
+		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s: the PDF is encrypted", path);
+		qpdf_cleanup(&q);
+		return NULL;
+	}
+	return q;
+}
+
+/* A rectangle of page (inherited through /Parent), normalised. */
+static int
+page_box(qpdf_data q, qpdf_oh page, const char *key, double box[4])
+{
+	qpdf_oh node = page;
+
+	for (int depth = 0; depth < 32 && qpdf_oh_is_dictionary(q, node); depth++) {
+		qpdf_oh v = qpdf_oh_get_key(q, node, key);
+		if (qpdf_oh_is_array(q, v) && qpdf_oh_get_array_n_items(q, v) == 4) {
+			double x[4];
+			for (int i = 0; i < 4; i++) {
+				qpdf_oh it = qpdf_oh_get_array_item(q, v, i);
+				if (!qpdf_oh_is_number(q, it))
+					return 0;
+				x[i] = qpdf_oh_get_numeric_value(q, it);
+			}
+			box[0] = x[0] < x[2] ? x[0] : x[2];
+			box[2] = x[0] < x[2] ? x[2] : x[0];
+			box[1] = x[1] < x[3] ? x[1] : x[3];
+			box[3] = x[1] < x[3] ? x[3] : x[1];
+			return 1;
+		}
+		node = qpdf_oh_get_key(q, node, "/Parent");
+	}
+	return 0;
+}
+
+/* The entries of dict except those in skip, as "/Key value" lines. */
+static void
+dict_entries(qpdf_data q, qpdf_oh dict, const char *const *skip, struct buf *b)
+{
+	char **keys = NULL;
+	size_t n = 0;
+
+	/* The iterator and the unparse buffer are one per qpdf_data: collect
+	 * the keys first. */
+	qpdf_oh_begin_dict_key_iter(q, dict);
+	while (qpdf_oh_dict_more_keys(q)) {
+		const char *k = qpdf_oh_dict_next_key(q);
+		char **p = realloc(keys, (n + 1) * sizeof *keys);
+		if (p)
+			keys = p;
+		if (!p || !(keys[n] = strdup(k))) {
+			b->oom = 1;
+			break;
+		}
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int skipped = 0;
+		for (const char *const *s = skip; s && *s; s++)
+			if (strcmp(*s, keys[i]) == 0)
+				skipped = 1;
+		if (!skipped)
+			b_printf(b, "%s %s\n", keys[i],
+			    qpdf_oh_unparse(q, qpdf_oh_get_key(q, dict, keys[i])));
+		free(keys[i]);
+	}
+	free(keys);
+}
+
+/* The items of an array (or nothing), each followed by a space. */
+static void
+array_items(qpdf_data q, qpdf_oh arr, struct buf *b)
+{
+	if (!qpdf_oh_is_array(q, arr))
+		return;
+	for (int i = 0, n = qpdf_oh_get_array_n_items(q, arr); i < n; i++)
+		b_printf(b, "%s ", qpdf_oh_unparse(q, qpdf_oh_get_array_item(q, arr, i)));
+}
+
+/* Calls fn on every terminal field (following /Kids) with /FT /Sig. */
+static int
+count_sig_fields(qpdf_data q, qpdf_oh field, int depth, int with_value)
+{
+	qpdf_oh kids = qpdf_oh_get_key(q, field, "/Kids");
+	int n = 0;
+
+	if (depth > 16 || !qpdf_oh_is_dictionary(q, field))
+		return 0;
+	if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, field, "/FT"), "/Sig")
+	    && (!with_value || qpdf_oh_is_dictionary(q, qpdf_oh_get_key(q, field, "/V"))))
+		n++;
+	if (qpdf_oh_is_array(q, kids))
+		for (int i = 0, k = qpdf_oh_get_array_n_items(q, kids); i < k; i++)
+			n += count_sig_fields(q, qpdf_oh_get_array_item(q, kids, i), depth + 1,
+			    with_value);
+	return n;
+}
+
+static int
+count_sigs(qpdf_data q, int with_value)
+{
+	qpdf_oh fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm"),
+	    "/Fields");
+	int n = 0;
+
+	if (qpdf_oh_is_array(q, fields))
+		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k; i++)
+			n += count_sig_fields(q, qpdf_oh_get_array_item(q, fields, i), 0, with_value);
+	return n;
+}
+
+int
+sohoa_pdf_is_signed(const char *pdf_path)
+{
+	qpdf_data q = open_pdf(pdf_path, NULL);
+	int n;
+
+	if (!q)
+		return -1;
+	n = count_sigs(q, 1);
+	qpdf_cleanup(&q);
+	return n > 0;
+}
+
+/* ---- writing the update -------------------------------------------------------- */
+
+struct xref_entry {
+	int num, gen;
+	long long offset;
+};
+
+struct update {
+	struct buf b;            /* the appended bytes */
+	long long base;          /* file offset of b.s[0] */
+	struct xref_entry ent[16];
+	int nent;
+	size_t byterange_at;     /* offsets in b of the placeholders */
+	size_t contents_at;      /* the '<' */
+	size_t contents_hex;     /* hex digits between '<' and '>' */
+};
+
+static void
+obj_begin(struct update *u, int num, int gen)
+{
+	if (u->nent < (int)(sizeof u->ent / sizeof u->ent[0]))
+		u->ent[u->nent++] = (struct xref_entry){ num, gen, u->base + (long long)u->b.len };
+	else
+		u->b.oom = 1;
+	b_printf(&u->b, "%d %d obj\n", num, gen);
+}
+
+static int
+ent_cmp(const void *a, const void *b)
+{
+	const struct xref_entry *x = a, *y = b;
+
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+/* A code point as UTF-16BE hex for the ToUnicode CMap. */
+static void
+b_utf16_hex(struct buf *b, unsigned cp)
+{
+	unsigned char u[4];
+
+	if (cp >= 0x10000) {
+		unsigned v = cp - 0x10000, hi = 0xD800 | v >> 10, lo = 0xDC00 | (v & 0x3FF);
+		u[0] = (unsigned char)(hi >> 8); u[1] = (unsigned char)hi;
+		u[2] = (unsigned char)(lo >> 8); u[3] = (unsigned char)lo;
+		b_hex(b, u, 4);
+	} else {
+		u[0] = (unsigned char)(cp >> 8); u[1] = (unsigned char)cp;
+		b_hex(b, u, 2);
+	}
+}
+
+static void
+write_stream(struct update *u, const char *dict_extra, const void *data, size_t len)
+{
+	b_printf(&u->b, "<< %s/Length %zu >>\nstream\n", dict_extra, len);
+	b_add(&u->b, data, len);
+	b_printf(&u->b, "\nendstream\nendobj\n");
+}
+
+/* The font objects: Type0 (num), CIDFontType2 (num+1), FontDescriptor
+ * (num+2), FontFile2 (num+3), ToUnicode (num+4). */
+static void
+write_font(struct update *u, const struct sign_font *f, int num)
+{
+	struct buf t = { 0 };
+	char extra[64];
+
+	obj_begin(u, num, 0);
+	b_printf(&u->b, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H"
+	    " /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>\nendobj\n", f->base_name, num + 1,
+	    num + 4);
+	obj_begin(u, num + 1, 0);
+	b_printf(&u->b, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s\n"
+	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
+	    "/FontDescriptor %d 0 R /CIDToGIDMap /Identity /DW 1000\n/W [", f->base_name, num + 2);
+	for (size_t i = 0; i < f->nused; i++)
+		b_printf(&u->b, "%s%u [%d]", i % 8 ? " " : "\n", f->used_gid[i], f->used_width[i]);
+	b_printf(&u->b, "] >>\nendobj\n");
+	obj_begin(u, num + 2, 0);
+	/* Flags: Serif (2) | Nonsymbolic (32). */
+	b_printf(&u->b, "<< /Type /FontDescriptor /FontName /%s /Flags 34 /FontBBox [%d %d %d %d]"
+	    " /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>\n"
+	    "endobj\n", f->base_name, f->bbox[0], f->bbox[1], f->bbox[2], f->bbox[3], f->ascent,
+	    f->descent, f->cap_height, num + 3);
+	obj_begin(u, num + 3, 0);
+	snprintf(extra, sizeof extra, "/Length1 %zu ", f->program_len);
+	write_stream(u, extra, f->program, f->program_len);
+
+	b_printf(&t, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (size_t i = 0; i < f->nused; i += 100) {
+		size_t n = f->nused - i < 100 ? f->nused - i : 100;
+		b_printf(&t, "%zu beginbfchar\n", n);
+		for (size_t j = i; j < i + n; j++) {
+			b_printf(&t, "<%04X> <", f->used_gid[j]);
+			b_utf16_hex(&t, f->used_cp[j]);
+			b_printf(&t, ">\n");
+		}
+		b_printf(&t, "endbfchar\n");
+	}
+	b_printf(&t, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	obj_begin(u, num + 4, 0);
+	if (t.oom)
+		u->b.oom = 1;
+	else
+		write_stream(u, "", t.s, t.len);
+	free(t.s);
+}
+
+/* The time of signing in Vietnam (UTC+7, no daylight saving). */
+static void
+vietnam_time(time_t when, char *iso, size_t isz, char *pdf, size_t psz)
+{
+	time_t t = when + VIETNAM_OFFSET;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(iso, isz, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(pdf, psz, "D:%04d%02d%02d%02d%02d%02d+07'00'", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* What the update needs from the original. */
+struct original {
+	long long size, startxref;
+	int xref_stream, ends_eol;
+	int root_num, root_gen, page_num, page_gen, acro_num, acro_gen; /* acro_num 0: direct/none */
+	int size_key;            /* trailer /Size */
+	double box[4];
+	char info[48];           /* "n g R" or "" */
+	struct buf id;           /* "[<..> <..>]" or "" */
+	struct buf page_dict;    /* page 1 without /Annots */
+	struct buf annots;       /* its existing annotations, "a b " */
+	struct buf root_dict;    /* the catalog without /AcroForm */
+	struct buf acro_dict;    /* the AcroForm without /Fields and /SigFlags */
+	struct buf fields;       /* existing fields */
+	int nsig;                /* signature fields already there */
+};
+
+static void
+original_release(struct original *o)
+{
+	free(o->id.s);
+	free(o->page_dict.s);
+	free(o->annots.s);
+	free(o->root_dict.s);
+	free(o->acro_dict.s);
+	free(o->fields.s);
+}
+
+static sohoa_status
+read_original(const char *path, int fd, struct original *o, sohoa_error *err)
+{
+	qpdf_data q;
+	qpdf_oh trailer, root, page, acro, id, info;
+	struct stat sb;
+	static const char *const skip_page[] = { "/Annots", NULL };
+	static const char *const skip_root[] = { "/AcroForm", NULL };
+	static const char *const skip_acro[] = { "/Fields", "/SigFlags", NULL };
+
+	if (fstat(fd, &sb) != 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", path,
+		    strerror(errno));
+	o->size = (long long)sb.st_size;
+	if (read_tail(fd, o->size, &o->startxref, &o->xref_stream, &o->ends_eol) != 0)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s: no startxref at the end: not a complete PDF", path);
+	if (!(q = open_pdf(path, err)))
+		return err ? err->status : SOHOA_BAD_INPUT;
+	trailer = qpdf_get_trailer(q);
+	root = qpdf_get_root(q);
+	if (qpdf_get_num_pages(q) < 1) {
+		qpdf_cleanup(&q);
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s: the PDF has no page", path);
+	}
+	page = qpdf_get_page_n(q, 0);
+	o->root_num = qpdf_oh_get_object_id(q, root);
+	o->root_gen = qpdf_oh_get_generation(q, root);
+	o->page_num = qpdf_oh_get_object_id(q, page);
+	o->page_gen = qpdf_oh_get_generation(q, page);
+	o->size_key = qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, trailer, "/Size"));
+	if (o->root_num <= 0 || o->page_num <= 0 || o->size_key <= 0
+	    || !page_box(q, page, "/MediaBox", o->box)) {
+		qpdf_cleanup(&q);
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s: no catalog, page 1, MediaBox or trailer /Size", path);
+	}
+	{
+		double crop[4];
+		if (page_box(q, page, "/CropBox", crop))
+			memcpy(o->box, crop, sizeof crop);
+	}
+	info = qpdf_oh_get_key(q, trailer, "/Info");
+	if (qpdf_oh_is_indirect(q, info))
+		snprintf(o->info, sizeof o->info, "%d %d R", qpdf_oh_get_object_id(q, info),
+		    qpdf_oh_get_generation(q, info));
+	id = qpdf_oh_get_key(q, trailer, "/ID");
+	if (qpdf_oh_is_array(q, id) && qpdf_oh_get_array_n_items(q, id) == 2) {
+		b_add(&o->id, "[", 1);
+		for (int i = 0; i < 2; i++) {
+			size_t n = 0;
+			const char *s = qpdf_oh_get_binary_string_value(q,
+			    qpdf_oh_get_array_item(q, id, i), &n);
+			b_add(&o->id, "<", 1);
+			b_hex(&o->id, (const unsigned char *)s, n);
+			b_add(&o->id, i ? ">" : "> ", i ? 1 : 2);
+		}
+		b_add(&o->id, "]", 1);
+	}
+	dict_entries(q, page, skip_page, &o->page_dict);
+	array_items(q, qpdf_oh_get_key(q, page, "/Annots"), &o->annots);
+	dict_entries(q, root, skip_root, &o->root_dict);
+	acro = qpdf_oh_get_key(q, root, "/AcroForm");
+	if (qpdf_oh_is_dictionary(q, acro)) {
+		if (qpdf_oh_is_indirect(q, acro)) {
+			o->acro_num = qpdf_oh_get_object_id(q, acro);
+			o->acro_gen = qpdf_oh_get_generation(q, acro);
+		}
+		dict_entries(q, acro, skip_acro, &o->acro_dict);
+		array_items(q, qpdf_oh_get_key(q, acro, "/Fields"), &o->fields);
+	}
+	o->nsig = count_sigs(q, 0);
+	qpdf_cleanup(&q);
+	if (o->id.oom || o->page_dict.oom || o->annots.oom || o->root_dict.oom
+	    || o->acro_dict.oom || o->fields.oom)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+	return SOHOA_OK;
+}
+
+/* Lays out the appended section; placeholders are filled in later. */
+static void
+build_update(struct update *u, const struct original *o, const struct sign_font *f,
+    const char *mtime, size_t contents_bytes)
+{
+	const int sig = o->size_key, field = sig + 1, ap = sig + 2, font = sig + 3,
+	    acro_new = sig + 8;
+	int acro = o->acro_num ? o->acro_num : acro_new;
+	int next = o->acro_num ? sig + 8 : sig + 9;   /* the first unused number */
+	double w = 0, h, x1, y1;
+	struct buf c = { 0 };
+
+	if (!o->ends_eol)
+		b_add(&u->b, "\n", 1);
+
+	/* The signature dictionary with its placeholders. */
+	obj_begin(u, sig, 0);
+	b_printf(&u->b, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
+	    " /M (%s)\n/ByteRange [", mtime);
+	u->byterange_at = u->b.len;
+	for (int i = 0; i < BYTERANGE_WIDTH; i++)
+		b_add(&u->b, " ", 1);
+	b_printf(&u->b, "]\n/Contents ");
+	u->contents_at = u->b.len;
+	u->contents_hex = 2 * contents_bytes;
+	b_add(&u->b, "<", 1);
+	for (size_t i = 0; i < u->contents_hex; i++)
+		b_add(&u->b, "0", 1);
+	b_printf(&u->b, "> >>\nendobj\n");
+
+	/* The appearance: two lines, left-aligned in a box at the top right. */
+	for (int i = 0; i < f->nlines; i++)
+		if (f->lines[i].width > w)
+			w = f->lines[i].width;
+	w = w * FONT_SIZE / 1000.0 + 2 * PAD;
+	h = f->nlines * LEADING + 2 * PAD;
+	x1 = o->box[2] - MARGIN;
+	y1 = o->box[3] - MARGIN;
+	if (x1 - w < o->box[0])
+		x1 = o->box[0] + w;
+	b_printf(&c, "q\nBT\n/F1 %.0f Tf\n0 g\n%.2f %.2f Td\n", FONT_SIZE, PAD,
+	    h - PAD - (double)f->ascent * FONT_SIZE / 1000.0);
+	for (int i = 0; i < f->nlines; i++) {
+		if (i)
+			b_printf(&c, "0 %.2f Td\n", -LEADING);
+		b_add(&c, "<", 1);
+		for (size_t g = 0; g < f->lines[i].n; g++)
+			b_printf(&c, "%04X", f->lines[i].gids[g]);
+		b_add(&c, "> Tj\n", 5);
+	}
+	b_printf(&c, "ET\nQ\n");
+
+	obj_begin(u, field, 0);
+	b_printf(&u->b, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%d) /V %d 0 R"
+	    " /F 132\n/Rect [%.2f %.2f %.2f %.2f] /P %d %d R /AP << /N %d 0 R >> >>\nendobj\n",
+	    o->nsig + 1, sig, x1 - w, y1 - h, x1, y1, o->page_num, o->page_gen, ap);
+	obj_begin(u, ap, 0);
+	{
+		char extra[128];
+		snprintf(extra, sizeof extra, "/Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f]"
+		    " /Resources << /Font << /F1 %d 0 R >> >> ", w, h, font);
+		if (c.oom)
+			u->b.oom = 1;
+		else
+			write_stream(u, extra, c.s, c.len);
+	}
+	free(c.s);
+	write_font(u, f, font);
+
+	/* The AcroForm with the new field. */
+	obj_begin(u, acro, o->acro_num ? o->acro_gen : 0);
+	b_printf(&u->b, "<<\n%s/Fields [%s%d 0 R] /SigFlags 3\n>>\nendobj\n",
+	    o->acro_dict.s ? o->acro_dict.s : "", o->fields.s ? o->fields.s : "", field);
+	/* The catalog, when the AcroForm was not an object of its own. */
+	if (!o->acro_num) {
+		obj_begin(u, o->root_num, o->root_gen);
+		b_printf(&u->b, "<<\n%s/AcroForm %d 0 R\n>>\nendobj\n",
+		    o->root_dict.s ? o->root_dict.s : "", acro);
+	}
+	/* Page 1 with the widget among its annotations. */
+	obj_begin(u, o->page_num, o->page_gen);
+	b_printf(&u->b, "<<\n%s/Annots [%s%d 0 R]\n>>\nendobj\n",
+	    o->page_dict.s ? o->page_dict.s : "", o->annots.s ? o->annots.s : "", field);
+
+	/* The cross-reference section, in the original's style. */
+	if (o->xref_stream) {
+		int xnum = next++, wbytes = 4;
+		long long xoff = u->base + (long long)u->b.len;
+		struct buf d = { 0 }, idx = { 0 };
+		u->ent[u->nent++] = (struct xref_entry){ xnum, 0, xoff };
+		qsort(u->ent, (size_t)u->nent, sizeof u->ent[0], ent_cmp);
+		if (xoff >= 0xFFFFFFFFLL)
+			wbytes = 8;
+		for (int i = 0; i < u->nent; i++) {
+			unsigned char e[11];
+			int k = 0;
+			if (i == 0 || u->ent[i].num != u->ent[i - 1].num + 1) {
+				int run = 1;
+				while (i + run < u->nent && u->ent[i + run].num == u->ent[i].num + run)
+					run++;
+				b_printf(&idx, "%d %d ", u->ent[i].num, run);
+			}
+			e[k++] = 1;
+			for (int j = wbytes - 1; j >= 0; j--)
+				e[k++] = (unsigned char)(u->ent[i].offset >> (8 * j));
+			e[k++] = (unsigned char)(u->ent[i].gen >> 8);
+			e[k++] = (unsigned char)u->ent[i].gen;
+			b_add(&d, e, (size_t)k);
+		}
+		b_printf(&u->b, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 %d 2] /Index [%s]"
+		    " /Root %d %d R%s%s%s%s /Prev %lld /Length %zu >>\nstream\n", xnum, next, wbytes,
+		    idx.s ? idx.s : "", o->root_num, o->root_gen, o->info[0] ? " /Info " : "",
+		    o->info, o->id.s ? " /ID " : "", o->id.s ? o->id.s : "", o->startxref, d.len);
+		if (d.oom || idx.oom)
+			u->b.oom = 1;
+		else
+			b_add(&u->b, d.s, d.len);
+		b_printf(&u->b, "\nendstream\nendobj\nstartxref\n%lld\n%%%%EOF\n", xoff);
+		free(d.s);
+		free(idx.s);
+	} else {
+		long long xoff = u->base + (long long)u->b.len;
+		int size = next > o->size_key ? next : o->size_key;
+		qsort(u->ent, (size_t)u->nent, sizeof u->ent[0], ent_cmp);
+		for (int i = 0; i < u->nent; i++)
+			if (u->ent[i].num + 1 > size)
+				size = u->ent[i].num + 1;
+		b_printf(&u->b, "xref\n");
+		for (int i = 0; i < u->nent; i++) {
+			if (i == 0 || u->ent[i].num != u->ent[i - 1].num + 1) {
+				int run = 1;
+				while (i + run < u->nent && u->ent[i + run].num == u->ent[i].num + run)
+					run++;
+				b_printf(&u->b, "%d %d\n", u->ent[i].num, run);
+			}
+			b_printf(&u->b, "%010lld %05d n \n", u->ent[i].offset, u->ent[i].gen);
+		}
+		b_printf(&u->b, "trailer\n<< /Size %d /Root %d %d R%s%s%s%s /Prev %lld >>\n"
+		    "startxref\n%lld\n%%%%EOF\n", size, o->root_num, o->root_gen,
+		    o->info[0] ? " /Info " : "", o->info, o->id.s ? " /ID " : "",
+		    o->id.s ? o->id.s : "", o->startxref, xoff);
+	}
+}
+
+/* Copies in to out from the start, in pieces. */
+static int
+copy_all(int in, int out)
+{
+	static const size_t chunk = 1 << 20;
+	char *buf = malloc(chunk);
+	off_t off = 0;
+	ssize_t n;
+
+	if (!buf)
+		return -1;
+	while ((n = pread(in, buf, chunk, off)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return -1;
+		}
+		if (pwrite_full(out, buf, (size_t)n, off) != 0) {
+			free(buf);
+			return -1;
+		}
+		off += n;
+	}
+	free(buf);
+	return 0;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+sohoa_status
+sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
+    const char *agency_name, time_t when, sohoa_error *err)
+{
+	struct original o = { 0 };
+	struct update u;
+	struct sign_font f = { 0 };
+	char iso[40], mtime[40], tmp[PATH_MAX], *dir = NULL;
+	const char *lines[2];
+	unsigned char md[32], *der = NULL;
+	size_t derlen = 0, bound;
+	long long br[4];
+	int in = -1, out = -1;
+	struct stat sb;
+	sohoa_status rc;
+
+	memset(&u, 0, sizeof u);
+	tmp[0] = '\0';
+	in = open(pdf_in, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return sohoa_error_set(err, errno == ENOENT ? SOHOA_BAD_INPUT : SOHOA_RETRY,
+		    SOHOA_REASON_NONE, "%s: %s", pdf_in, strerror(errno));
+	if ((rc = read_original(pdf_in, in, &o, err)) != SOHOA_OK)
+		goto out;
+	vietnam_time(when, iso, sizeof iso, mtime, sizeof mtime);
+	lines[0] = agency_name && *agency_name ? agency_name : sohoa_signer_subject(s);
+	lines[1] = iso;
+	if ((rc = sign_font_build(SIGN_FONT_PATH, lines, 2, &f, err)) != SOHOA_OK)
+		goto out;
+	bound = sign_cms_size_bound(s);
+	u.base = o.size;
+	build_update(&u, &o, &f, mtime, bound);
+	if (u.b.oom) {
+		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		goto out;
+	}
+
+	/* The new file: a temporary beside pdf_out, renamed over it at the end. */
+	if (snprintf(tmp, sizeof tmp, "%s.sign-XXXXXX", pdf_out) >= (int)sizeof tmp) {
+		tmp[0] = '\0';
+		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: path too long",
+		    pdf_out);
+		goto out;
+	}
+	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "create %s: %s", tmp,
+		    strerror(errno));
+		tmp[0] = '\0';
+		goto out;
+	}
+	if (fstat(in, &sb) == 0)
+		(void)fchmod(out, sb.st_mode & 0777);
+	if (copy_all(in, out) != 0
+	    || pwrite_full(out, u.b.s, u.b.len, (off_t)o.size) != 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	/* The byte ranges: everything but the <hex string> of /Contents. */
+	br[0] = 0;
+	br[1] = u.base + (long long)u.contents_at;
+	br[2] = br[1] + (long long)u.contents_hex + 2;
+	br[3] = u.base + (long long)u.b.len - br[2];
+	{
+		char text[BYTERANGE_WIDTH + 1];
+		int n = snprintf(text, sizeof text, "%lld %lld %lld %lld", br[0], br[1], br[2],
+		    br[3]);
+		if (n <= 0 || n > BYTERANGE_WIDTH
+		    || pwrite_full(out, text, (size_t)n, (off_t)(u.base + (long long)u.byterange_at))
+		    != 0) {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", tmp,
+			    strerror(errno));
+			goto out;
+		}
+	}
+	if (hash_ranges(out, br, md) != 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "read %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	if ((rc = sign_cms_digest(s, md, 0, 0, &der, &derlen, err)) != SOHOA_OK)
+		goto out;
+	if (derlen > bound) {
+		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "the signature (%zu bytes) is larger than the room kept for it (%zu)", derlen,
+		    bound);
+		goto out;
+	}
+	{
+		struct buf hex = { 0 };
+		b_hex(&hex, der, derlen);
+		if (hex.oom || pwrite_full(out, hex.s, hex.len, (off_t)(br[1] + 1)) != 0) {
+			free(hex.s);
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s",
+			    tmp, strerror(errno));
+			goto out;
+		}
+		free(hex.s);
+	}
+	if (fsync(out) != 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	close(out);
+	out = -1;
+	if (rename(tmp, pdf_out) != 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "rename %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0';
+	if (!(dir = dir_of(pdf_out))) {
+		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		goto out;
+	}
+	rc = sohoa_fs_sync_dir(dir, err);
+out:
+	if (out >= 0)
+		close(out);
+	if (tmp[0])
+		unlink(tmp);
+	if (in >= 0)
+		close(in);
+	OPENSSL_free(der);
+	free(dir);
+	free(u.b.s);
+	sign_font_release(&f);
+	original_release(&o);
+	return rc;
+}
+
+/* ---- verification --------------------------------------------------------------- */
+
+struct sig_found {
+	long long br[4];
+	unsigned char *der;
+	size_t len;
+};
+
+static int
+collect_sigs(qpdf_data q, qpdf_oh field, int depth, struct sig_found **out, int *n)
+{
+	qpdf_oh kids = qpdf_oh_get_key(q, field, "/Kids"), v;
+
+	if (depth > 16 || !qpdf_oh_is_dictionary(q, field))
+		return 0;
+	v = qpdf_oh_get_key(q, field, "/V");
+	if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, field, "/FT"), "/Sig")
+	    && qpdf_oh_is_dictionary(q, v)) {
+		qpdf_oh r = qpdf_oh_get_key(q, v, "/ByteRange"), c = qpdf_oh_get_key(q, v,
+		    "/Contents");
+		struct sig_found *p = realloc(*out, (size_t)(*n + 1) * sizeof **out), *sf;
+		size_t len = 0;
+		const char *data;
+		if (!p)
+			return -1;
+		*out = p;
+		sf = &p[*n];
+		memset(sf, 0, sizeof *sf);
+		(*n)++;
+		if (qpdf_oh_is_array(q, r) && qpdf_oh_get_array_n_items(q, r) == 4)
+			for (int i = 0; i < 4; i++)
+				sf->br[i] = qpdf_oh_get_int_value(q, qpdf_oh_get_array_item(q, r, i));
+		if (qpdf_oh_is_string(q, c) && (data = qpdf_oh_get_binary_string_value(q, c, &len))
+		    && len > 0 && (sf->der = malloc(len)) != NULL) {
+			memcpy(sf->der, data, len);
+			sf->len = len;
+		}
+	}
+	if (qpdf_oh_is_array(q, kids))
+		for (int i = 0, k = qpdf_oh_get_array_n_items(q, kids); i < k; i++)
+			if (collect_sigs(q, qpdf_oh_get_array_item(q, kids, i), depth + 1, out, n) < 0)
+				return -1;
+	return 0;
+}
+
+sohoa_status
+sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
+{
+	qpdf_data q;
+	qpdf_oh fields;
+	struct sig_found *sigs = NULL;
+	int nsigs = 0, fd = -1;
+	long long size, last_end = 0;
+	struct stat sb;
+	sohoa_status rc = SOHOA_OK;
+
+	if (!(q = open_pdf(pdf_path, err)))
+		return err ? err->status : SOHOA_BAD_INPUT;
+	fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm"), "/Fields");
+	if (qpdf_oh_is_array(q, fields))
+		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k && rc == SOHOA_OK;
+		    i++)
+			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, &sigs, &nsigs) < 0)
+				rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+				    "out of memory");
+	qpdf_cleanup(&q);
+	if (rc != SOHOA_OK)
+		goto out;
+	if (nsigs == 0) {
+		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "tệp PDF không có chữ ký số — %s carries no signature", pdf_path);
+		goto out;
+	}
+	if ((fd = open(pdf_path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", pdf_path,
+		    strerror(errno));
+		goto out;
+	}
+	size = (long long)sb.st_size;
+	for (int i = 0; i < nsigs && rc == SOHOA_OK; i++) {
+		struct sig_found *sf = &sigs[i];
+		unsigned char md[32];
+		char lt = 0, gt = 0;
+		long long end = sf->br[2] + sf->br[3];
+		if (sf->br[0] != 0 || sf->br[1] <= 0 || sf->br[2] <= sf->br[1] || sf->br[3] < 0
+		    || end > size || !sf->der
+		    || pread_full(fd, &lt, 1, (off_t)sf->br[1]) != 0
+		    || pread_full(fd, &gt, 1, (off_t)(sf->br[2] - 1)) != 0 || lt != '<' || gt != '>') {
+			rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+			    "signature %d: its /ByteRange does not frame its /Contents", i + 1);
+			break;
+		}
+		if (hash_ranges(fd, sf->br, md) != 0) {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: read error",
+			    pdf_path);
+			break;
+		}
+		rc = sign_cms_verify_digest(sf->der, sf->len, md, ca_file, NULL, 0, err);
+		if (rc != SOHOA_OK && err)
+			snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+			    " (signature %d)", i + 1);
+		if (end > last_end)
+			last_end = end;
+	}
+	if (rc == SOHOA_OK && last_end != size)
+		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "tệp PDF đã bị sửa sau khi ký — %lld bytes were added after the last signature",
+		    size - last_end);
+out:
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < nsigs; i++)
+		free(sigs[i].der);
+	free(sigs);
+	return rc;
+}

@@ -1,0 +1,174 @@
+#!/bin/bash
+# Signatures in the pipeline: sohoad with sign_key configured signs each
+# record's PDF/A before packaging it (PAdES-B, visible on page 1), checked
+# with pdfsig (valid, whole document), qpdf --check, pdftotext (the OCR text
+# is still there), pdfinfo -meta (still PDF/A-2b), the package holding the
+# signed PDF under a METS checksum that matches, and the "digital
+# signature" event.  Then the same with the key on a PKCS#11 token
+# (SoftHSM2, a pkcs11: URI), and a key file readable by others: refused
+# with a clear message, the daemon goes on without signing.
+. "$(dirname "$0")/lib.sh"
+AGENCY="ỦY BAN NHÂN DÂN XÃ VĂN BÌNH"
+
+# A throwaway PKI: root, intermediate, the agency's certificate.
+mkdir -p "$T/pki"
+(
+	cd "$T/pki" || exit 1
+	set -e
+	exec >/dev/null 2>&1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 \
+		-subj '/C=VN/O=sohoa test/CN=Test Root CA' \
+		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign
+	printf 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign\n' > ca.ext
+	openssl req -newkey rsa:2048 -nodes -keyout inter.key -out inter.csr \
+		-subj '/C=VN/O=sohoa test/CN=Test Intermediate CA'
+	openssl x509 -req -in inter.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out inter.pem \
+		-days 30 -extfile ca.ext
+	printf 'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\n' > ee.ext
+	openssl req -newkey rsa:2048 -nodes -keyout agency.key -out agency.csr -utf8 \
+		-subj "/C=VN/O=UBND xã Văn Bình/CN=$AGENCY"
+	openssl x509 -req -in agency.csr -CA inter.pem -CAkey inter.key -CAcreateserial \
+		-out agency.pem -days 30 -extfile ee.ext
+	chmod 600 agency.key
+) || fail "test PKI not made"
+
+# Word multisets: the share of the OCR words pdftotext gives back, and the
+# share of pdftotext's words that are OCR words or the signature's text.
+cat > "$T/compare.py" <<'PY'
+import collections, sys, unicodedata
+def words(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return unicodedata.normalize("NFC", f.read()).split()
+a, b, extra = words(sys.argv[1]), words(sys.argv[2]), set(words(sys.argv[3]))
+ca, cb = collections.Counter(a), collections.Counter(b)
+common = sum((ca & cb).values())
+rest = sum(n for w, n in (cb - ca).items() if w not in extra)
+print("%.4f %.4f" % (common / max(1, len(a)), 1 - rest / max(1, len(b))))
+PY
+
+# check_signed NAME PDF: what a signed record's PDF must pass.
+check_signed() {
+	local name=$1 pdf=$2 id
+	id=$(sql "SELECT id FROM records WHERE name = '$name'")
+	pdfsig "$pdf" > "$T/pdfsig.txt" 2>&1
+	check "$name: pdfsig: the signature is valid" grep -q 'Signature Validation: Signature is Valid' "$T/pdfsig.txt"
+	check "$name: pdfsig: it covers the whole document" \
+		grep -Eq 'Total document signed|Signature covers the entire document' "$T/pdfsig.txt"
+	check "$name: pdfsig: ETSI.CAdES.detached, SHA-256, by the agency" \
+		grep -q "Common Name: $AGENCY" "$T/pdfsig.txt"
+	check "$name: qpdf --check passes" qpdf --check "$pdf" > /dev/null
+	check "$name: still PDF/A-2b (XMP pdfaid)" sh -c "pdfinfo -meta '$pdf' | grep -q '<pdfaid:part>2</pdfaid:part>'"
+	check "$name: the visible signature shows the agency and the time (+07:00)" \
+		sh -c "pdftotext -enc UTF-8 -l 1 '$pdf' - | grep -qF '$AGENCY' && pdftotext -l 1 '$pdf' - | grep -q 'T[0-9:]*+07:00'"
+	sql "SELECT text FROM pages WHERE record_id = $id ORDER BY page_no" > "$T/ocr.txt"
+	pdftotext -enc UTF-8 "$pdf" "$T/pdf.txt"
+	printf '%s\n' "$AGENCY" "$(pdftotext -l 1 "$pdf" - | grep -o '[0-9-]*T[0-9:]*+07:00')" > "$T/sigtext.txt"
+	read -r recall precision < <($PY "$T/compare.py" "$T/ocr.txt" "$T/pdf.txt" "$T/sigtext.txt")
+	check "$name: pdftotext gives back >= 98% of the OCR words ($recall)" \
+		$PY -c "import sys; sys.exit(not $recall >= 0.98)"
+	check "$name: >= 98% of pdftotext's words are OCR or signature words ($precision)" \
+		$PY -c "import sys; sys.exit(not $precision >= 0.98)"
+	check "$name: a 'digital signature' event, success" \
+		test "$(sql "SELECT outcome FROM events WHERE record_id = $id AND type = 'digital signature'")" = success
+	check "$name: the signed PDF is the original PDF/A plus an update (/Prev)" \
+		sh -c "tail -c 300 '$pdf' | grep -aq '/Prev'"
+}
+
+# check_package NAME PDF: the package holds the signed PDF, METS checksum of it.
+check_package() {
+	local name=$1 pdf=$2 id pkg ppdf
+	id=$(sql "SELECT id FROM records WHERE name = '$name'")
+	pkg=$("$SOHOA" show --package "$id" 2>/dev/null)
+	ppdf=$(find "$pkg" -name '*.pdf' 2>/dev/null | head -1)
+	check "$name: the package holds the signed PDF byte for byte" cmp -s "$pdf" "$ppdf"
+	check "$name: the METS checksum is the signed PDF's" \
+		grep -qi "CHECKSUM=\"$(sha256sum "$pdf" | cut -c1-64)\"" "$pkg/METS.xml"
+}
+
+# ---- 1. PEM key and certificate, with the intermediate as sign_chain. ----
+STABLE=1 EXTRA_CONF="schema_dir = $SOHOA_SRC/schemas/xml
+agency_name = \"$AGENCY\"
+agency_code = \"000.00.01.H26\"
+sign_key = $T/pki/agency.key
+sign_cert = $T/pki/agency.pem
+sign_chain = $T/pki/inter.pem" write_conf
+png=$(ls "$TESTDATA"/corpus/*.png | head -1)
+tif=$(ls "$TESTDATA"/corpus/*.tif | head -1)
+cp "$png" "$T/inbox/a.png"
+cp "$tif" "$T/inbox/b.tif"
+start_daemon
+check "both records packaged" wait_until 300 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'done'"' AND packaged_at IS NOT NULL")" = 2 ]'
+check "the daemon says who signs" grep -q "documents are signed by .*$AGENCY" "$T/daemon.log"
+for name in a.png b.tif; do
+	pdf="$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE name = '$name'")/document.pdf"
+	check_signed "$name" "$pdf"
+	check_package "$name" "$pdf"
+	# The intermediate (sign_chain) travels in the signature.
+	# (pdfsig -dump writes document.pdf.sig0 into the current folder.)
+	(cd "$T" && rm -f document.pdf.sig* && pdfsig -dump "$pdf" > /dev/null 2>&1)
+	check "$name: the CMS carries the intermediate CA" sh -c \
+		"openssl cms -cmsout -print -inform DER -in '$T/document.pdf.sig0' | grep -q 'Test Intermediate CA'"
+	check "$name: the CMS has signing-certificate-v2 and no signing-time (PAdES)" sh -c \
+		"openssl cms -cmsout -print -inform DER -in '$T/document.pdf.sig0' > '$T/cms.txt' && grep -q signingCertificateV2 '$T/cms.txt' && ! grep -q signingTime '$T/cms.txt'"
+	rm -f "$T"/document.pdf.sig*
+done
+stop_daemon
+check "sohoad exits 0" test $? = 0
+pdf="$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE name = 'a.png'")/document.pdf"
+sum1=$(sha256sum "$pdf")
+# A restart does not sign twice (repackaging would find it signed).
+start_daemon
+sleep 3
+stop_daemon
+check "a restart leaves the signed PDF as it was" test "$(sha256sum "$pdf")" = "$sum1"
+check "one signature per record" test "$(sql "SELECT count(*) FROM events WHERE type = 'digital signature'")" = 2
+
+# ---- 2. A key readable by others: refused, the daemon goes on unsigned. ----
+rm -rf "$T/state" "$T/inbox" "$T/quarantine"
+chmod 644 "$T/pki/agency.key"
+STABLE=1 EXTRA_CONF="schema_dir = $SOHOA_SRC/schemas/xml
+agency_name = \"$AGENCY\"
+sign_key = $T/pki/agency.key
+sign_cert = $T/pki/agency.pem" write_conf
+cp "$png" "$T/inbox/c.png"
+start_daemon
+check "the unsigned record is still done and packaged" wait_until 300 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'done'"' AND packaged_at IS NOT NULL")" = 1 ]'
+check "the log says the key is readable by others (Vietnamese, then English)" \
+	grep -q "khóa ký .*agency.key cho phép người khác đọc.*is readable by others" "$T/daemon.log"
+check "the log says documents will not be signed" grep -q "documents will NOT be signed" "$T/daemon.log"
+pdf="$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE name = 'c.png'")/document.pdf"
+check "its PDF carries no signature" sh -c "pdfsig '$pdf' 2>&1 | grep -q 'does not contain any signatures'"
+stop_daemon
+chmod 600 "$T/pki/agency.key"
+
+# ---- 3. The key on a PKCS#11 token (SoftHSM2), the certificate from it. ----
+MODULE=/usr/lib/softhsm/libsofthsm2.so
+if [ -e "$MODULE" ] && command -v pkcs11-tool > /dev/null && command -v softhsm2-util > /dev/null; then
+	rm -rf "$T/state" "$T/inbox" "$T/quarantine"
+	mkdir -p "$T/tokens"
+	export SOFTHSM2_CONF="$T/softhsm2.conf"
+	echo "directories.tokendir = $T/tokens" > "$SOFTHSM2_CONF"
+	softhsm2-util --init-token --free --label sohoa --pin 123456 --so-pin 654321 > /dev/null
+	check "the key is imported into the token" pkcs11-tool --module "$MODULE" --login --pin 123456 \
+		--write-object "$T/pki/agency.key" --type privkey --id 01 --label agency > /dev/null 2>&1
+	check "the certificate is imported into the token" pkcs11-tool --module "$MODULE" --login --pin 123456 \
+		--write-object "$T/pki/agency.pem" --type cert --id 01 --label agency > /dev/null 2>&1
+	echo 123456 > "$T/pin" && chmod 600 "$T/pin"
+	STABLE=1 EXTRA_CONF="schema_dir = $SOHOA_SRC/schemas/xml
+agency_name = \"$AGENCY\"
+sign_key = \"pkcs11:token=sohoa;object=agency;type=private?module-path=$MODULE\"
+sign_pin_file = $T/pin
+sign_chain = $T/pki/inter.pem" write_conf
+	cp "$tif" "$T/inbox/d.tif"
+	start_daemon
+	check "token: the record is packaged" wait_until 300 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'done'"' AND packaged_at IS NOT NULL")" = 1 ]'
+	pdf="$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE name = 'd.tif'")/document.pdf"
+	check_signed d.tif "$pdf"
+	check_package d.tif "$pdf"
+	stop_daemon
+	check "token: sohoad exits 0" test $? = 0
+	unset SOFTHSM2_CONF
+else
+	fail "SoftHSM2 or pkcs11-tool missing (scripts/install-deps installs softhsm2 and opensc)"
+fi
+finish

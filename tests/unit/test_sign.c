@@ -1,0 +1,543 @@
+/*
+ * test_sign.c - keys, detached CMS and PDF signatures (sign.h), checked
+ * with the tools others use: `openssl cms -verify` for the detached
+ * signatures, `pdfsig`, `qpdf --check`, `pdftotext`, `pdffonts` and
+ * `pdfinfo -meta` for the PDFs.  A throwaway root CA, intermediate CA and
+ * agency certificate are made with the openssl command in each test
+ * directory; the time-stamping service is tests/tools/tsa_server.py
+ * (`openssl ts -reply` behind python3's http.server).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <leptonica/allheaders.h>
+
+#include "test.h"
+#include "sohoa/conf.h"
+#include "sohoa/pdfa.h"
+#include "sohoa/sign.h"
+
+#define AGENCY "ỦY BAN NHÂN DÂN XÃ VĂN BÌNH"
+/* 2025-07-01 10:30:00 +07:00 */
+#define WHEN ((time_t)1751340600)
+
+/* The source tree (for tests/tools): $SOHOA_SRC, else where the test started. */
+static char src_dir[PATH_MAX] = ".";
+
+/* Runs a shell command (formatted); returns its exit status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int
+sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 255;
+}
+
+/*
+ * ca.pem (root), inter.pem (intermediate), agency.key + agency.pem (issued
+ * by the intermediate, mode 0600), chain.pem = the intermediate.
+ */
+static int
+make_pki(void)
+{
+	return sh("set -e; exec >/dev/null 2>&1\n"
+	    "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30"
+	    " -subj '/C=VN/O=sohoa test/CN=Test Root CA'"
+	    " -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign\n"
+	    "printf 'basicConstraints=critical,CA:true\\nkeyUsage=critical,keyCertSign\\n' > ca.ext\n"
+	    "openssl req -newkey rsa:2048 -nodes -keyout inter.key -out inter.csr"
+	    " -subj '/C=VN/O=sohoa test/CN=Test Intermediate CA'\n"
+	    "openssl x509 -req -in inter.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
+	    " -out inter.pem -days 30 -extfile ca.ext\n"
+	    "printf 'basicConstraints=CA:false\\nkeyUsage=critical,digitalSignature,nonRepudiation\\n'"
+	    " > ee.ext\n"
+	    "openssl req -newkey rsa:2048 -nodes -keyout agency.key -out agency.csr -utf8"
+	    " -subj '/C=VN/O=UBND xã Văn Bình/CN=" AGENCY "'\n"
+	    "openssl x509 -req -in agency.csr -CA inter.pem -CAkey inter.key -CAcreateserial"
+	    " -out agency.pem -days 30 -extfile ee.ext\n"
+	    "cp inter.pem chain.pem\n"
+	    "chmod 600 agency.key\n");
+}
+
+static void
+conf_for(sohoa_conf *c, const char *key, const char *cert, const char *chain,
+    const char *pin, const char *tsa)
+{
+	char *cwd = getcwd(NULL, 0);
+	char path[PATH_MAX];
+	sohoa_error err;
+
+	sohoa_conf_init(c);
+	sohoa_error_clear(&err);
+#define SETP(k, v) do { if ((v) && *(v)) { \
+	if (strncmp((v), "pkcs11:", 7) == 0 || (v)[0] == '/') snprintf(path, sizeof path, "%s", (v)); \
+	else snprintf(path, sizeof path, "%s/%s", cwd, (v)); \
+	sohoa_conf_set(c, k, path, "test", &err); } } while (0)
+	SETP("sign_key", key);
+	SETP("sign_cert", cert);
+	SETP("sign_chain", chain);
+	SETP("sign_pin_file", pin);
+#undef SETP
+	if (tsa)
+		sohoa_conf_set(c, "tsa_url", tsa, "test", &err);
+	CHECKM(err.status == SOHOA_OK, err.msg);
+	free(cwd);
+}
+
+static sohoa_signer *
+open_signer(const char *key, const char *cert, const char *chain, const char *pin,
+    const char *tsa, sohoa_error *err)
+{
+	sohoa_conf c;
+	sohoa_signer *s;
+
+	conf_for(&c, key, cert, chain, pin, tsa);
+	sohoa_error_clear(err);
+	s = sohoa_signer_open(&c, err);
+	sohoa_conf_release(&c);
+	return s;
+}
+
+static int
+write_data(const char *path, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	unsigned x = 12345;
+
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < size; i++) {
+		x = x * 1103515245u + 12345u;
+		fputc((int)(x >> 16) & 0xff, f);
+	}
+	return fclose(f);
+}
+
+static int
+flip_byte(const char *path, long off)
+{
+	FILE *f = fopen(path, "r+b");
+	int c;
+
+	if (!f)
+		return -1;
+	if (off < 0) {
+		fseek(f, 0, SEEK_END);
+		off += ftell(f);
+	}
+	fseek(f, off, SEEK_SET);
+	c = fgetc(f);
+	fseek(f, off, SEEK_SET);
+	fputc(c ^ 0x01, f);
+	return fclose(f);
+}
+
+static const char *const openssl_verify =
+	"openssl cms -verify -binary -inform DER -in %s -content %s -CAfile ca.pem"
+	" -out /dev/null 2>/dev/null";
+
+/* ---- keys ------------------------------------------------------------- */
+
+static void
+test_pem_key_and_subject(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+	sohoa_conf c;
+
+	CHECK(make_pki() == 0);
+	sohoa_conf_init(&c);
+	CHECK(!sohoa_signer_configured(&c));
+	sohoa_conf_release(&c);
+	s = open_signer("agency.key", "agency.pem", "chain.pem", NULL, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s)
+		CHECK(strstr(sohoa_signer_subject(s), "CN=" AGENCY) != NULL);
+	sohoa_signer_free(s);
+	sohoa_signer_free(NULL);
+	/* The certificate after the key in one PEM file, sign_cert empty. */
+	CHECK(sh("cat agency.key agency.pem > both.pem && chmod 600 both.pem") == 0);
+	s = open_signer("both.pem", NULL, NULL, NULL, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	sohoa_signer_free(s);
+	/* A certificate that is not the key's. */
+	s = open_signer("agency.key", "inter.pem", NULL, NULL, NULL, &err);
+	CHECK(s == NULL);
+	CHECKM(strstr(err.msg, "does not match") != NULL, err.msg);
+	sohoa_signer_free(s);
+}
+
+static void
+test_key_permissions_refused(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+
+	CHECK(make_pki() == 0);
+	CHECK(chmod("agency.key", 0644) == 0);
+	s = open_signer("agency.key", "agency.pem", NULL, NULL, NULL, &err);
+	CHECK(s == NULL);
+	CHECKM(strstr(err.msg, "khóa ký") != NULL, err.msg);
+	CHECKM(strstr(err.msg, "is readable by others") != NULL, err.msg);
+	CHECK(err.msg[0] == 'k');   /* Vietnamese first */
+	CHECK(chmod("agency.key", 0640) == 0);
+	s = open_signer("agency.key", "agency.pem", NULL, NULL, NULL, &err);
+	CHECK(s == NULL);
+	CHECK(chmod("agency.key", 0600) == 0);
+	/* The PIN file too. */
+	CHECK(sh("echo secret > pin.txt && chmod 644 pin.txt") == 0);
+	s = open_signer("agency.key", "agency.pem", NULL, "pin.txt", NULL, &err);
+	CHECK(s == NULL);
+	CHECKM(strstr(err.msg, "PIN file") != NULL && strstr(err.msg, "readable by others"),
+	    err.msg);
+	/* A missing key says so. */
+	s = open_signer("nothing.key", "agency.pem", NULL, NULL, NULL, &err);
+	CHECK(s == NULL);
+	CHECKM(strstr(err.msg, "nothing.key") != NULL, err.msg);
+}
+
+static void
+test_pkcs12_with_pin(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+
+	CHECK(make_pki() == 0);
+	CHECK(sh("openssl pkcs12 -export -inkey agency.key -in agency.pem -certfile inter.pem"
+	    " -passout pass:mật-khẩu -out agency.p12 && chmod 600 agency.p12") == 0);
+	CHECK(sh("printf 'mật-khẩu\\n' > pin.txt && chmod 600 pin.txt") == 0);
+	s = open_signer("agency.p12", NULL, NULL, "pin.txt", NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		CHECK(strstr(sohoa_signer_subject(s), AGENCY) != NULL);
+		CHECK(write_data("data.bin", 5000) == 0);
+		CHECKM(sohoa_sign_detached(s, "data.bin", "data.p7s", &err) == SOHOA_OK, err.msg);
+		/* The intermediate from the PKCS#12 file is in the signature. */
+		CHECK(sh(openssl_verify, "data.p7s", "data.bin") == 0);
+	}
+	sohoa_signer_free(s);
+	CHECK(sh("echo wrong > pin.txt") == 0);
+	s = open_signer("agency.p12", NULL, NULL, "pin.txt", NULL, &err);
+	CHECK(s == NULL);
+	CHECKM(strstr(err.msg, "PKCS#12") != NULL, err.msg);
+	/* An encrypted PEM key takes the PIN file too. */
+	CHECK(sh("openssl pkey -in agency.key -aes256 -passout pass:khoa -out enc.key 2>/dev/null"
+	    " && chmod 600 enc.key && echo khoa > pin2.txt && chmod 600 pin2.txt") == 0);
+	s = open_signer("enc.key", "agency.pem", "chain.pem", "pin2.txt", NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	sohoa_signer_free(s);
+	s = open_signer("enc.key", "agency.pem", "chain.pem", NULL, NULL, &err);
+	CHECK(s == NULL);   /* and never prompts without it */
+}
+
+/* ---- detached CMS ----------------------------------------------------------- */
+
+static void
+test_detached_verified_by_openssl(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+	char subj[512];
+	struct stat sb;
+
+	CHECK(make_pki() == 0);
+	s = open_signer("agency.key", "agency.pem", "chain.pem", NULL, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (!s)
+		return;
+	CHECK(write_data("bundle.tar", 3 << 20) == 0);
+	CHECKM(sohoa_sign_detached(s, "bundle.tar", "bundle.tar.p7s", &err) == SOHOA_OK, err.msg);
+	CHECK(stat("bundle.tar.p7s", &sb) == 0 && sb.st_size > 1000);
+	CHECK(sh(openssl_verify, "bundle.tar.p7s", "bundle.tar") == 0);
+	/* Detached (no content inside), SHA-256, signing-certificate-v2, signing time. */
+	CHECK(sh("openssl cms -cmsout -print -inform DER -in bundle.tar.p7s > p7s.txt") == 0);
+	CHECK(sh("grep -q 'eContent: <ABSENT>' p7s.txt") == 0);
+	CHECK(sh("grep -q 'algorithm: sha256 ' p7s.txt") == 0);
+	CHECK(sh("grep -q 'signingCertificateV2' p7s.txt") == 0);
+	CHECK(sh("grep -q 'signingTime' p7s.txt") == 0);
+	CHECK(sh("grep -q 'Test Intermediate CA' p7s.txt") == 0);
+	CHECK(sh("grep -q timeStampToken p7s.txt") != 0);
+	subj[0] = 'x';
+	CHECKM(sohoa_verify_detached("bundle.tar", "bundle.tar.p7s", "ca.pem", subj, sizeof subj,
+	    &err) == SOHOA_OK, err.msg);
+	CHECK(strstr(subj, AGENCY) != NULL);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_detached("bundle.tar", "bundle.tar.p7s", NULL, NULL, 0, &err)
+	    == SOHOA_OK, err.msg);
+	/* Another root: untrusted. */
+	CHECK(sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout o.key -out other.pem -days 1"
+	    " -subj /CN=other >/dev/null 2>&1") == 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_detached("bundle.tar", "bundle.tar.p7s", "other.pem", NULL, 0, &err)
+	    == SOHOA_BAD_INPUT);
+	/* One flipped byte in the data: both verifiers refuse. */
+	CHECK(flip_byte("bundle.tar", 1 << 20) == 0);
+	CHECK(sh(openssl_verify, "bundle.tar.p7s", "bundle.tar") != 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_detached("bundle.tar", "bundle.tar.p7s", "ca.pem", NULL, 0, &err)
+	    == SOHOA_BAD_INPUT);
+	CHECK(sohoa_verify_detached("bundle.tar", "bundle.tar.p7s", NULL, NULL, 0, &err)
+	    == SOHOA_BAD_INPUT);
+	CHECK(flip_byte("bundle.tar", 1 << 20) == 0);
+	CHECK(sh(openssl_verify, "bundle.tar.p7s", "bundle.tar") == 0);
+	/* A flipped byte in the signature value (the last bytes of the DER). */
+	CHECK(flip_byte("bundle.tar.p7s", -5) == 0);
+	CHECK(sh(openssl_verify, "bundle.tar.p7s", "bundle.tar") != 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_detached("bundle.tar", "bundle.tar.p7s", "ca.pem", NULL, 0, &err)
+	    == SOHOA_BAD_INPUT);
+	/* A file that cannot be read. */
+	sohoa_error_clear(&err);
+	CHECK(sohoa_sign_detached(s, "missing", "missing.p7s", &err) == SOHOA_BAD_INPUT);
+	CHECK(access("missing.p7s", F_OK) != 0);
+	sohoa_signer_free(s);
+}
+
+/* Starts the local TSA; returns its pid and writes its URL. */
+static pid_t
+start_tsa(char *url, size_t size)
+{
+	char line[64] = "";
+	FILE *p;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char script[PATH_MAX + 64];
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		snprintf(script, sizeof script, "%s/tests/tools/tsa_server.py", src_dir);
+		execl("/usr/bin/python3", "python3", script, "tsa", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	p = fdopen(fds[0], "r");
+	if (!p || !fgets(line, sizeof line, p) || strncmp(line, "PORT ", 5) != 0) {
+		if (p)
+			fclose(p);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	fclose(p);
+	snprintf(url, size, "http://127.0.0.1:%d/tsa", atoi(line + 5));
+	return pid;
+}
+
+static void
+test_detached_with_timestamp(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+	char url[128];
+	pid_t tsa;
+
+	CHECK(make_pki() == 0);
+	tsa = start_tsa(url, sizeof url);
+	CHECKM(tsa > 0, "tests/tools/tsa_server.py did not start (run from the source tree)");
+	if (tsa <= 0)
+		return;
+	s = open_signer("agency.key", "agency.pem", "chain.pem", NULL, url, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		CHECK(write_data("data.bin", 100000) == 0);
+		CHECKM(sohoa_sign_detached(s, "data.bin", "data.p7s", &err) == SOHOA_OK, err.msg);
+		CHECK(sh("test \"$(wc -l < tsa/requests)\" -eq 1") == 0);
+		CHECK(sh("grep -qx application/timestamp-query tsa/requests") == 0);
+		CHECK(sh("openssl cms -cmsout -print -inform DER -in data.p7s > p7s.txt") == 0);
+		CHECK(sh("grep -q 'id-smime-aa-timeStampToken' p7s.txt") == 0);
+		CHECK(sh(openssl_verify, "data.p7s", "data.bin") == 0);
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_verify_detached("data.bin", "data.p7s", "ca.pem", NULL, 0, &err)
+		    == SOHOA_OK, err.msg);
+		/* The token verifies with openssl ts against the TSA's certificate:
+		 * it is over the SHA-256 of the signature value. */
+		CHECK(sh("openssl cms -cmsout -print -inform DER -in data.p7s"
+		    " | grep -q 'sohoa test TSA'") == 0);
+	}
+	sohoa_signer_free(s);
+	kill(tsa, SIGTERM);
+	waitpid(tsa, NULL, 0);
+	/* Nobody listening: a passing condition, and no file is written. */
+	s = open_signer("agency.key", "agency.pem", "chain.pem", NULL, url, &err);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECK(sohoa_sign_detached(s, "data.bin", "late.p7s", &err) == SOHOA_RETRY);
+		CHECKM(strstr(err.msg, "time-stamping") != NULL, err.msg);
+		CHECK(access("late.p7s", F_OK) != 0);
+	}
+	sohoa_signer_free(s);
+}
+
+/* ---- PDF --------------------------------------------------------------------- */
+
+/* A one-page PDF/A-2b like the daemon's (image PDF from Leptonica, then
+ * sohoa_pdfa_convert). */
+static int
+make_pdfa(const char *path)
+{
+	PIX *pix = pixCreate(1240, 1754, 8);
+	l_uint8 *data = NULL;
+	size_t size = 0;
+	FILE *f;
+	int ok;
+	sohoa_pdfa_info info = { .title = "Quyết định 15/QĐ-UBND", .identifier = "sha256:00",
+		.created = 1704139445LL };
+	sohoa_error err;
+
+	if (!pix)
+		return -1;
+	pixSetAll(pix);
+	for (int i = 0; i < 30; i++) {
+		BOX *b = boxCreate(100 + 7 * i, 200 + 45 * i, 800, 14);
+		pixClearInRect(pix, b);
+		boxDestroy(&b);
+	}
+	pixSetResolution(pix, 150, 150);
+	ok = pixConvertToPdfData(pix, L_JPEG_ENCODE, 75, &data, &size, 0, 0, 150, "scan", NULL,
+	    0) == 0;
+	pixDestroy(&pix);
+	if (!ok)
+		return -1;
+	f = fopen("image.pdf", "wb");
+	ok = f && fwrite(data, 1, size, f) == size;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	lept_free(data);
+	sohoa_error_clear(&err);
+	if (!ok || sohoa_pdfa_convert("image.pdf", path, &info, &err) != SOHOA_OK) {
+		fprintf(stderr, "  make_pdfa: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+check_signed_pdf(const char *pdf, int nsigs)
+{
+	CHECK(sh("pdfsig %s > sig.txt 2>&1", pdf) == 0);
+	CHECK(sh("test $(grep -c 'Signature is Valid' sig.txt) -eq %d", nsigs) == 0);
+	CHECK(sh("grep -Eq 'Total document signed|Signature covers the entire document' sig.txt")
+	    == 0);
+	CHECK(sh("grep -q 'ETSI.CAdES.detached' sig.txt") == 0);
+	CHECK(sh("grep -q 'SHA-256' sig.txt") == 0);
+	CHECK(sh("qpdf --check %s > /dev/null 2>&1", pdf) == 0);
+	/* The visible text, through the embedded font's ToUnicode map. */
+	CHECK(sh("pdftotext -enc UTF-8 %s - | grep -qF '" AGENCY "'", pdf) == 0);
+	CHECK(sh("pdftotext %s - | grep -qF '2025-07-01T10:30:00+07:00'", pdf) == 0);
+	/* Embedded, subset, Identity-H, ToUnicode. */
+	CHECK(sh("pdffonts %s | grep LiberationSerif | grep -q 'CID TrueType *Identity-H *yes yes yes'",
+	    pdf) == 0);
+	CHECK(sh("pdfinfo -meta %s | grep -q '<pdfaid:part>2</pdfaid:part>'", pdf) == 0);
+	CHECK(sh("pdfinfo -meta %s | grep -q '<pdfaid:conformance>B</pdfaid:conformance>'", pdf)
+	    == 0);
+}
+
+static void
+test_pdf_signature(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+	struct stat a, b;
+
+	CHECK(make_pki() == 0);
+	CHECK(make_pdfa("doc.pdf") == 0);
+	CHECK(sohoa_pdf_is_signed("doc.pdf") == 0);
+	CHECK(sohoa_pdf_is_signed("nothing.pdf") == -1);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("doc.pdf", NULL, &err) == SOHOA_BAD_INPUT);
+	s = open_signer("agency.key", "agency.pem", "chain.pem", NULL, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (!s)
+		return;
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_sign_pdf(s, "doc.pdf", "signed.pdf", AGENCY, WHEN, &err) == SOHOA_OK,
+	    err.msg);
+	check_signed_pdf("signed.pdf", 1);
+	CHECK(sohoa_pdf_is_signed("signed.pdf") == 1);
+	/* An incremental update: the original bytes are the signed file's start. */
+	CHECK(stat("doc.pdf", &a) == 0 && stat("signed.pdf", &b) == 0 && b.st_size > a.st_size);
+	CHECK(sh("cmp -n %lld doc.pdf signed.pdf", (long long)a.st_size) == 0);
+	CHECK(sh("tail -c 200 signed.pdf | grep -q '/Prev'") == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf("signed.pdf", "ca.pem", &err) == SOHOA_OK, err.msg);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf("signed.pdf", NULL, &err) == SOHOA_OK, err.msg);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("signed.pdf", "other-missing.pem", &err) != SOHOA_OK);
+	/* No signing-time attribute in the CMS (PAdES: /M says when). */
+	CHECK(sh("grep -aq '/M (D:20250701103000+07.00.)' signed.pdf") == 0);
+	CHECK(sh("pdfsig -dump signed.pdf >/dev/null 2>&1 && openssl cms -cmsout -print -inform"
+	    " DER -in signed.pdf.sig0 > cms.txt && ! grep -q signingTime cms.txt"
+	    " && grep -q signingCertificateV2 cms.txt") == 0);
+
+	/* In place (pdf_in == pdf_out), a second signature: both valid. */
+	CHECK(sh("cp signed.pdf twice.pdf") == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_sign_pdf(s, "twice.pdf", "twice.pdf", AGENCY, WHEN, &err) == SOHOA_OK, err.msg);
+	check_signed_pdf("twice.pdf", 2);
+	CHECK(sh("grep -aq 'Signature2' twice.pdf") == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf("twice.pdf", "ca.pem", &err) == SOHOA_OK, err.msg);
+	CHECK(sh("ls | grep -q sign-") != 0);   /* no temporary left */
+
+	/* A flipped byte in the signed range: pdfsig and we refuse. */
+	CHECK(sh("cp signed.pdf bad.pdf") == 0);
+	CHECK(flip_byte("bad.pdf", 2000) == 0);
+	CHECK(sh("pdfsig bad.pdf 2>&1 | grep -q 'Signature is Valid'") != 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("bad.pdf", "ca.pem", &err) == SOHOA_BAD_INPUT);
+	/* Bytes added after the signature: no longer the whole document. */
+	CHECK(sh("cp signed.pdf longer.pdf && printf '%%%% more\\n' >> longer.pdf") == 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("longer.pdf", "ca.pem", &err) == SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "after the last signature") != NULL, err.msg);
+
+	/* A cross-reference stream in the original: the update has one too. */
+	CHECK(sh("qpdf --object-streams=generate doc.pdf xs.pdf") == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_sign_pdf(s, "xs.pdf", "xs-signed.pdf", AGENCY, WHEN, &err) == SOHOA_OK,
+	    err.msg);
+	check_signed_pdf("xs-signed.pdf", 1);
+	CHECK(sh("tail -c 600 xs-signed.pdf | grep -aq '/Type /XRef'") == 0);
+
+	/* Not a PDF. */
+	CHECK(sh("echo 'not a pdf' > junk.pdf") == 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_sign_pdf(s, "junk.pdf", "junk-signed.pdf", AGENCY, WHEN, &err)
+	    == SOHOA_BAD_INPUT);
+	CHECK(access("junk-signed.pdf", F_OK) != 0);
+	sohoa_signer_free(s);
+}
+
+int
+main(void)
+{
+	const char *src = getenv("SOHOA_SRC");
+
+	if (src && *src)
+		snprintf(src_dir, sizeof src_dir, "%s", src);
+	else if (!getcwd(src_dir, sizeof src_dir))
+		snprintf(src_dir, sizeof src_dir, ".");
+	TEST_RUN(test_pem_key_and_subject);
+	TEST_RUN(test_key_permissions_refused);
+	TEST_RUN(test_pkcs12_with_pin);
+	TEST_RUN(test_detached_verified_by_openssl);
+	TEST_RUN(test_detached_with_timestamp);
+	TEST_RUN(test_pdf_signature);
+	return TEST_DONE();
+}

@@ -339,8 +339,14 @@ cli_show(struct cli *c, int argc, char **argv)
 			} else {
 				if (!k)
 					printf("\nTrường thông tin (fields):\n");
-				printf("  %-16s %s  [%s %.2f]\n", text(st, 0), text(st, 1), text(st, 2),
-				    sqlite3_column_double(st, 3));
+				/* A value of several lines (nơi nhận) stays in its column. */
+				printf("  %-16s ", text(st, 0));
+				for (const char *v = text(st, 1); v && *v; v++) {
+					putchar(*v);
+					if (*v == '\n')
+						printf("  %-16s ", "");
+				}
+				printf("  [%s %.2f]\n", text(st, 2), sqlite3_column_double(st, 3));
 			}
 			k++;
 		}

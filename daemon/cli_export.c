@@ -13,6 +13,7 @@
 #include "sohoa/export.h"
 #include "sohoa/json.h"
 #include "cli.h"
+#include "progress.h"
 
 static void
 export_usage(void)
@@ -32,6 +33,16 @@ json_str_or_null(const char *s)
 		printf("null");
 }
 
+/* One SIP more written: the progress line on a terminal. */
+static void
+export_progress(void *arg, int done, int total)
+{
+	struct progress *bar = arg;
+
+	progress_set_total(bar, total);
+	progress_update(bar, done);
+}
+
 int
 cli_export(struct cli *c, int argc, char **argv)
 {
@@ -46,6 +57,7 @@ cli_export(struct cli *c, int argc, char **argv)
 	sohoa_export_result r;
 	sohoa_status st;
 	struct passwd *pw;
+	struct progress bar;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--month") && i + 1 < argc)
@@ -115,7 +127,11 @@ cli_export(struct cli *c, int argc, char **argv)
 	o.outbox = outbox;
 	o.force = force;
 	o.agent = agent;
+	o.progress = export_progress;
+	o.progress_arg = &bar;
+	progress_start(&bar, "Đang đóng gói (export)", 0);
 	st = sohoa_export_run(&c->conf, cat, signer, sch, &o, &r, &err);
+	progress_end(&bar);
 	if (c->json) {
 		printf("{\"month\": \"%s\", \"ok\": %s, \"already_exported\": %s, \"empty\": %s",
 		    month, st == SOHOA_OK ? "true" : "false", r.already ? "true" : "false",

@@ -1245,9 +1245,12 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 		stage[0] = '\0';
 		goto out;
 	}
-	for (int i = 0; i < nsips; i++)
+	for (int i = 0; i < nsips; i++) {
 		if ((st = sip_write(&x, v, &sips[i], stage, err)) != SOHOA_OK)
 			goto out;
+		if (opts->progress)
+			opts->progress(opts->progress_arg, i + 1, nsips);
+	}
 	r->sips = nsips;
 
 	/* Invariant 2: the old signature goes, the new tar comes, the new

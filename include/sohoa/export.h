@@ -87,6 +87,9 @@ typedef struct sohoa_export_opts {
 	const char *outbox;        /* NULL: conf->outbox */
 	int force;                 /* export again a month already exported */
 	const char *agent;         /* names the program in events */
+	/* Called after each SIP is written (may be NULL), for a progress bar. */
+	void (*progress)(void *arg, int done, int total);
+	void *progress_arg;
 } sohoa_export_opts;
 
 typedef struct sohoa_export_result {

@@ -6,7 +6,8 @@
 #   make demo            run sohoad on a temporary inbox with the bundled scans
 #   make bench           throughput of sohoad against the tesseract command
 #   make bench-search    search at 1k, 100k and 1M generated pages (BENCH_SEARCH_SIZES)
-#   make eval            field extraction accuracy on freshly rendered, OCRed documents
+#   make eval            field extraction accuracy on freshly rendered, OCRed documents,
+#                        and OCR accuracy of sohoa against tesseract on degraded scans
 #   make valgrind        the unit tests under valgrind
 #   make install PREFIX=/usr DESTDIR=...   binaries, library (.so, .a, sohoa.pc),
 #                        headers, schemas, systemd units, man pages, /etc/sohoa/sohoa.conf
@@ -116,14 +117,16 @@ bench-search: deps
 	$(BUILD)/bench/search_bench -R 100000 $(BENCH_SEARCH_SIZES)
 
 # Not a test: accuracy of the field extraction against the renderer's
-# ground truth, on 84 documents rendered and OCRed afresh (eval/run.py;
-# scans and OCR text are cached in $(BUILD)/eval/).
+# ground truth, on 84 documents rendered and OCRed afresh (eval/run.py),
+# then sohoa's OCR accuracy against the tesseract command on eleven
+# degraded subsets (eval/ocr_accuracy.py); scans and OCR text are cached
+# in $(BUILD)/eval/.
 .PHONY: eval
 $(BUILD)/eval/eval_extract: $(BUILD)/eval/eval_extract.o $(BUILD)/libsohoa.a
 	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
 
 eval: deps
-	$(MAKE) $(BUILD)/eval/eval_extract
+	$(MAKE) $(BUILD)/eval/eval_extract $(BUILD)/sohoa
 	/usr/bin/python3 eval/run.py --build $(BUILD)
 
 -include $(BUILD)/eval/eval_extract.d

@@ -28,7 +28,8 @@ point of the clean one (sohoa's own).
 
 Rendered pages live in BUILD/eval/ocr/<subset>/ (re-rendered when the
 renderer or the subset's arguments change); OCR text in
-BUILD/eval/ocr/cache/<engine>-<hash of the binary>/<hash of the image>.txt,
+BUILD/eval/ocr/cache/<engine>-<hash of the binary>-<languages>/<hash of
+the image>.txt,
 so a run after a change to lib/ocr.c re-reads with sohoa only.
 
     /usr/bin/python3 eval/ocr_accuracy.py [--build build] [--jobs N]
@@ -256,7 +257,8 @@ def run_sohoa(build, work, paths, jobs):
 
 def ocr_all(build, root, engine, paths, jobs):
     """{path: text} for every path, from the cache or read now."""
-    cache = os.path.join(root, "cache", engine_id(build, engine))
+    cache = os.path.join(root, "cache", "%s-%s" % (engine_id(build, engine),
+                                                  LANGS))
     os.makedirs(cache, exist_ok=True)
     keyed = {p: os.path.join(cache, file_hash(p)[:24] + ".txt") for p in paths}
     todo = sorted({p for p in paths if not os.path.exists(keyed[p])},
@@ -321,10 +323,9 @@ def evaluate(build, jobs, subsets=None, engines=("sohoa", "tesseract"),
           "word F1 and CER in %%" % (COUNT, LANGS))
     head = "  %-10s %5s" % ("subset", "files")
     for e in engines:
-        head += "  %8s %6s" % (e[:8] + " F1", "CER")
+        head += "  %8s %6s" % ({"tesseract": "tess"}.get(e, e) + " F1", "CER")
     print(head)
     ok = True
-    notes = []
     for n, _ in chosen:
         line = "  %-10s %5d" % (n, len(pages[n]))
         for e in engines:
@@ -347,21 +348,24 @@ def evaluate(build, jobs, subsets=None, engines=("sohoa", "tesseract"),
           "subset; %s within %.0f point of %s: %s" %
           (MIN_F1, "/".join(TURNED), MAX_DROP, CLEAN,
            "all met" if ok else "MISSED"))
-    for n in notes:
-        print(n)
     return ok
 
 
 def main():
+    global LANGS
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--subsets", help="comma-separated (default: all): " +
                     ",".join(n for n, _ in SUBSETS))
     ap.add_argument("--engines", default="sohoa,tesseract")
+    ap.add_argument("--languages", default=LANGS,
+                    help="Tesseract languages of both engines (default "
+                         "%(default)s, sohoa's default)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="scores of every page")
     opts = ap.parse_args()
+    LANGS = opts.languages
     ok = evaluate(opts.build, opts.jobs,
                   opts.subsets.split(",") if opts.subsets else None,
                   tuple(opts.engines.split(",")), opts.verbose)

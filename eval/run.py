@@ -15,8 +15,13 @@ the extraction.  --jobs sets the OCR parallelism (default: the cores).
 --ocr sohoa OCRs through the real pipeline instead (BUILD/sohoa ingest,
 then the pages of `sohoa show --json`; it also turns and deskews pages).
 
+Then the OCR accuracy of sohoa against the tesseract command on eleven
+degraded subsets (eval/ocr_accuracy.py).  Exit 1 when a target of either
+report is missed.
+
     /usr/bin/python3 eval/run.py [--build build] [--jobs N] [--sets a,b]
         [--ocr tesseract|sohoa] [--what-if-red-dropout] [-v]
+        [--reports fields,ocr]
 """
 
 import argparse
@@ -32,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import score  # noqa: E402
+import ocr_accuracy  # noqa: E402
 
 RENDER = "tests/tools/render_scans.py"
 LANGS = "vie+eng"
@@ -229,8 +235,14 @@ def main():
     ap.add_argument("--what-if-red-dropout", action="store_true",
                     help="also score the clean set with colour scans OCRed "
                          "through their red channel (seal removed)")
+    ap.add_argument("--reports", default="fields,ocr",
+                    help="fields (extraction), ocr (OCR accuracy against "
+                         "the tesseract command) or both (default)")
     opts = ap.parse_args()
+    which = opts.reports.split(",")
     wanted = opts.sets.split(",") if opts.sets else [n for n, _ in SETS]
+    if "fields" not in which:
+        wanted = []
     reports = []
     for name, args in SETS:
         if name not in wanted:
@@ -244,7 +256,10 @@ def main():
                                             opts.jobs))
         for rname, d, truths, results in runs:
             reports.append(score_set(opts, rname, d, truths, results))
-    ok = score.print_all(reports, verbose=opts.verbose)
+    ok = score.print_all(reports, verbose=opts.verbose) if reports else True
+    if "ocr" in which:
+        ok = ocr_accuracy.evaluate(opts.build, opts.jobs,
+                                   verbose=opts.verbose) and ok
     sys.exit(0 if ok else 1)
 
 

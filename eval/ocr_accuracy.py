@@ -255,8 +255,9 @@ def run_sohoa(build, work, paths, jobs):
     return out
 
 
-def ocr_all(build, root, engine, paths, jobs):
-    """{path: text} for every path, from the cache or read now."""
+def ocr_all(build, root, engine, paths, jobs, with_time=False):
+    """{path: text} for every path, from the cache or read now; with_time:
+    {path: (text, OCR seconds)}."""
     cache = os.path.join(root, "cache", "%s-%s" % (engine_id(build, engine),
                                                   LANGS))
     os.makedirs(cache, exist_ok=True)
@@ -280,13 +281,20 @@ def ocr_all(build, root, engine, paths, jobs):
                     lambda p: run_tesseract(p, jobs), uniq)))
         else:
             texts = run_sohoa(build, root, uniq, jobs)
+        # The OCR time of a file: the run's wall time times its
+        # parallelism, shared by the pages read (for the cost of the
+        # field extraction next to OCR, eval/run.py).
+        secs = time.monotonic() - t0
+        npages = sum(texts[p].count("\f") + 1 for p in uniq if p in texts)
         for p in uniq:
             if p in texts:
                 with open(keyed[p] + ".tmp", "w", encoding="utf-8") as f:
                     f.write(texts[p])
                 os.replace(keyed[p] + ".tmp", keyed[p])
-        print("eval: %s: %.0f s" % (engine, time.monotonic() - t0),
-              flush=True)
+                with open(keyed[p][:-4] + ".time", "w") as f:
+                    f.write("%.3f\n" % (secs * jobs / max(1, npages) *
+                                         (texts[p].count("\f") + 1)))
+        print("eval: %s: %.0f s" % (engine, secs), flush=True)
     out = {}
     for p in paths:
         if os.path.exists(keyed[p]):
@@ -294,6 +302,10 @@ def ocr_all(build, root, engine, paths, jobs):
                 out[p] = f.read()
         else:
             out[p] = ""      # not read at all: scored as such
+        if with_time:
+            tp = keyed[p][:-4] + ".time"
+            out[p] = (out[p], float(open(tp).read())
+                      if os.path.exists(tp) else 0.0)
     return out
 
 

@@ -2,18 +2,22 @@
 """make eval: accuracy and cost of the field extraction (lib/extract.c).
 
 Renders fresh sets of ND 30/2020 documents with ground truth
-(tests/tools/render_scans.py, fixed seeds), OCRs every page with the real
-Tesseract the way the pipeline does (vie+eng, automatic page segmentation,
-one thread per process), runs the extraction on each document's text (pages
-separated by '\\f') through eval_extract (linked with libsohoa), and prints
-per-field accuracy against the truth and the time extraction takes next to
-the time OCR took (eval/score.py).
+(tests/tools/render_scans.py, fixed seeds), OCRs every page with the
+product's own pipeline (BUILD/sohoa ingest on a throw-away configuration:
+decode, turn, deskew, prepare -- speckle removal, red seal dropout -- and
+Tesseract vie+eng, one thread per worker; the text of each page read back
+from pages.text in the catalog, through eval/ocr_accuracy.py's helpers and
+cache), runs the extraction on each document's text (pages separated by
+'\f') through eval_extract (linked with libsohoa), and prints per-field
+accuracy against the truth and the time extraction takes next to the time
+OCR took (eval/score.py).  --ocr tesseract reads the pages with the
+tesseract command instead (tesseract FILE - -l vie+eng: no turning, no
+preparation), as the report did before.
 
-Scans and OCR text are kept under BUILD/eval/<set>/ and reused while the
-renderer and the set's arguments are unchanged, so a second run costs only
-the extraction.  --jobs sets the OCR parallelism (default: the cores).
---ocr sohoa OCRs through the real pipeline instead (BUILD/sohoa ingest,
-then the pages of `sohoa show --json`; it also turns and deskews pages).
+Scans live under BUILD/eval/<set>/ (re-rendered when the renderer or the
+set's arguments change); OCR text in BUILD/eval/ocr/cache/ (per hash of
+the sohoa binary and of the image) or, for the tesseract command, beside
+the scans.  --jobs sets the OCR parallelism (default: the cores).
 
 Then the OCR accuracy of sohoa against the tesseract command on eleven
 degraded subsets (eval/ocr_accuracy.py).  Exit 1 when a target of either
@@ -84,55 +88,30 @@ def ocr(dirpath, truth_path):
 
 
 def ocr_pipeline(build, dirpath, truths, jobs):
-    """OCR through the real pipeline: `sohoa ingest --json` on every scan
-    of the set (a throw-away state folder), then each record's pages from
-    `sohoa show --json`.  Writes <name>.pipe.txt and .pipe.time (the wall
-    time of the whole ingest times its workers, shared evenly)."""
-    state = os.path.abspath(os.path.join(dirpath, "pipeline"))
-    txts = [t[:-len(".json")] + ".pipe.txt" for t in truths]
-    if all(os.path.exists(t) for t in txts):
-        return [(t, float(open(t[:-4] + ".time").read())) for t in txts]
-    shutil.rmtree(state, ignore_errors=True)
-    os.makedirs(os.path.join(state, "inbox"))
-    conf = os.path.join(state, "sohoa.conf")
-    with open(conf, "w") as f:
-        f.write("inbox = %s/inbox\nquarantine = %s/quarantine\n"
-                "state_dir = %s/state\nworkers = %d\nlog_level = error\n"
-                "languages = %s\n" % (state, state, state, jobs, LANGS))
-    sohoa = os.path.join(build, "sohoa")
-    files, owner = [], []
-    for i, t in enumerate(truths):
+    """OCR through the product's pipeline: `sohoa ingest` of every scan on a
+    throw-away configuration, each page's text read back from pages.text in
+    the catalog (eval/ocr_accuracy.py's helpers, with its cache: the text of
+    an image is kept per binary of sohoa, so a run after a change to the
+    worker re-reads every page, the next ones none).  A document's files
+    are joined with '\f' into <name>.sohoa.txt for eval_extract; returns
+    [(text path, OCR seconds)]."""
+    files = []
+    for t in truths:
         with open(t, encoding="utf-8") as f:
-            for fn in json.load(f)["files"]:
-                files.append(os.path.abspath(os.path.join(dirpath, fn)))
-                owner.append(i)
-    print("eval: OCR of %d files through %s ingest" % (len(files), sohoa),
-          flush=True)
-    start = time.monotonic()
-    r = subprocess.run([sohoa, "-c", conf, "--json", "ingest"] + files,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=dict(os.environ, OMP_THREAD_LIMIT="1"))
-    if not r.stdout.strip():
-        sys.exit("eval: sohoa ingest failed: %s" %
-                 r.stderr.decode("utf-8", "replace").strip())
-    secs = (time.monotonic() - start) * jobs / max(1, len(truths))
-    by_path = {o["path"]: o for o in json.loads(r.stdout)["files"]}
-    texts = [b""] * len(truths)
-    for path, i in zip(files, owner):
-        rec = by_path.get(path, {}).get("record")
-        if rec is None or by_path[path].get("state") != "done":
-            continue
-        show = subprocess.run([sohoa, "-c", conf, "--json", "show",
-                               str(rec)], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, check=True)
-        for page in json.loads(show.stdout)["pages"]:
-            texts[i] += (page.get("text") or "").encode("utf-8") + b"\f"
-    for t, text in zip(txts, texts):
-        with open(t, "wb") as f:
-            f.write(text)
-        with open(t[:-4] + ".time", "w") as f:
-            f.write("%.3f\n" % secs)
-    return [(t, secs) for t in txts]
+            files.append([os.path.join(dirpath, fn)
+                          for fn in json.load(f)["files"]])
+    every = [p for fs in files for p in fs]
+    texts = ocr_accuracy.ocr_all(build, os.path.join(build, "eval", "ocr"),
+                                 "sohoa", every, jobs, with_time=True)
+    out = []
+    for t, fs in zip(truths, files):
+        txt = t[:-len(".json")] + ".sohoa.txt"
+        data = "".join(texts[p][0] + "\f" for p in fs)
+        with open(txt + ".tmp", "w", encoding="utf-8") as f:
+            f.write(data)
+        os.replace(txt + ".tmp", txt)
+        out.append((txt, sum(texts[p][1] for p in fs)))
+    return out
 
 
 def prepare(build, name, args, jobs, engine="tesseract"):
@@ -229,9 +208,9 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="list every wrong value")
     ap.add_argument("--ocr", choices=("tesseract", "sohoa"),
-                    default="tesseract",
-                    help="OCR with the tesseract command (default) or with "
-                         "the real pipeline, BUILD/sohoa ingest")
+                    default="sohoa",
+                    help="OCR with the product's pipeline, BUILD/sohoa "
+                         "ingest (default), or with the tesseract command")
     ap.add_argument("--what-if-red-dropout", action="store_true",
                     help="also score the clean set with colour scans OCRed "
                          "through their red channel (seal removed)")
@@ -239,6 +218,9 @@ def main():
                     help="fields (extraction), ocr (OCR accuracy against "
                          "the tesseract command) or both (default)")
     opts = ap.parse_args()
+    if opts.what_if_red_dropout and opts.ocr != "tesseract":
+        ap.error("--what-if-red-dropout goes with --ocr tesseract (sohoa "
+                 "drops the red seal itself)")
     which = opts.reports.split(",")
     wanted = opts.sets.split(",") if opts.sets else [n for n, _ in SETS]
     if "fields" not in which:

@@ -18,7 +18,7 @@ include/sohoa/extract.h for why not the second line alone.
 
 Used by eval/run.py; also standalone on a folder holding truth files
 (<name>.json) and eval_extract output (extract.jsonl, "file" ending in
-<name>.ocr.txt):  score.py DIR...
+<name>.ocr.txt or <name>.sohoa.txt):  score.py DIR...
 """
 
 import json
@@ -194,7 +194,9 @@ def load_dir(d):
     with open(os.path.join(d, "extract.jsonl"), encoding="utf-8") as f:
         for ln in f:
             o = json.loads(ln)
-            ext[os.path.basename(o["file"])[:-len(".ocr.txt")]] = o
+            # <name>.ocr.txt (tesseract command) or <name>.sohoa.txt
+            name, engine = os.path.basename(o["file"]).rsplit(".", 2)[:2]
+            ext[name] = o
     docs = []
     for t in sorted(os.listdir(d)):
         if not t.endswith(".json"):
@@ -203,7 +205,7 @@ def load_dir(d):
             truth = json.load(f)
         name = t[:-5]
         secs = 0.0
-        tp = os.path.join(d, name + ".ocr.time")
+        tp = os.path.join(d, name + "." + engine + ".time")
         if os.path.exists(tp):
             secs = float(open(tp).read())
         docs.append((name, truth, ext[name], secs))

@@ -3033,6 +3033,86 @@ repair_name(struct doc *d, char *name, int *how)
 	return name;
 }
 
+/*
+ * The signer's name as the document prints it elsewhere when OCR read it a
+ * letter off in the signature block: "Vi Thi Loan" under the seal, "1. Chủ
+ * trì: Bà Vũ Thị Loan" in the body of the Biên bản.  A run of as many
+ * capitalised words (three or more) on another line than skip, with the
+ * same given name and at most one letter different in all (folded), when
+ * the document names only one such person; NULL otherwise (and for a name
+ * the document spells the same way without diacritics: repair_name()).
+ */
+static char *
+name_in_document(struct doc *d, const char *name, size_t skip)
+{
+	enum { MAXW = 64 };
+	char *nf = sohoa_vi_fold(name, strlen(name), NULL), *found = NULL, buf[96];
+	size_t nfl, nw = 1, given;
+	int clash = 0;
+
+	if (!nf) {
+		d->oom = 1;
+		return NULL;
+	}
+	nfl = strlen(nf);
+	for (size_t k = 0; k < nfl; k++)
+		nw += nf[k] == ' ';
+	given = nfl - (strrchr(nf, ' ') ? (size_t)(strrchr(nf, ' ') - nf) + 1 : 0);
+	for (size_t i = 0; i < d->n && nw >= 3 && nfl < sizeof buf && !d->oom; i++) {
+		const struct line *l = &d->ln[i];
+		size_t ws[MAXW], we[MAXW], n = 0, j = 0;
+
+		if (i == skip || l->blank)
+			continue;
+		while (j < l->flen && n < MAXW) {
+			while (j < l->flen && !f_alnum(l->f[j]))
+				j++;
+			if (j >= l->flen)
+				break;
+			ws[n] = j;
+			we[n++] = j = word_end(l, j);
+		}
+		for (size_t k = 0; k + nw <= n; k++) {
+			size_t bl = 0, gl = we[k + nw - 1] - ws[k + nw - 1];
+			int titled = 1;
+			char *cand;
+
+			if (gl != given || strncmp(l->f + ws[k + nw - 1], nf + nfl - given, given))
+				continue;
+			for (size_t q = k; q < k + nw && titled; q++) {
+				size_t wl = we[q] - ws[q];
+				int n_, u_;
+				case_count(l, ws[q], we[q], &n_, &u_);
+				titled = cp_upper(orig_cp(l, ws[q])) && u_ == 1 && n_ == (int)wl;
+				if (titled && bl + wl + 1 < sizeof buf) {
+					if (bl)
+						buf[bl++] = ' ';
+					memcpy(buf + bl, l->f + ws[q], wl);
+					bl += wl;
+				} else {
+					titled = 0;
+				}
+			}
+			if (!titled || edit_distance(buf, bl, nf, nfl, 1) != 1)
+				continue;
+			if (!(cand = span_text(d, l, ws[k], we[k + nw - 1])))
+				break;
+			if (!found)
+				found = cand;
+			else {
+				clash |= strcmp(found, cand) != 0;
+				free(cand);
+			}
+		}
+	}
+	free(nf);
+	if (clash) {
+		free(found);
+		found = NULL;
+	}
+	return found;
+}
+
 /* 1 when l (from folded index a) starts a recipient: "- ", "+ ", "• ". */
 static size_t
 bullet(const struct line *l)
@@ -3234,9 +3314,17 @@ read_footer(struct doc *d)
 		if (best) {
 			int how = 0;
 			double conf = first ? 0.55 : 0.85;
-			exclude_lines(d, best_line, best_line + 1);
-			best = repair_name(d, best, &how);
-			exclude_lines(d, NPOS, 0);
+			char *same = name_in_document(d, best, best_line);
+			if (same) {
+				/* A letter put right from the body: for review. */
+				free(best);
+				best = same;
+				conf = conf < 0.58 ? conf : 0.58;
+			} else {
+				exclude_lines(d, best_line, best_line + 1);
+				best = repair_name(d, best, &how);
+				exclude_lines(d, NPOS, 0);
+			}
 			if (how == 1)
 				conf -= 0.05;
 			else if (how == 2)

@@ -814,6 +814,31 @@ test_signer_name_diacritics(void)
 	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
 	CHECK_STR(V(fs, SIGNER_NAME), "Đàm Thị Thanh Tâm");
 	sohoa_fields_release(&fs);
+
+	/* A letter misread in the signature block (make eval, bb-092-2021:
+	 * "Vũ" read "Vi" beside the secretary's name), the person named in
+	 * the body: the body's spelling, for review. */
+	over.body = "1. Chủ trì: Bà Vũ Thị Loan - Chủ tịch UBND phường.\n"
+	    "2. Thư ký: Bà Phạm Thị Nhung - Công chức Văn phòng - Thống kê.\n\n";
+	over.footer = "Nơi nhận: KT. CHỦ TỊCH\n- Như trên; PHÓ CHỦ TỊCH\n- Lưu: VT.\n\n"
+	    "~S \\pn/ A\n\nVi Thi Loan\n";
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK_STR(V(fs, SIGNER_NAME), "Vũ Thị Loan");
+	CHECK(fs.f[SOHOA_F_SIGNER_NAME].confidence < SOHOA_EXTRACT_REVIEW);
+	sohoa_fields_release(&fs);
+
+	/* Two people in the body a letter away from it: neither is taken. */
+	over.body = "1. Chủ trì: Bà Vũ Thị Loan - Chủ tịch UBND phường.\n"
+	    "2. Thư ký: Bà Võ Thị Loan - Công chức Văn phòng - Thống kê.\n\n";
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK_STR(V(fs, SIGNER_NAME), "Vi Thị Loan");
+	sohoa_fields_release(&fs);
+
+	/* Another given name is another person. */
+	over.body = "1. Chủ trì: Bà Vũ Thị Lan - Chủ tịch UBND phường.\n\n";
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK_STR(V(fs, SIGNER_NAME), "Vi Thị Loan");
+	sohoa_fields_release(&fs);
 }
 
 static void

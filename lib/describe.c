@@ -162,6 +162,57 @@ sohoa_describe_check_value(const char *field, const char *value, char **out, soh
 	return SOHOA_OK;
 }
 
+/* ---- transactions ---------------------------------------------------- */
+
+/*
+ * A unit of catalog work that is its own transaction when the caller has
+ * none open (one commit, one WAL sync), and a savepoint inside the caller's
+ * transaction otherwise (the caller's commit makes it durable, and a
+ * failure here undoes only this part).
+ */
+static sohoa_status
+unit_begin(sqlite3 *db, const char *name, int *own, sohoa_error *err)
+{
+	char sql[64];
+
+	*own = sqlite3_get_autocommit(db);
+	snprintf(sql, sizeof sql, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT %s", name);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
+		    sqlite3_errmsg(db));
+	return SOHOA_OK;
+}
+
+static sohoa_status
+unit_end(sqlite3 *db, const char *name, int own, sohoa_error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, own ? "COMMIT" : "RELEASE %s", name);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		sohoa_status st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "catalog: %s", sqlite3_errmsg(db));
+		if (own && !sqlite3_get_autocommit(db))
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return st;
+	}
+	return SOHOA_OK;
+}
+
+static void
+unit_undo(sqlite3 *db, const char *name, int own)
+{
+	char sql[128];
+
+	if (own) {
+		if (!sqlite3_get_autocommit(db))
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return;
+	}
+	snprintf(sql, sizeof sql, "ROLLBACK TO %s; RELEASE %s", name, name);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 /* ---- packages -------------------------------------------------------- */
 
 /* A stable UUID for a record, from its spool id (the same every time the
@@ -273,9 +324,44 @@ load_events(sohoa_catalog *cat, int64_t id, struct pkg_events *pe)
 	return 0;
 }
 
+static sohoa_status describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
+    const sohoa_package_schemas *schemas, int64_t id, const char *agent, int *catalog_failed,
+    sohoa_error *err);
+
 sohoa_status
 sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
     const sohoa_package_schemas *schemas, int64_t id, const char *agent, sohoa_error *err)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sohoa_status rc;
+	int own, catalog_failed = 0;
+
+	/*
+	 * The docId, the hồ sơ values, the events and where the package is go
+	 * into the catalog in one transaction (one commit, one WAL sync),
+	 * committed after the package is in place: a crash before the commit
+	 * leaves packaged_at as it was, and the package is written again (same
+	 * docId and UUID, so the same place).  The write lock is held while the
+	 * package is written.
+	 */
+	if ((rc = unit_begin(db, "sohoa_describe_package", &own, err)) != SOHOA_OK)
+		return rc;
+	rc = describe_package(conf, cat, schemas, id, agent, &catalog_failed, err);
+	if (catalog_failed) {
+		unit_undo(db, "sohoa_describe_package", own);
+		return rc;
+	}
+	/* A package that could not be written still leaves its docId and its
+	 * failure event. */
+	if (unit_end(db, "sohoa_describe_package", own, err) != SOHOA_OK)
+		return err ? err->status : SOHOA_RETRY;
+	return rc;
+}
+
+static sohoa_status
+describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
+    const sohoa_package_schemas *schemas, int64_t id, const char *agent, int *catalog_failed,
+    sohoa_error *err)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
 	sqlite3_stmt *st;
@@ -393,10 +479,18 @@ sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
 			    sqlite3_errmsg(db));
 		sqlite3_finalize(st);
+	} else {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
+		    sqlite3_errmsg(db));
 	}
 	snprintf(detail, sizeof detail, "%s (%s)", res.objid, res.mets_hash);
-	sohoa_catalog_event_add(cat, id, "information package creation", agent, "success", detail,
-	    NULL);
+	if (rc == SOHOA_OK)
+		rc = sohoa_catalog_event_add(cat, id, "information package creation", agent,
+		    "success", detail, err);
+	/* The package is in place but the catalog cannot say so: undone, and
+	 * written again later (packaged_at stays as it was). */
+	if (rc != SOHOA_OK)
+		*catalog_failed = 1;
 out:
 	pkg_events_release(&pe);
 	sohoa_fields_release(&fs);
@@ -513,6 +607,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 	int found = 0, low = 0;
 	int64_t dup, old_dup = 0;
 	sqlite3_stmt *st;
+	int own;
 
 	(void)conf;
 	if (!(text = record_text(db, id, &len, err)))
@@ -530,7 +625,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			if (fs.f[i].confidence < SOHOA_EXTRACT_REVIEW)
 				low++;
 		}
-	if (sohoa_catalog_begin(cat, err) != SOHOA_OK) {
+	if (unit_begin(db, "sohoa_describe_record", &own, err) != SOHOA_OK) {
 		sohoa_fields_release(&fs);
 		return err ? err->status : SOHOA_FATAL;
 	}
@@ -596,9 +691,9 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			goto fail;
 	}
 	sohoa_fields_release(&fs);
-	return sohoa_catalog_commit(cat, err);
+	return unit_end(db, "sohoa_describe_record", own, err);
 fail:
-	sohoa_catalog_rollback(cat);
+	unit_undo(db, "sohoa_describe_record", own);
 	sohoa_fields_release(&fs);
 	return err ? err->status : SOHOA_FATAL;
 }

@@ -767,6 +767,13 @@ finish_ok(sohoa_engine *e, const struct job *j)
 		return;
 	}
 	t_after = mono_now();
+	/* Fields and search index in one catalog transaction: one commit (one
+	 * WAL sync) for both.  Each works in its own savepoint inside it, so a
+	 * failure of one does not undo the other; if the transaction cannot
+	 * even start, each commits on its own. */
+	sohoa_error_clear(&err);
+	if (sohoa_catalog_begin(e->cat, &err) != SOHOA_OK)
+		logf_(e, SOHOA_LOG_WARNING, j->record_id, "catalog: %s", err.msg);
 	describe(e, j->record_id, 1);
 	/* Searchable now.  A failure is not the OCR's: the record stays queued
 	 * for the index (docs_pending) and the next record or 'sohoa reindex'
@@ -775,6 +782,11 @@ finish_ok(sohoa_engine *e, const struct job *j)
 	if (sohoa_search_index_record(e->cat, j->record_id, &err) != SOHOA_OK)
 		logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot index record %lld for search: %s",
 		    (long long)j->record_id, err.msg);
+	sohoa_error_clear(&err);
+	if (!sqlite3_get_autocommit(sohoa_catalog_db(e->cat))
+	    && sohoa_catalog_commit(e->cat, &err) != SOHOA_OK)
+		logf_(e, SOHOA_LOG_ERR, j->record_id, "fields and search index of record %lld not"
+		    " stored: %s", (long long)j->record_id, err.msg);
 	describe(e, j->record_id, 2);
 	/* Done and packaged: the second copy now (never fails the record). */
 	sohoa_backup_record_done(e->backup, e->conf, e->cat, j->record_id, e->opt.log,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sohoa/fsutil.h"
+#include "sohoa/hash.h"
 
 char *
 sohoa_path_join(const char *a, const char *b)
@@ -209,6 +210,204 @@ sohoa_fs_copy_file(const char *src, const char *dst, mode_t mode, sohoa_error *e
 	close(in);
 	free(buf);
 	return commit_temp(out, tmp, dst, err);
+}
+
+/* ---- batches of new files in an unseen tree (see fsutil.h) ----------- */
+
+/* Files kept open between their write and their fsync; past this many the
+ * open ones are synced and closed early (a group). */
+#define BATCH_MAX_OPEN 64
+
+struct batch_file {
+	int fd;
+	char *path;
+};
+
+struct sohoa_fs_batch {
+	struct batch_file files[BATCH_MAX_OPEN];
+	int nfiles;
+	char **dirs;
+	int ndirs, dirs_cap;
+};
+
+sohoa_fs_batch *
+sohoa_fs_batch_new(void)
+{
+	return calloc(1, sizeof(sohoa_fs_batch));
+}
+
+static void
+batch_close_files(sohoa_fs_batch *b)
+{
+	for (int i = 0; i < b->nfiles; i++) {
+		if (b->files[i].fd >= 0)
+			close(b->files[i].fd);
+		free(b->files[i].path);
+	}
+	b->nfiles = 0;
+}
+
+void
+sohoa_fs_batch_free(sohoa_fs_batch *b)
+{
+	if (!b)
+		return;
+	batch_close_files(b);
+	for (int i = 0; i < b->ndirs; i++)
+		free(b->dirs[i]);
+	free(b->dirs);
+	free(b);
+}
+
+sohoa_status
+sohoa_fs_batch_add_dir(sohoa_fs_batch *b, const char *path, sohoa_error *err)
+{
+	char *p;
+
+	if (b->ndirs == b->dirs_cap) {
+		int cap = b->dirs_cap ? 2 * b->dirs_cap : 16;
+		char **nd = realloc(b->dirs, (size_t)cap * sizeof *nd);
+		if (!nd)
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		b->dirs = nd;
+		b->dirs_cap = cap;
+	}
+	if (!(p = strdup(path)))
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	b->dirs[b->ndirs++] = p;
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_fs_batch_mkdir(sohoa_fs_batch *b, const char *path, mode_t mode, sohoa_error *err)
+{
+	if (mkdir(path, mode) != 0)
+		return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
+		    "create folder %s: %s", path, strerror(errno));
+	return sohoa_fs_batch_add_dir(b, path, err);
+}
+
+/*
+ * The files open in b: writeback started for all of them first (a hint:
+ * the file system allocates and writes them together), then each fsync()ed
+ * and closed.  Closed even on failure; the first failure is reported.
+ */
+static sohoa_status
+batch_sync_files(sohoa_fs_batch *b, sohoa_error *err)
+{
+	sohoa_status st = SOHOA_OK;
+
+	for (int i = 0; i < b->nfiles; i++)
+		(void)sync_file_range(b->files[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	for (int i = 0; i < b->nfiles; i++) {
+		struct batch_file *f = &b->files[i];
+		if (st == SOHOA_OK && fsync(f->fd) != 0)
+			st = sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "fsync %s: %s",
+			    f->path, strerror(errno));
+		if (close(f->fd) != 0 && st == SOHOA_OK)
+			st = sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "close %s: %s",
+			    f->path, strerror(errno));
+		f->fd = -1;
+	}
+	batch_close_files(b);
+	return st;
+}
+
+/* A new file of the batch, open for writing in *fd. */
+static sohoa_status
+batch_create(sohoa_fs_batch *b, const char *path, mode_t mode, int *fd, sohoa_error *err)
+{
+	sohoa_status st;
+	char *p;
+
+	*fd = -1;
+	if (b->nfiles == BATCH_MAX_OPEN && (st = batch_sync_files(b, err)) != SOHOA_OK)
+		return st;
+	if (!(p = strdup(path)))
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (*fd < 0) {
+		free(p);
+		return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "create %s: %s",
+		    path, strerror(errno));
+	}
+	b->files[b->nfiles].fd = *fd;
+	b->files[b->nfiles].path = p;
+	b->nfiles++;
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_fs_batch_write(sohoa_fs_batch *b, const char *path, const void *data, size_t len,
+    mode_t mode, sohoa_error *err)
+{
+	sohoa_status st;
+	int fd;
+
+	if ((st = batch_create(b, path, mode, &fd, err)) != SOHOA_OK)
+		return st;
+	if (write_all(fd, data, len) != 0)
+		return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "write %s: %s",
+		    path, strerror(errno));
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_fs_batch_copy(sohoa_fs_batch *b, const char *src, const char *dst, mode_t mode,
+    struct sohoa_hash *h, long long *size, sohoa_error *err)
+{
+	enum { BUFSZ = 1 << 17 };
+	long long total = 0;
+	sohoa_status st = SOHOA_OK;
+	char *buf;
+	int in, out;
+
+	if (!(buf = malloc(BUFSZ)))
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0) {
+		st = sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "open %s: %s", src,
+		    strerror(errno));
+		free(buf);
+		return st;
+	}
+	if ((st = batch_create(b, dst, mode, &out, err)) != SOHOA_OK) {
+		close(in);
+		free(buf);
+		return st;
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, BUFSZ);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (n > 0 && write_all(out, buf, (size_t)n) != 0)) {
+			st = sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
+			    "copy %s to %s: %s", src, dst, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if (h)
+			sohoa_hash_update(h, buf, (size_t)n);
+		total += n;
+	}
+	close(in);
+	free(buf);
+	if (size)
+		*size = total;
+	return st;
+}
+
+sohoa_status
+sohoa_fs_batch_sync(sohoa_fs_batch *b, sohoa_error *err)
+{
+	sohoa_status st = batch_sync_files(b, err);
+
+	/* Deepest first: a folder's entry in its parent is synced after the
+	 * folder itself. */
+	for (int i = b->ndirs - 1; st == SOHOA_OK && i >= 0; i--)
+		st = sohoa_fs_sync_dir(b->dirs[i], err);
+	return st;
 }
 
 sohoa_status

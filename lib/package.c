@@ -10,6 +10,10 @@
  *      rename() of a fully written, fsync()ed folder.
  *   2. Every file of a package and every folder in it is fsync()ed before
  *      the folder is renamed into place, and dest_parent is fsync()ed after.
+ *      Inside the temp folder files are created under their final names
+ *      (nobody sees them before the folder's rename) and synced together in
+ *      one pass at the end (sohoa_fs_batch_sync()): a journal commit or so
+ *      per package instead of two per file.
  *   3. A crash leaves at most a ".<name>.tmp-*" folder (never referenced;
  *      sohoa_package_recover() removes it) or, on filesystems without
  *      RENAME_EXCHANGE, a ".<name>.old-*" folder which recover puts back
@@ -178,10 +182,11 @@ hash_buffer(const char *buf, size_t len, pkg_entry *e, sohoa_error *err)
 	return SOHOA_OK;
 }
 
-/* Writes buf as root/rel durably and records it in e. */
+/* Writes buf as root/rel (durable at sohoa_fs_batch_sync()) and records it
+ * in e. */
 static sohoa_status
-store(const char *root, const char *rel, const char *buf, size_t len, const char *mimetype,
-    pkg_entry *e, sohoa_error *err)
+store(sohoa_fs_batch *b, const char *root, const char *rel, const char *buf, size_t len,
+    const char *mimetype, pkg_entry *e, sohoa_error *err)
 {
 	char path[PATH_MAX];
 
@@ -192,15 +197,17 @@ store(const char *root, const char *rel, const char *buf, size_t len, const char
 	e->use = NULL;
 	if (hash_buffer(buf, len, e, err) != SOHOA_OK)
 		return err->status;
-	return sohoa_fs_write_file(path, buf, len, PKG_FILE_MODE, err);
+	return sohoa_fs_batch_write(b, path, buf, len, PKG_FILE_MODE, err);
 }
 
-/* Copies src to root/rel durably and records it (hash of the copy) in e. */
+/* Copies src to root/rel (durable at sohoa_fs_batch_sync()) and records it
+ * in e, with the digest of the bytes written, taken as they are copied. */
 static sohoa_status
-copy_in(const char *root, const char *rel, const char *src, const char *mimetype,
-    const char *use, pkg_entry *e, sohoa_error *err)
+copy_in(sohoa_fs_batch *b, const char *root, const char *rel, const char *src,
+    const char *mimetype, const char *use, pkg_entry *e, sohoa_error *err)
 {
 	char path[PATH_MAX];
+	sohoa_hash *h;
 	sohoa_status st;
 
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", root, rel) >= sizeof path)
@@ -208,10 +215,13 @@ copy_in(const char *root, const char *rel, const char *src, const char *mimetype
 	snprintf(e->path, sizeof e->path, "%s", rel);
 	e->mimetype = mimetype;
 	e->use = use;
-	st = sohoa_fs_copy_file(src, path, PKG_FILE_MODE, err);
-	if (st != SOHOA_OK)
-		return st;
-	return sohoa_hash_file(path, "sha256", e->hash, &e->size, err);
+	if (!(h = sohoa_hash_new("sha256")))
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	st = sohoa_fs_batch_copy(b, src, path, PKG_FILE_MODE, h, &e->size, err);
+	if (st == SOHOA_OK && sohoa_hash_final(h, e->hash) != 0)
+		st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
+	sohoa_hash_free(h);
+	return st;
 }
 
 /* The final step: tmp becomes dest, replacing whatever was there. */
@@ -277,6 +287,7 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 	pkg_entry meta[3], *rep = NULL, *shipped = NULL, mets_entry;
 	pkg_entry docs[8], schemas[8];
 	int ndocs = 0, nschemas = 0, made_tmp = 0;
+	sohoa_fs_batch *batch = NULL;
 	sohoa_status st;
 	sohoa_error local;
 
@@ -319,13 +330,16 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 		    strerror(errno));
 		goto out;
 	}
+	if (!(batch = sohoa_fs_batch_new())) {
+		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		goto out;
+	}
+	if ((st = sohoa_fs_batch_add_dir(batch, tmp, err)) != SOHOA_OK)
+		goto out;
 	for (int i = 0; pkg_dirs[i]; i++) {
 		snprintf(rel, sizeof rel, "%s/%s", tmp, pkg_dirs[i]);
-		if (mkdir(rel, PKG_DIR_MODE) != 0) {
-			st = sohoa_error_set(err, errno == ENOSPC ? SOHOA_RETRY : SOHOA_FATAL,
-			    SOHOA_REASON_NONE, "mkdir %s: %s", rel, strerror(errno));
+		if ((st = sohoa_fs_batch_mkdir(batch, rel, PKG_DIR_MODE, err)) != SOHOA_OK)
 			goto out;
-		}
 	}
 
 	rep = calloc((size_t)in->nfiles, sizeof *rep);
@@ -337,46 +351,55 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 	for (int i = 0; i < in->nfiles; i++) {
 		const sohoa_package_file *f = &in->files[i];
 		snprintf(rel, sizeof rel, "%s/%s", PKG_REP_DATA, f->name);
-		if ((st = copy_in(tmp, rel, f->src_path, f->mimetype, f->use, &rep[i], err))
+		if ((st = copy_in(batch, tmp, rel, f->src_path, f->mimetype, f->use, &rep[i], err))
 		    != SOHOA_OK)
 			goto out;
 	}
+	/* The shipped files come from memory (read and hashed once, when the
+	 * schemas were opened). */
 	for (int i = 0; i < pkg_nshipped; i++) {
 		const pkg_shipped *s = &pkg_shipped_files[i];
-		char src[PATH_MAX + 256];
-		pkg_entry *e;
-		snprintf(src, sizeof src, "%s/%s", sohoa_package_schemas_dir(sch), s->name);
-		snprintf(rel, sizeof rel, "%s/%s", s->folder, s->name);
-		if ((st = copy_in(tmp, rel, src, s->mimetype, NULL, &shipped[i], err)) != SOHOA_OK)
+		const pkg_shipped_copy *c = &sch->shipped[i];
+		char path[PATH_MAX];
+		pkg_entry *e = &shipped[i];
+
+		if (!c->data) {
+			st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "package: %s not loaded (schemas not opened for writing)", s->name);
 			goto out;
-		e = !strcmp(s->folder, "documentation") ? &docs[ndocs++] : &schemas[nschemas++];
-		*e = shipped[i];
+		}
+		snprintf(e->path, sizeof e->path, "%s/%s", s->folder, s->name);
+		snprintf(e->hash, sizeof e->hash, "%s", c->hash);
+		e->size = (long long)c->len;
+		e->mimetype = s->mimetype;
+		e->use = NULL;
+		snprintf(path, sizeof path, "%s/%s", tmp, e->path);
+		if ((st = sohoa_fs_batch_write(batch, path, c->data, c->len, PKG_FILE_MODE, err))
+		    != SOHOA_OK)
+			goto out;
+		*(!strcmp(s->folder, "documentation") ? &docs[ndocs++] : &schemas[nschemas++]) = *e;
 	}
 
-	if ((st = store(tmp, PKG_EAD, ead, ead_len, "text/xml", &meta[0], err)) != SOHOA_OK
-	    || (st = store(tmp, PKG_EAD_DOC, ead_doc, ead_doc_len, "text/xml", &meta[1], err))
-	    != SOHOA_OK)
+	if ((st = store(batch, tmp, PKG_EAD, ead, ead_len, "text/xml", &meta[0], err))
+	    != SOHOA_OK
+	    || (st = store(batch, tmp, PKG_EAD_DOC, ead_doc, ead_doc_len, "text/xml", &meta[1],
+	    err)) != SOHOA_OK)
 		goto out;
 	if ((st = render(sch, PKG_SCHEMA_PREMIS, "PREMIS.xml",
 	    pkg_build_premis(in, rep, in->nfiles, err), &premis, &premis_len, err)) != SOHOA_OK
-	    || (st = store(tmp, PKG_PREMIS, premis, premis_len, "text/xml", &meta[2], err))
-	    != SOHOA_OK)
+	    || (st = store(batch, tmp, PKG_PREMIS, premis, premis_len, "text/xml", &meta[2],
+	    err)) != SOHOA_OK)
 		goto out;
 	if ((st = render(sch, PKG_SCHEMA_METS, "METS.xml",
 	    pkg_build_mets(in, res->objid, meta, docs, ndocs, schemas, nschemas, rep, in->nfiles,
 	    err), &mets, &mets_len, err)) != SOHOA_OK
-	    || (st = store(tmp, PKG_METS, mets, mets_len, "text/xml", &mets_entry, err))
+	    || (st = store(batch, tmp, PKG_METS, mets, mets_len, "text/xml", &mets_entry, err))
 	    != SOHOA_OK)
 		goto out;
 
-	/* Files were synced as they were written; now every folder, deepest
-	 * first, then the package root. */
-	for (int i = (int)(sizeof pkg_dirs / sizeof pkg_dirs[0]) - 2; i >= 0; i--) {
-		snprintf(rel, sizeof rel, "%s/%s", tmp, pkg_dirs[i]);
-		if ((st = sohoa_fs_sync_dir(rel, err)) != SOHOA_OK)
-			goto out;
-	}
-	if ((st = sohoa_fs_sync_dir(tmp, err)) != SOHOA_OK)
+	/* Every file, then every folder (deepest first, the root last), in
+	 * one pass: invariant 2. */
+	if ((st = sohoa_fs_batch_sync(batch, err)) != SOHOA_OK)
 		goto out;
 	if ((st = swap_in(dest_parent, tmp, dest, name, err)) != SOHOA_OK)
 		goto out;
@@ -385,6 +408,8 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 	snprintf(res->mets_hash, sizeof res->mets_hash, "%s", mets_entry.hash);
 	st = SOHOA_OK;
 out:
+	/* Closed before the temp folder goes. */
+	sohoa_fs_batch_free(batch);
 	if (made_tmp) {
 		sohoa_error scratch;
 		sohoa_error_clear(&scratch);

@@ -44,10 +44,21 @@ typedef struct pkg_shipped {
 
 extern const pkg_shipped pkg_shipped_files[];
 extern const int pkg_nshipped;
+#define PKG_MAX_SHIPPED 8
+
+/* A shipped file's bytes, read once when the schemas are opened: every
+ * package gets the very files its documents were validated against, and
+ * none is read or hashed again per package. */
+typedef struct pkg_shipped_copy {
+	char *data;
+	size_t len;
+	char hash[SOHOA_HASH_TEXT_MAX];  /* "sha256:<hex>" of data */
+} pkg_shipped_copy;
 
 struct sohoa_package_schemas {
 	char dir[PATH_MAX];
 	xmlSchemaPtr schema[PKG_SCHEMA_COUNT];
+	pkg_shipped_copy shipped[PKG_MAX_SHIPPED];  /* filled when opened with require_shipped */
 };
 
 /* Parses the schemas in dir; with require_shipped, also insists on every

@@ -21,6 +21,8 @@
 #include <libxml/xmlsave.h>
 
 #include "package_int.h"
+#include "sohoa/fsutil.h"
+#include "sohoa/hash.h"
 #include "sohoa/vitext.h"
 
 #if LIBXML_VERSION >= 21200
@@ -40,6 +42,8 @@ const pkg_shipped pkg_shipped_files[] = {
 	{ "premis-v3-subset.xsd", "schemas", "text/xml" },
 };
 const int pkg_nshipped = (int)(sizeof pkg_shipped_files / sizeof pkg_shipped_files[0]);
+_Static_assert(sizeof pkg_shipped_files / sizeof pkg_shipped_files[0] <= PKG_MAX_SHIPPED,
+    "PKG_MAX_SHIPPED is too small");
 
 static const char *const schema_files[PKG_SCHEMA_COUNT] = {
 	[PKG_SCHEMA_METS] = "mets.xsd",
@@ -183,19 +187,30 @@ pkg_schemas_open(const char *dir, int require_shipped, sohoa_error *err)
 		}
 	}
 	/* The files every package ships must all be there now, not at the
-	 * first package. */
+	 * first package; they are kept in memory with their digests. */
 	for (int i = 0; require_shipped && i < pkg_nshipped; i++) {
 		char path[PATH_MAX + 64];
-		FILE *f;
+		pkg_shipped_copy *c = &s->shipped[i];
+		sohoa_hash *h;
+		sohoa_error rerr;
 
 		snprintf(path, sizeof path, "%s/%s", dir, pkg_shipped_files[i].name);
-		f = fopen(path, "rb");
-		if (!f) {
-			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: missing", path);
+		sohoa_error_clear(&rerr);
+		if (sohoa_fs_read_file(path, 16 << 20, &c->data, &c->len, &rerr) != SOHOA_OK) {
+			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: missing (%s)", path,
+			    rerr.msg);
 			sohoa_package_schemas_free(s);
 			return NULL;
 		}
-		fclose(f);
+		h = sohoa_hash_new("sha256");
+		if (!h || sohoa_hash_update(h, c->data, c->len) != 0
+		    || sohoa_hash_final(h, c->hash) != 0) {
+			sohoa_hash_free(h);
+			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: digest failed", path);
+			sohoa_package_schemas_free(s);
+			return NULL;
+		}
+		sohoa_hash_free(h);
 	}
 	return s;
 }
@@ -214,6 +229,8 @@ sohoa_package_schemas_free(sohoa_package_schemas *s)
 	for (int i = 0; i < PKG_SCHEMA_COUNT; i++)
 		if (s->schema[i])
 			xmlSchemaFree(s->schema[i]);
+	for (int i = 0; i < PKG_MAX_SHIPPED; i++)
+		free(s->shipped[i].data);
 	free(s);
 }
 

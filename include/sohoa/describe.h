@@ -12,6 +12,10 @@
  * Each step records a PREMIS-like event.  All of it is repeatable: a crash
  * in the middle is repaired by running it again (records with packaged_at
  * NULL are packaged at start-up).
+ *
+ * sohoa_describe_record() and sohoa_describe_package() each make one catalog
+ * transaction when called outside one; inside the caller's transaction they
+ * work in a savepoint (undone alone on failure) and the caller commits.
  */
 #ifndef SOHOA_DESCRIBE_H
 #define SOHOA_DESCRIBE_H

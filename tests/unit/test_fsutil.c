@@ -9,6 +9,7 @@
 
 #include "test.h"
 #include "sohoa/fsutil.h"
+#include "sohoa/hash.h"
 
 /* The names in dir, sorted and joined with ',' (dot entries skipped);
  * valid until the next call. */
@@ -375,6 +376,60 @@ test_path_join_root(void)
 	free(p);
 }
 
+/* A batch writes a fresh tree under final names, hashes a copy as it is
+ * made, refuses to overwrite, and past its open-file limit still writes
+ * every file. */
+static void
+test_batch_tree(void)
+{
+	sohoa_fs_batch *b = sohoa_fs_batch_new();
+	sohoa_hash *h = sohoa_hash_new("sha256");
+	char want[SOHOA_HASH_TEXT_MAX], got[SOHOA_HASH_TEXT_MAX], buf[64], name[64];
+	sohoa_error err;
+	struct stat st;
+	long long size = -1;
+	mode_t old;
+
+	CHECK(b && h);
+	if (!b || !h)
+		return;
+	old = umask(022);
+	put("src.txt", "hello, package");
+	sohoa_error_clear(&err);
+	CHECK(mkdir("root", 0755) == 0);
+	CHECKM(sohoa_fs_batch_add_dir(b, "root", &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_fs_batch_mkdir(b, "root/sub", 0750, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_fs_batch_write(b, "root/a.xml", "<a/>", 4, 0444, &err) == SOHOA_OK,
+	    err.msg);
+	CHECKM(sohoa_fs_batch_copy(b, "src.txt", "root/sub/copy.txt", 0444, h, &size, &err)
+	    == SOHOA_OK, err.msg);
+	CHECK_INT(size, 14);
+	CHECK(sohoa_hash_final(h, got) == 0);
+	CHECKM(sohoa_hash_file("src.txt", "sha256", want, NULL, &err) == SOHOA_OK, err.msg);
+	CHECK_STR(got, want);
+	for (int i = 0; i < 70; i++) {     /* more than the batch keeps open */
+		snprintf(name, sizeof name, "root/sub/f%02d", i);
+		CHECKM(sohoa_fs_batch_write(b, name, name, strlen(name), 0444, &err) == SOHOA_OK,
+		    err.msg);
+	}
+	/* Never over an existing file: the tree is fresh. */
+	CHECK(sohoa_fs_batch_write(b, "root/a.xml", "x", 1, 0444, &err) != SOHOA_OK);
+	CHECK(strstr(err.msg, "root/a.xml") != NULL);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_batch_sync(b, &err) == SOHOA_OK, err.msg);
+	sohoa_fs_batch_free(b);
+	sohoa_hash_free(h);
+	CHECK_INT(slurp("root/a.xml", buf, sizeof buf), 4);
+	CHECK(memcmp(buf, "<a/>", 4) == 0);
+	CHECK_INT(slurp("root/sub/f69", buf, sizeof buf), 12);
+	CHECK(stat("root/sub", &st) == 0 && (st.st_mode & 07777) == 0750);
+	CHECK(stat("root/sub/copy.txt", &st) == 0 && (st.st_mode & 07777) == 0444);
+	/* No temp names anywhere. */
+	CHECK_STR(list_dir("root"), "a.xml,sub");
+	sohoa_fs_batch_free(NULL);
+	umask(old);
+}
+
 int
 main(void)
 {
@@ -392,5 +447,6 @@ main(void)
 	TEST_RUN(test_rename_and_sync_dir);
 	TEST_RUN(test_path_join);
 	TEST_RUN(test_path_join_root);
+	TEST_RUN(test_batch_tree);
 	return TEST_DONE();
 }

@@ -40,6 +40,7 @@
 #include <utf8proc.h>
 
 #include "sohoa/extract.h"
+#include "sbuf.h"
 #include "sohoa/vitext.h"
 
 #define NPOS ((size_t)-1)
@@ -226,41 +227,6 @@ static const struct name_syl name_syls[] = {
 /* ------------------------------------------------------------------------
  * Buffers and UTF-8.
  * ------------------------------------------------------------------------ */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(b->s, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-sb_puts(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
 
 /* Length of the (valid) UTF-8 sequence starting with c. */
 static size_t
@@ -466,7 +432,7 @@ doc_release(struct doc *d)
 	free(d->ln);
 	free(d->text);
 	free(d->w);
-	free(d->wtext.s);
+	free(d->wtext.p);
 	for (size_t i = 0; i < NTYPES; i++)
 		free(d->type_fold[i]);
 	for (size_t i = 0; i < sizeof positions / sizeof positions[0]; i++)
@@ -699,11 +665,11 @@ span_text(struct doc *d, const struct line *l, size_t a, size_t b)
 	}
 	sb_add(&sb, "", 0);
 	if (sb.oom) {
-		free(sb.s);
+		free(sb.p);
 		d->oom = 1;
 		return NULL;
 	}
-	return sb.s;
+	return sb.p;
 }
 
 /* Sets a field of the result; takes ownership of value. */
@@ -895,7 +861,7 @@ consensus(struct doc *d, char **fw, char **ew, size_t n, size_t i)
 			own_marks++;
 	for (size_t k = 0; k < d->nw; k++) {
 		const struct word *w = &d->w[k];
-		const char *wf = d->wtext.s + w->fold, *we = d->wtext.s + w->exact;
+		const char *wf = d->wtext.p + w->fold, *we = d->wtext.p + w->exact;
 		int ctx = 0, need = 0, c;
 
 		if (strcmp(wf, fw[i]) != 0)
@@ -908,12 +874,12 @@ consensus(struct doc *d, char **fw, char **ew, size_t n, size_t i)
 			continue;
 		if (i > 0) {
 			need = 1;
-			if (k > 0 && !strcmp(d->wtext.s + d->w[k - 1].fold, fw[i - 1]))
+			if (k > 0 && !strcmp(d->wtext.p + d->w[k - 1].fold, fw[i - 1]))
 				ctx++;
 		}
 		if (i + 1 < n) {
 			need = 1;
-			if (k + 1 < d->nw && !strcmp(d->wtext.s + d->w[k + 1].fold, fw[i + 1]))
+			if (k + 1 < d->nw && !strcmp(d->wtext.p + d->w[k + 1].fold, fw[i + 1]))
 				ctx++;
 		}
 		if (ctx < need)
@@ -923,7 +889,7 @@ consensus(struct doc *d, char **fw, char **ew, size_t n, size_t i)
 			continue;
 		}
 		for (c = 0; c < nc; c++)
-			if (!strcmp(d->wtext.s + d->w[rep[c]].exact, we))
+			if (!strcmp(d->wtext.p + d->w[rep[c]].exact, we))
 				break;
 		if (c == nc) {
 			if (nc == MAXC)
@@ -995,10 +961,10 @@ out:
 	}
 	if (out.oom || d->oom) {
 		d->oom = 1;
-		free(out.s);
+		free(out.p);
 		return NULL;
 	}
-	return out.s;
+	return out.p;
 }
 
 /* The phrase about to be repaired comes from lines [l0, l1) (or nowhere
@@ -1060,11 +1026,11 @@ split_glued(struct doc *d, char **s)
 			continue;
 		}
 		for (k = 0; k < d->nw; k++)
-			seen += !strcmp(d->wtext.s + d->w[k].fold, f);
+			seen += !strcmp(d->wtext.p + d->w[k].fold, f);
 		for (k = 0; seen <= 1 && hit == NPOS && k < d->nw; k++) {
 			size_t m = 0, j;
 			for (j = k; j < d->nw && j < k + 3 && m < fl; j++) {
-				const char *wf = d->wtext.s + d->w[j].fold;
+				const char *wf = d->wtext.p + d->w[j].fold;
 				size_t wl = strlen(wf);
 				if (!wl || strncmp(f + m, wf, wl))
 					break;
@@ -1089,17 +1055,17 @@ split_glued(struct doc *d, char **s)
 		free(f);
 	}
 	if (!changed) {
-		free(out.s);
+		free(out.p);
 		return 0;
 	}
 	sb_add(&out, *s + done, len - done);
 	if (out.oom) {
 		d->oom = 1;
-		free(out.s);
+		free(out.p);
 		return 0;
 	}
 	free(*s);
-	*s = out.s;
+	*s = out.p;
 	return 1;
 }
 
@@ -1124,15 +1090,15 @@ repair_organ(struct doc *d, char **s)
 			sb_add(&sb, canonical_caps[i], n);
 			sb_add(&sb, " ", 1);
 			if (rest)
-				sb_puts(&sb, rest);
+				sb_str(&sb, rest);
 			free(rest);
 			if (sb.oom) {
 				d->oom = 1;
-				free(sb.s);
+				free(sb.p);
 				return changed;
 			}
 			free(*s);
-			*s = sb.s;
+			*s = sb.p;
 			return changed;
 		}
 	}
@@ -1362,7 +1328,7 @@ parse_number(struct doc *d, const struct line *l, size_t i, char **number, char 
 			te++;
 		if (te == ts)
 			break;
-		joins = nt.len == 0 || nt.s[nt.len - 1] == '-' || nt.s[nt.len - 1] == '/' ||
+		joins = nt.len == 0 || nt.p[nt.len - 1] == '-' || nt.p[nt.len - 1] == '/' ||
 		    l->s[ts] == '-' || l->s[ts] == '/';
 		if (!joins)
 			break;
@@ -1390,53 +1356,53 @@ parse_number(struct doc *d, const struct line *l, size_t i, char **number, char 
 		}
 		o = te;
 	}
-	while (nt.len && (nt.s[nt.len - 1] == '-' || nt.s[nt.len - 1] == '/'))
-		nt.s[--nt.len] = '\0';
+	while (nt.len && (nt.p[nt.len - 1] == '-' || nt.p[nt.len - 1] == '/'))
+		nt.p[--nt.len] = '\0';
 	if (nt.oom) {
 		d->oom = 1;
-		free(nt.s);
+		free(nt.p);
 		return 0;
 	}
 	/* A notation opens with a capital, or with the year of a normative
 	 * document ("2025/QĐ-UBND"). */
 	if (nt.len == 0 || nt.len > 40 ||
-	    !(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ\xC3\xC4", nt.s[0]) ||
-	      (nt.len > 5 && f_digit(nt.s[0]) && f_digit(nt.s[1]) && f_digit(nt.s[2]) &&
-	       f_digit(nt.s[3]) && nt.s[4] == '/'))) {
-		free(nt.s);
+	    !(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ\xC3\xC4", nt.p[0]) ||
+	      (nt.len > 5 && f_digit(nt.p[0]) && f_digit(nt.p[1]) && f_digit(nt.p[2]) &&
+	       f_digit(nt.p[3]) && nt.p[4] == '/'))) {
+		free(nt.p);
 		return 0;
 	}
 	/* Look-alikes of Đ (Ð U+00D0) become Đ. */
 	for (size_t k = 0; k + 1 < nt.len; k++)
-		if ((unsigned char)nt.s[k] == 0xC3 && (unsigned char)nt.s[k + 1] == 0x90) {
-			nt.s[k] = (char)0xC4;
+		if ((unsigned char)nt.p[k] == 0xC3 && (unsigned char)nt.p[k + 1] == 0x90) {
+			nt.p[k] = (char)0xC4;
 			*repaired = 1;
 		}
 	/* "BBUBND": the '-' after a type abbreviation lost. */
-	if (!strchr(nt.s, '-') && !strchr(nt.s, '/')) {
+	if (!strchr(nt.p, '-') && !strchr(nt.p, '/')) {
 		for (size_t k = nt.len > 2 ? nt.len - 2 : 0; k >= 2; k--) {
 			char pre[16];
 			if (k >= sizeof pre)
 				continue;
-			memcpy(pre, nt.s, k);
+			memcpy(pre, nt.p, k);
 			pre[k] = '\0';
-			if (known_abbr(pre, 0) >= 0 && notation_segment(nt.s + k, nt.len - k)) {
+			if (known_abbr(pre, 0) >= 0 && notation_segment(nt.p + k, nt.len - k)) {
 				struct sbuf fixed = { 0 };
-				sb_add(&fixed, nt.s, k);
+				sb_add(&fixed, nt.p, k);
 				sb_add(&fixed, "-", 1);
-				sb_add(&fixed, nt.s + k, nt.len - k);
+				sb_add(&fixed, nt.p + k, nt.len - k);
 				if (fixed.oom) {
-					free(fixed.s);
+					free(fixed.p);
 					break;
 				}
-				free(nt.s);
+				free(nt.p);
 				nt = fixed;
 				*repaired = 1;
 				break;
 			}
 		}
 	}
-	*notation = nt.s;
+	*notation = nt.p;
 	if (nn && !(*number = dup_str(d, num)))
 		return 0;
 	if (nn && real_digits < (int)nn)
@@ -1741,7 +1707,7 @@ organ_text(struct doc *d, const struct line *l, size_t a, size_t b)
 			e = k;
 		}
 		if (e > s && l->s[e - 1] == ')' && !memchr(l->s + s, '(', e - s) &&
-		    !(sb.len && strchr(sb.s, '(')))
+		    !(sb.len && strchr(sb.p, '(')))
 			e--;    /* a stray bracket: a bit of the column rule */
 		if (s == e && (te - ts == 1 && (l->s[ts] == '-' || l->s[ts] == '&')) && sb.len) {
 			sb_add(&sb, " ", 1);
@@ -1771,18 +1737,18 @@ organ_text(struct doc *d, const struct line *l, size_t a, size_t b)
 			break;
 	}
 	/* A dash left at the end belonged to the junk. */
-	while (sb.len >= 2 && sb.s[sb.len - 1] == '-' && sb.s[sb.len - 2] == ' ')
-		sb.s[sb.len -= 2] = '\0';
+	while (sb.len >= 2 && sb.p[sb.len - 1] == '-' && sb.p[sb.len - 2] == ' ')
+		sb.p[sb.len -= 2] = '\0';
 	if (sb.oom) {
 		d->oom = 1;
-		free(sb.s);
+		free(sb.p);
 		return NULL;
 	}
 	if (!sb.len) {
-		free(sb.s);
+		free(sb.p);
 		return NULL;
 	}
-	if ((f = sohoa_vi_fold(sb.s, sb.len, NULL)) != NULL) {
+	if ((f = sohoa_vi_fold(sb.p, sb.len, NULL)) != NULL) {
 		for (size_t i = 0; i < sizeof canonical_caps / sizeof canonical_caps[0]; i++) {
 			char *cf = sohoa_vi_fold(canonical_caps[i], strlen(canonical_caps[i]), NULL);
 			char x[64], y[64];
@@ -1794,14 +1760,14 @@ organ_text(struct doc *d, const struct line *l, size_t a, size_t b)
 			}
 			free(cf);
 			if (same) {
-				free(sb.s);
-				sb.s = dup_str(d, canonical_caps[i]);
+				free(sb.p);
+				sb.p = dup_str(d, canonical_caps[i]);
 				break;
 			}
 		}
 		free(f);
 	}
-	return sb.s;
+	return sb.p;
 }
 
 static int type_line(struct doc *d, const struct line *l);
@@ -1828,7 +1794,7 @@ phrase_count(struct doc *d, const char *s)
 	for (size_t k = 0; n && k + n <= d->nw; k++) {
 		size_t j;
 		for (j = 0; j < n; j++)
-			if (strcmp(d->wtext.s + d->w[k + j].fold, fw[j]))
+			if (strcmp(d->wtext.p + d->w[k + j].fold, fw[j]))
 				break;
 		count += j == n;
 	}
@@ -1873,10 +1839,10 @@ place_versus_organ(struct doc *d, char *place, int *changed)
 		}
 		if (sb.oom) {
 			d->oom = 1;
-			free(sb.s);
+			free(sb.p);
 			return place;
 		}
-		cand = sb.s;
+		cand = sb.p;
 	}
 	pf = sohoa_vi_fold(place, strlen(place), NULL);
 	lf = cand ? sohoa_vi_fold(cand, strlen(cand), NULL) : NULL;
@@ -2004,19 +1970,19 @@ read_header(struct doc *d, struct header *h, size_t first, size_t limit)
 			}
 			if (open && cur.len && !(head_only && is_organ_head(cf))) {
 				sb_add(&cur, " ", 1);
-				sb_puts(&cur, t);
+				sb_str(&cur, t);
 				head_only = 0;
 			} else if (open && cur.len) {
 				/* A head under a head: the first was a damaged line. */
 				cur.len = 0;
-				sb_puts(&cur, t);
+				sb_str(&cur, t);
 			} else {
 				if (cur.len && ng < 8 && !head_only)
-					groups[ng++] = cur.s;
+					groups[ng++] = cur.p;
 				else
-					free(cur.s);
+					free(cur.p);
 				memset(&cur, 0, sizeof cur);
-				sb_puts(&cur, t);
+				sb_str(&cur, t);
 				head_only = is_organ_head(cf);
 			}
 			{
@@ -2033,9 +1999,9 @@ read_header(struct doc *d, struct header *h, size_t first, size_t limit)
 		if (cur.len && head_only) {
 			/* "ỦY BAN NHÂN DÂN" whose locality line OCR lost: no organ,
 			 * rather than a wrong one. */
-			free(cur.s);
+			free(cur.p);
 		} else if (cur.len) {
-			char *organ = cur.s;
+			char *organ = cur.p;
 			int changed = repair_organ(d, &organ);
 			double conf = changed ? 0.8 : 0.9;
 			char *f = organ ? sohoa_vi_fold(organ, strlen(organ), NULL) : NULL;
@@ -2047,7 +2013,7 @@ read_header(struct doc *d, struct header *h, size_t first, size_t limit)
 			free(f);
 			put(d, SOHOA_F_ORGAN_NAME, organ, conf);
 		} else {
-			free(cur.s);
+			free(cur.p);
 		}
 		if (ng > 0) {
 			char *parent = groups[ng - 1];
@@ -2191,7 +2157,7 @@ drop_speckle(struct doc *d, char *s)
 	free(s);
 	if (out.oom) {
 		d->oom = 1;
-		free(out.s);
+		free(out.p);
 		return NULL;
 	}
 	/* Tokens without a letter or digit, but for a dash between words. */
@@ -2201,34 +2167,34 @@ drop_speckle(struct doc *d, char *s)
 		while (i < out.len) {
 			size_t ts = i, te;
 			int keep = 0;
-			while (i < out.len && out.s[i] != ' ')
+			while (i < out.len && out.p[i] != ' ')
 				i++;
 			te = i;
-			while (i < out.len && out.s[i] == ' ')
+			while (i < out.len && out.p[i] == ' ')
 				i++;
-			if (te - ts == 1 && out.s[ts] == '-')
+			if (te - ts == 1 && out.p[ts] == '-')
 				keep = 1;
-			for (size_t k = ts; k < te && !keep; k += u8len((unsigned char)out.s[k])) {
-				int32_t cp = u8dec(out.s + k, te - k);
+			for (size_t k = ts; k < te && !keep; k += u8len((unsigned char)out.p[k])) {
+				int32_t cp = u8dec(out.p + k, te - k);
 				keep = cp_letter(cp) || (cp >= '0' && cp <= '9');
 			}
 			if (!keep || te == ts)
 				continue;
 			if (t.len)
 				sb_add(&t, " ", 1);
-			sb_add(&t, out.s + ts, te - ts);
+			sb_add(&t, out.p + ts, te - ts);
 		}
 		sb_add(&t, "", 0);
-		free(out.s);
+		free(out.p);
 		if (t.oom) {
 			d->oom = 1;
-			free(t.s);
+			free(t.p);
 			return NULL;
 		}
 		/* A dash left at either end was junk too. */
-		while (t.len >= 2 && t.s[t.len - 1] == '-' && t.s[t.len - 2] == ' ')
-			t.s[t.len -= 2] = '\0';
-		return t.s;
+		while (t.len >= 2 && t.p[t.len - 1] == '-' && t.p[t.len - 2] == ' ')
+			t.p[t.len -= 2] = '\0';
+		return t.p;
 	}
 }
 
@@ -2257,7 +2223,7 @@ read_subject(struct doc *d, size_t from, size_t a0, size_t limit, size_t *next)
 			while (j < limit && d->ln[j].blank && d->ln[j].page == l->page)
 				j++;
 			if (lines == 0 || j >= limit || !starts_lower(&d->ln[j]) ||
-			    body_opener(&d->ln[j]) || (sb.len && strchr(".:;", sb.s[sb.len - 1])))
+			    body_opener(&d->ln[j]) || (sb.len && strchr(".:;", sb.p[sb.len - 1])))
 				break;
 			i = j;
 			continue;
@@ -2287,7 +2253,7 @@ read_subject(struct doc *d, size_t from, size_t a0, size_t limit, size_t *next)
 		if (*t) {
 			if (sb.len)
 				sb_add(&sb, " ", 1);
-			sb_puts(&sb, t);
+			sb_str(&sb, t);
 		}
 		free(t);
 		lines++;
@@ -2296,24 +2262,24 @@ read_subject(struct doc *d, size_t from, size_t a0, size_t limit, size_t *next)
 	}
 	if (sb.oom) {
 		d->oom = 1;
-		free(sb.s);
+		free(sb.p);
 		return NULL;
 	}
 	/* OCR noise after the last word: " .", " -", ":" (a trích yếu ends
 	 * without punctuation). */
 	for (;;) {
-		while (sb.len && sb.s[sb.len - 1] == ' ')
-			sb.s[--sb.len] = '\0';
-		if (sb.len && strchr(".,;:-_~'`\"|\\^", sb.s[sb.len - 1]))
-			sb.s[--sb.len] = '\0';
+		while (sb.len && sb.p[sb.len - 1] == ' ')
+			sb.p[--sb.len] = '\0';
+		if (sb.len && strchr(".,;:-_~'`\"|\\^", sb.p[sb.len - 1]))
+			sb.p[--sb.len] = '\0';
 		else
 			break;
 	}
 	if (sb.len && lines == 0) {
-		free(sb.s);
+		free(sb.p);
 		return NULL;
 	}
-	return sb.s ? drop_speckle(d, sb.s) : NULL;
+	return sb.p ? drop_speckle(d, sb.p) : NULL;
 }
 
 /* "V/v" (with OCR's variants) at the start of the folded range from a;
@@ -2400,11 +2366,11 @@ read_centre(struct doc *d, const struct header *h, size_t first, struct centre *
 				struct sbuf sb = { 0 };
 				size_t k = u8len((unsigned char)subject[0]);
 				sb_add_cased(&sb, subject, k, 1);
-				sb_puts(&sb, subject + k);
+				sb_str(&sb, subject + k);
 				if (sb.oom)
 					d->oom = 1;
 				free(subject);
-				subject = sb.s;
+				subject = sb.p;
 			}
 		}
 	}
@@ -2638,21 +2604,21 @@ read_position(struct doc *d, const struct line *l, size_t a, size_t b, int *know
 		struct sbuf sb = { 0 };
 		char *rest = span_text(d, l, ph_head_end, b);
 		*known = 1;
-		sb_puts(&sb, positions[ph_vocab]);
+		sb_str(&sb, positions[ph_vocab]);
 		if (rest && *rest) {
 			int changed = 0;
 			char *r = repair_phrase(d, rest, &changed);
 			sb_add(&sb, " ", 1);
-			sb_puts(&sb, r ? r : rest);
+			sb_str(&sb, r ? r : rest);
 			free(r);
 		}
 		free(rest);
 		if (sb.oom) {
 			d->oom = 1;
-			free(sb.s);
+			free(sb.p);
 			return NULL;
 		}
-		return sb.s;
+		return sb.p;
 	}
 	{
 		char *t = span_text(d, l, ph_start, b);
@@ -2964,7 +2930,7 @@ read_name(struct doc *d, const struct line *l, size_t a, size_t b, int two)
 			}
 			if (sb.oom)
 				d->oom = 1;
-			res = sb.s;
+			res = sb.p;
 		}
 	}
 	for (size_t k = 0; k < n; k++)
@@ -3011,25 +2977,25 @@ repair_name(struct doc *d, char *name, int *how)
 		if (sb.len)
 			sb_add(&sb, " ", 1);
 		if (r) {
-			sb_puts(&sb, r);
+			sb_str(&sb, r);
 			changed = 1;
 		} else {
-			sb_puts(&sb, w[i]);
+			sb_str(&sb, w[i]);
 		}
 		free(w[i]);
 	}
 	if (sb.oom || d->oom) {
 		d->oom = 1;
-		free(sb.s);
+		free(sb.p);
 		free(name);
 		return NULL;
 	}
 	if (changed) {
 		*how = 2;
 		free(name);
-		return sb.s;
+		return sb.p;
 	}
-	free(sb.s);
+	free(sb.p);
 	return name;
 }
 
@@ -3224,14 +3190,14 @@ read_footer(struct doc *d)
 		char *pf = sohoa_vi_fold(position, strlen(position), NULL);
 		if (hf && pf && !strcmp(hf, pf)) {
 			struct sbuf sb = { 0 };
-			sb_puts(&sb, "PHÓ ");
-			sb_puts(&sb, position);
+			sb_str(&sb, "PHÓ ");
+			sb_str(&sb, position);
 			if (!sb.oom) {
 				free(position);
-				position = sb.s;
+				position = sb.p;
 				known = -1;     /* inferred: for review */
 			} else {
-				free(sb.s);
+				free(sb.p);
 			}
 		}
 		free(head);
@@ -3368,7 +3334,7 @@ read_footer(struct doc *d)
 				a++;
 			} else if ((a = bullet(l)) == NPOS) {
 				/* A recipient that runs over onto a second line. */
-				if (!items || !starts_lower(l) || (sb.len && strchr(";.", sb.s[sb.len - 1])))
+				if (!items || !starts_lower(l) || (sb.len && strchr(";.", sb.p[sb.len - 1])))
 					break;
 				cont = 1;
 				a = 0;
@@ -3415,7 +3381,7 @@ read_footer(struct doc *d)
 						sb_add(&sb, "\n", 1);
 					items++;
 				}
-				sb_puts(&sb, t);
+				sb_str(&sb, t);
 				{
 					char *tf = sohoa_vi_fold(t, strlen(t), NULL);
 					if (tf && !strncmp(tf, "luu", 3))
@@ -3429,9 +3395,9 @@ read_footer(struct doc *d)
 		if (sb.oom)
 			d->oom = 1;
 		if (items)
-			put(d, SOHOA_F_RECIPIENTS, sb.s, 0.8);
+			put(d, SOHOA_F_RECIPIENTS, sb.p, 0.8);
 		else
-			free(sb.s);
+			free(sb.p);
 	}
 }
 
@@ -3535,12 +3501,12 @@ set_notation_seg(struct doc *d, const char *abbr, double conf)
 	if (!nt || !notation_seg(nt, &ss, &sl))
 		return;
 	sb_add(&sb, nt, ss);
-	sb_puts(&sb, abbr);
-	sb_puts(&sb, nt + ss + sl);
+	sb_str(&sb, abbr);
+	sb_str(&sb, nt + ss + sl);
 	if (sb.oom)
 		d->oom = 1;
 	else
-		put(d, SOHOA_F_CODE_NOTATION, sb.s, conf);
+		put(d, SOHOA_F_CODE_NOTATION, sb.p, conf);
 }
 
 static void

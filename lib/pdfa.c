@@ -15,6 +15,7 @@
 
 #include "sohoa/fsutil.h"
 #include "sohoa/pdfa.h"
+#include "sbuf.h"
 
 /* Debian: icc-profiles-free (listed in scripts/install-deps), then colord. */
 static const char *const icc_candidates[] = {
@@ -62,69 +63,36 @@ sohoa_pdfa_format_date(long long t, int pdf, char *buf, size_t size)
 	return buf;
 }
 
-/* A growing string for the XMP packet; on OOM it stays failed. */
-struct text {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-text_add(struct text *t, const char *s, size_t n)
-{
-	if (t->oom)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *p = realloc(t->s, cap);
-		if (!p) {
-			t->oom = 1;
-			return;
-		}
-		t->s = p;
-		t->cap = cap;
-	}
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-}
-
-static void
-text_puts(struct text *t, const char *s)
-{
-	text_add(t, s, strlen(s));
-}
-
 /* XML character data.  Control characters other than tab, newline and
  * carriage return are not allowed in XML 1.0: they are left out. */
 static void
-text_xml(struct text *t, const char *s)
+text_xml(struct sbuf *t, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '&')
-			text_puts(t, "&amp;");
+			sb_str(t, "&amp;");
 		else if (c == '<')
-			text_puts(t, "&lt;");
+			sb_str(t, "&lt;");
 		else if (c == '>')
-			text_puts(t, "&gt;");
+			sb_str(t, "&gt;");
 		else if (c == '"')
-			text_puts(t, "&quot;");
+			sb_str(t, "&quot;");
 		else if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-			text_add(t, s, 1);
+			sb_add(t, s, 1);
 	}
 }
 
 static void
-text_element(struct text *t, const char *name, const char *value)
+text_element(struct sbuf *t, const char *name, const char *value)
 {
-	text_puts(t, "   <");
-	text_puts(t, name);
-	text_puts(t, ">");
+	sb_str(t, "   <");
+	sb_str(t, name);
+	sb_str(t, ">");
 	text_xml(t, value);
-	text_puts(t, "</");
-	text_puts(t, name);
-	text_puts(t, ">\n");
+	sb_str(t, "</");
+	sb_str(t, name);
+	sb_str(t, ">\n");
 }
 
 /*
@@ -136,9 +104,9 @@ static char *
 build_xmp(const char *title, const char *identifier, const char *language,
     const char *creator, const char *producer, const char *date, size_t *len)
 {
-	struct text t = { 0 };
+	struct sbuf t = { 0 };
 
-	text_puts(&t, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	sb_str(&t, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
 	    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
 	    " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
 	    "  <rdf:Description rdf:about=\"\"\n"
@@ -148,32 +116,32 @@ build_xmp(const char *title, const char *identifier, const char *language,
 	    "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
 	    "   <dc:format>application/pdf</dc:format>\n");
 	if (title && *title) {
-		text_puts(&t, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+		sb_str(&t, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
 		text_xml(&t, title);
-		text_puts(&t, "</rdf:li></rdf:Alt></dc:title>\n");
+		sb_str(&t, "</rdf:li></rdf:Alt></dc:title>\n");
 	}
 	if (identifier && *identifier)
 		text_element(&t, "dc:identifier", identifier);
-	text_puts(&t, "   <dc:language><rdf:Bag><rdf:li>");
+	sb_str(&t, "   <dc:language><rdf:Bag><rdf:li>");
 	text_xml(&t, language);
-	text_puts(&t, "</rdf:li></rdf:Bag></dc:language>\n");
+	sb_str(&t, "</rdf:li></rdf:Bag></dc:language>\n");
 	text_element(&t, "xmp:CreatorTool", creator);
 	text_element(&t, "xmp:CreateDate", date);
 	text_element(&t, "xmp:ModifyDate", date);
 	text_element(&t, "xmp:MetadataDate", date);
 	text_element(&t, "pdf:Producer", producer);
-	text_puts(&t, "   <pdfaid:part>2</pdfaid:part>\n"
+	sb_str(&t, "   <pdfaid:part>2</pdfaid:part>\n"
 	    "   <pdfaid:conformance>B</pdfaid:conformance>\n"
 	    "  </rdf:Description>\n"
 	    " </rdf:RDF>\n"
 	    "</x:xmpmeta>\n"
 	    "<?xpacket end=\"w\"?>");
 	if (t.oom) {
-		free(t.s);
+		free(t.p);
 		return NULL;
 	}
 	*len = t.len;
-	return t.s;
+	return t.p;
 }
 
 /* The Info dictionary takes the title without the characters the XMP left
@@ -181,19 +149,19 @@ build_xmp(const char *title, const char *identifier, const char *language,
 static char *
 clean_title(const char *title)
 {
-	struct text t = { 0 };
+	struct sbuf t = { 0 };
 
-	text_puts(&t, "");
+	sb_str(&t, "");
 	for (const char *s = title ? title : ""; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-			text_add(&t, s, 1);
+			sb_add(&t, s, 1);
 	}
 	if (t.oom) {
-		free(t.s);
+		free(t.p);
 		return NULL;
 	}
-	return t.s;
+	return t.p;
 }
 
 /* Copies qpdf's current error (or the given text) into err. */

@@ -20,45 +20,8 @@
 
 #include "sohoa/query.h"
 #include "sohoa/vitext.h"
+#include "sbuf.h"
 
-/* A growable string; out of memory is sticky and checked once at the end. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-/* Appends s as an FTS5 string: in double quotes, embedded quotes doubled. */
 static void
 sb_quoted(struct sbuf *b, const char *s, size_t n)
 {

@@ -28,6 +28,7 @@
 
 #include "sohoa/query.h"
 #include "sohoa/search.h"
+#include "sbuf.h"
 #include "sohoa/vitext.h"
 
 /*
@@ -98,43 +99,6 @@ exec(sqlite3 *db, const char *sql, sohoa_error *err)
 }
 
 /* ------------------------------------------------------------ strings */
-
-/* A growable string; out of memory is sticky and checked once. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
 
 static char *
 dup_text(const unsigned char *s)

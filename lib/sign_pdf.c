@@ -37,6 +37,7 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/sign.h"
 #include "sign_int.h"
+#include "sbuf.h"
 
 #define FONT_SIZE 10.0
 #define LEADING 12.0
@@ -47,35 +48,9 @@
 
 /* ---- a growing byte buffer; on OOM it stays failed ------------------------ */
 
-struct buf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
+static void b_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
-b_add(struct buf *b, const void *p, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->oom = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void b_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-b_printf(struct buf *b, const char *fmt, ...)
+b_printf(struct sbuf *b, const char *fmt, ...)
 {
 	char small[512];
 	va_list ap;
@@ -89,7 +64,7 @@ b_printf(struct buf *b, const char *fmt, ...)
 		return;
 	}
 	if ((size_t)n < sizeof small) {
-		b_add(b, small, (size_t)n);
+		sb_add(b, small, (size_t)n);
 		return;
 	}
 	{
@@ -101,19 +76,19 @@ b_printf(struct buf *b, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(big, (size_t)n + 1, fmt, ap);
 		va_end(ap);
-		b_add(b, big, (size_t)n);
+		sb_add(b, big, (size_t)n);
 		free(big);
 	}
 }
 
 static void
-b_hex(struct buf *b, const unsigned char *p, size_t n)
+b_hex(struct sbuf *b, const unsigned char *p, size_t n)
 {
 	static const char hx[] = "0123456789ABCDEF";
 
 	for (size_t i = 0; i < n; i++) {
 		char two[2] = { hx[p[i] >> 4], hx[p[i] & 15] };
-		b_add(b, two, 2);
+		sb_add(b, two, 2);
 	}
 }
 
@@ -277,7 +252,7 @@ page_box(qpdf_data q, qpdf_oh page, const char *key, double box[4])
 
 /* The entries of dict except those in skip, as "/Key value" lines. */
 static void
-dict_entries(qpdf_data q, qpdf_oh dict, const char *const *skip, struct buf *b)
+dict_entries(qpdf_data q, qpdf_oh dict, const char *const *skip, struct sbuf *b)
 {
 	char **keys = NULL;
 	size_t n = 0;
@@ -311,7 +286,7 @@ dict_entries(qpdf_data q, qpdf_oh dict, const char *const *skip, struct buf *b)
 
 /* The items of an array (or nothing), each followed by a space. */
 static void
-array_items(qpdf_data q, qpdf_oh arr, struct buf *b)
+array_items(qpdf_data q, qpdf_oh arr, struct sbuf *b)
 {
 	if (!qpdf_oh_is_array(q, arr))
 		return;
@@ -372,8 +347,8 @@ struct xref_entry {
 };
 
 struct update {
-	struct buf b;            /* the appended bytes */
-	long long base;          /* file offset of b.s[0] */
+	struct sbuf b;            /* the appended bytes */
+	long long base;          /* file offset of b.p[0] */
 	struct xref_entry ent[16];
 	int nent;
 	size_t byterange_at;     /* offsets in b of the placeholders */
@@ -401,7 +376,7 @@ ent_cmp(const void *a, const void *b)
 
 /* A code point as UTF-16BE hex for the ToUnicode CMap. */
 static void
-b_utf16_hex(struct buf *b, unsigned cp)
+b_utf16_hex(struct sbuf *b, unsigned cp)
 {
 	unsigned char u[4];
 
@@ -420,7 +395,7 @@ static void
 write_stream(struct update *u, const char *dict_extra, const void *data, size_t len)
 {
 	b_printf(&u->b, "<< %s/Length %zu >>\nstream\n", dict_extra, len);
-	b_add(&u->b, data, len);
+	sb_add(&u->b, data, len);
 	b_printf(&u->b, "\nendstream\nendobj\n");
 }
 
@@ -429,7 +404,7 @@ write_stream(struct update *u, const char *dict_extra, const void *data, size_t 
 static void
 write_font(struct update *u, const struct sign_font *f, int num)
 {
-	struct buf t = { 0 };
+	struct sbuf t = { 0 };
 	char extra[64];
 
 	obj_begin(u, num, 0);
@@ -472,8 +447,8 @@ write_font(struct update *u, const struct sign_font *f, int num)
 	if (t.oom)
 		u->b.oom = 1;
 	else
-		write_stream(u, "", t.s, t.len);
-	free(t.s);
+		write_stream(u, "", t.p, t.len);
+	free(t.p);
 }
 
 /* The time of signing in Vietnam (UTC+7, no daylight saving). */
@@ -498,24 +473,24 @@ struct original {
 	int size_key;            /* trailer /Size */
 	double box[4];
 	char info[48];           /* "n g R" or "" */
-	struct buf id;           /* "[<..> <..>]" or "" */
-	struct buf page_dict;    /* page 1 without /Annots */
-	struct buf annots;       /* its existing annotations, "a b " */
-	struct buf root_dict;    /* the catalog without /AcroForm */
-	struct buf acro_dict;    /* the AcroForm without /Fields and /SigFlags */
-	struct buf fields;       /* existing fields */
+	struct sbuf id;           /* "[<..> <..>]" or "" */
+	struct sbuf page_dict;    /* page 1 without /Annots */
+	struct sbuf annots;       /* its existing annotations, "a b " */
+	struct sbuf root_dict;    /* the catalog without /AcroForm */
+	struct sbuf acro_dict;    /* the AcroForm without /Fields and /SigFlags */
+	struct sbuf fields;       /* existing fields */
 	int nsig;                /* signature fields already there */
 };
 
 static void
 original_release(struct original *o)
 {
-	free(o->id.s);
-	free(o->page_dict.s);
-	free(o->annots.s);
-	free(o->root_dict.s);
-	free(o->acro_dict.s);
-	free(o->fields.s);
+	free(o->id.p);
+	free(o->page_dict.p);
+	free(o->annots.p);
+	free(o->root_dict.p);
+	free(o->acro_dict.p);
+	free(o->fields.p);
 }
 
 static sohoa_status
@@ -567,16 +542,16 @@ read_original(const char *path, int fd, struct original *o, sohoa_error *err)
 		    qpdf_oh_get_generation(q, info));
 	id = qpdf_oh_get_key(q, trailer, "/ID");
 	if (qpdf_oh_is_array(q, id) && qpdf_oh_get_array_n_items(q, id) == 2) {
-		b_add(&o->id, "[", 1);
+		sb_add(&o->id, "[", 1);
 		for (int i = 0; i < 2; i++) {
 			size_t n = 0;
 			const char *s = qpdf_oh_get_binary_string_value(q,
 			    qpdf_oh_get_array_item(q, id, i), &n);
-			b_add(&o->id, "<", 1);
+			sb_add(&o->id, "<", 1);
 			b_hex(&o->id, (const unsigned char *)s, n);
-			b_add(&o->id, i ? ">" : "> ", i ? 1 : 2);
+			sb_add(&o->id, i ? ">" : "> ", i ? 1 : 2);
 		}
-		b_add(&o->id, "]", 1);
+		sb_add(&o->id, "]", 1);
 	}
 	dict_entries(q, page, skip_page, &o->page_dict);
 	array_items(q, qpdf_oh_get_key(q, page, "/Annots"), &o->annots);
@@ -608,10 +583,10 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 	int acro = o->acro_num ? o->acro_num : acro_new;
 	int next = o->acro_num ? sig + 8 : sig + 9;   /* the first unused number */
 	double w = 0, h, x1, y1;
-	struct buf c = { 0 };
+	struct sbuf c = { 0 };
 
 	if (!o->ends_eol)
-		b_add(&u->b, "\n", 1);
+		sb_add(&u->b, "\n", 1);
 
 	/* The signature dictionary with its placeholders. */
 	obj_begin(u, sig, 0);
@@ -619,13 +594,13 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 	    " /M (%s)\n/ByteRange [", mtime);
 	u->byterange_at = u->b.len;
 	for (int i = 0; i < BYTERANGE_WIDTH; i++)
-		b_add(&u->b, " ", 1);
+		sb_add(&u->b, " ", 1);
 	b_printf(&u->b, "]\n/Contents ");
 	u->contents_at = u->b.len;
 	u->contents_hex = 2 * contents_bytes;
-	b_add(&u->b, "<", 1);
+	sb_add(&u->b, "<", 1);
 	for (size_t i = 0; i < u->contents_hex; i++)
-		b_add(&u->b, "0", 1);
+		sb_add(&u->b, "0", 1);
 	b_printf(&u->b, "> >>\nendobj\n");
 
 	/* The appearance: two lines, left-aligned in a box at the top right. */
@@ -643,10 +618,10 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 	for (int i = 0; i < f->nlines; i++) {
 		if (i)
 			b_printf(&c, "0 %.2f Td\n", -LEADING);
-		b_add(&c, "<", 1);
+		sb_add(&c, "<", 1);
 		for (size_t g = 0; g < f->lines[i].n; g++)
 			b_printf(&c, "%04X", f->lines[i].gids[g]);
-		b_add(&c, "> Tj\n", 5);
+		sb_add(&c, "> Tj\n", 5);
 	}
 	b_printf(&c, "ET\nQ\n");
 
@@ -662,31 +637,31 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 		if (c.oom)
 			u->b.oom = 1;
 		else
-			write_stream(u, extra, c.s, c.len);
+			write_stream(u, extra, c.p, c.len);
 	}
-	free(c.s);
+	free(c.p);
 	write_font(u, f, font);
 
 	/* The AcroForm with the new field. */
 	obj_begin(u, acro, o->acro_num ? o->acro_gen : 0);
 	b_printf(&u->b, "<<\n%s/Fields [%s%d 0 R] /SigFlags 3\n>>\nendobj\n",
-	    o->acro_dict.s ? o->acro_dict.s : "", o->fields.s ? o->fields.s : "", field);
+	    o->acro_dict.p ? o->acro_dict.p : "", o->fields.p ? o->fields.p : "", field);
 	/* The catalog, when the AcroForm was not an object of its own. */
 	if (!o->acro_num) {
 		obj_begin(u, o->root_num, o->root_gen);
 		b_printf(&u->b, "<<\n%s/AcroForm %d 0 R\n>>\nendobj\n",
-		    o->root_dict.s ? o->root_dict.s : "", acro);
+		    o->root_dict.p ? o->root_dict.p : "", acro);
 	}
 	/* Page 1 with the widget among its annotations. */
 	obj_begin(u, o->page_num, o->page_gen);
 	b_printf(&u->b, "<<\n%s/Annots [%s%d 0 R]\n>>\nendobj\n",
-	    o->page_dict.s ? o->page_dict.s : "", o->annots.s ? o->annots.s : "", field);
+	    o->page_dict.p ? o->page_dict.p : "", o->annots.p ? o->annots.p : "", field);
 
 	/* The cross-reference section, in the original's style. */
 	if (o->xref_stream) {
 		int xnum = next++, wbytes = 4;
 		long long xoff = u->base + (long long)u->b.len;
-		struct buf d = { 0 }, idx = { 0 };
+		struct sbuf d = { 0 }, idx = { 0 };
 		u->ent[u->nent++] = (struct xref_entry){ xnum, 0, xoff };
 		qsort(u->ent, (size_t)u->nent, sizeof u->ent[0], ent_cmp);
 		if (xoff >= 0xFFFFFFFFLL)
@@ -705,19 +680,19 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 				e[k++] = (unsigned char)(u->ent[i].offset >> (8 * j));
 			e[k++] = (unsigned char)(u->ent[i].gen >> 8);
 			e[k++] = (unsigned char)u->ent[i].gen;
-			b_add(&d, e, (size_t)k);
+			sb_add(&d, e, (size_t)k);
 		}
 		b_printf(&u->b, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 %d 2] /Index [%s]"
 		    " /Root %d %d R%s%s%s%s /Prev %lld /Length %zu >>\nstream\n", xnum, next, wbytes,
-		    idx.s ? idx.s : "", o->root_num, o->root_gen, o->info[0] ? " /Info " : "",
-		    o->info, o->id.s ? " /ID " : "", o->id.s ? o->id.s : "", o->startxref, d.len);
+		    idx.p ? idx.p : "", o->root_num, o->root_gen, o->info[0] ? " /Info " : "",
+		    o->info, o->id.p ? " /ID " : "", o->id.p ? o->id.p : "", o->startxref, d.len);
 		if (d.oom || idx.oom)
 			u->b.oom = 1;
 		else
-			b_add(&u->b, d.s, d.len);
+			sb_add(&u->b, d.p, d.len);
 		b_printf(&u->b, "\nendstream\nendobj\nstartxref\n%lld\n%%%%EOF\n", xoff);
-		free(d.s);
-		free(idx.s);
+		free(d.p);
+		free(idx.p);
 	} else {
 		long long xoff = u->base + (long long)u->b.len;
 		int size = next > o->size_key ? next : o->size_key;
@@ -737,8 +712,8 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 		}
 		b_printf(&u->b, "trailer\n<< /Size %d /Root %d %d R%s%s%s%s /Prev %lld >>\n"
 		    "startxref\n%lld\n%%%%EOF\n", size, o->root_num, o->root_gen,
-		    o->info[0] ? " /Info " : "", o->info, o->id.s ? " /ID " : "",
-		    o->id.s ? o->id.s : "", o->startxref, xoff);
+		    o->info[0] ? " /Info " : "", o->info, o->id.p ? " /ID " : "",
+		    o->id.p ? o->id.p : "", o->startxref, xoff);
 	}
 }
 
@@ -835,7 +810,7 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	if (fstat(in, &sb) == 0)
 		(void)fchmod(out, sb.st_mode & 0777);
 	if (copy_all(in, out) != 0
-	    || pwrite_full(out, u.b.s, u.b.len, (off_t)o.size) != 0) {
+	    || pwrite_full(out, u.b.p, u.b.len, (off_t)o.size) != 0) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", tmp,
 		    strerror(errno));
 		goto out;
@@ -871,15 +846,15 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 		goto out;
 	}
 	{
-		struct buf hex = { 0 };
+		struct sbuf hex = { 0 };
 		b_hex(&hex, der, derlen);
-		if (hex.oom || pwrite_full(out, hex.s, hex.len, (off_t)(br[1] + 1)) != 0) {
-			free(hex.s);
+		if (hex.oom || pwrite_full(out, hex.p, hex.len, (off_t)(br[1] + 1)) != 0) {
+			free(hex.p);
 			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s",
 			    tmp, strerror(errno));
 			goto out;
 		}
-		free(hex.s);
+		free(hex.p);
 	}
 	if (fsync(out) != 0) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", tmp,
@@ -908,7 +883,7 @@ out:
 		close(in);
 	OPENSSL_free(der);
 	free(dir);
-	free(u.b.s);
+	free(u.b.p);
 	sign_font_release(&f);
 	original_release(&o);
 	return rc;

@@ -736,9 +736,11 @@ add_locat(pkg_builder *b, xmlNodePtr n, xmlNsPtr xlink, const char *href)
 	add_attr(b, n, xlink, "href", href);
 }
 
-static void
-add_md(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, xmlNsPtr xlink, const char *sec,
-    const char *id, const char *created, const pkg_entry *e, const char *mdtype,
+/* A dmdSec/techMD/digiprovMD ... with its mdRef to path; returns the mdRef
+ * for the caller's file attributes (AIP and SIP entries differ). */
+static xmlNodePtr
+md_ref(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, xmlNsPtr xlink, const char *sec,
+    const char *id, const char *created, const char *path, const char *mdtype,
     const char *other, const char *version)
 {
 	xmlNodePtr s = add_el(b, parent, ns, sec), r;
@@ -747,13 +749,22 @@ add_md(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, xmlNsPtr xlink, const cha
 	add_attr(b, s, NULL, "CREATED", created);
 	add_attr(b, s, NULL, "STATUS", "CURRENT");
 	r = add_el(b, s, ns, "mdRef");
-	add_locat(b, r, xlink, e->path);
+	add_locat(b, r, xlink, path);
 	add_attr(b, r, NULL, "MDTYPE", mdtype);
 	if (other)
 		add_attr(b, r, NULL, "OTHERMDTYPE", other);
 	if (version)
 		add_attr(b, r, NULL, "MDTYPEVERSION", version);
-	add_filecore(b, r, created, e);
+	return r;
+}
+
+static void
+add_md(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, xmlNsPtr xlink, const char *sec,
+    const char *id, const char *created, const pkg_entry *e, const char *mdtype,
+    const char *other, const char *version)
+{
+	add_filecore(b, md_ref(b, parent, ns, xlink, sec, id, created, e->path, mdtype, other,
+	    version), created, e);
 }
 
 static void
@@ -900,19 +911,8 @@ sip_md(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, xmlNsPtr xlink, const cha
     const char *id, const char *created, const sohoa_sip_file *f, const char *mdtype,
     const char *other, const char *version)
 {
-	xmlNodePtr s = add_el(b, parent, ns, sec), r;
-
-	add_attr(b, s, NULL, "ID", id);
-	add_attr(b, s, NULL, "CREATED", created);
-	add_attr(b, s, NULL, "STATUS", "CURRENT");
-	r = add_el(b, s, ns, "mdRef");
-	add_locat(b, r, xlink, f->path);
-	add_attr(b, r, NULL, "MDTYPE", mdtype);
-	if (other)
-		add_attr(b, r, NULL, "OTHERMDTYPE", other);
-	if (version)
-		add_attr(b, r, NULL, "MDTYPEVERSION", version);
-	sip_filecore(b, r, created, f);
+	sip_filecore(b, md_ref(b, parent, ns, xlink, sec, id, created, f->path, mdtype, other,
+	    version), created, f);
 }
 
 /* A file of a fileGrp; dmd/adm NULL for none. */

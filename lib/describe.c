@@ -671,8 +671,10 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 	/* Records taken after this one but described before it. */
 	for (int64_t later; (later = find_probable_duplicate(db, id, 1)) != 0; ) {
 		int rc;
-		if (sqlite3_prepare_v2(db, "UPDATE records SET probable_duplicate_of = ?2"
-		    " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
+		/* Its package lacks the duplicate event now: packaged_at NULL
+		 * has it written again (engine.c, or start-up after a crash). */
+		if (sqlite3_prepare_v2(db, "UPDATE records SET probable_duplicate_of = ?2,"
+		    " packaged_at = NULL WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
 			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
 			goto fail;
 		}

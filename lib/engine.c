@@ -714,6 +714,30 @@ describe(sohoa_engine *e, int64_t id, int step)
 		    "package of record %lld not written: %s", (long long)id, err.msg);
 }
 
+/* Records taken after id but described before it, just flagged as its
+ * probable duplicates (describe.c): their packages get the event. */
+static void
+repackage_duplicates(sohoa_engine *e, int64_t id)
+{
+	sqlite3_stmt *st;
+	int64_t ids[16];
+	int n = 0;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
+	    " probable_duplicate_of = ? AND state = 'done' AND packaged_at IS NULL ORDER BY id"
+	    " LIMIT 16", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	while (n < 16 && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	for (int i = 0; i < n; i++) {
+		describe(e, ids[i], 2);
+		sohoa_backup_record_done(e->backup, e->conf, e->cat, ids[i], e->opt.log,
+		    e->opt.log_arg);
+	}
+}
+
 static void
 finish_ok(sohoa_engine *e, const struct job *j)
 {
@@ -791,6 +815,7 @@ finish_ok(sohoa_engine *e, const struct job *j)
 	/* Done and packaged: the second copy now (never fails the record). */
 	sohoa_backup_record_done(e->backup, e->conf, e->cat, j->record_id, e->opt.log,
 	    e->opt.log_arg);
+	repackage_duplicates(e, j->record_id);
 	/* The one line of a document's normal path; make bench reads the times. */
 	logf_(e, SOHOA_LOG_INFO, j->record_id, "record %lld done: %s; OCR %.2f s, fields, index"
 	    " and package %.3f s", (long long)j->record_id, detail, t_ocr, mono_now() - t_after);

@@ -215,33 +215,6 @@ unit_undo(sqlite3 *db, const char *name, int own)
 
 /* ---- packages -------------------------------------------------------- */
 
-/* A stable UUID for a record, from its spool id (the same every time the
- * package is rewritten), in the name-based style of RFC 4122. */
-static void
-record_uuid(const char *spool_id, char out[37])
-{
-	unsigned char md[32];
-	sohoa_hash *h = sohoa_hash_new("sha256");
-	char text[SOHOA_HASH_TEXT_MAX];
-
-	memset(md, 0, sizeof md);
-	if (h) {
-		sohoa_hash_update(h, "sohoa-record:", 13);
-		sohoa_hash_update(h, spool_id, strlen(spool_id));
-		if (sohoa_hash_final(h, text) == 0)
-			for (int i = 0; i < 16; i++) {
-				unsigned v;
-				sscanf(text + 7 + 2 * i, "%2x", &v);
-				md[i] = (unsigned char)v;
-			}
-		sohoa_hash_free(h);
-	}
-	md[6] = (unsigned char)((md[6] & 0x0f) | 0x50);
-	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	    md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10], md[11],
-	    md[12], md[13], md[14], md[15]);
-}
 
 static const char *
 mime_of(const char *path)
@@ -442,7 +415,12 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "cannot read events");
 	if (rc != SOHOA_OK)
 		goto out;
-	record_uuid(spool_id, uuid);
+	{
+		/* Stable: the same every time the package is rewritten. */
+		char key[96];
+		int n = snprintf(key, sizeof key, "sohoa-record:%s", spool_id);
+		sohoa_uuid_from_name(key, (size_t)n, uuid);
+	}
 	sohoa_now_iso(now);
 	memset(&in, 0, sizeof in);
 	in.kind = SOHOA_PACKAGE_AIP;

@@ -114,29 +114,6 @@ iso_utc(time_t t, char out[32])
 	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-/* A UUID (RFC 4122 version 5 layout) from SHA-256 of text. */
-static void
-derived_uuid(const char *text, char out[37])
-{
-	unsigned char md[16];
-	char hex[SOHOA_HASH_TEXT_MAX];
-	sohoa_hash *h = sohoa_hash_new("sha256");
-
-	memset(md, 0, sizeof md);
-	if (h && sohoa_hash_update(h, text, strlen(text)) == 0 && sohoa_hash_final(h, hex) == 0)
-		for (int i = 0; i < 16; i++) {
-			unsigned v;
-			sscanf(hex + 7 + 2 * i, "%2x", &v);
-			md[i] = (unsigned char)v;
-		}
-	sohoa_hash_free(h);
-	md[6] = (unsigned char)((md[6] & 0x0f) | 0x50);
-	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	    md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10], md[11],
-	    md[12], md[13], md[14], md[15]);
-}
-
 /* ---- an AIP as its METS.xml describes it -------------------------------- */
 
 typedef struct exp_file {
@@ -596,7 +573,7 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	else
 		snprintf(key, sizeof key, "sohoa-sip:%s:%s:record:%s", x->conf->agency_code,
 		    x->month, first->doc_id);
-	derived_uuid(key, uuid);
+	sohoa_uuid_from_name(key, strlen(key), uuid);
 
 	docs = calloc((size_t)sip->count, sizeof *docs);
 	meta = calloc((size_t)sip->count * 2 + 1, sizeof *meta);

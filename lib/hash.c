@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <openssl/evp.h>
@@ -123,4 +124,26 @@ out:
 	free(buf);
 	sohoa_hash_free(h);
 	return st;
+}
+
+void
+sohoa_uuid_from_name(const void *name, size_t n, char out[37])
+{
+	unsigned char md[16];
+	char hex[SOHOA_HASH_TEXT_MAX];
+	sohoa_hash *h = sohoa_hash_new("sha256");
+
+	memset(md, 0, sizeof md);
+	if (h && sohoa_hash_update(h, name, n) == 0 && sohoa_hash_final(h, hex) == 0)
+		for (int i = 0; i < 16; i++) {
+			unsigned v;
+			sscanf(hex + 7 + 2 * i, "%2x", &v);
+			md[i] = (unsigned char)v;
+		}
+	sohoa_hash_free(h);
+	md[6] = (unsigned char)((md[6] & 0x0f) | 0x50);
+	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10], md[11],
+	    md[12], md[13], md[14], md[15]);
 }

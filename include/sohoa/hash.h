@@ -23,6 +23,10 @@ int sohoa_hash_update(sohoa_hash *h, const void *data, size_t len);
 int sohoa_hash_final(sohoa_hash *h, char out[SOHOA_HASH_TEXT_MAX]);
 void sohoa_hash_free(sohoa_hash *h);
 
+/* A stable UUID (RFC 4122 version 5 layout) from SHA-256 of the n bytes of
+ * name: the same name always gives the same UUID.  out: 37 bytes. */
+void sohoa_uuid_from_name(const void *name, size_t n, char out[37]);
+
 /* Digest of a whole file (not following a final symlink). */
 sohoa_status sohoa_hash_file(const char *path, const char *alg,
     char out[SOHOA_HASH_TEXT_MAX], long long *size, sohoa_error *err);

@@ -20,6 +20,7 @@
 
 #include "fixity_int.h"
 #include "sohoa/backup.h"
+#include "sbuf.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/spool.h"
 
@@ -34,47 +35,6 @@
 #define FINISH_BUDGET_SECONDS 3.0
 
 /* ---- small helpers ---------------------------------------------------- */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-sbuf_add(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-sbuf_add(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		char *ns;
-		while (cap < b->len + (size_t)n + 1)
-			cap *= 2;
-		if (!(ns = realloc(b->s, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
 
 static double
 now_mono(void)
@@ -224,7 +184,7 @@ copy_tree(tree_copy *t, const char *src, const char *dst, const char *rel, sohoa
 		t->files++;
 		t->bytes += size;
 		if (t->manifest)
-			sbuf_add(t->manifest, "%s  %s/%s\n", strchr(hash, ':') + 1, t->rel_root, r);
+			sb_printf(t->manifest, "%s  %s/%s\n", strchr(hash, ':') + 1, t->rel_root, r);
 		if (t->verify)
 			st = t->verify(t, r, hash, size, err);
 	}
@@ -529,7 +489,7 @@ sohoa_backup_copy_record(const char *dir, const char *backup_id, const sohoa_con
 		tmp_pkg[0] = '\0';
 	}
 	snprintf(final, sizeof final, "%s/manifests/%s.sha256", dir, r.spool_id);
-	if ((st = sohoa_fs_write_file(final, man.s ? man.s : "", man.len, 0640, err)) != SOHOA_OK)
+	if ((st = sohoa_fs_write_file(final, man.p ? man.p : "", man.len, 0640, err)) != SOHOA_OK)
 		goto out;
 	/* Rule 3: the catalog hears of it last. */
 	sohoa_now_iso(now);
@@ -577,7 +537,7 @@ out:
 	if (tmp_pkg[0])
 		sohoa_fs_remove_tree(tmp_pkg, NULL);
 	fx_mets_release(&mets);
-	free(man.s);
+	free(man.p);
 	if (st == SOHOA_BAD_INPUT) {
 		/* The package may have been rewritten (sohoa edit) while it was
 		 * being copied: that is no damage, just try again later. */
@@ -1040,6 +1000,18 @@ rproblem(sohoa_restore_report *rep, int64_t id, const char *file, const char *fm
 	va_end(ap);
 }
 
+/* Every file the manifest lists under rel/ must have come. */
+static void
+missing_from_backup(sohoa_restore_report *rep, int64_t id, const fx_manifest *man,
+    const char *rel)
+{
+	size_t n = strlen(rel);
+
+	for (int i = 0; i < man->n; i++)
+		if (!man->seen[i] && !strncmp(man->path[i], rel, n) && man->path[i][n] == '/')
+			rproblem(rep, id, man->path[i], "thiếu tệp / missing from the backup");
+}
+
 struct rs_verify {
 	sohoa_restore_report *rep;
 	fx_manifest *man;
@@ -1248,10 +1220,7 @@ restore_entry(const sohoa_restore_options *o, sohoa_restore_report *rep, int64_t
 		rep->files += t.files;
 		rep->bytes += t.bytes;
 		/* Every file the manifest lists for the entry must have come. */
-		for (int i = 0; i < man.n; i++)
-			if (!man.seen[i] && !strncmp(man.path[i], rel, strlen(rel))
-			    && man.path[i][strlen(rel)] == '/')
-				rproblem(rep, id, man.path[i], "thiếu tệp / missing from the backup");
+		missing_from_backup(rep, id, &man, rel);
 		snprintf(final, sizeof final, "%s/spool/done/%s", o->state_dir, sid);
 	}
 	if (install_dir(tmp, final, &err) != SOHOA_OK) {
@@ -1278,10 +1247,7 @@ restore_entry(const sohoa_restore_options *o, sohoa_restore_report *rep, int64_t
 		}
 		rep->files += t.files;
 		rep->bytes += t.bytes;
-		for (int i = 0; i < man.n; i++)
-			if (!man.seen[i] && !strncmp(man.path[i], rel, strlen(rel))
-			    && man.path[i][strlen(rel)] == '/')
-				rproblem(rep, id, man.path[i], "thiếu tệp / missing from the backup");
+		missing_from_backup(rep, id, &man, rel);
 		/* document.pdf of the entry against the package's METS.xml. */
 		if (v.pdf_hash[0] && doc_id) {
 			fx_mets mets;

@@ -550,3 +550,26 @@ sohoa_fs_free_bytes(const char *path)
 		return -1;
 	return (long long)sv.f_bavail * (long long)sv.f_frsize;
 }
+
+int
+sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t w = pwrite(fd, p, len, off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}

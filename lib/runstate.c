@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sohoa/fsutil.h"
 #include "sohoa/runstate.h"
 
 /* Every version of the file has this size: an in-place overwrite then never
@@ -39,23 +40,6 @@ format(const sohoa_runstate *rs, char *buf)
 	return 0;
 }
 
-static int
-write_all(int fd, const char *p, size_t len, off_t off)
-{
-	while (len > 0) {
-		ssize_t w = pwrite(fd, p, len, off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-		off += w;
-	}
-	return 0;
-}
-
 int
 sohoa_runstate_write(const char *state_dir, const sohoa_runstate *rs)
 {
@@ -70,7 +54,7 @@ sohoa_runstate_write(const char *state_dir, const sohoa_runstate *rs)
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", state_dir, SOHOA_RUNSTATE_FILE);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd >= 0) {
-		if (write_all(fd, buf, sizeof buf, 0) == 0 && close(fd) == 0) {
+		if (sohoa_fs_pwrite_all(fd, buf, sizeof buf, 0) == 0 && close(fd) == 0) {
 			if (rename(tmp, path) == 0)
 				return 0;
 		} else {
@@ -89,7 +73,7 @@ sohoa_runstate_write(const char *state_dir, const sohoa_runstate *rs)
 		errno = e;
 		return -1;
 	}
-	if (write_all(fd, buf, sizeof buf, 0) != 0) {
+	if (sohoa_fs_pwrite_all(fd, buf, sizeof buf, 0) != 0) {
 		e = errno;
 		close(fd);
 		errno = e;

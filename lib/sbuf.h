@@ -25,4 +25,7 @@ void sb_add(struct sbuf *b, const void *s, size_t n);
 /* Appends a NUL-terminated string. */
 void sb_str(struct sbuf *b, const char *s);
 
+/* Appends printf-style text. */
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

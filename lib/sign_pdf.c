@@ -48,39 +48,6 @@
 
 /* ---- a growing byte buffer; on OOM it stays failed ------------------------ */
 
-static void b_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-b_printf(struct sbuf *b, const char *fmt, ...)
-{
-	char small[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	if ((size_t)n < sizeof small) {
-		sb_add(b, small, (size_t)n);
-		return;
-	}
-	{
-		char *big = malloc((size_t)n + 1);
-		if (!big) {
-			b->oom = 1;
-			return;
-		}
-		va_start(ap, fmt);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		sb_add(b, big, (size_t)n);
-		free(big);
-	}
-}
-
 static void
 b_hex(struct sbuf *b, const unsigned char *p, size_t n)
 {
@@ -101,24 +68,6 @@ pread_full(int fd, void *p, size_t n, off_t off)
 
 	while (n > 0) {
 		ssize_t r = pread(fd, c, n, off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-		off += r;
-	}
-	return 0;
-}
-
-static int
-pwrite_full(int fd, const void *p, size_t n, off_t off)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t r = pwrite(fd, c, n, off);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -277,7 +226,7 @@ dict_entries(qpdf_data q, qpdf_oh dict, const char *const *skip, struct sbuf *b)
 			if (strcmp(*s, keys[i]) == 0)
 				skipped = 1;
 		if (!skipped)
-			b_printf(b, "%s %s\n", keys[i],
+			sb_printf(b, "%s %s\n", keys[i],
 			    qpdf_oh_unparse(q, qpdf_oh_get_key(q, dict, keys[i])));
 		free(keys[i]);
 	}
@@ -291,7 +240,7 @@ array_items(qpdf_data q, qpdf_oh arr, struct sbuf *b)
 	if (!qpdf_oh_is_array(q, arr))
 		return;
 	for (int i = 0, n = qpdf_oh_get_array_n_items(q, arr); i < n; i++)
-		b_printf(b, "%s ", qpdf_oh_unparse(q, qpdf_oh_get_array_item(q, arr, i)));
+		sb_printf(b, "%s ", qpdf_oh_unparse(q, qpdf_oh_get_array_item(q, arr, i)));
 }
 
 /* Calls fn on every terminal field (following /Kids) with /FT /Sig. */
@@ -363,7 +312,7 @@ obj_begin(struct update *u, int num, int gen)
 		u->ent[u->nent++] = (struct xref_entry){ num, gen, u->base + (long long)u->b.len };
 	else
 		u->b.oom = 1;
-	b_printf(&u->b, "%d %d obj\n", num, gen);
+	sb_printf(&u->b, "%d %d obj\n", num, gen);
 }
 
 static int
@@ -394,9 +343,9 @@ b_utf16_hex(struct sbuf *b, unsigned cp)
 static void
 write_stream(struct update *u, const char *dict_extra, const void *data, size_t len)
 {
-	b_printf(&u->b, "<< %s/Length %zu >>\nstream\n", dict_extra, len);
+	sb_printf(&u->b, "<< %s/Length %zu >>\nstream\n", dict_extra, len);
 	sb_add(&u->b, data, len);
-	b_printf(&u->b, "\nendstream\nendobj\n");
+	sb_printf(&u->b, "\nendstream\nendobj\n");
 }
 
 /* The font objects: Type0 (num), CIDFontType2 (num+1), FontDescriptor
@@ -408,19 +357,19 @@ write_font(struct update *u, const struct sign_font *f, int num)
 	char extra[64];
 
 	obj_begin(u, num, 0);
-	b_printf(&u->b, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H"
+	sb_printf(&u->b, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H"
 	    " /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>\nendobj\n", f->base_name, num + 1,
 	    num + 4);
 	obj_begin(u, num + 1, 0);
-	b_printf(&u->b, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s\n"
+	sb_printf(&u->b, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s\n"
 	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
 	    "/FontDescriptor %d 0 R /CIDToGIDMap /Identity /DW 1000\n/W [", f->base_name, num + 2);
 	for (size_t i = 0; i < f->nused; i++)
-		b_printf(&u->b, "%s%u [%d]", i % 8 ? " " : "\n", f->used_gid[i], f->used_width[i]);
-	b_printf(&u->b, "] >>\nendobj\n");
+		sb_printf(&u->b, "%s%u [%d]", i % 8 ? " " : "\n", f->used_gid[i], f->used_width[i]);
+	sb_printf(&u->b, "] >>\nendobj\n");
 	obj_begin(u, num + 2, 0);
 	/* Flags: Serif (2) | Nonsymbolic (32). */
-	b_printf(&u->b, "<< /Type /FontDescriptor /FontName /%s /Flags 34 /FontBBox [%d %d %d %d]"
+	sb_printf(&u->b, "<< /Type /FontDescriptor /FontName /%s /Flags 34 /FontBBox [%d %d %d %d]"
 	    " /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>\n"
 	    "endobj\n", f->base_name, f->bbox[0], f->bbox[1], f->bbox[2], f->bbox[3], f->ascent,
 	    f->descent, f->cap_height, num + 3);
@@ -428,21 +377,21 @@ write_font(struct update *u, const struct sign_font *f, int num)
 	snprintf(extra, sizeof extra, "/Length1 %zu ", f->program_len);
 	write_stream(u, extra, f->program, f->program_len);
 
-	b_printf(&t, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	sb_printf(&t, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
 	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
 	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
 	for (size_t i = 0; i < f->nused; i += 100) {
 		size_t n = f->nused - i < 100 ? f->nused - i : 100;
-		b_printf(&t, "%zu beginbfchar\n", n);
+		sb_printf(&t, "%zu beginbfchar\n", n);
 		for (size_t j = i; j < i + n; j++) {
-			b_printf(&t, "<%04X> <", f->used_gid[j]);
+			sb_printf(&t, "<%04X> <", f->used_gid[j]);
 			b_utf16_hex(&t, f->used_cp[j]);
-			b_printf(&t, ">\n");
+			sb_printf(&t, ">\n");
 		}
-		b_printf(&t, "endbfchar\n");
+		sb_printf(&t, "endbfchar\n");
 	}
-	b_printf(&t, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	sb_printf(&t, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 	obj_begin(u, num + 4, 0);
 	if (t.oom)
 		u->b.oom = 1;
@@ -590,18 +539,18 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 
 	/* The signature dictionary with its placeholders. */
 	obj_begin(u, sig, 0);
-	b_printf(&u->b, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
+	sb_printf(&u->b, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
 	    " /M (%s)\n/ByteRange [", mtime);
 	u->byterange_at = u->b.len;
 	for (int i = 0; i < BYTERANGE_WIDTH; i++)
 		sb_add(&u->b, " ", 1);
-	b_printf(&u->b, "]\n/Contents ");
+	sb_printf(&u->b, "]\n/Contents ");
 	u->contents_at = u->b.len;
 	u->contents_hex = 2 * contents_bytes;
 	sb_add(&u->b, "<", 1);
 	for (size_t i = 0; i < u->contents_hex; i++)
 		sb_add(&u->b, "0", 1);
-	b_printf(&u->b, "> >>\nendobj\n");
+	sb_printf(&u->b, "> >>\nendobj\n");
 
 	/* The appearance: two lines, left-aligned in a box at the top right. */
 	for (int i = 0; i < f->nlines; i++)
@@ -613,20 +562,20 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 	y1 = o->box[3] - MARGIN;
 	if (x1 - w < o->box[0])
 		x1 = o->box[0] + w;
-	b_printf(&c, "q\nBT\n/F1 %.0f Tf\n0 g\n%.2f %.2f Td\n", FONT_SIZE, PAD,
+	sb_printf(&c, "q\nBT\n/F1 %.0f Tf\n0 g\n%.2f %.2f Td\n", FONT_SIZE, PAD,
 	    h - PAD - (double)f->ascent * FONT_SIZE / 1000.0);
 	for (int i = 0; i < f->nlines; i++) {
 		if (i)
-			b_printf(&c, "0 %.2f Td\n", -LEADING);
+			sb_printf(&c, "0 %.2f Td\n", -LEADING);
 		sb_add(&c, "<", 1);
 		for (size_t g = 0; g < f->lines[i].n; g++)
-			b_printf(&c, "%04X", f->lines[i].gids[g]);
+			sb_printf(&c, "%04X", f->lines[i].gids[g]);
 		sb_add(&c, "> Tj\n", 5);
 	}
-	b_printf(&c, "ET\nQ\n");
+	sb_printf(&c, "ET\nQ\n");
 
 	obj_begin(u, field, 0);
-	b_printf(&u->b, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%d) /V %d 0 R"
+	sb_printf(&u->b, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%d) /V %d 0 R"
 	    " /F 132\n/Rect [%.2f %.2f %.2f %.2f] /P %d %d R /AP << /N %d 0 R >> >>\nendobj\n",
 	    o->nsig + 1, sig, x1 - w, y1 - h, x1, y1, o->page_num, o->page_gen, ap);
 	obj_begin(u, ap, 0);
@@ -644,17 +593,17 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 
 	/* The AcroForm with the new field. */
 	obj_begin(u, acro, o->acro_num ? o->acro_gen : 0);
-	b_printf(&u->b, "<<\n%s/Fields [%s%d 0 R] /SigFlags 3\n>>\nendobj\n",
+	sb_printf(&u->b, "<<\n%s/Fields [%s%d 0 R] /SigFlags 3\n>>\nendobj\n",
 	    o->acro_dict.p ? o->acro_dict.p : "", o->fields.p ? o->fields.p : "", field);
 	/* The catalog, when the AcroForm was not an object of its own. */
 	if (!o->acro_num) {
 		obj_begin(u, o->root_num, o->root_gen);
-		b_printf(&u->b, "<<\n%s/AcroForm %d 0 R\n>>\nendobj\n",
+		sb_printf(&u->b, "<<\n%s/AcroForm %d 0 R\n>>\nendobj\n",
 		    o->root_dict.p ? o->root_dict.p : "", acro);
 	}
 	/* Page 1 with the widget among its annotations. */
 	obj_begin(u, o->page_num, o->page_gen);
-	b_printf(&u->b, "<<\n%s/Annots [%s%d 0 R]\n>>\nendobj\n",
+	sb_printf(&u->b, "<<\n%s/Annots [%s%d 0 R]\n>>\nendobj\n",
 	    o->page_dict.p ? o->page_dict.p : "", o->annots.p ? o->annots.p : "", field);
 
 	/* The cross-reference section, in the original's style. */
@@ -673,7 +622,7 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 				int run = 1;
 				while (i + run < u->nent && u->ent[i + run].num == u->ent[i].num + run)
 					run++;
-				b_printf(&idx, "%d %d ", u->ent[i].num, run);
+				sb_printf(&idx, "%d %d ", u->ent[i].num, run);
 			}
 			e[k++] = 1;
 			for (int j = wbytes - 1; j >= 0; j--)
@@ -682,7 +631,7 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 			e[k++] = (unsigned char)u->ent[i].gen;
 			sb_add(&d, e, (size_t)k);
 		}
-		b_printf(&u->b, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 %d 2] /Index [%s]"
+		sb_printf(&u->b, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 %d 2] /Index [%s]"
 		    " /Root %d %d R%s%s%s%s /Prev %lld /Length %zu >>\nstream\n", xnum, next, wbytes,
 		    idx.p ? idx.p : "", o->root_num, o->root_gen, o->info[0] ? " /Info " : "",
 		    o->info, o->id.p ? " /ID " : "", o->id.p ? o->id.p : "", o->startxref, d.len);
@@ -690,7 +639,7 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 			u->b.oom = 1;
 		else
 			sb_add(&u->b, d.p, d.len);
-		b_printf(&u->b, "\nendstream\nendobj\nstartxref\n%lld\n%%%%EOF\n", xoff);
+		sb_printf(&u->b, "\nendstream\nendobj\nstartxref\n%lld\n%%%%EOF\n", xoff);
 		free(d.p);
 		free(idx.p);
 	} else {
@@ -700,17 +649,17 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 		for (int i = 0; i < u->nent; i++)
 			if (u->ent[i].num + 1 > size)
 				size = u->ent[i].num + 1;
-		b_printf(&u->b, "xref\n");
+		sb_printf(&u->b, "xref\n");
 		for (int i = 0; i < u->nent; i++) {
 			if (i == 0 || u->ent[i].num != u->ent[i - 1].num + 1) {
 				int run = 1;
 				while (i + run < u->nent && u->ent[i + run].num == u->ent[i].num + run)
 					run++;
-				b_printf(&u->b, "%d %d\n", u->ent[i].num, run);
+				sb_printf(&u->b, "%d %d\n", u->ent[i].num, run);
 			}
-			b_printf(&u->b, "%010lld %05d n \n", u->ent[i].offset, u->ent[i].gen);
+			sb_printf(&u->b, "%010lld %05d n \n", u->ent[i].offset, u->ent[i].gen);
 		}
-		b_printf(&u->b, "trailer\n<< /Size %d /Root %d %d R%s%s%s%s /Prev %lld >>\n"
+		sb_printf(&u->b, "trailer\n<< /Size %d /Root %d %d R%s%s%s%s /Prev %lld >>\n"
 		    "startxref\n%lld\n%%%%EOF\n", size, o->root_num, o->root_gen,
 		    o->info[0] ? " /Info " : "", o->info, o->id.p ? " /ID " : "",
 		    o->id.p ? o->id.p : "", o->startxref, xoff);
@@ -735,7 +684,7 @@ copy_all(int in, int out)
 			free(buf);
 			return -1;
 		}
-		if (pwrite_full(out, buf, (size_t)n, off) != 0) {
+		if (sohoa_fs_pwrite_all(out, buf, (size_t)n, off) != 0) {
 			free(buf);
 			return -1;
 		}
@@ -810,7 +759,7 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	if (fstat(in, &sb) == 0)
 		(void)fchmod(out, sb.st_mode & 0777);
 	if (copy_all(in, out) != 0
-	    || pwrite_full(out, u.b.p, u.b.len, (off_t)o.size) != 0) {
+	    || sohoa_fs_pwrite_all(out, u.b.p, u.b.len, (off_t)o.size) != 0) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", tmp,
 		    strerror(errno));
 		goto out;
@@ -825,7 +774,7 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 		int n = snprintf(text, sizeof text, "%lld %lld %lld %lld", br[0], br[1], br[2],
 		    br[3]);
 		if (n <= 0 || n > BYTERANGE_WIDTH
-		    || pwrite_full(out, text, (size_t)n, (off_t)(u.base + (long long)u.byterange_at))
+		    || sohoa_fs_pwrite_all(out, text, (size_t)n, (off_t)(u.base + (long long)u.byterange_at))
 		    != 0) {
 			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", tmp,
 			    strerror(errno));
@@ -848,7 +797,7 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	{
 		struct sbuf hex = { 0 };
 		b_hex(&hex, der, derlen);
-		if (hex.oom || pwrite_full(out, hex.p, hex.len, (off_t)(br[1] + 1)) != 0) {
+		if (hex.oom || sohoa_fs_pwrite_all(out, hex.p, hex.len, (off_t)(br[1] + 1)) != 0) {
 			free(hex.p);
 			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s",
 			    tmp, strerror(errno));

@@ -90,4 +90,8 @@ long long sohoa_fs_free_bytes(const char *path);
 /* Joins a and b with one '/' into a fresh string; NULL on OOM. */
 char *sohoa_path_join(const char *a, const char *b);
 
+/* Writes all len bytes at offset off (pwrite, retried on EINTR and short
+ * writes).  0, or -1 with errno set. */
+int sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off);
+
 #endif

@@ -2,6 +2,7 @@
  * cli_ingest.c - 'sohoa ingest PATH...': the daemon's pipeline, one shot.
  * The files given are copied, never moved or changed; rejected ones are
  * reported (and, when they entered the spool, published to the quarantine).
+ * A document folder (tailieu.h), given or met in a walk, is one document.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include "sohoa/engine.h"
 #include "sohoa/inbox.h"
 #include "sohoa/json.h"
+#include "sohoa/tailieu.h"
 #include "cli.h"
 #include "progress.h"
 
@@ -34,6 +36,8 @@ struct ingest {
 	size_t n, cap;
 	int stop;
 	struct progress bar;    /* on a terminal only (progress.h) */
+	char **folders;         /* document folders taken in this walk */
+	size_t nfolders;
 };
 
 static void
@@ -49,6 +53,7 @@ verbose_log(void *arg, int level, int64_t record, const char *msg)
 	}
 }
 
+/* Takes root/rel: a file, or (st NULL) a document folder. */
 static int
 take_one(struct ingest *g, const char *root, const char *rel, const struct stat *st)
 {
@@ -72,7 +77,8 @@ take_one(struct ingest *g, const char *root, const char *rel, const struct stat 
 	g->n++;
 	progress_update(&g->bar, (long long)g->n);
 	sohoa_error_clear(&err);
-	rc = sohoa_engine_take(g->e, root, rel, st, 0, &res, &err);
+	rc = st ? sohoa_engine_take(g->e, root, rel, st, 0, &res, &err)
+	    : sohoa_engine_take_folder(g->e, root, rel, 0, 0, &res, &err);
 	it->record = res.record_id;
 	if (rc != SOHOA_OK && !res.record_id) {
 		it->rejected = 1;
@@ -92,7 +98,23 @@ static int
 walk_cb(const char *rel, const struct stat *st, void *arg)
 {
 	struct ingest *g = arg;
-	return take_one(g, g->root, rel, st);
+	char dir[PATH_MAX], **nf;
+
+	if (!sohoa_tailieu_folder_of(g->root, rel, dir, sizeof dir))
+		return take_one(g, g->root, rel, st);
+	/* A page: its folder is taken once, with all its pages. */
+	for (size_t i = 0; i < g->nfolders; i++)
+		if (!strcmp(g->folders[i], dir))
+			return 0;
+	if (!(nf = realloc(g->folders, (g->nfolders + 1) * sizeof *nf))
+	    || !(nf[g->nfolders] = strdup(dir))) {
+		if (nf)
+			g->folders = nf;
+		return -1;
+	}
+	g->folders = nf;
+	g->nfolders++;
+	return take_one(g, g->root, dir, NULL);
 }
 
 /* Runs the OCR jobs until none is waiting or running, with a progress bar
@@ -230,6 +252,27 @@ cli_ingest(struct cli *c, int argc, char **argv)
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
+			char parent[PATH_MAX], base[PATH_MAX], *sl;
+			size_t len = strlen(argv[i]);
+			/* A document folder given itself: parent/base. */
+			while (len > 1 && argv[i][len - 1] == '/')
+				len--;
+			snprintf(parent, sizeof parent, "%.*s", (int)len, argv[i]);
+			if ((sl = strrchr(parent, '/')) != NULL) {
+				snprintf(base, sizeof base, "%s", sl + 1);
+				if (sl == parent)
+					sl[1] = '\0';
+				else
+					*sl = '\0';
+			} else {
+				snprintf(base, sizeof base, "%s", parent);
+				snprintf(parent, sizeof parent, ".");
+			}
+			if (*base && strcmp(base, ".") && strcmp(base, "..")
+			    && sohoa_tailieu_is_folder(parent, base)) {
+				take_one(&g, parent, base, NULL);
+				continue;
+			}
 			g.root = argv[i];
 			if (sohoa_inbox_walk(argv[i], walk_cb, NULL, &g) != 0) {
 				fprintf(stderr, "sohoa: %s: %s\n", argv[i], strerror(errno));
@@ -255,5 +298,8 @@ cli_ingest(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < g.n; i++)
 		free(g.items[i].path);
 	free(g.items);
+	for (size_t i = 0; i < g.nfolders; i++)
+		free(g.folders[i]);
+	free(g.folders);
 	return g.stop ? EXIT_FAILURE_ : failures ? EXIT_PARTIAL : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/inbox.h"
 #include "sohoa/runstate.h"
+#include "sohoa/tailieu.h"
 #include "sohoad.h"
 
 /* A file seen in the inbox, waiting to hold still. */
@@ -30,6 +32,7 @@ struct cand {
 	double since;        /* when this size and mtime were first seen */
 	double retry_at;     /* after a passing failure, not before this */
 	unsigned gen;        /* rescan generation that last saw it */
+	int folder;          /* a document folder (tailieu.h): mtime_ns is its signature */
 };
 
 struct loop {
@@ -171,10 +174,54 @@ watch_dir(struct loop *l, const char *rel)
 	l->wd_path[wd] = strdup(rel);
 }
 
+/*
+ * Notes a document folder: one candidate for all its pages, still while
+ * its signature (names, sizes, mtimes) is, and remembered by the catalog
+ * with its pages' total size and that signature.
+ */
+static void
+folder_observe(struct loop *l, const char *dir)
+{
+	struct cand **p = cand_slot(l, dir);
+	struct stat st;
+	sohoa_tailieu t;
+
+	if (*p && (*p)->gen == l->gen)
+		return;     /* already seen in this walk, through another page */
+	memset(&st, 0, sizeof st);
+	if (sohoa_tailieu_read(l->conf->inbox, dir, &t, NULL) == SOHOA_OK) {
+		st.st_size = t.size;
+		st.st_mtim.tv_sec = t.signature / 1000000000LL;
+		st.st_mtim.tv_nsec = t.signature % 1000000000LL;
+		sohoa_tailieu_release(&t);
+	} else {
+		long long sig = sohoa_tailieu_signature(l->conf->inbox, dir);
+		st.st_mtim.tv_sec = sig / 1000000000LL;
+		st.st_mtim.tv_nsec = sig % 1000000000LL;
+	}
+	cand_observe(l, dir, &st);
+	if ((p = cand_slot(l, dir)) && *p)
+		(*p)->folder = 1;
+}
+
+/* A file, or a page of a document folder. */
+static void
+observe(struct loop *l, const char *rel, const struct stat *st)
+{
+	char dir[PATH_MAX];
+
+	if (sohoa_tailieu_folder_of(l->conf->inbox, rel, dir, sizeof dir)) {
+		cand_remove(l, rel);    /* seen as a file before its sidecar came */
+		folder_observe(l, dir);
+	} else {
+		cand_observe(l, rel, st);
+	}
+}
+
 static int
 scan_file(const char *rel, const struct stat *st, void *arg)
 {
-	cand_observe(arg, rel, st);
+	observe(arg, rel, st);
 	return 0;
 }
 
@@ -252,6 +299,12 @@ read_inotify(struct loop *l)
 				const char *dir = l->wd_path[ev->wd];
 				struct stat st;
 				int is_dir = (ev->mask & IN_ISDIR) != 0;
+				/* A sidecar came or went: the folder's files change
+				 * from documents to pages (or back). */
+				if (!is_dir && strcasecmp(ev->name, SOHOA_TAILIEU_SIDECAR) == 0) {
+					l->next_rescan = 0;
+					continue;
+				}
 				if (sohoa_inbox_is_junk(ev->name, is_dir))
 					continue;
 				snprintf(rel, sizeof rel, "%s%s%s", dir, *dir ? "/" : "", ev->name);
@@ -269,10 +322,63 @@ read_inotify(struct loop *l)
 					}
 					continue;
 				}
-				cand_observe(l, rel, &st);
+				observe(l, rel, &st);
 			}
 		}
 	}
+}
+
+/* After a take: counts it and forgets the candidate *p (unless RETRY). */
+static int
+taken(struct loop *l, struct cand **p, double now, sohoa_status rc,
+    const sohoa_take_result *res, const sohoa_error *err)
+{
+	struct cand *c = *p;
+
+	if (rc == SOHOA_RETRY) {
+		sohoad_log(SOHOA_LOG_DEBUG, 0, "not yet: %s", err->msg);
+		c->since = now;
+		c->retry_at = now + 10;
+		return 0;
+	}
+	if (rc == SOHOA_FATAL)
+		sohoad_log(SOHOA_LOG_ERR, res->record_id, "%s", err->msg);
+	else if (rc == SOHOA_BAD_INPUT)
+		sohoad_log(SOHOA_LOG_ERR, res->record_id, "%s: %s", c->path, err->msg);
+	l->taken++;
+	if (res->quarantined)
+		l->quarantined++;
+	*p = c->next;
+	free(c->path);
+	free(c);
+	l->ncand--;
+	return 1;
+}
+
+/* Takes a document folder whose signature held still (c is its candidate).
+ * Returns 1 if c was forgotten, 0 if it stays (still changing, RETRY). */
+static int
+take_folder(struct loop *l, struct cand *c, double now)
+{
+	long long sig = sohoa_tailieu_signature(l->conf->inbox, c->path);
+	sohoa_take_result res;
+	sohoa_error err;
+	sohoa_status rc;
+
+	if (!sig || !sohoa_tailieu_is_folder(l->conf->inbox, c->path)) {
+		/* Gone, or no longer a document folder: the rescan sees anew. */
+		cand_remove(l, c->path);
+		l->next_rescan = 0;
+		return 1;
+	}
+	if (sig != c->mtime_ns) {
+		c->mtime_ns = sig;
+		c->since = now;
+		return 0;
+	}
+	sohoa_error_clear(&err);
+	rc = sohoa_engine_take_folder(l->engine, l->conf->inbox, c->path, sig, 1, &res, &err);
+	return taken(l, cand_slot(l, c->path), now, rc, &res, &err);
 }
 
 /* Takes every candidate that has held still long enough. */
@@ -285,7 +391,7 @@ take_stable(struct loop *l)
 		struct cand **p = &l->buckets[i];
 		while (*p) {
 			struct cand *c = *p;
-			char full[PATH_MAX];
+			char full[PATH_MAX], dir[PATH_MAX];
 			struct stat st;
 			long long mt;
 			sohoa_take_result res;
@@ -296,7 +402,19 @@ take_stable(struct loop *l)
 				p = &c->next;
 				continue;
 			}
+			if (c->folder) {
+				if (!take_folder(l, c, now))
+					p = &c->next;
+				continue;
+			}
 			snprintf(full, sizeof full, "%s/%s", l->conf->inbox, c->path);
+			if (!c->folder && sohoa_tailieu_folder_of(l->conf->inbox, c->path, dir,
+			    sizeof dir)) {
+				/* Its folder became a document folder meanwhile. */
+				cand_remove(l, c->path);
+				l->next_rescan = 0;
+				continue;
+			}
 			if (lstat(full, &st) != 0) {
 				*p = c->next;
 				free(c->path);
@@ -314,24 +432,8 @@ take_stable(struct loop *l)
 			}
 			sohoa_error_clear(&err);
 			rc = sohoa_engine_take(l->engine, l->conf->inbox, c->path, &st, 1, &res, &err);
-			if (rc == SOHOA_RETRY) {
-				sohoad_log(SOHOA_LOG_DEBUG, 0, "not yet: %s", err.msg);
-				c->since = now;
-				c->retry_at = now + 10;
+			if (!taken(l, p, now, rc, &res, &err))
 				p = &c->next;
-				continue;
-			}
-			if (rc == SOHOA_FATAL)
-				sohoad_log(SOHOA_LOG_ERR, res.record_id, "%s", err.msg);
-			else if (rc == SOHOA_BAD_INPUT)
-				sohoad_log(SOHOA_LOG_ERR, res.record_id, "%s: %s", c->path, err.msg);
-			l->taken++;
-			if (res.quarantined)
-				l->quarantined++;
-			*p = c->next;
-			free(c->path);
-			free(c);
-			l->ncand--;
 		}
 	}
 }

@@ -18,6 +18,7 @@
 #include "sohoa/audit.h"
 #include "sohoa/backup.h"
 #include "sohoa/package.h"
+#include "sohoa/tailieu.h"
 
 /* Events are committed in batches (a transaction per event would be one
  * fsync per record). */
@@ -216,10 +217,30 @@ check_copy(struct audit *a, const char *root, const char *pkg_dir, const char *m
 	fx_mets mets = { 0 };
 	int have_mets = 0;
 	sohoa_error err;
+	struct stat sb;
 
 	snprintf(entry, sizeof entry, "%s/spool/done/%s", root, spool_id);
 	snprintf(path, sizeof path, "%s/original", entry);
-	check_file(a, path, hash && *hash ? hash : NULL, NULL, "catalog");
+	if (lstat(path, &sb) != 0 && sohoa_tailieu_parts_in(entry) > 0) {
+		/* A document folder: the list against the catalog, each page file
+		 * against the list. */
+		fx_manifest parts;
+		snprintf(path, sizeof path, "%s/%s", entry, SOHOA_TAILIEU_MANIFEST);
+		check_file(a, path, hash && *hash ? hash : NULL, NULL, "catalog");
+		if (fx_manifest_load(path, &parts) == 0) {
+			for (int i = 0; i < parts.n; i++) {
+				snprintf(path, sizeof path, "%s/%s", entry, parts.path[i]);
+				check_file(a, path, NULL, parts.hex[i], SOHOA_TAILIEU_MANIFEST);
+			}
+			if (parts.n != sohoa_tailieu_parts_in(entry))
+				problem(a, entry, "invalid", "%s liệt kê %d tệp trang, có %d / lists %d"
+				    " page files, %d found", SOHOA_TAILIEU_MANIFEST, parts.n,
+				    sohoa_tailieu_parts_in(entry), parts.n, sohoa_tailieu_parts_in(entry));
+			fx_manifest_release(&parts);
+		}
+	} else {
+		check_file(a, path, hash && *hash ? hash : NULL, NULL, "catalog");
+	}
 	if (pkg_dir) {
 		snprintf(mp, sizeof mp, "%s/METS.xml", pkg_dir);
 		sohoa_error_clear(&err);
@@ -251,6 +272,8 @@ check_copy(struct audit *a, const char *root, const char *pkg_dir, const char *m
 			const char *p = man.path[i];
 			size_t n = (size_t)snprintf(prefix, sizeof prefix, "spool/done/%s/", spool_id);
 			if (strncmp(p, prefix, n) || !strcmp(p + n, "original")
+			    || !strncmp(p + n, "original.", 9)
+			    || !strcmp(p + n, SOHOA_TAILIEU_MANIFEST)
 			    || !strcmp(p + n, "document.pdf"))
 				continue;
 			snprintf(path, sizeof path, "%s/%s", root, p);

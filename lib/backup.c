@@ -23,6 +23,7 @@
 #include "sbuf.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/spool.h"
+#include "sohoa/tailieu.h"
 
 /* How long the daemon waits after a failed backup before trying again. */
 #define RETRY_SECONDS 60
@@ -389,11 +390,14 @@ verify_backup_file(tree_copy *t, const char *rel, const char *hash, long long si
 
 	(void)size;
 	if (v->spool) {
-		if (!strcmp(rel, "original") && v->r->hash[0] && strcmp(hash, v->r->hash))
+		/* The catalog's hash is the scan's, or a document folder's list of
+		 * page files (tailieu.h). */
+		if ((!strcmp(rel, "original") || !strcmp(rel, SOHOA_TAILIEU_MANIFEST))
+		    && v->r->hash[0] && strcmp(hash, v->r->hash))
 			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
-			    "%s/original: SHA-256 khác với danh mục / differs from the catalog"
-			    " (%s, expected %s); not copied — run 'sohoa audit'", t->rel_root, hash,
-			    v->r->hash);
+			    "%s/%s: SHA-256 khác với danh mục / differs from the catalog"
+			    " (%s, expected %s); not copied — run 'sohoa audit'", t->rel_root, rel,
+			    hash, v->r->hash);
 		if (!strcmp(rel, "document.pdf") && v->mets) {
 			snprintf(href, sizeof href, "representations/rep1/data/%s.pdf", v->r->doc_id);
 			f = fx_mets_find(v->mets, href);
@@ -1044,7 +1048,8 @@ verify_restore_file(tree_copy *t, const char *rel, const char *hash, long long s
 		    " manifest (%s, expected %s)", hash, v->man->hex[i]);
 		v->bad = 1;
 	}
-	if (v->catalog_hash && !strcmp(rel, "original") && v->catalog_hash[0]
+	if (v->catalog_hash && (!strcmp(rel, "original") || !strcmp(rel, SOHOA_TAILIEU_MANIFEST))
+	    && v->catalog_hash[0]
 	    && strcmp(hash, v->catalog_hash)) {
 		rproblem(v->rep, v->id, path, "SHA-256 khác với danh mục / differs from the catalog"
 		    " (%s, expected %s)", hash, v->catalog_hash);
@@ -1188,24 +1193,33 @@ restore_entry(const sohoa_restore_options *o, sohoa_restore_report *rep, int64_t
 	t.arg = &v;
 	v.catalog_hash = hash ? hash : "";
 	if (requeue) {
-		/* Only what pickup made: the daemon does the rest again. */
-		static const char *const keep[] = { "original", "envelope" };
+		/* Only what pickup made: the daemon does the rest again.  That is
+		 * the scan, or a document folder's page files and their list. */
+		int nparts = sohoa_tailieu_parts_in(src), nkeep = nparts ? nparts + 2 : 2;
 		if (mkdir(tmp, 0750) != 0) {
 			rproblem(rep, id, tmp, "mkdir: %s", strerror(errno));
 			goto fail;
 		}
-		for (int i = 0; i < 2; i++) {
-			char s[PATH_MAX * 2], d[PATH_MAX * 2], h[SOHOA_HASH_TEXT_MAX];
+		for (int i = 0; i < nkeep; i++) {
+			char s[PATH_MAX * 2], d[PATH_MAX * 2], h[SOHOA_HASH_TEXT_MAX], keep[32];
 			long long size = 0;
-			snprintf(s, sizeof s, "%s/%s", src, keep[i]);
-			snprintf(d, sizeof d, "%s/%s", tmp, keep[i]);
+			if (i == 0)
+				snprintf(keep, sizeof keep, "envelope");
+			else if (!nparts)
+				snprintf(keep, sizeof keep, "original");
+			else if (i == 1)
+				snprintf(keep, sizeof keep, "%s", SOHOA_TAILIEU_MANIFEST);
+			else
+				snprintf(keep, sizeof keep, "original.%03d", i - 1);
+			snprintf(s, sizeof s, "%s/%s", src, keep);
+			snprintf(d, sizeof d, "%s/%s", tmp, keep);
 			if (fx_copy_hash(s, d, 0640, h, &size, &err) != SOHOA_OK) {
 				rproblem(rep, id, s, "%s", err.msg);
 				goto fail;
 			}
 			rep->files++;
 			rep->bytes += size;
-			verify_restore_file(&t, keep[i], h, size, &err);
+			verify_restore_file(&t, keep, h, size, &err);
 		}
 		if (sohoa_fs_sync_dir(tmp, &err) != SOHOA_OK) {
 			rproblem(rep, id, tmp, "%s", err.msg);

@@ -14,6 +14,8 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
 #include "sohoa/package.h"
+#include "sohoa/spool.h"
+#include "sohoa/tailieu.h"
 #include "sohoa/vitext.h"
 #include <sys/stat.h>
 
@@ -339,13 +341,16 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	sqlite3 *db = sohoa_catalog_db(cat);
 	sqlite3_stmt *st;
 	char spool_id[64] = "", origin[PATH_MAX] = "", name[PATH_MAX] = "", doc_id[32] = "";
-	char uuid[37], now[32], orig_path[PATH_MAX], pdf_path[PATH_MAX], orig_name[64],
+	char uuid[37], now[32], orig_path[PATH_MAX], pdf_path[PATH_MAX + 16],
 	    pdf_name[64], detail[PATH_MAX + 64], pages[16];
-	int page_count = 0, seq = 0, nfiles = 0;
+	int page_count = 0, seq = 0, nfiles = 0, nparts = 0;
 	sohoa_fields fs;
 	sohoa_hoso hoso;
 	struct pkg_events pe = { 0 };
-	sohoa_package_file files[2];
+	sohoa_package_file *files = NULL;
+	struct { char *path, *name, *original; } *paths = NULL;
+	sohoa_envelope env = { .nparts = 0 };
+	char entry[PATH_MAX];
 	sohoa_package_agency agency = { conf->agency_name, conf->agency_code,
 		conf->fonds_code[0] ? conf->fonds_code : conf->agency_code[0] ? conf->agency_code
 		: "sohoa" };
@@ -386,14 +391,52 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 			sqlite3_finalize(st);
 		}
 	}
-	snprintf(orig_path, sizeof orig_path, "%s/spool/done/%s/original", conf->state_dir,
-	    spool_id);
-	snprintf(pdf_path, sizeof pdf_path, "%s/spool/done/%s/document.pdf", conf->state_dir,
-	    spool_id);
-	files[nfiles] = (sohoa_package_file){ orig_path, orig_name, mime_of(orig_path),
-		"preservation", name };
-	snprintf(orig_name, sizeof orig_name, "%s%s", doc_id, ext_of_mime(files[0].mimetype));
-	nfiles++;
+	snprintf(entry, sizeof entry, "%s/spool/done/%s", conf->state_dir, spool_id);
+	snprintf(pdf_path, sizeof pdf_path, "%s/document.pdf", entry);
+	/* A document folder's pages are each a preservation file, named after
+	 * the docId and their place (<docId>.001.tif ...), with the names the
+	 * archivist gave them. */
+	nparts = sohoa_tailieu_parts_in(entry);
+	files = calloc((size_t)(nparts ? nparts : 1) + 1, sizeof *files);
+	paths = calloc((size_t)(nparts ? nparts : 1), sizeof *paths);
+	if (!files || !paths) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		goto out;
+	}
+	if (nparts) {
+		sohoa_error lerr;
+		sohoa_spool *sp;
+		sohoa_error_clear(&lerr);
+		sp = sohoa_spool_open(conf->state_dir, &lerr);
+		if (!sp || sohoa_spool_read_envelope(sp, "done", spool_id, &env, &lerr) != SOHOA_OK
+		    || env.nparts != nparts) {
+			sohoa_spool_free(sp);
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+			    "%s: the envelope does not list its %d page files%s%s", entry, nparts,
+			    lerr.msg[0] ? ": " : "", lerr.msg);
+			goto out;
+		}
+		sohoa_spool_free(sp);
+	}
+	for (int i = 0; i < (nparts ? nparts : 1); i++) {
+		char tail[16];
+		const char *mime;
+		sohoa_tailieu_part_path(entry, nparts, i, orig_path, sizeof orig_path);
+		mime = mime_of(orig_path);
+		if (nparts)
+			snprintf(tail, sizeof tail, ".%03d", i + 1);
+		else
+			tail[0] = '\0';
+		if (asprintf(&paths[i].path, "%s", orig_path) < 0
+		    || asprintf(&paths[i].name, "%s%s%s", doc_id, tail, ext_of_mime(mime)) < 0
+		    || (nparts && !(paths[i].original = sohoa_text_from_bytes(env.part_names[i],
+		    strlen(env.part_names[i]))))) {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			goto out;
+		}
+		files[nfiles++] = (sohoa_package_file){ paths[i].path, paths[i].name, mime,
+			"preservation", nparts ? paths[i].original : name };
+	}
 	if (stat(pdf_path, &sb) == 0) {
 		snprintf(pdf_name, sizeof pdf_name, "%s.pdf", doc_id);
 		files[nfiles++] = (sohoa_package_file){ pdf_path, pdf_name, "application/pdf",
@@ -470,6 +513,14 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	if (rc != SOHOA_OK)
 		*catalog_failed = 1;
 out:
+	for (int i = 0; paths && i < (nparts ? nparts : 1); i++) {
+		free(paths[i].path);
+		free(paths[i].name);
+		free(paths[i].original);
+	}
+	free(paths);
+	free(files);
+	sohoa_envelope_release(&env);
 	pkg_events_release(&pe);
 	sohoa_fields_release(&fs);
 	sohoa_hoso_release(&hoso);

@@ -28,6 +28,7 @@
 #include "sohoa/search.h"
 #include "sohoa/sign.h"
 #include "sohoa/spool.h"
+#include "sohoa/tailieu.h"
 
 /* The sub-folder of the quarantine for byte-identical duplicates. */
 #define DUPLICATE_DIR "trung-lap"
@@ -332,6 +333,58 @@ place_file(const char *src, const char *dst, int from_inbox, sohoa_error *err)
 }
 
 /*
+ * Makes the folder dst in the quarantine from a document folder's spool
+ * entry: each part under its own name, and the sidecar listing them in
+ * their order, so that 'sohoa retry' puts back a folder the daemon takes
+ * as the same document.
+ */
+static sohoa_status
+place_parts(sohoa_engine *e, const char *spool_id, const char *entry, const char *dst,
+    sohoa_error *err)
+{
+	sohoa_envelope env;
+	char src[PATH_MAX], to[PATH_MAX];
+	size_t len = 64, off;
+	char *list = NULL;
+	sohoa_status rc = SOHOA_OK;
+
+	if (sohoa_spool_read_envelope(e->spool, "quarantine", spool_id, &env, err) != SOHOA_OK)
+		return err->status;
+	if (mkdir(dst, 0775) != 0 && errno != EEXIST) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "mkdir %s: %s", dst,
+		    strerror(errno));
+		goto out;
+	}
+	for (int i = 0; i < env.nparts; i++)
+		len += strlen(env.part_names[i]) + 1;
+	if (!(list = malloc(len))) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		goto out;
+	}
+	off = (size_t)snprintf(list, len, "# %d trang / pages\n", env.nparts);
+	for (int i = 0; i < env.nparts && rc == SOHOA_OK; i++) {
+		const char *name = env.part_names[i];
+		if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+			rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: a part has an impossible name", entry);
+			break;
+		}
+		sohoa_tailieu_part_path(entry, env.nparts, i, src, sizeof src);
+		snprintf(to, sizeof to, "%s/%s", dst, name);
+		rc = place_file(src, to, 0, err);
+		off += (size_t)snprintf(list + off, len - off, "%s\n", name);
+	}
+	if (rc == SOHOA_OK) {
+		snprintf(to, sizeof to, "%s/%s", dst, SOHOA_TAILIEU_SIDECAR);
+		rc = sohoa_fs_write_file(to, list, off, 0644, err);
+	}
+out:
+	free(list);
+	sohoa_envelope_release(&env);
+	return rc;
+}
+
+/*
  * Puts a quarantined record's file and its reason file in the quarantine
  * folder, marks it published, and drops the spool copy.  Idempotent: after
  * a crash it is simply done again.
@@ -358,6 +411,15 @@ publish_quarantine(sohoa_engine *e, int64_t id, sohoa_error *err)
 		return err->status;
 	}
 	sohoa_spool_path(e->spool, "quarantine", q.spool_id, "original", src, sizeof src);
+	{
+		char entry[PATH_MAX];
+		sohoa_spool_path(e->spool, "quarantine", q.spool_id, NULL, entry, sizeof entry);
+		if (lstat(src, &st) != 0 && sohoa_tailieu_parts_in(entry) > 0) {
+			/* A document folder goes back as a folder, sidecar included. */
+			rc = place_parts(e, q.spool_id, entry, dst, err);
+			goto placed;
+		}
+	}
 	if (lstat(src, &st) != 0) {
 		/* Never entered the spool (link, unreadable, too large): take it
 		 * from the inbox itself. */
@@ -377,6 +439,7 @@ publish_quarantine(sohoa_engine *e, int64_t id, sohoa_error *err)
 	} else if (lstat(dst, &st) != 0) {
 		logf_(e, SOHOA_LOG_WARNING, id, "quarantined file %s is gone from the inbox", q.name);
 	}
+placed:
 	if (rc == SOHOA_OK && (text = reason_text(&q, left)) != NULL) {
 		rc = sohoa_fs_write_file(note, text, strlen(text), 0644, err);
 		free(text);
@@ -604,6 +667,101 @@ sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
 			logf_(e, SOHOA_LOG_WARNING, 0, "cannot remove %s from the inbox: %s", src,
 			    strerror(errno));
 	}
+	st = adopt(e, &env, remove_original ? removed : 1, remove_original, res, err);
+	if (st != SOHOA_OK && !(res && res->record_id))
+		e->orphans = 1;
+	if (res && res->quarantined && !res->quarantine_name[0]) {
+		struct qinfo q;
+		if (qinfo_load(e->cat, res->record_id, &q) == 0) {
+			snprintf(res->quarantine_name, sizeof res->quarantine_name, "%s", q.qname);
+			qinfo_release(&q);
+		}
+	}
+	sohoa_envelope_release(&env);
+	return st;
+}
+
+/* Removes a document folder's pages and sidecar from the inbox, then the
+ * folder if nothing else is left in it.  1 if every page went. */
+static int
+remove_folder_from_inbox(sohoa_engine *e, const char *root, const char *reldir,
+    char *const *names, int n)
+{
+	char path[PATH_MAX];
+	int all = 1;
+
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s/%s", root, reldir, names[i]);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			logf_(e, SOHOA_LOG_WARNING, 0, "cannot remove %s from the inbox: %s", path,
+			    strerror(errno));
+			all = 0;
+		}
+	}
+	if (all) {
+		snprintf(path, sizeof path, "%s/%s/%s", root, reldir, SOHOA_TAILIEU_SIDECAR);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/%s", root, reldir);
+		rmdir(path);    /* fails, rightly, if anything else is there */
+	}
+	return all;
+}
+
+sohoa_status
+sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
+    long long seen_signature, int remove_original, sohoa_take_result *res, sohoa_error *err)
+{
+	sohoa_tailieu t;
+	sohoa_envelope env;
+	sohoa_error why;
+	sohoa_status st;
+	struct stat seen;
+	int removed = 0;
+	sohoa_error local;
+
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
+	if (res)
+		memset(res, 0, sizeof *res);
+	sohoa_error_clear(&why);
+	memset(&seen, 0, sizeof seen);
+	st = sohoa_tailieu_read(root, reldir, &t, &why);
+	if (st == SOHOA_OK && seen_signature && t.signature != seen_signature) {
+		sohoa_tailieu_release(&t);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "%s/%s is still changing", root, reldir);
+	}
+	if (st == SOHOA_OK)
+		st = sohoa_spool_pickup_parts(e->spool, root, reldir, &t, e->conf->max_file_size,
+		    &env, &why);
+	/* What the catalog remembers of a folder it could not take. */
+	seen.st_size = st == SOHOA_OK || t.n ? t.size : 0;
+	seen.st_mtim.tv_sec = (seen_signature ? seen_signature : t.signature) / 1000000000LL;
+	seen.st_mtim.tv_nsec = (seen_signature ? seen_signature : t.signature) % 1000000000LL;
+	if (st == SOHOA_BAD_INPUT) {
+		sohoa_tailieu_release(&t);
+		if (!remove_original) {
+			if (res) {
+				res->quarantined = 1;
+				res->reason = why.reason;
+			}
+			*err = why;
+			return SOHOA_BAD_INPUT;
+		}
+		/* The whole folder goes to the quarantine as it is. */
+		return reject_unspooled(e, reldir, &seen, &why, res, err);
+	}
+	if (st != SOHOA_OK) {
+		sohoa_tailieu_release(&t);
+		*err = why;
+		return st;
+	}
+	sohoa_tailieu_release(&t);
+	/* Invariant 2: the copies are durable in incoming/; the pages may go. */
+	if (remove_original)
+		removed = remove_folder_from_inbox(e, root, reldir, env.part_names, env.nparts);
 	st = adopt(e, &env, remove_original ? removed : 1, remove_original, res, err);
 	if (st != SOHOA_OK && !(res && res->record_id))
 		e->orphans = 1;
@@ -1000,6 +1158,18 @@ remove_leftover_original(sohoa_engine *e, const sohoa_envelope *env)
 
 	if (!env->inbox_path_len)
 		return 1;
+	if (env->nparts > 0) {
+		/* A document folder: its pages go if they are still what was
+		 * taken (the same signature). */
+		sohoa_tailieu t;
+		int same;
+		if (sohoa_tailieu_read(e->conf->inbox, env->inbox_path, &t, NULL) != SOHOA_OK)
+			return 1;
+		same = t.signature == env->mtime_ns;
+		sohoa_tailieu_release(&t);
+		return same ? remove_folder_from_inbox(e, e->conf->inbox, env->inbox_path,
+		    env->part_names, env->nparts) : 1;
+	}
 	snprintf(src, sizeof src, "%s/%s", e->conf->inbox, env->inbox_path);
 	if (lstat(src, &st) != 0)
 		return 1;

@@ -86,6 +86,11 @@ static const struct reason_text reasons[SOHOA_REASON_COUNT] = {
 		"The PDF file has a page of an impossible size (far smaller or larger than a sheet of paper).",
 		"Hãy quét lại tài liệu theo khổ giấy thật (A4, A3...) rồi đặt vào thư mục nhận.",
 		"Scan the document again at its real paper size (A4, A3...), then put it in the inbox." },
+	[SOHOA_REASON_MISSING_PAGE] = { "missing-page",
+		"Thư mục tài liệu (có tệp tailieu.txt) thiếu tệp trang được ghi trong tailieu.txt, hoặc không có tệp trang nào.",
+		"The document folder (with a tailieu.txt file) lacks a page file that tailieu.txt lists, or has no page file at all.",
+		"Hãy chép đủ các tệp trang vào thư mục (hoặc sửa danh sách tên tệp trong tailieu.txt), rồi đặt lại thư mục vào thư mục nhận.",
+		"Copy every page file into the folder (or correct the list of file names in tailieu.txt), then put the folder in the inbox again." },
 };
 
 void

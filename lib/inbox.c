@@ -31,8 +31,9 @@ sohoa_inbox_is_junk(const char *name, int is_dir)
 		    || strcasecmp(name, "$RECYCLE.BIN") == 0;
 	if (name[0] == '~' && name[1] == '$')
 		return 1;
-	/* hoso.txt describes the folder's hồ sơ (hoso.h): read, never taken. */
-	if (strcasecmp(name, "hoso.txt") == 0)
+	/* hoso.txt describes the folder's hồ sơ (hoso.h), tailieu.txt makes
+	 * the folder one document (tailieu.h): read, never taken. */
+	if (strcasecmp(name, "hoso.txt") == 0 || strcasecmp(name, "tailieu.txt") == 0)
 		return 1;
 	return ends_with_ci(name, ".tmp") || ends_with_ci(name, ".part")
 	    || ends_with_ci(name, ".crdownload") || strcasecmp(name, "Thumbs.db") == 0

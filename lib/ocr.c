@@ -10,6 +10,7 @@
  * document its PDF, not its OCR: the job still ends "ok" and the reason
  * goes to stderr (the daemon's log).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -30,6 +31,7 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/image.h"
 #include "sohoa/ocr.h"
+#include "sohoa/tailieu.h"
 #include "sohoa/pdfa.h"
 #include "sohoa/pdfin.h"
 #include "sohoa/spool.h"
@@ -452,12 +454,27 @@ pdf_abandon(struct job_pdf *pdf, const char *why)
 		fprintf(stderr, "sohoa-ocr: %s: no PDF/A for this document: %s\n", pdf->orig, why);
 }
 
+/* The file the next pages come from (a document folder has several). */
+static void
+pdf_source(struct job_pdf *pdf, const char *orig)
+{
+	l_int32 w, h, spp = 0, ycck = 1, cmyk = 1, fmt = IFF_UNKNOWN;
+
+	pdf->orig = orig;
+	/* A JPEG original goes into the PDF byte for byte (no second lossy
+	 * compression) when the page needs no turning: Leptonica copies the
+	 * file when given its name.  CMYK would need a CMYK OutputIntent. */
+	findFileFormat(orig, &fmt);
+	pdf->jpeg_as_is = fmt == IFF_JFIF_JPEG
+	    && readHeaderJpeg(orig, &w, &h, &spp, &ycck, &cmyk) == 0
+	    && (spp == 1 || spp == 3) && !ycck && !cmyk;
+}
+
 static void
 pdf_begin(TessBaseAPI *api, const char *dir, const char *orig, struct job_pdf *pdf)
 {
 	char base[PATH_MAX], font[PATH_MAX], stale[PATH_MAX], old[PATH_MAX];
 	const char *fontdir = pdf_font_dir(api, font, sizeof font);
-	l_int32 w, h, spp = 0, ycck = 1, cmyk = 1, fmt = IFF_UNKNOWN;
 	double t0 = now_ms();
 
 	memset(pdf, 0, sizeof *pdf);
@@ -477,13 +494,7 @@ pdf_begin(TessBaseAPI *api, const char *dir, const char *orig, struct job_pdf *p
 		fprintf(stderr, "sohoa-ocr: no pdf.ttf (tesseract-ocr): PDF/A output is off\n");
 		return;
 	}
-	/* A JPEG original goes into the PDF byte for byte (no second lossy
-	 * compression) when the page needs no turning: Leptonica copies the
-	 * file when given its name.  CMYK would need a CMYK OutputIntent. */
-	findFileFormat(orig, &fmt);
-	pdf->jpeg_as_is = fmt == IFF_JFIF_JPEG
-	    && readHeaderJpeg(orig, &w, &h, &spp, &ycck, &cmyk) == 0
-	    && (spp == 1 || spp == 3) && !ycck && !cmyk;
+	pdf_source(pdf, orig);
 	pdf->renderer = TessPDFRendererCreate(base, fontdir, 0);
 	if (!pdf->renderer) {
 		fprintf(stderr, "sohoa-ocr: %s: cannot start the PDF\n", orig);
@@ -859,6 +870,58 @@ run_text_job(const struct worker_opts *o, const char *dir, const char *orig, soh
 	say("ok %d\n", n);
 }
 
+/* The inbox name of part i of a document folder (from its envelope), for
+ * messages; "" when unknown. */
+static void
+part_name(const char *dir, int i, char *buf, size_t size)
+{
+	char path[PATH_MAX], *text = NULL, *p;
+	sohoa_error err;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	sohoa_error_clear(&err);
+	snprintf(path, sizeof path, "%s/envelope", dir);
+	if (sohoa_fs_read_file(path, 1 << 20, &text, NULL, &err) != SOHOA_OK)
+		return;
+	for (p = text; (p = strstr(p, "\npart_hex=")) != NULL && i > 0; i--)
+		p++;
+	if (p) {
+		unsigned v;
+		for (p += 10; n + 1 < size && isxdigit((unsigned char)p[2 * n])
+		    && isxdigit((unsigned char)p[2 * n + 1]) && sscanf(p + 2 * n, "%2x", &v) == 1; n++)
+			buf[n] = (char)v;
+		buf[n] = '\0';
+	}
+	free(text);
+}
+
+/* Says why the job cannot be done (the part named when there are several). */
+static void
+job_failed(const char *dir, int nparts, int part, sohoa_error *err)
+{
+	char name[256], msg[sizeof err->msg];
+
+	flatten(err->msg);
+	if (nparts > 0) {
+		part_name(dir, part, name, sizeof name);
+		flatten(name);
+		snprintf(msg, sizeof msg, "page file %d of %d (%s): %s", part + 1, nparts,
+		    name[0] ? name : "?", err->msg);
+		snprintf(err->msg, sizeof err->msg, "%s", msg);
+	}
+	if (err->status == SOHOA_BAD_INPUT)
+		say("bad %s %s\n", sohoa_reason_key(err->reason), err->msg);
+	else
+		say("retry %s\n", err->msg);
+}
+
+/*
+ * OCRs the scan of the entry at dir, or each file of a document folder
+ * (tailieu.h) in turn, as one document: one ocr.out, one hOCR, one PDF, the
+ * pages numbered through.  A PDF with its own text layer is taken as it is
+ * only when it is the whole document.
+ */
 static void
 run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct worker_opts *o,
     const char *dir)
@@ -868,36 +931,47 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 	FILE *hocr;
 	sohoa_image_limits lim = { o->max_pixels, o->max_pages };
 	sohoa_error err;
-	sohoa_image *im;
+	sohoa_image *im = NULL;
 	FILE *out;
-	int n;
+	int nparts = sohoa_tailieu_parts_in(dir), nfiles = nparts ? nparts : 1, total = 0,
+	    page = 0;
 
 	sohoa_error_clear(&err);
-	snprintf(orig, sizeof orig, "%s/original", dir);
 	snprintf(outp, sizeof outp, "%s/ocr.out", dir);
 	snprintf(tmpp, sizeof tmpp, "%s/ocr.out.tmp", dir);
-	im = sohoa_image_open(orig, &lim, &err);
-	if (!im && err.reason == SOHOA_REASON_NOT_IMAGE) {
-		/* The archivist sees the name: say what it promised. */
-		char *name, hash[SOHOA_HASH_TEXT_MAX];
-		size_t len;
-		read_envelope_meta(dir, &name, hash, sizeof hash);
-		if (name && (len = strlen(name)) > 4 && strcasecmp(name + len - 4, ".pdf") == 0)
-			snprintf(err.msg, sizeof err.msg,
-			    "the file is named .pdf but its content is not a PDF");
-		free(name);
-	}
-	if (!im) {
-		flatten(err.msg);
-		if (err.status == SOHOA_BAD_INPUT)
-			say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
-		else
-			say("retry %s\n", err.msg);
-		return;
+	/* Every file's pages are counted (headers only) before any is OCRed:
+	 * a bad file or too many pages is known at once. */
+	for (int f = 0; f < nfiles; f++) {
+		sohoa_tailieu_part_path(dir, nparts, f, orig, sizeof orig);
+		im = sohoa_image_open(orig, &lim, &err);
+		if (!im && err.reason == SOHOA_REASON_NOT_IMAGE && !nparts) {
+			/* The archivist sees the name: say what it promised. */
+			char *name, hash[SOHOA_HASH_TEXT_MAX];
+			size_t len;
+			read_envelope_meta(dir, &name, hash, sizeof hash);
+			if (name && (len = strlen(name)) > 4 && strcasecmp(name + len - 4, ".pdf") == 0)
+				snprintf(err.msg, sizeof err.msg,
+				    "the file is named .pdf but its content is not a PDF");
+			free(name);
+		}
+		if (!im) {
+			job_failed(dir, nparts, f, &err);
+			return;
+		}
+		total += sohoa_image_pages(im);
+		if (o->max_pages > 0 && total > o->max_pages) {
+			sohoa_image_free(im);
+			sohoa_error_set(&err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
+			    "the document has more than %d pages (max_pages)", o->max_pages);
+			job_failed(dir, 0, 0, &err);
+			return;
+		}
+		if (nparts)
+			sohoa_image_free(im);
 	}
 	/* A PDF that brings its own text layer is not OCRed again (ocr_mode
 	 * auto), and with ocr_mode skip no PDF is: its text is taken as it is. */
-	if (sohoa_image_pdf(im) && !OCR_MODE_IS(o, "force")
+	if (!nparts && sohoa_image_pdf(im) && !OCR_MODE_IS(o, "force")
 	    && (OCR_MODE_IS(o, "skip") || sohoa_pdfin_has_text_layer(sohoa_image_pdf(im)))) {
 		run_text_job(o, dir, orig, im);
 		sohoa_image_free(im);
@@ -917,31 +991,41 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		sohoa_image_free(im);
 		return;
 	}
+	sohoa_tailieu_part_path(dir, nparts, 0, orig, sizeof orig);
 	pdf_begin(api, dir, orig, &pdf);
-	n = sohoa_image_pages(im);
-	for (int i = 0; i < n; i++) {
-		PIX *pix;
-		say("progress %d %d\n", i + 1, n);
-		pix = sohoa_image_page(im, i, &err);
-		if (!pix) {
-			flatten(err.msg);
+	for (int f = 0; f < nfiles; f++) {
+		int n;
+		if (nparts) {
+			sohoa_tailieu_part_path(dir, nparts, f, orig, sizeof orig);
+			pdf_source(&pdf, orig);
+			im = sohoa_image_open(orig, &lim, &err);
+		}
+		n = im ? sohoa_image_pages(im) : 0;
+		for (int i = 0; im && i < n; i++) {
+			PIX *pix;
+			say("progress %d %d\n", page + 1, total);
+			pix = sohoa_image_page(im, i, &err);
+			if (!pix) {
+				sohoa_image_free(im);
+				im = NULL;
+				break;
+			}
+			ocr_page(api, osd, monitor, pix, o, out, hocr, &pdf, ++page);
+			pixDestroy(&pix);
+		}
+		if (!im) {
 			fclose(out);
 			unlink(tmpp);
 			if (hocr)
 				fclose(hocr);
 			unlink(hocrt);
 			pdf_abandon(&pdf, NULL);
-			sohoa_image_free(im);
-			if (err.status == SOHOA_BAD_INPUT)
-				say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
-			else
-				say("retry %s\n", err.msg);
+			job_failed(dir, nparts, f, &err);
 			return;
 		}
-		ocr_page(api, osd, monitor, pix, o, out, hocr, &pdf, i + 1);
-		pixDestroy(&pix);
+		sohoa_image_free(im);
+		im = NULL;
 	}
-	sohoa_image_free(im);
 	/* The PDF is complete before ocr.out says the job is. */
 	pdf_finish(&pdf, dir, o->timing);
 	if (hocr) {
@@ -955,7 +1039,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		unlink(tmpp);
 		return;
 	}
-	say("ok %d\n", n);
+	say("ok %d\n", page);
 }
 
 int

@@ -20,6 +20,7 @@
 #include "sohoa/catalog.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/spool.h"
+#include "sohoa/tailieu.h"
 
 static const char *const states[] = {
 	"tmp", "incoming", "active", "deferred", "done", "quarantine"
@@ -42,6 +43,9 @@ sohoa_envelope_release(sohoa_envelope *env)
 	free(env->origin);
 	free(env->origin_raw);
 	free(env->inbox_path);
+	for (int i = 0; i < env->nparts; i++)
+		free(env->part_names[i]);
+	free(env->part_names);
 	memset(env, 0, sizeof *env);
 }
 
@@ -254,11 +258,14 @@ static sohoa_status
 write_envelope(const char *path, const sohoa_envelope *env, sohoa_error *err)
 {
 	size_t cap = 512 + 2 * (env->name_raw_len + env->origin_raw_len + env->inbox_path_len);
-	char *buf = malloc(cap), *h1 = malloc(2 * env->name_raw_len + 1),
+	char *buf, *h1 = malloc(2 * env->name_raw_len + 1),
 	    *h2 = malloc(2 * env->origin_raw_len + 1), *h3 = malloc(2 * env->inbox_path_len + 1);
 	sohoa_status st;
 	int n;
 
+	for (int i = 0; i < env->nparts; i++)
+		cap += 16 + 2 * strlen(env->part_names[i]);
+	buf = malloc(cap);
 	if (!buf || !h1 || !h2 || !h3) {
 		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		goto out;
@@ -269,6 +276,15 @@ write_envelope(const char *path, const sohoa_envelope *env, sohoa_error *err)
 	n = snprintf(buf, cap, "sohoa-envelope 1\nspool_id=%s\nhash=%s\nsize=%lld\n"
 	    "mtime_ns=%lld\npicked_at=%s\nname_hex=%s\norigin_hex=%s\ninbox_path_hex=%s\n",
 	    env->spool_id, env->hash, env->size, env->mtime_ns, env->picked_at, h1, h2, h3);
+	/* A document folder's parts, in page order (original.001 first). */
+	for (int i = 0; i < env->nparts; i++) {
+		size_t len = strlen(env->part_names[i]);
+		memcpy(buf + n, "part_hex=", 9);
+		n += 9;
+		hex_encode(env->part_names[i], len, buf + n);
+		n += (int)(2 * len);
+		buf[n++] = '\n';
+	}
 	st = sohoa_fs_write_file(path, buf, (size_t)n, 0640, err);
 out:
 	free(buf);
@@ -321,6 +337,17 @@ sohoa_spool_read_envelope(const sohoa_spool *sp, const char *state, const char *
 			env->origin_raw_len = n, fields++;
 		else if (!strcmp(line, "inbox_path_hex") && (env->inbox_path = hex_decode(eq, &n)))
 			env->inbox_path_len = n, fields++;
+		else if (!strcmp(line, "part_hex")) {
+			char **np = realloc(env->part_names, (size_t)(env->nparts + 1) * sizeof *np);
+			if (!np || !(np[env->nparts] = hex_decode(eq, &n))) {
+				if (np)
+					env->part_names = np;
+				fields = -1000;
+				break;
+			}
+			env->part_names = np;
+			env->nparts++;
+		}
 	}
 	free(text);
 	if (fields != 8) {
@@ -359,144 +386,75 @@ pickup_errno(int e, const char *path, sohoa_error *err)
 }
 
 /*
- * Opens root/relpath without following a symbolic link at any level: a
- * sub-folder of the inbox swapped for a link between the walk and the
- * pickup must not lead the daemon elsewhere.
+ * Copies root/relpath to dst (created, fsynced) while hashing it, after
+ * checking that it is a regular file (not followed if a link) whose size
+ * and mtime still equal *seen (when seen is not NULL) and stay so.
  */
-static int
-open_beneath(const char *root, const char *relpath)
-{
-	char part[PATH_MAX];
-	const char *p = relpath;
-	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
-
-	if (dfd < 0)
-		return -1;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		int e;
-		if (!slash)
-			break;
-		if ((size_t)(slash - p) >= sizeof part) {
-			close(dfd);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(part, p, (size_t)(slash - p));
-		part[slash - p] = '\0';
-		fd = openat(dfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		e = errno;
-		close(dfd);
-		if (fd < 0) {
-			errno = e == ENOTDIR ? ELOOP : e;
-			return -1;
-		}
-		dfd = fd;
-		p = slash + 1;
-	}
-	fd = openat(dfd, p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	{
-		int e = errno;
-		close(dfd);
-		errno = e;
-	}
-	return fd;
-}
-
-sohoa_status
-sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
-    const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err)
+static sohoa_status
+copy_in(const char *root, const char *relpath, const struct stat *seen, long long max_size,
+    const char *dst, char hash[SOHOA_HASH_TEXT_MAX], struct stat *got, sohoa_error *err)
 {
 	enum { BUFSZ = 1 << 17 };
-	char src[PATH_MAX], entry[PATH_MAX], orig[PATH_MAX], envp[PATH_MAX], dest[PATH_MAX];
+	char src[PATH_MAX];
 	struct stat st, after;
 	sohoa_hash *h = NULL;
 	char *buf = NULL;
 	int in = -1, out = -1;
 	long long copied = 0;
 	sohoa_status rc = SOHOA_OK;
-	sohoa_error local;
 
-	if (!err) {
-		sohoa_error_clear(&local);
-		err = &local;
-	}
-	memset(env, 0, sizeof *env);
 	if ((size_t)snprintf(src, sizeof src, "%s/%s", root, relpath) >= sizeof src)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNREADABLE,
 		    "path too long: %s", relpath);
-	in = open_beneath(root, relpath);
+	in = sohoa_fs_open_beneath(root, relpath, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (in < 0)
 		return pickup_errno(errno, src, err);
 	if (fstat(in, &st) != 0) {
 		rc = pickup_errno(errno, src, err);
-		goto fail;
+		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_REGULAR,
 		    "%s is not a regular file", src);
-		goto fail;
+		goto out;
 	}
 	if (seen && (st.st_size != seen->st_size || mtime_ns(&st) != mtime_ns(seen))) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
 		    "%s is still changing", src);
-		goto fail;
+		goto out;
 	}
 	if (st.st_size > max_size) {
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
 		    "%s has %lld bytes, more than the limit of %lld", src,
 		    (long long)st.st_size, max_size);
-		goto fail;
+		goto out;
 	}
 	/* Back to blocking reads for the copy. */
 	fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
-
-	new_spool_id(env->spool_id);
-	env->size = st.st_size;
-	env->mtime_ns = mtime_ns(&st);
-	sohoa_now_iso(env->picked_at);
-	if (envelope_names(env, relpath) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
-		goto fail;
-	}
-	sohoa_spool_path(sp, "tmp", env->spool_id, NULL, entry, sizeof entry);
-	sohoa_spool_path(sp, "tmp", env->spool_id, "original", orig, sizeof orig);
-	sohoa_spool_path(sp, "tmp", env->spool_id, "envelope", envp, sizeof envp);
-	if (mkdir(entry, 0750) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "mkdir %s: %s", entry,
-		    strerror(errno));
-		goto fail;
-	}
-	out = open(orig, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	h = sohoa_hash_new("sha256");
 	buf = malloc(BUFSZ);
 	if (out < 0 || !h || !buf) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "create %s: %s", orig,
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "create %s: %s", dst,
 		    out < 0 ? strerror(errno) : "out of memory");
-		goto fail_entry;
+		goto out;
 	}
 	for (;;) {
-		ssize_t n = read(in, buf, BUFSZ), w = 0;
+		ssize_t n = read(in, buf, BUFSZ);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNREADABLE,
 			    "read %s: %s", src, strerror(errno));
-			goto fail_entry;
+			goto out;
 		}
 		if (n == 0)
 			break;
 		sohoa_hash_update(h, buf, (size_t)n);
-		while (w < n) {
-			ssize_t k = write(out, buf + w, (size_t)(n - w));
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0) {
-				rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "write %s: %s", orig, strerror(errno));
-				goto fail_entry;
-			}
-			w += k;
+		if (sohoa_fs_pwrite_all(out, buf, (size_t)n, (off_t)copied) != 0) {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", dst,
+			    strerror(errno));
+			goto out;
 		}
 		copied += n;
 	}
@@ -504,43 +462,176 @@ sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
 	    || mtime_ns(&after) != mtime_ns(&st)) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
 		    "%s changed while it was being copied", src);
-		goto fail_entry;
+		goto out;
 	}
 	if (fsync(out) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", orig,
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", dst,
 		    strerror(errno));
-		goto fail_entry;
+		goto out;
 	}
-	close(out);
-	out = -1;
-	sohoa_hash_final(h, env->hash);
-	if (write_envelope(envp, env, err) != SOHOA_OK
-	    || sohoa_fs_sync_dir(entry, err) != SOHOA_OK) {
-		rc = err->status;
-		goto fail_entry;
-	}
-	/* Invariant 1: the complete entry appears in incoming/ in one rename. */
-	sohoa_spool_path(sp, "incoming", env->spool_id, NULL, dest, sizeof dest);
-	if (sohoa_fs_rename(entry, dest, err) != SOHOA_OK) {
-		rc = err->status;
-		goto fail_entry;
-	}
-	close(in);
-	sohoa_hash_free(h);
-	free(buf);
-	return SOHOA_OK;
-
-fail_entry:
-	if (out >= 0)
-		close(out);
-	sohoa_fs_remove_tree(entry, NULL);
-fail:
+	sohoa_hash_final(h, hash);
+	*got = st;
+out:
+	if (out >= 0 && close(out) != 0 && rc == SOHOA_OK)
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "close %s: %s", dst,
+		    strerror(errno));
 	if (in >= 0)
 		close(in);
 	sohoa_hash_free(h);
 	free(buf);
-	sohoa_envelope_release(env);
 	return rc;
+}
+
+/* Makes tmp/<new id>/ for an entry whose names come from relpath. */
+static sohoa_status
+begin_entry(sohoa_spool *sp, const char *relpath, sohoa_envelope *env, char *entry,
+    size_t size, sohoa_error *err)
+{
+	new_spool_id(env->spool_id);
+	sohoa_now_iso(env->picked_at);
+	if (envelope_names(env, relpath) != 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	sohoa_spool_path(sp, "tmp", env->spool_id, NULL, entry, size);
+	if (mkdir(entry, 0750) != 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "mkdir %s: %s", entry,
+		    strerror(errno));
+	return SOHOA_OK;
+}
+
+/* Writes the envelope and moves the complete entry to incoming/. */
+static sohoa_status
+commit_entry(sohoa_spool *sp, const sohoa_envelope *env, const char *entry, sohoa_error *err)
+{
+	char envp[PATH_MAX], dest[PATH_MAX];
+
+	sohoa_spool_path(sp, "tmp", env->spool_id, "envelope", envp, sizeof envp);
+	if (write_envelope(envp, env, err) != SOHOA_OK
+	    || sohoa_fs_sync_dir(entry, err) != SOHOA_OK)
+		return err->status;
+	/* Invariant 1: the complete entry appears in incoming/ in one rename. */
+	sohoa_spool_path(sp, "incoming", env->spool_id, NULL, dest, sizeof dest);
+	return sohoa_fs_rename(entry, dest, err);
+}
+
+sohoa_status
+sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
+    const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err)
+{
+	char entry[PATH_MAX] = "", orig[PATH_MAX];
+	struct stat st;
+	sohoa_error local;
+
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
+	memset(env, 0, sizeof *env);
+	if (begin_entry(sp, relpath, env, entry, sizeof entry, err) != SOHOA_OK)
+		goto fail;
+	sohoa_spool_path(sp, "tmp", env->spool_id, "original", orig, sizeof orig);
+	if (copy_in(root, relpath, seen, max_size, orig, env->hash, &st, err) != SOHOA_OK)
+		goto fail;
+	env->size = st.st_size;
+	env->mtime_ns = mtime_ns(&st);
+	if (commit_entry(sp, env, entry, err) != SOHOA_OK)
+		goto fail;
+	return SOHOA_OK;
+fail:
+	if (*entry)
+		sohoa_fs_remove_tree(entry, NULL);
+	sohoa_envelope_release(env);
+	return err->status;
+}
+
+sohoa_status
+sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
+    const sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err)
+{
+	char entry[PATH_MAX] = "", part[PATH_MAX], rel[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX],
+	    man[PATH_MAX];
+	struct stat st, seen;
+	size_t mlen = 0, mcap = 0;
+	char *list = NULL;
+	sohoa_error local;
+
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
+	memset(env, 0, sizeof *env);
+	if (t->size > max_size) {
+		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
+		    "%s/%s has %lld bytes of pages, more than the limit of %lld", root, reldir,
+		    t->size, max_size);
+		goto fail;
+	}
+	if (begin_entry(sp, reldir, env, entry, sizeof entry, err) != SOHOA_OK)
+		goto fail;
+	if (!(env->part_names = calloc((size_t)t->n, sizeof *env->part_names))) {
+		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		goto fail;
+	}
+	for (int i = 0; i < t->n; i++) {
+		char line[SOHOA_HASH_TEXT_MAX + 32];
+		int n;
+		memset(&seen, 0, sizeof seen);
+		seen.st_size = t->parts[i].size;
+		seen.st_mtim.tv_sec = t->parts[i].mtime_ns / 1000000000LL;
+		seen.st_mtim.tv_nsec = t->parts[i].mtime_ns % 1000000000LL;
+		if ((size_t)snprintf(rel, sizeof rel, "%s/%s", reldir, t->parts[i].name)
+		    >= sizeof rel) {
+			sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNREADABLE,
+			    "path too long: %s/%s", reldir, t->parts[i].name);
+			goto fail;
+		}
+		sohoa_tailieu_part_path(entry, t->n, i, part, sizeof part);
+		if (copy_in(root, rel, &seen, max_size, part, hash, &st, err) != SOHOA_OK)
+			goto fail;
+		if (!(env->part_names[i] = strdup(t->parts[i].name))) {
+			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			goto fail;
+		}
+		env->nparts = i + 1;
+		/* sha256sum's format: hex digits only. */
+		n = snprintf(line, sizeof line, "%s  original.%03d\n",
+		    strchr(hash, ':') ? strchr(hash, ':') + 1 : hash, i + 1);
+		if (mlen + (size_t)n + 1 > mcap) {
+			char *nl = realloc(list, mcap = (mlen + (size_t)n + 1) * 2);
+			if (!nl) {
+				sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				goto fail;
+			}
+			list = nl;
+		}
+		memcpy(list + mlen, line, (size_t)n + 1);
+		mlen += (size_t)n;
+	}
+	/* The record's hash is the list's: one value covers every page. */
+	snprintf(man, sizeof man, "%s/%s", entry, SOHOA_TAILIEU_MANIFEST);
+	if (sohoa_fs_write_file(man, list, mlen, 0640, err) != SOHOA_OK)
+		goto fail;
+	{
+		sohoa_hash *h = sohoa_hash_new("sha256");
+		if (!h) {
+			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			goto fail;
+		}
+		sohoa_hash_update(h, list, mlen);
+		sohoa_hash_final(h, env->hash);
+		sohoa_hash_free(h);
+	}
+	env->size = t->size;
+	env->mtime_ns = t->signature;
+	if (commit_entry(sp, env, entry, err) != SOHOA_OK)
+		goto fail;
+	free(list);
+	return SOHOA_OK;
+fail:
+	if (*entry)
+		sohoa_fs_remove_tree(entry, NULL);
+	free(list);
+	sohoa_envelope_release(env);
+	return err->status;
 }
 
 sohoa_status

@@ -65,6 +65,16 @@ sohoa_catalog *sohoa_engine_catalog(sohoa_engine *e);
 sohoa_status sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
     const struct stat *seen, int remove_original, sohoa_take_result *res, sohoa_error *err);
 
+/*
+ * The same for a document folder root/reldir (tailieu.h): one record for
+ * all its pages.  seen_signature, if not 0, is the folder's signature when
+ * it was last seen still; a different one now is SOHOA_RETRY.  A folder
+ * that cannot be a document (a page listed but missing, a page that is a
+ * link, too large) is quarantined whole, as a folder.
+ */
+sohoa_status sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
+    long long seen_signature, int remove_original, sohoa_take_result *res, sohoa_error *err);
+
 /* Whether the catalog remembers this inbox file as one it took but could
  * not remove (so the scanner leaves it alone). */
 int sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, const struct stat *st);

@@ -94,4 +94,10 @@ char *sohoa_path_join(const char *a, const char *b);
  * writes).  0, or -1 with errno set. */
 int sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off);
 
+/* Opens root/relpath (flags as for open(); O_NOFOLLOW and O_CLOEXEC are
+ * added) without following a symbolic link at any level: a sub-folder of
+ * the inbox swapped for a link must not lead elsewhere (ELOOP then).
+ * relpath "" is not allowed.  Returns the fd, or -1 with errno set. */
+int sohoa_fs_open_beneath(const char *root, const char *relpath, int flags);
+
 #endif

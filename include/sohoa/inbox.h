@@ -5,8 +5,9 @@
  * office junk and half-written files.  Junk is never taken: Office lock
  * files (~$*), *.tmp, *.part, .DS_Store, ._* (macOS resource forks),
  * Thumbs.db, desktop.ini, Synology's @eaDir folders, and every hidden file
- * or folder (leading '.').  The hồ sơ sidecar "hoso.txt" (hoso.h) is not
- * junk, but it is read, never taken, so it is skipped the same way.  Names are compared without regard to ASCII case.
+ * or folder (leading '.').  The hồ sơ sidecar "hoso.txt" (hoso.h) and the
+ * document-folder sidecar "tailieu.txt" (tailieu.h) are not junk, but they
+ * are read, never taken, so they are skipped the same way.  Names are compared without regard to ASCII case.
  */
 #ifndef SOHOA_INBOX_H
 #define SOHOA_INBOX_H

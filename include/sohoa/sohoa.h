@@ -47,6 +47,7 @@ typedef enum sohoa_reason {
 	SOHOA_REASON_ENCRYPTED,    /* a PDF that needs a password to open */
 	SOHOA_REASON_NO_PAGES,     /* a PDF with no page at all */
 	SOHOA_REASON_PAGE_SIZE,    /* a PDF page of an impossible size (tiny or huge) */
+	SOHOA_REASON_MISSING_PAGE, /* a document folder (tailieu.h) lacks a page it lists, or has none */
 	SOHOA_REASON_COUNT
 } sohoa_reason;
 

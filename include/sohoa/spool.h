@@ -11,7 +11,10 @@
  *
  * An entry is a directory holding "original" (the scan, byte for byte) and
  * "envelope" (what pickup knew: name, origin, hash, size, mtime), so that
- * the catalog row can always be rebuilt from the spool alone.
+ * the catalog row can always be rebuilt from the spool alone.  A document
+ * made of several files (a folder with tailieu.txt, tailieu.h) has
+ * original.001, original.002, ... and originals.sha256 instead of
+ * "original".
  *
  * Invariants (each is tested in tests/unit/test_spool.c):
  *  1. An entry appears in incoming/ only complete: its files are fsynced and
@@ -49,6 +52,10 @@ typedef struct sohoa_envelope {
 	char *inbox_path;      /* path under the inbox, bytes (NUL-terminated) */
 	size_t inbox_path_len;
 	char picked_at[32];
+	/* A document folder (tailieu.h): its files' names, in page order, kept
+	 * as original.001 ...; 0 and NULL for a single scan ("original"). */
+	int nparts;
+	char **part_names;
 } sohoa_envelope;
 
 void sohoa_envelope_release(sohoa_envelope *env);
@@ -79,6 +86,16 @@ char *sohoa_spool_path(const sohoa_spool *sp, const char *state, const char *id,
  */
 sohoa_status sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
     const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err);
+
+/*
+ * The same for a document folder root/reldir read by sohoa_tailieu_read():
+ * every part is copied as original.NNN (same checks as above, each against
+ * what t says), originals.sha256 lists them, and env->hash is that list's
+ * SHA-256; env->size is the parts' total, env->mtime_ns t's signature.
+ */
+struct sohoa_tailieu;
+sohoa_status sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
+    const struct sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err);
 
 /* Moves entry id from one state to another (invariant 3). */
 sohoa_status sohoa_spool_move(sohoa_spool *sp, const char *id, const char *from,

@@ -196,10 +196,19 @@ sohoa_tailieu_read(const char *root, const char *reldir, sohoa_tailieu *t, sohoa
 	struct dirent *de;
 
 	memset(t, 0, sizeof *t);
-	if ((dfd = open_folder(root, reldir)) < 0)
-		return sohoa_error_set(err, errno == ELOOP ? SOHOA_BAD_INPUT : SOHOA_RETRY,
-		    errno == ELOOP ? SOHOA_REASON_SYMLINK : SOHOA_REASON_NONE, "%s/%s: %s", root,
-		    reldir, strerror(errno));
+	if ((dfd = open_folder(root, reldir)) < 0) {
+		/* O_NOFOLLOW | O_DIRECTORY on a link says ENOTDIR, on a link
+		 * higher up sohoa_fs_open_beneath says ELOOP. */
+		int e = errno, link = e == ELOOP;
+		char path[PATH_MAX];
+		if (e == ENOTDIR) {
+			snprintf(path, sizeof path, "%s/%s", root, reldir);
+			link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+		}
+		return sohoa_error_set(err, link ? SOHOA_BAD_INPUT : SOHOA_RETRY,
+		    link ? SOHOA_REASON_SYMLINK : SOHOA_REASON_NONE, "%s/%s: %s", root, reldir,
+		    link ? "a symbolic link, never followed" : strerror(e));
+	}
 	fd = openat(dfd, SOHOA_TAILIEU_SIDECAR, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s/%s/%s: %s", root,

@@ -1525,6 +1525,11 @@ DEMO = [
     {"type": "BC", "format": "tiff-g4", "issuer": ("old", 0),
      "date": "2024-01-15", "number": 3, "topic": "chuột", "parent": True,
      "subdir": "ho-so-2024-01"},
+    # Scanned page by page: a folder of two PNG pages with tailieu.txt,
+    # which sohoad takes as one document.
+    {"type": "TTr", "format": "png", "pages": 2, "issuer": ("old", 0),
+     "date": "2024-06-10", "number": 21, "topic": "loa", "parent": False,
+     "subdir": "ho-so-2024-01/to-trinh-21-2024", "sidecar": True},
 ]
 
 
@@ -1592,6 +1597,13 @@ def build(opts):
         files = save(images, os.path.join(opts.out, sub, name), fmt, mode,
                      opts, opts.vietnamese_names)
         rel = [nfc(os.path.relpath(f, opts.out)) for f in files]
+        if spec.get("sidecar"):
+            # One document made of page files (tailieu.h in sohoa).
+            with open(os.path.join(opts.out, sub, "tailieu.txt"), "w",
+                      encoding="utf-8") as f:
+                f.write("# %d trang của một tài liệu\n" % len(files))
+                for p in files:
+                    f.write(os.path.basename(p) + "\n")
         truth = {
             "file": rel[0],
             "files": rel,

@@ -1203,14 +1203,14 @@ restore_entry(const sohoa_restore_options *o, sohoa_restore_report *rep, int64_t
 		for (int i = 0; i < nkeep; i++) {
 			char s[PATH_MAX * 2], d[PATH_MAX * 2], h[SOHOA_HASH_TEXT_MAX], keep[32];
 			long long size = 0;
-			if (i == 0)
+			if (i == nkeep - 1)
 				snprintf(keep, sizeof keep, "envelope");
 			else if (!nparts)
 				snprintf(keep, sizeof keep, "original");
-			else if (i == 1)
+			else if (i == 0)
 				snprintf(keep, sizeof keep, "%s", SOHOA_TAILIEU_MANIFEST);
 			else
-				snprintf(keep, sizeof keep, "original.%03d", i - 1);
+				snprintf(keep, sizeof keep, "original.%03d", i);
 			snprintf(s, sizeof s, "%s/%s", src, keep);
 			snprintf(d, sizeof d, "%s/%s", tmp, keep);
 			if (fx_copy_hash(s, d, 0640, h, &size, &err) != SOHOA_OK) {

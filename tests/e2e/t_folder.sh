@@ -15,7 +15,8 @@
 . "$(dirname "$0")/lib.sh"
 STABLE=1 EXTRA_CONF="schema_dir = $SOHOA_SRC/schemas/xml
 agency_name = \"UBND xã Văn Bình\"
-agency_code = \"000.00.01.H26\"" write_conf
+agency_code = \"000.00.01.H26\"
+backup_dir = $T/backup" write_conf
 
 # Two documents rendered one file per page (PNG), with their truth.
 $PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render" --truth "$T/truth" \
@@ -53,6 +54,7 @@ cp "$T/render/${B[0]}" "$DD/1.png"
 head -c 3000 "$T/render/${B[1]}" > "$DD/2.png"
 : > "$DD/tailieu.txt"
 
+mkdir -p "$T/backup"
 start_daemon
 wait_until 240 '[ "$(sql "SELECT count(*) FROM records WHERE state IN (\"done\",\"quarantined\")")" = 4 ]' \
 	|| fail "four records done or quarantined in time"
@@ -153,7 +155,22 @@ wait_until 120 '[ "$(sql "SELECT count(*) FROM records WHERE name = \"Thiếu tr
 check "folder C, completed and retried: one record with 2 pages, done" \
 	test "$(sql "SELECT count(*) FROM records WHERE name = 'Thiếu trang' AND state = 'done' AND page_count = 2")" = 1
 
+# The backup holds every done record, page files and list included.
+check "every done record copied to the backup" wait_until 60 \
+	'[ "$(sql "SELECT count(*) FROM backup_copies")" = "$(sql "SELECT count(*) FROM records WHERE state = \"done\"")" ]'
+check "the backup has folder A's page files and list" \
+	test -f "$T/backup/spool/done/$(basename "$ea")/original.003" -a -f "$T/backup/spool/done/$(basename "$ea")/originals.sha256"
+
 stop_daemon || fail "sohoad exits cleanly"
+
+# 'sohoa restore' rebuilds the store from the backup, and the audit passes
+# on the restored one.
+"$SOHOA" restore --from "$T/backup" --to "$T/restored" > "$T/restore.out" 2>&1
+check "restore exits 0" test $? = 0
+check "restored spool/done identical" diff -r "$T/state/spool/done" "$T/restored/spool/done"
+sed "s|^state_dir = .*|state_dir = $T/restored|; /^backup_dir/d" "$T/sohoa.conf" > "$T/restored.conf"
+"$SOHOA" -c "$T/restored.conf" audit > "$T/audit-restored.out" 2>&1
+check "audit on the restored store passes" test $? = 0
 check "daemon log is sanitizer-clean" no_sanitizer_reports
 
 # The audit checks every page against the list and the list against the

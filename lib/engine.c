@@ -617,6 +617,44 @@ reject_unspooled(sohoa_engine *e, const char *relpath, const struct stat *seen,
 	return publish_quarantine(e, id, err);
 }
 
+/* What cannot enter the spool: quarantined from the inbox by the daemon;
+ * a one-shot ingest never moves the caller's files, it only says why. */
+static sohoa_status
+refuse(sohoa_engine *e, const char *relpath, const struct stat *seen, const sohoa_error *why,
+    int remove_original, sohoa_take_result *res, sohoa_error *err)
+{
+	if (!remove_original) {
+		if (res) {
+			res->quarantined = 1;
+			res->reason = why->reason;
+		}
+		*err = *why;
+		return SOHOA_BAD_INPUT;
+	}
+	return reject_unspooled(e, relpath, seen, why, res, err);
+}
+
+/* Records an entry pickup just made (env, released here) and says in res
+ * where it went. */
+static sohoa_status
+adopt_picked(sohoa_engine *e, sohoa_envelope *env, int remove_original, int removed,
+    sohoa_take_result *res, sohoa_error *err)
+{
+	sohoa_status st = adopt(e, env, remove_original ? removed : 1, remove_original, res, err);
+
+	if (st != SOHOA_OK && !(res && res->record_id))
+		e->orphans = 1;
+	if (res && res->quarantined && !res->quarantine_name[0]) {
+		struct qinfo q;
+		if (qinfo_load(e->cat, res->record_id, &q) == 0) {
+			snprintf(res->quarantine_name, sizeof res->quarantine_name, "%s", q.qname);
+			qinfo_release(&q);
+		}
+	}
+	sohoa_envelope_release(env);
+	return st;
+}
+
 int
 sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, const struct stat *st)
 {
@@ -642,18 +680,8 @@ sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
 		memset(res, 0, sizeof *res);
 	sohoa_error_clear(&why);
 	st = sohoa_spool_pickup(e->spool, root, relpath, seen, e->conf->max_file_size, &env, &why);
-	if (st == SOHOA_BAD_INPUT) {
-		if (!remove_original) {
-			/* A one-shot ingest never moves the caller's files. */
-			if (res) {
-				res->quarantined = 1;
-				res->reason = why.reason;
-			}
-			*err = why;
-			return SOHOA_BAD_INPUT;
-		}
-		return reject_unspooled(e, relpath, seen, &why, res, err);
-	}
+	if (st == SOHOA_BAD_INPUT)
+		return refuse(e, relpath, seen, &why, remove_original, res, err);
 	if (st != SOHOA_OK) {
 		*err = why;
 		return st;
@@ -667,18 +695,7 @@ sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
 			logf_(e, SOHOA_LOG_WARNING, 0, "cannot remove %s from the inbox: %s", src,
 			    strerror(errno));
 	}
-	st = adopt(e, &env, remove_original ? removed : 1, remove_original, res, err);
-	if (st != SOHOA_OK && !(res && res->record_id))
-		e->orphans = 1;
-	if (res && res->quarantined && !res->quarantine_name[0]) {
-		struct qinfo q;
-		if (qinfo_load(e->cat, res->record_id, &q) == 0) {
-			snprintf(res->quarantine_name, sizeof res->quarantine_name, "%s", q.qname);
-			qinfo_release(&q);
-		}
-	}
-	sohoa_envelope_release(&env);
-	return st;
+	return adopt_picked(e, &env, remove_original, removed, res, err);
 }
 
 /* Removes a document folder's pages and sidecar from the inbox, then the
@@ -742,16 +759,8 @@ sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
 	seen.st_mtim.tv_nsec = (seen_signature ? seen_signature : t.signature) % 1000000000LL;
 	if (st == SOHOA_BAD_INPUT) {
 		sohoa_tailieu_release(&t);
-		if (!remove_original) {
-			if (res) {
-				res->quarantined = 1;
-				res->reason = why.reason;
-			}
-			*err = why;
-			return SOHOA_BAD_INPUT;
-		}
 		/* The whole folder goes to the quarantine as it is. */
-		return reject_unspooled(e, reldir, &seen, &why, res, err);
+		return refuse(e, reldir, &seen, &why, remove_original, res, err);
 	}
 	if (st != SOHOA_OK) {
 		sohoa_tailieu_release(&t);
@@ -762,18 +771,7 @@ sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
 	/* Invariant 2: the copies are durable in incoming/; the pages may go. */
 	if (remove_original)
 		removed = remove_folder_from_inbox(e, root, reldir, env.part_names, env.nparts);
-	st = adopt(e, &env, remove_original ? removed : 1, remove_original, res, err);
-	if (st != SOHOA_OK && !(res && res->record_id))
-		e->orphans = 1;
-	if (res && res->quarantined && !res->quarantine_name[0]) {
-		struct qinfo q;
-		if (qinfo_load(e->cat, res->record_id, &q) == 0) {
-			snprintf(res->quarantine_name, sizeof res->quarantine_name, "%s", q.qname);
-			qinfo_release(&q);
-		}
-	}
-	sohoa_envelope_release(&env);
-	return st;
+	return adopt_picked(e, &env, remove_original, removed, res, err);
 }
 
 /* ---- OCR jobs -------------------------------------------------------- */

@@ -282,7 +282,8 @@ sohoa_tailieu_read(const char *root, const char *reldir, sohoa_tailieu *t, sohoa
 			}
 		}
 		closedir(d);
-		qsort(t->parts, (size_t)t->n, sizeof *t->parts, cmp_part);
+		if (t->n > 1)
+			qsort(t->parts, (size_t)t->n, sizeof *t->parts, cmp_part);
 	}
 	if (t->n == 0) {
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_MISSING_PAGE,

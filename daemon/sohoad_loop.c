@@ -561,6 +561,7 @@ reload(struct loop *l)
 	fresh.f = l->conf->f; } } while (0)
 	KEEP_STR(state_dir);
 	KEEP_STR(languages);
+	KEEP_INT(language_fallback);
 	KEEP_STR(tessdata);
 	KEEP_INT(workers);
 	KEEP_INT(max_pixels);

@@ -1444,6 +1444,7 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 			.page_timeout = (int)conf->page_timeout, .memory_mb = conf->worker_memory_mb,
 			.workers = (int)(conf->workers < 256 ? conf->workers : 256),
 			.ocr_mode = conf->ocr_mode,
+			.language_fallback = (int)conf->language_fallback,
 		};
 		e->pool = sohoa_pool_new(&po, err);
 		if (!e->pool)

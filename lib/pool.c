@@ -43,7 +43,7 @@ static int
 spawn(sohoa_pool *pool, struct worker *wk)
 {
 	int in[2], out[2];
-	char px[32], pg[16], pt[16], mm[32];
+	char px[32], pg[16], pt[16], mm[32], lf[16];
 	pid_t pid;
 
 	if (pipe2(in, O_CLOEXEC) != 0)
@@ -57,6 +57,7 @@ spawn(sohoa_pool *pool, struct worker *wk)
 	snprintf(pg, sizeof pg, "%d", pool->opt.max_pages);
 	snprintf(pt, sizeof pt, "%d", pool->opt.page_timeout);
 	snprintf(mm, sizeof mm, "%lld", pool->opt.memory_mb);
+	snprintf(lf, sizeof lf, "%d", pool->opt.language_fallback);
 	pid = fork();
 	if (pid < 0) {
 		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
@@ -65,7 +66,8 @@ spawn(sohoa_pool *pool, struct worker *wk)
 	if (pid == 0) {
 		char *argv[] = { "sohoa-ocr", "--ocr-worker", "--languages", pool->languages,
 			"--tessdata", pool->tessdata, "--max-pixels", px, "--max-pages", pg,
-			"--page-timeout", pt, "--memory-mb", mm, "--ocr-mode", pool->ocr_mode, NULL };
+			"--page-timeout", pt, "--memory-mb", mm, "--ocr-mode", pool->ocr_mode,
+			"--language-fallback", lf, NULL };
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(127);
 		setenv("OMP_THREAD_LIMIT", "1", 1);

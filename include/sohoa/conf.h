@@ -26,7 +26,8 @@ typedef struct sohoa_conf {
 	char *inbox;            /* the folder archivists drop scans into */
 	char *quarantine;       /* rejected files with reasons; default: beside the inbox */
 	char *state_dir;        /* spool and catalog live under it */
-	char *languages;        /* Tesseract languages, e.g. "vie+eng" */
+	char *languages;        /* Tesseract languages, e.g. "vie+eng" (ocr.c: the first reads) */
+	long long language_fallback; /* under this confidence a page is read with all of them */
 	char *tessdata;         /* Tesseract data directory; "" = Tesseract's default */
 	char *ocr_mode;         /* auto | force | skip: OCR of PDFs with a text layer (pdfin.h) */
 	long long workers;      /* OCR worker processes; 0 = number of cores */

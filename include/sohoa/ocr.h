@@ -37,6 +37,7 @@ typedef struct sohoa_pool_options {
 	long long memory_mb;        /* 0 = no limit */
 	int workers;
 	const char *ocr_mode;       /* "auto", "force" or "skip" (conf.h); NULL: "auto" */
+	int language_fallback;      /* conf.h; 0: never read a page with all the languages */
 } sohoa_pool_options;
 
 typedef struct sohoa_pool sohoa_pool;

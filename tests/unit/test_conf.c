@@ -59,6 +59,7 @@ test_defaults(void)
 	CHECK_STR(c.quarantine, "");
 	CHECK_STR(c.state_dir, "/var/lib/sohoa");
 	CHECK_STR(c.languages, "vie+eng");
+	CHECK_INT(c.language_fallback, 70);
 	CHECK_STR(c.tessdata, "");
 	CHECK_INT(c.workers, 0);
 	CHECK_INT(c.rescan_interval, 60);

@@ -3079,6 +3079,41 @@ name_in_document(struct doc *d, const char *name, size_t skip)
 	return found;
 }
 
+/*
+ * "Lưu: VT, VX.": under ND 30 the last recipient is the copy kept by the
+ * văn thư, VT, then the drafting unit.  Tesseract reading these short
+ * upper-case tokens misreads the T ("VI", "VE", "VF", "V1") and the comma
+ * after it ("VTF VX", "VEVX").  When "Lưu:" is followed by V and one of
+ * those letters, the item is rebuilt as "Lưu: VT, <the rest>".  t is
+ * freed when replaced.
+ */
+static char *
+repair_luu(struct doc *d, char *t)
+{
+	const char *p = t + 4, *q;
+	char *out;
+
+	while (*p == ' ' || *p == ':')
+		p++;
+	if (p[0] != 'V' || !p[1] || !strchr("TIEF1l|", p[1]))
+		return t;
+	q = p + 2;
+	if (*q && strchr("F,;.:", *q) && (q[1] == ' ' || (q[1] >= 'A' && q[1] <= 'Z')
+	    || (unsigned char)q[1] >= 0x80 || !q[1]))
+		q++;
+	while (*q == ' ')
+		q++;
+	/* Not the văn thư: "VEN..." is a word, not "VT" glued to the next. */
+	if (*q && !(*q >= 'A' && *q <= 'Z') && (unsigned char)*q < 0x80)
+		return t;
+	if (asprintf(&out, "L\xc6\xb0u: VT%s%s", *q ? ", " : "", q) < 0) {
+		d->oom = 1;
+		return t;
+	}
+	free(t);
+	return out;
+}
+
 /* 1 when l (from folded index a) starts a recipient: "- ", "+ ", "• ". */
 static size_t
 bullet(const struct line *l)
@@ -3355,16 +3390,28 @@ read_footer(struct doc *d)
 			}
 			/* An item ends at its ';' (the last one, "Lưu: VT, ...", at its
 			 * '.'): what follows on the line is the right column's, or
-			 * OCR's reading of the signature. */
+			 * OCR's reading of the signature.  But Tesseract often reads
+			 * the comma after a short upper-case word as ';' ("CT; các
+			 * PCT UBND xã", "Lưu: VT; ĐC"): a ';' followed by a
+			 * lower-case word, or any ';' in the "Lưu" item, is a comma
+			 * (made one below). */
 			{
 				size_t q = skip_sp(l, a);
 				int luu = !strncmp(l->f + q, "luu", 3) && !f_alnum(l->f[q + 3]);
-				for (size_t k = a; k < b; k++)
-					if (l->f[k] == ';' || (luu && l->f[k] == '.' &&
+				for (size_t k = a; k < b; k++) {
+					if (l->f[k] == ';' && !luu) {
+						size_t j = k + 1;
+						while (j < b && (l->f[j] == ' ' || l->f[j] == ','))
+							j++;
+						if (j < b && f_alpha(l->f[j]) && cp_lower(orig_cp(l, j)))
+							continue;
+					}
+					if ((l->f[k] == ';' && !luu) || (luu && l->f[k] == '.' &&
 					    (k + 1 == b || l->f[k + 1] == ' '))) {
 						b = k;
 						break;
 					}
+				}
 			}
 			while (b > a && strchr(" -.,;:_~'`", l->f[b - 1]))
 				b--;
@@ -3373,6 +3420,16 @@ read_footer(struct doc *d)
 			if (!(t = span_text(d, l, a, b)))
 				break;
 			repair_in_place(d, &t);
+			/* A misread comma (above), alone or beside the real one. */
+			for (char *c = t, *w = t; c && *c; c++) {
+				*w = *c == ';' ? ',' : *c;
+				if (!(*w == ',' && w > t && w[-1] == ','))
+					w++;
+				if (!c[1])
+					*w = '\0';
+			}
+			if (t && !strncmp(t, "L\xc6\xb0u", 4))
+				t = repair_luu(d, t);
 			if (t && *t) {
 				if (cont) {
 					sb_add(&sb, " ", 1);

@@ -872,6 +872,32 @@ test_recipients(void)
 	CHECK_STR(V(fs, RECIPIENTS), "TT Đảng ủy, TT HĐND xã (để b/c)\nCT, các PCT UBND xã\n"
 	    "Lưu: VT, ĐC");
 	sohoa_fields_release(&fs);
+
+	/* Tesseract's vie reading of short upper-case words: the comma after
+	 * one read as ';' (alone or beside the comma), "VT" as "VI", "VE"
+	 * glued to the next, "VTF".  The ';' that ends an item still does. */
+	over.footer = "Nơi nhận: KT. CHỦ TỊCH\n"
+	    "- TT Đảng ủy, TT HĐND xã (để b/c); PHÓ CHỦ TỊCH\n"
+	    "- CT; các PCT UBND xã;\n"
+	    "- Các thôn;, trên địa bàn;\n"
+	    "- Lưu: VI; ĐC.\n\nNguyễn Văn Hùng\n";
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK_STR(V(fs, RECIPIENTS), "TT Đảng ủy, TT HĐND xã (để b/c)\nCT, các PCT UBND xã\n"
+	    "Các thôn, trên địa bàn\nLưu: VT, ĐC");
+	sohoa_fields_release(&fs);
+	over.footer = "Nơi nhận: KT. CHỦ TỊCH\n- Như trên;\n- Lưu: VEVX.\n\nNguyễn Văn Hùng\n";
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK_STR(V(fs, RECIPIENTS), "Như trên\nLưu: VT, VX");
+	sohoa_fields_release(&fs);
+	over.footer = "Nơi nhận: KT. CHỦ TỊCH\n- Như trên;\n- Lưu: VTF VHXH.\n\nNguyễn Văn Hùng\n";
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK_STR(V(fs, RECIPIENTS), "Như trên\nLưu: VT, VHXH");
+	sohoa_fields_release(&fs);
+	/* Another unit than the văn thư is left alone. */
+	over.footer = "Nơi nhận: KT. CHỦ TỊCH\n- Như trên;\n- Lưu: VP, ĐC.\n\nNguyễn Văn Hùng\n";
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK_STR(V(fs, RECIPIENTS), "Như trên\nLưu: VP, ĐC");
+	sohoa_fields_release(&fs);
 }
 
 static void

@@ -10,7 +10,32 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/json.h"
 #include "sohoa/runstate.h"
+#include "sohoa/spool.h"
 #include "cli.h"
+
+/* A document folder's page files (tailieu.h), as its spool envelope names
+ * them: 1 and env filled when the record has several, else 0. */
+static int
+page_files(const struct cli *c, const char *spool_id, sohoa_envelope *env)
+{
+	static const char *const states[] = { "done", "incoming", "active", "deferred",
+		"quarantine" };
+	sohoa_spool *sp;
+	int found = 0;
+
+	memset(env, 0, sizeof *env);
+	if (!spool_id || !(sp = sohoa_spool_open(c->conf.state_dir, NULL)))
+		return 0;
+	for (size_t i = 0; i < sizeof states / sizeof states[0] && !found; i++)
+		if (sohoa_spool_read_envelope(sp, states[i], spool_id, env, NULL) == SOHOA_OK) {
+			found = env->nparts > 0;
+			if (!found)
+				sohoa_envelope_release(env);
+			break;
+		}
+	sohoa_spool_free(sp);
+	return found;
+}
 
 static const char *const state_names[] = {
 	"incoming", "active", "deferred", "done", "quarantined"
@@ -210,6 +235,7 @@ cli_show(struct cli *c, int argc, char **argv)
 	sohoa_catalog *cat;
 	sqlite3 *db;
 	sqlite3_stmt *st;
+	sohoa_envelope env;
 	char *end;
 	long long id;
 	int rc = 0, package_only = 0;
@@ -284,6 +310,20 @@ cli_show(struct cli *c, int argc, char **argv)
 		else
 			printf(", \"duplicate_of\": null");
 		printf(", \"page_count\": %d", sqlite3_column_int(st, 12));
+		printf(", \"page_files\": ");
+		if (page_files(c, text(st, 14), &env)) {
+			for (int i = 0; i < env.nparts; i++) {
+				char *name = sohoa_text_from_bytes(env.part_names[i],
+				    strlen(env.part_names[i]));
+				printf("%s", i ? ", " : "[");
+				sohoa_json_string(stdout, name ? name : "");
+				free(name);
+			}
+			printf("]");
+			sohoa_envelope_release(&env);
+		} else {
+			printf("null");
+		}
 		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
 			printf(", \"mean_confidence\": %.2f", sqlite3_column_double(st, 13));
 		else
@@ -292,6 +332,17 @@ cli_show(struct cli *c, int argc, char **argv)
 		printf("Hồ sơ số %lld (record)\n", id);
 		printf("  Tệp (file):            %s\n", text(st, 1));
 		printf("  Thư mục (folder):      %s\n", *text(st, 2) ? text(st, 2) : "-");
+		if (page_files(c, text(st, 14), &env)) {
+			printf("  Tệp trang (page files): %d:", env.nparts);
+			for (int i = 0; i < env.nparts; i++) {
+				char *name = sohoa_text_from_bytes(env.part_names[i],
+				    strlen(env.part_names[i]));
+				printf("%s %s", i ? "," : "", name ? name : "?");
+				free(name);
+			}
+			printf("\n");
+			sohoa_envelope_release(&env);
+		}
 		printf("  Trạng thái (state):    %s\n", text(st, 0));
 		printf("  Mã băm (hash):         %s\n", text(st, 3) ? text(st, 3) : "-");
 		printf("  Kích thước (size):     %lld bytes\n", sqlite3_column_int64(st, 4));

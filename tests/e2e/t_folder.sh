@@ -72,6 +72,11 @@ check "folder B: 2 pages, done" test "$(sql "SELECT page_count || state FROM rec
 check "folder A left the inbox (pages, sidecar and folder)" test ! -e "$DA"
 check "folder B left the inbox" test ! -e "$DB"
 
+# 'sohoa show' names the page files, in page order.
+"$SOHOA" show "${ida:-0}" > "$T/show.out" 2>&1
+check "sohoa show lists the 3 page files" grep -q "Tệp trang (page files): 3: $(basename "${A[0]}")" "$T/show.out"
+check "sohoa --json show: page_files in order" test "$("$SOHOA" --json show "${idb:-0}" | json "d['page_files']")" = "['z-dau.png', 'a-sau.png']"
+
 # Each page's OCR text against the truth of every page: it must match its
 # own page best (word F1), so the order is right.
 cat > "$T/order.py" <<'PY'

@@ -41,10 +41,12 @@ static const struct conf_key keys[] = {
 	  "Spool and catalog live here (one filesystem)." },
 	{ "languages", CONF_STR, OFF(languages), "vie+eng", 0, 0, NULL,
 	  "Tesseract languages: the first reads every page, all of them together only a page"
-	  " the first reads with a mean confidence under language_fallback." },
+	  " the first reads with a mean confidence under language_fallback or whose words are"
+	  " mostly not in its dictionary." },
 	{ "language_fallback", CONF_INT, OFF(language_fallback), "70", 0, 101, NULL,
 	  "A page read with the first language at a mean confidence under this is read again"
-	  " with all the languages, and the more confident reading kept; 0 = never, 101 = always." },
+	  " with all the languages, and the more confident reading kept; 0 = never (not even a"
+	  " page in another language), 101 = always." },
 	{ "tessdata", CONF_STR, OFF(tessdata), "", 0, 0, NULL,
 	  "Tesseract data folder; empty = Tesseract's default." },
 	{ "ocr_mode", CONF_ENUM, OFF(ocr_mode), "auto", 0, 0, "auto|force|skip",

@@ -14,6 +14,7 @@
 #include "sohoa/json.h"
 #include "sohoa/package.h"
 #include "sohoa/search.h"
+#include "sohoa/store.h"
 #include "cli.h"
 
 static long long
@@ -158,8 +159,9 @@ cli_check(struct cli *c, int argc, char **argv)
 		if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT package_path, package_mets_hash"
 		    " FROM records WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
 			sqlite3_bind_int64(st, 1, id);
-			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-				snprintf(path, sizeof path, "%s", sqlite3_column_text(st, 0));
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+			    && sohoa_store_package_path(&c->conf,
+			    (const char *)sqlite3_column_text(st, 0), path, sizeof path) == 0) {
 				snprintf(hash, sizeof hash, "%s", sqlite3_column_text(st, 1));
 			}
 			sqlite3_finalize(st);

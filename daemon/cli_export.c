@@ -12,6 +12,7 @@
 
 #include "sohoa/export.h"
 #include "sohoa/json.h"
+#include "sohoa/store.h"
 #include "cli.h"
 #include "progress.h"
 
@@ -185,6 +186,7 @@ cli_exports(struct cli *c, int argc, char **argv)
 {
 	sohoa_catalog *cat;
 	sqlite3_stmt *st;
+	char where[4096];
 	int k = 0;
 
 	if (argc > 1) {
@@ -214,7 +216,8 @@ cli_exports(struct cli *c, int argc, char **argv)
 			printf(", \"file\": ");
 			sohoa_json_string(stdout, T(2));
 			printf(", \"outbox\": ");
-			sohoa_json_string(stdout, T(3));
+			sohoa_json_string(stdout, sohoa_store_resolve(&c->conf, T(3), where,
+			    sizeof where) == 0 ? where : T(3));
 			printf(", \"bundle_sha256\": ");
 			sohoa_json_string(stdout, T(4));
 			printf(", \"signature_sha256\": ");

@@ -11,6 +11,7 @@
 #include "sohoa/json.h"
 #include "sohoa/runstate.h"
 #include "sohoa/spool.h"
+#include "sohoa/store.h"
 #include "cli.h"
 
 /* A document folder's page files (tailieu.h), as its spool envelope names
@@ -239,6 +240,8 @@ cli_show(struct cli *c, int argc, char **argv)
 	char *end;
 	long long id;
 	int rc = 0, package_only = 0;
+	char pkgbuf[4096];
+	const char *pkg = NULL;
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--package")) {
@@ -274,14 +277,18 @@ cli_show(struct cli *c, int argc, char **argv)
 		sohoa_catalog_free(cat);
 		return EXIT_NOTFOUND;
 	}
+	/* The catalog keeps the package folder's name (store.h). */
+	if (text(st, 16) && sohoa_store_package_path(&c->conf, text(st, 16), pkgbuf,
+	    sizeof pkgbuf) == 0)
+		pkg = pkgbuf;
 	if (package_only) {
-		int has = text(st, 16) != NULL;
+		int has = pkg != NULL;
 		if (c->json) {
 			printf("{\"id\": %lld, \"package\": ", id);
-			sohoa_json_string(stdout, text(st, 16));
+			sohoa_json_string(stdout, pkg);
 			printf("}\n");
 		} else if (has) {
-			printf("%s\n", text(st, 16));
+			printf("%s\n", pkg);
 		} else {
 			fprintf(stderr, "sohoa: hồ sơ số %lld chưa có gói lưu trữ — no package yet\n", id);
 		}
@@ -292,17 +299,19 @@ cli_show(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		static const char *const keys[] = { "state", "name", "origin", "hash", NULL,
 			"created_at", "updated_at", NULL, "last_error", "reason", NULL,
-			"quarantine_name", NULL, NULL, "spool_id", "doc_id", "package" };
+			"quarantine_name", NULL, NULL, "spool_id", "doc_id" };
 		printf("{\"id\": %lld", id);
 		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
 			printf(", \"probable_duplicate_of\": %lld", sqlite3_column_int64(st, 17));
 		else
 			printf(", \"probable_duplicate_of\": null");
-		for (int i = 0; i < 17; i++)
+		for (int i = 0; i < 16; i++)
 			if (keys[i]) {
 				printf(", \"%s\": ", keys[i]);
 				sohoa_json_string(stdout, text(st, i));
 			}
+		printf(", \"package\": ");
+		sohoa_json_string(stdout, pkg);
 		printf(", \"size\": %lld, \"attempts\": %d", sqlite3_column_int64(st, 4),
 		    sqlite3_column_int(st, 7));
 		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
@@ -363,8 +372,8 @@ cli_show(struct cli *c, int argc, char **argv)
 			printf("  Lỗi gần nhất (error):  %s\n", text(st, 8));
 		if (text(st, 15))
 			printf("  Mã định danh (docId):  %s\n", text(st, 15));
-		if (text(st, 16))
-			printf("  Gói lưu trữ (package): %s\n", text(st, 16));
+		if (pkg)
+			printf("  Gói lưu trữ (package): %s\n", pkg);
 		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
 			printf("  Có thể trùng với:      hồ sơ số %lld (cùng cơ quan, năm, số và ký hiệu)\n",
 			    sqlite3_column_int64(st, 17));

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sohoa/ocr.h"
+#include "sohoa/store.h"
 #include "cli.h"
 
 static void
@@ -59,7 +60,7 @@ usage(FILE *out)
 sohoa_catalog *
 cli_open_catalog(struct cli *c)
 {
-	char path[4096];
+	char path[4096], note[1024];
 	sohoa_error err;
 	sohoa_catalog *cat;
 
@@ -71,8 +72,17 @@ cli_open_catalog(struct cli *c)
 	}
 	sohoa_error_clear(&err);
 	cat = sohoa_catalog_open(path, &err);
+	/* A catalog that is not this store's is never used (store.h); a
+	 * moved store is said once per command until the daemon records it. */
+	if (cat && sohoa_store_check(c->conf.state_dir, cat, 0, note, sizeof note, &err)
+	    != SOHOA_OK) {
+		sohoa_catalog_free(cat);
+		cat = NULL;
+	}
 	if (!cat)
 		fprintf(stderr, "sohoa: %s\n", err.msg);
+	else if (note[0])
+		fprintf(stderr, "sohoa: %s\n", note);
 	return cat;
 }
 

@@ -36,6 +36,7 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/inbox.h"
 #include "sohoa/ocr.h"
+#include "sohoa/store.h"
 #include "sohoad.h"
 
 /* The daemon's mutable state lives here, and only here. */
@@ -149,6 +150,31 @@ daemonize(void)
 	return 0;
 }
 
+/*
+ * -n also checks the store the configuration points at, when it has a
+ * catalog already: a catalog that is not this store's is refused, and a
+ * moved store is said (store.h).  Opening it applies pending migrations, as
+ * the start would.
+ */
+static sohoa_status
+check_store(const sohoa_conf *c, sohoa_error *err)
+{
+	char path[4096], note[1024];
+	sohoa_catalog *cat;
+	sohoa_status st;
+
+	snprintf(path, sizeof path, "%s/catalog.db", c->state_dir);
+	if (access(path, F_OK) != 0)
+		return SOHOA_OK;
+	if (!(cat = sohoa_catalog_open(path, err)))
+		return err->status;
+	st = sohoa_store_check(c->state_dir, cat, 0, note, sizeof note, err);
+	if (st == SOHOA_OK && note[0])
+		printf("%s\n", note);
+	sohoa_catalog_free(cat);
+	return st;
+}
+
 static void
 usage(void)
 {
@@ -184,9 +210,13 @@ main(int argc, char **argv)
 		return 78;   /* EX_CONFIG */
 	}
 	if (check_only) {
-		printf("%s: configuration OK\n", conf_path);
+		int rc = check_store(&conf, &err) == SOHOA_OK ? 0 : 78;
+		if (rc)
+			fprintf(stderr, "sohoad: %s\n", err.msg);
+		else
+			printf("%s: configuration OK\n", conf_path);
 		sohoa_conf_release(&conf);
-		return 0;
+		return rc;
 	}
 	/*
 	 * Under systemd (NOTIFY_SOCKET, or stderr is the journal) the daemon

@@ -18,6 +18,7 @@
 #include "sohoa/audit.h"
 #include "sohoa/backup.h"
 #include "sohoa/package.h"
+#include "sohoa/store.h"
 #include "sohoa/tailieu.h"
 
 /* Events are committed in batches (a transaction per event would be one
@@ -318,8 +319,8 @@ audit_record(struct audit *a, int64_t id)
 		snprintf(spool_id, sizeof spool_id, "%s", col(st, 0));
 		if (col(st, 1))
 			snprintf(hash, sizeof hash, "%s", col(st, 1));
-		if (col(st, 2) && col(st, 3)) {
-			snprintf(pkg, sizeof pkg, "%s", col(st, 2));
+		if (col(st, 2) && col(st, 3)
+		    && sohoa_store_package_path(a->conf, col(st, 2), pkg, sizeof pkg) == 0) {
 			snprintf(mets_hash, sizeof mets_hash, "%s", col(st, 3));
 		}
 		if (col(st, 4))

@@ -23,6 +23,7 @@
 #include "sbuf.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/spool.h"
+#include "sohoa/store.h"
 #include "sohoa/tailieu.h"
 
 /* How long the daemon waits after a failed backup before trying again. */
@@ -338,7 +339,7 @@ struct rec {
 };
 
 static int
-load_rec(sqlite3 *db, int64_t id, struct rec *r)
+load_rec(const sohoa_conf *conf, sqlite3 *db, int64_t id, struct rec *r)
 {
 	sqlite3_stmt *st;
 	int found = 0;
@@ -354,8 +355,10 @@ load_rec(sqlite3 *db, int64_t id, struct rec *r)
 		snprintf(r->spool_id, sizeof r->spool_id, "%s", sqlite3_column_text(st, 0));
 		if ((t = sqlite3_column_text(st, 1)))
 			snprintf(r->hash, sizeof r->hash, "%s", t);
-		if ((t = sqlite3_column_text(st, 2)) && sqlite3_column_text(st, 3)) {
-			snprintf(r->package_path, sizeof r->package_path, "%s", t);
+		/* The catalog keeps the package folder's name (store.h). */
+		if ((t = sqlite3_column_text(st, 2)) && sqlite3_column_text(st, 3)
+		    && sohoa_store_package_path(conf, (const char *)t, r->package_path,
+		    sizeof r->package_path) == 0) {
 			snprintf(r->mets_hash, sizeof r->mets_hash, "%s", sqlite3_column_text(st, 3));
 			r->has_package = 1;
 		}
@@ -435,7 +438,7 @@ sohoa_backup_copy_record(const char *dir, const char *backup_id, const sohoa_con
 	long long files = 0, bytes = 0;
 	sqlite3_stmt *q;
 
-	if (load_rec(db, rid, &r) != 0)
+	if (load_rec(conf, db, rid, &r) != 0)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "record %lld is not done", (long long)rid);
 	memset(&v, 0, sizeof v);
@@ -546,7 +549,7 @@ out:
 		/* The package may have been rewritten (sohoa edit) while it was
 		 * being copied: that is no damage, just try again later. */
 		struct rec again;
-		if (load_rec(db, rid, &again) == 0 && strcmp(again.mets_hash, r.mets_hash)) {
+		if (load_rec(conf, db, rid, &again) == 0 && strcmp(again.mets_hash, r.mets_hash)) {
 			sohoa_error_clear(err);
 			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
 			    "record %lld: package rewritten while it was copied", (long long)rid);
@@ -1319,7 +1322,7 @@ in_catalog(sqlite3 *db, const char *sid)
 }
 
 /* The catalog: a copy through the backup API, fsynced, renamed, then
- * opened (migrations) and pointed at the new package folder. */
+ * opened (migrations) and given its store's marker. */
 static sohoa_status
 restore_catalog(const sohoa_restore_options *o, sqlite3 *src, sohoa_error *err)
 {
@@ -1327,7 +1330,7 @@ restore_catalog(const sohoa_restore_options *o, sqlite3 *src, sohoa_error *err)
 	sqlite3 *dst = NULL;
 	sqlite3_backup *bk;
 	sohoa_catalog *cat;
-	sqlite3_stmt *st;
+	sohoa_status st;
 	int rc, fd;
 
 	snprintf(tmp, sizeof tmp, "%s/catalog.db.restore-%d", o->state_dir, (int)getpid());
@@ -1363,22 +1366,13 @@ restore_catalog(const sohoa_restore_options *o, sqlite3 *src, sohoa_error *err)
 	}
 	if (!(cat = sohoa_catalog_open(final, err)))
 		return err->status;
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "UPDATE records SET package_path ="
-	    " ?1 || '/' || replace(package_path, rtrim(package_path, replace(package_path, '/',"
-	    " '')), '') WHERE package_path IS NOT NULL", -1, &st, NULL) != SQLITE_OK) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(sohoa_catalog_db(cat)));
-		sohoa_catalog_free(cat);
-		return SOHOA_FATAL;
-	}
-	sqlite3_bind_text(st, 1, o->package_dir, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(sohoa_catalog_db(cat)));
+	/* The catalog keeps package folders by name (store.h): nothing to
+	 * repoint.  The rebuilt store is the same store: it takes the
+	 * catalog's identity, and the folder it now lives in. */
+	st = sohoa_store_check(o->state_dir, cat, SOHOA_STORE_UPDATE | SOHOA_STORE_ADOPT, NULL, 0,
+	    err);
 	sohoa_catalog_free(cat);
-	return rc == SQLITE_DONE ? SOHOA_OK : SOHOA_FATAL;
+	return st;
 }
 
 sohoa_status

@@ -549,3 +549,40 @@ sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name, const 
 	stmt_step(&s);
 	return stmt_finish(&s, err, "set field");
 }
+
+int
+sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (size)
+		buf[0] = '\0';
+	if (sqlite3_prepare_v2(cat->db, "SELECT value FROM store_meta WHERE name = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+sohoa_status
+sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
+    sohoa_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(cat->db, "INSERT OR REPLACE INTO store_meta (name, value)"
+	    " VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return db_error(cat, err, "store_meta");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SOHOA_OK : db_error(cat, err, "store_meta");
+}

@@ -15,6 +15,7 @@
 #include "sohoa/hash.h"
 #include "sohoa/package.h"
 #include "sohoa/spool.h"
+#include "sohoa/store.h"
 #include "sohoa/tailieu.h"
 #include "sohoa/vitext.h"
 #include <sys/stat.h>
@@ -492,7 +493,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	}
 	if (sqlite3_prepare_v2(db, "UPDATE records SET package_path = ?, package_mets_hash = ?,"
 	    " packaged_at = ? WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, res.dir, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, sohoa_store_package_name(res.dir), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, res.mets_hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, id);

@@ -28,6 +28,7 @@
 #include "sohoa/search.h"
 #include "sohoa/sign.h"
 #include "sohoa/spool.h"
+#include "sohoa/store.h"
 #include "sohoa/tailieu.h"
 
 /* The sub-folder of the quarantine for byte-identical duplicates. */
@@ -1373,7 +1374,7 @@ sohoa_engine *
 sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa_error *err)
 {
 	sohoa_engine *e = calloc(1, sizeof *e);
-	char *dbpath = NULL;
+	char *dbpath = NULL, note[1024];
 	sohoa_error local;
 
 	if (!err) {
@@ -1405,8 +1406,11 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 	}
 	e->cat = sohoa_catalog_open(dbpath, err);
 	free(dbpath);
-	if (!e->cat || reconcile(e, err) != SOHOA_OK)
+	if (!e->cat || sohoa_store_check(conf->state_dir, e->cat, SOHOA_STORE_UPDATE, note,
+	    sizeof note, err) != SOHOA_OK || reconcile(e, err) != SOHOA_OK)
 		goto fail;
+	if (note[0])
+		logf_(e, SOHOA_LOG_WARNING, 0, "%s", note);
 	{
 		sohoa_error e2;
 		long long indexed = 0;

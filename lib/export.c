@@ -40,6 +40,7 @@
 #include "sohoa/describe.h"
 #include "sohoa/export.h"
 #include "sohoa/fsutil.h"
+#include "sohoa/store.h"
 
 #define EXP_BUF (1 << 17)
 #define EXP_VN_OFFSET (7 * 3600)     /* Asia/Ho_Chi_Minh: +07:00, no DST since 1975 */
@@ -746,8 +747,8 @@ col_dup(sqlite3_stmt *st, int i)
 
 /* The records the month carries (see export.h), by folder then id. */
 static sohoa_status
-select_records(sqlite3 *db, const char *month, const char *end_utc, exp_aip **out, int *n,
-    sohoa_error *err)
+select_records(const sohoa_conf *conf, sqlite3 *db, const char *month, const char *end_utc,
+    exp_aip **out, int *n, sohoa_error *err)
 {
 	sqlite3_stmt *st;
 	exp_aip *v = NULL;
@@ -785,7 +786,12 @@ select_records(sqlite3 *db, const char *month, const char *end_utc, exp_aip **ou
 		memset(a, 0, sizeof *a);
 		a->id = sqlite3_column_int64(st, 0);
 		a->origin = col_dup(st, 1);
-		a->dir = col_dup(st, 2);
+		{
+			/* The catalog keeps the package folder's name (store.h). */
+			char dir[PATH_MAX];
+			a->dir = sohoa_store_package_path(conf, (const char *)sqlite3_column_text(st, 2),
+			    dir, sizeof dir) == 0 ? strdup(dir) : NULL;
+		}
 		a->mets_hash = col_dup(st, 3);
 		a->doc_id = col_dup(st, 4);
 		if (!a->origin || !a->dir || !a->mets_hash || !a->doc_id) {
@@ -1010,13 +1016,13 @@ run_upload(const char *cmd, const char *bundle, char *why, size_t why_len)
 }
 
 static sohoa_status
-ledger_write(sohoa_catalog *cat, const char *month, const char *file, const char *outbox,
-    const exp_sip *sips, int nsips, const exp_aip *v, sohoa_signer *signer,
+ledger_write(const sohoa_conf *conf, sohoa_catalog *cat, const char *month, const char *file,
+    const char *outbox, const exp_sip *sips, int nsips, const exp_aip *v, sohoa_signer *signer,
     sohoa_export_result *r, sohoa_error *err)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
 	sqlite3_stmt *st = NULL;
-	char now[32];
+	char now[32], where[PATH_MAX];
 	sohoa_status rc;
 
 	sohoa_now_iso(now);
@@ -1028,7 +1034,10 @@ ledger_write(sohoa_catalog *cat, const char *month, const char *file, const char
 		goto fail;
 	sqlite3_bind_text(st, 1, month, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, outbox, -1, SQLITE_STATIC);
+	/* Relative to state_dir when the outbox lies there (store.h). */
+	if (sohoa_store_relative(conf, outbox, where, sizeof where) != 0)
+		snprintf(where, sizeof where, "%s", outbox);
+	sqlite3_bind_text(st, 3, where, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->bundle_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, r->p7s_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, r->size);
@@ -1179,14 +1188,14 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 
 	/* Unsigned PDFs are signed first (their AIPs change), then the month's
 	 * records are read again with their new versions. */
-	if ((st = select_records(db, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
+	if ((st = select_records(conf, db, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
 		goto out;
 	if ((st = sign_pending(conf, cat, signer, sch, v, n, agent, &r->pdfs_signed, err))
 	    != SOHOA_OK)
 		goto out;
 	if (r->pdfs_signed) {
 		free_records(v, n);
-		if ((st = select_records(db, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
+		if ((st = select_records(conf, db, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
 			goto out;
 	}
 	if (n == 0) {
@@ -1240,7 +1249,7 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 		goto out;
 	if ((st = sohoa_hash_file(r->p7s, "sha256", r->p7s_hash, NULL, err)) != SOHOA_OK)
 		goto out;
-	if ((st = ledger_write(cat, opts->month, file, outbox, sips, nsips, v, signer, r, err))
+	if ((st = ledger_write(conf, cat, opts->month, file, outbox, sips, nsips, v, signer, r, err))
 	    != SOHOA_OK)
 		goto out;
 	snprintf(detail, sizeof detail, "bundle %s for %s: %d documents in %d SIPs, %s",

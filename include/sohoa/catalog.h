@@ -124,6 +124,16 @@ sohoa_status sohoa_catalog_load_fields(sohoa_catalog *cat, int64_t id,
 sohoa_status sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name,
     const char *value, char **old, sohoa_error *err);
 
+/*
+ * The catalog's own facts (table store_meta: the store's identity, see
+ * store.h).  _meta_get copies the value of name into buf (NUL-terminated,
+ * cut to size) and returns 1, or returns 0 when there is none (or on a read
+ * error); _meta_set inserts or replaces it.
+ */
+int sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size);
+sohoa_status sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
+    sohoa_error *err);
+
 /* Current UTC time as ISO 8601 with milliseconds, into buf (32 bytes). */
 void sohoa_now_iso(char buf[32]);
 

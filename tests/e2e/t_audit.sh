@@ -37,7 +37,7 @@ stop_daemon
 
 ids=($(sql "SELECT id FROM records WHERE state = 'done' ORDER BY id"))
 sid() { sql "SELECT spool_id FROM records WHERE id = $1"; }
-pkg() { sql "SELECT package_path FROM records WHERE id = $1"; }
+pkg() { "$SOHOA" show --package "$1"; }
 keep() { cp -p "$1" "$T/good.$(basename "$1")"; chmod u+w "$1"; }
 put_back() { cp -p "$T/good.$(basename "$1")" "$1"; }
 

@@ -57,7 +57,8 @@ dump() {
 dump "$T/state/catalog.db" "$T/state" > "$T/dump-state.txt"
 dump "$T/restored/catalog.db" "$T/restored" > "$T/dump-restored.txt"
 check "restored catalog tables identical" diff "$T/dump-state.txt" "$T/dump-restored.txt"
-check "restored package_path points into the new folder" test "$(sqlite3 "$T/restored/catalog.db" "SELECT count(*) FROM records WHERE package_path LIKE '$T/restored/aip/%'")" = $n
+check "the restored catalog keeps package folders by name, no path into a store" test "$(sqlite3 "$T/restored/catalog.db" "SELECT count(*) FROM records WHERE package_path IS NOT NULL AND package_path NOT LIKE '%/%'")" = $n
+check "the restored store carries the catalog's identity" test "$(cat "$T/restored/sohoa-store.id")" = "sohoa-store $(sqlite3 "$T/restored/catalog.db" "SELECT value FROM store_meta WHERE name = 'id'")"
 sed "s|^state_dir = .*|state_dir = $T/restored|; /^backup_dir/d" "$T/sohoa.conf" > "$T/restored.conf"
 "$SOHOA" -c "$T/restored.conf" audit > "$T/audit-restored.out" 2>&1; rc=$?
 check "audit on the restored store passes" test $rc = 0

@@ -120,7 +120,7 @@ check "the PDF passes qpdf --check" sh -c "qpdf --check '$ea/document.pdf' > /de
 check "the PDF declares PDF/A-2b" sh -c "pdfinfo -meta '$ea/document.pdf' | grep -q 'pdfaid:part.*2'"
 
 # The package: every page a preservation file, with its original name.
-pkg=$(sql "SELECT package_path FROM records WHERE id = ${ida:-0}")
+pkg=$("$SOHOA" show --package "${ida:-0}")
 check "package METS.xml validates against METS 1.12.1" \
 	xmllint --nonet --noout --schema "$SOHOA_SRC/schemas/xml/mets.xsd" "$pkg/METS.xml"
 npres=$(ls "$pkg/representations/rep1/data/" | grep -vc '\.pdf$')

@@ -105,7 +105,7 @@ a=$(sql "SELECT id FROM records WHERE name = 'twin-a.png'"); b=$(sql "SELECT id 
 check "both twins recorded (not merged)" test -n "$a" -a -n "$b"
 check "the later twin is flagged as a probable duplicate of the earlier" test "$(sql "SELECT coalesce(probable_duplicate_of, 0) FROM records WHERE id = max($a, $b)")" = "$(( a < b ? a : b ))"
 later=$(( a > b ? a : b ))
-lp=$(sql "SELECT package_path FROM records WHERE id = $later")
+lp=$("$SOHOA" show --package "$later")
 check "the later twin's package carries the duplicate event" \
 	grep -q "<premis:eventType>duplicate</premis:eventType>" "$lp/metadata/preservation/PREMIS.xml"
 check "the later twin's package still checks" "$SOHOA" check "$later"

@@ -86,11 +86,25 @@ cli_open_catalog(struct cli *c)
 	return cat;
 }
 
+/* Commands that only read: they run on a configuration with a mistake in
+ * it (the bad line skipped, a warning said); the others refuse it. */
+static int
+read_only(const char *cmd)
+{
+	static const char *const ro[] = { "status", "show", "search", "review", "check",
+		"exports", "verify", NULL };
+
+	for (int k = 0; ro[k]; k++)
+		if (!strcmp(cmd, ro[k]))
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct cli c;
-	sohoa_error err;
+	sohoa_error err, warn;
 	const char *explicit_conf = NULL;
 	int i = 1, rc;
 
@@ -121,9 +135,20 @@ main(int argc, char **argv)
 	c.color = isatty(1);
 	sohoa_conf_init(&c.conf);
 	sohoa_error_clear(&err);
+	sohoa_error_clear(&warn);
 	if (access(c.conf_path, F_OK) != 0 && errno == ENOENT && !explicit_conf
 	    && !getenv("SOHOA_CONF")) {
 		/* No config file at the default place: the defaults hold. */
+	} else if (read_only(argv[i])) {
+		/* One mistake in the file never stops staff from searching. */
+		if (sohoa_conf_load_lenient(&c.conf, c.conf_path, &warn, &err) != SOHOA_OK) {
+			fprintf(stderr, "sohoa: %s\n", err.msg);
+			sohoa_conf_release(&c.conf);
+			return EXIT_CONFIG;
+		}
+		if (warn.status != SOHOA_OK)
+			fprintf(stderr, "sohoa: cảnh báo, dòng này bị bỏ qua — warning, line ignored:"
+			    " %s\n", warn.msg);
 	} else if (sohoa_conf_load(&c.conf, c.conf_path, &err) != SOHOA_OK) {
 		fprintf(stderr, "sohoa: %s\n", err.msg);
 		sohoa_conf_release(&c.conf);

@@ -36,6 +36,7 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/inbox.h"
 #include "sohoa/ocr.h"
+#include "sohoa/preflight.h"
 #include "sohoa/store.h"
 #include "sohoad.h"
 
@@ -210,10 +211,17 @@ main(int argc, char **argv)
 		return 78;   /* EX_CONFIG */
 	}
 	if (check_only) {
+		sohoa_preflight_report rep;
 		int rc = check_store(&conf, &err) == SOHOA_OK ? 0 : 78;
 		if (rc)
 			fprintf(stderr, "sohoad: %s\n", err.msg);
-		else
+		/* What the run needs beyond the file itself (preflight.h). */
+		if (sohoa_preflight_run(&conf, &rep))
+			rc = 78;
+		for (int k = 0; k < rep.n; k++)
+			fprintf(rep.items[k].error ? stderr : stdout, "sohoad: %s: %s\n",
+			    rep.items[k].error ? "lỗi (error)" : "lưu ý (warning)", rep.items[k].msg);
+		if (!rc)
 			printf("%s: configuration OK\n", conf_path);
 		sohoa_conf_release(&conf);
 		return rc;

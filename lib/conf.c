@@ -150,6 +150,48 @@ set_str(char **field, const char *value, sohoa_error *err)
 	return SOHOA_OK;
 }
 
+/* Edit distance between a and b (ASCII key names), capped at 9. */
+static int
+distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	int row[64], prev, t;
+
+	if (na >= 63 || nb >= 63)
+		return 9;
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		prev = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= nb; j++) {
+			t = row[j];
+			row[j] = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1])
+			    ? prev : 1 + (prev < row[j] ? (prev < row[j - 1] ? prev : row[j - 1])
+			    : (row[j] < row[j - 1] ? row[j] : row[j - 1]));
+			prev = t;
+		}
+	}
+	return row[nb] > 9 ? 9 : row[nb];
+}
+
+/* The known key nearest to name, when one is near enough to be a typo. */
+static const char *
+nearest_key(const char *name)
+{
+	const char *best = NULL;
+	int bd = 9, limit = strlen(name) < 6 ? 1 : strlen(name) < 12 ? 2 : 3;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		int d = distance(name, keys[i].name);
+		if (d < bd) {
+			bd = d;
+			best = keys[i].name;
+		}
+	}
+	return bd <= limit ? best : NULL;
+}
+
 sohoa_status
 sohoa_conf_set(sohoa_conf *c, const char *name, const char *value, const char *where,
     sohoa_error *err)
@@ -157,9 +199,16 @@ sohoa_conf_set(sohoa_conf *c, const char *name, const char *value, const char *w
 	const struct conf_key *k = key_find(name);
 	const char *w = where ? where : "config";
 
-	if (!k)
+	if (!k) {
+		const char *near = nearest_key(name);
+		if (near)
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: không có khóa '%s', có phải '%s'? — unknown key '%s'; did you mean"
+			    " '%s'?", w, name, near, name, near);
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "%s: unknown key '%s'", w, name);
+		    "%s: không có khóa '%s' — unknown key '%s' (sohoa.conf(5) lists them)", w, name,
+		    name);
+	}
 	switch (k->type) {
 	case CONF_PATH: {
 		char clean[PATH_MAX];
@@ -248,8 +297,12 @@ trim(char *s)
 	return s;
 }
 
-sohoa_status
-sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err)
+/*
+ * The parser of both loads: strict stops at the first bad line; lenient
+ * skips bad lines, keeps the first problem in *warn and goes on.
+ */
+static sohoa_status
+conf_parse(sohoa_conf *c, const char *path, int lenient, sohoa_error *err, sohoa_error *warn)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -267,13 +320,21 @@ sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err)
 
 		lineno++;
 		snprintf(where, sizeof where, "%s:%u", path, lineno);
-		p = trim(line);
+		p = line;
+		/* Notepad starts a UTF-8 file with a byte order mark. */
+		if (lineno == 1 && !memcmp(p, "\xEF\xBB\xBF", 3))
+			p += 3;
+		p = trim(p);
 		if (*p == '\0' || *p == '#')
 			continue;
 		eq = strchr(p, '=');
 		if (!eq) {
-			st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			st = sohoa_error_set(lenient ? warn : err, SOHOA_FATAL, SOHOA_REASON_NONE,
 			    "%s: expected 'key = value'", where);
+			if (lenient) {
+				st = SOHOA_OK;
+				continue;
+			}
 			break;
 		}
 		*eq = '\0';
@@ -282,8 +343,12 @@ sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err)
 		if (val[0] == '"') {
 			size_t n = strlen(val);
 			if (n < 2 || val[n - 1] != '"') {
-				st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-				    "%s: unbalanced quote in value of '%s'", where, key);
+				st = sohoa_error_set(lenient ? warn : err, SOHOA_FATAL,
+				    SOHOA_REASON_NONE, "%s: unbalanced quote in value of '%s'", where, key);
+				if (lenient) {
+					st = SOHOA_OK;
+					continue;
+				}
 				break;
 			}
 			val[n - 1] = '\0';
@@ -291,11 +356,22 @@ sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err)
 		}
 		k = key_find(key);
 		if (k && seen[k - keys]++) {
-			st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			st = sohoa_error_set(lenient ? warn : err, SOHOA_FATAL, SOHOA_REASON_NONE,
 			    "%s: '%s' is set twice", where, key);
+			if (lenient) {
+				st = SOHOA_OK;
+				continue;
+			}
 			break;
 		}
 		st = sohoa_conf_set(c, key, val, where, err);
+		if (st != SOHOA_OK && lenient) {
+			/* This line's value is not taken; the default (or the
+			 * earlier value) stays. */
+			sohoa_error_set(warn, st, SOHOA_REASON_NONE, "%s", err->msg);
+			sohoa_error_clear(err);
+			st = SOHOA_OK;
+		}
 	}
 	if (st == SOHOA_OK && ferror(f))
 		st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
@@ -303,6 +379,18 @@ sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err)
 	free(line);
 	fclose(f);
 	return st;
+}
+
+sohoa_status
+sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err)
+{
+	return conf_parse(c, path, 0, err, NULL);
+}
+
+sohoa_status
+sohoa_conf_load_lenient(sohoa_conf *c, const char *path, sohoa_error *warn, sohoa_error *err)
+{
+	return conf_parse(c, path, 1, err, warn);
 }
 
 /* dirname of a path without trailing slashes, in a fresh string. */

@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <signal.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
@@ -1350,4 +1351,46 @@ sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n, char 
 		(*pages)[(*n)++] = r;
 	}
 	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_ocr_check_languages(const char *languages, const char *tessdata, sohoa_error *err)
+{
+	char langs[256], *lang, *next;
+	const char *where = tessdata && *tessdata ? tessdata : NULL;
+	TessBaseAPI *api;
+	int fd, saved = -1;
+
+	snprintf(langs, sizeof langs, "%s+osd", languages && *languages ? languages : "vie");
+	/* Tesseract says on stderr why it cannot open a file; the message
+	 * here says it better, once. */
+	fflush(stderr);
+	if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0) {
+		saved = dup(2);
+		dup2(fd, 2);
+		close(fd);
+	}
+	for (lang = langs; lang && err->status == SOHOA_OK; lang = next) {
+		if ((next = strchr(lang, '+')))
+			*next++ = '\0';
+		if (!*lang)
+			continue;
+		if (!(api = TessBaseAPICreate())) {
+			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			break;
+		}
+		if (TessBaseAPIInit3(api, where, lang) != 0)
+			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "thiếu dữ liệu Tesseract cho ngôn ngữ '%s' (gói tesseract-ocr-%s) trong %s —"
+			    " Tesseract has no data for language '%s' (Debian package tesseract-ocr-%s)"
+			    " in %s", lang, lang, where ? where : "thư mục mặc định", lang, lang,
+			    where ? where : "its default folder");
+		TessBaseAPIEnd(api);
+		TessBaseAPIDelete(api);
+	}
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	return err->status;
 }

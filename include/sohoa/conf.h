@@ -11,7 +11,8 @@
  *   sohoa_conf_release(&c);
  *
  * Lines are "key = value"; '#' starts a comment on a line of its own; blank
- * lines are ignored; values may be wrapped in double quotes.  Unknown keys,
+ * lines are ignored; values may be wrapped in double quotes; a UTF-8 byte
+ * order mark at the start (Notepad) is skipped.  Unknown keys,
  * repeated keys and out-of-range values are errors naming the line.
  */
 #ifndef SOHOA_CONF_H
@@ -75,7 +76,18 @@ void sohoa_conf_init(sohoa_conf *c);
  */
 sohoa_status sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err);
 
-/* Sets one key from text, as a config line would.  line is for messages. */
+/*
+ * The same for read-only commands, so that one mistake in the file never
+ * stops staff from searching: a bad line is skipped (its key keeps the
+ * value it had) and the first such problem goes to *warn ("path:line:
+ * message", status SOHOA_FATAL), which stays SOHOA_OK when there is none.
+ * Returns SOHOA_FATAL (in err) only when the file cannot be read.
+ */
+sohoa_status sohoa_conf_load_lenient(sohoa_conf *c, const char *path, sohoa_error *warn,
+    sohoa_error *err);
+
+/* Sets one key from text, as a config line would.  line is for messages.
+ * An unknown key's message names the nearest known one. */
 sohoa_status sohoa_conf_set(sohoa_conf *c, const char *key, const char *value,
     const char *where, sohoa_error *err);
 

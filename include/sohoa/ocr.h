@@ -81,6 +81,14 @@ void sohoa_pool_watchdog(sohoa_pool *pool, time_t now);
 sohoa_status sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n,
     char **buf, sohoa_error *err);
 
+/* Whether Tesseract can load every language of languages ("vie+eng") and
+ * the orientation data (osd) from tessdata ("" or NULL: its default
+ * folder): SOHOA_OK, or SOHOA_FATAL naming the missing language and its
+ * Debian package.  For 'sohoad -n'; loads each model once (~0.2 s each).
+ * err must be clear on entry. */
+sohoa_status sohoa_ocr_check_languages(const char *languages, const char *tessdata,
+    sohoa_error *err);
+
 /* Tesseract's version, "X.Y.Z", for event agents. */
 const char *sohoa_ocr_engine_version(void);
 

@@ -4,12 +4,55 @@
 # SIGTERM during OCR requeues and exits 0 in time, and the one-shot
 # 'sohoa ingest' (refused while sohoad holds the spool).
 . "$(dirname "$0")/lib.sh"
-STABLE=1 write_conf
+STABLE=1 EXTRA_CONF="schema_dir = $SOHOA_SRC/schemas/xml
+agency_name = \"UBND xã Văn Bình\"
+agency_code = \"000.00.01.H26\"" write_conf
 
 # -n: valid and invalid files.
 out=$("$SOHOAD" -n 2>&1); rc=$?
 check "sohoad -n accepts a valid file" test $rc = 0
 case "$out" in *"configuration OK"*) ok "sohoad -n says configuration OK" ;; *) fail "sohoad -n said: $out" ;; esac
+case "$out" in *"warning"*"sign_key"*) ok "... and warns that nothing will be signed" ;; *) fail "no signing warning: $out" ;; esac
+
+# -n checks what the run needs (preflight.h): each mistake is an error (78)
+# that says what is missing.
+n_err() { # CONF-LINES PATTERN WHAT
+	{ cat "$T/sohoa.conf"; printf '%s\n' "$1"; } | grep -v "^schema_dir = $SOHOA_SRC" > "$T/pre.conf"
+	grep -q '^schema_dir' "$T/pre.conf" || echo "schema_dir = $SOHOA_SRC/schemas/xml" >> "$T/pre.conf"
+	local o; o=$("$SOHOAD" -c "$T/pre.conf" -n 2>&1); local r=$?
+	if [ $r = 78 ] && case "$o" in *$2*) true ;; *) false ;; esac; then ok "sohoad -n: $3"; else fail "sohoad -n: $3 (rc $r): $o"; fi
+}
+n_err "schema_dir = $T/no-schemas" "schemas cannot be read" "a missing schema folder is an error"
+sed -i '/^agency_/d' "$T/sohoa.conf"
+n_err "" "agency_name" "no agency name and code is an error (no package would be written)"
+printf 'agency_name = "UBND xã Văn Bình"\nagency_code = "000.00.01.H26"\n' >> "$T/sohoa.conf"
+n_err "languages = vie+xyz" "tesseract-ocr-xyz" "a language without Tesseract data names its package"
+n_err "sign_key = $T/none.key
+sign_cert = $T/none.pem" "would not be signed" "a missing signing key is an error"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/k1.pem" -out "$T/c1.pem" -days 2 -subj /CN=a > /dev/null 2>&1
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/k2.pem" -out "$T/c2.pem" -days 2 -subj /CN=b > /dev/null 2>&1
+chmod 644 "$T/k1.pem"; chmod 600 "$T/k2.pem"
+n_err "sign_key = $T/k1.pem
+sign_cert = $T/c1.pem" "would not be signed" "a signing key readable by others is an error"
+n_err "sign_key = $T/k2.pem
+sign_cert = $T/c1.pem" "would not be signed" "a key that does not match its certificate is an error"
+# (A folder under a plain file: no one can make it, root included.)
+echo x > "$T/plain"
+n_err "outbox = $T/plain/outbox" "cannot be written" "an outbox that cannot be made is an error"
+printf '\xef\xbb\xbfinbox = %s\nstate_dir = %s\nschema_dir = %s\nagency_name = x\nagency_code = y\n' "$T/inbox" "$T/state" "$SOHOA_SRC/schemas/xml" > "$T/bom.conf"
+out=$("$SOHOAD" -c "$T/bom.conf" -n 2>&1)
+check "a file starting with a UTF-8 BOM (Notepad) is read" test $? = 0
+printf 'inbox = /srv/x\nstat_dir = /srv/y\n' > "$T/typo.conf"
+out=$("$SOHOAD" -c "$T/typo.conf" -n 2>&1)
+case "$out" in *"did you mean 'state_dir'"*) ok "an unknown key names the nearest known one" ;; *) fail "no suggestion: $out" ;; esac
+# A mistake in the file never stops staff from searching: read-only commands
+# warn and go on, the others refuse.
+cp "$T/sohoa.conf" "$T/typo2.conf"; echo "stabel_delay = 3" >> "$T/typo2.conf"
+out=$("$SOHOA" -c "$T/typo2.conf" search "xyz" 2>&1); rc=$?
+check "search with a mistake in the file still runs (warning, exit $rc)" test $rc != 5
+case "$out" in *"warning, line ignored"*"stabel_delay"*) ok "... and warns which line was ignored" ;; *) fail "no warning: $out" ;; esac
+"$SOHOA" -c "$T/typo2.conf" ingest "$(ls "$TESTDATA"/corpus/*.png | head -1)" > /dev/null 2>&1
+check "ingest with a mistake in the file refuses (exit 5, configuration)" test $? = 5
 printf 'inbox = /srv/x\nworkers = lots\n' > "$T/bad.conf"
 out=$("$SOHOAD" -c "$T/bad.conf" -n 2>&1); rc=$?
 check "sohoad -n rejects a bad value (exit 78)" test $rc = 78

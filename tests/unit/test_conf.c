@@ -138,6 +138,64 @@ test_unknown_key(void)
 	check_refused("# comment\n\ninbox = /srv/a/inbox\nworkerz = 2\n", 4, "workerz");
 }
 
+/* An unknown key that is a typo of a known one names it; one that is no
+ * typo of anything does not guess. */
+static void
+test_unknown_key_nearest(void)
+{
+	check_refused("stat_dir = /srv/s\n", 1, "did you mean 'state_dir'");
+	check_refused("\nWorkers = 2\n", 2, "did you mean 'workers'");
+	check_refused("\nlanguage = vie\n", 2, "did you mean 'languages'");
+	{
+		sohoa_conf c;
+		sohoa_error err;
+		CHECK_INT(load_text(&c, "colour = blue\n", &err), SOHOA_FATAL);
+		CHECKM(strstr(err.msg, "did you mean") == NULL, err.msg);
+		sohoa_conf_release(&c);
+	}
+}
+
+/* Notepad's byte order mark before the first key. */
+static void
+test_bom(void)
+{
+	sohoa_conf c;
+	sohoa_error err;
+
+	CHECKM(load_text(&c, "\xEF\xBB\xBFinbox = /srv/bom\r\nworkers = 3\r\n", &err) == SOHOA_OK,
+	    err.msg);
+	CHECK_STR(c.inbox, "/srv/bom");
+	CHECK_INT(c.workers, 3);
+	sohoa_conf_release(&c);
+}
+
+/* Lenient loading (read-only commands): bad lines are skipped, the first
+ * problem is the warning, every good line is taken. */
+static void
+test_lenient(void)
+{
+	sohoa_conf c;
+	sohoa_error err, warn;
+
+	write_text("c.conf", "inbox = /srv/in\nstabel_delay = 3\nworkers = lots\nno equals\n"
+	    "state_dir = /srv/st\ninbox = /srv/again\n");
+	sohoa_conf_init(&c);
+	sohoa_error_clear(&err);
+	sohoa_error_clear(&warn);
+	CHECK_INT(sohoa_conf_load_lenient(&c, "c.conf", &warn, &err), SOHOA_OK);
+	CHECK_INT(err.status, SOHOA_OK);
+	CHECK_INT(warn.status, SOHOA_FATAL);
+	CHECKM(strncmp(warn.msg, "c.conf:2:", 9) == 0 && strstr(warn.msg, "stabel_delay"), warn.msg);
+	CHECK_STR(c.inbox, "/srv/in");
+	CHECK_STR(c.state_dir, "/srv/st");
+	CHECK_INT(c.workers, 0);
+	sohoa_conf_release(&c);
+	sohoa_conf_init(&c);
+	sohoa_error_clear(&warn);
+	CHECK_INT(sohoa_conf_load_lenient(&c, "no-such.conf", &warn, &err), SOHOA_FATAL);
+	sohoa_conf_release(&c);
+}
+
 static void
 test_bad_int(void)
 {
@@ -395,6 +453,9 @@ main(void)
 	TEST_RUN(test_valid_file);
 	TEST_RUN(test_missing_file);
 	TEST_RUN(test_unknown_key);
+	TEST_RUN(test_unknown_key_nearest);
+	TEST_RUN(test_bom);
+	TEST_RUN(test_lenient);
 	TEST_RUN(test_bad_int);
 	TEST_RUN(test_out_of_range);
 	TEST_RUN(test_repeated_key);

@@ -2,7 +2,8 @@
  * cli_search.c - 'sohoa search [--json] [--limit N] [--page N] QUERY...':
  * the query language of query.h run by lib/search.c, printed for a person
  * (Vietnamese, numbered, matched words in bold on a terminal, in [ ]
- * otherwise) or as JSON for scripts.
+ * otherwise) or as JSON for scripts.  Approximate matches (search.h) are
+ * labelled "(gần đúng / approximate)", "match": "approximate" in JSON.
  *
  * Exit: 0 results, 1 none, 2 a query that cannot be understood (or a usage
  * error), 6 the catalog failed.
@@ -111,15 +112,16 @@ print_json(const char *query, const sohoa_search_results *res)
 {
 	printf("{\"query\": ");
 	sohoa_json_string(stdout, query);
-	printf(", \"total\": %lld, \"limited\": %s, \"pending\": %lld, \"results\": [",
-	    res->total, res->limited ? "true" : "false", res->pending);
+	printf(", \"total\": %lld, \"exact_total\": %lld, \"approximate_total\": %lld,"
+	    " \"limited\": %s, \"pending\": %lld, \"results\": [", res->total, res->exact_total,
+	    res->approximate_total, res->limited ? "true" : "false", res->pending);
 	for (size_t i = 0; i < res->count; i++) {
 		const sohoa_search_result *r = &res->items[i];
 		char *snip = display(r->snippet, "[", "]");
 		char *subj = r->subject ? display(r->subject, "[", "]") : NULL;
 
-		printf("%s\n  {\"id\": %lld, \"score\": %.4f, \"number\": ", i ? "," : "",
-		    (long long)r->id, r->score);
+		printf("%s\n  {\"id\": %lld, \"score\": %.4f, \"match\": \"%s\", \"number\": ",
+		    i ? "," : "", (long long)r->id, r->score, r->approximate ? "approximate" : "exact");
 		sohoa_json_string(stdout, r->number);
 		printf(", \"type\": ");
 		sohoa_json_string(stdout, r->type_code);
@@ -166,6 +168,11 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 		    offset / limit + 1, pages);
 	else
 		printf("Tìm \"%s\": %lld kết quả\n", q ? q : "", res->total);
+	if (res->approximate_total > 0)
+		printf("%lld đúng dấu, %lld gần đúng (chỉ khớp khi bỏ dấu, xếp sau) — "
+		    "%lld exact, %lld approximate (match only without the diacritics typed; "
+		    "listed after)\n", res->exact_total, res->approximate_total, res->exact_total,
+		    res->approximate_total);
 	free(q);
 	for (size_t i = 0; i < res->count; i++) {
 		const sohoa_search_result *r = &res->items[i];
@@ -189,6 +196,8 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 		}
 		if (!*sep)
 			printf("%s", r->name ? r->name : "");
+		if (r->approximate)
+			printf("  (gần đúng / approximate)");
 		printf("\n");
 		if (subj && *subj)
 			printf("   Trích yếu: %s\n", subj);

@@ -751,6 +751,9 @@ compile(struct parser *p)
 			sb_str(o, t->neg ? " OR " : " AND ");
 		compile_term(o, t);
 		(*count)++;
+		/* The terms compile_term() wrote as an exact/folded pair. */
+		if (t->kind == TERM_TEXT && !t->neg && !t->numeric && t->differ)
+			p->q->exact_terms++;
 	}
 	for (i_filter = 0; i_filter < F_COUNT; i_filter++)
 		any_filter |= p->seen[i_filter];

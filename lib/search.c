@@ -49,8 +49,14 @@ static const double column_weight[] = { 10.0, 6.0, 6.0, 2.0, 1.0, 0.0 };
  * query word found in its exact form lifts a document by a whole tier.
  * Which phrases of the expression are exact forms is told by the caller
  * (exact_flags()): with 3.40's API an auxiliary function cannot read them.
+ * The weighted term score is kept under one tier (TERM_SCORE_MAX), so that
+ * floor(score / EXACT_TIER) is exactly the number of words found in their
+ * exact spelling: a document with every one of them (an exact match) ranks
+ * above every document without some (an approximate match), and the
+ * result says which it is.
  */
 #define EXACT_TIER 10000.0
+#define TERM_SCORE_MAX (EXACT_TIER - 1.0)
 #define NCOLUMNS 6
 #define BODY_COLUMN 4
 #define RANK_K1 1.2
@@ -297,7 +303,7 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 	struct rank_data *rd = api->xGetAuxdata(fts, 0);
 	int rc = SQLITE_OK, ninst = 0, nphrase = api->xPhraseCount(fts);
 	int tf_local[16 * NCOLUMNS], *tf = tf_local;
-	double score = 0;
+	double score = 0, terms = 0;
 	const char *exact = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
 	int nexact = exact ? (int)strlen(exact) : 0;
 
@@ -359,9 +365,10 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 		for (int ph = 0; ph < nphrase; ph++) {
 			double f = tf[ph * NCOLUMNS + c];
 			if (f > 0)
-				score += column_weight[c] * f * (RANK_K1 + 1) / (f + norm);
+				terms += column_weight[c] * f * (RANK_K1 + 1) / (f + norm);
 		}
 	}
+	score += terms < TERM_SCORE_MAX ? terms : TERM_SCORE_MAX;
 	if (tf != tf_local)
 		sqlite3_free(tf);
 	if (rc != SQLITE_OK)
@@ -852,6 +859,8 @@ struct plan {
 	                         * filter tokens, or the filters alone */
 	char *exact;            /* exact_flags() of fts */
 	char *fts_match;        /* match_only_expr() of fts */
+	char *fts_exact;        /* its exact matches (match_only_expr(, 1)), or
+	                         * NULL when no word was typed with diacritics */
 	char type_code[3];
 	char *type_name;
 	char *number_key;       /* so: as text_key(KEY_NUMBER) */
@@ -872,6 +881,7 @@ plan_release(struct plan *p)
 	free(p->fts);
 	free(p->exact);
 	free(p->fts_match);
+	free(p->fts_exact);
 	free(p->type_name);
 	free(p->number_key);
 	free(p->number_digits);
@@ -952,9 +962,12 @@ fts_string_at(const char *s)
  * folded phrase matches a superset that is the same set; a pair is replaced
  * only when the second string is checked to be the fold of the first.
  * Used to count and to find the window, where nothing is ranked.
+ *
+ * With keep_exact, every such pair becomes "exact" alone instead: the
+ * expression of the exact matches (search.h), used to count them.
  */
 static char *
-match_only_expr(const char *expr)
+match_only_expr(const char *expr, int keep_exact)
 {
 	struct sbuf b = { 0 };
 	const char *s = expr;
@@ -983,7 +996,10 @@ match_only_expr(const char *expr)
 				free(ka);
 				free(kk);
 				if (same) {
-					sb_add(&b, c, n2);
+					if (keep_exact)
+						sb_add(&b, a, n1);
+					else
+						sb_add(&b, c, n2);
 					s += 1 + n1 + 4 + n2 + 1;
 					continue;
 				}
@@ -1232,7 +1248,12 @@ plan_make(sqlite3 *db, const char *text, size_t len, struct plan *p, sohoa_error
 	p->fts = fts.p;
 	fts.p = NULL;
 	p->exact = exact_flags(p->fts);
-	p->fts_match = p->fts ? match_only_expr(p->fts) : NULL;
+	p->fts_match = p->fts ? match_only_expr(p->fts, 0) : NULL;
+	if (p->drive == DRIVE_MATCH && p->q.exact_terms > 0) {
+		p->fts_exact = match_only_expr(p->fts, 1);
+		if (!p->fts_exact)
+			goto oom;
+	}
 	if (!p->exact || (p->fts && !p->fts_match))
 		goto oom;
 	st = SOHOA_OK;
@@ -1248,12 +1269,15 @@ out:
 
 /*
  * Writes "FROM ... WHERE ..." for the plan: the driver (with the expression
- * for ranking, or the cheaper one that finds the same records), then every
- * filter as an exact condition on the record id.  Only fixed text goes into the SQL;
- * values are named parameters bound by bind_plan().
+ * for ranking, the cheaper one that finds the same records, or the one of
+ * the exact matches), then every filter as an exact condition on the record
+ * id.  Only fixed text goes into the SQL; values are named parameters bound
+ * by bind_plan().
  */
+enum expr_kind { EXPR_FIND, EXPR_RANK, EXPR_EXACT };
+
 static void
-plan_from_where(struct sbuf *s, const struct plan *p, int ranked)
+plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which)
 {
 	const char *x;
 	int fts_drive = p->drive == DRIVE_MATCH || p->drive == DRIVE_FTS;
@@ -1262,7 +1286,8 @@ plan_from_where(struct sbuf *s, const struct plan *p, int ranked)
 	case DRIVE_MATCH:
 	case DRIVE_FTS:
 		/* Ranking needs the exact forms; finding needs only the folded. */
-		sb_str(s, ranked ? " FROM docs_fts f WHERE docs_fts MATCH :fts"
+		sb_str(s, which == EXPR_RANK ? " FROM docs_fts f WHERE docs_fts MATCH :fts"
+		    : which == EXPR_EXACT ? " FROM docs_fts f WHERE docs_fts MATCH :fts_exact"
 		    : " FROM docs_fts f WHERE docs_fts MATCH :fts_match");
 		x = "f.rowid";
 		break;
@@ -1319,6 +1344,7 @@ bind_plan(sqlite3_stmt *st, const struct plan *p)
 	SQLITE_TRANSIENT); } while (0)
 	BIND_TEXT(":fts", p->fts);
 	BIND_TEXT(":fts_match", p->fts_match);
+	BIND_TEXT(":fts_exact", p->fts_exact);
 	BIND_TEXT(":exact", p->exact);
 	BIND_TEXT(":type", p->type_code);
 	BIND_TEXT(":number", p->number_key);
@@ -1493,6 +1519,45 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 	return SOHOA_OK;
 }
 
+/*
+ * How many of the out->total matches (those with ids from low up) are exact
+ * matches: all of them when no word was typed with diacritics, else those
+ * the exact expression finds - a subset of the matches, since a word's
+ * folded form is indexed wherever its exact form is.
+ */
+static sohoa_status
+count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, sohoa_search_results *out,
+    sohoa_error *err)
+{
+	struct sbuf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	sohoa_status rc = SOHOA_OK;
+
+	out->exact_total = out->total;
+	if (p->fts_exact && out->total > 0) {
+		sb_str(&sql, "SELECT count(*) FROM (SELECT f.rowid");
+		plan_from_where(&sql, p, EXPR_EXACT);
+		sb_str(&sql, " AND f.rowid >= :low LIMIT :window)");
+		if (sql.oom) {
+			free(sql.p);
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		}
+		if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK
+		    || bind_plan(st, p) != SQLITE_OK || bind_int_named(st, ":low", low) != SQLITE_OK
+		    || bind_int_named(st, ":window", RANK_WINDOW) != SQLITE_OK
+		    || sqlite3_step(st) != SQLITE_ROW)
+			rc = search_error(db, err, "search");
+		else
+			out->exact_total = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		free(sql.p);
+	}
+	if (out->exact_total > out->total)
+		out->exact_total = out->total;
+	out->approximate_total = out->total - out->exact_total;
+	return rc;
+}
+
 sohoa_status
 sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offset,
     sohoa_search_results *out, sohoa_error *err)
@@ -1518,8 +1583,8 @@ sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, in
 		plan_release(&p);
 		return rc;
 	}
-	plan_from_where(&where, &p, 0);
-	plan_from_where(&ranked, &p, 1);
+	plan_from_where(&where, &p, EXPR_FIND);
+	plan_from_where(&ranked, &p, EXPR_RANK);
 	fts = p.drive == DRIVE_MATCH || p.drive == DRIVE_FTS;
 	x = fts ? "f.rowid" : "d.record_id";
 	out->pending = count_of(db, "SELECT count(*) FROM docs_pending");
@@ -1555,6 +1620,8 @@ sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, in
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if ((rc = count_exact(db, &p, low, out, err)) != SOHOA_OK)
+		goto out;
 	if (out->total <= offset)
 		goto out;
 
@@ -1605,8 +1672,14 @@ sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, in
 	if (!out->items)
 		goto oom;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW && out->count < cap) {
-		out->items[out->count].id = sqlite3_column_int64(st, 0);
-		out->items[out->count].score = sqlite3_column_double(st, 1);
+		sohoa_search_result *it = &out->items[out->count];
+
+		it->id = sqlite3_column_int64(st, 0);
+		it->score = sqlite3_column_double(st, 1);
+		/* Fewer tiers than words typed with diacritics: some word was
+		 * found only without them. */
+		it->approximate = p.fts_exact
+		    && it->score < EXACT_TIER * (double)p.q.exact_terms;
 		out->count++;
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {

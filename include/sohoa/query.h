@@ -21,8 +21,9 @@
  *                       05/3/2024 or 5/3/2024
  *
  * A word with diacritics compiles to ("hòa" OR "hoa"): the exact form, and
- * the folded form that finds every variant, so that bm25() ranks exact
- * matches above folded ones; a word without diacritics compiles to "hoa".
+ * the folded form that finds every variant, so that exact matches rank
+ * above folded ones (search.h marks the others approximate); a word without
+ * diacritics compiles to "hoa".
  * Every term is double-quoted, so no FTS5 operator or syntax can come from
  * the user's text: whatever parses, runs.
  */
@@ -45,6 +46,11 @@ typedef struct sohoa_query {
 	char *organ;    /* coquan:"Văn Bình" -> NFC text, or NULL */
 	char date_from[11], date_to[11];  /* tu:/den: as YYYY-MM-DD, "" when absent */
 	int year;       /* nam:2024, 0 when absent */
+	int exact_terms;  /* words and phrases to look for that were typed with
+	                 * diacritics: each compiles to an ("exact" OR
+	                 * "folded") pair, and a document where all of them
+	                 * are found in their exact spelling is an exact match
+	                 * (search.h); 0 when none was */
 } sohoa_query;
 
 /*

@@ -97,6 +97,58 @@ check "matched words marked [ ] in the JSON snippet" \
 "$SOHOA" search -- "$q" > "$T/human.txt"; rc=$?
 check "human output: numbered results in Vietnamese" grep -q "^1\. " "$T/human.txt"
 check "human output: the record and its file" grep -q "Hồ sơ số" "$T/human.txt"
+# Exact and approximate: a word typed with diacritics that another word of
+# the archive shares without them ("đất" / "đắt").  From the catalog's own
+# text: which documents have that spelling and which only another one.
+$PY - "$T/state/catalog.db" > "$T/variant.txt" <<'EOF'
+import re, sqlite3, sys, unicodedata
+db = sqlite3.connect(sys.argv[1])
+def fold(w):
+    w = w.replace('đ', 'd')
+    return ''.join(c for c in unicodedata.normalize('NFD', w) if unicodedata.category(c) != 'Mn')
+def marks(w):
+    return ''.join(sorted(c for c in unicodedata.normalize('NFD', w) if unicodedata.category(c) == 'Mn')) + ('đ' if 'đ' in w else '')
+docs = {}
+for rid, text in db.execute("SELECT record_id, text FROM pages"):
+    docs[rid] = docs.get(rid, '') + ' ' + (text or '')
+for rid, value in db.execute("SELECT record_id, value FROM fields WHERE name IN ('subject',"
+        " 'organName', 'codeNumber', 'codeNotation', 'tthcCode')"):
+    docs[rid] = docs.get(rid, '') + ' ' + (value or '')
+for rid, name in db.execute("SELECT id, (SELECT name FROM doc_types WHERE code = type_code) FROM docs_meta"):
+    docs[rid] = docs.get(rid, '') + ' ' + (name or '')
+forms = {}      # fold -> exact form -> records
+for rid, text in docs.items():
+    for w in re.findall(r'\w+', unicodedata.normalize('NFC', text).lower()):
+        forms.setdefault(fold(w), {}).setdefault(w, set()).add(rid)
+best = None
+for f, ws in forms.items():
+    if len(f) < 3 or len({marks(w) for w in ws}) != len(ws):
+        continue        # a tone-placement pair (hòa/hoà) is one spelling
+    for w, ids in ws.items():
+        if w == f:
+            continue
+        other = set().union(*ws.values()) - ids
+        if other and (best is None or min(len(ids), len(other)) > best[0]):
+            best = (min(len(ids), len(other)), w, len(ids), len(other))
+if best:
+    print(best[1], best[2], best[3])
+EOF
+if read -r word nexact napprox < "$T/variant.txt"; then
+	"$SOHOA" search --json --limit 1000 -- "$word" > "$T/variant.json"
+	check "'$word': $nexact exact and $napprox approximate matches counted" \
+		test "$(json "(d['exact_total'], d['approximate_total'], d['total'])" < "$T/variant.json")" = "($nexact, $napprox, $((nexact + napprox)))"
+	check "'$word': every exact match before every approximate one, each marked" \
+		test "$(json "[r['match'] for r in d['results']] == ['exact'] * $nexact + ['approximate'] * $napprox" < "$T/variant.json")" = True
+	folded=$($PY -c "import sys, unicodedata; w = sys.argv[1].replace('đ', 'd'); print(''.join(c for c in unicodedata.normalize('NFD', w) if unicodedata.category(c) != 'Mn'))" "$word")
+	check "'$folded' (typed without diacritics): all $((nexact + napprox)) exact" \
+		test "$("$SOHOA" search --json --limit 1000 -- "$folded" | json "(d['exact_total'], d['approximate_total'], set(r['match'] for r in d['results']))")" = "($((nexact + napprox)), 0, {'exact'})"
+	"$SOHOA" search --limit 1000 -- "$word" > "$T/variant.out"
+	check "human output labels the $napprox approximate ones" \
+		test "$(grep -c '(gần đúng / approximate)' "$T/variant.out")" = "$napprox"
+	check "human output gives both counts" grep -q "$nexact đúng dấu, $napprox gần đúng" "$T/variant.out"
+else
+	fail "no word of the corpus has a spelling variant (cannot test approximate matches)"
+fi
 "$SOHOA" search --json -- "xyzzyqwv" > /dev/null 2>&1; rc=$?
 check "no result exits 1" test $rc = 1
 "$SOHOA" search -- "-chỉ" > /dev/null 2> "$T/bad.err"; rc=$?

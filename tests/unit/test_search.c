@@ -964,12 +964,169 @@ test_migration_indexes_existing(void)
 	sohoa_catalog_free(cat);
 }
 
+/* Checks that a search's results are all its exact matches, then all its
+ * approximate ones, as many of each as it counted, and returns the ids in
+ * order with an "~" before each approximate one: "3,~1,~5". */
+static const char *
+find_marked(sohoa_catalog *cat, const char *q, long long want_exact, long long want_approx)
+{
+	static char out[1024];
+	sohoa_search_results res;
+	size_t len = 0;
+	long long exact = 0, approx = 0;
+	int seen_approx = 0;
+
+	sohoa_search_results_init(&res);
+	snprintf(out, sizeof out, "%s", find_res(cat, q, 50, 0, &res));
+	if (strncmp(out, "BAD", 3) == 0 || strncmp(out, "ERROR", 5) == 0) {
+		sohoa_search_results_release(&res);
+		return out;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < res.count; i++) {
+		const sohoa_search_result *r = &res.items[i];
+
+		CHECKM(!seen_approx || r->approximate, q);     /* exact ones first */
+		seen_approx |= r->approximate;
+		if (r->approximate)
+			approx++;
+		else
+			exact++;
+		len += (size_t)snprintf(out + len, len < sizeof out ? sizeof out - len : 0,
+		    "%s%s%lld", i ? "," : "", r->approximate ? "~" : "", (long long)r->id);
+	}
+	CHECK_INT(res.exact_total, want_exact);
+	CHECK_INT(res.approximate_total, want_approx);
+	CHECK_INT(res.exact_total + res.approximate_total, res.total);
+	CHECK_INT(exact, res.exact_total);
+	CHECK_INT(approx, res.approximate_total);
+	sohoa_search_results_release(&res);
+	return out;
+}
+
+
+/* The comma-separated tokens of list in strcmp order (ids marked "~"
+ * included), to compare results whose order among equals is not fixed. */
+static const char *
+sorted_tokens(const char *list, char *out, size_t n)
+{
+	char copy[1024], *tok[128];
+	int k = 0;
+	size_t len = 0;
+
+	snprintf(copy, sizeof copy, "%s", list);
+	for (char *p = copy; *p && k < 128; ) {
+		tok[k++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	for (int i = 1; i < k; i++)
+		for (int j = i; j > 0 && strcmp(tok[j - 1], tok[j]) > 0; j--) {
+			char *t = tok[j];
+			tok[j] = tok[j - 1];
+			tok[j - 1] = t;
+		}
+	out[0] = '\0';
+	for (int i = 0; i < k; i++)
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s", i ? "," : "",
+		    tok[i]);
+	return out;
+}
+
+#define CHECK_SAME_SET(got, want) do { char g_[1024], w_[1024]; \
+	CHECK_STR(sorted_tokens(got, g_, sizeof g_), sorted_tokens(want, w_, sizeof w_)); \
+	} while (0)
+
+#define FIND_MARKED(cat, q, ne, na, want) do { const char *got_ = find_marked(cat, q, ne, na); \
+	if (strcmp(got_, want)) { test_failed_checks++; fprintf(stderr, \
+	"  %s:%d: search '%s' gave \"%s\", expected \"%s\"\n", __FILE__, __LINE__, q, got_, \
+	want); } } while (0)
+
+static void
+test_exact_and_approximate(void)
+{
+	sohoa_catalog *cat = open_cat();
+	/* "đắt" (dear) and "đất" (land) differ only by their marks. */
+	const char *dear[] = { "Giá thuê mặt bằng ở chợ xã năm nay rất đắt." };
+	const char *land[] = { "Biên bản đo đạc đất: mảnh đất thổ cư, đất vườn, đất ao liền kề." };
+	const char *bare[] = { "Gia thue dat o cho xa nam nay rat dat." };      /* OCR without marks */
+	const char *both[] = { "Giá đất nông nghiệp." };
+	const char *old_tone[] = { "Tổ hoà giải ở cơ sở họp về tranh chấp." };
+	const char *new_tone[] = { "Tổ hòa giải ở cơ sở họp về tranh chấp." };
+	const char *other_tone[] = { "Tổ hóa giải ở cơ sở họp về tranh chấp." };
+	int64_t a, b, c, d, e, f, g;
+	char want[256];
+	sohoa_search_results res;
+
+	if (!cat)
+		return;
+	a = add_record(cat, "dear.tif", dear, 1);
+	set_field(cat, a, "issuedDate", "2024-05-01");
+	b = add_record(cat, "land.tif", land, 1);
+	/* Its trích yếu is full of the other word: without the tiers it would
+	 * outrank the exact match. */
+	set_field(cat, b, "subject", "Về việc giao đất, thu hồi đất");
+	set_field(cat, b, "issuedDate", "2024-06-01");
+	c = add_record(cat, "bare.tif", bare, 1);
+	set_field(cat, c, "issuedDate", "2023-06-01");
+	d = add_record(cat, "both.tif", both, 1);
+	e = add_record(cat, "old.tif", old_tone, 1);
+	f = add_record(cat, "new.tif", new_tone, 1);
+	g = add_record(cat, "other.tif", other_tone, 1);
+
+	/* Typed with its marks: the exact spelling, then the rest marked. */
+	snprintf(want, sizeof want, "%lld,~%lld,~%lld,~%lld", (long long)a, (long long)b,
+	    (long long)c, (long long)d);
+	CHECK_SAME_SET(find_marked(cat, "đắt", 1, 3), want);
+	CHECK_INT(strtoll(find_marked(cat, "đắt", 1, 3), NULL, 10), a);
+	CHECK_SAME_SET(find_marked(cat, "ĐẮT", 1, 3), want);
+	/* Without marks: every spelling, all exact. */
+	CHECK_STR(sorted(find_marked(cat, "dat", 4, 0)), sorted(ids(4, a, b, c, d)));
+	/* Several words: exact only when every word typed with marks is. */
+	snprintf(want, sizeof want, "%lld,~%lld,~%lld", (long long)a, (long long)c, (long long)d);
+	CHECK_SAME_SET(find_marked(cat, "giá đắt", 1, 2), want);
+	CHECK_INT(strtoll(find_marked(cat, "giá đắt", 1, 2), NULL, 10), a);
+	/* A word without marks does not make anything approximate. */
+	CHECK_SAME_SET(find_marked(cat, "gia đắt", 1, 2), want);
+	CHECK_STR(find_marked(cat, "giao đất", 1, 0), ids(1, b));
+	/* Counted after the filters. */
+	snprintf(want, sizeof want, "%lld,~%lld", (long long)a, (long long)b);
+	FIND_MARKED(cat, "đắt nam:2024", 1, 1, want);
+	/* A negated word excludes only its exact spelling. */
+	snprintf(want, sizeof want, "%lld,%lld,~%lld", (long long)b, (long long)d, (long long)c);
+	CHECK_SAME_SET(find_marked(cat, "đất -đắt", 2, 1), want);
+	/* Old and new tone placement are the same spelling; another tone is not. */
+	snprintf(want, sizeof want, "%lld,%lld,~%lld", (long long)f, (long long)e, (long long)g);
+	CHECK_SAME_SET(find_marked(cat, "hòa giải", 2, 1), want);
+	CHECK_SAME_SET(find_marked(cat, "hoà giải", 2, 1), want);
+	CHECK_SAME_SET(find_marked(cat, "\"hòa giải\"", 2, 1), want);
+	snprintf(want, sizeof want, "%lld,~%lld,~%lld", (long long)g, (long long)e, (long long)f);
+	CHECK_SAME_SET(find_marked(cat, "hóa giải", 1, 2), want);
+	CHECK_INT(strtoll(find_marked(cat, "hóa giải", 1, 2), NULL, 10), g);
+	/* Filters only: nothing typed, nothing approximate. */
+	CHECK_STR(sorted(find_marked(cat, "nam:2024", 2, 0)), sorted(ids(2, a, b)));
+
+	/* Pages of approximate results keep their mark and the counts. */
+	sohoa_search_results_init(&res);
+	CHECK_STR(find_res(cat, "đắt", 1, 1, &res), ids(1, b));
+	CHECK_INT(res.count, 1);
+	CHECK(res.count == 1 && res.items[0].approximate);
+	CHECK_INT(res.exact_total, 1);
+	CHECK_INT(res.approximate_total, 3);
+	sohoa_search_results_release(&res);
+	check_index(cat);
+	sohoa_catalog_free(cat);
+}
+
 int
 main(void)
 {
 	if (!getcwd(src_dir, sizeof src_dir))
 		return 2;
 	TEST_RUN(test_folded_and_exact);
+	TEST_RUN(test_exact_and_approximate);
 	TEST_RUN(test_field_weights_and_ties);
 	TEST_RUN(test_d_stroke_nfd_and_tone);
 	TEST_RUN(test_numbers_and_dates);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sohoa/json.h"
+#include "sohoa/query.h"
 #include "sohoa/search.h"
 #include "cli.h"
 
@@ -216,6 +217,19 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 		printf("\nXem tiếp: --page %d\n", offset / limit + 2);
 }
 
+/* 1 for one argument that is a filter whose value holds white space and no
+ * quotation mark: "loai:Quyết định", "coquan:Văn Bình". */
+static int
+filter_with_space(const char *a)
+{
+	const char *colon = strchr(a, ':');
+
+	if (!colon || colon == a || !strpbrk(colon + 1, " \t") || strchr(colon + 1, '"')
+	    || strstr(colon + 1, "\xE2\x80\x9C") || strstr(colon + 1, "\xE2\x80\x9D"))
+		return 0;
+	return sohoa_query_is_filter(a, (size_t)(colon - a));
+}
+
 int
 cli_search(struct cli *c, int argc, char **argv)
 {
@@ -258,11 +272,23 @@ cli_search(struct cli *c, int argc, char **argv)
 			break;
 		}
 		n = strlen(a);
-		if (!(grown = realloc(input, len + n + 2)))
+		if (!(grown = realloc(input, len + n + 4)))
 			goto oom;
 		input = grown;
-		memcpy(input + len, a, n);
-		len += n;
+		if (filter_with_space(a)) {
+			/* One argument "loai:Quyết định": the shell kept the value
+			 * together (it was quoted), so the query quotes it too. */
+			size_t k = (size_t)(strchr(a, ':') - a) + 1;
+
+			memcpy(input + len, a, k);
+			input[len + k] = '"';
+			memcpy(input + len + k + 1, a + k, n - k);
+			input[len + n + 1] = '"';
+			len += n + 2;
+		} else {
+			memcpy(input + len, a, n);
+			len += n;
+		}
 		input[len++] = ' ';
 		input[len] = '\0';
 	}

@@ -459,6 +459,34 @@ filter_lookup(struct parser *p, const char *s, size_t n)
 	return -1;
 }
 
+/* Keeps the text after a bare loai: value, up to the next filter, in
+ * q->type_next (query.h); the parser reads it again as words. */
+static void
+keep_type_next(struct parser *p)
+{
+	size_t a = p->i, b;
+
+	while (a < p->n && space_at(p->s, p->n, a))
+		a++;
+	for (b = a; b < p->n; ) {
+		size_t wa = b, wb, save = p->i;
+		const char *colon;
+
+		p->i = b;
+		read_bare(p, &wa, &wb);
+		p->i = save;
+		colon = memchr(p->s + wa, ':', wb - wa);
+		if (wb == wa || (colon && filter_lookup(p, p->s + wa, (size_t)(colon - (p->s + wa)))
+		    >= 0))
+			break;
+		b = wb;
+		while (b < p->n && space_at(p->s, p->n, b))
+			b++;
+	}
+	if (b > a)
+		p->q->type_next = copy_string(p, p->s + a, b - a);
+}
+
 /* Handles the bare item s[a..b): a filter, a date or words. */
 static void
 bare_item(struct parser *p, size_t a, size_t b, int neg)
@@ -484,15 +512,23 @@ bare_item(struct parser *p, size_t a, size_t b, int neg)
 				    echo_len(item, name_len), item);
 				return;
 			}
+			int bare = 1;
+
 			if (va == vb) {
 				/* "coquan:" followed by "Văn Bình" in quotes, or a space. */
 				skip_space(p);
-				if (p->i < p->n && quote_at(p->s, p->n, p->i))
+				if (p->i < p->n && quote_at(p->s, p->n, p->i)) {
 					read_quoted(p, &va, &vb);
-				else if (p->i < p->n)
+					bare = 0;
+				} else if (p->i < p->n) {
 					read_bare(p, &va, &vb);
+				}
+			} else if (quote_at(p->s, p->n, va)) {
+				bare = 0;
 			}
 			apply_filter(p, (enum filter)f, item, name_len, va, vb);
+			if (f == F_TYPE && bare && p->st == SOHOA_OK)
+				keep_type_next(p);
 			return;
 		}
 		/* Not a filter ("Nơi nhận:", "10:30"): words. */
@@ -833,6 +869,19 @@ sohoa_query_parse(const char *input, size_t len, sohoa_query *q, sohoa_error *er
 	return p.st;
 }
 
+int
+sohoa_query_is_filter(const char *s, size_t len)
+{
+	struct parser p;
+	int f;
+
+	memset(&p, 0, sizeof p);
+	sohoa_vi_forms_init(&p.forms);
+	f = s && sohoa_vi_utf8_valid(s, len) ? filter_lookup(&p, s, len) : -1;
+	sohoa_vi_forms_release(&p.forms);
+	return f >= 0;
+}
+
 void
 sohoa_query_release(sohoa_query *q)
 {
@@ -840,6 +889,7 @@ sohoa_query_release(sohoa_query *q)
 		return;
 	free(q->match);
 	free(q->type);
+	free(q->type_next);
 	free(q->number);
 	free(q->organ);
 	memset(q, 0, sizeof *q);

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "sohoa/fields.h"
 #include "sohoa/query.h"
 #include "sohoa/search.h"
 #include "sbuf.h"
@@ -748,106 +749,75 @@ column_phrase(struct sbuf *m, const char *col, const char *s)
 	free(k);
 }
 
+/* "quyet-dinh": the folded words of a type's name joined by '-', a way to
+ * write it that no shell splits.  NULL when out of memory. */
+static char *
+hyphenated(const char *name)
+{
+	char *k = text_key(name, strlen(name), KEY_FOLDED, NULL);
+
+	for (char *c = k; c && *c; c++)
+		if (*c == ' ')
+			*c = '-';
+	return k;
+}
+
 /*
- * The TT 05 code of the document type the user wrote after loai:: a code
- * ("02", "2"), an ND 30 abbreviation in any case ("QĐ", "qđ", and "QD" when
- * that is unambiguous), or the name ("Quyết định", "quyet dinh").  The names
- * come from the catalog's doc_types table.  Into code (3 bytes) and name.
+ * The TT 05 code of the document type the user wrote after loai: - a code,
+ * an abbreviation in any case and with or without diacritics ("QĐ", "qd",
+ * "CV"), or the name however written ("Quyết định", "quyet-dinh"): fields.h's
+ * sohoa_doc_type_lookup() - into code (3 bytes) and name.  When it is none,
+ * and the words after it make one ("loai:Quyết định" split by the shell into
+ * "loai:Quyết" and "định"), the message says how to quote it.
  */
 static sohoa_status
-resolve_type(sqlite3 *db, const char *typed, char code[3], char **name, sohoa_error *err)
+resolve_type(const sohoa_query *q, char code[3], char **name, sohoa_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	char *typed_upper = sohoa_vi_upper(typed, strlen(typed), NULL);
-	char *typed_folded = text_key(typed, strlen(typed), KEY_FOLDED, NULL);
-	char *typed_nospace = NULL;
-	int best = 0, folded_hits = 0;  /* best: 3 exact, 2 upper, 1 folded */
-	char folded_code[3] = "";
+	const sohoa_doc_type *t = sohoa_doc_type_lookup(q->type);
+	struct sbuf joined = { 0 };
+	char *hy = NULL;
 	sohoa_status rc = SOHOA_OK;
-	int num = 0, digits = 1;
 
 	*name = NULL;
 	code[0] = '\0';
-	if (!typed_upper || !typed_folded) {
+	if (t) {
+		snprintf(code, 3, "%s", t->code);
+		if (!(*name = strdup(t->name)))
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return SOHOA_OK;
+	}
+	/* The words typed after the value, one more at a time. */
+	sb_str(&joined, q->type);
+	for (size_t pos = 0, a, e, nw = 0; q->type_next && nw < 3
+	    && sohoa_vi_next_word(q->type_next, strlen(q->type_next), &pos, &a, &e); nw++) {
+		sb_str(&joined, " ");
+		sb_add(&joined, q->type_next + a, e - a);
+		if (joined.oom)
+			break;
+		if ((t = sohoa_doc_type_lookup(joined.p)))
+			break;
+	}
+	if (joined.oom) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
-		goto out;
-	}
-	for (const char *p = typed; *p; p++) {
-		if (*p < '0' || *p > '9')
-			digits = 0;
-		else if (num < 100)
-			num = num * 10 + (*p - '0');
-	}
-	typed_nospace = strdup(typed_folded);
-	if (typed_nospace) {
-		char *w = typed_nospace;
-		for (const char *p = typed_folded; *p; p++)
-			if (*p != ' ')
-				*w++ = *p;
-		*w = '\0';
-	}
-	if (sqlite3_prepare_v2(db, "SELECT code, name, abbr FROM doc_types", -1, &st, NULL)
-	    != SQLITE_OK) {
-		rc = db_error(db, err, "document types");
-		goto out;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(st, 0);
-		const char *nm = (const char *)sqlite3_column_text(st, 1);
-		const char *ab = (const char *)sqlite3_column_text(st, 2);
-		int level = 0;
+	} else if (t) {
+		const char *ab = t->abbr ? t->abbr : t->alias;
 
-		if (digits && typed[0] && atoi(c) == num) {
-			level = 3;
-		} else if (ab && strcmp(ab, typed) == 0) {
-			level = 3;
-		} else {
-			char *nk = text_key(nm, strlen(nm), KEY_FOLDED, NULL);
-			char *au = ab ? sohoa_vi_upper(ab, strlen(ab), NULL) : NULL;
-			char *af = ab ? text_key(ab, strlen(ab), KEY_FOLDED, NULL) : NULL;
-
-			if (nk && strcmp(nk, typed_folded) == 0)
-				level = 3;
-			else if (au && strcmp(au, typed_upper) == 0)
-				level = 2;
-			else if (af && typed_nospace && strcmp(af, typed_nospace) == 0) {
-				folded_hits++;
-				snprintf(folded_code, sizeof folded_code, "%s", c);
-			}
-			free(nk);
-			free(au);
-			free(af);
-		}
-		if (level > best) {
-			best = level;
-			snprintf(code, 3, "%s", c);
-			free(*name);
-			*name = strdup(nm);
-		}
+		hy = hyphenated(t->name);
+		rc = BAD(err, "Loại văn bản \"%.60s\" bị tách ở dấu cách (thường do dòng lệnh bỏ "
+		    "dấu nháy). Hãy đặt cả bộ lọc trong dấu nháy: sohoa search 'loai:\"%s\"', hoặc "
+		    "viết loai:%s%s%s. (The shell split the filter at the space: quote it as "
+		    "'loai:\"%s\"', or write loai:%s%s%s.)", joined.p, t->name,
+		    hy ? hy : t->code, ab ? " hay loai:" : "", ab ? ab : "", t->name,
+		    hy ? hy : t->code, ab ? " or loai:" : "", ab ? ab : "");
+	} else {
+		rc = BAD(err, "Không biết loại văn bản \"%.60s\". Hãy ghi ký hiệu (loai:QĐ, "
+		    "loai:CV), tên không dấu nối bằng gạch ngang (loai:quyet-dinh) hoặc mã loại của "
+		    "Thông tư 05 (loai:02); tên có dấu cách phải trong dấu nháy: "
+		    "'loai:\"Quyết định\"'. (Unknown document type: write an abbreviation, "
+		    "a name such as loai:quyet-dinh, or a code such as loai:02.)", q->type);
 	}
-	if (best == 0 && folded_hits == 1) {
-		memcpy(code, folded_code, 3);
-		sqlite3_reset(st);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			if (strcmp((const char *)sqlite3_column_text(st, 0), code) == 0) {
-				*name = dup_text(sqlite3_column_text(st, 1));
-				break;
-			}
-	}
-	if (!code[0])
-		rc = BAD(err, "Không biết loại văn bản \"%.60s\". Hãy ghi ký hiệu (loai:QĐ), "
-		    "tên loại (loai:\"Quyết định\") hoặc mã loại của Thông tư 05 (loai:02).", typed);
-	else if (!*name)
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
-out:
-	sqlite3_finalize(st);
-	free(typed_upper);
-	free(typed_folded);
-	free(typed_nospace);
-	if (rc != SOHOA_OK) {
-		free(*name);
-		*name = NULL;
-	}
+	free(joined.p);
+	free(hy);
 	return rc;
 }
 
@@ -1120,8 +1090,7 @@ plan_make(sqlite3 *db, const char *text, size_t len, struct plan *p, sohoa_error
 	if (p->q.type) {
 		char tok[32];
 
-		if ((st = resolve_type(db, p->q.type, p->type_code, &p->type_name, err))
-		    != SOHOA_OK)
+		if ((st = resolve_type(&p->q, p->type_code, &p->type_name, err)) != SOHOA_OK)
 			return st;
 		snprintf(tok, sizeof tok, "{meta} : \"zqt%s\"", p->type_code);
 		sb_str(&meta, tok);

@@ -41,6 +41,9 @@ typedef struct sohoa_query {
 	char *match;    /* FTS5 MATCH expression over the text, or NULL when only
 	                 * filters were given; pass it as a bound parameter */
 	char *type;     /* loai:QĐ -> type abbreviation as typed, NFC ("QĐ"), or NULL */
+	char *type_next; /* the text after an unquoted loai: value up to the
+	                 * next filter (NFC), or NULL: where to look when a
+	                 * shell split "loai:Quyết định" (search.c) */
 	char *number;   /* so:15/QĐ-UBND -> "15/QĐ-UBND" (spaces removed, NFC,
 	                 * upper case), or NULL */
 	char *organ;    /* coquan:"Văn Bình" -> NFC text, or NULL */
@@ -66,5 +69,9 @@ sohoa_status sohoa_query_parse(const char *input, size_t len, sohoa_query *q,
 
 /* Frees what q owns and zeroes it; safe on a zeroed or released struct. */
 void sohoa_query_release(sohoa_query *q);
+
+/* 1 when s[0..len) is the name of a filter ("loai", "số", "coquan"), with
+ * or without diacritics, in any case; else 0. */
+int sohoa_query_is_filter(const char *s, size_t len);
 
 #endif

@@ -553,7 +553,40 @@ test_filters(void)
 	FIND(a.cat, "loai:TB", 1, a.tb7);
 	FIND(a.cat, "loai:KH", 0);
 	CHECK_STR(find(a.cat, "loai:XYZ"), "BAD");
-	CHECK_STR(find(a.cat, "loai:CV"), "BAD");
+	/* What people call a type: CV for Công văn, names folded with '-'. */
+	FIND(a.cat, "loai:CV", 1, a.cv12);
+	FIND(a.cat, "loai:cv", 1, a.cv12);
+	FIND(a.cat, "loai:quyet-dinh", 2, a.qd16, a.qd15);
+	FIND(a.cat, "loai:QUYET_DINH", 2, a.qd16, a.qd15);
+	FIND(a.cat, "loai:cong-van nguyen", 1, a.cv12);
+	FIND(a.cat, "loai:ttr", 0);
+	FIND(a.cat, "loai:tb", 1, a.tb7);
+	{
+		/* The shell split loai:Quyết định: the message says how to quote. */
+		sohoa_error err;
+
+		sohoa_search_results_init(&res);
+		sohoa_error_clear(&err);
+		CHECK(sohoa_search_run(a.cat, "loai:Quyết định đất", strlen("loai:Quyết định đất"),
+		    10, 0, &res, &err) == SOHOA_BAD_INPUT);
+		CHECKM(strstr(err.msg, "'loai:\"Quyết định\"'") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "loai:quyet-dinh") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "loai:QĐ") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "bị tách") != NULL, err.msg);
+		sohoa_error_clear(&err);
+		CHECK(sohoa_search_run(a.cat, "loai:Công văn", strlen("loai:Công văn"), 10, 0, &res,
+		    &err) == SOHOA_BAD_INPUT);
+		CHECKM(strstr(err.msg, "'loai:\"Công văn\"'") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "loai:CV") != NULL, err.msg);
+		/* Not a type even with the next words: the general message, which
+		 * never suggests a form the shell would break again. */
+		sohoa_error_clear(&err);
+		CHECK(sohoa_search_run(a.cat, "loai:Quyết đất đai", strlen("loai:Quyết đất đai"), 10,
+		    0, &res, &err) == SOHOA_BAD_INPUT);
+		CHECKM(strstr(err.msg, "Không biết loại văn bản \"Quyết\"") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "loai:quyet-dinh") != NULL, err.msg);
+		sohoa_search_results_release(&res);
+	}
 	/* Number: exact, normalized; the Công văn citing 15 is not 15. */
 	FIND(a.cat, "so:15/QĐ-UBND", 1, a.qd15);
 	FIND(a.cat, "số:15/qd-ubnd", 1, a.qd15);

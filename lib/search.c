@@ -1,6 +1,6 @@
 /*
- * search.c - the record-level full-text index (docs_fts, migration 003) and
- * searches over it (search.h).
+ * search.c - the record-level full-text index (docs_fts, migrations 003 and
+ * 011) and searches over it (search.h).
  *
  * Indexing keeps invariant I1 of 003-search.sql: a record is in docs_indexed
  * exactly when docs_fts holds its row as docs_source gives it now.  Every
@@ -35,14 +35,14 @@
 /*
  * Ranking (aux_rank below): BM25's saturation and length normalisation per
  * column, weighted - trích yếu 10, type 6, số/ký hiệu 6, cơ quan 2, text 1,
- * the filter tokens 0 - but without BM25's inverse document frequency.
+ * the filter tokens 0, từ khóa 6, ghi chú 2 (migration 011) - but without BM25's inverse document frequency.
  * FTS5's bm25() finds the frequency by reading each query word's whole
  * posting list once per query, which on a million pages costs tens of
  * milliseconds for every common word, even when the query as a whole
  * matches three documents.  Every result contains every word (AND), so
  * what IDF would add is small.
  */
-static const double column_weight[] = { 10.0, 6.0, 6.0, 2.0, 1.0, 0.0 };
+static const double column_weight[] = { 10.0, 6.0, 6.0, 2.0, 1.0, 0.0, 6.0, 2.0 };
 
 /*
  * A query typed with diacritics puts the documents with the exact spelling
@@ -58,7 +58,7 @@ static const double column_weight[] = { 10.0, 6.0, 6.0, 2.0, 1.0, 0.0 };
  */
 #define EXACT_TIER 10000.0
 #define TERM_SCORE_MAX (EXACT_TIER - 1.0)
-#define NCOLUMNS 6
+#define NCOLUMNS 8
 #define BODY_COLUMN 4
 #define RANK_K1 1.2
 #define RANK_B 0.75
@@ -444,8 +444,9 @@ static const char *const indexer_sql[5] = {
 	"DELETE FROM docs_pending WHERE id = ?1",
 	/* The same rule as the triggers' (docs_addable): a record with pages
 	 * or fields gets a row. */
-	"INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta)"
-	" SELECT id, subject, doctype, number, organ, body, meta FROM docs_source"
+	"INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta, keyword,"
+	" description) SELECT id, subject, doctype, number, organ, body, meta, keyword,"
+	" description FROM docs_source"
 	" WHERE id IN (SELECT id FROM docs_addable WHERE id = ?1)",
 	"INSERT INTO docs_indexed (id) SELECT id FROM docs_addable WHERE id = ?1",
 };

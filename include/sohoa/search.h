@@ -4,7 +4,8 @@
  * tokenizer of index.h) and the staff query language of query.h.
  *
  * One row per record: its trích yếu (subject), type, số/ký hiệu, issuing
- * body and the OCR text of all its pages.  The index follows the catalog by
+ * body, the OCR text of all its pages, its từ khóa (keyword) and ghi chú
+ * (description) (migration 011).  The index follows the catalog by
  * itself for field changes (triggers); after storing a record's pages, call
  * sohoa_search_index_record() - the pages' triggers queue the record until
  * then, in the same transaction, so a crash in between leaves it queued
@@ -22,7 +23,8 @@
  *     sohoa_search_results_release(&res);
  *
  * Ranking: BM25's term-frequency saturation and length normalisation with
- * column weights (trích yếu 10, type 6, số/ký hiệu 6, cơ quan 2, text 1),
+ * column weights (trích yếu 10, type 6, số/ký hiệu 6, từ khóa 6, cơ quan 2,
+ * ghi chú 2, text 1),
  * without its inverse document frequency (lib/search.c says why), over the
  * words of the query; each word typed with diacritics and found in exactly
  * that spelling lifts a document above all those where it is found only

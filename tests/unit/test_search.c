@@ -13,6 +13,7 @@
 
 #include "test.h"
 #include "sohoa/catalog.h"
+#include "sohoa/index.h"
 #include "sohoa/search.h"
 
 static char src_dir[PATH_MAX];
@@ -1153,6 +1154,116 @@ test_exact_and_approximate(void)
 	sohoa_catalog_free(cat);
 }
 
+/* Từ khóa and ghi chú are searched (migration 011), and the index follows
+ * their changes. */
+static void
+test_keyword_and_description(void)
+{
+	sohoa_catalog *cat = open_cat();
+	const char *text[] = { "Biên bản họp thôn về việc nạo vét kênh mương." };
+	const char *other[] = { "Thông báo lịch tiếp công dân." };
+	int64_t a, b;
+
+	if (!cat)
+		return;
+	a = add_record(cat, "a.tif", text, 1);
+	b = add_record(cat, "b.tif", other, 1);
+	FIND(cat, "đê điều", 0);
+	set_field(cat, a, "keyword", "đê điều; phòng chống lụt bão");
+	set_field(cat, b, "description", "Bản chính lưu tại kho lưu trữ xã, hộp số 7");
+	FIND(cat, "đê điều", 1, a);
+	FIND(cat, "phong chong lut bao", 1, a);
+	FIND(cat, "kho lưu trữ", 1, b);
+	FIND(cat, "\"hộp số 7\"", 1, b);
+	/* A keyword weighs more than a word of the text. */
+	set_field(cat, b, "keyword", "nạo vét");
+	FIND(cat, "nạo vét", 2, b, a);
+	/* Changed and removed: the index follows at once. */
+	set_field(cat, a, "keyword", "thủy lợi");
+	FIND(cat, "đê điều", 0);
+	FIND(cat, "thuy loi", 1, a);
+	exec_ok(sohoa_catalog_db(cat), "DELETE FROM fields WHERE name = 'description'");
+	FIND(cat, "kho lưu trữ", 0);
+	check_index(cat);
+	/* sohoa reindex gives the same. */
+	CHECK(sohoa_search_reindex(cat, NULL, NULL, NULL) == SOHOA_OK);
+	FIND(cat, "thuy loi", 1, a);
+	FIND(cat, "nạo vét", 2, b, a);
+	check_index(cat);
+	sohoa_catalog_free(cat);
+}
+
+/* A catalog of version 7 (before 011): its records are indexed again with
+ * their keywords, and queued records stay queued. */
+static void
+test_migration_011(void)
+{
+	const char *files[] = { "001-initial.sql", "002-fields-search.sql", "003-search.sql",
+	    "004-description.sql", "005-backup.sql", "006-exports.sql", "007-duplicates.sql" };
+	sqlite3 *db = NULL;
+	sohoa_catalog *cat;
+	sohoa_error err;
+
+	CHECK(sqlite3_open("catalog.db", &db) == SQLITE_OK);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_index_register(db, &err) == SOHOA_OK, err.msg);
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		char path[PATH_MAX + 64];
+		FILE *f;
+		char *sql;
+		long n;
+
+		snprintf(path, sizeof path, "%s/schemas/catalog/%s", src_dir, files[i]);
+		f = fopen(path, "r");
+		CHECKM(f != NULL, path);
+		if (!f) {
+			sqlite3_close(db);
+			return;
+		}
+		fseek(f, 0, SEEK_END);
+		n = ftell(f);
+		rewind(f);
+		sql = calloc(1, (size_t)n + 1);
+		CHECK(sql && fread(sql, 1, (size_t)n, f) == (size_t)n);
+		fclose(f);
+		if (sql)
+			exec_ok(db, sql);
+		free(sql);
+	}
+	exec_ok(db, "PRAGMA user_version = 7;"
+	    " INSERT INTO records (spool_id, state, size, name, name_raw, created_at, updated_at)"
+	    " VALUES ('a', 'done', 1, 'a.tif', x'00', '2024-01-01T00:00:00Z',"
+	    " '2024-01-01T00:00:00Z'), ('b', 'done', 1, 'b.tif', x'00', '2024-01-01T00:00:00Z',"
+	    " '2024-01-01T00:00:00Z');"
+	    " INSERT INTO pages (record_id, page_no, text) VALUES (1, 1, 'Biên bản kiểm tra');"
+	    " INSERT INTO fields (record_id, name, value, source) VALUES"
+	    " (1, 'keyword', 'đê điều', 'person');"
+	    " INSERT INTO pages (record_id, page_no, text) VALUES (2, 1, 'Kế hoạch');"
+	    " INSERT INTO fields (record_id, name, value, source) VALUES"
+	    " (2, 'description', 'hồ sơ gốc', 'person');");
+	/* Record 2 waits in the queue, as after a crash. */
+	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 2);
+	exec_ok(db, "DELETE FROM docs_pending WHERE id = 1;"
+	    " INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta)"
+	    " SELECT id, subject, doctype, number, organ, body, meta FROM docs_source WHERE id = 1;"
+	    " INSERT INTO docs_indexed (id) VALUES (1);");
+	sqlite3_close(db);
+	cat = open_cat();
+	if (!cat)
+		return;
+	CHECK_INT(query_int(sohoa_catalog_db(cat), "PRAGMA user_version"),
+	    sohoa_catalog_schema_version());
+	FIND(cat, "đê điều", 1, (int64_t)1);
+	FIND(cat, "biên bản", 1, (int64_t)1);
+	FIND(cat, "hồ sơ gốc", 0);
+	CHECK_INT(query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM docs_pending"), 1);
+	check_index(cat);
+	CHECK(sohoa_search_index_pending(cat, NULL, NULL) == SOHOA_OK);
+	FIND(cat, "hồ sơ gốc", 1, (int64_t)2);
+	check_index(cat);
+	sohoa_catalog_free(cat);
+}
+
 int
 main(void)
 {
@@ -1171,5 +1282,7 @@ main(void)
 	TEST_RUN(test_index_follows_catalog);
 	TEST_RUN(test_pending_and_check);
 	TEST_RUN(test_migration_indexes_existing);
+	TEST_RUN(test_keyword_and_description);
+	TEST_RUN(test_migration_011);
 	return TEST_DONE();
 }

@@ -230,6 +230,37 @@ filter_with_space(const char *a)
 	return sohoa_query_is_filter(a, (size_t)(colon - a));
 }
 
+/*
+ * Appends one argument and a space to the query (*input, *len).  One
+ * argument "loai:Quyết định" - the shell kept the value together because it
+ * was quoted - is quoted in the query too.  0, or -1 when out of memory.
+ */
+static int
+append_arg(char **input, size_t *len, const char *a)
+{
+	size_t n = strlen(a);
+	char *grown = realloc(*input, *len + n + 4);
+
+	if (!grown)
+		return -1;
+	*input = grown;
+	if (filter_with_space(a)) {
+		size_t k = (size_t)(strchr(a, ':') - a) + 1;
+
+		memcpy(grown + *len, a, k);
+		grown[*len + k] = '"';
+		memcpy(grown + *len + k + 1, a + k, n - k);
+		grown[*len + n + 1] = '"';
+		*len += n + 2;
+	} else {
+		memcpy(grown + *len, a, n);
+		*len += n;
+	}
+	grown[(*len)++] = ' ';
+	grown[*len] = '\0';
+	return 0;
+}
+
 int
 cli_search(struct cli *c, int argc, char **argv)
 {
@@ -243,8 +274,6 @@ cli_search(struct cli *c, int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		size_t n;
-		char *grown;
 
 		if (!strcmp(a, "--limit") || !strcmp(a, "--page")) {
 			if (i + 1 >= argc || parse_count(argv[i + 1], !strcmp(a, "--limit")
@@ -259,38 +288,13 @@ cli_search(struct cli *c, int argc, char **argv)
 		}
 		if (!strcmp(a, "--")) {
 			/* Everything after is the query, even "--limit". */
-			for (i++; i < argc; i++) {
-				n = strlen(argv[i]);
-				if (!(grown = realloc(input, len + n + 2)))
+			for (i++; i < argc; i++)
+				if (append_arg(&input, &len, argv[i]) != 0)
 					goto oom;
-				input = grown;
-				memcpy(input + len, argv[i], n);
-				len += n;
-				input[len++] = ' ';
-				input[len] = '\0';
-			}
 			break;
 		}
-		n = strlen(a);
-		if (!(grown = realloc(input, len + n + 4)))
+		if (append_arg(&input, &len, a) != 0)
 			goto oom;
-		input = grown;
-		if (filter_with_space(a)) {
-			/* One argument "loai:Quyết định": the shell kept the value
-			 * together (it was quoted), so the query quotes it too. */
-			size_t k = (size_t)(strchr(a, ':') - a) + 1;
-
-			memcpy(input + len, a, k);
-			input[len + k] = '"';
-			memcpy(input + len + k + 1, a + k, n - k);
-			input[len + n + 1] = '"';
-			len += n + 2;
-		} else {
-			memcpy(input + len, a, n);
-			len += n;
-		}
-		input[len++] = ' ';
-		input[len] = '\0';
 	}
 	if (!input) {
 		fprintf(stderr, "usage: sohoa search [--json] [--limit N] [--page N] QUERY...\n"

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "sohoa/fields.h"
 #include "sohoa/query.h"
 #include "sohoa/vitext.h"
 #include "sbuf.h"
@@ -602,21 +603,32 @@ lex(struct parser *p)
 	}
 }
 
-/* Type abbreviations of ND 30/2020 (DOMAIN.md section 3), folded. */
-static const char *const type_abbreviations[] = {
-	"nq", "qd", "ct", "qc", "qyd", "tc", "tb", "hd", "ctr", "kh", "pa", "da",
-	"bc", "bb", "ttr", "cd", "bgn", "btt", "guq", "gm", "ggt", "gnp", "pg",
-	"pc", "pb", "sy", "trs", "sl"
-};
-
+/* 1 when the folded word s is a type abbreviation of ND 30/2020 (DOMAIN.md
+ * section 3): one of fields.h's table, folded ("qd", "ttr"), or of the
+ * copies, which are no TT 05 type (SY bản sao y, TrS bản trích sao, SL bản
+ * sao lục). */
 static int
 is_type_abbreviation(const char *s)
 {
+	static const char *const copies[] = { "sy", "trs", "sl" };
 	size_t i;
 
-	for (i = 0; i < sizeof type_abbreviations / sizeof *type_abbreviations; i++)
-		if (strcmp(s, type_abbreviations[i]) == 0)
+	for (i = 0; i < sizeof copies / sizeof *copies; i++)
+		if (strcmp(s, copies[i]) == 0)
 			return 1;
+	for (i = 0; i < SOHOA_DOC_TYPE_COUNT; i++) {
+		const char *ab = sohoa_doc_types[i].abbr;
+		char *f;
+		int same;
+
+		if (!ab)
+			continue;
+		f = sohoa_vi_fold(ab, strlen(ab), NULL);
+		same = f && strcmp(f, s) == 0;
+		free(f);
+		if (same)
+			return 1;
+	}
 	return 0;
 }
 

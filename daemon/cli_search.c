@@ -299,7 +299,8 @@ cli_search(struct cli *c, int argc, char **argv)
 	if (!input) {
 		fprintf(stderr, "usage: sohoa search [--json] [--limit N] [--page N] QUERY...\n"
 		    "  ví dụ: sohoa search quyet dinh dat dai nam:2024\n"
-		    "         sohoa search \"15/QĐ-UBND\"\n");
+		    "         sohoa search \"15/QĐ-UBND\"\n"
+		    "  sohoa help search: câu tìm kiếm và bộ lọc (the query language)\n");
 		return EXIT_USAGE;
 	}
 	input[--len] = '\0';    /* the last space */

@@ -13,6 +13,8 @@
 #ifndef SOHOA_CLI_H
 #define SOHOA_CLI_H
 
+#include <stdio.h>
+
 #include "sohoa/conf.h"
 #include "sohoa/catalog.h"
 
@@ -38,6 +40,12 @@ int cli_show(struct cli *c, int argc, char **argv);
 int cli_search(struct cli *c, int argc, char **argv);
 int cli_retry(struct cli *c, int argc, char **argv);
 int cli_edit(struct cli *c, int argc, char **argv);
+/* Prints the help of a command (cli_help.c) to out: 0, or -1 when there is
+ * none for cmd.  cli_help_known() says whether there is. */
+int cli_help(const char *cmd, FILE *out);
+int cli_help_known(const char *cmd);
+/* What 'sohoa edit --help' prints: the field names, Vietnamese and TT 05. */
+void cli_edit_usage(FILE *out);
 int cli_check(struct cli *c, int argc, char **argv);
 int cli_reindex(struct cli *c, int argc, char **argv);
 int cli_review(struct cli *c, int argc, char **argv);

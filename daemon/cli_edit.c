@@ -32,6 +32,36 @@ agent_name(char *buf, size_t n)
 	snprintf(buf, n, "sohoa %s (sohoa edit, user %s)", SOHOA_VERSION, pw ? pw->pw_name : "?");
 }
 
+void
+cli_edit_usage(FILE *out)
+{
+	fprintf(out, "usage: sohoa edit ID TRƯỜNG=GIÁ_TRỊ...  (FIELD=VALUE...)\n"
+	    "  Sửa một trường mô tả của tài liệu đã xử lý xong; giá trị cũ được ghi vào sự kiện,\n"
+	    "  gói lưu trữ được ghi lại. Tên trường bằng tiếng Việt (có dấu hay không, chữ hoa\n"
+	    "  hay thường) hoặc tên của Thông tư 05. Giá trị rỗng xóa trường. Tên có dấu cách\n"
+	    "  phải trong dấu nháy.\n"
+	    "  Corrects a descriptive field of a finished document; the old value is kept in an\n"
+	    "  event and the package is rewritten. Field names in Vietnamese (with or without\n"
+	    "  diacritics, any case) or TT 05's names. An empty value clears the field.\n"
+	    "\n  ví dụ / examples:\n"
+	    "    sohoa edit 12 \"người ký=Nguyễn Văn An\" \"trích yếu=Về việc giao đất\"\n"
+	    "    sohoa edit 12 loai=CV ngay=05/03/2024 \"so=15\" \"ky hieu=QĐ-UBND\"\n"
+	    "\n  trường / fields:\n");
+	for (int i = 0; i < SOHOA_F_COUNT; i++) {
+		const char *alt;
+		const char *label = sohoa_field_label((sohoa_field_id)i);
+		int chars = 0;
+
+		for (const char *p = label; *p; p++)     /* pad by characters */
+			chars += ((unsigned char)*p & 0xC0) != 0x80;
+		fprintf(out, "    %s%*s %s", label, chars < 20 ? 20 - chars : 0, "",
+		    sohoa_field_name((sohoa_field_id)i));
+		for (int k = 1; (alt = sohoa_field_label_alt((sohoa_field_id)i, k)); k++)
+			fprintf(out, "%s%s", k == 1 ? "  (cũng / also: " : ", ", alt);
+		fprintf(out, "%s\n", sohoa_field_label_alt((sohoa_field_id)i, 1) ? ")" : "");
+	}
+}
+
 int
 cli_edit(struct cli *c, int argc, char **argv)
 {
@@ -43,10 +73,7 @@ cli_edit(struct cli *c, int argc, char **argv)
 	int rc = 0;
 
 	if (argc < 3 || !(id = parse_id(argv[1]))) {
-		fprintf(stderr, "usage: sohoa edit ID FIELD=VALUE...\n  fields:");
-		for (int i = 0; i < SOHOA_F_COUNT; i++)
-			fprintf(stderr, " %s", sohoa_field_name((sohoa_field_id)i));
-		fprintf(stderr, "\n");
+		cli_edit_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!(cat = cli_open_catalog(c)))
@@ -70,27 +97,38 @@ cli_edit(struct cli *c, int argc, char **argv)
 	agent_name(agent, sizeof agent);
 	for (int i = 2; i < argc; i++) {
 		char *eq = strchr(argv[i], '='), *value = NULL, *old = NULL, detail[1200];
+		const char *field;
+		sohoa_field_id fid;
 		if (!eq) {
 			fprintf(stderr, "sohoa: \"%s\": dùng dạng trường=giá trị (FIELD=VALUE)\n", argv[i]);
 			rc = EXIT_USAGE;
 			break;
 		}
 		*eq = '\0';
+		/* "người ký", "Nguoi ky", "signerName": the TT 05 name. */
+		fid = sohoa_field_lookup(argv[i]);
+		if (fid == SOHOA_F_COUNT) {
+			fprintf(stderr, "sohoa: không có trường \"%s\"; xem \"sohoa edit --help\""
+			    " (unknown field; see \"sohoa edit --help\")\n", argv[i]);
+			rc = EXIT_USAGE;
+			break;
+		}
+		field = sohoa_field_name(fid);
 		sohoa_error_clear(&err);
-		if (sohoa_describe_check_value(argv[i], eq + 1, &value, &err) != SOHOA_OK) {
+		if (sohoa_describe_check_value(field, eq + 1, &value, &err) != SOHOA_OK) {
 			fprintf(stderr, "sohoa: %s: %s\n", argv[i], err.msg);
 			rc = EXIT_USAGE;
 			break;
 		}
 		if (sohoa_catalog_begin(cat, &err) != SOHOA_OK
-		    || sohoa_catalog_set_field(cat, id, argv[i], value, &old, &err) != SOHOA_OK) {
+		    || sohoa_catalog_set_field(cat, id, field, value, &old, &err) != SOHOA_OK) {
 			fprintf(stderr, "sohoa: %s\n", err.msg);
 			sohoa_catalog_rollback(cat);
 			free(value);
 			rc = EXIT_FAILURE_;
 			break;
 		}
-		snprintf(detail, sizeof detail, "%s: \"%s\" -> \"%s\"", argv[i], old ? old : "",
+		snprintf(detail, sizeof detail, "%s: \"%s\" -> \"%s\"", field, old ? old : "",
 		    value ? value : "");
 		if (sohoa_catalog_event_add(cat, id, "metadata modification", agent, "success", detail,
 		    &err) != SOHOA_OK || sohoa_catalog_commit(cat, &err) != SOHOA_OK) {
@@ -98,7 +136,8 @@ cli_edit(struct cli *c, int argc, char **argv)
 			sohoa_catalog_rollback(cat);
 			rc = EXIT_FAILURE_;
 		} else if (!c->json) {
-			printf("%s: %s → %s\n", argv[i], old ? old : "(trống)", value ? value : "(trống)");
+			printf("%s (%s): %s → %s\n", sohoa_field_label(fid), field, old ? old : "(trống)",
+			    value ? value : "(trống)");
 		}
 		free(old);
 		free(value);

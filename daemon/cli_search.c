@@ -2,7 +2,8 @@
  * cli_search.c - 'sohoa search [--json] [--limit N] [--page N] QUERY...':
  * the query language of query.h run by lib/search.c, printed for a person
  * (Vietnamese, numbered, matched words in bold on a terminal, in [ ]
- * otherwise) or as JSON for scripts.
+ * otherwise) or as JSON for scripts.  Approximate matches (search.h) are
+ * labelled "(gần đúng / approximate)", "match": "approximate" in JSON.
  *
  * Exit: 0 results, 1 none, 2 a query that cannot be understood (or a usage
  * error), 6 the catalog failed.
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "sohoa/json.h"
+#include "sohoa/query.h"
 #include "sohoa/search.h"
 #include "cli.h"
 
@@ -111,15 +113,16 @@ print_json(const char *query, const sohoa_search_results *res)
 {
 	printf("{\"query\": ");
 	sohoa_json_string(stdout, query);
-	printf(", \"total\": %lld, \"limited\": %s, \"pending\": %lld, \"results\": [",
-	    res->total, res->limited ? "true" : "false", res->pending);
+	printf(", \"total\": %lld, \"exact_total\": %lld, \"approximate_total\": %lld,"
+	    " \"limited\": %s, \"pending\": %lld, \"results\": [", res->total, res->exact_total,
+	    res->approximate_total, res->limited ? "true" : "false", res->pending);
 	for (size_t i = 0; i < res->count; i++) {
 		const sohoa_search_result *r = &res->items[i];
 		char *snip = display(r->snippet, "[", "]");
 		char *subj = r->subject ? display(r->subject, "[", "]") : NULL;
 
-		printf("%s\n  {\"id\": %lld, \"score\": %.4f, \"number\": ", i ? "," : "",
-		    (long long)r->id, r->score);
+		printf("%s\n  {\"id\": %lld, \"score\": %.4f, \"match\": \"%s\", \"number\": ",
+		    i ? "," : "", (long long)r->id, r->score, r->approximate ? "approximate" : "exact");
 		sohoa_json_string(stdout, r->number);
 		printf(", \"type\": ");
 		sohoa_json_string(stdout, r->type_code);
@@ -166,6 +169,11 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 		    offset / limit + 1, pages);
 	else
 		printf("Tìm \"%s\": %lld kết quả\n", q ? q : "", res->total);
+	if (res->approximate_total > 0)
+		printf("%lld đúng dấu, %lld gần đúng (chỉ khớp khi bỏ dấu, xếp sau) — "
+		    "%lld exact, %lld approximate (match only without the diacritics typed; "
+		    "listed after)\n", res->exact_total, res->approximate_total, res->exact_total,
+		    res->approximate_total);
 	free(q);
 	for (size_t i = 0; i < res->count; i++) {
 		const sohoa_search_result *r = &res->items[i];
@@ -189,6 +197,8 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 		}
 		if (!*sep)
 			printf("%s", r->name ? r->name : "");
+		if (r->approximate)
+			printf("  (gần đúng / approximate)");
 		printf("\n");
 		if (subj && *subj)
 			printf("   Trích yếu: %s\n", subj);
@@ -207,6 +217,50 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 		printf("\nXem tiếp: --page %d\n", offset / limit + 2);
 }
 
+/* 1 for one argument that is a filter whose value holds white space and no
+ * quotation mark: "loai:Quyết định", "coquan:Văn Bình". */
+static int
+filter_with_space(const char *a)
+{
+	const char *colon = strchr(a, ':');
+
+	if (!colon || colon == a || !strpbrk(colon + 1, " \t") || strchr(colon + 1, '"')
+	    || strstr(colon + 1, "\xE2\x80\x9C") || strstr(colon + 1, "\xE2\x80\x9D"))
+		return 0;
+	return sohoa_query_is_filter(a, (size_t)(colon - a));
+}
+
+/*
+ * Appends one argument and a space to the query (*input, *len).  One
+ * argument "loai:Quyết định" - the shell kept the value together because it
+ * was quoted - is quoted in the query too.  0, or -1 when out of memory.
+ */
+static int
+append_arg(char **input, size_t *len, const char *a)
+{
+	size_t n = strlen(a);
+	char *grown = realloc(*input, *len + n + 4);
+
+	if (!grown)
+		return -1;
+	*input = grown;
+	if (filter_with_space(a)) {
+		size_t k = (size_t)(strchr(a, ':') - a) + 1;
+
+		memcpy(grown + *len, a, k);
+		grown[*len + k] = '"';
+		memcpy(grown + *len + k + 1, a + k, n - k);
+		grown[*len + n + 1] = '"';
+		*len += n + 2;
+	} else {
+		memcpy(grown + *len, a, n);
+		*len += n;
+	}
+	grown[(*len)++] = ' ';
+	grown[*len] = '\0';
+	return 0;
+}
+
 int
 cli_search(struct cli *c, int argc, char **argv)
 {
@@ -220,8 +274,6 @@ cli_search(struct cli *c, int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		size_t n;
-		char *grown;
 
 		if (!strcmp(a, "--limit") || !strcmp(a, "--page")) {
 			if (i + 1 >= argc || parse_count(argv[i + 1], !strcmp(a, "--limit")
@@ -236,31 +288,19 @@ cli_search(struct cli *c, int argc, char **argv)
 		}
 		if (!strcmp(a, "--")) {
 			/* Everything after is the query, even "--limit". */
-			for (i++; i < argc; i++) {
-				n = strlen(argv[i]);
-				if (!(grown = realloc(input, len + n + 2)))
+			for (i++; i < argc; i++)
+				if (append_arg(&input, &len, argv[i]) != 0)
 					goto oom;
-				input = grown;
-				memcpy(input + len, argv[i], n);
-				len += n;
-				input[len++] = ' ';
-				input[len] = '\0';
-			}
 			break;
 		}
-		n = strlen(a);
-		if (!(grown = realloc(input, len + n + 2)))
+		if (append_arg(&input, &len, a) != 0)
 			goto oom;
-		input = grown;
-		memcpy(input + len, a, n);
-		len += n;
-		input[len++] = ' ';
-		input[len] = '\0';
 	}
 	if (!input) {
 		fprintf(stderr, "usage: sohoa search [--json] [--limit N] [--page N] QUERY...\n"
 		    "  ví dụ: sohoa search quyet dinh dat dai nam:2024\n"
-		    "         sohoa search \"15/QĐ-UBND\"\n");
+		    "         sohoa search \"15/QĐ-UBND\"\n"
+		    "  sohoa help search: câu tìm kiếm và bộ lọc (the query language)\n");
 		return EXIT_USAGE;
 	}
 	input[--len] = '\0';    /* the last space */

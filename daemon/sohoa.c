@@ -8,6 +8,7 @@
  *     search QUERY...    full-text search (query.h), [--limit N] [--page N]
  *     reindex            rebuild the full-text index from the catalog
  *     retry NAME         put a quarantined file back into the inbox
+ *     help [COMMAND]     what a command does (also COMMAND --help; cli_help.c)
  *
  * The configuration comes from -c FILE, else $SOHOA_CONF, else
  * /etc/sohoa/sohoa.conf.  Exit codes are listed in cli.h and the README.
@@ -39,7 +40,8 @@ usage(FILE *out)
 	    "  reindex           rebuild the full-text index from the catalog\n"
 	    "  retry NAME        put a quarantined file back into the inbox\n"
 	    "  review            documents whose OCR confidence is under review_threshold\n"
-	    "  edit ID F=V...    correct a document field (the package is rewritten)\n"
+	    "  edit ID F=V...    correct a document field, named in Vietnamese or TT 05\n"
+	    "                    (\"người ký=...\", signerName=...); the package is rewritten\n"
 	    "  check ID...       re-validate a record's package and re-hash its files\n"
 	    "  export --month YYYY-MM|last [--force] [--outbox DIR]\n"
 	    "                    the month's signed bundle of SIPs for the city archive\n"
@@ -50,6 +52,7 @@ usage(FILE *out)
 	    "                    fixity audit: re-hash every stored file (and the backup copy)\n"
 	    "  restore --from BACKUP_DIR [--to STATE_DIR] [--force]\n"
 	    "                    rebuild the store and catalog from the backup copy\n"
+	    "  help [COMMAND]    hướng dẫn một lệnh / help on a command (also COMMAND --help)\n"
 	    "\n"
 	    "options:\n"
 	    "  -c FILE           configuration file (default: $SOHOA_CONF or %s)\n"
@@ -131,6 +134,27 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* Help needs no configuration: it works where the config is broken. */
+	if (!strcmp(argv[i], "help")) {
+		if (i + 1 >= argc) {
+			usage(stdout);
+			return 0;
+		}
+		if (cli_help(!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")
+		    ? "help" : argv[i + 1], stdout) != 0) {
+			fprintf(stderr, "sohoa: không có lệnh '%s' (unknown command '%s')\n",
+			    argv[i + 1], argv[i + 1]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	for (int k = i + 1; k < argc && strcmp(argv[k], "--"); k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+			if (cli_help(argv[i], stdout) != 0)
+				usage(stdout);
+			return 0;
+		}
 	c.conf_path = sohoa_conf_path(explicit_conf);
 	c.color = isatty(1);
 	sohoa_conf_init(&c.conf);

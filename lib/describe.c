@@ -20,21 +20,6 @@
 #include "sohoa/vitext.h"
 #include <sys/stat.h>
 
-static const char *const type_names[33] = {
-	NULL, "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo",
-	"Thông báo", "Hướng dẫn", "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án",
-	"Báo cáo", "Tờ trình", "Giấy ủy quyền", "Phiếu gửi", "Phiếu chuyển", "Phiếu báo",
-	"Biên bản", "Hợp đồng", "Công văn", "Công điện", "Bản ghi nhớ", "Bản thỏa thuận",
-	"Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép", "Thư công", "Bản đồ",
-	"Bản vẽ kỹ thuật", "Khác",
-};
-
-static char *
-folded(const char *s)
-{
-	return sohoa_vi_fold(s, strlen(s), NULL);
-}
-
 sohoa_status
 sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *origin,
     sohoa_hoso *out, sohoa_error *err)
@@ -132,28 +117,16 @@ sohoa_describe_check_value(const char *field, const char *value, char **out, soh
 		free(nfc);
 		nfc = strdup(iso);
 	} else if (id == SOHOA_F_TYPE_NAME) {
-		int code = 0;
-		if (strlen(nfc) == 2 && isdigit((unsigned char)nfc[0]) && isdigit((unsigned char)nfc[1]))
-			code = atoi(nfc);
-		else {
-			char *f = folded(nfc);
-			for (int i = 1; f && i <= 32; i++) {
-				char *t = folded(type_names[i]);
-				if (t && !strcmp(t, f))
-					code = i;
-				free(t);
-			}
-			free(f);
-		}
-		if (code < 1 || code > 32) {
-			free(nfc);
-			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
-			    "tên loại \"%s\" không có trong danh mục 01-32 (e.g. 02 or \"Quyết định\")",
-			    value);
-		}
+		/* A code, the name or an abbreviation (fields.h): "02",
+		 * "Quyết định", "quyet dinh", "QĐ", "CV". */
+		const sohoa_doc_type *t = sohoa_doc_type_lookup(nfc);
+
 		free(nfc);
-		if (asprintf(&nfc, "%02d", code) < 0)
-			nfc = NULL;
+		if (!t)
+			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+			    "loại \"%s\" không có trong danh mục 01-32 của Thông tư 05; ghi mã (02),"
+			    " tên (Quyết định) hoặc ký hiệu (QĐ, CV) — unknown document type", value);
+		nfc = strdup(t->code);
 	} else if (id == SOHOA_F_CODE_NUMBER && strspn(nfc, "0123456789") != strlen(nfc)) {
 		free(nfc);
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,

@@ -49,30 +49,10 @@
  * Tables: ND 30 / TT 05 knowledge.
  * ------------------------------------------------------------------------ */
 
-struct type_entry {
-	const char *code, *label, *abbr;
-};
-
-/* TT 05/2025 typeName codes with the ND 30 type abbreviations (DOMAIN.md §2, §3). */
-static const struct type_entry types[] = {
-	{ "01", "Nghị quyết", "NQ" }, { "02", "Quyết định", "QĐ" },
-	{ "03", "Chỉ thị", "CT" }, { "04", "Quy chế", "QC" },
-	{ "05", "Quy định", "QyĐ" }, { "06", "Thông cáo", "TC" },
-	{ "07", "Thông báo", "TB" }, { "08", "Hướng dẫn", "HD" },
-	{ "09", "Chương trình", "CTr" }, { "10", "Kế hoạch", "KH" },
-	{ "11", "Phương án", "PA" }, { "12", "Đề án", "ĐA" },
-	{ "13", "Dự án", "DA" }, { "14", "Báo cáo", "BC" },
-	{ "15", "Tờ trình", "TTr" }, { "16", "Giấy ủy quyền", "GUQ" },
-	{ "17", "Phiếu gửi", "PG" }, { "18", "Phiếu chuyển", "PC" },
-	{ "19", "Phiếu báo", "PB" }, { "20", "Biên bản", "BB" },
-	{ "21", "Hợp đồng", "HĐ" }, { "22", "Công văn", NULL },
-	{ "23", "Công điện", "CĐ" }, { "24", "Bản ghi nhớ", "BGN" },
-	{ "25", "Bản thỏa thuận", "BTT" }, { "26", "Giấy mời", "GM" },
-	{ "27", "Giấy giới thiệu", "GGT" }, { "28", "Giấy nghỉ phép", "GNP" },
-	{ "29", "Thư công", NULL }, { "30", "Bản đồ", NULL },
-	{ "31", "Bản vẽ kỹ thuật", NULL }, { "32", "Khác", NULL },
-};
-#define NTYPES (sizeof types / sizeof types[0])
+/* TT 05/2025 typeName codes with the ND 30 type abbreviations (DOMAIN.md
+ * §2, §3): the one table of fields.h. */
+#define types sohoa_doc_types
+#define NTYPES ((size_t)SOHOA_DOC_TYPE_COUNT)
 #define TYPE_CONG_VAN 21        /* index of "22" */
 
 /* Lines that name a kind of body and need the next line for the locality:
@@ -478,7 +458,7 @@ doc_init(struct doc *d, const char *text, size_t len)
 		start = i + 1;
 	}
 	for (i = 0; i < NTYPES; i++)
-		if (!(d->type_fold[i] = sohoa_vi_fold(types[i].label, strlen(types[i].label), NULL)))
+		if (!(d->type_fold[i] = sohoa_vi_fold(types[i].name, strlen(types[i].name), NULL)))
 			return -1;
 	for (i = 0; i < sizeof positions / sizeof positions[0]; i++)
 		if (!(d->pos_fold[i] = sohoa_vi_fold(positions[i], strlen(positions[i]), NULL)))
@@ -3696,7 +3676,7 @@ sohoa_type_label(const char *code)
 {
 	for (size_t i = 0; code && i < NTYPES; i++)
 		if (!strcmp(types[i].code, code))
-			return types[i].label;
+			return types[i].name;
 	return NULL;
 }
 

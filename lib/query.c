@@ -18,6 +18,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "sohoa/fields.h"
 #include "sohoa/query.h"
 #include "sohoa/vitext.h"
 #include "sbuf.h"
@@ -459,6 +460,34 @@ filter_lookup(struct parser *p, const char *s, size_t n)
 	return -1;
 }
 
+/* Keeps the text after a bare loai: value, up to the next filter, in
+ * q->type_next (query.h); the parser reads it again as words. */
+static void
+keep_type_next(struct parser *p)
+{
+	size_t a = p->i, b;
+
+	while (a < p->n && space_at(p->s, p->n, a))
+		a++;
+	for (b = a; b < p->n; ) {
+		size_t wa = b, wb, save = p->i;
+		const char *colon;
+
+		p->i = b;
+		read_bare(p, &wa, &wb);
+		p->i = save;
+		colon = memchr(p->s + wa, ':', wb - wa);
+		if (wb == wa || (colon && filter_lookup(p, p->s + wa, (size_t)(colon - (p->s + wa)))
+		    >= 0))
+			break;
+		b = wb;
+		while (b < p->n && space_at(p->s, p->n, b))
+			b++;
+	}
+	if (b > a)
+		p->q->type_next = copy_string(p, p->s + a, b - a);
+}
+
 /* Handles the bare item s[a..b): a filter, a date or words. */
 static void
 bare_item(struct parser *p, size_t a, size_t b, int neg)
@@ -484,15 +513,23 @@ bare_item(struct parser *p, size_t a, size_t b, int neg)
 				    echo_len(item, name_len), item);
 				return;
 			}
+			int bare = 1;
+
 			if (va == vb) {
 				/* "coquan:" followed by "Văn Bình" in quotes, or a space. */
 				skip_space(p);
-				if (p->i < p->n && quote_at(p->s, p->n, p->i))
+				if (p->i < p->n && quote_at(p->s, p->n, p->i)) {
 					read_quoted(p, &va, &vb);
-				else if (p->i < p->n)
+					bare = 0;
+				} else if (p->i < p->n) {
 					read_bare(p, &va, &vb);
+				}
+			} else if (quote_at(p->s, p->n, va)) {
+				bare = 0;
 			}
 			apply_filter(p, (enum filter)f, item, name_len, va, vb);
+			if (f == F_TYPE && bare && p->st == SOHOA_OK)
+				keep_type_next(p);
 			return;
 		}
 		/* Not a filter ("Nơi nhận:", "10:30"): words. */
@@ -566,21 +603,32 @@ lex(struct parser *p)
 	}
 }
 
-/* Type abbreviations of ND 30/2020 (DOMAIN.md section 3), folded. */
-static const char *const type_abbreviations[] = {
-	"nq", "qd", "ct", "qc", "qyd", "tc", "tb", "hd", "ctr", "kh", "pa", "da",
-	"bc", "bb", "ttr", "cd", "bgn", "btt", "guq", "gm", "ggt", "gnp", "pg",
-	"pc", "pb", "sy", "trs", "sl"
-};
-
+/* 1 when the folded word s is a type abbreviation of ND 30/2020 (DOMAIN.md
+ * section 3): one of fields.h's table, folded ("qd", "ttr"), or of the
+ * copies, which are no TT 05 type (SY bản sao y, TrS bản trích sao, SL bản
+ * sao lục). */
 static int
 is_type_abbreviation(const char *s)
 {
+	static const char *const copies[] = { "sy", "trs", "sl" };
 	size_t i;
 
-	for (i = 0; i < sizeof type_abbreviations / sizeof *type_abbreviations; i++)
-		if (strcmp(s, type_abbreviations[i]) == 0)
+	for (i = 0; i < sizeof copies / sizeof *copies; i++)
+		if (strcmp(s, copies[i]) == 0)
 			return 1;
+	for (i = 0; i < SOHOA_DOC_TYPE_COUNT; i++) {
+		const char *ab = sohoa_doc_types[i].abbr;
+		char *f;
+		int same;
+
+		if (!ab)
+			continue;
+		f = sohoa_vi_fold(ab, strlen(ab), NULL);
+		same = f && strcmp(f, s) == 0;
+		free(f);
+		if (same)
+			return 1;
+	}
 	return 0;
 }
 
@@ -751,6 +799,9 @@ compile(struct parser *p)
 			sb_str(o, t->neg ? " OR " : " AND ");
 		compile_term(o, t);
 		(*count)++;
+		/* The terms compile_term() wrote as an exact/folded pair. */
+		if (t->kind == TERM_TEXT && !t->neg && !t->numeric && t->differ)
+			p->q->exact_terms++;
 	}
 	for (i_filter = 0; i_filter < F_COUNT; i_filter++)
 		any_filter |= p->seen[i_filter];
@@ -830,6 +881,19 @@ sohoa_query_parse(const char *input, size_t len, sohoa_query *q, sohoa_error *er
 	return p.st;
 }
 
+int
+sohoa_query_is_filter(const char *s, size_t len)
+{
+	struct parser p;
+	int f;
+
+	memset(&p, 0, sizeof p);
+	sohoa_vi_forms_init(&p.forms);
+	f = s && sohoa_vi_utf8_valid(s, len) ? filter_lookup(&p, s, len) : -1;
+	sohoa_vi_forms_release(&p.forms);
+	return f >= 0;
+}
+
 void
 sohoa_query_release(sohoa_query *q)
 {
@@ -837,6 +901,7 @@ sohoa_query_release(sohoa_query *q)
 		return;
 	free(q->match);
 	free(q->type);
+	free(q->type_next);
 	free(q->number);
 	free(q->organ);
 	memset(q, 0, sizeof *q);

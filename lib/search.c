@@ -1,6 +1,6 @@
 /*
- * search.c - the record-level full-text index (docs_fts, migration 003) and
- * searches over it (search.h).
+ * search.c - the record-level full-text index (docs_fts, migrations 003 and
+ * 011) and searches over it (search.h).
  *
  * Indexing keeps invariant I1 of 003-search.sql: a record is in docs_indexed
  * exactly when docs_fts holds its row as docs_source gives it now.  Every
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "sohoa/fields.h"
 #include "sohoa/query.h"
 #include "sohoa/search.h"
 #include "sbuf.h"
@@ -34,14 +35,14 @@
 /*
  * Ranking (aux_rank below): BM25's saturation and length normalisation per
  * column, weighted - trích yếu 10, type 6, số/ký hiệu 6, cơ quan 2, text 1,
- * the filter tokens 0 - but without BM25's inverse document frequency.
+ * the filter tokens 0, từ khóa 6, ghi chú 2 (migration 011) - but without BM25's inverse document frequency.
  * FTS5's bm25() finds the frequency by reading each query word's whole
  * posting list once per query, which on a million pages costs tens of
  * milliseconds for every common word, even when the query as a whole
  * matches three documents.  Every result contains every word (AND), so
  * what IDF would add is small.
  */
-static const double column_weight[] = { 10.0, 6.0, 6.0, 2.0, 1.0, 0.0 };
+static const double column_weight[] = { 10.0, 6.0, 6.0, 2.0, 1.0, 0.0, 6.0, 2.0 };
 
 /*
  * A query typed with diacritics puts the documents with the exact spelling
@@ -49,9 +50,15 @@ static const double column_weight[] = { 10.0, 6.0, 6.0, 2.0, 1.0, 0.0 };
  * query word found in its exact form lifts a document by a whole tier.
  * Which phrases of the expression are exact forms is told by the caller
  * (exact_flags()): with 3.40's API an auxiliary function cannot read them.
+ * The weighted term score is kept under one tier (TERM_SCORE_MAX), so that
+ * floor(score / EXACT_TIER) is exactly the number of words found in their
+ * exact spelling: a document with every one of them (an exact match) ranks
+ * above every document without some (an approximate match), and the
+ * result says which it is.
  */
 #define EXACT_TIER 10000.0
-#define NCOLUMNS 6
+#define TERM_SCORE_MAX (EXACT_TIER - 1.0)
+#define NCOLUMNS 8
 #define BODY_COLUMN 4
 #define RANK_K1 1.2
 #define RANK_B 0.75
@@ -297,7 +304,7 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 	struct rank_data *rd = api->xGetAuxdata(fts, 0);
 	int rc = SQLITE_OK, ninst = 0, nphrase = api->xPhraseCount(fts);
 	int tf_local[16 * NCOLUMNS], *tf = tf_local;
-	double score = 0;
+	double score = 0, terms = 0;
 	const char *exact = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
 	int nexact = exact ? (int)strlen(exact) : 0;
 
@@ -359,9 +366,10 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 		for (int ph = 0; ph < nphrase; ph++) {
 			double f = tf[ph * NCOLUMNS + c];
 			if (f > 0)
-				score += column_weight[c] * f * (RANK_K1 + 1) / (f + norm);
+				terms += column_weight[c] * f * (RANK_K1 + 1) / (f + norm);
 		}
 	}
+	score += terms < TERM_SCORE_MAX ? terms : TERM_SCORE_MAX;
 	if (tf != tf_local)
 		sqlite3_free(tf);
 	if (rc != SQLITE_OK)
@@ -436,8 +444,9 @@ static const char *const indexer_sql[5] = {
 	"DELETE FROM docs_pending WHERE id = ?1",
 	/* The same rule as the triggers' (docs_addable): a record with pages
 	 * or fields gets a row. */
-	"INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta)"
-	" SELECT id, subject, doctype, number, organ, body, meta FROM docs_source"
+	"INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta, keyword,"
+	" description) SELECT id, subject, doctype, number, organ, body, meta, keyword,"
+	" description FROM docs_source"
 	" WHERE id IN (SELECT id FROM docs_addable WHERE id = ?1)",
 	"INSERT INTO docs_indexed (id) SELECT id FROM docs_addable WHERE id = ?1",
 };
@@ -741,106 +750,75 @@ column_phrase(struct sbuf *m, const char *col, const char *s)
 	free(k);
 }
 
+/* "quyet-dinh": the folded words of a type's name joined by '-', a way to
+ * write it that no shell splits.  NULL when out of memory. */
+static char *
+hyphenated(const char *name)
+{
+	char *k = text_key(name, strlen(name), KEY_FOLDED, NULL);
+
+	for (char *c = k; c && *c; c++)
+		if (*c == ' ')
+			*c = '-';
+	return k;
+}
+
 /*
- * The TT 05 code of the document type the user wrote after loai:: a code
- * ("02", "2"), an ND 30 abbreviation in any case ("QĐ", "qđ", and "QD" when
- * that is unambiguous), or the name ("Quyết định", "quyet dinh").  The names
- * come from the catalog's doc_types table.  Into code (3 bytes) and name.
+ * The TT 05 code of the document type the user wrote after loai: - a code,
+ * an abbreviation in any case and with or without diacritics ("QĐ", "qd",
+ * "CV"), or the name however written ("Quyết định", "quyet-dinh"): fields.h's
+ * sohoa_doc_type_lookup() - into code (3 bytes) and name.  When it is none,
+ * and the words after it make one ("loai:Quyết định" split by the shell into
+ * "loai:Quyết" and "định"), the message says how to quote it.
  */
 static sohoa_status
-resolve_type(sqlite3 *db, const char *typed, char code[3], char **name, sohoa_error *err)
+resolve_type(const sohoa_query *q, char code[3], char **name, sohoa_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	char *typed_upper = sohoa_vi_upper(typed, strlen(typed), NULL);
-	char *typed_folded = text_key(typed, strlen(typed), KEY_FOLDED, NULL);
-	char *typed_nospace = NULL;
-	int best = 0, folded_hits = 0;  /* best: 3 exact, 2 upper, 1 folded */
-	char folded_code[3] = "";
+	const sohoa_doc_type *t = sohoa_doc_type_lookup(q->type);
+	struct sbuf joined = { 0 };
+	char *hy = NULL;
 	sohoa_status rc = SOHOA_OK;
-	int num = 0, digits = 1;
 
 	*name = NULL;
 	code[0] = '\0';
-	if (!typed_upper || !typed_folded) {
+	if (t) {
+		snprintf(code, 3, "%s", t->code);
+		if (!(*name = strdup(t->name)))
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return SOHOA_OK;
+	}
+	/* The words typed after the value, one more at a time. */
+	sb_str(&joined, q->type);
+	for (size_t pos = 0, a, e, nw = 0; q->type_next && nw < 3
+	    && sohoa_vi_next_word(q->type_next, strlen(q->type_next), &pos, &a, &e); nw++) {
+		sb_str(&joined, " ");
+		sb_add(&joined, q->type_next + a, e - a);
+		if (joined.oom)
+			break;
+		if ((t = sohoa_doc_type_lookup(joined.p)))
+			break;
+	}
+	if (joined.oom) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
-		goto out;
-	}
-	for (const char *p = typed; *p; p++) {
-		if (*p < '0' || *p > '9')
-			digits = 0;
-		else if (num < 100)
-			num = num * 10 + (*p - '0');
-	}
-	typed_nospace = strdup(typed_folded);
-	if (typed_nospace) {
-		char *w = typed_nospace;
-		for (const char *p = typed_folded; *p; p++)
-			if (*p != ' ')
-				*w++ = *p;
-		*w = '\0';
-	}
-	if (sqlite3_prepare_v2(db, "SELECT code, name, abbr FROM doc_types", -1, &st, NULL)
-	    != SQLITE_OK) {
-		rc = db_error(db, err, "document types");
-		goto out;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(st, 0);
-		const char *nm = (const char *)sqlite3_column_text(st, 1);
-		const char *ab = (const char *)sqlite3_column_text(st, 2);
-		int level = 0;
+	} else if (t) {
+		const char *ab = t->abbr ? t->abbr : t->alias;
 
-		if (digits && typed[0] && atoi(c) == num) {
-			level = 3;
-		} else if (ab && strcmp(ab, typed) == 0) {
-			level = 3;
-		} else {
-			char *nk = text_key(nm, strlen(nm), KEY_FOLDED, NULL);
-			char *au = ab ? sohoa_vi_upper(ab, strlen(ab), NULL) : NULL;
-			char *af = ab ? text_key(ab, strlen(ab), KEY_FOLDED, NULL) : NULL;
-
-			if (nk && strcmp(nk, typed_folded) == 0)
-				level = 3;
-			else if (au && strcmp(au, typed_upper) == 0)
-				level = 2;
-			else if (af && typed_nospace && strcmp(af, typed_nospace) == 0) {
-				folded_hits++;
-				snprintf(folded_code, sizeof folded_code, "%s", c);
-			}
-			free(nk);
-			free(au);
-			free(af);
-		}
-		if (level > best) {
-			best = level;
-			snprintf(code, 3, "%s", c);
-			free(*name);
-			*name = strdup(nm);
-		}
+		hy = hyphenated(t->name);
+		rc = BAD(err, "Loại văn bản \"%.60s\" bị tách ở dấu cách (thường do dòng lệnh bỏ "
+		    "dấu nháy). Hãy đặt cả bộ lọc trong dấu nháy: sohoa search 'loai:\"%s\"', hoặc "
+		    "viết loai:%s%s%s. (The shell split the filter at the space: quote it as "
+		    "'loai:\"%s\"', or write loai:%s%s%s.)", joined.p, t->name,
+		    hy ? hy : t->code, ab ? " hay loai:" : "", ab ? ab : "", t->name,
+		    hy ? hy : t->code, ab ? " or loai:" : "", ab ? ab : "");
+	} else {
+		rc = BAD(err, "Không biết loại văn bản \"%.60s\". Hãy ghi ký hiệu (loai:QĐ, "
+		    "loai:CV), tên không dấu nối bằng gạch ngang (loai:quyet-dinh) hoặc mã loại của "
+		    "Thông tư 05 (loai:02); tên có dấu cách phải trong dấu nháy: "
+		    "'loai:\"Quyết định\"'. (Unknown document type: write an abbreviation, "
+		    "a name such as loai:quyet-dinh, or a code such as loai:02.)", q->type);
 	}
-	if (best == 0 && folded_hits == 1) {
-		memcpy(code, folded_code, 3);
-		sqlite3_reset(st);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			if (strcmp((const char *)sqlite3_column_text(st, 0), code) == 0) {
-				*name = dup_text(sqlite3_column_text(st, 1));
-				break;
-			}
-	}
-	if (!code[0])
-		rc = BAD(err, "Không biết loại văn bản \"%.60s\". Hãy ghi ký hiệu (loai:QĐ), "
-		    "tên loại (loai:\"Quyết định\") hoặc mã loại của Thông tư 05 (loai:02).", typed);
-	else if (!*name)
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
-out:
-	sqlite3_finalize(st);
-	free(typed_upper);
-	free(typed_folded);
-	free(typed_nospace);
-	if (rc != SOHOA_OK) {
-		free(*name);
-		*name = NULL;
-	}
+	free(joined.p);
+	free(hy);
 	return rc;
 }
 
@@ -852,6 +830,8 @@ struct plan {
 	                         * filter tokens, or the filters alone */
 	char *exact;            /* exact_flags() of fts */
 	char *fts_match;        /* match_only_expr() of fts */
+	char *fts_exact;        /* its exact matches (match_only_expr(, 1)), or
+	                         * NULL when no word was typed with diacritics */
 	char type_code[3];
 	char *type_name;
 	char *number_key;       /* so: as text_key(KEY_NUMBER) */
@@ -872,6 +852,7 @@ plan_release(struct plan *p)
 	free(p->fts);
 	free(p->exact);
 	free(p->fts_match);
+	free(p->fts_exact);
 	free(p->type_name);
 	free(p->number_key);
 	free(p->number_digits);
@@ -952,9 +933,12 @@ fts_string_at(const char *s)
  * folded phrase matches a superset that is the same set; a pair is replaced
  * only when the second string is checked to be the fold of the first.
  * Used to count and to find the window, where nothing is ranked.
+ *
+ * With keep_exact, every such pair becomes "exact" alone instead: the
+ * expression of the exact matches (search.h), used to count them.
  */
 static char *
-match_only_expr(const char *expr)
+match_only_expr(const char *expr, int keep_exact)
 {
 	struct sbuf b = { 0 };
 	const char *s = expr;
@@ -983,7 +967,10 @@ match_only_expr(const char *expr)
 				free(ka);
 				free(kk);
 				if (same) {
-					sb_add(&b, c, n2);
+					if (keep_exact)
+						sb_add(&b, a, n1);
+					else
+						sb_add(&b, c, n2);
 					s += 1 + n1 + 4 + n2 + 1;
 					continue;
 				}
@@ -1104,8 +1091,7 @@ plan_make(sqlite3 *db, const char *text, size_t len, struct plan *p, sohoa_error
 	if (p->q.type) {
 		char tok[32];
 
-		if ((st = resolve_type(db, p->q.type, p->type_code, &p->type_name, err))
-		    != SOHOA_OK)
+		if ((st = resolve_type(&p->q, p->type_code, &p->type_name, err)) != SOHOA_OK)
 			return st;
 		snprintf(tok, sizeof tok, "{meta} : \"zqt%s\"", p->type_code);
 		sb_str(&meta, tok);
@@ -1232,7 +1218,12 @@ plan_make(sqlite3 *db, const char *text, size_t len, struct plan *p, sohoa_error
 	p->fts = fts.p;
 	fts.p = NULL;
 	p->exact = exact_flags(p->fts);
-	p->fts_match = p->fts ? match_only_expr(p->fts) : NULL;
+	p->fts_match = p->fts ? match_only_expr(p->fts, 0) : NULL;
+	if (p->drive == DRIVE_MATCH && p->q.exact_terms > 0) {
+		p->fts_exact = match_only_expr(p->fts, 1);
+		if (!p->fts_exact)
+			goto oom;
+	}
 	if (!p->exact || (p->fts && !p->fts_match))
 		goto oom;
 	st = SOHOA_OK;
@@ -1248,12 +1239,15 @@ out:
 
 /*
  * Writes "FROM ... WHERE ..." for the plan: the driver (with the expression
- * for ranking, or the cheaper one that finds the same records), then every
- * filter as an exact condition on the record id.  Only fixed text goes into the SQL;
- * values are named parameters bound by bind_plan().
+ * for ranking, the cheaper one that finds the same records, or the one of
+ * the exact matches), then every filter as an exact condition on the record
+ * id.  Only fixed text goes into the SQL; values are named parameters bound
+ * by bind_plan().
  */
+enum expr_kind { EXPR_FIND, EXPR_RANK, EXPR_EXACT };
+
 static void
-plan_from_where(struct sbuf *s, const struct plan *p, int ranked)
+plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which)
 {
 	const char *x;
 	int fts_drive = p->drive == DRIVE_MATCH || p->drive == DRIVE_FTS;
@@ -1262,7 +1256,8 @@ plan_from_where(struct sbuf *s, const struct plan *p, int ranked)
 	case DRIVE_MATCH:
 	case DRIVE_FTS:
 		/* Ranking needs the exact forms; finding needs only the folded. */
-		sb_str(s, ranked ? " FROM docs_fts f WHERE docs_fts MATCH :fts"
+		sb_str(s, which == EXPR_RANK ? " FROM docs_fts f WHERE docs_fts MATCH :fts"
+		    : which == EXPR_EXACT ? " FROM docs_fts f WHERE docs_fts MATCH :fts_exact"
 		    : " FROM docs_fts f WHERE docs_fts MATCH :fts_match");
 		x = "f.rowid";
 		break;
@@ -1319,6 +1314,7 @@ bind_plan(sqlite3_stmt *st, const struct plan *p)
 	SQLITE_TRANSIENT); } while (0)
 	BIND_TEXT(":fts", p->fts);
 	BIND_TEXT(":fts_match", p->fts_match);
+	BIND_TEXT(":fts_exact", p->fts_exact);
 	BIND_TEXT(":exact", p->exact);
 	BIND_TEXT(":type", p->type_code);
 	BIND_TEXT(":number", p->number_key);
@@ -1493,6 +1489,45 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 	return SOHOA_OK;
 }
 
+/*
+ * How many of the out->total matches (those with ids from low up) are exact
+ * matches: all of them when no word was typed with diacritics, else those
+ * the exact expression finds - a subset of the matches, since a word's
+ * folded form is indexed wherever its exact form is.
+ */
+static sohoa_status
+count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, sohoa_search_results *out,
+    sohoa_error *err)
+{
+	struct sbuf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	sohoa_status rc = SOHOA_OK;
+
+	out->exact_total = out->total;
+	if (p->fts_exact && out->total > 0) {
+		sb_str(&sql, "SELECT count(*) FROM (SELECT f.rowid");
+		plan_from_where(&sql, p, EXPR_EXACT);
+		sb_str(&sql, " AND f.rowid >= :low LIMIT :window)");
+		if (sql.oom) {
+			free(sql.p);
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		}
+		if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK
+		    || bind_plan(st, p) != SQLITE_OK || bind_int_named(st, ":low", low) != SQLITE_OK
+		    || bind_int_named(st, ":window", RANK_WINDOW) != SQLITE_OK
+		    || sqlite3_step(st) != SQLITE_ROW)
+			rc = search_error(db, err, "search");
+		else
+			out->exact_total = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		free(sql.p);
+	}
+	if (out->exact_total > out->total)
+		out->exact_total = out->total;
+	out->approximate_total = out->total - out->exact_total;
+	return rc;
+}
+
 sohoa_status
 sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offset,
     sohoa_search_results *out, sohoa_error *err)
@@ -1518,8 +1553,8 @@ sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, in
 		plan_release(&p);
 		return rc;
 	}
-	plan_from_where(&where, &p, 0);
-	plan_from_where(&ranked, &p, 1);
+	plan_from_where(&where, &p, EXPR_FIND);
+	plan_from_where(&ranked, &p, EXPR_RANK);
 	fts = p.drive == DRIVE_MATCH || p.drive == DRIVE_FTS;
 	x = fts ? "f.rowid" : "d.record_id";
 	out->pending = count_of(db, "SELECT count(*) FROM docs_pending");
@@ -1555,6 +1590,8 @@ sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, in
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if ((rc = count_exact(db, &p, low, out, err)) != SOHOA_OK)
+		goto out;
 	if (out->total <= offset)
 		goto out;
 
@@ -1605,8 +1642,14 @@ sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, in
 	if (!out->items)
 		goto oom;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW && out->count < cap) {
-		out->items[out->count].id = sqlite3_column_int64(st, 0);
-		out->items[out->count].score = sqlite3_column_double(st, 1);
+		sohoa_search_result *it = &out->items[out->count];
+
+		it->id = sqlite3_column_int64(st, 0);
+		it->score = sqlite3_column_double(st, 1);
+		/* Fewer tiers than words typed with diacritics: some word was
+		 * found only without them. */
+		it->approximate = p.fts_exact
+		    && it->score < EXACT_TIER * (double)p.q.exact_terms;
 		out->count++;
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {

@@ -8,6 +8,15 @@
  * Each field records where its value came from ("ocr", "person",
  * "config", "folder", "sidecar") and a confidence in [0, 1].  A field not
  * found has value NULL: it is never invented.
+ *
+ * People name fields in Vietnamese ("người ký", "trích yếu"): each field
+ * also has the names a văn thư knows it by (sohoa_field_label), and
+ * sohoa_field_lookup() takes either kind, as typed.
+ *
+ * This file also owns the one table of document types (loại văn bản) of
+ * TT 05/2025 with the abbreviations of ND 30/2020: extraction, the
+ * description, search and the catalog's doc_types table (003-search.sql,
+ * checked equal by test_catalog) all use it.
  */
 #ifndef SOHOA_FIELDS_H
 #define SOHOA_FIELDS_H
@@ -56,6 +65,50 @@ typedef struct sohoa_fields {
 const char *sohoa_field_name(sohoa_field_id id);
 /* The field of a name, or SOHOA_F_COUNT when unknown. */
 sohoa_field_id sohoa_field_from_name(const char *name);
+
+/* The Vietnamese name of a field as staff write it ("Người ký"), never NULL
+ * for a valid id; NULL otherwise. */
+const char *sohoa_field_label(sohoa_field_id id);
+/* The k-th Vietnamese name of a field (0 is sohoa_field_label's; the others
+ * are accepted too: "Ngày ban hành"), or NULL past the last. */
+const char *sohoa_field_label_alt(sohoa_field_id id, int k);
+
+/*
+ * The field a person named: its TT 05 name in any case ("signerName",
+ * "signername") or one of its Vietnamese names with or without diacritics,
+ * in any case, composed or decomposed, with spaces, '-' or '_' between the
+ * words ("người ký", "Nguoi ky", "NGƯỜI_KÝ").  SOHOA_F_COUNT when unknown.
+ */
+sohoa_field_id sohoa_field_lookup(const char *name);
+
+/* ---- document types (typeName) ------------------------------------- */
+
+typedef struct sohoa_doc_type {
+	const char *code;       /* TT 05 typeName, "01".."32" */
+	const char *name;       /* Tên loại: "Quyết định" */
+	const char *abbr;       /* ND 30 abbreviation as printed in a ký hiệu
+	                         * (mixed case: "QĐ", "TTr", "QyĐ"), or NULL:
+	                         * a Công văn's ký hiệu carries none */
+	const char *alias;      /* what people also call it, or NULL: "CV" */
+} sohoa_doc_type;
+
+#define SOHOA_DOC_TYPE_COUNT 32
+
+/* The table, in code order: sohoa_doc_types[i].code is i + 1. */
+extern const sohoa_doc_type sohoa_doc_types[SOHOA_DOC_TYPE_COUNT];
+
+/* The type of a code ("02", or "2"), or NULL. */
+const sohoa_doc_type *sohoa_doc_type_by_code(const char *code);
+
+/*
+ * The type a person means by typed: a code ("02", "2"); an abbreviation or
+ * alias exactly ("QĐ", "CV"), in any case ("qđ", "ttr"), or without
+ * diacritics when only one type has it so ("qd"; "da" is Dự án's DA, "đa"
+ * Đề án's ĐA); or the name in any case, with or without diacritics, words
+ * apart by spaces, '-' or '_' ("Quyết định", "quyet-dinh", "QUYET_DINH").
+ * NFC or NFD.  NULL when none or ambiguous.
+ */
+const sohoa_doc_type *sohoa_doc_type_lookup(const char *typed);
 
 void sohoa_fields_init(sohoa_fields *fs);
 void sohoa_fields_release(sohoa_fields *fs);

@@ -21,8 +21,9 @@
  *                       05/3/2024 or 5/3/2024
  *
  * A word with diacritics compiles to ("hòa" OR "hoa"): the exact form, and
- * the folded form that finds every variant, so that bm25() ranks exact
- * matches above folded ones; a word without diacritics compiles to "hoa".
+ * the folded form that finds every variant, so that exact matches rank
+ * above folded ones (search.h marks the others approximate); a word without
+ * diacritics compiles to "hoa".
  * Every term is double-quoted, so no FTS5 operator or syntax can come from
  * the user's text: whatever parses, runs.
  */
@@ -40,11 +41,19 @@ typedef struct sohoa_query {
 	char *match;    /* FTS5 MATCH expression over the text, or NULL when only
 	                 * filters were given; pass it as a bound parameter */
 	char *type;     /* loai:QĐ -> type abbreviation as typed, NFC ("QĐ"), or NULL */
+	char *type_next; /* the text after an unquoted loai: value up to the
+	                 * next filter (NFC), or NULL: where to look when a
+	                 * shell split "loai:Quyết định" (search.c) */
 	char *number;   /* so:15/QĐ-UBND -> "15/QĐ-UBND" (spaces removed, NFC,
 	                 * upper case), or NULL */
 	char *organ;    /* coquan:"Văn Bình" -> NFC text, or NULL */
 	char date_from[11], date_to[11];  /* tu:/den: as YYYY-MM-DD, "" when absent */
 	int year;       /* nam:2024, 0 when absent */
+	int exact_terms;  /* words and phrases to look for that were typed with
+	                 * diacritics: each compiles to an ("exact" OR
+	                 * "folded") pair, and a document where all of them
+	                 * are found in their exact spelling is an exact match
+	                 * (search.h); 0 when none was */
 } sohoa_query;
 
 /*
@@ -60,5 +69,9 @@ sohoa_status sohoa_query_parse(const char *input, size_t len, sohoa_query *q,
 
 /* Frees what q owns and zeroes it; safe on a zeroed or released struct. */
 void sohoa_query_release(sohoa_query *q);
+
+/* 1 when s[0..len) is the name of a filter ("loai", "số", "coquan"), with
+ * or without diacritics, in any case; else 0. */
+int sohoa_query_is_filter(const char *s, size_t len);
 
 #endif

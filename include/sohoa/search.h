@@ -4,7 +4,8 @@
  * tokenizer of index.h) and the staff query language of query.h.
  *
  * One row per record: its trích yếu (subject), type, số/ký hiệu, issuing
- * body and the OCR text of all its pages.  The index follows the catalog by
+ * body, the OCR text of all its pages, its từ khóa (keyword) and ghi chú
+ * (description) (migration 011).  The index follows the catalog by
  * itself for field changes (triggers); after storing a record's pages, call
  * sohoa_search_index_record() - the pages' triggers queue the record until
  * then, in the same transaction, so a crash in between leaves it queued
@@ -22,12 +23,21 @@
  *     sohoa_search_results_release(&res);
  *
  * Ranking: BM25's term-frequency saturation and length normalisation with
- * column weights (trích yếu 10, type 6, số/ký hiệu 6, cơ quan 2, text 1),
+ * column weights (trích yếu 10, type 6, số/ký hiệu 6, từ khóa 6, cơ quan 2,
+ * ghi chú 2, text 1),
  * without its inverse document frequency (lib/search.c says why), over the
  * words of the query; each word typed with diacritics and found in exactly
  * that spelling lifts a document above all those where it is found only
  * folded (query.h); on equal scores the newest first (issuedDate, else the
- * date the record was created).  A query of filters only lists the matching records, newest
+ * date the record was created).
+ *
+ * Exact and approximate: a query typed without diacritics matches every
+ * spelling, and all its results are exact.  A word typed with diacritics
+ * finds its exact spelling (old or new tone placement alike: hòa = hoà)
+ * first; a document where some such word is found only with other marks or
+ * none ("đất" for "đắt") is an approximate match: it comes after every
+ * exact match, is marked (result.approximate), and counted apart
+ * (results.exact_total, results.approximate_total).  A query of filters only lists the matching records, newest
  * first.
  *
  * Errors: SOHOA_BAD_INPUT with a Vietnamese message for a query that cannot
@@ -68,6 +78,9 @@ typedef struct sohoa_search_result {
 	char *snippet;          /* a piece of the text with the matched words marked;
 	                         * pages are separated by '\f'; "" when none */
 	int page;               /* page of the first match in the text, 0 if none */
+	int approximate;        /* 1: some word typed with diacritics is found
+	                         * only without them ("đất" for "đắt"); such
+	                         * results come after every exact one */
 } sohoa_search_result;
 
 /*
@@ -84,6 +97,9 @@ typedef struct sohoa_search_results {
 	int limited;            /* 1: more matched than SOHOA_SEARCH_WINDOW */
 	long long pending;      /* records whose pages are stored but not yet
 	                         * indexed (sohoa reindex fixes them) */
+	long long exact_total;  /* of total, the exact matches (all of them when
+	                         * no word was typed with diacritics) ... */
+	long long approximate_total; /* ... and the approximate ones */
 	size_t count;
 	sohoa_search_result *items;
 } sohoa_search_results;

@@ -91,6 +91,26 @@ check "rewritten package checks" test $? = 0
 check "an impossible date is refused (exit 2)" test $? = 2
 "$SOHOA" edit "$id" "typeName=Quyết định" > /dev/null
 check "typeName given by name becomes its code" test "$("$SOHOA" show --json "$id" | json "d['fields']['typeName']['value']")" = 02
+# Vietnamese field names, as a văn thư knows them: any case, with or without
+# diacritics, composed or decomposed; loại by abbreviation.
+nfd_name=$($PY -c "import unicodedata; print(unicodedata.normalize('NFD', 'ghi chú'))")
+"$SOHOA" edit "$id" "người ký=Nguyễn Văn Bình" "TỪ KHÓA=đê điều; thủy lợi" "$nfd_name=Bản sao lưu kho xã" "Trich yeu=Về việc nạo vét kênh mương" "loại=CV" > "$T/edit-vi.out"; rc=$?
+check "edit with Vietnamese field names exits 0" test $rc = 0
+fields=$("$SOHOA" show --json "$id" | json "'|'.join(d['fields'][k]['value'] for k in ('signerName', 'keyword', 'description', 'subject', 'typeName'))")
+check "  each one set the TT 05 field" test "$fields" = "Nguyễn Văn Bình|đê điều; thủy lợi|Bản sao lưu kho xã|Về việc nạo vét kênh mương|22"
+check "  the output names the field both ways" grep -q "Người ký (signerName): " "$T/edit-vi.out"
+check "  the event names the TT 05 field" test "$(sql "SELECT count(*) FROM events WHERE record_id = $id AND type = 'metadata modification' AND detail LIKE 'signerName: %'")" = 1
+check "  the keyword is in EAD_doc.xml" grep -q "đê điều; thủy lợi" "$pkg/metadata/descriptive/EAD_doc.xml"
+# Từ khóa and ghi chú are searchable, at once.
+check "the keyword finds the document" test "$("$SOHOA" search --json -- "thuy loi" | json "[r['id'] for r in d['results']]")" = "[$id]"
+check "the note finds the document" test "$("$SOHOA" search --json -- "\"bản sao lưu kho\"" | json "[r['id'] for r in d['results']]")" = "[$id]"
+check "loai:CV finds the Công văn" bash -c "'$SOHOA' search --json -- loai:cv | grep -q '\"id\": $id,'"
+"$SOHOA" edit "$id" "tác giả=X" > /dev/null 2> "$T/edit-bad.err"; rc=$?
+check "an unknown field name exits 2" test $rc = 2
+check "  with a message naming the help" grep -q 'không có trường "tác giả"; xem "sohoa edit --help"' "$T/edit-bad.err"
+"$SOHOA" edit "$id" "loai=XYZ" > /dev/null 2>&1
+check "an unknown type is refused (exit 2)" test $? = 2
+"$SOHOA" edit "$id" "typeName=02" > /dev/null
 
 # One byte changed in the package is found.
 orig=$(ls "$pkg"/representations/rep1/data/* | head -1)

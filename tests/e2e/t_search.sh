@@ -14,8 +14,10 @@ n=0
 for f in "$TESTDATA"/corpus/*; do cp "$f" "$T/inbox/"; n=$((n + 1)); done
 start_daemon
 check "all $n documents OCRed" wait_until 400 '[ "$(state_count done)" = "$n" ]'
+# A record is done when its pages are stored; its fields and index entry
+# follow in the next transaction (engine.c), so wait for that one too.
 check "every record indexed, none queued" \
-	test "$(sql "SELECT (SELECT count(*) FROM docs_indexed) || '/' || (SELECT count(*) FROM docs_pending)")" = "$n/0"
+	wait_until 30 '[ "$(sql "SELECT (SELECT count(*) FROM docs_indexed) || '"'/'"' || (SELECT count(*) FROM docs_pending)")" = "$n/0" ]'
 check "the index matches the catalog (FTS5 integrity-check)" "$SOHOA" reindex --check
 
 # The lookups, from the ground truth: file, kind, query.
@@ -97,6 +99,74 @@ check "matched words marked [ ] in the JSON snippet" \
 "$SOHOA" search -- "$q" > "$T/human.txt"; rc=$?
 check "human output: numbered results in Vietnamese" grep -q "^1\. " "$T/human.txt"
 check "human output: the record and its file" grep -q "Hồ sơ số" "$T/human.txt"
+# Exact and approximate: a word typed with diacritics that another word of
+# the archive shares without them ("đất" / "đắt").  From the catalog's own
+# text: which documents have that spelling and which only another one.
+$PY - "$T/state/catalog.db" > "$T/variant.txt" <<'EOF'
+import re, sqlite3, sys, unicodedata
+db = sqlite3.connect(sys.argv[1])
+def fold(w):
+    w = w.replace('đ', 'd')
+    return ''.join(c for c in unicodedata.normalize('NFD', w) if unicodedata.category(c) != 'Mn')
+def marks(w):
+    return ''.join(sorted(c for c in unicodedata.normalize('NFD', w) if unicodedata.category(c) == 'Mn')) + ('đ' if 'đ' in w else '')
+docs = {}
+for rid, text in db.execute("SELECT record_id, text FROM pages"):
+    docs[rid] = docs.get(rid, '') + ' ' + (text or '')
+for rid, value in db.execute("SELECT record_id, value FROM fields WHERE name IN ('subject',"
+        " 'organName', 'codeNumber', 'codeNotation', 'tthcCode', 'keyword', 'description')"):
+    docs[rid] = docs.get(rid, '') + ' ' + (value or '')
+for rid, name in db.execute("SELECT id, (SELECT name FROM doc_types WHERE code = type_code) FROM docs_meta"):
+    docs[rid] = docs.get(rid, '') + ' ' + (name or '')
+forms = {}      # fold -> exact form -> records
+for rid, text in docs.items():
+    for w in re.findall(r'\w+', unicodedata.normalize('NFC', text).lower()):
+        forms.setdefault(fold(w), {}).setdefault(w, set()).add(rid)
+best = None
+for f, ws in forms.items():
+    if len(f) < 3 or len({marks(w) for w in ws}) != len(ws):
+        continue        # a tone-placement pair (hòa/hoà) is one spelling
+    for w, ids in ws.items():
+        if w == f:
+            continue
+        other = set().union(*ws.values()) - ids
+        if other and (best is None or min(len(ids), len(other)) > best[0]):
+            best = (min(len(ids), len(other)), w, len(ids), len(other))
+if best:
+    print(best[1], best[2], best[3])
+EOF
+if read -r word nexact napprox < "$T/variant.txt"; then
+	"$SOHOA" search --json --limit 1000 -- "$word" > "$T/variant.json"
+	check "'$word': $nexact exact and $napprox approximate matches counted" \
+		test "$(json "(d['exact_total'], d['approximate_total'], d['total'])" < "$T/variant.json")" = "($nexact, $napprox, $((nexact + napprox)))"
+	check "'$word': every exact match before every approximate one, each marked" \
+		test "$(json "[r['match'] for r in d['results']] == ['exact'] * $nexact + ['approximate'] * $napprox" < "$T/variant.json")" = True
+	folded=$($PY -c "import sys, unicodedata; w = sys.argv[1].replace('đ', 'd'); print(''.join(c for c in unicodedata.normalize('NFD', w) if unicodedata.category(c) != 'Mn'))" "$word")
+	check "'$folded' (typed without diacritics): all $((nexact + napprox)) exact" \
+		test "$("$SOHOA" search --json --limit 1000 -- "$folded" | json "(d['exact_total'], d['approximate_total'], set(r['match'] for r in d['results']))")" = "($((nexact + napprox)), 0, {'exact'})"
+	"$SOHOA" search --limit 1000 -- "$word" > "$T/variant.out"
+	check "human output labels the $napprox approximate ones" \
+		test "$(grep -c '(gần đúng / approximate)' "$T/variant.out")" = "$napprox"
+	check "human output gives both counts" grep -q "$nexact đúng dấu, $napprox gần đúng" "$T/variant.out"
+else
+	fail "no word of the corpus has a spelling variant (cannot test approximate matches)"
+fi
+# loai: as people write it, and as the shell hands it over.
+ids_of() { "$SOHOA" search --json --limit 1000 -- "$@" 2>/dev/null | json "sorted(r['id'] for r in d['results'])"; }
+qd=$(ids_of 'loai:QĐ')
+check "loai:QĐ finds the decisions" test "$qd" != "[]"
+for form in loai:qd loai:QD loai:02 loai:quyet-dinh 'loai:"quyet dinh"' 'loai:"Quyết định"' 'loại:qđ'; do
+	check "$form finds the same as loai:QĐ" test "$(ids_of "$form")" = "$qd"
+done
+check "\"loai:Quyết định\" as one argument finds the same" test "$(ids_of "loai:Quyết định")" = "$qd"
+check "loai:CV finds the Công văn" test "$(ids_of loai:CV)" = "$(ids_of 'loai:"Công văn"')"
+check "  and there is one" test "$(ids_of loai:CV)" != "[]"
+"$SOHOA" search loai:Quyết định > /dev/null 2> "$T/split.err"; rc=$?
+check "loai:Quyết định split by the shell exits 2" test $rc = 2
+check "  and says how to quote it" grep -qF "sohoa search 'loai:\"Quyết định\"'" "$T/split.err"
+check "  or how to write it without quotes" grep -qF "loai:quyet-dinh" "$T/split.err"
+"$SOHOA" search loai:XYZ > /dev/null 2> "$T/xyz.err"; rc=$?
+check "an unknown type exits 2 with the ways to write one" bash -c "test $rc = 2 && grep -qF 'loai:CV' '$T/xyz.err' && grep -qF \"'loai:\\\"Quyết định\\\"'\" '$T/xyz.err'"
 "$SOHOA" search --json -- "xyzzyqwv" > /dev/null 2>&1; rc=$?
 check "no result exits 1" test $rc = 1
 "$SOHOA" search -- "-chỉ" > /dev/null 2> "$T/bad.err"; rc=$?

@@ -224,7 +224,34 @@ test_filters(void)
 	CHECK_STR(q.date_from, "2024-03-05");
 	CHECK_STR(q.date_to, "2024-12-31");
 	CHECK_INT(q.year, 2024);
+	CHECK(q.type_next == NULL);     /* another filter follows */
+	CHECK_INT(q.exact_terms, 0);
 	sohoa_query_release(&q);
+
+	/* A bare loai: value keeps what follows it, up to the next filter, for
+	 * the hint about a split "loai:Quyết định"; the words still count. */
+	in = "loai:Quyết định đất nam:2024";
+	CHECKM(sohoa_query_parse(in, strlen(in), &q, &err) == SOHOA_OK, err.msg);
+	CHECK_STR(q.type, "Quyết");
+	CHECK(q.type_next != NULL && strncmp(q.type_next, "định đất", strlen("định đất")) == 0);
+	CHECK_INT(q.exact_terms, 2);
+	CHECK_INT(q.year, 2024);
+	sohoa_query_release(&q);
+	in = "loai:\"Quyết định\" đất";
+	CHECKM(sohoa_query_parse(in, strlen(in), &q, &err) == SOHOA_OK, err.msg);
+	CHECK_STR(q.type, "Quyết định");
+	CHECK(q.type_next == NULL);
+	sohoa_query_release(&q);
+	/* Words typed with diacritics, not negated, not numbers: the pairs. */
+	in = "quyết dinh \"ủy ban\" -hủy 15 qđ ubnd";
+	CHECKM(sohoa_query_parse(in, strlen(in), &q, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(q.exact_terms, 2);
+	sohoa_query_release(&q);
+	CHECK(sohoa_query_is_filter("loai", 4));
+	CHECK(sohoa_query_is_filter("LOẠI", strlen("LOẠI")));
+	CHECK(sohoa_query_is_filter("số", strlen("số")));
+	CHECK(!sohoa_query_is_filter("Nơi nhận", strlen("Nơi nhận")));
+	CHECK(!sohoa_query_is_filter("10", 2));
 
 	/* Names with diacritics, a space after the colon, words beside. */
 	in = "số:15/qđ-ubnd từ: 05/03/2024 kế hoạch";

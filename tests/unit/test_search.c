@@ -13,6 +13,7 @@
 
 #include "test.h"
 #include "sohoa/catalog.h"
+#include "sohoa/index.h"
 #include "sohoa/search.h"
 
 static char src_dir[PATH_MAX];
@@ -553,7 +554,40 @@ test_filters(void)
 	FIND(a.cat, "loai:TB", 1, a.tb7);
 	FIND(a.cat, "loai:KH", 0);
 	CHECK_STR(find(a.cat, "loai:XYZ"), "BAD");
-	CHECK_STR(find(a.cat, "loai:CV"), "BAD");
+	/* What people call a type: CV for Công văn, names folded with '-'. */
+	FIND(a.cat, "loai:CV", 1, a.cv12);
+	FIND(a.cat, "loai:cv", 1, a.cv12);
+	FIND(a.cat, "loai:quyet-dinh", 2, a.qd16, a.qd15);
+	FIND(a.cat, "loai:QUYET_DINH", 2, a.qd16, a.qd15);
+	FIND(a.cat, "loai:cong-van nguyen", 1, a.cv12);
+	FIND(a.cat, "loai:ttr", 0);
+	FIND(a.cat, "loai:tb", 1, a.tb7);
+	{
+		/* The shell split loai:Quyết định: the message says how to quote. */
+		sohoa_error err;
+
+		sohoa_search_results_init(&res);
+		sohoa_error_clear(&err);
+		CHECK(sohoa_search_run(a.cat, "loai:Quyết định đất", strlen("loai:Quyết định đất"),
+		    10, 0, &res, &err) == SOHOA_BAD_INPUT);
+		CHECKM(strstr(err.msg, "'loai:\"Quyết định\"'") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "loai:quyet-dinh") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "loai:QĐ") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "bị tách") != NULL, err.msg);
+		sohoa_error_clear(&err);
+		CHECK(sohoa_search_run(a.cat, "loai:Công văn", strlen("loai:Công văn"), 10, 0, &res,
+		    &err) == SOHOA_BAD_INPUT);
+		CHECKM(strstr(err.msg, "'loai:\"Công văn\"'") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "loai:CV") != NULL, err.msg);
+		/* Not a type even with the next words: the general message, which
+		 * never suggests a form the shell would break again. */
+		sohoa_error_clear(&err);
+		CHECK(sohoa_search_run(a.cat, "loai:Quyết đất đai", strlen("loai:Quyết đất đai"), 10,
+		    0, &res, &err) == SOHOA_BAD_INPUT);
+		CHECKM(strstr(err.msg, "Không biết loại văn bản \"Quyết\"") != NULL, err.msg);
+		CHECKM(strstr(err.msg, "loai:quyet-dinh") != NULL, err.msg);
+		sohoa_search_results_release(&res);
+	}
 	/* Number: exact, normalized; the Công văn citing 15 is not 15. */
 	FIND(a.cat, "so:15/QĐ-UBND", 1, a.qd15);
 	FIND(a.cat, "số:15/qd-ubnd", 1, a.qd15);
@@ -964,12 +998,279 @@ test_migration_indexes_existing(void)
 	sohoa_catalog_free(cat);
 }
 
+/* Checks that a search's results are all its exact matches, then all its
+ * approximate ones, as many of each as it counted, and returns the ids in
+ * order with an "~" before each approximate one: "3,~1,~5". */
+static const char *
+find_marked(sohoa_catalog *cat, const char *q, long long want_exact, long long want_approx)
+{
+	static char out[1024];
+	sohoa_search_results res;
+	size_t len = 0;
+	long long exact = 0, approx = 0;
+	int seen_approx = 0;
+
+	sohoa_search_results_init(&res);
+	snprintf(out, sizeof out, "%s", find_res(cat, q, 50, 0, &res));
+	if (strncmp(out, "BAD", 3) == 0 || strncmp(out, "ERROR", 5) == 0) {
+		sohoa_search_results_release(&res);
+		return out;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < res.count; i++) {
+		const sohoa_search_result *r = &res.items[i];
+
+		CHECKM(!seen_approx || r->approximate, q);     /* exact ones first */
+		seen_approx |= r->approximate;
+		if (r->approximate)
+			approx++;
+		else
+			exact++;
+		len += (size_t)snprintf(out + len, len < sizeof out ? sizeof out - len : 0,
+		    "%s%s%lld", i ? "," : "", r->approximate ? "~" : "", (long long)r->id);
+	}
+	CHECK_INT(res.exact_total, want_exact);
+	CHECK_INT(res.approximate_total, want_approx);
+	CHECK_INT(res.exact_total + res.approximate_total, res.total);
+	CHECK_INT(exact, res.exact_total);
+	CHECK_INT(approx, res.approximate_total);
+	sohoa_search_results_release(&res);
+	return out;
+}
+
+
+/* The comma-separated tokens of list in strcmp order (ids marked "~"
+ * included), to compare results whose order among equals is not fixed. */
+static const char *
+sorted_tokens(const char *list, char *out, size_t n)
+{
+	char copy[1024], *tok[128];
+	int k = 0;
+	size_t len = 0;
+
+	snprintf(copy, sizeof copy, "%s", list);
+	for (char *p = copy; *p && k < 128; ) {
+		tok[k++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	for (int i = 1; i < k; i++)
+		for (int j = i; j > 0 && strcmp(tok[j - 1], tok[j]) > 0; j--) {
+			char *t = tok[j];
+			tok[j] = tok[j - 1];
+			tok[j - 1] = t;
+		}
+	out[0] = '\0';
+	for (int i = 0; i < k; i++)
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s", i ? "," : "",
+		    tok[i]);
+	return out;
+}
+
+#define CHECK_SAME_SET(got, want) do { char g_[1024], w_[1024]; \
+	CHECK_STR(sorted_tokens(got, g_, sizeof g_), sorted_tokens(want, w_, sizeof w_)); \
+	} while (0)
+
+#define FIND_MARKED(cat, q, ne, na, want) do { const char *got_ = find_marked(cat, q, ne, na); \
+	if (strcmp(got_, want)) { test_failed_checks++; fprintf(stderr, \
+	"  %s:%d: search '%s' gave \"%s\", expected \"%s\"\n", __FILE__, __LINE__, q, got_, \
+	want); } } while (0)
+
+static void
+test_exact_and_approximate(void)
+{
+	sohoa_catalog *cat = open_cat();
+	/* "đắt" (dear) and "đất" (land) differ only by their marks. */
+	const char *dear[] = { "Giá thuê mặt bằng ở chợ xã năm nay rất đắt." };
+	const char *land[] = { "Biên bản đo đạc đất: mảnh đất thổ cư, đất vườn, đất ao liền kề." };
+	const char *bare[] = { "Gia thue dat o cho xa nam nay rat dat." };      /* OCR without marks */
+	const char *both[] = { "Giá đất nông nghiệp." };
+	const char *old_tone[] = { "Tổ hoà giải ở cơ sở họp về tranh chấp." };
+	const char *new_tone[] = { "Tổ hòa giải ở cơ sở họp về tranh chấp." };
+	const char *other_tone[] = { "Tổ hóa giải ở cơ sở họp về tranh chấp." };
+	int64_t a, b, c, d, e, f, g;
+	char want[256];
+	sohoa_search_results res;
+
+	if (!cat)
+		return;
+	a = add_record(cat, "dear.tif", dear, 1);
+	set_field(cat, a, "issuedDate", "2024-05-01");
+	b = add_record(cat, "land.tif", land, 1);
+	/* Its trích yếu is full of the other word: without the tiers it would
+	 * outrank the exact match. */
+	set_field(cat, b, "subject", "Về việc giao đất, thu hồi đất");
+	set_field(cat, b, "issuedDate", "2024-06-01");
+	c = add_record(cat, "bare.tif", bare, 1);
+	set_field(cat, c, "issuedDate", "2023-06-01");
+	d = add_record(cat, "both.tif", both, 1);
+	e = add_record(cat, "old.tif", old_tone, 1);
+	f = add_record(cat, "new.tif", new_tone, 1);
+	g = add_record(cat, "other.tif", other_tone, 1);
+
+	/* Typed with its marks: the exact spelling, then the rest marked. */
+	snprintf(want, sizeof want, "%lld,~%lld,~%lld,~%lld", (long long)a, (long long)b,
+	    (long long)c, (long long)d);
+	CHECK_SAME_SET(find_marked(cat, "đắt", 1, 3), want);
+	CHECK_INT(strtoll(find_marked(cat, "đắt", 1, 3), NULL, 10), a);
+	CHECK_SAME_SET(find_marked(cat, "ĐẮT", 1, 3), want);
+	/* Without marks: every spelling, all exact. */
+	CHECK_STR(sorted(find_marked(cat, "dat", 4, 0)), sorted(ids(4, a, b, c, d)));
+	/* Several words: exact only when every word typed with marks is. */
+	snprintf(want, sizeof want, "%lld,~%lld,~%lld", (long long)a, (long long)c, (long long)d);
+	CHECK_SAME_SET(find_marked(cat, "giá đắt", 1, 2), want);
+	CHECK_INT(strtoll(find_marked(cat, "giá đắt", 1, 2), NULL, 10), a);
+	/* A word without marks does not make anything approximate. */
+	CHECK_SAME_SET(find_marked(cat, "gia đắt", 1, 2), want);
+	CHECK_STR(find_marked(cat, "giao đất", 1, 0), ids(1, b));
+	/* Counted after the filters. */
+	snprintf(want, sizeof want, "%lld,~%lld", (long long)a, (long long)b);
+	FIND_MARKED(cat, "đắt nam:2024", 1, 1, want);
+	/* A negated word excludes only its exact spelling. */
+	snprintf(want, sizeof want, "%lld,%lld,~%lld", (long long)b, (long long)d, (long long)c);
+	CHECK_SAME_SET(find_marked(cat, "đất -đắt", 2, 1), want);
+	/* Old and new tone placement are the same spelling; another tone is not. */
+	snprintf(want, sizeof want, "%lld,%lld,~%lld", (long long)f, (long long)e, (long long)g);
+	CHECK_SAME_SET(find_marked(cat, "hòa giải", 2, 1), want);
+	CHECK_SAME_SET(find_marked(cat, "hoà giải", 2, 1), want);
+	CHECK_SAME_SET(find_marked(cat, "\"hòa giải\"", 2, 1), want);
+	snprintf(want, sizeof want, "%lld,~%lld,~%lld", (long long)g, (long long)e, (long long)f);
+	CHECK_SAME_SET(find_marked(cat, "hóa giải", 1, 2), want);
+	CHECK_INT(strtoll(find_marked(cat, "hóa giải", 1, 2), NULL, 10), g);
+	/* Filters only: nothing typed, nothing approximate. */
+	CHECK_STR(sorted(find_marked(cat, "nam:2024", 2, 0)), sorted(ids(2, a, b)));
+
+	/* Pages of approximate results keep their mark and the counts. */
+	sohoa_search_results_init(&res);
+	CHECK_STR(find_res(cat, "đắt", 1, 1, &res), ids(1, b));
+	CHECK_INT(res.count, 1);
+	CHECK(res.count == 1 && res.items[0].approximate);
+	CHECK_INT(res.exact_total, 1);
+	CHECK_INT(res.approximate_total, 3);
+	sohoa_search_results_release(&res);
+	check_index(cat);
+	sohoa_catalog_free(cat);
+}
+
+/* Từ khóa and ghi chú are searched (migration 011), and the index follows
+ * their changes. */
+static void
+test_keyword_and_description(void)
+{
+	sohoa_catalog *cat = open_cat();
+	const char *text[] = { "Biên bản họp thôn về việc nạo vét kênh mương." };
+	const char *other[] = { "Thông báo lịch tiếp công dân." };
+	int64_t a, b;
+
+	if (!cat)
+		return;
+	a = add_record(cat, "a.tif", text, 1);
+	b = add_record(cat, "b.tif", other, 1);
+	FIND(cat, "đê điều", 0);
+	set_field(cat, a, "keyword", "đê điều; phòng chống lụt bão");
+	set_field(cat, b, "description", "Bản chính lưu tại kho lưu trữ xã, hộp số 7");
+	FIND(cat, "đê điều", 1, a);
+	FIND(cat, "phong chong lut bao", 1, a);
+	FIND(cat, "kho lưu trữ", 1, b);
+	FIND(cat, "\"hộp số 7\"", 1, b);
+	/* A keyword weighs more than a word of the text. */
+	set_field(cat, b, "keyword", "nạo vét");
+	FIND(cat, "nạo vét", 2, b, a);
+	/* Changed and removed: the index follows at once. */
+	set_field(cat, a, "keyword", "thủy lợi");
+	FIND(cat, "đê điều", 0);
+	FIND(cat, "thuy loi", 1, a);
+	exec_ok(sohoa_catalog_db(cat), "DELETE FROM fields WHERE name = 'description'");
+	FIND(cat, "kho lưu trữ", 0);
+	check_index(cat);
+	/* sohoa reindex gives the same. */
+	CHECK(sohoa_search_reindex(cat, NULL, NULL, NULL) == SOHOA_OK);
+	FIND(cat, "thuy loi", 1, a);
+	FIND(cat, "nạo vét", 2, b, a);
+	check_index(cat);
+	sohoa_catalog_free(cat);
+}
+
+/* A catalog of version 7 (before 011): its records are indexed again with
+ * their keywords, and queued records stay queued. */
+static void
+test_migration_011(void)
+{
+	const char *files[] = { "001-initial.sql", "002-fields-search.sql", "003-search.sql",
+	    "004-description.sql", "005-backup.sql", "006-exports.sql", "007-duplicates.sql" };
+	sqlite3 *db = NULL;
+	sohoa_catalog *cat;
+	sohoa_error err;
+
+	CHECK(sqlite3_open("catalog.db", &db) == SQLITE_OK);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_index_register(db, &err) == SOHOA_OK, err.msg);
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		char path[PATH_MAX + 64];
+		FILE *f;
+		char *sql;
+		long n;
+
+		snprintf(path, sizeof path, "%s/schemas/catalog/%s", src_dir, files[i]);
+		f = fopen(path, "r");
+		CHECKM(f != NULL, path);
+		if (!f) {
+			sqlite3_close(db);
+			return;
+		}
+		fseek(f, 0, SEEK_END);
+		n = ftell(f);
+		rewind(f);
+		sql = calloc(1, (size_t)n + 1);
+		CHECK(sql && fread(sql, 1, (size_t)n, f) == (size_t)n);
+		fclose(f);
+		if (sql)
+			exec_ok(db, sql);
+		free(sql);
+	}
+	exec_ok(db, "PRAGMA user_version = 7;"
+	    " INSERT INTO records (spool_id, state, size, name, name_raw, created_at, updated_at)"
+	    " VALUES ('a', 'done', 1, 'a.tif', x'00', '2024-01-01T00:00:00Z',"
+	    " '2024-01-01T00:00:00Z'), ('b', 'done', 1, 'b.tif', x'00', '2024-01-01T00:00:00Z',"
+	    " '2024-01-01T00:00:00Z');"
+	    " INSERT INTO pages (record_id, page_no, text) VALUES (1, 1, 'Biên bản kiểm tra');"
+	    " INSERT INTO fields (record_id, name, value, source) VALUES"
+	    " (1, 'keyword', 'đê điều', 'person');"
+	    " INSERT INTO pages (record_id, page_no, text) VALUES (2, 1, 'Kế hoạch');"
+	    " INSERT INTO fields (record_id, name, value, source) VALUES"
+	    " (2, 'description', 'hồ sơ gốc', 'person');");
+	/* Record 2 waits in the queue, as after a crash. */
+	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 2);
+	exec_ok(db, "DELETE FROM docs_pending WHERE id = 1;"
+	    " INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta)"
+	    " SELECT id, subject, doctype, number, organ, body, meta FROM docs_source WHERE id = 1;"
+	    " INSERT INTO docs_indexed (id) VALUES (1);");
+	sqlite3_close(db);
+	cat = open_cat();
+	if (!cat)
+		return;
+	CHECK_INT(query_int(sohoa_catalog_db(cat), "PRAGMA user_version"),
+	    sohoa_catalog_schema_version());
+	FIND(cat, "đê điều", 1, (int64_t)1);
+	FIND(cat, "biên bản", 1, (int64_t)1);
+	FIND(cat, "hồ sơ gốc", 0);
+	CHECK_INT(query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM docs_pending"), 1);
+	check_index(cat);
+	CHECK(sohoa_search_index_pending(cat, NULL, NULL) == SOHOA_OK);
+	FIND(cat, "hồ sơ gốc", 1, (int64_t)2);
+	check_index(cat);
+	sohoa_catalog_free(cat);
+}
+
 int
 main(void)
 {
 	if (!getcwd(src_dir, sizeof src_dir))
 		return 2;
 	TEST_RUN(test_folded_and_exact);
+	TEST_RUN(test_exact_and_approximate);
 	TEST_RUN(test_field_weights_and_ties);
 	TEST_RUN(test_d_stroke_nfd_and_tone);
 	TEST_RUN(test_numbers_and_dates);
@@ -981,5 +1282,7 @@ main(void)
 	TEST_RUN(test_index_follows_catalog);
 	TEST_RUN(test_pending_and_check);
 	TEST_RUN(test_migration_indexes_existing);
+	TEST_RUN(test_keyword_and_description);
+	TEST_RUN(test_migration_011);
 	return TEST_DONE();
 }

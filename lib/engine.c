@@ -311,8 +311,8 @@ qinfo_load(sohoa_catalog *cat, int64_t id, struct qinfo *q)
 static char *
 shown(const char *s, size_t len)
 {
-	char *out = malloc(len * 6 + 1);
-	size_t o = 0;
+	size_t cap = len * 6 + 1, o = 0;
+	char *out = malloc(cap);
 
 	if (!out)
 		return NULL;
@@ -321,14 +321,14 @@ shown(const char *s, size_t len)
 		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 		    (utf8proc_ssize_t)(len - i), &cp);
 		if (n <= 0) {
-			o += (size_t)sprintf(out + o, "\\x%02x", (unsigned char)s[i]);
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", (unsigned char)s[i]);
 			i++;
 		} else if (cp < 0x20 || cp == 0x7f) {
-			o += (size_t)sprintf(out + o, "\\x%02x", (unsigned)cp);
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", (unsigned)cp);
 			i += (size_t)n;
 		} else if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e)
 		    || (cp >= 0x2066 && cp <= 0x2069)) {
-			o += (size_t)sprintf(out + o, "\\u%04x", (unsigned)cp);
+			o += (size_t)snprintf(out + o, cap - o, "\\u%04x", (unsigned)cp);
 			i += (size_t)n;
 		} else {
 			memcpy(out + o, s + i, (size_t)n);
@@ -349,8 +349,8 @@ shown(const char *s, size_t len)
 static char *
 shell_quote(const char *s)
 {
-	size_t n = strlen(s), o = 0;
-	char *out = malloc(n * 10 + 3);
+	size_t n = strlen(s), o = 0, cap = n * 10 + 3;
+	char *out = malloc(cap);
 
 	if (!out)
 		return NULL;
@@ -361,7 +361,7 @@ shell_quote(const char *s)
 			memcpy(out + o, "'\\''", 4);
 			o += 4;
 		} else if (c < 0x20 || c == 0x7f) {
-			o += (size_t)sprintf(out + o, "'$'\\x%02x''", c);
+			o += (size_t)snprintf(out + o, cap - o, "'$'\\x%02x''", c);
 		} else {
 			out[o++] = (char)c;
 		}
@@ -518,21 +518,24 @@ place_from_inbox(sohoa_engine *e, const struct qinfo *q, const struct stat *seen
 		return how;
 	}
 	if (sohoa_fs_move_same(pdfd, base, qdfd, qbase, &st) == 0) {
+		struct stat now;
+		int fd = openat(qdfd, qbase, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+		    | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
 		how = PLACED;
-		if (S_ISDIR(st.st_mode)) {
-			/* A folder comes with what is in it: no link or FIFO of
-			 * it stays live in the quarantine. */
-			struct stat now;
-			int fd = openat(qdfd, qbase, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd >= 0 && fstat(fd, &now) == 0 && sohoa_fs_same_object(&now, &st)) {
+		if (fd >= 0 && fstat(fd, &now) == 0 && sohoa_fs_same_object(&now, &st)) {
+			/* As private as what the daemon writes there itself. */
+			(void)fchmod(fd, st.st_mode & (S_ISDIR(st.st_mode) ? 0750 : 0640));
+			if (S_ISDIR(st.st_mode)) {
+				/* A folder comes with what is in it: no link or FIFO
+				 * of it stays live in the quarantine. */
 				int n = sohoa_fs_remove_specials_at(fd);
 				if (n > 0)
 					logf_(e, SOHOA_LOG_WARNING, q->id, "%d link(s) or special file(s)"
 					    " in the refused folder removed", n);
 			}
-			if (fd >= 0)
-				close(fd);
 		}
+		if (fd >= 0)
+			close(fd);
 	} else if (errno == EXDEV && S_ISREG(st.st_mode)) {
 		struct stat got;
 		sohoa_error cerr;

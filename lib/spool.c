@@ -430,6 +430,9 @@ copy_in(int dfd, const char *name, const char *label, const struct stat *seen,
 		    (long long)st.st_size, max_size);
 		goto out;
 	}
+	/* From here the copy reads the open file, whatever happens to its
+	 * name (tests/e2e/t_hostile.sh holds the daemon here). */
+	sohoa_fs_test_pause("copying", label);
 	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	h = sohoa_hash_new("sha256");
 	buf = malloc(BUFSZ);

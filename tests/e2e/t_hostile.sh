@@ -1,11 +1,12 @@
 #!/bin/bash
 # Whoever can write to the inbox share cannot reach past it (issue 16): the
 # real daemon against the attacks a hostile PC on the share can make.
-#  - a folder swapped for a link to the state dir between candidate and take,
-#    and while a file (and a document folder) is being copied: driven
-#    deterministically with the daemon's test hold points (SOHOA_TEST_PAUSE,
-#    lib/fsutil.c): the daemon stops at the point, the test swaps, then lets
-#    it go on;
+#  - a folder (and a document folder) swapped for a link to the state dir
+#    between candidate and take, and while a file (and a document folder)
+#    is being copied; the file itself swapped for a link in the middle of
+#    its copy: driven deterministically with the daemon's test hold points
+#    (SOHOA_TEST_PAUSE, lib/fsutil.c): the daemon stops at the point, the
+#    test swaps, then lets it go on;
 #  - hoso.txt as a FIFO and as a link to /dev/zero, tailieu.txt as a link to
 #    /dev/zero: the daemon keeps answering and other files are still taken;
 #  - names that run a command when a suggested line is pasted, names with
@@ -65,11 +66,26 @@ check "take: nothing of the state dir in the quarantine" \
 check "take: no record of the state dir's files" \
 	test "$(sql "SELECT count(*) FROM records WHERE name IN ('catalog.db', 'sentinel.bin')")" = 0
 rm "$T/inbox/y.tmp"
+# A document folder swapped for a link to another one between candidate and take.
+rm -f "$T/pause/take.done"
+mkdir -p "$T/inbox/doc2"
+printf 'p1.tif\n' > "$T/inbox/doc2/tailieu.txt"
+cp "${tifs[5]}" "$T/inbox/doc2/p1.tif"
+check "take: the daemon holds at the take of a document folder" wait_point take
+grep -q "^doc2$" "$T/pause/take.reached" || fail "take: held at doc2 (held at $(cat "$T/pause/take.reached"))"
+mv "$T/inbox/doc2" "$T/inbox/.doc2-old"
+ln -s "$T/victim" "$T/inbox/doc2"
+go_on take
+check "take: the folder that became a link is recorded and removed, with a reason" \
+	wait_until 30 "[ ! -L '$T/inbox/doc2' ] && [ -e '$T/quarantine/doc2.ly-do.txt' ]"
+check "take: the folder behind the link is untouched, nothing of it quarantined" \
+	test "$(fingerprint)" = "$before" -a ! -e "$T/quarantine/doc2" -a ! -L "$T/quarantine/doc2"
 stop_daemon
 
 # ---- 2. swapped while a file, then a document folder, is being copied -----
 rm -f "$T/pause/"*
-start_with copied
+touch "$T/pause/copying.done"               # armed later
+start_with copied,copying
 mkdir -p "$T/inbox/z"
 echo "inbox bytes" > "$T/inbox/z/sentinel.bin"
 check "copy: the daemon holds between copy and removal" wait_point copied
@@ -102,6 +118,21 @@ check "folder: the victim folder behind the link is untouched" test "$(fingerpri
 check "folder: the document is OCRed" wait_until 180 '[ "$(done_named doc)" = 1 ]'
 check "folder: the link named doc is recorded and removed, with a reason" \
 	wait_until 30 "[ ! -L '$T/inbox/doc' ] && [ -e '$T/quarantine/doc.ly-do.txt' ]"
+# The file itself swapped for a link to the state dir's sentinel while it
+# is being copied: the copy reads the file opened, the link is not removed
+# in its place as if it were the file, then is recorded as a link.
+rm -f "$T/pause/copying.done"
+echo "inbox bytes 2" > "$T/inbox/s.bin"
+check "file: the daemon holds in the middle of the copy" wait_point copying
+mv "$T/inbox/s.bin" "$T/inbox/.s-old"
+ln -s "$T/state/sentinel.bin" "$T/inbox/s.bin"
+go_on copying
+s_hash=$(echo "inbox bytes 2" | sha256sum | cut -c1-64)
+check "file: the record holds the bytes of the file opened" wait_until 60 \
+	'[ "$(sql "SELECT count(*) FROM records WHERE name = '"'s.bin'"' AND hash = '"'sha256:$s_hash'"'")" = 1 ]'
+check "file: the link is recorded and removed, both with a reason" wait_until 60 \
+	'[ "$(sql "SELECT count(*) FROM records WHERE name = '"'s.bin'"' AND state = '"'quarantined'"' AND quarantine_published = 1")" = 2 ] && [ ! -L "$T/inbox/s.bin" ]'
+check "file: the link's target is untouched" test "$(fingerprint)" = "$before"
 stop_daemon
 
 # ---- 3. FIFO and /dev/zero sidecars; links and FIFOs; names; 2001 pages ----
@@ -165,9 +196,9 @@ check "links: the folder with a linked page is quarantined as a folder" \
 check "links: no link or FIFO of it is live in the quarantine" \
 	test -z "$(find "$T/quarantine" -type l -o -type p)"
 check "links: the link's target is untouched" test "$(fingerprint)" = "$before"
-# Four names, and stage 2's sentinel.bin: none is a scan.
+# Four names, and stage 2's sentinel.bin and s.bin: none is a scan.
 check "names: every name quarantined with a reason" \
-	wait_until 120 '[ "$(sql "SELECT count(*) FROM records WHERE reason = '"'not-image'"' AND quarantine_published = 1")" = 5 ]'
+	wait_until 120 '[ "$(sql "SELECT count(*) FROM records WHERE reason = '"'not-image'"' AND quarantine_published = 1")" = 6 ]'
 # Every quarantined record has its reason file, under a name that fits.
 missing=0
 while IFS= read -r q; do

@@ -160,6 +160,13 @@ watch_dir(struct loop *l, const char *rel)
 	wd = inotify_add_watch(l->ifd, fdpath, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
 	    | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR | IN_EXCL_UNLINK);
 	close(dfd);
+	/* Without /proc (a chroot), the path itself: a watch that a swapped
+	 * folder led elsewhere only brings events, and every event is looked
+	 * at through folder fds again. */
+	if (wd < 0 && errno == ENOENT)
+		wd = inotify_add_watch(l->ifd, path, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
+		    | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR
+		    | IN_DONT_FOLLOW | IN_EXCL_UNLINK);
 	if (wd < 0) {
 		if (errno == ENOSPC)
 			sohoad_log(SOHOA_LOG_WARNING, 0, "inotify watch limit reached at %s; the"

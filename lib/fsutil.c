@@ -587,40 +587,15 @@ sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off)
 int
 sohoa_fs_open_beneath(const char *root, const char *relpath, int flags)
 {
-	char part[PATH_MAX];
-	const char *p = relpath;
-	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
+	const char *base;
+	int dfd = sohoa_fs_open_parent_beneath(root, relpath, &base), fd, e;
 
 	if (dfd < 0)
 		return -1;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		int e;
-		if (!slash)
-			break;
-		if ((size_t)(slash - p) >= sizeof part) {
-			close(dfd);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(part, p, (size_t)(slash - p));
-		part[slash - p] = '\0';
-		fd = openat(dfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		e = errno;
-		close(dfd);
-		if (fd < 0) {
-			errno = e == ENOTDIR ? ELOOP : e;
-			return -1;
-		}
-		dfd = fd;
-		p = slash + 1;
-	}
-	fd = openat(dfd, p, flags | O_NOFOLLOW | O_CLOEXEC);
-	{
-		int e = errno;
-		close(dfd);
-		errno = e;
-	}
+	fd = openat(dfd, base, flags | O_NOFOLLOW | O_CLOEXEC);
+	e = errno;
+	close(dfd);
+	errno = e;
 	return fd;
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sohoa/ocr.h"
@@ -111,6 +112,10 @@ main(int argc, char **argv)
 	const char *explicit_conf = NULL;
 	int i = 1, rc;
 
+	/* What it writes (spool, catalog, packages, quarantine) is never
+	 * readable by others and never writable by the group, whatever umask
+	 * the caller had: the unit's UMask=0027 at least (SECURITY.md). */
+	umask(umask(027) | 027);
 	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))
 		return sohoa_ocr_worker_main(argc - 1, argv + 1);
 	memset(&c, 0, sizeof c);

@@ -190,6 +190,10 @@ main(int argc, char **argv)
 	int foreground = 0, check_only = 0, opt;
 	sohoa_error err;
 
+	/* What it writes (spool, catalog, packages, quarantine) is never
+	 * readable by others and never writable by the group, whatever umask
+	 * the caller had: the unit's UMask=0027 at least (SECURITY.md). */
+	umask(umask(027) | 027);
 	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))
 		return sohoa_ocr_worker_main(argc - 1, argv + 1);
 	while ((opt = getopt(argc, argv, "c:fnhV")) != -1) {

@@ -148,13 +148,25 @@ cand_observe(struct loop *l, const char *path, const struct stat *st)
 static void
 watch_dir(struct loop *l, const char *rel)
 {
-	char path[PATH_MAX];
-	int wd;
+	char path[PATH_MAX], fdpath[64];
+	int wd, dfd;
 
 	snprintf(path, sizeof path, "%s%s%s", l->conf->inbox, *rel ? "/" : "", rel);
-	wd = inotify_add_watch(l->ifd, path, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
-	    | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR | IN_DONT_FOLLOW
-	    | IN_EXCL_UNLINK);
+	/* inotify takes a path: the folder is reached through a folder fd
+	 * (never through a link, fsutil.h) and watched as /proc/self/fd/N. */
+	if ((dfd = sohoa_fs_open_dir_beneath(l->conf->inbox, rel)) < 0)
+		return;
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", dfd);
+	wd = inotify_add_watch(l->ifd, fdpath, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
+	    | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR | IN_EXCL_UNLINK);
+	close(dfd);
+	/* Without /proc (a chroot), the path itself: a watch that a swapped
+	 * folder led elsewhere only brings events, and every event is looked
+	 * at through folder fds again. */
+	if (wd < 0 && errno == ENOENT)
+		wd = inotify_add_watch(l->ifd, path, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
+		    | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR
+		    | IN_DONT_FOLLOW | IN_EXCL_UNLINK);
 	if (wd < 0) {
 		if (errno == ENOSPC)
 			sohoad_log(SOHOA_LOG_WARNING, 0, "inotify watch limit reached at %s; the"
@@ -295,7 +307,7 @@ read_inotify(struct loop *l)
 			if (!ev->len || ev->wd < 0 || ev->wd >= l->wd_cap || !l->wd_path[ev->wd])
 				continue;
 			{
-				char rel[PATH_MAX], full[PATH_MAX];
+				char rel[PATH_MAX];
 				const char *dir = l->wd_path[ev->wd];
 				struct stat st;
 				int is_dir = (ev->mask & IN_ISDIR) != 0;
@@ -308,12 +320,11 @@ read_inotify(struct loop *l)
 				if (sohoa_inbox_is_junk(ev->name, is_dir))
 					continue;
 				snprintf(rel, sizeof rel, "%s%s%s", dir, *dir ? "/" : "", ev->name);
-				snprintf(full, sizeof full, "%s/%s", l->conf->inbox, rel);
 				if (ev->mask & (IN_DELETE | IN_MOVED_FROM)) {
 					cand_remove(l, rel);
 					continue;
 				}
-				if (lstat(full, &st) != 0)
+				if (sohoa_fs_stat_beneath(l->conf->inbox, rel, &st) != 0)
 					continue;
 				if (S_ISDIR(st.st_mode)) {
 					if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
@@ -391,7 +402,7 @@ take_stable(struct loop *l)
 		struct cand **p = &l->buckets[i];
 		while (*p) {
 			struct cand *c = *p;
-			char full[PATH_MAX], dir[PATH_MAX];
+			char dir[PATH_MAX];
 			struct stat st;
 			long long mt;
 			sohoa_take_result res;
@@ -407,7 +418,6 @@ take_stable(struct loop *l)
 					p = &c->next;
 				continue;
 			}
-			snprintf(full, sizeof full, "%s/%s", l->conf->inbox, c->path);
 			if (!c->folder && sohoa_tailieu_folder_of(l->conf->inbox, c->path, dir,
 			    sizeof dir)) {
 				/* Its folder became a document folder meanwhile. */
@@ -415,7 +425,10 @@ take_stable(struct loop *l)
 				l->next_rescan = 0;
 				continue;
 			}
-			if (lstat(full, &st) != 0) {
+			/* Never through a link: a folder on the way swapped for
+			 * one since the walk means the file is gone from here. */
+			if (sohoa_fs_stat_beneath(l->conf->inbox, c->path, &st) != 0
+			    || (S_ISDIR(st.st_mode))) {
 				*p = c->next;
 				free(c->path);
 				free(c);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sohoa/describe.h"
 #include "sohoa/extract.h"
@@ -39,9 +40,19 @@ sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *orig
 		const char *base = strrchr(origin, '/');
 		sohoa_hoso_set(out, SOHOA_H_TITLE, base ? base + 1 : origin, "folder", NULL);
 	}
-	snprintf(path, sizeof path, "%s%s%s/%s", conf->inbox, origin && *origin ? "/" : "",
-	    origin ? origin : "", SOHOA_HOSO_SIDECAR);
-	rc = sohoa_hoso_load(out, path, err);
+	snprintf(path, sizeof path, "%s%s%s", origin ? origin : "", origin && *origin ? "/" : "",
+	    SOHOA_HOSO_SIDECAR);
+	/* The inbox is the share's: its folder is reached through folder fds,
+	 * never through a link (fsutil.h); a folder gone is no sidecar. */
+	{
+		int dfd = sohoa_fs_open_dir_beneath(conf->inbox, origin ? origin : "");
+		if (dfd >= 0) {
+			rc = sohoa_hoso_load_at(out, dfd, SOHOA_HOSO_SIDECAR, path, err);
+			close(dfd);
+		} else {
+			rc = SOHOA_OK;
+		}
+	}
 	/* Remember what the folder said (the sidecar may go away later), and
 	 * apply a person's corrections last. */
 	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT name, value, source FROM hoso"

@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "sohoa/backup.h"
 #include "sohoa/describe.h"
@@ -115,6 +117,14 @@ queue_push(sohoa_engine *e, const char *spool_id, int64_t record_id)
 
 /* ---- quarantine ------------------------------------------------------ */
 
+/*
+ * The quarantine, like the inbox, is a folder of the share: every step in
+ * it goes through a folder fd, never through a link (fsutil.h).  A name
+ * there is at most QNAME_MAX bytes before its " (N)": with the reason
+ * file's suffix it stays well under NAME_MAX whatever name the file had.
+ */
+#define QNAME_MAX 200
+
 /* Splits name into stem and extension (".tif"), for " (2)" suffixes. */
 static void
 split_ext(const char *name, char *stem, size_t ssz, const char **ext)
@@ -127,36 +137,99 @@ split_ext(const char *name, char *stem, size_t ssz, const char **ext)
 	*ext = dot;
 }
 
+/* FNV-1a (32 bits) of a name: tells shortened names apart. */
+static unsigned
+fnv32(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/*
+ * The name a file gets in the quarantine, from its display name (NFC text,
+ * invalid bytes already U+FFFD): control characters (C0, DEL, C1) become
+ * '_', and a name over QNAME_MAX bytes is cut at a character boundary and
+ * marked with '~' and a hash of the whole name, its extension kept.  The
+ * original name is in the reason file.  Caller frees; NULL on OOM.
+ */
+static char *
+quarantine_base(const char *name)
+{
+	size_t n = strlen(name), o = 0;
+	const unsigned char *p = (const unsigned char *)name;
+	char *out = malloc(n + 32);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; ) {
+		if (p[i] < 0x20 || p[i] == 0x7f || p[i] == '/') {
+			out[o++] = '_';
+			i++;
+		} else if (p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+			out[o++] = '_';
+			i += 2;
+		} else {
+			out[o++] = (char)p[i++];
+		}
+	}
+	out[o] = '\0';
+	if (!o || !strcmp(out, ".") || !strcmp(out, "..")) {
+		snprintf(out, n + 32, "_");
+		o = 1;
+	}
+	if (o > QNAME_MAX) {
+		const char *dot = strrchr(out, '.');
+		size_t ext = dot && dot != out && strlen(dot) <= 16 ? strlen(dot) : 0;
+		size_t keep = QNAME_MAX - 9 - ext;
+		char extbuf[17];
+		snprintf(extbuf, sizeof extbuf, "%s", ext ? out + o - ext : "");
+		while (keep > 0 && ((unsigned char)out[keep] & 0xC0) == 0x80)
+			keep--;
+		snprintf(out + keep, n + 32 - keep, "~%08x%s", fnv32(name), extbuf);
+	}
+	return out;
+}
+
 /* A name under the quarantine folder (in sub, "" or "trung-lap") that is
  * free, with its reason file: "name", then "name (2)"... */
 static void
 choose_quarantine_name(const sohoa_conf *conf, const char *sub, const char *name,
     char *out, size_t size)
 {
-	char stem[NAME_MAX + 1], cand[PATH_MAX], path[PATH_MAX], note[PATH_MAX + 16];
+	char stem[NAME_MAX + 1], cand[NAME_MAX + 1], note[NAME_MAX + 32];
+	char *base = quarantine_base(name);
 	const char *ext;
 	struct stat st;
+	int dfd;
 
-	split_ext(name, stem, sizeof stem, &ext);
-	for (int i = 1; i < 10000; i++) {
-		if (i == 1)
-			snprintf(cand, sizeof cand, "%s%s%s", sub, *sub ? "/" : "", name);
-		else
-			snprintf(cand, sizeof cand, "%s%s%s (%d)%s", sub, *sub ? "/" : "", stem, i,
-			    ext);
-		snprintf(path, sizeof path, "%s/%s", conf->quarantine, cand);
-		snprintf(note, sizeof note, "%s%s", path, REASON_SUFFIX);
-		if (lstat(path, &st) != 0 && lstat(note, &st) != 0)
-			break;
+	if (!base) {
+		snprintf(out, size, "%s%s_", sub, *sub ? "/" : "");
+		return;
 	}
-	snprintf(out, size, "%s", cand);
+	dfd = sohoa_fs_mkdirs_beneath(conf->quarantine, sub, 0750);
+	split_ext(base, stem, sizeof stem, &ext);
+	snprintf(cand, sizeof cand, "%s", base);
+	for (int i = 2; dfd >= 0 && i < 10000; i++) {
+		snprintf(note, sizeof note, "%s%s", cand, REASON_SUFFIX);
+		if (fstatat(dfd, cand, &st, AT_SYMLINK_NOFOLLOW) != 0
+		    && fstatat(dfd, note, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			break;
+		snprintf(cand, sizeof cand, "%s (%d)%s", stem, i, ext);
+	}
+	if (dfd >= 0)
+		close(dfd);
+	snprintf(out, size, "%s%s%s", sub, *sub ? "/" : "", cand);
+	free(base);
 }
 
 struct qinfo {
 	int64_t id;
 	char spool_id[SOHOA_SPOOL_ID_MAX];
-	char *name, *origin, *reason, *message, *qname, *inbox_path, *hash;
-	size_t inbox_path_len;
+	char *name, *origin, *reason, *message, *qname, *inbox_path, *hash, *name_raw;
+	size_t inbox_path_len, name_raw_len;
 	int64_t dup_of;
 	char *dup_name;
 	char created[32];
@@ -166,7 +239,7 @@ static void
 qinfo_release(struct qinfo *q)
 {
 	free(q->name); free(q->origin); free(q->reason); free(q->message); free(q->qname);
-	free(q->inbox_path); free(q->hash); free(q->dup_name);
+	free(q->inbox_path); free(q->hash); free(q->dup_name); free(q->name_raw);
 	memset(q, 0, sizeof *q);
 }
 
@@ -175,6 +248,22 @@ col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return strdup(t ? (const char *)t : "");
+}
+
+/* A blob column as a NUL-terminated copy, its length in *len. */
+static char *
+col_blob(sqlite3_stmt *st, int i, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	char *out;
+
+	*len = (size_t)sqlite3_column_bytes(st, i);
+	if (!(out = malloc(*len + 1)))
+		return NULL;
+	if (b)
+		memcpy(out, b, *len);
+	out[*len] = '\0';
+	return out;
 }
 
 static int
@@ -186,13 +275,12 @@ qinfo_load(sohoa_catalog *cat, int64_t id, struct qinfo *q)
 	memset(q, 0, sizeof *q);
 	if (sqlite3_prepare_v2(sohoa_catalog_db(cat),
 	    "SELECT r.spool_id, r.name, r.origin, r.reason, r.last_error, r.quarantine_name,"
-	    " r.inbox_path, r.hash, r.duplicate_of, d.name, r.created_at"
+	    " r.inbox_path, r.hash, r.duplicate_of, d.name, r.created_at, r.name_raw"
 	    " FROM records r LEFT JOIN records d ON d.id = r.duplicate_of WHERE r.id = ?",
 	    -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		const void *ip = sqlite3_column_blob(st, 6);
 		q->id = id;
 		snprintf(q->spool_id, sizeof q->spool_id, "%s", sqlite3_column_text(st, 0));
 		q->name = col_dup(st, 1);
@@ -200,19 +288,14 @@ qinfo_load(sohoa_catalog *cat, int64_t id, struct qinfo *q)
 		q->reason = col_dup(st, 3);
 		q->message = col_dup(st, 4);
 		q->qname = col_dup(st, 5);
-		q->inbox_path_len = (size_t)sqlite3_column_bytes(st, 6);
-		q->inbox_path = malloc(q->inbox_path_len + 1);
-		if (q->inbox_path) {
-			if (ip)
-				memcpy(q->inbox_path, ip, q->inbox_path_len);
-			q->inbox_path[q->inbox_path_len] = '\0';
-		}
+		q->inbox_path = col_blob(st, 6, &q->inbox_path_len);
 		q->hash = col_dup(st, 7);
 		q->dup_of = sqlite3_column_int64(st, 8);
 		q->dup_name = col_dup(st, 9);
 		snprintf(q->created, sizeof q->created, "%s", sqlite3_column_text(st, 10));
+		q->name_raw = col_blob(st, 11, &q->name_raw_len);
 		ok = q->name && q->origin && q->reason && q->message && q->qname && q->inbox_path
-		    && q->hash && q->dup_name;
+		    && q->hash && q->dup_name && q->name_raw;
 	}
 	sqlite3_finalize(st);
 	if (!ok)
@@ -220,27 +303,136 @@ qinfo_load(sohoa_catalog *cat, int64_t id, struct qinfo *q)
 	return ok ? 0 : -1;
 }
 
+/*
+ * Text from other hands (a file name, a message quoting one) as it may be
+ * shown in a file people read in a terminal or an editor: valid UTF-8 kept,
+ * control characters (C0, DEL, C1) and the bidirectional overrides shown
+ * as \xHH or \uHHHH, invalid bytes as \xHH.  Caller frees.
+ */
+static char *
+shown(const char *s, size_t len)
+{
+	size_t cap = len * 6 + 1, o = 0;
+	char *out = malloc(cap);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; ) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		    (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) {
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", (unsigned char)s[i]);
+			i++;
+		} else if (cp < 0x20 || cp == 0x7f) {
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", (unsigned)cp);
+			i += (size_t)n;
+		} else if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e)
+		    || (cp >= 0x2066 && cp <= 0x2069)) {
+			o += (size_t)snprintf(out + o, cap - o, "\\u%04x", (unsigned)cp);
+			i += (size_t)n;
+		} else {
+			memcpy(out + o, s + i, (size_t)n);
+			o += (size_t)n;
+			i += (size_t)n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * s quoted for a POSIX shell: in single quotes, a quote as '\'', and a
+ * control byte (there should be none: quarantine names have them replaced)
+ * as bash's $'\xHH', so that nothing in a name runs when the line is
+ * pasted.  Caller frees.
+ */
+static char *
+shell_quote(const char *s)
+{
+	size_t n = strlen(s), o = 0, cap = n * 10 + 3;
+	char *out = malloc(cap);
+
+	if (!out)
+		return NULL;
+	out[o++] = '\'';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\'') {
+			memcpy(out + o, "'\\''", 4);
+			o += 4;
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(out + o, cap - o, "'$'\\x%02x''", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o++] = '\'';
+	out[o] = '\0';
+	return out;
+}
+
+/* What became of a refused file that never entered the spool. */
+enum placed {
+	PLACED,         /* in the quarantine */
+	LEFT,           /* could not leave the inbox: the reason says it is still there */
+	REMOVED,        /* a link, FIFO, socket or device: recorded and removed, not kept */
+	GONE            /* not in the inbox any more (or something else has its name) */
+};
+
 /* The reason file: Vietnamese first, English below. */
 static char *
-reason_text(const struct qinfo *q, int left_in_inbox)
+reason_text(const struct qinfo *q, enum placed how)
 {
 	sohoa_reason r = sohoa_reason_from_key(q->reason);
-	char dup_vi[600] = "", dup_en[600] = "", *out = NULL;
-	const char *where_vi = left_in_inbox
-	    ? "Lưu ý: không chuyển được tệp này khỏi thư mục nhận; tệp vẫn nằm ở đó.\n" : "";
-	const char *where_en = left_in_inbox
-	    ? "Note: the file could not be moved out of the inbox; it is still there.\n" : "";
+	char dup_vi[700] = "", dup_en[700] = "", *out = NULL, qn_vi[NAME_MAX * 6 + 64] = "",
+	    qn_en[NAME_MAX * 6 + 64] = "", retry_vi[NAME_MAX * 10 + 200], retry_en[NAME_MAX * 10 + 200];
+	const char *qbase = strrchr(q->qname, '/') ? strrchr(q->qname, '/') + 1 : q->qname;
+	char *name = shown(q->name_raw, q->name_raw_len), *origin = shown(q->origin,
+	    strlen(q->origin)), *msg = shown(q->message, strlen(q->message)),
+	    *dup = shown(q->dup_name, strlen(q->dup_name)), *qsh = shown(qbase, strlen(qbase)),
+	    *cmd = shell_quote(q->qname);
+	const char *where_vi = how == LEFT
+	    ? "Lưu ý: không chuyển được tệp này khỏi thư mục nhận; tệp vẫn nằm ở đó.\n"
+	    : how == REMOVED
+	    ? "Lưu ý: đây là một liên kết (symlink), đường ống (FIFO) hoặc thiết bị, không phải"
+	    " tệp dữ liệu: đã ghi nhận và xoá khỏi thư mục nhận, không giữ lại.\n" : "";
+	const char *where_en = how == LEFT
+	    ? "Note: the file could not be moved out of the inbox; it is still there.\n"
+	    : how == REMOVED
+	    ? "Note: this was a link, a pipe (FIFO) or a device, not a file: it was recorded"
+	    " and removed from the inbox, not kept.\n" : "";
 
+	if (!name || !origin || !msg || !dup || !qsh || !cmd)
+		goto out;
 	if (q->dup_of) {
 		snprintf(dup_vi, sizeof dup_vi, "Trùng với: hồ sơ số %lld (tệp \"%s\").\n",
-		    (long long)q->dup_of, q->dup_name);
+		    (long long)q->dup_of, dup);
 		snprintf(dup_en, sizeof dup_en, "Same as: record %lld (file \"%s\").\n",
-		    (long long)q->dup_of, q->dup_name);
+		    (long long)q->dup_of, dup);
+	}
+	/* The name was shortened or cleaned for the quarantine. */
+	if (strcmp(qbase, q->name) != 0 || q->name_raw_len != strlen(q->name)
+	    || memcmp(q->name_raw, q->name, q->name_raw_len) != 0) {
+		snprintf(qn_vi, sizeof qn_vi, "Tên trong thư mục cách ly: %s\n", qsh);
+		snprintf(qn_en, sizeof qn_en, "Name in the quarantine: %s\n", qsh);
+	}
+	if (how == REMOVED) {
+		snprintf(retry_vi, sizeof retry_vi, "Không có gì để xử lý lại: hãy chép chính tệp"
+		    " quét (không phải lối tắt) vào thư mục nhận.\n");
+		snprintf(retry_en, sizeof retry_en, "There is nothing to process again: copy the"
+		    " scan itself (not a shortcut) into the inbox.\n");
+	} else {
+		snprintf(retry_vi, sizeof retry_vi, "Để xử lý lại tệp này (sau khi đã sửa), cán bộ"
+		    " tin học chạy:\n    sohoa retry %s\n", cmd);
+		snprintf(retry_en, sizeof retry_en, "To process this file again (once fixed), the IT"
+		    " officer runs:\n    sohoa retry %s\n", cmd);
 	}
 	if (asprintf(&out,
 	    "TỆP KHÔNG ĐƯỢC TIẾP NHẬN — sohoa\n"
 	    "================================\n"
 	    "Tệp: %s\n"
+	    "%s"
 	    "Thư mục gốc: %s\n"
 	    "Thời gian: %s\n"
 	    "Mã tiếp nhận: %lld\n"
@@ -249,12 +441,12 @@ reason_text(const struct qinfo *q, int left_in_inbox)
 	    "Chi tiết kỹ thuật: %s\n"
 	    "Cần làm: %s\n"
 	    "%s"
-	    "Để xử lý lại tệp này (sau khi đã sửa), cán bộ tin học chạy:\n"
-	    "    sohoa retry \"%s\"\n"
+	    "%s"
 	    "\n"
 	    "--- English ---\n"
 	    "File not accepted by sohoa\n"
 	    "File: %s\n"
+	    "%s"
 	    "Folder: %s\n"
 	    "Time: %s\n"
 	    "Record: %lld\n"
@@ -263,96 +455,126 @@ reason_text(const struct qinfo *q, int left_in_inbox)
 	    "Technical detail: %s\n"
 	    "What to do: %s\n"
 	    "%s"
-	    "To process this file again (once fixed), the IT officer runs:\n"
-	    "    sohoa retry \"%s\"\n",
-	    q->name, *q->origin ? q->origin : "(thư mục nhận)", q->created, (long long)q->id,
-	    sohoa_reason_vi(r), dup_vi, q->message, sohoa_reason_advice_vi(r), where_vi,
-	    q->qname,
-	    q->name, *q->origin ? q->origin : "(inbox)", q->created, (long long)q->id,
-	    sohoa_reason_en(r), dup_en, q->message, sohoa_reason_advice_en(r), where_en,
-	    q->qname) < 0)
-		return NULL;
+	    "%s",
+	    name, qn_vi, *origin ? origin : "(thư mục nhận)", q->created, (long long)q->id,
+	    sohoa_reason_vi(r), dup_vi, msg, sohoa_reason_advice_vi(r), where_vi, retry_vi,
+	    name, qn_en, *origin ? origin : "(inbox)", q->created, (long long)q->id,
+	    sohoa_reason_en(r), dup_en, msg, sohoa_reason_advice_en(r), where_en, retry_en) < 0)
+		out = NULL;
+out:
+	free(name); free(origin); free(msg); free(dup); free(qsh); free(cmd);
 	return out;
 }
 
-/* Moves or copies the content at src (spool or inbox) to the quarantine
- * path dst, never following a link.  from_inbox: src is the archivists'
- * original; it is removed once dst is durable. */
+/* Puts the spool file src under name in the quarantine folder qdfd: a hard
+ * link keeps the spool copy until the catalog knows the quarantine has it;
+ * a copy across filesystems. */
 static sohoa_status
-place_file(const char *src, const char *dst, int from_inbox, sohoa_error *err)
+place_spool_file(const char *src, int qdfd, const char *name, sohoa_error *err)
 {
-	struct stat st;
-	char dir[PATH_MAX], *slash;
+	int fd;
+	sohoa_status rc;
 
-	snprintf(dir, sizeof dir, "%s", dst);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	if (lstat(src, &st) != 0)
+	unlinkat(qdfd, name, 0);    /* from an earlier, interrupted try */
+	if (linkat(AT_FDCWD, src, qdfd, name, 0) == 0) {
+		(void)fsync(qdfd);
+		return SOHOA_OK;
+	}
+	if ((fd = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", src,
 		    strerror(errno));
-	if (!from_inbox) {
-		/* From the spool: a hard link keeps the spool copy until the
-		 * catalog knows the quarantine has it. */
-		unlink(dst);
-		if (link(src, dst) == 0)
-			return sohoa_fs_sync_dir(dir, err);
-		return sohoa_fs_copy_file(src, dst, 0640, err);
-	}
-	if (rename(src, dst) == 0) {
-		if (sohoa_fs_sync_dir(dir, err) != SOHOA_OK)
-			return err->status;
-		snprintf(dir, sizeof dir, "%s", src);
-		if ((slash = strrchr(dir, '/')) != NULL)
-			*slash = '\0';
-		return sohoa_fs_sync_dir(dir, err);
-	}
-	if (errno != EXDEV)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-		    "move %s to %s: %s", src, dst, strerror(errno));
-	if (S_ISLNK(st.st_mode)) {
-		char target[PATH_MAX];
-		ssize_t n = readlink(src, target, sizeof target - 1);
-		if (n < 0)
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "readlink %s: %s",
-			    src, strerror(errno));
-		target[n] = '\0';
-		unlink(dst);
-		if (symlink(target, dst) != 0 || sohoa_fs_sync_dir(dir, err) != SOHOA_OK)
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-			    "symlink %s: %s", dst, strerror(errno));
-	} else if (S_ISREG(st.st_mode)) {
-		if (sohoa_fs_copy_file(src, dst, 0640, err) != SOHOA_OK)
-			return err->status;
-	} else {
-		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_REGULAR,
-		    "%s cannot be moved to another filesystem", src);
-	}
-	if (unlink(src) != 0)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "remove %s: %s", src,
-		    strerror(errno));
-	return SOHOA_OK;
+	rc = sohoa_fs_copy_fd_at(fd, qdfd, name, 0640, err);
+	close(fd);
+	return rc;
 }
 
 /*
- * Makes the folder dst in the quarantine from a document folder's spool
- * entry: each part under its own name, and the sidecar listing them in
- * their order, so that 'sohoa retry' puts back a folder the daemon takes
- * as the same document.
+ * Takes a refused inbox object (the record's inbox_path, the object seen
+ * when seen has an inode) into the quarantine folder qdfd as qbase: a file
+ * or a folder is moved (copied across filesystems, then removed), a link,
+ * FIFO, socket or device is removed and never carried over.  Only through
+ * folder fds, after checking the object is the one seen.
+ */
+static enum placed
+place_from_inbox(sohoa_engine *e, const struct qinfo *q, const struct stat *seen, int qdfd,
+    const char *qbase)
+{
+	const char *base;
+	struct stat st;
+	enum placed how = LEFT;
+	int pdfd = sohoa_fs_open_parent_beneath(e->conf->inbox, q->inbox_path, &base);
+
+	if (pdfd < 0)
+		return GONE;    /* its folder is gone, or is a link now: nothing of ours */
+	if (fstatat(pdfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0
+	    || (seen && seen->st_ino && !sohoa_fs_same_object(seen, &st))) {
+		close(pdfd);
+		return GONE;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		how = sohoa_fs_unlink_same(pdfd, base, &st) == 0 ? REMOVED : LEFT;
+		if (how == REMOVED)
+			(void)fsync(pdfd);
+		close(pdfd);
+		return how;
+	}
+	if (sohoa_fs_move_same(pdfd, base, qdfd, qbase, &st) == 0) {
+		struct stat now;
+		int fd = openat(qdfd, qbase, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+		    | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+		how = PLACED;
+		if (fd >= 0 && fstat(fd, &now) == 0 && sohoa_fs_same_object(&now, &st)) {
+			/* As private as what the daemon writes there itself. */
+			(void)fchmod(fd, st.st_mode & (S_ISDIR(st.st_mode) ? 0750 : 0640));
+			if (S_ISDIR(st.st_mode)) {
+				/* A folder comes with what is in it: no link or FIFO
+				 * of it stays live in the quarantine. */
+				int n = sohoa_fs_remove_specials_at(fd);
+				if (n > 0)
+					logf_(e, SOHOA_LOG_WARNING, q->id, "%d link(s) or special file(s)"
+					    " in the refused folder removed", n);
+			}
+		}
+		if (fd >= 0)
+			close(fd);
+	} else if (errno == EXDEV && S_ISREG(st.st_mode)) {
+		struct stat got;
+		sohoa_error cerr;
+		int fd = sohoa_fs_open_file_at(pdfd, base, &st, &got);
+		sohoa_error_clear(&cerr);
+		if (fd >= 0 && sohoa_fs_copy_fd_at(fd, qdfd, qbase, 0640, &cerr) == SOHOA_OK)
+			how = sohoa_fs_unlink_same(pdfd, base, &st) == 0 ? PLACED : LEFT;
+		if (fd >= 0)
+			close(fd);
+	} else if (errno == ESTALE || errno == ENOENT) {
+		how = GONE;
+	}
+	close(pdfd);
+	return how;
+}
+
+/*
+ * Makes the folder qbase in the quarantine folder qdfd from a document
+ * folder's spool entry: each part under its own name, and the sidecar
+ * listing them in their order, so that 'sohoa retry' puts back a folder the
+ * daemon takes as the same document.
  */
 static sohoa_status
-place_parts(sohoa_engine *e, const char *spool_id, const char *entry, const char *dst,
-    sohoa_error *err)
+place_parts(sohoa_engine *e, const char *spool_id, const char *entry, int qdfd,
+    const char *qbase, sohoa_error *err)
 {
 	sohoa_envelope env;
-	char src[PATH_MAX], to[PATH_MAX];
+	char src[PATH_MAX];
 	size_t len = 64, off;
 	char *list = NULL;
 	sohoa_status rc = SOHOA_OK;
+	int fd = -1;
 
 	if (sohoa_spool_read_envelope(e->spool, "quarantine", spool_id, &env, err) != SOHOA_OK)
 		return err->status;
-	if (mkdir(dst, 0775) != 0 && errno != EEXIST) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "mkdir %s: %s", dst,
+	if ((mkdirat(qdfd, qbase, 0750) != 0 && errno != EEXIST)
+	    || (fd = openat(qdfd, qbase, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "folder %s: %s", qbase,
 		    strerror(errno));
 		goto out;
 	}
@@ -371,15 +593,14 @@ place_parts(sohoa_engine *e, const char *spool_id, const char *entry, const char
 			break;
 		}
 		sohoa_tailieu_part_path(entry, env.nparts, i, src, sizeof src);
-		snprintf(to, sizeof to, "%s/%s", dst, name);
-		rc = place_file(src, to, 0, err);
+		rc = place_spool_file(src, fd, name, err);
 		off += (size_t)snprintf(list + off, len - off, "%s\n", name);
 	}
-	if (rc == SOHOA_OK) {
-		snprintf(to, sizeof to, "%s/%s", dst, SOHOA_TAILIEU_SIDECAR);
-		rc = sohoa_fs_write_file(to, list, off, 0644, err);
-	}
+	if (rc == SOHOA_OK)
+		rc = sohoa_fs_write_file_at(fd, SOHOA_TAILIEU_SIDECAR, list, off, 0640, err);
 out:
+	if (fd >= 0)
+		close(fd);
 	free(list);
 	sohoa_envelope_release(&env);
 	return rc;
@@ -388,69 +609,64 @@ out:
 /*
  * Puts a quarantined record's file and its reason file in the quarantine
  * folder, marks it published, and drops the spool copy.  Idempotent: after
- * a crash it is simply done again.
+ * a crash it is simply done again.  seen: the inbox object refused (when
+ * the file never entered the spool), or NULL.
  */
 static sohoa_status
-publish_quarantine(sohoa_engine *e, int64_t id, sohoa_error *err)
+publish_quarantine(sohoa_engine *e, int64_t id, const struct stat *seen, sohoa_error *err)
 {
 	struct qinfo q;
-	char dst[PATH_MAX], note[PATH_MAX + 16], src[PATH_MAX], dir[PATH_MAX], *slash, *text;
+	char src[PATH_MAX], entry[PATH_MAX], sub[PATH_MAX], note[NAME_MAX + 32], *text;
+	const char *qbase;
 	struct stat st;
-	int from_inbox = 0, left = 0;
-	sohoa_status rc;
+	int from_inbox = 0, qdfd;
+	enum placed how = PLACED;
+	sohoa_status rc = SOHOA_OK;
 
 	if (qinfo_load(e->cat, id, &q) != 0)
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
 		    "cannot read record %lld", (long long)id);
-	snprintf(dst, sizeof dst, "%s/%s", e->conf->quarantine, q.qname);
-	snprintf(note, sizeof note, "%s%s", dst, REASON_SUFFIX);
-	snprintf(dir, sizeof dir, "%s", dst);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	if (sohoa_fs_mkdirs(dir, 0775, err) != SOHOA_OK) {
+	qbase = strrchr(q.qname, '/') ? strrchr(q.qname, '/') + 1 : q.qname;
+	snprintf(sub, sizeof sub, "%.*s", (int)(qbase > q.qname ? qbase - 1 - q.qname : 0),
+	    q.qname);
+	snprintf(note, sizeof note, "%s%s", qbase, REASON_SUFFIX);
+	if ((qdfd = sohoa_fs_mkdirs_beneath(e->conf->quarantine, sub, 0750)) < 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "quarantine folder %s%s%s:"
+		    " %s", e->conf->quarantine, *sub ? "/" : "", sub, strerror(errno));
 		qinfo_release(&q);
-		return err->status;
+		return rc;
 	}
 	sohoa_spool_path(e->spool, "quarantine", q.spool_id, "original", src, sizeof src);
-	{
-		char entry[PATH_MAX];
-		sohoa_spool_path(e->spool, "quarantine", q.spool_id, NULL, entry, sizeof entry);
-		if (lstat(src, &st) != 0 && sohoa_tailieu_parts_in(entry) > 0) {
-			/* A document folder goes back as a folder, sidecar included. */
-			rc = place_parts(e, q.spool_id, entry, dst, err);
-			goto placed;
-		}
-	}
-	if (lstat(src, &st) != 0) {
+	sohoa_spool_path(e->spool, "quarantine", q.spool_id, NULL, entry, sizeof entry);
+	if (lstat(src, &st) != 0 && sohoa_tailieu_parts_in(entry) > 0) {
+		/* A document folder goes back as a folder, sidecar included. */
+		rc = place_parts(e, q.spool_id, entry, qdfd, qbase, err);
+	} else if (lstat(src, &st) == 0) {
+		rc = place_spool_file(src, qdfd, qbase, err);
+	} else {
 		/* Never entered the spool (link, unreadable, too large): take it
 		 * from the inbox itself. */
-		snprintf(src, sizeof src, "%s/%s", e->conf->inbox, q.inbox_path);
 		from_inbox = 1;
+		how = place_from_inbox(e, &q, seen, qdfd, qbase);
+		if (how == GONE && fstatat(qdfd, qbase, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			logf_(e, SOHOA_LOG_WARNING, id, "quarantined file %s is gone from the inbox",
+			    q.name);
 	}
-	rc = SOHOA_OK;
-	if (lstat(src, &st) == 0) {
-		rc = place_file(src, dst, from_inbox, err);
-		if (rc != SOHOA_OK && from_inbox && lstat(src, &st) == 0) {
-			/* It cannot leave the inbox (unreadable on another filesystem):
-			 * say so beside it, and remember not to take it again. */
-			left = 1;
-			sohoa_error_clear(err);
-			rc = SOHOA_OK;
+	if (rc == SOHOA_OK) {
+		if ((text = reason_text(&q, how)) != NULL) {
+			rc = sohoa_fs_write_file_at(qdfd, note, text, strlen(text), 0640, err);
+			free(text);
+		} else {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		}
-	} else if (lstat(dst, &st) != 0) {
-		logf_(e, SOHOA_LOG_WARNING, id, "quarantined file %s is gone from the inbox", q.name);
 	}
-placed:
-	if (rc == SOHOA_OK && (text = reason_text(&q, left)) != NULL) {
-		rc = sohoa_fs_write_file(note, text, strlen(text), 0644, err);
-		free(text);
-	}
+	close(qdfd);
 	if (rc == SOHOA_OK) {
 		sqlite3_stmt *s;
 		if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "UPDATE records SET"
 		    " quarantine_published = 1, inbox_removed = ? WHERE id = ?", -1, &s, NULL)
 		    == SQLITE_OK) {
-			sqlite3_bind_int(s, 1, !left);
+			sqlite3_bind_int(s, 1, how != LEFT);
 			sqlite3_bind_int64(s, 2, id);
 			if (sqlite3_step(s) != SQLITE_DONE)
 				rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
@@ -460,9 +676,16 @@ placed:
 	}
 	if (rc == SOHOA_OK && !from_inbox)
 		sohoa_spool_remove(e->spool, "quarantine", q.spool_id, NULL);
-	if (rc == SOHOA_OK)
-		logf_(e, SOHOA_LOG_WARNING, id, "quarantined %s%s%s: %s (%s)", q.origin,
-		    *q.origin ? "/" : "", q.name, q.reason, q.message);
+	if (rc == SOHOA_OK) {
+		char *shown_name = shown(q.name_raw, q.name_raw_len);
+		char *shown_origin = shown(q.origin, strlen(q.origin));
+		char *shown_msg = shown(q.message, strlen(q.message));
+		logf_(e, SOHOA_LOG_WARNING, id, "quarantined %s%s%s: %s (%s)%s",
+		    shown_origin ? shown_origin : "", *q.origin ? "/" : "",
+		    shown_name ? shown_name : "?", q.reason, shown_msg ? shown_msg : "",
+		    how == REMOVED ? "; removed from the inbox, not kept" : "");
+		free(shown_name); free(shown_origin); free(shown_msg);
+	}
 	qinfo_release(&q);
 	return rc;
 }
@@ -491,7 +714,7 @@ quarantine_entry(sohoa_engine *e, const char *spool_id, const char *state, int64
 		sohoa_catalog_rollback(e->cat);
 		return err->status;
 	}
-	return publish_quarantine(e, id, err);
+	return publish_quarantine(e, id, NULL, err);
 }
 
 /* ---- taking files ---------------------------------------------------- */
@@ -615,7 +838,7 @@ reject_unspooled(sohoa_engine *e, const char *relpath, const struct stat *seen,
 		res->reason = why->reason;
 		snprintf(res->quarantine_name, sizeof res->quarantine_name, "%s", qname);
 	}
-	return publish_quarantine(e, id, err);
+	return publish_quarantine(e, id, seen, err);
 }
 
 /* What cannot enter the spool: quarantined from the inbox by the daemon;
@@ -670,7 +893,9 @@ sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
 	sohoa_envelope env;
 	sohoa_error why;
 	sohoa_status st;
-	int removed = 0;
+	struct stat obj;
+	const char *base;
+	int removed = 0, pdfd;
 	sohoa_error local;
 
 	if (!err) {
@@ -680,47 +905,71 @@ sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
 	if (res)
 		memset(res, 0, sizeof *res);
 	sohoa_error_clear(&why);
-	st = sohoa_spool_pickup(e->spool, root, relpath, seen, e->conf->max_file_size, &env, &why);
-	if (st == SOHOA_BAD_INPUT)
-		return refuse(e, relpath, seen, &why, remove_original, res, err);
+	sohoa_fs_test_pause("take", relpath);
+	/* The folder the file is in, held open from here on: whatever is
+	 * done to the file (copy, removal, quarantine) is done in it. */
+	if ((pdfd = sohoa_fs_open_parent_beneath(root, relpath, &base)) < 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "%s is no longer in the inbox (%s)", relpath, errno == ELOOP
+		    ? "a folder on its way is now a symbolic link, never followed" : strerror(errno));
+	memset(&obj, 0, sizeof obj);
+	st = sohoa_spool_pickup_at(e->spool, pdfd, base, relpath, seen, e->conf->max_file_size,
+	    &env, &obj, &why);
+	if (st == SOHOA_BAD_INPUT) {
+		close(pdfd);
+		return refuse(e, relpath, obj.st_ino ? &obj : seen, &why, remove_original, res, err);
+	}
 	if (st != SOHOA_OK) {
+		close(pdfd);
 		*err = why;
 		return st;
 	}
-	/* Invariant 2: the copy is durable in incoming/; the original may go. */
+	sohoa_fs_test_pause("copied", relpath);
+	/* Invariant 2: the copy is durable in incoming/; the original may go,
+	 * if it is still the very file copied. */
 	if (remove_original) {
-		char src[PATH_MAX];
-		snprintf(src, sizeof src, "%s/%s", root, relpath);
-		removed = unlink(src) == 0;
-		if (!removed)
-			logf_(e, SOHOA_LOG_WARNING, 0, "cannot remove %s from the inbox: %s", src,
-			    strerror(errno));
+		removed = sohoa_fs_unlink_same(pdfd, base, &obj) == 0;
+		if (removed)
+			(void)fsync(pdfd);
+		else
+			logf_(e, SOHOA_LOG_WARNING, 0, "cannot remove %s from the inbox: %s",
+			    env.name, errno == ESTALE ? "another file has its name now"
+			    : strerror(errno));
 	}
+	close(pdfd);
 	return adopt_picked(e, &env, remove_original, removed, res, err);
 }
 
-/* Removes a document folder's pages and sidecar from the inbox, then the
- * folder if nothing else is left in it.  1 if every page went. */
+/* Removes a document folder's pages (each only if it is still the file
+ * taken) and sidecar from the folder dfd, then the folder itself (base in
+ * pdfd, the object fst) if nothing else is left in it.  1 if every page
+ * went. */
 static int
-remove_folder_from_inbox(sohoa_engine *e, const char *root, const char *reldir,
-    char *const *names, int n)
+remove_folder_from_inbox(sohoa_engine *e, int pdfd, const char *base, int dfd,
+    const struct stat *fst, const sohoa_tailieu *t)
 {
-	char path[PATH_MAX];
+	struct stat want, st;
 	int all = 1;
 
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "%s/%s/%s", root, reldir, names[i]);
-		if (unlink(path) != 0 && errno != ENOENT) {
-			logf_(e, SOHOA_LOG_WARNING, 0, "cannot remove %s from the inbox: %s", path,
-			    strerror(errno));
+	for (int i = 0; i < t->n; i++) {
+		memset(&want, 0, sizeof want);
+		want.st_dev = (dev_t)t->parts[i].dev;
+		want.st_ino = (ino_t)t->parts[i].ino;
+		if (sohoa_fs_unlink_same(dfd, t->parts[i].name, &want) != 0 && errno != ENOENT) {
+			logf_(e, SOHOA_LOG_WARNING, 0, "cannot remove page %d of %s from the inbox: %s",
+			    i + 1, base, errno == ESTALE ? "another file has its name now"
+			    : strerror(errno));
 			all = 0;
 		}
 	}
 	if (all) {
-		snprintf(path, sizeof path, "%s/%s/%s", root, reldir, SOHOA_TAILIEU_SIDECAR);
-		unlink(path);
-		snprintf(path, sizeof path, "%s/%s", root, reldir);
-		rmdir(path);    /* fails, rightly, if anything else is there */
+		if (fstatat(dfd, SOHOA_TAILIEU_SIDECAR, &st, AT_SYMLINK_NOFOLLOW) == 0
+		    && !S_ISDIR(st.st_mode))
+			unlinkat(dfd, SOHOA_TAILIEU_SIDECAR, 0);
+		(void)fsync(dfd);
+		/* Fails, rightly, if anything else is there. */
+		if (sohoa_fs_unlink_same(pdfd, base, fst) == 0)
+			(void)fsync(pdfd);
 	}
 	return all;
 }
@@ -733,8 +982,9 @@ sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
 	sohoa_envelope env;
 	sohoa_error why;
 	sohoa_status st;
-	struct stat seen;
-	int removed = 0;
+	struct stat seen, fst, now;
+	const char *base;
+	int removed = 0, pdfd, dfd = -1;
 	sohoa_error local;
 
 	if (!err) {
@@ -745,33 +995,70 @@ sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
 		memset(res, 0, sizeof *res);
 	sohoa_error_clear(&why);
 	memset(&seen, 0, sizeof seen);
-	st = sohoa_tailieu_read(root, reldir, &t, &why);
+	memset(&t, 0, sizeof t);
+	sohoa_fs_test_pause("take", reldir);
+	if ((pdfd = sohoa_fs_open_parent_beneath(root, reldir, &base)) < 0
+	    || fstatat(pdfd, base, &fst, AT_SYMLINK_NOFOLLOW) != 0) {
+		int e2 = errno;
+		if (pdfd >= 0)
+			close(pdfd);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "%s is no longer in the inbox (%s)", reldir, e2 == ELOOP
+		    ? "a folder on its way is now a symbolic link, never followed" : strerror(e2));
+	}
+	if (S_ISLNK(fst.st_mode)) {
+		/* The folder is a link now: recorded, never followed. */
+		sohoa_error_set(&why, SOHOA_BAD_INPUT, SOHOA_REASON_SYMLINK,
+		    "%s is a symbolic link, never followed", reldir);
+		close(pdfd);
+		return refuse(e, reldir, &fst, &why, remove_original, res, err);
+	}
+	dfd = openat(pdfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &now) != 0 || !sohoa_fs_same_object(&now, &fst)) {
+		if (dfd >= 0)
+			close(dfd);
+		close(pdfd);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "%s is still changing", reldir);
+	}
+	st = sohoa_tailieu_read_at(dfd, reldir, &t, &why);
 	if (st == SOHOA_OK && seen_signature && t.signature != seen_signature) {
 		sohoa_tailieu_release(&t);
+		close(dfd);
+		close(pdfd);
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
 		    "%s/%s is still changing", root, reldir);
 	}
 	if (st == SOHOA_OK)
-		st = sohoa_spool_pickup_parts(e->spool, root, reldir, &t, e->conf->max_file_size,
-		    &env, &why);
-	/* What the catalog remembers of a folder it could not take. */
+		st = sohoa_spool_pickup_parts_at(e->spool, dfd, reldir, &t,
+		    e->conf->max_file_size, &env, &why);
+	/* What the catalog remembers of a folder it could not take, and the
+	 * folder itself (its inode) for the quarantine to move. */
+	seen = fst;
 	seen.st_size = st == SOHOA_OK || t.n ? t.size : 0;
 	seen.st_mtim.tv_sec = (seen_signature ? seen_signature : t.signature) / 1000000000LL;
 	seen.st_mtim.tv_nsec = (seen_signature ? seen_signature : t.signature) % 1000000000LL;
 	if (st == SOHOA_BAD_INPUT) {
 		sohoa_tailieu_release(&t);
+		close(dfd);
+		close(pdfd);
 		/* The whole folder goes to the quarantine as it is. */
 		return refuse(e, reldir, &seen, &why, remove_original, res, err);
 	}
 	if (st != SOHOA_OK) {
 		sohoa_tailieu_release(&t);
+		close(dfd);
+		close(pdfd);
 		*err = why;
 		return st;
 	}
-	sohoa_tailieu_release(&t);
+	sohoa_fs_test_pause("copied", reldir);
 	/* Invariant 2: the copies are durable in incoming/; the pages may go. */
 	if (remove_original)
-		removed = remove_folder_from_inbox(e, root, reldir, env.part_names, env.nparts);
+		removed = remove_folder_from_inbox(e, pdfd, base, dfd, &fst, &t);
+	sohoa_tailieu_release(&t);
+	close(dfd);
+	close(pdfd);
 	return adopt_picked(e, &env, remove_original, removed, res, err);
 }
 
@@ -1147,37 +1434,61 @@ struct reconcile_ctx {
 };
 
 /* If the inbox still holds the original of an entry (a crash came between
- * pickup and removal), remove it now: its copy is safe in the spool. */
+ * pickup and removal), remove it now: its copy is safe in the spool.  Only
+ * through folder fds, and only what is still the file taken. */
 static int
 remove_leftover_original(sohoa_engine *e, const sohoa_envelope *env)
 {
-	char src[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX];
+	char hash[SOHOA_HASH_TEXT_MAX], buf[1 << 15];
 	struct stat st;
-	long long size;
+	const char *base;
+	sohoa_hash *h;
+	ssize_t n;
+	int pdfd, fd, r = 1;
 
 	if (!env->inbox_path_len)
+		return 1;
+	if ((pdfd = sohoa_fs_open_parent_beneath(e->conf->inbox, env->inbox_path, &base)) < 0)
 		return 1;
 	if (env->nparts > 0) {
 		/* A document folder: its pages go if they are still what was
 		 * taken (the same signature). */
 		sohoa_tailieu t;
-		int same;
-		if (sohoa_tailieu_read(e->conf->inbox, env->inbox_path, &t, NULL) != SOHOA_OK)
-			return 1;
-		same = t.signature == env->mtime_ns;
-		sohoa_tailieu_release(&t);
-		return same ? remove_folder_from_inbox(e, e->conf->inbox, env->inbox_path,
-		    env->part_names, env->nparts) : 1;
+		struct stat fst, now;
+		int dfd = -1;
+		if (fstatat(pdfd, base, &fst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(fst.st_mode)
+		    && (dfd = openat(pdfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))
+		    >= 0 && fstat(dfd, &now) == 0 && sohoa_fs_same_object(&now, &fst)
+		    && sohoa_tailieu_read_at(dfd, env->inbox_path, &t, NULL) == SOHOA_OK) {
+			if (t.signature == env->mtime_ns)
+				r = remove_folder_from_inbox(e, pdfd, base, dfd, &fst, &t);
+			sohoa_tailieu_release(&t);
+		}
+		if (dfd >= 0)
+			close(dfd);
+		close(pdfd);
+		return r;
 	}
-	snprintf(src, sizeof src, "%s/%s", e->conf->inbox, env->inbox_path);
-	if (lstat(src, &st) != 0)
+	if ((fd = sohoa_fs_open_file_at(pdfd, base, NULL, &st)) < 0) {
+		close(pdfd);
 		return 1;
-	if (!S_ISREG(st.st_mode) || st.st_size != env->size
+	}
+	if (st.st_size != env->size
 	    || (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != env->mtime_ns
-	    || sohoa_hash_file(src, "sha256", hash, &size, NULL) != SOHOA_OK
-	    || strcmp(hash, env->hash) != 0)
+	    || !(h = sohoa_hash_new("sha256"))) {
+		close(fd);
+		close(pdfd);
 		return 1;   /* a different file now: leave it to be taken */
-	return unlink(src) == 0;
+	}
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		sohoa_hash_update(h, buf, (size_t)n);
+	sohoa_hash_final(h, hash);
+	sohoa_hash_free(h);
+	close(fd);
+	if (n == 0 && strcmp(hash, env->hash) == 0)
+		r = sohoa_fs_unlink_same(pdfd, base, &st) == 0;
+	close(pdfd);
+	return r;
 }
 
 static int
@@ -1317,7 +1628,7 @@ reconcile(sohoa_engine *e, sohoa_error *err)
 		for (int i = 0; i < n; i++) {
 			sohoa_error e2;
 			sohoa_error_clear(&e2);
-			if (publish_quarantine(e, ids[i], &e2) != SOHOA_OK)
+			if (publish_quarantine(e, ids[i], NULL, &e2) != SOHOA_OK)
 				logf_(e, SOHOA_LOG_ERR, ids[i], "publish quarantine: %s", e2.msg);
 		}
 	}
@@ -1496,10 +1807,11 @@ sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *n
 	sqlite3_stmt *st;
 	int64_t id = 0;
 	char qname[PATH_MAX] = "", origin[PATH_MAX] = "", fname[NAME_MAX * 3 + 1] = "";
-	char src[PATH_MAX], note[PATH_MAX + 16], dst[PATH_MAX], dir[PATH_MAX], stem[NAME_MAX + 1];
-	const char *ext;
-	struct stat sb;
-	sohoa_status rc;
+	char qsub[PATH_MAX], note[NAME_MAX + 32], dname[NAME_MAX + 1], stem[NAME_MAX + 1];
+	const char *ext, *qbase;
+	struct stat sb, probe;
+	int qdfd = -1, idfd = -1;
+	sohoa_status rc = SOHOA_OK;
 	sohoa_error local;
 
 	if (!err) {
@@ -1528,36 +1840,70 @@ sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *n
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "không có tệp nào tên \"%s\" trong thư mục cách ly / no quarantined file"
 		    " named \"%s\"", name, name);
-	snprintf(src, sizeof src, "%s/%s", conf->quarantine, qname);
-	snprintf(note, sizeof note, "%s%s", src, REASON_SUFFIX);
-	if (lstat(src, &sb) != 0)
-		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
-		    "%s: %s", src, strerror(errno));
-	snprintf(dir, sizeof dir, "%s%s%s", conf->inbox, *origin ? "/" : "", origin);
-	if (sohoa_fs_mkdirs(dir, 0775, err) != SOHOA_OK)
-		return err->status;
-	split_ext(fname, stem, sizeof stem, &ext);
-	for (int i = 1; i < 10000; i++) {
-		if (i == 1)
-			snprintf(dst, sizeof dst, "%s/%s", dir, fname);
-		else
-			snprintf(dst, sizeof dst, "%s/%s (%d)%s", dir, stem, i, ext);
-		if (lstat(dst, &sb) != 0)
-			break;
+	qbase = strrchr(qname, '/') ? strrchr(qname, '/') + 1 : qname;
+	snprintf(qsub, sizeof qsub, "%.*s", (int)(qbase > qname ? qbase - 1 - qname : 0), qname);
+	snprintf(note, sizeof note, "%s%s", qbase, REASON_SUFFIX);
+	/* Both folders are the share's: through folder fds only (fsutil.h). */
+	if ((qdfd = sohoa_fs_open_dir_beneath(conf->quarantine, qsub)) < 0
+	    || fstatat(qdfd, qbase, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE, "%s/%s: %s",
+		    conf->quarantine, qname, strerror(errno));
+		goto out;
 	}
-	rc = place_file(src, dst, 1, err);
-	if (rc != SOHOA_OK)
-		return rc;
-	unlink(note);
+	if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_REGULAR,
+		    "%s/%s is not a file nor a folder: not put back", conf->quarantine, qname);
+		goto out;
+	}
+	if ((idfd = sohoa_fs_mkdirs_beneath(conf->inbox, origin, 0775)) < 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s%s%s: %s", conf->inbox,
+		    *origin ? "/" : "", origin, strerror(errno));
+		goto out;
+	}
+	split_ext(fname, stem, sizeof stem, &ext);
+	snprintf(dname, sizeof dname, "%s", fname);
+	for (int i = 2; i < 10000 && fstatat(idfd, dname, &probe, AT_SYMLINK_NOFOLLOW) == 0; i++)
+		if ((size_t)snprintf(dname, sizeof dname, "%s (%d)%s", stem, i, ext) >= sizeof dname)
+			snprintf(dname, sizeof dname, "%08x (%d)%s", fnv32(fname), i, ext);
+	if (sohoa_fs_move_same(qdfd, qbase, idfd, dname, &sb) != 0) {
+		int e = errno, fd;
+		struct stat got;
+		if (e != EXDEV || !S_ISREG(sb.st_mode)) {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "move %s to the inbox:"
+			    " %s", qname, strerror(e));
+			goto out;
+		}
+		if ((fd = sohoa_fs_open_file_at(qdfd, qbase, &sb, &got)) < 0) {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", qname,
+			    strerror(errno));
+			goto out;
+		}
+		rc = sohoa_fs_copy_fd_at(fd, idfd, dname, 0640, err);
+		close(fd);
+		if (rc != SOHOA_OK)
+			goto out;
+		sohoa_fs_unlink_same(qdfd, qbase, &sb);
+	}
+	unlinkat(qdfd, note, 0);
+	(void)fsync(qdfd);
 	if (sqlite3_prepare_v2(db, "UPDATE records SET quarantine_released = 1 WHERE id = ?",
 	    -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 	}
-	sohoa_catalog_event_add(cat, id, "retry", "sohoa " SOHOA_VERSION " (sohoa retry)",
-	    "success", dst, NULL);
-	if (dest)
-		snprintf(dest, destlen, "%s", dst);
-	return SOHOA_OK;
+	{
+		char dst[PATH_MAX * 2];
+		snprintf(dst, sizeof dst, "%s%s%s/%s", conf->inbox, *origin ? "/" : "", origin, dname);
+		sohoa_catalog_event_add(cat, id, "retry", "sohoa " SOHOA_VERSION " (sohoa retry)",
+		    "success", dst, NULL);
+		if (dest)
+			snprintf(dest, destlen, "%s", dst);
+	}
+out:
+	if (qdfd >= 0)
+		close(qdfd);
+	if (idfd >= 0)
+		close(idfd);
+	return rc;
 }

@@ -506,7 +506,7 @@ sohoa_fs_remove_tree(const char *path, sohoa_error *err)
 sohoa_status
 sohoa_fs_read_file(const char *path, size_t max, char **out, size_t *len, sohoa_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	char *buf;
 	size_t got = 0;
@@ -515,7 +515,12 @@ sohoa_fs_read_file(const char *path, size_t max, char **out, size_t *len, sohoa_
 	if (fd < 0)
 		return sohoa_error_set(err, errno == ENOENT ? SOHOA_BAD_INPUT : io_status(errno),
 		    SOHOA_REASON_UNREADABLE, "open %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || (size_t)st.st_size > max) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_REGULAR,
+		    "%s: not a regular file", path);
+	}
+	if ((size_t)st.st_size > max) {
 		close(fd);
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
 		    "%s: too large to read", path);
@@ -582,39 +587,486 @@ sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off)
 int
 sohoa_fs_open_beneath(const char *root, const char *relpath, int flags)
 {
-	char part[PATH_MAX];
-	const char *p = relpath;
-	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
+	const char *base;
+	int dfd = sohoa_fs_open_parent_beneath(root, relpath, &base), fd, e;
 
 	if (dfd < 0)
 		return -1;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		int e;
-		if (!slash)
-			break;
-		if ((size_t)(slash - p) >= sizeof part) {
-			close(dfd);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(part, p, (size_t)(slash - p));
-		part[slash - p] = '\0';
-		fd = openat(dfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		e = errno;
-		close(dfd);
-		if (fd < 0) {
-			errno = e == ENOTDIR ? ELOOP : e;
-			return -1;
-		}
-		dfd = fd;
-		p = slash + 1;
-	}
-	fd = openat(dfd, p, flags | O_NOFOLLOW | O_CLOEXEC);
-	{
-		int e = errno;
-		close(dfd);
-		errno = e;
+	fd = openat(dfd, base, flags | O_NOFOLLOW | O_CLOEXEC);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return fd;
+}
+
+/* ---- folders other people write (see fsutil.h) ----------------------- */
+
+/* Opens one more folder level below dfd, never through a link. */
+static int
+open_subdir(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	/* A link at the end says ENOTDIR with O_DIRECTORY | O_NOFOLLOW. */
+	if (fd < 0 && errno == ENOTDIR) {
+		struct stat st;
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			errno = ELOOP;
+		else
+			errno = ENOTDIR;
 	}
 	return fd;
+}
+
+/* Walks reldir below the open folder dfd (consumed), creating what is
+ * missing when mkmode is not 0. */
+static int
+walk_dirs(int dfd, const char *reldir, mode_t mkmode)
+{
+	char part[NAME_MAX + 1];
+	const char *p = reldir ? reldir : "";
+
+	while (dfd >= 0 && *p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		int fd, e;
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			p += n + (slash ? 1 : 0);
+			continue;
+		}
+		if (n > NAME_MAX || (n == 2 && p[0] == '.' && p[1] == '.')) {
+			close(dfd);
+			errno = n > NAME_MAX ? ENAMETOOLONG : EINVAL;
+			return -1;
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		fd = open_subdir(dfd, part);
+		if (fd < 0 && errno == ENOENT && mkmode) {
+			if (mkdirat(dfd, part, mkmode) == 0 || errno == EEXIST)
+				fd = open_subdir(dfd, part);
+		}
+		e = errno;
+		close(dfd);
+		errno = e;
+		dfd = fd;
+		p += n + (slash ? 1 : 0);
+	}
+	return dfd;
+}
+
+int
+sohoa_fs_open_dir_beneath(const char *root, const char *reldir)
+{
+	return walk_dirs(open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), reldir, 0);
+}
+
+int
+sohoa_fs_mkdirs_beneath(const char *root, const char *reldir, mode_t mode)
+{
+	return walk_dirs(open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), reldir, mode ? mode
+	    : 0700);
+}
+
+int
+sohoa_fs_open_parent_beneath(const char *root, const char *relpath, const char **base)
+{
+	const char *slash = strrchr(relpath, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	*base = slash ? slash + 1 : relpath;
+	if (!**base || !strcmp(*base, ".") || !strcmp(*base, "..")) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!slash)
+		return sohoa_fs_open_dir_beneath(root, "");
+	if ((size_t)(slash - relpath) >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, relpath, (size_t)(slash - relpath));
+	dir[slash - relpath] = '\0';
+	fd = sohoa_fs_open_dir_beneath(root, dir);
+	return fd;
+}
+
+int
+sohoa_fs_stat_beneath(const char *root, const char *relpath, struct stat *st)
+{
+	const char *base;
+	int dfd = sohoa_fs_open_parent_beneath(root, relpath, &base), r, e;
+
+	if (dfd < 0)
+		return -1;
+	r = fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return r;
+}
+
+int
+sohoa_fs_same_object(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+int
+sohoa_fs_open_file_at(int dfd, const char *name, const struct stat *seen, struct stat *st)
+{
+	struct stat now;
+	int fd;
+
+	if (fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	if (S_ISLNK(st->st_mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (seen && seen->st_ino && !sohoa_fs_same_object(seen, st)) {
+		errno = ESTALE;
+		return -1;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* Swapped between the look and the open (for a FIFO, O_NONBLOCK made
+	 * the open return at once). */
+	if (fstat(fd, &now) != 0 || !S_ISREG(now.st_mode) || !sohoa_fs_same_object(st, &now)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	*st = now;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+int
+sohoa_fs_unlink_same(int dfd, const char *name, const struct stat *want)
+{
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	if (!sohoa_fs_same_object(&st, want)) {
+		errno = ESTALE;
+		return -1;
+	}
+	return unlinkat(dfd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+}
+
+/* renameat() that never replaces an existing to (renameat2 NOREPLACE where
+ * the filesystem has it). */
+static int
+rename_noreplace(int fdir, const char *from, int tdir, const char *to)
+{
+	struct stat st;
+
+	if (renameat2(fdir, from, tdir, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (fstatat(tdir, to, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return renameat(fdir, from, tdir, to);
+}
+
+int
+sohoa_fs_move_same(int fdir, const char *name, int tdir, const char *tname,
+    const struct stat *want)
+{
+	struct stat st;
+
+	if (fstatat(fdir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	if (!sohoa_fs_same_object(&st, want)) {
+		errno = ESTALE;
+		return -1;
+	}
+	if (rename_noreplace(fdir, name, tdir, tname) != 0)
+		return -1;
+	if (fstatat(tdir, tname, &st, AT_SYMLINK_NOFOLLOW) != 0 || !sohoa_fs_same_object(&st, want)) {
+		/* Something else was slipped in under that name between the
+		 * look and the rename: it goes back where it came from. */
+		if (rename_noreplace(tdir, tname, fdir, name) != 0 && !S_ISREG(st.st_mode)
+		    && !S_ISDIR(st.st_mode))
+			unlinkat(tdir, tname, 0);
+		errno = ESTALE;
+		return -1;
+	}
+	(void)fsync(tdir);
+	(void)fsync(fdir);
+	return 0;
+}
+
+sohoa_status
+sohoa_fs_read_small_at(int dfd, const char *name, const char *label, size_t max, char **out,
+    size_t *len, sohoa_error *err)
+{
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+	int fd;
+
+	*out = NULL;
+	if (len)
+		*len = 0;
+	fd = sohoa_fs_open_file_at(dfd, name, NULL, &st);
+	if (fd < 0) {
+		int e = errno;
+		sohoa_status s;
+		if (e == ELOOP)
+			s = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_SYMLINK,
+			    "%s is a symbolic link, never followed", label);
+		else if (e == EINVAL)
+			s = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_REGULAR,
+			    "%s is not a regular file", label);
+		else if (e == ENOENT)
+			s = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNREADABLE,
+			    "%s: %s", label, strerror(e));
+		else
+			s = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", label,
+			    strerror(e));
+		errno = e;
+		return s;
+	}
+	if ((size_t)st.st_size > max) {
+		close(fd);
+		errno = EFBIG;
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
+		    "%s is %lld bytes, more than %zu", label, (long long)st.st_size, max);
+	}
+	if (!(buf = malloc(max + 1))) {
+		close(fd);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	}
+	/* Reads up to max + 1 bytes whatever the size said: a file that grew
+	 * meanwhile is still refused, never read without end. */
+	for (;;) {
+		ssize_t n = read(fd, buf + got, max + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "read %s: %s",
+			    label, strerror(e));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > max) {
+			close(fd);
+			free(buf);
+			errno = EFBIG;
+			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
+			    "%s is more than %zu bytes", label, max);
+		}
+	}
+	close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	if (len)
+		*len = got;
+	return SOHOA_OK;
+}
+
+/* A fresh temp file with a short hidden name in dfd. */
+static int
+open_temp_at(int dfd, mode_t mode, char *tmp, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned r = (unsigned)getpid() * 2654435761u ^ (unsigned)rand() ^ (unsigned)tries
+		    * 40503u;
+		char suffix[9];
+		int fd;
+		for (int i = 0; i < 8; i++)
+			suffix[i] = hex[(r >> (i * 4)) & 15];
+		suffix[8] = '\0';
+		snprintf(tmp, size, ".sohoa-tmp-%s", suffix);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd >= 0) {
+			/* The mode asked for, whatever the umask. */
+			(void)fchmod(fd, mode);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static sohoa_status
+commit_temp_at(int fd, int dfd, const char *tmp, const char *name, sohoa_error *err)
+{
+	int e;
+
+	if (fsync(fd) != 0) {
+		e = errno;
+		close(fd);
+		unlinkat(dfd, tmp, 0);
+		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "fsync %s: %s", tmp,
+		    strerror(e));
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		unlinkat(dfd, tmp, 0);
+		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "close %s: %s", tmp,
+		    strerror(e));
+	}
+	if (renameat(dfd, tmp, dfd, name) != 0) {
+		e = errno;
+		unlinkat(dfd, tmp, 0);
+		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "rename %s to %s: %s",
+		    tmp, name, strerror(e));
+	}
+	if (fsync(dfd) != 0 && errno != EINVAL)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync folder of %s: %s",
+		    name, strerror(errno));
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_fs_write_file_at(int dfd, const char *name, const void *data, size_t len, mode_t mode,
+    sohoa_error *err)
+{
+	char tmp[64];
+	int fd = open_temp_at(dfd, mode, tmp, sizeof tmp);
+
+	if (fd < 0)
+		return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
+		    "create temp file for %s: %s", name, strerror(errno));
+	if (write_all(fd, data, len) != 0) {
+		int e = errno;
+		close(fd);
+		unlinkat(dfd, tmp, 0);
+		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "write %s: %s", name,
+		    strerror(e));
+	}
+	return commit_temp_at(fd, dfd, tmp, name, err);
+}
+
+sohoa_status
+sohoa_fs_copy_fd_at(int in, int dfd, const char *name, mode_t mode, sohoa_error *err)
+{
+	enum { BUFSZ = 1 << 16 };
+	char tmp[64], *buf = malloc(BUFSZ);
+	int out;
+
+	if (!buf)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	if ((out = open_temp_at(dfd, mode, tmp, sizeof tmp)) < 0) {
+		int e = errno;
+		free(buf);
+		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE,
+		    "create temp file for %s: %s", name, strerror(e));
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, BUFSZ);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (n > 0 && write_all(out, buf, (size_t)n) != 0)) {
+			int e = errno;
+			close(out);
+			unlinkat(dfd, tmp, 0);
+			free(buf);
+			return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "copy to %s: %s",
+			    name, strerror(e));
+		}
+		if (n == 0)
+			break;
+	}
+	free(buf);
+	return commit_temp_at(out, dfd, tmp, name, err);
+}
+
+static int
+remove_specials(int dfd, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int count = 0, fd = dup(dfd);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")
+		    || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0
+		    || S_ISREG(st.st_mode))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = depth < 32 ? open_subdir(dirfd(d), de->d_name) : -1, n;
+			if (sub < 0)
+				continue;
+			n = remove_specials(sub, depth + 1);
+			close(sub);
+			if (n > 0)
+				count += n;
+			continue;
+		}
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			count++;
+	}
+	closedir(d);
+	return count;
+}
+
+int
+sohoa_fs_remove_specials_at(int dfd)
+{
+	return remove_specials(dfd, 0);
+}
+
+/*
+ * A test's handle on the daemon (tests/e2e/t_hostile.sh): with
+ * SOHOA_TEST_PAUSE listing point (comma separated) and SOHOA_TEST_PAUSE_DIR
+ * set, the first time point is reached the process writes
+ * <dir>/<point>.reached (holding what), waits until <dir>/<point>.go
+ * appears (at most 60 s), and marks the point done (<dir>/<point>.done;
+ * removing it arms the point again).  Nothing happens without both
+ * variables.
+ */
+void
+sohoa_fs_test_pause(const char *point, const char *what)
+{
+	const char *points = getenv("SOHOA_TEST_PAUSE"), *dir = getenv("SOHOA_TEST_PAUSE_DIR");
+	char reached[PATH_MAX], go[PATH_MAX], done[PATH_MAX];
+	size_t n = strlen(point);
+	const char *p;
+	struct stat st;
+
+	if (!points || !dir || !*dir)
+		return;
+	for (p = points; (p = strstr(p, point)) != NULL; p += n)
+		if ((p == points || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			break;
+	if (!p)
+		return;
+	snprintf(reached, sizeof reached, "%s/%s.reached", dir, point);
+	snprintf(go, sizeof go, "%s/%s.go", dir, point);
+	snprintf(done, sizeof done, "%s/%s.done", dir, point);
+	if (stat(done, &st) == 0)
+		return;
+	sohoa_fs_write_file(reached, what, strlen(what), 0644, NULL);
+	for (int i = 0; i < 3000 && unlink(go) != 0; i++)
+		usleep(20000);
+	unlink(reached);
+	sohoa_fs_write_file(done, "", 0, 0644, NULL);
 }

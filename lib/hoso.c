@@ -3,10 +3,12 @@
  * and the archivists' sidecar file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sohoa/fsutil.h"
 #include "sohoa/hoso.h"
 #include "sohoa/vitext.h"
 
@@ -177,15 +179,52 @@ sohoa_hoso_set(sohoa_hoso *h, sohoa_hoso_id id, const char *value, const char *s
 sohoa_status
 sohoa_hoso_load(sohoa_hoso *h, const char *path, sohoa_error *err)
 {
-	FILE *f = fopen(path, "r");
+	return sohoa_hoso_load_at(h, AT_FDCWD, path, path, err);
+}
+
+sohoa_status
+sohoa_hoso_load_at(sohoa_hoso *h, int dfd, const char *name, const char *label,
+    sohoa_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	sohoa_error rerr;
+	sohoa_status st;
+
+	/* Written by anyone who can write to the share: a regular file of at
+	 * most SOHOA_HOSO_MAX bytes, read without blocking, never through a
+	 * link (a FIFO or a link to /dev/zero named hoso.txt must not hold or
+	 * swell the daemon). */
+	sohoa_error_clear(&rerr);
+	if (sohoa_fs_read_small_at(dfd, name, label, SOHOA_HOSO_MAX, &text, &len, &rerr)
+	    != SOHOA_OK) {
+		if (rerr.status == SOHOA_BAD_INPUT && rerr.reason == SOHOA_REASON_UNREADABLE
+		    && errno == ENOENT)
+			return SOHOA_OK;
+		if (err)
+			*err = rerr;
+		return rerr.status;
+	}
+	st = sohoa_hoso_parse(h, text, len, label, err);
+	free(text);
+	return st;
+}
+
+sohoa_status
+sohoa_hoso_parse(sohoa_hoso *h, const char *text, size_t len, const char *path,
+    sohoa_error *err)
+{
+	FILE *f = len ? fmemopen((void *)text, len, "r") : NULL;
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned lineno = 0;
 	sohoa_status st = SOHOA_OK;
 
+	if (!len)
+		return SOHOA_OK;
 	if (!f)
-		return errno == ENOENT ? SOHOA_OK : sohoa_error_set(err, SOHOA_RETRY,
-		    SOHOA_REASON_NONE, "%s: %s", path, strerror(errno));
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", path,
+		    strerror(errno));
 	while (st == SOHOA_OK && getline(&line, &cap, f) != -1) {
 		char *p = line, *colon, *val, *e;
 		int found = -1;

@@ -386,16 +386,19 @@ pickup_errno(int e, const char *path, sohoa_error *err)
 }
 
 /*
- * Copies root/relpath to dst (created, fsynced) while hashing it, after
- * checking that it is a regular file (not followed if a link) whose size
- * and mtime still equal *seen (when seen is not NULL) and stay so.
+ * Copies the file name in the folder dfd (label: its path, for messages) to
+ * dst (created, fsynced) while hashing it, after checking that it is a
+ * regular file (a link is never followed, a FIFO or device never opened),
+ * the object seen (same inode, when seen has one) whose size and mtime
+ * still equal *seen (when seen is not NULL) and stay so.  *obj gets what
+ * was found under the name, whatever it is (st_mode 0 if nothing).
  */
 static sohoa_status
-copy_in(const char *root, const char *relpath, const struct stat *seen, long long max_size,
-    const char *dst, char hash[SOHOA_HASH_TEXT_MAX], struct stat *got, sohoa_error *err)
+copy_in(int dfd, const char *name, const char *label, const struct stat *seen,
+    long long max_size, const char *dst, char hash[SOHOA_HASH_TEXT_MAX], struct stat *obj,
+    sohoa_error *err)
 {
 	enum { BUFSZ = 1 << 17 };
-	char src[PATH_MAX];
 	struct stat st, after;
 	sohoa_hash *h = NULL;
 	char *buf = NULL;
@@ -403,34 +406,33 @@ copy_in(const char *root, const char *relpath, const struct stat *seen, long lon
 	long long copied = 0;
 	sohoa_status rc = SOHOA_OK;
 
-	if ((size_t)snprintf(src, sizeof src, "%s/%s", root, relpath) >= sizeof src)
-		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNREADABLE,
-		    "path too long: %s", relpath);
-	in = sohoa_fs_open_beneath(root, relpath, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	if (in < 0)
-		return pickup_errno(errno, src, err);
-	if (fstat(in, &st) != 0) {
-		rc = pickup_errno(errno, src, err);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_REGULAR,
-		    "%s is not a regular file", src);
-		goto out;
+	memset(&st, 0, sizeof st);
+	in = sohoa_fs_open_file_at(dfd, name, seen, &st);
+	*obj = st;
+	if (in < 0) {
+		int e = errno;
+		if (e == EINVAL)
+			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_REGULAR,
+			    "%s is not a regular file", label);
+		if (e == ESTALE)
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+			    "%s was replaced by another file", label);
+		return pickup_errno(e, label, err);
 	}
 	if (seen && (st.st_size != seen->st_size || mtime_ns(&st) != mtime_ns(seen))) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-		    "%s is still changing", src);
+		    "%s is still changing", label);
 		goto out;
 	}
 	if (st.st_size > max_size) {
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
-		    "%s has %lld bytes, more than the limit of %lld", src,
+		    "%s has %lld bytes, more than the limit of %lld", label,
 		    (long long)st.st_size, max_size);
 		goto out;
 	}
-	/* Back to blocking reads for the copy. */
-	fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
+	/* From here the copy reads the open file, whatever happens to its
+	 * name (tests/e2e/t_hostile.sh holds the daemon here). */
+	sohoa_fs_test_pause("copying", label);
 	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	h = sohoa_hash_new("sha256");
 	buf = malloc(BUFSZ);
@@ -445,7 +447,7 @@ copy_in(const char *root, const char *relpath, const struct stat *seen, long lon
 			continue;
 		if (n < 0) {
 			rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNREADABLE,
-			    "read %s: %s", src, strerror(errno));
+			    "read %s: %s", label, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -461,7 +463,7 @@ copy_in(const char *root, const char *relpath, const struct stat *seen, long lon
 	if (fstat(in, &after) != 0 || after.st_size != st.st_size || copied != st.st_size
 	    || mtime_ns(&after) != mtime_ns(&st)) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-		    "%s changed while it was being copied", src);
+		    "%s changed while it was being copied", label);
 		goto out;
 	}
 	if (fsync(out) != 0) {
@@ -470,7 +472,6 @@ copy_in(const char *root, const char *relpath, const struct stat *seen, long lon
 		goto out;
 	}
 	sohoa_hash_final(h, hash);
-	*got = st;
 out:
 	if (out >= 0 && close(out) != 0 && rc == SOHOA_OK)
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "close %s: %s", dst,
@@ -514,8 +515,9 @@ commit_entry(sohoa_spool *sp, const sohoa_envelope *env, const char *entry, soho
 }
 
 sohoa_status
-sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
-    const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err)
+sohoa_spool_pickup_at(sohoa_spool *sp, int dfd, const char *name, const char *relpath,
+    const struct stat *seen, long long max_size, sohoa_envelope *env, struct stat *obj,
+    sohoa_error *err)
 {
 	char entry[PATH_MAX] = "", orig[PATH_MAX];
 	struct stat st;
@@ -526,17 +528,22 @@ sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
 		err = &local;
 	}
 	memset(env, 0, sizeof *env);
+	memset(&st, 0, sizeof st);
 	if (begin_entry(sp, relpath, env, entry, sizeof entry, err) != SOHOA_OK)
 		goto fail;
 	sohoa_spool_path(sp, "tmp", env->spool_id, "original", orig, sizeof orig);
-	if (copy_in(root, relpath, seen, max_size, orig, env->hash, &st, err) != SOHOA_OK)
+	if (copy_in(dfd, name, relpath, seen, max_size, orig, env->hash, &st, err) != SOHOA_OK)
 		goto fail;
+	if (obj)
+		*obj = st;
 	env->size = st.st_size;
 	env->mtime_ns = mtime_ns(&st);
 	if (commit_entry(sp, env, entry, err) != SOHOA_OK)
 		goto fail;
 	return SOHOA_OK;
 fail:
+	if (obj)
+		*obj = st;
 	if (*entry)
 		sohoa_fs_remove_tree(entry, NULL);
 	sohoa_envelope_release(env);
@@ -544,7 +551,48 @@ fail:
 }
 
 sohoa_status
+sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
+    const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err)
+{
+	const char *base;
+	int dfd = sohoa_fs_open_parent_beneath(root, relpath, &base);
+	sohoa_status rc;
+	sohoa_error local;
+
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
+	memset(env, 0, sizeof *env);
+	if (dfd < 0)
+		return pickup_errno(errno, relpath, err);
+	rc = sohoa_spool_pickup_at(sp, dfd, base, relpath, seen, max_size, env, NULL, err);
+	close(dfd);
+	return rc;
+}
+
+sohoa_status
 sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
+    const sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err)
+{
+	int dfd = sohoa_fs_open_dir_beneath(root, reldir);
+	sohoa_status rc;
+	sohoa_error local;
+
+	if (!err) {
+		sohoa_error_clear(&local);
+		err = &local;
+	}
+	memset(env, 0, sizeof *env);
+	if (dfd < 0)
+		return pickup_errno(errno, reldir, err);
+	rc = sohoa_spool_pickup_parts_at(sp, dfd, reldir, t, max_size, env, err);
+	close(dfd);
+	return rc;
+}
+
+sohoa_status
+sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, const char *reldir,
     const sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err)
 {
 	char entry[PATH_MAX] = "", part[PATH_MAX], rel[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX],
@@ -561,7 +609,7 @@ sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
 	memset(env, 0, sizeof *env);
 	if (t->size > max_size) {
 		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
-		    "%s/%s has %lld bytes of pages, more than the limit of %lld", root, reldir,
+		    "%s has %lld bytes of pages, more than the limit of %lld", reldir,
 		    t->size, max_size);
 		goto fail;
 	}
@@ -578,6 +626,8 @@ sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
 		seen.st_size = t->parts[i].size;
 		seen.st_mtim.tv_sec = t->parts[i].mtime_ns / 1000000000LL;
 		seen.st_mtim.tv_nsec = t->parts[i].mtime_ns % 1000000000LL;
+		seen.st_dev = (dev_t)t->parts[i].dev;
+		seen.st_ino = (ino_t)t->parts[i].ino;
 		if ((size_t)snprintf(rel, sizeof rel, "%s/%s", reldir, t->parts[i].name)
 		    >= sizeof rel) {
 			sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNREADABLE,
@@ -585,7 +635,8 @@ sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
 			goto fail;
 		}
 		sohoa_tailieu_part_path(entry, t->n, i, part, sizeof part);
-		if (copy_in(root, rel, &seen, max_size, part, hash, &st, err) != SOHOA_OK)
+		if (copy_in(dfd, t->parts[i].name, rel, &seen, max_size, part, hash, &st, err)
+		    != SOHOA_OK)
 			goto fail;
 		if (!(env->part_names[i] = strdup(t->parts[i].name))) {
 			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");

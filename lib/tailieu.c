@@ -26,13 +26,12 @@ mtime_ns(const struct stat *st)
 	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 }
 
-/* Opens the folder root/reldir (reldir "" is the inbox itself). */
+/* Opens the folder root/reldir (reldir "" is the inbox itself), never
+ * through a link. */
 static int
 open_folder(const char *root, const char *reldir)
 {
-	if (!*reldir)
-		return open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return sohoa_fs_open_beneath(root, reldir, O_RDONLY | O_DIRECTORY);
+	return sohoa_fs_open_dir_beneath(root, reldir);
 }
 
 int
@@ -100,6 +99,8 @@ add_part(sohoa_tailieu *t, int *cap, const char *name, const struct stat *st)
 		return -1;
 	t->parts[t->n].size = st->st_size;
 	t->parts[t->n].mtime_ns = mtime_ns(st);
+	t->parts[t->n].dev = (unsigned long long)st->st_dev;
+	t->parts[t->n].ino = (unsigned long long)st->st_ino;
 	t->n++;
 	return 0;
 }
@@ -153,10 +154,23 @@ sidecar_names(char *text, char ***names)
 long long
 sohoa_tailieu_signature(const char *root, const char *reldir)
 {
+	int dfd = open_folder(root, reldir);
+	long long sig;
+
+	if (dfd < 0)
+		return 0;
+	sig = sohoa_tailieu_signature_at(dfd);
+	close(dfd);
+	return sig;
+}
+
+long long
+sohoa_tailieu_signature_at(int fd)
+{
 	unsigned long long sig = 0;
 	struct stat st;
 	struct dirent *de;
-	int dfd = open_folder(root, reldir);
+	int dfd = dup(fd);
 	DIR *d;
 
 	if (dfd < 0 || !(d = fdopendir(dfd))) {
@@ -164,6 +178,7 @@ sohoa_tailieu_signature(const char *root, const char *reldir)
 			close(dfd);
 		return 0;
 	}
+	rewinddir(d);
 	/* A sum of each entry's hash: the same whatever order readdir gives. */
 	while ((de = readdir(d)) != NULL) {
 		unsigned long long h = 1469598103934665603ULL;
@@ -187,47 +202,48 @@ sohoa_tailieu_signature(const char *root, const char *reldir)
 sohoa_status
 sohoa_tailieu_read(const char *root, const char *reldir, sohoa_tailieu *t, sohoa_error *err)
 {
-	char *text = NULL, **listed = NULL;
-	struct stat st;
-	int dfd, fd, cap = 0, nlisted;
-	sohoa_status rc = SOHOA_OK;
-	ssize_t len;
-	DIR *d;
-	struct dirent *de;
+	int dfd;
+	sohoa_status rc;
 
 	memset(t, 0, sizeof *t);
 	if ((dfd = open_folder(root, reldir)) < 0) {
-		/* O_NOFOLLOW | O_DIRECTORY on a link says ENOTDIR, on a link
-		 * higher up sohoa_fs_open_beneath says ELOOP. */
+		/* A link at the end or higher up: ELOOP (fsutil.h). */
 		int e = errno, link = e == ELOOP;
-		char path[PATH_MAX];
-		if (e == ENOTDIR) {
-			snprintf(path, sizeof path, "%s/%s", root, reldir);
-			link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
-		}
 		return sohoa_error_set(err, link ? SOHOA_BAD_INPUT : SOHOA_RETRY,
 		    link ? SOHOA_REASON_SYMLINK : SOHOA_REASON_NONE, "%s/%s: %s", root, reldir,
 		    link ? "a symbolic link, never followed" : strerror(e));
 	}
-	fd = openat(dfd, SOHOA_TAILIEU_SIDECAR, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s/%s/%s: %s", root,
-		    reldir, SOHOA_TAILIEU_SIDECAR, fd < 0 ? strerror(errno) : "not a file");
+	rc = sohoa_tailieu_read_at(dfd, reldir, t, err);
+	close(dfd);
+	return rc;
+}
+
+sohoa_status
+sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t, sohoa_error *err)
+{
+	char *text = NULL, **listed = NULL, label[PATH_MAX];
+	struct stat st;
+	int cap = 0, nlisted;
+	sohoa_status rc = SOHOA_OK;
+	DIR *d;
+	struct dirent *de;
+	sohoa_error rerr;
+
+	memset(t, 0, sizeof *t);
+	snprintf(label, sizeof label, "%s/%s", reldir, SOHOA_TAILIEU_SIDECAR);
+	sohoa_error_clear(&rerr);
+	if (sohoa_fs_read_small_at(dfd, SOHOA_TAILIEU_SIDECAR, label, SIDECAR_MAX, &text, NULL,
+	    &rerr) != SOHOA_OK) {
+		/* Too large is the folder's fault; anything else (gone, a link or a
+		 * FIFO now) may be a sidecar being replaced: the walk looks again. */
+		if (rerr.reason == SOHOA_REASON_TOO_LARGE)
+			rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
+			    "%s: %s: không phải danh sách trang / not a list of pages", reldir,
+			    rerr.msg);
+		else
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s", rerr.msg);
 		goto out;
 	}
-	if (st.st_size > SIDECAR_MAX || !(text = malloc((size_t)st.st_size + 1))) {
-		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
-		    "%s/%s: %s is %lld bytes: không phải danh sách trang / not a list of pages",
-		    root, reldir, SOHOA_TAILIEU_SIDECAR, (long long)st.st_size);
-		goto out;
-	}
-	len = read(fd, text, (size_t)st.st_size);
-	if (len < 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "read %s/%s/%s: %s", root,
-		    reldir, SOHOA_TAILIEU_SIDECAR, strerror(errno));
-		goto out;
-	}
-	text[len] = '\0';
 	if ((nlisted = sidecar_names(text, &listed)) < 0) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		goto out;
@@ -259,10 +275,11 @@ sohoa_tailieu_read(const char *root, const char *reldir, sohoa_tailieu *t, sohoa
 		if (dfd2 < 0 || !(d = fdopendir(dfd2))) {
 			if (dfd2 >= 0)
 				close(dfd2);
-			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s/%s: %s", root,
-			    reldir, strerror(errno));
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", reldir,
+			    strerror(errno));
 			goto out;
 		}
+		rewinddir(d);   /* the offset is shared with dfd */
 		while ((de = readdir(d)) != NULL) {
 			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")
 			    || strcasecmp(de->d_name, SOHOA_TAILIEU_SIDECAR) == 0
@@ -292,11 +309,8 @@ sohoa_tailieu_read(const char *root, const char *reldir, sohoa_tailieu *t, sohoa
 	}
 	for (int i = 0; i < t->n; i++)
 		t->size += t->parts[i].size;
-	t->signature = sohoa_tailieu_signature(root, reldir);
+	t->signature = sohoa_tailieu_signature_at(dfd);
 out:
-	if (fd >= 0)
-		close(fd);
-	close(dfd);
 	free(listed);
 	free(text);
 	if (rc != SOHOA_OK)

@@ -10,6 +10,7 @@
 #define SOHOA_FSUTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include "sohoa/sohoa.h"
 
@@ -99,5 +100,99 @@ int sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off);
  * the inbox swapped for a link must not lead elsewhere (ELOOP then).
  * relpath "" is not allowed.  Returns the fd, or -1 with errno set. */
 int sohoa_fs_open_beneath(const char *root, const char *relpath, int flags);
+
+/*
+ * ---- folders other people write: the inbox and the quarantine ----------
+ *
+ * Anyone who can write to the share controls names, folder layout and file
+ * types there, and may swap a folder for a symbolic link at any instant.  So
+ * no path string into them is ever handed to the kernel past its root: every
+ * step goes through a directory fd opened one component at a time with
+ * O_NOFOLLOW, objects are looked at with fstatat(AT_SYMLINK_NOFOLLOW), opened
+ * with O_NOFOLLOW | O_NONBLOCK, and checked (same st_dev and st_ino) to be
+ * the object seen before they are moved or removed.  A link anywhere on the
+ * way is ELOOP; the roots themselves (from sohoa.conf) are trusted.
+ */
+
+/* Opens the folder root/reldir (reldir "" or NULL: root itself) without
+ * following a link below root.  The fd, or -1 with errno (ELOOP: a link on
+ * the way or at the end). */
+int sohoa_fs_open_dir_beneath(const char *root, const char *reldir);
+
+/* Opens the folder holding root/relpath (as above); *base points into
+ * relpath at its last component.  relpath must not be "" nor end in '/'. */
+int sohoa_fs_open_parent_beneath(const char *root, const char *relpath, const char **base);
+
+/* Like sohoa_fs_open_dir_beneath(), creating the missing folders (mode) on
+ * the way, never through a link. */
+int sohoa_fs_mkdirs_beneath(const char *root, const char *reldir, mode_t mode);
+
+/* lstat() of root/relpath, reached without following a link on the way.
+ * 0, or -1 with errno (ELOOP when a folder on the way is a link). */
+int sohoa_fs_stat_beneath(const char *root, const char *relpath, struct stat *st);
+
+/* 1 if a and b are the same object: same st_dev and st_ino. */
+int sohoa_fs_same_object(const struct stat *a, const struct stat *b);
+
+/*
+ * Opens name in the folder dfd for reading, only if it is a regular file,
+ * without ever blocking (a FIFO or device is never opened) and without
+ * following a link.  *st gets what fstatat() saw (whatever the type, when
+ * it saw anything); when seen is not NULL and has an inode, the object must
+ * be that one.  The fd is blocking again on return.  -1 with errno: ELOOP
+ * (a link), EINVAL (not a regular file), ESTALE (not the object seen, or
+ * swapped between the look and the open), or open()'s.
+ */
+int sohoa_fs_open_file_at(int dfd, const char *name, const struct stat *seen,
+    struct stat *st);
+
+/* Removes name from dfd only if it is still the object want (not followed
+ * if a link).  0; -1 with errno ESTALE when another object has that name
+ * now, or unlinkat()'s (ENOENT when gone).  A folder is removed only if
+ * empty. */
+int sohoa_fs_unlink_same(int dfd, const char *name, const struct stat *want);
+
+/*
+ * Moves name from the folder fdir to tname in tdir, only if it is still the
+ * object want, never over an existing tname (EEXIST).  The object at tname
+ * is checked again after the move: if another one was slipped in between
+ * the check and the rename, it is put back (or, if it cannot be, removed
+ * when it is no regular file nor folder, so that no live link stays behind)
+ * and ESTALE is the answer.  0, or -1 with errno (EXDEV across filesystems).
+ * Both folders are fsynced after a move.
+ */
+int sohoa_fs_move_same(int fdir, const char *name, int tdir, const char *tname,
+    const struct stat *want);
+
+/*
+ * Reads a small sidecar file (hoso.txt, tailieu.txt) name in the folder dfd
+ * into a NUL-terminated malloc'd buffer: a regular file only (a link, FIFO or
+ * device is refused without being opened), at most max bytes, never
+ * blocking.  SOHOA_OK; SOHOA_BAD_INPUT with reason SYMLINK, NOT_REGULAR or
+ * TOO_LARGE; SOHOA_BAD_INPUT, reason UNREADABLE, errno ENOENT when missing;
+ * SOHOA_RETRY otherwise.  label names the file in messages.
+ */
+sohoa_status sohoa_fs_read_small_at(int dfd, const char *name, const char *label, size_t max,
+    char **out, size_t *len, sohoa_error *err);
+
+/* sohoa_fs_write_file() into the folder dfd: a temp file with a short
+ * hidden name in dfd (so that a name of NAME_MAX bytes fits), renamed over
+ * name, dfd fsynced. */
+sohoa_status sohoa_fs_write_file_at(int dfd, const char *name, const void *data, size_t len,
+    mode_t mode, sohoa_error *err);
+
+/* Copies the open file in (from its current offset) durably to name in the
+ * folder dfd (as above). */
+sohoa_status sohoa_fs_copy_fd_at(int in, int dfd, const char *name, mode_t mode,
+    sohoa_error *err);
+
+/* Removes, in the tree under the folder dfd (not following links), every
+ * entry that is neither a regular file nor a folder: links, FIFOs, sockets,
+ * devices.  The count removed, or -1. */
+int sohoa_fs_remove_specials_at(int dfd);
+
+/* A named point where a test may hold the process (SOHOA_TEST_PAUSE and
+ * SOHOA_TEST_PAUSE_DIR, see fsutil.c); nothing without them. */
+void sohoa_fs_test_pause(const char *point, const char *what);
 
 #endif

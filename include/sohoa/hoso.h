@@ -67,4 +67,18 @@ sohoa_status sohoa_hoso_set(sohoa_hoso *h, sohoa_hoso_id id, const char *value,
  */
 sohoa_status sohoa_hoso_load(sohoa_hoso *h, const char *path, sohoa_error *err);
 
+/* The most a sidecar may hold: a larger one is refused (SOHOA_BAD_INPUT). */
+#define SOHOA_HOSO_MAX (64 * 1024)
+
+/* The same for the file name in the folder dfd (label names it in
+ * messages): a regular file only, read without blocking and never through
+ * a link (fsutil.h); a link, FIFO, device or file over SOHOA_HOSO_MAX is
+ * SOHOA_BAD_INPUT, and nothing of it is read. */
+sohoa_status sohoa_hoso_load_at(sohoa_hoso *h, int dfd, const char *name, const char *label,
+    sohoa_error *err);
+
+/* Parses the text of a sidecar (len bytes; label names it in messages). */
+sohoa_status sohoa_hoso_parse(sohoa_hoso *h, const char *text, size_t len, const char *label,
+    sohoa_error *err);
+
 #endif

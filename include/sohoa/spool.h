@@ -87,6 +87,14 @@ char *sohoa_spool_path(const sohoa_spool *sp, const char *state, const char *id,
 sohoa_status sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
     const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err);
 
+/* The same for the file name in the open folder dfd (relpath gives the
+ * record its names).  *obj (when not NULL) gets what was found under the
+ * name whatever it is, even when it is refused, for the caller to move or
+ * remove that very object (sohoa_fs_unlink_same()). */
+sohoa_status sohoa_spool_pickup_at(sohoa_spool *sp, int dfd, const char *name,
+    const char *relpath, const struct stat *seen, long long max_size, sohoa_envelope *env,
+    struct stat *obj, sohoa_error *err);
+
 /*
  * The same for a document folder root/reldir read by sohoa_tailieu_read():
  * every part is copied as original.NNN (same checks as above, each against
@@ -95,6 +103,9 @@ sohoa_status sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *r
  */
 struct sohoa_tailieu;
 sohoa_status sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
+    const struct sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err);
+/* The same with the folder already open as dfd (reldir names the record). */
+sohoa_status sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, const char *reldir,
     const struct sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err);
 
 /* Moves entry id from one state to another (invariant 3). */

@@ -38,6 +38,7 @@ typedef struct sohoa_tailieu_part {
 	char *name;             /* the file's name in the folder (bytes) */
 	long long size;
 	long long mtime_ns;
+	unsigned long long dev, ino;    /* the object seen (fsutil.h) */
 } sohoa_tailieu_part;
 
 typedef struct sohoa_tailieu {
@@ -71,6 +72,13 @@ long long sohoa_tailieu_signature(const char *root, const char *reldir);
  */
 sohoa_status sohoa_tailieu_read(const char *root, const char *reldir, sohoa_tailieu *t,
     sohoa_error *err);
+/* The same for the folder open as dfd (reldir: its name in messages).  The
+ * sidecar is read as fsutil.h reads what others write: a regular file of at
+ * most 256 KiB, never blocking, never through a link. */
+sohoa_status sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t,
+    sohoa_error *err);
+/* sohoa_tailieu_signature() of the folder open as dfd. */
+long long sohoa_tailieu_signature_at(int dfd);
 void sohoa_tailieu_release(sohoa_tailieu *t);
 
 /* Number of parts of the spool entry at entry_dir: 0 for a single scan

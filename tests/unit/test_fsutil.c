@@ -430,6 +430,233 @@ test_batch_tree(void)
 	umask(old);
 }
 
+/* ---- folders other people write (the inbox, the quarantine) --------- */
+
+static void
+test_open_dir_beneath_refuses_links_on_the_way(void)
+{
+	int fd;
+
+	CHECK(mkdir("in", 0755) == 0 && mkdir("in/a", 0755) == 0 && mkdir("in/a/b", 0755) == 0);
+	CHECK(mkdir("outside", 0755) == 0 && mkdir("outside/b", 0755) == 0);
+	put("outside/b/secret", "s");
+	fd = sohoa_fs_open_dir_beneath("in", "a/b");
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	fd = sohoa_fs_open_dir_beneath("in", "");
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	/* The folder a swapped for a link to outside: never followed. */
+	CHECK(rename("in/a", "in/a.old") == 0);
+	CHECK(symlink("../outside", "in/a") == 0);
+	errno = 0;
+	CHECK(sohoa_fs_open_dir_beneath("in", "a/b") < 0);
+	CHECK_INT(errno, ELOOP);
+	errno = 0;
+	CHECK(sohoa_fs_open_dir_beneath("in", "a") < 0);
+	CHECK_INT(errno, ELOOP);
+	CHECK(sohoa_fs_open_dir_beneath("in", "a.old/../../outside") < 0);
+	{
+		struct stat st;
+		const char *base;
+		errno = 0;
+		CHECK(sohoa_fs_stat_beneath("in", "a/b/secret", &st) != 0);
+		CHECK_INT(errno, ELOOP);
+		CHECK(sohoa_fs_stat_beneath("in", "a", &st) == 0 && S_ISLNK(st.st_mode));
+		fd = sohoa_fs_open_parent_beneath("in", "a.old/b/x.tif", &base);
+		CHECK(fd >= 0);
+		CHECK_STR(base, "x.tif");
+		if (fd >= 0)
+			close(fd);
+		CHECK(sohoa_fs_open_parent_beneath("in", "a/b/x.tif", &base) < 0);
+	}
+}
+
+static void
+test_mkdirs_beneath_creates_but_never_crosses_links(void)
+{
+	struct stat st;
+	int fd;
+
+	CHECK(mkdir("q", 0755) == 0 && mkdir("state", 0755) == 0);
+	fd = sohoa_fs_mkdirs_beneath("q", "x/y", 0750);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK(stat("q/x/y", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(symlink("../state", "q/trung-lap") == 0);
+	errno = 0;
+	CHECK(sohoa_fs_mkdirs_beneath("q", "trung-lap/z", 0750) < 0);
+	CHECK_INT(errno, ELOOP);
+	CHECK(stat("state/z", &st) != 0);
+}
+
+static void
+test_open_file_at_regular_only_never_blocks(void)
+{
+	struct stat st, seen;
+	int dfd = open(".", O_RDONLY | O_DIRECTORY), fd;
+
+	put("plain", "abc");
+	CHECK(mkfifo("fifo", 0644) == 0);
+	CHECK(symlink("plain", "link") == 0);
+	fd = sohoa_fs_open_file_at(dfd, "plain", NULL, &st);
+	CHECK(fd >= 0 && S_ISREG(st.st_mode) && st.st_size == 3);
+	/* Blocking again: a plain read works. */
+	if (fd >= 0) {
+		char b[4];
+		CHECK(read(fd, b, 4) == 3);
+		CHECK(!(fcntl(fd, F_GETFL) & O_NONBLOCK));
+		close(fd);
+	}
+	/* A FIFO with no writer: refused at once, never opened. */
+	errno = 0;
+	CHECK(sohoa_fs_open_file_at(dfd, "fifo", NULL, &st) < 0);
+	CHECK_INT(errno, EINVAL);
+	CHECK(S_ISFIFO(st.st_mode));
+	errno = 0;
+	CHECK(sohoa_fs_open_file_at(dfd, "link", NULL, &st) < 0);
+	CHECK_INT(errno, ELOOP);
+	/* Not the object seen: another file now has the name. */
+	CHECK(stat("plain", &seen) == 0);
+	CHECK(rename("plain", "plain.old") == 0);
+	put("plain", "xyz");
+	errno = 0;
+	CHECK(sohoa_fs_open_file_at(dfd, "plain", &seen, &st) < 0);
+	CHECK_INT(errno, ESTALE);
+	close(dfd);
+}
+
+static void
+test_unlink_same_only_the_object_seen(void)
+{
+	struct stat a;
+	int dfd = open(".", O_RDONLY | O_DIRECTORY);
+
+	put("f", "1");
+	CHECK(stat("f", &a) == 0);
+	CHECK(rename("f", "g") == 0);
+	put("f", "2");
+	errno = 0;
+	CHECK(sohoa_fs_unlink_same(dfd, "f", &a) != 0);
+	CHECK_INT(errno, ESTALE);
+	CHECK(access("f", F_OK) == 0);
+	CHECK(sohoa_fs_unlink_same(dfd, "g", &a) == 0);
+	CHECK(access("g", F_OK) != 0);
+	/* A link is removed as a link; its target stays. */
+	CHECK(symlink("f", "l") == 0);
+	CHECK(lstat("l", &a) == 0);
+	CHECK(sohoa_fs_unlink_same(dfd, "l", &a) == 0);
+	CHECK(access("f", F_OK) == 0);
+	close(dfd);
+}
+
+static void
+test_move_same_checks_before_and_never_replaces(void)
+{
+	struct stat a, b;
+	int in, q;
+
+	CHECK(mkdir("in", 0755) == 0 && mkdir("q", 0755) == 0);
+	put("in/x", "x");
+	put("q/taken", "keep");
+	in = open("in", O_RDONLY | O_DIRECTORY);
+	q = open("q", O_RDONLY | O_DIRECTORY);
+	CHECK(lstat("in/x", &a) == 0);
+	errno = 0;
+	CHECK(sohoa_fs_move_same(in, "x", q, "taken", &a) != 0);
+	CHECK_INT(errno, EEXIST);
+	CHECK(sohoa_fs_move_same(in, "x", q, "x", &a) == 0);
+	CHECK(lstat("q/x", &b) == 0 && sohoa_fs_same_object(&a, &b));
+	/* Something else under the name: not moved. */
+	put("in/y", "y");
+	errno = 0;
+	CHECK(sohoa_fs_move_same(in, "y", q, "y", &a) != 0);
+	CHECK_INT(errno, ESTALE);
+	CHECK(access("in/y", F_OK) == 0 && access("q/y", F_OK) != 0);
+	close(in);
+	close(q);
+}
+
+static void
+test_read_small_at_refuses_fifo_links_and_big_files(void)
+{
+	sohoa_error err;
+	char *text = NULL, big[5000];
+	size_t len = 0;
+	int dfd = open(".", O_RDONLY | O_DIRECTORY);
+
+	put("hoso.txt", "Mã hồ sơ: 1\n");
+	sohoa_error_clear(&err);
+	CHECK(sohoa_fs_read_small_at(dfd, "hoso.txt", "hoso.txt", 100, &text, &len, &err)
+	    == SOHOA_OK);
+	CHECK_STR(text, "Mã hồ sơ: 1\n");
+	free(text);
+	CHECK(mkfifo("fifo.txt", 0644) == 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_fs_read_small_at(dfd, "fifo.txt", "fifo.txt", 100, &text, &len, &err)
+	    == SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_NOT_REGULAR);
+	CHECK(text == NULL);
+	CHECK(symlink("/dev/zero", "zero.txt") == 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_fs_read_small_at(dfd, "zero.txt", "zero.txt", 100, &text, &len, &err)
+	    == SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_SYMLINK);
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	put("big.txt", big);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_fs_read_small_at(dfd, "big.txt", "big.txt", 4096, &text, &len, &err)
+	    == SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_TOO_LARGE);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_fs_read_small_at(dfd, "none.txt", "none.txt", 100, &text, &len, &err)
+	    == SOHOA_BAD_INPUT);
+	CHECK_INT(errno, ENOENT);
+	close(dfd);
+}
+
+static void
+test_write_file_at_long_name_and_mode(void)
+{
+	sohoa_error err;
+	char name[256];
+	struct stat st;
+	mode_t old = umask(0);
+	int dfd = open(".", O_RDONLY | O_DIRECTORY);
+
+	/* 255 bytes: the temp name is short and hidden, so it fits. */
+	memset(name, 'n', 255);
+	name[255] = '\0';
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_write_file_at(dfd, name, "r", 1, 0640, &err) == SOHOA_OK, err.msg);
+	CHECK(stat(name, &st) == 0 && (st.st_mode & 0777) == 0640);
+	CHECK_STR(list_dir("."), name);
+	umask(old);
+	close(dfd);
+}
+
+static void
+test_remove_specials_at(void)
+{
+	int dfd;
+
+	CHECK(mkdir("d", 0755) == 0 && mkdir("d/sub", 0755) == 0);
+	put("d/page.tif", "p");
+	put("target", "t");
+	CHECK(symlink("../target", "d/link") == 0);
+	CHECK(mkfifo("d/sub/fifo", 0644) == 0);
+	dfd = open("d", O_RDONLY | O_DIRECTORY);
+	CHECK_INT(sohoa_fs_remove_specials_at(dfd), 2);
+	close(dfd);
+	CHECK_STR(list_dir("d"), "page.tif,sub");
+	CHECK_STR(list_dir("d/sub"), "");
+	CHECK(access("target", F_OK) == 0);
+}
+
 int
 main(void)
 {
@@ -448,5 +675,13 @@ main(void)
 	TEST_RUN(test_path_join);
 	TEST_RUN(test_path_join_root);
 	TEST_RUN(test_batch_tree);
+	TEST_RUN(test_open_dir_beneath_refuses_links_on_the_way);
+	TEST_RUN(test_mkdirs_beneath_creates_but_never_crosses_links);
+	TEST_RUN(test_open_file_at_regular_only_never_blocks);
+	TEST_RUN(test_unlink_same_only_the_object_seen);
+	TEST_RUN(test_move_same_checks_before_and_never_replaces);
+	TEST_RUN(test_read_small_at_refuses_fifo_links_and_big_files);
+	TEST_RUN(test_write_file_at_long_name_and_mode);
+	TEST_RUN(test_remove_specials_at);
 	return TEST_DONE();
 }

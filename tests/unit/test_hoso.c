@@ -1,6 +1,9 @@
 /*
  * test_hoso.c - hồ sơ fields and the archivists' hoso.txt sidecar.
  */
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "sohoa/hoso.h"
 #include "test.h"
 
@@ -97,6 +100,47 @@ test_names_round_trip(void)
 	CHECK_INT(sohoa_hoso_from_name("nope"), SOHOA_H_COUNT);
 }
 
+/* hoso.txt is the share's: a FIFO, a link (to /dev/zero or anything) or an
+ * oversized file is refused at once, nothing of it read; the folder is
+ * reached through a folder fd. */
+static void
+test_hostile_sidecars_refused_without_blocking(void)
+{
+	sohoa_hoso h;
+	sohoa_error err;
+	char big[SOHOA_HOSO_MAX + 100];
+	int dfd;
+
+	CHECK(mkdir("fifo", 0755) == 0 && mkfifo("fifo/hoso.txt", 0644) == 0);
+	CHECK(mkdir("zero", 0755) == 0 && symlink("/dev/zero", "zero/hoso.txt") == 0);
+	CHECK(mkdir("big", 0755) == 0);
+	memset(big, '#', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	put("big/hoso.txt", big);
+	CHECK(mkdir("ok", 0755) == 0);
+	put("ok/hoso.txt", "Mã hồ sơ: 7\n");
+	sohoa_hoso_init(&h);
+	sohoa_error_clear(&err);
+	dfd = open("fifo", O_RDONLY | O_DIRECTORY);
+	CHECK(sohoa_hoso_load_at(&h, dfd, "hoso.txt", "fifo/hoso.txt", &err) == SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_NOT_REGULAR);
+	close(dfd);
+	sohoa_error_clear(&err);
+	dfd = open("zero", O_RDONLY | O_DIRECTORY);
+	CHECK(sohoa_hoso_load_at(&h, dfd, "hoso.txt", "zero/hoso.txt", &err) == SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_SYMLINK);
+	close(dfd);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_hoso_load(&h, "big/hoso.txt", &err) == SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_TOO_LARGE);
+	sohoa_error_clear(&err);
+	dfd = open("ok", O_RDONLY | O_DIRECTORY);
+	CHECKM(sohoa_hoso_load_at(&h, dfd, "hoso.txt", "ok/hoso.txt", &err) == SOHOA_OK, err.msg);
+	CHECK_STR(h.v[SOHOA_H_FILE_CODE], "7");
+	close(dfd);
+	sohoa_hoso_release(&h);
+}
+
 int
 main(void)
 {
@@ -104,5 +148,6 @@ main(void)
 	TEST_RUN(test_sidecar_errors_name_the_line);
 	TEST_RUN(test_missing_sidecar_is_fine);
 	TEST_RUN(test_names_round_trip);
+	TEST_RUN(test_hostile_sidecars_refused_without_blocking);
 	return TEST_DONE();
 }

@@ -531,6 +531,132 @@ test_resolution(void)
 	CHECK_INT(resolution_of(1000, 1000, 0), 121);
 }
 
+/*
+ * A TIFF of n blank 8x8 bilevel pages, uncompressed, written by hand (big
+ * endian when be): each page one directory of 8 entries and 8 bytes of
+ * pixels.  loop_at >= 0: the last directory points back to that page's.
+ */
+static void
+write_many_page_tiff(const char *path, int n, int be, int loop_at)
+{
+	FILE *f = fopen(path, "wb");
+	const long ifd_size = 2 + 8 * 12 + 4, page = ifd_size + 8;
+	unsigned char b[4];
+
+#define PUT16(v) do { unsigned v_ = (unsigned)(v); b[0] = be ? v_ >> 8 : v_ & 255; \
+	b[1] = be ? v_ & 255 : v_ >> 8; fwrite(b, 1, 2, f); } while (0)
+#define PUT32(v) do { unsigned long v_ = (unsigned long)(v); \
+	for (int k = 0; k < 4; k++) { b[k] = (unsigned char)(v_ >> (8 * (be ? 3 - k : k))); } \
+	fwrite(b, 1, 4, f); } while (0)
+#define ENTRY(tag, type, val) do { PUT16(tag); PUT16(type); PUT32(1); \
+	if ((type) == 3) { PUT16(val); PUT16(0); } else PUT32(val); } while (0)
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fwrite(be ? "MM" : "II", 1, 2, f);
+	PUT16(42);
+	PUT32(8);
+	for (int i = 0; i < n; i++) {
+		long at = 8 + (long)i * page, next = i + 1 < n ? at + page
+		    : loop_at >= 0 ? 8 + (long)loop_at * page : 0;
+		PUT16(8);
+		ENTRY(256, 3, 8);               /* ImageWidth */
+		ENTRY(257, 3, 8);               /* ImageLength */
+		ENTRY(258, 3, 1);               /* BitsPerSample */
+		ENTRY(259, 3, 1);               /* Compression: none */
+		ENTRY(262, 3, 0);               /* Photometric: white is zero */
+		ENTRY(273, 4, at + ifd_size);   /* StripOffsets */
+		ENTRY(278, 3, 8);               /* RowsPerStrip */
+		ENTRY(279, 4, 8);               /* StripByteCounts */
+		PUT32(next);
+		for (int k = 0; k < 8; k++)
+			fputc(0, f);
+	}
+#undef PUT16
+#undef PUT32
+#undef ENTRY
+	fclose(f);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* 2000 pages: counted and checked in one pass over the directories
+ * (Leptonica's readHeaderTiff per page took ~30 s), each page decodable. */
+static void
+test_many_page_tiff_is_linear(void)
+{
+	sohoa_image_limits lim = { 250000000LL, 2000 };
+	sohoa_error err;
+	sohoa_image *im;
+	double t0;
+
+	for (int be = 0; be < 2; be++) {
+		double t200;
+		/* Ten times the pages, about ten times the time (a hundred
+		 * times when each page walked the chain from the start): timed
+		 * against each other, so that a loaded machine or valgrind
+		 * does not matter. */
+		write_many_page_tiff("few.tif", 200, be, -1);
+		sohoa_error_clear(&err);
+		t0 = now_s();
+		im = sohoa_image_open("few.tif", &lim, &err);
+		t200 = now_s() - t0;
+		CHECKM(im != NULL, err.msg);
+		sohoa_image_free(im);
+		write_many_page_tiff("many.tif", 2000, be, -1);
+		sohoa_error_clear(&err);
+		t0 = now_s();
+		im = sohoa_image_open("many.tif", &lim, &err);
+		CHECKM(im != NULL, err.msg);
+		CHECKM(now_s() - t0 < 30 * t200 + 0.05, "2000 page headers cost over 30 times 200");
+		if (!im)
+			continue;
+		CHECK_INT(sohoa_image_pages(im), 2000);
+		/* Decoding a late page costs what an early one does (walking the
+		 * chain from the start each time made page 1900 cost 19 times
+		 * page 100): timed against each other, whatever the load. */
+		{
+			double first = 0, last = 0;
+			for (int i = 0; i < 2000; i++) {
+				struct Pix *pix;
+				t0 = now_s();
+				pix = sohoa_image_page(im, i, &err);
+				if (i < 200)
+					first += now_s() - t0;
+				else if (i >= 1800)
+					last += now_s() - t0;
+				CHECKM(pix != NULL, err.msg);
+				if (pix && (i == 0 || i == 1999))
+					CHECK(pixGetWidth(pix) == 8 && pixGetHeight(pix) == 8);
+				pixDestroy(&pix);
+			}
+			CHECKM(last < 3 * first + 0.05, "late pages decode slower than early ones");
+		}
+		sohoa_image_free(im);
+	}
+	/* One page over the limit: refused from the header, at once. */
+	write_many_page_tiff("over.tif", 2001, 0, -1);
+	expect_refused("over.tif", &lim, SOHOA_REASON_TOO_LARGE);
+}
+
+/* A chain of directories that loops back is corrupt, not endless. */
+static void
+test_tiff_directory_loop_is_corrupt(void)
+{
+	sohoa_image_limits lim = { 250000000LL, 2000 };
+
+	write_many_page_tiff("loop.tif", 5, 0, 2);
+	expect_refused("loop.tif", &lim, SOHOA_REASON_CORRUPT);
+	write_many_page_tiff("self.tif", 1, 1, 0);
+	expect_refused("self.tif", &lim, SOHOA_REASON_CORRUPT);
+}
+
 int
 main(void)
 {
@@ -551,5 +677,7 @@ main(void)
 	TEST_RUN(test_huge_png_header_refused_at_open);
 	TEST_RUN(test_colormapped_png_decoded_without_colormap);
 	TEST_RUN(test_resolution);
+	TEST_RUN(test_many_page_tiff_is_linear);
+	TEST_RUN(test_tiff_directory_loop_is_corrupt);
 	return TEST_DONE();
 }

@@ -276,6 +276,45 @@ test_pickup_parts_refusals(void)
 	sohoa_spool_free(sp);
 }
 
+/* The sidecar and the folder are the share's: a sidecar that is a link
+ * (to /dev/zero) is never read, a folder reached through a link is
+ * refused, and a folder swapped for a link after it was read is never
+ * followed by the pickup. */
+static void
+test_hostile_sidecar_and_folder_links(void)
+{
+	sohoa_tailieu t;
+	sohoa_error err;
+
+	mkdir("in", 0755);
+	mkdir("in/z", 0755);
+	CHECK(symlink("/dev/zero", "in/z/tailieu.txt") == 0);
+	put("in/z/p1.png", "1");
+	CHECK(!sohoa_tailieu_is_folder("in", "z"));
+	sohoa_error_clear(&err);
+	CHECK(sohoa_tailieu_read("in", "z", &t, &err) == SOHOA_RETRY);
+	mkdir("victim", 0755);
+	put("victim/tailieu.txt", "p1.png\n");
+	put("victim/p1.png", "secret");
+	CHECK(symlink("../victim", "in/v") == 0);
+	CHECK(!sohoa_tailieu_is_folder("in", "v"));
+	sohoa_error_clear(&err);
+	CHECK(sohoa_tailieu_read("in", "v", &t, &err) == SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_SYMLINK);
+	/* Read through the folder's fd: the parts carry their inode. */
+	mkdir("in/d", 0755);
+	put("in/d/tailieu.txt", "p1.png\n");
+	put("in/d/p1.png", "1");
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_tailieu_read("in", "d", &t, &err) == SOHOA_OK, err.msg);
+	{
+		struct stat st;
+		CHECK(stat("in/d/p1.png", &st) == 0);
+		CHECK(t.n == 1 && t.parts[0].ino == (unsigned long long)st.st_ino);
+	}
+	sohoa_tailieu_release(&t);
+}
+
 int
 main(void)
 {
@@ -286,5 +325,6 @@ main(void)
 	TEST_RUN(test_signature_changes);
 	TEST_RUN(test_pickup_parts);
 	TEST_RUN(test_pickup_parts_refusals);
+	TEST_RUN(test_hostile_sidecar_and_folder_links);
 	return TEST_DONE();
 }

@@ -65,8 +65,28 @@ no_sanitizer_reports() {
 	! grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$T"/*.log 2>/dev/null
 }
 
+# conformance_sweep: every PDF/A the test made (the spool's document.pdf,
+# signed or not, and the PDFs inside the AIPs) against the file-structure
+# rules of PDF/A-2b (tests/tools/pdfa_structure.py, veraPDF's 6.1.x).
+# Run by finish(), so every e2e test checks what it leaves.
+conformance_sweep() {
+	local pdfs=() f
+	while IFS= read -r -d '' f; do pdfs+=("$f"); done < <(
+		find "$T/state" \( -name '.*' -prune \) -o \( -type f -name '*.pdf' \
+			\( -path '*/spool/done/*' -o -path '*/aip/*' \) -print0 \) 2>/dev/null)
+	if [ ${#pdfs[@]} -gt 0 ]; then
+		if $PY "$SOHOA_SRC/tests/tools/pdfa_structure.py" "${pdfs[@]}" > "$T/pdfa-structure.txt" 2>&1; then
+			ok "PDF/A-2b file structure (6.1.x) of the ${#pdfs[@]} PDFs made"
+		else
+			fail "PDF/A-2b file structure (6.1.x) of the PDFs made:"
+			grep -v ': ok (' "$T/pdfa-structure.txt" | head -20 | sed 's/^/     /'
+		fi
+	fi
+}
+
 finish() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
+	conformance_sweep
 	if grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$T"/*.log 2>/dev/null; then
 		fail "sanitizer report in logs"
 		grep -hE -A20 "AddressSanitizer|LeakSanitizer|runtime error:" "$T"/*.log | head -60

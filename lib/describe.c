@@ -342,7 +342,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	sqlite3_stmt *st;
 	char spool_id[64] = "", origin[PATH_MAX] = "", name[PATH_MAX] = "", doc_id[32] = "";
 	char uuid[37], now[32], orig_path[PATH_MAX], pdf_path[PATH_MAX + 16],
-	    pdf_name[64], detail[PATH_MAX + 64], pages[16];
+	    pdf_name[64], detail[PATH_MAX + 64], pages[16], first_created[40] = "";
 	int page_count = 0, seq = 0, nfiles = 0, nparts = 0;
 	sohoa_fields fs;
 	sohoa_hoso hoso;
@@ -361,7 +361,8 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 
 	if (sqlite3_prepare_v2(db, "SELECT spool_id, origin, name, doc_id, page_count,"
 	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin AND o.id <= r.id"
-	    "  AND o.state = 'done') FROM records r WHERE id = ? AND state = 'done'", -1, &st, NULL)
+	    "  AND o.state = 'done'), package_path FROM records r WHERE id = ? AND state = 'done'",
+	    -1, &st, NULL)
 	    != SQLITE_OK)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
 		    sqlite3_errmsg(db));
@@ -374,6 +375,11 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 			snprintf(doc_id, sizeof doc_id, "%s", sqlite3_column_text(st, 3));
 		page_count = sqlite3_column_int(st, 4);
 		seq = sqlite3_column_int(st, 5);
+		/* A package rewritten keeps its first CREATEDATE (METS
+		 * LASTMODDATE says when it changed). */
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			sohoa_package_createdate((const char *)sqlite3_column_text(st, 6), first_created,
+			    sizeof first_created);
 	}
 	sqlite3_finalize(st);
 	if (!spool_id[0])
@@ -480,6 +486,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	in.agency = &agency;
 	in.software = "sohoa " SOHOA_VERSION;
 	in.created = now;
+	in.first_created = first_created;
 	in.uuid = uuid;
 	if ((rc = sohoa_fs_mkdirs(conf->package_dir, 0750, err)) != SOHOA_OK)
 		goto out;

@@ -278,8 +278,15 @@ walk_aip_mets(exp_aip *a, xmlNodePtr n, const char *grp)
 				r = push_file(&a->docs, &a->ndocs, n);
 			else if (!strcmp(grp, "Schemas"))
 				r = push_file(&a->schemas, &a->nschemas, n);
-			else if (!strcmp(grp, "Representations/rep1"))
-				r = push_file(&a->rep, &a->nrep, n);
+			else if (!strcmp(grp, "Representations")
+			    || !strcmp(grp, "Representations/rep1")) {
+				/* The AIP's representation METS is the AIP's: the SIP
+				 * gets its own (sohoa_package_sip_rep_mets()). */
+				char *fid = prop(n, "ID", NULL);
+				r = fid && !strcmp(fid, "file-rep1-mets") ? 0
+				    : push_file(&a->rep, &a->nrep, n);
+				free(fid);
+			}
 			else
 				r = -1;
 			if (r)
@@ -554,8 +561,9 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	int npaths = 0, multi = sip->count > 1, nfiles = 0;
 	exp_aip *first = &aips[sip->first], *last = &aips[sip->first + sip->count - 1];
 	char uuid[37], key[PATH_MAX + 128], objid[160], zpath[PATH_MAX], entry[PATH_MAX];
-	char *mets = NULL, *title = NULL;
-	size_t mets_len = 0;
+	char *mets = NULL, *title = NULL, *rep_mets = NULL;
+	char rep_mets_hash[SOHOA_HASH_TEXT_MAX];
+	size_t mets_len = 0, rep_mets_len = 0;
 	struct archive *a = NULL;
 	exp_sink s = { -1, NULL, 0, 0 };
 	sohoa_status st = SOHOA_OK;
@@ -636,6 +644,21 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	in.ndocumentation = first->ndocs;
 	in.schemas = schem;
 	in.nschemas = first->nschemas;
+	if ((st = sohoa_package_sip_rep_mets(&in, x->sch, &rep_mets, &rep_mets_len, err))
+	    != SOHOA_OK)
+		goto out;
+	{
+		sohoa_hash *h = sohoa_hash_new("sha256");
+		if (!h || sohoa_hash_update(h, rep_mets, rep_mets_len) != 0
+		    || sohoa_hash_final(h, rep_mets_hash) != 0) {
+			sohoa_hash_free(h);
+			st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
+			goto out;
+		}
+		sohoa_hash_free(h);
+		in.rep_mets = (sohoa_sip_file){ "representations/rep1/METS.xml", "text/xml", NULL,
+			rep_mets_hash, (long long)rep_mets_len };
+	}
 	if ((st = sohoa_package_sip_mets(&in, x->sch, objid, sip->name, &mets, &mets_len, err))
 	    != SOHOA_OK)
 		goto out;
@@ -659,6 +682,9 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	/* METS.xml first, then the metadata, the documents, schemas, documentation. */
 	snprintf(entry, sizeof entry, "%s/METS.xml", sip->name);
 	if ((st = zip_buffer(a, &s, entry, mets, mets_len, x->mtime, err)) != SOHOA_OK)
+		goto out;
+	snprintf(entry, sizeof entry, "%s/representations/rep1/METS.xml", sip->name);
+	if ((st = zip_buffer(a, &s, entry, rep_mets, rep_mets_len, x->mtime, err)) != SOHOA_OK)
 		goto out;
 	{
 		/* The order of the entries: EAD.xml, each EAD_doc, each PREMIS, the
@@ -724,6 +750,7 @@ out:
 	free(docu);
 	free(schem);
 	free(mets);
+	free(rep_mets);
 	free(title);
 	return st;
 }

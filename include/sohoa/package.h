@@ -63,6 +63,8 @@
 /* The profile METS.xml declares in mets/@PROFILE (E-ARK CSIP, which the
  * packages follow; the refinements of sohoa are in documentation/). */
 #define SOHOA_PACKAGE_PROFILE "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"
+/* A SIP declares the E-ARK SIP profile (a refinement of CSIP; SIP2). */
+#define SOHOA_PACKAGE_SIP_PROFILE "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 
 typedef enum sohoa_package_kind {
 	SOHOA_PACKAGE_AIP = 0,   /* OBJID urn:<mã phông>:uuid:<uuid> (the agency's own archive) */
@@ -109,6 +111,9 @@ typedef struct sohoa_package_input {
 	const sohoa_package_agency *agency;
 	const char *software;      /* "sohoa 0.1.0": name, space, version */
 	const char *created;       /* ISO 8601 date-time: METS CREATEDATE and every CREATED */
+	const char *first_created; /* when the package is rewritten: the CREATEDATE of the
+	                            * first one (METS keeps it, LASTMODDATE = created);
+	                            * NULL or "" for a new package */
 	const char *uuid;          /* RFC 4122 text form, given by the caller */
 } sohoa_package_input;
 
@@ -156,6 +161,10 @@ sohoa_status sohoa_package_objid(const sohoa_package_input *in, char *out, size_
 sohoa_status sohoa_package_write(const sohoa_package_input *in,
     const sohoa_package_schemas *schemas, const char *dest_parent,
     sohoa_package_result *res, sohoa_error *err);
+
+/* The metsHdr CREATEDATE of the package at dir into out ("" when there is
+ * no readable METS.xml there). */
+void sohoa_package_createdate(const char *dir, char *out, size_t size);
 
 /*
  * Start-up clean-up of dest_parent after a crash: removes left-over
@@ -254,7 +263,19 @@ typedef struct sohoa_sip_input {
 	int ndocumentation;
 	const sohoa_sip_file *schemas;
 	int nschemas;
+	sohoa_sip_file rep_mets;   /* representations/rep1/METS.xml made by
+	                            * sohoa_package_sip_rep_mets(); path NULL: none */
 } sohoa_sip_input;
+
+/*
+ * Builds and validates the representation's METS of a SIP
+ * (representations/rep1/METS.xml: every document's files, paths relative
+ * to representations/rep1/), into *mets (malloc'd, *len bytes).  Call it
+ * before sohoa_package_sip_mets() and give its checksum in in->rep_mets,
+ * which the package's METS.xml lists and points at (mptr).
+ */
+sohoa_status sohoa_package_sip_rep_mets(const sohoa_sip_input *in,
+    const sohoa_package_schemas *schemas, char **mets, size_t *len, sohoa_error *err);
 
 /*
  * Builds and validates the METS.xml of a SIP.  The OBJID goes to objid and

@@ -252,8 +252,9 @@ test_layout_and_xmllint(void)
 		"representations/rep1/data/scan.png",
 		"representations/rep1/data/VB01.2024.000042.pdf", "schemas/mets.xsd",
 		"schemas/xlink.xsd", "schemas/EAD.xsd", "schemas/EAD_doc.xsd",
-		"schemas/TT05-types.xsd", "schemas/premis-v3-subset.xsd",
-		"documentation/sohoa-mets-profile.md", NULL };
+		"schemas/TT05-types.xsd", "schemas/premis-v3.xsd",
+		"schemas/DILCISExtensionMETS.xsd", "schemas/DILCISExtensionSIPMETS.xsd",
+		"representations/rep1/METS.xml", "documentation/sohoa-mets-profile.md", NULL };
 	char path[PATH_MAX * 2], xsd[PATH_MAX * 2];
 
 	fixture_init(&fx);
@@ -279,13 +280,15 @@ test_layout_and_xmllint(void)
 	snprintf(xsd, sizeof xsd, "%s/EAD_doc.xsd", schemas_dir);
 	snprintf(path, sizeof path, "%s/metadata/descriptive/EAD_doc.xml", res.dir);
 	CHECK(run("xmllint --nonet --noout --schema '%s' '%s'", xsd, path) == 0);
-	snprintf(xsd, sizeof xsd, "%s/premis-v3-subset.xsd", schemas_dir);
+	snprintf(xsd, sizeof xsd, "%s/premis-v3.xsd", schemas_dir);
 	snprintf(path, sizeof path, "%s/metadata/preservation/PREMIS.xml", res.dir);
 	CHECK(run("xmllint --nonet --noout --schema '%s' '%s'", xsd, path) == 0);
 	/* ... and against the copies the package ships. */
 	snprintf(path, sizeof path, "cd '%s' && xmllint --nonet --noout --schema schemas/EAD_doc.xsd "
 	    "metadata/descriptive/EAD_doc.xml && xmllint --nonet --noout --schema schemas/mets.xsd "
-	    "METS.xml", res.dir);
+	    "METS.xml && xmllint --nonet --noout --schema schemas/mets.xsd "
+	    "representations/rep1/METS.xml && xmllint --nonet --noout --schema "
+	    "schemas/premis-v3.xsd metadata/preservation/PREMIS.xml", res.dir);
 	CHECK(system(path) == 0);
 	fixture_release(&fx);
 }
@@ -337,6 +340,21 @@ test_descriptive_content(void)
 		CHECK(strstr(x, "<premis:originalName>Quyết định 15.png</premis:originalName>")
 		    != NULL);
 		CHECK(strstr(x, "<premis:agentIdentifierValue>000.00.01.H26<") != NULL);
+		/* PRONOM: the PNG scan, the PDF/A-2b; the representation object;
+		 * the PDF/A derived from the scan by its creation event. */
+		CHECK(strstr(x, "<premis:formatRegistryKey>fmt/13</premis:formatRegistryKey>") != NULL);
+		CHECK(strstr(x, "<premis:formatName>PDF/A-2b</premis:formatName>\n"
+		    "          <premis:formatVersion>2b</premis:formatVersion>") != NULL);
+		CHECK(strstr(x, "<premis:formatRegistryKey>fmt/477</premis:formatRegistryKey>") != NULL);
+		CHECK(strstr(x, "xsi:type=\"premis:representation\"") != NULL);
+		CHECK(strstr(x, "<premis:relationshipSubType>has source</premis:relationshipSubType>\n"
+		    "      <premis:relatedObjectIdentifier>\n"
+		    "        <premis:relatedObjectIdentifierType>local</premis:relatedObjectIdentifierType>\n"
+		    "        <premis:relatedObjectIdentifierValue>representations/rep1/data/scan.png<")
+		    != NULL);
+		CHECK(strstr(x, "<premis:eventType>creation</premis:eventType>") != NULL);
+		CHECK(strstr(x, "<premis:linkingObjectRole>source</premis:linkingObjectRole>") != NULL);
+		CHECK(strstr(x, "<premis:linkingObjectRole>outcome</premis:linkingObjectRole>") != NULL);
 		free(x);
 	}
 	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
@@ -348,7 +366,16 @@ test_descriptive_content(void)
 		CHECK(strstr(x, "OTHERTYPE=\"SOFTWARE\"") != NULL);
 		CHECK(strstr(x, "csip:OAISPACKAGETYPE=\"AIP\"") != NULL);
 		CHECK(strstr(x, "<name>UBND xã Văn Bình</name>") != NULL);
-		CHECK(strstr(x, "USE=\"Representations/rep1\"") != NULL);
+		/* E-ARK CSIP: the content category, the content information type,
+		 * the representation's fileGrp and its METS behind an mptr. */
+		CHECK(strstr(x, "TYPE=\"Textual works \xE2\x80\x93 Digital\"") != NULL);
+		CHECK(strstr(x, "csip:CONTENTINFORMATIONTYPE=\"OTHER\"") != NULL);
+		CHECK(strstr(x, "csip:OTHERCONTENTINFORMATIONTYPE=\"TT05/2025/TT-BNV\"") != NULL);
+		CHECK(strstr(x, "USE=\"Representations\"") != NULL);
+		CHECK(strstr(x, "LABEL=\"Representations\"") != NULL);
+		CHECK(strstr(x, "<mptr LOCTYPE=\"URL\" xlink:type=\"simple\" "
+		    "xlink:href=\"representations/rep1/METS.xml\"") != NULL);
+		CHECK(strstr(x, "LASTMODDATE") == NULL);
 		free(x);
 	}
 	fixture_release(&fx);
@@ -426,7 +453,7 @@ test_check_fresh_package_passes(void)
 	print_problems(&rep);
 	CHECK_INT(rep.nproblems, 0);
 	CHECK_INT(rep.mets_hash_checked, 1);
-	CHECK_INT(rep.files_checked, 13);     /* METS + 3 metadata + 2 data + 6 schemas + 1 doc */
+	CHECK_INT(rep.files_checked, 16);     /* METS + 3 metadata + rep METS + 2 data + 8 schemas + 1 doc */
 	CHECK_INT(rep.xml_validated, 4);
 	sohoa_package_report_release(&rep);
 	/* With the package's own schemas instead of the trusted ones. */

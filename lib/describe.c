@@ -92,6 +92,46 @@ sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *orig
 	return rc;
 }
 
+/*
+ * What the hồ sơ's documents say about it, for what neither hoso.txt nor a
+ * person gave: totalDoc (its documents done), numberOfPage (their pages),
+ * numberOfPaper (= numberOfPage: every scanned page image is taken as one
+ * sheet side scanned on its own; hoso.txt can say otherwise), startDate and
+ * endDate (the earliest and latest issuedDate).  Loose documents (no
+ * folder) make no hồ sơ.
+ */
+static void
+hoso_derived(sohoa_catalog *cat, const char *origin, sohoa_hoso *h)
+{
+	sqlite3_stmt *st;
+	char num[32];
+
+	if (!origin || !*origin || sqlite3_prepare_v2(sohoa_catalog_db(cat),
+	    "SELECT count(*), total(r.page_count), strftime('%d/%m/%Y', min(f.value)),"
+	    " strftime('%d/%m/%Y', max(f.value)) FROM records r"
+	    " LEFT JOIN fields f ON f.record_id = r.id AND f.name = 'issuedDate'"
+	    " WHERE r.origin = ? AND r.state = 'done'", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
+		snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, 0));
+		if (!h->v[SOHOA_H_TOTAL_DOC])
+			sohoa_hoso_set(h, SOHOA_H_TOTAL_DOC, num, "folder", NULL);
+		snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_double(st, 1));
+		if (!h->v[SOHOA_H_NUMBER_OF_PAGE])
+			sohoa_hoso_set(h, SOHOA_H_NUMBER_OF_PAGE, num, "folder", NULL);
+		if (!h->v[SOHOA_H_NUMBER_OF_PAPER])
+			sohoa_hoso_set(h, SOHOA_H_NUMBER_OF_PAPER, num, "folder", NULL);
+		if (!h->v[SOHOA_H_START_DATE] && sqlite3_column_type(st, 2) == SQLITE_TEXT)
+			sohoa_hoso_set(h, SOHOA_H_START_DATE, (const char *)sqlite3_column_text(st, 2),
+			    "folder", NULL);
+		if (!h->v[SOHOA_H_END_DATE] && sqlite3_column_type(st, 3) == SQLITE_TEXT)
+			sohoa_hoso_set(h, SOHOA_H_END_DATE, (const char *)sqlite3_column_text(st, 3),
+			    "folder", NULL);
+	}
+	sqlite3_finalize(st);
+}
+
 static int
 valid_ymd(int y, int m, int d)
 {
@@ -359,9 +399,14 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	sohoa_status rc;
 	struct stat sb;
 
+	/* docCode's ordinal: the record's place among the hồ sơ's records
+	 * (quarantined ones aside) in pickup order (record id), whether or not
+	 * their OCR has finished: the same scans give the same numbers whatever
+	 * order the OCR jobs end in, and a scan added later gets the next one. */
 	if (sqlite3_prepare_v2(db, "SELECT spool_id, origin, name, doc_id, page_count,"
 	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin AND o.id <= r.id"
-	    "  AND o.state = 'done'), package_path FROM records r WHERE id = ? AND state = 'done'",
+	    "  AND o.state <> 'quarantined'), package_path FROM records r"
+	    " WHERE id = ? AND state = 'done'",
 	    -1, &st, NULL)
 	    != SQLITE_OK)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
@@ -459,6 +504,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		sohoa_error_clear(&herr);
 		if (sohoa_describe_hoso(conf, cat, origin, &hoso, &herr) != SOHOA_OK)
 			sohoa_catalog_event_add(cat, id, "validation", agent, "warning", herr.msg, NULL);
+		hoso_derived(cat, origin, &hoso);
 	}
 	if (rc == SOHOA_OK && load_events(cat, id, &pe) != 0)
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "cannot read events");

@@ -381,6 +381,37 @@ test_descriptive_content(void)
 	fixture_release(&fx);
 }
 
+/* A rewritten package keeps the first CREATEDATE (read back from the old
+ * METS.xml) and says when it changed (E-ARK CSIP8). */
+static void
+test_rewrite_lastmoddate(void)
+{
+	fixture fx;
+	sohoa_package_result res;
+	sohoa_error err;
+	char first[40], path[PATH_MAX * 2], *x;
+	size_t len = 0;
+
+	fixture_init(&fx);
+	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
+	sohoa_package_createdate(res.dir, first, sizeof first);
+	CHECK_STR(first, "2024-03-06T08:01:00+07:00");
+	fx.in.first_created = first;
+	fx.in.created = "2024-04-01T09:00:00+07:00";
+	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
+	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
+	x = slurp(path, &len);
+	CHECK(x != NULL);
+	if (x) {
+		CHECK(strstr(x, "CREATEDATE=\"2024-03-06T08:01:00+07:00\" "
+		    "LASTMODDATE=\"2024-04-01T09:00:00+07:00\"") != NULL);
+		free(x);
+	}
+	sohoa_package_createdate("no-such-folder", first, sizeof first);
+	CHECK_STR(first, "");
+	fixture_release(&fx);
+}
+
 static void
 test_checksums_match_sha256sum(void)
 {
@@ -831,6 +862,7 @@ main(void)
 	}
 	TEST_RUN(test_layout_and_xmllint);
 	TEST_RUN(test_descriptive_content);
+	TEST_RUN(test_rewrite_lastmoddate);
 	TEST_RUN(test_checksums_match_sha256sum);
 	TEST_RUN(test_check_fresh_package_passes);
 	TEST_RUN(test_check_reports_flipped_byte_in_every_file);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <limits.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
@@ -60,7 +61,7 @@ static const char *const ead_elements[] = { "fileCode", "title", "maintenance", 
 	"language", "startDate", "endDate", "keyword", "totalDoc", "numberOfPaper",
 	"numberOfPage", "format", "inforSign", "confidenceLevel", "paperFileCode",
 	"riskRecovery", "riskRecoveryStatus", "description", NULL };
-static const char *const ead_doc_elements[] = { "docId", "fileCode", "docCode",
+static const char *const ead_doc_elements[] = { "docId", "fileCode", "docCode", "docOrdinal",
 	"maintenance", "typeName", "codeNumber", "codeNotation", "issuedDate", "organName",
 	"subject", "language", "numberOfPage", "inforSign", "keyword", "mode",
 	"confidenceLevel", "autograph", "format", "riskRecovery", "riskRecoveryStatus",
@@ -80,6 +81,8 @@ static const struct { const char *element, *label; } labels[] = {
 	{ "paperFileCode", "Mã hồ sơ gốc giấy" }, { "riskRecovery", "Chế độ dự phòng" },
 	{ "riskRecoveryStatus", "Tình trạng dự phòng" }, { "description", "Ghi chú" },
 	{ "docId", "Mã định danh tài liệu" }, { "docCode", "Mã lưu trữ của tài liệu" },
+	{ "arcFileCode", "Mã hồ sơ lưu trữ" },
+	{ "docOrdinal", "Số thứ tự tài liệu trong hồ sơ" },
 	{ "typeName", "Tên loại tài liệu" }, { "codeNumber", "Số" },
 	{ "codeNotation", "Ký hiệu" }, { "issuedDate", "Ngày tháng năm" },
 	{ "organName", "Cơ quan ban hành" }, { "subject", "Trích yếu nội dung" },
@@ -529,6 +532,10 @@ pkg_build_ead(const sohoa_package_input *in, sohoa_error *err)
 		const char *v = !strcmp(name, "fileCode") ? file_code(in) : hoso_value(in->hoso, name);
 		if (!v)
 			continue;
+		/* In the agency's archive (AIP) the hồ sơ's code is its archival
+		 * code, arcFileCode; what is sent (SIP) calls it fileCode. */
+		if (!strcmp(name, "fileCode") && in->kind == SOHOA_PACKAGE_AIP)
+			name = "arcFileCode";
 		if (!strcmp(name, "startDate") || !strcmp(name, "endDate"))
 			add_date(&b, root, name, v);
 		else
@@ -558,6 +565,14 @@ pkg_build_ead_doc(const sohoa_package_input *in, sohoa_error *err)
 			v = in->doc_id ? in->doc_id : "";
 		} else if (!strcmp(name, "fileCode")) {
 			v = fc;
+			if (in->kind == SOHOA_PACKAGE_AIP)
+				name = "arcFileCode";
+		} else if (!strcmp(name, "docOrdinal")) {
+			/* AIP only: the document's place in its hồ sơ. */
+			if (in->kind == SOHOA_PACKAGE_AIP && in->doc_seq > 0 && fc) {
+				snprintf(code, sizeof code, "%d", in->doc_seq);
+				v = code;
+			}
 		} else if (!strcmp(name, "docCode")) {
 			if (in->doc_seq > 0 && !fc && b.st == SOHOA_OK)
 				b.st = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
@@ -974,8 +989,12 @@ mets_agents(pkg_builder *b, xmlNodePtr hdr, xmlNsPtr ns, xmlNsPtr csip, const ch
 	    "NOTETYPE", "SOFTWARE VERSION");
 	if (!agency)
 		return;
+	/* A CREATOR agent needs exactly one note (CSIP15): without the
+	 * agency's identification code the agency is named as the archivist
+	 * of the package instead. */
 	agent = add_el(b, hdr, ns, "agent");
-	add_attr(b, agent, NULL, "ROLE", "CREATOR");
+	add_attr(b, agent, NULL, "ROLE", agency->agency_code && agency->agency_code[0] ? "CREATOR"
+	    : "ARCHIVIST");
 	add_attr(b, agent, NULL, "TYPE", "ORGANIZATION");
 	add_text(b, agent, ns, "name", agency->agency_name);
 	if (agency->agency_code && agency->agency_code[0])
@@ -1461,6 +1480,61 @@ sohoa_package_sip_rep_mets(const sohoa_sip_input *in, const sohoa_package_schema
 	if (st != SOHOA_OK) {
 		free(*mets);
 		*mets = NULL;
+	}
+	return st;
+}
+
+/* Copies the children of root into a new root, renaming arcFileCode to
+ * fileCode and leaving docOrdinal out. */
+sohoa_status
+sohoa_package_sip_shape(const sohoa_package_schemas *sch, int ead_doc, const char *buf,
+    size_t len, char **out, size_t *out_len, sohoa_error *err)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, n, next;
+	sohoa_status st;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!sch)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "package: no schemas");
+	if (len > INT_MAX)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE, "%s too large",
+		    ead_doc ? "EAD_doc.xml" : "EAD.xml");
+	doc = xmlReadMemory(buf, (int)len, ead_doc ? "EAD_doc.xml" : "EAD.xml", "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!root || xmlStrcmp(root->name, BAD_CAST (ead_doc ? "EAD_doc" : "EAD"))) {
+		xmlFreeDoc(doc);
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s cannot be read", ead_doc ? "EAD_doc.xml" : "EAD.xml");
+	}
+	for (n = root->children; n; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!xmlStrcmp(n->name, BAD_CAST "arcFileCode")) {
+			xmlNodeSetName(n, BAD_CAST "fileCode");
+		} else if (!xmlStrcmp(n->name, BAD_CAST "docOrdinal")) {
+			xmlNodePtr prev = n->prev;
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+			/* and the indentation before it */
+			if (prev && prev->type == XML_TEXT_NODE && xmlIsBlankNode(prev)) {
+				xmlUnlinkNode(prev);
+				xmlFreeNode(prev);
+			}
+		}
+	}
+	*out = pkg_serialize(doc, out_len);
+	xmlFreeDoc(doc);
+	if (!*out)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	st = pkg_validate_buffer(sch, ead_doc ? PKG_SCHEMA_EAD_DOC : PKG_SCHEMA_EAD,
+	    ead_doc ? "EAD_doc.xml" : "EAD.xml", *out, *out_len, err);
+	if (st != SOHOA_OK) {
+		free(*out);
+		*out = NULL;
 	}
 	return st;
 }

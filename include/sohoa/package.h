@@ -274,6 +274,15 @@ typedef struct sohoa_sip_input {
  * before sohoa_package_sip_mets() and give its checksum in in->rep_mets,
  * which the package's METS.xml lists and points at (mptr).
  */
+/*
+ * The SIP shape of an AIP's EAD.xml (ead_doc 0) or EAD_doc.xml (1): TT 05
+ * names the hồ sơ's code arcFileCode in the agency's archive and fileCode
+ * in what is sent, and the document's docOrdinal belongs to the archive
+ * only.  Validated; *out malloc'd.
+ */
+sohoa_status sohoa_package_sip_shape(const sohoa_package_schemas *schemas, int ead_doc,
+    const char *buf, size_t len, char **out, size_t *out_len, sohoa_error *err);
+
 sohoa_status sohoa_package_sip_rep_mets(const sohoa_sip_input *in,
     const sohoa_package_schemas *schemas, char **mets, size_t *len, sohoa_error *err);
 

@@ -309,8 +309,30 @@ test_descriptive_content(void)
 	CHECK(x != NULL);
 	if (x) {
 		CHECK(strstr(x, "<docId>VB01.2024.000042</docId>") != NULL);
-		CHECK(strstr(x, "<fileCode>000.00.01.H26.2024.01</fileCode>") != NULL);
+		/* The AIP shape: arcFileCode and docOrdinal (TT 05). */
+		CHECK(strstr(x, "<arcFileCode>000.00.01.H26.2024.01</arcFileCode>") != NULL);
+		CHECK(strstr(x, "<fileCode>") == NULL);
 		CHECK(strstr(x, "<docCode>000.00.01.H26.2024.01.0000003</docCode>") != NULL);
+		CHECK(strstr(x, "<docOrdinal>3</docOrdinal>") != NULL);
+		{
+			/* ... and the SIP shape made of it for an export. */
+			char *y = NULL;
+			size_t ylen = 0;
+			sohoa_error_clear(&err);
+			CHECKM(sohoa_package_sip_shape(sch, 1, x, len, &y, &ylen, &err) == SOHOA_OK,
+			    err.msg);
+			if (y) {
+				CHECK(strstr(y, "<fileCode>000.00.01.H26.2024.01</fileCode>") != NULL);
+				CHECK(strstr(y, "arcFileCode") == NULL);
+				CHECK(strstr(y, "docOrdinal") == NULL);
+				CHECK(strstr(y, "<docCode>000.00.01.H26.2024.01.0000003</docCode>")
+				    != NULL);
+				CHECK(strstr(y, "<issuedDate>05/03/2024</issuedDate>") != NULL);
+				free(y);
+			}
+			CHECK(sohoa_package_sip_shape(sch, 0, x, len, &y, &ylen, &err)
+			    == SOHOA_BAD_INPUT);
+		}
 		CHECK(strstr(x, "<issuedDate>05/03/2024</issuedDate>") != NULL);
 		CHECK(strstr(x, "<typeName>02</typeName>") != NULL);
 		CHECK(strstr(x, "<codeNotation>QĐ-UBND</codeNotation>") != NULL);
@@ -327,6 +349,7 @@ test_descriptive_content(void)
 		CHECK(strstr(x, "<title>Hồ sơ giao đất năm 2024</title>") != NULL);
 		CHECK(strstr(x, "<startDate>02/01/2024</startDate>") != NULL);
 		CHECK(strstr(x, "<paperFileCode>H26.K1/G2/H3.15</paperFileCode>") != NULL);
+		CHECK(strstr(x, "<arcFileCode>000.00.01.H26.2024.01</arcFileCode>") != NULL);
 		free(x);
 	}
 	snprintf(path, sizeof path, "%s/metadata/preservation/PREMIS.xml", res.dir);

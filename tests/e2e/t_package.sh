@@ -110,6 +110,15 @@ for rid in $(sql "SELECT id FROM records WHERE origin = 'ho-so-dat-dai' AND stat
 done
 check "docCodes .0000001-.0000003 in record order (got$codes)" \
 	test "$codes" = " 000.00.01.H26.2024.01.0000001 000.00.01.H26.2024.01.0000002 000.00.01.H26.2024.01.0000003"
+# A loose document (no folder, no hoso.txt) is a hồ sơ of its own: a code
+# in TT 05's form (agency.year.TL<record>), its docCode, its counts.
+lid=$(sql "SELECT id FROM records WHERE origin = '' AND state = 'done' ORDER BY id LIMIT 1")
+lpkg=$("$SOHOA" show --package "$lid")
+year=$(sql "SELECT substr(created_at, 1, 4) FROM records WHERE id = $lid")
+lcode=$(printf '000.00.01.H26.%s.TL%07d' "$year" "$lid")
+check "loose document: arcFileCode $lcode" grep -q "<arcFileCode>$lcode</arcFileCode>" "$lpkg/metadata/descriptive/EAD.xml"
+check "loose document: docCode $lcode.0000001" grep -q "<docCode>$lcode.0000001</docCode>" "$lpkg/metadata/descriptive/EAD_doc.xml"
+check "loose document: totalDoc 1" grep -q "<totalDoc>1</totalDoc>" "$lpkg/metadata/descriptive/EAD.xml"
 "$SOHOA" edit "$id" "issuedDate=31/02/2024" > /dev/null 2>&1
 check "an impossible date is refused (exit 2)" test $? = 2
 "$SOHOA" edit "$id" "typeName=Quyết định" > /dev/null

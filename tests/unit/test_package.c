@@ -94,6 +94,9 @@ fixture_init(fixture *fx)
 	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_PAPER_FILE_CODE, "H26.K1/G2/H3.15", "sidecar", &err)
 	    == SOHOA_OK);
 	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_RISK_RECOVERY, "0", "config", &err) == SOHOA_OK);
+	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_TOTAL_DOC, "3", "folder", &err) == SOHOA_OK);
+	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_NUMBER_OF_PAPER, "4", "folder", &err) == SOHOA_OK);
+	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_NUMBER_OF_PAGE, "4", "folder", &err) == SOHOA_OK);
 	CHECKM(err.status == SOHOA_OK, err.msg);
 
 	fx->agency.agency_name = "UBND xã Văn Bình";
@@ -432,6 +435,26 @@ test_rewrite_lastmoddate(void)
 	}
 	sohoa_package_createdate("no-such-folder", first, sizeof first);
 	CHECK_STR(first, "");
+	fixture_release(&fx);
+}
+
+/* What TT 05 requires is required: an EAD without totalDoc is refused
+ * before anything is written, naming the element. */
+static void
+test_required_elements(void)
+{
+	fixture fx;
+	sohoa_package_result res;
+	sohoa_error err;
+	struct stat sb;
+
+	fixture_init(&fx);
+	free(fx.hoso.v[SOHOA_H_TOTAL_DOC]);
+	fx.hoso.v[SOHOA_H_TOTAL_DOC] = NULL;
+	CHECK_INT(write_pkg(&fx, "req", &res, &err), SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "Tổng số tài liệu") != NULL || strstr(err.msg, "totalDoc") != NULL,
+	    err.msg);
+	CHECK(stat("req/" FOLDER, &sb) != 0);
 	fixture_release(&fx);
 }
 
@@ -886,6 +909,7 @@ main(void)
 	TEST_RUN(test_layout_and_xmllint);
 	TEST_RUN(test_descriptive_content);
 	TEST_RUN(test_rewrite_lastmoddate);
+	TEST_RUN(test_required_elements);
 	TEST_RUN(test_checksums_match_sha256sum);
 	TEST_RUN(test_check_fresh_package_passes);
 	TEST_RUN(test_check_reports_flipped_byte_in_every_file);

@@ -1595,6 +1595,11 @@ verify_sip(const char *zpath, const char *mname, int m, const char *work, const 
 			continue;
 		}
 		rep->pdfs_ok++;
+		{
+			char ts[32];
+			if (sohoa_pdf_timestamp(path, ts, sizeof ts) == 1)
+				rep->pdfs_timestamped++;
+		}
 		if (m >= 0)
 			rep->members[m].pdfs++;
 	}

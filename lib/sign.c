@@ -423,8 +423,10 @@ sign_cms_size_bound(const sohoa_signer *s)
 
 	for (int i = 0; i < sk_X509_num(s->chain); i++)
 		n += (size_t)i2d_X509(sk_X509_value(s->chain, i), NULL);
-	/* Signature value, three or four signed attributes, the structure. */
-	return n + (size_t)EVP_PKEY_get_size(s->key) + 2048;
+	/* Signature value, three or four signed attributes, the structure;
+	 * with a TSA, its token (the TSA's certificates, its signature, the
+	 * TSTInfo): 16 KiB is several times what TSAs send. */
+	return n + (size_t)EVP_PKEY_get_size(s->key) + 2048 + (s->tsa_url[0] ? 16384 : 0);
 }
 
 static int
@@ -784,6 +786,77 @@ timestamp_ok(CMS_SignerInfo *si)
 	return ok;
 }
 
+/*
+ * The time of the signature's timestamp token (genTime), when it has one
+ * over this signature value whose own signature verifies, and, given trust
+ * anchors, whose TSA certificate chains to them.  Returns 1 with *when
+ * set, 0 when there is no such token.
+ */
+static int
+timestamp_time(CMS_SignerInfo *si, X509_STORE *store, time_t *when)
+{
+	int loc = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+	ASN1_TYPE *t;
+	const unsigned char *p;
+	PKCS7 *tok = NULL;
+	TS_TST_INFO *info = NULL;
+	const ASN1_GENERALIZEDTIME *gt;
+	struct tm tm;
+	BIO *o = NULL;
+	int ok = 0;
+
+	if (loc < 0 || !timestamp_ok(si))
+		return 0;
+	t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, loc), 0);
+	if (!t || t->type != V_ASN1_SEQUENCE)
+		return 0;
+	p = t->value.sequence->data;
+	if (!(tok = d2i_PKCS7(NULL, &p, t->value.sequence->length)))
+		return 0;
+	if (store) {
+		o = BIO_new(BIO_s_null());
+		if (!o || PKCS7_verify(tok, NULL, store, NULL, o, 0) != 1)
+			goto out;
+	}
+	if ((info = PKCS7_to_TS_TST_INFO(tok)) && (gt = TS_TST_INFO_get_time(info))
+	    && ASN1_TIME_to_tm(gt, &tm) == 1) {
+		*when = timegm(&tm);
+		ok = 1;
+	}
+out:
+	ERR_clear_error();
+	BIO_free(o);
+	TS_TST_INFO_free(info);
+	PKCS7_free(tok);
+	return ok;
+}
+
+int
+sign_cms_timestamp(const unsigned char *der, size_t len, char *iso, size_t size)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	STACK_OF(CMS_SignerInfo) *sis;
+	time_t when;
+	struct tm tm;
+	int ok = 0;
+
+	if (size)
+		iso[0] = '\0';
+	if (!cms)
+		return 0;
+	sis = CMS_get0_SignerInfos(cms);
+	if (sk_CMS_SignerInfo_num(sis) == 1
+	    && timestamp_time(sk_CMS_SignerInfo_value(sis, 0), NULL, &when)
+	    && gmtime_r(&when, &tm)) {
+		strftime(iso, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		ok = 1;
+	}
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+	return ok;
+}
+
 static sohoa_status
 verify_common(CMS_ContentInfo *cms, BIO *content, const unsigned char *md,
     const char *ca_file, char *signer, size_t signer_len, sohoa_error *err)
@@ -810,6 +883,15 @@ verify_common(CMS_ContentInfo *cms, BIO *content, const unsigned char *md,
 	}
 	if (md)
 		flags |= CMS_NO_CONTENT_VERIFY;   /* the digest is compared below */
+	/* PAdES B-T: a signature with a timestamp (from a TSA the anchors
+	 * trust) is judged at the time of its timestamp, so that it stays
+	 * valid after the signer's certificate has expired. */
+	sis = CMS_get0_SignerInfos(cms);
+	if (store && sk_CMS_SignerInfo_num(sis) == 1) {
+		time_t when;
+		if (timestamp_time(sk_CMS_SignerInfo_value(sis, 0), store, &when))
+			X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), when);
+	}
 	if (CMS_verify(cms, NULL, store, content, sink, flags) != 1) {
 		rc = sign_ssl_error(err, SOHOA_BAD_INPUT, "chữ ký không hợp lệ — the signature"
 		    " does not verify");

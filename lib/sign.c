@@ -8,6 +8,7 @@
  * pkcs11-provider for OpenSSL 3): the ENGINE API is deprecated in OpenSSL 3
  * and its warnings are silenced around that one function only.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
@@ -336,6 +338,7 @@ sohoa_signer_free(sohoa_signer *s)
 	engine_release(s->engine);
 	free(s->subject);
 	free(s->tsa_url);
+	free(s->tsa_ca_file);
 	free(s);
 }
 
@@ -353,7 +356,8 @@ sohoa_signer_open(const sohoa_conf *conf, sohoa_error *err)
 		return NULL;
 	}
 	if (!(s = calloc(1, sizeof *s)) || !(s->chain = sk_X509_new_null())
-	    || !(s->tsa_url = strdup(conf->tsa_url ? conf->tsa_url : ""))) {
+	    || !(s->tsa_url = strdup(conf->tsa_url ? conf->tsa_url : ""))
+	    || !(s->tsa_ca_file = strdup(conf->tsa_ca_file ? conf->tsa_ca_file : ""))) {
 		sohoa_signer_free(s);
 		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
 		return NULL;
@@ -503,10 +507,52 @@ out:
 	return ok;
 }
 
+/* TLS for an https:// TSA (OSSL_HTTP_transfer's BIO callback, as OpenSSL's
+ * own apps do it): the server's certificate must chain to tsa_ca_file (or
+ * the system's CAs) and name the host. */
+struct tsa_tls {
+	SSL_CTX *ctx;
+	const char *host;
+};
+
+static BIO *
+tsa_tls_cb(BIO *bio, void *arg, int connect, int detail)
+{
+	struct tsa_tls *t = arg;
+
+	if (connect && detail) {
+		BIO *sbio = BIO_new(BIO_f_ssl());
+		SSL *ssl = sbio ? SSL_new(t->ctx) : NULL;
+		unsigned char ip[16];
+		int is_ip = inet_pton(AF_INET, t->host, ip) == 1 || inet_pton(AF_INET6, t->host, ip) == 1;
+		/* An address is checked against the certificate's IP names, a host
+		 * name against its DNS names (and sent as SNI). */
+		if (!ssl || (is_ip ? !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t->host)
+		    : !SSL_set_tlsext_host_name(ssl, t->host) || !SSL_set1_host(ssl, t->host))) {
+			SSL_free(ssl);
+			BIO_free(sbio);
+			return NULL;
+		}
+		SSL_set_connect_state(ssl);
+		BIO_set_ssl(sbio, ssl, BIO_CLOSE);
+		return BIO_push(sbio, bio);
+	}
+	if (!connect && detail) {
+		BIO *cbio;
+		(void)ERR_set_mark();
+		BIO_ssl_shutdown(bio);
+		cbio = BIO_pop(bio);
+		BIO_free(bio);
+		(void)ERR_pop_to_mark();
+		return cbio;
+	}
+	return bio;
+}
+
 /* An RFC 3161 timestamp over the signature value, as the unsigned attribute
  * id-aa-timeStampToken (RFC 3161 appendix A). */
 static sohoa_status
-add_timestamp(const char *url, CMS_SignerInfo *si, sohoa_error *err)
+add_timestamp(const char *url, const char *ca_file, CMS_SignerInfo *si, sohoa_error *err)
 {
 	ASN1_OCTET_STRING *sigval = CMS_SignerInfo_get0_signature(si);
 	unsigned char h[32], *der = NULL;
@@ -522,6 +568,7 @@ add_timestamp(const char *url, CMS_SignerInfo *si, sohoa_error *err)
 	char *host = NULL, *port = NULL, *path = NULL;
 	int use_ssl = 0, len;
 	sohoa_status rc = SOHOA_FATAL;
+	struct tsa_tls tls = { NULL, NULL };
 
 	if (!req || !mi || !alg || !bn || !reqbio) {
 		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
@@ -537,15 +584,27 @@ add_timestamp(const char *url, CMS_SignerInfo *si, sohoa_error *err)
 		rc = sign_ssl_error(err, SOHOA_FATAL, "timestamp request");
 		goto out;
 	}
-	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL)
-	    || use_ssl) {
+	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL)) {
 		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "tsa_url %s: not an http:// URL", url);
+		    "tsa_url %s: not an http:// or https:// URL", url);
 		goto out;
 	}
+	if (use_ssl) {
+		if (!(tls.ctx = SSL_CTX_new(TLS_client_method()))
+		    || !SSL_CTX_set_min_proto_version(tls.ctx, TLS1_2_VERSION)
+		    || !(ca_file && ca_file[0] ? SSL_CTX_load_verify_locations(tls.ctx, ca_file, NULL)
+		    : SSL_CTX_set_default_verify_paths(tls.ctx))) {
+			rc = sign_ssl_error(err, SOHOA_FATAL, ca_file && ca_file[0] ? ca_file
+			    : "TLS for the time-stamping service");
+			goto out;
+		}
+		SSL_CTX_set_verify(tls.ctx, SSL_VERIFY_PEER, NULL);
+		tls.host = host;
+	}
 	/* expect_asn1: the whole response is read into memory (it is small). */
-	resp = OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, NULL, NULL, NULL, NULL,
-	    0, NULL, "application/timestamp-query", reqbio, "application/timestamp-reply", 1,
+	resp = OSSL_HTTP_transfer(NULL, host, port, path, use_ssl, NULL, NULL, NULL, NULL,
+	    use_ssl ? tsa_tls_cb : NULL, use_ssl ? &tls : NULL, 0, NULL,
+	    "application/timestamp-query", reqbio, "application/timestamp-reply", 1,
 	    TSA_MAX_RESPONSE, TSA_TIMEOUT, 0);
 	if (!resp) {
 		/* Unreachable or overloaded: a passing condition. */
@@ -591,6 +650,7 @@ out:
 	TS_RESP_free(tsr);
 	BIO_free(resp);
 	BIO_free(reqbio);
+	SSL_CTX_free(tls.ctx);
 	OPENSSL_free(host);
 	OPENSSL_free(port);
 	OPENSSL_free(path);
@@ -651,7 +711,7 @@ sign_cms_digest(sohoa_signer *s, const unsigned char md[32], int signing_time, i
 			goto out;
 		}
 	}
-	if (timestamp && s->tsa_url[0] && (rc = add_timestamp(s->tsa_url, si, err)) != SOHOA_OK)
+	if (timestamp && s->tsa_url[0] && (rc = add_timestamp(s->tsa_url, s->tsa_ca_file, si, err)) != SOHOA_OK)
 		goto out;
 	rc = SOHOA_FATAL;
 	if ((n = i2d_CMS_ContentInfo(cms, der)) <= 0) {

@@ -18,6 +18,7 @@ struct sohoa_signer {
 	void *engine;            /* ENGINE * of a PKCS#11 key, else NULL */
 	char *subject;           /* RFC 2253, UTF-8 */
 	char *tsa_url;           /* "" = no timestamps */
+	char *tsa_ca_file;       /* "" = the system's CAs for an https TSA */
 };
 
 /*

@@ -303,9 +303,9 @@ test_detached_verified_by_openssl(void)
 	sohoa_signer_free(s);
 }
 
-/* Starts the local TSA; returns its pid and writes its URL. */
+/* Starts the local TSA (https with tls); returns its pid and writes its URL. */
 static pid_t
-start_tsa(char *url, size_t size)
+start_tsa_tls(char *url, size_t size, int tls)
 {
 	char line[64] = "";
 	FILE *p;
@@ -321,7 +321,8 @@ start_tsa(char *url, size_t size)
 		close(fds[0]);
 		close(fds[1]);
 		snprintf(script, sizeof script, "%s/tests/tools/tsa_server.py", src_dir);
-		execl("/usr/bin/python3", "python3", script, "tsa", (char *)NULL);
+		execl("/usr/bin/python3", "python3", script, "tsa", "0", tls ? "--tls" : NULL,
+		    (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -334,8 +335,14 @@ start_tsa(char *url, size_t size)
 		return -1;
 	}
 	fclose(p);
-	snprintf(url, size, "http://127.0.0.1:%d/tsa", atoi(line + 5));
+	snprintf(url, size, "%s://127.0.0.1:%d/tsa", tls ? "https" : "http", atoi(line + 5));
 	return pid;
+}
+
+static pid_t
+start_tsa(char *url, size_t size)
+{
+	return start_tsa_tls(url, size, 0);
 }
 
 static void
@@ -614,6 +621,64 @@ test_pdf_timestamp(void)
 	CHECK(sohoa_verify_pdf("bt.pdf", "ca.pem", &err) == SOHOA_BAD_INPUT);
 }
 
+/* A TSA over https: its TLS certificate must chain to tsa_ca_file (here
+ * the test server's own) or to the system's CAs, which do not know it. */
+static void
+test_https_timestamp(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+	sohoa_conf c;
+	char url[128], path[PATH_MAX + 32], *cwd = getcwd(NULL, 0);
+	pid_t tsa;
+
+	CHECK(make_pki() == 0);
+	tsa = start_tsa_tls(url, sizeof url, 1);
+	CHECKM(tsa > 0, "tests/tools/tsa_server.py --tls did not start");
+	if (tsa <= 0 || !cwd) {
+		free(cwd);
+		return;
+	}
+	CHECK(strncmp(url, "https://", 8) == 0);
+	CHECK(write_data("data.bin", 5000) == 0);
+	/* Trusted through tsa_ca_file. */
+	conf_for(&c, "agency.key", "agency.pem", "chain.pem", NULL, url);
+	snprintf(path, sizeof path, "%s/tsa/tls.pem", cwd);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_conf_set(&c, "tsa_ca_file", path, "test", &err) == SOHOA_OK, err.msg);
+	s = sohoa_signer_open(&c, &err);
+	sohoa_conf_release(&c);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_detached(s, "data.bin", "https.p7s", &err) == SOHOA_OK, err.msg);
+		CHECK(sh("openssl cms -cmsout -print -inform DER -in https.p7s"
+		    " | grep -q id-smime-aa-timeStampToken") == 0);
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_verify_detached("data.bin", "https.p7s", "ca.pem", NULL, 0, &err)
+		    == SOHOA_OK, err.msg);
+		CHECK(make_pdfa("doc.pdf") == 0);
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "https.pdf", AGENCY, WHEN, &err) == SOHOA_OK,
+		    err.msg);
+		CHECK_INT(sohoa_pdf_timestamp("https.pdf", path, sizeof path), 1);
+	}
+	sohoa_signer_free(s);
+	/* Not trusted: the system's CAs do not know the test certificate. */
+	s = open_signer("agency.key", "agency.pem", "chain.pem", NULL, url, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECK(sohoa_sign_detached(s, "data.bin", "untrusted.p7s", &err) != SOHOA_OK);
+		CHECK(access("untrusted.p7s", F_OK) != 0);
+	}
+	sohoa_signer_free(s);
+	CHECK(sh("test \"$(wc -l < tsa/requests)\" -eq 2") == 0);
+	kill(tsa, SIGTERM);
+	waitpid(tsa, NULL, 0);
+	free(cwd);
+}
+
 int
 main(void)
 {
@@ -630,5 +695,6 @@ main(void)
 	TEST_RUN(test_detached_with_timestamp);
 	TEST_RUN(test_pdf_signature);
 	TEST_RUN(test_pdf_timestamp);
+	TEST_RUN(test_https_timestamp);
 	return TEST_DONE();
 }

@@ -7,7 +7,8 @@
  *
  *   sohoa_package_schemas *sch = sohoa_package_schemas_open(dir, &err);
  *           // dir holds mets.xsd, xlink.xsd, EAD.xsd, EAD_doc.xsd,
- *           // TT05-types.xsd, premis-v3-subset.xsd and
+ *           // TT05-types.xsd, premis-v3.xsd, DILCISExtensionMETS.xsd,
+ *           // DILCISExtensionSIPMETS.xsd and
  *           // sohoa-mets-profile.md (schemas/xml/ in the source tree,
  *           // $(PREFIX)/share/sohoa/schemas/xml/ installed).  Parse once,
  *           // reuse for every package of the process.
@@ -27,9 +28,13 @@
  *   <dest_parent>/<name>/            name = OBJID with every character
  *                                    outside [A-Za-z0-9._-] made '_'
  *     METS.xml
- *     metadata/descriptive/EAD.xml       hồ sơ (18 TT 05 elements)
- *     metadata/descriptive/EAD_doc.xml   tài liệu (21 TT 05 elements)
- *     metadata/preservation/PREMIS.xml   objects + fixity, events, agents
+ *     metadata/descriptive/EAD.xml       hồ sơ (18 TT 05 elements; AIP:
+ *                                       arcFileCode, SIP: fileCode)
+ *     metadata/descriptive/EAD_doc.xml   tài liệu (TT 05 elements; AIP:
+ *                                       arcFileCode + docOrdinal)
+ *     metadata/preservation/PREMIS.xml   representation and file objects
+ *                                       (fixity, PRONOM), events, agents
+ *     representations/rep1/METS.xml     the representation's METS (mptr)
  *     representations/rep1/data/<files> the original scan (preservation
  *                                       master) and the PDF/A <docId>.pdf
  *     schemas/                          the XSDs the XML files follow
@@ -225,9 +230,11 @@ sohoa_status sohoa_package_check(const char *dir, const sohoa_package_schemas *s
  *
  *   dmdSec dmd-ead; dmdSec dmd-ead-doc[-<n>] per document;
  *   amdSec amd-1 with digiprovMD digiprov-premis[-<n>] per document;
- *   fileSec: Documentation, Schemas, Representations/rep1 (each document's
- *     files with DMDID/ADMID pointing at its own sections);
- *   structMap PHYSICAL "CSIP", with a div per document under rep1.
+ *   fileSec: Documentation, Schemas, Representations (the representation's
+ *     METS, then each document's files with DMDID/ADMID pointing at its
+ *     own sections);
+ *   structMap PHYSICAL "CSIP": div Representations, div
+ *     Representations/rep1 with the mptr, a div per document under it.
  *
  * With one document the ids carry no "-<n>" suffix and the METS has the
  * shape of an AIP's (sohoa-mets-profile.md), OAISPACKAGETYPE="SIP".  The

@@ -306,10 +306,12 @@ cli_verify(struct cli *c, int argc, char **argv)
 		    rep.signature_ok ? "true" : "false");
 		json_str_or_null(rep.signer);
 		printf(", \"chain_checked\": %s}, \"manifest_ok\": %s, \"sips\": %d, \"sips_ok\": %d,"
-		    " \"files_checked\": %d, \"pdfs\": %d, \"pdfs_valid\": %d, \"schemas\": %s,"
+		    " \"files_checked\": %d, \"pdfs\": %d, \"pdfs_valid\": %d,"
+		    " \"pdfs_timestamped\": %d, \"schemas\": %s,"
 		    " \"members\": [", rep.chain_checked ? "true" : "false",
 		    rep.manifest_ok ? "true" : "false", rep.sips, rep.sips_ok, rep.files_checked,
-		    rep.pdfs, rep.pdfs_ok, sch ? "\"trusted\"" : "\"from the packages\"");
+		    rep.pdfs, rep.pdfs_ok, rep.pdfs_timestamped, sch ? "\"trusted\""
+		    : "\"from the packages\"");
 		for (int i = 0; i < rep.nmembers; i++) {
 			printf("%s{\"name\": ", i ? ", " : "");
 			sohoa_json_string(stdout, rep.members[i].name);
@@ -347,8 +349,9 @@ cli_verify(struct cli *c, int argc, char **argv)
 			printf("  %-4s %s  %d tài liệu (documents), %d PDF ký hợp lệ (signed PDFs"
 			    " valid)\n", m->ok ? "ok" : "LỖI", m->name, m->docs, m->pdfs);
 		}
-		printf("  %d SIP, %d tệp băm lại (files re-hashed), %d/%d PDF có chữ ký hợp lệ\n",
-		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs);
+		printf("  %d SIP, %d tệp băm lại (files re-hashed), %d/%d PDF có chữ ký hợp lệ"
+		    " (valid PDF signatures), %d có dấu thời gian (timestamped, PAdES B-T)\n",
+		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs, rep.pdfs_timestamped);
 		if (rep.nproblems) {
 			printf("\nLỗi (problems): %d\n", rep.nproblems);
 			for (int i = 0; i < rep.nproblems; i++)

@@ -99,7 +99,11 @@ static const struct conf_key keys[] = {
 	{ "sign_pin_file", CONF_PATH, OFF(sign_pin_file), "", 0, 0, NULL,
 	  "File whose first line is the PKCS#12 password or the token PIN (mode 0600)." },
 	{ "tsa_url", CONF_STR, OFF(tsa_url), "", 0, 0, NULL,
-	  "RFC 3161 time-stamping service (http://...) for detached signatures; empty = none." },
+	  "RFC 3161 time-stamping service (http:// or https://) for detached and PDF signatures"
+	  " (PAdES B-T); empty = none." },
+	{ "tsa_ca_file", CONF_PATH, OFF(tsa_ca_file), "", 0, 0, NULL,
+	  "CA certificates (PEM) trusted for an https:// TSA's TLS certificate; empty = the"
+	  " system's (ca-certificates)." },
 	{ "outbox", CONF_PATH, OFF(outbox), "", 0, 0, NULL,
 	  "Where 'sohoa export' writes the monthly signed bundles; empty = <state_dir>/outbox." },
 	{ "upload_command", CONF_STR, OFF(upload_command), "", 0, 0, NULL,
@@ -452,10 +456,12 @@ sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
 	if (c->sign_key[0] && c->sign_key[0] != '/' && strncmp(c->sign_key, "pkcs11:", 7) != 0)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "sign_key must be an absolute path or a pkcs11: URI, not '%s'", c->sign_key);
-	/* RFC 3161 responses are signed: plain HTTP is what TSAs offer. */
-	if (c->tsa_url[0] && strncmp(c->tsa_url, "http://", 7) != 0)
+	/* RFC 3161 responses are signed: plain HTTP is what most TSAs offer;
+	 * https:// is verified against tsa_ca_file or the system's CAs. */
+	if (c->tsa_url[0] && strncmp(c->tsa_url, "http://", 7) != 0
+	    && strncmp(c->tsa_url, "https://", 8) != 0)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "tsa_url must be an http:// URL, not '%s'", c->tsa_url);
+		    "tsa_url must be an http:// or https:// URL, not '%s'", c->tsa_url);
 	if (c->workers == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = n > 0 ? n : 1;

@@ -89,6 +89,100 @@ sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *orig
 	return rc;
 }
 
+/*
+ * What the hồ sơ's documents say about it, for what neither hoso.txt nor a
+ * person gave: totalDoc (its documents done), numberOfPage (their pages),
+ * numberOfPaper (= numberOfPage: every scanned page image is taken as one
+ * sheet side scanned on its own; hoso.txt can say otherwise), startDate and
+ * endDate (the earliest and latest issuedDate).  A loose document (no
+ * folder) is a hồ sơ of its own.
+ */
+static void
+hoso_derived(sohoa_catalog *cat, const char *origin, long long id, sohoa_hoso *h)
+{
+	sqlite3_stmt *st;
+	char num[32];
+	int loose = !origin || !*origin;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat),
+	    loose ? "SELECT count(*), total(r.page_count), strftime('%d/%m/%Y', min(f.value)),"
+	    " strftime('%d/%m/%Y', max(f.value)) FROM records r"
+	    " LEFT JOIN fields f ON f.record_id = r.id AND f.name = 'issuedDate'"
+	    " WHERE r.id = ? AND r.state = 'done'"
+	    : "SELECT count(*), total(r.page_count), strftime('%d/%m/%Y', min(f.value)),"
+	    " strftime('%d/%m/%Y', max(f.value)) FROM records r"
+	    " LEFT JOIN fields f ON f.record_id = r.id AND f.name = 'issuedDate'"
+	    " WHERE r.origin = ? AND r.state = 'done'", -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (loose)
+		sqlite3_bind_int64(st, 1, id);
+	else
+		sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
+		snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, 0));
+		if (!h->v[SOHOA_H_TOTAL_DOC])
+			sohoa_hoso_set(h, SOHOA_H_TOTAL_DOC, num, "folder", NULL);
+		snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_double(st, 1));
+		if (!h->v[SOHOA_H_NUMBER_OF_PAGE])
+			sohoa_hoso_set(h, SOHOA_H_NUMBER_OF_PAGE, num, "folder", NULL);
+		if (!h->v[SOHOA_H_NUMBER_OF_PAPER])
+			sohoa_hoso_set(h, SOHOA_H_NUMBER_OF_PAPER, num, "folder", NULL);
+		if (!h->v[SOHOA_H_START_DATE] && sqlite3_column_type(st, 2) == SQLITE_TEXT)
+			sohoa_hoso_set(h, SOHOA_H_START_DATE, (const char *)sqlite3_column_text(st, 2),
+			    "folder", NULL);
+		if (!h->v[SOHOA_H_END_DATE] && sqlite3_column_type(st, 3) == SQLITE_TEXT)
+			sohoa_hoso_set(h, SOHOA_H_END_DATE, (const char *)sqlite3_column_text(st, 3),
+			    "folder", NULL);
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * Mã hồ sơ when hoso.txt (or a person) gives none, following TT 05's form
+ * mã định danh cơ quan . năm hình thành . số hồ sơ: the year the hồ sơ's
+ * first scan arrived, and "HS<nnn>", the folder's place among all folders
+ * by their first scan (for a loose document "TL<record id>").  Never
+ * changes once the first scan is in: every document of a folder gets the
+ * same code.  A real code in hoso.txt replaces it.
+ */
+static void
+hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, long long id,
+    sohoa_hoso *h)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sqlite3_stmt *st;
+	char year[8] = "", code[160];
+	long long n = 0;
+	int loose = !origin || !*origin;
+	const char *agency = conf->agency_code[0] ? conf->agency_code : "SOHOA";
+
+	if (h->v[SOHOA_H_FILE_CODE])
+		return;
+	if (sqlite3_prepare_v2(db, loose ? "SELECT substr(created_at, 1, 4), id FROM records"
+	    " WHERE id = ?"
+	    : "SELECT substr(min(created_at), 1, 4), (SELECT count(*) FROM (SELECT min(id) AS m"
+	    "  FROM records WHERE origin <> '' GROUP BY origin) WHERE m <= (SELECT min(id)"
+	    "  FROM records WHERE origin = ?1)) FROM records WHERE origin = ?1", -1, &st, NULL)
+	    != SQLITE_OK)
+		return;
+	if (loose)
+		sqlite3_bind_int64(st, 1, id);
+	else
+		sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
+		snprintf(year, sizeof year, "%s", (const char *)sqlite3_column_text(st, 0));
+		n = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (strlen(year) != 4 || n <= 0)
+		return;
+	if (loose)
+		snprintf(code, sizeof code, "%.60s.%s.TL%07lld", agency, year, n);
+	else
+		snprintf(code, sizeof code, "%.60s.%s.HS%03lld", agency, year, n);
+	sohoa_hoso_set(h, SOHOA_H_FILE_CODE, code, "folder", NULL);
+}
+
 static int
 valid_ymd(int y, int m, int d)
 {
@@ -327,7 +421,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	sqlite3_stmt *st;
 	char spool_id[64] = "", origin[PATH_MAX] = "", name[PATH_MAX] = "", doc_id[32] = "";
 	char uuid[37], now[32], orig_path[PATH_MAX], pdf_path[PATH_MAX + 16],
-	    pdf_name[64], detail[PATH_MAX + 64], pages[16];
+	    pdf_name[64], detail[PATH_MAX + 64], pages[16], first_created[40] = "";
 	int page_count = 0, seq = 0, nfiles = 0, nparts = 0;
 	sohoa_fields fs;
 	sohoa_hoso hoso;
@@ -344,9 +438,15 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	sohoa_status rc;
 	struct stat sb;
 
+	/* docCode's ordinal: the record's place among the hồ sơ's records
+	 * (quarantined ones aside) in pickup order (record id), whether or not
+	 * their OCR has finished: the same scans give the same numbers whatever
+	 * order the OCR jobs end in, and a scan added later gets the next one. */
 	if (sqlite3_prepare_v2(db, "SELECT spool_id, origin, name, doc_id, page_count,"
 	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin AND o.id <= r.id"
-	    "  AND o.state = 'done') FROM records r WHERE id = ? AND state = 'done'", -1, &st, NULL)
+	    "  AND o.state <> 'quarantined'), package_path FROM records r"
+	    " WHERE id = ? AND state = 'done'",
+	    -1, &st, NULL)
 	    != SQLITE_OK)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
 		    sqlite3_errmsg(db));
@@ -359,6 +459,11 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 			snprintf(doc_id, sizeof doc_id, "%s", sqlite3_column_text(st, 3));
 		page_count = sqlite3_column_int(st, 4);
 		seq = sqlite3_column_int(st, 5);
+		/* A package rewritten keeps its first CREATEDATE (METS
+		 * LASTMODDATE says when it changed). */
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			sohoa_package_createdate((const char *)sqlite3_column_text(st, 6), first_created,
+			    sizeof first_created);
 	}
 	sqlite3_finalize(st);
 	if (!spool_id[0])
@@ -438,6 +543,8 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		sohoa_error_clear(&herr);
 		if (sohoa_describe_hoso(conf, cat, origin, &hoso, &herr) != SOHOA_OK)
 			sohoa_catalog_event_add(cat, id, "validation", agent, "warning", herr.msg, NULL);
+		hoso_derived(cat, origin, id, &hoso);
+		hoso_file_code(cat, conf, origin, id, &hoso);
 	}
 	if (rc == SOHOA_OK && load_events(cat, id, &pe) != 0)
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "cannot read events");
@@ -455,7 +562,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	in.record_id = id;
 	in.doc_id = doc_id;
 	in.file_code = hoso.v[SOHOA_H_FILE_CODE];
-	in.doc_seq = hoso.v[SOHOA_H_FILE_CODE] ? seq : 0;
+	in.doc_seq = hoso.v[SOHOA_H_FILE_CODE] ? (origin[0] ? seq : 1) : 0;   /* a loose document is a hồ sơ of one */
 	in.doc = &fs;
 	in.hoso = &hoso;
 	in.files = files;
@@ -465,6 +572,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	in.agency = &agency;
 	in.software = "sohoa " SOHOA_VERSION;
 	in.created = now;
+	in.first_created = first_created;
 	in.uuid = uuid;
 	if ((rc = sohoa_fs_mkdirs(conf->package_dir, 0750, err)) != SOHOA_OK)
 		goto out;

@@ -279,8 +279,15 @@ walk_aip_mets(exp_aip *a, xmlNodePtr n, const char *grp)
 				r = push_file(&a->docs, &a->ndocs, n);
 			else if (!strcmp(grp, "Schemas"))
 				r = push_file(&a->schemas, &a->nschemas, n);
-			else if (!strcmp(grp, "Representations/rep1"))
-				r = push_file(&a->rep, &a->nrep, n);
+			else if (!strcmp(grp, "Representations")
+			    || !strcmp(grp, "Representations/rep1")) {
+				/* The AIP's representation METS is the AIP's: the SIP
+				 * gets its own (sohoa_package_sip_rep_mets()). */
+				char *fid = prop(n, "ID", NULL);
+				r = fid && !strcmp(fid, "file-rep1-mets") ? 0
+				    : push_file(&a->rep, &a->nrep, n);
+				free(fid);
+			}
 			else
 				r = -1;
 			if (r)
@@ -526,11 +533,21 @@ typedef struct exp_sip {
 	int first, count;          /* records aips[first .. first+count-1] */
 } exp_sip;
 
-/* One file going into a zip: from an AIP, under its SIP path. */
+/* A descriptive document of an AIP in its SIP shape (TT 05: arcFileCode
+ * becomes fileCode, docOrdinal stays in the archive), held in memory. */
+typedef struct exp_reshaped {
+	char *buf;
+	size_t len;
+	char hex[SOHOA_HASH_TEXT_MAX];   /* bare SHA-256 hex of buf */
+} exp_reshaped;
+
+/* One file going into a zip: from an AIP, under its SIP path; or, when
+ * mem is set, those bytes. */
 typedef struct exp_copy {
 	const exp_aip *aip;
 	const exp_file *src;
 	const sohoa_sip_file *dst;
+	const exp_reshaped *mem;
 } exp_copy;
 
 typedef struct exp_ctx {
@@ -542,6 +559,48 @@ typedef struct exp_ctx {
 	unsigned char *buf;
 	sohoa_hash *h;
 } exp_ctx;
+
+/* Reads f of AIP a (its SHA-256 must be the one the AIP's METS gives) and
+ * makes its SIP shape into r. */
+static sohoa_status
+reshape(const exp_ctx *x, const exp_aip *a, const exp_file *f, int ead_doc, exp_reshaped *r,
+    sohoa_error *err)
+{
+	char path[PATH_MAX * 2], got[SOHOA_HASH_TEXT_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	sohoa_hash *h;
+	sohoa_status st;
+
+	snprintf(path, sizeof path, "%s/%s", a->dir, f->path);
+	if ((st = sohoa_fs_read_file(path, EXP_XML_MAX, &buf, &len, err)) != SOHOA_OK)
+		return st;
+	h = sohoa_hash_new("sha256");
+	if (!h || sohoa_hash_update(h, buf, len) != 0 || sohoa_hash_final(h, got) != 0) {
+		sohoa_hash_free(h);
+		free(buf);
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
+	}
+	sohoa_hash_free(h);
+	if (strcmp(got + 7, f->checksum) != 0 || (long long)len != f->size) {
+		free(buf);
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s đã bị thay đổi so với METS.xml của gói — %s differs from its AIP's METS.xml",
+		    path, path);
+	}
+	st = sohoa_package_sip_shape(x->sch, ead_doc, buf, len, &r->buf, &r->len, err);
+	free(buf);
+	if (st != SOHOA_OK)
+		return st;
+	h = sohoa_hash_new("sha256");
+	if (!h || sohoa_hash_update(h, r->buf, r->len) != 0 || sohoa_hash_final(h, got) != 0) {
+		sohoa_hash_free(h);
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
+	}
+	sohoa_hash_free(h);
+	snprintf(r->hex, sizeof r->hex, "%s", got + 7);
+	return SOHOA_OK;
+}
 
 static sohoa_status
 sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_error *err)
@@ -555,8 +614,10 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	int npaths = 0, multi = sip->count > 1, nfiles = 0;
 	exp_aip *first = &aips[sip->first], *last = &aips[sip->first + sip->count - 1];
 	char uuid[37], key[PATH_MAX + 128], objid[160], zpath[PATH_MAX], entry[PATH_MAX];
-	char *mets = NULL, *title = NULL;
-	size_t mets_len = 0;
+	char *mets = NULL, *title = NULL, *rep_mets = NULL;
+	exp_reshaped *shaped = NULL;
+	char rep_mets_hash[SOHOA_HASH_TEXT_MAX];
+	size_t mets_len = 0, rep_mets_len = 0;
 	struct archive *a = NULL;
 	exp_sink s = { -1, NULL, 0, 0 };
 	sohoa_status st = SOHOA_OK;
@@ -577,12 +638,13 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	sohoa_uuid_from_name(key, strlen(key), uuid);
 
 	docs = calloc((size_t)sip->count, sizeof *docs);
+	shaped = calloc((size_t)sip->count + 1, sizeof *shaped);
 	meta = calloc((size_t)sip->count * 2 + 1, sizeof *meta);
 	files = calloc((size_t)nfiles + 1, sizeof *files);
 	paths = calloc((size_t)sip->count * 2 + 1, sizeof *paths);
 	docu = calloc((size_t)first->ndocs + 1, sizeof *docu);
 	schem = calloc((size_t)first->nschemas + 1, sizeof *schem);
-	if (!docs || !meta || !files || !paths || !docu || !schem) {
+	if (!docs || !meta || !files || !paths || !docu || !schem || !shaped) {
 		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		goto out;
 	}
@@ -608,6 +670,10 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 			d->ead_doc = SIPF(&p->ead_doc, p->ead_doc.path);
 			d->premis = SIPF(&p->premis, p->premis.path);
 		}
+		if ((st = reshape(x, p, &p->ead_doc, 1, &shaped[i + 1], err)) != SOHOA_OK)
+			goto out;
+		d->ead_doc.checksum = shaped[i + 1].hex;
+		d->ead_doc.size = (long long)shaped[i + 1].len;
 		d->files = &files[nfiles];
 		for (int j = 0; j < p->nrep; j++)
 			files[nfiles++] = SIPF(&p->rep[j], p->rep[j].path);
@@ -621,6 +687,10 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	memset(&in, 0, sizeof in);
 	in.ead = SIPF(&last->ead, last->ead.path);
 #undef SIPF
+	if ((st = reshape(x, last, &last->ead, 0, &shaped[0], err)) != SOHOA_OK)
+		goto out;
+	in.ead.checksum = shaped[0].hex;
+	in.ead.size = (long long)shaped[0].len;
 	if (first->origin[0]) {
 		snprintf(zpath, sizeof zpath, "%s/%s", last->dir, last->ead.path);
 		title = ead_title(zpath);
@@ -637,6 +707,21 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	in.ndocumentation = first->ndocs;
 	in.schemas = schem;
 	in.nschemas = first->nschemas;
+	if ((st = sohoa_package_sip_rep_mets(&in, x->sch, &rep_mets, &rep_mets_len, err))
+	    != SOHOA_OK)
+		goto out;
+	{
+		sohoa_hash *h = sohoa_hash_new("sha256");
+		if (!h || sohoa_hash_update(h, rep_mets, rep_mets_len) != 0
+		    || sohoa_hash_final(h, rep_mets_hash) != 0) {
+			sohoa_hash_free(h);
+			st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
+			goto out;
+		}
+		sohoa_hash_free(h);
+		in.rep_mets = (sohoa_sip_file){ "representations/rep1/METS.xml", "text/xml", NULL,
+			rep_mets_hash, (long long)rep_mets_len };
+	}
 	if ((st = sohoa_package_sip_mets(&in, x->sch, objid, sip->name, &mets, &mets_len, err))
 	    != SOHOA_OK)
 		goto out;
@@ -661,6 +746,9 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	snprintf(entry, sizeof entry, "%s/METS.xml", sip->name);
 	if ((st = zip_buffer(a, &s, entry, mets, mets_len, x->mtime, err)) != SOHOA_OK)
 		goto out;
+	snprintf(entry, sizeof entry, "%s/representations/rep1/METS.xml", sip->name);
+	if ((st = zip_buffer(a, &s, entry, rep_mets, rep_mets_len, x->mtime, err)) != SOHOA_OK)
+		goto out;
 	{
 		/* The order of the entries: EAD.xml, each EAD_doc, each PREMIS, the
 		 * documents' files, schemas, documentation. */
@@ -671,24 +759,29 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 			goto out;
 		}
-		order[k++] = (exp_copy){ last, &last->ead, &in.ead };
+		order[k++] = (exp_copy){ last, &last->ead, &in.ead, &shaped[0] };
 		for (int i = 0; i < sip->count; i++)
 			order[k++] = (exp_copy){ &aips[sip->first + i], &aips[sip->first + i].ead_doc,
-				&docs[i].ead_doc };
+				&docs[i].ead_doc, &shaped[i + 1] };
 		for (int i = 0; i < sip->count; i++)
 			order[k++] = (exp_copy){ &aips[sip->first + i], &aips[sip->first + i].premis,
-				&docs[i].premis };
+				&docs[i].premis, NULL };
 		for (int i = 0; i < sip->count; i++)
 			for (int j = 0; j < aips[sip->first + i].nrep; j++)
 				order[k++] = (exp_copy){ &aips[sip->first + i],
-					&aips[sip->first + i].rep[j], &docs[i].files[j] };
+					&aips[sip->first + i].rep[j], &docs[i].files[j], NULL };
 		for (int i = 0; i < first->nschemas; i++)
-			order[k++] = (exp_copy){ first, &first->schemas[i], &schem[i] };
+			order[k++] = (exp_copy){ first, &first->schemas[i], &schem[i], NULL };
 		for (int i = 0; i < first->ndocs; i++)
-			order[k++] = (exp_copy){ first, &first->docs[i], &docu[i] };
+			order[k++] = (exp_copy){ first, &first->docs[i], &docu[i], NULL };
 		for (int i = 0; i < k && st == SOHOA_OK; i++) {
 			char src[PATH_MAX * 2];
 			snprintf(entry, sizeof entry, "%s/%s", sip->name, order[i].dst->path);
+			if (order[i].mem) {
+				st = zip_buffer(a, &s, entry, order[i].mem->buf, order[i].mem->len, x->mtime,
+				    err);
+				continue;
+			}
 			snprintf(src, sizeof src, "%s/%s", order[i].aip->dir, order[i].src->path);
 			st = arc_copy(a, &s, entry, src, order[i].src->checksum, order[i].src->size,
 			    x->mtime, store_only(order[i].src->mimetype), x->buf, x->h, err);
@@ -725,7 +818,11 @@ out:
 	free(docu);
 	free(schem);
 	free(mets);
+	free(rep_mets);
 	free(title);
+	for (int i = 0; shaped && i <= sip->count; i++)
+		free(shaped[i].buf);
+	free(shaped);
 	return st;
 }
 
@@ -1507,6 +1604,11 @@ verify_sip(const char *zpath, const char *mname, int m, const char *work, const 
 			continue;
 		}
 		rep->pdfs_ok++;
+		{
+			char ts[32];
+			if (sohoa_pdf_timestamp(path, ts, sizeof ts) == 1)
+				rep->pdfs_timestamped++;
+		}
 		if (m >= 0)
 			rep->members[m].pdfs++;
 	}

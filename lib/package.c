@@ -30,6 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "package_int.h"
 #include "sohoa/fsutil.h"
 
@@ -282,9 +284,9 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
     const char *dest_parent, sohoa_package_result *res, sohoa_error *err)
 {
 	char name[160], tmp[PATH_MAX], dest[PATH_MAX], rel[PATH_MAX];
-	char *ead = NULL, *ead_doc = NULL, *premis = NULL, *mets = NULL;
-	size_t ead_len = 0, ead_doc_len = 0, premis_len = 0, mets_len = 0;
-	pkg_entry meta[3], *rep = NULL, *shipped = NULL, mets_entry;
+	char *ead = NULL, *ead_doc = NULL, *premis = NULL, *mets = NULL, *rep_mets = NULL;
+	size_t ead_len = 0, ead_doc_len = 0, premis_len = 0, mets_len = 0, rep_mets_len = 0;
+	pkg_entry meta[3], *rep = NULL, *shipped = NULL, mets_entry, rep_mets_entry;
 	pkg_entry docs[8], schemas[8];
 	int ndocs = 0, nschemas = 0, made_tmp = 0;
 	sohoa_fs_batch *batch = NULL;
@@ -390,9 +392,17 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 	    || (st = store(batch, tmp, PKG_PREMIS, premis, premis_len, "text/xml", &meta[2],
 	    err)) != SOHOA_OK)
 		goto out;
+	/* The representation's own METS (CSIP109, CSIPSTR12), which METS.xml
+	 * lists and points at. */
+	if ((st = render(sch, PKG_SCHEMA_METS, PKG_REP_METS,
+	    pkg_build_rep_mets(res->objid, in->kind == SOHOA_PACKAGE_SIP, in->software, in->created,
+	    rep, in->nfiles, err), &rep_mets, &rep_mets_len, err)) != SOHOA_OK
+	    || (st = store(batch, tmp, PKG_REP_METS, rep_mets, rep_mets_len, "text/xml",
+	    &rep_mets_entry, err)) != SOHOA_OK)
+		goto out;
 	if ((st = render(sch, PKG_SCHEMA_METS, "METS.xml",
 	    pkg_build_mets(in, res->objid, meta, docs, ndocs, schemas, nschemas, rep, in->nfiles,
-	    err), &mets, &mets_len, err)) != SOHOA_OK
+	    &rep_mets_entry, err), &mets, &mets_len, err)) != SOHOA_OK
 	    || (st = store(batch, tmp, PKG_METS, mets, mets_len, "text/xml", &mets_entry, err))
 	    != SOHOA_OK)
 		goto out;
@@ -419,9 +429,39 @@ out:
 	free(ead_doc);
 	free(premis);
 	free(mets);
+	free(rep_mets);
 	free(rep);
 	free(shipped);
 	return st;
+}
+
+void
+sohoa_package_createdate(const char *dir, char *out, size_t size)
+{
+	char path[PATH_MAX];
+	xmlDocPtr doc;
+	xmlNodePtr n;
+
+	if (size)
+		out[0] = '\0';
+	if (!dir || (size_t)snprintf(path, sizeof path, "%s/%s", dir, PKG_METS) >= sizeof path)
+		return;
+	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return;
+	for (n = xmlDocGetRootElement(doc); n && n->children; ) {
+		xmlNodePtr c = n->children;
+		while (c && !(c->type == XML_ELEMENT_NODE && !xmlStrcmp(c->name, BAD_CAST "metsHdr")))
+			c = c->next;
+		if (c) {
+			xmlChar *v = xmlGetProp(c, BAD_CAST "CREATEDATE");
+			if (v && size)
+				snprintf(out, size, "%s", (const char *)v);
+			xmlFree(v);
+		}
+		break;
+	}
+	xmlFreeDoc(doc);
 }
 
 /* ".<name>.<kind>-<suffix>" -> name, for kind "tmp" or "old". */

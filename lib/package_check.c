@@ -270,7 +270,8 @@ walk_mets(pkg_checker *c, xmlNodePtr n, int seen[PKG_SCHEMA_COUNT])
 				problem(c, PKG_METS, "a file without FLocat/@xlink:href (line %ld)",
 				    xmlGetLineNo(n));
 			else
-				check_ref(c, n, href, -1);
+				/* The representation's METS is validated too. */
+				check_ref(c, n, href, !strcmp(href, PKG_REP_METS) ? PKG_SCHEMA_METS : -1);
 		}
 		walk_mets(c, n->children, seen);
 	}

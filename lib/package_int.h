@@ -14,6 +14,7 @@
 #define PKG_XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 #define PKG_PREMIS_NS "http://www.loc.gov/premis/v3"
 #define PKG_CSIP_NS "https://DILCIS.eu/XML/METS/CSIPExtensionMETS"
+#define PKG_SIP_NS "https://DILCIS.eu/XML/METS/SIPExtensionMETS"
 
 /* Paths inside a package. */
 #define PKG_METS "METS.xml"
@@ -21,6 +22,15 @@
 #define PKG_EAD_DOC "metadata/descriptive/EAD_doc.xml"
 #define PKG_PREMIS "metadata/preservation/PREMIS.xml"
 #define PKG_REP_DATA "representations/rep1/data"
+#define PKG_REP "representations/rep1"
+#define PKG_REP_METS "representations/rep1/METS.xml"
+
+/* The E-ARK CSIP identity of every package (METS.xml and the
+ * representation's METS): mets/@TYPE from the CSIP content-category
+ * vocabulary, and csip:CONTENTINFORMATIONTYPE "OTHER" naming TT 05. */
+#define PKG_CSIP_TYPE "Textual works \xE2\x80\x93 Digital"
+#define PKG_CSIP_CONTENT_TYPE "OTHER"
+#define PKG_CSIP_OTHER_CONTENT_TYPE "TT05/2025/TT-BNV"
 
 /* METS OTHERMDTYPE of the two descriptive documents. */
 #define PKG_MDTYPE_EAD "TT05-EAD"
@@ -44,7 +54,7 @@ typedef struct pkg_shipped {
 
 extern const pkg_shipped pkg_shipped_files[];
 extern const int pkg_nshipped;
-#define PKG_MAX_SHIPPED 8
+#define PKG_MAX_SHIPPED 12
 
 /* A shipped file's bytes, read once when the schemas are opened: every
  * package gets the very files its documents were validated against, and
@@ -104,6 +114,12 @@ xmlDocPtr pkg_build_premis(const sohoa_package_input *in, const pkg_entry *rep, 
 xmlDocPtr pkg_build_mets(const sohoa_package_input *in, const char *objid,
     const pkg_entry meta[3], const pkg_entry *docs, int ndocs,
     const pkg_entry *schemas, int nschemas, const pkg_entry *rep, int nrep,
-    sohoa_error *err);
+    const pkg_entry *rep_mets, sohoa_error *err);
+
+/* The representation's own METS (representations/rep1/METS.xml): files
+ * are the representation's (paths from the package root, written relative
+ * to the representation's folder). */
+xmlDocPtr pkg_build_rep_mets(const char *objid, int sip, const char *software,
+    const char *created, const pkg_entry *files, int nfiles, sohoa_error *err);
 
 #endif

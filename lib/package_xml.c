@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <limits.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
@@ -39,7 +40,9 @@ const pkg_shipped pkg_shipped_files[] = {
 	{ "EAD.xsd", "schemas", "text/xml" },
 	{ "EAD_doc.xsd", "schemas", "text/xml" },
 	{ "TT05-types.xsd", "schemas", "text/xml" },
-	{ "premis-v3-subset.xsd", "schemas", "text/xml" },
+	{ "premis-v3.xsd", "schemas", "text/xml" },
+	{ "DILCISExtensionMETS.xsd", "schemas", "text/xml" },
+	{ "DILCISExtensionSIPMETS.xsd", "schemas", "text/xml" },
 };
 const int pkg_nshipped = (int)(sizeof pkg_shipped_files / sizeof pkg_shipped_files[0]);
 _Static_assert(sizeof pkg_shipped_files / sizeof pkg_shipped_files[0] <= PKG_MAX_SHIPPED,
@@ -49,7 +52,7 @@ static const char *const schema_files[PKG_SCHEMA_COUNT] = {
 	[PKG_SCHEMA_METS] = "mets.xsd",
 	[PKG_SCHEMA_EAD] = "EAD.xsd",
 	[PKG_SCHEMA_EAD_DOC] = "EAD_doc.xsd",
-	[PKG_SCHEMA_PREMIS] = "premis-v3-subset.xsd",
+	[PKG_SCHEMA_PREMIS] = "premis-v3.xsd",
 };
 
 /* The hồ sơ elements of EAD.xml and the document elements of EAD_doc.xml,
@@ -58,7 +61,7 @@ static const char *const ead_elements[] = { "fileCode", "title", "maintenance", 
 	"language", "startDate", "endDate", "keyword", "totalDoc", "numberOfPaper",
 	"numberOfPage", "format", "inforSign", "confidenceLevel", "paperFileCode",
 	"riskRecovery", "riskRecoveryStatus", "description", NULL };
-static const char *const ead_doc_elements[] = { "docId", "fileCode", "docCode",
+static const char *const ead_doc_elements[] = { "docId", "fileCode", "docCode", "docOrdinal",
 	"maintenance", "typeName", "codeNumber", "codeNotation", "issuedDate", "organName",
 	"subject", "language", "numberOfPage", "inforSign", "keyword", "mode",
 	"confidenceLevel", "autograph", "format", "riskRecovery", "riskRecoveryStatus",
@@ -78,6 +81,8 @@ static const struct { const char *element, *label; } labels[] = {
 	{ "paperFileCode", "Mã hồ sơ gốc giấy" }, { "riskRecovery", "Chế độ dự phòng" },
 	{ "riskRecoveryStatus", "Tình trạng dự phòng" }, { "description", "Ghi chú" },
 	{ "docId", "Mã định danh tài liệu" }, { "docCode", "Mã lưu trữ của tài liệu" },
+	{ "arcFileCode", "Mã hồ sơ lưu trữ" },
+	{ "docOrdinal", "Số thứ tự tài liệu trong hồ sơ" },
 	{ "typeName", "Tên loại tài liệu" }, { "codeNumber", "Số" },
 	{ "codeNotation", "Ký hiệu" }, { "issuedDate", "Ngày tháng năm" },
 	{ "organName", "Cơ quan ban hành" }, { "subject", "Trích yếu nội dung" },
@@ -527,6 +532,10 @@ pkg_build_ead(const sohoa_package_input *in, sohoa_error *err)
 		const char *v = !strcmp(name, "fileCode") ? file_code(in) : hoso_value(in->hoso, name);
 		if (!v)
 			continue;
+		/* In the agency's archive (AIP) the hồ sơ's code is its archival
+		 * code, arcFileCode; what is sent (SIP) calls it fileCode. */
+		if (!strcmp(name, "fileCode") && in->kind == SOHOA_PACKAGE_AIP)
+			name = "arcFileCode";
 		if (!strcmp(name, "startDate") || !strcmp(name, "endDate"))
 			add_date(&b, root, name, v);
 		else
@@ -556,6 +565,14 @@ pkg_build_ead_doc(const sohoa_package_input *in, sohoa_error *err)
 			v = in->doc_id ? in->doc_id : "";
 		} else if (!strcmp(name, "fileCode")) {
 			v = fc;
+			if (in->kind == SOHOA_PACKAGE_AIP)
+				name = "arcFileCode";
+		} else if (!strcmp(name, "docOrdinal")) {
+			/* AIP only: the document's place in its hồ sơ. */
+			if (in->kind == SOHOA_PACKAGE_AIP && in->doc_seq > 0 && fc) {
+				snprintf(code, sizeof code, "%d", in->doc_seq);
+				v = code;
+			}
 		} else if (!strcmp(name, "docCode")) {
 			if (in->doc_seq > 0 && !fc && b.st == SOHOA_OK)
 				b.st = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
@@ -619,6 +636,65 @@ split_software(const char *sw, char *name, size_t nsize, const char **version)
 
 #define PKG_AGENCY_ID_TYPE "mã định danh cơ quan"
 
+/* A representation file's format in PRONOM: its PUID, name and version,
+ * from the MIME type and the file's first bytes.  The PDF sohoa makes (USE
+ * "access") is PDF/A-2b; a scanner's PDF is PDF 1.x by its header.  puid
+ * NULL when the exact format is not known (an Exif JPEG, an odd header). */
+typedef struct pkg_format {
+	const char *puid, *name, *version;
+} pkg_format;
+
+static pkg_format
+file_format(const char *src, const char *mimetype, const char *use)
+{
+	static const char *const pdf_puid[] = { "fmt/14", "fmt/15", "fmt/16", "fmt/17", "fmt/18",
+		"fmt/19", "fmt/20", "fmt/276" };
+	static const char *const pdf_version[] = { "1.0", "1.1", "1.2", "1.3", "1.4", "1.5",
+		"1.6", "1.7" };
+	unsigned char h[32] = { 0 };
+	pkg_format f = { NULL, mimetype, NULL };
+	FILE *fp = src ? fopen(src, "rb") : NULL;
+
+	if (fp) {
+		if (fread(h, 1, sizeof h, fp) == 0)
+			h[0] = 0;
+		fclose(fp);
+	}
+	if (!strcmp(mimetype, "application/pdf")) {
+		if (use && !strcmp(use, "access"))
+			return (pkg_format){ "fmt/477", "PDF/A-2b", "2b" };
+		if (!memcmp(h, "%PDF-1.", 7) && h[7] >= '0' && h[7] <= '7')
+			return (pkg_format){ pdf_puid[h[7] - '0'], "Portable Document Format",
+				pdf_version[h[7] - '0'] };
+		f.name = "Portable Document Format";
+	} else if (!strcmp(mimetype, "image/tiff")) {
+		f = (pkg_format){ "fmt/353", "Tagged Image File Format", "6" };
+	} else if (!strcmp(mimetype, "image/png")) {
+		/* 1.2 is the current edition; 1.0 and 1.1 files are 1.2 files. */
+		f = (pkg_format){ "fmt/13", "Portable Network Graphics", "1.2" };
+	} else if (!strcmp(mimetype, "image/jpeg")) {
+		f.name = "JPEG";
+		if (!memcmp(h + 6, "JFIF", 5) && h[11] == 1 && h[12] <= 2) {
+			static const char *const puid[] = { "fmt/42", "fmt/43", "fmt/44" };
+			static const char *const ver[] = { "1.00", "1.01", "1.02" };
+			f = (pkg_format){ puid[h[12]], "JPEG File Interchange Format", ver[h[12]] };
+		}
+	}
+	return f;
+}
+
+static void
+add_linking_object(pkg_builder *b, xmlNodePtr ev, xmlNsPtr ns, const char *path,
+    const char *role)
+{
+	xmlNodePtr n = add_el(b, ev, ns, "linkingObjectIdentifier");
+
+	add_text(b, n, ns, "linkingObjectIdentifierType", "local");
+	add_text(b, n, ns, "linkingObjectIdentifierValue", path);
+	if (role)
+		add_text(b, n, ns, "linkingObjectRole", role);
+}
+
 xmlDocPtr
 pkg_build_premis(const sohoa_package_input *in, const pkg_entry *rep, int nrep,
     sohoa_error *err)
@@ -627,16 +703,39 @@ pkg_build_premis(const sohoa_package_input *in, const pkg_entry *rep, int nrep,
 	xmlNodePtr root, obj, n;
 	xmlNsPtr ns, xsi;
 	xmlDocPtr doc = new_doc(&b, "premis", PKG_PREMIS_NS, "premis", &root, &ns);
-	char swname[128];
-	const char *swversion;
+	char swname[128], creation_id[32];
+	const char *swversion, *pdf_time = NULL;
+	int pdfa = -1;
 
 	if (!doc)
 		return NULL;
 	xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
 	add_attr(&b, root, xsi, "schemaLocation",
-	    PKG_PREMIS_NS " ../../schemas/premis-v3-subset.xsd");
+	    PKG_PREMIS_NS " ../../schemas/premis-v3.xsd");
 	add_attr(&b, root, NULL, "version", "3.0");
+	/* The PDF/A sohoa made from the scans (USE "access"), when there is one:
+	 * its creation event comes after the catalog's events. */
+	for (int i = 0; i < nrep; i++)
+		if (rep[i].use && !strcmp(rep[i].use, "access")
+		    && !strcmp(rep[i].mimetype, "application/pdf"))
+			pdfa = i;
+	snprintf(creation_id, sizeof creation_id, "event-%d", in->nevents + 1);
+
+	/* The representation: the files it includes. */
+	obj = add_el(&b, root, ns, "object");
+	add_attr(&b, obj, xsi, "type", "premis:representation");
+	add_id_pair(&b, obj, ns, "objectIdentifier", "objectIdentifierType", "local",
+	    "objectIdentifierValue", "representations/rep1");
+	if (nrep > 0) {
+		n = add_el(&b, obj, ns, "relationship");
+		add_text(&b, n, ns, "relationshipType", "structural");
+		add_text(&b, n, ns, "relationshipSubType", "includes");
+		for (int i = 0; i < nrep; i++)
+			add_id_pair(&b, n, ns, "relatedObjectIdentifier", "relatedObjectIdentifierType",
+			    "local", "relatedObjectIdentifierValue", rep[i].path);
+	}
 	for (int i = 0; i < nrep; i++) {
+		pkg_format fm = file_format(in->files[i].src_path, rep[i].mimetype, rep[i].use);
 		obj = add_el(&b, root, ns, "object");
 		add_attr(&b, obj, xsi, "type", "premis:file");
 		add_id_pair(&b, obj, ns, "objectIdentifier", "objectIdentifierType", "local",
@@ -656,10 +755,38 @@ pkg_build_premis(const sohoa_package_input *in, const pkg_entry *rep, int nrep,
 			add_text(&b, n, ns, "size", size);
 			fmt = add_el(&b, n, ns, "format");
 			fd = add_el(&b, fmt, ns, "formatDesignation");
-			add_text(&b, fd, ns, "formatName", rep[i].mimetype);
+			add_text(&b, fd, ns, "formatName", fm.name);
+			if (fm.version)
+				add_text(&b, fd, ns, "formatVersion", fm.version);
+			if (fm.puid) {
+				xmlNodePtr fr = add_el(&b, fmt, ns, "formatRegistry");
+				add_text(&b, fr, ns, "formatRegistryName", "PRONOM");
+				add_text(&b, fr, ns, "formatRegistryKey", fm.puid);
+				add_text(&b, fr, ns, "formatRegistryRole", "specification");
+			}
+			add_text(&b, fmt, ns, "formatNote", rep[i].mimetype);
 		}
 		if (in->files[i].original_name && in->files[i].original_name[0])
 			add_text(&b, obj, ns, "originalName", in->files[i].original_name);
+		/* The PDF/A is derived from the scans. */
+		if (i == pdfa) {
+			int sources = 0;
+			for (int j = 0; j < nrep; j++)
+				sources += j != pdfa;
+			if (sources) {
+				xmlNodePtr rel = add_el(&b, obj, ns, "relationship");
+				add_text(&b, rel, ns, "relationshipType", "derivation");
+				add_text(&b, rel, ns, "relationshipSubType", "has source");
+				for (int j = 0; j < nrep; j++)
+					if (j != pdfa)
+						add_id_pair(&b, rel, ns, "relatedObjectIdentifier",
+						    "relatedObjectIdentifierType", "local",
+						    "relatedObjectIdentifierValue", rep[j].path);
+				add_id_pair(&b, rel, ns, "relatedEventIdentifier",
+				    "relatedEventIdentifierType", "local", "relatedEventIdentifierValue",
+				    creation_id);
+			}
+		}
 	}
 	for (int i = 0; i < in->nevents; i++) {
 		const sohoa_package_event *e = &in->events[i];
@@ -680,10 +807,28 @@ pkg_build_premis(const sohoa_package_input *in, const pkg_entry *rep, int nrep,
 		if (e->agent && e->agent[0])
 			add_id_pair(&b, ev, ns, "linkingAgentIdentifier", "linkingAgentIdentifierType",
 			    "local", "linkingAgentIdentifierValue", e->agent);
+		if (!strcmp(e->type, "ocr"))
+			pdf_time = e->at;
 		for (int j = 0; j < nrep; j++)
-			add_id_pair(&b, ev, ns, "linkingObjectIdentifier",
-			    "linkingObjectIdentifierType", "local", "linkingObjectIdentifierValue",
-			    rep[j].path);
+			add_linking_object(&b, ev, ns, rep[j].path, NULL);
+	}
+	/* The creation of the PDF/A: from the scans (sources) by the software,
+	 * at the time of the OCR that made its text layer. */
+	if (pdfa >= 0) {
+		xmlNodePtr ev = add_el(&b, root, ns, "event");
+		add_id_pair(&b, ev, ns, "eventIdentifier", "eventIdentifierType", "local",
+		    "eventIdentifierValue", creation_id);
+		add_text(&b, ev, ns, "eventType", "creation");
+		add_text(&b, ev, ns, "eventDateTime", pdf_time ? pdf_time : in->created);
+		add_text(&b, add_el(&b, ev, ns, "eventDetailInformation"), ns, "eventDetail",
+		    "PDF/A-2b hai lớp: ảnh các trang bản quét và lớp chữ nhận dạng (OCR) — "
+		    "PDF/A-2b made of the scanned page images and an OCR text layer");
+		add_text(&b, add_el(&b, ev, ns, "eventOutcomeInformation"), ns, "eventOutcome",
+		    "success");
+		add_id_pair(&b, ev, ns, "linkingAgentIdentifier", "linkingAgentIdentifierType",
+		    "local", "linkingAgentIdentifierValue", in->software);
+		for (int j = 0; j < nrep; j++)
+			add_linking_object(&b, ev, ns, rep[j].path, j == pdfa ? "outcome" : "source");
 	}
 	/* Agents: the software, the organization, then every other agent the
 	 * events name, once each, in order of first appearance. */
@@ -803,18 +948,104 @@ add_div(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, const char *id, const ch
 	add_attr(b, add_el(b, d, ns, "fptr"), NULL, "FILEID", fileid);
 }
 
-xmlDocPtr
-pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry meta[3],
-    const pkg_entry *docs, int ndocs, const pkg_entry *schemas, int nschemas,
-    const pkg_entry *rep, int nrep, sohoa_error *err)
+/* The E-ARK identity of a METS root (CSIP1-6, SIP2): OBJID, LABEL, TYPE
+ * from the content-category vocabulary, csip:CONTENTINFORMATIONTYPE OTHER
+ * naming TT 05, PROFILE (the E-ARK SIP profile for a SIP, CSIP otherwise)
+ * and the schema locations of METS, XLink and the extensions. */
+static void
+mets_identity(pkg_builder *b, xmlNodePtr root, xmlNsPtr csip, xmlNsPtr xsi, const char *objid,
+    const char *label, int sip, const char *schemas)
 {
-	pkg_builder b = { SOHOA_OK, err, "METS.xml" };
-	xmlNodePtr root, hdr, agent, n, sec, map, top;
+	char loc[512];
+
+	add_attr(b, root, NULL, "OBJID", objid);
+	add_attr(b, root, NULL, "LABEL", label);
+	add_attr(b, root, NULL, "TYPE", PKG_CSIP_TYPE);
+	add_attr(b, root, csip, "CONTENTINFORMATIONTYPE", PKG_CSIP_CONTENT_TYPE);
+	add_attr(b, root, csip, "OTHERCONTENTINFORMATIONTYPE", PKG_CSIP_OTHER_CONTENT_TYPE);
+	add_attr(b, root, NULL, "PROFILE", sip ? SOHOA_PACKAGE_SIP_PROFILE : SOHOA_PACKAGE_PROFILE);
+	snprintf(loc, sizeof loc, PKG_METS_NS " %1$s/mets.xsd " PKG_XLINK_NS " %1$s/xlink.xsd "
+	    PKG_CSIP_NS " %1$s/DILCISExtensionMETS.xsd", schemas);
+	add_attr(b, root, xsi, "schemaLocation", loc);
+}
+
+/* The software agent (CSIP10-16) and the organization (SIP, with its
+ * identification code). */
+static void
+mets_agents(pkg_builder *b, xmlNodePtr hdr, xmlNsPtr ns, xmlNsPtr csip, const char *software,
+    const sohoa_package_agency *agency)
+{
+	char swname[128];
+	const char *swversion;
+	xmlNodePtr agent;
+
+	split_software(software, swname, sizeof swname, &swversion);
+	agent = add_el(b, hdr, ns, "agent");
+	add_attr(b, agent, NULL, "ROLE", "CREATOR");
+	add_attr(b, agent, NULL, "TYPE", "OTHER");
+	add_attr(b, agent, NULL, "OTHERTYPE", "SOFTWARE");
+	add_text(b, agent, ns, "name", swname);
+	add_attr(b, add_text(b, agent, ns, "note", swversion[0] ? swversion : "?"), csip,
+	    "NOTETYPE", "SOFTWARE VERSION");
+	if (!agency)
+		return;
+	/* A CREATOR agent needs exactly one note (CSIP15): without the
+	 * agency's identification code the agency is named as the archivist
+	 * of the package instead. */
+	agent = add_el(b, hdr, ns, "agent");
+	add_attr(b, agent, NULL, "ROLE", agency->agency_code && agency->agency_code[0] ? "CREATOR"
+	    : "ARCHIVIST");
+	add_attr(b, agent, NULL, "TYPE", "ORGANIZATION");
+	add_text(b, agent, ns, "name", agency->agency_name);
+	if (agency->agency_code && agency->agency_code[0])
+		add_attr(b, add_text(b, agent, ns, "note", agency->agency_code), csip,
+		    "NOTETYPE", "IDENTIFICATIONCODE");
+}
+
+/* The representation's fileGrp attributes (CSIP62-64). */
+static void
+rep_group_attrs(pkg_builder *b, xmlNodePtr g, xmlNsPtr csip, const char *id, const char *use)
+{
+	add_attr(b, g, NULL, "ID", id);
+	add_attr(b, g, NULL, "USE", use);
+	add_attr(b, g, csip, "CONTENTINFORMATIONTYPE", PKG_CSIP_CONTENT_TYPE);
+	add_attr(b, g, csip, "OTHERCONTENTINFORMATIONTYPE", PKG_CSIP_OTHER_CONTENT_TYPE);
+}
+
+/* The structMap's div "Representations" (CSIP102-112): an fptr to the
+ * fileGrp, and a div "Representations/rep1" with an mptr to the
+ * representation's METS.  Returns that div. */
+static xmlNodePtr
+rep_divs(pkg_builder *b, xmlNodePtr top, xmlNsPtr ns, xmlNsPtr xlink)
+{
+	xmlNodePtr d = add_el(b, top, ns, "div"), r, m;
+
+	add_attr(b, d, NULL, "ID", "div-representations");
+	add_attr(b, d, NULL, "LABEL", "Representations");
+	add_attr(b, add_el(b, d, ns, "fptr"), NULL, "FILEID", "grp-rep1");
+	r = add_el(b, d, ns, "div");
+	add_attr(b, r, NULL, "ID", "div-rep1");
+	add_attr(b, r, NULL, "LABEL", "Representations/rep1");
+	m = add_el(b, r, ns, "mptr");
+	add_attr(b, m, NULL, "LOCTYPE", "URL");
+	add_attr(b, m, xlink, "type", "simple");
+	add_attr(b, m, xlink, "href", PKG_REP_METS);
+	add_attr(b, m, xlink, "title", "rep1");
+	return r;
+}
+
+/* A representation's own METS.xml (representations/rep1/METS.xml): its
+ * data files, paths relative to the representation's folder. */
+xmlDocPtr
+pkg_build_rep_mets(const char *objid, int sip, const char *software, const char *created,
+    const pkg_entry *files, int nfiles, sohoa_error *err)
+{
+	pkg_builder b = { SOHOA_OK, err, PKG_REP_METS };
+	xmlNodePtr root, hdr, sec, g, map, top, d;
 	xmlNsPtr ns, xlink, xsi, csip;
 	xmlDocPtr doc = new_doc(&b, "mets", PKG_METS_NS, NULL, &root, &ns);
-	char swname[128], rid[32];
-	const char *swversion;
-	const char *subject = in->doc ? in->doc->f[SOHOA_F_SUBJECT].value : NULL;
+	char repid[200];
+	size_t skip = strlen(PKG_REP) + 1;
 
 	if (!doc)
 		return NULL;
@@ -826,32 +1057,78 @@ pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry
 		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		return NULL;
 	}
-	add_attr(&b, root, NULL, "OBJID", objid);
-	add_attr(&b, root, NULL, "LABEL", subject && subject[0] ? subject : in->doc_id);
-	add_attr(&b, root, NULL, "TYPE", "Other");
-	add_attr(&b, root, NULL, "PROFILE", SOHOA_PACKAGE_PROFILE);
-	add_attr(&b, root, xsi, "schemaLocation", PKG_METS_NS " schemas/mets.xsd "
-	    PKG_XLINK_NS " schemas/xlink.xsd");
-
+	snprintf(repid, sizeof repid, "%s/rep1", objid);
+	mets_identity(&b, root, csip, xsi, repid, "rep1", sip, "../../schemas");
 	hdr = add_el(&b, root, ns, "metsHdr");
-	add_attr(&b, hdr, NULL, "CREATEDATE", in->created);
+	add_attr(&b, hdr, NULL, "CREATEDATE", created);
+	add_attr(&b, hdr, csip, "OAISPACKAGETYPE", sip ? "SIP" : "AIP");
+	mets_agents(&b, hdr, ns, csip, software, NULL);
+	sec = add_el(&b, root, ns, "fileSec");
+	add_attr(&b, sec, NULL, "ID", "filesec-rep1");
+	g = add_el(&b, sec, ns, "fileGrp");
+	rep_group_attrs(&b, g, csip, "grp-data", "Data");
+	for (int i = 0; i < nfiles; i++) {
+		char fid[64];
+		xmlNodePtr f = add_el(&b, g, ns, "file");
+		const char *path = files[i].path;
+		snprintf(fid, sizeof fid, "file-data-%d", i + 1);
+		add_attr(&b, f, NULL, "ID", fid);
+		add_filecore(&b, f, created, &files[i]);
+		if (files[i].use)
+			add_attr(&b, f, NULL, "USE", files[i].use);
+		if (!strncmp(path, PKG_REP "/", skip))
+			path += skip;
+		add_locat(&b, add_el(&b, f, ns, "FLocat"), xlink, path);
+	}
+	map = add_el(&b, root, ns, "structMap");
+	add_attr(&b, map, NULL, "ID", "structmap-rep1");
+	add_attr(&b, map, NULL, "TYPE", "PHYSICAL");
+	add_attr(&b, map, NULL, "LABEL", "CSIP");
+	top = add_el(&b, map, ns, "div");
+	add_attr(&b, top, NULL, "ID", "div-rep1-root");
+	add_attr(&b, top, NULL, "LABEL", repid);
+	d = add_el(&b, top, ns, "div");
+	add_attr(&b, d, NULL, "ID", "div-data");
+	add_attr(&b, d, NULL, "LABEL", "Data");
+	add_attr(&b, add_el(&b, d, ns, "fptr"), NULL, "FILEID", "grp-data");
+	return finish(&b, doc);
+}
+
+xmlDocPtr
+pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry meta[3],
+    const pkg_entry *docs, int ndocs, const pkg_entry *schemas, int nschemas,
+    const pkg_entry *rep, int nrep, const pkg_entry *rep_mets, sohoa_error *err)
+{
+	pkg_builder b = { SOHOA_OK, err, "METS.xml" };
+	xmlNodePtr root, hdr, n, sec, map, top, g;
+	xmlNsPtr ns, xlink, xsi, csip;
+	xmlDocPtr doc = new_doc(&b, "mets", PKG_METS_NS, NULL, &root, &ns);
+	char rid[32];
+	const char *subject = in->doc ? in->doc->f[SOHOA_F_SUBJECT].value : NULL;
+	int rewritten = in->first_created && in->first_created[0]
+	    && strcmp(in->first_created, in->created) != 0;
+
+	if (!doc)
+		return NULL;
+	csip = xmlNewNs(root, BAD_CAST PKG_CSIP_NS, BAD_CAST "csip");
+	xlink = xmlNewNs(root, BAD_CAST PKG_XLINK_NS, BAD_CAST "xlink");
+	xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
+	if (!csip || !xlink || !xsi) {
+		xmlFreeDoc(doc);
+		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return NULL;
+	}
+	mets_identity(&b, root, csip, xsi, objid, subject && subject[0] ? subject : in->doc_id,
+	    in->kind == SOHOA_PACKAGE_SIP, "schemas");
+
+	/* A rewritten package keeps the date it was first made and says when
+	 * it was changed (CSIP7, CSIP8). */
+	hdr = add_el(&b, root, ns, "metsHdr");
+	add_attr(&b, hdr, NULL, "CREATEDATE", rewritten ? in->first_created : in->created);
+	if (rewritten)
+		add_attr(&b, hdr, NULL, "LASTMODDATE", in->created);
 	add_attr(&b, hdr, csip, "OAISPACKAGETYPE", in->kind == SOHOA_PACKAGE_SIP ? "SIP" : "AIP");
-	split_software(in->software, swname, sizeof swname, &swversion);
-	agent = add_el(&b, hdr, ns, "agent");
-	add_attr(&b, agent, NULL, "ROLE", "CREATOR");
-	add_attr(&b, agent, NULL, "TYPE", "OTHER");
-	add_attr(&b, agent, NULL, "OTHERTYPE", "SOFTWARE");
-	add_text(&b, agent, ns, "name", swname);
-	if (swversion[0])
-		add_attr(&b, add_text(&b, agent, ns, "note", swversion), csip, "NOTETYPE",
-		    "SOFTWARE VERSION");
-	agent = add_el(&b, hdr, ns, "agent");
-	add_attr(&b, agent, NULL, "ROLE", "CREATOR");
-	add_attr(&b, agent, NULL, "TYPE", "ORGANIZATION");
-	add_text(&b, agent, ns, "name", in->agency->agency_name);
-	if (in->agency->agency_code && in->agency->agency_code[0])
-		add_attr(&b, add_text(&b, agent, ns, "note", in->agency->agency_code), csip,
-		    "NOTETYPE", "IDENTIFICATIONCODE");
+	mets_agents(&b, hdr, ns, csip, in->software, in->agency);
 	n = add_text(&b, hdr, ns, "altRecordID", in->doc_id);
 	add_attr(&b, n, NULL, "TYPE", "docId");
 	snprintf(rid, sizeof rid, "%lld", in->record_id);
@@ -873,8 +1150,31 @@ pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry
 	    in->created, docs, ndocs, 0);
 	add_group(&b, sec, ns, xlink, "grp-schemas", "Schemas", "file-schema", in->created,
 	    schemas, nschemas, 0);
-	add_group(&b, sec, ns, xlink, "grp-rep1", "Representations/rep1", "file-rep1",
-	    in->created, rep, nrep, 1);
+	/* The representation: its METS first, then its files (CSIP114 allows
+	 * both; the files stay listed here so that every byte of the package
+	 * is checked from METS.xml alone). */
+	add_group(&b, sec, ns, xlink, "grp-rep1", "Representations", "file-rep1", in->created,
+	    rep, nrep, 1);
+	g = xmlGetLastChild(sec);
+	if (g) {
+		add_attr(&b, g, csip, "CONTENTINFORMATIONTYPE", PKG_CSIP_CONTENT_TYPE);
+		add_attr(&b, g, csip, "OTHERCONTENTINFORMATIONTYPE", PKG_CSIP_OTHER_CONTENT_TYPE);
+		if (rep_mets) {
+			xmlNodePtr f = xmlNewNode(ns, BAD_CAST "file");
+			if (!f) {
+				b.st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+				    "out of memory");
+			} else {
+				if (g->children)
+					xmlAddPrevSibling(g->children, f);
+				else
+					xmlAddChild(g, f);
+				add_attr(&b, f, NULL, "ID", "file-rep1-mets");
+				add_filecore(&b, f, in->created, rep_mets);
+				add_locat(&b, add_el(&b, f, ns, "FLocat"), xlink, rep_mets->path);
+			}
+		}
+	}
 
 	map = add_el(&b, root, ns, "structMap");
 	add_attr(&b, map, NULL, "ID", "structmap-1");
@@ -890,7 +1190,7 @@ pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry
 	add_attr(&b, n, NULL, "ADMID", "digiprov-premis");
 	add_div(&b, top, ns, "div-documentation", "Documentation", "grp-documentation");
 	add_div(&b, top, ns, "div-schemas", "Schemas", "grp-schemas");
-	add_div(&b, top, ns, "div-rep1", "Representations/rep1", "grp-rep1");
+	rep_divs(&b, top, ns, xlink);
 	return finish(&b, doc);
 }
 
@@ -944,11 +1244,10 @@ static xmlDocPtr
 build_sip_mets(const sohoa_sip_input *in, const char *objid, sohoa_error *err)
 {
 	pkg_builder b = { SOHOA_OK, err, "METS.xml" };
-	xmlNodePtr root, hdr, agent, n, sec, g, map, top, rep;
+	xmlNodePtr root, hdr, n, sec, g, map, top, rep;
 	xmlNsPtr ns, xlink, xsi, csip;
 	xmlDocPtr doc = new_doc(&b, "mets", PKG_METS_NS, NULL, &root, &ns);
-	char swname[128], id[64], dmd[64], adm[64], rid[32];
-	const char *swversion;
+	char id[64], dmd[64], adm[64], rid[32];
 	char *dmds = NULL, *adms = NULL;
 	size_t dl = 0, al = 0;
 	int multi = in->ndocs > 1, fileno = 0;
@@ -963,32 +1262,13 @@ build_sip_mets(const sohoa_sip_input *in, const char *objid, sohoa_error *err)
 		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		return NULL;
 	}
-	add_attr(&b, root, NULL, "OBJID", objid);
-	add_attr(&b, root, NULL, "LABEL", in->label && in->label[0] ? in->label : objid);
-	add_attr(&b, root, NULL, "TYPE", "Other");
-	add_attr(&b, root, NULL, "PROFILE", SOHOA_PACKAGE_PROFILE);
-	add_attr(&b, root, xsi, "schemaLocation", PKG_METS_NS " schemas/mets.xsd "
-	    PKG_XLINK_NS " schemas/xlink.xsd");
+	mets_identity(&b, root, csip, xsi, objid, in->label && in->label[0] ? in->label : objid,
+	    1, "schemas");
 
 	hdr = add_el(&b, root, ns, "metsHdr");
 	add_attr(&b, hdr, NULL, "CREATEDATE", in->created);
 	add_attr(&b, hdr, csip, "OAISPACKAGETYPE", "SIP");
-	split_software(in->software, swname, sizeof swname, &swversion);
-	agent = add_el(&b, hdr, ns, "agent");
-	add_attr(&b, agent, NULL, "ROLE", "CREATOR");
-	add_attr(&b, agent, NULL, "TYPE", "OTHER");
-	add_attr(&b, agent, NULL, "OTHERTYPE", "SOFTWARE");
-	add_text(&b, agent, ns, "name", swname);
-	if (swversion[0])
-		add_attr(&b, add_text(&b, agent, ns, "note", swversion), csip, "NOTETYPE",
-		    "SOFTWARE VERSION");
-	agent = add_el(&b, hdr, ns, "agent");
-	add_attr(&b, agent, NULL, "ROLE", "CREATOR");
-	add_attr(&b, agent, NULL, "TYPE", "ORGANIZATION");
-	add_text(&b, agent, ns, "name", in->agency->agency_name);
-	if (in->agency->agency_code && in->agency->agency_code[0])
-		add_attr(&b, add_text(&b, agent, ns, "note", in->agency->agency_code), csip,
-		    "NOTETYPE", "IDENTIFICATIONCODE");
+	mets_agents(&b, hdr, ns, csip, in->software, in->agency);
 	for (int i = 0; i < in->ndocs; i++) {
 		n = add_text(&b, hdr, ns, "altRecordID", in->docs[i].doc_id);
 		add_attr(&b, n, NULL, "TYPE", "docId");
@@ -1029,8 +1309,9 @@ build_sip_mets(const sohoa_sip_input *in, const char *objid, sohoa_error *err)
 		sip_file(&b, g, ns, xlink, id, in->created, &in->schemas[i], NULL, NULL);
 	}
 	g = add_el(&b, sec, ns, "fileGrp");
-	add_attr(&b, g, NULL, "ID", "grp-rep1");
-	add_attr(&b, g, NULL, "USE", "Representations/rep1");
+	rep_group_attrs(&b, g, csip, "grp-rep1", "Representations");
+	if (in->rep_mets.path)
+		sip_file(&b, g, ns, xlink, "file-rep1-mets", in->created, &in->rep_mets, NULL, NULL);
 	for (int i = 0; i < in->ndocs; i++) {
 		snprintf(dmd, sizeof dmd, multi ? "dmd-ead-doc-%d" : "dmd-ead-doc", i + 1);
 		snprintf(adm, sizeof adm, multi ? "digiprov-premis-%d" : "digiprov-premis", i + 1);
@@ -1077,9 +1358,8 @@ build_sip_mets(const sohoa_sip_input *in, const char *objid, sohoa_error *err)
 	free(adms);
 	add_div(&b, top, ns, "div-documentation", "Documentation", "grp-documentation");
 	add_div(&b, top, ns, "div-schemas", "Schemas", "grp-schemas");
-	add_div(&b, top, ns, "div-rep1", "Representations/rep1", "grp-rep1");
 	/* One div per document under rep1, pointing at its own files. */
-	rep = n ? xmlGetLastChild(top) : NULL;
+	rep = rep_divs(&b, top, ns, xlink);
 	fileno = 0;
 	for (int i = 0; multi && rep && i < in->ndocs; i++) {
 		xmlNodePtr d = add_el(&b, rep, ns, "div");
@@ -1141,6 +1421,120 @@ sohoa_package_sip_mets(const sohoa_sip_input *in, const sohoa_package_schemas *s
 	if (st != SOHOA_OK) {
 		free(*mets);
 		*mets = NULL;
+	}
+	return st;
+}
+
+sohoa_status
+sohoa_package_sip_rep_mets(const sohoa_sip_input *in, const sohoa_package_schemas *sch,
+    char **mets, size_t *len, sohoa_error *err)
+{
+	sohoa_package_input pin;
+	char objid[160], name[160];
+	pkg_entry *files = NULL;
+	int n = 0, k = 0;
+	xmlDocPtr doc;
+	sohoa_status st;
+
+	*mets = NULL;
+	*len = 0;
+	if (!sch)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "package: no schemas");
+	if (in->ndocs < 1 || !in->docs || !in->software || !in->created)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "SIP: needs documents, software and a time");
+	memset(&pin, 0, sizeof pin);
+	pin.kind = SOHOA_PACKAGE_SIP;
+	pin.uuid = in->uuid;
+	if ((st = sohoa_package_objid(&pin, objid, sizeof objid, name, sizeof name, err))
+	    != SOHOA_OK)
+		return st;
+	for (int i = 0; i < in->ndocs; i++)
+		n += in->docs[i].nfiles;
+	if (n > 0 && !(files = calloc((size_t)n, sizeof *files)))
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	for (int i = 0; i < in->ndocs; i++)
+		for (int j = 0; j < in->docs[i].nfiles; j++) {
+			const sohoa_sip_file *f = &in->docs[i].files[j];
+			if (!sip_file_ok(f)) {
+				free(files);
+				return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+				    "SIP: document %d lacks a path, MIME type or SHA-256", i + 1);
+			}
+			snprintf(files[k].path, sizeof files[k].path, "%s", f->path);
+			snprintf(files[k].hash, sizeof files[k].hash, "%s", f->checksum);
+			files[k].mimetype = f->mimetype;
+			files[k].use = f->use;
+			files[k].size = f->size;
+			k++;
+		}
+	doc = pkg_build_rep_mets(objid, 1, in->software, in->created, files, k, err);
+	free(files);
+	if (!doc)
+		return err && err->status != SOHOA_OK ? err->status : SOHOA_FATAL;
+	*mets = pkg_serialize(doc, len);
+	xmlFreeDoc(doc);
+	if (!*mets)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	st = pkg_validate_buffer(sch, PKG_SCHEMA_METS, PKG_REP_METS, *mets, *len, err);
+	if (st != SOHOA_OK) {
+		free(*mets);
+		*mets = NULL;
+	}
+	return st;
+}
+
+/* Copies the children of root into a new root, renaming arcFileCode to
+ * fileCode and leaving docOrdinal out. */
+sohoa_status
+sohoa_package_sip_shape(const sohoa_package_schemas *sch, int ead_doc, const char *buf,
+    size_t len, char **out, size_t *out_len, sohoa_error *err)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, n, next;
+	sohoa_status st;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!sch)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "package: no schemas");
+	if (len > INT_MAX)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE, "%s too large",
+		    ead_doc ? "EAD_doc.xml" : "EAD.xml");
+	doc = xmlReadMemory(buf, (int)len, ead_doc ? "EAD_doc.xml" : "EAD.xml", "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!root || xmlStrcmp(root->name, BAD_CAST (ead_doc ? "EAD_doc" : "EAD"))) {
+		xmlFreeDoc(doc);
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "%s cannot be read", ead_doc ? "EAD_doc.xml" : "EAD.xml");
+	}
+	for (n = root->children; n; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!xmlStrcmp(n->name, BAD_CAST "arcFileCode")) {
+			xmlNodeSetName(n, BAD_CAST "fileCode");
+		} else if (!xmlStrcmp(n->name, BAD_CAST "docOrdinal")) {
+			xmlNodePtr prev = n->prev;
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+			/* and the indentation before it */
+			if (prev && prev->type == XML_TEXT_NODE && xmlIsBlankNode(prev)) {
+				xmlUnlinkNode(prev);
+				xmlFreeNode(prev);
+			}
+		}
+	}
+	*out = pkg_serialize(doc, out_len);
+	xmlFreeDoc(doc);
+	if (!*out)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	st = pkg_validate_buffer(sch, ead_doc ? PKG_SCHEMA_EAD_DOC : PKG_SCHEMA_EAD,
+	    ead_doc ? "EAD_doc.xml" : "EAD.xml", *out, *out_len, err);
+	if (st != SOHOA_OK) {
+		free(*out);
+		*out = NULL;
 	}
 	return st;
 }

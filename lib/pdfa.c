@@ -367,6 +367,10 @@ sohoa_pdfa_convert(const char *in, const char *out, const sohoa_pdfa_info *info,
 	qpdf_set_minimum_pdf_version(q, "1.7");
 	qpdf_set_deterministic_ID(q, 1);
 	qpdf_set_object_stream_mode(q, qpdf_o_disable);
+	/* ISO 19005-2, 6.1.7.1 (veraPDF 6.1.7.1-t2): an end-of-line before
+	 * every "endstream"; qpdf otherwise writes it straight after the
+	 * data of a stream that does not end with one (XMP, ICC, images). */
+	qpdf_set_newline_before_endstream(q, 1);
 	if (qpdf_write(q) & QPDF_ERRORS)
 		st = qpdf_fail(q, err, SOHOA_RETRY, "cannot write the PDF/A");
 out:

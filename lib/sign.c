@@ -8,6 +8,7 @@
  * pkcs11-provider for OpenSSL 3): the ENGINE API is deprecated in OpenSSL 3
  * and its warnings are silenced around that one function only.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
@@ -336,6 +338,7 @@ sohoa_signer_free(sohoa_signer *s)
 	engine_release(s->engine);
 	free(s->subject);
 	free(s->tsa_url);
+	free(s->tsa_ca_file);
 	free(s);
 }
 
@@ -353,7 +356,8 @@ sohoa_signer_open(const sohoa_conf *conf, sohoa_error *err)
 		return NULL;
 	}
 	if (!(s = calloc(1, sizeof *s)) || !(s->chain = sk_X509_new_null())
-	    || !(s->tsa_url = strdup(conf->tsa_url ? conf->tsa_url : ""))) {
+	    || !(s->tsa_url = strdup(conf->tsa_url ? conf->tsa_url : ""))
+	    || !(s->tsa_ca_file = strdup(conf->tsa_ca_file ? conf->tsa_ca_file : ""))) {
 		sohoa_signer_free(s);
 		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
 		return NULL;
@@ -423,8 +427,10 @@ sign_cms_size_bound(const sohoa_signer *s)
 
 	for (int i = 0; i < sk_X509_num(s->chain); i++)
 		n += (size_t)i2d_X509(sk_X509_value(s->chain, i), NULL);
-	/* Signature value, three or four signed attributes, the structure. */
-	return n + (size_t)EVP_PKEY_get_size(s->key) + 2048;
+	/* Signature value, three or four signed attributes, the structure;
+	 * with a TSA, its token (the TSA's certificates, its signature, the
+	 * TSTInfo): 16 KiB is several times what TSAs send. */
+	return n + (size_t)EVP_PKEY_get_size(s->key) + 2048 + (s->tsa_url[0] ? 16384 : 0);
 }
 
 static int
@@ -501,10 +507,52 @@ out:
 	return ok;
 }
 
+/* TLS for an https:// TSA (OSSL_HTTP_transfer's BIO callback, as OpenSSL's
+ * own apps do it): the server's certificate must chain to tsa_ca_file (or
+ * the system's CAs) and name the host. */
+struct tsa_tls {
+	SSL_CTX *ctx;
+	const char *host;
+};
+
+static BIO *
+tsa_tls_cb(BIO *bio, void *arg, int connect, int detail)
+{
+	struct tsa_tls *t = arg;
+
+	if (connect && detail) {
+		BIO *sbio = BIO_new(BIO_f_ssl());
+		SSL *ssl = sbio ? SSL_new(t->ctx) : NULL;
+		unsigned char ip[16];
+		int is_ip = inet_pton(AF_INET, t->host, ip) == 1 || inet_pton(AF_INET6, t->host, ip) == 1;
+		/* An address is checked against the certificate's IP names, a host
+		 * name against its DNS names (and sent as SNI). */
+		if (!ssl || (is_ip ? !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t->host)
+		    : !SSL_set_tlsext_host_name(ssl, t->host) || !SSL_set1_host(ssl, t->host))) {
+			SSL_free(ssl);
+			BIO_free(sbio);
+			return NULL;
+		}
+		SSL_set_connect_state(ssl);
+		BIO_set_ssl(sbio, ssl, BIO_CLOSE);
+		return BIO_push(sbio, bio);
+	}
+	if (!connect && detail) {
+		BIO *cbio;
+		(void)ERR_set_mark();
+		BIO_ssl_shutdown(bio);
+		cbio = BIO_pop(bio);
+		BIO_free(bio);
+		(void)ERR_pop_to_mark();
+		return cbio;
+	}
+	return bio;
+}
+
 /* An RFC 3161 timestamp over the signature value, as the unsigned attribute
  * id-aa-timeStampToken (RFC 3161 appendix A). */
 static sohoa_status
-add_timestamp(const char *url, CMS_SignerInfo *si, sohoa_error *err)
+add_timestamp(const char *url, const char *ca_file, CMS_SignerInfo *si, sohoa_error *err)
 {
 	ASN1_OCTET_STRING *sigval = CMS_SignerInfo_get0_signature(si);
 	unsigned char h[32], *der = NULL;
@@ -520,6 +568,7 @@ add_timestamp(const char *url, CMS_SignerInfo *si, sohoa_error *err)
 	char *host = NULL, *port = NULL, *path = NULL;
 	int use_ssl = 0, len;
 	sohoa_status rc = SOHOA_FATAL;
+	struct tsa_tls tls = { NULL, NULL };
 
 	if (!req || !mi || !alg || !bn || !reqbio) {
 		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
@@ -535,15 +584,27 @@ add_timestamp(const char *url, CMS_SignerInfo *si, sohoa_error *err)
 		rc = sign_ssl_error(err, SOHOA_FATAL, "timestamp request");
 		goto out;
 	}
-	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL)
-	    || use_ssl) {
+	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL)) {
 		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "tsa_url %s: not an http:// URL", url);
+		    "tsa_url %s: not an http:// or https:// URL", url);
 		goto out;
 	}
+	if (use_ssl) {
+		if (!(tls.ctx = SSL_CTX_new(TLS_client_method()))
+		    || !SSL_CTX_set_min_proto_version(tls.ctx, TLS1_2_VERSION)
+		    || !(ca_file && ca_file[0] ? SSL_CTX_load_verify_locations(tls.ctx, ca_file, NULL)
+		    : SSL_CTX_set_default_verify_paths(tls.ctx))) {
+			rc = sign_ssl_error(err, SOHOA_FATAL, ca_file && ca_file[0] ? ca_file
+			    : "TLS for the time-stamping service");
+			goto out;
+		}
+		SSL_CTX_set_verify(tls.ctx, SSL_VERIFY_PEER, NULL);
+		tls.host = host;
+	}
 	/* expect_asn1: the whole response is read into memory (it is small). */
-	resp = OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, NULL, NULL, NULL, NULL,
-	    0, NULL, "application/timestamp-query", reqbio, "application/timestamp-reply", 1,
+	resp = OSSL_HTTP_transfer(NULL, host, port, path, use_ssl, NULL, NULL, NULL, NULL,
+	    use_ssl ? tsa_tls_cb : NULL, use_ssl ? &tls : NULL, 0, NULL,
+	    "application/timestamp-query", reqbio, "application/timestamp-reply", 1,
 	    TSA_MAX_RESPONSE, TSA_TIMEOUT, 0);
 	if (!resp) {
 		/* Unreachable or overloaded: a passing condition. */
@@ -589,6 +650,7 @@ out:
 	TS_RESP_free(tsr);
 	BIO_free(resp);
 	BIO_free(reqbio);
+	SSL_CTX_free(tls.ctx);
 	OPENSSL_free(host);
 	OPENSSL_free(port);
 	OPENSSL_free(path);
@@ -649,7 +711,7 @@ sign_cms_digest(sohoa_signer *s, const unsigned char md[32], int signing_time, i
 			goto out;
 		}
 	}
-	if (timestamp && s->tsa_url[0] && (rc = add_timestamp(s->tsa_url, si, err)) != SOHOA_OK)
+	if (timestamp && s->tsa_url[0] && (rc = add_timestamp(s->tsa_url, s->tsa_ca_file, si, err)) != SOHOA_OK)
 		goto out;
 	rc = SOHOA_FATAL;
 	if ((n = i2d_CMS_ContentInfo(cms, der)) <= 0) {
@@ -784,6 +846,77 @@ timestamp_ok(CMS_SignerInfo *si)
 	return ok;
 }
 
+/*
+ * The time of the signature's timestamp token (genTime), when it has one
+ * over this signature value whose own signature verifies, and, given trust
+ * anchors, whose TSA certificate chains to them.  Returns 1 with *when
+ * set, 0 when there is no such token.
+ */
+static int
+timestamp_time(CMS_SignerInfo *si, X509_STORE *store, time_t *when)
+{
+	int loc = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+	ASN1_TYPE *t;
+	const unsigned char *p;
+	PKCS7 *tok = NULL;
+	TS_TST_INFO *info = NULL;
+	const ASN1_GENERALIZEDTIME *gt;
+	struct tm tm;
+	BIO *o = NULL;
+	int ok = 0;
+
+	if (loc < 0 || !timestamp_ok(si))
+		return 0;
+	t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, loc), 0);
+	if (!t || t->type != V_ASN1_SEQUENCE)
+		return 0;
+	p = t->value.sequence->data;
+	if (!(tok = d2i_PKCS7(NULL, &p, t->value.sequence->length)))
+		return 0;
+	if (store) {
+		o = BIO_new(BIO_s_null());
+		if (!o || PKCS7_verify(tok, NULL, store, NULL, o, 0) != 1)
+			goto out;
+	}
+	if ((info = PKCS7_to_TS_TST_INFO(tok)) && (gt = TS_TST_INFO_get_time(info))
+	    && ASN1_TIME_to_tm(gt, &tm) == 1) {
+		*when = timegm(&tm);
+		ok = 1;
+	}
+out:
+	ERR_clear_error();
+	BIO_free(o);
+	TS_TST_INFO_free(info);
+	PKCS7_free(tok);
+	return ok;
+}
+
+int
+sign_cms_timestamp(const unsigned char *der, size_t len, char *iso, size_t size)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	STACK_OF(CMS_SignerInfo) *sis;
+	time_t when;
+	struct tm tm;
+	int ok = 0;
+
+	if (size)
+		iso[0] = '\0';
+	if (!cms)
+		return 0;
+	sis = CMS_get0_SignerInfos(cms);
+	if (sk_CMS_SignerInfo_num(sis) == 1
+	    && timestamp_time(sk_CMS_SignerInfo_value(sis, 0), NULL, &when)
+	    && gmtime_r(&when, &tm)) {
+		strftime(iso, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		ok = 1;
+	}
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+	return ok;
+}
+
 static sohoa_status
 verify_common(CMS_ContentInfo *cms, BIO *content, const unsigned char *md,
     const char *ca_file, char *signer, size_t signer_len, sohoa_error *err)
@@ -810,6 +943,15 @@ verify_common(CMS_ContentInfo *cms, BIO *content, const unsigned char *md,
 	}
 	if (md)
 		flags |= CMS_NO_CONTENT_VERIFY;   /* the digest is compared below */
+	/* PAdES B-T: a signature with a timestamp (from a TSA the anchors
+	 * trust) is judged at the time of its timestamp, so that it stays
+	 * valid after the signer's certificate has expired. */
+	sis = CMS_get0_SignerInfos(cms);
+	if (store && sk_CMS_SignerInfo_num(sis) == 1) {
+		time_t when;
+		if (timestamp_time(sk_CMS_SignerInfo_value(sis, 0), store, &when))
+			X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), when);
+	}
 	if (CMS_verify(cms, NULL, store, content, sink, flags) != 1) {
 		rc = sign_ssl_error(err, SOHOA_BAD_INPUT, "chữ ký không hợp lệ — the signature"
 		    " does not verify");

@@ -18,6 +18,7 @@ struct sohoa_signer {
 	void *engine;            /* ENGINE * of a PKCS#11 key, else NULL */
 	char *subject;           /* RFC 2253, UTF-8 */
 	char *tsa_url;           /* "" = no timestamps */
+	char *tsa_ca_file;       /* "" = the system's CAs for an https TSA */
 };
 
 /*
@@ -31,7 +32,8 @@ struct sohoa_signer {
 sohoa_status sign_cms_digest(sohoa_signer *s, const unsigned char md[32], int signing_time,
     int timestamp, unsigned char **der, size_t *len, sohoa_error *err);
 
-/* An upper bound of the DER size sign_cms_digest() gives without a timestamp. */
+/* An upper bound of the DER size sign_cms_digest() gives (with its timestamp when
+ * s->tsa_url is set). */
 size_t sign_cms_size_bound(const sohoa_signer *s);
 
 /* Copies OpenSSL's error queue (and empties it) into err after what. */
@@ -46,6 +48,11 @@ sohoa_status sign_ssl_error(sohoa_error *err, sohoa_status st, const char *what)
 sohoa_status sign_cms_verify_digest(const unsigned char *der, size_t len,
     const unsigned char md[32], const char *ca_file, char *signer, size_t signer_len,
     sohoa_error *err);
+
+/* The genTime of the timestamp token of a DER CMS's only signer, into iso
+ * ("YYYY-MM-DDTHH:MM:SSZ"): 1 when it has a token over its signature value
+ * whose own signature verifies, else 0. */
+int sign_cms_timestamp(const unsigned char *der, size_t len, char *iso, size_t size);
 
 /* The text of the visible signature, laid out in the embedded font. */
 #define SIGN_FONT_PATH "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"

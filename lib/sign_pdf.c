@@ -786,7 +786,9 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 		    strerror(errno));
 		goto out;
 	}
-	if ((rc = sign_cms_digest(s, md, 0, 0, &der, &derlen, err)) != SOHOA_OK)
+	/* PAdES B-T when a TSA is configured: a signature timestamp (RFC 3161
+	 * token over the signature value) in the CMS unsigned attributes. */
+	if ((rc = sign_cms_digest(s, md, 0, 1, &der, &derlen, err)) != SOHOA_OK)
 		goto out;
 	if (derlen > bound) {
 		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
@@ -949,6 +951,35 @@ sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
 out:
 	if (fd >= 0)
 		close(fd);
+	for (int i = 0; i < nsigs; i++)
+		free(sigs[i].der);
+	free(sigs);
+	return rc;
+}
+
+int
+sohoa_pdf_timestamp(const char *pdf_path, char *iso, size_t size)
+{
+	qpdf_data q;
+	qpdf_oh fields;
+	struct sig_found *sigs = NULL;
+	int nsigs = 0, last = -1, rc = 0;
+
+	if (size)
+		iso[0] = '\0';
+	if (!(q = open_pdf(pdf_path, NULL)))
+		return -1;
+	fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm"), "/Fields");
+	if (qpdf_oh_is_array(q, fields))
+		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k && rc == 0; i++)
+			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, &sigs, &nsigs) < 0)
+				rc = -1;
+	qpdf_cleanup(&q);
+	for (int i = 0; i < nsigs; i++)
+		if (last < 0 || sigs[i].br[2] + sigs[i].br[3] > sigs[last].br[2] + sigs[last].br[3])
+			last = i;
+	if (rc == 0 && last >= 0 && sigs[last].der)
+		rc = sign_cms_timestamp(sigs[last].der, sigs[last].len, iso, size);
 	for (int i = 0; i < nsigs; i++)
 		free(sigs[i].der);
 	free(sigs);

@@ -55,7 +55,8 @@ typedef struct sohoa_conf {
 	char *sign_cert;        /* PEM certificate; "" when the PKCS#12 file or token holds it */
 	char *sign_chain;       /* PEM intermediates put in signatures; "" = none */
 	char *sign_pin_file;    /* PKCS#12 password or token PIN (first line); "" = none */
-	char *tsa_url;          /* http:// RFC 3161 time-stamping service; "" = none */
+	char *tsa_url;          /* http:// or https:// RFC 3161 time-stamping service; "" = none */
+	char *tsa_ca_file;      /* PEM CAs trusted for an https TSA's TLS certificate; "" = system's */
 	/* Monthly export bundles (export.h). */
 	char *outbox;           /* where bundles are written; "" = <state_dir>/outbox */
 	char *upload_command;   /* run via /bin/sh -c with the bundle as $1; "" = none */

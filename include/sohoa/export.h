@@ -152,6 +152,7 @@ typedef struct sohoa_verify_report {
 	int sips, sips_ok;
 	int files_checked;         /* files re-hashed inside the SIPs */
 	int pdfs, pdfs_ok;
+	int pdfs_timestamped;      /* valid PDF signatures with a timestamp (PAdES B-T) */
 	char bundle_hash[SOHOA_HASH_TEXT_MAX];
 } sohoa_verify_report;
 

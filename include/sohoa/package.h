@@ -7,7 +7,8 @@
  *
  *   sohoa_package_schemas *sch = sohoa_package_schemas_open(dir, &err);
  *           // dir holds mets.xsd, xlink.xsd, EAD.xsd, EAD_doc.xsd,
- *           // TT05-types.xsd, premis-v3-subset.xsd and
+ *           // TT05-types.xsd, premis-v3.xsd, DILCISExtensionMETS.xsd,
+ *           // DILCISExtensionSIPMETS.xsd and
  *           // sohoa-mets-profile.md (schemas/xml/ in the source tree,
  *           // $(PREFIX)/share/sohoa/schemas/xml/ installed).  Parse once,
  *           // reuse for every package of the process.
@@ -27,9 +28,13 @@
  *   <dest_parent>/<name>/            name = OBJID with every character
  *                                    outside [A-Za-z0-9._-] made '_'
  *     METS.xml
- *     metadata/descriptive/EAD.xml       hồ sơ (18 TT 05 elements)
- *     metadata/descriptive/EAD_doc.xml   tài liệu (21 TT 05 elements)
- *     metadata/preservation/PREMIS.xml   objects + fixity, events, agents
+ *     metadata/descriptive/EAD.xml       hồ sơ (18 TT 05 elements; AIP:
+ *                                       arcFileCode, SIP: fileCode)
+ *     metadata/descriptive/EAD_doc.xml   tài liệu (TT 05 elements; AIP:
+ *                                       arcFileCode + docOrdinal)
+ *     metadata/preservation/PREMIS.xml   representation and file objects
+ *                                       (fixity, PRONOM), events, agents
+ *     representations/rep1/METS.xml     the representation's METS (mptr)
  *     representations/rep1/data/<files> the original scan (preservation
  *                                       master) and the PDF/A <docId>.pdf
  *     schemas/                          the XSDs the XML files follow
@@ -63,6 +68,8 @@
 /* The profile METS.xml declares in mets/@PROFILE (E-ARK CSIP, which the
  * packages follow; the refinements of sohoa are in documentation/). */
 #define SOHOA_PACKAGE_PROFILE "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"
+/* A SIP declares the E-ARK SIP profile (a refinement of CSIP; SIP2). */
+#define SOHOA_PACKAGE_SIP_PROFILE "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 
 typedef enum sohoa_package_kind {
 	SOHOA_PACKAGE_AIP = 0,   /* OBJID urn:<mã phông>:uuid:<uuid> (the agency's own archive) */
@@ -109,6 +116,9 @@ typedef struct sohoa_package_input {
 	const sohoa_package_agency *agency;
 	const char *software;      /* "sohoa 0.1.0": name, space, version */
 	const char *created;       /* ISO 8601 date-time: METS CREATEDATE and every CREATED */
+	const char *first_created; /* when the package is rewritten: the CREATEDATE of the
+	                            * first one (METS keeps it, LASTMODDATE = created);
+	                            * NULL or "" for a new package */
 	const char *uuid;          /* RFC 4122 text form, given by the caller */
 } sohoa_package_input;
 
@@ -156,6 +166,10 @@ sohoa_status sohoa_package_objid(const sohoa_package_input *in, char *out, size_
 sohoa_status sohoa_package_write(const sohoa_package_input *in,
     const sohoa_package_schemas *schemas, const char *dest_parent,
     sohoa_package_result *res, sohoa_error *err);
+
+/* The metsHdr CREATEDATE of the package at dir into out ("" when there is
+ * no readable METS.xml there). */
+void sohoa_package_createdate(const char *dir, char *out, size_t size);
 
 /*
  * Start-up clean-up of dest_parent after a crash: removes left-over
@@ -216,9 +230,11 @@ sohoa_status sohoa_package_check(const char *dir, const sohoa_package_schemas *s
  *
  *   dmdSec dmd-ead; dmdSec dmd-ead-doc[-<n>] per document;
  *   amdSec amd-1 with digiprovMD digiprov-premis[-<n>] per document;
- *   fileSec: Documentation, Schemas, Representations/rep1 (each document's
- *     files with DMDID/ADMID pointing at its own sections);
- *   structMap PHYSICAL "CSIP", with a div per document under rep1.
+ *   fileSec: Documentation, Schemas, Representations (the representation's
+ *     METS, then each document's files with DMDID/ADMID pointing at its
+ *     own sections);
+ *   structMap PHYSICAL "CSIP": div Representations, div
+ *     Representations/rep1 with the mptr, a div per document under it.
  *
  * With one document the ids carry no "-<n>" suffix and the METS has the
  * shape of an AIP's (sohoa-mets-profile.md), OAISPACKAGETYPE="SIP".  The
@@ -254,7 +270,28 @@ typedef struct sohoa_sip_input {
 	int ndocumentation;
 	const sohoa_sip_file *schemas;
 	int nschemas;
+	sohoa_sip_file rep_mets;   /* representations/rep1/METS.xml made by
+	                            * sohoa_package_sip_rep_mets(); path NULL: none */
 } sohoa_sip_input;
+
+/*
+ * Builds and validates the representation's METS of a SIP
+ * (representations/rep1/METS.xml: every document's files, paths relative
+ * to representations/rep1/), into *mets (malloc'd, *len bytes).  Call it
+ * before sohoa_package_sip_mets() and give its checksum in in->rep_mets,
+ * which the package's METS.xml lists and points at (mptr).
+ */
+/*
+ * The SIP shape of an AIP's EAD.xml (ead_doc 0) or EAD_doc.xml (1): TT 05
+ * names the hồ sơ's code arcFileCode in the agency's archive and fileCode
+ * in what is sent, and the document's docOrdinal belongs to the archive
+ * only.  Validated; *out malloc'd.
+ */
+sohoa_status sohoa_package_sip_shape(const sohoa_package_schemas *schemas, int ead_doc,
+    const char *buf, size_t len, char **out, size_t *out_len, sohoa_error *err);
+
+sohoa_status sohoa_package_sip_rep_mets(const sohoa_sip_input *in,
+    const sohoa_package_schemas *schemas, char **mets, size_t *len, sohoa_error *err);
 
 /*
  * Builds and validates the METS.xml of a SIP.  The OBJID goes to objid and

@@ -15,14 +15,18 @@
  *     the DeviceRGB and DeviceGray page images have a defined colour;
  *   - a trailer /ID (qpdf computes it from the content: the same input and
  *     metadata give the same file);
- *   - /Interpolate true on images is turned off (forbidden by PDF/A).
+ *   - /Interpolate true on images is turned off (forbidden by PDF/A);
+ *   - an end-of-line before every "endstream" (6.1.7.1), which qpdf does
+ *     not write by default after data that does not end with one.
  * It checks that the input has no encryption and no transparency (soft
  * masks, transparency groups), which PDF/A-2b would allow but the TT 05
  * "hai lớp" output never needs: such an input is refused.
  *
  * It does not rewrite page content or fonts: the input must already embed
  * its fonts, as Tesseract's renderer does.  No validator runs here; see
- * tests/e2e/t_pdfa.sh for what is checked.
+ * tests/e2e/t_pdfa.sh for what is checked, and tests/tools/pdfa_structure.py
+ * for the file-structure rules (6.1.x) checked on every PDF an e2e test
+ * makes, signed or not.
  */
 #ifndef SOHOA_PDFA_H
 #define SOHOA_PDFA_H

@@ -1,6 +1,6 @@
 /*
  * sign.h - the agency's key and certificate, detached CMS signatures and
- * PDF signatures (PAdES baseline B), with OpenSSL 3.
+ * PDF signatures (PAdES baseline B, B-T with a TSA), with OpenSSL 3.
  *
  * Protocol:
  *   if (sohoa_signer_configured(conf)) {
@@ -20,7 +20,8 @@
  *   sign_chain     PEM file of intermediate certificates put in signatures;
  *   sign_pin_file  the PKCS#12 password or the token PIN (first line);
  *   tsa_url        an RFC 3161 time-stamping service (http://); detached
- *                  signatures then carry a timestamp token.
+ *                  signatures and PDF signatures (PAdES B-T) then carry a
+ *                  timestamp token over the signature value.
  * A key file or PIN file that group or others may read is refused.
  *
  * A signer is not thread-safe; use one per thread.  Strings returned by a
@@ -53,7 +54,7 @@ const char *sohoa_signer_subject(const sohoa_signer *s);
 sohoa_status sohoa_sign_detached(sohoa_signer *s, const char *data_path, const char *p7s_path,
     sohoa_error *err);
 
-/* PAdES-B incremental signature of pdf_in into pdf_out (may be equal: atomic replace).
+/* PAdES-B (B-T when tsa_url is set) incremental signature of pdf_in into pdf_out (may be equal: atomic replace).
  * when = signing time.  The signature is visible at the top right of page 1:
  * agency_name and the signing time (ISO 8601, +07:00).  The original bytes are
  * kept unchanged; SOHOA_BAD_INPUT when pdf_in cannot be read as a PDF. */
@@ -68,6 +69,13 @@ sohoa_status sohoa_verify_detached(const char *data_path, const char *p7s_path,
 
 /* Every signature in the PDF valid, and the last one covers the whole file. */
 sohoa_status sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err);
+
+/* PAdES B-T: the time of the timestamp token of the PDF's last signature
+ * into iso ("YYYY-MM-DDTHH:MM:SSZ", UTC).  1 when it has one that is over
+ * the signature and verifies, 0 when not, -1 when the PDF cannot be read.
+ * (sohoa_verify_pdf() judges a timestamped signature at that time when the
+ * TSA chains to the trust anchors.) */
+int sohoa_pdf_timestamp(const char *pdf_path, char *iso, size_t size);
 
 /* 1 if the PDF already carries a signature, 0 if not, -1 on error. */
 int sohoa_pdf_is_signed(const char *pdf_path);

@@ -140,6 +140,17 @@ done
 hoso_zip=$(grep -l "EAD_doc-" "$T"/x/uuid-*/METS.xml | head -1)
 check "the hồ sơ's SIP holds both documents" test -n "$hoso_zip" -a "$(ls "$(dirname "$hoso_zip")"/metadata/descriptive/EAD_doc-*.xml 2>/dev/null | wc -l)" = 2
 check "the hồ sơ's SIP is labelled with its title" grep -q 'LABEL="Hồ sơ quyết định về đất đai năm 2024"' "$hoso_zip"
+# TT 05's two shapes: the AIPs call the hồ sơ's code arcFileCode and give
+# each document its docOrdinal; the SIPs sent say fileCode and docCode.
+hdir=$(dirname "$hoso_zip")
+check "the hồ sơ's SIP: EAD.xml has fileCode" grep -q "<fileCode>000.00.01.H26.2024.01</fileCode>" "$hdir/metadata/descriptive/EAD.xml"
+check "... EAD_doc files have fileCode and docCode, no arcFileCode or docOrdinal" sh -c "
+	for f in '$hdir'/metadata/descriptive/EAD_doc-*.xml; do
+		grep -q '<fileCode>000.00.01.H26.2024.01</fileCode>' \"\$f\" && grep -q '<docCode>000.00.01.H26.2024.01.000000[12]</docCode>' \"\$f\" || exit 1
+	done
+	! grep -rqE 'arcFileCode|docOrdinal' '$hdir/metadata/descriptive'"
+aip=$("$SOHOA" show --package "$(sql "SELECT id FROM records WHERE origin = 'ho-so-dat-dai' ORDER BY id LIMIT 1")")
+check "... while the AIP has arcFileCode and docOrdinal" sh -c "grep -q '<arcFileCode>000.00.01.H26.2024.01</arcFileCode>' '$aip/metadata/descriptive/EAD_doc.xml' && grep -q '<docOrdinal>1</docOrdinal>' '$aip/metadata/descriptive/EAD_doc.xml' && grep -q '<arcFileCode>' '$aip/metadata/descriptive/EAD.xml'"
 
 # ---- sohoa verify -----------------------------------------------------------
 "$SOHOA" verify --ca "$T/pki/ca.pem" "$T/outbox/$B" > "$T/v.out" 2>&1; rc=$?

@@ -87,6 +87,38 @@ check "package rewritten" test "$(sql "SELECT package_mets_hash FROM records WHE
 check "new subject in EAD_doc.xml" grep -q "sửa đổi trích yếu để kiểm tra" "$pkg/metadata/descriptive/EAD_doc.xml"
 "$SOHOA" check "$id" > /dev/null
 check "rewritten package checks" test $? = 0
+check "rewritten METS keeps its CREATEDATE and has a LASTMODDATE (CSIP8)" \
+	sh -c "grep -q 'LASTMODDATE=' '$pkg/METS.xml' && test \"\$(grep -o 'CREATEDATE=\"[^\"]*\"' '$pkg/METS.xml')\" != \"\$(grep -o 'LASTMODDATE=\"[^\"]*\"' '$pkg/METS.xml' | sed 's/LASTMOD/CREATE/')\""
+
+# The hồ sơ's EAD (rewritten above, all three documents done): counts and
+# dates computed from its documents, paperFileCode from hoso.txt.
+ead="$pkg/metadata/descriptive/EAD.xml"
+pages=$(sql "SELECT sum(page_count) FROM records WHERE origin = 'ho-so-dat-dai' AND state = 'done'")
+first=$(sql "SELECT strftime('%d/%m/%Y', min(value)) FROM fields f JOIN records r ON r.id = f.record_id WHERE r.origin = 'ho-so-dat-dai' AND f.name = 'issuedDate'")
+last=$(sql "SELECT strftime('%d/%m/%Y', max(value)) FROM fields f JOIN records r ON r.id = f.record_id WHERE r.origin = 'ho-so-dat-dai' AND f.name = 'issuedDate'")
+check "EAD totalDoc = 3" grep -q "<totalDoc>3</totalDoc>" "$ead"
+check "EAD numberOfPage = the documents' pages ($pages)" grep -q "<numberOfPage>$pages</numberOfPage>" "$ead"
+check "EAD numberOfPaper ($pages)" grep -q "<numberOfPaper>$pages</numberOfPaper>" "$ead"
+check "EAD startDate = the earliest issuedDate ($first)" grep -q "<startDate>$first</startDate>" "$ead"
+check "EAD endDate = the latest issuedDate ($last)" grep -q "<endDate>$last</endDate>" "$ead"
+check "EAD paperFileCode from hoso.txt" grep -q "<paperFileCode>H26.K1/G2/H3.15</paperFileCode>" "$ead"
+# docCode: one per document of the hồ sơ, numbered by record (pickup) order
+# whatever order OCR finished in.
+codes=""
+for rid in $(sql "SELECT id FROM records WHERE origin = 'ho-so-dat-dai' AND state = 'done' ORDER BY id"); do
+	codes="$codes $(grep -o '<docCode>[^<]*' "$("$SOHOA" show --package "$rid")/metadata/descriptive/EAD_doc.xml" | sed 's/<docCode>//')"
+done
+check "docCodes .0000001-.0000003 in record order (got$codes)" \
+	test "$codes" = " 000.00.01.H26.2024.01.0000001 000.00.01.H26.2024.01.0000002 000.00.01.H26.2024.01.0000003"
+# A loose document (no folder, no hoso.txt) is a hồ sơ of its own: a code
+# in TT 05's form (agency.year.TL<record>), its docCode, its counts.
+lid=$(sql "SELECT id FROM records WHERE origin = '' AND state = 'done' ORDER BY id LIMIT 1")
+lpkg=$("$SOHOA" show --package "$lid")
+year=$(sql "SELECT substr(created_at, 1, 4) FROM records WHERE id = $lid")
+lcode=$(printf '000.00.01.H26.%s.TL%07d' "$year" "$lid")
+check "loose document: arcFileCode $lcode" grep -q "<arcFileCode>$lcode</arcFileCode>" "$lpkg/metadata/descriptive/EAD.xml"
+check "loose document: docCode $lcode.0000001" grep -q "<docCode>$lcode.0000001</docCode>" "$lpkg/metadata/descriptive/EAD_doc.xml"
+check "loose document: totalDoc 1" grep -q "<totalDoc>1</totalDoc>" "$lpkg/metadata/descriptive/EAD.xml"
 "$SOHOA" edit "$id" "issuedDate=31/02/2024" > /dev/null 2>&1
 check "an impossible date is refused (exit 2)" test $? = 2
 "$SOHOA" edit "$id" "typeName=Quyết định" > /dev/null

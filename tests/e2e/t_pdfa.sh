@@ -239,4 +239,18 @@ check "it still has a PDF/A that passes qpdf --check" qpdf --check "$pdf"
 check "with the page image" test "$(pdfimages -list "$pdf" 2>/dev/null | tail -n +3 | wc -l)" = 1
 check "and no text" test "$(pdftotext "$pdf" - 2>/dev/null | wc -w)" = 0
 stop_daemon
+# The file-structure checker (run on every PDF by finish()) sees what
+# veraPDF would: the same file rewritten by qpdf without an end-of-line
+# before endstream (what sohoa wrote before), or with bytes after %%EOF.
+cp "$pdf" "$T/good.pdf"
+qpdf "$T/good.pdf" "$T/no-eol.pdf" > /dev/null 2>&1
+check "the PDF/A structure checker passes a PDF sohoa made" \
+	sh -c "$PY '$SOHOA_SRC/tests/tools/pdfa_structure.py' '$T/good.pdf' > /dev/null"
+check "... and fails it without an EOL before endstream (6.1.7.1-t2)" \
+	sh -c "$PY '$SOHOA_SRC/tests/tools/pdfa_structure.py' '$T/no-eol.pdf' | grep -q 6.1.7.1-t2"
+{ cat "$T/good.pdf"; printf 'junk\n'; } > "$T/tail.pdf"
+check "... and with data after %%EOF (6.1.3-t3)" \
+	sh -c "$PY '$SOHOA_SRC/tests/tools/pdfa_structure.py' '$T/tail.pdf' | grep -q 6.1.3-t3"
+rm -f "$T/good.pdf" "$T/no-eol.pdf" "$T/tail.pdf"
+
 finish

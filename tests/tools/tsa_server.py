@@ -2,14 +2,17 @@
 """A local RFC 3161 time-stamping service for the tests: `openssl ts -reply`
 behind a tiny HTTP server (standard library only).
 
-    tsa_server.py DIR [PORT]
+    tsa_server.py DIR [PORT] [--tls]
 
 creates in DIR (once) a self-signed TSA certificate (extendedKeyUsage
 critical timeStamping) and an `openssl ts` configuration, listens on
 127.0.0.1:PORT (0 = any free port), prints "PORT <n>" on stdout and answers
 POSTs of application/timestamp-query with application/timestamp-reply.
-Every request is counted in DIR/requests (one line each).
+Every request is counted in DIR/requests (one line each).  With --tls it
+serves https: DIR/tls.pem (self-signed, for IP 127.0.0.1 and localhost) is
+the certificate a client must trust.
 """
+import ssl
 import http.server
 import os
 import subprocess
@@ -79,12 +82,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    d = os.path.abspath(sys.argv[1])
-    port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    args = [a for a in sys.argv[1:] if a != "--tls"]
+    tls = "--tls" in sys.argv[1:]
+    d = os.path.abspath(args[0])
+    port = int(args[1]) if len(args) > 1 else 0
     os.makedirs(d, exist_ok=True)
     setup(d)
     srv = http.server.HTTPServer(("127.0.0.1", port), Handler)
     srv.tsa_dir = d
+    if tls:
+        if not os.path.exists(os.path.join(d, "tls.pem")):
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", os.path.join(d, "tls.key"),
+                            "-out", os.path.join(d, "tls.pem"), "-days", "30",
+                            "-subj", "/CN=localhost",
+                            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                           check=True, capture_output=True)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.path.join(d, "tls.pem"), os.path.join(d, "tls.key"))
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print("PORT %d" % srv.server_address[1], flush=True)
     srv.serve_forever()
 

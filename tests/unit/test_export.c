@@ -108,7 +108,7 @@ test_sip_mets(void)
 	sohoa_sip_file sch_files[1] = { sf("schemas/mets.xsd", "text/xml", NULL) };
 	sohoa_sip_input in = { "0f8fad5b-d9cb-469f-a165-70867728950e", "Hồ sơ đất đai",
 		"2025-07-31T23:59:59+07:00", &ag, "sohoa 0.1.0",
-		sf("metadata/descriptive/EAD.xml", "text/xml", NULL), docs, 2, NULL, 0, sch_files, 1 };
+		sf("metadata/descriptive/EAD.xml", "text/xml", NULL), docs, 2, NULL, 0, sch_files, 1, { NULL, NULL, NULL, NULL, 0 } };
 	char objid[160], name[160], *mets = NULL, *again = NULL;
 	size_t len = 0, len2 = 0;
 

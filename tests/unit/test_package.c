@@ -94,6 +94,9 @@ fixture_init(fixture *fx)
 	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_PAPER_FILE_CODE, "H26.K1/G2/H3.15", "sidecar", &err)
 	    == SOHOA_OK);
 	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_RISK_RECOVERY, "0", "config", &err) == SOHOA_OK);
+	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_TOTAL_DOC, "3", "folder", &err) == SOHOA_OK);
+	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_NUMBER_OF_PAPER, "4", "folder", &err) == SOHOA_OK);
+	CHECK(sohoa_hoso_set(&fx->hoso, SOHOA_H_NUMBER_OF_PAGE, "4", "folder", &err) == SOHOA_OK);
 	CHECKM(err.status == SOHOA_OK, err.msg);
 
 	fx->agency.agency_name = "UBND xã Văn Bình";
@@ -252,8 +255,9 @@ test_layout_and_xmllint(void)
 		"representations/rep1/data/scan.png",
 		"representations/rep1/data/VB01.2024.000042.pdf", "schemas/mets.xsd",
 		"schemas/xlink.xsd", "schemas/EAD.xsd", "schemas/EAD_doc.xsd",
-		"schemas/TT05-types.xsd", "schemas/premis-v3-subset.xsd",
-		"documentation/sohoa-mets-profile.md", NULL };
+		"schemas/TT05-types.xsd", "schemas/premis-v3.xsd",
+		"schemas/DILCISExtensionMETS.xsd", "schemas/DILCISExtensionSIPMETS.xsd",
+		"representations/rep1/METS.xml", "documentation/sohoa-mets-profile.md", NULL };
 	char path[PATH_MAX * 2], xsd[PATH_MAX * 2];
 
 	fixture_init(&fx);
@@ -279,13 +283,15 @@ test_layout_and_xmllint(void)
 	snprintf(xsd, sizeof xsd, "%s/EAD_doc.xsd", schemas_dir);
 	snprintf(path, sizeof path, "%s/metadata/descriptive/EAD_doc.xml", res.dir);
 	CHECK(run("xmllint --nonet --noout --schema '%s' '%s'", xsd, path) == 0);
-	snprintf(xsd, sizeof xsd, "%s/premis-v3-subset.xsd", schemas_dir);
+	snprintf(xsd, sizeof xsd, "%s/premis-v3.xsd", schemas_dir);
 	snprintf(path, sizeof path, "%s/metadata/preservation/PREMIS.xml", res.dir);
 	CHECK(run("xmllint --nonet --noout --schema '%s' '%s'", xsd, path) == 0);
 	/* ... and against the copies the package ships. */
 	snprintf(path, sizeof path, "cd '%s' && xmllint --nonet --noout --schema schemas/EAD_doc.xsd "
 	    "metadata/descriptive/EAD_doc.xml && xmllint --nonet --noout --schema schemas/mets.xsd "
-	    "METS.xml", res.dir);
+	    "METS.xml && xmllint --nonet --noout --schema schemas/mets.xsd "
+	    "representations/rep1/METS.xml && xmllint --nonet --noout --schema "
+	    "schemas/premis-v3.xsd metadata/preservation/PREMIS.xml", res.dir);
 	CHECK(system(path) == 0);
 	fixture_release(&fx);
 }
@@ -306,8 +312,30 @@ test_descriptive_content(void)
 	CHECK(x != NULL);
 	if (x) {
 		CHECK(strstr(x, "<docId>VB01.2024.000042</docId>") != NULL);
-		CHECK(strstr(x, "<fileCode>000.00.01.H26.2024.01</fileCode>") != NULL);
+		/* The AIP shape: arcFileCode and docOrdinal (TT 05). */
+		CHECK(strstr(x, "<arcFileCode>000.00.01.H26.2024.01</arcFileCode>") != NULL);
+		CHECK(strstr(x, "<fileCode>") == NULL);
 		CHECK(strstr(x, "<docCode>000.00.01.H26.2024.01.0000003</docCode>") != NULL);
+		CHECK(strstr(x, "<docOrdinal>3</docOrdinal>") != NULL);
+		{
+			/* ... and the SIP shape made of it for an export. */
+			char *y = NULL;
+			size_t ylen = 0;
+			sohoa_error_clear(&err);
+			CHECKM(sohoa_package_sip_shape(sch, 1, x, len, &y, &ylen, &err) == SOHOA_OK,
+			    err.msg);
+			if (y) {
+				CHECK(strstr(y, "<fileCode>000.00.01.H26.2024.01</fileCode>") != NULL);
+				CHECK(strstr(y, "arcFileCode") == NULL);
+				CHECK(strstr(y, "docOrdinal") == NULL);
+				CHECK(strstr(y, "<docCode>000.00.01.H26.2024.01.0000003</docCode>")
+				    != NULL);
+				CHECK(strstr(y, "<issuedDate>05/03/2024</issuedDate>") != NULL);
+				free(y);
+			}
+			CHECK(sohoa_package_sip_shape(sch, 0, x, len, &y, &ylen, &err)
+			    == SOHOA_BAD_INPUT);
+		}
 		CHECK(strstr(x, "<issuedDate>05/03/2024</issuedDate>") != NULL);
 		CHECK(strstr(x, "<typeName>02</typeName>") != NULL);
 		CHECK(strstr(x, "<codeNotation>QĐ-UBND</codeNotation>") != NULL);
@@ -324,6 +352,7 @@ test_descriptive_content(void)
 		CHECK(strstr(x, "<title>Hồ sơ giao đất năm 2024</title>") != NULL);
 		CHECK(strstr(x, "<startDate>02/01/2024</startDate>") != NULL);
 		CHECK(strstr(x, "<paperFileCode>H26.K1/G2/H3.15</paperFileCode>") != NULL);
+		CHECK(strstr(x, "<arcFileCode>000.00.01.H26.2024.01</arcFileCode>") != NULL);
 		free(x);
 	}
 	snprintf(path, sizeof path, "%s/metadata/preservation/PREMIS.xml", res.dir);
@@ -337,6 +366,21 @@ test_descriptive_content(void)
 		CHECK(strstr(x, "<premis:originalName>Quyết định 15.png</premis:originalName>")
 		    != NULL);
 		CHECK(strstr(x, "<premis:agentIdentifierValue>000.00.01.H26<") != NULL);
+		/* PRONOM: the PNG scan, the PDF/A-2b; the representation object;
+		 * the PDF/A derived from the scan by its creation event. */
+		CHECK(strstr(x, "<premis:formatRegistryKey>fmt/13</premis:formatRegistryKey>") != NULL);
+		CHECK(strstr(x, "<premis:formatName>PDF/A-2b</premis:formatName>\n"
+		    "          <premis:formatVersion>2b</premis:formatVersion>") != NULL);
+		CHECK(strstr(x, "<premis:formatRegistryKey>fmt/477</premis:formatRegistryKey>") != NULL);
+		CHECK(strstr(x, "xsi:type=\"premis:representation\"") != NULL);
+		CHECK(strstr(x, "<premis:relationshipSubType>has source</premis:relationshipSubType>\n"
+		    "      <premis:relatedObjectIdentifier>\n"
+		    "        <premis:relatedObjectIdentifierType>local</premis:relatedObjectIdentifierType>\n"
+		    "        <premis:relatedObjectIdentifierValue>representations/rep1/data/scan.png<")
+		    != NULL);
+		CHECK(strstr(x, "<premis:eventType>creation</premis:eventType>") != NULL);
+		CHECK(strstr(x, "<premis:linkingObjectRole>source</premis:linkingObjectRole>") != NULL);
+		CHECK(strstr(x, "<premis:linkingObjectRole>outcome</premis:linkingObjectRole>") != NULL);
 		free(x);
 	}
 	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
@@ -348,9 +392,69 @@ test_descriptive_content(void)
 		CHECK(strstr(x, "OTHERTYPE=\"SOFTWARE\"") != NULL);
 		CHECK(strstr(x, "csip:OAISPACKAGETYPE=\"AIP\"") != NULL);
 		CHECK(strstr(x, "<name>UBND xã Văn Bình</name>") != NULL);
-		CHECK(strstr(x, "USE=\"Representations/rep1\"") != NULL);
+		/* E-ARK CSIP: the content category, the content information type,
+		 * the representation's fileGrp and its METS behind an mptr. */
+		CHECK(strstr(x, "TYPE=\"Textual works \xE2\x80\x93 Digital\"") != NULL);
+		CHECK(strstr(x, "csip:CONTENTINFORMATIONTYPE=\"OTHER\"") != NULL);
+		CHECK(strstr(x, "csip:OTHERCONTENTINFORMATIONTYPE=\"TT05/2025/TT-BNV\"") != NULL);
+		CHECK(strstr(x, "USE=\"Representations\"") != NULL);
+		CHECK(strstr(x, "LABEL=\"Representations\"") != NULL);
+		CHECK(strstr(x, "<mptr LOCTYPE=\"URL\" xlink:type=\"simple\" "
+		    "xlink:href=\"representations/rep1/METS.xml\"") != NULL);
+		CHECK(strstr(x, "LASTMODDATE") == NULL);
 		free(x);
 	}
+	fixture_release(&fx);
+}
+
+/* A rewritten package keeps the first CREATEDATE (read back from the old
+ * METS.xml) and says when it changed (E-ARK CSIP8). */
+static void
+test_rewrite_lastmoddate(void)
+{
+	fixture fx;
+	sohoa_package_result res;
+	sohoa_error err;
+	char first[40], path[PATH_MAX * 2], *x;
+	size_t len = 0;
+
+	fixture_init(&fx);
+	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
+	sohoa_package_createdate(res.dir, first, sizeof first);
+	CHECK_STR(first, "2024-03-06T08:01:00+07:00");
+	fx.in.first_created = first;
+	fx.in.created = "2024-04-01T09:00:00+07:00";
+	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
+	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
+	x = slurp(path, &len);
+	CHECK(x != NULL);
+	if (x) {
+		CHECK(strstr(x, "CREATEDATE=\"2024-03-06T08:01:00+07:00\" "
+		    "LASTMODDATE=\"2024-04-01T09:00:00+07:00\"") != NULL);
+		free(x);
+	}
+	sohoa_package_createdate("no-such-folder", first, sizeof first);
+	CHECK_STR(first, "");
+	fixture_release(&fx);
+}
+
+/* What TT 05 requires is required: an EAD without totalDoc is refused
+ * before anything is written, naming the element. */
+static void
+test_required_elements(void)
+{
+	fixture fx;
+	sohoa_package_result res;
+	sohoa_error err;
+	struct stat sb;
+
+	fixture_init(&fx);
+	free(fx.hoso.v[SOHOA_H_TOTAL_DOC]);
+	fx.hoso.v[SOHOA_H_TOTAL_DOC] = NULL;
+	CHECK_INT(write_pkg(&fx, "req", &res, &err), SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "Tổng số tài liệu") != NULL || strstr(err.msg, "totalDoc") != NULL,
+	    err.msg);
+	CHECK(stat("req/" FOLDER, &sb) != 0);
 	fixture_release(&fx);
 }
 
@@ -426,8 +530,8 @@ test_check_fresh_package_passes(void)
 	print_problems(&rep);
 	CHECK_INT(rep.nproblems, 0);
 	CHECK_INT(rep.mets_hash_checked, 1);
-	CHECK_INT(rep.files_checked, 13);     /* METS + 3 metadata + 2 data + 6 schemas + 1 doc */
-	CHECK_INT(rep.xml_validated, 4);
+	CHECK_INT(rep.files_checked, 16);     /* METS + 3 metadata + rep METS + 2 data + 8 schemas + 1 doc */
+	CHECK_INT(rep.xml_validated, 5);     /* METS, EAD, EAD_doc, PREMIS, the representation METS */
 	sohoa_package_report_release(&rep);
 	/* With the package's own schemas instead of the trusted ones. */
 	sohoa_package_report_init(&rep);
@@ -804,6 +908,8 @@ main(void)
 	}
 	TEST_RUN(test_layout_and_xmllint);
 	TEST_RUN(test_descriptive_content);
+	TEST_RUN(test_rewrite_lastmoddate);
+	TEST_RUN(test_required_elements);
 	TEST_RUN(test_checksums_match_sha256sum);
 	TEST_RUN(test_check_fresh_package_passes);
 	TEST_RUN(test_check_reports_flipped_byte_in_every_file);

@@ -303,9 +303,9 @@ test_detached_verified_by_openssl(void)
 	sohoa_signer_free(s);
 }
 
-/* Starts the local TSA; returns its pid and writes its URL. */
+/* Starts the local TSA (https with tls); returns its pid and writes its URL. */
 static pid_t
-start_tsa(char *url, size_t size)
+start_tsa_tls(char *url, size_t size, int tls)
 {
 	char line[64] = "";
 	FILE *p;
@@ -321,7 +321,8 @@ start_tsa(char *url, size_t size)
 		close(fds[0]);
 		close(fds[1]);
 		snprintf(script, sizeof script, "%s/tests/tools/tsa_server.py", src_dir);
-		execl("/usr/bin/python3", "python3", script, "tsa", (char *)NULL);
+		execl("/usr/bin/python3", "python3", script, "tsa", "0", tls ? "--tls" : NULL,
+		    (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -334,8 +335,14 @@ start_tsa(char *url, size_t size)
 		return -1;
 	}
 	fclose(p);
-	snprintf(url, size, "http://127.0.0.1:%d/tsa", atoi(line + 5));
+	snprintf(url, size, "%s://127.0.0.1:%d/tsa", tls ? "https" : "http", atoi(line + 5));
 	return pid;
+}
+
+static pid_t
+start_tsa(char *url, size_t size)
+{
+	return start_tsa_tls(url, size, 0);
 }
 
 static void
@@ -524,6 +531,154 @@ test_pdf_signature(void)
 	sohoa_signer_free(s);
 }
 
+/*
+ * PAdES B-T: with a TSA, the PDF signature carries a timestamp token over
+ * its signature value; sohoa_pdf_timestamp() reads its time, and a
+ * signature whose certificate has since expired still verifies, judged at
+ * the timestamp's time, when the TSA is trusted - while the same signature
+ * without a timestamp (B) no longer does.  The certificate lives a few
+ * seconds (openssl ca -enddate): no faked clock needed.
+ */
+static void
+test_pdf_timestamp(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+	char url[128], when[32];
+	pid_t tsa;
+	time_t t0 = time(NULL);
+
+	CHECK(make_pki() == 0);
+	CHECK(make_pdfa("doc.pdf") == 0);
+	CHECK(sh("set -e; exec >/dev/null 2>&1\n"
+	    "mkdir -p newcerts; : > idx.txt; echo 1000 > serial.txt\n"
+	    "printf '[ca]\\ndefault_ca=c\\n[c]\\ndir=.\\ndatabase=idx.txt\\nnew_certs_dir=newcerts\\n"
+	    "serial=serial.txt\\ndefault_md=sha256\\npolicy=p\\nx509_extensions=ee\\n"
+	    "unique_subject=no\\n[p]\\ncommonName=supplied\\n[ee]\\nbasicConstraints=CA:false\\n"
+	    "keyUsage=critical,digitalSignature,nonRepudiation\\n' > ca.cnf\n"
+	    "openssl req -newkey rsa:2048 -nodes -keyout short.key -out short.csr"
+	    " -subj '/C=VN/CN=Short lived signer'\n"
+	    "openssl ca -batch -config ca.cnf -cert inter.pem -keyfile inter.key -in short.csr"
+	    " -out short.pem -notext -startdate $(date -u -d '-1 hour' +%%y%%m%%d%%H%%M%%SZ)"
+	    " -enddate $(date -u -d '+8 seconds' +%%y%%m%%d%%H%%M%%SZ)\n"
+	    "chmod 600 short.key\n") == 0);
+	tsa = start_tsa(url, sizeof url);
+	CHECKM(tsa > 0, "tests/tools/tsa_server.py did not start (run from the source tree)");
+	if (tsa <= 0)
+		return;
+	/* B-T, and B for comparison, by the short-lived certificate. */
+	s = open_signer("short.key", "short.pem", "chain.pem", NULL, url, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "bt.pdf", AGENCY, time(NULL), &err) == SOHOA_OK,
+		    err.msg);
+	}
+	sohoa_signer_free(s);
+	s = open_signer("short.key", "short.pem", "chain.pem", NULL, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "b.pdf", AGENCY, time(NULL), &err) == SOHOA_OK,
+		    err.msg);
+	}
+	sohoa_signer_free(s);
+	kill(tsa, SIGTERM);
+	waitpid(tsa, NULL, 0);
+	CHECK(sh("cat ca.pem tsa/tsa.pem > trust.pem") == 0);
+
+	/* The token is in the CMS's unsigned attributes, made by the TSA. */
+	CHECK(sh("pdfsig -dump bt.pdf >/dev/null 2>&1 && openssl cms -cmsout -print -inform DER"
+	    " -in bt.pdf.sig0 > bt-cms.txt && grep -q id-smime-aa-timeStampToken bt-cms.txt"
+	    " && grep -q 'sohoa test TSA' bt-cms.txt") == 0);
+	CHECK(sh("pdfsig bt.pdf 2>&1 | grep -q 'Signature is Valid'") == 0);
+	CHECK_INT(sohoa_pdf_timestamp("bt.pdf", when, sizeof when), 1);
+	{
+		struct tm tm = { 0 };
+		time_t t;
+		CHECKM(strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL, when);
+		t = timegm(&tm);
+		CHECKM(t >= t0 - 2 && t <= time(NULL) + 2, when);
+	}
+	CHECK_INT(sohoa_pdf_timestamp("b.pdf", when, sizeof when), 0);
+	CHECK_STR(when, "");
+	CHECK_INT(sohoa_pdf_timestamp("missing.pdf", when, sizeof when), -1);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf("bt.pdf", "trust.pem", &err) == SOHOA_OK, err.msg);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf("b.pdf", "ca.pem", &err) == SOHOA_OK, err.msg);
+
+	/* The certificate expires. */
+	while (time(NULL) <= t0 + 10)
+		sleep(1);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("b.pdf", "trust.pem", &err) == SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "certificate verify error") != NULL, err.msg);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf("bt.pdf", "trust.pem", &err) == SOHOA_OK, err.msg);
+	/* A TSA the anchors do not trust gives no time: judged now, expired. */
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("bt.pdf", "ca.pem", &err) == SOHOA_BAD_INPUT);
+}
+
+/* A TSA over https: its TLS certificate must chain to tsa_ca_file (here
+ * the test server's own) or to the system's CAs, which do not know it. */
+static void
+test_https_timestamp(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+	sohoa_conf c;
+	char url[128], path[PATH_MAX + 32], *cwd = getcwd(NULL, 0);
+	pid_t tsa;
+
+	CHECK(make_pki() == 0);
+	tsa = start_tsa_tls(url, sizeof url, 1);
+	CHECKM(tsa > 0, "tests/tools/tsa_server.py --tls did not start");
+	if (tsa <= 0 || !cwd) {
+		free(cwd);
+		return;
+	}
+	CHECK(strncmp(url, "https://", 8) == 0);
+	CHECK(write_data("data.bin", 5000) == 0);
+	/* Trusted through tsa_ca_file. */
+	conf_for(&c, "agency.key", "agency.pem", "chain.pem", NULL, url);
+	snprintf(path, sizeof path, "%s/tsa/tls.pem", cwd);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_conf_set(&c, "tsa_ca_file", path, "test", &err) == SOHOA_OK, err.msg);
+	s = sohoa_signer_open(&c, &err);
+	sohoa_conf_release(&c);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_detached(s, "data.bin", "https.p7s", &err) == SOHOA_OK, err.msg);
+		CHECK(sh("openssl cms -cmsout -print -inform DER -in https.p7s"
+		    " | grep -q id-smime-aa-timeStampToken") == 0);
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_verify_detached("data.bin", "https.p7s", "ca.pem", NULL, 0, &err)
+		    == SOHOA_OK, err.msg);
+		CHECK(make_pdfa("doc.pdf") == 0);
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "https.pdf", AGENCY, WHEN, &err) == SOHOA_OK,
+		    err.msg);
+		CHECK_INT(sohoa_pdf_timestamp("https.pdf", path, sizeof path), 1);
+	}
+	sohoa_signer_free(s);
+	/* Not trusted: the system's CAs do not know the test certificate. */
+	s = open_signer("agency.key", "agency.pem", "chain.pem", NULL, url, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECK(sohoa_sign_detached(s, "data.bin", "untrusted.p7s", &err) != SOHOA_OK);
+		CHECK(access("untrusted.p7s", F_OK) != 0);
+	}
+	sohoa_signer_free(s);
+	CHECK(sh("test \"$(wc -l < tsa/requests)\" -eq 2") == 0);
+	kill(tsa, SIGTERM);
+	waitpid(tsa, NULL, 0);
+	free(cwd);
+}
+
 int
 main(void)
 {
@@ -539,5 +694,7 @@ main(void)
 	TEST_RUN(test_detached_verified_by_openssl);
 	TEST_RUN(test_detached_with_timestamp);
 	TEST_RUN(test_pdf_signature);
+	TEST_RUN(test_pdf_timestamp);
+	TEST_RUN(test_https_timestamp);
 	return TEST_DONE();
 }

@@ -461,9 +461,10 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		seq = sqlite3_column_int(st, 5);
 		/* A package rewritten keeps its first CREATEDATE (METS
 		 * LASTMODDATE says when it changed). */
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			sohoa_package_createdate((const char *)sqlite3_column_text(st, 6), first_created,
-			    sizeof first_created);
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL
+		    && sohoa_store_package_path(conf, (const char *)sqlite3_column_text(st, 6),
+		    orig_path, sizeof orig_path) == 0)
+			sohoa_package_createdate(orig_path, first_created, sizeof first_created);
 	}
 	sqlite3_finalize(st);
 	if (!spool_id[0])

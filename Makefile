@@ -1,6 +1,6 @@
 # sohoa - one plain Makefile.
 #
-#   make                 build sohoad, sohoa and libsohoa into build/
+#   make                 build sohoad, sohoa, sohoa-web and libsohoa into build/
 #   make check           install missing Debian packages, build with ASan+UBSan
 #                        into build/san/, run every unit and end-to-end test
 #   make demo            run sohoad on a temporary inbox with the bundled scans
@@ -34,6 +34,10 @@ MIGRATIONS := $(sort $(wildcard schemas/catalog/*.sql))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 SOHOAD_SRC := daemon/sohoad.c $(sort $(wildcard daemon/sohoad_*.c))
 SOHOA_SRC  := daemon/sohoa.c daemon/progress.c $(sort $(wildcard daemon/cli_*.c))
+WEB_SRC    := $(sort $(wildcard web/*.c))
+WEB_OBJ    := $(WEB_SRC:%.c=$(BUILD)/%.o)
+WEB_CFLAGS := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 SOHOAD_OBJ := $(SOHOAD_SRC:%.c=$(BUILD)/%.o)
 SOHOA_OBJ  := $(SOHOA_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -41,7 +45,7 @@ TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit e2e deps demo bench bench-search valgrind install clean
 
-all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN)
+all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -71,6 +75,11 @@ $(BUILD)/sohoad: $(SOHOAD_OBJ) $(BUILD)/libsohoa.a
 
 $(BUILD)/sohoa: $(SOHOA_OBJ) $(BUILD)/libsohoa.a
 	$(CC) $(SANFLAGS) -o $@ $(SOHOA_OBJ) $(BUILD)/libsohoa.a $(LDLIBS)
+
+# sohoa-web alone links libmicrohttpd.
+$(WEB_OBJ): CFLAGS += $(WEB_CFLAGS)
+$(BUILD)/sohoa-web: $(WEB_OBJ) $(BUILD)/libsohoa.a
+	$(CC) $(SANFLAGS) -o $@ $(WEB_OBJ) $(BUILD)/libsohoa.a $(WEB_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsohoa.a
 	@mkdir -p $(dir $@)
@@ -166,11 +175,12 @@ $(BUILD)/sohoa.pc: Makefile include/sohoa/sohoa.h $(PREFIX_STAMP)
 # install-files installs what is built without building the tests (debian/rules).
 .PHONY: install-files
 install: all install-files
-install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(BUILD)/sohoa.pc
+install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(BUILD)/sohoa.pc
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(sbindir) $(DESTDIR)$(libdir)/pkgconfig \
 		$(DESTDIR)$(includedir)/sohoa $(DESTDIR)$(datadir)/sohoa/schemas
 	install -m 755 $(BUILD)/sohoa $(DESTDIR)$(bindir)/sohoa
 	install -m 755 $(BUILD)/sohoad $(DESTDIR)$(sbindir)/sohoad
+	install -m 755 $(BUILD)/sohoa-web $(DESTDIR)$(sbindir)/sohoa-web
 	install -m 644 $(BUILD)/libsohoa.a $(DESTDIR)$(libdir)/libsohoa.a
 	install -m 644 $(BUILD)/libsohoa.so $(DESTDIR)$(libdir)/libsohoa.so.$(LIBVERSION)
 	ln -sf libsohoa.so.$(LIBVERSION) $(DESTDIR)$(libdir)/libsohoa.so.$(SOVERSION)
@@ -202,4 +212,4 @@ deb-test: deb
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(SOHOAD_OBJ:.o=.d) $(SOHOA_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(SOHOAD_OBJ:.o=.d) $(SOHOA_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

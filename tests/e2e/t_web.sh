@@ -195,6 +195,21 @@ check "access log --record B has the approval by lanhdao" test "$("$SOHOA" acces
 check "access log: nothing ever served of C" test "$(sql "SELECT count(*) FROM access_log WHERE record_id = $C AND what IN ('metadata', 'text', 'pdf', 'page')")" = 0
 check "access-log --since tomorrow: exit 1, nothing" test "$("$SOHOA" access-log --since 2999-01-01 > /dev/null; echo $?)" = 1
 
+# A real browser: headless Chromium signs in, searches, opens a document
+# and its PDF, asks for C (now 02), a lãnh đạo approves, the text appears.
+# SOHOA_SCREENSHOTS=doc/screenshots keeps the screenshots for the README.
+"$SOHOA" edit "$C" mode=02 > /dev/null
+echo "mật khẩu cán bộ" | "$SOHOA" user add canbo2 --role can-bo > /dev/null
+CLINE=$($PY -c "import re,sys; o=open(sys.argv[2]).read()+open(sys.argv[3]).read()+open(sys.argv[4]).read(); ls=[l.strip() for l in open(sys.argv[1], encoding='utf-8') if len(l.strip()) >= 20 and not re.search('[&<>\"\\\\\']', l) and l.strip() not in o]; print(max(ls, key=len))" "$T/text.$C" "$T/text.$A" "$T/text.$B" "$T/text.$D")
+if $PY "$SOHOA_SRC/tests/e2e/web_browser.py" "$URL" "$C" "cong hoa" "$CLINE" \
+	"${SOHOA_SCREENSHOTS:-$T/shots}" > "$T/browser.out" 2> "$T/browser.err"; then
+	cat "$T/browser.out"
+else
+	cat "$T/browser.out"; tail -20 "$T/browser.err"
+	fail "browser test"
+fi
+check "browser's request and approval are in the access log" test "$(sql "SELECT group_concat(what, ',') FROM (SELECT what FROM access_log WHERE record_id = $C AND what IN ('request', 'approve') ORDER BY id)")" = "request,approve"
+
 # Logout ends the session; a disabled user's token stops working.
 CSRF=$(csrf_of "$T/b2.html")
 check "logout with the token: 303" test "$(code $CB -d "csrf=$CSRF" $URL/logout)" = 303

@@ -195,6 +195,7 @@ install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsoh
 	install -m 644 systemd/sohoa.sysusers $(DESTDIR)$(sysusersdir)/sohoa.conf
 	install -m 644 systemd/sohoa.tmpfiles $(DESTDIR)$(tmpfilesdir)/sohoa.conf
 	install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(datadir)/sohoa/sohoa.conf.example
+	install -m 644 doc/openapi.yaml $(DESTDIR)$(datadir)/sohoa/openapi.yaml
 	[ -e $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf ] || \
 		install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf
 	for m in $(MANPAGES); do install -m 644 $$m $(DESTDIR)$(mandir)/man$${m##*.}/; done

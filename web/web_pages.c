@@ -39,7 +39,7 @@ const char web_css[] =
 	"3px;background:#e8ecf2;color:#334;margin-left:.4em}.b02{background:#fff1d6;color:#7a4b00}"
 	"table.fields{border-collapse:collapse;background:#fff;width:100%}table.fields th,"
 	"table.fields td{border:1px solid #d8dce2;padding:.35em .6em;text-align:left;"
-	"vertical-align:top}table.fields th{width:14em;background:#f0f2f5;font-weight:600}"
+	"vertical-align:top;white-space:pre-line}table.fields th{width:14em;background:#f0f2f5;font-weight:600}"
 	".page{background:#fff;border:1px solid #d8dce2;border-radius:6px;margin:1em 0;padding:"
 	"1em;display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1em}.page img{"
 	"max-width:100%;border:1px solid #ccc}.page pre{white-space:pre-wrap;font:14px/1.45 "
@@ -91,12 +91,12 @@ page_login_post(struct web_req *r)
 	st = sohoa_user_login(r->cat, name ? name : "", pw ? pw : "", r->address, now, &r->user,
 	    &err);
 	if (st != SOHOA_OK) {
-		char who[80];
-		snprintf(who, sizeof who, "%.63s", name ? name : "");
+		char detail[96];
+		/* Logged under the name tried, which may not exist. */
 		memset(&r->user, 0, sizeof r->user);
-		snprintf(r->user.name, sizeof r->user.name, "-");
-		web_log(r, 0, "denied", st == SOHOA_RETRY ? "login throttled" : "login failed");
-		memset(&r->user, 0, sizeof r->user);
+		snprintf(detail, sizeof detail, "%s: %.63s", st == SOHOA_RETRY ? "login throttled"
+		    : "login failed", name ? name : "");
+		web_log(r, 0, "denied", detail);
 		return page_login(r, st == SOHOA_RETRY ? "Đăng nhập sai quá nhiều lần. Hãy thử lại "
 		    "sau 15 phút." : "Tên đăng nhập hoặc mật khẩu không đúng.");
 	}

@@ -235,7 +235,13 @@ sohoa_pdf_page_png(const char *path, int page_no, int dpi, unsigned char **png, 
 	*len = 0;
 	if (dpi < 36 || dpi > 300)
 		dpi = 100;
-	if (!(uri = g_filename_to_uri(path, NULL, &gerr))) {
+	{
+		/* A URI needs an absolute path. */
+		gchar *abs = g_canonicalize_filename(path, NULL);
+		uri = g_filename_to_uri(abs, NULL, &gerr);
+		g_free(abs);
+	}
+	if (!uri) {
 		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: %s", path,
 		    gerr ? gerr->message : "bad path");
 		g_clear_error(&gerr);

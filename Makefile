@@ -6,6 +6,7 @@
 #   make demo            run sohoad on a temporary inbox with the bundled scans
 #   make bench           throughput of sohoad against the tesseract command
 #   make bench-search    search at 1k, 100k and 1M generated pages (BENCH_SEARCH_SIZES)
+#   make bench-web       sohoa-web: 20 HTTPS clients at 1M pages, p50/p99, RSS
 #   make eval            field extraction accuracy on freshly rendered, OCRed documents,
 #                        and OCR accuracy of sohoa against tesseract on degraded scans
 #   make valgrind        the unit tests under valgrind
@@ -124,6 +125,14 @@ $(BUILD)/bench/search_bench: $(BUILD)/bench/search_bench.o $(BUILD)/libsohoa.a
 bench-search: deps
 	$(MAKE) all $(BUILD)/bench/search_bench
 	$(BUILD)/bench/search_bench -R 100000 $(BENCH_SEARCH_SIZES)
+
+# Not a test: sohoa-web under 20 concurrent HTTPS clients on a catalog of
+# 1M generated pages (made once, kept in /tmp; BENCH_WEB_PAGES, _CLIENTS,
+# _SECONDS, _DIR change it): p50/p99 per kind, requests/s, RSS.
+.PHONY: bench-web
+bench-web: deps
+	$(MAKE) all $(BUILD)/bench/search_bench
+	@SOHOA_BUILD=$(BUILD) bench/web.sh
 
 # Not a test: accuracy of the field extraction against the renderer's
 # ground truth, on 84 documents rendered and OCRed afresh (eval/run.py),

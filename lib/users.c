@@ -469,6 +469,10 @@ sohoa_session_new(sohoa_catalog *cat, int64_t user_id, const char *address, long
 	if ((rc = sohoa_random_hex(sid, err)) != SOHOA_OK
 	    || (rc = sohoa_random_hex(csrf, err)) != SOHOA_OK)
 		return rc;
+	/* Sessions idle for a day are gone for good (U4 keeps them unusable
+	 * sooner: sohoa_session_check). */
+	run3(db, "DELETE FROM web_sessions WHERE last_seen < ?3", NULL, NULL, now - 86400, NULL,
+	    NULL);
 	secret_hash(sid, hash);
 	if (sqlite3_prepare_v2(db, "INSERT INTO web_sessions (hash, user_id, csrf, address,"
 	    " created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)", -1, &st, NULL) != SQLITE_OK)
@@ -491,13 +495,11 @@ sohoa_session_check(sohoa_catalog *cat, const char *sid, long long now, long lon
 	char hash[SOHOA_SECRET_HEX];
 	sohoa_status rc;
 
-	/* U4: expired sessions go first, so an old one is never found. */
-	rc = run3(db, "DELETE FROM web_sessions WHERE last_seen < ?3", NULL, NULL,
-	    now - idle_seconds, NULL, err);
-	if (rc != SOHOA_OK)
-		return rc;
+	/* U4: a session idle too long is never found (and is deleted at the
+	 * next login); most requests then only read. */
 	rc = user_by_hash(db, "SELECT " USER_COLUMNS ", s.csrf FROM web_sessions s"
-	    " JOIN web_users u ON u.id = s.user_id WHERE s.hash = ?1", sid, 0, out, csrf, err);
+	    " JOIN web_users u ON u.id = s.user_id WHERE s.hash = ?1 AND s.last_seen >= ?2", sid,
+	    now - idle_seconds, out, csrf, err);
 	if (rc != SOHOA_OK)
 		return rc;
 	secret_hash(sid, hash);

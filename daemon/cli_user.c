@@ -11,13 +11,14 @@
  *
  * Passwords are asked twice at a terminal (echo off), or read as the first
  * line of standard input when it is not a terminal (scripts, tests); they
- * never appear on the command line, where ps would show them.
+ * never appear on the command line, where ps would show them.  The catalog
+ * must exist (made by sohoad or sohoa-web, as the store's user): root never
+ * creates it here, which would leave it root's.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -25,29 +26,6 @@
 #include "sohoa/json.h"
 #include "sohoa/users.h"
 #include "cli.h"
-
-/* The catalog, created if the state folder exists but holds none yet (users
- * may be added before the first scan). */
-static sohoa_catalog *
-open_catalog(struct cli *c)
-{
-	char path[4096];
-	struct stat sb;
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	if (stat(c->conf.state_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "sohoa: không có thư mục trạng thái %s — no state_dir %s\n",
-		    c->conf.state_dir, c->conf.state_dir);
-		return NULL;
-	}
-	snprintf(path, sizeof path, "%s/catalog.db", c->conf.state_dir);
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open(path, &err);
-	if (!cat)
-		fprintf(stderr, "sohoa: %s\n", err.msg);
-	return cat;
-}
 
 /* One line from fp without its newline, into buf; 0 at end of input. */
 static int
@@ -176,7 +154,7 @@ cli_user(struct cli *c, int argc, char **argv)
 		user_usage();
 		return EXIT_USAGE;
 	}
-	if (!(cat = open_catalog(c)))
+	if (!(cat = cli_open_catalog(c)))
 		return EXIT_FAILURE_;
 	sohoa_error_clear(&err);
 	if (!strcmp(sub, "list")) {

@@ -176,20 +176,22 @@ filter_input(struct sbuf *b, const char *label, const char *name, const char *ty
 	sb_printf(b, "\"%s></label>", extra ? extra : "");
 }
 
-/* The organ (cơ quan ban hành) of a listed record: a catalogue field. */
+/* The organ (cơ quan ban hành) of a listed record: a catalogue field, which
+ * every viewer of a listed record may see (access.h A3), read directly
+ * rather than through a whole record view for each of the 20 results. */
 static char *
 organ_of(struct web_req *r, int64_t id)
 {
-	sohoa_record_view rv;
-	sohoa_error err;
+	sqlite3_stmt *st = NULL;
 	char *organ = NULL;
 
-	sohoa_record_view_init(&rv);
-	sohoa_error_clear(&err);
-	if (sohoa_access_view(r->cat, &r->viewer, r->srv->conf.state_dir, id, &rv, &err)
-	    == SOHOA_OK && rv.fields.f[SOHOA_F_ORGAN_NAME].value)
-		organ = strdup(rv.fields.f[SOHOA_F_ORGAN_NAME].value);
-	sohoa_record_view_release(&rv);
+	if (sqlite3_prepare_v2(sohoa_catalog_db(r->cat), "SELECT value FROM fields WHERE"
+	    " record_id = ?1 AND name = 'organName'", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			organ = strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
 	return organ;
 }
 

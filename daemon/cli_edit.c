@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sohoa/describe.h"
+#include "sohoa/edit.h"
 #include "sohoa/fields.h"
 #include "sohoa/json.h"
 #include "sohoa/package.h"
@@ -68,7 +69,7 @@ cli_edit(struct cli *c, int argc, char **argv)
 	}
 	agent_name(agent, sizeof agent);
 	for (int i = 2; i < argc; i++) {
-		char *eq = strchr(argv[i], '='), *value = NULL, *old = NULL, detail[1200];
+		char *eq = strchr(argv[i], '='), *value = NULL, *old = NULL;
 		if (!eq) {
 			fprintf(stderr, "sohoa: \"%s\": dùng dạng trường=giá trị (FIELD=VALUE)\n", argv[i]);
 			rc = EXIT_USAGE;
@@ -76,28 +77,21 @@ cli_edit(struct cli *c, int argc, char **argv)
 		}
 		*eq = '\0';
 		sohoa_error_clear(&err);
-		if (sohoa_describe_check_value(argv[i], eq + 1, &value, &err) != SOHOA_OK) {
+		/* The same path as sohoa-web's văn thư form (edit.h). */
+		switch (sohoa_edit_field(cat, id, argv[i], eq + 1, agent, &old, &value, &err)) {
+		case SOHOA_OK:
+			if (!c->json)
+				printf("%s: %s → %s\n", argv[i], old ? old : "(trống)",
+				    value ? value : "(trống)");
+			break;
+		case SOHOA_BAD_INPUT:
 			fprintf(stderr, "sohoa: %s: %s\n", argv[i], err.msg);
 			rc = EXIT_USAGE;
 			break;
-		}
-		if (sohoa_catalog_begin(cat, &err) != SOHOA_OK
-		    || sohoa_catalog_set_field(cat, id, argv[i], value, &old, &err) != SOHOA_OK) {
+		default:
 			fprintf(stderr, "sohoa: %s\n", err.msg);
-			sohoa_catalog_rollback(cat);
-			free(value);
 			rc = EXIT_FAILURE_;
 			break;
-		}
-		snprintf(detail, sizeof detail, "%s: \"%s\" -> \"%s\"", argv[i], old ? old : "",
-		    value ? value : "");
-		if (sohoa_catalog_event_add(cat, id, "metadata modification", agent, "success", detail,
-		    &err) != SOHOA_OK || sohoa_catalog_commit(cat, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa: %s\n", err.msg);
-			sohoa_catalog_rollback(cat);
-			rc = EXIT_FAILURE_;
-		} else if (!c->json) {
-			printf("%s: %s → %s\n", argv[i], old ? old : "(trống)", value ? value : "(trống)");
 		}
 		free(old);
 		free(value);

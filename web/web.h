@@ -33,7 +33,7 @@ struct web_field {
 	char name[32];
 	struct sbuf value;
 };
-#define WEB_MAX_FIELDS 8
+#define WEB_MAX_FIELDS 16
 
 /* One request. */
 struct web_req {
@@ -95,6 +95,7 @@ enum MHD_Result page_logout(struct web_req *r);
 enum MHD_Result page_search(struct web_req *r);
 enum MHD_Result page_doc(struct web_req *r, int64_t id);
 enum MHD_Result page_doc_request(struct web_req *r, int64_t id);
+enum MHD_Result page_doc_edit(struct web_req *r, int64_t id);
 enum MHD_Result page_hoso(struct web_req *r);
 enum MHD_Result page_requests(struct web_req *r);
 enum MHD_Result page_request_decide(struct web_req *r, int64_t rid);

@@ -470,6 +470,8 @@ handle_signed_in(struct web_req *r, int post)
 		}
 		if (!strcmp(p, "/logout"))
 			return page_logout(r);
+		if (route_id(p, "/doc/", "/edit", &id))
+			return id ? page_doc_edit(r, id) : web_error_page(r, 404, "Không tìm thấy.");
 		if (route_id(p, "/doc/", "/request", &id))
 			return id ? page_doc_request(r, id) : web_error_page(r, 404, "Không tìm thấy.");
 		if (route_id(p, "/requests/", "", &id))

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "sohoa/access.h"
+#include "sohoa/edit.h"
 #include "sohoa/search.h"
 #include "web.h"
 
@@ -397,6 +398,115 @@ my_request(void *arg, const sohoa_access_req *q)
 	sb_str(l->b, "</li>");
 }
 
+/* The fields a văn thư corrects from the document page, with their labels;
+ * the same path as `sohoa edit` (edit.h). */
+static const struct { const char *name, *label; int area; } edit_fields[] = {
+	{ "codeNumber", "Số", 0 }, { "codeNotation", "Ký hiệu", 0 },
+	{ "issuedDate", "Ngày tháng năm (YYYY-MM-DD hoặc DD/MM/YYYY)", 0 },
+	{ "organName", "Cơ quan ban hành", 0 }, { "subject", "Trích yếu nội dung", 1 },
+	{ "signerName", "Người ký", 0 }, { "keyword", "Từ khóa", 0 },
+	{ "description", "Ghi chú", 1 },
+};
+
+static int
+may_edit(struct web_req *r)
+{
+	return r->user.role == SOHOA_ROLE_VAN_THU || r->user.role == SOHOA_ROLE_QUAN_TRI;
+}
+
+static void
+edit_form(struct web_req *r, struct sbuf *b, const sohoa_record_view *rv)
+{
+	static const char *const modes[] = { "01", "02", "03" };
+	const char *type = rv->fields.f[SOHOA_F_TYPE_NAME].value;
+	const char *mode = rv->fields.f[SOHOA_F_MODE].value;
+
+	sb_printf(b, "<details class=\"edit\"><summary>Sửa thông tin (văn thư)</summary>"
+	    "<form class=\"search\" method=\"post\" action=\"/doc/%lld/edit\">", (long long)rv->id);
+	html_csrf(r, b);
+	sb_str(b, "<div class=\"filters\"><label>Loại văn bản <select name=\"typeName\">");
+	type_options(r, b, type);
+	sb_str(b, "</select></label><label>Chế độ sử dụng <select name=\"mode\">"
+	    "<option value=\"\">Theo hồ sơ</option>");
+	for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+		sb_printf(b, "<option value=\"%s\"%s>%s</option>", modes[i], mode && !strcmp(mode,
+		    modes[i]) ? " selected" : "", sohoa_mode_label(modes[i]));
+	sb_str(b, "</select></label></div>");
+	for (size_t i = 0; i < sizeof edit_fields / sizeof *edit_fields; i++) {
+		sohoa_field_id f = sohoa_field_from_name(edit_fields[i].name);
+		const char *v = f < SOHOA_F_COUNT ? rv->fields.f[f].value : NULL;
+		sb_printf(b, "<label class=\"wide\">%s<br>", edit_fields[i].label);
+		if (edit_fields[i].area) {
+			sb_printf(b, "<textarea name=\"%s\" rows=\"2\" cols=\"80\">", edit_fields[i].name);
+			html_esc(b, v, 0);
+			sb_str(b, "</textarea>");
+		} else {
+			sb_printf(b, "<input name=\"%s\" size=\"60\" value=\"", edit_fields[i].name);
+			html_esc(b, v, 0);
+			sb_str(b, "\">");
+		}
+		sb_str(b, "</label><br>");
+	}
+	sb_str(b, "<button type=\"submit\">Lưu và đóng gói lại</button></form></details>");
+}
+
+enum MHD_Result
+page_doc_edit(struct web_req *r, int64_t id)
+{
+	sohoa_record_view rv;
+	sohoa_error err;
+	sohoa_status st;
+	char agent[128], to[64];
+	int changed = 0;
+
+	if (!may_edit(r)) {
+		web_log(r, id, "denied", "edit");
+		return web_error_page(r, 403, "Chỉ văn thư được sửa thông tin tài liệu.");
+	}
+	sohoa_record_view_init(&rv);
+	sohoa_error_clear(&err);
+	st = sohoa_access_view(r->cat, &r->viewer, r->srv->conf.state_dir, id, &rv, &err);
+	if (st != SOHOA_OK || rv.access != SOHOA_ACCESS_FULL) {
+		sohoa_record_view_release(&rv);
+		return web_error_page(r, st == SOHOA_OK ? 403 : 404, st == SOHOA_OK
+		    ? "Bạn chưa được xem tài liệu này." : "Không có tài liệu này.");
+	}
+	snprintf(agent, sizeof agent, "sohoa-web %s (user %s)", SOHOA_VERSION, r->user.name);
+	for (size_t i = 0; i <= sizeof edit_fields / sizeof *edit_fields + 1; i++) {
+		const char *name = i < sizeof edit_fields / sizeof *edit_fields ? edit_fields[i].name
+		    : i == sizeof edit_fields / sizeof *edit_fields ? "typeName" : "mode";
+		const char *v = web_form(r, name);
+		sohoa_field_id f = sohoa_field_from_name(name);
+		const char *cur = f < SOHOA_F_COUNT ? rv.fields.f[f].value : NULL;
+		char *old = NULL, *stored = NULL, detail[160];
+
+		if (!v || !strcmp(v, cur ? cur : ""))
+			continue;
+		sohoa_error_clear(&err);
+		st = sohoa_edit_field(r->cat, id, name, v, agent, &old, &stored, &err);
+		free(old);
+		free(stored);
+		if (st != SOHOA_OK) {
+			sohoa_record_view_release(&rv);
+			return web_error_page(r, st == SOHOA_BAD_INPUT ? 400 : 503, err.msg);
+		}
+		snprintf(detail, sizeof detail, "edit %s", name);
+		web_log(r, id, "edit", detail);
+		changed++;
+	}
+	sohoa_record_view_release(&rv);
+	if (changed) {
+		sohoa_error_clear(&err);
+		if (sohoa_edit_finish(&r->srv->conf, r->cat, id, agent, &err) != SOHOA_OK) {
+			fprintf(stderr, "sohoa-web: record %lld: %s\n", (long long)id, err.msg);
+			return web_error_page(r, 500, "Đã lưu thay đổi nhưng chưa đóng gói lại được "
+			    "(xem nhật ký của sohoa-web).");
+		}
+	}
+	snprintf(to, sizeof to, "/doc/%lld?msg=edited", (long long)id);
+	return web_redirect(r, to, NULL);
+}
+
 enum MHD_Result
 page_doc(struct web_req *r, int64_t id)
 {
@@ -488,6 +598,10 @@ page_doc(struct web_req *r, int64_t id)
 	}
 	sb_printf(&b, "<tr><th>Số trang</th><td>%d</td></tr></table>", rv.page_count);
 
+	if (msg && !strcmp(msg, "edited"))
+		sb_str(&b, "<p class=\"note\">Đã lưu và đóng gói lại tài liệu.</p>");
+	if (rv.access == SOHOA_ACCESS_FULL && may_edit(r))
+		edit_form(r, &b, &rv);
 	if (rv.access == SOHOA_ACCESS_FULL) {
 		web_log(r, id, "text", NULL);
 		for (int p = 1; p <= rv.page_count && p <= 2000; p++) {

@@ -17,6 +17,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -219,6 +220,13 @@ main(int argc, char **argv)
 	sohoa_error err;
 	sohoa_catalog *cat;
 
+	/* Each login hashes with Argon2id in 19 MiB.  glibc would raise its
+	 * mmap threshold after the first such block is freed and then keep
+	 * the next ones in each thread's arena for good; a fixed threshold
+	 * gives them back at once, and two arenas are enough for four
+	 * threads that mostly wait on SQLite. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_ARENA_MAX, 2);
 	while ((opt = getopt(argc, argv, "c:fnhV")) != -1) {
 		switch (opt) {
 		case 'c': conf_path = optarg; break;

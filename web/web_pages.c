@@ -6,6 +6,7 @@
  * requests.  Every value shown goes through html_esc(); what a viewer may
  * see comes from access.h only.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,11 @@ page_login(struct web_req *r, const char *msg)
 	return send_html(r, msg ? 401 : 200, &b);
 }
 
+/* One Argon2id hash at a time: 19 MiB each, and a burst of logins must not
+ * multiply the service's memory (it is bounded by the slowest login, tens
+ * of milliseconds, instead). */
+static pthread_mutex_t login_lock = PTHREAD_MUTEX_INITIALIZER;
+
 enum MHD_Result
 page_login_post(struct web_req *r)
 {
@@ -89,8 +95,10 @@ page_login_post(struct web_req *r)
 	long long now = (long long)time(NULL);
 
 	sohoa_error_clear(&err);
+	pthread_mutex_lock(&login_lock);
 	st = sohoa_user_login(r->cat, name ? name : "", pw ? pw : "", r->address, now, &r->user,
 	    &err);
+	pthread_mutex_unlock(&login_lock);
 	if (st != SOHOA_OK) {
 		char detail[96];
 		/* Logged under the name tried, which may not exist. */

@@ -250,6 +250,16 @@ main(int argc, char **argv)
 	server.tls = !strcmp(server.conf.web_tls, "on");
 	sohoa_conf_web_listen(server.conf.web_listen, host, &port);
 	if (check_only) {
+		/* A configured certificate must be readable; a self-signed one is
+		 * made at the first real start, not by a check. */
+		if (server.tls && server.conf.web_cert[0]
+		    && (sohoa_web_cert_fingerprint(server.conf.web_cert, fp, &err) != SOHOA_OK
+		    || access(server.conf.web_key, R_OK) != 0)) {
+			fprintf(stderr, "sohoa-web: web_cert/web_key: %s\n", err.msg[0] ? err.msg
+			    : strerror(errno));
+			sohoa_conf_release(&server.conf);
+			return 78;
+		}
 		printf("%s: configuration OK\n", conf_path);
 		sohoa_conf_release(&server.conf);
 		return 0;

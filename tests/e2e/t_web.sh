@@ -243,7 +243,27 @@ check "disabled user's token: 401" test "$(code -H "Authorization: Bearer $TOKEN
 check "marked Tối mật: its page and PDF are 404" test "$(code -H "Authorization: Bearer $LDTOKEN" $URL/api/v1/records/$A),$(code -H "Authorization: Bearer $LDTOKEN" $URL/api/v1/records/$A/pdf)" = "404,404"
 check "marked Tối mật: out of search results and totals" test "$(curl -sk -H "Authorization: Bearer $LDTOKEN" "$URL/api/v1/search?q=cong+hoa" | json "(d['total'], [r['id'] for r in d['results']])")" = "(1, [$D])"
 
+# Sorted by date: newest first, whatever the relevance.
+login ld2 lanhdao "mật khẩu lãnh đạo"
+body -b "$T/ld2.jar" "$URL/search?nam=2024&sap=ngay" > "$T/bydate.html"
+check "search sorted by date: newest first" test "$(grep -o 'Ngày [0-9/]*' "$T/bydate.html" | awk '{split($2, d, "/"); print d[3] d[2] d[1]}' | paste -sd' ')" = "$(grep -o 'Ngày [0-9/]*' "$T/bydate.html" | awk '{split($2, d, "/"); print d[3] d[2] d[1]}' | sort -r | paste -sd' ')"
+check "... of several results" test "$(grep -o 'Ngày [0-9/]*' "$T/bydate.html" | wc -l)" -ge 2
+
 kill -TERM $WPID
 wait $WPID
 check "sohoa-web stops cleanly on SIGTERM" test $? = 0
+
+# web_tls = off (behind a reverse proxy): plain HTTP, cookies without Secure.
+PORT2=$((PORT + 1))
+sed -i "s/^web_listen = .*/web_listen = 127.0.0.1:$PORT2/" "$T/sohoa.conf"
+echo "web_tls = off" >> "$T/sohoa.conf"
+"$SOHOA_BIN/sohoa-web" -f >> "$T/web.log" 2>&1 &
+WPID=$!
+check "plain HTTP with web_tls = off" wait_until 30 "curl -s -o /dev/null http://127.0.0.1:$PORT2/login"
+curl -s -D "$T/plain.headers" -o /dev/null --data-urlencode name=lanhdao \
+	--data-urlencode "password=mật khẩu lãnh đạo" "http://127.0.0.1:$PORT2/login"
+check "... its cookie is HttpOnly and SameSite=Strict, not Secure" test "$(grep -ci '^set-cookie: sohoa_sid=.*HttpOnly; SameSite=Strict' "$T/plain.headers"),$(grep -ci '^set-cookie:.*Secure' "$T/plain.headers")" = "1,0"
+kill -TERM $WPID
+wait $WPID
+check "... and stops cleanly" test $? = 0
 finish

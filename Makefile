@@ -1,11 +1,12 @@
 # sohoa - one plain Makefile.
 #
-#   make                 build sohoad, sohoa and libsohoa into build/
+#   make                 build sohoad, sohoa, sohoa-web and libsohoa into build/
 #   make check           install missing Debian packages, build with ASan+UBSan
 #                        into build/san/, run every unit and end-to-end test
 #   make demo            run sohoad on a temporary inbox with the bundled scans
 #   make bench           throughput of sohoad against the tesseract command
 #   make bench-search    search at 1k, 100k and 1M generated pages (BENCH_SEARCH_SIZES)
+#   make bench-web       sohoa-web: 20 HTTPS clients at 1M pages, p50/p99, RSS
 #   make eval            field extraction accuracy on freshly rendered, OCRed documents,
 #                        and OCR accuracy of sohoa against tesseract on degraded scans
 #   make valgrind        the unit tests under valgrind
@@ -17,7 +18,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
-PKGS      = tesseract lept libarchive sqlite3 libssl libcrypto libutf8proc libxml-2.0 libsystemd libqpdf harfbuzz-subset poppler-glib cairo
+PKGS      = tesseract lept libarchive sqlite3 libssl libcrypto libargon2 libutf8proc libxml-2.0 libsystemd libqpdf harfbuzz-subset poppler-glib cairo
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -34,6 +35,10 @@ MIGRATIONS := $(sort $(wildcard schemas/catalog/*.sql))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 SOHOAD_SRC := daemon/sohoad.c $(sort $(wildcard daemon/sohoad_*.c))
 SOHOA_SRC  := daemon/sohoa.c daemon/progress.c $(sort $(wildcard daemon/cli_*.c))
+WEB_SRC    := $(sort $(wildcard web/*.c))
+WEB_OBJ    := $(WEB_SRC:%.c=$(BUILD)/%.o)
+WEB_CFLAGS := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 SOHOAD_OBJ := $(SOHOAD_SRC:%.c=$(BUILD)/%.o)
 SOHOA_OBJ  := $(SOHOA_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -41,7 +46,7 @@ TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit e2e deps demo bench bench-search valgrind install clean
 
-all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN)
+all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -71,6 +76,11 @@ $(BUILD)/sohoad: $(SOHOAD_OBJ) $(BUILD)/libsohoa.a
 
 $(BUILD)/sohoa: $(SOHOA_OBJ) $(BUILD)/libsohoa.a
 	$(CC) $(SANFLAGS) -o $@ $(SOHOA_OBJ) $(BUILD)/libsohoa.a $(LDLIBS)
+
+# sohoa-web alone links libmicrohttpd.
+$(WEB_OBJ): CFLAGS += $(WEB_CFLAGS)
+$(BUILD)/sohoa-web: $(WEB_OBJ) $(BUILD)/libsohoa.a
+	$(CC) $(SANFLAGS) -o $@ $(WEB_OBJ) $(BUILD)/libsohoa.a $(WEB_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsohoa.a
 	@mkdir -p $(dir $@)
@@ -115,6 +125,14 @@ $(BUILD)/bench/search_bench: $(BUILD)/bench/search_bench.o $(BUILD)/libsohoa.a
 bench-search: deps
 	$(MAKE) all $(BUILD)/bench/search_bench
 	$(BUILD)/bench/search_bench -R 100000 $(BENCH_SEARCH_SIZES)
+
+# Not a test: sohoa-web under 20 concurrent HTTPS clients on a catalog of
+# 1M generated pages (made once, kept in /tmp; BENCH_WEB_PAGES, _CLIENTS,
+# _SECONDS, _DIR change it): p50/p99 per kind, requests/s, RSS.
+.PHONY: bench-web
+bench-web: deps
+	$(MAKE) all $(BUILD)/bench/search_bench
+	@SOHOA_BUILD=$(BUILD) bench/web.sh
 
 # Not a test: accuracy of the field extraction against the renderer's
 # ground truth, on 84 documents rendered and OCRed afresh (eval/run.py),
@@ -166,11 +184,12 @@ $(BUILD)/sohoa.pc: Makefile include/sohoa/sohoa.h $(PREFIX_STAMP)
 # install-files installs what is built without building the tests (debian/rules).
 .PHONY: install-files
 install: all install-files
-install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(BUILD)/sohoa.pc
+install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(BUILD)/sohoa.pc
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(sbindir) $(DESTDIR)$(libdir)/pkgconfig \
 		$(DESTDIR)$(includedir)/sohoa $(DESTDIR)$(datadir)/sohoa/schemas
 	install -m 755 $(BUILD)/sohoa $(DESTDIR)$(bindir)/sohoa
 	install -m 755 $(BUILD)/sohoad $(DESTDIR)$(sbindir)/sohoad
+	install -m 755 $(BUILD)/sohoa-web $(DESTDIR)$(sbindir)/sohoa-web
 	install -m 644 $(BUILD)/libsohoa.a $(DESTDIR)$(libdir)/libsohoa.a
 	install -m 644 $(BUILD)/libsohoa.so $(DESTDIR)$(libdir)/libsohoa.so.$(LIBVERSION)
 	ln -sf libsohoa.so.$(LIBVERSION) $(DESTDIR)$(libdir)/libsohoa.so.$(SOVERSION)
@@ -185,6 +204,7 @@ install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libso
 	install -m 644 systemd/sohoa.sysusers $(DESTDIR)$(sysusersdir)/sohoa.conf
 	install -m 644 systemd/sohoa.tmpfiles $(DESTDIR)$(tmpfilesdir)/sohoa.conf
 	install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(datadir)/sohoa/sohoa.conf.example
+	install -m 644 doc/openapi.yaml $(DESTDIR)$(datadir)/sohoa/openapi.yaml
 	[ -e $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf ] || \
 		install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf
 	for m in $(MANPAGES); do install -m 644 $$m $(DESTDIR)$(mandir)/man$${m##*.}/; done
@@ -202,4 +222,4 @@ deb-test: deb
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(SOHOAD_OBJ:.o=.d) $(SOHOA_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(SOHOAD_OBJ:.o=.d) $(SOHOA_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -54,5 +54,7 @@ int cli_exports(struct cli *c, int argc, char **argv);
 int cli_verify(struct cli *c, int argc, char **argv);
 int cli_audit(struct cli *c, int argc, char **argv);
 int cli_restore(struct cli *c, int argc, char **argv);
+int cli_user(struct cli *c, int argc, char **argv);
+int cli_access_log(struct cli *c, int argc, char **argv);
 
 #endif

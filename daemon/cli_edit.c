@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sohoa/describe.h"
+#include "sohoa/edit.h"
 #include "sohoa/fields.h"
 #include "sohoa/json.h"
 #include "sohoa/package.h"
@@ -96,7 +97,7 @@ cli_edit(struct cli *c, int argc, char **argv)
 	}
 	agent_name(agent, sizeof agent);
 	for (int i = 2; i < argc; i++) {
-		char *eq = strchr(argv[i], '='), *value = NULL, *old = NULL, detail[1200];
+		char *eq = strchr(argv[i], '='), *value = NULL, *old = NULL;
 		const char *field;
 		sohoa_field_id fid;
 		if (!eq) {
@@ -115,29 +116,21 @@ cli_edit(struct cli *c, int argc, char **argv)
 		}
 		field = sohoa_field_name(fid);
 		sohoa_error_clear(&err);
-		if (sohoa_describe_check_value(field, eq + 1, &value, &err) != SOHOA_OK) {
+		/* The same path as sohoa-web's văn thư form (edit.h). */
+		switch (sohoa_edit_field(cat, id, field, eq + 1, agent, &old, &value, &err)) {
+		case SOHOA_OK:
+			if (!c->json)
+				printf("%s (%s): %s → %s\n", sohoa_field_label(fid), field,
+				    old ? old : "(trống)", value ? value : "(trống)");
+			break;
+		case SOHOA_BAD_INPUT:
 			fprintf(stderr, "sohoa: %s: %s\n", argv[i], err.msg);
 			rc = EXIT_USAGE;
 			break;
-		}
-		if (sohoa_catalog_begin(cat, &err) != SOHOA_OK
-		    || sohoa_catalog_set_field(cat, id, field, value, &old, &err) != SOHOA_OK) {
+		default:
 			fprintf(stderr, "sohoa: %s\n", err.msg);
-			sohoa_catalog_rollback(cat);
-			free(value);
 			rc = EXIT_FAILURE_;
 			break;
-		}
-		snprintf(detail, sizeof detail, "%s: \"%s\" -> \"%s\"", field, old ? old : "",
-		    value ? value : "");
-		if (sohoa_catalog_event_add(cat, id, "metadata modification", agent, "success", detail,
-		    &err) != SOHOA_OK || sohoa_catalog_commit(cat, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa: %s\n", err.msg);
-			sohoa_catalog_rollback(cat);
-			rc = EXIT_FAILURE_;
-		} else if (!c->json) {
-			printf("%s (%s): %s → %s\n", sohoa_field_label(fid), field, old ? old : "(trống)",
-			    value ? value : "(trống)");
 		}
 		free(old);
 		free(value);

@@ -9,6 +9,7 @@
 #include "sohoa/engine.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/json.h"
+#include "sohoa/web.h"
 #include "sohoa/runstate.h"
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
@@ -120,6 +121,38 @@ print_daemon(struct cli *c)
 		    human(rs.min_free_bytes, b, sizeof b));
 }
 
+/* Where sohoa-web listens and the SHA-256 fingerprint of its certificate,
+ * which people compare with what their browser shows the first time. */
+static void
+print_web(struct cli *c)
+{
+	char cert[4096], key[4096], fp[96] = "";
+	int tls = !strcmp(c->conf.web_tls, "on");
+	sohoa_error err;
+
+	sohoa_web_cert_paths(&c->conf, cert, key, sizeof cert);
+	sohoa_error_clear(&err);
+	if (tls && sohoa_web_cert_fingerprint(cert, fp, &err) != SOHOA_OK)
+		fp[0] = '\0';
+	if (c->json) {
+		printf(", \"web\": {\"listen\": ");
+		sohoa_json_string(stdout, c->conf.web_listen);
+		printf(", \"tls\": %s, \"certificate\": ", tls ? "true" : "false");
+		sohoa_json_string(stdout, tls ? cert : NULL);
+		printf(", \"sha256\": ");
+		sohoa_json_string(stdout, fp[0] ? fp : NULL);
+		printf("}");
+	} else if (!tls) {
+		printf("\nWeb (sohoa-web): http://%s (web_tls = off)\n", c->conf.web_listen);
+	} else if (fp[0]) {
+		printf("\nWeb (sohoa-web): https://%s\n  Chứng chỉ SHA-256 (certificate fingerprint):"
+		    " %s\n", c->conf.web_listen, fp);
+	} else {
+		printf("\nWeb (sohoa-web): https://%s — chưa có chứng chỉ, sohoa-web tạo khi chạy lần "
+		    "đầu (no certificate yet)\n", c->conf.web_listen);
+	}
+}
+
 int
 cli_status(struct cli *c, int argc, char **argv)
 {
@@ -225,7 +258,10 @@ cli_status(struct cli *c, int argc, char **argv)
 		sqlite3_finalize(st);
 	}
 	if (c->json)
-		printf("]}\n");
+		printf("]");
+	print_web(c);
+	if (c->json)
+		printf("}\n");
 	sohoa_catalog_free(cat);
 	return 0;
 }

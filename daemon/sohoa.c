@@ -53,6 +53,11 @@ usage(FILE *out)
 	    "                    fixity audit: re-hash every stored file (and the backup copy)\n"
 	    "  restore --from BACKUP_DIR [--to STATE_DIR] [--force]\n"
 	    "                    rebuild the store and catalog from the backup copy\n"
+	    "  user add NAME --role can-bo|van-thu|lanh-dao|quan-tri\n"
+	    "  user passwd|disable|enable|token NAME, user list\n"
+	    "                    the accounts of sohoa-web (password from a prompt or stdin)\n"
+	    "  access-log [--user U] [--record ID] [--since DATE]\n"
+	    "                    what people opened through sohoa-web\n"
 	    "  help [COMMAND]    hướng dẫn một lệnh / help on a command (also COMMAND --help)\n"
 	    "\n"
 	    "options:\n"
@@ -229,6 +234,10 @@ main(int argc, char **argv)
 			rc = cli_audit(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "restore"))
 			rc = cli_restore(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "user"))
+			rc = cli_user(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "access-log"))
+			rc = cli_access_log(&c, sub_argc, sub_argv);
 		else {
 			fprintf(stderr, "sohoa: unknown command '%s'\n", cmd);
 			usage(stderr);

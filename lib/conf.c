@@ -117,6 +117,20 @@ static const struct conf_key keys[] = {
 	  "01|02|03|04|05|06|07|08|09|10|11", "Ngôn ngữ when a folder does not say (01 = Tiếng Việt)." },
 	{ "default_confidence_level", CONF_ENUM, OFF(default_confidence_level), "02", 0, 0,
 	  "01|02|03", "Mức độ tin cậy (02 = Số hóa)." },
+	/* The staff web service (sohoa-web). */
+	{ "web_listen", CONF_STR, OFF(web_listen), "0.0.0.0:8443", 0, 0, NULL,
+	  "Address and port sohoa-web listens on: IPv4:PORT, [IPv6]:PORT or *:PORT." },
+	{ "web_tls", CONF_ENUM, OFF(web_tls), "on", 0, 0, "on|off",
+	  "HTTPS (on); off only behind a reverse proxy that does TLS." },
+	{ "web_cert", CONF_PATH, OFF(web_cert), "", 0, 0, NULL,
+	  "Certificate (PEM) of sohoa-web; empty = a self-signed one made at first start"
+	  " in <state_dir>/web/." },
+	{ "web_key", CONF_PATH, OFF(web_key), "", 0, 0, NULL,
+	  "Private key (PEM) of web_cert." },
+	{ "web_session_minutes", CONF_INT, OFF(web_session_minutes), "30", 1, 1440, NULL,
+	  "Minutes without use after which a web session ends." },
+	{ "web_grant_days", CONF_INT, OFF(web_grant_days), "30", 1, 3650, NULL,
+	  "Days an approved request (Chế độ sử dụng 02) gives its user the document." },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -453,6 +467,17 @@ sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
 		free(c->outbox);
 		c->outbox = p;
 	}
+	{
+		char host[64];
+		int port;
+		if (sohoa_conf_web_listen(c->web_listen, host, &port) != 0)
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "web_listen must be ADDRESS:PORT (0.0.0.0:8443, [::]:8443, *:8443),"
+			    " not '%s'", c->web_listen);
+		if (!c->web_cert[0] != !c->web_key[0])
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "web_cert and web_key go together: set both or neither");
+	}
 	if (c->sign_key[0] && c->sign_key[0] != '/' && strncmp(c->sign_key, "pkcs11:", 7) != 0)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "sign_key must be an absolute path or a pkcs11: URI, not '%s'", c->sign_key);
@@ -516,4 +541,35 @@ sohoa_conf_path(const char *explicit_path)
 	if (env && *env)
 		return env;
 	return SOHOA_CONF_DEFAULT_PATH;
+}
+
+int
+sohoa_conf_web_listen(const char *s, char host[64], int *port)
+{
+	const char *colon, *h = s;
+	size_t hlen;
+	char *end;
+	long p;
+
+	if (!s || !(colon = strrchr(s, ':')))
+		return -1;
+	hlen = (size_t)(colon - s);
+	if (hlen >= 2 && s[0] == '[' && s[hlen - 1] == ']') {
+		h++;
+		hlen -= 2;
+	}
+	if (hlen == 0 || hlen >= 64)
+		return -1;
+	p = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || p < 1 || p > 65535)
+		return -1;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	if (!strcmp(host, "*"))
+		snprintf(host, 64, "0.0.0.0");
+	for (const char *q = host; *q; q++)
+		if (!strchr("0123456789abcdefABCDEF.:", *q))
+			return -1;
+	*port = (int)p;
+	return 0;
 }

@@ -31,6 +31,7 @@
 #include "sohoa/search.h"
 #include "sbuf.h"
 #include "sohoa/vitext.h"
+#include "access_int.h"
 
 /*
  * Ranking (aux_rank below): BM25's saturation and length normalisation per
@@ -843,6 +844,7 @@ struct plan {
 	int has_dates, empty;
 	int dates_exact;        /* the meta tokens decide the dates alone */
 	enum { DRIVE_MATCH, DRIVE_FTS, DRIVE_NUMBER, DRIVE_DATE } drive;
+	const sohoa_viewer *viewer; /* sohoa_search_run_as: what it may see (access.h) */
 };
 
 static void
@@ -1293,6 +1295,8 @@ plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which)
 	if (p->has_dates && p->drive != DRIVE_DATE && !(fts_drive && p->dates_exact))
 		COND(" AND EXISTS (SELECT 1 FROM fields WHERE record_id = ", x,
 		    " AND name = 'issuedDate' AND value BETWEEN :from AND :to)");
+	if (p->viewer)
+		access_sql_where(s, x, p->q.match != NULL);
 	if (p->empty)
 		sb_str(s, " AND 0");
 #undef COND
@@ -1333,6 +1337,8 @@ bind_plan(sqlite3_stmt *st, const struct plan *p)
 	if (rc == SQLITE_OK && sqlite3_bind_parameter_index(st, ":ofold") > 0)
 		rc = sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":ofold"),
 		    p->organ_folded);
+	if (rc == SQLITE_OK && p->viewer)
+		rc = access_sql_bind(st, p->viewer);
 	return rc;
 }
 
@@ -1528,9 +1534,9 @@ count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, sohoa_search_r
 	return rc;
 }
 
-sohoa_status
-sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offset,
-    sohoa_search_results *out, sohoa_error *err)
+static sohoa_status
+search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offset,
+    const sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
 	struct plan p;
@@ -1553,6 +1559,7 @@ sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, in
 		plan_release(&p);
 		return rc;
 	}
+	p.viewer = viewer;
 	plan_from_where(&where, &p, EXPR_FIND);
 	plan_from_where(&ranked, &p, EXPR_RANK);
 	fts = p.drive == DRIVE_MATCH || p.drive == DRIVE_FTS;
@@ -1670,5 +1677,33 @@ out:
 	plan_release(&p);
 	if (rc != SOHOA_OK)
 		sohoa_search_results_release(out);
+	return rc;
+}
+
+sohoa_status
+sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offset,
+    sohoa_search_results *out, sohoa_error *err)
+{
+	return search_run(cat, text, len, limit, offset, NULL, out, err);
+}
+
+/* The same search through the access rule (access.h): the SQL condition
+ * keeps results and totals to what the viewer may list, then what it may
+ * not read is taken out of what is shown. */
+sohoa_status
+sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit, int offset,
+    const sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err)
+{
+	sohoa_status rc;
+
+	if (!viewer)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "search: no viewer");
+	rc = search_run(cat, text, len, limit, offset, viewer, out, err);
+	if (rc == SOHOA_OK) {
+		out->pending = 0;
+		rc = access_redact_results(cat, viewer, out, err);
+		if (rc != SOHOA_OK)
+			sohoa_search_results_release(out);
+	}
 	return rc;
 }

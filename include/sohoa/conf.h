@@ -65,6 +65,13 @@ typedef struct sohoa_conf {
 	char *default_mode;
 	char *default_language;
 	char *default_confidence_level;
+	/* The staff web service (sohoa-web). */
+	char *web_listen;       /* "0.0.0.0:8443" */
+	char *web_tls;          /* on | off */
+	char *web_cert;         /* PEM; "" = self-signed in <state_dir>/web */
+	char *web_key;
+	long long web_session_minutes; /* idle timeout of a session */
+	long long web_grant_days;      /* life of an approved request (mode 02) */
 } sohoa_conf;
 
 /* Sets every key to its default.  c is caller-owned. */
@@ -98,6 +105,10 @@ sohoa_status sohoa_conf_finish(sohoa_conf *c, sohoa_error *err);
 
 /* Frees the strings of c; c may then be initialised again. */
 void sohoa_conf_release(sohoa_conf *c);
+
+/* Splits web_listen "ADDR:PORT" ("[::1]:8443", "*:8443" = 0.0.0.0) into a
+ * numeric address and port; -1 when malformed (names are not resolved). */
+int sohoa_conf_web_listen(const char *s, char host[64], int *port);
 
 /* Writes every key as a valid config file. */
 void sohoa_conf_write(const sohoa_conf *c, FILE *out);

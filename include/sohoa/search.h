@@ -119,6 +119,18 @@ void sohoa_search_results_release(sohoa_search_results *r);
 sohoa_status sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit,
     int offset, sohoa_search_results *out, sohoa_error *err);
 
+struct sohoa_viewer;
+
+/*
+ * sohoa_search_run for a viewer (access.h): results and total hold only
+ * the records the viewer may list (A1, A5), and those it sees only by
+ * their catalogue fields (A3) come without trích yếu, name or snippet;
+ * pending is 0.  For sohoa-web: every search a person makes over the
+ * network goes through here.
+ */
+sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit,
+    int offset, const struct sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err);
+
 /*
  * (Re)builds record id's row from its pages and fields now, takes it off
  * the queue of records to index, then indexes up to a few other queued

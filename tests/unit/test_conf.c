@@ -332,6 +332,47 @@ test_finish_refuses_folders_inside_inbox(void)
 	    == SOHOA_OK, msg);
 }
 
+/* web_listen: ADDRESS:PORT, checked by finish; web_cert and web_key go
+ * together. */
+static void
+test_web_keys(void)
+{
+	char host[64], msg[512];
+	int port = 0;
+
+	CHECK_INT(sohoa_conf_web_listen("0.0.0.0:8443", host, &port), 0);
+	CHECK_STR(host, "0.0.0.0");
+	CHECK_INT(port, 8443);
+	CHECK_INT(sohoa_conf_web_listen("[::1]:443", host, &port), 0);
+	CHECK_STR(host, "::1");
+	CHECK_INT(sohoa_conf_web_listen("*:80", host, &port), 0);
+	CHECK_STR(host, "0.0.0.0");
+	CHECK_INT(sohoa_conf_web_listen("127.0.0.1", host, &port), -1);
+	CHECK_INT(sohoa_conf_web_listen("127.0.0.1:0", host, &port), -1);
+	CHECK_INT(sohoa_conf_web_listen("127.0.0.1:70000", host, &port), -1);
+	CHECK_INT(sohoa_conf_web_listen("localhost:8443", host, &port), -1);
+	CHECK_INT(sohoa_conf_web_listen(":8443", host, &port), -1);
+	CHECK_INT(finish_with("/srv/in", "web_listen", "8443", msg, sizeof msg), SOHOA_FATAL);
+	CHECKM(strstr(msg, "web_listen") != NULL, msg);
+	CHECK_INT(finish_with("/srv/in", "web_cert", "/etc/sohoa/web.pem", msg, sizeof msg),
+	    SOHOA_FATAL);
+	CHECKM(strstr(msg, "web_key") != NULL, msg);
+	CHECKM(finish_with("/srv/in", "web_listen", "127.0.0.1:9443", msg, sizeof msg) == SOHOA_OK,
+	    msg);
+	{
+		sohoa_conf c;
+		sohoa_error err;
+		sohoa_conf_init(&c);
+		sohoa_error_clear(&err);
+		CHECK_INT(sohoa_conf_set(&c, "web_tls", "maybe", "test", &err), SOHOA_FATAL);
+		CHECK_INT(sohoa_conf_set(&c, "web_session_minutes", "0", "test", &err), SOHOA_FATAL);
+		CHECK_STR(c.web_tls, "on");
+		CHECK_INT(c.web_session_minutes, 30);
+		CHECK_INT(c.web_grant_days, 30);
+		sohoa_conf_release(&c);
+	}
+}
+
 /* The same rule when the inbox is written with a trailing slash, as people
  * do when they paste a folder path. */
 static void
@@ -470,5 +511,6 @@ main(void)
 	TEST_RUN(test_write_reloads_equal);
 	TEST_RUN(test_write_defaults_reloads);
 	TEST_RUN(test_conf_path);
+	TEST_RUN(test_web_keys);
 	return TEST_DONE();
 }

@@ -1,0 +1,42 @@
+#!/bin/bash
+# make bench-web: sohoa-web under load (issue 12).  Not a test: it prints
+# figures.  A catalog of BENCH_WEB_PAGES generated pages (the search
+# bench's generator, bench/search_bench.c, kept in BENCH_WEB_DIR so that a
+# second run reuses it), the real sohoa-web over HTTPS on a loopback port,
+# BENCH_WEB_CLIENTS concurrent clients (bench/web_load.py, keep-alive
+# connections) running a fixed mix of search pages, API searches and
+# document pages for BENCH_WEB_SECONDS: p50/p99 per kind, requests/s,
+# errors, and sohoa-web's peak RSS.
+set -eu
+BUILD=${SOHOA_BUILD:-build}
+BIN=$(cd "$BUILD" && pwd)
+PAGES=${BENCH_WEB_PAGES:-1000000}
+CLIENTS=${BENCH_WEB_CLIENTS:-20}
+SECONDS_=${BENCH_WEB_SECONDS:-60}
+D=${BENCH_WEB_DIR:-/tmp/sohoa-bench-web-$PAGES}
+PORT=$((20000 + RANDOM % 20000))
+mkdir -p "$D/inbox"
+if [ ! -e "$D/catalog.db" ]; then
+	echo "== generating a catalog of $PAGES pages in $D (search bench generator)"
+	"$BIN/bench/search_bench" -d "$D" -k -q "$PAGES"
+fi
+cat > "$D/sohoa.conf" <<EOC
+inbox = $D/inbox
+state_dir = $D
+web_listen = 127.0.0.1:$PORT
+EOC
+export SOHOA_CONF="$D/sohoa.conf"
+"$BIN/sohoa" user disable bench >/dev/null 2>&1 || true
+echo "mật khẩu đo tải" | "$BIN/sohoa" user add bench --role can-bo >/dev/null 2>&1 ||
+	{ "$BIN/sohoa" user enable bench >/dev/null; echo "mật khẩu đo tải" | "$BIN/sohoa" user passwd bench >/dev/null; }
+TOKEN=$("$BIN/sohoa" user token bench)
+"$BIN/sohoa-web" -f 2> "$D/web.log" &
+WPID=$!
+trap 'kill $WPID 2>/dev/null || true' EXIT
+for i in $(seq 1 100); do curl -sk -o /dev/null "https://127.0.0.1:$PORT/login" && break; sleep 0.2; done
+MAXID=$(sqlite3 "$D/catalog.db" "SELECT max(id) FROM records")
+echo "== $CLIENTS clients, ${SECONDS_} s, HTTPS, $(sqlite3 "$D/catalog.db" "SELECT count(*) FROM pages") pages, $MAXID records"
+/usr/bin/python3 bench/web_load.py "https://127.0.0.1:$PORT" "$TOKEN" "$MAXID" "$CLIENTS" "$SECONDS_"
+echo "sohoa-web RSS: now $(awk '/VmRSS/ {print int($2/1024)}' /proc/$WPID/status) MiB," \
+	"peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$WPID/status) MiB"
+kill -TERM $WPID; wait $WPID || true

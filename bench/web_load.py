@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""web_load.py - the load of make bench-web (bench/web.sh): N client threads,
+each with one keep-alive HTTPS connection, signed in with a session (pages)
+and a bearer token (API), running a fixed mix for S seconds:
+
+    45 % search page   /search?q=...        (words, folded and exact, filters)
+    35 % API search    /api/v1/search?q=...
+    20 % document page /doc/ID               (a random record)
+
+    web_load.py URL TOKEN MAX_ID CLIENTS SECONDS
+Prints p50/p99 latency per kind, requests/s and errors.
+"""
+import http.client
+import random
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+
+URL, TOKEN, MAXID, CLIENTS, SECONDS = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
+    int(sys.argv[4]), float(sys.argv[5])
+HOST = urllib.parse.urlparse(URL).netloc
+QUERIES = ['quyet dinh', 'quyết định', 'giao dat', 'thu hồi đất', 'ho gia dinh', 'ke hoach',
+           'ủy ban nhân dân', '"giấy chứng nhận"', 'thua dat so', 'bao cao ket qua',
+           'nam:2023 dat', 'loai:QĐ dat', 'tu:2022-01-01 den:2022-12-31 ke hoach', 'thon',
+           'nguyen van', 'cong van', 'phuong an', 'to trinh', 'so:15', 'xay dung']
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+lock = threading.Lock()
+lat = {'search page': [], 'API search': [], 'document page': []}
+errors = []
+
+
+def client(seed):
+    rnd = random.Random(seed)
+    conn = http.client.HTTPSConnection(HOST, context=ctx, timeout=30)
+    body = urllib.parse.urlencode({'name': 'bench', 'password': 'mật khẩu đo tải'})
+    conn.request('POST', '/login', body, {'Content-Type': 'application/x-www-form-urlencoded'})
+    r = conn.getresponse()
+    r.read()
+    cookie = (r.getheader('Set-Cookie') or '').split(';')[0]
+    if r.status != 303 or not cookie:
+        with lock:
+            errors.append('login %d' % r.status)
+        return
+    end = time.time() + SECONDS
+    mine = {k: [] for k in lat}
+    while time.time() < end:
+        x = rnd.random()
+        q = urllib.parse.quote_plus(rnd.choice(QUERIES))
+        if x < 0.45:
+            kind, path, hdr = 'search page', '/search?q=' + q, {'Cookie': cookie}
+        elif x < 0.80:
+            kind, path, hdr = 'API search', '/api/v1/search?limit=20&q=' + q, \
+                {'Authorization': 'Bearer ' + TOKEN}
+        else:
+            kind, path, hdr = 'document page', '/doc/%d' % rnd.randint(1, MAXID), {'Cookie': cookie}
+        t = time.perf_counter()
+        try:
+            conn.request('GET', path, headers=hdr)
+            r = conn.getresponse()
+            r.read()
+            ok = r.status == 200
+        except Exception as e:  # a dropped connection is an error, then reconnect
+            ok = False
+            conn = http.client.HTTPSConnection(HOST, context=ctx, timeout=30)
+            r = e
+        dt = time.perf_counter() - t
+        if ok:
+            mine[kind].append(dt)
+        else:
+            with lock:
+                errors.append('%s %s' % (path, getattr(r, 'status', r)))
+    with lock:
+        for k in mine:
+            lat[k] += mine[k]
+
+
+def pct(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(p / 100 * len(v)))] * 1000 if v else float('nan')
+
+
+threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+start = time.time()
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+elapsed = time.time() - start
+total = sum(len(v) for v in lat.values())
+for k, v in lat.items():
+    print('%-14s %6d requests  p50 %7.1f ms  p99 %7.1f ms' % (k, len(v), pct(v, 50), pct(v, 99)))
+print('total          %6d requests  %.1f requests/s  %d errors' % (total, total / elapsed, len(errors)))
+for e in errors[:5]:
+    print('  error:', e)

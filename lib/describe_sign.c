@@ -55,8 +55,13 @@ sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer
 	}
 	if (sohoa_hash_file(pdf, "sha256", hash, NULL, NULL) != SOHOA_OK)
 		snprintf(hash, sizeof hash, "?");
-	snprintf(detail, sizeof detail, "document.pdf (%s): PAdES-B, ETSI.CAdES.detached, by %s",
-	    hash, sohoa_signer_subject(signer));
+	{
+		char ts[32];
+		int t = sohoa_pdf_timestamp(pdf, ts, sizeof ts) == 1;
+		snprintf(detail, sizeof detail, "document.pdf (%s): PAdES-%s, ETSI.CAdES.detached,"
+		    " by %s%s%s", hash, t ? "B-T" : "B", sohoa_signer_subject(signer),
+		    t ? ", timestamp " : "", t ? ts : "");
+	}
 	return sohoa_catalog_event_add(cat, id, "digital signature", agent, "success", detail,
 	    err);
 }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Signatures in the pipeline: sohoad with sign_key configured signs each
-# record's PDF/A before packaging it (PAdES-B, visible on page 1), checked
+# record's PDF/A before packaging it (PAdES-B, visible on page 1; B-T with a TSA), checked
 # with pdfsig (valid, whole document), qpdf --check, pdftotext (the OCR text
 # is still there), pdfinfo -meta (still PDF/A-2b), the package holding the
 # signed PDF under a METS checksum that matches, and the "digital
@@ -171,4 +171,33 @@ sign_chain = $T/pki/inter.pem" write_conf
 else
 	fail "SoftHSM2 or pkcs11-tool missing (scripts/install-deps installs softhsm2 and opensc)"
 fi
+
+# ---- 4. PAdES B-T: with a TSA (over https), a signature timestamp. ----------
+rm -rf "$T/state" "$T/inbox" "$T/quarantine"
+mkdir -p "$T/tsa"
+coproc TSA { exec $PY "$SOHOA_SRC/tests/tools/tsa_server.py" "$T/tsa" 0 --tls; }
+read -r -t 30 _ tsa_port <&"${TSA[0]}"
+check "the local TSA (https) is up" test -n "${tsa_port:-}"
+STABLE=1 EXTRA_CONF="schema_dir = $SOHOA_SRC/schemas/xml
+agency_name = \"$AGENCY\"
+agency_code = \"000.00.01.H26\"
+sign_key = $T/pki/agency.key
+sign_cert = $T/pki/agency.pem
+sign_chain = $T/pki/inter.pem
+tsa_url = https://127.0.0.1:${tsa_port:-1}/tsa
+tsa_ca_file = $T/tsa/tls.pem" write_conf
+cp "$png" "$T/inbox/e.png"
+start_daemon
+check "B-T: the record is packaged" wait_until 300 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'done'"' AND packaged_at IS NOT NULL")" = 1 ]'
+stop_daemon
+pdf="$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE name = 'e.png'")/document.pdf"
+check_signed e.png "$pdf"
+(cd "$T" && rm -f document.pdf.sig* && pdfsig -dump "$pdf" > /dev/null 2>&1)
+check "B-T: the CMS carries the TSA's timestamp token" sh -c \
+	"openssl cms -cmsout -print -inform DER -in '$T/document.pdf.sig0' > '$T/cms.txt' && grep -q id-smime-aa-timeStampToken '$T/cms.txt' && grep -q 'sohoa test TSA' '$T/cms.txt'"
+rm -f "$T"/document.pdf.sig*
+check "B-T: the TSA was asked over https" test "$(wc -l < "$T/tsa/requests")" -ge 1
+check "B-T: the signing event says PAdES-B-T with the timestamp's time" \
+	test "$(sql "SELECT count(*) FROM events WHERE type = 'digital signature' AND outcome = 'success' AND detail LIKE '%PAdES-B-T%timestamp 20%Z'")" = 1
+kill "$TSA_PID" 2>/dev/null; wait "$TSA_PID" 2>/dev/null
 finish

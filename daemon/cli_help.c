@@ -124,6 +124,24 @@ static const struct help helps[] = {
 	{ "restore", "sohoa restore --from BACKUP_DIR [--to STATE_DIR] [--force]",
 	    "  Dựng lại kho và danh mục từ bản sao dự phòng (đường dẫn tuyệt đối).\n"
 	    "  Rebuild the store and catalog from the backup copy (absolute paths).\n", NULL },
+	{ "user", "sohoa user add NAME --role can-bo|van-thu|lanh-dao|quan-tri | user passwd|"
+	    "disable|enable|token NAME | user list",
+	    "  Tài khoản của sohoa-web: cán bộ (tìm và đọc), văn thư (giữ kho), lãnh đạo\n"
+	    "  (duyệt yêu cầu khai thác tài liệu chế độ sử dụng 02), quản trị. Mật khẩu hỏi\n"
+	    "  hai lần ở terminal, hoặc dòng đầu của đầu vào chuẩn; ít nhất 8 ký tự; lưu\n"
+	    "  bằng Argon2id. \"user token\" in một mã cho chương trình (Authorization:\n"
+	    "  Bearer), chỉ hiện một lần.\n"
+	    "  The accounts of sohoa-web: can-bo (search and read), van-thu (keeps the\n"
+	    "  archive), lanh-dao (approves requests for records of Chế độ sử dụng 02),\n"
+	    "  quan-tri. The password is asked twice at a terminal, or read as the first\n"
+	    "  line of standard input; at least 8 characters; kept as an Argon2id hash.\n"
+	    "  \"user token\" prints an API token for programs, shown once.\n", NULL },
+	{ "access-log", "sohoa access-log [--user U] [--record ID] [--since DATE] [--json]",
+	    "  Nhật ký khai thác: ai đã mở gì qua sohoa-web, khi nào (thông tin, chữ, PDF,\n"
+	    "  ảnh trang, tìm kiếm, yêu cầu, duyệt, từ chối, đăng nhập). Mã thoát 1 khi\n"
+	    "  không có dòng nào.\n"
+	    "  What people opened and asked for through sohoa-web, oldest first: time,\n"
+	    "  user, record, what and a detail. Exit status 1 when no line matches.\n", NULL },
 	{ "help", "sohoa help [COMMAND]",
 	    "  Hướng dẫn một lệnh; cũng như \"sohoa COMMAND --help\".\n"
 	    "  Help on a command; the same as \"sohoa COMMAND --help\".\n", NULL },

@@ -84,8 +84,9 @@ api_search(struct web_req *r)
 	}
 	fprintf(f, "{\"query\": ");
 	sohoa_json_string(f, q);
-	fprintf(f, ", \"total\": %lld, \"limited\": %s, \"page\": %lld, \"limit\": %lld,"
-	    " \"results\": [", res.total, res.limited ? "true" : "false", page, limit);
+	fprintf(f, ", \"total\": %lld, \"exact_total\": %lld, \"approximate_total\": %lld,"
+	    " \"limited\": %s, \"page\": %lld, \"limit\": %lld, \"results\": [", res.total,
+	    res.exact_total, res.approximate_total, res.limited ? "true" : "false", page, limit);
 	for (size_t i = 0; i < res.count; i++) {
 		const sohoa_search_result *x = &res.items[i];
 		int full = x->snippet[0] || x->subject || x->name[0];
@@ -111,7 +112,8 @@ api_search(struct web_req *r)
 		sohoa_json_string(f, x->subject);
 		fprintf(f, ", \"snippet\": ");
 		sohoa_json_string(f, x->snippet);
-		fprintf(f, "}");
+		/* Found only with the diacritics typed removed (search.h). */
+		fprintf(f, ", \"match\": \"%s\"}", x->approximate ? "approximate" : "exact");
 	}
 	fprintf(f, "%s]}\n", res.count ? "\n" : "");
 	fclose(f);

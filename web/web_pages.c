@@ -39,6 +39,7 @@ const char web_css[] =
 	".3em}.meta{color:#556;font-size:.9em}.snip{margin:.4em 0 0}mark{background:#ffe08a;"
 	"padding:0 .1em}.badge{display:inline-block;font-size:.78em;padding:0 .45em;border-radius:"
 	"3px;background:#e8ecf2;color:#334;margin-left:.4em}.b02{background:#fff1d6;color:#7a4b00}"
+	".approx{background:#fde2e1;color:#8a1c1c}"
 	"table.fields{border-collapse:collapse;background:#fff;width:100%}table.fields th,"
 	"table.fields td{border:1px solid #d8dce2;padding:.35em .6em;text-align:left;"
 	"vertical-align:top;white-space:pre-line}table.fields th{width:14em;background:#f0f2f5;font-weight:600}"
@@ -306,9 +307,16 @@ page_search(struct web_req *r)
 				first = 0;
 				last = res.count;
 			}
-			sb_printf(&b, "<p class=\"meta\" id=\"total\">%s%lld kết quả%s</p>",
-			    res.limited ? "Hơn " : "", res.total, by_date && res.total > DATE_SORT_WINDOW
+			sb_printf(&b, "<p class=\"meta\" id=\"total\">%s%lld kết quả%s", res.limited
+			    ? "Hơn " : "", res.total, by_date && res.total > DATE_SORT_WINDOW
 			    ? " (xếp theo ngày trong 200 kết quả phù hợp nhất)" : "");
+			/* A word typed with diacritics: exact spellings first, then
+			 * those found only without them (search.h). */
+			if (res.approximate_total > 0)
+				sb_printf(&b, " — <span id=\"exact\">%lld đúng dấu</span>,"
+				    " <span id=\"approx\">%lld gần đúng</span> (chỉ khớp khi bỏ dấu)",
+				    res.exact_total, res.approximate_total);
+			sb_str(&b, "</p>");
 		}
 	}
 	for (size_t i = first; i < last; i++) {
@@ -329,6 +337,9 @@ page_search(struct web_req *r)
 		}
 		if (catalog)
 			sb_str(&b, "<span class=\"badge b02\">Sử dụng có điều kiện</span>");
+		if (x->approximate)
+			sb_str(&b, "<span class=\"badge approx\" title=\"Chỉ khớp khi bỏ dấu —"
+			    " matches only without the diacritics typed\">gần đúng</span>");
 		sb_str(&b, "</h2><div class=\"meta\">");
 		if (x->date) {
 			sb_str(&b, "Ngày ");

@@ -6,9 +6,12 @@
  *      "confidence": 0.95}, ...}}
  *
  * "us" is the extraction time in microseconds (the mean of -r runs).
- * eval/score.py compares these with the renderer's ground truth.
+ * eval/score.py compares these with the renderer's ground truth.  The
+ * worker's hOCR of the same pages, NAME.hocr beside NAME.txt, is given to
+ * the extraction when there is one (sohoa_extract_fields_hocr(), the word
+ * boxes), unless --no-hocr.
  *
- *     eval_extract [-r RUNS] FILE...
+ *     eval_extract [-r RUNS] [--no-hocr] FILE...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +60,7 @@ now_us(void)
 int
 main(int argc, char **argv)
 {
-	int runs = 1, i = 1, rc = 0;
+	int runs = 1, i = 1, rc = 0, use_hocr = 1;
 
 	if (argc > 2 && !strcmp(argv[1], "-r")) {
 		runs = atoi(argv[2]);
@@ -65,9 +68,13 @@ main(int argc, char **argv)
 			runs = 1;
 		i = 3;
 	}
+	if (i < argc && !strcmp(argv[i], "--no-hocr")) {
+		use_hocr = 0;
+		i++;
+	}
 	for (; i < argc; i++) {
-		size_t len = 0;
-		char *text = slurp(argv[i], &len);
+		size_t len = 0, hlen = 0, n = strlen(argv[i]);
+		char *text = slurp(argv[i], &len), *hocr = NULL;
 		sohoa_fields fs;
 		sohoa_error err;
 		double t0, t1;
@@ -78,13 +85,22 @@ main(int argc, char **argv)
 			rc = 1;
 			continue;
 		}
+		if (use_hocr && n > 4 && !strcmp(argv[i] + n - 4, ".txt")) {
+			char *hp = malloc(n + 2);
+			if (hp) {
+				memcpy(hp, argv[i], n - 4);
+				memcpy(hp + n - 4, ".hocr", 6);
+				hocr = slurp(hp, &hlen);
+				free(hp);
+			}
+		}
 		sohoa_fields_init(&fs);
 		t0 = now_us();
 		for (int r = 0; r < runs; r++) {
 			sohoa_fields_release(&fs);
 			sohoa_fields_init(&fs);
 			sohoa_error_clear(&err);
-			if (sohoa_extract_fields(text, len, &fs, &err) != SOHOA_OK) {
+			if (sohoa_extract_fields_hocr(text, len, hocr, hlen, &fs, &err) != SOHOA_OK) {
 				fprintf(stderr, "eval_extract: %s: %s\n", argv[i], err.msg);
 				rc = 1;
 				break;
@@ -105,6 +121,7 @@ main(int argc, char **argv)
 		printf("}}\n");
 		sohoa_fields_release(&fs);
 		free(text);
+		free(hocr);
 	}
 	return rc;
 }

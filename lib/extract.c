@@ -40,6 +40,7 @@
 #include <utf8proc.h>
 
 #include "sohoa/extract.h"
+#include "extract_int.h"
 #include "sbuf.h"
 #include "sohoa/vitext.h"
 
@@ -337,6 +338,7 @@ struct doc {
 	char *type_fold[NTYPES];
 	char *pos_fold[sizeof positions / sizeof positions[0]];
 	sohoa_fields out;
+	unsigned flags;         /* SOHOA_EXTRACT_*_COLUMNS (extract_int.h) */
 };
 
 /* The folded bytes of one code point s[0..n) into out; returns their count. */
@@ -1646,6 +1648,25 @@ is_organ_head(const char *fold)
 	return 0;
 }
 
+/* 1 when fold opens with one of organ_heads[] ("ubnd xa van binh", "uy
+ * ban nhan dan xa duyen"): the first line of an organ's name. */
+static int
+opens_organ(const char *fold)
+{
+	char a[64], b[64];
+
+	strip_spaces(fold, a, sizeof a);
+	for (size_t i = 0; i < sizeof organ_heads / sizeof organ_heads[0]; i++) {
+		size_t bl;
+		strip_spaces(organ_heads[i], b, sizeof b);
+		bl = strlen(b);
+		if (strlen(a) >= bl && edit_distance(a, bl, b, bl, bl >= 10 ? 2 : 0)
+		    <= (bl >= 10 ? 2 : 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* The folded letters and digits of [a, b) of l, words separated by one space. */
 static void
 compact_fold(const struct line *l, size_t a, size_t b, char *out, size_t cap)
@@ -1968,6 +1989,9 @@ read_header(struct doc *d, struct header *h, size_t first, size_t limit)
 				free(t);
 				break;
 			}
+			if ((d->flags & SOHOA_EXTRACT_HEADER_COLUMNS) && cur.len &&
+			    !opens_organ(cf))
+				open = 1;       /* the left column alone: a wrapped line */
 			if (open && cur.len && !(head_only && is_organ_head(cf))) {
 				sb_add(&cur, " ", 1);
 				sb_str(&cur, t);
@@ -3642,6 +3666,13 @@ fix_doubled(struct doc *d, const struct header *h)
 sohoa_status
 sohoa_extract_fields(const char *text, size_t len, sohoa_fields *out, sohoa_error *err)
 {
+	return sohoa_extract_text(text, len, 0, out, err);
+}
+
+sohoa_status
+sohoa_extract_text(const char *text, size_t len, unsigned flags, sohoa_fields *out,
+    sohoa_error *err)
+{
 	struct doc d;
 	struct header h = { 0 };
 	struct centre c;
@@ -3653,6 +3684,7 @@ sohoa_extract_fields(const char *text, size_t len, sohoa_fields *out, sohoa_erro
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "the OCR text is not valid UTF-8");
 	memset(&d, 0, sizeof d);
+	d.flags = flags;
 	sohoa_vi_forms_init(&d.forms);
 	for (size_t i = 0; i < sizeof d.cache / sizeof d.cache[0]; i++)
 		d.cache[i].cp = -1;

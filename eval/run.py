@@ -228,7 +228,8 @@ def score_set(opts, name, d, truths, results):
     texts = [t for t, _ in results]
     r = subprocess.run([os.path.join(opts.build, "eval", "eval_extract"),
                         "-r", str(opts.runs)] +
-                       (["--no-hocr"] if opts.no_hocr else []) + texts,
+                       (["--no-hocr"] if opts.no_hocr else []) +
+                       (["--no-lexicon"] if opts.no_lexicon else []) + texts,
                        stdout=subprocess.PIPE, check=True)
     with open(os.path.join(d, "extract.jsonl"), "wb") as f:
         f.write(r.stdout)   # for eval/score.py DIR
@@ -268,6 +269,9 @@ def main():
     ap.add_argument("--no-hocr", action="store_true",
                     help="extract from the OCR text alone, as for a PDF "
                          "with its own text layer (no word boxes)")
+    ap.add_argument("--no-lexicon", action="store_true",
+                    help="leave the fixed phrases of the trích yếu as read "
+                         "(lib/extract_lexicon.c off)")
     ap.add_argument("--reports", default="fields,ocr",
                     help="fields (extraction), ocr (OCR accuracy against "
                          "the tesseract command) or both (default)")

@@ -529,18 +529,79 @@ done:
 	return rc;
 }
 
+/*
+ * The signature block of page pg: the right half of the page under its last
+ * line of body text (a line across the middle of the page with no column
+ * gap in it).  Its lines, the lowest first, up to four, one per '\n', into
+ * out.  Returns the number of lines, -1 on OOM.
+ */
+static int
+signer_block(const struct hdoc *h, size_t pg, struct sbuf *out)
+{
+	const struct hpage *p = &h->p[pg];
+	int W = p->w, H = p->h, top = -1, n = 0;
+	struct colline *c;
+	size_t nc = 0;
+
+	if (W <= 0 || H <= 0 || p->nl == 0)
+		return 0;
+	for (size_t li = p->l0; li < p->l0 + p->nl; li++) {
+		const struct hline *l = &h->l[li];
+		int x0 = W, x1 = 0, y1 = 0, gap = 0;
+		for (size_t j = 0; j < l->nw; j++) {
+			const struct hword *w = &h->w[l->w0 + j];
+			if (w->x0 < x0)
+				x0 = w->x0;
+			if (w->x1 > x1)
+				x1 = w->x1;
+			if (w->y1 > y1)
+				y1 = w->y1;
+			if (j && w->x0 - h->w[l->w0 + j - 1].x1 > gap)
+				gap = w->x0 - h->w[l->w0 + j - 1].x1;
+		}
+		if (l->nw && x0 < W * 35 / 100 && x1 > W * 65 / 100 && gap < W / 25 && y1 > top)
+			top = y1;
+	}
+	if (top < 0)
+		top = H / 2;
+	if (!(c = calloc(p->nl, sizeof *c)))
+		return -1;
+	for (size_t li = p->l0; li < p->l0 + p->nl; li++) {
+		const struct hline *l = &h->l[li];
+		size_t j = 0;
+		if (!l->nw || h->w[l->w0].y0 <= top)
+			continue;
+		while (j < l->nw && (h->w[l->w0 + j].x0 + h->w[l->w0 + j].x1) / 2 < W / 2)
+			j++;
+		if (j == l->nw)
+			continue;
+		c[nc].line = li;
+		c[nc].w0 = l->w0 + j;
+		c[nc].nw = l->nw - j;
+		c[nc].y0 = h->w[l->w0 + j].y0;
+		c[nc].y1 = h->w[l->w0 + l->nw - 1].y1;
+		nc++;
+	}
+	qsort(c, nc, sizeof *c, by_y);
+	for (size_t i = nc; i > 0 && n < 4; i--, n++)
+		emit_words(out, h, c[i - 1].w0, c[i - 1].nw);
+	free(c);
+	return out->oom ? -1 : n;
+}
+
 int
 sohoa_extract_layout_text(const char *text, size_t len, const char *hocr, size_t hocr_len,
-    char **out, size_t *out_len, unsigned *flags)
+    char **out, size_t *out_len, unsigned *flags, char **signer_lines)
 {
 	struct hdoc h;
-	struct sbuf b = { 0 };
+	struct sbuf b = { 0 }, sl = { 0 };
 	size_t pages = 1, end = len, p1;
 	int r;
 
 	*out = NULL;
 	*out_len = 0;
 	*flags = 0;
+	*signer_lines = NULL;
 	if (!hocr || !hocr_len || !text || !sohoa_vi_utf8_valid(text, len))
 		return 0;
 	/* The text's pages, the empty ones at the end left aside (a '\f'
@@ -558,16 +619,28 @@ sohoa_extract_layout_text(const char *text, size_t len, const char *hocr, size_t
 	p1 = 0;
 	while (p1 < len && text[p1] != '\f')
 		p1++;
+	if (signer_block(&h, h.np - 1, &sl) < 0 || sl.oom) {
+		hdoc_release(&h);
+		free(sl.p);
+		return -1;
+	}
+	*signer_lines = sl.p;
 	r = header_page(&h, 0, &b);
 	hdoc_release(&h);
 	if (r <= 0) {
 		free(b.p);
+		if (r < 0) {
+			free(sl.p);
+			*signer_lines = NULL;
+		}
 		return r;
 	}
 	*flags |= SOHOA_EXTRACT_HEADER_COLUMNS;
 	sb_add(&b, text + p1, len - p1);
 	if (b.oom) {
 		free(b.p);
+		free(sl.p);
+		*signer_lines = NULL;
 		return -1;
 	}
 	*out = b.p;
@@ -579,17 +652,29 @@ sohoa_status
 sohoa_extract_fields_hocr(const char *text, size_t len, const char *hocr, size_t hocr_len,
     sohoa_fields *out, sohoa_error *err)
 {
-	char *t;
+	return sohoa_extract_hocr(text, len, hocr, hocr_len, 0, out, err);
+}
+
+sohoa_status
+sohoa_extract_hocr(const char *text, size_t len, const char *hocr, size_t hocr_len,
+    unsigned flags, sohoa_fields *out, sohoa_error *err)
+{
+	char *t, *signer;
 	size_t tl;
-	unsigned flags;
+	struct sohoa_extract_hints hints = { 0, NULL, NULL };
 	sohoa_status st;
-	int r = sohoa_extract_layout_text(text, len, hocr, hocr_len, &t, &tl, &flags);
+	int r = sohoa_extract_layout_text(text, len, hocr, hocr_len, &t, &tl, &hints.flags,
+	    &signer);
 
 	if (r < 0)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+	hints.signer_lines = signer;
+	hints.flags |= flags;
 	if (r == 0)
-		return sohoa_extract_text(text, len, 0, out, err);
-	st = sohoa_extract_text(t, tl, flags, out, err);
+		st = sohoa_extract_text(text, len, &hints, out, err);
+	else
+		st = sohoa_extract_text(t, tl, &hints, out, err);
 	free(t);
+	free(signer);
 	return st;
 }

@@ -49,13 +49,15 @@ sohoa_status sohoa_extract_text(const char *text, size_t len,
 /*
  * The text of a document with the pages put in reading order from the
  * worker's hOCR (extract_layout.c): *out (malloc'd, *out_len bytes) and
- * the flags that say what was reordered; *signer_lines (malloc'd or NULL)
- * as in struct sohoa_extract_hints.  Returns 1 when the header was
+ * the flags that say what was reordered; *signer_lines and *doubt
+ * (malloc'd or NULL) as signer_lines and doubtful_words of struct
+ * sohoa_extract_hints.  Returns 1 when the header was
  * reordered, 0 when the text is to be read as it is (*out NULL; there may
  * be *signer_lines all the same), -1 when out of memory.
  */
 int sohoa_extract_layout_text(const char *text, size_t len, const char *hocr,
-    size_t hocr_len, char **out, size_t *out_len, unsigned *flags, char **signer_lines);
+    size_t hocr_len, char **out, size_t *out_len, unsigned *flags, char **signer_lines,
+    char **doubt);
 
 /* sohoa_extract_fields_hocr() with flags added to what the layout tells. */
 sohoa_status sohoa_extract_hocr(const char *text, size_t len, const char *hocr,

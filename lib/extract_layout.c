@@ -41,8 +41,14 @@
 #include "extract_int.h"
 #include "sbuf.h"
 
+/* A word read with a confidence (x_wconf) under this is one OCR doubted:
+ * the lexicon of fixed phrases may correct it (extract_lexicon.c).  On the
+ * pages of make eval, 97 % of words are read at 90 or more; a wrong
+ * diacritic in a trích yếu ("đồn đốc") at 67-78. */
+#define DOUBT_CONF 85
+
 struct hword {
-	int x0, y0, x1, y1;
+	int x0, y0, x1, y1, conf;
 	size_t t, tn;           /* text in hdoc.text */
 };
 
@@ -102,6 +108,19 @@ title_bbox(const char *t, int b[4])
 		s = e;
 	}
 	return b[2] >= b[0] && b[3] >= b[1];
+}
+
+/* "x_wconf N" of an hOCR title; 100 when it has none. */
+static int
+title_conf(const char *t)
+{
+	const char *s = t ? strstr(t, "x_wconf ") : NULL;
+	long v;
+
+	if (!s)
+		return 100;
+	v = strtol(s + 8, NULL, 10);
+	return v < 0 ? 0 : v > 100 ? 100 : (int)v;
 }
 
 /* 1 when the class attribute c holds the word name. */
@@ -172,6 +191,7 @@ walk(struct hdoc *h, xmlNode *n, int depth)
 				w[h->nw].y0 = b[1];
 				w[h->nw].x1 = b[2];
 				w[h->nw].y1 = b[3];
+				w[h->nw].conf = title_conf((char *)title);
 				w[h->nw].t = h->text.len;
 				w[h->nw].tn = sn;
 				sb_add(&h->text, s, sn);
@@ -589,12 +609,39 @@ signer_block(const struct hdoc *h, size_t pg, struct sbuf *out)
 	return out->oom ? -1 : n;
 }
 
+/* The words of page pg read with a confidence under DOUBT_CONF, NFC lower
+ * case, one per '\n', into out; -1 on OOM. */
+static int
+doubtful_words(const struct hdoc *h, size_t pg, struct sbuf *out)
+{
+	const struct hpage *p = &h->p[pg];
+
+	for (size_t li = p->l0; li < p->l0 + p->nl; li++)
+		for (size_t j = 0; j < h->l[li].nw; j++) {
+			const struct hword *w = &h->w[h->l[li].w0 + j];
+			size_t pos = 0, a, b;
+			if (w->conf >= DOUBT_CONF)
+				continue;
+			while (sohoa_vi_next_word(wtext(h, h->l[li].w0 + j), w->tn, &pos, &a, &b)) {
+				char *e = sohoa_vi_exact(wtext(h, h->l[li].w0 + j) + a, b - a, NULL);
+				if (!e)
+					return -1;
+				sb_str(out, e);
+				sb_add(out, "\n", 1);
+				free(e);
+			}
+		}
+	if (!out->p)
+		sb_add(out, "", 0);     /* an empty list: OCR doubted nothing */
+	return out->oom ? -1 : 0;
+}
+
 int
 sohoa_extract_layout_text(const char *text, size_t len, const char *hocr, size_t hocr_len,
-    char **out, size_t *out_len, unsigned *flags, char **signer_lines)
+    char **out, size_t *out_len, unsigned *flags, char **signer_lines, char **doubt)
 {
 	struct hdoc h;
-	struct sbuf b = { 0 }, sl = { 0 };
+	struct sbuf b = { 0 }, sl = { 0 }, db = { 0 };
 	size_t pages = 1, end = len, p1;
 	int r;
 
@@ -602,6 +649,7 @@ sohoa_extract_layout_text(const char *text, size_t len, const char *hocr, size_t
 	*out_len = 0;
 	*flags = 0;
 	*signer_lines = NULL;
+	*doubt = NULL;
 	if (!hocr || !hocr_len || !text || !sohoa_vi_utf8_valid(text, len))
 		return 0;
 	/* The text's pages, the empty ones at the end left aside (a '\f'
@@ -625,13 +673,23 @@ sohoa_extract_layout_text(const char *text, size_t len, const char *hocr, size_t
 		return -1;
 	}
 	*signer_lines = sl.p;
+	if (doubtful_words(&h, 0, &db) < 0 || db.oom) {
+		hdoc_release(&h);
+		free(sl.p);
+		free(db.p);
+		*signer_lines = NULL;
+		return -1;
+	}
+	*doubt = db.p;
 	r = header_page(&h, 0, &b);
 	hdoc_release(&h);
 	if (r <= 0) {
 		free(b.p);
 		if (r < 0) {
 			free(sl.p);
+			free(db.p);
 			*signer_lines = NULL;
+			*doubt = NULL;
 		}
 		return r;
 	}
@@ -640,7 +698,9 @@ sohoa_extract_layout_text(const char *text, size_t len, const char *hocr, size_t
 	if (b.oom) {
 		free(b.p);
 		free(sl.p);
+		free(db.p);
 		*signer_lines = NULL;
+		*doubt = NULL;
 		return -1;
 	}
 	*out = b.p;
@@ -659,16 +719,17 @@ sohoa_status
 sohoa_extract_hocr(const char *text, size_t len, const char *hocr, size_t hocr_len,
     unsigned flags, sohoa_fields *out, sohoa_error *err)
 {
-	char *t, *signer;
+	char *t, *signer, *doubt;
 	size_t tl;
 	struct sohoa_extract_hints hints = { 0, NULL, NULL };
 	sohoa_status st;
 	int r = sohoa_extract_layout_text(text, len, hocr, hocr_len, &t, &tl, &hints.flags,
-	    &signer);
+	    &signer, &doubt);
 
 	if (r < 0)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
 	hints.signer_lines = signer;
+	hints.doubtful_words = doubt;
 	hints.flags |= flags;
 	if (r == 0)
 		st = sohoa_extract_text(text, len, &hints, out, err);
@@ -676,5 +737,6 @@ sohoa_extract_hocr(const char *text, size_t len, const char *hocr, size_t hocr_l
 		st = sohoa_extract_text(t, tl, &hints, out, err);
 	free(t);
 	free(signer);
+	free(doubt);
 	return st;
 }

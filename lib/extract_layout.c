@@ -306,6 +306,8 @@ motto_words(const char *f)
 struct colline {
 	int y0, y1;
 	size_t line, w0, nw;    /* words [w0, w0 + nw) of line */
+	const char *x;          /* a piece of a word glued across the columns, */
+	size_t xn;              /* after the words (left) or before them (right) */
 };
 
 static int
@@ -316,6 +318,51 @@ by_y(const void *a, const void *b)
 	if (x->y0 != y->y0)
 		return x->y0 < y->y0 ? -1 : 1;
 	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void
+emit_col(struct sbuf *out, const struct hdoc *h, const struct colline *c, int right)
+{
+	if (right && c->xn) {
+		sb_add(out, c->x, c->xn);
+		if (c->nw)
+			sb_add(out, " ", 1);
+	}
+	for (size_t i = 0; i < c->nw; i++) {
+		if (i)
+			sb_add(out, " ", 1);
+		sb_add(out, wtext(h, c->w0 + i), h->w[c->w0 + i].tn);
+	}
+	if (!right && c->xn) {
+		if (c->nw)
+			sb_add(out, " ", 1);
+		sb_add(out, c->x, c->xn);
+	}
+	sb_add(out, "\n", 1);
+}
+
+/* Where the motto starts inside word w ("THƯỜNGCỘNG": the column gap
+ * too narrow for Tesseract to see two words): the byte offset of "CỘNG" or
+ * "Độc", 0 when none; -1 on OOM. */
+static long
+motto_cut(const struct hdoc *h, size_t w)
+{
+	const char *t = wtext(h, w);
+	size_t n = h->w[w].tn;
+
+	for (size_t c = 1; c + 3 <= n; c++) {
+		char *f;
+		int hit;
+		if (((unsigned char)t[c] & 0xC0) == 0x80)
+			continue;
+		if (!(f = sohoa_vi_fold(t + c, n - c, NULL)))
+			return -1;
+		hit = !strncmp(f, "cong", 4) || !strncmp(f, "doc", 3);
+		free(f);
+		if (hit)
+			return (long)c;
+	}
+	return 0;
 }
 
 static void
@@ -457,8 +504,41 @@ header_page(const struct hdoc *h, size_t pg, struct sbuf *out)
 		used[li - p->l0] = 1;
 		while (j < l->nw && (h->w[l->w0 + j].x0 + h->w[l->w0 + j].x1) / 2 < split)
 			j++;
+		{
+			/* A word across the split, glued from both columns. */
+			size_t g = j > 0 && h->w[l->w0 + j - 1].x1 > split + tol ? j - 1 :
+			    j < l->nw && h->w[l->w0 + j].x0 < split - tol ? j : (size_t)-1;
+			long cut = g != (size_t)-1 ? motto_cut(h, l->w0 + g) : 0;
+			if (cut < 0) {
+				rc = -1;
+				goto done;
+			}
+			if (cut > 0) {
+				const char *t = wtext(h, l->w0 + g);
+				struct colline *c = &left[nleft++];
+				memset(c, 0, sizeof *c);
+				c->line = li;
+				c->w0 = l->w0;
+				c->nw = g;
+				c->x = t;
+				c->xn = (size_t)cut;
+				c->y0 = h->w[l->w0].y0;
+				c->y1 = h->w[l->w0 + g].y1;
+				c = &right[nright++];
+				memset(c, 0, sizeof *c);
+				c->line = li;
+				c->w0 = l->w0 + g + 1;
+				c->nw = l->nw - g - 1;
+				c->x = t + cut;
+				c->xn = h->w[l->w0 + g].tn - (size_t)cut;
+				c->y0 = h->w[l->w0 + g].y0;
+				c->y1 = h->w[l->w0 + l->nw - 1].y1;
+				continue;
+			}
+		}
 		if (j > 0) {
 			struct colline *c = &left[nleft++];
+			memset(c, 0, sizeof *c);
 			c->line = li;
 			c->w0 = l->w0;
 			c->nw = j;
@@ -469,6 +549,7 @@ header_page(const struct hdoc *h, size_t pg, struct sbuf *out)
 		}
 		if (j < l->nw) {
 			struct colline *c = &right[nright++];
+			memset(c, 0, sizeof *c);
 			c->line = li;
 			c->w0 = l->w0 + j;
 			c->nw = l->nw - j;
@@ -522,11 +603,11 @@ header_page(const struct hdoc *h, size_t pg, struct sbuf *out)
 	 * the left column has under the date row: "V/v ..." and stamps come
 	 * after "Số:" and the date, as in a text read row by row. */
 	for (size_t i = 0; i < nrows; i++)
-		emit_words(out, h, left[i].w0, left[i].nw);
+		emit_col(out, h, &left[i], 0);
 	for (size_t i = 0; i < nright; i++)
-		emit_words(out, h, right[i].w0, right[i].nw);
+		emit_col(out, h, &right[i], 1);
 	for (size_t i = nrows; i < nleft; i++)
-		emit_words(out, h, left[i].w0, left[i].nw);
+		emit_col(out, h, &left[i], 0);
 	/* The rest of the page as Tesseract ordered it, a blank line between
 	 * paragraphs as in its text. */
 	{

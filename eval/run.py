@@ -246,6 +246,48 @@ def score_set(opts, name, d, truths, results):
     return score.Report(name, docs)
 
 
+def false_corrections(build, dirs):
+    """The fixed-phrase repair (lib/extract_lexicon.c) on correct text,
+    every word taken as doubtful: each change is a false correction (or a
+    typo of the text put right: listed with -v).  Two corpora: every line
+    of the renderer's truth of the sets scored, and the Vietnamese
+    translations installed on the machine (/usr/share/locale/vi/
+    LC_MESSAGES/*.mo, messages of Debian's programs)."""
+    import glob
+    import gettext
+    corpora = []
+    lines = set()
+    for d in dirs:
+        for t in glob.glob(os.path.join(d, "*.json")):
+            with open(t, encoding="utf-8") as f:
+                truth = json.load(f)
+            for page in truth.get("text", []):
+                lines.update(ln for ln in page.split("\n") if ln.strip())
+    corpora.append(("renderer truth", lines))
+    mo = set()
+    for f in glob.glob("/usr/share/locale/vi/LC_MESSAGES/*.mo"):
+        try:
+            with open(f, "rb") as fp:
+                cat = gettext.GNUTranslations(fp)._catalog
+        except Exception:
+            continue
+        for v in cat.values():
+            mo.update(ln.strip() for ln in str(v).split("\n") if ln.strip())
+    if mo:
+        corpora.append(("Debian's Vietnamese messages", mo))
+    out = []
+    for name, ls in corpora:
+        path = os.path.join(build, "eval", "lexicon-%d.txt" % len(out))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(sorted(ls)) + "\n")
+        r = subprocess.run([os.path.join(build, "eval", "eval_extract"),
+                            "--fix-phrases", path], stdout=subprocess.PIPE,
+                           check=True)
+        changed = r.stdout.decode("utf-8", "replace").splitlines()
+        out.append((name, len(ls), changed))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -301,6 +343,16 @@ def main():
         for rname, d, truths, results in runs:
             reports.append(score_set(opts, rname, d, truths, results))
     ok = score.print_all(reports, verbose=opts.verbose) if reports else True
+    if reports:
+        print("\nfixed phrases (lib/extract_lexicon.c) on correct text, every "
+              "word taken as doubtful:")
+        for name, n, changed in false_corrections(
+                opts.build, [os.path.join(opts.build, "eval", r.name)
+                             for r in reports]):
+            print("  %-30s %d changes on %d lines" % (name, len(changed), n))
+            if opts.verbose:
+                for c in changed:
+                    print("    " + c.replace("\t", "  ->  "))
     if "ocr" in which:
         ok = ocr_accuracy.evaluate(opts.build, opts.jobs,
                                    verbose=opts.verbose) and ok

@@ -632,8 +632,8 @@ done:
 
 /*
  * The signature block of page pg: the right half of the page under its last
- * line of body text (a line across the middle of the page with no column
- * gap in it).  Its lines, the lowest first, up to four, one per '\n', into
+ * line of body text (six words or more from margin to margin with no
+ * column gap in it).  Its lines, the lowest first, up to four, one per '\n', into
  * out.  Returns the number of lines, -1 on OOM.
  */
 static int
@@ -660,7 +660,10 @@ signer_block(const struct hdoc *h, size_t pg, struct sbuf *out)
 			if (j && w->x0 - h->w[l->w0 + j - 1].x1 > gap)
 				gap = w->x0 - h->w[l->w0 + j - 1].x1;
 		}
-		if (l->nw && x0 < W * 35 / 100 && x1 > W * 65 / 100 && gap < W / 25 && y1 > top)
+		/* A line of the body runs from the left margin to the right
+		 * one; a row of nơi nhận and signature block has the column
+		 * gap, the seal's rim read as words no such run. */
+		if (l->nw >= 6 && x0 < W / 5 && x1 > W * 4 / 5 && gap < W / 25 && y1 > top)
 			top = y1;
 	}
 	if (top < 0)

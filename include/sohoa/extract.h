@@ -93,8 +93,15 @@ sohoa_status sohoa_extract_fields(const char *text, size_t len, sohoa_fields *ou
  * order from the word boxes, its left column (cơ quan chủ quản, cơ quan ban
  * hành, "Số:") apart from the right one (quốc hiệu, tiêu ngữ, địa danh and
  * date), so that an issuing body's name wrapped onto a second or third line
- * comes out whole.  The OCR text keeps what was read; only the reading
- * order changes.  Without hOCR (NULL or 0, e.g. a PDF with its own text
+ * comes out whole.  The signature block is found by position too (the
+ * right column under the body of the last page): when its authority and
+ * title lines were not read (a seal over them), its lowest line that reads
+ * as a name of two to five capitalised words is the signer's, for review
+ * (confidence 0.6 at most).  The words OCR doubted (x_wconf under 85) may
+ * have one diacritic put back in a fixed phrase of administrative
+ * Vietnamese in the trích yếu ("bản hành" -> "ban hành", lib/
+ * extract_lexicon.c), which lowers its confidence to 0.55 (for review).
+ * The OCR text keeps what was read; only the reading order changes.  Without hOCR (NULL or 0, e.g. a PDF with its own text
  * layer), with hOCR that cannot be read, or whose pages do not match the
  * text's, this is sohoa_extract_fields(text, len, ...).  Same returns.
  */

@@ -370,7 +370,9 @@ drop_seals(PIX *page, int dpi)
  * text) opened by 3x3 (the grey rim of a letter is one or two pixels: it
  * goes; the seal's 0.8 mm ring stays), joined, and a shape kept as a seal
  * when it is SEAL_MIN_MM to SEAL_MAX_MM across in both directions, about
- * as high as wide, and round: its box's corners (nearly) empty.  Black text
+ * as high as wide, round (its box's corners nearly empty) and a ring, not
+ * a shade (its ink under 40 % of its box: a photographed page's shadow is
+ * mid-grey too).  Black text
  * over the ring cuts it into arcs; arcs whose boxes touch are one shape.  In the image
  * Tesseract reads, the seal's box (widened by SEAL_MARGIN_MM) has every
  * pixel lighter than GRAY_SEAL_LO made white: the black text over the
@@ -488,7 +490,10 @@ find_gray_seals(PIX *pix, int dpi)
 			if ((box = boxCreate(bx, by, bw, bh)) != NULL)
 				pixCountPixelsInRect(opened, box, &all, NULL);
 			boxDestroy(&box);
-			if (all < min_mid || corner * 20 > all)
+			/* A ring, not a shade: a seal's ink (ring, rim text,
+			 * star) covers some 10 to 25 % of its box, the shadow
+			 * of a photographed page nearly all of it. */
+			if (all < min_mid || corner * 20 > all || all * 5 > bw * bh * 2)
 				continue;
 			bx = bx * step - margin;
 			by = by * step - margin;

@@ -31,7 +31,7 @@ for truth in "$T"/seal/*.json "$T"/wrap/*.json; do
 	file=$(json "d['file']" < "$truth")
 	id=$(sql "SELECT id FROM records WHERE name = '$file'")
 	want=$(json "d['fields']['signerName']" < "$truth")
-	check "$file: the signer's name under the seal is read ($want)" test "$(field "$id" signerName)" = "$want"
+	check "$file: the signer's name is read ($want)" test "$(field "$id" signerName)" = "$want"
 	case "$file" in
 	*.png)
 		want=$(json "' '.join(d['fields']['organLines'])" < "$truth")

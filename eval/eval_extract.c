@@ -6,9 +6,19 @@
  *      "confidence": 0.95}, ...}}
  *
  * "us" is the extraction time in microseconds (the mean of -r runs).
- * eval/score.py compares these with the renderer's ground truth.
+ * eval/score.py compares these with the renderer's ground truth.  The
+ * worker's hOCR of the same pages, NAME.hocr beside NAME.txt, is given to
+ * the extraction when there is one (sohoa_extract_fields_hocr(), the word
+ * boxes), unless --no-hocr; --no-lexicon leaves the fixed phrases of the
+ * trích yếu as read (lib/extract_lexicon.c), to count what they change.
  *
- *     eval_extract [-r RUNS] FILE...
+ *     eval_extract [-r RUNS] [--no-hocr] [--no-lexicon] FILE...
+ *
+ * With --fix-phrases, reads lines of correct Vietnamese (one per line) and
+ * prints "line<TAB>corrected" for each line the lexicon would change: on
+ * correct text every change is a false correction.
+ *
+ *     eval_extract --fix-phrases FILE
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +27,7 @@
 
 #include "sohoa/extract.h"
 #include "sohoa/json.h"
+#include "extract_int.h"
 
 static char *
 slurp(const char *path, size_t *len)
@@ -57,7 +68,31 @@ now_us(void)
 int
 main(int argc, char **argv)
 {
-	int runs = 1, i = 1, rc = 0;
+	int runs = 1, i = 1, rc = 0, use_hocr = 1;
+	unsigned flags = 0;
+
+	if (argc == 3 && !strcmp(argv[1], "--fix-phrases")) {
+		size_t len = 0;
+		char *text = slurp(argv[2], &len), *p, *nl;
+		if (!text) {
+			fprintf(stderr, "eval_extract: cannot read %s\n", argv[2]);
+			return 1;
+		}
+		text = realloc(text, len + 1);
+		if (!text)
+			return 1;
+		text[len] = '\0';
+		for (p = text; p < text + len; p = nl + 1) {
+			char *fixed;
+			nl = p + strcspn(p, "\n");
+			*nl = '\0';
+			if (sohoa_extract_fix_phrases(p, NULL, &fixed) > 0)
+				printf("%s\t%s\n", p, fixed);
+			free(fixed);
+		}
+		free(text);
+		return 0;
+	}
 
 	if (argc > 2 && !strcmp(argv[1], "-r")) {
 		runs = atoi(argv[2]);
@@ -65,9 +100,15 @@ main(int argc, char **argv)
 			runs = 1;
 		i = 3;
 	}
+	for (; i < argc && !strncmp(argv[i], "--no-", 5); i++) {
+		if (!strcmp(argv[i], "--no-hocr"))
+			use_hocr = 0;
+		else if (!strcmp(argv[i], "--no-lexicon"))
+			flags |= SOHOA_EXTRACT_NO_LEXICON;
+	}
 	for (; i < argc; i++) {
-		size_t len = 0;
-		char *text = slurp(argv[i], &len);
+		size_t len = 0, hlen = 0, n = strlen(argv[i]);
+		char *text = slurp(argv[i], &len), *hocr = NULL;
 		sohoa_fields fs;
 		sohoa_error err;
 		double t0, t1;
@@ -78,13 +119,22 @@ main(int argc, char **argv)
 			rc = 1;
 			continue;
 		}
+		if (use_hocr && n > 4 && !strcmp(argv[i] + n - 4, ".txt")) {
+			char *hp = malloc(n + 2);
+			if (hp) {
+				memcpy(hp, argv[i], n - 4);
+				memcpy(hp + n - 4, ".hocr", 6);
+				hocr = slurp(hp, &hlen);
+				free(hp);
+			}
+		}
 		sohoa_fields_init(&fs);
 		t0 = now_us();
 		for (int r = 0; r < runs; r++) {
 			sohoa_fields_release(&fs);
 			sohoa_fields_init(&fs);
 			sohoa_error_clear(&err);
-			if (sohoa_extract_fields(text, len, &fs, &err) != SOHOA_OK) {
+			if (sohoa_extract_hocr(text, len, hocr, hlen, flags, &fs, &err) != SOHOA_OK) {
 				fprintf(stderr, "eval_extract: %s: %s\n", argv[i], err.msg);
 				rc = 1;
 				break;
@@ -105,6 +155,7 @@ main(int argc, char **argv)
 		printf("}}\n");
 		sohoa_fields_release(&fs);
 		free(text);
+		free(hocr);
 	}
 	return rc;
 }

@@ -200,14 +200,14 @@ def render(root, name, parts):
 # OCR, cached by the hash of the image and of the engine
 # ---------------------------------------------------------------------------
 
-def engine_id(build, engine):
+def engine_id(build, engine, binary=None):
     if engine == "tesseract":
         exe = shutil.which("tesseract") or "/usr/bin/tesseract"
         ver = subprocess.run(["tesseract", "--version"], stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT).stdout
         return "tesseract-" + hashlib.sha256(
             ver + file_hash(exe).encode()).hexdigest()[:12]
-    return "sohoa-" + file_hash(os.path.join(build, "sohoa"))[:12]
+    return "sohoa-" + file_hash(binary or os.path.join(build, "sohoa"))[:12]
 
 
 def run_tesseract(path, jobs):
@@ -218,8 +218,10 @@ def run_tesseract(path, jobs):
     return r.stdout.decode("utf-8", "replace")
 
 
-def run_sohoa(build, work, paths, jobs):
-    """sohoa ingest of every path in one run; returns {path: text}."""
+def run_sohoa(exe, work, paths, jobs, hocr=None):
+    """sohoa ingest of every path in one run; returns {path: text}.  hocr:
+    a dict that gets {path: the worker's hOCR (ocr.hocr of the spool
+    entry)}."""
     state = os.path.abspath(os.path.join(work, "sohoa-ingest"))
     shutil.rmtree(state, ignore_errors=True)
     os.makedirs(os.path.join(state, "inbox"))
@@ -228,7 +230,7 @@ def run_sohoa(build, work, paths, jobs):
         f.write("inbox = %s/inbox\nquarantine = %s/quarantine\n"
                 "state_dir = %s/state\nworkers = %d\nlog_level = error\n"
                 "languages = %s\n" % (state, state, state, jobs, LANGS))
-    r = subprocess.run([os.path.join(build, "sohoa"), "-c", conf, "--json",
+    r = subprocess.run([exe, "-c", conf, "--json",
                         "ingest"] + [os.path.abspath(p) for p in paths],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        env=dict(os.environ, OMP_THREAD_LIMIT="1"))
@@ -249,20 +251,33 @@ def run_sohoa(build, work, paths, jobs):
                               "ORDER BY page_no", (o["record"],)).fetchall()
             out[given.get(o["path"], o["path"])] = "\f".join(
                 t for (t,) in rows)
+            if hocr is not None:
+                (sid,), = db.execute("SELECT spool_id FROM records WHERE "
+                                     "id = ?", (o["record"],)).fetchall()
+                hp = os.path.join(state, "state", "spool", "done", sid,
+                                  "ocr.hocr")
+                if os.path.exists(hp):
+                    with open(hp, encoding="utf-8") as f:
+                        hocr[given.get(o["path"], o["path"])] = f.read()
     finally:
         db.close()
     shutil.rmtree(state, ignore_errors=True)
     return out
 
 
-def ocr_all(build, root, engine, paths, jobs, with_time=False):
+def ocr_all(build, root, engine, paths, jobs, with_time=False,
+            binary=None, hocr_out=None):
     """{path: text} for every path, from the cache or read now; with_time:
-    {path: (text, OCR seconds)}."""
-    cache = os.path.join(root, "cache", "%s-%s" % (engine_id(build, engine),
-                                                  LANGS))
+    {path: (text, OCR seconds)}.  binary: the sohoa that reads (default
+    BUILD/sohoa); its hOCR is kept beside the text (<hash>.hocr, see
+    hocr_out, a dict, gets {path: hOCR file} for the paths that have one)."""
+    cache = os.path.join(root, "cache", "%s-%s" % (
+        engine_id(build, engine, binary), LANGS))
     os.makedirs(cache, exist_ok=True)
     keyed = {p: os.path.join(cache, file_hash(p)[:24] + ".txt") for p in paths}
-    todo = sorted({p for p in paths if not os.path.exists(keyed[p])},
+    todo = sorted({p for p in paths if not os.path.exists(keyed[p]) or
+                   (engine == "sohoa" and
+                    not os.path.exists(keyed[p][:-4] + ".hocr"))},
                   key=lambda p: keyed[p])
     # One read per distinct image (a byte-identical scan is a duplicate
     # for sohoa).
@@ -280,7 +295,13 @@ def ocr_all(build, root, engine, paths, jobs, with_time=False):
                 texts = dict(zip(uniq, ex.map(
                     lambda p: run_tesseract(p, jobs), uniq)))
         else:
-            texts = run_sohoa(build, root, uniq, jobs)
+            hocr = {}
+            texts = run_sohoa(binary or os.path.join(build, "sohoa"), root,
+                              uniq, jobs, hocr)
+            for p in texts:     # empty: read, but no hOCR (a text PDF)
+                with open(keyed[p][:-4] + ".hocr", "w",
+                          encoding="utf-8") as f:
+                    f.write(hocr.get(p, ""))
         # The OCR time of a file: the run's wall time times its
         # parallelism, shared by the pages read (for the cost of the
         # field extraction next to OCR, eval/run.py).
@@ -302,6 +323,9 @@ def ocr_all(build, root, engine, paths, jobs, with_time=False):
                 out[p] = f.read()
         else:
             out[p] = ""      # not read at all: scored as such
+        if hocr_out is not None and os.path.exists(keyed[p][:-4] + ".hocr") \
+                and os.path.getsize(keyed[p][:-4] + ".hocr"):
+            hocr_out[p] = keyed[p][:-4] + ".hocr"
         if with_time:
             tp = keyed[p][:-4] + ".time"
             out[p] = (out[p], float(open(tp).read())

@@ -55,6 +55,20 @@ SETS = [
                      "--formats png,jpeg,tiff-gray,tiff-g4 --noise --dpi 200"),
     ("skew-1deg", "--count 12 --seed 30203 --formats png,tiff-gray,jpeg "
                   "--skew 1"),
+    # Layouts the extraction was not built on (issue 19): the issuing body
+    # wrapped in the left header column, "UBND" abbreviations, the seal on
+    # grey scans at 300 and 150 dpi, photographed pages.
+    ("wrap-2lines", "--count 12 --seed 30204 --formats png,jpeg,tiff-g4 "
+                    "--header wrap2"),
+    ("wrap-3lines", "--count 12 --seed 30205 --formats png,jpeg,tiff-gray "
+                    "--header wrap3"),
+    ("ubnd", "--count 12 --seed 30206 --formats png,jpeg,tiff-g4 "
+             "--header ubnd"),
+    ("gray-seal", "--count 12 --seed 30207 --formats jpeg,tiff-gray,png "
+                  "--gray-seal --scan"),
+    ("gray-seal-150dpi", "--count 12 --seed 30208 --formats jpeg,png "
+                         "--gray-seal --scan --dpi 150"),
+    ("photo", "--count 12 --seed 30209 --formats jpeg,png --photo"),
 ]
 
 
@@ -87,7 +101,25 @@ def ocr(dirpath, truth_path):
     return txt, secs
 
 
-def ocr_pipeline(build, dirpath, truths, jobs):
+def join_hocr(paths):
+    """The hOCR of a document's files as one: their ocr_page divs in one
+    body (the worker writes one such file per document)."""
+    head, pages = None, []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            h = f.read()
+        a, b = h.find("<body>"), h.rfind("</body>")
+        if a < 0 or b < 0:
+            continue
+        if head is None:
+            head = h[:a + len("<body>")]
+        pages.append(h[a + len("<body>"):b])
+    if head is None:
+        return None
+    return head + "".join(pages) + "</body>\n</html>\n"
+
+
+def ocr_pipeline(build, dirpath, truths, jobs, binary=None):
     """OCR through the product's pipeline: `sohoa ingest` of every scan on a
     throw-away configuration, each page's text read back from pages.text in
     the catalog (eval/ocr_accuracy.py's helpers, with its cache: the text of
@@ -101,8 +133,10 @@ def ocr_pipeline(build, dirpath, truths, jobs):
             files.append([os.path.join(dirpath, fn)
                           for fn in json.load(f)["files"]])
     every = [p for fs in files for p in fs]
+    hocr = {}
     texts = ocr_accuracy.ocr_all(build, os.path.join(build, "eval", "ocr"),
-                                 "sohoa", every, jobs, with_time=True)
+                                 "sohoa", every, jobs, with_time=True,
+                                 binary=binary, hocr_out=hocr)
     out = []
     for t, fs in zip(truths, files):
         txt = t[:-len(".json")] + ".sohoa.txt"
@@ -110,11 +144,23 @@ def ocr_pipeline(build, dirpath, truths, jobs):
         with open(txt + ".tmp", "w", encoding="utf-8") as f:
             f.write(data)
         os.replace(txt + ".tmp", txt)
+        # eval_extract reads <name>.sohoa.hocr beside the text when there
+        # is one (the layout of the words, as the product has it).
+        hp = t[:-len(".json")] + ".sohoa.hocr"
+        h = join_hocr([hocr[p] for p in fs if p in hocr]) \
+            if all(p in hocr for p in fs) else None
+        if h is None:
+            if os.path.exists(hp):
+                os.unlink(hp)
+        else:
+            with open(hp + ".tmp", "w", encoding="utf-8") as f:
+                f.write(h)
+            os.replace(hp + ".tmp", hp)
         out.append((txt, sum(texts[p][1] for p in fs)))
     return out
 
 
-def prepare(build, name, args, jobs, engine="tesseract"):
+def prepare(build, name, args, jobs, engine="tesseract", binary=None):
     d = os.path.join(build, "eval", name)
     with open(RENDER, "rb") as f:
         stamp = "%s %s %s" % (hashlib.sha256(f.read()).hexdigest()[:16],
@@ -131,7 +177,7 @@ def prepare(build, name, args, jobs, engine="tesseract"):
     truths = sorted(os.path.join(d, t) for t in os.listdir(d)
                     if t.endswith(".json"))
     if engine == "sohoa":
-        return d, truths, ocr_pipeline(build, d, truths, jobs)
+        return d, truths, ocr_pipeline(build, d, truths, jobs, binary)
     todo = [t for t in truths if not os.path.exists(t[:-5] + ".ocr.time")]
     if todo:
         print("eval: OCR of %d documents of %s, %d at a time" %
@@ -181,7 +227,9 @@ def score_set(opts, name, d, truths, results):
     """Extraction on every OCR text of a set; the Report."""
     texts = [t for t, _ in results]
     r = subprocess.run([os.path.join(opts.build, "eval", "eval_extract"),
-                        "-r", str(opts.runs)] + texts,
+                        "-r", str(opts.runs)] +
+                       (["--no-hocr"] if opts.no_hocr else []) +
+                       (["--no-lexicon"] if opts.no_lexicon else []) + texts,
                        stdout=subprocess.PIPE, check=True)
     with open(os.path.join(d, "extract.jsonl"), "wb") as f:
         f.write(r.stdout)   # for eval/score.py DIR
@@ -196,6 +244,48 @@ def score_set(opts, name, d, truths, results):
         docs.append((os.path.basename(t)[:-5], truth, extracted[txt],
                      secs))
     return score.Report(name, docs)
+
+
+def false_corrections(build, dirs):
+    """The fixed-phrase repair (lib/extract_lexicon.c) on correct text,
+    every word taken as doubtful: each change is a false correction (or a
+    typo of the text put right: listed with -v).  Two corpora: every line
+    of the renderer's truth of the sets scored, and the Vietnamese
+    translations installed on the machine (/usr/share/locale/vi/
+    LC_MESSAGES/*.mo, messages of Debian's programs)."""
+    import glob
+    import gettext
+    corpora = []
+    lines = set()
+    for d in dirs:
+        for t in glob.glob(os.path.join(d, "*.json")):
+            with open(t, encoding="utf-8") as f:
+                truth = json.load(f)
+            for page in truth.get("text", []):
+                lines.update(ln for ln in page.split("\n") if ln.strip())
+    corpora.append(("renderer truth", lines))
+    mo = set()
+    for f in glob.glob("/usr/share/locale/vi/LC_MESSAGES/*.mo"):
+        try:
+            with open(f, "rb") as fp:
+                cat = gettext.GNUTranslations(fp)._catalog
+        except Exception:
+            continue
+        for v in cat.values():
+            mo.update(ln.strip() for ln in str(v).split("\n") if ln.strip())
+    if mo:
+        corpora.append(("Debian's Vietnamese messages", mo))
+    out = []
+    for name, ls in corpora:
+        path = os.path.join(build, "eval", "lexicon-%d.txt" % len(out))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(sorted(ls)) + "\n")
+        r = subprocess.run([os.path.join(build, "eval", "eval_extract"),
+                            "--fix-phrases", path], stdout=subprocess.PIPE,
+                           check=True)
+        changed = r.stdout.decode("utf-8", "replace").splitlines()
+        out.append((name, len(ls), changed))
+    return out
 
 
 def main():
@@ -214,6 +304,16 @@ def main():
     ap.add_argument("--what-if-red-dropout", action="store_true",
                     help="also score the clean set with colour scans OCRed "
                          "through their red channel (seal removed)")
+    ap.add_argument("--ocr-binary",
+                    help="the sohoa that OCRs the pages (default "
+                         "BUILD/sohoa); a copy kept aside keeps the OCR "
+                         "cache while the extraction changes")
+    ap.add_argument("--no-hocr", action="store_true",
+                    help="extract from the OCR text alone, as for a PDF "
+                         "with its own text layer (no word boxes)")
+    ap.add_argument("--no-lexicon", action="store_true",
+                    help="leave the fixed phrases of the trích yếu as read "
+                         "(lib/extract_lexicon.c off)")
     ap.add_argument("--reports", default="fields,ocr",
                     help="fields (extraction), ocr (OCR accuracy against "
                          "the tesseract command) or both (default)")
@@ -223,6 +323,10 @@ def main():
                  "drops the red seal itself)")
     which = opts.reports.split(",")
     wanted = opts.sets.split(",") if opts.sets else [n for n, _ in SETS]
+    for w in wanted:
+        if w not in [n for n, _ in SETS]:
+            ap.error("unknown set %r (one of %s)" % (
+                w, ", ".join(n for n, _ in SETS)))
     if "fields" not in which:
         wanted = []
     reports = []
@@ -230,7 +334,7 @@ def main():
         if name not in wanted:
             continue
         d, truths, results = prepare(opts.build, name, args, opts.jobs,
-                                     opts.ocr)
+                                     opts.ocr, opts.ocr_binary)
         runs = [(name, d, truths, results)]
         if name == "clean" and opts.what_if_red_dropout:
             runs.append(("clean+red-dropout (what if)",) +
@@ -239,6 +343,16 @@ def main():
         for rname, d, truths, results in runs:
             reports.append(score_set(opts, rname, d, truths, results))
     ok = score.print_all(reports, verbose=opts.verbose) if reports else True
+    if reports:
+        print("\nfixed phrases (lib/extract_lexicon.c) on correct text, every "
+              "word taken as doubtful:")
+        for name, n, changed in false_corrections(
+                opts.build, [os.path.join(opts.build, "eval", r.name)
+                             for r in reports]):
+            print("  %-30s %d changes on %d lines" % (name, len(changed), n))
+            if opts.verbose:
+                for c in changed:
+                    print("    " + c.replace("\t", "  ->  "))
     if "ocr" in which:
         ok = ocr_accuracy.evaluate(opts.build, opts.jobs,
                                    verbose=opts.verbose) and ok

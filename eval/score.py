@@ -41,6 +41,13 @@ TARGETS = [("số/ký hiệu", ["codeNumber", "codeNotation"], 0.97),
 EMPTY_TARGET = 0.99
 COST_TARGET = 0.02
 
+# Per set, for layouts the extraction was not built on (issue 19): shown
+# for every set, "below" where missed; make eval fails on the clean set's
+# TARGETS only.
+VARIANT_TARGETS = [("số/ký hiệu", 0.98), ("ngày ban hành", 0.98),
+                   ("tên loại", 0.98), ("cơ quan ban hành", 0.98),
+                   ("trích yếu", 0.95), ("người ký", 0.95)]
+
 
 def norm(v):
     if v is None:
@@ -157,9 +164,36 @@ def print_report(r, verbose):
                 dname, f, t, "", "", g))
 
 
+def print_variants(reports):
+    """One row per set: the issue 19 targets, in %."""
+    heads = ["số/ký", "ngày", "loại", "cơ quan", "trích", "người ký",
+             "empty"]
+    print("\nper set (issue 19 targets: %s; empty fields >= %.0f%%):" % (
+        ", ".join("%s >= %.0f%%" % (h, 100 * t) for h, (_, t) in
+                  zip(heads, VARIANT_TARGETS)), 100 * EMPTY_TARGET))
+    print("  %-18s" % "set" + "".join("%9s" % h for h in heads))
+    for r in reports:
+        cells, below = [], []
+        for h, (label, target) in zip(heads, VARIANT_TARGETS):
+            right, present = r.both[label]
+            a = right / present if present else 1.0
+            cells.append("%8.1f%s" % (100 * a, "*" if a < target else " "))
+            if a < target:
+                below.append(h)
+        eo, et = r.empty
+        e = eo / et if et else 1.0
+        cells.append("%8.1f%s" % (100 * e, "*" if e < EMPTY_TARGET else " "))
+        if e < EMPTY_TARGET:
+            below.append("empty")
+        print("  %-18s" % r.name + "".join(cells))
+    print("  (* below the target)")
+
+
 def print_all(reports, verbose=False):
     for r in reports:
         print_report(r, verbose)
+    if len(reports) > 1:
+        print_variants(reports)
     ok = True
     clean = [r for r in reports if r.name == "clean"]
     if clean:
@@ -181,6 +215,8 @@ def print_all(reports, verbose=False):
             "ok" if good else "MISSED"))
     for r in reports:
         n = len(r.docs)
+        if not sum(r.ocr):
+            continue        # standalone, without the OCR times
         ratio = (sum(r.us) / n / 1e6) / (sum(r.ocr) / n)
         good = ratio <= COST_TARGET
         ok &= good

@@ -679,6 +679,36 @@ fail:
 }
 
 /*
+ * The worker's hOCR of record id (ocr.hocr of its spool entry, for the
+ * word boxes: extract.h, sohoa_extract_fields_hocr()), or NULL when there
+ * is none (a PDF read with its own text layer, an entry already cleaned
+ * away) or it cannot be read: the fields are then read from the text alone.
+ */
+static char *
+record_hocr(const sohoa_conf *conf, sqlite3 *db, int64_t id, size_t *len)
+{
+	sqlite3_stmt *st;
+	char path[PATH_MAX] = "", *buf = NULL;
+	int n = -1;
+
+	*len = 0;
+	if (!conf || sqlite3_prepare_v2(db, "SELECT spool_id FROM records WHERE id = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		n = snprintf(path, sizeof path, "%s/spool/done/%s/ocr.hocr", conf->state_dir,
+		    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return NULL;
+	/* 64 MiB: some 250 pages of words with their boxes. */
+	if (sohoa_fs_read_file(path, (size_t)64 << 20, &buf, len, NULL) != SOHOA_OK)
+		return NULL;
+	return buf;
+}
+
+/*
  * Another finished record with the same issuing body, year, số and ký hiệu
  * (as stored now, whoever entered them) is probably the same document
  * scanned twice.  The later record (higher id) is the probable duplicate of
@@ -725,23 +755,25 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
 	sohoa_fields fs;
-	char *text, detail[256];
-	size_t len = 0;
+	char *text, *hocr, detail[256];
+	size_t len = 0, hlen = 0;
 	int found = 0, low = 0;
 	int64_t dup, old_dup = 0;
 	sqlite3_stmt *st;
 	int own;
 
-	(void)conf;
 	if (!(text = record_text(db, id, &len, err)))
 		return err ? err->status : SOHOA_FATAL;
+	hocr = record_hocr(conf, db, id, &hlen);
 	sohoa_fields_init(&fs);
-	if (sohoa_extract_fields(text, len, &fs, err) != SOHOA_OK) {
+	if (sohoa_extract_fields_hocr(text, len, hocr, hlen, &fs, err) != SOHOA_OK) {
 		free(text);
+		free(hocr);
 		sohoa_fields_release(&fs);
 		return err ? err->status : SOHOA_FATAL;
 	}
 	free(text);
+	free(hocr);
 	for (int i = 0; i < SOHOA_F_COUNT; i++)
 		if (fs.f[i].value) {
 			found++;

@@ -40,6 +40,7 @@
 #include <utf8proc.h>
 
 #include "sohoa/extract.h"
+#include "extract_int.h"
 #include "sbuf.h"
 #include "sohoa/vitext.h"
 
@@ -317,6 +318,9 @@ struct doc {
 	char *type_fold[NTYPES];
 	char *pos_fold[sizeof positions / sizeof positions[0]];
 	sohoa_fields out;
+	unsigned flags;         /* SOHOA_EXTRACT_*_COLUMNS (extract_int.h) */
+	const char *signer_lines;      /* struct sohoa_extract_hints */
+	const char *doubtful_words;
 };
 
 /* The folded bytes of one code point s[0..n) into out; returns their count. */
@@ -1626,6 +1630,25 @@ is_organ_head(const char *fold)
 	return 0;
 }
 
+/* 1 when fold opens with one of organ_heads[] ("ubnd xa van binh", "uy
+ * ban nhan dan xa duyen"): the first line of an organ's name. */
+static int
+opens_organ(const char *fold)
+{
+	char a[64], b[64];
+
+	strip_spaces(fold, a, sizeof a);
+	for (size_t i = 0; i < sizeof organ_heads / sizeof organ_heads[0]; i++) {
+		size_t bl;
+		strip_spaces(organ_heads[i], b, sizeof b);
+		bl = strlen(b);
+		if (strlen(a) >= bl && edit_distance(a, bl, b, bl, bl >= 10 ? 2 : 0)
+		    <= (bl >= 10 ? 2 : 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* The folded letters and digits of [a, b) of l, words separated by one space. */
 static void
 compact_fold(const struct line *l, size_t a, size_t b, char *out, size_t cap)
@@ -1948,6 +1971,9 @@ read_header(struct doc *d, struct header *h, size_t first, size_t limit)
 				free(t);
 				break;
 			}
+			if ((d->flags & SOHOA_EXTRACT_HEADER_COLUMNS) && cur.len &&
+			    !opens_organ(cf))
+				open = 1;       /* the left column alone: a wrapped line */
 			if (open && cur.len && !(head_only && is_organ_head(cf))) {
 				sb_add(&cur, " ", 1);
 				sb_str(&cur, t);
@@ -2362,6 +2388,20 @@ read_centre(struct doc *d, const struct header *h, size_t first, struct centre *
 		if (repair_in_place(d, &subject))
 			subject_conf -= 0.1;
 		exclude_lines(d, NPOS, 0);
+		if (!(d->flags & SOHOA_EXTRACT_NO_LEXICON) && d->doubtful_words) {
+			/* A fixed phrase with one diacritic wrong ("bản hành"):
+			 * corrected from the lexicon, for review (0.55); the OCR
+			 * text keeps what was read. */
+			char *fixed;
+			int r = sohoa_extract_fix_phrases(subject, d->doubtful_words, &fixed);
+			if (r < 0) {
+				d->oom = 1;
+			} else if (r > 0) {
+				free(subject);
+				subject = fixed;
+				subject_conf = subject_conf < 0.55 ? subject_conf : 0.55;
+			}
+		}
 		put(d, SOHOA_F_SUBJECT, subject, subject_conf);
 	} else {
 		free(subject);
@@ -3106,6 +3146,84 @@ bullet(const struct line *l)
 	return NPOS;
 }
 
+/*
+ * The signer's name by position (struct sohoa_extract_hints): the lowest
+ * line of the signature block that reads as a name of two to five
+ * capitalised words, one starting with a surname preferred; for when the
+ * authority and title lines above it were not read (a seal over them).
+ */
+static void
+name_by_position(struct doc *d)
+{
+	const char *s = d->signer_lines;
+	char *best = NULL, *first = NULL;
+	int tried = 0;
+
+	while (s && *s && tried < 3 && !best) {
+		size_t n = strcspn(s, "\n"), ct;
+		struct line hl;
+		char *nfc = sohoa_vi_nfc(s, n, NULL), *nm = NULL;
+		int k2;
+		size_t r2;
+
+		memset(&hl, 0, sizeof hl);
+		if (!nfc) {
+			d->oom = 1;
+			break;
+		}
+		hl.s = nfc;
+		hl.len = strlen(nfc);
+		if (fold_line(d, &hl) != 0) {
+			d->oom = 1;
+		} else if (!hl.blank) {
+			tried++;
+			ct = caps_tail(&hl, 0, hl.flen);
+			if (find_marker(d, &hl, 0, &k2, &r2) == NPOS &&
+			    !(ct != NPOS && ct <= skip_sp(&hl, 0) + 1))
+				nm = read_name(d, &hl, 0, hl.flen, 0);
+		}
+		if (nm) {
+			size_t words = 1, sp = strcspn(nm, " ");
+			char *f0 = sohoa_vi_fold(nm, sp, NULL);
+			int r = f0 ? surname_rank(f0) : -1;
+			free(f0);
+			for (const char *c = nm; *c; c++)
+				words += *c == ' ';
+			if (words < 2 || words > 5)
+				free(nm);
+			else if (r >= 0)
+				best = nm;
+			else if (!first)
+				first = nm;
+			else
+				free(nm);
+		}
+		free(hl.f);
+		free(hl.map);
+		free(nfc);
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+	if (best || first) {
+		int how = 0;
+		double conf = best ? 0.6 : 0.5;
+		char *nm = best ? best : first, *same;
+		if (best)
+			free(first);
+		if ((same = name_in_document(d, nm, NPOS)) != NULL) {
+			free(nm);
+			nm = same;
+			conf = conf < 0.58 ? conf : 0.58;
+		} else {
+			nm = repair_name(d, nm, &how);
+		}
+		if (how)
+			conf -= 0.05;
+		put(d, SOHOA_F_SIGNER_NAME, nm, conf);
+	}
+}
+
 static void
 read_footer(struct doc *d)
 {
@@ -3313,6 +3431,8 @@ read_footer(struct doc *d)
 			put(d, SOHOA_F_SIGNER_NAME, best, conf);
 		}
 	}
+	if (!d->out.f[SOHOA_F_SIGNER_NAME].value && d->signer_lines)
+		name_by_position(d);
 
 	/* Nơi nhận: the bulleted lines under the label, without what the
 	 * right column put on the same lines. */
@@ -3622,6 +3742,13 @@ fix_doubled(struct doc *d, const struct header *h)
 sohoa_status
 sohoa_extract_fields(const char *text, size_t len, sohoa_fields *out, sohoa_error *err)
 {
+	return sohoa_extract_text(text, len, NULL, out, err);
+}
+
+sohoa_status
+sohoa_extract_text(const char *text, size_t len, const struct sohoa_extract_hints *hints,
+    sohoa_fields *out, sohoa_error *err)
+{
 	struct doc d;
 	struct header h = { 0 };
 	struct centre c;
@@ -3633,6 +3760,11 @@ sohoa_extract_fields(const char *text, size_t len, sohoa_fields *out, sohoa_erro
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "the OCR text is not valid UTF-8");
 	memset(&d, 0, sizeof d);
+	if (hints) {
+		d.flags = hints->flags;
+		d.signer_lines = hints->signer_lines;
+		d.doubtful_words = hints->doubtful_words;
+	}
 	sohoa_vi_forms_init(&d.forms);
 	for (size_t i = 0; i < sizeof d.cache / sizeof d.cache[0]; i++)
 		d.cache[i].cp = -1;

@@ -361,9 +361,199 @@ drop_seals(PIX *page, int dpi)
 }
 
 /*
+ * Grey seal weakening.  On a grey scan the red seal is a ring of mid-grey
+ * ink (its red, about (200, 40, 50), scans to a grey level near 90, lighter
+ * for a pale pad) over the signer's title and name, and Tesseract takes the
+ * block for a picture: on make eval's grey pages with a seal the name was
+ * lost on most.  The same idea as the colour dropout, on intensity and
+ * shape: the page sampled at about 150 dpi, its pixels between
+ * GRAY_SEAL_LO and GRAY_SEAL_HI (neither the paper nor the black of the
+ * text) opened by 3x3 (the grey rim of a letter is one or two pixels: it
+ * goes; the seal's 0.8 mm ring stays), joined, and a shape kept as a seal
+ * when it is SEAL_MIN_MM to SEAL_MAX_MM across in both directions, about
+ * as high as wide, round (its box's corners nearly empty) and a ring, not
+ * a shade (its ink under 40 % of its box: a photographed page's shadow is
+ * mid-grey too).  Black text
+ * over the ring cuts it into arcs; arcs whose boxes touch are one shape.  In the image
+ * Tesseract reads, the seal's box (widened by SEAL_MARGIN_MM) has every
+ * pixel lighter than GRAY_SEAL_LO made white: the black text over the
+ * seal (darker still where the two overlap) stays.
+ */
+#define GRAY_SEAL_LO 50
+#define GRAY_SEAL_HI 160
+
+/* The boxes of the grey seals of an 8-bit grey page, or NULL. */
+static BOXA *
+find_gray_seals(PIX *pix, int dpi)
+{
+	int w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
+	int step = dpi >= 225 ? (int)lround(dpi / 150.0) : 1, sw, sh, swpl, found = 0;
+	double sdpi = (double)dpi / step, mm = sdpi / 25.4;
+	long mid = 0, min_mid = lround(SEAL_MIN_AREA_MM2 * mm * mm);
+	int margin = (int)lround(SEAL_MARGIN_MM * dpi / 25.4);
+	l_uint32 *data = pixGetData(pix), *sdata;
+	PIX *mask, *opened;
+	BOXA *comps, *seals = NULL;
+
+	if (pixGetDepth(pix) != 8 || pixGetColormap(pix) || dpi <= 0)
+		return NULL;
+	sw = (w + step - 1) / step;
+	sh = (h + step - 1) / step;
+	if (!(mask = pixCreate(sw, sh, 1)))
+		return NULL;
+	sdata = pixGetData(mask);
+	swpl = pixGetWpl(mask);
+	for (int y = 0; y < sh; y++) {
+		const l_uint32 *line = data + (size_t)y * step * wpl;
+		l_uint32 *mline = sdata + (size_t)y * swpl;
+		for (int x = 0; x < sw; x++) {
+			int v = GET_DATA_BYTE(line, x * step);
+			if (v >= GRAY_SEAL_LO && v <= GRAY_SEAL_HI)
+				mline[x >> 5] |= 0x80000000u >> (x & 31);
+		}
+	}
+	opened = pixOpenBrick(NULL, mask, 3, 3);
+	pixDestroy(&mask);
+	if (!opened)
+		return NULL;
+	{
+		l_int32 c = 0;
+		pixCountPixels(opened, &c, NULL);
+		mid = c;
+	}
+	if (mid < min_mid) {
+		pixDestroy(&opened);
+		return NULL;
+	}
+	/* The outer ring: one shape, or arcs where black text crosses it
+	 * (the ink is darker there); arcs 10 mm or more across whose boxes
+	 * touch are taken together. */
+	comps = pixConnComp(opened, NULL, 8);
+	{
+		enum { MAXARC = 64 };
+		l_int32 ax[MAXARC], ay[MAXARC], aw[MAXARC], ah[MAXARC];
+		int na = 0, merged = 1, gap = (int)lround(3 * mm);
+
+		for (int i = 0; comps && i < boxaGetCount(comps) && na < MAXARC; i++) {
+			l_int32 bx, by, bw, bh;
+			if (boxaGetBoxGeometry(comps, i, &bx, &by, &bw, &bh) != 0
+			    || (bw < 10 * mm && bh < 10 * mm) || bw > SEAL_MAX_MM * mm
+			    || bh > SEAL_MAX_MM * mm)
+				continue;
+			ax[na] = bx;
+			ay[na] = by;
+			aw[na] = bw;
+			ah[na++] = bh;
+		}
+		while (merged) {
+			merged = 0;
+			for (int i = 0; i < na && !merged; i++)
+				for (int j = i + 1; j < na && !merged; j++) {
+					l_int32 x0 = ax[i] < ax[j] ? ax[i] : ax[j];
+					l_int32 y0 = ay[i] < ay[j] ? ay[i] : ay[j];
+					l_int32 x1 = ax[i] + aw[i] > ax[j] + aw[j] ? ax[i] + aw[i] : ax[j] + aw[j];
+					l_int32 y1 = ay[i] + ah[i] > ay[j] + ah[j] ? ay[i] + ah[i] : ay[j] + ah[j];
+					if (ax[j] > ax[i] + aw[i] + gap || ax[i] > ax[j] + aw[j] + gap
+					    || ay[j] > ay[i] + ah[i] + gap || ay[i] > ay[j] + ah[j] + gap
+					    || x1 - x0 > SEAL_MAX_MM * mm || y1 - y0 > SEAL_MAX_MM * mm)
+						continue;
+					ax[i] = x0;
+					ay[i] = y0;
+					aw[i] = x1 - x0;
+					ah[i] = y1 - y0;
+					ax[j] = ax[--na];
+					ay[j] = ay[na];
+					aw[j] = aw[na];
+					ah[j] = ah[na];
+					merged = 1;
+				}
+		}
+		for (int i = 0; i < na; i++) {
+			l_int32 bx = ax[i], by = ay[i], bw = aw[i], bh = ah[i], corner = 0, cw, ch;
+			l_int32 all = 0;
+			BOX *box;
+			if (bw < SEAL_MIN_MM * mm || bh < SEAL_MIN_MM * mm
+			    || 10 * bw > 14 * bh || 10 * bh > 14 * bw)
+				continue;
+			/* Round: the corners of its box (a ninth of each side;
+			 * a circle passes 0.15 of the side from them) about
+			 * empty. */
+			cw = bw / 9;
+			ch = bh / 9;
+			for (int k = 0; k < 4; k++) {
+				BOX *cb = boxCreate(bx + (k & 1 ? bw - cw : 0),
+				    by + (k & 2 ? bh - ch : 0), cw, ch);
+				l_int32 c = 0;
+				if (cb && pixCountPixelsInRect(opened, cb, &c, NULL) == 0)
+					corner += c;
+				boxDestroy(&cb);
+			}
+			if ((box = boxCreate(bx, by, bw, bh)) != NULL)
+				pixCountPixelsInRect(opened, box, &all, NULL);
+			boxDestroy(&box);
+			/* A ring, not a shade: a seal's ink (ring, rim text,
+			 * star) covers some 10 to 25 % of its box, the shadow
+			 * of a photographed page nearly all of it. */
+			if (all < min_mid || corner * 20 > all || all * 5 > bw * bh * 2)
+				continue;
+			bx = bx * step - margin;
+			by = by * step - margin;
+			bw = bw * step + 2 * margin;
+			bh = bh * step + 2 * margin;
+			if (!seals && !(seals = boxaCreate(1)))
+				break;
+			if ((box = boxCreate(bx, by, bw, bh)) != NULL
+			    && boxaAddBox(seals, box, L_INSERT) == 0)
+				found++;
+			else
+				boxDestroy(&box);
+		}
+	}
+	boxaDestroy(&comps);
+	pixDestroy(&opened);
+	if (!found)
+		boxaDestroy(&seals);
+	return seals;
+}
+
+/* A copy of the grey page whose seals are weakened (above); NULL when it
+ * has none (or on failure). */
+static PIX *
+weaken_gray_seals(PIX *page, int dpi)
+{
+	BOXA *seals = find_gray_seals(page, dpi);
+	int w = pixGetWidth(page), h = pixGetHeight(page), wpl;
+	l_uint32 *data;
+	PIX *out;
+
+	if (!seals)
+		return NULL;
+	if (!(out = pixCopy(NULL, page))) {
+		boxaDestroy(&seals);
+		return NULL;
+	}
+	data = pixGetData(out);
+	wpl = pixGetWpl(out);
+	for (int i = 0; i < boxaGetCount(seals); i++) {
+		l_int32 bx, by, bw, bh;
+		if (boxaGetBoxGeometry(seals, i, &bx, &by, &bw, &bh) != 0)
+			continue;
+		for (int y = by < 0 ? 0 : by; y < by + bh && y < h; y++) {
+			l_uint32 *line = data + (size_t)y * wpl;
+			for (int x = bx < 0 ? 0 : bx; x < bx + bw && x < w; x++)
+				if (GET_DATA_BYTE(line, x) >= GRAY_SEAL_LO)
+					SET_DATA_BYTE(line, x, 255);
+		}
+	}
+	boxaDestroy(&seals);
+	return out;
+}
+
+/*
  * The image Tesseract reads, made from the page (upright and straight,
  * which stays as it is for the PDF): on a colour page, its red seals
- * dropped (drop_seals); on a speckled page, the isolated specks painted
+ * dropped (drop_seals); on a grey page, its seals weakened
+ * (weaken_gray_seals); on a speckled page, the isolated specks painted
  * white (find_specks).  Returns a new reference, a clone
  * of page when there is nothing to do.  Nothing else helped on make eval:
  * scaling 150 and 200 dpi pages up to 300 dpi cost them 0.5 to 0.7 point
@@ -379,6 +569,8 @@ prepare(PIX *page, int dpi)
 
 	if (pixGetDepth(page) == 32 && !pixGetColormap(page))
 		pix = drop_seals(page, dpi);
+	else if (pixGetDepth(page) == 8 && !pixGetColormap(page))
+		pix = weaken_gray_seals(page, dpi);
 	if (!pix)
 		pix = pixClone(page);
 	if ((specks = find_specks(pix, dpi)) == NULL)

@@ -86,6 +86,28 @@
 sohoa_status sohoa_extract_fields(const char *text, size_t len, sohoa_fields *out,
     sohoa_error *err);
 
+/*
+ * sohoa_extract_fields() with the layout of the pages: hocr[0..hocr_len)
+ * is the worker's hOCR of the same pages (ocr.hocr of the spool entry, one
+ * ocr_page per page of text).  The first page's header is put in reading
+ * order from the word boxes, its left column (cơ quan chủ quản, cơ quan ban
+ * hành, "Số:") apart from the right one (quốc hiệu, tiêu ngữ, địa danh and
+ * date), so that an issuing body's name wrapped onto a second or third line
+ * comes out whole.  The signature block is found by position too (the
+ * right column under the body of the last page): when its authority and
+ * title lines were not read (a seal over them), its lowest line that reads
+ * as a name of two to five capitalised words is the signer's, for review
+ * (confidence 0.6 at most).  The words OCR doubted (x_wconf under 85) may
+ * have one diacritic put back in a fixed phrase of administrative
+ * Vietnamese in the trích yếu ("bản hành" -> "ban hành", lib/
+ * extract_lexicon.c), which lowers its confidence to 0.55 (for review).
+ * The OCR text keeps what was read; only the reading order changes.  Without hOCR (NULL or 0, e.g. a PDF with its own text
+ * layer), with hOCR that cannot be read, or whose pages do not match the
+ * text's, this is sohoa_extract_fields(text, len, ...).  Same returns.
+ */
+sohoa_status sohoa_extract_fields_hocr(const char *text, size_t len, const char *hocr,
+    size_t hocr_len, sohoa_fields *out, sohoa_error *err);
+
 /* The Vietnamese name of a TT 05 typeName code: "02" gives "Quyết định";
  * NULL for an unknown code.  Static storage. */
 const char *sohoa_type_label(const char *code);

@@ -542,6 +542,7 @@ class Document:
         rng.shuffle(fill)
         self.fillers = [f.format(**self.fmt) for f in fill]
         self.variant = rng.randrange(3)
+        self.organ_lines = organ_lines(issuer, spec.get("header", "nd30"))
         self._signer()
         self._subject()
         self._recipients()
@@ -888,7 +889,7 @@ class Document:
         iss = self.issuer
         return {
             "organName": iss.org_lines[1],
-            "organLines": iss.org_lines,
+            "organLines": self.organ_lines,
             "parentOrgan": self.parent,
             "codeNumber": self.number_str,
             "codeNotation": self.notation,
@@ -1057,6 +1058,29 @@ def wrap_text(s, style, size, width):
     return out
 
 
+HEADERS = ("nd30", "wrap2", "wrap3", "ubnd")
+
+
+def organ_lines(iss, header):
+    """The issuing body's lines in the left header column.  nd30: "ỦY BAN
+    NHÂN DÂN" / "XÃ VĂN BÌNH"; wrap2: the name set wide and cut at the
+    column's end, "ỦY BAN NHÂN DÂN XÃ VĂN" / "BÌNH"; wrap3: a narrow column,
+    "ỦY BAN NHÂN DÂN" / "XÃ VĂN" / "BÌNH"; ubnd: abbreviated on one line,
+    "UBND XÃ VĂN BÌNH"."""
+    first, second = iss.org_lines
+    unit, name = second.split(" ", 1) if not second.startswith("THỊ XÃ") \
+        else ("THỊ XÃ", second[len("THỊ XÃ "):])
+    words = name.split()
+    head, tail = " ".join(words[:1]), " ".join(words[1:])
+    if header == "wrap2" and tail:
+        return ["%s %s %s" % (first, unit, head), tail]
+    if header == "wrap3" and tail:
+        return [first, "%s %s" % (unit, head), tail]
+    if header == "ubnd":
+        return ["UBND %s" % second]
+    return list(iss.org_lines)
+
+
 def layout(doc, k):
     """Lay out doc with k filler paragraphs; returns the Layout."""
     L = Layout()
@@ -1066,10 +1090,10 @@ def layout(doc, k):
     head = []
     if doc.parent:
         head.append((doc.parent, "R", 13))
-    head += [(iss.org_lines[0], "B", 13), (iss.org_lines[1], "B", 13)]
+    head += [(ln, "B", 13) for ln in doc.organ_lines]
     y = L.block_lines(head, cx=CX_LEFT, start_y=y)
     bold13 = font("B", 13)
-    w = bold13.getlength(iss.org_lines[-1])
+    w = bold13.getlength(doc.organ_lines[-1])
     rule_w = max(w * 0.4, 200)
     L.rule(CX_LEFT - rule_w / 2, CX_LEFT + rule_w / 2, y + 14)
     y_left_after_rule = y + 56
@@ -1280,7 +1304,7 @@ def seal_layer(size, r, text):
     return img
 
 
-def rasterise(page, mode, seal=True):
+def rasterise(page, mode, seal=True, gray_seal=False):
     colors = INK[mode]
     im_mode = "RGB" if mode == "rgb" else "L"
     img = Image.new(im_mode, (PAGE_W, PAGE_H), colors["bg"])
@@ -1310,6 +1334,18 @@ def rasterise(page, mode, seal=True):
                 red = Image.new("RGB", img.size, (255, 255, 255))
                 red.paste((205, 40, 50), (cx - side // 2, cy - side // 2), mask)
                 img = ImageChops.multiply(img, red)
+    if mode == "gray" and gray_seal:
+        # The red seal as a grey scanner sees it: its luminance (0.299 R +
+        # 0.587 G + 0.114 B of the ink, about 90) over the text.
+        for op in page.ops:
+            if op[0] == "SEAL":
+                _, cx, cy, r, text = op
+                side = 2 * r + 40
+                mask = seal_layer((side, side), r, text)
+                ink = Image.new("L", img.size, 255)
+                ink.paste(round(0.299 * 205 + 0.587 * 40 + 0.114 * 50),
+                          (cx - side // 2, cy - side // 2), mask)
+                img = ImageChops.multiply(img, ink)
     return img
 
 
@@ -1339,8 +1375,36 @@ def scan_sensor(img, rng):
     return ImageChops.add(ImageChops.multiply(img, light), noise, 1.0, -8)
 
 
+def photograph(img, rng):
+    """--photo: a page photographed rather than scanned: the camera a little
+    off square (each corner moved by up to 1.2 % of the page), out of focus
+    (1.4 px blur), light falling off across the sheet (a smooth 2x3 field
+    of levels 150-250, a shadow on one side) and sensor noise (+-10)."""
+    w, h = img.size
+    bg = INK["rgb"]["bg"] if img.mode == "RGB" else 245
+    d = 0.012
+    quad = []
+    for cx, cy in ((0, 0), (0, h), (w, h), (w, 0)):
+        quad += [cx + rng.uniform(-d, d) * w, cy + rng.uniform(-d, d) * h]
+    img = img.transform((w, h), Image.QUAD, quad, resample=Image.BICUBIC,
+                        fillcolor=bg)
+    img = img.filter(ImageFilter.GaussianBlur(1.4))
+    field = Image.new("L", (2, 3))
+    lv = [rng.randint(215, 250) for _ in range(6)]
+    lv[rng.randrange(6)] = rng.randint(150, 175)        # the shadow
+    field.putdata(lv)
+    light = field.resize((w, h), Image.BILINEAR)
+    noise = Image.frombytes("L", (w, h), rng.randbytes(w * h)).point(
+        lambda v: v * 21 // 256)
+    if img.mode == "RGB":
+        light, noise = light.convert("RGB"), noise.convert("RGB")
+    return ImageChops.add(ImageChops.multiply(img, light), noise, 1.0, -10)
+
+
 def degrade(img, opts, rng):
     bg = INK["rgb"]["bg"] if img.mode == "RGB" else 255
+    if opts.photo:
+        img = photograph(img, rng)
     if opts.noise:
         img = speckle(img, rng)
     if opts.skew:
@@ -1493,6 +1557,8 @@ def plan(opts, rng):
     for i in range(opts.count):
         fmt = formats[i % len(formats)]
         s = {"type": types[i % len(types)], "format": fmt}
+        if opts.header != "nd30":
+            s["header"] = opts.header
         if opts.pages:
             s["pages"] = opts.pages
         elif fmt == "tiff-multipage":
@@ -1593,7 +1659,8 @@ def build(opts):
         sub = spec.get("subdir", "")
         os.makedirs(os.path.join(opts.out, sub), exist_ok=True)
         prng = random.Random(opts.seed * 1000 + n)
-        images = [degrade(rasterise(p, mode), opts, prng) for p in L.pages]
+        images = [degrade(rasterise(p, mode, gray_seal=opts.gray_seal),
+                          opts, prng) for p in L.pages]
         files = save(images, os.path.join(opts.out, sub, name), fmt, mode,
                      opts, opts.vietnamese_names)
         rel = [nfc(os.path.relpath(f, opts.out)) for f in files]
@@ -1618,12 +1685,16 @@ def build(opts):
                 "skew": opts.skew, "rotate": opts.rotate,
                 "noise": opts.noise,
                 "jpeg_quality": opts.jpeg_quality if fmt == "jpeg" else None,
-                "seal": mode == "rgb",
+                "seal": mode == "rgb" or (mode == "gray" and
+                                          opts.gray_seal),
+                "header": spec.get("header", "nd30"),
                 "size": list(images[0].size),
             },
         }
         if opts.scan:
             truth["render"]["scan"] = True
+        if opts.photo:
+            truth["render"]["photo"] = True
         with open(os.path.join(truth_dir, name + ".json"), "w",
                   encoding="utf-8") as f:
             json.dump(truth, f, ensure_ascii=False, indent=2)
@@ -1701,6 +1772,19 @@ def main(argv=None):
     ap.add_argument("--scan", action="store_true",
                     help="look like a flatbed scan: optics blur, paper tone "
                          "under uneven lighting, sensor noise")
+    ap.add_argument("--photo", action="store_true",
+                    help="look like a photograph of the page: slight "
+                         "perspective, out of focus, uneven light with a "
+                         "shadow, sensor noise")
+    ap.add_argument("--header", choices=HEADERS, default="nd30",
+                    help="the issuing body in the left header column: "
+                         "nd30 (two lines, the default), wrap2 (cut at the "
+                         "column's end: '... XÃ VĂN' / 'BÌNH'), wrap3 "
+                         "(narrow: '... DÂN' / 'XÃ VĂN' / 'BÌNH'), ubnd "
+                         "(one line, 'UBND XÃ VĂN BÌNH')")
+    ap.add_argument("--gray-seal", action="store_true",
+                    help="grey pages carry the seal too, in the grey a "
+                         "red seal scans to")
     ap.add_argument("--bilevel", action="store_true",
                     help="threshold every page to black and white")
     ap.add_argument("--color", action="store_true",

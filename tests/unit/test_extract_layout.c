@@ -1,0 +1,590 @@
+/*
+ * test_extract_layout.c - the fields read with the layout of the page
+ * (sohoa_extract_fields_hocr(), lib/extract_layout.c) and the fixed-phrase
+ * diacritic repair (lib/extract_lexicon.c).
+ *
+ * Inputs are real: tests/unit/fixtures/layout/NAME.txt and NAME.hocr are
+ * the text and the hOCR the worker (sohoa ingest, Tesseract vie) wrote for
+ * a page rendered by tests/tools/render_scans.py, NAME.json the renderer's
+ * truth:
+ *   wrap3-cv-048-2022  --header wrap3: "ỦY BAN NHÂN DÂN" / "XÃ VĂN" /
+ *                      "BÌNH" under "UBND HUYỆN THƯỜNG TÍN", a Công văn;
+ *   wrap2-qd-083-2026  --header wrap2: "ỦY BAN NHÂN DÂN XÃ THƯỜNG" / "TÍN",
+ *                      whose last word Tesseract glued to the motto's
+ *                      first ("THƯỜNGCỘNG").
+ * The truth values are read from NAME.json, not written here.  The
+ * lexicon is checked against Debian's Vietnamese dictionary (hunspell-vi)
+ * and against every line of correct text of the fixtures' truth.
+ */
+#include <dirent.h>
+
+#include "test.h"
+#include "sohoa/extract.h"
+#include "sohoa/vitext.h"
+#include "extract_int.h"
+
+static char fixture_dir[PATH_MAX];
+
+#define V(fs, id) ((fs).f[SOHOA_F_##id].value)
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    !(buf = malloc((size_t)n + 1))) {
+		fclose(f);
+		return NULL;
+	}
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+static char *
+fixture(const char *name, const char *ext, size_t *len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s.%s", fixture_dir, name, ext);
+	return slurp(path, len);
+}
+
+/* The string value of "fields"."key" of a truth file (a small scan of the
+ * renderer's JSON: the value is the first string after "key": ).  For
+ * organLines, the lines joined by one space.  Caller frees; NULL when
+ * absent or null. */
+static char *
+truth(const char *json, const char *key)
+{
+	char pat[64];
+	const char *p, *f = strstr(json, "\"fields\"");
+	struct {
+		char *p;
+		size_t len, cap;
+	} b = { NULL, 0, 0 };
+	int list;
+
+	snprintf(pat, sizeof pat, "\"%s\": ", key);
+	if (!f || !(p = strstr(f, pat)))
+		return NULL;
+	p += strlen(pat);
+	if (!strncmp(p, "null", 4))
+		return NULL;
+	list = *p == '[';
+	for (;;) {
+		const char *q;
+		while (*p && *p != '"' && *p != ']')
+			p++;
+		if (*p != '"')
+			break;
+		q = strchr(++p, '"');
+		if (!q)
+			break;
+		{
+			size_t n = (size_t)(q - p), need = b.len + n + 2;
+			if (need > b.cap) {
+				char *nb = realloc(b.p, need * 2);
+				if (!nb)
+					break;
+				b.p = nb;
+				b.cap = need * 2;
+			}
+			if (b.len)
+				b.p[b.len++] = ' ';
+			memcpy(b.p + b.len, p, n);
+			b.len += n;
+			b.p[b.len] = '\0';
+		}
+		p = q + 1;
+		if (!list)
+			break;
+	}
+	return b.p;
+}
+
+static sohoa_status
+extract(const char *text, size_t len, const char *hocr, size_t hlen, sohoa_fields *fs)
+{
+	sohoa_error err;
+	sohoa_status st;
+
+	sohoa_fields_init(fs);
+	sohoa_error_clear(&err);
+	st = sohoa_extract_fields_hocr(text, len, hocr, hlen, fs, &err);
+	if (st != SOHOA_OK)
+		fprintf(stderr, "  extraction failed: %s\n", err.msg);
+	return st;
+}
+
+#define CHECK_TRUTH(fs, id, json, key) do { char *t_ = truth(json, key); \
+	CHECK(t_ != NULL); CHECK_STR(V(fs, id), t_); free(t_); } while (0)
+
+/* ---- header by position ----------------------------------------------- */
+
+/* A name wrapped onto three lines under a parent organ: read from the text
+ * alone the organ is cut ("BÌNH", the rest taken for the parent); with the
+ * word boxes it is whole, and so is everything else of the header. */
+static void
+test_wrap3(void)
+{
+	size_t tl, hl;
+	char *text = fixture("wrap3-cv-048-2022", "txt", &tl);
+	char *hocr = fixture("wrap3-cv-048-2022", "hocr", &hl);
+	char *json = fixture("wrap3-cv-048-2022", "json", NULL);
+	char *organ = json ? truth(json, "organLines") : NULL;
+	sohoa_fields a, b;
+
+	CHECK(text && hocr && json && organ);
+	if (!text || !hocr || !json || !organ)
+		goto out;
+	CHECK_INT(extract(text, tl, NULL, 0, &a), SOHOA_OK);
+	CHECK(V(a, ORGAN_NAME) && strcmp(V(a, ORGAN_NAME), organ) != 0);
+	CHECK_INT(extract(text, tl, hocr, hl, &b), SOHOA_OK);
+	CHECK_STR(V(b, ORGAN_NAME), organ);
+	CHECK_TRUTH(b, PARENT_ORGAN, json, "parentOrgan");
+	CHECK_TRUTH(b, CODE_NUMBER, json, "codeNumber");
+	CHECK_TRUTH(b, CODE_NOTATION, json, "codeNotation");
+	CHECK_TRUTH(b, ISSUED_DATE, json, "issuedDate");
+	CHECK_TRUTH(b, PLACE_NAME, json, "placeName");
+	CHECK_TRUTH(b, TYPE_NAME, json, "typeName");
+	CHECK_TRUTH(b, SUBJECT, json, "subject");
+	CHECK_TRUTH(b, SIGNER_NAME, json, "signerName");
+	CHECK(b.f[SOHOA_F_ORGAN_NAME].confidence >= SOHOA_EXTRACT_REVIEW);
+	/* The other fields as the text alone gives them. */
+	CHECK_STR(V(b, SIGNER_POSITION), V(a, SIGNER_POSITION));
+	CHECK_STR(V(b, RECIPIENTS), V(a, RECIPIENTS));
+	sohoa_fields_release(&a);
+	sohoa_fields_release(&b);
+out:
+	free(text);
+	free(hocr);
+	free(json);
+	free(organ);
+}
+
+/* The rebuilt first page: the left column's lines first, each whole, the
+ * motto and the date line after them; the OCR text itself unchanged. */
+static void
+test_reading_order(void)
+{
+	size_t tl, hl, ol = 0;
+	char *text = fixture("wrap3-cv-048-2022", "txt", &tl);
+	char *copy = text ? strdup(text) : NULL;
+	char *hocr = fixture("wrap3-cv-048-2022", "hocr", &hl);
+	char *out = NULL, *signer = NULL, *doubt = NULL;
+	unsigned flags = 0;
+	const char *parent, *xa, *binh, *so, *motto, *date;
+
+	CHECK(text && hocr && copy);
+	if (!text || !hocr || !copy)
+		goto out;
+	CHECK_INT(sohoa_extract_layout_text(text, tl, hocr, hl, &out, &ol, &flags, &signer,
+	    &doubt), 1);
+	CHECK(flags & SOHOA_EXTRACT_HEADER_COLUMNS);
+	CHECK_STR(text, copy);
+	CHECK(out != NULL);
+	if (!out)
+		goto out;
+	parent = strstr(out, "UBND HUYỆN THƯỜNG TÍN\n");
+	xa = strstr(out, "\nXÃ VĂN\n");
+	binh = strstr(out, "\nBÌNH\n");
+	so = strstr(out, "\nSố:");
+	motto = strstr(out, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n");
+	date = strstr(out, "Văn Bình, ngày");
+	CHECK(parent == out);
+	CHECK(xa && binh && so && motto && date);
+	CHECK(xa && binh && xa < binh);
+	CHECK(binh && so && binh < so);
+	CHECK(so && motto && so < motto);
+	CHECK(motto && date && motto < date);
+	/* The pages after the first are the text's own: here the '\f' and
+	 * nothing else. */
+	CHECK(ol > 0 && out[ol - 1] == '\f');
+	/* The signature block from the bottom: the name first. */
+	CHECK(signer && !strncmp(signer, "Kiều Quốc Hiếu\n", strlen("Kiều Quốc Hiếu\n")));
+	/* Words read under the doubt threshold, lower case, one a line. */
+	CHECK(doubt != NULL);
+out:
+	free(text);
+	free(copy);
+	free(hocr);
+	free(out);
+	free(signer);
+	free(doubt);
+}
+
+/* "THƯỜNGCỘNG": the last word of the wrapped name glued to the motto's
+ * first; cut where the motto begins. */
+static void
+test_glued_word(void)
+{
+	size_t tl, hl;
+	char *text = fixture("wrap2-qd-083-2026", "txt", &tl);
+	char *hocr = fixture("wrap2-qd-083-2026", "hocr", &hl);
+	char *json = fixture("wrap2-qd-083-2026", "json", NULL);
+	char *organ = json ? truth(json, "organLines") : NULL;
+	sohoa_fields a, b;
+
+	CHECK(text && hocr && json && organ);
+	if (!text || !hocr || !json || !organ)
+		goto out;
+	CHECK(strstr(hocr, ">THƯỜNGCỘNG<") != NULL);     /* as the worker read it */
+	CHECK_INT(extract(text, tl, NULL, 0, &a), SOHOA_OK);
+	CHECK(!V(a, ORGAN_NAME) || strcmp(V(a, ORGAN_NAME), organ) != 0);
+	CHECK_INT(extract(text, tl, hocr, hl, &b), SOHOA_OK);
+	CHECK_STR(V(b, ORGAN_NAME), organ);
+	CHECK(V(b, PARENT_ORGAN) == NULL);
+	CHECK_TRUTH(b, ISSUED_DATE, json, "issuedDate");
+	CHECK_TRUTH(b, PLACE_NAME, json, "placeName");
+	CHECK_TRUTH(b, CODE_NUMBER, json, "codeNumber");
+	sohoa_fields_release(&a);
+	sohoa_fields_release(&b);
+out:
+	free(text);
+	free(hocr);
+	free(json);
+	free(organ);
+}
+
+/* hOCR that does not fit the text, or is no hOCR: the text alone is read,
+ * to the same fields. */
+static void
+test_unusable_hocr(void)
+{
+	size_t tl, hl;
+	char *text = fixture("wrap3-cv-048-2022", "txt", &tl);
+	char *hocr = fixture("wrap3-cv-048-2022", "hocr", &hl);
+	char *two = NULL;
+	sohoa_fields a, b;
+	static const char junk[] = "<html><body><p>not hOCR</p></body></html>";
+	static const char half[] = "<div class='ocr_page' title='bbox 0 0 2480 3508'>"
+	    "<span class='ocr_line'><span class='ocrx_word' title='bbox 1 1";
+
+	CHECK(text && hocr);
+	if (!text || !hocr)
+		goto out;
+	CHECK_INT(extract(text, tl, NULL, 0, &a), SOHOA_OK);
+	/* The same page twice in the text, once in the hOCR. */
+	two = malloc(2 * tl + 1);
+	CHECK(two != NULL);
+	if (!two)
+		goto out;
+	memcpy(two, text, tl);
+	memcpy(two + tl, text, tl);
+	two[2 * tl] = '\0';
+	CHECK_INT(extract(two, 2 * tl, hocr, hl, &b), SOHOA_OK);
+	{
+		sohoa_fields c;
+		CHECK_INT(extract(two, 2 * tl, NULL, 0, &c), SOHOA_OK);
+		for (int i = 0; i < SOHOA_F_COUNT; i++)
+			if (b.f[i].value || c.f[i].value)
+				CHECK_STR(b.f[i].value, c.f[i].value);
+		sohoa_fields_release(&c);
+	}
+	sohoa_fields_release(&b);
+	CHECK_INT(extract(text, tl, junk, sizeof junk - 1, &b), SOHOA_OK);
+	CHECK_STR(V(b, ORGAN_NAME), V(a, ORGAN_NAME));
+	sohoa_fields_release(&b);
+	CHECK_INT(extract(text, tl, half, sizeof half - 1, &b), SOHOA_OK);
+	CHECK_STR(V(b, ORGAN_NAME), V(a, ORGAN_NAME));
+	sohoa_fields_release(&b);
+	/* Bad text is refused whatever the hOCR. */
+	{
+		sohoa_error err;
+		sohoa_fields_init(&b);
+		sohoa_error_clear(&err);
+		CHECK_INT(sohoa_extract_fields_hocr("\xff\xfe", 2, hocr, hl, &b, &err),
+		    SOHOA_BAD_INPUT);
+		sohoa_fields_release(&b);
+	}
+	sohoa_fields_release(&a);
+out:
+	free(text);
+	free(hocr);
+	free(two);
+}
+
+/* ---- signature block by position -------------------------------------- */
+
+/* A seal over "TM. ỦY BAN NHÂN DÂN" and "CHỦ TỊCH": those lines lost from
+ * the text (blanked here in the worker's real text), the name is not
+ * found from the text alone; with the word boxes it is the lowest line of
+ * the signature block. */
+static void
+test_signer_without_anchor(void)
+{
+	size_t tl, hl;
+	char *text = fixture("wrap3-cv-048-2022", "txt", &tl);
+	char *hocr = fixture("wrap3-cv-048-2022", "hocr", &hl);
+	char *json = fixture("wrap3-cv-048-2022", "json", NULL);
+	static const char *const lost[] = { "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH" };
+	sohoa_fields a, b;
+
+	CHECK(text && hocr && json);
+	if (!text || !hocr || !json)
+		goto out;
+	static const char *const lost_words[] = {
+		">TM.<", ">ỦY<", ">BAN<", ">NHÂN<", ">DÂN<", ">CHỦ<", ">TỊCH<",
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		char *p = strstr(text, lost[i]);
+		CHECK(p != NULL);
+		if (p)
+			memset(p, ' ', strlen(lost[i]));
+	}
+	/* And from the word boxes: the last of each (the footer's). */
+	for (size_t i = 0; i < sizeof lost_words / sizeof lost_words[0]; i++) {
+		char *p, *last = NULL;
+		for (p = hocr; (p = strstr(p, lost_words[i])) != NULL; p++)
+			last = p;
+		CHECK(last != NULL);
+		if (last)
+			memset(last + 1, ' ', strlen(lost_words[i]) - 2);
+	}
+	CHECK_INT(extract(text, tl, NULL, 0, &a), SOHOA_OK);
+	CHECK(V(a, SIGNER_NAME) == NULL);
+	CHECK(V(a, SIGNER_AUTHORITY) == NULL);
+	CHECK_INT(extract(text, tl, hocr, hl, &b), SOHOA_OK);
+	CHECK_TRUTH(b, SIGNER_NAME, json, "signerName");
+	/* Found by position alone: for review. */
+	CHECK(b.f[SOHOA_F_SIGNER_NAME].confidence <= 0.6);
+	CHECK(V(b, SIGNER_AUTHORITY) == NULL);
+	sohoa_fields_release(&a);
+	sohoa_fields_release(&b);
+out:
+	free(text);
+	free(hocr);
+	free(json);
+}
+
+/* ---- fixed phrases ---------------------------------------------------- */
+
+static void
+check_fix(const char *in, const char *doubt, const char *want)
+{
+	char *out = NULL;
+	int r = sohoa_extract_fix_phrases(in, doubt, &out);
+
+	if (want) {
+		CHECK_INT(r, 1);
+		CHECK_STR(out, want);
+	} else {
+		CHECK_INT(r, 0);
+		CHECK(out == NULL);
+		if (out)
+			fprintf(stderr, "  \"%s\" -> \"%s\"\n", in, out);
+	}
+	free(out);
+}
+
+static void
+test_fix_phrases(void)
+{
+	/* The issue's three, the doubted word alone corrected. */
+	check_fix("Về việc bản hành Quy chế làm việc", "bản\n", "Về việc ban hành Quy chế làm việc");
+	check_fix("Cấp bản sao trích lục từ số hộ tịch", "số\n",
+	    "Cấp bản sao trích lục từ sổ hộ tịch");
+	check_fix("cấp giấy chứng nhận quyên sử dụng đất", "quyên\n",
+	    "cấp giấy chứng nhận quyền sử dụng đất");
+	check_fix("V/v đồn đốc thu thuế", NULL, "V/v đôn đốc thu thuế");
+	check_fix("BẢN HÀNH", NULL, "BAN HÀNH");
+	/* A word OCR did not doubt stays as read. */
+	check_fix("Về việc bản hành Quy chế", "quy\n", NULL);
+	check_fix("Về việc bản hành Quy chế", "", NULL);
+	/* Right as read; or right in another sense. */
+	check_fix("Về việc ban hành Quy chế", NULL, NULL);
+	check_fix("số hộ nghèo trên địa bàn", NULL, NULL);
+	check_fix("triển khai tu bổ nhà bia", NULL, NULL);      /* not "khai tử" */
+	check_fix("tính từ ngày bắt đầu từ hôm nay", NULL, NULL); /* not "đầu tư" */
+	check_fix("trong mọi trường hợp", NULL, NULL);          /* not "môi trường" */
+	check_fix("Bà Vũ Xuân Mai", NULL, NULL);                 /* a name */
+	check_fix("PHƯƠNG THỨC] hiện", NULL, NULL);              /* not one phrase */
+	check_fix("", NULL, NULL);
+	check_fix(NULL, NULL, NULL);
+}
+
+/* No two phrases fold alike (one would correct the other), every phrase is
+ * NFC lower case, and every syllable is a word of Debian's Vietnamese
+ * dictionary (hunspell-vi). */
+static void
+test_lexicon_words(void)
+{
+	size_t n, m, dl = 0;
+	const char *const *ph = sohoa_extract_phrases(&n, 0);
+	const char *const *common = sohoa_extract_phrases(&m, 1);
+	char *raw = slurp("/usr/share/hunspell/vi_VN.dic", &dl), *dic = NULL;
+
+	CHECKM(raw != NULL, "hunspell-vi is not installed (scripts/install-deps)");
+	/* Its words in the exact form (new tone placement: "uỷ" -> "ủy"),
+	 * one per line between newlines. */
+	if (raw) {
+		size_t cap = 2 * dl + 16, len = 1;
+		dic = malloc(cap);
+		CHECK(dic != NULL);
+		for (char *p = raw; dic && *p; ) {
+			size_t wl = strcspn(p, "\n/");
+			char *e = sohoa_vi_exact(p, wl, NULL);
+			if (e && len + strlen(e) + 2 < cap) {
+				memcpy(dic + len, e, strlen(e));
+				len += strlen(e);
+				dic[len++] = '\n';
+			}
+			free(e);
+			p += strcspn(p, "\n");
+			if (*p)
+				p++;
+		}
+		if (dic) {
+			dic[0] = '\n';
+			dic[len] = '\0';
+		}
+		free(raw);
+	}
+	CHECK(n > 100 && m > 5);
+	for (size_t k = 0; k < n + m; k++) {
+		const char *p = k < n ? ph[k] : common[k - n];
+		char *f = sohoa_vi_fold(p, strlen(p), NULL), *e = sohoa_vi_exact(p, strlen(p), NULL);
+		size_t pos = 0, a, b;
+		CHECK(f && e);
+		CHECK_STR(e, p);
+		for (size_t j = 0; f && j < n + m; j++) {
+			const char *q = j < n ? ph[j] : common[j - n];
+			char *g = j == k ? NULL : sohoa_vi_fold(q, strlen(q), NULL);
+			if (g && !strcmp(f, g))
+				CHECKM(0, p);
+			free(g);
+		}
+		while (dic && sohoa_vi_next_word(p, strlen(p), &pos, &a, &b)) {
+			char line[64];
+			int found = 0;
+			if (b - a + 3 > sizeof line)
+				continue;
+			line[0] = '\n';
+			memcpy(line + 1, p + a, b - a);
+			line[b - a + 1] = '\n';
+			line[b - a + 2] = '\0';
+			found = strstr(dic, line) != NULL;
+			if (!found)
+				fprintf(stderr, "  not in vi_VN.dic: %.*s\n", (int)(b - a), p + a);
+			CHECK(found);
+		}
+		free(f);
+		free(e);
+	}
+	free(dic);
+}
+
+/* Correct Vietnamese is left alone: every line of the truth texts of the
+ * layout fixtures and the trích yếu of the extract fixtures, every word
+ * taken as doubtful. */
+static void
+test_no_false_corrections(void)
+{
+	static const char *const dirs[] = { "layout", "extract" };
+	int lines = 0;
+
+	for (size_t d = 0; d < 2; d++) {
+		char path[PATH_MAX];
+		DIR *dir;
+		struct dirent *de;
+		snprintf(path, sizeof path, "%s/../%s", fixture_dir, dirs[d]);
+		CHECK((dir = opendir(path)) != NULL);
+		while (dir && (de = readdir(dir)) != NULL) {
+			size_t nl = strlen(de->d_name);
+			char file[PATH_MAX + 256], *json, *t;
+			if (nl < 6 || strcmp(de->d_name + nl - 5, ".json"))
+				continue;
+			snprintf(file, sizeof file, "%s/%s", path, de->d_name);
+			if (!(json = slurp(file, NULL)))
+				continue;
+			{
+				char *subject = truth(json, "subject"), *out = NULL;
+				if (subject) {
+					lines++;
+					if (sohoa_extract_fix_phrases(subject, NULL, &out) != 0)
+						CHECKM(0, subject);
+					free(out);
+					free(subject);
+				}
+			}
+			/* "text": ["page 1\nline 2", ...]: split at the escaped
+			 * newlines and the quotes. */
+			t = strstr(json, "\"text\": [");
+			for (char *p = t ? t + 9 : NULL; p && *p && *p != ']'; ) {
+				char *q = p, *s;
+				if (*p != '"') {
+					p++;
+					continue;
+				}
+				s = ++q;
+				while (*q && *q != '"') {
+					if (q[0] == '\\' && q[1] == 'n') {
+						char *out = NULL;
+						*q = '\0';
+						lines++;
+						if (sohoa_extract_fix_phrases(s, NULL, &out) != 0)
+							CHECKM(0, s);
+						free(out);
+						s = q + 2;
+						q += 2;
+						continue;
+					}
+					q++;
+				}
+				if (*q == '"') {
+					char *out = NULL;
+					*q = '\0';
+					lines++;
+					if (sohoa_extract_fix_phrases(s, NULL, &out) != 0)
+						CHECKM(0, s);
+					free(out);
+					q++;
+				}
+				p = q;
+			}
+			free(json);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	CHECK(lines > 60);
+}
+
+int
+main(void)
+{
+	char cwd[PATH_MAX];
+	const char *src = getenv("SOHOA_SRCDIR");
+
+	if (!src) {
+		if (!getcwd(cwd, sizeof cwd)) {
+			perror("getcwd");
+			return 2;
+		}
+		src = cwd;
+	}
+	snprintf(fixture_dir, sizeof fixture_dir, "%s/tests/unit/fixtures/layout", src);
+	TEST_RUN(test_wrap3);
+	TEST_RUN(test_reading_order);
+	TEST_RUN(test_glued_word);
+	TEST_RUN(test_unusable_hocr);
+	TEST_RUN(test_signer_without_anchor);
+	TEST_RUN(test_fix_phrases);
+	TEST_RUN(test_lexicon_words);
+	TEST_RUN(test_no_false_corrections);
+	return TEST_DONE();
+}

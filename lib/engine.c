@@ -406,7 +406,7 @@ reason_text(const struct qinfo *q, enum placed how)
 	if (!name || !origin || !msg || !dup || !qsh || !cmd)
 		goto out;
 	if (q->dup_of) {
-		snprintf(dup_vi, sizeof dup_vi, "Trùng với: hồ sơ số %lld (tệp \"%s\").\n",
+		snprintf(dup_vi, sizeof dup_vi, "Trùng với: tài liệu số %lld (tệp \"%s\").\n",
 		    (long long)q->dup_of, dup);
 		snprintf(dup_en, sizeof dup_en, "Same as: record %lld (file \"%s\").\n",
 		    (long long)q->dup_of, dup);

@@ -82,7 +82,7 @@ dupsrc=$(ls "$TESTDATA"/corpus/*.tif | head -1)
 orig_id=$(sql "SELECT id FROM records WHERE name = '$(basename "$dupsrc")'")
 cp "$dupsrc" "$T/inbox/ban-sao.tif"
 check "duplicate quarantined in trung-lap/" wait_until 30 '[ -e "$T/quarantine/trung-lap/ban-sao.tif" ]'
-check "duplicate has a reason naming the record" grep -q "hồ sơ số $orig_id" "$T/quarantine/trung-lap/ban-sao.tif.ly-do.txt"
+check "duplicate has a reason naming the record" grep -q "tài liệu số $orig_id" "$T/quarantine/trung-lap/ban-sao.tif.ly-do.txt"
 check "duplicate not OCRed" test "$(sql "SELECT count(*) FROM pages p JOIN records r ON r.id = p.record_id WHERE r.name = 'ban-sao.tif'")" = 0
 check "duplicate event on the original" test "$(sql "SELECT count(*) FROM events WHERE record_id = $orig_id AND type = 'duplicate'")" = 1
 check "duplicate left the inbox" test ! -e "$T/inbox/ban-sao.tif"

@@ -77,13 +77,13 @@ cli_edit(struct cli *c, int argc, char **argv)
 		*eq = '\0';
 		sohoa_error_clear(&err);
 		if (sohoa_describe_check_value(argv[i], eq + 1, &value, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa: %s: %s\n", argv[i], err.msg);
+			fprintf(stderr, "sohoa: %s: %s\n", argv[i], cli_safe(err.msg));
 			rc = EXIT_USAGE;
 			break;
 		}
 		if (sohoa_catalog_begin(cat, &err) != SOHOA_OK
 		    || sohoa_catalog_set_field(cat, id, argv[i], value, &old, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa: %s\n", err.msg);
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 			sohoa_catalog_rollback(cat);
 			free(value);
 			rc = EXIT_FAILURE_;
@@ -93,11 +93,12 @@ cli_edit(struct cli *c, int argc, char **argv)
 		    value ? value : "");
 		if (sohoa_catalog_event_add(cat, id, "metadata modification", agent, "success", detail,
 		    &err) != SOHOA_OK || sohoa_catalog_commit(cat, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa: %s\n", err.msg);
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 			sohoa_catalog_rollback(cat);
 			rc = EXIT_FAILURE_;
 		} else if (!c->json) {
-			printf("%s: %s → %s\n", argv[i], old ? old : "(trống)", value ? value : "(trống)");
+			printf("%s: %s → %s\n", cli_safe(argv[i]), old ? cli_safe(old) : "(trống)",
+			    value ? cli_safe(value) : "(trống)");
 		}
 		free(old);
 		free(value);
@@ -109,12 +110,12 @@ cli_edit(struct cli *c, int argc, char **argv)
 		sohoa_error_clear(&err);
 		if (sohoa_search_index_record(cat, id, &err) != SOHOA_OK)
 			fprintf(stderr, "sohoa: chưa cập nhật được chỉ mục tìm kiếm — the search index"
-			    " is not updated yet ('sohoa reindex' does it): %s\n", err.msg);
+			    " is not updated yet ('sohoa reindex' does it): %s\n", cli_safe(err.msg));
 		sohoa_error_clear(&err);
 		sch = sohoa_package_schemas_open(c->conf.schema_dir, &err);
 		if (!sch || sohoa_describe_package(&c->conf, cat, sch, id, agent, &err) != SOHOA_OK) {
 			fprintf(stderr, "sohoa: đã lưu thay đổi nhưng chưa đóng gói lại được — saved,"
-			    " but the package could not be rewritten: %s\n", err.msg);
+			    " but the package could not be rewritten: %s\n", cli_safe(err.msg));
 			rc = err.status == SOHOA_BAD_INPUT ? EXIT_USAGE : EXIT_FAILURE_;
 		} else if (c->json) {
 			printf("{\"id\": %lld, \"edited\": true}\n", id);
@@ -144,7 +145,7 @@ cli_check(struct cli *c, int argc, char **argv)
 	sohoa_error_clear(&err);
 	sch = sohoa_package_schemas_open(c->conf.schema_dir, &err);
 	if (!sch) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_catalog_free(cat);
 		return EXIT_CONFIG;
 	}
@@ -193,9 +194,10 @@ cli_check(struct cli *c, int argc, char **argv)
 		} else {
 			printf("%lld: GÓI LƯU TRỮ CÓ LỖI (package damaged) — %s\n", id, path);
 			for (int k = 0; k < rep.nproblems; k++)
-				printf("  %s: %s\n", rep.problems[k].file, rep.problems[k].msg);
+				printf("  %s: %s\n", cli_safe(rep.problems[k].file),
+				    cli_safe(rep.problems[k].msg));
 			if (!rep.nproblems)
-				printf("  %s\n", err.msg);
+				printf("  %s\n", cli_safe(err.msg));
 		}
 		if (s != SOHOA_OK)
 			rc = EXIT_PARTIAL;

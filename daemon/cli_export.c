@@ -79,7 +79,7 @@ cli_export(struct cli *c, int argc, char **argv)
 	}
 	sohoa_error_clear(&err);
 	if (sohoa_export_parse_month(month_arg, time(NULL), month, &err) != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		return EXIT_USAGE;
 	}
 	if (outbox && outbox[0] != '/') {
@@ -100,12 +100,12 @@ cli_export(struct cli *c, int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	if (!(sch = sohoa_package_schemas_open(c->conf.schema_dir, &err))) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		return EXIT_CONFIG;
 	}
 	if (!(signer = sohoa_signer_open(&c->conf, &err))) {
 		fprintf(stderr, "sohoa: không mở được khóa ký số — cannot open the signing key: %s\n",
-		    err.msg);
+		    cli_safe(err.msg));
 		sohoa_package_schemas_free(sch);
 		return EXIT_CONFIG;
 	}
@@ -152,7 +152,7 @@ cli_export(struct cli *c, int argc, char **argv)
 		printf("}\n");
 	}
 	if (st != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		rc = r.uploaded == -1 ? EXIT_PARTIAL : err.status == SOHOA_RETRY && !r.bundle_id
 		    && strstr(err.msg, "another export") ? EXIT_BUSY : EXIT_FAILURE_;
 	} else if (!c->json) {
@@ -290,7 +290,7 @@ cli_verify(struct cli *c, int argc, char **argv)
 	st = sohoa_export_verify(bundle, sig, ca, sch, &rep, &err);
 	valid = st == SOHOA_OK;
 	if (st != SOHOA_OK && st != SOHOA_BAD_INPUT) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_verify_report_release(&rep);
 		sohoa_package_schemas_free(sch);
 		return EXIT_FAILURE_;
@@ -342,14 +342,15 @@ cli_verify(struct cli *c, int argc, char **argv)
 			if (!strcmp(m->name, SOHOA_EXPORT_MANIFEST))
 				continue;
 			printf("  %-4s %s  %d tài liệu (documents), %d PDF ký hợp lệ (signed PDFs"
-			    " valid)\n", m->ok ? "ok" : "LỖI", m->name, m->docs, m->pdfs);
+			    " valid)\n", m->ok ? "ok" : "LỖI", cli_safe(m->name), m->docs, m->pdfs);
 		}
 		printf("  %d SIP, %d tệp băm lại (files re-hashed), %d/%d PDF có chữ ký hợp lệ\n",
 		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs);
 		if (rep.nproblems) {
 			printf("\nLỗi (problems): %d\n", rep.nproblems);
 			for (int i = 0; i < rep.nproblems; i++)
-				printf("  %s: %s\n", rep.problems[i].where, rep.problems[i].msg);
+				printf("  %s: %s\n", cli_safe(rep.problems[i].where),
+				    cli_safe(rep.problems[i].msg));
 		}
 		printf("\nKẾT QUẢ (RESULT): %s\n", valid ? "HỢP LỆ (VALID)"
 		    : "KHÔNG HỢP LỆ (INVALID)");

@@ -19,7 +19,38 @@
 #include <unistd.h>
 
 #include "sohoa/ocr.h"
+#include "sohoa/textsafe.h"
 #include "cli.h"
+
+/* The terminal forms handed out by cli_safe(): a ring, so that a printf()
+ * may take several; the CLI is one thread. */
+#define CLI_SAFE_RING 16
+static char *cli_safe_ring[CLI_SAFE_RING];
+static int cli_safe_next;
+
+static const char *
+cli_safe_flags(const char *s, unsigned flags)
+{
+	char *t;
+
+	if (!s)
+		return NULL;
+	if (sohoa_text_is_plain(s, strlen(s), flags))
+		return s;
+	if (!(t = sohoa_text_terminal(s, strlen(s), flags, NULL)))
+		return "?";
+	free(cli_safe_ring[cli_safe_next]);
+	cli_safe_ring[cli_safe_next] = t;
+	cli_safe_next = (cli_safe_next + 1) % CLI_SAFE_RING;
+	return t;
+}
+
+const char *cli_safe(const char *s) { return cli_safe_flags(s, 0); }
+const char *cli_safe_text(const char *s) { return cli_safe_flags(s, SOHOA_TEXT_MULTILINE); }
+const char *cli_safe_marked(const char *s)
+{
+	return cli_safe_flags(s, SOHOA_TEXT_MULTILINE | SOHOA_TEXT_MARKS);
+}
 
 static void
 usage(FILE *out)
@@ -72,7 +103,7 @@ cli_open_catalog(struct cli *c)
 	sohoa_error_clear(&err);
 	cat = sohoa_catalog_open(path, &err);
 	if (!cat)
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 	return cat;
 }
 
@@ -115,12 +146,12 @@ main(int argc, char **argv)
 	    && !getenv("SOHOA_CONF")) {
 		/* No config file at the default place: the defaults hold. */
 	} else if (sohoa_conf_load(&c.conf, c.conf_path, &err) != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_conf_release(&c.conf);
 		return EXIT_CONFIG;
 	}
 	if (sohoa_conf_finish(&c.conf, &err) != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_conf_release(&c.conf);
 		return EXIT_CONFIG;
 	}

@@ -5,6 +5,9 @@
  * and detail) is any bytes the fuzzer likes, as a hostile file name or a
  * scanner's text layer can make them.
  *
+ * The METS of a SIP (sohoa_package_sip_mets(), the hồ sơ title as its
+ * LABEL) too.
+ *
  * Properties: every builder succeeds (a value XML cannot carry is mapped,
  * never a reason to lose the package); every output is parsed back by
  * libxml2 on its own (well-formed, no recovery) and validated against the
@@ -204,6 +207,50 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf = check_doc(pkg_build_mets(&in, "uuid-" UUID, meta, docs, 1, sch, 1, rep, 2, &err),
 	    PKG_SCHEMA_METS, "METS.xml", &err, &len);
 	free(buf);
+
+	/* The METS of a SIP for the city archive: its LABEL is the hồ sơ's
+	 * title. */
+	{
+		static const char hex[] =
+		    "0000000000000000000000000000000000000000000000000000000000000007";
+		sohoa_sip_file rep_files[1] = { { "representations/rep1/data/VB01.2024.000042.pdf",
+			"application/pdf", "access", hex, 1234 } };
+		sohoa_sip_doc sd = { 42, "VB01.2024.000042",
+			{ "metadata/descriptive/EAD_doc.xml", "text/xml", NULL, hex, 100 },
+			{ "metadata/preservation/PREMIS.xml", "text/xml", NULL, hex, 100 },
+			rep_files, 1 };
+		sohoa_sip_file docf = { "documentation/sohoa-mets-profile.md", "text/markdown",
+			NULL, hex, 10 };
+		sohoa_sip_file schf = { "schemas/mets.xsd", "text/xml", NULL, hex, 10 };
+		sohoa_sip_input sip;
+		char objid[160], name[160];
+		xmlDocPtr back;
+
+		memset(&sip, 0, sizeof sip);
+		sip.uuid = UUID;
+		sip.label = hoso.v[SOHOA_H_TITLE];
+		sip.created = "2024-03-06T08:01:00+07:00";
+		sip.agency = &agency;
+		sip.software = "sohoa 0.1.0";
+		sip.ead = (sohoa_sip_file){ "metadata/descriptive/EAD.xml", "text/xml", NULL, hex, 100 };
+		sip.docs = &sd;
+		sip.ndocs = 1;
+		sip.documentation = &docf;
+		sip.ndocumentation = 1;
+		sip.schemas = &schf;
+		sip.nschemas = 1;
+		sohoa_error_clear(&err);
+		if (sohoa_package_sip_mets(&sip, schemas(), objid, name, &buf, &len, &err)
+		    != SOHOA_OK) {
+			fprintf(stderr, "SIP METS.xml refused: %s\n", err.msg);
+			abort();
+		}
+		back = xmlReadMemory(buf, (int)len, "METS.xml", NULL, XML_PARSE_NONET
+		    | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		FUZZ_ASSERT(back != NULL);
+		xmlFreeDoc(back);
+		free(buf);
+	}
 
 	sohoa_fields_release(&doc);
 	sohoa_hoso_release(&hoso);

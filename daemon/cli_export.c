@@ -234,9 +234,9 @@ cli_exports(struct cli *c, int argc, char **argv)
 			printf("}");
 		} else {
 			printf("%-4lld %-8s %-40s %8lld %6lld %-24s %s\n", sqlite3_column_int64(st, 0),
-			    T(1), T(2), sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 7),
-			    T(13) ? T(13) : "CHƯA (not exported)",
-			    T(11) ? T(11) : T(12) ? T(12) : "-");
+			    cli_safe(T(1)), cli_safe(T(2)), sqlite3_column_int64(st, 8),
+			    sqlite3_column_int64(st, 7), T(13) ? cli_safe(T(13)) : "CHƯA (not exported)",
+			    T(11) ? cli_safe(T(11)) : T(12) ? cli_safe(T(12)) : "-");
 		}
 #undef T
 		k++;

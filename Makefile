@@ -10,6 +10,8 @@
 #   make eval            field extraction accuracy on freshly rendered, OCRed documents,
 #                        and OCR accuracy of sohoa against tesseract on degraded scans
 #   make valgrind        the unit tests under valgrind
+#   make fuzz            build the libFuzzer harnesses of tests/fuzz/ with clang
+#                        into build/fuzz/ and run each for FUZZ_SECONDS (600)
 #   make install PREFIX=/usr DESTDIR=...   binaries, library (.so, .a, sohoa.pc),
 #                        headers, schemas, systemd units, man pages, /etc/sohoa/sohoa.conf
 #   make deb / deb-test  a .deb (dpkg-buildpackage), and its test in a Debian 12 chroot
@@ -43,10 +45,17 @@ SOHOAD_OBJ := $(SOHOAD_SRC:%.c=$(BUILD)/%.o)
 SOHOA_OBJ  := $(SOHOA_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# The fuzz harnesses (tests/fuzz/fuzz_<target>.c): each also builds, with
+# the build's own compiler and sanitizers, into a replay of its corpus and
+# crashes (tests/fuzz/replay.c) that "make unit" runs beside the unit tests.
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_%)
 
-.PHONY: all check unit e2e deps demo bench bench-search valgrind install clean
+.PHONY: all check unit e2e deps demo bench bench-search valgrind install clean fuzz fuzz-bins
 
-all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN)
+all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN) \
+	$(FUZZ_REPLAY)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -86,6 +95,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsohoa.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
 
+$(BUILD)/tests/fuzz/replay_%.o: tests/fuzz/replay.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DFUZZ_TARGET='"$*"' -c -o $@ $<
+
+$(BUILD)/tests/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_%.o $(BUILD)/libsohoa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SANFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsohoa.a $(LDLIBS)
+
 deps:
 	@scripts/install-deps
 
@@ -97,8 +114,8 @@ check: deps
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" unit
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" e2e
 
-unit: $(TEST_BIN)
-	@scripts/run-unit $(TEST_BIN)
+unit: $(TEST_BIN) $(FUZZ_REPLAY)
+	@scripts/run-unit $(TEST_BIN) $(FUZZ_REPLAY)
 
 e2e:
 	@SOHOA_BUILD=$(BUILD) scripts/run-e2e
@@ -153,6 +170,28 @@ valgrind: deps
 	$(MAKE) BUILD=build/vg OPT="-O0 -g" all
 	@VALGRIND=1 scripts/run-unit $(patsubst $(BUILD)/%,build/vg/%,$(TEST_BIN))
 	@scripts/valgrind-daemon build/vg
+
+# Fuzzing (not part of check, which only replays): the library and the
+# harnesses built by clang with coverage instrumentation into build/fuzz/,
+# then scripts/run-fuzz runs each target for FUZZ_SECONDS under nice, one
+# at a time (FUZZ_TARGETS picks some).  New inputs gather in
+# build/fuzz/corpus/<target>/; a crash is written to build/fuzz/crashes/
+# <target>/ and belongs, once fixed, in tests/fuzz/crashes/<target>/.
+# Warnings do not stop this build: -Werror is the gcc build's, and clang
+# warns about other things.
+FUZZ_CC    ?= clang-14
+FUZZ_SAN    = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined -Wno-error -Wno-unknown-warning-option
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) SANFLAGS="$(FUZZ_SAN)" OPT="-O1 -g" fuzz-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz build/fuzz $(FUZZ_TARGETS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libsohoa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(subst fuzzer-no-link,fuzzer,$(SANFLAGS)) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
 
 # Where things go; each may be overridden (debian/rules sets libdir to the
 # multiarch folder and systemdunitdir to /lib/systemd/system for Debian 12).
@@ -222,4 +261,5 @@ deb-test: deb
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(SOHOAD_OBJ:.o=.d) $(SOHOA_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(SOHOAD_OBJ:.o=.d) $(SOHOA_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
+	$(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%.d)

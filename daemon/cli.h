@@ -30,6 +30,21 @@ struct cli {
 	int color;      /* stdout is a terminal */
 };
 
+/*
+ * Names, fields, OCR text and messages that carry them, made safe for the
+ * terminal (textsafe.h): control characters shown escaped.  Every line of
+ * human-readable output passes what it did not write itself through one of
+ * these (--json output goes through sohoa_json_string() instead).
+ *   cli_safe         one line: newline and tab escaped too (names, fields)
+ *   cli_safe_text    OCR text: newlines and tabs kept
+ *   cli_safe_marked  as cli_safe_text, and the search marks STX/ETX kept
+ * NULL gives NULL.  The result is s itself when nothing needs escaping, else
+ * valid until 16 more calls ("?" when out of memory).
+ */
+const char *cli_safe(const char *s);
+const char *cli_safe_text(const char *s);
+const char *cli_safe_marked(const char *s);
+
 /* Opens the catalog of the configured state_dir for reading; NULL after a
  * message on stderr if there is none. */
 sohoa_catalog *cli_open_catalog(struct cli *c);

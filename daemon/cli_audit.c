@@ -75,7 +75,7 @@ cli_audit(struct cli *c, int argc, char **argv)
 			since_arg = v;
 			sohoa_error_clear(&err);
 			if (sohoa_audit_parse_since(v, (long long)time(NULL), since, &err) != SOHOA_OK) {
-				fprintf(stderr, "sohoa: %s\n", err.msg);
+				fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 				return EXIT_USAGE;
 			}
 			o.since = since;
@@ -113,7 +113,7 @@ cli_audit(struct cli *c, int argc, char **argv)
 	sch = sohoa_package_schemas_open(c->conf.schema_dir, &err);
 	if (!sch)
 		fprintf(stderr, "sohoa: %s — các gói được kiểm tra theo lược đồ đi kèm chúng /"
-		    " packages are checked against the schemas they carry\n", err.msg);
+		    " packages are checked against the schemas they carry\n", cli_safe(err.msg));
 	o.agent = "sohoa " SOHOA_VERSION " (sohoa audit)";
 	if (!c->json) {
 		progress_start(&prog, "Đang kiểm tra toàn vẹn (audit)", 0);
@@ -189,14 +189,15 @@ cli_audit(struct cli *c, int argc, char **argv)
 					printf("  #%lld ", (long long)p->record_id);
 				else
 					printf("  ");
-				printf("%s (%s) %s\n      %s\n", kind_vi(p->kind), p->kind, p->file, p->msg);
+				printf("%s (%s) %s\n      %s\n", kind_vi(p->kind), p->kind, cli_safe(p->file),
+				    cli_safe(p->msg));
 			}
 			printf("Cần làm: khôi phục tệp từ bản sao lưu (sohoa restore) hoặc quét lại /"
 			    " What to do: restore the files from the backup or scan again.\n");
 		}
 	}
 	if (st != SOHOA_OK && st != SOHOA_BAD_INPUT)
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 	rc = st == SOHOA_OK ? 0 : st == SOHOA_BAD_INPUT ? EXIT_PARTIAL : EXIT_FAILURE_;
 	sohoa_audit_report_release(&rep);
 	sohoa_package_schemas_free(sch);
@@ -260,13 +261,13 @@ cli_restore(struct cli *c, int argc, char **argv)
 		progress_end(&prog);
 	if (st == SOHOA_RETRY) {
 		fprintf(stderr, "sohoa: %s\nsohoa: sohoad đang chạy trên %s: dừng nó trước"
-		    " (systemctl stop sohoad) / sohoad is running on %s: stop it first\n", err.msg,
-		    o.state_dir, o.state_dir);
+		    " (systemctl stop sohoad) / sohoad is running on %s: stop it first\n",
+		    cli_safe(err.msg), o.state_dir, o.state_dir);
 		sohoa_restore_report_release(&rep);
 		return EXIT_BUSY;
 	}
 	if (rep.not_empty) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_restore_report_release(&rep);
 		return EXIT_USAGE;
 	}
@@ -299,7 +300,7 @@ cli_restore(struct cli *c, int argc, char **argv)
 		}
 		printf("]}\n");
 	} else if (st == SOHOA_FATAL) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 	} else {
 		if (rep.moved_aside[0])
 			printf("Dữ liệu cũ đã chuyển sang (old content moved to) %s\n", rep.moved_aside);
@@ -312,7 +313,7 @@ cli_restore(struct cli *c, int argc, char **argv)
 			    " OCRed again when sohoad starts\n", rep.requeued);
 		for (int i = 0; i < rep.nproblems; i++)
 			printf("  LỖI #%lld %s: %s\n", (long long)rep.problems[i].record_id,
-			    rep.problems[i].file, rep.problems[i].msg);
+			    cli_safe(rep.problems[i].file), cli_safe(rep.problems[i].msg));
 		printf("Tiếp theo: chạy 'sohoa audit' để kiểm tra / Next: run 'sohoa audit' to"
 		    " check%s\n", to ? " (with state_dir set to the restored folder)" : "");
 	}

@@ -110,7 +110,7 @@ cli_edit(struct cli *c, int argc, char **argv)
 		fid = sohoa_field_lookup(argv[i]);
 		if (fid == SOHOA_F_COUNT) {
 			fprintf(stderr, "sohoa: không có trường \"%s\"; xem \"sohoa edit --help\""
-			    " (unknown field; see \"sohoa edit --help\")\n", argv[i]);
+			    " (unknown field; see \"sohoa edit --help\")\n", cli_safe(argv[i]));
 			rc = EXIT_USAGE;
 			break;
 		}
@@ -121,14 +121,14 @@ cli_edit(struct cli *c, int argc, char **argv)
 		case SOHOA_OK:
 			if (!c->json)
 				printf("%s (%s): %s → %s\n", sohoa_field_label(fid), field,
-				    old ? old : "(trống)", value ? value : "(trống)");
+				    old ? cli_safe(old) : "(trống)", value ? cli_safe(value) : "(trống)");
 			break;
 		case SOHOA_BAD_INPUT:
-			fprintf(stderr, "sohoa: %s: %s\n", argv[i], err.msg);
+			fprintf(stderr, "sohoa: %s: %s\n", cli_safe(argv[i]), cli_safe(err.msg));
 			rc = EXIT_USAGE;
 			break;
 		default:
-			fprintf(stderr, "sohoa: %s\n", err.msg);
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 			rc = EXIT_FAILURE_;
 			break;
 		}
@@ -142,12 +142,12 @@ cli_edit(struct cli *c, int argc, char **argv)
 		sohoa_error_clear(&err);
 		if (sohoa_search_index_record(cat, id, &err) != SOHOA_OK)
 			fprintf(stderr, "sohoa: chưa cập nhật được chỉ mục tìm kiếm — the search index"
-			    " is not updated yet ('sohoa reindex' does it): %s\n", err.msg);
+			    " is not updated yet ('sohoa reindex' does it): %s\n", cli_safe(err.msg));
 		sohoa_error_clear(&err);
 		sch = sohoa_package_schemas_open(c->conf.schema_dir, &err);
 		if (!sch || sohoa_describe_package(&c->conf, cat, sch, id, agent, &err) != SOHOA_OK) {
 			fprintf(stderr, "sohoa: đã lưu thay đổi nhưng chưa đóng gói lại được — saved,"
-			    " but the package could not be rewritten: %s\n", err.msg);
+			    " but the package could not be rewritten: %s\n", cli_safe(err.msg));
 			rc = err.status == SOHOA_BAD_INPUT ? EXIT_USAGE : EXIT_FAILURE_;
 		} else if (c->json) {
 			printf("{\"id\": %lld, \"edited\": true}\n", id);
@@ -177,7 +177,7 @@ cli_check(struct cli *c, int argc, char **argv)
 	sohoa_error_clear(&err);
 	sch = sohoa_package_schemas_open(c->conf.schema_dir, &err);
 	if (!sch) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_catalog_free(cat);
 		return EXIT_CONFIG;
 	}
@@ -227,9 +227,10 @@ cli_check(struct cli *c, int argc, char **argv)
 		} else {
 			printf("%lld: GÓI LƯU TRỮ CÓ LỖI (package damaged) — %s\n", id, path);
 			for (int k = 0; k < rep.nproblems; k++)
-				printf("  %s: %s\n", rep.problems[k].file, rep.problems[k].msg);
+				printf("  %s: %s\n", cli_safe(rep.problems[k].file),
+				    cli_safe(rep.problems[k].msg));
 			if (!rep.nproblems)
-				printf("  %s\n", err.msg);
+				printf("  %s\n", cli_safe(err.msg));
 		}
 		if (s != SOHOA_OK)
 			rc = EXIT_PARTIAL;

@@ -80,7 +80,7 @@ cli_export(struct cli *c, int argc, char **argv)
 	}
 	sohoa_error_clear(&err);
 	if (sohoa_export_parse_month(month_arg, time(NULL), month, &err) != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		return EXIT_USAGE;
 	}
 	if (outbox && outbox[0] != '/') {
@@ -101,12 +101,12 @@ cli_export(struct cli *c, int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	if (!(sch = sohoa_package_schemas_open(c->conf.schema_dir, &err))) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		return EXIT_CONFIG;
 	}
 	if (!(signer = sohoa_signer_open(&c->conf, &err))) {
 		fprintf(stderr, "sohoa: không mở được khóa ký số — cannot open the signing key: %s\n",
-		    err.msg);
+		    cli_safe(err.msg));
 		sohoa_package_schemas_free(sch);
 		return EXIT_CONFIG;
 	}
@@ -153,7 +153,7 @@ cli_export(struct cli *c, int argc, char **argv)
 		printf("}\n");
 	}
 	if (st != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		rc = r.uploaded == -1 ? EXIT_PARTIAL : err.status == SOHOA_RETRY && !r.bundle_id
 		    && strstr(err.msg, "another export") ? EXIT_BUSY : EXIT_FAILURE_;
 	} else if (!c->json) {
@@ -237,9 +237,9 @@ cli_exports(struct cli *c, int argc, char **argv)
 			printf("}");
 		} else {
 			printf("%-4lld %-8s %-40s %8lld %6lld %-24s %s\n", sqlite3_column_int64(st, 0),
-			    T(1), T(2), sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 7),
-			    T(13) ? T(13) : "CHƯA (not exported)",
-			    T(11) ? T(11) : T(12) ? T(12) : "-");
+			    cli_safe(T(1)), cli_safe(T(2)), sqlite3_column_int64(st, 8),
+			    sqlite3_column_int64(st, 7), T(13) ? cli_safe(T(13)) : "CHƯA (not exported)",
+			    T(11) ? cli_safe(T(11)) : T(12) ? cli_safe(T(12)) : "-");
 		}
 #undef T
 		k++;
@@ -293,7 +293,7 @@ cli_verify(struct cli *c, int argc, char **argv)
 	st = sohoa_export_verify(bundle, sig, ca, sch, &rep, &err);
 	valid = st == SOHOA_OK;
 	if (st != SOHOA_OK && st != SOHOA_BAD_INPUT) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_verify_report_release(&rep);
 		sohoa_package_schemas_free(sch);
 		return EXIT_FAILURE_;
@@ -347,7 +347,7 @@ cli_verify(struct cli *c, int argc, char **argv)
 			if (!strcmp(m->name, SOHOA_EXPORT_MANIFEST))
 				continue;
 			printf("  %-4s %s  %d tài liệu (documents), %d PDF ký hợp lệ (signed PDFs"
-			    " valid)\n", m->ok ? "ok" : "LỖI", m->name, m->docs, m->pdfs);
+			    " valid)\n", m->ok ? "ok" : "LỖI", cli_safe(m->name), m->docs, m->pdfs);
 		}
 		printf("  %d SIP, %d tệp băm lại (files re-hashed), %d/%d PDF có chữ ký hợp lệ"
 		    " (valid PDF signatures), %d có dấu thời gian (timestamped, PAdES B-T)\n",
@@ -355,7 +355,8 @@ cli_verify(struct cli *c, int argc, char **argv)
 		if (rep.nproblems) {
 			printf("\nLỗi (problems): %d\n", rep.nproblems);
 			for (int i = 0; i < rep.nproblems; i++)
-				printf("  %s: %s\n", rep.problems[i].where, rep.problems[i].msg);
+				printf("  %s: %s\n", cli_safe(rep.problems[i].where),
+				    cli_safe(rep.problems[i].msg));
 		}
 		printf("\nKẾT QUẢ (RESULT): %s\n", valid ? "HỢP LỆ (VALID)"
 		    : "KHÔNG HỢP LỆ (INVALID)");

@@ -49,7 +49,7 @@ verbose_log(void *arg, int level, int64_t record, const char *msg)
 	if (level <= SOHOA_LOG_WARNING) {
 		if (g)
 			progress_clear(&g->bar);
-		fprintf(stderr, "sohoa: %s\n", msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(msg));
 	}
 }
 
@@ -87,7 +87,7 @@ take_one(struct ingest *g, const char *root, const char *rel, const struct stat 
 	}
 	if (rc == SOHOA_FATAL) {
 		progress_clear(&g->bar);
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		g->stop = 1;
 		return -1;
 	}
@@ -201,13 +201,13 @@ report(struct ingest *g, int *failures)
 			printf("}");
 		} else if (!strcmp(state, "done")) {
 			printf("%-8lld %s — %d trang, độ tin cậy %.0f\n", (long long)it->record,
-			    it->path, pages, conf);
+			    cli_safe(it->path), pages, conf);
 		} else {
 			sohoa_reason r = sohoa_reason_from_key(reason);
-			printf("%-8s %s — %s: %s%s%s\n", it->record ? "" : "-", it->path,
+			printf("%-8s %s — %s: %s%s%s\n", it->record ? "" : "-", cli_safe(it->path),
 			    !strcmp(state, "quarantined") ? "cách ly" : state,
 			    r != SOHOA_REASON_NONE ? sohoa_reason_vi(r) : "",
-			    msg && *msg ? " — " : "", msg ? msg : "");
+			    msg && *msg ? " — " : "", msg ? cli_safe(msg) : "");
 		}
 	}
 	if (g->c->json)
@@ -234,7 +234,7 @@ cli_ingest(struct cli *c, int argc, char **argv)
 	sohoa_error_clear(&err);
 	g.e = sohoa_engine_open(&c->conf, &eo, &err);
 	if (!g.e) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		if (err.status == SOHOA_RETRY) {
 			fprintf(stderr, "sohoa: sohoad đang chạy: hãy chép tệp vào thư mục nhận %s\n"
 			    "sohoa: sohoad is running: copy the files into the inbox %s instead\n",

@@ -43,7 +43,7 @@ cli_reindex(struct cli *c, int argc, char **argv)
 	if (argc == 2) {
 		sohoa_error_clear(&err);
 		if (sohoa_search_check(cat, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa: %s\n", err.msg);
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 			sohoa_catalog_free(cat);
 			return EXIT_FAILURE_;
 		}
@@ -55,7 +55,8 @@ cli_reindex(struct cli *c, int argc, char **argv)
 	sohoa_error_clear(&err);
 	if (sohoa_search_reindex(cat, show_progress, &p, &err) != SOHOA_OK) {
 		progress_end(&p);
-		fprintf(stderr, "sohoa: lập chỉ mục thất bại (reindex failed): %s\n", err.msg);
+		fprintf(stderr, "sohoa: lập chỉ mục thất bại (reindex failed): %s\n",
+		    cli_safe(err.msg));
 		sohoa_catalog_free(cat);
 		return EXIT_FAILURE_;
 	}

@@ -44,12 +44,16 @@ parse_count(const char *s, int *out)
 static char *
 display(const char *s, const char *on, const char *off)
 {
-	size_t n = s ? strlen(s) : 0, len = 0;
-	size_t cap = n * 2 + strlen(on) * 8 + 16;
-	char *o = malloc(cap);
+	size_t n, len = 0, cap;
+	char *o;
 	int space = 0;
 
-	if (!o)
+	/* Control characters and invalid bytes shown escaped (cli.h); the
+	 * marks, newlines and tabs stay for the loop below. */
+	s = cli_safe_marked(s);
+	n = s ? strlen(s) : 0;
+	cap = n * 2 + strlen(on) * 8 + 16;
+	if (!(o = malloc(cap)))
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -183,11 +187,11 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 
 		printf("\n%zu. ", (size_t)offset + i + 1);
 		if (r->number) {
-			printf("Số %s%s%s", bold, r->number, plain);
+			printf("Số %s%s%s", bold, cli_safe(r->number), plain);
 			sep = " · ";
 		}
 		if (r->type_name) {
-			printf("%s%s", sep, r->type_name);
+			printf("%s%s", sep, cli_safe(r->type_name));
 			sep = " · ";
 		}
 		if (r->date) {
@@ -196,7 +200,7 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 			sep = " · ";
 		}
 		if (!*sep)
-			printf("%s", r->name ? r->name : "");
+			printf("%s", r->name ? cli_safe(r->name) : "");
 		if (r->approximate)
 			printf("  (gần đúng / approximate)");
 		printf("\n");
@@ -205,8 +209,8 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 		if (snip && *snip)
 			printf("   %s\n", snip);
 		printf("   Hồ sơ số %lld — %s%s%s", (long long)r->id,
-		    r->origin && *r->origin ? r->origin : "", r->origin && *r->origin ? "/" : "",
-		    r->name ? r->name : "");
+		    r->origin && *r->origin ? cli_safe(r->origin) : "",
+		    r->origin && *r->origin ? "/" : "", r->name ? cli_safe(r->name) : "");
 		if (r->page > 0)
 			printf(", trang %d", r->page);
 		printf("\n");
@@ -320,10 +324,10 @@ cli_search(struct cli *c, int argc, char **argv)
 	sohoa_error_clear(&err);
 	st = sohoa_search_run(cat, input, len, limit, offset, &res, &err);
 	if (st == SOHOA_BAD_INPUT) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		rc = EXIT_USAGE;
 	} else if (st != SOHOA_OK) {
-		fprintf(stderr, "sohoa: tìm kiếm thất bại (search failed): %s\n", err.msg);
+		fprintf(stderr, "sohoa: tìm kiếm thất bại (search failed): %s\n", cli_safe(err.msg));
 		rc = EXIT_FAILURE_;
 	} else {
 		if (c->json)

@@ -247,9 +247,9 @@ cli_status(struct cli *c, int argc, char **argv)
 				sohoa_json_string(stdout, text(st, 4));
 				printf("}");
 			} else {
-				printf("  %s  #%lld %s: %s — %s\n", text(st, 0), sqlite3_column_int64(st, 1),
-				    text(st, 2) ? text(st, 2) : "", text(st, 3),
-				    text(st, 4) ? text(st, 4) : "");
+				printf("  %s  #%lld %s: %s — %s\n", cli_safe(text(st, 0)),
+				    sqlite3_column_int64(st, 1), text(st, 2) ? cli_safe(text(st, 2)) : "",
+				    cli_safe(text(st, 3)), text(st, 4) ? cli_safe(text(st, 4)) : "");
 			}
 			k++;
 		}
@@ -324,7 +324,7 @@ cli_show(struct cli *c, int argc, char **argv)
 			sohoa_json_string(stdout, pkg);
 			printf("}\n");
 		} else if (has) {
-			printf("%s\n", pkg);
+			printf("%s\n", cli_safe(pkg));
 		} else {
 			fprintf(stderr, "sohoa: hồ sơ số %lld chưa có gói lưu trữ — no package yet\n", id);
 		}
@@ -375,21 +375,21 @@ cli_show(struct cli *c, int argc, char **argv)
 			printf(", \"mean_confidence\": null");
 	} else {
 		printf("Hồ sơ số %lld (record)\n", id);
-		printf("  Tệp (file):            %s\n", text(st, 1));
-		printf("  Thư mục (folder):      %s\n", *text(st, 2) ? text(st, 2) : "-");
+		printf("  Tệp (file):            %s\n", cli_safe(text(st, 1)));
+		printf("  Thư mục (folder):      %s\n", *text(st, 2) ? cli_safe(text(st, 2)) : "-");
 		if (page_files(c, text(st, 14), &env)) {
 			printf("  Tệp trang (page files): %d:", env.nparts);
 			for (int i = 0; i < env.nparts; i++) {
 				char *name = sohoa_text_from_bytes(env.part_names[i],
 				    strlen(env.part_names[i]));
-				printf("%s %s", i ? "," : "", name ? name : "?");
+				printf("%s %s", i ? "," : "", name ? cli_safe(name) : "?");
 				free(name);
 			}
 			printf("\n");
 			sohoa_envelope_release(&env);
 		}
-		printf("  Trạng thái (state):    %s\n", text(st, 0));
-		printf("  Mã băm (hash):         %s\n", text(st, 3) ? text(st, 3) : "-");
+		printf("  Trạng thái (state):    %s\n", cli_safe(text(st, 0)));
+		printf("  Mã băm (hash):         %s\n", text(st, 3) ? cli_safe(text(st, 3)) : "-");
 		printf("  Kích thước (size):     %lld bytes\n", sqlite3_column_int64(st, 4));
 		printf("  Tiếp nhận (received):  %s\n", text(st, 5));
 		printf("  Cập nhật (updated):    %s\n", text(st, 6));
@@ -401,15 +401,15 @@ cli_show(struct cli *c, int argc, char **argv)
 			    "  Trong thư mục cách ly: %s\n",
 			    sohoa_reason_vi(sohoa_reason_from_key(text(st, 9))),
 			    sohoa_reason_en(sohoa_reason_from_key(text(st, 9))),
-			    text(st, 11) ? text(st, 11) : "-");
+			    text(st, 11) ? cli_safe(text(st, 11)) : "-");
 		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
 			printf("  Trùng với (same as):   hồ sơ số %lld\n", sqlite3_column_int64(st, 10));
 		if (text(st, 8))
-			printf("  Lỗi gần nhất (error):  %s\n", text(st, 8));
+			printf("  Lỗi gần nhất (error):  %s\n", cli_safe(text(st, 8)));
 		if (text(st, 15))
-			printf("  Mã định danh (docId):  %s\n", text(st, 15));
+			printf("  Mã định danh (docId):  %s\n", cli_safe(text(st, 15)));
 		if (pkg)
-			printf("  Gói lưu trữ (package): %s\n", pkg);
+			printf("  Gói lưu trữ (package): %s\n", cli_safe(pkg));
 		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
 			printf("  Có thể trùng với:      hồ sơ số %lld (cùng cơ quan, năm, số và ký hiệu)\n",
 			    sqlite3_column_int64(st, 17));
@@ -436,13 +436,13 @@ cli_show(struct cli *c, int argc, char **argv)
 				if (!k)
 					printf("\nTrường thông tin (fields):\n");
 				/* A value of several lines (nơi nhận) stays in its column. */
-				printf("  %-16s ", text(st, 0));
-				for (const char *v = text(st, 1); v && *v; v++) {
+				printf("  %-16s ", cli_safe(text(st, 0)));
+				for (const char *v = cli_safe_text(text(st, 1)); v && *v; v++) {
 					putchar(*v);
 					if (*v == '\n')
 						printf("  %-16s ", "");
 				}
-				printf("  [%s %.2f]\n", text(st, 2), sqlite3_column_double(st, 3));
+				printf("  [%s %.2f]\n", cli_safe(text(st, 2)), sqlite3_column_double(st, 3));
 			}
 			k++;
 		}
@@ -475,8 +475,8 @@ cli_show(struct cli *c, int argc, char **argv)
 				printf("}");
 			} else {
 				printf("\n--- Trang %d (page) — độ tin cậy %.0f, %s ---\n%s",
-				    sqlite3_column_int(st, 0), sqlite3_column_double(st, 2), text(st, 3),
-				    text(st, 1));
+				    sqlite3_column_int(st, 0), sqlite3_column_double(st, 2),
+				    cli_safe(text(st, 3)), cli_safe_text(text(st, 1)));
 			}
 			k++;
 		}
@@ -501,8 +501,9 @@ cli_show(struct cli *c, int argc, char **argv)
 				}
 				printf("}");
 			} else {
-				printf("  %s  %-28s %-8s %s\n", text(st, 0), text(st, 1), text(st, 2),
-				    text(st, 4) ? text(st, 4) : "");
+				printf("  %s  %-28s %-8s %s\n", cli_safe(text(st, 0)),
+				    cli_safe(text(st, 1)), cli_safe(text(st, 2)),
+				    text(st, 4) ? cli_safe(text(st, 4)) : "");
 			}
 			k++;
 		}
@@ -532,7 +533,7 @@ cli_retry(struct cli *c, int argc, char **argv)
 		sohoa_error_clear(&err);
 		if (sohoa_quarantine_retry(&c->conf, cat, argv[i], dest, sizeof dest, &err)
 		    != SOHOA_OK) {
-			fprintf(stderr, "sohoa: %s\n", err.msg);
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 			rc = err.status == SOHOA_BAD_INPUT ? EXIT_NOTFOUND : EXIT_FAILURE_;
 			continue;
 		}
@@ -543,7 +544,7 @@ cli_retry(struct cli *c, int argc, char **argv)
 			sohoa_json_string(stdout, dest);
 			printf("}\n");
 		} else {
-			printf("Đã trả lại thư mục nhận (returned to the inbox): %s\n", dest);
+			printf("Đã trả lại thư mục nhận (returned to the inbox): %s\n", cli_safe(dest));
 		}
 	}
 	sohoa_catalog_free(cat);
@@ -584,7 +585,8 @@ cli_review(struct cli *c, int argc, char **argv)
 			    sqlite3_column_double(st, 5));
 		} else {
 			printf("  %-6lld %s%s%s — %d trang, độ tin cậy %.0f (trang thấp nhất %.0f)\n",
-			    sqlite3_column_int64(st, 0), text(st, 1), *text(st, 1) ? "/" : "", text(st, 2),
+			    sqlite3_column_int64(st, 0), cli_safe(text(st, 1)), *text(st, 1) ? "/" : "",
+			    cli_safe(text(st, 2)),
 			    sqlite3_column_int(st, 3), sqlite3_column_double(st, 4),
 			    sqlite3_column_double(st, 5));
 		}

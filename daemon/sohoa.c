@@ -22,7 +22,38 @@
 
 #include "sohoa/ocr.h"
 #include "sohoa/store.h"
+#include "sohoa/textsafe.h"
 #include "cli.h"
+
+/* The terminal forms handed out by cli_safe(): a ring, so that a printf()
+ * may take several; the CLI is one thread. */
+#define CLI_SAFE_RING 16
+static char *cli_safe_ring[CLI_SAFE_RING];
+static int cli_safe_next;
+
+static const char *
+cli_safe_flags(const char *s, unsigned flags)
+{
+	char *t;
+
+	if (!s)
+		return NULL;
+	if (sohoa_text_is_plain(s, strlen(s), flags))
+		return s;
+	if (!(t = sohoa_text_terminal(s, strlen(s), flags, NULL)))
+		return "?";
+	free(cli_safe_ring[cli_safe_next]);
+	cli_safe_ring[cli_safe_next] = t;
+	cli_safe_next = (cli_safe_next + 1) % CLI_SAFE_RING;
+	return t;
+}
+
+const char *cli_safe(const char *s) { return cli_safe_flags(s, 0); }
+const char *cli_safe_text(const char *s) { return cli_safe_flags(s, SOHOA_TEXT_MULTILINE); }
+const char *cli_safe_marked(const char *s)
+{
+	return cli_safe_flags(s, SOHOA_TEXT_MULTILINE | SOHOA_TEXT_MARKS);
+}
 
 static void
 usage(FILE *out)
@@ -89,9 +120,9 @@ cli_open_catalog(struct cli *c)
 		cat = NULL;
 	}
 	if (!cat)
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 	else if (note[0])
-		fprintf(stderr, "sohoa: %s\n", note);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(note));
 	return cat;
 }
 
@@ -176,20 +207,20 @@ main(int argc, char **argv)
 	} else if (read_only(argv[i])) {
 		/* One mistake in the file never stops staff from searching. */
 		if (sohoa_conf_load_lenient(&c.conf, c.conf_path, &warn, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa: %s\n", err.msg);
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 			sohoa_conf_release(&c.conf);
 			return EXIT_CONFIG;
 		}
 		if (warn.status != SOHOA_OK)
 			fprintf(stderr, "sohoa: cảnh báo, dòng này bị bỏ qua — warning, line ignored:"
-			    " %s\n", warn.msg);
+			    " %s\n", cli_safe(warn.msg));
 	} else if (sohoa_conf_load(&c.conf, c.conf_path, &err) != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_conf_release(&c.conf);
 		return EXIT_CONFIG;
 	}
 	if (sohoa_conf_finish(&c.conf, &err) != SOHOA_OK) {
-		fprintf(stderr, "sohoa: %s\n", err.msg);
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_conf_release(&c.conf);
 		return EXIT_CONFIG;
 	}

@@ -38,6 +38,7 @@
 #include "sohoa/ocr.h"
 #include "sohoa/preflight.h"
 #include "sohoa/store.h"
+#include "sohoa/textsafe.h"
 #include "sohoad.h"
 
 /* The daemon's mutable state lives here, and only here. */
@@ -80,14 +81,20 @@ stderr_is_journal(void)
 void
 sohoad_log(int level, int64_t record, const char *fmt, ...)
 {
-	char msg[1200];
+	char raw[1200], *safe;
+	const char *msg;
 	va_list ap;
 
 	if (level > log_max)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	/* Names and OCR text in a message come from the inbox: control
+	 * characters shown escaped, one line (textsafe.h), in the journal as
+	 * on a terminal. */
+	safe = sohoa_text_terminal(raw, strlen(raw), 0, NULL);
+	msg = safe ? safe : "(out of memory formatting a message)";
 	if (log_to_stderr) {
 		static const char *const names[] = { "emerg", "alert", "crit", "error", "warning",
 			"notice", "info", "debug" };
@@ -99,6 +106,7 @@ sohoad_log(int level, int64_t record, const char *fmt, ...)
 		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", level,
 		    "SYSLOG_IDENTIFIER=sohoad", NULL);
 	}
+	free(safe);
 }
 
 void

@@ -18,6 +18,7 @@
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "sohoa/textsafe.h"
 #include "sohoa/vitext.h"
 #include <sys/stat.h>
 
@@ -208,6 +209,19 @@ sohoa_describe_check_value(const char *field, const char *value, char **out, soh
 	if (!nfc)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "giá trị không phải UTF-8 hợp lệ (invalid UTF-8)");
+	{
+		/* A control character (or a noncharacter) is refused, not stored:
+		 * the value would reach terminals and packages (textsafe.h). */
+		size_t len = strlen(nfc), flen = 0;
+		char *f = sohoa_text_field(nfc, len, &flen);
+		int same = f && flen == len && !memcmp(f, nfc, len);
+		free(f);
+		if (!same) {
+			free(nfc);
+			return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+			    "giá trị chứa ký tự điều khiển (holds a control character)");
+		}
+	}
 	if (id == SOHOA_F_ISSUED_DATE) {
 		int y, m, d, n = 0;
 		char iso[16];
@@ -773,6 +787,19 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 		return err ? err->status : SOHOA_FATAL;
 	}
 	free(text);
+	/* OCR text (a scanner's own text layer too) may hold control bytes;
+	 * none reaches the catalog or a package (textsafe.h, T3). */
+	for (int i = 0; i < SOHOA_F_COUNT; i++) {
+		char *clean;
+		if (!fs.f[i].value)
+			continue;
+		if (!(clean = sohoa_text_field(fs.f[i].value, strlen(fs.f[i].value), NULL))) {
+			sohoa_fields_release(&fs);
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		}
+		free(fs.f[i].value);
+		fs.f[i].value = clean;
+	}
 	free(hocr);
 	for (int i = 0; i < SOHOA_F_COUNT; i++)
 		if (fs.f[i].value) {

@@ -3,11 +3,13 @@
  * EAD_doc.xml, PREMIS.xml, METS.xml), built with libxml2's tree API, and
  * their validation against the schemas in schemas/xml/.
  *
- * Every text value goes in as NFC; a value that is not UTF-8 or holds a
- * control character XML 1.0 cannot carry is refused here, naming its
- * element, rather than turned into an unreadable document.  Everything
- * else about a value (lengths, code lists, date shape) is the schema's
- * business: it is the one place those rules are written down.
+ * Every text value goes in as NFC, with each byte or character XML 1.0
+ * cannot carry (and noncharacters, DEL, C1 controls) mapped to U+FFFD
+ * (textsafe.h, T2): names and OCR text come from hostile hands, and a
+ * document that is not well-formed would leave the record without a
+ * package.  Everything else about a value (lengths, code lists, date
+ * shape) is the schema's business: it is the one place those rules are
+ * written down.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,6 +26,7 @@
 #include "package_int.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
+#include "sohoa/textsafe.h"
 #include "sohoa/vitext.h"
 
 #if LIBXML_VERSION >= 21200
@@ -323,32 +326,22 @@ typedef struct pkg_builder {
 	const char *what;          /* "EAD_doc.xml" */
 } pkg_builder;
 
-/* An NFC copy of v, or NULL (with b->st set) when v is not UTF-8 or holds
- * a control character XML 1.0 cannot carry. */
+/* An NFC copy of v that XML 1.0 can carry (textsafe.h, T2: a forbidden
+ * character, noncharacter, DEL, C1 control or invalid byte becomes U+FFFD),
+ * or NULL (with b->st set) when out of memory.  A file name holding U+FFFE
+ * or an ESC byte is still a record that must get its package. */
 static char *
 clean_text(pkg_builder *b, const char *element, const char *v)
 {
-	size_t len = strlen(v);
-	char *nfc;
+	size_t len = 0;
+	char *safe, *nfc = NULL;
 
+	(void)element;
 	if (b->st != SOHOA_OK)
 		return NULL;
-	if (!sohoa_vi_utf8_valid(v, len)) {
-		b->st = sohoa_error_set(b->err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
-		    "%s: trường %s không phải văn bản UTF-8 hợp lệ / not valid UTF-8", b->what,
-		    element);
-		return NULL;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
-			b->st = sohoa_error_set(b->err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
-			    "%s: trường %s chứa ký tự điều khiển / holds a control character "
-			    "(byte %zu)", b->what, element, i);
-			return NULL;
-		}
-	}
-	nfc = sohoa_vi_nfc(v, len, NULL);
+	if ((safe = sohoa_text_xml(v, strlen(v), &len)))
+		nfc = sohoa_vi_nfc(safe, len, NULL);
+	free(safe);
 	if (!nfc)
 		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 	return nfc;

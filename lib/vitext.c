@@ -75,6 +75,12 @@ utf8_decode(const unsigned char *s, size_t len, int32_t *cp)
 	return 0;
 }
 
+size_t
+sohoa_vi_utf8_decode(const char *s, size_t len, int32_t *cp)
+{
+	return len ? utf8_decode((const unsigned char *)s, len, cp) : 0;
+}
+
 /* Writes cp as UTF-8 into dst (room for 4 bytes); returns the byte count. */
 static size_t
 utf8_encode(int32_t cp, char *dst)

@@ -40,6 +40,11 @@
  * nothing above U+10FFFF), else 0.  NUL bytes are valid (U+0000). */
 int sohoa_vi_utf8_valid(const char *s, size_t len);
 
+/* Decodes the code point at s[0..len) into *cp, by the same rules.  Returns
+ * the bytes it takes, or 0 when they are not well-formed UTF-8 (or len is
+ * 0). */
+size_t sohoa_vi_utf8_decode(const char *s, size_t len, int32_t *cp);
+
 /* An NFC-normalized, NUL-terminated copy of s[0..len).  Caller owns the
  * result; free with free().  NULL on invalid UTF-8 or out of memory.  The
  * length without the NUL goes to *outlen when outlen is not NULL. */

@@ -47,8 +47,14 @@ test_control_chars(void)
 {
 	CHECK_STR(json_of("a\nb\rc\td"), "\"a\\nb\\rc\\td\"");
 	CHECK_STR(json_of("\x01\x08\x0c\x1f"), "\"\\u0001\\u0008\\u000c\\u001f\"");
-	/* DEL needs no escape. */
-	CHECK_STR(json_of("\x7f"), "\"\x7f\"");
+	/* DEL, C1 (CSI U+009B, NEL U+0085) and bidi overrides: escaped, the
+	 * same string for a reader, no control byte for a terminal. */
+	CHECK_STR(json_of("\x7f"), "\"\\u007f\"");
+	CHECK_STR(json_of("a\xc2\x9b" "2J\xc2\x85"), "\"a\\u009b2J\\u0085\"");
+	CHECK_STR(json_of("x\xe2\x80\xaey\xe2\x81\xa6"), "\"x\\u202ey\\u2066\"");
+	CHECK_STR(json_of("\x1b]0;t\x07"), "\"\\u001b]0;t\\u0007\"");
+	/* U+00A0 and above are not controls. */
+	CHECK_STR(json_of("\xc2\xa0"), "\"\xc2\xa0\"");
 }
 
 static void

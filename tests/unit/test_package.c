@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <leptonica/allheaders.h>
+#include <libxml/parser.h>
 
 #include "test.h"
 #include "sohoa/package.h"
@@ -727,8 +728,13 @@ test_invalid_fields_rejected(void)
 	expect_rejected(&fx, "startDate");
 	fx.hoso.v[SOHOA_H_START_DATE] = saved;
 
+	/* A control character is no reason to refuse (test_hostile_text). */
 	sohoa_fields_set(&fx.doc, SOHOA_F_ORGAN_NAME, "UBND\x01xã", "person", 1);
-	expect_rejected(&fx, "organName");
+	{
+		sohoa_package_result res;
+		sohoa_error err;
+		CHECKM(write_pkg(&fx, "ctl", &res, &err) == SOHOA_OK, err.msg);
+	}
 	sohoa_fields_set(&fx.doc, SOHOA_F_ORGAN_NAME, "UBND xã", "person", 1);
 
 	fx.in.uuid = "not-a-uuid";
@@ -769,6 +775,74 @@ test_nfc_and_sip(void)
 	CHECK(x && strstr(x, "csip:OAISPACKAGETYPE=\"SIP\"") != NULL);
 	CHECK(x && strstr(x, "LABEL=\"Về việc\"") != NULL);
 	free(x);
+	fixture_release(&fx);
+}
+
+/* Parses path with libxml2 on its own (no recovery): 1 if well-formed. */
+static int
+well_formed(const char *path)
+{
+	xmlDocPtr d = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
+	    | XML_PARSE_NOWARNING);
+	int ok = d != NULL;
+
+	xmlFreeDoc(d);
+	return ok;
+}
+
+/*
+ * A file name holding U+FFFE, U+FFFF, a noncharacter, ESC and BEL bytes, an
+ * invalid byte and a lone surrogate encoded in UTF-8, and OCR fields holding
+ * C0 controls: the package is written (not refused), every XML document of
+ * it is well-formed when parsed back by libxml2 and valid against the
+ * schemas (sohoa_package_check), and each bad character is U+FFFD.
+ */
+static void
+test_hostile_text(void)
+{
+	static const char name[] = "Quy\xe1\xba\xbft \xef\xbf\xbe\xef\xbf\xbf\xef\xb7\x90"
+	    "\x1b]0;pwned\x07\x1b[2J \xff\xed\xa0\x80.png";
+	fixture fx;
+	sohoa_package_result res;
+	sohoa_package_report rep;
+	sohoa_error err;
+	char path[PATH_MAX * 2], *x;
+	size_t len;
+	static const char *const docs[] = { "METS.xml", "metadata/descriptive/EAD.xml",
+		"metadata/descriptive/EAD_doc.xml", "metadata/preservation/PREMIS.xml", NULL };
+
+	fixture_init(&fx);
+	fx.files[0].original_name = name;
+	fx.events[0].detail = name;
+	sohoa_fields_set(&fx.doc, SOHOA_F_SUBJECT, "V\xe1\xbb\x81 vi\xe1\xbb\x87" "c\x01\x1b"
+	    "[31m gi\xef\xbf\xbf", "ocr", 0.9);
+	fx.hoso.v[SOHOA_H_TITLE][0] = '\x0b';          /* vertical tab */
+	sohoa_error_clear(&err);
+	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
+	for (int i = 0; docs[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", res.dir, docs[i]);
+		CHECKM(well_formed(path), docs[i]);
+		x = slurp(path, &len);
+		CHECKM(x && !memchr(x, 0x1b, len) && !memchr(x, 0x07, len) && !memchr(x, 0x01, len)
+		    && !memchr(x, 0x0b, len) && !strstr(x, "\xef\xbf\xbe")
+		    && !strstr(x, "\xef\xbf\xbf") && !strstr(x, "\xef\xb7\x90"), docs[i]);
+		free(x);
+	}
+	snprintf(path, sizeof path, "%s/metadata/preservation/PREMIS.xml", res.dir);
+	x = slurp(path, &len);
+	CHECK(x && strstr(x, "Quyết \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd]0;pwned"
+	    "\xef\xbf\xbd\xef\xbf\xbd[2J \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.png"));
+	free(x);
+	snprintf(path, sizeof path, "%s/metadata/descriptive/EAD_doc.xml", res.dir);
+	x = slurp(path, &len);
+	CHECK(x && strstr(x, "<subject>Về việc\xef\xbf\xbd\xef\xbf\xbd[31m gi\xef\xbf\xbd</subject>"));
+	free(x);
+	sohoa_package_report_init(&rep);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_package_check(res.dir, sch, res.mets_hash, &rep, &err) == SOHOA_OK,
+	    rep.nproblems ? rep.problems[0].msg : err.msg);
+	CHECK(rep.xml_validated >= 4);
+	sohoa_package_report_release(&rep);
 	fixture_release(&fx);
 }
 
@@ -917,6 +991,7 @@ main(void)
 	TEST_RUN(test_check_missing_truncated_and_extra_files);
 	TEST_RUN(test_invalid_fields_rejected);
 	TEST_RUN(test_nfc_and_sip);
+	TEST_RUN(test_hostile_text);
 	TEST_RUN(test_reproducible);
 	TEST_RUN(test_replace_existing_package);
 	TEST_RUN(test_recover_after_crash);

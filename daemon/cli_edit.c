@@ -199,7 +199,7 @@ cli_check(struct cli *c, int argc, char **argv)
 			sqlite3_finalize(st);
 		}
 		if (!path[0]) {
-			fprintf(stderr, "sohoa: hồ sơ số %s chưa có gói lưu trữ — record %s has no"
+			fprintf(stderr, "sohoa: tài liệu số %s chưa có gói lưu trữ — record %s has no"
 			    " package\n", argv[i], argv[i]);
 			rc = rc ? rc : EXIT_NOTFOUND;
 			continue;

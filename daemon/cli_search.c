@@ -208,7 +208,7 @@ print_human(const char *query, const sohoa_search_results *res, int offset, int 
 			printf("   Trích yếu: %s\n", subj);
 		if (snip && *snip)
 			printf("   %s\n", snip);
-		printf("   Hồ sơ số %lld — %s%s%s", (long long)r->id,
+		printf("   Tài liệu số %lld — %s%s%s", (long long)r->id,
 		    r->origin && *r->origin ? cli_safe(r->origin) : "",
 		    r->origin && *r->origin ? "/" : "", r->name ? cli_safe(r->name) : "");
 		if (r->page > 0)

@@ -308,7 +308,7 @@ cli_show(struct cli *c, int argc, char **argv)
 	}
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		fprintf(stderr, "sohoa: không có hồ sơ số %lld — no record %lld\n", id, id);
+		fprintf(stderr, "sohoa: không có tài liệu số %lld — no record %lld\n", id, id);
 		sqlite3_finalize(st);
 		sohoa_catalog_free(cat);
 		return EXIT_NOTFOUND;
@@ -326,7 +326,7 @@ cli_show(struct cli *c, int argc, char **argv)
 		} else if (has) {
 			printf("%s\n", cli_safe(pkg));
 		} else {
-			fprintf(stderr, "sohoa: hồ sơ số %lld chưa có gói lưu trữ — no package yet\n", id);
+			fprintf(stderr, "sohoa: tài liệu số %lld chưa có gói lưu trữ — no package yet\n", id);
 		}
 		sqlite3_finalize(st);
 		sohoa_catalog_free(cat);
@@ -374,7 +374,7 @@ cli_show(struct cli *c, int argc, char **argv)
 		else
 			printf(", \"mean_confidence\": null");
 	} else {
-		printf("Hồ sơ số %lld (record)\n", id);
+		printf("Tài liệu số %lld (document)\n", id);
 		printf("  Tệp (file):            %s\n", cli_safe(text(st, 1)));
 		printf("  Thư mục (folder):      %s\n", *text(st, 2) ? cli_safe(text(st, 2)) : "-");
 		if (page_files(c, text(st, 14), &env)) {
@@ -403,7 +403,7 @@ cli_show(struct cli *c, int argc, char **argv)
 			    sohoa_reason_en(sohoa_reason_from_key(text(st, 9))),
 			    text(st, 11) ? cli_safe(text(st, 11)) : "-");
 		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-			printf("  Trùng với (same as):   hồ sơ số %lld\n", sqlite3_column_int64(st, 10));
+			printf("  Trùng với (same as):   tài liệu số %lld\n", sqlite3_column_int64(st, 10));
 		if (text(st, 8))
 			printf("  Lỗi gần nhất (error):  %s\n", cli_safe(text(st, 8)));
 		if (text(st, 15))
@@ -411,7 +411,7 @@ cli_show(struct cli *c, int argc, char **argv)
 		if (pkg)
 			printf("  Gói lưu trữ (package): %s\n", cli_safe(pkg));
 		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
-			printf("  Có thể trùng với:      hồ sơ số %lld (cùng cơ quan, năm, số và ký hiệu)\n",
+			printf("  Có thể trùng với:      tài liệu số %lld (cùng cơ quan, năm, số và ký hiệu)\n",
 			    sqlite3_column_int64(st, 17));
 	}
 	sqlite3_finalize(st);

@@ -4,7 +4,9 @@
 #   make check           install missing Debian packages, build with ASan+UBSan
 #                        into build/san/, run every unit and end-to-end test
 #   make demo            run sohoad on a temporary inbox with the bundled scans
-#   make bench           throughput of sohoad against the tesseract command
+#   make bench           throughput of sohoad against the tesseract command, on clean
+#                        and on realistic scans (skew, speckle, seal, photo, G4, turned)
+#   make bench-real      the realistic set alone, with its per-page step timings
 #   make bench-search    search at 1k, 100k and 1M generated pages (BENCH_SEARCH_SIZES)
 #   make eval            field extraction accuracy on freshly rendered, OCRed documents,
 #                        and OCR accuracy of sohoa against tesseract on degraded scans
@@ -39,7 +41,7 @@ SOHOA_OBJ  := $(SOHOA_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit e2e deps demo bench bench-search valgrind install clean
+.PHONY: all check unit e2e deps demo bench bench-real bench-search valgrind install clean
 
 all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN)
 
@@ -99,8 +101,12 @@ demo: deps
 
 bench: deps
 	$(MAKE) all $(BUILD)/bench/export_bench
-	@bench/throughput.sh
+	@SOHOA_BUILD=$(BUILD) bench/throughput.sh clean real
 	@SOHOA_BUILD=$(BUILD) bench/export.sh
+
+bench-real: deps
+	$(MAKE) all
+	@SOHOA_BUILD=$(BUILD) bench/throughput.sh real
 
 # The export bench's helper: clones records and their AIPs, times hashing.
 $(BUILD)/bench/export_bench: $(BUILD)/bench/export_bench.o $(BUILD)/libsohoa.a

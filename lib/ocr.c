@@ -85,6 +85,12 @@ flatten(char *s)
 			*s = ' ';
 }
 
+/* Where a page's preparation time goes, for the SOHOA_OCR_TIMING line
+ * (bench/throughput.sh names the step that regressed from it). */
+struct prep_times {
+	double decode, orient, deskew, speckle, seal;   /* ms */
+};
+
 /* Orientation below this OSD confidence is not trusted (upright pages
  * score 0 degrees anyway; a wrong turn would ruin the page). */
 #define OSD_MIN_CONFIDENCE 3.0f
@@ -99,8 +105,9 @@ flatten(char *s)
  * applied and *skew the angle removed.
  */
 static PIX *
-straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
+straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew, struct prep_times *pt)
 {
+	double t0 = now_ms(), t1;
 	PIX *gray, *small = NULL, *bin, *turned;
 	float scale = dpi > 150 ? 150.0f / (float)dpi : 1.0f;
 	l_float32 angle = 0, conf = 0;
@@ -137,6 +144,8 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
 			*rot = (360 - deg) % 360;
 		TessBaseAPIClear(osd);
 	}
+	t1 = now_ms();
+	pt->orient += t1 - t0;
 	if (*rot && bin) {
 		PIX *t = pixRotateOrth(bin, *rot / 90);
 		pixDestroy(&bin);
@@ -159,6 +168,7 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
 			*skew = 0;
 		}
 	}
+	pt->deskew += now_ms() - t1;
 	return turned ? turned : pixClone(pix);
 }
 
@@ -373,16 +383,22 @@ drop_seals(PIX *page, int dpi)
  * 19 points on clean pages against its Otsu.
  */
 static PIX *
-prepare(PIX *page, int dpi)
+prepare(PIX *page, int dpi, struct prep_times *pt)
 {
 	PIX *pix = NULL, *specks, *mask, *clean = NULL;
+	double t0 = now_ms(), t1;
 
 	if (pixGetDepth(page) == 32 && !pixGetColormap(page))
 		pix = drop_seals(page, dpi);
 	if (!pix)
 		pix = pixClone(page);
-	if ((specks = find_specks(pix, dpi)) == NULL)
+	t1 = now_ms();
+	pt->seal += t1 - t0;
+	specks = find_specks(pix, dpi);
+	if (!specks) {
+		pt->speckle += now_ms() - t1;
 		return pix;
+	}
 	/* The mask takes in the blur around each speck. */
 	mask = pixDilateBrick(NULL, specks, 3, 3);
 	if (mask && pixGetDepth(page) == 1 && !pixGetColormap(page)) {
@@ -405,6 +421,7 @@ prepare(PIX *page, int dpi)
 	}
 	pixDestroy(&mask);
 	pixDestroy(&specks);
+	pt->speckle += now_ms() - t1;
 	return pix;
 }
 
@@ -817,16 +834,18 @@ second_reading(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *in, int dpi,
 
 static int
 ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
-    const struct worker_opts *o, FILE *out, FILE *hocr, struct job_pdf *pdf, int page_no)
+    const struct worker_opts *o, FILE *out, FILE *hocr, struct job_pdf *pdf, int page_no,
+    double decode_ms, const char *label)
 {
+	struct prep_times pt = { decode_ms, 0, 0, 0, 0 };
 	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0, timeout_s = o->page_timeout;
 	float skew = 0;
 	char *text = NULL;
 	utf8proc_uint8_t *nfc = NULL;
 	const char *status = "ok";
 	double t0 = now_ms(), t1, t2, pdf_ms = pdf->ms;
-	PIX *pix = straighten(osd, orig, dpi, &rot, &skew);
-	PIX *in = prepare(pix, dpi);     /* what Tesseract reads */
+	PIX *pix = straighten(osd, orig, dpi, &rot, &skew, &pt);
+	PIX *in = prepare(pix, dpi, &pt);     /* what Tesseract reads */
 
 	t1 = now_ms();
 	TessBaseAPISetImage2(api, in);
@@ -866,8 +885,12 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
 	}
 	pdf_add_page(api, pdf, rot != 0 || skew != 0.0f, pix, in != pix);
 	if (o->timing)
-		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms\n",
-		    page_no, t1 - t0, t2 - t1, pdf->ms - pdf_ms);
+		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms;"
+		    " decode %.0f ms, orient %.0f ms, deskew %.0f ms, speckle %.0f ms, seal %.0f ms;"
+		    " %dx%d %d bpp %d dpi, turned %d, skew %.2f; %s\n",
+		    page_no, t1 - t0, t2 - t1, pdf->ms - pdf_ms, pt.decode, pt.orient, pt.deskew,
+		    pt.speckle, pt.seal, (int)pixGetWidth(orig), (int)pixGetHeight(orig),
+		    (int)pixGetDepth(orig), dpi, rot, skew, label);
 	fprintf(out, "page %d %d %s %d %d %d %zu %d %.2f\n", page_no,
 	    strcmp(status, "ok") ? -1 : conf, status, (int)pixGetWidth(orig),
 	    (int)pixGetHeight(orig), dpi, nfc ? strlen((char *)nfc) : 0, rot, skew);
@@ -1091,6 +1114,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
     const char *dir)
 {
 	char orig[PATH_MAX], outp[PATH_MAX], tmpp[PATH_MAX], hocrp[PATH_MAX], hocrt[PATH_MAX];
+	char label[PATH_MAX] = "";
 	struct job_pdf pdf;
 	FILE *hocr;
 	sohoa_image_limits lim = { o->max_pixels, o->max_pages };
@@ -1157,6 +1181,17 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 	}
 	sohoa_tailieu_part_path(dir, nparts, 0, orig, sizeof orig);
 	pdf_begin(api, dir, orig, &pdf);
+	/* The timing lines name the job's entry and file (bench/timing_report.py). */
+	if (o->timing) {
+		char *name, hash[SOHOA_HASH_TEXT_MAX];
+		const char *base = strrchr(dir, '/');
+		read_envelope_meta(dir, &name, hash, sizeof hash);
+		if (name)
+			flatten(name);
+		snprintf(label, sizeof label, "entry %s, file %s", base ? base + 1 : dir,
+		    name ? name : "?");
+		free(name);
+	}
 	for (int f = 0; f < nfiles; f++) {
 		int n;
 		if (nparts) {
@@ -1167,14 +1202,17 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		n = im ? sohoa_image_pages(im) : 0;
 		for (int i = 0; im && i < n; i++) {
 			PIX *pix;
+			double t0;
 			say("progress %d %d\n", page + 1, total);
+			t0 = now_ms();
 			pix = sohoa_image_page(im, i, &err);
 			if (!pix) {
 				sohoa_image_free(im);
 				im = NULL;
 				break;
 			}
-			ocr_page(api, osd, monitor, pix, o, out, hocr, &pdf, ++page);
+			ocr_page(api, osd, monitor, pix, o, out, hocr, &pdf, ++page, now_ms() - t0,
+			    label);
 			pixDestroy(&pix);
 		}
 		if (!im) {

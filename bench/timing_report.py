@@ -89,7 +89,7 @@ def main():
                 100 * prep / v["ocr"] if v["ocr"] else 0))
     ocr = tot["ocr"] or 1.0
     n = len(rows)
-    print("  steps, ms per page (%% of OCR): " + ", ".join(
+    print("  steps, ms per page (% of OCR): " + ", ".join(
         "%s %.0f (%.1f%%)" % (s, tot[s] / n, 100 * tot[s] / ocr) for s in STEPS))
     prep = sum(tot[s] for s in PREP)
     share = 100 * (prep + tot["pdf"]) / ocr

@@ -36,6 +36,7 @@
 #include "sohoa/pdfa.h"
 #include "sohoa/pdfin.h"
 #include "sohoa/spool.h"
+#include "prep_int.h"
 
 struct worker_opts {
 	const char *languages, *tessdata;
@@ -97,65 +98,149 @@ struct prep_times {
 /* Deskew within this range, in degrees (scanners: a few degrees at most). */
 #define DESKEW_RANGE 5.0f
 
+/* A speck is a dark blot at most 0.35 mm across (4 px at 300 dpi) with no
+ * other ink within 0.2 mm (2 px): the dots, commas and diacritics of type
+ * from 10 pt up sit closer to their letters than that, or are larger
+ * (make eval: removing every blot that small costs a clean page one point
+ * of word accuracy; removing the isolated ones costs it nothing).  A page
+ * is cleaned only when it has at least PREP_MIN_SPECKS of them: dust on a
+ * clean page is left alone, and so is its OCR input. */
+#define SPECK_MAX_MM 0.35
+#define SPECK_GAP_MM 0.2
+#define PREP_MIN_SPECKS 150
+
+/* Skew is searched on the reduced binary page sampled once more by 2
+ * (75 dpi: Leptonica's own default for the sweep), then refined on it. */
+#define SKEW_SWEEP_REDUCTION 2
+
+/* The skew of a reduced binary page, 0 when none is found with confidence. */
+static float
+find_skew(PIX *bin)
+{
+	l_float32 angle = 0, conf = 0;
+
+	if (pixFindSkewSweepAndSearch(bin, &angle, &conf, SKEW_SWEEP_REDUCTION, 1, DESKEW_RANGE,
+	    0.25f, 0.01f) == 0 && conf >= 2.0f && fabsf(angle) >= 0.1f
+	    && fabsf(angle) <= DESKEW_RANGE)
+		return angle;
+	return 0;
+}
+
 /*
- * Makes the page upright and straight for OCR: orientation by Tesseract's
- * OSD on a reduced gray copy (about 150 dpi), then deskew by Leptonica.
- * The original scan is never changed; this is a working copy.  Returns a
- * new reference (maybe pix itself, cloned); *rot gets the clockwise turn
- * applied and *skew the angle removed.
+ * The clockwise turn that makes the page upright by Leptonica's quick
+ * text-orientation test (ascenders against descenders; tens of ms on the
+ * reduced page), or -1 when the test does not decide.  Its confidence is
+ * a score in standard deviations; a decision is taken from QUICK_MIN_CONF
+ * (Leptonica's default is 8) with the up/down score at least 2.5 times the
+ * left/right one or the reverse (Leptonica's default).  On the 123 pages
+ * of make eval's OCR subsets and bench-real (upright, turned 90/180/270,
+ * skewed, speckled, 150-300 dpi, G4, JPEG q30) it never decided wrong at
+ * any threshold; at 8 it left 24 pages to OSD, at 5 thirteen (in every
+ * subset the second page of a decision, a few lines and the signature;
+ * a short invitation in JPEG q30 or speckled, scoring 4.7-4.8).
+ */
+#define QUICK_MIN_CONF 5.0f
+static int
+quick_orientation(PIX *bin)
+{
+	l_float32 up = 0, left = 0;
+	l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+
+	if (!bin || pixOrientDetect(bin, &up, &left, 0, 0) != 0
+	    || makeOrientDecision(up, left, QUICK_MIN_CONF, 0.0f, &orient, 0) != 0)
+		return -1;
+	switch (orient) {
+	case L_TEXT_ORIENT_UP: return 0;
+	case L_TEXT_ORIENT_LEFT: return 90;    /* turned a quarter counter-clockwise */
+	case L_TEXT_ORIENT_DOWN: return 180;
+	case L_TEXT_ORIENT_RIGHT: return 270;
+	default: return -1;
+	}
+}
+
+/*
+ * Makes the page upright and straight for OCR.  Everything is decided on
+ * one reduced copy of about 150 dpi (prep_reduce: one pass over the page,
+ * never a full-size grey or binary copy), thresholded and rid of its
+ * isolated specks (prep_despeckle_small, whose count also tells prepare()
+ * whether the page is speckled: *speckled).  Orientation: Leptonica's quick
+ * test (quick_orientation) settles most pages, turned or not; a page it
+ * leaves undecided is deskewed (on the small binary copy) and asked again,
+ * since skew is what most often makes a page look doubtful; only the
+ * others pay for Tesseract's OSD (on the reduced grey copy, a second or
+ * more).  Then the skew, on the small binary copy turned like the page
+ * (a half turn keeps it).  The original scan is never changed; the result
+ * is a working copy.  Returns a new reference (maybe pix itself, cloned);
+ * *rot gets the clockwise turn applied and *skew the angle removed.
  */
 static PIX *
-straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew, struct prep_times *pt)
+straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew, int *speckled,
+    struct prep_times *pt)
 {
-	double t0 = now_ms(), t1;
-	PIX *gray, *small = NULL, *bin, *turned;
-	float scale = dpi > 150 ? 150.0f / (float)dpi : 1.0f;
-	l_float32 angle = 0, conf = 0;
+	PIX *small, *bin = NULL, *look = NULL, *turned;
+	double t0 = now_ms(), t1, ts, sp;
+	int sdpi = dpi, count = 0, skew_known = 0, turn;
 
 	*rot = 0;
 	*skew = 0;
-	/* All the looking is done on one small gray copy (about 150 dpi):
-	 * enough for orientation and skew, and a fraction of the cost. */
-	gray = pixConvertTo8(pix, 0);
-	if (gray)
-		small = scale < 1.0f ? pixScaleAreaMap(gray, scale, scale) : pixClone(gray);
-	pixDestroy(&gray);
-	if (!small)
+	*speckled = 1;     /* unless the small copy says otherwise */
+	small = prep_reduce(pix, dpi, &sdpi);
+	if (small)
+		bin = pixConvertTo1(small, 140);
+	if (!bin) {
+		pixDestroy(&small);
+		pt->orient += now_ms() - t0;
 		return pixClone(pix);
-	/* Leptonica's quick text-orientation test (about 20 ms) settles most
-	 * upright pages; only the others pay for Tesseract's OSD. */
-	bin = pixConvertTo1(small, 140);
-	if (bin) {
-		l_float32 up = 0, left = 0;
-		l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
-		if (pixOrientDetect(bin, &up, &left, 0, 0) == 0
-		    && makeOrientDecision(up, left, 0.0f, 0.0f, &orient, 0) == 0
-		    && orient == L_TEXT_ORIENT_UP)
-			osd = NULL;
 	}
-	if (osd) {
+	ts = now_ms();
+	look = prep_despeckle_small(bin, sdpi, &count);
+	if (look) {
+		*speckled = prep_specks_likely(count, PREP_MIN_SPECKS);
+		pixDestroy(&bin);
+	} else {
+		look = bin;
+	}
+	bin = NULL;
+	sp = now_ms() - ts;
+	pt->speckle += sp;
+	turn = quick_orientation(look);
+	if (turn < 0) {
+		/* A skewed page often leaves the quick test undecided. */
+		*skew = find_skew(look);
+		skew_known = 1;
+		if (*skew != 0.0f) {
+			PIX *st = pixRotate(look, (float)(M_PI / 180.0) * *skew, L_ROTATE_SAMPLING,
+			    L_BRING_IN_WHITE, 0, 0);
+			turn = quick_orientation(st);
+			pixDestroy(&st);
+		}
+	}
+	if (turn >= 0) {
+		*rot = turn;
+	} else if (osd) {
 		int deg = 0;
 		float oconf = 0, sconf = 0;
 		const char *script = NULL;
 		TessBaseAPISetImage2(osd, small);
-		TessBaseAPISetSourceResolution(osd, (int)((float)dpi * scale));
+		TessBaseAPISetSourceResolution(osd, sdpi);
 		if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &script, &sconf)
 		    && deg % 90 == 0 && deg != 0 && oconf >= OSD_MIN_CONFIDENCE)
 			*rot = (360 - deg) % 360;
 		TessBaseAPIClear(osd);
 	}
-	t1 = now_ms();
-	pt->orient += t1 - t0;
-	if (*rot && bin) {
-		PIX *t = pixRotateOrth(bin, *rot / 90);
-		pixDestroy(&bin);
-		bin = t;
-	}
-	if (bin && pixFindSkewSweepAndSearch(bin, &angle, &conf, 1, 1, DESKEW_RANGE, 0.25f,
-	    0.01f) == 0 && conf >= 2.0f && fabsf(angle) >= 0.1f && fabsf(angle) <= DESKEW_RANGE)
-		*skew = angle;
-	pixDestroy(&bin);
 	pixDestroy(&small);
+	t1 = now_ms();
+	pt->orient += t1 - t0 - sp;
+	/* A half turn keeps the angle of the lines; a quarter turn does not. */
+	if (*rot % 180 != 0 || !skew_known) {
+		if (*rot) {
+			PIX *t = pixRotateOrth(look, *rot / 90);
+			pixDestroy(&look);
+			look = t;
+		}
+		*skew = look ? find_skew(look) : 0;
+	}
+	pixDestroy(&look);
 	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
 	if (turned && *skew != 0.0f) {
 		PIX *straight = pixRotate(turned, (float)(M_PI / 180.0) * *skew,
@@ -172,16 +257,6 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew, struct pr
 	return turned ? turned : pixClone(pix);
 }
 
-/* A speck is a dark blot at most 0.35 mm across (4 px at 300 dpi) with no
- * other ink within 0.2 mm (2 px): the dots, commas and diacritics of type
- * from 10 pt up sit closer to their letters than that, or are larger
- * (make eval: removing every blot that small costs a clean page one point
- * of word accuracy; removing the isolated ones costs it nothing).  A page
- * is cleaned only when it has at least PREP_MIN_SPECKS of them: dust on a
- * clean page is left alone, and so is its OCR input. */
-#define SPECK_MAX_MM 0.35
-#define SPECK_GAP_MM 0.2
-#define PREP_MIN_SPECKS 150
 
 /*
  * The isolated specks of a page as a 1 bpp mask (NULL when there are too
@@ -190,7 +265,7 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew, struct pr
 static PIX *
 find_specks(PIX *pix, int dpi)
 {
-	PIX *gray = NULL, *bin, *small = NULL, *big = NULL, *near = NULL, *seed = NULL;
+	PIX *bin, *small = NULL, *big = NULL, *near = NULL, *seed = NULL;
 	PIX *keep = NULL, *specks = NULL;
 	int max = (int)lround(SPECK_MAX_MM * dpi / 25.4), gap = (int)lround(SPECK_GAP_MM * dpi / 25.4);
 	l_int32 changed = 0, n = 0;
@@ -201,9 +276,9 @@ find_specks(PIX *pix, int dpi)
 	if (pixGetDepth(pix) == 1 && !pixGetColormap(pix)) {
 		bin = pixClone(pix);
 	} else {
-		gray = pixConvertTo8(pix, 0);
-		bin = gray ? pixConvertTo1(gray, 128) : NULL;
-		pixDestroy(&gray);
+		/* Thresholded as it is: no full-size grey copy of a grey page. */
+		bin = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixThresholdToBinary(pix, 128)
+		    : pixConvertTo1(pix, 128);
 	}
 	if (bin)
 		small = pixSelectBySize(bin, max, max, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE,
@@ -383,7 +458,7 @@ drop_seals(PIX *page, int dpi)
  * 19 points on clean pages against its Otsu.
  */
 static PIX *
-prepare(PIX *page, int dpi, struct prep_times *pt)
+prepare(PIX *page, int dpi, int speckled, struct prep_times *pt)
 {
 	PIX *pix = NULL, *specks, *mask, *clean = NULL;
 	double t0 = now_ms(), t1;
@@ -394,7 +469,7 @@ prepare(PIX *page, int dpi, struct prep_times *pt)
 		pix = pixClone(page);
 	t1 = now_ms();
 	pt->seal += t1 - t0;
-	specks = find_specks(pix, dpi);
+	specks = speckled ? find_specks(pix, dpi) : NULL;
 	if (!specks) {
 		pt->speckle += now_ms() - t1;
 		return pix;
@@ -839,13 +914,14 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
 {
 	struct prep_times pt = { decode_ms, 0, 0, 0, 0 };
 	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0, timeout_s = o->page_timeout;
+	int speckled = 1;
 	float skew = 0;
 	char *text = NULL;
 	utf8proc_uint8_t *nfc = NULL;
 	const char *status = "ok";
 	double t0 = now_ms(), t1, t2, pdf_ms = pdf->ms;
-	PIX *pix = straighten(osd, orig, dpi, &rot, &skew, &pt);
-	PIX *in = prepare(pix, dpi, &pt);     /* what Tesseract reads */
+	PIX *pix = straighten(osd, orig, dpi, &rot, &skew, &speckled, &pt);
+	PIX *in = prepare(pix, dpi, speckled, &pt);     /* what Tesseract reads */
 
 	t1 = now_ms();
 	TessBaseAPISetImage2(api, in);

@@ -28,12 +28,15 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 export OMP_THREAD_LIMIT=1
 
 # Inclusive Ir of the functions of one step, in millions.
-STEPS="decode:sohoa_image_page orient:pixOrientDetect,TessBaseAPIDetectOrientationScript
-straighten:straighten skewfind:pixFindSkewSweepAndSearch rotate:pixRotate,pixRotateOrth
+# (Leptonica's orientation test is counted by pixUpDownDetect, which it
+# calls once or twice; lib/prep.c's helpers show as reduce and spk-test.)
+STEPS="decode:sohoa_image_page reduce:prep_reduce orient:pixUpDownDetect
+osd:TessBaseAPIDetectOrientationScript skewfind:pixFindSkewSweepAndSearch
+rotate:pixRotate,pixRotateOrth spk-test:prep_despeckle_small straighten:straighten
 speckle:find_specks seal:drop_seals prepare:prepare pdf:pdf_add_page,pdf_finish
 page:ocr_page"
-printf '%-28s' "page (Mi instructions)"
-for s in $STEPS; do printf ' %10s' "${s%%:*}"; done
+printf '%-22s' "page (Mi instr.)"
+for s in $STEPS; do printf ' %9s' "${s%%:*}"; done
 echo
 for f in "$@"; do
 	rm -rf "$W/s"
@@ -64,8 +67,8 @@ for line in open(ann, errors="replace"):
     if m:
         fn = m.group(2).rsplit(":", 1)[-1].split(".")[0]
         inc.setdefault(fn, int(m.group(1).replace(",", "")))
-print("%-28.28s" % name + "".join(
-    " %10.1f" % (sum(inc.get(f, 0) for f in s.split(":", 1)[1].split(",")) / 1e6)
+print("%-22.22s" % name + "".join(
+    " %9.1f" % (sum(inc.get(f, 0) for f in s.split(":", 1)[1].split(",")) / 1e6)
     for s in steps))
 EOP
 done

@@ -14,7 +14,8 @@
 # The machine may be busy with other work, so absolute times mean little:
 # each set is timed in rounds that alternate the two (tesseract, sohoad,
 # sohoad, tesseract, ...) so that a change of load weighs on both alike,
-# and what is reported is the ratio of the sums (> 1: sohoad is faster).
+# and what is reported is the ratio of the sums (> 1: sohoad is faster),
+# with the ratio of the CPU seconds both spent (steadier under load).
 # The workers' SOHOA_OCR_TIMING lines give each page's steps (decode,
 # orientation, deskew, speckle, seal, OCR, PDF) in ms and as shares of its
 # recognition time (bench/timing_report.py).
@@ -68,7 +69,16 @@ now() { date +%s.%N; }
 W=$(mktemp -d /tmp/sohoa-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
-# One run of the bare command over $1, $J at a time; prints seconds.
+# CPU seconds (user + system) of this shell's waited-for children so far,
+# into $CPU (`times` must run in this shell, not in a $(...) of its own).
+child_cpu() {
+	times > "$W/times"
+	CPU=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
+		printf "%.2f\n", t }' "$W/times")
+}
+
+# One run of the bare command over $1, $J at a time; prints wall seconds
+# and CPU seconds (every tesseract process).
 run_tess() {
 	local out="$W/tess" t0 t1
 	rm -rf "$out"
@@ -77,13 +87,15 @@ run_tess() {
 	find "$1" -maxdepth 1 -type f -print0 | xargs -0 -P "$J" -I{} sh -c \
 		'tesseract "$1" - -l vie+eng >"$2/$(basename "$1").txt" 2>/dev/null' _ {} "$out"
 	t1=$(now)
-	echo "$t1 - $t0" | bc -l
+	child_cpu
+	echo "$(echo "$t1 - $t0" | bc -l) $CPU"
 }
 
 # One run of sohoad over $1 (from start, workers loading Tesseract, until
-# every page is recorded); prints seconds; its log stays in $W/sohoad.log.
+# every page is recorded); prints wall seconds and CPU seconds (the daemon
+# and its workers, not the polling); its log stays in $W/sohoad.log.
 run_sohoad() {
-	local pages t0 t1 pid n
+	local pages t0 t1 pid n c0
 	pages=$(find "$1" -maxdepth 1 -type f | wc -l)
 	rm -rf "$W/inbox" "$W/state"
 	mkdir -p "$W/inbox"
@@ -113,13 +125,16 @@ EOC
 		sleep 0.05
 	done
 	t1=$(now)
+	child_cpu
+	c0=$CPU
 	kill -TERM $pid
 	wait $pid || true
-	echo "$t1 - $t0" | bc -l
+	child_cpu
+	echo "$(echo "$t1 - $t0" | bc -l) $(echo "$CPU - $c0" | bc -l)"
 }
 
 bench_set() {
-	local set=$1 data desc pages tess_s=0 sohoa_s=0 r t s ratios=""
+	local set=$1 data desc pages tess_s=0 sohoa_s=0 tess_c=0 sohoa_c=0 r t s ratios="" cratios=""
 	case $set in
 	clean)
 		data="$BIN/bench-data/pages-$N"
@@ -148,6 +163,10 @@ bench_set() {
 			s=$(run_sohoad "$data")
 			t=$(run_tess "$data")
 		fi
+		tess_c=$(echo "$tess_c + ${t#* }" | bc -l)
+		sohoa_c=$(echo "$sohoa_c + ${s#* }" | bc -l)
+		t=${t%% *}
+		s=${s%% *}
 		tess_s=$(echo "$tess_s + $t" | bc -l)
 		sohoa_s=$(echo "$sohoa_s + $s" | bc -l)
 		ratios="$ratios $(echo "scale=2; $t / $s" | bc -l)x"
@@ -159,6 +178,11 @@ bench_set() {
 	printf '  %-34s %7.1f s  %7.1f pages/min\n' "sohoad ($J workers)" "$sohoa_s" "$(ppm "$sohoa_s")"
 	echo "  throughput ratio sohoad / tesseract: $(echo "scale=3; $tess_s / $sohoa_s" | bc -l)x" \
 		"(rounds:$ratios; target >= $([ "$set" = clean ] && echo 1.1 || echo 1.0)x)"
+	# CPU time hardly depends on what else the machine runs: the ratio
+	# of CPU seconds is the steadier figure on a busy machine.
+	printf '  CPU seconds per page: tesseract %.1f, sohoad %.1f (daemon and workers);' \
+		"$(echo "$tess_c / ($pages * $ROUNDS)" | bc -l)" "$(echo "$sohoa_c / ($pages * $ROUNDS)" | bc -l)"
+	echo " CPU ratio tesseract / sohoad: $(echo "scale=3; $tess_c / $sohoa_c" | bc -l)x"
 	# Word agreement, to show both did the same work (last round).
 	echo "  words recognised: tesseract $(cat "$W"/tess/*.txt | wc -w)," \
 		"sohoad $(sqlite3 "$W/state/catalog.db" "SELECT group_concat(text, ' ') FROM pages" | wc -w)"

@@ -130,18 +130,19 @@ find_skew(PIX *bin)
  * The clockwise turn that makes the page upright by Leptonica's quick
  * text-orientation test (ascenders against descenders; tens of ms on the
  * reduced page), or -1 when the test does not decide.  Its confidence is
- * a score in standard deviations; a decision is taken from QUICK_MIN_CONF
- * (Leptonica's default is 8) with the up/down score at least 2.5 times the
- * left/right one or the reverse (Leptonica's default).  On the 123 pages
- * of make eval's OCR subsets and bench-real (upright, turned 90/180/270,
- * skewed, speckled, 150-300 dpi, G4, JPEG q30) it never decided wrong at
- * any threshold; at 8 it left 24 pages to OSD, at 5 thirteen (in every
- * subset the second page of a decision, a few lines and the signature;
- * a short invitation in JPEG q30 or speckled, scoring 4.7-4.8).
+ * a score in standard deviations; a decision is taken at Leptonica's
+ * defaults (makeOrientDecision: 8, and the up/down score at least 2.5 times
+ * the left/right one or the reverse).  So taken (with QUICK_SURE_CONF), it
+ * was right on all 163 pages of make eval's OCR subsets and make bench
+ * (upright, turned 90/180/270, skewed, speckled, 150-300 dpi, G4, JPEG
+ * q30) and left 40 to OSD, most of them a document's second page (a few
+ * lines and the signature).  A lower threshold is not safe: such a page,
+ * upright and speckled, scored -5.2 (upside down).
  */
-#define QUICK_MIN_CONF 5.0f
+#define QUICK_MIN_CONF 8.0f
 /* A page turned a quarter scores at most 2 on the up/down test (same
- * pages), an upright or upside-down one mostly 10 to 17. */
+ * pages), a second page at most 5.2 either way, a full upright or
+ * upside-down page mostly 10 to 21. */
 #define QUICK_SURE_CONF 10.0f
 static int
 quick_orientation(PIX *bin)

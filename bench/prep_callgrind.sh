@@ -11,6 +11,10 @@
 #   grey TIFF, colour TIFF with a red seal, colour JPEG photo, 200 dpi G4,
 #   a page turned 90 degrees; `make bench-real` renders it)
 #
+# PREP_CG_OCR=1: Tesseract reads the pages too (minutes a page), and the
+# ocr column gives its count, against which the steps' counts are shares
+# that no load changes.
+#
 # Best on a build without inlining, so that every step keeps its name:
 #   make BUILD=build/cg OPT="-O2 -g -fno-inline" all
 #   SOHOA_BUILD=build/cg bench/prep_callgrind.sh
@@ -26,6 +30,8 @@ fi
 W=$(mktemp -d /tmp/sohoa-cg.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 export OMP_THREAD_LIMIT=1
+MODE=skip
+[ -z "${PREP_CG_OCR:-}" ] || MODE=auto
 
 # Inclusive Ir of the functions of one step, in millions.
 # (Leptonica's orientation test is counted by pixUpDownDetect, which it
@@ -34,7 +40,7 @@ STEPS="decode:sohoa_image_page reduce:prep_reduce orient:pixUpDownDetect
 osd:TessBaseAPIDetectOrientationScript skewfind:pixFindSkewSweepAndSearch
 rotate:pixRotate,pixRotateOrth spk-test:prep_despeckle_small straighten:straighten
 speckle:find_specks seal:drop_seals prepare:prepare pdf:pdf_add_page,pdf_finish
-page:ocr_page"
+page:ocr_page ocr:TessBaseAPIRecognize"
 printf '%-22s' "page (Mi instr.)"
 for s in $STEPS; do printf ' %9s' "${s%%:*}"; done
 echo
@@ -47,7 +53,7 @@ quarantine = $W/s/quarantine
 state_dir = $W/s/state
 workers = 1
 log_level = error
-ocr_mode = skip
+ocr_mode = $MODE
 EOC
 	valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$W/s/cg.%p" \
 		"$BIN/sohoa" -c "$W/s/sohoa.conf" ingest "$f" >/dev/null 2>"$W/s/vg.log" || true

@@ -4,7 +4,9 @@
 #   make check           install missing Debian packages, build with ASan+UBSan
 #                        into build/san/, run every unit and end-to-end test
 #   make demo            run sohoad on a temporary inbox with the bundled scans
-#   make bench           throughput of sohoad against the tesseract command
+#   make bench           throughput of sohoad against the tesseract command, on clean
+#                        and on realistic scans (skew, speckle, seal, photo, G4, turned)
+#   make bench-real      the realistic set alone, with its per-page step timings
 #   make bench-search    search at 1k, 100k and 1M generated pages (BENCH_SEARCH_SIZES)
 #   make bench-web       sohoa-web: 20 HTTPS clients at 1M pages, p50/p99, RSS
 #   make eval            field extraction accuracy on freshly rendered, OCRed documents,
@@ -52,7 +54,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_%)
 
-.PHONY: all check unit e2e deps demo bench bench-search valgrind install clean fuzz fuzz-bins
+.PHONY: all check unit e2e deps demo bench bench-real bench-search valgrind install clean fuzz fuzz-bins
 
 all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN) \
 	$(FUZZ_REPLAY)
@@ -126,8 +128,12 @@ demo: deps
 
 bench: deps
 	$(MAKE) all $(BUILD)/bench/export_bench
-	@bench/throughput.sh
+	@SOHOA_BUILD=$(BUILD) bench/throughput.sh clean real
 	@SOHOA_BUILD=$(BUILD) bench/export.sh
+
+bench-real: deps
+	$(MAKE) all
+	@SOHOA_BUILD=$(BUILD) bench/throughput.sh real
 
 # The export bench's helper: clones records and their AIPs, times hashing.
 $(BUILD)/bench/export_bench: $(BUILD)/bench/export_bench.o $(BUILD)/libsohoa.a

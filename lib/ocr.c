@@ -36,6 +36,7 @@
 #include "sohoa/pdfa.h"
 #include "sohoa/pdfin.h"
 #include "sohoa/spool.h"
+#include "prep_int.h"
 
 struct worker_opts {
 	const char *languages, *tessdata;
@@ -85,82 +86,17 @@ flatten(char *s)
 			*s = ' ';
 }
 
+/* Where a page's preparation time goes, for the SOHOA_OCR_TIMING line
+ * (bench/throughput.sh names the step that regressed from it). */
+struct prep_times {
+	double decode, orient, deskew, speckle, seal;   /* ms */
+};
+
 /* Orientation below this OSD confidence is not trusted (upright pages
  * score 0 degrees anyway; a wrong turn would ruin the page). */
 #define OSD_MIN_CONFIDENCE 3.0f
 /* Deskew within this range, in degrees (scanners: a few degrees at most). */
 #define DESKEW_RANGE 5.0f
-
-/*
- * Makes the page upright and straight for OCR: orientation by Tesseract's
- * OSD on a reduced gray copy (about 150 dpi), then deskew by Leptonica.
- * The original scan is never changed; this is a working copy.  Returns a
- * new reference (maybe pix itself, cloned); *rot gets the clockwise turn
- * applied and *skew the angle removed.
- */
-static PIX *
-straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
-{
-	PIX *gray, *small = NULL, *bin, *turned;
-	float scale = dpi > 150 ? 150.0f / (float)dpi : 1.0f;
-	l_float32 angle = 0, conf = 0;
-
-	*rot = 0;
-	*skew = 0;
-	/* All the looking is done on one small gray copy (about 150 dpi):
-	 * enough for orientation and skew, and a fraction of the cost. */
-	gray = pixConvertTo8(pix, 0);
-	if (gray)
-		small = scale < 1.0f ? pixScaleAreaMap(gray, scale, scale) : pixClone(gray);
-	pixDestroy(&gray);
-	if (!small)
-		return pixClone(pix);
-	/* Leptonica's quick text-orientation test (about 20 ms) settles most
-	 * upright pages; only the others pay for Tesseract's OSD. */
-	bin = pixConvertTo1(small, 140);
-	if (bin) {
-		l_float32 up = 0, left = 0;
-		l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
-		if (pixOrientDetect(bin, &up, &left, 0, 0) == 0
-		    && makeOrientDecision(up, left, 0.0f, 0.0f, &orient, 0) == 0
-		    && orient == L_TEXT_ORIENT_UP)
-			osd = NULL;
-	}
-	if (osd) {
-		int deg = 0;
-		float oconf = 0, sconf = 0;
-		const char *script = NULL;
-		TessBaseAPISetImage2(osd, small);
-		TessBaseAPISetSourceResolution(osd, (int)((float)dpi * scale));
-		if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &script, &sconf)
-		    && deg % 90 == 0 && deg != 0 && oconf >= OSD_MIN_CONFIDENCE)
-			*rot = (360 - deg) % 360;
-		TessBaseAPIClear(osd);
-	}
-	if (*rot && bin) {
-		PIX *t = pixRotateOrth(bin, *rot / 90);
-		pixDestroy(&bin);
-		bin = t;
-	}
-	if (bin && pixFindSkewSweepAndSearch(bin, &angle, &conf, 1, 1, DESKEW_RANGE, 0.25f,
-	    0.01f) == 0 && conf >= 2.0f && fabsf(angle) >= 0.1f && fabsf(angle) <= DESKEW_RANGE)
-		*skew = angle;
-	pixDestroy(&bin);
-	pixDestroy(&small);
-	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
-	if (turned && *skew != 0.0f) {
-		PIX *straight = pixRotate(turned, (float)(M_PI / 180.0) * *skew,
-		    pixGetDepth(turned) == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP,
-		    L_BRING_IN_WHITE, 0, 0);
-		if (straight) {
-			pixDestroy(&turned);
-			turned = straight;
-		} else {
-			*skew = 0;
-		}
-	}
-	return turned ? turned : pixClone(pix);
-}
 
 /* A speck is a dark blot at most 0.35 mm across (4 px at 300 dpi) with no
  * other ink within 0.2 mm (2 px): the dots, commas and diacritics of type
@@ -173,6 +109,165 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
 #define SPECK_GAP_MM 0.2
 #define PREP_MIN_SPECKS 150
 
+/* Skew is searched on the reduced binary page sampled once more by 2
+ * (75 dpi: Leptonica's own default for the sweep), then refined on it. */
+#define SKEW_SWEEP_REDUCTION 2
+
+/* The skew of a reduced binary page, 0 when none is found with confidence. */
+static float
+find_skew(PIX *bin)
+{
+	l_float32 angle = 0, conf = 0;
+
+	if (pixFindSkewSweepAndSearch(bin, &angle, &conf, SKEW_SWEEP_REDUCTION, 1, DESKEW_RANGE,
+	    0.25f, 0.01f) == 0 && conf >= 2.0f && fabsf(angle) >= 0.1f
+	    && fabsf(angle) <= DESKEW_RANGE)
+		return angle;
+	return 0;
+}
+
+/*
+ * The clockwise turn that makes the page upright by Leptonica's quick
+ * text-orientation test (ascenders against descenders; tens of ms on the
+ * reduced page), or -1 when the test does not decide.  Its confidence is
+ * a score in standard deviations; a decision is taken at Leptonica's
+ * defaults (makeOrientDecision: 8, and the up/down score at least 2.5 times
+ * the left/right one or the reverse).  So taken (with QUICK_SURE_CONF), it
+ * was right on all 163 pages of make eval's OCR subsets and make bench
+ * (upright, turned 90/180/270, skewed, speckled, 150-300 dpi, G4, JPEG
+ * q30) and left 40 to OSD, most of them a document's second page (a few
+ * lines and the signature).  A lower threshold is not safe: such a page,
+ * upright and speckled, scored -5.2 (upside down).
+ */
+#define QUICK_MIN_CONF 8.0f
+/* A page turned a quarter scores at most 2 on the up/down test (same
+ * pages), a second page at most 5.2 either way, a full upright or
+ * upside-down page mostly 10 to 21. */
+#define QUICK_SURE_CONF 10.0f
+static int
+quick_orientation(PIX *bin)
+{
+	l_float32 up = 0, left = 0;
+	l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+
+	if (!bin)
+		return -1;
+	/* Up/down first: a page that scores QUICK_SURE_CONF there needs no
+	 * left/right test (half the cost). */
+	if (pixUpDownDetect(bin, &up, 0, 0, 0) == 0 && fabsf(up) >= QUICK_SURE_CONF)
+		return up > 0 ? 0 : 180;
+	if (pixOrientDetect(bin, &up, &left, 0, 0) != 0
+	    || makeOrientDecision(up, left, QUICK_MIN_CONF, 0.0f, &orient, 0) != 0)
+		return -1;
+	switch (orient) {
+	case L_TEXT_ORIENT_UP: return 0;
+	case L_TEXT_ORIENT_LEFT: return 90;    /* turned a quarter counter-clockwise */
+	case L_TEXT_ORIENT_DOWN: return 180;
+	case L_TEXT_ORIENT_RIGHT: return 270;
+	default: return -1;
+	}
+}
+
+/*
+ * Makes the page upright and straight for OCR.  Everything is decided on
+ * one reduced copy of about 150 dpi (prep_reduce: one pass over the page,
+ * never a full-size grey or binary copy), thresholded and rid of its
+ * isolated specks (prep_despeckle_small, whose count also tells prepare()
+ * whether the page is speckled: *speckled).  Orientation: Leptonica's quick
+ * test (quick_orientation) settles most pages, turned or not; a page it
+ * leaves undecided is deskewed (on the small binary copy) and asked again,
+ * since skew is what most often makes a page look doubtful; only the
+ * others pay for Tesseract's OSD (on the reduced grey copy, a second or
+ * more).  Then the skew, on the small binary copy turned like the page
+ * (a half turn keeps it).  The original scan is never changed; the result
+ * is a working copy.  Returns a new reference (maybe pix itself, cloned);
+ * *rot gets the clockwise turn applied and *skew the angle removed.
+ */
+static PIX *
+straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew, int *speckled,
+    struct prep_times *pt)
+{
+	PIX *small, *bin = NULL, *look = NULL, *turned;
+	double t0 = now_ms(), t1, ts, sp;
+	int sdpi = dpi, count = 0, skew_known = 0, turn;
+
+	*rot = 0;
+	*skew = 0;
+	*speckled = 1;     /* unless the small copy says otherwise */
+	small = prep_reduce(pix, dpi, &sdpi);
+	if (small)
+		bin = pixConvertTo1(small, 140);
+	if (!bin) {
+		pixDestroy(&small);
+		pt->orient += now_ms() - t0;
+		return pixClone(pix);
+	}
+	ts = now_ms();
+	look = prep_despeckle_small(bin, sdpi, &count);
+	if (look) {
+		*speckled = prep_specks_likely(count, PREP_MIN_SPECKS);
+		pixDestroy(&bin);
+	} else {
+		look = bin;
+	}
+	bin = NULL;
+	sp = now_ms() - ts;
+	pt->speckle += sp;
+	turn = quick_orientation(look);
+	if (turn < 0) {
+		/* A skewed page often leaves the quick test undecided. */
+		*skew = find_skew(look);
+		skew_known = 1;
+		if (*skew != 0.0f) {
+			PIX *st = pixRotate(look, (float)(M_PI / 180.0) * *skew, L_ROTATE_SAMPLING,
+			    L_BRING_IN_WHITE, 0, 0);
+			turn = quick_orientation(st);
+			pixDestroy(&st);
+		}
+	}
+	if (turn >= 0) {
+		*rot = turn;
+	} else if (osd) {
+		int deg = 0;
+		float oconf = 0, sconf = 0;
+		const char *script = NULL;
+		TessBaseAPISetImage2(osd, small);
+		TessBaseAPISetSourceResolution(osd, sdpi);
+		if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &script, &sconf)
+		    && deg % 90 == 0 && deg != 0 && oconf >= OSD_MIN_CONFIDENCE)
+			*rot = (360 - deg) % 360;
+		TessBaseAPIClear(osd);
+	}
+	pixDestroy(&small);
+	t1 = now_ms();
+	pt->orient += t1 - t0 - sp;
+	/* A half turn keeps the angle of the lines; a quarter turn does not. */
+	if (*rot % 180 != 0 || !skew_known) {
+		if (*rot) {
+			PIX *t = pixRotateOrth(look, *rot / 90);
+			pixDestroy(&look);
+			look = t;
+		}
+		*skew = look ? find_skew(look) : 0;
+	}
+	pixDestroy(&look);
+	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
+	if (turned && *skew != 0.0f) {
+		PIX *straight = pixRotate(turned, (float)(M_PI / 180.0) * *skew,
+		    pixGetDepth(turned) == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP,
+		    L_BRING_IN_WHITE, 0, 0);
+		if (straight) {
+			pixDestroy(&turned);
+			turned = straight;
+		} else {
+			*skew = 0;
+		}
+	}
+	pt->deskew += now_ms() - t1;
+	return turned ? turned : pixClone(pix);
+}
+
+
 /*
  * The isolated specks of a page as a 1 bpp mask (NULL when there are too
  * few to matter), found on its bilevel version at the page's resolution.
@@ -180,7 +275,7 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew)
 static PIX *
 find_specks(PIX *pix, int dpi)
 {
-	PIX *gray = NULL, *bin, *small = NULL, *big = NULL, *near = NULL, *seed = NULL;
+	PIX *bin, *small = NULL, *big = NULL, *near = NULL, *seed = NULL;
 	PIX *keep = NULL, *specks = NULL;
 	int max = (int)lround(SPECK_MAX_MM * dpi / 25.4), gap = (int)lround(SPECK_GAP_MM * dpi / 25.4);
 	l_int32 changed = 0, n = 0;
@@ -191,9 +286,9 @@ find_specks(PIX *pix, int dpi)
 	if (pixGetDepth(pix) == 1 && !pixGetColormap(pix)) {
 		bin = pixClone(pix);
 	} else {
-		gray = pixConvertTo8(pix, 0);
-		bin = gray ? pixConvertTo1(gray, 128) : NULL;
-		pixDestroy(&gray);
+		/* Thresholded as it is: no full-size grey copy of a grey page. */
+		bin = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixThresholdToBinary(pix, 128)
+		    : pixConvertTo1(pix, 128);
 	}
 	if (bin)
 		small = pixSelectBySize(bin, max, max, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE,
@@ -563,9 +658,10 @@ weaken_gray_seals(PIX *page, int dpi)
  * 19 points on clean pages against its Otsu.
  */
 static PIX *
-prepare(PIX *page, int dpi)
+prepare(PIX *page, int dpi, int speckled, struct prep_times *pt)
 {
 	PIX *pix = NULL, *specks, *mask, *clean = NULL;
+	double t0 = now_ms(), t1;
 
 	if (pixGetDepth(page) == 32 && !pixGetColormap(page))
 		pix = drop_seals(page, dpi);
@@ -573,8 +669,13 @@ prepare(PIX *page, int dpi)
 		pix = weaken_gray_seals(page, dpi);
 	if (!pix)
 		pix = pixClone(page);
-	if ((specks = find_specks(pix, dpi)) == NULL)
+	t1 = now_ms();
+	pt->seal += t1 - t0;
+	specks = speckled ? find_specks(pix, dpi) : NULL;
+	if (!specks) {
+		pt->speckle += now_ms() - t1;
 		return pix;
+	}
 	/* The mask takes in the blur around each speck. */
 	mask = pixDilateBrick(NULL, specks, 3, 3);
 	if (mask && pixGetDepth(page) == 1 && !pixGetColormap(page)) {
@@ -597,6 +698,7 @@ prepare(PIX *page, int dpi)
 	}
 	pixDestroy(&mask);
 	pixDestroy(&specks);
+	pt->speckle += now_ms() - t1;
 	return pix;
 }
 
@@ -1009,16 +1111,19 @@ second_reading(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *in, int dpi,
 
 static int
 ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
-    const struct worker_opts *o, FILE *out, FILE *hocr, struct job_pdf *pdf, int page_no)
+    const struct worker_opts *o, FILE *out, FILE *hocr, struct job_pdf *pdf, int page_no,
+    double decode_ms, const char *label)
 {
+	struct prep_times pt = { decode_ms, 0, 0, 0, 0 };
 	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0, timeout_s = o->page_timeout;
+	int speckled = 1;
 	float skew = 0;
 	char *text = NULL;
 	utf8proc_uint8_t *nfc = NULL;
 	const char *status = "ok";
 	double t0 = now_ms(), t1, t2, pdf_ms = pdf->ms;
-	PIX *pix = straighten(osd, orig, dpi, &rot, &skew);
-	PIX *in = prepare(pix, dpi);     /* what Tesseract reads */
+	PIX *pix = straighten(osd, orig, dpi, &rot, &skew, &speckled, &pt);
+	PIX *in = prepare(pix, dpi, speckled, &pt);     /* what Tesseract reads */
 
 	t1 = now_ms();
 	TessBaseAPISetImage2(api, in);
@@ -1058,8 +1163,12 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
 	}
 	pdf_add_page(api, pdf, rot != 0 || skew != 0.0f, pix, in != pix);
 	if (o->timing)
-		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms\n",
-		    page_no, t1 - t0, t2 - t1, pdf->ms - pdf_ms);
+		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms;"
+		    " decode %.0f ms, orient %.0f ms, deskew %.0f ms, speckle %.0f ms, seal %.0f ms;"
+		    " %dx%d %d bpp %d dpi, turned %d, skew %.2f; %s\n",
+		    page_no, t1 - t0, t2 - t1, pdf->ms - pdf_ms, pt.decode, pt.orient, pt.deskew,
+		    pt.speckle, pt.seal, (int)pixGetWidth(orig), (int)pixGetHeight(orig),
+		    (int)pixGetDepth(orig), dpi, rot, skew, label);
 	fprintf(out, "page %d %d %s %d %d %d %zu %d %.2f\n", page_no,
 	    strcmp(status, "ok") ? -1 : conf, status, (int)pixGetWidth(orig),
 	    (int)pixGetHeight(orig), dpi, nfc ? strlen((char *)nfc) : 0, rot, skew);
@@ -1283,6 +1392,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
     const char *dir)
 {
 	char orig[PATH_MAX], outp[PATH_MAX], tmpp[PATH_MAX], hocrp[PATH_MAX], hocrt[PATH_MAX];
+	char label[PATH_MAX] = "";
 	struct job_pdf pdf;
 	FILE *hocr;
 	sohoa_image_limits lim = { o->max_pixels, o->max_pages };
@@ -1349,6 +1459,17 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 	}
 	sohoa_tailieu_part_path(dir, nparts, 0, orig, sizeof orig);
 	pdf_begin(api, dir, orig, &pdf);
+	/* The timing lines name the job's entry and file (bench/timing_report.py). */
+	if (o->timing) {
+		char *name, hash[SOHOA_HASH_TEXT_MAX];
+		const char *base = strrchr(dir, '/');
+		read_envelope_meta(dir, &name, hash, sizeof hash);
+		if (name)
+			flatten(name);
+		snprintf(label, sizeof label, "entry %s, file %s", base ? base + 1 : dir,
+		    name ? name : "?");
+		free(name);
+	}
 	for (int f = 0; f < nfiles; f++) {
 		int n;
 		if (nparts) {
@@ -1359,14 +1480,17 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		n = im ? sohoa_image_pages(im) : 0;
 		for (int i = 0; im && i < n; i++) {
 			PIX *pix;
+			double t0;
 			say("progress %d %d\n", page + 1, total);
+			t0 = now_ms();
 			pix = sohoa_image_page(im, i, &err);
 			if (!pix) {
 				sohoa_image_free(im);
 				im = NULL;
 				break;
 			}
-			ocr_page(api, osd, monitor, pix, o, out, hocr, &pdf, ++page);
+			ocr_page(api, osd, monitor, pix, o, out, hocr, &pdf, ++page, now_ms() - t0,
+			    label);
 			pixDestroy(&pix);
 		}
 		if (!im) {

@@ -1,0 +1,45 @@
+/*
+ * prep_int.h - cheap looks at a page for the OCR worker's preparation
+ * (lib/prep.c, used by ocr.c's straighten() and prepare()): the reduced
+ * copy every decision is taken on, and the speck count that says whether
+ * the full-resolution speck removal is worth running.  Not a public header.
+ *
+ * Invariants:
+ *   1. Nothing here changes the page given; every result is a new PIX the
+ *      caller destroys (pixDestroy, NULL-safe).
+ *   2. A decision taken on the reduced copy only ever decides to skip work
+ *      whose own test would find nothing to do (prep_specks_likely) or
+ *      feeds a decision that was already taken at that resolution (skew,
+ *      orientation): what Tesseract reads is made at full resolution.
+ */
+#ifndef SOHOA_PREP_INT_H
+#define SOHOA_PREP_INT_H
+
+#include <leptonica/allheaders.h>
+
+/* The resolution the decisions are taken at (orientation, skew, specks). */
+#define PREP_LOOK_DPI 150
+
+/*
+ * An 8 bpp grey copy of the page at about PREP_LOOK_DPI (the page's own
+ * resolution when it is lower), made by each depth's one-pass reduction:
+ * 1 bpp by pixScaleToGray*, colour by pixScaleRGBToGray2 at 2x (the
+ * luminance of pixConvertRGBToLuminance) or area mapping then luminance,
+ * grey by area mapping.  The full page is never converted.  *sdpi gets
+ * the copy's resolution.  NULL on failure.
+ */
+PIX *prep_reduce(PIX *pix, int dpi, int *sdpi);
+
+/*
+ * The reduced binary page (1 bpp at sdpi) without its isolated tiny blots
+ * (at most 0.35 mm across, nothing within 0.2 mm: what find_specks()
+ * removes at full resolution), and their number in *count.  Cheap: at
+ * PREP_LOOK_DPI a quarter of the page's pixels.  NULL on failure.
+ */
+PIX *prep_despeckle_small(PIX *bin, int sdpi, int *count);
+
+/* Whether a page whose reduced copy shows count isolated blots may have
+ * enough specks at full resolution for find_specks() to clean it. */
+int prep_specks_likely(int count, int min_specks);
+
+#endif

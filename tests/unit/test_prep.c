@@ -1,0 +1,175 @@
+/*
+ * test_prep.c - the OCR worker's cheap looks at a page (lib/prep.c,
+ * prep_int.h) on pages drawn with Leptonica: the reduced grey copy of a
+ * 1, 8 and 32 bpp page at 300, 200 and 150 dpi (size, resolution, grey
+ * levels of ink, paper and red), and the isolated specks counted and
+ * removed on a reduced binary page while the "text" and the blots next to
+ * it are kept.
+ */
+#include <leptonica/allheaders.h>
+
+#include "test.h"
+#include "prep_int.h"
+
+/* An A4 page at dpi: white, a black bar (text) at a quarter of its
+ * height, and on a colour page a pure red square lower down. */
+static PIX *
+page(int depth, int dpi)
+{
+	int w = (int)(8.27 * dpi), h = (int)(11.69 * dpi);
+	PIX *pix = pixCreate(w, h, depth);
+	BOX *bar = boxCreate(w / 8, h / 4, w / 2, h / 20);
+
+	if (depth == 1) {
+		pixClearAll(pix);
+		pixSetInRect(pix, bar);
+	} else {
+		pixSetAll(pix);
+		pixClearInRect(pix, bar);
+	}
+	if (depth == 32) {
+		BOX *seal = boxCreate(w / 2, h / 2, w / 5, w / 5);
+		pixSetInRectArbitrary(pix, seal, 0xff000000);    /* (255, 0, 0) */
+		boxDestroy(&seal);
+	}
+	boxDestroy(&bar);
+	pixSetResolution(pix, dpi, dpi);
+	return pix;
+}
+
+static int
+gray_at(PIX *pix, double fx, double fy)
+{
+	l_uint32 v = 0;
+	pixGetPixel(pix, (int)(fx * pixGetWidth(pix)), (int)(fy * pixGetHeight(pix)), &v);
+	return (int)v;
+}
+
+static void
+test_reduce_every_depth_and_resolution(void)
+{
+	static const int depths[] = { 1, 8, 32 }, dpis[] = { 300, 200, 150, 600 };
+
+	for (size_t d = 0; d < sizeof depths / sizeof *depths; d++)
+		for (size_t r = 0; r < sizeof dpis / sizeof *dpis; r++) {
+			PIX *pix = page(depths[d], dpis[r]), *small;
+			int sdpi = 0, expect = dpis[r] > PREP_LOOK_DPI ? PREP_LOOK_DPI : dpis[r];
+			double f = (double)expect / dpis[r];
+			CHECK(pix != NULL);
+			small = prep_reduce(pix, dpis[r], &sdpi);
+			CHECKM(small != NULL, "a reduced copy");
+			if (!small) {
+				pixDestroy(&pix);
+				continue;
+			}
+			CHECK_INT(pixGetDepth(small), 8);
+			CHECK(pixGetColormap(small) == NULL);
+			CHECK_INT(sdpi, expect);
+			/* The size scaled like the resolution, to a pixel or two. */
+			CHECK(abs(pixGetWidth(small) - (int)(pixGetWidth(pix) * f)) <= 2);
+			CHECK(abs(pixGetHeight(small) - (int)(pixGetHeight(pix) * f)) <= 2);
+			/* Paper white, ink black, where they were. */
+			CHECK(gray_at(small, 0.05, 0.05) >= 250);
+			CHECK(gray_at(small, 0.3, 0.275) <= 5);
+			if (depths[d] == 32) {
+				/* Red at its luminance (0.3 of full red): dark enough to
+				 * be read as ink by the 140 threshold, as before. */
+				int g = gray_at(small, 0.6, 0.55);
+				CHECK(g >= 70 && g <= 82);
+			}
+			/* The page itself is untouched. */
+			CHECK_INT(pixGetDepth(pix), depths[d]);
+			pixDestroy(&small);
+			pixDestroy(&pix);
+		}
+}
+
+static void
+test_reduce_colormapped_page(void)
+{
+	PIX *pix = page(8, 300), *cm = pixConvertGrayToColormap(pix), *small;
+	int sdpi = 0;
+
+	CHECK(cm != NULL && pixGetColormap(cm) != NULL);
+	pixSetResolution(cm, 300, 300);
+	small = prep_reduce(cm, 300, &sdpi);
+	CHECK(small != NULL && pixGetDepth(small) == 8 && !pixGetColormap(small));
+	CHECK_INT(sdpi, 150);
+	CHECK(small && gray_at(small, 0.3, 0.275) <= 5 && gray_at(small, 0.05, 0.05) >= 250);
+	pixDestroy(&small);
+	pixDestroy(&cm);
+	pixDestroy(&pix);
+}
+
+static void
+test_despeckle_small(void)
+{
+	/* A binary page at 300 dpi (blots up to 4 px, gap 2 px): five lines
+	 * of "text" (bars), 60 isolated 1-2 px specks far from them, and 20
+	 * blots within the gap of the text (diacritics, dots: kept). */
+	int w = 1240, h = 1754, count = -1;
+	l_int32 before = 0, after = 0, text = 0;
+	PIX *bin = pixCreate(w, h, 1), *clean, *textonly = pixCreate(w, h, 1);
+	unsigned seed = 7;
+
+	pixSetResolution(bin, 300, 300);
+	for (int i = 0; i < 5; i++) {
+		BOX *b = boxCreate(100, 200 + 100 * i, 900, 20);
+		pixSetInRect(bin, b);
+		pixSetInRect(textonly, b);
+		boxDestroy(&b);
+	}
+	for (int i = 0; i < 20; i++) {
+		/* One white row above a bar: within the 0.2 mm gap (2 px). */
+		pixSetPixel(bin, 120 + 40 * i, 200 + 100 * (i % 5) - 2, 1);
+		pixSetPixel(textonly, 120 + 40 * i, 200 + 100 * (i % 5) - 2, 1);
+	}
+	for (int i = 0; i < 60; i++) {
+		int x, y;
+		seed = seed * 1103515245u + 12345u;
+		x = 20 + (int)((seed >> 8) % (unsigned)(w - 40));
+		y = 900 + 12 * i;          /* below the text, 12 px apart */
+		pixSetPixel(bin, x, y, 1);
+		if (i % 2)
+			pixSetPixel(bin, x + 1, y, 1);     /* a 2 px speck */
+	}
+	pixCountPixels(bin, &before, NULL);
+	pixCountPixels(textonly, &text, NULL);
+	clean = prep_despeckle_small(bin, 300, &count);
+	CHECK(clean != NULL);
+	CHECK_INT(count, 60);
+	if (clean) {
+		l_int32 same = 0;
+		pixCountPixels(clean, &after, NULL);
+		CHECK_INT(after, text);         /* every speck gone, nothing else */
+		pixEqual(clean, textonly, &same);
+		CHECK(same);
+	}
+	/* The input is left as it was. */
+	pixCountPixels(bin, &after, NULL);
+	CHECK_INT(after, before);
+	pixDestroy(&clean);
+	pixDestroy(&bin);
+	pixDestroy(&textonly);
+}
+
+static void
+test_specks_likely(void)
+{
+	CHECK(!prep_specks_likely(0, 150));
+	CHECK(!prep_specks_likely(50, 150));       /* a clean colour scan's count */
+	CHECK(!prep_specks_likely(74, 150));
+	CHECK(prep_specks_likely(75, 150));
+	CHECK(prep_specks_likely(2100, 150));      /* a speckled scan's */
+}
+
+int
+main(void)
+{
+	setMsgSeverity(L_SEVERITY_NONE);
+	TEST_RUN(test_reduce_every_depth_and_resolution);
+	TEST_RUN(test_reduce_colormapped_page);
+	TEST_RUN(test_despeckle_small);
+	TEST_RUN(test_specks_likely);
+	return TEST_DONE();
+}

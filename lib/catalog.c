@@ -98,6 +98,25 @@ migrate(sohoa_catalog *cat, sohoa_error *err)
 	return SOHOA_OK;
 }
 
+/*
+ * store_dir(): the folder the catalog file lies in - the store (state_dir,
+ * store.h) - for migrations that turn paths into the store into relative
+ * ones (013).
+ */
+static void
+sql_store_dir(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *f = sqlite3_db_filename(sqlite3_context_db_handle(ctx), "main");
+	const char *slash = f ? strrchr(f, '/') : NULL;
+
+	(void)argc;
+	(void)argv;
+	if (!slash)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, f, slash == f ? 1 : (int)(slash - f), SQLITE_TRANSIENT);
+}
+
 sohoa_catalog *
 sohoa_catalog_open(const char *path, sohoa_error *err)
 {
@@ -121,6 +140,13 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 	}
 	sqlite3_busy_timeout(cat->db, 10000);
 	sqlite3_extended_result_codes(cat->db, 1);
+	if (sqlite3_create_function(cat->db, "store_dir", 0, SQLITE_UTF8, NULL, sql_store_dir,
+	    NULL, NULL) != SQLITE_OK) {
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog %s: %s", path,
+		    sqlite3_errmsg(cat->db));
+		sohoa_catalog_free(cat);
+		return NULL;
+	}
 	if (sohoa_index_register(cat->db, err) != SOHOA_OK
 	    || exec(cat, "PRAGMA journal_mode = WAL", err) != SOHOA_OK
 	    || exec(cat, "PRAGMA synchronous = FULL", err) != SOHOA_OK

@@ -192,7 +192,8 @@ test_paths(void)
 	CHECK_STR(buf, "outbox");
 }
 
-/* The migration keeps only the folder's name of paths stored before. */
+/* The migration keeps only the folder's name of package paths stored
+ * before, and the ledger's outbox paths relative to the store. */
 static void
 test_migration_keeps_names(void)
 {
@@ -204,6 +205,15 @@ test_migration_keeps_names(void)
 	    " created_at, updated_at, package_path) VALUES ('x', 'done', 1, 'a', x'61', '', '',"
 	    " '/var/lib/sohoa/aip/urn-VB01-uuid-1'), ('y', 'done', 1, 'b', x'62', '', '',"
 	    " 'urn-VB01-uuid-2'); DROP TABLE store_meta; PRAGMA user_version = 12;", NULL, NULL, NULL) == SQLITE_OK);
+	{
+		/* Ledger rows: one outbox in the store, one elsewhere. */
+		char sql[2 * PATH_MAX];
+		snprintf(sql, sizeof sql, "INSERT INTO export_bundles (month, file_name, path,"
+		    " bundle_hash, p7s_hash, size, sips, records, created_at) VALUES"
+		    " ('2024-01', 'a.tar', '%s/s/outbox', 'h', 'h', 1, 1, 1, ''),"
+		    " ('2024-02', 'b.tar', '/mnt/elsewhere', 'h', 'h', 1, 1, 1, '')", test_tmp_root);
+		CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	}
 	sohoa_catalog_free(cat);
 	cat = open_in("s");   /* migration 13 again */
 	db = sohoa_catalog_db(cat);
@@ -211,6 +221,11 @@ test_migration_keeps_names(void)
 	    -1, &st, NULL) == SQLITE_OK);
 	CHECK(sqlite3_step(st) == SQLITE_ROW);
 	CHECK_STR((const char *)sqlite3_column_text(st, 0), "urn-VB01-uuid-1 urn-VB01-uuid-2");
+	sqlite3_finalize(st);
+	CHECK(sqlite3_prepare_v2(db, "SELECT group_concat(path, ' ') FROM (SELECT path FROM"
+	    " export_bundles ORDER BY month)", -1, &st, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(st, 0), "outbox /mnt/elsewhere");
 	sqlite3_finalize(st);
 	sohoa_catalog_free(cat);
 }

@@ -528,8 +528,12 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		const char *mime;
 		sohoa_tailieu_part_path(entry, nparts, i, orig_path, sizeof orig_path);
 		mime = mime_of(orig_path);
+		/* A single scanner PDF must not take the name of the PDF/A
+		 * (<docId>.pdf, TT 05's docId file name): it is the scan. */
 		if (nparts)
 			snprintf(tail, sizeof tail, ".%03d", i + 1);
+		else if (!strcmp(mime, "application/pdf"))
+			snprintf(tail, sizeof tail, ".scan");
 		else
 			tail[0] = '\0';
 		if (asprintf(&paths[i].path, "%s", orig_path) < 0

@@ -48,9 +48,16 @@ word=$(json "d['distinctive_word']" < "$TESTDATA/corpus-truth/$(basename "${pngs
 
 start_daemon
 check "4 documents done" wait_until 300 '[ "$(state_count done)" = 4 ]'
-check "the packages are written" wait_until 60 '[ "$(sql "SELECT count(*) FROM records WHERE packaged_at IS NOT NULL")" -ge 3 ]'
-check "every record in the backup" wait_until 60 '[ "$(sql "SELECT count(*) FROM backup_copies")" -ge 3 ]'
+check "every document packaged, the scanner PDF too" wait_until 60 '[ "$(sql "SELECT count(*) FROM records WHERE packaged_at IS NOT NULL")" = 4 ]'
+check "every record in the backup" wait_until 60 '[ "$(sql "SELECT count(*) FROM backup_copies")" = 4 ]'
 stop_daemon
+pdfid=$(sql "SELECT id FROM records WHERE name = 'quet-may.pdf'")
+pdfpkg=$("$SOHOA" show --package "${pdfid:-0}")
+check "a scanner PDF's package holds the scan and the PDF/A under two names" \
+	test -n "$(ls "$pdfpkg"/representations/rep1/data/*.scan.pdf 2>/dev/null)" \
+	-a "$(ls "$pdfpkg"/representations/rep1/data/*.pdf 2>/dev/null | wc -l)" = 2
+check "... the scan byte for byte" cmp -s "$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE id = ${pdfid:-0}")/original" \
+	"$(ls "$pdfpkg"/representations/rep1/data/*.scan.pdf 2>/dev/null | head -1)"
 check "the store has its identity (0600)" test "$(stat -c %a "$T/state/sohoa-store.id")" = 600
 check "the catalog keeps package folders by name only" \
 	test "$(sql "SELECT count(*) FROM records WHERE package_path LIKE '%/%'")" = 0

@@ -19,9 +19,12 @@
 static void
 export_usage(void)
 {
-	fprintf(stderr, "usage: sohoa export --month YYYY-MM|last [--force] [--outbox DIR]\n"
+	fprintf(stderr, "usage: sohoa export --month YYYY-MM|last [--force] [--skip-unpackaged]"
+	    " [--outbox DIR]\n"
 	    "  --month last   the calendar month before this one (giờ Việt Nam, +07:00)\n"
 	    "  --force        export again a month already exported\n"
+	    "  --skip-unpackaged  go on without the month's documents that have no package\n"
+	    "                 (listed); without it such a document stops the export\n"
 	    "  --outbox DIR   write the bundle there instead of the configured outbox\n");
 }
 
@@ -48,7 +51,7 @@ int
 cli_export(struct cli *c, int argc, char **argv)
 {
 	const char *month_arg = NULL, *outbox = NULL;
-	int force = 0, rc = 0;
+	int force = 0, skip = 0, rc = 0;
 	char month[8], agent[160];
 	sohoa_error err;
 	sohoa_catalog *cat = NULL;
@@ -69,6 +72,8 @@ cli_export(struct cli *c, int argc, char **argv)
 			outbox = argv[++i];
 		else if (!strcmp(argv[i], "--force"))
 			force = 1;
+		else if (!strcmp(argv[i], "--skip-unpackaged"))
+			skip = 1;
 		else {
 			export_usage();
 			return EXIT_USAGE;
@@ -127,6 +132,7 @@ cli_export(struct cli *c, int argc, char **argv)
 	o.month = month;
 	o.outbox = outbox;
 	o.force = force;
+	o.skip_unpackaged = skip;
 	o.agent = agent;
 	o.progress = export_progress;
 	o.progress_arg = &bar;
@@ -146,6 +152,8 @@ cli_export(struct cli *c, int argc, char **argv)
 			    " \"records\": %d, \"sips\": %d", r.bundle_hash, r.p7s_hash, r.size,
 			    r.records, r.sips);
 		}
+		printf(", \"unpackaged\": %d, \"unpackaged_ids\": \"%s\"", r.unpackaged,
+		    r.unpackaged_ids);
 		printf(", \"pdfs_signed\": %d, \"uploaded\": %s, \"exported\": %s, \"seconds\": %.3f,"
 		    " \"error\": ", r.pdfs_signed, r.uploaded == 1 ? "true" : r.uploaded == -1
 		    ? "false" : "null", st == SOHOA_OK && r.bundle_id ? "true" : "false", r.seconds);
@@ -174,6 +182,9 @@ cli_export(struct cli *c, int argc, char **argv)
 				printf("  đã gửi (uploaded) bằng upload_command\n");
 			printf("  thời gian (time): %.1f s\n", r.seconds);
 		}
+		if (r.unpackaged)
+			printf("  KHÔNG XUẤT %d tài liệu chưa có gói lưu trữ (left out, no package): %s\n",
+			    r.unpackaged, r.unpackaged_ids);
 	}
 	sohoa_catalog_free(cat);
 	sohoa_signer_free(signer);

@@ -105,11 +105,15 @@ static const struct help helps[] = {
 	{ "check", "sohoa check [--json] ID...",
 	    "  Kiểm tra lại gói lưu trữ của văn bản (lược đồ XML, mã băm từng tệp).\n"
 	    "  Re-validate a record's package and re-hash its files.\n", NULL },
-	{ "export", "sohoa export --month YYYY-MM|last [--force] [--outbox DIR]",
+	{ "export", "sohoa export --month YYYY-MM|last [--force] [--skip-unpackaged] [--outbox DIR]",
 	    "  Gói có chữ ký của một tháng (các SIP) để nộp lưu trữ lịch sử.\n"
 	    "  The month's signed bundle of SIPs for the archive.\n"
 	    "    --month last   tháng dương lịch trước / the calendar month before this one\n"
 	    "    --force        xuất lại tháng đã xuất / export a month again\n"
+	    "    --skip-unpackaged  xuất không kèm tài liệu chưa có gói lưu trữ (liệt kê ra);\n"
+	    "                   không có cờ này, tài liệu như vậy làm dừng việc xuất\n"
+	    "                   leave out (and list) documents without a package; without\n"
+	    "                   it such a document stops the export\n"
 	    "    --outbox DIR   ghi vào DIR / write the bundle there\n", NULL },
 	{ "exports", "sohoa exports [--json]",
 	    "  Các gói đã xuất (sổ ghi). / The bundles exported so far (the ledger).\n", NULL },

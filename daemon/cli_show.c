@@ -162,6 +162,9 @@ cli_status(struct cli *c, int argc, char **argv)
 	long long counts[5] = { 0 }, total = 0, queue;
 	long long free_b, inbox_free, queue_age = 0, pages_hour = 0, review = 0;
 	char h1[32], h2[32];
+	int64_t *unpk = NULL;
+	int nunpk = 0;
+	sohoa_error uerr;
 
 	(void)argc;
 	(void)argv;
@@ -199,6 +202,9 @@ cli_status(struct cli *c, int argc, char **argv)
 		}
 		sqlite3_finalize(st);
 	}
+	/* Done but never packaged: never passed over in silence. */
+	sohoa_error_clear(&uerr);
+	sohoa_catalog_unpackaged(cat, NULL, 300, &unpk, &nunpk, &uerr);
 	if (c->json) {
 		printf("{");
 		print_daemon(c);
@@ -208,14 +214,18 @@ cli_status(struct cli *c, int argc, char **argv)
 		printf("}, \"records\": %lld, \"queue\": %lld, \"queue_age_seconds\": %lld,"
 		    " \"pages_per_minute_last_hour\": %.1f, \"needs_review\": %lld,"
 		    " \"quarantined\": %lld, \"disk_free_bytes\": %lld,"
-		    " \"inbox_free_bytes\": %lld, \"min_free_bytes\": %lld, \"recent_errors\": [",
+		    " \"inbox_free_bytes\": %lld, \"min_free_bytes\": %lld, ",
 		    total, queue, queue_age, pages_hour / 60.0, review, counts[4], free_b,
 		    inbox_free, c->conf.min_free_mb * 1024LL * 1024LL);
+		printf("\"unpackaged\": [");
+		for (int k = 0; k < nunpk; k++)
+			printf("%s%lld", k ? ", " : "", (long long)unpk[k]);
+		printf("], \"recent_errors\": [");
 	} else {
 		printf("sohoa %s — %s\n", SOHOA_VERSION, c->conf.state_dir);
 		print_daemon(c);
 		printf("\n");
-		printf("Hồ sơ theo trạng thái (records by state):\n");
+		printf("Tài liệu theo trạng thái (documents by state):\n");
 		for (int i = 0; i < 5; i++)
 			printf("  %-12s %8lld  %s\n", state_names[i], counts[i], state_vi[i]);
 		printf("  %-12s %8lld  %s\n", "total", total, "tổng");
@@ -223,6 +233,12 @@ cli_status(struct cli *c, int argc, char **argv)
 		    queue, queue_age, pages_hour / 60.0);
 		printf("Cần xem lại (needs review, độ tin cậy < %lld): %lld    Cách ly (quarantined): %lld\n",
 		    c->conf.review_threshold, review, counts[4]);
+		if (nunpk) {
+			printf("CHƯA CÓ GÓI LƯU TRỮ (done, no archival package): %d tài liệu —", nunpk);
+			for (int k = 0; k < nunpk && k < 20; k++)
+				printf(" %lld", (long long)unpk[k]);
+			printf("%s\n", nunpk > 20 ? " ..." : "");
+		}
 		printf("Dung lượng trống (free): %s in %s, %s in the inbox %s (min_free_mb %lld)%s\n",
 		    human(free_b, h1, sizeof h1), c->conf.state_dir, human(inbox_free, h2, sizeof h2),
 		    c->conf.inbox, c->conf.min_free_mb,
@@ -262,6 +278,7 @@ cli_status(struct cli *c, int argc, char **argv)
 	print_web(c);
 	if (c->json)
 		printf("}\n");
+	free(unpk);
 	sohoa_catalog_free(cat);
 	return 0;
 }

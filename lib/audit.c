@@ -114,6 +114,9 @@ struct audit {
 	int files_ok;
 };
 
+/* Seconds a done record may be without its package before it counts. */
+#define UNPACKAGED_SETTLE 300
+
 static void problem(struct audit *a, const char *file, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void
@@ -506,6 +509,24 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
 		rc = err->status;
 	}
 	free(ids);
+	/* A done record that never got its package has nothing to check, and
+	 * is never passed over in silence (one being packaged right now, done
+	 * less than UNPACKAGED_SETTLE seconds ago, is not counted). */
+	if (rc == SOHOA_OK) {
+		int64_t *un = NULL;
+		int nu = 0;
+		sohoa_error e2;
+		sohoa_error_clear(&e2);
+		if (sohoa_catalog_unpackaged(cat, NULL, UNPACKAGED_SETTLE, &un, &nu, &e2) == SOHOA_OK)
+			for (int k = 0; k < nu; k++) {
+				char what[64];
+				snprintf(what, sizeof what, "record %lld", (long long)un[k]);
+				a.id = un[k];
+				problem(&a, what, "missing", "tài liệu đã xử lý xong nhưng chưa có gói lưu trữ"
+				    " / done but no archival package was written");
+			}
+		free(un);
+	}
 	rep->seconds = now_mono() - t0;
 	if (rc == SOHOA_OK && rep->nproblems)
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,

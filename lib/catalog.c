@@ -612,3 +612,46 @@ sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? SOHOA_OK : db_error(cat, err, "store_meta");
 }
+
+sohoa_status
+sohoa_catalog_unpackaged(sohoa_catalog *cat, const char *before, int settle_s, int64_t **ids,
+    int *n, sohoa_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t *v = NULL;
+	int cap = 0, rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(cat->db, "SELECT id FROM records WHERE state = 'done'"
+	    " AND package_mets_hash IS NULL"
+	    " AND (?1 IS NULL OR julianday(created_at) < julianday(?1))"
+	    " AND julianday(updated_at) <= julianday('now') - ?2 / 86400.0 ORDER BY id", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_error(cat, err, "unpackaged records");
+	if (before)
+		sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, settle_s);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			int nc = cap ? cap * 2 : 16;
+			int64_t *nv = realloc(v, (size_t)nc * sizeof *nv);
+			if (!nv) {
+				sqlite3_finalize(st);
+				free(v);
+				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			}
+			v = nv;
+			cap = nc;
+		}
+		v[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		*n = 0;
+		return db_error(cat, err, "unpackaged records");
+	}
+	*ids = v;
+	return SOHOA_OK;
+}

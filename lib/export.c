@@ -1295,6 +1295,31 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 		if ((st = select_records(conf, db, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
 			goto out;
 	}
+	/* No record is ever left out silently: a done record of the month
+	 * without a package stops the export, or is skipped and listed. */
+	{
+		int64_t *ids = NULL;
+		int nu = 0;
+		size_t k = 0;
+		if ((st = sohoa_catalog_unpackaged(cat, end_utc, 0, &ids, &nu, err)) != SOHOA_OK)
+			goto out;
+		for (int i = 0; i < nu && k < sizeof r->unpackaged_ids - 16; i++)
+			k += (size_t)snprintf(r->unpackaged_ids + k, sizeof r->unpackaged_ids - k,
+			    "%s%lld", i ? ", " : "", (long long)ids[i]);
+		if (k >= sizeof r->unpackaged_ids - 16 && nu)
+			snprintf(r->unpackaged_ids + k, sizeof r->unpackaged_ids - k, ", ...");
+		free(ids);
+		r->unpackaged = nu;
+		if (nu && !opts->skip_unpackaged) {
+			st = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+			    "%d tài liệu của tháng chưa có gói lưu trữ (số %s): xem 'sohoa show ID',"
+			    " sửa rồi xuất lại, hoặc xuất không kèm chúng với --skip-unpackaged —"
+			    " %d document(s) of the month have no archival package (%s): see"
+			    " 'sohoa show ID', fix and export again, or leave them out with"
+			    " --skip-unpackaged", nu, r->unpackaged_ids, nu, r->unpackaged_ids);
+			goto out;
+		}
+	}
 	if (n == 0) {
 		r->empty = 1;
 		goto out;

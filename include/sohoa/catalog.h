@@ -134,6 +134,18 @@ int sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size
 sohoa_status sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
     sohoa_error *err);
 
+/*
+ * Done records that have no archival package (never written: no
+ * package_mets_hash), ids ascending into *ids (malloc'd, caller frees; NULL
+ * when none) and their number into *n.  before (ISO 8601, may be NULL):
+ * only records done before it; settle_s: only records left alone (updated)
+ * at least this many seconds ago, so that one being packaged right now is
+ * not counted.  Such a record is never left out silently: export, audit
+ * and status report it.
+ */
+sohoa_status sohoa_catalog_unpackaged(sohoa_catalog *cat, const char *before, int settle_s,
+    int64_t **ids, int *n, sohoa_error *err);
+
 /* Current UTC time as ISO 8601 with milliseconds, into buf (32 bytes). */
 void sohoa_now_iso(char buf[32]);
 

@@ -86,6 +86,8 @@ typedef struct sohoa_export_opts {
 	const char *month;         /* "YYYY-MM" */
 	const char *outbox;        /* NULL: conf->outbox */
 	int force;                 /* export again a month already exported */
+	int skip_unpackaged;       /* go on without done records that have no package
+	                            * (listed in the result); 0: refuse the month */
 	const char *agent;         /* names the program in events */
 	/* Called after each SIP is written (may be NULL), for a progress bar. */
 	void (*progress)(void *arg, int done, int total);
@@ -106,6 +108,8 @@ typedef struct sohoa_export_result {
 	int already;               /* the month was exported before (nothing done) */
 	int empty;                 /* nothing to send (nothing written) */
 	int uploaded;              /* 1 upload_command exited 0; 0 none configured; -1 failed */
+	int unpackaged;            /* done records of the month without a package, skipped */
+	char unpackaged_ids[256];  /* their ids, "3, 7, 12" (cut with "...") */
 	double seconds;
 } sohoa_export_result;
 
@@ -114,7 +118,9 @@ typedef struct sohoa_export_result {
  * schemas: parsed once (package.h).  SOHOA_OK when the bundle is written
  * and, if configured, uploaded; r->already or r->empty say when there was
  * nothing to do.  SOHOA_BAD_INPUT: an AIP is damaged or a record cannot be
- * packaged (err names it; nothing written); SOHOA_RETRY: another export
+ * packaged (err names it; nothing written), or a done record of the month
+ * has no package and opts->skip_unpackaged is not set (err lists them;
+ * nothing written); SOHOA_RETRY: another export
  * holds the outbox, disk full, or upload_command failed (r->uploaded = -1:
  * the bundle is in the outbox, the month is not marked exported);
  * SOHOA_FATAL: configuration, catalog or signing failure.

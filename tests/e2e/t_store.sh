@@ -118,6 +118,21 @@ check "the restored store has the same identity" cmp -s "$T/moved/sohoa-store.id
 check "audit of the restored store passes" test $? = 0
 check "the restored store finds its packages" sh -c "'$SOHOA' -c '$T/third.conf' show --package ${ids[1]} | grep -q '^$T/third/aip/'"
 
+# ---- a done document without its package is never left out silently ---------
+# (its package lost, as when writing it failed: the catalog says none)
+lost=${ids[1]}
+sqlite3 "$T/moved/catalog.db" "UPDATE records SET package_mets_hash = NULL, package_path = NULL,
+	packaged_at = NULL, updated_at = '2020-01-01T00:00:00.000Z' WHERE id = $lost"
+check "status lists the document without a package" \
+	test "$("$SOHOA" status --json | json "d['unpackaged']")" = "[$lost]"
+"$SOHOA" audit > "$T/audit-lost.out" 2>&1
+check "audit fails (exit 1) naming it" sh -c "test $? = 1 && grep -q 'record $lost' '$T/audit-lost.out'"
+"$SOHOA" export --month "$NEXT" --force > "$T/export-lost.out" 2>&1
+check "export refuses the month, listing it" sh -c "test $? != 0 && grep -q 'no archival package ($lost)' '$T/export-lost.out'"
+"$SOHOA" export --json --month "$NEXT" --force --skip-unpackaged > "$T/export-skip.json" 2> "$T/export-skip.err"
+check "export --skip-unpackaged goes on and lists it" \
+	test "$?:$(json "d['unpackaged'], d['unpackaged_ids']" < "$T/export-skip.json")" = "0:1 $lost"
+
 # ---- what is refused, and what is said ---------------------------------------
 mkdir -p "$T/alone"
 cp "$T/moved/catalog.db" "$T/alone/"

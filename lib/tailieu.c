@@ -259,6 +259,16 @@ sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t, sohoa_error
 				    listed[i], reldir);
 				goto out;
 			}
+			/* The same page twice would make a document with a page
+			 * twice: a slip of the pen, said rather than followed. */
+			for (int j = 0; j < i; j++)
+				if (!strcmp(listed[j], listed[i])) {
+					rc = sohoa_error_set(err, SOHOA_BAD_INPUT,
+					    SOHOA_REASON_MISSING_PAGE, "%s ghi \"%s\" hai lần — %s lists"
+					    " \"%s\" twice (in %s)", SOHOA_TAILIEU_SIDECAR, listed[i],
+					    SOHOA_TAILIEU_SIDECAR, listed[i], reldir);
+					goto out;
+				}
 			if (t->n >= SOHOA_TAILIEU_MAX_PARTS) {
 				rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TOO_LARGE,
 				    "%s lists more than %d files", SOHOA_TAILIEU_SIDECAR,

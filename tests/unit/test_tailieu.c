@@ -145,6 +145,16 @@ test_refusals(void)
 	CHECK_INT(sohoa_tailieu_read("in", "escape", &t, &err), SOHOA_BAD_INPUT);
 	CHECK_INT(err.reason, SOHOA_REASON_MISSING_PAGE);
 
+	/* A page listed twice is refused, not taken twice. */
+	mkdir("in/twice", 0755);
+	put("in/twice/a.png", "x");
+	put("in/twice/b.png", "x");
+	put("in/twice/tailieu.txt", "a.png\nb.png\na.png\n");
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_tailieu_read("in", "twice", &t, &err), SOHOA_BAD_INPUT);
+	CHECK_INT(err.reason, SOHOA_REASON_MISSING_PAGE);
+	CHECKM(strstr(err.msg, "twice") != NULL, err.msg);
+
 	/* A folder reached through a link is not read. */
 	CHECK(symlink("missing", "in/viaLink") == 0);
 	sohoa_error_clear(&err);

@@ -419,12 +419,14 @@ find_seals(PIX *pix, int dpi)
 	return seals;
 }
 
-/* A copy of the colour page whose seals' strongly red pixels are grey at
- * their red level; NULL when it has no seal (or on failure). */
+/*
+ * A copy of page with paint(line, x) applied to every pixel inside the
+ * boxes of seals (which it frees); NULL when there are none (or on
+ * failure).  The seal steps below differ only in their paint.
+ */
 static PIX *
-drop_seals(PIX *page, int dpi)
+repaint_seals(PIX *page, BOXA *seals, void (*paint)(l_uint32 *line, int x))
 {
-	BOXA *seals = find_seals(page, dpi);
 	int w = pixGetWidth(page), h = pixGetHeight(page), wpl;
 	l_uint32 *data;
 	PIX *out;
@@ -444,15 +446,30 @@ drop_seals(PIX *page, int dpi)
 		for (int y = by < 0 ? 0 : by; y < by + bh && y < h; y++) {
 			l_uint32 *line = data + (size_t)y * wpl;
 			for (int x = bx < 0 ? 0 : bx; x < bx + bw && x < w; x++)
-				if (strongly_red(line[x])) {
-					l_uint32 r = (line[x] >> L_RED_SHIFT) & 0xff;
-					line[x] = (r << L_RED_SHIFT) | (r << L_GREEN_SHIFT)
-					    | (r << L_BLUE_SHIFT) | (line[x] & 0xff);
-				}
+				paint(line, x);
 		}
 	}
 	boxaDestroy(&seals);
 	return out;
+}
+
+/* A strongly red pixel becomes grey at its red level. */
+static void
+red_to_grey(l_uint32 *line, int x)
+{
+	if (strongly_red(line[x])) {
+		l_uint32 r = (line[x] >> L_RED_SHIFT) & 0xff;
+		line[x] = (r << L_RED_SHIFT) | (r << L_GREEN_SHIFT) | (r << L_BLUE_SHIFT)
+		    | (line[x] & 0xff);
+	}
+}
+
+/* A copy of the colour page whose seals' strongly red pixels are grey at
+ * their red level; NULL when it has no seal (or on failure). */
+static PIX *
+drop_seals(PIX *page, int dpi)
+{
+	return repaint_seals(page, find_seals(page, dpi), red_to_grey);
 }
 
 /*
@@ -611,37 +628,20 @@ find_gray_seals(PIX *pix, int dpi)
 	return seals;
 }
 
+/* A mid-grey or lighter pixel of a grey seal becomes white. */
+static void
+grey_to_white(l_uint32 *line, int x)
+{
+	if (GET_DATA_BYTE(line, x) >= GRAY_SEAL_LO)
+		SET_DATA_BYTE(line, x, 255);
+}
+
 /* A copy of the grey page whose seals are weakened (above); NULL when it
  * has none (or on failure). */
 static PIX *
 weaken_gray_seals(PIX *page, int dpi)
 {
-	BOXA *seals = find_gray_seals(page, dpi);
-	int w = pixGetWidth(page), h = pixGetHeight(page), wpl;
-	l_uint32 *data;
-	PIX *out;
-
-	if (!seals)
-		return NULL;
-	if (!(out = pixCopy(NULL, page))) {
-		boxaDestroy(&seals);
-		return NULL;
-	}
-	data = pixGetData(out);
-	wpl = pixGetWpl(out);
-	for (int i = 0; i < boxaGetCount(seals); i++) {
-		l_int32 bx, by, bw, bh;
-		if (boxaGetBoxGeometry(seals, i, &bx, &by, &bw, &bh) != 0)
-			continue;
-		for (int y = by < 0 ? 0 : by; y < by + bh && y < h; y++) {
-			l_uint32 *line = data + (size_t)y * wpl;
-			for (int x = bx < 0 ? 0 : bx; x < bx + bw && x < w; x++)
-				if (GET_DATA_BYTE(line, x) >= GRAY_SEAL_LO)
-					SET_DATA_BYTE(line, x, 255);
-		}
-	}
-	boxaDestroy(&seals);
-	return out;
+	return repaint_seals(page, find_gray_seals(page, dpi), grey_to_white);
 }
 
 /*

@@ -941,6 +941,23 @@ add_div(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, const char *id, const ch
 	add_attr(b, add_el(b, d, ns, "fptr"), NULL, "FILEID", fileid);
 }
 
+/* The physical structMap every METS here opens with (CSIP80-83): its
+ * root div, labelled, which the caller fills. */
+static xmlNodePtr
+add_struct_map(pkg_builder *b, xmlNodePtr root, xmlNsPtr ns, const char *map_id,
+    const char *root_id, const char *label)
+{
+	xmlNodePtr map = add_el(b, root, ns, "structMap"), top;
+
+	add_attr(b, map, NULL, "ID", map_id);
+	add_attr(b, map, NULL, "TYPE", "PHYSICAL");
+	add_attr(b, map, NULL, "LABEL", "CSIP");
+	top = add_el(b, map, ns, "div");
+	add_attr(b, top, NULL, "ID", root_id);
+	add_attr(b, top, NULL, "LABEL", label);
+	return top;
+}
+
 /* The E-ARK identity of a METS root (CSIP1-6, SIP2): OBJID, LABEL, TYPE
  * from the content-category vocabulary, csip:CONTENTINFORMATIONTYPE OTHER
  * naming TT 05, PROFILE (the E-ARK SIP profile for a SIP, CSIP otherwise)
@@ -1034,7 +1051,7 @@ pkg_build_rep_mets(const char *objid, int sip, const char *software, const char 
     const pkg_entry *files, int nfiles, sohoa_error *err)
 {
 	pkg_builder b = { SOHOA_OK, err, PKG_REP_METS };
-	xmlNodePtr root, hdr, sec, g, map, top, d;
+	xmlNodePtr root, hdr, sec, g, top;
 	xmlNsPtr ns, xlink, xsi, csip;
 	xmlDocPtr doc = new_doc(&b, "mets", PKG_METS_NS, NULL, &root, &ns);
 	char repid[200];
@@ -1073,17 +1090,8 @@ pkg_build_rep_mets(const char *objid, int sip, const char *software, const char 
 			path += skip;
 		add_locat(&b, add_el(&b, f, ns, "FLocat"), xlink, path);
 	}
-	map = add_el(&b, root, ns, "structMap");
-	add_attr(&b, map, NULL, "ID", "structmap-rep1");
-	add_attr(&b, map, NULL, "TYPE", "PHYSICAL");
-	add_attr(&b, map, NULL, "LABEL", "CSIP");
-	top = add_el(&b, map, ns, "div");
-	add_attr(&b, top, NULL, "ID", "div-rep1-root");
-	add_attr(&b, top, NULL, "LABEL", repid);
-	d = add_el(&b, top, ns, "div");
-	add_attr(&b, d, NULL, "ID", "div-data");
-	add_attr(&b, d, NULL, "LABEL", "Data");
-	add_attr(&b, add_el(&b, d, ns, "fptr"), NULL, "FILEID", "grp-data");
+	top = add_struct_map(&b, root, ns, "structmap-rep1", "div-rep1-root", repid);
+	add_div(&b, top, ns, "div-data", "Data", "grp-data");
 	return finish(&b, doc);
 }
 
@@ -1093,7 +1101,7 @@ pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry
     const pkg_entry *rep, int nrep, const pkg_entry *rep_mets, sohoa_error *err)
 {
 	pkg_builder b = { SOHOA_OK, err, "METS.xml" };
-	xmlNodePtr root, hdr, n, sec, map, top, g;
+	xmlNodePtr root, hdr, n, sec, top, g;
 	xmlNsPtr ns, xlink, xsi, csip;
 	xmlDocPtr doc = new_doc(&b, "mets", PKG_METS_NS, NULL, &root, &ns);
 	char rid[32];
@@ -1169,13 +1177,7 @@ pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry
 		}
 	}
 
-	map = add_el(&b, root, ns, "structMap");
-	add_attr(&b, map, NULL, "ID", "structmap-1");
-	add_attr(&b, map, NULL, "TYPE", "PHYSICAL");
-	add_attr(&b, map, NULL, "LABEL", "CSIP");
-	top = add_el(&b, map, ns, "div");
-	add_attr(&b, top, NULL, "ID", "div-root");
-	add_attr(&b, top, NULL, "LABEL", objid);
+	top = add_struct_map(&b, root, ns, "structmap-1", "div-root", objid);
 	n = add_el(&b, top, ns, "div");
 	add_attr(&b, n, NULL, "ID", "div-metadata");
 	add_attr(&b, n, NULL, "LABEL", "Metadata");

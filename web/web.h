@@ -101,6 +101,19 @@ enum MHD_Result page_requests(struct web_req *r);
 enum MHD_Result page_request_decide(struct web_req *r, int64_t rid);
 extern const char web_css[];
 
+/* ---- the văn thư's desk: one file per screen (desk_*.c) ----
+ * Each route function is asked, in the router, after sign-in (and for a
+ * POST after the CSRF check), about every path the router did not take
+ * itself; it returns 1 and sets *ret when the path is its own, 0 when not.
+ * Desk screens are for van-thu, lanh-dao and quan-tri (web_desk_allowed);
+ * anyone else gets web_forbidden(), which writes the refusal to the access
+ * log. */
+int desk_review_route(struct web_req *r, int post, enum MHD_Result *ret);     /* /review, /status */
+int desk_hoso_route(struct web_req *r, int post, enum MHD_Result *ret);       /* /hoso/... */
+int desk_quarantine_route(struct web_req *r, int post, enum MHD_Result *ret); /* /quarantine, /exports */
+int web_desk_allowed(const struct web_req *r);
+enum MHD_Result web_forbidden(struct web_req *r, const char *what);
+
 /* ---- web_api.c ---- */
 enum MHD_Result api_search(struct web_req *r);
 enum MHD_Result api_record(struct web_req *r, int64_t id);

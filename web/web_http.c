@@ -307,6 +307,10 @@ html_head(struct web_req *r, struct sbuf *b, const char *title)
 		sb_str(b, "<nav><a href=\"/search\">Tìm kiếm</a>");
 		if (r->user.role == SOHOA_ROLE_LANH_DAO)
 			sb_str(b, " <a href=\"/requests\">Yêu cầu khai thác</a>");
+		if (web_desk_allowed(r))
+			sb_str(b, " <a href=\"/review\">Soát xét</a> <a href=\"/hoso/\">Hồ sơ</a>"
+			    " <a href=\"/quarantine\">Cách ly</a> <a href=\"/exports\">Xuất nộp</a>"
+			    " <a href=\"/status\">Trạng thái</a>");
 		sb_str(b, "</nav><form class=\"who\" method=\"post\" action=\"/logout\">");
 		html_esc(b, r->user.name, 0);
 		sb_str(b, " (");
@@ -440,11 +444,36 @@ record_file(struct web_req *r, int64_t id, int64_t page, int download)
 	return ret;
 }
 
+/* ---- the desk ---- */
+
+int
+web_desk_allowed(const struct web_req *r)
+{
+	return r->authed && !r->by_token && (r->user.role == SOHOA_ROLE_VAN_THU
+	    || r->user.role == SOHOA_ROLE_LANH_DAO || r->user.role == SOHOA_ROLE_QUAN_TRI);
+}
+
+enum MHD_Result
+web_forbidden(struct web_req *r, const char *what)
+{
+	web_log(r, 0, "denied", what);
+	return web_error_page(r, 403, "Bạn không có quyền làm việc này "
+	    "(chỉ văn thư, lãnh đạo và quản trị).");
+}
+
+static int
+desk_route(struct web_req *r, int post, enum MHD_Result *ret)
+{
+	return desk_review_route(r, post, ret) || desk_hoso_route(r, post, ret)
+	    || desk_quarantine_route(r, post, ret);
+}
+
 static enum MHD_Result
 handle_signed_in(struct web_req *r, int post)
 {
 	const char *p = r->path;
 	int64_t id = 0, n2 = 0;
+	enum MHD_Result ret;
 
 	if (!strncmp(p, "/api/", 5)) {
 		if (post)
@@ -476,6 +505,8 @@ handle_signed_in(struct web_req *r, int post)
 			return id ? page_doc_request(r, id) : web_error_page(r, 404, "Không tìm thấy.");
 		if (route_id(p, "/requests/", "", &id))
 			return id ? page_request_decide(r, id) : web_error_page(r, 404, "Không tìm thấy.");
+		if (desk_route(r, 1, &ret))
+			return ret;
 		return web_error_page(r, 404, "Không tìm thấy.");
 	}
 	if (!strcmp(p, "/") || !strcmp(p, "/login"))
@@ -492,6 +523,8 @@ handle_signed_in(struct web_req *r, int post)
 		return record_file(r, id, 0, web_arg(r, "download") != NULL);
 	if (route_id2(p, "/doc/", "/page/", ".png", &id, &n2))
 		return record_file(r, id, n2 ? n2 : -1, 0);
+	if (desk_route(r, 0, &ret))
+		return ret;
 	return web_error_page(r, 404, "Không tìm thấy.");
 }
 

@@ -102,6 +102,7 @@ static const struct help helps[] = {
 	    "  Documents whose OCR confidence is under review_threshold: a person should check\n"
 	    "  them.\n", NULL },
 	{ "edit", "sohoa edit ID TRƯỜNG=GIÁ_TRỊ...", NULL, cli_edit_usage },
+	{ "hoso", "sohoa hoso list|show|create|edit|add|remove|order ...", NULL, cli_hoso_usage },
 	{ "check", "sohoa check [--json] ID...",
 	    "  Kiểm tra lại gói lưu trữ của văn bản (lược đồ XML, mã băm từng tệp).\n"
 	    "  Re-validate a record's package and re-hash its files.\n", NULL },

@@ -14,6 +14,7 @@
 #include "sohoa/fields.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
+#include "sohoa/hoso_desk.h"
 #include "sohoa/package.h"
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
@@ -140,11 +141,12 @@ hoso_derived(sohoa_catalog *cat, const char *origin, long long id, sohoa_hoso *h
 
 /*
  * Mã hồ sơ when hoso.txt (or a person) gives none, following TT 05's form
- * mã định danh cơ quan . năm hình thành . số hồ sơ: the year the hồ sơ's
- * first scan arrived, and "HS<nnn>", the folder's place among all folders
- * by their first scan (for a loose document "TL<record id>").  Never
- * changes once the first scan is in: every document of a folder gets the
- * same code.  A real code in hoso.txt replaces it.
+ * mã định danh cơ quan . năm hình thành . số hồ sơ: the year the hồ sơ
+ * began (its first scan, or when a person created it) and "HS<nnn>", its
+ * number in hoso_files (folders are numbered in the order of their first
+ * scan, hồ sơ a person creates when created; catalog migration 015); for a
+ * loose document "TL<record id>".  Never changes once given: documents
+ * moved in or out do not renumber anyone.  A real code replaces it.
  */
 static void
 hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, long long id,
@@ -159,11 +161,16 @@ hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, l
 
 	if (h->v[SOHOA_H_FILE_CODE])
 		return;
+	if (!loose) {
+		sohoa_error nerr;
+		int64_t hid = 0;
+		sohoa_error_clear(&nerr);
+		if (sohoa_hoso_number(cat, origin, &hid, &nerr) != SOHOA_OK)
+			return;
+	}
 	if (sqlite3_prepare_v2(db, loose ? "SELECT substr(created_at, 1, 4), id FROM records"
 	    " WHERE id = ?"
-	    : "SELECT substr(min(created_at), 1, 4), (SELECT count(*) FROM (SELECT min(id) AS m"
-	    "  FROM records WHERE origin <> '' GROUP BY origin) WHERE m <= (SELECT min(id)"
-	    "  FROM records WHERE origin = ?1)) FROM records WHERE origin = ?1", -1, &st, NULL)
+	    : "SELECT substr(created_at, 1, 4), id FROM hoso_files WHERE origin = ?", -1, &st, NULL)
 	    != SQLITE_OK)
 		return;
 	if (loose)
@@ -182,6 +189,17 @@ hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, l
 	else
 		snprintf(code, sizeof code, "%.60s.%s.HS%03lld", agency, year, n);
 	sohoa_hoso_set(h, SOHOA_H_FILE_CODE, code, "folder", NULL);
+}
+
+sohoa_status
+sohoa_describe_hoso_full(const sohoa_conf *conf, sohoa_catalog *cat, const char *origin,
+    int64_t id, sohoa_hoso *out, sohoa_error *err)
+{
+	sohoa_status rc = sohoa_describe_hoso(conf, cat, origin, out, err);
+
+	hoso_derived(cat, origin, id, out);
+	hoso_file_code(cat, conf, origin, id, out);
+	return rc;
 }
 
 static int
@@ -453,11 +471,14 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	struct stat sb;
 
 	/* docCode's ordinal: the record's place among the hồ sơ's records
-	 * (quarantined ones aside) in pickup order (record id), whether or not
+	 * (quarantined ones aside) in the order a person set (hoso_order,
+	 * hoso_desk.h), then in pickup order (record id), whether or not
 	 * their OCR has finished: the same scans give the same numbers whatever
 	 * order the OCR jobs end in, and a scan added later gets the next one. */
 	if (sqlite3_prepare_v2(db, "SELECT spool_id, origin, name, doc_id, page_count,"
-	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin AND o.id <= r.id"
+	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin"
+	    "  AND (o.hoso_order IS NULL, coalesce(o.hoso_order, 0), o.id)"
+	    "   <= (r.hoso_order IS NULL, coalesce(r.hoso_order, 0), r.id)"
 	    "  AND o.state <> 'quarantined'), package_path FROM records r"
 	    " WHERE id = ? AND state = 'done'",
 	    -1, &st, NULL)

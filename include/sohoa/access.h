@@ -103,7 +103,7 @@ sohoa_status sohoa_access_page_text(sohoa_catalog *cat, const sohoa_viewer *v, i
     int page_no, char **text, sohoa_access *access, sohoa_error *err);
 
 /* The records of a hồ sơ (inbox folder) the viewer may see at least as
- * CATALOG (A1), in order (issuedDate, then id); fn is called for each with
+ * CATALOG (A1), in the hồ sơ's order (hoso_desk.h); fn is called for each with
  * its view (filled as by sohoa_access_view, without text). */
 sohoa_status sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_dir,
     const char *origin, void (*fn)(void *arg, const sohoa_record_view *rv), void *arg,

@@ -117,7 +117,8 @@ static int
 status_exit(const sohoa_error *err)
 {
 	if (err->status == SOHOA_BAD_INPUT)
-		return strstr(err->msg, "không có") ? EXIT_NOTFOUND : EXIT_USAGE;
+		return strstr(err->msg, "không có hồ sơ số") || strstr(err->msg, "không có tài liệu số")
+		    ? EXIT_NOTFOUND : EXIT_USAGE;
 	return EXIT_FAILURE_;
 }
 

@@ -111,7 +111,7 @@ sohoa_status sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const 
 
 /* Writes an access log line: who (v->user_name), now, which record (0:
  * none), what ("metadata", "text", "pdf", "page", "search", "request",
- * "approve", "refuse", "login", "logout", "denied"), a detail (may be
+ * "approve", "refuse", "login", "logout", "denied", "edit", "hoso"), a detail (may be
  * NULL) and the address (may be NULL). */
 sohoa_status sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id,
     const char *what, const char *detail, const char *address, sohoa_error *err);

@@ -47,7 +47,9 @@ sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *orig
 	/* The inbox is the share's: its folder is reached through folder fds,
 	 * never through a link (fsutil.h); a folder gone is no sidecar. */
 	{
-		int dfd = sohoa_fs_open_dir_beneath(conf->inbox, origin ? origin : "");
+		/* A hồ sơ made by hand (".hoso/<n>", hoso_desk.h) has no folder. */
+		int dfd = origin && origin[0] == '.' ? -1
+		    : sohoa_fs_open_dir_beneath(conf->inbox, origin ? origin : "");
 		if (dfd >= 0) {
 			rc = sohoa_hoso_load_at(out, dfd, SOHOA_HOSO_SIDECAR, path, err);
 			close(dfd);

@@ -74,7 +74,17 @@ list_row(void *arg, const sohoa_hoso_entry *e)
 	    (long long)e->id);
 	html_esc(l->b, e->title, 0);
 	sb_str(l->b, "</a></td><td>");
-	html_esc(l->b, e->file_code, 0);
+	if (e->file_code) {
+		html_esc(l->b, e->file_code, 0);
+	} else {
+		/* The code the EAD carries when nobody wrote one (describe.c). */
+		sohoa_hoso h;
+		sohoa_error err;
+		sohoa_error_clear(&err);
+		sohoa_hoso_describe(&l->r->srv->conf, l->r->cat, e->id, &h, &err);
+		html_esc(l->b, h.v[SOHOA_H_FILE_CODE], 0);
+		sohoa_hoso_release(&h);
+	}
 	sb_printf(l->b, "</td><td>%d</td><td>", n);
 	html_esc(l->b, e->created_by ? "tạo trên máy" : e->origin, 0);
 	sb_str(l->b, "</td></tr>");

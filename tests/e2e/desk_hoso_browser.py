@@ -115,9 +115,12 @@ def main():
              % (field(d, 'totalDoc'), field(d, 'numberOfPage'), field(d, 'startDate'),
                 field(d, 'endDate')))
         d.get(page)
+        d.set_window_size(1280, 1750)     # the fields and the documents in one picture
         d.save_screenshot(os.path.join(SHOTS, 'hoso.png'))
+        d.set_window_size(1280, 700)
         d.get(URL + '/hoso/')
-        step(TITLE in d.page_source, 'the list shows the new hồ sơ')
+        step(TITLE in d.page_source and '.HS' in d.find_element(By.ID, 'hoso-list').text,
+             'the list shows the new hồ sơ, with its mã hồ sơ')
         d.save_screenshot(os.path.join(SHOTS, 'hoso-list.png'))
     finally:
         d.quit()

@@ -513,6 +513,16 @@ post_docs(struct web_req *r, int64_t hid, const char *what)
 			return web_error_page(r, 400, "Thiếu số tài liệu — no record number.");
 		n = 1;
 	}
+	/* A document this person may not even know of (03, Mật: access.h)
+	 * is not there for the desk either. */
+	for (size_t i = 0; i < n; i++) {
+		sohoa_access acc = SOHOA_ACCESS_NONE;
+		sohoa_error_clear(&err);
+		if (sohoa_access_of(r->cat, &r->viewer, recs[i], &acc, &err) != SOHOA_OK)
+			return failed(r, &err);
+		if (acc == SOHOA_ACCESS_NONE)
+			return web_error_page(r, 404, "Không có tài liệu này.");
+	}
 	for (size_t i = 0; i < n; i++) {
 		sohoa_status st;
 		const char *dir = web_form(r, "dir");

@@ -149,6 +149,11 @@ done
 check "... nothing changed" test "$("$SOHOA" hoso show --json "$H2" | json "[x['id'] for x in d['documents']]")" = "[$B, $A, $E]"
 check "... each refusal in the access log" test "$(sql "SELECT count(*) FROM access_log WHERE user_name = 'canbo' AND what = 'denied' AND detail = 'hoso'")" = 5
 check "a hồ sơ number that does not exist: 404" test "$(code $CB "$URL/hoso/99999")" = 404
+curl -sk -c "$T/vt.jar" -o /dev/null --data-urlencode name=vanthu --data-urlencode "password=mật khẩu văn thư" $URL/login
+body -b "$T/vt.jar" "$URL/hoso/$H2" > "$T/vt-hoso.html"
+check "văn thư: the Mật document is not listed for the desk either" test "$(grep -c "id=\"doc-$E\"" "$T/vt-hoso.html")" = 0
+check "văn thư: taking out a Mật document by its number: 404, nothing changed" test "$(code -b "$T/vt.jar" -d "csrf=$(csrf_of "$T/vt-hoso.html")&rec=$E" "$URL/hoso/$H2/remove"),$(sql "SELECT origin FROM records WHERE id = $E")" = "404,$(sql "SELECT origin FROM hoso_files WHERE id = $H2")"
+check "văn thư: a bad record number: 400" test "$(code -b "$T/vt.jar" -d "csrf=$(csrf_of "$T/vt-hoso.html")&ids=12x" "$URL/hoso/$H2/add")" = 400
 kill -TERM $WPID
 wait $WPID
 check "sohoa-web stops cleanly on SIGTERM" test $? = 0

@@ -14,6 +14,7 @@
 
 #include "sohoa/desk.h"
 #include "sohoa/fsutil.h"
+#include "sohoa/search.h"
 #include "sohoa/store.h"
 
 #define REASON_SUFFIX ".ly-do.txt"      /* as lib/engine.c writes it */
@@ -89,7 +90,7 @@ sohoa_export_request_add(sohoa_catalog *cat, const char *month, int force, const
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "đã có yêu cầu xuất tháng %s đang chờ hoặc đang chạy — an export of %s is"
 		    " already waiting or running", month, month);
@@ -233,15 +234,16 @@ sohoa_export_requests_list(sohoa_catalog *cat, int limit, sohoa_export_request *
 static void
 bundle_row(const sohoa_conf *conf, sqlite3_stmt *st, sohoa_export_bundle_row *b)
 {
-	char stored[PATH_MAX];
+	char stored[PATH_MAX], dir[PATH_MAX];
 
 	memset(b, 0, sizeof *b);
 	b->id = sqlite3_column_int64(st, 0);
 	col(st, 1, b->month, sizeof b->month);
 	col(st, 2, b->file_name, sizeof b->file_name);
-	col(st, 3, stored, sizeof stored);
-	if (sohoa_store_resolve(conf, stored, b->path, sizeof b->path) != 0)
-		snprintf(b->path, sizeof b->path, "%s", stored);
+	col(st, 3, stored, sizeof stored);     /* the outbox it was written to */
+	if (sohoa_store_resolve(conf, stored, dir, sizeof dir) != 0)
+		snprintf(dir, sizeof dir, "%s", stored);
+	snprintf(b->path, sizeof b->path, "%s/%s", dir, b->file_name);
 	col(st, 4, b->bundle_hash, sizeof b->bundle_hash);
 	b->size = sqlite3_column_int64(st, 5);
 	b->sips = sqlite3_column_int64(st, 6);
@@ -646,16 +648,23 @@ sohoa_duplicate_drop(sohoa_catalog *cat, int64_t id, int64_t drop, const char *u
 		return rc;
 	snprintf(detail, sizeof detail, "dropped as a duplicate of record %lld by %s",
 	    (long long)keep, user);
-	/* Out of the live set: pages and their full-text entries go (the OCR
-	 * text is in the package), the record stays with its events. */
+	/* Out of the live set: its pages and fields leave the catalog and the
+	 * search index (both are in its package), the record stays with its
+	 * events. */
 	if (exec2(cat, "UPDATE records SET probable_duplicate_of = NULL WHERE id = ?1"
 	    " OR probable_duplicate_of = ?1", id, 0) != 0
 	    || exec2(cat, "UPDATE records SET probable_duplicate_of = NULL WHERE"
 	    " probable_duplicate_of = ?1", drop, 0) != 0
 	    || exec2(cat, "UPDATE records SET state = 'quarantined', reason = 'duplicate',"
 	    " duplicate_of = ?2, quarantine_published = 1, quarantine_released = 2 WHERE id = ?1", drop, keep) != 0
-	    || exec2(cat, "DELETE FROM pages WHERE record_id = ?1", drop, 0) != 0) {
+	    || exec2(cat, "DELETE FROM pages WHERE record_id = ?1", drop, 0) != 0
+	    || exec2(cat, "DELETE FROM fields WHERE record_id = ?1", drop, 0) != 0) {
 		rc = db_error(cat, err);
+		sohoa_catalog_rollback(cat);
+		return rc;
+	}
+	/* Without pages or fields the search index keeps no row for it. */
+	if ((rc = sohoa_search_index_record(cat, drop, err)) != SOHOA_OK) {
 		sohoa_catalog_rollback(cat);
 		return rc;
 	}

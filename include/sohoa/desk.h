@@ -18,8 +18,10 @@
  *     object the catalog names is removed.
  *  4. Nothing here forgets a record: a deleted quarantined file keeps its
  *     record and events (quarantine_released = 2); a dropped duplicate
- *     leaves the live set (state 'quarantined', reason duplicate) but keeps
- *     its record, events, spool entry and package.  Every change is an
+ *     leaves the live set (state 'quarantined', reason duplicate; its pages
+ *     and fields out of the catalog and the search index) but keeps its
+ *     record, events, spool entry and package (which hold them).  Every
+ *     change is an
  *     event naming the person.
  *
  * Strings in the structs are NUL-terminated, cut to their buffers.

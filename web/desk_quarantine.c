@@ -35,6 +35,8 @@
 /* Larger files are not previewed (a scan of one page is far smaller). */
 #define PREVIEW_MAX_BYTES (64LL << 20)
 #define PREVIEW_WIDTH 900
+/* Files shown at once (each first page is decoded for the list). */
+#define QUARANTINE_SHOWN 50
 
 static pthread_mutex_t preview_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -70,7 +72,9 @@ reason_vi(const char *key)
 
 /* ---- the quarantine ------------------------------------------------------ */
 
-/* Why the file cannot be shown, or NULL when it can (headers only). */
+/* The preview, or in text why there is none: the first page is decoded
+ * here once (a broken image is said so, not drawn broken), and again by
+ * the preview.png request. */
 static void
 preview_cell(struct web_req *r, struct sbuf *b, const sohoa_quarantined *q)
 {
@@ -210,8 +214,11 @@ page_quarantine(struct web_req *r, unsigned status, const char *error)
 	}
 	sb_printf(&b, "<p class=\"meta\" id=\"qcount\">%d tệp trong thư mục cách ly. Sửa hoặc thay"
 	    " tệp ngay trong thư mục cách ly (cùng tên), rồi bấm «Thử lại».</p>", nq);
-	for (int i = 0; i < nq; i++)
+	for (int i = 0; i < nq && i < QUARANTINE_SHOWN; i++)
 		quarantine_item(r, &b, &q[i]);
+	if (nq > QUARANTINE_SHOWN)
+		sb_printf(&b, "<p class=\"note\">Chỉ hiện %d tệp đầu; xử lý xong các tệp này để xem"
+		    " tiếp.</p>", QUARANTINE_SHOWN);
 	sb_printf(&b, "<h1 id=\"duplicates\">Có thể trùng (probable duplicates)</h1><p class=\"meta\""
 	    " id=\"dcount\">%d cặp.</p>", nd);
 	if (nd) {
@@ -503,8 +510,15 @@ page_exports(struct web_req *r, unsigned status, const char *error, const char *
 		html_esc(&b, v[i].month, 0);
 		sb_str(&b, "</td><td>");
 		html_esc(&b, v[i].file_name, 0);
-		sb_printf(&b, "<br><span class=\"meta\">%lld byte, ", v[i].size);
-		html_esc(&b, v[i].bundle_hash, 0);
+		{
+			char shortened[24];
+			snprintf(shortened, sizeof shortened, "%.16s…", strncmp(v[i].bundle_hash,
+			    "sha256:", 7) ? v[i].bundle_hash : v[i].bundle_hash + 7);
+			sb_str(&b, "<br><span class=\"meta\" title=\"");
+			html_esc(&b, v[i].bundle_hash, 0);
+			sb_printf(&b, "\">%lld byte, SHA-256 ", v[i].size);
+			html_esc(&b, shortened, 0);
+		}
 		sb_printf(&b, "</span></td><td>%lld</td><td>%lld</td><td>", v[i].records, v[i].sips);
 		html_esc(&b, v[i].created_at, 0);
 		sb_str(&b, "</td><td>");

@@ -152,8 +152,8 @@ sohoa_status sohoa_quarantine_delete(const sohoa_conf *conf, sohoa_catalog *cat,
  */
 sohoa_status sohoa_preview_png(const char *path, const sohoa_conf *conf, int max_width,
     unsigned char **png, size_t *len, sohoa_error *err);
-/* The cheap half of it: whether the file opens as an image at all (its
- * headers, no pixel decoded); the same errors. */
+/* Whether the first page decodes (as above, without the PNG); the same
+ * errors. */
 sohoa_status sohoa_preview_check(const char *path, const sohoa_conf *conf, sohoa_error *err);
 
 /* ---- probable duplicates ------------------------------------------------- */

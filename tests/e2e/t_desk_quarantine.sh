@@ -95,6 +95,7 @@ check "the list names the three files" sh -c "grep -q 'hong.png' '$T/q.html' && 
 check "... with reasons in Vietnamese (one per file)" test "$(grep -c 'class="reason"' "$T/q.html")" = 3
 check "... the exact copy says which record it duplicates" grep -q "Trùng với.*/doc/$(id_of a-tot.png)" "$T/q.html"
 check "... a file that is no image: the error as text, no preview" sh -c "grep -A40 'id=\"q$XOA\"' '$T/q.html' | grep -q 'class=\"err\">Không đọc được tệp' && ! grep -q 'quarantine/$XOA/preview.png' '$T/q.html'"
+check "... a cut PNG: the error as text (truncated), no preview" sh -c "grep -A40 'id=\"q$HONG\"' '$T/q.html' | grep -q 'class=\"err\">Không đọc được tệp: .*cắt cụt' && ! grep -q 'quarantine/$HONG/preview.png' '$T/q.html'"
 check "... the exact copy (a good PNG) has a preview" grep -q "quarantine/$TRUNG/preview.png" "$T/q.html"
 curl -sk $VT -D "$T/pv.h" -o "$T/pv.png" "$URL/quarantine/$TRUNG/preview.png"
 check "preview: a PNG of the first page, at most 900 px wide" test "$($PY -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(d[:8]==b'\x89PNG\r\n\x1a\n' and 0 < struct.unpack('>I', d[16:20])[0] <= 900)" "$T/pv.png")" = True

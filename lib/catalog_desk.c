@@ -109,6 +109,18 @@ sohoa_export_request_claim(sohoa_catalog *cat, sohoa_export_request *req, sohoa_
 	char now[32];
 	int found = 0;
 
+	/* Looked at every few seconds by the daemon: a read first, so that an
+	 * empty queue never takes the write lock. */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM export_requests WHERE state = 'pending' LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK) {
+		db_error(cat, err);
+		return -1;
+	}
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return 0;
+	found = 0;
 	sohoa_now_iso(now);
 	/* One statement: the claim is atomic against another claimer. */
 	if (sqlite3_prepare_v2(db, "UPDATE export_requests SET state = 'running', started_at = ?"

@@ -4,8 +4,9 @@
 -- an export; it queues one here and sohoad runs it (daemon/sohoad_export.c)
 -- with the same library code as 'sohoa export' (lib/export.c).  Typed
 -- access in lib/catalog_desk.c (desk.h).  At most one request per month is
--- waiting or running at a time.
-CREATE TABLE export_requests (
+-- waiting or running at a time.  IF NOT EXISTS: replayable (test_store
+-- replays the migrations after 12).
+CREATE TABLE IF NOT EXISTS export_requests (
 	id           INTEGER PRIMARY KEY,
 	month        TEXT NOT NULL,           -- YYYY-MM
 	force        INTEGER NOT NULL DEFAULT 0, -- confirmed: the open month, or again
@@ -18,7 +19,7 @@ CREATE TABLE export_requests (
 	message      TEXT,                    -- the outcome, Vietnamese first
 	bundle_id    INTEGER REFERENCES export_bundles(id)
 );
-CREATE UNIQUE INDEX export_requests_live ON export_requests(month)
+CREATE UNIQUE INDEX IF NOT EXISTS export_requests_live ON export_requests(month)
 	WHERE state IN ('pending', 'running');
 
 -- records.quarantine_released: 0 in the quarantine folder, 1 put back into

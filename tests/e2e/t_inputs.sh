@@ -34,11 +34,11 @@ i=0
 for k in $KINDS; do
 	i=$((i + 1))
 	pages=1; [ "$k" = tiff-multipage ] && pages=2
-	$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render/$k" --count 1 \
+	$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render/$k" --truth "$T/truth/$k" --count 1 \
 		--seed $((400 + i)) --formats "$k" --pages $pages > "$T/render-$k.log" 2>&1 \
 		|| fail "render a $k scan"
 done
-$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render/folder" --count 1 \
+$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render/folder" --truth "$T/truth/folder" --count 1 \
 	--seed 420 --formats png --pages 2 > "$T/render-folder.log" 2>&1 || fail "render the folder's pages"
 check "the renderer made one file per kind and two pages" test \
 	"$(find "$T/render" -type f | wc -l)" = 8

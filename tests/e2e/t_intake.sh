@@ -33,7 +33,7 @@ cp "$T/good.conf" "$T/sohoa.conf"
 
 tifs=($(ls "$TESTDATA"/corpus/*.tif | head -2))
 png=$(ls "$TESTDATA"/corpus/*.png | head -1)
-$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render" --count 2 --seed 77 \
+$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render" --truth "$T/truth" --count 2 --seed 77 \
 	--formats png --pages 3 > "$T/render.log" 2>&1 || fail "render the page files"
 mapfile -t P < <(ls "$T/render"/*.png)
 check "two TIFFs, a PNG and six page files to hand" test ${#tifs[@]} = 2 -a ${#P[@]} = 6 -a -n "$png"

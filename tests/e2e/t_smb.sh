@@ -71,7 +71,7 @@ ok "smbd serves the inbox on 127.0.0.1:$PORT as $ME"
 
 tifs=($(ls "$TESTDATA"/corpus/*.tif | head -3))
 png=$(ls "$TESTDATA"/corpus/*.png | head -1)
-$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render" --count 1 --seed 91 \
+$PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render" --truth "$T/truth" --count 1 --seed 91 \
 	--formats png --pages 3 > "$T/render.log" 2>&1 || fail "render the page files"
 mapfile -t P < <(ls "$T/render"/*.png)
 check "three TIFFs, a PNG and three page files to hand" test ${#tifs[@]} = 3 -a ${#P[@]} = 3 -a -n "$png"

@@ -213,17 +213,27 @@ tiff_completeness(int fd, const unsigned char *head, size_t hn, unsigned long lo
 		unsigned long long count;
 		const unsigned char *so = NULL, *sc = NULL;
 
-		if (nifd >= MAX_IFDS)
-			return SOHOA_INBOX_UNKNOWN;
-		if (off > size || (unsigned long long)csz > size - off)
-			return SOHOA_INBOX_INCOMPLETE;
-		if (pread(fd, cnt, (size_t)csz, (off_t)off) != csz)
-			return SOHOA_INBOX_UNKNOWN;
+		if (nifd >= MAX_IFDS) {
+			r = SOHOA_INBOX_UNKNOWN;
+			break;
+		}
+		if (off > size || (unsigned long long)csz > size - off) {
+			r = SOHOA_INBOX_INCOMPLETE;
+			break;
+		}
+		if (pread(fd, cnt, (size_t)csz, (off_t)off) != csz) {
+			r = SOHOA_INBOX_UNKNOWN;
+			break;
+		}
 		count = get_uint(cnt, csz, be);
-		if (count == 0 || count > 4096)
-			return SOHOA_INBOX_UNKNOWN;     /* corrupt: the pipeline says so */
-		if (off + (unsigned long long)csz + count * esz + (unsigned long long)nsz > size)
-			return SOHOA_INBOX_INCOMPLETE;
+		if (count == 0 || count > 4096) {
+			r = SOHOA_INBOX_UNKNOWN;     /* corrupt: the pipeline says so */
+			break;
+		}
+		if (off + (unsigned long long)csz + count * esz + (unsigned long long)nsz > size) {
+			r = SOHOA_INBOX_INCOMPLETE;
+			break;
+		}
 		free(ents);
 		if (!(ents = malloc((size_t)(count * esz)))
 		    || pread(fd, ents, (size_t)(count * esz), (off_t)(off + (unsigned long long)csz))

@@ -73,6 +73,16 @@ for k in $KINDS folder; do
 	check "$k: has a package (package_path, packaged_at)" test "$packaged" = 1
 	check "$k: has a docId" test -n "$docid"
 	case $k in tiff-multipage|folder) check "$k: 2 pages" test "$pages" = 2 ;; esac
+	# A PDF's original and its PDF/A copy are both in the package, under
+	# two names.
+	case $k in pdf-*)
+		pp=$(sql "SELECT package_path FROM records WHERE id = ${id:-0}")
+		case $pp in /*) ;; *) pp="$T/state/aip/$pp" ;; esac
+		npdf=$(find "$pp" -type f -name '*.pdf' 2>/dev/null | wc -l)
+		nnames=$(find "$pp" -type f -name '*.pdf' -printf '%f\n' 2>/dev/null | sort -u | wc -l)
+		check "$k: its package holds the original PDF and the PDF/A, named apart ($npdf PDFs, $nnames names)" \
+			test "$npdf" -ge 2 -a "$nnames" = "$npdf" ;;
+	esac
 	if [ -n "$id" ]; then
 		"$SOHOA" check "$id" > "$T/check-$k.out" 2>&1
 		check "$k: sohoa check re-validates its package (exit 0)" test $? = 0

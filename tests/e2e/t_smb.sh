@@ -4,10 +4,11 @@
 # test's folder; smbclient uploads as Windows Explorer and scanners do:
 #   - a TIFF streamed slowly (a FIFO feeding smbclient, 9 s of silence in
 #     the middle: smbd holds the file open for writing meanwhile);
-#   - a TIFF uploaded in two parts to its final name (put the first half,
-#     9 s later 'reput' the rest: the file is closed between the parts);
-#   - a scanner's temporary name: '~$scan.tmp' uploaded in two parts, then
-#     renamed to 'scan.tif';
+#   - a TIFF uploaded in two parts to its final name (libsmbclient, through
+#     python3-smbc: the first half written and the file closed, 9 s later
+#     opened again and the rest written after it);
+#   - a scanner's temporary name: '~$scan.tmp' uploaded in two parts (as
+#     above, 5 s apart), then renamed to 'scan.tif' (smbclient);
 #   - a PNG uploaded as 'anh.png.part', then renamed;
 #   - a document folder (tailieu.txt listing three pages) uploaded page by
 #     page, 20 s apart, each page by its own smbclient session.
@@ -19,10 +20,15 @@
 # smbd runs as the user running the test and the SMB account is that same
 # user (pdbedit into the private tdbsam; "force user" is that user): smbd
 # then never changes its uid and needs no privilege, as root (CI) or not.
+# It runs in a session of its own (setsid): when it stops, smbd signals its
+# whole process group, which would otherwise be this test.
+# (smbclient's 'reput' cannot make the two-part upload: Samba 4.17's
+# writes the rest of the local file at offset 0 of a truncated file.)
 . "$(dirname "$0")/lib.sh"
 for b in smbd smbclient pdbedit; do
 	command -v $b > /dev/null || { fail "$b is not installed (scripts/install-deps: samba smbclient)"; finish; }
 done
+$PY -c 'import smbc' 2> /dev/null || { fail "python3-smbc is not installed (scripts/install-deps)"; finish; }
 STABLE=2 GRACE=30 EXTRA_CONF="schema_dir = $SOHOA_SRC/schemas/xml
 agency_name = \"UBND xã Văn Bình\"
 agency_code = \"000.00.01.H26\"" write_conf
@@ -61,7 +67,7 @@ cat > "$S/smb.conf" <<EOC
 EOC
 (echo sohoa-test; echo sohoa-test) | pdbedit -s "$S/smb.conf" -a -u "$ME" -t > "$S/pdbedit.log" 2>&1 \
 	|| { fail "pdbedit could not add the SMB account"; cat "$S/pdbedit.log"; finish; }
-smbd --foreground --no-process-group -s "$S/smb.conf" --debug-stdout > "$T/smbd.out" 2>&1 &
+setsid smbd --foreground --no-process-group -s "$S/smb.conf" --debug-stdout > "$T/smbd.out" 2>&1 &
 SMBD=$!
 stop_smbd() { [ -n "${SMBD:-}" ] && kill "$SMBD" 2>/dev/null; wait "$SMBD" 2>/dev/null; SMBD=""; }
 trap stop_smbd EXIT
@@ -76,7 +82,25 @@ $PY "$SOHOA_SRC/tests/tools/render_scans.py" --out "$T/render" --truth "$T/truth
 mapfile -t P < <(ls "$T/render"/*.png)
 check "three TIFFs, a PNG and three page files to hand" test ${#tifs[@]} = 3 -a ${#P[@]} = 3 -a -n "$png"
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
-half() { head -c $(( $(stat -c %s "$1") / 2 )) "$1" > "$2"; }
+# smb_two_parts NAME SOURCE PAUSE: the first half, closed; PAUSE s later
+# the file opened again and the rest written after it.
+smb_two_parts() {
+	SMBUSER="$ME" SMBPASS=sohoa-test $PY - "smb://127.0.0.1:$PORT/scans/$1" "$2" "$3" <<'EOPY'
+import os, sys, time, smbc
+url, src, pause = sys.argv[1], sys.argv[2], float(sys.argv[3])
+data = open(src, "rb").read()
+n = len(data) // 2
+ctx = smbc.Context(auth_fn=lambda *a: ("WORKGROUP", os.environ["SMBUSER"], os.environ["SMBPASS"]))
+f = ctx.open(url, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o640)
+f.write(data[:n])
+f.close()
+time.sleep(pause)
+f = ctx.open(url, os.O_WRONLY)
+f.seek(n, os.SEEK_SET)
+f.write(data[n:])
+f.close()
+EOPY
+}
 
 start_daemon
 sleep 1
@@ -87,14 +111,11 @@ mkfifo "$T/fifo"
 SMB -c "put $T/fifo \"Quyết định 15.tif\"" > "$T/smb1.log" 2>&1 &
 P1=$!
 # 2. Two parts to the final name, closed between them.
-half "${tifs[1]}" "$T/half2"
-( SMB -c "put $T/half2 cong-van-7.tif" && sleep 9 &&
-  SMB -c "reput ${tifs[1]} cong-van-7.tif" ) > "$T/smb2.log" 2>&1 &
+smb_two_parts cong-van-7.tif "${tifs[1]}" 9 > "$T/smb2.log" 2>&1 &
 P2=$!
 # 3. A scanner's temporary name, two parts, then the rename.
-half "${tifs[2]}" "$T/half3"
-( SMB -c "put $T/half3 ~\$scan.tmp" && sleep 5 &&
-  SMB -c "reput ${tifs[2]} ~\$scan.tmp; rename ~\$scan.tmp scan.tif" ) > "$T/smb3.log" 2>&1 &
+( smb_two_parts '~$scan.tmp' "${tifs[2]}" 5 &&
+  SMB -c "rename ~\$scan.tmp scan.tif" ) > "$T/smb3.log" 2>&1 &
 P3=$!
 # 4. A PNG under a .part name, renamed.
 SMB -c "put $png anh.png.part; rename anh.png.part anh.png" > "$T/smb4.log" 2>&1

@@ -99,10 +99,33 @@ sohoa_inbox_walk(const char *root, int (*fn)(const char *, const struct stat *, 
 	return walk(fd, "", 0, fn, dir_fn, arg) < 0 ? -1 : 0;
 }
 
+/* Opens name in dfd for reading if it is a regular file: a device or a
+ * FIFO is never opened (opening some devices acts on them). */
+static int
+open_regular(int dfd, const char *name)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
 int
 sohoa_inbox_open_for_writing_at(int dfd, const char *name)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	int fd = open_regular(dfd, name);
 	int r, e;
 
 	if (fd < 0)
@@ -291,12 +314,12 @@ sohoa_inbox_completeness_at(int dfd, const char *name)
 	struct stat st;
 	ssize_t hn, tn = 0;
 	off_t at;
-	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	int fd = open_regular(dfd, name);
 	sohoa_inbox_completeness r = SOHOA_INBOX_UNKNOWN;
 
 	if (fd < 0)
 		return SOHOA_INBOX_UNKNOWN;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0
+	if (fstat(fd, &st) != 0 || st.st_size == 0
 	    || (hn = pread(fd, head, sizeof head, 0)) <= 0) {
 		close(fd);
 		return SOHOA_INBOX_UNKNOWN;

@@ -44,7 +44,8 @@ int sohoa_inbox_walk(const char *root,
  * privilege is needed.  Returns 1 (being written), 0 (no writer), or -1
  * when this cannot be told (errno: EACCES, another user's file; EINVAL, a
  * filesystem without leases such as a CIFS or NFS mount; or why the file
- * could not be opened).  While the lease is held for an instant a writer's
+ * could not be opened; EINVAL, not a regular file: a device or FIFO is
+ * never opened, nor is a symbolic link followed).  While the lease is held for an instant a writer's
  * open() breaks it and the kernel sends SIGIO to the holder: the caller
  * ignores SIGIO (SIG_IGN), whose default action ends a process.
  *

@@ -313,6 +313,12 @@ test_open_for_writing(void)
 	CHECK_INT(errno, ENOENT);
 	CHECK(symlink("scan.tif", "link.tif") == 0);
 	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "link.tif"), -1);
+	/* A FIFO is never opened (it would not block: it is not opened). */
+	CHECK(mkfifo("pipe.tif", 0644) == 0);
+	errno = 0;
+	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "pipe.tif"), -1);
+	CHECK_INT(errno, EINVAL);
+	CHECK(sohoa_inbox_completeness_at(dfd, "pipe.tif") == SOHOA_INBOX_UNKNOWN);
 	close(dfd);
 }
 

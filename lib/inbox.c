@@ -167,10 +167,13 @@ type_size(int type)
 	}
 }
 
-/* At most this many strips or tiles per page, and directories per file:
- * beyond, the pipeline judges the file (it has its own limits). */
+/* At most this many strips or tiles per page, directories per file and
+ * directory bytes read in all (a crafted chain of huge directories, or a
+ * loop, costs no more): beyond, the pipeline judges the file with its own
+ * limits (max_pages). */
 #define MAX_STRIPS (1u << 20)
-#define MAX_IFDS 100000
+#define MAX_IFDS 10000
+#define MAX_IFD_BYTES (32ull << 20)
 
 /*
  * The values of a SHORT, LONG or LONG8 array entry e (inline or at its
@@ -231,6 +234,8 @@ tiff_completeness(int fd, const unsigned char *head, size_t hn, unsigned long lo
 	if (hn < (size_t)(big ? 16 : 8))
 		return SOHOA_INBOX_INCOMPLETE;
 	off = big ? get_uint(head + 8, 8, be) : get_uint(head + 4, 4, be);
+	unsigned long long read_bytes = 0;
+
 	for (int nifd = 0; off != 0 && r == SOHOA_INBOX_COMPLETE; nifd++) {
 		unsigned char cnt[8], next[8];
 		unsigned long long count;
@@ -255,6 +260,10 @@ tiff_completeness(int fd, const unsigned char *head, size_t hn, unsigned long lo
 		}
 		if (off + (unsigned long long)csz + count * esz + (unsigned long long)nsz > size) {
 			r = SOHOA_INBOX_INCOMPLETE;
+			break;
+		}
+		if ((read_bytes += count * esz) > MAX_IFD_BYTES) {
+			r = SOHOA_INBOX_UNKNOWN;
 			break;
 		}
 		free(ents);

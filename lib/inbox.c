@@ -298,7 +298,7 @@ tiff_completeness(int fd, const unsigned char *head, size_t hn, unsigned long lo
 			int b = a == 0 ? tiff_values(fd, sc, be, big, size, &c, &nc) : 0;
 			if (a == 1 || b == 1)
 				r = SOHOA_INBOX_INCOMPLETE;
-			else if (a < 0 || b < 0)
+			else if (a < 0 || b < 0 || (read_bytes += (no + nc) * 8) > MAX_IFD_BYTES)
 				r = SOHOA_INBOX_UNKNOWN;
 			for (unsigned long long i = 0; r == SOHOA_INBOX_COMPLETE && i < no && i < nc; i++)
 				if (o[i] > size || c[i] > size - o[i])

@@ -250,6 +250,7 @@ install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsoh
 	install -m 644 systemd/sohoa.tmpfiles $(DESTDIR)$(tmpfilesdir)/sohoa.conf
 	install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(datadir)/sohoa/sohoa.conf.example
 	install -m 644 doc/openapi.yaml $(DESTDIR)$(datadir)/sohoa/openapi.yaml
+	install -m 644 doc/smb.conf.example $(DESTDIR)$(datadir)/sohoa/smb.conf.example
 	[ -e $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf ] || \
 		install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf
 	for m in $(MANPAGES); do install -m 644 $$m $(DESTDIR)$(mandir)/man$${m##*.}/; done

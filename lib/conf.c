@@ -58,6 +58,13 @@ static const struct conf_key keys[] = {
 	  "Seconds between full rescans of the inbox (network shares raise no inotify events)." },
 	{ "stable_delay", CONF_INT, OFF(stable_delay), "5", 0, 3600, NULL,
 	  "Seconds a file's size and mtime must stay unchanged before it is taken." },
+	{ "incomplete_grace", CONF_INT, OFF(incomplete_grace), "900", 0, 604800, NULL,
+	  "Seconds a scan whose content ends early (a truncated TIFF, PNG, JPEG or PDF, a copy"
+	  " still under way) or a document folder missing a page its tailieu.txt lists is waited"
+	  " for after its last change; then it is taken, and quarantined if still incomplete." },
+	{ "folder_stable_delay", CONF_INT, OFF(folder_stable_delay), "60", 0, 86400, NULL,
+	  "Seconds a document folder whose tailieu.txt lists no pages must stay unchanged before"
+	  " it is taken (a scanner writing one page at a time pauses between pages)." },
 	{ "max_pixels", CONF_INT, OFF(max_pixels), "250000000", 1, 4000000000LL, NULL,
 	  "Largest page accepted, in pixels (width x height)." },
 	{ "max_pages", CONF_INT, OFF(max_pages), "2000", 1, 100000, NULL,

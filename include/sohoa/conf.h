@@ -34,6 +34,8 @@ typedef struct sohoa_conf {
 	long long workers;      /* OCR worker processes; 0 = number of cores */
 	long long rescan_interval; /* seconds between full rescans of the inbox */
 	long long stable_delay; /* seconds a file's size and mtime must hold still */
+	long long incomplete_grace; /* seconds a truncated scan or a folder missing a listed page is waited for */
+	long long folder_stable_delay; /* seconds a document folder without a page list must hold still */
 	long long max_pixels;   /* pixels per page */
 	long long max_pages;    /* pages per document */
 	long long max_file_size;/* bytes per input file */

@@ -13,7 +13,12 @@
  *   - sub-folders of the folder are not part of it (they are walked as any
  *     other folder), nor are junk files (inbox.h) and the sidecar;
  *   - it is taken when the sidecar and every page held still for
- *     stable_delay (its signature below did not change);
+ *     stable_delay (its signature below did not change), every listed
+ *     page is there, none is open for writing and each ends where its
+ *     format says (inbox.h); when the sidecar lists no page, when it held
+ *     still for folder_stable_delay, for a scanner pauses between pages;
+ *     a listed page missing or a page cut short is waited for up to
+ *     incomplete_grace after the folder's last change;
  *   - its record is named after the folder, and its origin (the hồ sơ, see
  *     hoso.h) is the folder the document folder is in.
  *
@@ -46,6 +51,7 @@ typedef struct sohoa_tailieu {
 	int n;
 	long long size;         /* all the parts' bytes */
 	long long signature;    /* sohoa_tailieu_signature() when it was read */
+	int listed;             /* 1 if the sidecar lists the pages, 0 if they are the folder's files */
 } sohoa_tailieu;
 
 /* 1 if the folder root/reldir holds the sidecar (never for the inbox

@@ -105,6 +105,8 @@ main(int argc, char **argv)
 			use_hocr = 0;
 		else if (!strcmp(argv[i], "--no-lexicon"))
 			flags |= SOHOA_EXTRACT_NO_LEXICON;
+		else if (!strcmp(argv[i], "--no-plausibility"))
+			flags |= SOHOA_EXTRACT_NO_PLAUSIBILITY;
 	}
 	for (; i < argc; i++) {
 		size_t len = 0, hlen = 0, n = strlen(argv[i]);

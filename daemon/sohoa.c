@@ -71,7 +71,9 @@ usage(FILE *out)
 	    "                    [--limit N] [--page N]\n"
 	    "  reindex           rebuild the full-text index from the catalog\n"
 	    "  retry NAME        put a quarantined file back into the inbox\n"
-	    "  review            documents whose OCR confidence is under review_threshold\n"
+	    "  review            the review queue: OCR confidence under review_threshold or\n"
+	    "                    fields read unsure, oldest first (sohoa-web: /review)\n"
+	    "  reviewed ID...    mark documents reviewed (\"Đã soát\"): off the review queue\n"
 	    "  edit ID F=V...    correct a document field, named in Vietnamese or TT 05\n"
 	    "                    (\"người ký=...\", signerName=...); the package is rewritten\n"
 	    "  check ID...       re-validate a record's package and re-hash its files\n"
@@ -255,6 +257,8 @@ main(int argc, char **argv)
 			rc = cli_reindex(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "review"))
 			rc = cli_review(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "reviewed"))
+			rc = cli_reviewed(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "export"))
 			rc = cli_export(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "exports"))

@@ -4,6 +4,7 @@
  * "review" event that takes one off, and the values earlier records give a
  * field.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,4 +178,26 @@ sohoa_review_field_values(sohoa_catalog *cat, const char *field, int limit,
 		each(arg, text(st, 0));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? SOHOA_OK : db_error(db, err, "field values");
+}
+
+sohoa_status
+sohoa_review_spool_id(sohoa_catalog *cat, int64_t id, char *buf, size_t n, sohoa_error *err)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sqlite3_stmt *st;
+	int rc;
+
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT spool_id FROM records WHERE id = ?", -1, &st, NULL)
+	    != SQLITE_OK)
+		return db_error(db, err, "spool id");
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && text(st, 0))
+		snprintf(buf, n, "%s", text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(db, err, "spool id");
+	return buf[0] ? SOHOA_OK : sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+	    "Không có tài liệu này — no such document");
 }

@@ -19,6 +19,7 @@
 #ifndef SOHOA_REVIEW_H
 #define SOHOA_REVIEW_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "sohoa/sohoa.h"
 #include "sohoa/catalog.h"
@@ -68,5 +69,10 @@ sohoa_status sohoa_review_mark(sohoa_catalog *cat, int64_t id, const char *agent
  * confidence; for the suggestions of a form.  each gets each value. */
 sohoa_status sohoa_review_field_values(sohoa_catalog *cat, const char *field, int limit,
     void (*each)(void *arg, const char *value), void *arg, sohoa_error *err);
+
+/* The spool entry name of document id (its OCR output, ocr.hocr, is in
+ * <state_dir>/spool/done/<name>/) into buf[0..n). */
+sohoa_status sohoa_review_spool_id(sohoa_catalog *cat, int64_t id, char *buf, size_t n,
+    sohoa_error *err);
 
 #endif

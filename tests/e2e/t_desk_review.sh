@@ -87,7 +87,7 @@ fi
 check "the CLI queue no longer lists $R" test "$(json "$R in [r['id'] for r in d['records']]" < "$T/queue1.json")" = False
 "$SOHOA" --json show "$R" > "$T/r.json"
 check "the trích yếu is the văn thư's, source person" test "$(json "(d['fields']['subject']['value'], d['fields']['subject']['source'])" < "$T/r.json")" = "('$SUBJECT', 'person')"
-check "X
+check "loại văn bản and date as chosen (Công văn, 2024-03-15)" test "$(json "(d['fields']['typeName']['value'], d['fields']['issuedDate']['value'])" < "$T/r.json")" = "('22', '2024-03-15')"
 check "the edit is an event naming the user" test "$(json "sum(1 for e in d['events'] if e['type'] == 'metadata modification' and 'user vanthu' in e['agent'])" < "$T/r.json")" -ge 3
 check "Đã soát is a review event naming the user" test "$(json "[e['agent'] for e in d['events'] if e['type'] == 'review']" < "$T/r.json" | grep -c 'sohoa-web .*(user vanthu)')" = 1
 PKG=$("$SOHOA" show --package "$R")
@@ -106,7 +106,7 @@ check "... without $R and $R2" test "$(grep -c "id=\"q-$R\"\|id=\"q-$R2\"" "$T/q
 
 # Every action of the văn thư is in the access log.
 "$SOHOA" access-log --json --user vanthu > "$T/log.json"
-check "access log of vanthu: the queue, the document, each edit, Đã soát, the status" test "$(json "' '.join(sorted(set(e['what'] + ':' + (e['detail'] or '') for e in d['entries'] if e['what'] in ('review', 'edit', 'status'))))" < "$T/log.json")" = "edit:edit issuedDate edit subject edit typeName review:open review:queue review:reviewed status:"
+check "access log of vanthu: the queue, the document, each edit, Đã soát, the status" test "$(json "' '.join(sorted(set(e['what'] + ':' + (e['detail'] or '') for e in d['entries'] if e['what'] in ('review', 'edit', 'status'))))" < "$T/log.json")" = "edit:edit issuedDate edit:edit subject edit:edit typeName review:open review:queue review:reviewed status:"
 check "access log: Đã soát of $R" test "$(json "sum(1 for e in d['entries'] if e['what'] == 'review' and e['detail'] == 'reviewed' and e['record'] == $R)" < "$T/log.json")" = 1
 
 kill -TERM $WPID

@@ -71,6 +71,30 @@ def main():
                             key in ("ok_lo", "bad_hi", "bad_lo"):
                         print("  %s %s %s: %.2f %r (want %r)" %
                               (s, name, key, conf, v, want))
+    # The judgement alone on correct text: every line of the renderer's
+    # truth (headers, trích yếu, bodies, signatures) of the sets scored.
+    lines = set()
+    for s in sets:
+        d = os.path.join(root, s)
+        for t in os.listdir(d):
+            if t.endswith(".json"):
+                with open(os.path.join(d, t), encoding="utf-8") as f:
+                    truth = json.load(f)
+                for page in truth.get("text", []):
+                    lines.update(ln.strip() for ln in page.split("\n") if ln.strip())
+    path = os.path.join(root, "plausibility-lines.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(sorted(lines)) + "\n")
+    r = subprocess.run([os.path.join(opts.build, "eval", "eval_extract"),
+                        "--plausibility", path], stdout=subprocess.PIPE, check=True)
+    judged = [ln.split("\t", 3) for ln in
+              r.stdout.decode("utf-8").splitlines() if ln]
+    counted = [j for j in judged if int(j[1]) >= 3]
+    bad = [j for j in counted if j[0] == "implausible"]
+    print("Printed text: %d distinct lines of 3 judged words or more, %d judged "
+          "implausible" % (len(counted), len(bad)))
+    for j in bad[:20]:
+        print("  implausible: %s" % j[3])
     print("Plausibility cap, sets: %s" % ", ".join(sets))
     print("%-15s %-8s %9s %9s %9s %9s" % ("field", "cap", "right>=.6",
                                           "right<.6", "wrong>=.6",

@@ -33,6 +33,8 @@
 #define ORGAN_SUGGESTIONS 40
 /* The hOCR of a document is read up to this size. */
 #define HOCR_MAX (64u << 20)
+/* Pages shown on one review page. */
+#define MAX_PAGES 2000
 
 static enum MHD_Result
 send_html(struct web_req *r, struct sbuf *b)
@@ -242,11 +244,22 @@ struct doubt {
 	int w, h, n;
 };
 
+/* The pages of one document, the hOCR read once for all. */
+struct doubts {
+	struct doubt *page;     /* [0, n) for pages 1..n */
+	int n;
+};
+
 static void
 doubt_word(void *arg, const sohoa_hocr_word *w)
 {
-	struct doubt *d = arg;
+	struct doubts *all = arg;
+	struct doubt *d;
 	size_t pos = 0, a, e, len = strlen(w->text);
+
+	if (w->page < 1 || w->page > all->n)
+		return;
+	d = &all->page[w->page - 1];
 
 	d->w = w->page_w;
 	d->h = w->page_h;
@@ -315,6 +328,7 @@ review_pages(struct web_req *r, struct sbuf *b, int64_t id, int pages)
 	char *hocr = NULL;
 	size_t hlen = 0;
 	sohoa_error err;
+	struct doubts all;
 
 	sohoa_error_clear(&err);
 	if (sohoa_review_spool_id(r->cat, id, spool, sizeof spool, &err) == SOHOA_OK
@@ -329,12 +343,20 @@ review_pages(struct web_req *r, struct sbuf *b, int64_t id, int pages)
 		sb_str(b, "<p class=\"meta\">Không còn kết quả nhận dạng theo từng chữ (hOCR) của "
 		    "tài liệu này: không đánh dấu được chữ máy đọc chưa chắc.</p>");
 	web_log(r, id, "text", "review");
-	for (int p = 1; p <= pages && p <= 2000; p++) {
-		struct doubt d;
+	if (pages > MAX_PAGES)
+		pages = MAX_PAGES;
+	all.n = pages > 0 ? pages : 0;
+	all.page = calloc(all.n ? (size_t)all.n : 1, sizeof *all.page);
+	if (!all.page) {
+		free(hocr);
+		b->oom = 1;
+		return;
+	}
+	if (hocr)
+		sohoa_hocr_words(hocr, hlen, 0, doubt_word, &all);
+	for (int p = 1; p <= pages; p++) {
+		struct doubt d = all.page[p - 1];
 		char *text = NULL;
-		memset(&d, 0, sizeof d);
-		if (hocr)
-			sohoa_hocr_words(hocr, hlen, p, doubt_word, &d);
 		sb_printf(b, "<section class=\"page\" id=\"trang-%d\"><div><h2>Trang %d</h2>", p, p);
 		if (d.w > 0 && d.h > 0) {
 			sb_printf(b, "<svg class=\"scan\" viewBox=\"0 0 %d %d\" role=\"img\" "
@@ -364,6 +386,7 @@ review_pages(struct web_req *r, struct sbuf *b, int64_t id, int pages)
 		free(d.rects.p);
 		free(d.words.p);
 	}
+	free(all.page);
 	free(hocr);
 }
 

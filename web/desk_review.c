@@ -463,6 +463,14 @@ page_review_doc(struct web_req *r, int64_t id)
 	return send_html(r, &b);
 }
 
+/* Who may correct fields: the văn thư and quản trị, as on the document
+ * page (web_pages.c); a lãnh đạo sees the desk and may mark "Đã soát". */
+static int
+may_edit(const struct web_req *r)
+{
+	return r->user.role == SOHOA_ROLE_VAN_THU || r->user.role == SOHOA_ROLE_QUAN_TRI;
+}
+
 /* POST /review/ID: the fields changed, through edit.h, and with
  * action=done the "Đã soát" event. */
 static enum MHD_Result
@@ -493,6 +501,13 @@ post_review_doc(struct web_req *r, int64_t id)
 
 		if (!v || !strcmp(v, cur ? cur : ""))
 			continue;
+		if (!may_edit(r)) {
+			/* As on the document page: a lãnh đạo reviews, the văn
+			 * thư corrects. */
+			sohoa_record_view_release(&rv);
+			web_log(r, id, "denied", "review edit");
+			return web_error_page(r, 403, "Chỉ văn thư được sửa thông tin tài liệu.");
+		}
 		sohoa_error_clear(&err);
 		st = sohoa_edit_field(r->cat, id, name, v, agent, &old, &stored, &err);
 		free(old);

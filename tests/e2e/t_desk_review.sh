@@ -34,6 +34,7 @@ check "sohoa status counts the same queue" test "$("$SOHOA" --json status | json
 
 echo "mật khẩu văn thư" | "$SOHOA" user add vanthu --role van-thu > /dev/null
 echo "mật khẩu cán bộ" | "$SOHOA" user add canbo --role can-bo > /dev/null
+echo "mật khẩu lãnh đạo" | "$SOHOA" user add lanhdao --role lanh-dao > /dev/null
 "$SOHOA_BIN/sohoa-web" -f > "$T/web.log" 2>&1 &
 WPID=$!
 check "sohoa-web answers" wait_until 30 "curl -sk -o /dev/null $URL/login"
@@ -104,6 +105,13 @@ check "sohoa reviewed of a non-number: usage, exit 2" test "$("$SOHOA" reviewed 
 body -b "$T/vt.jar" $URL/review > "$T/queue2.html"
 check "web and CLI queues agree after sohoa reviewed" test "$(grep -o 'id="q-[0-9]*"' "$T/queue2.html" | tr -dc '0-9\n' | paste -sd' ')" = "$("$SOHOA" --json review | json "' '.join(str(r['id']) for r in d['records'])")"
 check "... without $R and $R2" test "$(grep -c "id=\"q-$R\"\|id=\"q-$R2\"" "$T/queue2.html")" = 0
+
+# A lãnh đạo sees the desk, but corrects nothing (as on the document page).
+login ld lanhdao "mật khẩu lãnh đạo"
+check "lãnh đạo: /review and /status are 200" test "$(code -b "$T/ld.jar" $URL/review),$(code -b "$T/ld.jar" $URL/status)" = "200,200"
+body -b "$T/ld.jar" $URL/review/$R > "$T/ld-doc.html"
+check "lãnh đạo: a field change is 403" test "$(code -b "$T/ld.jar" --data-urlencode "csrf=$(csrf_of "$T/ld-doc.html")" --data-urlencode "subject=Khác" $URL/review/$R)" = 403
+check "... the trích yếu unchanged" test "$("$SOHOA" --json show "$R" | json "d['fields']['subject']['value']")" = "$SUBJECT"
 
 # Every action of the văn thư is in the access log.
 "$SOHOA" access-log --json --user vanthu > "$T/log.json"

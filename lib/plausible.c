@@ -141,6 +141,26 @@ out:
 	return ok;
 }
 
+/* Foreign words administrative Vietnamese writes as they are (hunspell-vi
+ * has some: email, internet, gram, tivi), lower case: judged good. */
+static const char *const loanwords[] = {
+	"camera", "video", "internet", "intranet", "email", "website", "web", "online",
+	"wifi", "covid", "karaoke", "gram", "tivi", "laptop", "container", "ozone",
+	"vaccine", "logo", "pano", "sms", "zalo", "facebook",
+};
+
+static int
+loanword(const char *s, size_t len)
+{
+	char *x = sohoa_vi_exact(s, len, NULL);
+	int found = 0;
+
+	for (size_t i = 0; x && i < sizeof loanwords / sizeof *loanwords && !found; i++)
+		found = !strcmp(x, loanwords[i]);
+	free(x);
+	return found;
+}
+
 /* An abbreviation: up to six letters with a capital after the first. */
 static int
 abbreviation(const char *s, size_t len)
@@ -191,7 +211,7 @@ sohoa_vi_plausibility(const char *s, size_t len, sohoa_plausibility *out)
 		}
 		if (digit || letters < 2)
 			continue;
-		if (sohoa_vi_syllable_valid(s + a, b - a)) {
+		if (sohoa_vi_syllable_valid(s + a, b - a) || loanword(s + a, b - a)) {
 			out->words++;
 		} else if (!abbreviation(s + a, b - a)) {
 			out->words++;

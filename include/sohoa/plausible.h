@@ -32,7 +32,9 @@ typedef struct sohoa_plausibility {
 } sohoa_plausibility;
 
 /*
- * Judges every word of s[0..len) (sohoa_vi_next_word's words).  Not judged,
+ * Judges every word of s[0..len) (sohoa_vi_next_word's words): good when a
+ * syllable or one of a few foreign words written as they are (camera,
+ * internet, email, video...).  Not judged,
  * so neither good nor bad: words with a digit ("15", "2025"), single
  * letters ("a)", "b)"), and abbreviations — up to six letters with a
  * capital after the first ("UBND", "HĐND", "TTr") — that are not

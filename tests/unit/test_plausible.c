@@ -114,6 +114,10 @@ test_subjects(void)
 	CHECK(!plausible("Ve viec ban hanh ke hoach to chuc dai hoi"));
 	CHECK(!plausible("Vê việc ‘ban hảnh Kẽ hoạch rnua sẳrn tải sản’ fì1 Ngàv ỉ5"));
 	CHECK(!plausible("lllI ll1 ,.; Wrr nnn Tbl ccv"));
+	/* Foreign words written as they are. */
+	CHECK(plausible("Triển khai lắp camera an ninh"));
+	p = judge("Triển khai lắp Camera an ninh");
+	CHECK_INT(p.bad, 0);
 	/* One slip in a long subject is tolerated. */
 	CHECK(plausible("Về việc ban hành Kế hoạch phòng chống thiên tai và tìm kiếm cứu nạn năm 2025 tbôn"));
 	/* Too few words to judge. */

@@ -78,8 +78,12 @@ static const struct help helps[] = {
 	    "  OCR and record files or folders now, while sohoad is not running (while it\n"
 	    "  runs, copy them into the inbox instead).\n", NULL },
 	{ "status", "sohoa status [--json]",
-	    "  Số văn bản theo trạng thái, hàng đợi, lỗi gần đây.\n"
-	    "  Records per state, the queue, recent errors.\n", NULL },
+	    "  Số văn bản theo trạng thái, hàng đợi, tốc độ (trang/phút), dung lượng trống, số\n"
+	    "  cần soát và cách ly, lần xuất và lần kiểm tra toàn vẹn gần nhất, lỗi gần đây —\n"
+	    "  cùng số liệu với trang /status của sohoa-web.\n"
+	    "  Records per state, the queue, pages per minute, free space, review and\n"
+	    "  quarantine counts, the last export and fixity audit, recent errors: the\n"
+	    "  figures of sohoa-web's /status page.\n", NULL },
 	{ "show", "sohoa show [--json] [--package] ID",
 	    "  Một văn bản (tài liệu) theo số ID của nó (số mà sohoa search in ra):\n"
 	    "  các trường mô tả, từng trang với chữ OCR và độ tin cậy, các sự kiện, gói lưu trữ\n"

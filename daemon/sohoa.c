@@ -8,6 +8,7 @@
  *     search QUERY...    full-text search (query.h), [--limit N] [--page N]
  *     reindex            rebuild the full-text index from the catalog
  *     retry NAME         put a quarantined file back into the inbox
+ *     review             the review queue (review.h); reviewed ID... takes them off
  *     help [COMMAND]     what a command does (also COMMAND --help; cli_help.c)
  *
  * The configuration comes from -c FILE, else $SOHOA_CONF, else

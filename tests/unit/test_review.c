@@ -205,6 +205,17 @@ test_overview(void)
 	CHECK_INT(ov.nerrors, 1);
 	CHECK_STR(ov.errors[0].detail, "bad");
 	CHECK(ov.disk_free > 0);
+	/* The last bundle of the ledger (export.c writes these rows). */
+	CHECK(sqlite3_exec(sohoa_catalog_db(cat), "INSERT INTO export_bundles (month, file_name,"
+	    " path, bundle_hash, p7s_hash, size, sips, records, created_at) VALUES"
+	    " ('2026-10', 'sohoa-x-2026-10.tar', '/o', 'h', 'h', 1, 1, 1, '2026-11-01T00:00:00Z'),"
+	    " ('2026-11', 'sohoa-x-2026-11.tar', '/o', 'h', 'h', 1, 1, 1, '2026-12-01T00:00:00Z')",
+	    NULL, NULL, NULL) == SQLITE_OK);
+	CHECKM(sohoa_overview_read(cat, &conf, &ov, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(ov.have_export, 1);
+	CHECK_STR(ov.export_month, "2026-11");
+	CHECK_STR(ov.export_file, "sohoa-x-2026-11.tar");
+	CHECK_STR(ov.export_done, "");
 	sohoa_catalog_free(cat);
 }
 

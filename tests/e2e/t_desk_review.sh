@@ -83,6 +83,10 @@ body -b "$T/vt.jar" $URL/status > "$T/status.html"
 "$SOHOA" --json status > "$T/status.json"
 check "/status: the figures of sohoa status (needs review, quarantined, queue)" test "$(grep -o '<td id="review"><a href="/review">[0-9]*' "$T/status.html" | grep -o '[0-9]*$'),$(grep -o '<td id="quarantine"><a href="/quarantine">[0-9]*' "$T/status.html" | grep -o '[0-9]*$'),$(grep -o '<td id="queue">[0-9]*' "$T/status.html" | grep -o '[0-9]*$')" = "$(json "'%d,%d,%d' % (d['needs_review'], d['quarantined'], d['queue'])" < "$T/status.json")"
 check "/status refreshes itself every 30 s" grep -q '<meta http-equiv="refresh" content="30">' "$T/status.html"
+check "/status and sohoa status: no export yet, no audit yet" test "$(grep -o '<td id="export">chưa có\|<td id="audit">chưa có' "$T/status.html" | wc -l),$(json "(d['last_export'], d['last_audit'])" < "$T/status.json")" = "2,(None, None)"
+"$SOHOA" audit > "$T/audit.out" 2>&1
+check "after sohoa audit, /status shows the fixity audit like sohoa status" test "$(body -b "$T/vt.jar" $URL/status | grep -o '<td id="audit">[^<]*' | grep -o '[0-9]* tài liệu đã kiểm, [0-9]* lỗi')" = "$("$SOHOA" --json status | json "'%d tài liệu đã kiểm, %d lỗi' % (d['audit_checked'], d['audit_failing'])")"
+check "... of the four documents, none failing" test "$("$SOHOA" --json status | json "(d['audit_checked'], d['audit_failing'], d['last_audit'] is not None)")" = "(4, 0, True)"
 
 # The browser: correct R's fields, mark it reviewed, see the status page.
 SUBJECT="Về việc kiểm tra công tác soát xét hồ sơ năm 2024"

@@ -51,7 +51,10 @@ const char web_css[] =
 	".login{max-width:24em;margin:3em auto;background:#fff;padding:1.5em;border:1px solid "
 	"#d8dce2;border-radius:6px}.login label{display:block;margin:.6em 0}.login input{width:"
 	"100%}.actions a{margin-right:1em}@media print{header,footer,form,.actions{display:none}}"
-	"@media(max-width:50em){.page{grid-template-columns:1fr}}\n";
+	"@media(max-width:50em){.page{grid-template-columns:1fr}}"
+	/* the review desk (desk_review.c) */
+	"tr.unsure th,tr.unsure td{background:#fff1d6}svg.scan{width:100%;height:auto;border:1px "
+	"solid #ccc}rect.doubt{fill:#ffd54a;fill-opacity:.35;stroke:#c62828;stroke-width:3}\n";
 
 static enum MHD_Result
 send_html(struct web_req *r, unsigned status, struct sbuf *b)

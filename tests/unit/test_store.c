@@ -204,7 +204,10 @@ test_migration_keeps_names(void)
 	CHECK(sqlite3_exec(db, "INSERT INTO records (spool_id, state, size, name, name_raw,"
 	    " created_at, updated_at, package_path) VALUES ('x', 'done', 1, 'a', x'61', '', '',"
 	    " '/var/lib/sohoa/aip/urn-VB01-uuid-1'), ('y', 'done', 1, 'b', x'62', '', '',"
-	    " 'urn-VB01-uuid-2'); DROP TABLE store_meta; PRAGMA user_version = 12;", NULL, NULL, NULL) == SQLITE_OK);
+	    " 'urn-VB01-uuid-2'); DROP TABLE store_meta;"
+	    /* Back to version 12: what the later migrations (15) added goes too. */
+	    " DROP INDEX records_origin; ALTER TABLE records DROP COLUMN hoso_order;"
+	    " DROP TABLE hoso_files; PRAGMA user_version = 12;", NULL, NULL, NULL) == SQLITE_OK);
 	{
 		/* Ledger rows: one outbox in the store, one elsewhere. */
 		char sql[2 * PATH_MAX];

@@ -19,8 +19,11 @@
  * through sohoa_search_run() (count, ranking, 20 results with snippets):
  * 1-3 words folded and exact, phrases, number look-ups, filtered by date.
  *
- *   search_bench [-s SEED] [-d DIR] [-r RUNS] [-R SIZE] [-k] [-q] [-Q] SIZE...
+ *   search_bench [-s SEED] [-d DIR] [-r RUNS] [-R SIZE] [-b N] [-k] [-q] [-Q] SIZE...
  *     -r  runs of each query (5)
+ *     -b  records per transaction (100); a larger batch with -b also turns
+ *         off the fsync (PRAGMA synchronous = OFF): for generating a big
+ *         catalog to keep (make bench-web), where a crash means start again
  *     -R  after the stage of that size, time a full reindex and query again
  *     -k  keep the catalog (printed at the end)
  *     -q  no per-query lines
@@ -492,6 +495,9 @@ struct totals {
 	double gen_seconds;     /* generating the text (not counted) */
 };
 
+/* Records per transaction (-b). */
+static long long batch = 100;
+
 /* Adds records until the catalog holds at least target pages. */
 static void
 grow(sohoa_catalog *cat, long long target, struct totals *t)
@@ -567,7 +573,7 @@ grow(sohoa_catalog *cat, long long target, struct totals *t)
 		if (sohoa_search_index_record(cat, id, &err) != SOHOA_OK)
 			die("index", &err);
 		t->index_seconds += now() - t0;
-		if (t->records % 100 == 0 || t->pages >= target) {
+		if (t->records % batch == 0 || t->pages >= target) {
 			if (sohoa_catalog_commit(cat, &err) != SOHOA_OK)
 				die("commit", &err);
 			in_txn = 0;
@@ -718,8 +724,16 @@ main(int argc, char **argv)
 	sohoa_catalog *cat;
 	sohoa_error err;
 
-	while ((opt = getopt(argc, argv, "s:d:r:R:kqQ")) != -1) {
+	int fast = 0;
+
+	while ((opt = getopt(argc, argv, "s:d:r:R:b:kqQ")) != -1) {
 		switch (opt) {
+		case 'b':
+			batch = strtoll(optarg, NULL, 10);
+			if (batch < 1)
+				batch = 1;
+			fast = 1;
+			break;
 		case 'Q': queries_only = 1; break;
 		case 'R': reindex_at = strtoll(optarg, NULL, 10); break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
@@ -729,7 +743,7 @@ main(int argc, char **argv)
 		case 'q': verbose = 0; break;
 		default:
 			fprintf(stderr, "usage: search_bench [-s SEED] [-d DIR] [-r RUNS] [-R SIZE]"
-			    " [-k] [-q] [-Q] SIZE...\n");
+			    " [-b N] [-k] [-q] [-Q] SIZE...\n");
 			return 2;
 		}
 	}
@@ -756,6 +770,9 @@ main(int argc, char **argv)
 	cat = sohoa_catalog_open(path, &err);
 	if (!cat)
 		die("open catalog", &err);
+	if (fast && sqlite3_exec(sohoa_catalog_db(cat), "PRAGMA synchronous = OFF", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		die("PRAGMA synchronous", NULL);
 	printf("sohoa search benchmark: seed %llu, catalog %s, %ld cores\n", seed, path,
 	    sysconf(_SC_NPROCESSORS_ONLN));
 	printf("  documents of 1-8 pages (mean 2), ~%d bytes a page, fields for 9 in 10;\n"

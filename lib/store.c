@@ -188,3 +188,55 @@ sohoa_store_resolve(const sohoa_conf *conf, const char *stored, char *buf, size_
 	    : snprintf(buf, size, "%s/%s", conf->state_dir, stored);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
+
+/* A value the shipped sohoa.conf holds until someone sets it: "<...>". */
+static int
+is_placeholder(const char *v)
+{
+	size_t n = strlen(v);
+	return n >= 2 && v[0] == '<' && v[n - 1] == '>';
+}
+
+sohoa_status
+sohoa_store_check_agency(const sohoa_conf *conf, sohoa_catalog *cat, int flags,
+    sohoa_error *err)
+{
+	char known[256] = "";
+	int records;
+
+	if (is_placeholder(conf->agency_name) || is_placeholder(conf->agency_code))
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "chưa đặt tên và mã định danh cơ quan: hãy điền agency_name và agency_code"
+		    " trong sohoa.conf (/etc/sohoa/sohoa.conf hoặc tệp -c) rồi systemctl start"
+		    " sohoad; chưa"
+		    " tiếp nhận tài liệu nào — the agency name and code are not set: fill in"
+		    " agency_name and agency_code in sohoa.conf (/etc/sohoa/sohoa.conf or the -c"
+		    " file), then systemctl start sohoad; nothing is ingested until then");
+	if (!cat)
+		return SOHOA_OK;
+	if (!sohoa_catalog_meta_get(cat, "agency_code", known, sizeof known)) {
+		/* A store older than this check: it takes the code in force. */
+		if (flags & SOHOA_STORE_UPDATE)
+			return sohoa_catalog_meta_set(cat, "agency_code", conf->agency_code, err);
+		return SOHOA_OK;
+	}
+	if (!strcmp(known, conf->agency_code))
+		return SOHOA_OK;
+	if ((records = sohoa_catalog_has_records(cat)) < 0)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "không đọc được danh mục — cannot read the catalog");
+	if (records)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "agency_code trong cấu hình là \"%s\" nhưng kho đã có tài liệu mang mã \"%s\":"
+		    " mã định danh nằm trong docId, tên gói lưu trữ và gói xuất nên không đổi được"
+		    " khi đã có tài liệu; hãy đặt lại agency_code = \"%s\" (một cơ quan khác thì"
+		    " dùng một kho khác, state_dir khác) — agency_code is \"%s\" in the"
+		    " configuration but the store already holds records made with \"%s\": the"
+		    " code is part of every docId, package folder and export, so it cannot change"
+		    " once records exist; set agency_code = \"%s\" again (another agency needs a"
+		    " store of its own, another state_dir)", conf->agency_code, known, known,
+		    conf->agency_code, known, known);
+	if (flags & SOHOA_STORE_UPDATE)
+		return sohoa_catalog_meta_set(cat, "agency_code", conf->agency_code, err);
+	return SOHOA_OK;
+}

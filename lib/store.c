@@ -206,12 +206,10 @@ sohoa_store_check_agency(const sohoa_conf *conf, sohoa_catalog *cat, int flags,
 
 	if (is_placeholder(conf->agency_name) || is_placeholder(conf->agency_code))
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "chưa đặt tên và mã định danh cơ quan: hãy điền agency_name và agency_code"
-		    " trong sohoa.conf (/etc/sohoa/sohoa.conf hoặc tệp -c) rồi systemctl start"
-		    " sohoad; chưa"
-		    " tiếp nhận tài liệu nào — the agency name and code are not set: fill in"
-		    " agency_name and agency_code in sohoa.conf (/etc/sohoa/sohoa.conf or the -c"
-		    " file), then systemctl start sohoad; nothing is ingested until then");
+		    "chưa đặt tên và mã định danh cơ quan: điền agency_name và agency_code"
+		    " trong sohoa.conf rồi systemctl start sohoad — the agency name and code are not"
+		    " set: fill in agency_name and agency_code in sohoa.conf, then systemctl start"
+		    " sohoad; nothing is ingested until then");
 	if (!cat)
 		return SOHOA_OK;
 	if (!sohoa_catalog_meta_get(cat, "agency_code", known, sizeof known)) {
@@ -227,15 +225,11 @@ sohoa_store_check_agency(const sohoa_conf *conf, sohoa_catalog *cat, int flags,
 		    "không đọc được danh mục — cannot read the catalog");
 	if (records)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "agency_code trong cấu hình là \"%s\" nhưng kho đã có tài liệu mang mã \"%s\":"
-		    " mã định danh nằm trong docId, tên gói lưu trữ và gói xuất nên không đổi được"
-		    " khi đã có tài liệu; hãy đặt lại agency_code = \"%s\" (một cơ quan khác thì"
-		    " dùng một kho khác, state_dir khác) — agency_code is \"%s\" in the"
-		    " configuration but the store already holds records made with \"%s\": the"
-		    " code is part of every docId, package folder and export, so it cannot change"
-		    " once records exist; set agency_code = \"%s\" again (another agency needs a"
-		    " store of its own, another state_dir)", conf->agency_code, known, known,
-		    conf->agency_code, known, known);
+		    "kho đã có tài liệu mang mã \"%s\", không đổi sang \"%s\" được (mã nằm trong"
+		    " docId và tên gói); đặt lại agency_code = \"%s\" — the store holds records"
+		    " made with agency_code \"%s\": it cannot change to \"%s\" once records exist;"
+		    " set agency_code = \"%s\" again (another agency: another state_dir)",
+		    known, conf->agency_code, known, known, conf->agency_code, known);
 	if (flags & SOHOA_STORE_UPDATE)
 		return sohoa_catalog_meta_set(cat, "agency_code", conf->agency_code, err);
 	return SOHOA_OK;

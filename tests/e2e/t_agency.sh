@@ -35,7 +35,7 @@ pkgs_before=$(ls "$T/state/aip" | sort)
 set_code "000.00.09.H99"
 out=$("$SOHOAD" -n 2>&1); rc=$?
 check "sohoad -n refuses a changed agency_code once records exist (78)" test $rc = 78
-case "$out" in *'"000.00.09.H99"'*'"000.00.01.H26"'*"cannot change once records exist"*) ok "... naming both codes and what to do" ;; *) fail "-n said: $out" ;; esac
+case "$out" in *'made with agency_code "000.00.01.H26"'*'"000.00.09.H99" once records exist'*) ok "... naming both codes and what to do" ;; *) fail "-n said: $out" ;; esac
 cp "$scan" "$T/inbox/b.png"
 timeout 60 "$SOHOAD" -f > "$T/start2.log" 2>&1; rc=$?
 check "sohoad exits 78 with the changed code" test $rc = 78

@@ -25,7 +25,10 @@
  *         off the fsync (PRAGMA synchronous = OFF): for generating a big
  *         catalog to keep (make bench-web), where a crash means start again
  *     -R  after the stage of that size, time a full reindex and query again
- *     -k  keep the catalog (printed at the end)
+ *     -k  keep the catalog (printed at the end); a kept catalog in -d DIR
+ *         that an earlier run began is grown from where it stopped
+ *   While DIR/PAUSE exists the generator waits between transactions
+ *   (bench/web.sh pauses it so that a run on a growing store is fair).
  *     -q  no per-query lines
  *     -Q  only run the queries, on the catalog kept in -d DIR
  */
@@ -497,6 +500,8 @@ struct totals {
 
 /* Records per transaction (-b). */
 static long long batch = 100;
+/* <dir>/PAUSE: the generator waits while it exists (bench/web.sh). */
+static char pause_path[640];
 
 /* Adds records until the catalog holds at least target pages. */
 static void
@@ -577,6 +582,11 @@ grow(sohoa_catalog *cat, long long target, struct totals *t)
 			if (sohoa_catalog_commit(cat, &err) != SOHOA_OK)
 				die("commit", &err);
 			in_txn = 0;
+			/* make bench-web measures on a store still being generated:
+			 * while <dir>/PAUSE exists the generator waits here, between
+			 * transactions, so that it holds no lock. */
+			while (pause_path[0] && access(pause_path, F_OK) == 0)
+				sleep(1);
 		}
 	}
 	if (in_txn && sohoa_catalog_commit(cat, &err) != SOHOA_OK)
@@ -779,6 +789,20 @@ main(int argc, char **argv)
 	    "  latency of sohoa_search_run (count + 20 ranked results with snippets), warm cache,"
 	    " %d runs of each query\n", PAGE_BYTES, runs);
 	memset(&t, 0, sizeof t);
+	snprintf(pause_path, sizeof pause_path, "%s/PAUSE", dir);
+	if (!queries_only && keep) {
+		/* A kept catalog that an earlier run began (-k -d DIR): go on
+		 * from where it stopped, with a seed of its own. */
+		t.records = query_ll(sohoa_catalog_db(cat), "SELECT coalesce(max(id), 0) FROM records");
+		t.pages = query_ll(sohoa_catalog_db(cat), "SELECT count(*) FROM pages");
+		if (t.records > 0) {
+			rng_state ^= (uint64_t)t.records * 0x9E3779B97F4A7C15ULL;
+			if (!rng_state)
+				rng_state = 1;
+			printf("going on from %lld records, %lld pages already in %s\n", t.records,
+			    t.pages, path);
+		}
+	}
 	if (queries_only) {
 		/* The queries again on a catalog kept with -k (-d DIR). */
 		printf("\n== queries on %lld pages already there\n",

@@ -63,7 +63,8 @@ write_marker(const char *dir, const char *id, sohoa_error *err)
 
 	snprintf(path, sizeof path, "%s/%s", dir, SOHOA_STORE_MARKER);
 	n = snprintf(text, sizeof text, MARKER_MAGIC "%s\n", id);
-	return sohoa_fs_write_file(path, text, (size_t)n, 0600, err);
+	/* 0640: sohoa-web, in the store's group, checks it too (not a secret). */
+	return sohoa_fs_write_file(path, text, (size_t)n, 0640, err);
 }
 
 /* A random (version 4) UUID. */

@@ -11,7 +11,7 @@
  *      sohoa_store_resolve).  Spool entries and quarantine names were
  *      relative already.
  *   2. A store knows who it is: a random UUID, written once into
- *      <state_dir>/sohoa-store.id (0600) and into the catalog (store_meta
+ *      <state_dir>/sohoa-store.id (0640: the store's group reads it) and into the catalog (store_meta
  *      'id'), with the folder it was last opened in (store_meta 'path').
  *   3. A catalog whose identity differs from the marker beside it, or a
  *      marker missing beside a catalog that has an identity, is refused

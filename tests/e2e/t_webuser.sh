@@ -47,7 +47,7 @@ touch "$T/daemon.log" "$T/web.log"; chown $DU "$T/daemon.log"; chown $WU "$T/web
 scans=( $(ls "$TESTDATA"/corpus/*.png | head -2) )
 
 # sohoad as the daemon's uid.
-as_d "$SOHOAD" -f >> "$T/daemon.log" 2>&1 &
+setpriv --reuid=$DU --regid=$DG --groups=$DG,$WG -- "$SOHOAD" -f >> "$T/daemon.log" 2>&1 &
 DPID=$!
 install -o $DU -g $DG -m 0640 "${scans[0]}" "$T/inbox/a.png"
 check "sohoad (uid $DU) makes a packaged record" \
@@ -61,7 +61,7 @@ echo "mật khẩu cán bộ" | as_d "$SOHOA" user add canbo --role can-bo > /de
 TOKEN=$(as_d "$SOHOA" user token canbo)
 
 # sohoa-web as the web's uid, its own group only.
-as_w "$SOHOA_BIN/sohoa-web" -f >> "$T/web.log" 2>&1 &
+setpriv --reuid=$WU --regid=$WG --clear-groups -- "$SOHOA_BIN/sohoa-web" -f >> "$T/web.log" 2>&1 &
 WPID=$!
 check "sohoa-web (uid $WU) answers over HTTPS" wait_until 30 "curl -sk -o /dev/null $URL/login"
 creds=$(awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} /^Groups:/ {$1=""; s=$0} END {print u, g, "[" s "]"}' /proc/$WPID/status)
@@ -88,7 +88,7 @@ sed "s|^web_listen = .*|web_listen = 127.0.0.1:$((PORT + 1))\nweb_cert = $T/keys
 chmod 644 "$T/keyweb.conf"
 out=$(as_w "$SOHOA_BIN/sohoa-web" -n -c "$T/keyweb.conf" 2>&1); rc=$?
 check "sohoa-web as its user cannot open the signing key (-n fails, rc $rc)" test $rc != 0
-case "$out" in *"sign.key"*) ok "... naming the file" ;; *) fail "sohoa-web -n said: $out" ;; esac
+case "$out" in *"keys/sign."*"Permission denied"*) ok "... naming the file" ;; *) fail "sohoa-web -n said: $out" ;; esac
 
 # Package rewrites both ways (the văn thư's edits call the code of 'sohoa edit').
 before=$(sql "SELECT packaged_at FROM records WHERE id = $ID")

@@ -47,8 +47,8 @@ in_root test -d /srv/sohoa/inbox && ok "/srv/sohoa/inbox created (tmpfiles)" || 
 in_root test -f /etc/sohoa/sohoa.conf && ok "/etc/sohoa/sohoa.conf installed" || fail "no sohoa.conf"
 in_root man -w sohoad >/dev/null 2>&1 || in_root test -f /usr/share/man/man8/sohoad.8.gz && ok "man page sohoad(8)" || fail "no sohoad(8)"
 in_root getent passwd sohoa-web > /dev/null && ok "user sohoa-web created (sysusers)" || fail "no user sohoa-web"
-in_root id -nG sohoa | grep -qw sohoa-web && ok "sohoa is in group sohoa-web" || fail "sohoa not in group sohoa-web: $(in_root id -nG sohoa)"
-in_root id -nG sohoa-web | grep -qw sohoa && fail "sohoa-web is in group sohoa" || ok "sohoa-web is not in group sohoa (inbox, keys, backup)"
+in_root id -nG sohoa | tr ' ' '\n' | grep -qx sohoa-web && ok "sohoa is in group sohoa-web" || fail "sohoa not in group sohoa-web: $(in_root id -nG sohoa)"
+in_root id -nG sohoa-web | tr ' ' '\n' | grep -qx sohoa && fail "sohoa-web is in group sohoa" || ok "sohoa-web is not in group sohoa (inbox, keys, backup)"
 m=$(in_root stat -c '%a %U %G' /var/lib/sohoa)
 [ "$m" = "3770 sohoa sohoa-web" ] && ok "/var/lib/sohoa is 3770 sohoa:sohoa-web" || fail "/var/lib/sohoa: $m"
 # The shipped file holds placeholders: sohoad -n refuses it, saying what to

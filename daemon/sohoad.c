@@ -203,7 +203,8 @@ main(int argc, char **argv)
 	sohoa_error err;
 
 	/* What it writes (spool, catalog, packages, quarantine) is never
-	 * readable by others and never writable by the group, whatever umask
+	 * readable by others and writable by the group only where the code sets
+	 * it (catalog, package tree: shared with sohoa-web), whatever umask
 	 * the caller had: the unit's UMask=0027 at least (SECURITY.md). */
 	umask(umask(027) | 027);
 	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))

@@ -154,7 +154,8 @@ main(int argc, char **argv)
 	int i = 1, rc;
 
 	/* What it writes (spool, catalog, packages, quarantine) is never
-	 * readable by others and never writable by the group, whatever umask
+	 * readable by others and writable by the group only where the code sets
+	 * it (catalog, package tree: shared with sohoa-web), whatever umask
 	 * the caller had: the unit's UMask=0027 at least (SECURITY.md). */
 	umask(umask(027) | 027);
 	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))

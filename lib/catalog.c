@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sohoa/catalog.h"
 #include "sohoa/fields.h"
@@ -117,6 +119,29 @@ sql_store_dir(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, f, slash == f ? 1 : (int)(slash - f), SQLITE_TRANSIENT);
 }
 
+/*
+ * sohoa-web runs as a user of its own in the store's group and writes the
+ * catalog too (sessions, access log, edits): the catalog and its -wal and
+ * -shm (which SQLite creates with the catalog's mode) are the group's to
+ * read and write, never others'.  Only the owner can change that; another
+ * user's catalog is left as it is.
+ */
+static void
+share_with_group(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	char p[4096];
+	struct stat sb;
+
+	for (int i = 0; i < 3; i++) {
+		if (snprintf(p, sizeof p, "%s%s", path, sfx[i]) >= (int)sizeof p)
+			return;
+		if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid()
+		    && (sb.st_mode & 0667) != 0660)
+			(void)chmod(p, 0660);
+	}
+}
+
 sohoa_catalog *
 sohoa_catalog_open(const char *path, sohoa_error *err)
 {
@@ -155,6 +180,7 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 		sohoa_catalog_free(cat);
 		return NULL;
 	}
+	share_with_group(path);
 	return cat;
 }
 

@@ -616,8 +616,16 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	in.created = now;
 	in.first_created = first_created;
 	in.uuid = uuid;
-	if ((rc = sohoa_fs_mkdirs(conf->package_dir, 0750, err)) != SOHOA_OK)
+	if ((rc = sohoa_fs_mkdirs(conf->package_dir, 0770, err)) != SOHOA_OK)
 		goto out;
+	{
+		/* The group (sohoa-web's) rewrites packages too: package_dir is
+		 * the group's to write (SECURITY.md); set when it is ours. */
+		struct stat pst;
+		if (stat(conf->package_dir, &pst) == 0 && pst.st_uid == geteuid()
+		    && (pst.st_mode & 0070) != 0070)
+			(void)sohoa_fs_chmod_shared(conf->package_dir, (pst.st_mode | 0070) & 07777);
+	}
 	memset(&res, 0, sizeof res);
 	rc = sohoa_package_write(&in, schemas, conf->package_dir, &res, err);
 	if (rc != SOHOA_OK) {

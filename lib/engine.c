@@ -1718,7 +1718,9 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 	e->cat = sohoa_catalog_open(dbpath, err);
 	free(dbpath);
 	if (!e->cat || sohoa_store_check(conf->state_dir, e->cat, SOHOA_STORE_UPDATE, note,
-	    sizeof note, err) != SOHOA_OK || reconcile(e, err) != SOHOA_OK)
+	    sizeof note, err) != SOHOA_OK
+	    || sohoa_store_check_agency(conf, e->cat, SOHOA_STORE_UPDATE, err) != SOHOA_OK
+	    || reconcile(e, err) != SOHOA_OK)
 		goto fail;
 	if (note[0])
 		logf_(e, SOHOA_LOG_WARNING, 0, "%s", note);

@@ -195,4 +195,12 @@ int sohoa_fs_remove_specials_at(int dfd);
  * SOHOA_TEST_PAUSE_DIR, see fsutil.c); nothing without them. */
 void sohoa_fs_test_pause(const char *point, const char *what);
 
+/*
+ * chmod(path, mode), keeping the set-group-id bit a folder inherited from a
+ * set-group-id parent (chmod would clear it): folders that two services
+ * share through their group (the package tree, SECURITY.md) stay in that
+ * group all the way down.  0, or -1 with errno.
+ */
+int sohoa_fs_chmod_shared(const char *path, mode_t mode);
+
 #endif

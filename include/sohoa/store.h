@@ -11,7 +11,7 @@
  *      sohoa_store_resolve).  Spool entries and quarantine names were
  *      relative already.
  *   2. A store knows who it is: a random UUID, written once into
- *      <state_dir>/sohoa-store.id (0600) and into the catalog (store_meta
+ *      <state_dir>/sohoa-store.id (0640: the store's group reads it) and into the catalog (store_meta
  *      'id'), with the folder it was last opened in (store_meta 'path').
  *   3. A catalog whose identity differs from the marker beside it, or a
  *      marker missing beside a catalog that has an identity, is refused
@@ -22,6 +22,17 @@
  *      store with the same identity (a copy to remove once the new one is
  *      checked; nothing is ever read or written there).  With
  *      SOHOA_STORE_UPDATE the new folder is recorded.
+ *
+ *   5. A store knows the agency code its docIds were minted with (store_meta
+ *      'agency_code', written at the first start of the daemon).  Once a
+ *      record exists, a configuration with another agency_code is refused
+ *      (SOHOA_FATAL, saying what to do): a docId, a package folder and an
+ *      export key carry the code, and a change would leave the old ones
+ *      beside new ones.  Before the first record the code may change.
+ *   6. An agency name or code still holding the shipped placeholder (a
+ *      value in angle brackets, "<...>") is refused by the daemon and by
+ *      'sohoad -n': the .deb does not ingest until the person installing
+ *      has set them.  Read-only commands are never stopped by it.
  *
  * Protocol: the daemon and every command that writes call
  * sohoa_store_check(conf->state_dir, cat, SOHOA_STORE_UPDATE, ...) after opening the
@@ -53,6 +64,21 @@ enum {
  */
 sohoa_status sohoa_store_check(const char *state_dir, sohoa_catalog *cat, int flags,
     char *note, size_t note_size, sohoa_error *err);
+
+/*
+ * Invariants 5-6: the agency name and code of conf against the placeholder
+ * and against the code the store was made with.  cat may be NULL (no
+ * catalog yet: only the placeholders are checked).  With SOHOA_STORE_UPDATE
+ * the code is recorded when the store has none yet, or replaced while the
+ * store holds no record.  SOHOA_OK, or SOHOA_FATAL with err saying what to
+ * do.
+ */
+sohoa_status sohoa_store_check_agency(const sohoa_conf *conf, sohoa_catalog *cat, int flags,
+    sohoa_error *err);
+
+/* 1 when the catalog holds at least one record, 0 when none, -1 on error
+ * (catalog_agency.c). */
+int sohoa_catalog_has_records(sohoa_catalog *cat);
 
 /*
  * Where the package kept as stored (a folder name; an absolute path written

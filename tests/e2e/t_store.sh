@@ -58,7 +58,7 @@ check "a scanner PDF's package holds the scan and the PDF/A under two names" \
 	-a "$(ls "$pdfpkg"/representations/rep1/data/*.pdf 2>/dev/null | wc -l)" = 2
 check "... the scan byte for byte" cmp -s "$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE id = ${pdfid:-0}")/original" \
 	"$(ls "$pdfpkg"/representations/rep1/data/*.scan.pdf 2>/dev/null | head -1)"
-check "the store has its identity (0600)" test "$(stat -c %a "$T/state/sohoa-store.id")" = 600
+check "the store has its identity (0640, the store's group reads it)" test "$(stat -c %a "$T/state/sohoa-store.id")" = 640
 check "the catalog keeps package folders by name only" \
 	test "$(sql "SELECT count(*) FROM records WHERE package_path LIKE '%/%'")" = 0
 MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)

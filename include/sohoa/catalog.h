@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 #include "sohoa/sohoa.h"
+#include "sohoa/ocr_result.h"
 
 typedef struct sohoa_catalog sohoa_catalog;
 
@@ -85,15 +86,7 @@ sohoa_status sohoa_catalog_quarantine(sohoa_catalog *cat, int64_t id, const char
 sohoa_status sohoa_catalog_quarantine_published(sohoa_catalog *cat, int64_t id,
     sohoa_error *err);
 
-typedef struct sohoa_page_result {
-	int page_no;
-	const char *text;   /* NFC */
-	double confidence;  /* < 0 when the page failed */
-	const char *status; /* "ok", "timeout", "failed" */
-	int width, height, dpi;
-	int rotation;       /* clockwise degrees turned before OCR (0/90/180/270) */
-	float skew;         /* degrees of skew removed before OCR */
-} sohoa_page_result;
+/* One page as OCR read it: sohoa_page_result, in ocr_result.h. */
 
 /* Replaces the pages of a record (and its full-text index entries), sets it
  * done with its page count and mean confidence. */

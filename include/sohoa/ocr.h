@@ -24,7 +24,7 @@
 #include <poll.h>
 #include <time.h>
 #include "sohoa/sohoa.h"
-#include "sohoa/catalog.h"
+#include "sohoa/ocr_result.h"
 
 int sohoa_ocr_worker_main(int argc, char **argv);
 

@@ -40,6 +40,6 @@
  * Registers the tokenizer on db.  SOHOA_FATAL (with SQLite's message in
  * err) when the SQLite library has no FTS5 or the registration fails.
  */
-sohoa_status sohoa_index_register(sqlite3 *db, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_index_register(sqlite3 *db, sohoa_error *err);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "access_int.h"
 #include "sohoa/catalog.h"
+#include "catalog_int.h"
 
 static const struct { const char *code, *label; } modes[] = {
 	{ "01", "Công khai" }, { "02", "Sử dụng có điều kiện" }, { "03", "Mật" },

@@ -20,6 +20,7 @@
 #include "sohoa/package.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "catalog_int.h"
 
 /* Events are committed in batches (a transaction per event would be one
  * fsync per record). */

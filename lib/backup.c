@@ -25,6 +25,7 @@
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "catalog_int.h"
 
 /* How long the daemon waits after a failed backup before trying again. */
 #define RETRY_SECONDS 60

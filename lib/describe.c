@@ -20,6 +20,7 @@
 #include "sohoa/tailieu.h"
 #include "sohoa/textsafe.h"
 #include "sohoa/vitext.h"
+#include "catalog_int.h"
 #include <sys/stat.h>
 
 sohoa_status

@@ -14,6 +14,7 @@
 #include "sohoa/describe.h"
 #include "sohoa/hash.h"
 #include "sohoa/sign.h"
+#include "catalog_int.h"
 
 sohoa_status
 sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signer,

@@ -11,6 +11,7 @@
 #include "sohoa/hoso.h"
 #include "sohoa/package.h"
 #include "sohoa/search.h"
+#include "catalog_int.h"
 
 static int
 record_done(sohoa_catalog *cat, int64_t id)

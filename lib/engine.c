@@ -32,6 +32,7 @@
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "catalog_int.h"
 
 /* The sub-folder of the quarantine for byte-identical duplicates. */
 #define DUPLICATE_DIR "trung-lap"

@@ -41,6 +41,7 @@
 #include "sohoa/export.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/store.h"
+#include "catalog_int.h"
 
 #define EXP_BUF (1 << 17)
 #define EXP_VN_OFFSET (7 * 3600)     /* Asia/Ho_Chi_Minh: +07:00, no DST since 1975 */

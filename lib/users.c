@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sohoa/users.h"
+#include "catalog_int.h"
 
 /* Argon2id cost: OWASP's first choice (19 MiB, 2 passes, 1 lane). */
 #define KDF_T_COST 2

@@ -16,7 +16,6 @@
 #define SOHOA_CATALOG_H
 
 #include <stdint.h>
-#include <sqlite3.h>
 #include "sohoa/sohoa.h"
 #include "sohoa/ocr_result.h"
 
@@ -29,13 +28,23 @@ SOHOA_API int sohoa_catalog_schema_version(void);
 SOHOA_API sohoa_catalog *sohoa_catalog_open(const char *path, sohoa_error *err);
 SOHOA_API void sohoa_catalog_free(sohoa_catalog *cat);
 
-/* The SQLite handle, for read-only queries by the CLI.  Valid until
- * sohoa_catalog_free(). */
-SOHOA_API sqlite3 *sohoa_catalog_db(sohoa_catalog *cat);
+/* The SQLite handle itself stays inside the catalog (lib/catalog_int.h):
+ * every table is read and written through the typed functions below and in
+ * the other catalog_*.h headers. */
 
 SOHOA_API sohoa_status sohoa_catalog_begin(sohoa_catalog *cat, sohoa_error *err);
 SOHOA_API sohoa_status sohoa_catalog_commit(sohoa_catalog *cat, sohoa_error *err);
 SOHOA_API void sohoa_catalog_rollback(sohoa_catalog *cat);
+/* Whether a transaction is open on cat (begun by this process and neither
+ * committed nor rolled back), so that a helper joins its caller's
+ * transaction instead of opening its own. */
+SOHOA_API int sohoa_catalog_in_tx(sohoa_catalog *cat);
+
+/* For a connection that writes only what may be lost at a power cut (the web
+ * server's access log and sessions): synchronous=NORMAL, which in WAL mode
+ * keeps the catalog whole and saves an fsync per commit.  Every other
+ * connection stays FULL. */
+SOHOA_API sohoa_status sohoa_catalog_set_sync_normal(sohoa_catalog *cat, sohoa_error *err);
 
 /* A new record, as pickup knows it.  Strings are borrowed for the call. */
 typedef struct sohoa_record_new {

@@ -165,4 +165,8 @@ typedef void (*sohoa_search_progress)(void *arg, long long done, long long total
 SOHOA_API sohoa_status sohoa_search_reindex(sohoa_catalog *cat, sohoa_search_progress progress,
     void *arg, sohoa_error *err);
 
+/* How many records the index holds (table docs_indexed), into *n. */
+SOHOA_API sohoa_status sohoa_search_indexed_count(sohoa_catalog *cat, long long *n,
+    sohoa_error *err);
+
 #endif

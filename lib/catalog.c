@@ -170,6 +170,16 @@ sohoa_catalog_free(sohoa_catalog *cat)
 
 sqlite3 *sohoa_catalog_db(sohoa_catalog *cat) { return cat->db; }
 
+sohoa_catalog *
+catalog_wrap(sqlite3 *db)
+{
+	sohoa_catalog *cat = calloc(1, sizeof *cat);
+
+	if (cat)
+		cat->db = db;
+	return cat;
+}
+
 sohoa_status
 sohoa_catalog_begin(sohoa_catalog *cat, sohoa_error *err)
 {

@@ -24,6 +24,11 @@
 /* The SQLite handle.  Valid until sohoa_catalog_free(). */
 sqlite3 *sohoa_catalog_db(sohoa_catalog *cat);
 
+/* A catalog handle around a connection opened elsewhere in the catalog's
+ * files (a backup's copy, catalog_backup.c): no migration, no pragma.  The
+ * handle owns db from then on.  NULL when out of memory. */
+sohoa_catalog *catalog_wrap(sqlite3 *db);
+
 /* Grades SQLite's last error on the handle (busy, full, I/O: RETRY; else
  * FATAL) and records "catalog: what: message" in err. */
 sohoa_status catalog_db_error(sohoa_catalog *cat, sohoa_error *err, const char *what);

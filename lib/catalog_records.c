@@ -3,6 +3,7 @@
  * counts over them (catalog_records.h).  Writes to these tables stay in
  * catalog.c, beside the transactions that make them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,35 @@ sohoa_record_row_release(sohoa_record_row *row)
 	free(row->package_path);
 	free(row->package_mets_hash);
 	memset(row, 0, sizeof *row);
+}
+
+sohoa_status
+sohoa_catalog_spool_id(sohoa_catalog *cat, int64_t id, int done_only, char *buf, size_t size,
+    sohoa_error *err)
+{
+	catalog_stmt s;
+
+	buf[0] = '\0';
+	catalog_prepare(&s, cat, done_only
+	    ? "SELECT spool_id FROM records WHERE id = ? AND state = 'done'"
+	    : "SELECT spool_id FROM records WHERE id = ?");
+	catalog_bind_int(&s, 1, id);
+	if (catalog_step(&s) == SQLITE_ROW && catalog_col_text(&s, 0))
+		snprintf(buf, size, "%s", catalog_col_text(&s, 0));
+	return catalog_finish(&s, err, "read record");
+}
+
+sohoa_status
+sohoa_catalog_count_state(sohoa_catalog *cat, const char *state, long long *n, sohoa_error *err)
+{
+	catalog_stmt s;
+
+	*n = 0;
+	catalog_prepare(&s, cat, "SELECT count(*) FROM records WHERE state = ?");
+	catalog_bind_text(&s, 1, state);
+	if (catalog_step(&s) == SQLITE_ROW)
+		*n = catalog_col_int(&s, 0);
+	return catalog_finish(&s, err, "count records");
 }
 
 sohoa_status

@@ -41,6 +41,15 @@ SOHOA_API sohoa_status sohoa_catalog_record_get(sohoa_catalog *cat, int64_t id,
     sohoa_record_row *row, sohoa_error *err);
 SOHOA_API void sohoa_record_row_release(sohoa_record_row *row);
 
+/* The spool entry of record id into buf (NUL-terminated, cut to size), or
+ * "" when there is no such record or, with done_only, it is not done. */
+SOHOA_API sohoa_status sohoa_catalog_spool_id(sohoa_catalog *cat, int64_t id, int done_only,
+    char *buf, size_t size, sohoa_error *err);
+
+/* How many records are in state into *n. */
+SOHOA_API sohoa_status sohoa_catalog_count_state(sohoa_catalog *cat, const char *state,
+    long long *n, sohoa_error *err);
+
 /* Counts for "sohoa status". */
 typedef struct sohoa_catalog_summary {
 	long long incoming, active, deferred, done, quarantined;

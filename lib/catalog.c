@@ -209,6 +209,48 @@ sohoa_catalog_in_tx(sohoa_catalog *cat)
 }
 
 sohoa_status
+sohoa_catalog_unit_begin(sohoa_catalog *cat, const char *name, int *own, sohoa_error *err)
+{
+	char sql[64];
+
+	*own = !sohoa_catalog_in_tx(cat);
+	snprintf(sql, sizeof sql, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT %s", name);
+	if (sqlite3_exec(cat->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
+		    sqlite3_errmsg(cat->db));
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_catalog_unit_end(sohoa_catalog *cat, const char *name, int own, sohoa_error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, own ? "COMMIT" : "RELEASE %s", name);
+	if (sqlite3_exec(cat->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		sohoa_status st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "catalog: %s", sqlite3_errmsg(cat->db));
+		if (own)
+			sohoa_catalog_rollback(cat);
+		return st;
+	}
+	return SOHOA_OK;
+}
+
+void
+sohoa_catalog_unit_undo(sohoa_catalog *cat, const char *name, int own)
+{
+	char sql[128];
+
+	if (own) {
+		sohoa_catalog_rollback(cat);
+		return;
+	}
+	snprintf(sql, sizeof sql, "ROLLBACK TO %s; RELEASE %s", name, name);
+	sqlite3_exec(cat->db, sql, NULL, NULL, NULL);
+}
+
+sohoa_status
 sohoa_catalog_set_sync_normal(sohoa_catalog *cat, sohoa_error *err)
 {
 	return catalog_exec(cat, "PRAGMA synchronous = NORMAL", err);

@@ -40,6 +40,20 @@ SOHOA_API void sohoa_catalog_rollback(sohoa_catalog *cat);
  * transaction instead of opening its own. */
 SOHOA_API int sohoa_catalog_in_tx(sohoa_catalog *cat);
 
+/*
+ * A unit of catalog work that is its own transaction when the caller has
+ * none open (one commit, one WAL sync), and a savepoint named name inside
+ * the caller's transaction otherwise (the caller's commit makes it durable,
+ * and a failure undoes only this part).  *own says which; pass it to
+ * _unit_end (commit or release) or _unit_undo (roll back).  name is an SQL
+ * identifier of the caller's (letters, digits, '_').
+ */
+SOHOA_API sohoa_status sohoa_catalog_unit_begin(sohoa_catalog *cat, const char *name, int *own,
+    sohoa_error *err);
+SOHOA_API sohoa_status sohoa_catalog_unit_end(sohoa_catalog *cat, const char *name, int own,
+    sohoa_error *err);
+SOHOA_API void sohoa_catalog_unit_undo(sohoa_catalog *cat, const char *name, int own);
+
 /* For a connection that writes only what may be lost at a power cut (the web
  * server's access log and sessions): synchronous=NORMAL, which in WAL mode
  * keeps the catalog whole and saves an fsync per commit.  Every other

@@ -529,7 +529,7 @@ sohoa_status
 sohoa_search_index_record(sohoa_catalog *cat, int64_t id, sohoa_error *err)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
-	int own = sqlite3_get_autocommit(db);
+	int own = !sohoa_catalog_in_tx(cat);
 	struct indexer ix;
 	sqlite3_int64 more[CATCH_UP];
 	int nmore;
@@ -568,7 +568,7 @@ sohoa_search_index_pending(sohoa_catalog *cat, long long *done, sohoa_error *err
 
 	if (done)
 		*done = 0;
-	if (!sqlite3_get_autocommit(db))
+	if (sohoa_catalog_in_tx(cat))
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "search: index_pending inside a transaction");
 	while (st == SOHOA_OK && (n = queued(db, 0, ids, REINDEX_BATCH)) > 0) {
@@ -637,7 +637,7 @@ sohoa_search_reindex(sohoa_catalog *cat, sohoa_search_progress progress, void *a
 	struct indexer ix;
 	sohoa_status st = SOHOA_OK;
 
-	if (!sqlite3_get_autocommit(db))
+	if (sohoa_catalog_in_tx(cat))
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "search: reindex inside a transaction");
 	total = count_of(db, "SELECT count(*) FROM records");

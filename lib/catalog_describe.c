@@ -149,7 +149,8 @@ sohoa_catalog_hoso_ordinal(sohoa_catalog *cat, const char *origin, int64_t id, c
 }
 
 int
-sohoa_catalog_package_row(sohoa_catalog *cat, int64_t id, sohoa_package_row_cb cb, void *ctx)
+sohoa_catalog_package_row(sohoa_catalog *cat, int64_t id, sohoa_package_row_cb cb, void *ctx,
+    sohoa_error *err)
 {
 	catalog_stmt s;
 	int found = 0;
@@ -173,8 +174,8 @@ sohoa_catalog_package_row(sohoa_catalog *cat, int64_t id, sohoa_package_row_cb c
 		cb(ctx, &r);
 		found = 1;
 	}
-	if (catalog_finish(&s, NULL, "") != SOHOA_OK)
-		return 0;
+	if (catalog_finish(&s, err, "read record") != SOHOA_OK)
+		return -1;
 	return found;
 }
 

@@ -399,7 +399,8 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	pr.first_created = first_created;
 	pr.page_count = &page_count;
 	pr.seq = &seq;
-	sohoa_catalog_package_row(cat, id, pkg_rec_fill, &pr);
+	if (sohoa_catalog_package_row(cat, id, pkg_rec_fill, &pr, err) < 0)
+		return err ? err->status : SOHOA_FATAL;
 	if (!spool_id[0])
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "record %lld is not done", (long long)id);

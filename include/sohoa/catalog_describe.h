@@ -48,8 +48,8 @@ SOHOA_API sohoa_status sohoa_catalog_hoso_stats(sohoa_catalog *cat, const char *
 SOHOA_API sohoa_status sohoa_catalog_hoso_ordinal(sohoa_catalog *cat, const char *origin,
     int64_t id, char year[8], long long *n, sohoa_error *err);
 
-/* What packaging record id needs, if it is done (cb is called once; 0
- * returned when it is not done or on a read error, 1 otherwise).  seq is
+/* What packaging record id needs, if it is done: cb is called once and 1
+ * returned; 0 when it is not done; -1 on a read error (in err).  seq is
  * its place among its folder's records (quarantined ones aside) in pickup
  * order; doc_id and package_path are NULL until set. */
 typedef struct sohoa_package_row {
@@ -59,7 +59,7 @@ typedef struct sohoa_package_row {
 } sohoa_package_row;
 typedef int (*sohoa_package_row_cb)(void *ctx, const sohoa_package_row *row);
 SOHOA_API int sohoa_catalog_package_row(sohoa_catalog *cat, int64_t id, sohoa_package_row_cb cb,
-    void *ctx);
+    void *ctx, sohoa_error *err);
 
 SOHOA_API sohoa_status sohoa_catalog_set_doc_id(sohoa_catalog *cat, int64_t id,
     const char *doc_id, sohoa_error *err);

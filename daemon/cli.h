@@ -71,5 +71,8 @@ int cli_audit(struct cli *c, int argc, char **argv);
 int cli_restore(struct cli *c, int argc, char **argv);
 int cli_user(struct cli *c, int argc, char **argv);
 int cli_access_log(struct cli *c, int argc, char **argv);
+int cli_hoso(struct cli *c, int argc, char **argv);
+/* What 'sohoa hoso --help' prints: the subcommands and the field names. */
+void cli_hoso_usage(FILE *out);
 
 #endif

@@ -23,7 +23,8 @@ export_usage(void)
 	fprintf(stderr, "usage: sohoa export --month YYYY-MM|last [--force] [--skip-unpackaged]"
 	    " [--outbox DIR]\n"
 	    "  --month last   the calendar month before this one (giờ Việt Nam, +07:00)\n"
-	    "  --force        export again a month already exported\n"
+	    "  --force        export again a month already exported, or the open month\n"
+	    "                 (one not ended yet: its bundle is not the month's last word)\n"
 	    "  --skip-unpackaged  go on without the month's documents that have no package\n"
 	    "                 (listed); without it such a document stops the export\n"
 	    "  --outbox DIR   write the bundle there instead of the configured outbox\n");
@@ -85,7 +86,7 @@ cli_export(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	sohoa_error_clear(&err);
-	if (sohoa_export_parse_month(month_arg, time(NULL), month, &err) != SOHOA_OK) {
+	if (sohoa_export_parse_month(month_arg, sohoa_export_clock(), month, &err) != SOHOA_OK) {
 		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		return EXIT_USAGE;
 	}
@@ -163,7 +164,7 @@ cli_export(struct cli *c, int argc, char **argv)
 	}
 	if (st != SOHOA_OK) {
 		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
-		rc = r.uploaded == -1 ? EXIT_PARTIAL : err.status == SOHOA_RETRY && !r.bundle_id
+		rc = r.open_month ? EXIT_USAGE : r.uploaded == -1 ? EXIT_PARTIAL : err.status == SOHOA_RETRY && !r.bundle_id
 		    && strstr(err.msg, "another export") ? EXIT_BUSY : EXIT_FAILURE_;
 	} else if (!c->json) {
 		if (r.already)

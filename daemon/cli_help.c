@@ -102,6 +102,7 @@ static const struct help helps[] = {
 	    "  Documents whose OCR confidence is under review_threshold: a person should check\n"
 	    "  them.\n", NULL },
 	{ "edit", "sohoa edit ID TRƯỜNG=GIÁ_TRỊ...", NULL, cli_edit_usage },
+	{ "hoso", "sohoa hoso list|show|create|edit|add|remove|order ...", NULL, cli_hoso_usage },
 	{ "check", "sohoa check [--json] ID...",
 	    "  Kiểm tra lại gói lưu trữ của văn bản (lược đồ XML, mã băm từng tệp).\n"
 	    "  Re-validate a record's package and re-hash its files.\n", NULL },
@@ -109,7 +110,8 @@ static const struct help helps[] = {
 	    "  Gói có chữ ký của một tháng (các SIP) để nộp lưu trữ lịch sử.\n"
 	    "  The month's signed bundle of SIPs for the archive.\n"
 	    "    --month last   tháng dương lịch trước / the calendar month before this one\n"
-	    "    --force        xuất lại tháng đã xuất / export a month again\n"
+	    "    --force        xuất lại tháng đã xuất, hoặc xuất tháng đang mở (chưa hết)\n"
+	    "                   export a month again, or the open month (not ended yet)\n"
 	    "    --skip-unpackaged  xuất không kèm tài liệu chưa có gói lưu trữ (liệt kê ra);\n"
 	    "                   không có cờ này, tài liệu như vậy làm dừng việc xuất\n"
 	    "                   leave out (and list) documents without a package; without\n"

@@ -74,6 +74,8 @@ usage(FILE *out)
 	    "  review            documents whose OCR confidence is under review_threshold\n"
 	    "  edit ID F=V...    correct a document field, named in Vietnamese or TT 05\n"
 	    "                    (\"người ký=...\", signerName=...); the package is rewritten\n"
+	    "  hoso list|show|create|edit|add|remove|order ...\n"
+	    "                    manage a hồ sơ: TT 05 fields, documents in and out, order\n"
 	    "  check ID...       re-validate a record's package and re-hash its files\n"
 	    "  export --month YYYY-MM|last [--force] [--outbox DIR]\n"
 	    "                    the month's signed bundle of SIPs for the city archive\n"
@@ -267,6 +269,8 @@ main(int argc, char **argv)
 			rc = cli_restore(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "user"))
 			rc = cli_user(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "hoso"))
+			rc = cli_hoso(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "access-log"))
 			rc = cli_access_log(&c, sub_argc, sub_argv);
 		else {

@@ -332,8 +332,8 @@ sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_d
 
 	sb_str(&q, "SELECT r.id FROM records r WHERE r.origin = :origin");
 	access_sql_where(&q, "r.id", 0);
-	sb_str(&q, " ORDER BY (SELECT value FROM fields WHERE record_id = r.id"
-	    " AND name = 'issuedDate'), r.id");
+	/* The hồ sơ's order (hoso_desk.h): a person's places, then pickup. */
+	sb_str(&q, " ORDER BY r.hoso_order IS NULL, r.hoso_order, r.id");
 	if (q.oom) {
 		free(q.p);
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");

@@ -134,9 +134,7 @@ sohoa_catalog_hoso_ordinal(sohoa_catalog *cat, const char *origin, int64_t id, c
 	*n = 0;
 	catalog_prepare(&s, cat, loose ? "SELECT substr(created_at, 1, 4), id FROM records"
 	    " WHERE id = ?"
-	    : "SELECT substr(min(created_at), 1, 4), (SELECT count(*) FROM (SELECT min(id) AS m"
-	    "  FROM records WHERE origin <> '' GROUP BY origin) WHERE m <= (SELECT min(id)"
-	    "  FROM records WHERE origin = ?1)) FROM records WHERE origin = ?1");
+	    : "SELECT substr(created_at, 1, 4), id FROM hoso_files WHERE origin = ?");
 	if (loose)
 		catalog_bind_int(&s, 1, id);
 	else
@@ -156,7 +154,9 @@ sohoa_catalog_package_row(sohoa_catalog *cat, int64_t id, sohoa_package_row_cb c
 	int found = 0;
 
 	catalog_prepare(&s, cat, "SELECT spool_id, origin, name, doc_id, page_count,"
-	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin AND o.id <= r.id"
+	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin"
+	    "  AND (o.hoso_order IS NULL, coalesce(o.hoso_order, 0), o.id)"
+	    "   <= (r.hoso_order IS NULL, coalesce(r.hoso_order, 0), r.id)"
 	    "  AND o.state <> 'quarantined'), package_path FROM records r"
 	    " WHERE id = ? AND state = 'done'");
 	catalog_bind_int(&s, 1, id);

@@ -14,6 +14,7 @@
 #include "sohoa/fields.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
+#include "sohoa/hoso_desk.h"
 #include "sohoa/package.h"
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
@@ -65,7 +66,9 @@ sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *orig
 	/* The inbox is the share's: its folder is reached through folder fds,
 	 * never through a link (fsutil.h); a folder gone is no sidecar. */
 	{
-		int dfd = sohoa_fs_open_dir_beneath(conf->inbox, origin ? origin : "");
+		/* A hồ sơ made by hand (".hoso/<n>", hoso_desk.h) has no folder. */
+		int dfd = origin && origin[0] == '.' ? -1
+		    : sohoa_fs_open_dir_beneath(conf->inbox, origin ? origin : "");
 		if (dfd >= 0) {
 			rc = sohoa_hoso_load_at(out, dfd, SOHOA_HOSO_SIDECAR, path, err);
 			close(dfd);
@@ -117,11 +120,12 @@ hoso_derived(sohoa_catalog *cat, const char *origin, long long id, sohoa_hoso *h
 
 /*
  * Mã hồ sơ when hoso.txt (or a person) gives none, following TT 05's form
- * mã định danh cơ quan . năm hình thành . số hồ sơ: the year the hồ sơ's
- * first scan arrived, and "HS<nnn>", the folder's place among all folders
- * by their first scan (for a loose document "TL<record id>").  Never
- * changes once the first scan is in: every document of a folder gets the
- * same code.  A real code in hoso.txt replaces it.
+ * mã định danh cơ quan . năm hình thành . số hồ sơ: the year the hồ sơ
+ * began (its first scan, or when a person created it) and "HS<nnn>", its
+ * number in hoso_files (folders are numbered in the order of their first
+ * scan, hồ sơ a person creates when created; catalog migration 015); for a
+ * loose document "TL<record id>".  Never changes once given: documents
+ * moved in or out do not renumber anyone.  A real code replaces it.
  */
 static void
 hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, long long id,
@@ -134,6 +138,13 @@ hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, l
 
 	if (h->v[SOHOA_H_FILE_CODE])
 		return;
+	if (!loose) {
+		sohoa_error nerr;
+		int64_t hid = 0;
+		sohoa_error_clear(&nerr);
+		if (sohoa_hoso_number(cat, origin, &hid, &nerr) != SOHOA_OK)
+			return;
+	}
 	if (sohoa_catalog_hoso_ordinal(cat, origin, id, year, &n, NULL) != SOHOA_OK)
 		return;
 	if (strlen(year) != 4 || n <= 0)
@@ -143,6 +154,17 @@ hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, l
 	else
 		snprintf(code, sizeof code, "%.60s.%s.HS%03lld", agency, year, n);
 	sohoa_hoso_set(h, SOHOA_H_FILE_CODE, code, "folder", NULL);
+}
+
+sohoa_status
+sohoa_describe_hoso_full(const sohoa_conf *conf, sohoa_catalog *cat, const char *origin,
+    int64_t id, sohoa_hoso *out, sohoa_error *err)
+{
+	sohoa_status rc = sohoa_describe_hoso(conf, cat, origin, out, err);
+
+	hoso_derived(cat, origin, id, out);
+	hoso_file_code(cat, conf, origin, id, out);
+	return rc;
 }
 
 static int
@@ -388,7 +410,8 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	struct stat sb;
 
 	/* docCode's ordinal: the record's place among the hồ sơ's records
-	 * (quarantined ones aside) in pickup order (record id), whether or not
+	 * (quarantined ones aside) in the order a person set (hoso_order,
+	 * hoso_desk.h), then in pickup order (record id), whether or not
 	 * their OCR has finished: the same scans give the same numbers whatever
 	 * order the OCR jobs end in, and a scan added later gets the next one. */
 	pr.conf = conf;

@@ -82,6 +82,32 @@ sohoa_export_month_bounds(const char *month, time_t *start, time_t *end, char la
 	return 0;
 }
 
+time_t
+sohoa_export_clock(void)
+{
+	const char *t = getenv("SOHOA_TEST_NOW");
+	char *end;
+	long long v;
+
+	if (t && isdigit((unsigned char)t[0])) {
+		errno = 0;
+		v = strtoll(t, &end, 10);
+		if (!*end && errno == 0 && v > 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+int
+sohoa_export_month_open(const char *month, time_t now)
+{
+	time_t end;
+
+	if (sohoa_export_month_bounds(month, NULL, &end, NULL) != 0)
+		return -1;
+	return end > now;
+}
+
 sohoa_status
 sohoa_export_parse_month(const char *text, time_t now, char out[8], sohoa_error *err)
 {
@@ -1165,7 +1191,7 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 	exp_aip *v = NULL;
 	exp_sip *sips = NULL;
 	int n = 0, nsips = 0, lockfd = -1;
-	time_t start, end;
+	time_t start, end, now;
 	struct timespec t0, t1;
 	sohoa_status st = SOHOA_OK;
 
@@ -1185,7 +1211,27 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 	x.conf = conf;
 	x.sch = sch;
 	x.month = opts->month;
+	now = opts->now ? opts->now : sohoa_export_clock();
+	/* The open month goes out only when asked for by name (force): its
+	 * bundle is not the month's last word.  And no time inside a bundle
+	 * lies in the future: the receiver's tar warns of it, and it is not
+	 * true. */
+	if (end > now && !opts->force) {
+		r->open_month = 1;
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "tháng %s chưa kết thúc: xuất tháng đang mở cần xác nhận (--force) — month %s"
+		    " has not ended: exporting the open month needs --force", opts->month,
+		    opts->month);
+	}
 	x.mtime = end - 1;
+	if (x.mtime > now) {
+		time_t local = now + EXP_VN_OFFSET;
+		struct tm tm;
+		x.mtime = now;
+		gmtime_r(&local, &tm);
+		snprintf(x.created, sizeof x.created, "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	}
 	iso_utc(end, end_utc);
 	safe_component(conf->agency_code, code, sizeof code);
 	snprintf(file, sizeof file, "sohoa-%s-%s.tar", code, opts->month);

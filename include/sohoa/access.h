@@ -103,7 +103,7 @@ SOHOA_API sohoa_status sohoa_access_page_text(sohoa_catalog *cat, const sohoa_vi
     int page_no, char **text, sohoa_access *access, sohoa_error *err);
 
 /* The records of a hồ sơ (inbox folder) the viewer may see at least as
- * CATALOG (A1), in order (issuedDate, then id); fn is called for each with
+ * CATALOG (A1), in the hồ sơ's order (hoso_desk.h); fn is called for each with
  * its view (filled as by sohoa_access_view, without text). */
 SOHOA_API sohoa_status sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_dir,
     const char *origin, void (*fn)(void *arg, const sohoa_record_view *rv), void *arg,
@@ -111,7 +111,7 @@ SOHOA_API sohoa_status sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer 
 
 /* Writes an access log line: who (v->user_name), now, which record (0:
  * none), what ("metadata", "text", "pdf", "page", "search", "request",
- * "approve", "refuse", "login", "logout", "denied"), a detail (may be
+ * "approve", "refuse", "login", "logout", "denied", "edit", "hoso"), a detail (may be
  * NULL) and the address (may be NULL). */
 SOHOA_API sohoa_status sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id,
     const char *what, const char *detail, const char *address, sohoa_error *err);

@@ -42,16 +42,17 @@ typedef struct sohoa_hoso_stats {
 SOHOA_API sohoa_status sohoa_catalog_hoso_stats(sohoa_catalog *cat, const char *origin,
     int64_t id, sohoa_hoso_stats *out, sohoa_error *err);
 
-/* For a hồ sơ's code: the year its first scan arrived (4 digits into year,
- * "" when unknown) and its place among all folders by their first scan
- * (for a loose document, origin NULL or "": the record id). */
+/* For a hồ sơ's code: the year it was made (4 digits into year, "" when
+ * unknown) and its number (table hoso_files, hoso_desk.h; call
+ * sohoa_hoso_number first so that it has one); for a loose document
+ * (origin NULL or ""), the year its scan arrived and the record id. */
 SOHOA_API sohoa_status sohoa_catalog_hoso_ordinal(sohoa_catalog *cat, const char *origin,
     int64_t id, char year[8], long long *n, sohoa_error *err);
 
 /* What packaging record id needs, if it is done: cb is called once and 1
  * returned; 0 when it is not done; -1 on a read error (in err).  seq is
- * its place among its folder's records (quarantined ones aside) in pickup
- * order; doc_id and package_path are NULL until set. */
+ * its place among its folder's records (quarantined ones aside) in the
+ * order a person set (hoso_order), then in pickup order; doc_id and package_path are NULL until set. */
 typedef struct sohoa_package_row {
 	int64_t id;
 	const char *spool_id, *origin, *name, *doc_id, *package_path;

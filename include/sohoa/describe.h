@@ -51,6 +51,12 @@ SOHOA_API sohoa_status sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_cat
 SOHOA_API sohoa_status sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat,
     const char *origin, sohoa_hoso *out, sohoa_error *err);
 
+/* The same with what the documents say (dates and counts of the finished
+ * records of origin; for a loose document, origin "", of record id alone)
+ * and the mã hồ sơ when none is given: what the hồ sơ's EAD carries. */
+sohoa_status sohoa_describe_hoso_full(const sohoa_conf *conf, sohoa_catalog *cat,
+    const char *origin, int64_t id, sohoa_hoso *out, sohoa_error *err);
+
 /* Checks and normalises a value a person gives for a document field
  * (issuedDate as YYYY-MM-DD or DD/MM/YYYY, typeName as a code or a type
  * name, ...).  *out is malloc'd.  SOHOA_BAD_INPUT with a Vietnamese message. */

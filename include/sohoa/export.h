@@ -20,7 +20,11 @@
  *
  *   sohoa-<agency_code>-<YYYY-MM>.tar       POSIX ustar; every member mode 0444,
  *                                           uid/gid 0, mtime = the month's last
- *                                           second (+07:00); in this order:
+ *                                           second (+07:00), or the export time
+ *                                           when that is earlier (an open month
+ *                                           exported with force: no time inside a
+ *                                           bundle lies in the future, METS dates
+ *                                           too); in this order:
  *     MANIFEST.sha256                       "<sha256 hex>  <member>" per other
  *                                           member (sha256sum -c format)
  *     uuid-<UUID>.zip ...                   one SIP per hồ sơ (records of one inbox
@@ -70,6 +74,22 @@
 
 #define SOHOA_EXPORT_MANIFEST "MANIFEST.sha256"
 
+/*
+ * The export's clock: time(NULL), unless the environment variable
+ * SOHOA_TEST_NOW holds a unix time (digits only), which is then used
+ * instead.  For tests only (documented in the README's test notes): it
+ * lets a test treat the month its records were made in as closed without
+ * waiting for the month to end.  It moves nothing but the export's idea of
+ * "now" (the open-month rule, "last", the clamp of bundle times), never
+ * the ingest, and it grants nothing: whoever sets a program's environment
+ * can give it --force just as well.
+ */
+time_t sohoa_export_clock(void);
+
+/* 1 when the month "YYYY-MM" has not ended at now (the open month or one to
+ * come), 0 when it has, -1 when month is not YYYY-MM. */
+int sohoa_export_month_open(const char *month, time_t now);
+
 /* "YYYY-MM" (a real month, 1900-2200) or "last" (the calendar month before
  * now, in Asia/Ho_Chi_Minh time, +07:00) into out.  SOHOA_BAD_INPUT with a
  * Vietnamese message otherwise. */
@@ -85,7 +105,9 @@ SOHOA_API int sohoa_export_month_bounds(const char *month, time_t *start, time_t
 typedef struct sohoa_export_opts {
 	const char *month;         /* "YYYY-MM" */
 	const char *outbox;        /* NULL: conf->outbox */
-	int force;                 /* export again a month already exported */
+	int force;                 /* export again a month already exported, or the
+	                            * open month (one not ended at now) */
+	time_t now;                /* the export time; 0: sohoa_export_clock() */
 	int skip_unpackaged;       /* go on without done records that have no package
 	                            * (listed in the result); 0: refuse the month */
 	const char *agent;         /* names the program in events */
@@ -106,6 +128,7 @@ typedef struct sohoa_export_result {
 	int sips;
 	int pdfs_signed;           /* PDFs signed on the way */
 	int already;               /* the month was exported before (nothing done) */
+	int open_month;            /* refused: the month has not ended and no force */
 	int empty;                 /* nothing to send (nothing written) */
 	int uploaded;              /* 1 upload_command exited 0; 0 none configured; -1 failed */
 	int unpackaged;            /* done records of the month without a package, skipped */
@@ -120,7 +143,8 @@ typedef struct sohoa_export_result {
  * nothing to do.  SOHOA_BAD_INPUT: an AIP is damaged or a record cannot be
  * packaged (err names it; nothing written), or a done record of the month
  * has no package and opts->skip_unpackaged is not set (err lists them;
- * nothing written); SOHOA_RETRY: another export
+ * nothing written), or the month has not ended and opts->force is not set
+ * (r->open_month; nothing written); SOHOA_RETRY: another export
  * holds the outbox, disk full, or upload_command failed (r->uploaded = -1:
  * the bundle is in the outbox, the month is not marked exported);
  * SOHOA_FATAL: configuration, catalog or signing failure.

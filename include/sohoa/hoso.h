@@ -55,6 +55,16 @@ SOHOA_API void sohoa_hoso_release(sohoa_hoso *h);
 /* EAD element name ("fileCode"), or NULL. */
 SOHOA_API const char *sohoa_hoso_name(sohoa_hoso_id id);
 SOHOA_API sohoa_hoso_id sohoa_hoso_from_name(const char *name);
+/* The field a person names: its EAD name ("paperFileCode"), its TT 05
+ * Vietnamese label or alias ("Mã hồ sơ gốc giấy", "ma ho so giay", any
+ * case, with or without diacritics); SOHOA_H_COUNT when none. */
+SOHOA_API sohoa_hoso_id sohoa_hoso_lookup(const char *name);
+/* The Vietnamese label ("Tiêu đề hồ sơ"), or NULL. */
+SOHOA_API const char *sohoa_hoso_label(sohoa_hoso_id id);
+/* The label of a coded value ("01" of maintenance: "Vĩnh viễn"), or NULL
+ * when the field has no code list or the code is not in it. */
+SOHOA_API const char *sohoa_hoso_code_label(sohoa_hoso_id id, const char *code, char *buf,
+    size_t n);
 /* Sets one value (copied), checking and normalising coded values (a
  * label becomes its code).  SOHOA_BAD_INPUT with a message if invalid. */
 SOHOA_API sohoa_status sohoa_hoso_set(sohoa_hoso *h, sohoa_hoso_id id, const char *value,

@@ -44,6 +44,7 @@
 #include "sohoa/fields.h"
 #include "sohoa/search.h"
 #include "sohoa/vitext.h"
+#include "catalog_int.h"
 
 /* ------------------------------------------------------------ randomness */
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sohoa/catalog_exports.h"
 #include "sohoa/export.h"
 #include "sohoa/json.h"
 #include "sohoa/store.h"
@@ -193,13 +194,61 @@ cli_export(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* One line (or JSON object) of "sohoa exports" per bundle. */
+struct exports {
+	struct cli *c;
+	int k;
+};
+
+static int
+print_bundle(void *ctx, const sohoa_bundle_row *b)
+{
+	struct exports *x = ctx;
+	struct cli *c = x->c;
+	char where[4096];
+
+	if (c->json) {
+		printf("%s{\"id\": %lld, \"month\": ", x->k ? ", " : "", (long long)b->id);
+		sohoa_json_string(stdout, b->month);
+		printf(", \"file\": ");
+		sohoa_json_string(stdout, b->file_name);
+		printf(", \"outbox\": ");
+		sohoa_json_string(stdout, sohoa_store_resolve(&c->conf, b->path, where,
+		    sizeof where) == 0 ? where : b->path);
+		printf(", \"bundle_sha256\": ");
+		sohoa_json_string(stdout, b->bundle_hash);
+		printf(", \"signature_sha256\": ");
+		sohoa_json_string(stdout, b->p7s_hash);
+		printf(", \"size\": %lld, \"sips\": %lld, \"records\": %lld, \"signer\": ",
+		    b->size, b->sips, b->records);
+		json_str_or_null(b->signer);
+		printf(", \"created\": ");
+		sohoa_json_string(stdout, b->created_at);
+		printf(", \"uploaded\": ");
+		json_str_or_null(b->uploaded_at);
+		printf(", \"upload_error\": ");
+		json_str_or_null(b->upload_error);
+		printf(", \"exported\": ");
+		json_str_or_null(b->exported_at);
+		printf("}");
+	} else {
+		printf("%-4lld %-8s %-40s %8lld %6lld %-24s %s\n", (long long)b->id,
+		    cli_safe(b->month), cli_safe(b->file_name), b->records, b->sips,
+		    b->exported_at ? cli_safe(b->exported_at) : "CHƯA (not exported)",
+		    b->uploaded_at ? cli_safe(b->uploaded_at)
+		    : b->upload_error ? cli_safe(b->upload_error) : "-");
+	}
+	x->k++;
+	return 0;
+}
+
 int
 cli_exports(struct cli *c, int argc, char **argv)
 {
 	sohoa_catalog *cat;
-	sqlite3_stmt *st;
-	char where[4096];
-	int k = 0;
+	sohoa_error err;
+	struct exports x = { c, 0 };
+	int rc = 0;
 
 	if (argc > 1) {
 		fprintf(stderr, "usage: sohoa exports [--json]\n");
@@ -207,62 +256,22 @@ cli_exports(struct cli *c, int argc, char **argv)
 	}
 	if (!(cat = cli_open_catalog(c)))
 		return EXIT_FAILURE_;
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT id, month, file_name, path,"
-	    " bundle_hash, p7s_hash, size, sips, records, signer, created_at, uploaded_at,"
-	    " upload_error, exported_at FROM export_bundles ORDER BY id", -1, &st, NULL)
-	    != SQLITE_OK) {
-		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(sohoa_catalog_db(cat)));
-		sohoa_catalog_free(cat);
-		return EXIT_FAILURE_;
-	}
 	if (c->json)
 		printf("{\"bundles\": [");
 	else
 		printf("%-4s %-8s %-40s %8s %6s %-24s %s\n", "id", "tháng", "gói (bundle)",
 		    "tài liệu", "SIP", "xuất lúc (exported)", "gửi (upload)");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-#define T(i) ((const char *)sqlite3_column_text(st, (i)))
-		if (c->json) {
-			printf("%s{\"id\": %lld, \"month\": ", k ? ", " : "", sqlite3_column_int64(st, 0));
-			sohoa_json_string(stdout, T(1));
-			printf(", \"file\": ");
-			sohoa_json_string(stdout, T(2));
-			printf(", \"outbox\": ");
-			sohoa_json_string(stdout, sohoa_store_resolve(&c->conf, T(3), where,
-			    sizeof where) == 0 ? where : T(3));
-			printf(", \"bundle_sha256\": ");
-			sohoa_json_string(stdout, T(4));
-			printf(", \"signature_sha256\": ");
-			sohoa_json_string(stdout, T(5));
-			printf(", \"size\": %lld, \"sips\": %lld, \"records\": %lld, \"signer\": ",
-			    sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
-			    sqlite3_column_int64(st, 8));
-			json_str_or_null(T(9));
-			printf(", \"created\": ");
-			sohoa_json_string(stdout, T(10));
-			printf(", \"uploaded\": ");
-			json_str_or_null(T(11));
-			printf(", \"upload_error\": ");
-			json_str_or_null(T(12));
-			printf(", \"exported\": ");
-			json_str_or_null(T(13));
-			printf("}");
-		} else {
-			printf("%-4lld %-8s %-40s %8lld %6lld %-24s %s\n", sqlite3_column_int64(st, 0),
-			    cli_safe(T(1)), cli_safe(T(2)), sqlite3_column_int64(st, 8),
-			    sqlite3_column_int64(st, 7), T(13) ? cli_safe(T(13)) : "CHƯA (not exported)",
-			    T(11) ? cli_safe(T(11)) : T(12) ? cli_safe(T(12)) : "-");
-		}
-#undef T
-		k++;
+	sohoa_error_clear(&err);
+	if (sohoa_catalog_bundles_each(cat, print_bundle, &x, &err) != SOHOA_OK) {
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
+		rc = EXIT_FAILURE_;
 	}
-	sqlite3_finalize(st);
 	if (c->json)
 		printf("]}\n");
-	else if (!k)
+	else if (!x.k)
 		printf("(chưa xuất gói nào — no bundle yet)\n");
 	sohoa_catalog_free(cat);
-	return 0;
+	return rc;
 }
 
 int

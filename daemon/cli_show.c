@@ -9,6 +9,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "sohoa/catalog_events.h"
+#include "sohoa/catalog_records.h"
 #include "sohoa/engine.h"
 #include "sohoa/extract.h"
 #include "sohoa/overview.h"
@@ -51,13 +53,6 @@ static const char *const state_names[] = {
 static const char *const state_vi[] = {
 	"chờ nhận dạng", "đang nhận dạng", "thử lại sau", "đã xong", "cách ly"
 };
-
-static const char *
-text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : NULL;
-}
 
 /* "12.3 GiB", "850 MiB", or "?" when unknown. */
 static const char *
@@ -299,12 +294,94 @@ cli_status(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* What "sohoa show" prints of each field, page and event of a record. */
+struct show {
+	struct cli *c;
+	int k;
+};
+
+static int
+show_field(void *ctx, const sohoa_field_row *f)
+{
+	struct show *sh = ctx;
+
+	if (sh->c->json) {
+		printf("%s", sh->k ? ", " : "");
+		sohoa_json_string(stdout, f->name);
+		printf(": {\"value\": ");
+		sohoa_json_string(stdout, f->value);
+		printf(", \"source\": ");
+		sohoa_json_string(stdout, f->source);
+		printf(", \"confidence\": %.2f}", f->confidence);
+	} else {
+		if (!sh->k)
+			printf("\nTrường thông tin (fields):\n");
+		/* A value of several lines (nơi nhận) stays in its column. */
+		printf("  %-16s ", cli_safe(f->name));
+		for (const char *v = cli_safe_text(f->value); v && *v; v++) {
+			putchar(*v);
+			if (*v == '\n')
+				printf("  %-16s ", "");
+		}
+		printf("  [%s %.2f]\n", cli_safe(f->source), f->confidence);
+	}
+	sh->k++;
+	return 0;
+}
+
+static int
+show_page(void *ctx, const sohoa_page_row *p)
+{
+	struct show *sh = ctx;
+
+	if (sh->c->json) {
+		printf("%s{\"page\": %d, \"status\": ", sh->k ? ", " : "", p->page_no);
+		sohoa_json_string(stdout, p->status);
+		if (p->has_confidence)
+			printf(", \"confidence\": %.1f", p->confidence);
+		else
+			printf(", \"confidence\": null");
+		printf(", \"width\": %d, \"height\": %d, \"dpi\": %d, \"rotation\": %d,"
+		    " \"skew\": %.2f, \"text\": ", p->width, p->height, p->dpi, p->rotation, p->skew);
+		sohoa_json_string(stdout, p->text);
+		printf("}");
+	} else {
+		printf("\n--- Trang %d (page) — độ tin cậy %.0f, %s ---\n%s", p->page_no,
+		    p->confidence, cli_safe(p->status), cli_safe_text(p->text));
+	}
+	sh->k++;
+	return 0;
+}
+
+static int
+show_event(void *ctx, const sohoa_event_row *e)
+{
+	struct show *sh = ctx;
+
+	if (sh->c->json) {
+		const char *const ek[] = { "at", "type", "outcome", "agent", "detail" };
+		const char *const ev[] = { e->at, e->type, e->outcome, e->agent, e->detail };
+		printf("%s{", sh->k ? ", " : "");
+		for (int i = 0; i < 5; i++) {
+			printf("%s\"%s\": ", i ? ", " : "", ek[i]);
+			sohoa_json_string(stdout, ev[i]);
+		}
+		printf("}");
+	} else {
+		printf("  %s  %-28s %-8s %s\n", cli_safe(e->at), cli_safe(e->type),
+		    cli_safe(e->outcome), e->detail ? cli_safe(e->detail) : "");
+	}
+	sh->k++;
+	return 0;
+}
+
 int
 cli_show(struct cli *c, int argc, char **argv)
 {
 	sohoa_catalog *cat;
-	sqlite3 *db;
-	sqlite3_stmt *st;
+	sohoa_record_row row;
+	sohoa_error err;
+	struct show sh;
 	sohoa_envelope env;
 	char *end;
 	long long id;
@@ -330,24 +407,18 @@ cli_show(struct cli *c, int argc, char **argv)
 	}
 	if (!(cat = cli_open_catalog(c)))
 		return EXIT_FAILURE_;
-	db = sohoa_catalog_db(cat);
-	if (sqlite3_prepare_v2(db, "SELECT state, name, origin, hash, size, created_at, updated_at,"
-	    " attempts, last_error, reason, duplicate_of, quarantine_name, page_count,"
-	    " mean_confidence, spool_id, doc_id, package_path, probable_duplicate_of"
-	    " FROM records WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(db));
+	sohoa_error_clear(&err);
+	if (sohoa_catalog_record_get(cat, id, &row, &err) != SOHOA_OK) {
+		if (err.status == SOHOA_BAD_INPUT)
+			fprintf(stderr, "sohoa: không có tài liệu số %lld — no record %lld\n", id, id);
+		else
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
+		sohoa_record_row_release(&row);
 		sohoa_catalog_free(cat);
-		return EXIT_FAILURE_;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		fprintf(stderr, "sohoa: không có tài liệu số %lld — no record %lld\n", id, id);
-		sqlite3_finalize(st);
-		sohoa_catalog_free(cat);
-		return EXIT_NOTFOUND;
+		return err.status == SOHOA_BAD_INPUT ? EXIT_NOTFOUND : EXIT_FAILURE_;
 	}
 	/* The catalog keeps the package folder's name (store.h). */
-	if (text(st, 16) && sohoa_store_package_path(&c->conf, text(st, 16), pkgbuf,
+	if (row.package_path && sohoa_store_package_path(&c->conf, row.package_path, pkgbuf,
 	    sizeof pkgbuf) == 0)
 		pkg = pkgbuf;
 	if (package_only) {
@@ -361,35 +432,36 @@ cli_show(struct cli *c, int argc, char **argv)
 		} else {
 			fprintf(stderr, "sohoa: tài liệu số %lld chưa có gói lưu trữ — no package yet\n", id);
 		}
-		sqlite3_finalize(st);
+		sohoa_record_row_release(&row);
 		sohoa_catalog_free(cat);
 		return has ? 0 : EXIT_NOTFOUND;
 	}
 	if (c->json) {
-		static const char *const keys[] = { "state", "name", "origin", "hash", NULL,
-			"created_at", "updated_at", NULL, "last_error", "reason", NULL,
-			"quarantine_name", NULL, NULL, "spool_id", "doc_id" };
+		const char *const keys[] = { "state", "name", "origin", "hash",
+			"created_at", "updated_at", "last_error", "reason",
+			"quarantine_name", "spool_id", "doc_id" };
+		const char *const vals[] = { row.state, row.name, row.origin, row.hash,
+			row.created_at, row.updated_at, row.last_error, row.reason,
+			row.quarantine_name, row.spool_id, row.doc_id };
 		printf("{\"id\": %lld", id);
-		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
-			printf(", \"probable_duplicate_of\": %lld", sqlite3_column_int64(st, 17));
+		if (row.probable_duplicate_of)
+			printf(", \"probable_duplicate_of\": %lld", (long long)row.probable_duplicate_of);
 		else
 			printf(", \"probable_duplicate_of\": null");
-		for (int i = 0; i < 16; i++)
-			if (keys[i]) {
-				printf(", \"%s\": ", keys[i]);
-				sohoa_json_string(stdout, text(st, i));
-			}
+		for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+			printf(", \"%s\": ", keys[i]);
+			sohoa_json_string(stdout, vals[i]);
+		}
 		printf(", \"package\": ");
 		sohoa_json_string(stdout, pkg);
-		printf(", \"size\": %lld, \"attempts\": %d", sqlite3_column_int64(st, 4),
-		    sqlite3_column_int(st, 7));
-		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-			printf(", \"duplicate_of\": %lld", sqlite3_column_int64(st, 10));
+		printf(", \"size\": %lld, \"attempts\": %d", row.size, row.attempts);
+		if (row.duplicate_of)
+			printf(", \"duplicate_of\": %lld", (long long)row.duplicate_of);
 		else
 			printf(", \"duplicate_of\": null");
-		printf(", \"page_count\": %d", sqlite3_column_int(st, 12));
+		printf(", \"page_count\": %d", row.page_count);
 		printf(", \"page_files\": ");
-		if (page_files(c, text(st, 14), &env)) {
+		if (page_files(c, row.spool_id, &env)) {
 			for (int i = 0; i < env.nparts; i++) {
 				char *name = sohoa_text_from_bytes(env.part_names[i],
 				    strlen(env.part_names[i]));
@@ -402,15 +474,15 @@ cli_show(struct cli *c, int argc, char **argv)
 		} else {
 			printf("null");
 		}
-		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
-			printf(", \"mean_confidence\": %.2f", sqlite3_column_double(st, 13));
+		if (row.has_confidence)
+			printf(", \"mean_confidence\": %.2f", row.mean_confidence);
 		else
 			printf(", \"mean_confidence\": null");
 	} else {
 		printf("Tài liệu số %lld (document)\n", id);
-		printf("  Tệp (file):            %s\n", cli_safe(text(st, 1)));
-		printf("  Thư mục (folder):      %s\n", *text(st, 2) ? cli_safe(text(st, 2)) : "-");
-		if (page_files(c, text(st, 14), &env)) {
+		printf("  Tệp (file):            %s\n", cli_safe(row.name));
+		printf("  Thư mục (folder):      %s\n", *row.origin ? cli_safe(row.origin) : "-");
+		if (page_files(c, row.spool_id, &env)) {
 			printf("  Tệp trang (page files): %d:", env.nparts);
 			for (int i = 0; i < env.nparts; i++) {
 				char *name = sohoa_text_from_bytes(env.part_names[i],
@@ -421,127 +493,56 @@ cli_show(struct cli *c, int argc, char **argv)
 			printf("\n");
 			sohoa_envelope_release(&env);
 		}
-		printf("  Trạng thái (state):    %s\n", cli_safe(text(st, 0)));
-		printf("  Mã băm (hash):         %s\n", text(st, 3) ? cli_safe(text(st, 3)) : "-");
-		printf("  Kích thước (size):     %lld bytes\n", sqlite3_column_int64(st, 4));
-		printf("  Tiếp nhận (received):  %s\n", text(st, 5));
-		printf("  Cập nhật (updated):    %s\n", text(st, 6));
-		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+		printf("  Trạng thái (state):    %s\n", cli_safe(row.state));
+		printf("  Mã băm (hash):         %s\n", row.hash ? cli_safe(row.hash) : "-");
+		printf("  Kích thước (size):     %lld bytes\n", row.size);
+		printf("  Tiếp nhận (received):  %s\n", row.created_at);
+		printf("  Cập nhật (updated):    %s\n", row.updated_at);
+		if (row.has_confidence)
 			printf("  Số trang (pages):      %d, độ tin cậy trung bình %.1f\n",
-			    sqlite3_column_int(st, 12), sqlite3_column_double(st, 13));
-		if (text(st, 9))
+			    row.page_count, row.mean_confidence);
+		if (row.reason)
 			printf("  Lý do cách ly:         %s\n  Quarantine reason:     %s\n"
 			    "  Trong thư mục cách ly: %s\n",
-			    sohoa_reason_vi(sohoa_reason_from_key(text(st, 9))),
-			    sohoa_reason_en(sohoa_reason_from_key(text(st, 9))),
-			    text(st, 11) ? cli_safe(text(st, 11)) : "-");
-		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-			printf("  Trùng với (same as):   tài liệu số %lld\n", sqlite3_column_int64(st, 10));
-		if (text(st, 8))
-			printf("  Lỗi gần nhất (error):  %s\n", cli_safe(text(st, 8)));
-		if (text(st, 15))
-			printf("  Mã định danh (docId):  %s\n", cli_safe(text(st, 15)));
+			    sohoa_reason_vi(sohoa_reason_from_key(row.reason)),
+			    sohoa_reason_en(sohoa_reason_from_key(row.reason)),
+			    row.quarantine_name ? cli_safe(row.quarantine_name) : "-");
+		if (row.duplicate_of)
+			printf("  Trùng với (same as):   tài liệu số %lld\n", (long long)row.duplicate_of);
+		if (row.last_error)
+			printf("  Lỗi gần nhất (error):  %s\n", cli_safe(row.last_error));
+		if (row.doc_id)
+			printf("  Mã định danh (docId):  %s\n", cli_safe(row.doc_id));
 		if (pkg)
 			printf("  Gói lưu trữ (package): %s\n", cli_safe(pkg));
-		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
+		if (row.probable_duplicate_of)
 			printf("  Có thể trùng với:      tài liệu số %lld (cùng cơ quan, năm, số và ký hiệu)\n",
-			    sqlite3_column_int64(st, 17));
+			    (long long)row.probable_duplicate_of);
 	}
-	sqlite3_finalize(st);
+	sohoa_record_row_release(&row);
 
 	/* The document's fields, keyed by their TT 05 names. */
-	if (sqlite3_prepare_v2(db, "SELECT name, value, source, confidence FROM fields"
-	    " WHERE record_id = ? ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
-		int k = 0;
-		sqlite3_bind_int64(st, 1, id);
-		if (c->json)
-			printf(", \"fields\": {");
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (c->json) {
-				printf("%s", k ? ", " : "");
-				sohoa_json_string(stdout, text(st, 0));
-				printf(": {\"value\": ");
-				sohoa_json_string(stdout, text(st, 1));
-				printf(", \"source\": ");
-				sohoa_json_string(stdout, text(st, 2));
-				printf(", \"confidence\": %.2f}", sqlite3_column_double(st, 3));
-			} else {
-				if (!k)
-					printf("\nTrường thông tin (fields):\n");
-				/* A value of several lines (nơi nhận) stays in its column. */
-				printf("  %-16s ", cli_safe(text(st, 0)));
-				for (const char *v = cli_safe_text(text(st, 1)); v && *v; v++) {
-					putchar(*v);
-					if (*v == '\n')
-						printf("  %-16s ", "");
-				}
-				printf("  [%s %.2f]\n", cli_safe(text(st, 2)), sqlite3_column_double(st, 3));
-			}
-			k++;
-		}
-		if (c->json)
-			printf("}");
-		sqlite3_finalize(st);
-	}
+	sh.c = c;
+	sh.k = 0;
+	if (c->json)
+		printf(", \"fields\": {");
+	sohoa_error_clear(&err);
+	sohoa_catalog_fields_each(cat, id, show_field, &sh, &err);
+	if (c->json)
+		printf("}");
 
 	if (c->json)
 		printf(", \"pages\": [");
-	if (sqlite3_prepare_v2(db, "SELECT page_no, text, confidence, status, width, height, dpi,"
-	    " rotation, skew FROM pages WHERE record_id = ? ORDER BY page_no", -1, &st, NULL)
-	    == SQLITE_OK) {
-		int k = 0;
-		sqlite3_bind_int64(st, 1, id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (c->json) {
-				printf("%s{\"page\": %d, \"status\": ", k ? ", " : "",
-				    sqlite3_column_int(st, 0));
-				sohoa_json_string(stdout, text(st, 3));
-				if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-					printf(", \"confidence\": %.1f", sqlite3_column_double(st, 2));
-				else
-					printf(", \"confidence\": null");
-				printf(", \"width\": %d, \"height\": %d, \"dpi\": %d, \"rotation\": %d,"
-				    " \"skew\": %.2f, \"text\": ", sqlite3_column_int(st, 4),
-				    sqlite3_column_int(st, 5), sqlite3_column_int(st, 6),
-				    sqlite3_column_int(st, 7), sqlite3_column_double(st, 8));
-				sohoa_json_string(stdout, text(st, 1));
-				printf("}");
-			} else {
-				printf("\n--- Trang %d (page) — độ tin cậy %.0f, %s ---\n%s",
-				    sqlite3_column_int(st, 0), sqlite3_column_double(st, 2),
-				    cli_safe(text(st, 3)), cli_safe_text(text(st, 1)));
-			}
-			k++;
-		}
-		sqlite3_finalize(st);
-	}
+	sh.k = 0;
+	sohoa_error_clear(&err);
+	sohoa_catalog_pages_each(cat, id, show_page, &sh, &err);
 	if (c->json)
 		printf("], \"events\": [");
 	else
 		printf("\nSự kiện (events):\n");
-	if (sqlite3_prepare_v2(db, "SELECT at, type, outcome, agent, detail FROM events"
-	    " WHERE record_id = ? ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
-		int k = 0;
-		sqlite3_bind_int64(st, 1, id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (c->json) {
-				static const char *const ek[] = { "at", "type", "outcome", "agent",
-					"detail" };
-				printf("%s{", k ? ", " : "");
-				for (int i = 0; i < 5; i++) {
-					printf("%s\"%s\": ", i ? ", " : "", ek[i]);
-					sohoa_json_string(stdout, text(st, i));
-				}
-				printf("}");
-			} else {
-				printf("  %s  %-28s %-8s %s\n", cli_safe(text(st, 0)),
-				    cli_safe(text(st, 1)), cli_safe(text(st, 2)),
-				    text(st, 4) ? cli_safe(text(st, 4)) : "");
-			}
-			k++;
-		}
-		sqlite3_finalize(st);
-	}
+	sh.k = 0;
+	sohoa_error_clear(&err);
+	sohoa_catalog_record_events_each(cat, id, show_event, &sh, &err);
 	if (c->json)
 		printf("]}\n");
 	sohoa_catalog_free(cat);

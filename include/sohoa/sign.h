@@ -38,46 +38,46 @@
 typedef struct sohoa_signer sohoa_signer;
 
 /* 1 when conf names a signing key (sign_key set), 0 otherwise. */
-int sohoa_signer_configured(const sohoa_conf *conf);
+SOHOA_API int sohoa_signer_configured(const sohoa_conf *conf);
 
 /* Loads the key and certificates named by conf.  NULL + err on failure
  * (SOHOA_FATAL: a configuration or installation problem).  Free with
  * sohoa_signer_free(). */
-sohoa_signer *sohoa_signer_open(const sohoa_conf *conf, sohoa_error *err);
-void sohoa_signer_free(sohoa_signer *s);
+SOHOA_API sohoa_signer *sohoa_signer_open(const sohoa_conf *conf, sohoa_error *err);
+SOHOA_API void sohoa_signer_free(sohoa_signer *s);
 
 /* The certificate's subject, one line (RFC 2253).  Valid while s lives. */
-const char *sohoa_signer_subject(const sohoa_signer *s);
+SOHOA_API const char *sohoa_signer_subject(const sohoa_signer *s);
 
 /* Detached DER CMS over the file data_path into p7s_path (atomic: tmp + fsync + rename);
  * timestamped when conf tsa_url is set.  The file is streamed, never loaded whole. */
-sohoa_status sohoa_sign_detached(sohoa_signer *s, const char *data_path, const char *p7s_path,
+SOHOA_API sohoa_status sohoa_sign_detached(sohoa_signer *s, const char *data_path, const char *p7s_path,
     sohoa_error *err);
 
 /* PAdES-B (B-T when tsa_url is set) incremental signature of pdf_in into pdf_out (may be equal: atomic replace).
  * when = signing time.  The signature is visible at the top right of page 1:
  * agency_name and the signing time (ISO 8601, +07:00).  The original bytes are
  * kept unchanged; SOHOA_BAD_INPUT when pdf_in cannot be read as a PDF. */
-sohoa_status sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
+SOHOA_API sohoa_status sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
     const char *agency_name, time_t when, sohoa_error *err);
 
 /* Verification, no signer needed. ca_file: trust anchors (PEM), NULL = check the signature and the
  * embedded chain's integrity but not trust. signer (may be NULL) gets the signer's subject.
  * SOHOA_BAD_INPUT when the signature does not verify. */
-sohoa_status sohoa_verify_detached(const char *data_path, const char *p7s_path,
+SOHOA_API sohoa_status sohoa_verify_detached(const char *data_path, const char *p7s_path,
     const char *ca_file, char *signer, size_t signer_len, sohoa_error *err);
 
 /* Every signature in the PDF valid, and the last one covers the whole file. */
-sohoa_status sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err);
 
 /* PAdES B-T: the time of the timestamp token of the PDF's last signature
  * into iso ("YYYY-MM-DDTHH:MM:SSZ", UTC).  1 when it has one that is over
  * the signature and verifies, 0 when not, -1 when the PDF cannot be read.
  * (sohoa_verify_pdf() judges a timestamped signature at that time when the
  * TSA chains to the trust anchors.) */
-int sohoa_pdf_timestamp(const char *pdf_path, char *iso, size_t size);
+SOHOA_API int sohoa_pdf_timestamp(const char *pdf_path, char *iso, size_t size);
 
 /* 1 if the PDF already carries a signature, 0 if not, -1 on error. */
-int sohoa_pdf_is_signed(const char *pdf_path);
+SOHOA_API int sohoa_pdf_is_signed(const char *pdf_path);
 
 #endif

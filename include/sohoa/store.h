@@ -62,7 +62,7 @@ enum {
  * SOHOA_OK, SOHOA_FATAL for a catalog that is not this store's, or the
  * status of a failed write (marker, catalog) with err set.
  */
-sohoa_status sohoa_store_check(const char *state_dir, sohoa_catalog *cat, int flags,
+SOHOA_API sohoa_status sohoa_store_check(const char *state_dir, sohoa_catalog *cat, int flags,
     char *note, size_t note_size, sohoa_error *err);
 
 /*
@@ -86,11 +86,11 @@ int sohoa_catalog_has_records(sohoa_catalog *cat);
  * + "/" + name into buf.  0, or -1 when stored is empty or the path does
  * not fit.
  */
-int sohoa_store_package_path(const sohoa_conf *conf, const char *stored, char *buf,
+SOHOA_API int sohoa_store_package_path(const sohoa_conf *conf, const char *stored, char *buf,
     size_t size);
 
 /* The last component of a package folder's path: what the catalog keeps. */
-const char *sohoa_store_package_name(const char *dir);
+SOHOA_API const char *sohoa_store_package_name(const char *dir);
 
 /*
  * path relative to state_dir when it lies inside it (else path itself, an
@@ -98,7 +98,7 @@ const char *sohoa_store_package_name(const char *dir);
  * state_dir, an absolute one as it is.  Both write into buf; -1 when it
  * does not fit.
  */
-int sohoa_store_relative(const sohoa_conf *conf, const char *path, char *buf, size_t size);
-int sohoa_store_resolve(const sohoa_conf *conf, const char *stored, char *buf, size_t size);
+SOHOA_API int sohoa_store_relative(const sohoa_conf *conf, const char *path, char *buf, size_t size);
+SOHOA_API int sohoa_store_resolve(const sohoa_conf *conf, const char *stored, char *buf, size_t size);
 
 #endif

@@ -15,6 +15,7 @@
 #include "test.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/store.h"
+#include "catalog_int.h"
 
 /* A catalog in dir/catalog.db (dir created). */
 static sohoa_catalog *

@@ -5,6 +5,7 @@
  */
 #include <sqlite3.h>
 
+#include "catalog_int.h"
 #include "sohoa/store.h"
 
 int

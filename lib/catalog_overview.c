@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog_int.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/overview.h"
 #include "sohoa/review.h"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog_int.h"
 #include "sohoa/extract.h"
 #include "sohoa/review.h"
 

@@ -7,6 +7,7 @@
 #ifndef SOHOA_HOCR_H
 #define SOHOA_HOCR_H
 
+#include "sohoa/sohoa.h"
 #include <stddef.h>
 
 /* A word read with a confidence under this is one OCR doubted (the same
@@ -23,7 +24,7 @@ typedef struct sohoa_hocr_word {
 
 /* Calls each for every word of hocr[0..n) (of page `page` only when page
  * > 0).  Returns the words seen, or -1 when hocr cannot be read. */
-int sohoa_hocr_words(const char *hocr, size_t n, int page,
+SOHOA_API int sohoa_hocr_words(const char *hocr, size_t n, int page,
     void (*each)(void *arg, const sohoa_hocr_word *w), void *arg);
 
 #endif

@@ -58,7 +58,7 @@ typedef struct sohoa_overview {
 	long long audit_failing;       /* of them, whose last check failed */
 } sohoa_overview;
 
-sohoa_status sohoa_overview_read(sohoa_catalog *cat, const sohoa_conf *conf,
+SOHOA_API sohoa_status sohoa_overview_read(sohoa_catalog *cat, const sohoa_conf *conf,
     sohoa_overview *ov, sohoa_error *err);
 
 #endif

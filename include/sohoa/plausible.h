@@ -19,11 +19,12 @@
 #ifndef SOHOA_PLAUSIBLE_H
 #define SOHOA_PLAUSIBLE_H
 
+#include "sohoa/sohoa.h"
 #include <stddef.h>
 
 /* 1 when s[0..len) (one word, NFC or NFD, any case) is a well-formed
  * Vietnamese syllable, else 0. */
-int sohoa_vi_syllable_valid(const char *s, size_t len);
+SOHOA_API int sohoa_vi_syllable_valid(const char *s, size_t len);
 
 typedef struct sohoa_plausibility {
 	int words;      /* words judged: letters only, two letters or more */
@@ -40,7 +41,7 @@ typedef struct sohoa_plausibility {
  * capital after the first ("UBND", "HĐND", "TTr") — that are not
  * syllables.  Never fails: invalid UTF-8 counts as bad words.
  */
-void sohoa_vi_plausibility(const char *s, size_t len, sohoa_plausibility *out);
+SOHOA_API void sohoa_vi_plausibility(const char *s, size_t len, sohoa_plausibility *out);
 
 /* A field of at least this many judged words whose share of syllables is
  * under SOHOA_PLAUSIBLE_SHARE is not plausible (extract.c caps its

@@ -43,15 +43,15 @@ typedef struct sohoa_review_item {
 
 /* Calls each for the queue's documents, oldest first, at most limit of
  * them (0: all); each returns non-zero to stop. */
-sohoa_status sohoa_review_each(sohoa_catalog *cat, long long threshold, int limit,
+SOHOA_API sohoa_status sohoa_review_each(sohoa_catalog *cat, long long threshold, int limit,
     int (*each)(void *arg, const sohoa_review_item *it), void *arg, sohoa_error *err);
 
 /* How many documents the queue holds. */
-sohoa_status sohoa_review_count(sohoa_catalog *cat, long long threshold, long long *n,
+SOHOA_API sohoa_status sohoa_review_count(sohoa_catalog *cat, long long threshold, long long *n,
     sohoa_error *err);
 
 /* Whether document id is on the queue (0/1 in *on). */
-sohoa_status sohoa_review_pending(sohoa_catalog *cat, long long threshold, int64_t id,
+SOHOA_API sohoa_status sohoa_review_pending(sohoa_catalog *cat, long long threshold, int64_t id,
     int *on, sohoa_error *err);
 
 /*
@@ -61,18 +61,18 @@ sohoa_status sohoa_review_pending(sohoa_catalog *cat, long long threshold, int64
  * (may be NULL) is 1.  SOHOA_BAD_INPUT when there is no such document or
  * it is not done.
  */
-sohoa_status sohoa_review_mark(sohoa_catalog *cat, int64_t id, const char *agent,
+SOHOA_API sohoa_status sohoa_review_mark(sohoa_catalog *cat, int64_t id, const char *agent,
     int *already, sohoa_error *err);
 
 /* The values earlier records give a field (name as in fields.h: "organName"),
  * most used first, at most limit: what a person typed, or OCR read with
  * confidence; for the suggestions of a form.  each gets each value. */
-sohoa_status sohoa_review_field_values(sohoa_catalog *cat, const char *field, int limit,
+SOHOA_API sohoa_status sohoa_review_field_values(sohoa_catalog *cat, const char *field, int limit,
     void (*each)(void *arg, const char *value), void *arg, sohoa_error *err);
 
 /* The spool entry name of document id (its OCR output, ocr.hocr, is in
  * <state_dir>/spool/done/<name>/) into buf[0..n). */
-sohoa_status sohoa_review_spool_id(sohoa_catalog *cat, int64_t id, char *buf, size_t n,
+SOHOA_API sohoa_status sohoa_review_spool_id(sohoa_catalog *cat, int64_t id, char *buf, size_t n,
     sohoa_error *err);
 
 #endif

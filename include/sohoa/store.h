@@ -73,12 +73,12 @@ SOHOA_API sohoa_status sohoa_store_check(const char *state_dir, sohoa_catalog *c
  * store holds no record.  SOHOA_OK, or SOHOA_FATAL with err saying what to
  * do.
  */
-sohoa_status sohoa_store_check_agency(const sohoa_conf *conf, sohoa_catalog *cat, int flags,
+SOHOA_API sohoa_status sohoa_store_check_agency(const sohoa_conf *conf, sohoa_catalog *cat, int flags,
     sohoa_error *err);
 
 /* 1 when the catalog holds at least one record, 0 when none, -1 on error
  * (catalog_agency.c). */
-int sohoa_catalog_has_records(sohoa_catalog *cat);
+SOHOA_API int sohoa_catalog_has_records(sohoa_catalog *cat);
 
 /*
  * Where the package kept as stored (a folder name; an absolute path written

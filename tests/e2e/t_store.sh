@@ -100,7 +100,7 @@ pkg=$("$SOHOA" show --package "${ids[0]}")
 check "the rewritten package is in the new store and carries the new trích yếu" \
 	grep -q "chuyển kho lưu trữ" "$pkg/metadata/descriptive/EAD_doc.xml"
 check "nothing was written where the store used to be" test ! -e "$T/state"
-"$SOHOA" export --month "$NEXT" > "$T/export2.out" 2>&1
+"$SOHOA" export --month "$NEXT" --force > "$T/export2.out" 2>&1
 check "export of the next month after the move: exit 0" test $? = 0
 B2="$T/moved/outbox/sohoa-000.00.01.H26-$NEXT.tar"
 check "the bundle is in the new store's outbox" test -s "$B2"

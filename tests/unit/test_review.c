@@ -15,6 +15,7 @@
 #include "sohoa/fields.h"
 #include "sohoa/overview.h"
 #include "sohoa/review.h"
+#include "catalog_int.h"
 
 static int64_t
 add_record(sohoa_catalog *cat, const char *state, double conf)

@@ -61,6 +61,13 @@ sohoa_status sohoa_sign_detached(sohoa_signer *s, const char *data_path, const c
 sohoa_status sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
     const char *agency_name, time_t when, sohoa_error *err);
 
+/* After sohoa_sign_pdf(): the PAdES level it made ("B", "B-T", "B-LT"),
+ * and what it could not do towards B-LT (validation data not reachable:
+ * Vietnamese, then English; "" = nothing missing).  Valid until the next
+ * sohoa_sign_pdf() with s. */
+const char *sohoa_signer_level(const sohoa_signer *s);
+const char *sohoa_signer_note(const sohoa_signer *s);
+
 /* Verification, no signer needed. ca_file: trust anchors (PEM), NULL = check the signature and the
  * embedded chain's integrity but not trust. signer (may be NULL) gets the signer's subject.
  * SOHOA_BAD_INPUT when the signature does not verify. */

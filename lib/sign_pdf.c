@@ -33,6 +33,7 @@
 #include <qpdf/qpdf-c.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/err.h>
 #include <openssl/x509.h>
 
 #include "sohoa/fsutil.h"
@@ -1138,6 +1139,7 @@ struct sig_found {
 	long long br[4];
 	unsigned char *der;
 	size_t len;
+	int docts;               /* a document timestamp (ETSI.RFC3161) */
 };
 
 static int
@@ -1161,6 +1163,8 @@ collect_sigs(qpdf_data q, qpdf_oh field, int depth, struct sig_found **out, int 
 		sf = &p[*n];
 		memset(sf, 0, sizeof *sf);
 		(*n)++;
+		sf->docts = qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, v, "/SubFilter"),
+		    "/ETSI.RFC3161");
 		if (qpdf_oh_is_array(q, r) && qpdf_oh_get_array_n_items(q, r) == 4)
 			for (int i = 0; i < 4; i++)
 				sf->br[i] = qpdf_oh_get_int_value(q, qpdf_oh_get_array_item(q, r, i));
@@ -1177,30 +1181,101 @@ collect_sigs(qpdf_data q, qpdf_oh field, int depth, struct sig_found **out, int 
 	return 0;
 }
 
+/* The streams of an array of the DSS, decoded; fn gets each one. */
+static int
+dss_streams(qpdf_data q, qpdf_oh arr, struct sign_lt *lt, int kind)
+{
+	int ok = 1;
+
+	if (!qpdf_oh_is_array(q, arr))
+		return 1;
+	for (int i = 0, n = qpdf_oh_get_array_n_items(q, arr); ok && i < n; i++) {
+		qpdf_oh st = qpdf_oh_get_array_item(q, arr, i);
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		QPDF_BOOL filtered = 0;
+		if (!qpdf_oh_is_stream(q, st)
+		    || qpdf_oh_get_stream_data(q, st, qpdf_dl_all, &filtered, &buf, &len)
+		    != QPDF_SUCCESS || !buf) {
+			free(buf);
+			continue;
+		}
+		if (kind == 0) {
+			const unsigned char *p = buf;
+			X509 *x = d2i_X509(NULL, &p, (long)len);
+			ok = !x || sign_lt_add_cert(lt, x);
+			X509_free(x);
+		} else {
+			ok = sign_lt_add_blob(kind == 1 ? &lt->ocsp : &lt->crl,
+			    kind == 1 ? &lt->nocsp : &lt->ncrl, buf, len);
+		}
+		free(buf);
+	}
+	return ok;
+}
+
+/* The signatures of the PDF and its DSS (validation data).  -1 on OOM. */
+static int
+read_sigs(qpdf_data q, struct sig_found **sigs, int *nsigs, struct sign_lt *lt)
+{
+	qpdf_oh root = qpdf_get_root(q);
+	qpdf_oh fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, root, "/AcroForm"), "/Fields");
+	qpdf_oh dss = qpdf_oh_get_key(q, root, "/DSS");
+
+	if (qpdf_oh_is_array(q, fields))
+		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k; i++)
+			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, sigs, nsigs) < 0)
+				return -1;
+	if (lt && qpdf_oh_is_dictionary(q, dss)
+	    && (!dss_streams(q, qpdf_oh_get_key(q, dss, "/Certs"), lt, 0)
+	    || !dss_streams(q, qpdf_oh_get_key(q, dss, "/OCSPs"), lt, 1)
+	    || !dss_streams(q, qpdf_oh_get_key(q, dss, "/CRLs"), lt, 2)))
+		return -1;
+	ERR_clear_error();
+	return 0;
+}
+
+static void
+iso_utc(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (size)
+		buf[0] = '\0';
+	if (t && gmtime_r(&t, &tm))
+		strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 sohoa_status
-sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
+sohoa_verify_pdf_ex(const char *pdf_path, const char *ca_file, sohoa_pdf_check *chk,
+    sohoa_error *err)
 {
 	qpdf_data q;
-	qpdf_oh fields;
 	struct sig_found *sigs = NULL;
-	int nsigs = 0, fd = -1;
-	long long size, last_end = 0;
+	struct sign_lt lt;
+	int nsigs = 0, fd = -1, ncades = 0;
+	long long size, last_end = 0, last_cades_end = -1, last_docts_end = -1, dss_at;
 	struct stat sb;
 	sohoa_status rc = SOHOA_OK;
 
+	memset(&lt, 0, sizeof lt);
+	if (chk)
+		memset(chk, 0, sizeof *chk);
 	if (!(q = open_pdf(pdf_path, err)))
 		return err ? err->status : SOHOA_BAD_INPUT;
-	fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm"), "/Fields");
-	if (qpdf_oh_is_array(q, fields))
-		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k && rc == SOHOA_OK;
-		    i++)
-			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, &sigs, &nsigs) < 0)
-				rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-				    "out of memory");
+	if (read_sigs(q, &sigs, &nsigs, &lt) < 0)
+		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
 	qpdf_cleanup(&q);
 	if (rc != SOHOA_OK)
 		goto out;
-	if (nsigs == 0) {
+	if (chk) {
+		chk->dss_certs = sk_X509_num(lt.certs) > 0 ? sk_X509_num(lt.certs) : 0;
+		chk->dss_ocsps = lt.nocsp;
+		chk->dss_crls = lt.ncrl;
+	}
+	for (int i = 0; i < nsigs; i++)
+		ncades += !sigs[i].docts;
+	if (ncades == 0) {
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "tệp PDF không có chữ ký số — %s carries no signature", pdf_path);
 		goto out;
@@ -1214,12 +1289,14 @@ sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
 	for (int i = 0; i < nsigs && rc == SOHOA_OK; i++) {
 		struct sig_found *sf = &sigs[i];
 		unsigned char md[32];
-		char lt = 0, gt = 0;
+		char lt_ = 0, gt = 0, iso[32] = "", signer[256] = "";
+		struct sign_vinfo vi;
 		long long end = sf->br[2] + sf->br[3];
+		memset(&vi, 0, sizeof vi);
 		if (sf->br[0] != 0 || sf->br[1] <= 0 || sf->br[2] <= sf->br[1] || sf->br[3] < 0
 		    || end > size || !sf->der
-		    || pread_full(fd, &lt, 1, (off_t)sf->br[1]) != 0
-		    || pread_full(fd, &gt, 1, (off_t)(sf->br[2] - 1)) != 0 || lt != '<' || gt != '>') {
+		    || pread_full(fd, &lt_, 1, (off_t)sf->br[1]) != 0
+		    || pread_full(fd, &gt, 1, (off_t)(sf->br[2] - 1)) != 0 || lt_ != '<' || gt != '>') {
 			rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 			    "signature %d: its /ByteRange does not frame its /Contents", i + 1);
 			break;
@@ -1229,10 +1306,37 @@ sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
 			    pdf_path);
 			break;
 		}
-		rc = sign_cms_verify_digest(sf->der, sf->len, md, ca_file, NULL, 0, err);
+		/* The validation data (DSS) is used for every signature: more
+		 * certificates to build chains with, and revocation data. */
+		if (sf->docts)
+			rc = sign_doc_timestamp_verify(sf->der, sf->len, md, ca_file, &lt, iso,
+			    sizeof iso, err);
+		else
+			rc = sign_cms_verify_digest_lt(sf->der, sf->len, md, ca_file, &lt, &vi, signer,
+			    sizeof signer, err);
 		if (rc != SOHOA_OK && err)
 			snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
 			    " (signature %d)", i + 1);
+		if (rc == SOHOA_OK && chk && sf->docts) {
+			chk->doc_timestamps++;
+			if (end > last_docts_end) {
+				last_docts_end = end;
+				snprintf(chk->doc_timestamp, sizeof chk->doc_timestamp, "%s", iso);
+			}
+		} else if (rc == SOHOA_OK && chk) {
+			chk->signatures++;
+			if (end > last_cades_end) {
+				last_cades_end = end;
+				snprintf(chk->signer, sizeof chk->signer, "%s", signer);
+				chk->judged_at_timestamp = vi.ts != 0;
+				chk->revocation = vi.revocation;
+				snprintf(chk->revocation_src, sizeof chk->revocation_src, "%s",
+				    vi.rev_src ? vi.rev_src : "");
+				iso_utc(vi.rev_time, chk->revoked_at, sizeof chk->revoked_at);
+				sign_cms_timestamp(sf->der, sf->len, chk->timestamp,
+				    sizeof chk->timestamp);
+			}
+		}
 		if (end > last_end)
 			last_end = end;
 	}
@@ -1240,20 +1344,36 @@ sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "tệp PDF đã bị sửa sau khi ký — %lld bytes were added after the last signature",
 		    size - last_end);
+	if (rc == SOHOA_OK && chk) {
+		/* The level (ETSI EN 319 142-1): LT when the DSS holds revocation
+		 * data (checked for the signer when there are trust anchors); LTA
+		 * when a document timestamp covers it. */
+		int lt_ok = chk->dss_certs > 0 && (ca_file ? chk->revocation != SIGN_REV_NONE
+		    : chk->dss_ocsps + chk->dss_crls > 0);
+		dss_at = last_cades_end;
+		snprintf(chk->level, sizeof chk->level, "%s", !chk->timestamp[0] ? "B"
+		    : !lt_ok ? "B-T" : last_docts_end > dss_at ? "B-LTA" : "B-LT");
+	}
 out:
 	if (fd >= 0)
 		close(fd);
 	for (int i = 0; i < nsigs; i++)
 		free(sigs[i].der);
 	free(sigs);
+	sign_lt_release(&lt);
 	return rc;
+}
+
+sohoa_status
+sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
+{
+	return sohoa_verify_pdf_ex(pdf_path, ca_file, NULL, err);
 }
 
 int
 sohoa_pdf_timestamp(const char *pdf_path, char *iso, size_t size)
 {
 	qpdf_data q;
-	qpdf_oh fields;
 	struct sig_found *sigs = NULL;
 	int nsigs = 0, last = -1, rc = 0;
 
@@ -1261,14 +1381,13 @@ sohoa_pdf_timestamp(const char *pdf_path, char *iso, size_t size)
 		iso[0] = '\0';
 	if (!(q = open_pdf(pdf_path, NULL)))
 		return -1;
-	fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm"), "/Fields");
-	if (qpdf_oh_is_array(q, fields))
-		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k && rc == 0; i++)
-			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, &sigs, &nsigs) < 0)
-				rc = -1;
+	if (read_sigs(q, &sigs, &nsigs, NULL) < 0)
+		rc = -1;
 	qpdf_cleanup(&q);
+	/* The last signature (document timestamps aside). */
 	for (int i = 0; i < nsigs; i++)
-		if (last < 0 || sigs[i].br[2] + sigs[i].br[3] > sigs[last].br[2] + sigs[last].br[3])
+		if (!sigs[i].docts && (last < 0
+		    || sigs[i].br[2] + sigs[i].br[3] > sigs[last].br[2] + sigs[last].br[3]))
 			last = i;
 	if (rc == 0 && last >= 0 && sigs[last].der)
 		rc = sign_cms_timestamp(sigs[last].der, sigs[last].len, iso, size);

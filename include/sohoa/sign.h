@@ -77,6 +77,30 @@ sohoa_status sohoa_verify_detached(const char *data_path, const char *p7s_path,
 /* Every signature in the PDF valid, and the last one covers the whole file. */
 sohoa_status sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err);
 
+/* What sohoa_verify_pdf_ex() found in a PDF whose signatures are valid. */
+typedef struct sohoa_pdf_check {
+	int signatures;            /* valid signatures (ETSI.CAdES.detached) */
+	int doc_timestamps;        /* valid document timestamps (ETSI.RFC3161) */
+	char signer[256];          /* the last signature's signer (RFC 2253) */
+	char timestamp[32];        /* its signature timestamp, "YYYY-MM-DDTHH:MM:SSZ"; "" = none */
+	int judged_at_timestamp;   /* 1: its certificates were judged at that time (TSA trusted) */
+	char doc_timestamp[32];    /* the last document timestamp's time; "" = none */
+	int dss_certs, dss_ocsps, dss_crls;  /* validation data in the DSS */
+	int revocation;            /* the signer's status from the DSS (with ca_file): 0 = none
+	                            * found, 1 = good, 2 = revoked after the signing time */
+	char revocation_src[8];    /* "OCSP" or "CRL" */
+	char revoked_at[32];       /* when revoked */
+	char level[8];             /* PAdES baseline level: "B", "B-T", "B-LT", "B-LTA" */
+} sohoa_pdf_check;
+
+/* sohoa_verify_pdf(), and what was found into chk (may be NULL).  The
+ * DSS's certificates help build chains and its OCSP responses or CRLs
+ * give the signer's status at the time the signature is judged at (its
+ * timestamp's, when the TSA chains to ca_file): only what is inside the
+ * PDF is used besides ca_file, nothing is fetched. */
+sohoa_status sohoa_verify_pdf_ex(const char *pdf_path, const char *ca_file,
+    sohoa_pdf_check *chk, sohoa_error *err);
+
 /* PAdES B-T: the time of the timestamp token of the PDF's last signature
  * into iso ("YYYY-MM-DDTHH:MM:SSZ", UTC).  1 when it has one that is over
  * the signature and verifies, 0 when not, -1 when the PDF cannot be read.

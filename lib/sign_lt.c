@@ -321,8 +321,8 @@ sign_lt_collect(const sohoa_signer *s, const unsigned char *cms, size_t len, int
 		STACK_OF(OPENSSL_STRING) *urls;
 		char who[256] = "", url[1024];
 		int got = 0, has_ocsp, has_crl;
-		if (X509_check_issued(c, c) == X509_V_OK)
-			continue;
+		if (X509_NAME_cmp(X509_get_subject_name(c), X509_get_issuer_name(c)) == 0)
+			continue;   /* a root (or a self-signed TSA): nothing revokes it */
 		cert_name(c, who, sizeof who);
 		for (int j = 0; j < sk_X509_num(lt->certs) && !issuer; j++)
 			if (X509_check_issued(sk_X509_value(lt->certs, j), c) == X509_V_OK)

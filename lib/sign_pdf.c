@@ -1127,6 +1127,15 @@ sohoa_signer_note(const sohoa_signer *s)
 	return s ? s->note : "";
 }
 
+void
+sohoa_signer_reset_note(sohoa_signer *s)
+{
+	if (s) {
+		s->note[0] = '\0';
+		s->level[0] = '\0';
+	}
+}
+
 const char *
 sohoa_signer_level(const sohoa_signer *s)
 {

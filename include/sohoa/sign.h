@@ -67,6 +67,8 @@ sohoa_status sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf
  * sohoa_sign_pdf() with s. */
 const char *sohoa_signer_level(const sohoa_signer *s);
 const char *sohoa_signer_note(const sohoa_signer *s);
+/* Forgets the last level and note (before work that may not sign). */
+void sohoa_signer_reset_note(sohoa_signer *s);
 
 /* Verification, no signer needed. ca_file: trust anchors (PEM), NULL = check the signature and the
  * embedded chain's integrity but not trust. signer (may be NULL) gets the signer's subject.

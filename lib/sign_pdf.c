@@ -17,7 +17,14 @@
  * trailer /Size and /ID); the update is written here, so the original
  * bytes stay byte for byte (a signature earlier in the file stays valid).
  * The file is streamed: copied, then hashed over the two byte ranges, never
- * loaded whole.  The CMS carries signing-certificate-v2 and no
+ * loaded whole.
+ *
+ * PAdES B-LT (with a TSA and sign_lt on): two more incremental updates in
+ * the same way, a DSS (the validation data of sign_lt.c, one stream per
+ * certificate / OCSP response / CRL, and the catalog with /DSS) and a
+ * document timestamp (/Type /DocTimeStamp, ETSI.RFC3161) covering it; both
+ * or neither, so that no bytes are left after the last signature.
+ * Verification reads the DSS and uses it for every signature.  The CMS carries signing-certificate-v2 and no
  * signing-time attribute (PAdES: the time is /M).
  */
 #include <errno.h>

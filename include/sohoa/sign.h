@@ -1,6 +1,6 @@
 /*
  * sign.h - the agency's key and certificate, detached CMS signatures and
- * PDF signatures (PAdES baseline B, B-T with a TSA), with OpenSSL 3.
+ * PDF signatures (PAdES baseline B, B-T with a TSA, B-LT), with OpenSSL 3.
  *
  * Protocol:
  *   if (sohoa_signer_configured(conf)) {
@@ -19,9 +19,13 @@
  *                  or the token holds it;
  *   sign_chain     PEM file of intermediate certificates put in signatures;
  *   sign_pin_file  the PKCS#12 password or the token PIN (first line);
- *   tsa_url        an RFC 3161 time-stamping service (http://); detached
- *                  signatures and PDF signatures (PAdES B-T) then carry a
- *                  timestamp token over the signature value.
+ *   tsa_url        an RFC 3161 time-stamping service (http:// or https://);
+ *                  detached signatures and PDF signatures (PAdES B-T) then
+ *                  carry a timestamp token over the signature value;
+ *   sign_lt        on (default): with tsa_url, PDF signatures become PAdES
+ *                  B-LT: the chain and OCSP responses / CRLs in a DSS, then
+ *                  a document timestamp (sign_lt.c; ocsp_timeout seconds per
+ *                  request).
  * A key file or PIN file that group or others may read is refused.
  *
  * A signer is not thread-safe; use one per thread.  Strings returned by a

@@ -1,5 +1,5 @@
 #!/bin/sh
-# lt_pki.sh DIR OCSP_PORT CRL_PORT INTER_END - a throwaway PKI for the
+# lt_pki.sh DIR OCSP_PORT CRL_PORT INTER_END [AGENCY_CN] - a throwaway PKI for the
 # long-term signature tests (PAdES B-LT), made with `openssl ca` so that
 # revocation can be served:
 #   ca.pem/ca.key        root, ten years
@@ -15,7 +15,7 @@
 #                        inter-idx.txt -CA inter.pem -rsigner inter.pem -rkey
 #                        inter.key -port OCSP_PORT` answers for it.
 set -e
-dir=$1 ocsp=$2 crl=$3 inter_end=$4
+dir=$1 ocsp=$2 crl=$3 inter_end=$4 cn=${5:-UBND LT test}
 mkdir -p "$dir/crl" "$dir/newcerts"
 cd "$dir"
 exec > lt_pki.log 2>&1
@@ -60,7 +60,7 @@ openssl req -newkey rsa:2048 -nodes -keyout inter.key -out inter.csr \
 openssl ca -batch -config root.cnf -cert ca.pem -keyfile ca.key -in inter.csr -out inter.pem \
 	-notext -extensions inter_ext -startdate "$start" -enddate "$inter_end"
 openssl req -newkey rsa:2048 -nodes -keyout agency.key -out agency.csr -utf8 \
-	-subj '/C=VN/O=UBND xa Van Binh/CN=UBND LT test'
+	-subj "/C=VN/O=UBND xa Van Binh/CN=$cn"
 openssl ca -batch -config inter.cnf -cert inter.pem -keyfile inter.key -in agency.csr \
 	-out agency.pem -notext -extensions agency_ext -startdate "$start" -days 365
 openssl ca -config root.cnf -cert ca.pem -keyfile ca.key -gencrl -out crl/root.pem

@@ -408,10 +408,10 @@ cli_verify(struct cli *c, int argc, char **argv)
 		json_str_or_null(rep.signer);
 		printf(", \"chain_checked\": %s}, \"manifest_ok\": %s, \"sips\": %d, \"sips_ok\": %d,"
 		    " \"files_checked\": %d, \"pdfs\": %d, \"pdfs_valid\": %d,"
-		    " \"pdfs_timestamped\": %d, \"schemas\": %s,"
+		    " \"pdfs_timestamped\": %d, \"pdfs_lt\": %d, \"schemas\": %s,"
 		    " \"members\": [", rep.chain_checked ? "true" : "false",
 		    rep.manifest_ok ? "true" : "false", rep.sips, rep.sips_ok, rep.files_checked,
-		    rep.pdfs, rep.pdfs_ok, rep.pdfs_timestamped, sch ? "\"trusted\""
+		    rep.pdfs, rep.pdfs_ok, rep.pdfs_timestamped, rep.pdfs_lt, sch ? "\"trusted\""
 		    : "\"from the packages\"");
 		for (int i = 0; i < rep.nmembers; i++) {
 			printf("%s{\"name\": ", i ? ", " : "");
@@ -451,8 +451,10 @@ cli_verify(struct cli *c, int argc, char **argv)
 			    " valid)\n", m->ok ? "ok" : "LỖI", cli_safe(m->name), m->docs, m->pdfs);
 		}
 		printf("  %d SIP, %d tệp băm lại (files re-hashed), %d/%d PDF có chữ ký hợp lệ"
-		    " (valid PDF signatures), %d có dấu thời gian (timestamped, PAdES B-T)\n",
-		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs, rep.pdfs_timestamped);
+		    " (valid PDF signatures), %d có dấu thời gian (timestamped, PAdES B-T), %d có dữ"
+		    " liệu kiểm tra lâu dài (LT data, PAdES B-LT)\n",
+		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs, rep.pdfs_timestamped,
+		    rep.pdfs_lt);
 		if (rep.nproblems) {
 			printf("\nLỗi (problems): %d\n", rep.nproblems);
 			for (int i = 0; i < rep.nproblems; i++)

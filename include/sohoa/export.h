@@ -159,6 +159,7 @@ typedef struct sohoa_verify_report {
 	int files_checked;         /* files re-hashed inside the SIPs */
 	int pdfs, pdfs_ok;
 	int pdfs_timestamped;      /* valid PDF signatures with a timestamp (PAdES B-T) */
+	int pdfs_lt;               /* ... and long-term validation data (PAdES B-LT or B-LTA) */
 	char bundle_hash[SOHOA_HASH_TEXT_MAX];
 } sohoa_verify_report;
 

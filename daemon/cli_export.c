@@ -296,6 +296,7 @@ verify_pdf(struct cli *c, const char *pdf, const char *ca)
 		printf(", \"judged_at_timestamp\": %s, \"doc_timestamp\": ",
 		    chk.judged_at_timestamp ? "true" : "false");
 		json_str_or_null(chk.doc_timestamp[0] ? chk.doc_timestamp : NULL);
+		printf(", \"doc_timestamp_trusted\": %s", chk.doc_timestamp_trusted ? "true" : "false");
 		printf(", \"dss\": {\"certs\": %d, \"ocsps\": %d, \"crls\": %d},"
 		    " \"revocation\": \"%s\", \"revocation_source\": ", chk.dss_certs,
 		    chk.dss_ocsps, chk.dss_crls, rev);
@@ -323,8 +324,10 @@ verify_pdf(struct cli *c, const char *pdf, const char *ca)
 		else
 			printf("  Dấu thời gian chữ ký (signature timestamp): không có (none)\n");
 		if (chk.doc_timestamp[0])
-			printf("  Dấu thời gian tài liệu (document timestamp): %s (%d)\n",
-			    chk.doc_timestamp, chk.doc_timestamps);
+			printf("  Dấu thời gian tài liệu (document timestamp): %s (%d)%s\n",
+			    chk.doc_timestamp, chk.doc_timestamps, !ca ? ""
+			    : chk.doc_timestamp_trusted ? "" : " — nơi cấp dấu thời gian không có"
+			    " trong --ca (TSA not trusted by --ca)");
 		if (chk.dss_certs + chk.dss_ocsps + chk.dss_crls > 0)
 			printf("  Dữ liệu kiểm tra lâu dài (LT data, DSS): có (present) — %d chứng thư"
 			    " (certificates), %d OCSP, %d CRL\n", chk.dss_certs, chk.dss_ocsps,

@@ -1324,9 +1324,21 @@ sohoa_verify_pdf_ex(const char *pdf_path, const char *ca_file, sohoa_pdf_check *
 		}
 		/* The validation data (DSS) is used for every signature: more
 		 * certificates to build chains with, and revocation data. */
-		if (sf->docts)
+		if (sf->docts) {
+			/* A TSA the anchors do not know: the token must still be
+			 * whole and over these bytes, but it is not trusted. */
 			rc = sign_doc_timestamp_verify(sf->der, sf->len, md, ca_file, &lt, iso,
 			    sizeof iso, err);
+			if (rc == SOHOA_BAD_INPUT && ca_file
+			    && sign_doc_timestamp_verify(sf->der, sf->len, md, NULL, &lt, iso,
+			    sizeof iso, NULL) == SOHOA_OK) {
+				rc = SOHOA_OK;
+				if (err)
+					sohoa_error_clear(err);
+			} else if (rc == SOHOA_OK && chk && ca_file) {
+				chk->doc_timestamp_trusted = 1;
+			}
+		}
 		else
 			rc = sign_cms_verify_digest_lt(sf->der, sf->len, md, ca_file, &lt, &vi, signer,
 			    sizeof signer, err);
@@ -1368,7 +1380,8 @@ sohoa_verify_pdf_ex(const char *pdf_path, const char *ca_file, sohoa_pdf_check *
 		    : chk->dss_ocsps + chk->dss_crls > 0);
 		dss_at = last_cades_end;
 		snprintf(chk->level, sizeof chk->level, "%s", !chk->timestamp[0] ? "B"
-		    : !lt_ok ? "B-T" : last_docts_end > dss_at ? "B-LTA" : "B-LT");
+		    : !lt_ok ? "B-T" : last_docts_end > dss_at && (chk->doc_timestamp_trusted
+		    || !ca_file) ? "B-LTA" : "B-LT");
 	}
 out:
 	if (fd >= 0)

@@ -91,6 +91,7 @@ typedef struct sohoa_pdf_check {
 	char timestamp[32];        /* its signature timestamp, "YYYY-MM-DDTHH:MM:SSZ"; "" = none */
 	int judged_at_timestamp;   /* 1: its certificates were judged at that time (TSA trusted) */
 	char doc_timestamp[32];    /* the last document timestamp's time; "" = none */
+	int doc_timestamp_trusted; /* 1: its TSA chains to ca_file (else only whole and over the bytes) */
 	int dss_certs, dss_ocsps, dss_crls;  /* validation data in the DSS */
 	int revocation;            /* the signer's status from the DSS (with ca_file): 0 = none
 	                            * found, 1 = good, 2 = revoked after the signing time */

@@ -240,6 +240,12 @@ ocsp_timeout = 5" write_conf
 }
 lt_conf
 check "sohoad -n accepts sign_lt and ocsp_timeout" "$SOHOAD" -n
+cp "$T/sohoa.conf" "$T/good.conf"
+printf 'sign_lt = maybe\nocsp_timeout = 0\n' >> "$T/sohoa.conf"
+"$SOHOAD" -n > "$T/n.txt" 2>&1; rc=$?
+check "sohoad -n refuses sign_lt = maybe and ocsp_timeout = 0" sh -c \
+	"test $rc != 0 && grep -q sign_lt '$T/n.txt'"
+cp "$T/good.conf" "$T/sohoa.conf"
 cp "$png" "$T/inbox/f.png"
 start_daemon
 check "B-LT: the record is packaged" wait_until 300 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'done'"' AND packaged_at IS NOT NULL")" = 1 ]'

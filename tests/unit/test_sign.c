@@ -857,6 +857,15 @@ test_pdf_lt(void)
 	CHECK(chk.judged_at_timestamp == 1 && chk.timestamp[0] && chk.doc_timestamp[0]);
 	CHECK(chk.dss_certs == 4 && chk.dss_ocsps == 1 && chk.dss_crls == 1);
 	CHECK(strcmp(chk.doc_timestamp, chk.timestamp) >= 0);
+	CHECK_INT(chk.doc_timestamp_trusted, 1);
+	/* Only the agency's root as anchor: the signature is judged now (its
+	 * timestamp's TSA is unknown), the document timestamp is whole but
+	 * not trusted: B-LT, not B-LTA. */
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("lt.pdf", "lt/ca.pem", &chk, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(chk.doc_timestamp_trusted, 0);
+	CHECK_INT(chk.judged_at_timestamp, 0);
+	CHECK_STR(chk.level, "B-LT");
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_verify_pdf_ex("bt.pdf", "trust.pem", &chk, &err) == SOHOA_OK, err.msg);
 	CHECK_STR(chk.level, "B-T");

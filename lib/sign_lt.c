@@ -197,9 +197,12 @@ fetch_ocsp(struct sign_lt *lt, X509 *cert, X509 *issuer, const char *url, int ti
 	}
 	if (status == V_OCSP_CERTSTATUS_REVOKED)
 		note(lt, "OCSP: chứng thư %s ĐÃ BỊ THU HỒI — OCSP says %s is REVOKED", who, who);
-	else if (status != V_OCSP_CERTSTATUS_GOOD)
+	else if (status != V_OCSP_CERTSTATUS_GOOD) {
+		/* "unknown" proves nothing: not kept (a CRL may still do). */
 		note(lt, "OCSP: máy chủ không biết chứng thư %s — the responder does not know %s",
 		    who, who);
+		goto out;
+	}
 	if ((len = i2d_OCSP_RESPONSE(resp, &der)) <= 0
 	    || !sign_lt_add_blob(&lt->ocsp, &lt->nocsp, der, (size_t)len)) {
 		rc = -1;

@@ -722,8 +722,28 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
  * stream per certificate, OCSP response and CRL (DER), the /DSS dictionary
  * (with the items of an earlier DSS), and the catalog pointing to it.
  */
+static int
+blob_in(const struct sign_blob *v, int n, const struct sign_blob *b)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i].n == b->n && memcmp(v[i].p, b->p, b->n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cert_in(STACK_OF(X509) *sk, X509 *x)
+{
+	for (int i = 0; i < sk_X509_num(sk); i++)
+		if (X509_cmp(sk_X509_value(sk, i), x) == 0)
+			return 1;
+	return 0;
+}
+
+/* old: what an earlier DSS already holds (kept, not written again). */
 static void
-build_dss_update(struct update *u, const struct original *o, const struct sign_lt *lt)
+build_dss_update(struct update *u, const struct original *o, const struct sign_lt *lt,
+    const struct sign_lt *old)
 {
 	struct sbuf refs[3] = { { 0 }, { 0 }, { 0 } };
 	static const char *const keys[3] = { "/Certs", "/OCSPs", "/CRLs" };
@@ -736,7 +756,10 @@ build_dss_update(struct update *u, const struct original *o, const struct sign_l
 			sb_add(&refs[k], o->dss[k].p, o->dss[k].len);
 	for (int i = 0; i < sk_X509_num(lt->certs); i++) {
 		unsigned char *der = NULL;
-		int n = i2d_X509(sk_X509_value(lt->certs, i), &der);
+		int n;
+		if (cert_in(old->certs, sk_X509_value(lt->certs, i)))
+			continue;
+		n = i2d_X509(sk_X509_value(lt->certs, i), &der);
 		if (n <= 0) {
 			u->b.oom = 1;
 			continue;
@@ -747,11 +770,15 @@ build_dss_update(struct update *u, const struct original *o, const struct sign_l
 		OPENSSL_free(der);
 	}
 	for (int i = 0; i < lt->nocsp; i++) {
+		if (blob_in(old->ocsp, old->nocsp, &lt->ocsp[i]))
+			continue;
 		obj_begin(u, num, 0);
 		write_stream(u, "", lt->ocsp[i].p, lt->ocsp[i].n);
 		sb_printf(&refs[1], "%d 0 R ", num++);
 	}
 	for (int i = 0; i < lt->ncrl; i++) {
+		if (blob_in(old->crl, old->ncrl, &lt->crl[i]))
+			continue;
 		obj_begin(u, num, 0);
 		write_stream(u, "", lt->crl[i].p, lt->crl[i].n);
 		sb_printf(&refs[2], "%d 0 R ", num++);
@@ -846,6 +873,15 @@ dir_of(const char *path)
 		return strdup("/");
 	return strndup(path, (size_t)(slash - path));
 }
+
+/* A signature found in a PDF: its byte ranges and /Contents. */
+struct sig_found {
+	long long br[4];
+	unsigned char *der;
+	size_t len;
+	int docts;               /* a document timestamp (ETSI.RFC3161) */
+};
+static int read_sigs(qpdf_data q, struct sig_found **sigs, int *nsigs, struct sign_lt *lt);
 
 /* What fills a /Contents placeholder: a CMS signature or a timestamp token
  * over the SHA-256 md of the byte ranges.  *der is OPENSSL_malloc'd. */
@@ -1009,8 +1045,26 @@ append_lt_update(sohoa_signer *s, const char *path, const char *pdf_out,
 	if ((rc = read_original(path, in, &o, err)) != SOHOA_OK)
 		goto out;
 	u.base = o.size;
-	if (lt)
-		build_dss_update(&u, &o, lt);
+	if (lt) {
+		/* An earlier signature's DSS: its items stay, none twice. */
+		struct sign_lt old;
+		struct sig_found *sigs = NULL;
+		int nsigs = 0;
+		qpdf_data q = open_pdf(path, err);
+		memset(&old, 0, sizeof old);
+		if (!q) {
+			rc = err ? err->status : SOHOA_BAD_INPUT;
+			goto out;
+		}
+		if (read_sigs(q, &sigs, &nsigs, &old) < 0)
+			u.b.oom = 1;
+		qpdf_cleanup(&q);
+		for (int i = 0; i < nsigs; i++)
+			free(sigs[i].der);
+		free(sigs);
+		build_dss_update(&u, &o, lt, &old);
+		sign_lt_release(&old);
+	}
 	else
 		build_docts_update(&u, &o, bound);
 	if (u.b.oom) {
@@ -1151,12 +1205,6 @@ sohoa_signer_level(const sohoa_signer *s)
 
 /* ---- verification --------------------------------------------------------------- */
 
-struct sig_found {
-	long long br[4];
-	unsigned char *der;
-	size_t len;
-	int docts;               /* a document timestamp (ETSI.RFC3161) */
-};
 
 static int
 collect_sigs(qpdf_data q, qpdf_oh field, int depth, struct sig_found **out, int *n)

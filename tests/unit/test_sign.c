@@ -754,7 +754,7 @@ open_lt_signer(const char *url, const char *lt, sohoa_error *err)
 }
 
 /*
- * PAdES B-LT with a local CA whose intermediate lives half a minute, a
+ * PAdES B-LT with a local CA whose intermediate lives a minute, a
  * local OCSP responder (`openssl ocsp`) named by the agency certificate's
  * AIA, the root's CRL served over HTTP for the intermediate, and the local
  * TSA.  The DSS (read with qpdf) holds the chain, a good OCSP response
@@ -778,7 +778,7 @@ test_pdf_lt(void)
 
 	CHECK(op > 0 && cp > 0 && op != cp);
 	CHECK(make_pdfa("doc.pdf") == 0);
-	CHECK(sh("%s/tests/tools/lt_pki.sh \"$PWD/lt\" %d %d $(date -u -d '+40 seconds'"
+	CHECK(sh("%s/tests/tools/lt_pki.sh \"$PWD/lt\" %d %d $(date -u -d '+60 seconds'"
 	    " +%%y%%m%%d%%H%%M%%SZ)", src_dir, op, cp) == 0);
 	CHECK(sh("cat lt/inter.pem lt/ca.pem > lt/chain.pem") == 0);
 	CHECK(start_ocsp(op) == 0);
@@ -870,6 +870,24 @@ test_pdf_lt(void)
 	CHECKM(sohoa_verify_pdf_ex("bt.pdf", "trust.pem", &chk, &err) == SOHOA_OK, err.msg);
 	CHECK_STR(chk.level, "B-T");
 	CHECK_INT(chk.dss_certs, 0);
+	/* A second B-LT signature: the DSS keeps its items, none twice. */
+	s = open_lt_signer(url, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "lt.pdf", "lt2.pdf", AGENCY, time(NULL), &err) == SOHOA_OK,
+		    err.msg);
+		CHECK_STR(sohoa_signer_level(s), "B-LT");
+	}
+	sohoa_signer_free(s);
+	CHECK(sh("python3 %s/tests/tools/pdf_dss.py lt2.pdf dss2 > dss2.txt"
+	    " && grep -qx 'certs 4 ocsps 2 crls 1' dss2.txt", src_dir) == 0);
+	CHECK(sh("test $(pdfsig lt2.pdf 2>&1 | grep -c 'Signature is Valid') -eq 2") == 0);
+	CHECK(sh("python3 %s/tests/tools/pdfa_structure.py lt2.pdf > /dev/null", src_dir) == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("lt2.pdf", "trust.pem", &chk, &err) == SOHOA_OK, err.msg);
+	CHECK(chk.signatures == 2 && chk.doc_timestamps == 2);
+	CHECK_STR(chk.level, "B-LTA");
 	/* A byte changed in the DSS: the document timestamp no longer covers it. */
 	CHECK(sh("cp lt.pdf lt-bad.pdf") == 0);
 	{
@@ -936,7 +954,7 @@ test_pdf_lt(void)
 	waitpid(tsa, NULL, 0);
 
 	/* The intermediate CA expires. */
-	while (time(NULL) <= t0 + 42)
+	while (time(NULL) <= t0 + 62)
 		sleep(1);
 	/* openssl, from the DSS's certificates: invalid now, valid at the
 	 * timestamp's time (-attime). */

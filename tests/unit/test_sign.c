@@ -778,8 +778,15 @@ test_pdf_lt(void)
 
 	CHECK(op > 0 && cp > 0 && op != cp);
 	CHECK(make_pdfa("doc.pdf") == 0);
-	CHECK(sh("%s/tests/tools/lt_pki.sh \"$PWD/lt\" %d %d $(date -u -d '+60 seconds'"
-	    " +%%y%%m%%d%%H%%M%%SZ)", src_dir, op, cp) == 0);
+	{
+		/* The intermediate's notAfter: t0 + 60 s. */
+		time_t end = t0 + 60;
+		struct tm tm;
+		char e[32];
+		gmtime_r(&end, &tm);
+		strftime(e, sizeof e, "%y%m%d%H%M%SZ", &tm);
+		CHECK(sh("%s/tests/tools/lt_pki.sh \"$PWD/lt\" %d %d %s", src_dir, op, cp, e) == 0);
+	}
 	CHECK(sh("cat lt/inter.pem lt/ca.pem > lt/chain.pem") == 0);
 	CHECK(start_ocsp(op) == 0);
 	CHECK(sh("cd lt && (python3 -m http.server %d --bind 127.0.0.1 --directory crl"

@@ -239,7 +239,7 @@ sign_lt = on
 ocsp_timeout = 5" write_conf
 }
 lt_conf
-check "sohoad -n accepts sign_lt and ocsp_timeout" sh -c "\"\$SOHOAD\" -n > /dev/null"
+check "sohoad -n accepts sign_lt and ocsp_timeout" sh -c "'$SOHOAD' -n > /dev/null"
 cp "$T/sohoa.conf" "$T/good.conf"
 printf 'sign_lt = maybe\nocsp_timeout = 0\n' >> "$T/sohoa.conf"
 "$SOHOAD" -n > "$T/n.txt" 2>&1; rc=$?

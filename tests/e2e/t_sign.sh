@@ -11,8 +11,8 @@
 # CRL over HTTP and the local TSA: the DSS (read with qpdf, the OCSP
 # response with `openssl ocsp -respin`), pdfsig showing the document
 # timestamp, `sohoa verify FILE.pdf`, openssl's -attime past the CA's
-# expiry, revocation afterwards; and the responders unreachable (logged,
-# B-T).
+# expiry, revocation afterwards; the responders unreachable (logged,
+# B-T); and, the intermediate CA expired, the B-LT PDF still verifies.
 . "$(dirname "$0")/lib.sh"
 AGENCY="ỦY BAN NHÂN DÂN XÃ VĂN BÌNH"
 
@@ -210,8 +210,11 @@ check "B-T: the signing event says PAdES-B-T with the timestamp's time" \
 rm -rf "$T/state" "$T/inbox" "$T/quarantine"
 free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 ocsp_port=$(free_port); crl_port=$(free_port)
+# The intermediate CA expires two minutes from now: at the end, the B-LT
+# PDF is checked again with its CA's certificate expired (a real clock).
+inter_end=$(( $(date +%s) + 120 ))
 "$SOHOA_SRC/tests/tools/lt_pki.sh" "$T/lt" "$ocsp_port" "$crl_port" \
-	"$(date -u -d '+30 days' +%y%m%d%H%M%SZ)" "$AGENCY" || fail "the B-LT test PKI not made"
+	"$(date -u -d "@$inter_end" +%y%m%d%H%M%SZ)" "$AGENCY" || fail "the B-LT test PKI not made"
 cat "$T/lt/inter.pem" "$T/lt/ca.pem" > "$T/lt/chain.pem"
 cat "$T/lt/ca.pem" "$T/tsa/tsa.pem" > "$T/lt/trust.pem"
 # start_ocsp: `openssl ocsp` answers for the intermediate's certificates
@@ -252,6 +255,7 @@ check "B-LT: the record is packaged" wait_until 300 '[ "$(sql "SELECT count(*) F
 stop_daemon
 pdf="$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE name = 'f.png'")/document.pdf"
 check_signed f.png "$pdf"
+cp "$pdf" "$T/lt-signed.pdf"
 check_package f.png "$pdf"
 check "B-LT: the signing event says PAdES-B-LT with the timestamp's time" \
 	test "$(sql "SELECT count(*) FROM events WHERE type = 'digital signature' AND outcome = 'success' AND detail LIKE '%PAdES-B-LT,%timestamp 20%Z' AND detail NOT LIKE '%LT:%'")" = 1
@@ -318,4 +322,12 @@ check "unreachable: the event says B-T and why" \
 check "unreachable: sohoa verify says valid, no OCSP/CRL data, level B-T" sh -c \
 	"grep -q 'HỢP LỆ (VALID)' '$T/verify-bt.txt' && grep -q 'no OCSP/CRL data in the PDF' '$T/verify-bt.txt' && grep -q 'level): B-T$' '$T/verify-bt.txt'"
 kill "$TSA_PID" 2>/dev/null; wait "$TSA_PID" 2>/dev/null
+
+# ---- 7. The CA's certificate expired: the B-LT PDF, from what it holds. ----
+while [ "$(date +%s)" -le $((inter_end + 1)) ]; do sleep 1; done
+check "the intermediate CA has now expired (openssl verify, no -attime)" sh -c \
+	"openssl verify -CAfile '$T/lt/ca.pem' -untrusted '$T/dss.pem' '$T/lt/agency.pem' 2>&1 | grep -q 'certificate has expired'"
+"$SOHOA" verify --json --ca "$T/lt/trust.pem" "$T/lt-signed.pdf" > "$T/verify-expired.json"; rc=$?
+check "CA expired, responders gone: sohoa verify says valid, judged at the timestamp, B-LTA" test \
+	"$rc $($PY -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], d["judged_at_timestamp"], d["revocation"], d["level"])' < "$T/verify-expired.json")" = "0 True True good B-LTA"
 finish

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "sohoa/catalog_exports.h"
 #include "sohoa/export.h"
 #include "sohoa/json.h"
+#include "sohoa/sign.h"
 #include "sohoa/store.h"
 #include "cli.h"
 #include "progress.h"
@@ -274,6 +276,95 @@ cli_exports(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* sohoa verify FILE.pdf: its signatures, timestamps and long-term
+ * validation data (PAdES), from what is inside the PDF only. */
+static int
+verify_pdf(struct cli *c, const char *pdf, const char *ca)
+{
+	sohoa_pdf_check chk;
+	sohoa_error err;
+	sohoa_status st;
+	const char *rev;
+
+	sohoa_error_clear(&err);
+	st = sohoa_verify_pdf_ex(pdf, ca, &chk, &err);
+	if (st != SOHOA_OK && st != SOHOA_BAD_INPUT) {
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
+		return EXIT_FAILURE_;
+	}
+	rev = !ca ? "not checked" : chk.revocation == 1 ? "good"
+	    : chk.revocation == 2 ? "revoked after signing" : "none";
+	if (c->json) {
+		printf("{\"pdf\": ");
+		sohoa_json_string(stdout, pdf);
+		printf(", \"valid\": %s, \"chain_checked\": %s, \"signatures\": %d,"
+		    " \"doc_timestamps\": %d, \"signer\": ", st == SOHOA_OK ? "true" : "false",
+		    ca ? "true" : "false", chk.signatures, chk.doc_timestamps);
+		json_str_or_null(chk.signer[0] ? chk.signer : NULL);
+		printf(", \"timestamp\": ");
+		json_str_or_null(chk.timestamp[0] ? chk.timestamp : NULL);
+		printf(", \"judged_at_timestamp\": %s, \"doc_timestamp\": ",
+		    chk.judged_at_timestamp ? "true" : "false");
+		json_str_or_null(chk.doc_timestamp[0] ? chk.doc_timestamp : NULL);
+		printf(", \"doc_timestamp_trusted\": %s", chk.doc_timestamp_trusted ? "true" : "false");
+		printf(", \"dss\": {\"certs\": %d, \"ocsps\": %d, \"crls\": %d},"
+		    " \"revocation\": \"%s\", \"revocation_source\": ", chk.dss_certs,
+		    chk.dss_ocsps, chk.dss_crls, rev);
+		json_str_or_null(chk.revocation_src[0] ? chk.revocation_src : NULL);
+		printf(", \"revoked_at\": ");
+		json_str_or_null(chk.revoked_at[0] ? chk.revoked_at : NULL);
+		printf(", \"level\": ");
+		json_str_or_null(chk.level[0] ? chk.level : NULL);
+		printf(", \"error\": ");
+		json_str_or_null(st == SOHOA_OK ? NULL : err.msg);
+		printf("}\n");
+		return st == SOHOA_OK ? 0 : EXIT_PARTIAL;
+	}
+	printf("Kiểm tra PDF (verify PDF): %s\n", cli_safe(pdf));
+	if (st != SOHOA_OK) {
+		printf("  Chữ ký (signature): KHÔNG HỢP LỆ (INVALID): %s\n", cli_safe(err.msg));
+	} else {
+		printf("  Chữ ký (signatures):      %d hợp lệ (valid) — %s%s\n", chk.signatures,
+		    cli_safe(chk.signer), ca ? "; chuỗi chứng thư tin cậy (chain trusted to --ca)"
+		    : "; chưa kiểm tra chuỗi chứng thư (chain not checked: no --ca)");
+		if (chk.timestamp[0])
+			printf("  Dấu thời gian chữ ký (signature timestamp): %s%s\n", chk.timestamp,
+			    chk.judged_at_timestamp ? " — chứng thư được xét tại thời điểm này"
+			    " (certificates judged at this time)" : "");
+		else
+			printf("  Dấu thời gian chữ ký (signature timestamp): không có (none)\n");
+		if (chk.doc_timestamp[0])
+			printf("  Dấu thời gian tài liệu (document timestamp): %s (%d)%s\n",
+			    chk.doc_timestamp, chk.doc_timestamps, !ca ? ""
+			    : chk.doc_timestamp_trusted ? "" : " — nơi cấp dấu thời gian không có"
+			    " trong --ca (TSA not trusted by --ca)");
+		if (chk.dss_certs + chk.dss_ocsps + chk.dss_crls > 0)
+			printf("  Dữ liệu kiểm tra lâu dài (LT data, DSS): có (present) — %d chứng thư"
+			    " (certificates), %d OCSP, %d CRL\n", chk.dss_certs, chk.dss_ocsps,
+			    chk.dss_crls);
+		else
+			printf("  Dữ liệu kiểm tra lâu dài (LT data, DSS): không có (none) — khi chứng"
+			    " thư hết hạn sẽ không kiểm tra được (cannot be checked once the"
+			    " certificate expires)\n");
+		if (!ca)
+			printf("  Tình trạng thu hồi (revocation): chưa kiểm tra (not checked: no --ca)\n");
+		else if (chk.revocation == 1)
+			printf("  Tình trạng thu hồi (revocation): tốt (good, %s trong PDF / in the"
+			    " PDF)\n", chk.revocation_src);
+		else if (chk.revocation == 2)
+			printf("  Tình trạng thu hồi (revocation): bị thu hồi lúc %s, SAU khi ký — chữ"
+			    " ký vẫn hợp lệ tại thời điểm ký (revoked at %s, AFTER signing: valid at"
+			    " signing, %s)\n", chk.revoked_at, chk.revoked_at, chk.revocation_src);
+		else
+			printf("  Tình trạng thu hồi (revocation): không có dữ liệu OCSP/CRL trong PDF"
+			    " (no OCSP/CRL data in the PDF)\n");
+		printf("  Mức PAdES (level): %s\n", chk.level);
+	}
+	printf("\nKẾT QUẢ (RESULT): %s\n", st == SOHOA_OK ? "HỢP LỆ (VALID)"
+	    : "KHÔNG HỢP LỆ (INVALID)");
+	return st == SOHOA_OK ? 0 : EXIT_PARTIAL;
+}
+
 int
 cli_verify(struct cli *c, int argc, char **argv)
 {
@@ -295,7 +386,7 @@ cli_verify(struct cli *c, int argc, char **argv)
 			bundle = NULL, i = argc;
 	}
 	if (!bundle) {
-		fprintf(stderr, "usage: sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar\n");
+		fprintf(stderr, "usage: sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar | FILE.pdf\n");
 		return EXIT_USAGE;
 	}
 	if (access(bundle, F_OK) != 0) {
@@ -306,6 +397,8 @@ cli_verify(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "sohoa: không đọc được %s — cannot read the CA file\n", ca);
 		return EXIT_NOTFOUND;
 	}
+	if (strlen(bundle) > 4 && !strcasecmp(bundle + strlen(bundle) - 4, ".pdf"))
+		return verify_pdf(c, bundle, ca);
 	/* Trusted schemas when installed; else each SIP's own copies. */
 	sohoa_error_clear(&err);
 	sch = sohoa_package_schemas_open(c->conf.schema_dir, &err);
@@ -328,10 +421,10 @@ cli_verify(struct cli *c, int argc, char **argv)
 		json_str_or_null(rep.signer);
 		printf(", \"chain_checked\": %s}, \"manifest_ok\": %s, \"sips\": %d, \"sips_ok\": %d,"
 		    " \"files_checked\": %d, \"pdfs\": %d, \"pdfs_valid\": %d,"
-		    " \"pdfs_timestamped\": %d, \"schemas\": %s,"
+		    " \"pdfs_timestamped\": %d, \"pdfs_lt\": %d, \"schemas\": %s,"
 		    " \"members\": [", rep.chain_checked ? "true" : "false",
 		    rep.manifest_ok ? "true" : "false", rep.sips, rep.sips_ok, rep.files_checked,
-		    rep.pdfs, rep.pdfs_ok, rep.pdfs_timestamped, sch ? "\"trusted\""
+		    rep.pdfs, rep.pdfs_ok, rep.pdfs_timestamped, rep.pdfs_lt, sch ? "\"trusted\""
 		    : "\"from the packages\"");
 		for (int i = 0; i < rep.nmembers; i++) {
 			printf("%s{\"name\": ", i ? ", " : "");
@@ -371,8 +464,10 @@ cli_verify(struct cli *c, int argc, char **argv)
 			    " valid)\n", m->ok ? "ok" : "LỖI", cli_safe(m->name), m->docs, m->pdfs);
 		}
 		printf("  %d SIP, %d tệp băm lại (files re-hashed), %d/%d PDF có chữ ký hợp lệ"
-		    " (valid PDF signatures), %d có dấu thời gian (timestamped, PAdES B-T)\n",
-		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs, rep.pdfs_timestamped);
+		    " (valid PDF signatures), %d có dấu thời gian (timestamped, PAdES B-T), %d có dữ"
+		    " liệu kiểm tra lâu dài (LT data, PAdES B-LT)\n",
+		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs, rep.pdfs_timestamped,
+		    rep.pdfs_lt);
 		if (rep.nproblems) {
 			printf("\nLỗi (problems): %d\n", rep.nproblems);
 			for (int i = 0; i < rep.nproblems; i++)

@@ -135,9 +135,15 @@ static const struct help helps[] = {
 	    "    --outbox DIR   ghi vào DIR / write the bundle there\n", NULL },
 	{ "exports", "sohoa exports [--json]",
 	    "  Các gói đã xuất (sổ ghi). / The bundles exported so far (the ledger).\n", NULL },
-	{ "verify", "sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar",
+	{ "verify", "sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar | FILE.pdf",
 	    "  Kiểm tra một gói xuất: chữ ký, bảng kê, từng SIP và PDF.\n"
-	    "  Check a bundle: signature, manifest, every SIP and PDF.\n", NULL },
+	    "  Check a bundle: signature, manifest, every SIP and PDF.\n"
+	    "  Với một tệp PDF: chữ ký, dấu thời gian, dữ liệu kiểm tra lâu dài (DSS:\n"
+	    "  chứng thư, OCSP, CRL), tình trạng thu hồi và mức PAdES, chỉ từ nội dung PDF.\n"
+	    "  Given a PDF: its signatures, timestamps, long-term validation data (DSS:\n"
+	    "  certificates, OCSP, CRL), the signer's revocation status and the PAdES\n"
+	    "  level, from what is inside the PDF only; judged at the timestamp's time.\n",
+	    NULL },
 	{ "audit", "sohoa audit [--since 7d|DATE] [--sample N|P%] [--seed N] [--no-backup]",
 	    "  Kiểm tra tính toàn vẹn: băm lại mọi tệp đã lưu (và bản sao dự phòng).\n"
 	    "  Fixity audit: re-hash every stored file (and the backup copy).\n"

@@ -23,6 +23,7 @@ sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer
 	int signed_already;
 	sohoa_status rc;
 
+	sohoa_signer_reset_note(signer);
 	if ((rc = sohoa_catalog_spool_id(cat, id, 1, spool_id, sizeof spool_id, err)) != SOHOA_OK)
 		return rc;
 	if (!spool_id[0])
@@ -50,8 +51,12 @@ sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer
 	{
 		char ts[32];
 		int t = sohoa_pdf_timestamp(pdf, ts, sizeof ts) == 1;
+		const char *note = sohoa_signer_note(signer);
+		/* B-LT: the DSS and a document timestamp; what was missing for it
+		 * (validation data not reachable) is said here too. */
 		snprintf(detail, sizeof detail, "document.pdf (%s): PAdES-%s, ETSI.CAdES.detached,"
-		    " by %s%s%s", hash, t ? "B-T" : "B", sohoa_signer_subject(signer),
+		    " by %s%s%s%s%s", hash, t ? sohoa_signer_level(signer) : "B",
+		    sohoa_signer_subject(signer), note[0] ? "; LT: " : "", note,
 		    t ? ", timestamp " : "", t ? ts : "");
 	}
 	return sohoa_catalog_event_add(cat, id, "digital signature", agent, "success", detail,

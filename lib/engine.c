@@ -1123,6 +1123,10 @@ describe(sohoa_engine *e, int64_t id, int step)
 		logf_(e, SOHOA_LOG_ERR, id, "document of record %lld not signed: %s",
 		    (long long)id, err.msg);
 		sohoa_error_clear(&err);
+	} else if (e->signer && sohoa_signer_note(e->signer)[0]) {
+		/* Signed, but the long-term validation data is incomplete. */
+		logf_(e, SOHOA_LOG_WARNING, id, "document of record %lld signed PAdES-%s: %s",
+		    (long long)id, sohoa_signer_level(e->signer), sohoa_signer_note(e->signer));
 	}
 	if (!e->schemas)
 		return;

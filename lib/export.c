@@ -1598,16 +1598,18 @@ verify_sip(const char *zpath, const char *mname, int m, const char *work, const 
 			vproblem(rep, where, "PDF chưa được ký số / the PDF carries no signature");
 			continue;
 		}
-		if (sohoa_verify_pdf(path, ca, &e2) != SOHOA_OK) {
-			vproblem(rep, where, "chữ ký số trên PDF không hợp lệ / PDF signature invalid: %s",
-			    e2.msg);
-			continue;
-		}
-		rep->pdfs_ok++;
 		{
-			char ts[32];
-			if (sohoa_pdf_timestamp(path, ts, sizeof ts) == 1)
+			sohoa_pdf_check chk;
+			if (sohoa_verify_pdf_ex(path, ca, &chk, &e2) != SOHOA_OK) {
+				vproblem(rep, where, "chữ ký số trên PDF không hợp lệ / PDF signature"
+				    " invalid: %s", e2.msg);
+				continue;
+			}
+			rep->pdfs_ok++;
+			if (chk.timestamp[0])
 				rep->pdfs_timestamped++;
+			if (!strncmp(chk.level, "B-LT", 4))
+				rep->pdfs_lt++;
 		}
 		if (m >= 0)
 			rep->members[m].pdfs++;

@@ -59,6 +59,8 @@ typedef struct sohoa_conf {
 	char *sign_pin_file;    /* PKCS#12 password or token PIN (first line); "" = none */
 	char *tsa_url;          /* http:// or https:// RFC 3161 time-stamping service; "" = none */
 	char *tsa_ca_file;      /* PEM CAs trusted for an https TSA's TLS certificate; "" = system's */
+	char *sign_lt;          /* on | off: PAdES B-LT (DSS + document timestamp) with a TSA */
+	long long ocsp_timeout; /* seconds per OCSP / CRL request for the DSS */
 	/* Monthly export bundles (export.h). */
 	char *outbox;           /* where bundles are written; "" = <state_dir>/outbox */
 	char *upload_command;   /* run via /bin/sh -c with the bundle as $1; "" = none */

@@ -54,7 +54,7 @@ SOHOA_API sohoa_status sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog
 /* The same with what the documents say (dates and counts of the finished
  * records of origin; for a loose document, origin "", of record id alone)
  * and the mã hồ sơ when none is given: what the hồ sơ's EAD carries. */
-sohoa_status sohoa_describe_hoso_full(const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_describe_hoso_full(const sohoa_conf *conf, sohoa_catalog *cat,
     const char *origin, int64_t id, sohoa_hoso *out, sohoa_error *err);
 
 /* Checks and normalises a value a person gives for a document field

@@ -84,11 +84,11 @@
  * the ingest, and it grants nothing: whoever sets a program's environment
  * can give it --force just as well.
  */
-time_t sohoa_export_clock(void);
+SOHOA_API time_t sohoa_export_clock(void);
 
 /* 1 when the month "YYYY-MM" has not ended at now (the open month or one to
  * come), 0 when it has, -1 when month is not YYYY-MM. */
-int sohoa_export_month_open(const char *month, time_t now);
+SOHOA_API int sohoa_export_month_open(const char *month, time_t now);
 
 /* "YYYY-MM" (a real month, 1900-2200) or "last" (the calendar month before
  * now, in Asia/Ho_Chi_Minh time, +07:00) into out.  SOHOA_BAD_INPUT with a
@@ -183,6 +183,7 @@ typedef struct sohoa_verify_report {
 	int files_checked;         /* files re-hashed inside the SIPs */
 	int pdfs, pdfs_ok;
 	int pdfs_timestamped;      /* valid PDF signatures with a timestamp (PAdES B-T) */
+	int pdfs_lt;               /* ... and long-term validation data (PAdES B-LT or B-LTA) */
 	char bundle_hash[SOHOA_HASH_TEXT_MAX];
 } sohoa_verify_report;
 

@@ -201,6 +201,6 @@ SOHOA_API void sohoa_fs_test_pause(const char *point, const char *what);
  * share through their group (the package tree, SECURITY.md) stay in that
  * group all the way down.  0, or -1 with errno.
  */
-int sohoa_fs_chmod_shared(const char *path, mode_t mode);
+SOHOA_API int sohoa_fs_chmod_shared(const char *path, mode_t mode);
 
 #endif

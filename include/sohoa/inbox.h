@@ -69,7 +69,7 @@ typedef enum sohoa_inbox_completeness {
 	SOHOA_INBOX_UNKNOWN
 } sohoa_inbox_completeness;
 
-int sohoa_inbox_open_for_writing_at(int dfd, const char *name);
-sohoa_inbox_completeness sohoa_inbox_completeness_at(int dfd, const char *name);
+SOHOA_API int sohoa_inbox_open_for_writing_at(int dfd, const char *name);
+SOHOA_API sohoa_inbox_completeness sohoa_inbox_completeness_at(int dfd, const char *name);
 
 #endif

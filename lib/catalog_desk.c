@@ -21,7 +21,8 @@
 #include "sohoa/store.h"
 
 #define REASON_SUFFIX ".ly-do.txt"      /* as lib/engine.c writes it */
-#define AGENT_WEB "sohoa-web " SOHOA_VERSION
+/* Carried out by sohoad on a request made on the web (desk.h, invariant 5). */
+#define AGENT_WEB "sohoad " SOHOA_VERSION " (requested on the web)"
 
 static void
 col(sqlite3_stmt *st, int i, char *buf, size_t size)

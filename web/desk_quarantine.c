@@ -273,9 +273,10 @@ page_quarantine(struct web_req *r, unsigned status, const char *error)
 		sb_str(&b, "</td></tr>");
 	}
 	sb_str(&b, "</table>");
-	/* Without JavaScript: the page comes again while sohoad has work. */
+	/* Without JavaScript: the page comes again while sohoad has work (to
+	 * a URL with no fragment: a browser does not reload for "#..."). */
 	if (waiting)
-		sb_str(&b, "<meta http-equiv=\"refresh\" content=\"3\">");
+		sb_str(&b, "<meta http-equiv=\"refresh\" content=\"3; url=/quarantine\">");
 	free(q);
 	free(d);
 	free(rq);

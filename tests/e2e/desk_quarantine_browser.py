@@ -15,7 +15,8 @@ itself (a meta refresh, no script) and shows it done ("xong").  On Xuất nộp
 she exports MONTH (a closed month): the request waits, sohoad runs it, the
 page says "xong"; she downloads the bundle and its .p7s (the browser's own
 fetch, with her session) into DL_DIR, with their Content-Disposition
-checked.  Screenshots quarantine.png, duplicates.png and exports.png go to
+checked.  Screenshots quarantine.png, quarantine-requests.png,
+duplicates.png and exports.png go to
 SHOTS.  Prints one line per step; exits 1 at the first failure.
 """
 import base64
@@ -140,6 +141,11 @@ def main():
         done, state = carried_out(d, gone_text='dup/' + DUP_ID)
         step(done and state == 'xong', 'the later record dropped by sohoad; the pair is gone (%s)'
              % state)
+        d.get(URL + '/quarantine#desk-requests')
+        rows = d.find_elements(By.CSS_SELECTOR, '#requests tr[data-request]')
+        step(len(rows) == 3 and all(r.find_element(By.CSS_SELECTOR, 'td.state').text == 'xong'
+                                    for r in rows), 'the three requests are listed, each "xong"')
+        d.save_screenshot(os.path.join(SHOTS, 'quarantine-requests.png'))
 
         d.find_element(By.LINK_TEXT, 'Xuất nộp').click()
         step(has(d, 'Xuất nộp lưu trữ'), 'the exports page')

@@ -16,7 +16,9 @@
  * reaps it without waiting, kills it after PREVIEW_DEADLINE seconds, and
  * stores what it wrote (sohoa_preview_store).  A quarantined record with
  * no preview yet gets one within PREVIEW_POLL seconds: files quarantined
- * now and files quarantined before this version alike.
+ * now and files quarantined before this version alike; a file replaced
+ * in the quarantine folder since (another inode, size or time) gets a new
+ * one within PREVIEW_STALE_POLL seconds.
  */
 #include <errno.h>
 #include <signal.h>
@@ -34,6 +36,7 @@
 
 #define DESK_POLL 1.0          /* the request queue, seconds */
 #define PREVIEW_POLL 2.0       /* missing previews */
+#define PREVIEW_STALE_POLL 10.0 /* previews of files replaced since */
 #define PREVIEW_DEADLINE 60.0  /* wall clock for one preview */
 #define PREVIEW_CPU 30         /* CPU seconds for one preview */
 #define PREVIEW_MEMORY_MB 1024 /* when worker_memory_mb is not set */
@@ -141,8 +144,8 @@ reaped(struct sohoad_desk *d, const sohoa_conf *conf, sohoa_catalog *cat, int st
 	if (sohoa_quarantine_get(cat, d->preview_id, &q)) {
 		(void)sohoa_quarantine_reason_file(conf, &q, &note, &err);
 		sohoa_error_clear(&err);
-		if (sohoa_preview_store(conf, cat, d->preview_id, d->fd, status, note, &err)
-		    != SOHOA_OK)
+		if (sohoa_preview_store(conf, cat, d->preview_id, d->fd, status, note, d->file_sig,
+		    &err) != SOHOA_OK)
 			sohoad_log(SOHOA_LOG_WARNING, d->preview_id, "preview: %s", err.msg);
 		free(note);
 	}
@@ -177,8 +180,20 @@ previews(struct sohoad_desk *d, const sohoa_conf *conf, sohoa_catalog *cat, doub
 	if (now < d->next_preview)
 		return;
 	d->next_preview = now + PREVIEW_POLL;
+	/* A file the văn thư replaced in the quarantine folder: made again. */
+	if (now >= d->next_stale) {
+		int64_t stale[8];
+		int n = sohoa_preview_stale(conf, cat, stale, 8);
+		d->next_stale = now + PREVIEW_STALE_POLL;
+		for (int i = 0; i < n; i++) {
+			sohoa_preview_forget(conf, cat, stale[i]);
+			sohoad_log(SOHOA_LOG_INFO, stale[i], "the quarantined file changed: its preview"
+			    " is made again");
+		}
+	}
 	if (sohoa_preview_missing(cat, &id, 1) != 1 || !sohoa_quarantine_get(cat, id, &q))
 		return;
+	sohoa_preview_file_sig(conf, &q, d->file_sig, sizeof d->file_sig);
 	if ((d->fd = memfd_create("sohoa-preview", MFD_CLOEXEC)) < 0) {
 		sohoad_log(SOHOA_LOG_WARNING, id, "preview: memfd: %s", strerror(errno));
 		return;

@@ -23,6 +23,8 @@ struct sohoad_desk {
 	int fd;               /* the memfd it writes into */
 	double deadline;      /* monotonic: killed after this */
 	double next_preview;  /* monotonic: next look for a missing preview */
+	double next_stale;    /* monotonic: next look for replaced files */
+	char file_sig[96];    /* the file the child renders (desk.h) */
 };
 
 void sohoad_desk_init(struct sohoad_desk *d, sohoa_catalog *cat);

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -733,8 +734,8 @@ sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p)
 
 	memset(p, 0, sizeof *p);
 	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT made_at, status, coalesce(reason,"
-	    " ''), coalesce(message, ''), note FROM quarantine_previews WHERE record_id = ?", -1,
-	    &st, NULL) != SQLITE_OK)
+	    " ''), coalesce(message, ''), note, coalesce(file_sig, '') FROM quarantine_previews"
+	    " WHERE record_id = ?", -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -745,6 +746,7 @@ sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p)
 		col(st, 2, p->reason, sizeof p->reason);
 		col(st, 3, p->message, sizeof p->message);
 		p->note = note ? strdup((const char *)note) : NULL;
+		col(st, 5, p->file_sig, sizeof p->file_sig);
 		found = 1;
 	}
 	sqlite3_finalize(st);
@@ -774,9 +776,46 @@ sohoa_preview_path(const sohoa_conf *conf, int64_t id, char *buf, size_t size)
 	snprintf(buf, size, "%s/" SOHOA_PREVIEW_DIR "/%lld.png", conf->state_dir, (long long)id);
 }
 
+void
+sohoa_preview_file_sig(const sohoa_conf *conf, const sohoa_quarantined *q, char *buf,
+    size_t size)
+{
+	struct stat st;
+
+	if (!q->qname[0] || sohoa_fs_stat_beneath(conf->quarantine, q->qname, &st) != 0)
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, "%ju:%lld:%lld.%09ld", (uintmax_t)st.st_ino, (long long)st.st_size,
+		    (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+}
+
+int
+sohoa_preview_stale(const sohoa_conf *conf, sohoa_catalog *cat, int64_t *ids, int max)
+{
+	sqlite3_stmt *st;
+	sohoa_quarantined q;
+	char now[96], then[96];
+	int n = 0;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT " Q_COLS ", coalesce((SELECT"
+	    " p.file_sig FROM quarantine_previews p WHERE p.record_id = records.id), '') FROM"
+	    " records WHERE " Q_LIVE " AND id IN (SELECT record_id FROM quarantine_previews)"
+	    " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		q_row(st, &q);
+		col(st, 9, then, sizeof then);
+		sohoa_preview_file_sig(conf, &q, now, sizeof now);
+		if (strcmp(now, then) != 0)
+			ids[n++] = q.id;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 static sohoa_status
 preview_row_put(sohoa_catalog *cat, int64_t id, const char *status, const char *reason,
-    const char *message, const char *note, sohoa_error *err)
+    const char *message, const char *note, const char *file_sig, sohoa_error *err)
 {
 	sqlite3_stmt *st;
 	char now[32];
@@ -784,8 +823,8 @@ preview_row_put(sohoa_catalog *cat, int64_t id, const char *status, const char *
 
 	sohoa_now_iso(now);
 	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "INSERT OR REPLACE INTO quarantine_previews"
-	    " (record_id, made_at, status, reason, message, note) VALUES (?, ?, ?, ?, ?, ?)", -1,
-	    &st, NULL) != SQLITE_OK)
+	    " (record_id, made_at, status, reason, message, note, file_sig) VALUES (?, ?, ?, ?, ?,"
+	    " ?, ?)", -1, &st, NULL) != SQLITE_OK)
 		return db_error(cat, err);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
@@ -796,6 +835,7 @@ preview_row_put(sohoa_catalog *cat, int64_t id, const char *status, const char *
 		sqlite3_bind_text(st, 6, note, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 6);
+	sqlite3_bind_text(st, 7, file_sig ? file_sig : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? SOHOA_OK : db_error(cat, err);
@@ -805,7 +845,7 @@ preview_row_put(sohoa_catalog *cat, int64_t id, const char *status, const char *
 
 sohoa_status
 sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, int fd,
-    int wstatus, const char *reason_note, sohoa_error *err)
+    int wstatus, const char *reason_note, const char *file_sig, sohoa_error *err)
 {
 	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	char path[PATH_MAX], dir[PATH_MAX], msg[600], key[32] = "";
@@ -843,7 +883,7 @@ sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, int 
 		sohoa_preview_path(conf, id, path, sizeof path);
 		if ((rc = sohoa_fs_mkdirs(dir, 0750, err)) == SOHOA_OK
 		    && (rc = sohoa_fs_write_file(path, buf, len, 0640, err)) == SOHOA_OK)
-			rc = preview_row_put(cat, id, "png", "", "", reason_note, err);
+			rc = preview_row_put(cat, id, "png", "", "", reason_note, file_sig, err);
 		free(buf);
 		return rc;
 	}
@@ -869,7 +909,7 @@ sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, int 
 		snprintf(msg, sizeof msg, "%s", m);
 		free(text);
 		free(buf);
-		return preview_row_put(cat, id, status, key, msg, reason_note, err);
+		return preview_row_put(cat, id, status, key, msg, reason_note, file_sig, err);
 	}
 	free(buf);
 	if (WIFSIGNALED(wstatus))
@@ -880,7 +920,7 @@ sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, int 
 		snprintf(msg, sizeof msg, "không tạo được ảnh xem trước (mã %d) — no preview made"
 		    " (exit %d)", WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
 		    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
-	return preview_row_put(cat, id, "bad", "", msg, reason_note, err);
+	return preview_row_put(cat, id, "bad", "", msg, reason_note, file_sig, err);
 }
 
 void

@@ -167,7 +167,7 @@ sohoa_preview_make(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     long long memory_mb, int cpu_seconds, sohoa_error *err)
 {
 	sohoa_quarantined q;
-	char *note = NULL;
+	char *note = NULL, sig[96];
 	sohoa_error e2;
 	sohoa_status rc;
 	pid_t pid;
@@ -180,6 +180,7 @@ sohoa_preview_make(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 	if ((fd = memfd_create("sohoa-preview", MFD_CLOEXEC)) < 0)
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "memfd: %s",
 		    strerror(errno));
+	sohoa_preview_file_sig(conf, &q, sig, sizeof sig);
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
 		close(fd);
@@ -192,7 +193,7 @@ sohoa_preview_make(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 		;
 	sohoa_error_clear(&e2);
 	(void)sohoa_quarantine_reason_file(conf, &q, &note, &e2);
-	rc = sohoa_preview_store(conf, cat, id, fd, status, note, err);
+	rc = sohoa_preview_store(conf, cat, id, fd, status, note, sig, err);
 	free(note);
 	close(fd);
 	return rc;

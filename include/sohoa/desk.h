@@ -144,6 +144,7 @@ typedef struct sohoa_preview_row {
 	char reason[32];           /* bad: the reason key */
 	char message[600];
 	char *note;                /* the reason file's text, or NULL (malloc'd) */
+	char file_sig[96];         /* sohoa_preview_file_sig of the file rendered */
 } sohoa_preview_row;
 
 /* Record id's preview: 1 found (p->note to free), 0 none yet. */
@@ -172,7 +173,15 @@ int sohoa_preview_child(const sohoa_conf *conf, const sohoa_quarantined *q, int 
  * that does not decode.
  */
 sohoa_status sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
-    int fd, int wstatus, const char *reason_note, sohoa_error *err);
+    int fd, int wstatus, const char *reason_note, const char *file_sig, sohoa_error *err);
+/* What identifies q's file now (inode, size, modification time; "" when
+ * it cannot be reached), for sohoa_preview_store before the child starts. */
+void sohoa_preview_file_sig(const sohoa_conf *conf, const sohoa_quarantined *q, char *buf,
+    size_t size);
+/* The quarantined records whose file is no longer the one their preview
+ * was made of (replaced in the quarantine folder), at most max, into ids;
+ * their number.  The loop forgets them so that they are made again. */
+int sohoa_preview_stale(const sohoa_conf *conf, sohoa_catalog *cat, int64_t *ids, int max);
 /* Forgets record id's preview: the row and the PNG (when it leaves the
  * quarantine). */
 void sohoa_preview_forget(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id);

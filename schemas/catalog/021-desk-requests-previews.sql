@@ -38,5 +38,7 @@ CREATE TABLE IF NOT EXISTS quarantine_previews (
 	                                      -- file does not decode; none: not previewed
 	reason    TEXT,                       -- 'bad': the reason key (error.c)
 	message   TEXT,                       -- 'bad'/'none': why, as text
-	note      TEXT                        -- the reason file (.ly-do.txt), at most 16 KiB
+	note      TEXT,                       -- the reason file (.ly-do.txt), at most 16 KiB
+	file_sig  TEXT                        -- inode:size:mtime of the file rendered; another
+	                                      -- (the văn thư replaced it) and it is made again
 );

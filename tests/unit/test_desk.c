@@ -490,7 +490,8 @@ test_previews(void)
 	 * that does not decode, said in text. */
 	fd = memfd_create("t", 0);
 	CHECK(fd >= 0);
-	CHECKM(sohoa_preview_store(&conf, cat, cut, fd, SIGXCPU, NULL, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_preview_store(&conf, cat, cut, fd, SIGXCPU, NULL, "", &err) == SOHOA_OK,
+	    err.msg);
 	CHECK(sohoa_preview_get(cat, cut, &pv));
 	CHECK_STR(pv.status, "bad");
 	CHECKM(strstr(pv.message, "tín hiệu") != NULL, pv.message);
@@ -504,6 +505,23 @@ test_previews(void)
 	CHECK_STR(pv.status, "bad");
 	free(pv.note);
 #endif
+	/* The văn thư replaces the cut file by the whole page: its preview is
+	 * stale (and only its), made again it is a PNG. */
+	sohoa_preview_forget(&conf, cat, cut);
+	CHECKM(sohoa_preview_make(&conf, cat, cut, 512, 10, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(sohoa_preview_stale(&conf, cat, ids, 8), 0);
+	CHECK(rename("q/pv/tot.png", "q/pv/hong.png") == 0);
+	CHECK_INT(sohoa_preview_stale(&conf, cat, ids, 8), 2);     /* tot.png gone too */
+	CHECK(ids[0] == good || ids[1] == good);
+	CHECK(ids[0] == cut || ids[1] == cut);
+	sohoa_preview_forget(&conf, cat, cut);
+	CHECKM(sohoa_preview_make(&conf, cat, cut, 512, 10, &err) == SOHOA_OK, err.msg);
+	CHECK(sohoa_preview_get(cat, cut, &pv));
+	CHECK_STR(pv.status, "png");
+	free(pv.note);
+	CHECK_INT(sohoa_preview_stale(&conf, cat, ids, 8), 1);
+	CHECK_INT(ids[0], good);
+
 	/* Forgotten when it leaves the quarantine: the row and the PNG. */
 	sohoa_preview_forget(&conf, cat, good);
 	CHECK(!sohoa_preview_get(cat, good, &pv));

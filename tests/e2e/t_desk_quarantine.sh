@@ -132,6 +132,13 @@ check "the refusals are in the access log" test "$("$SOHOA" access-log --json --
 
 check "before: the probable duplicate is found by search (nam:2025)" test "$("$SOHOA" search --json "nam:2025" | json "[r['id'] for r in d['results']].count($DUP)")" = 1
 
+# ---- a file replaced in the quarantine folder: its preview is made again ------------
+XOAQ=$(sql "SELECT quarantine_name FROM records WHERE id = $XOA")
+cp "$C/gm-175-2026.png" "$T/quarantine/$XOAQ.new" && mv "$T/quarantine/$XOAQ.new" "$T/quarantine/$XOAQ"
+check "xoa.png replaced by a scan: sohoad makes its preview again (a PNG now)" \
+	wait_until 60 '[ "$(sql "SELECT status FROM quarantine_previews WHERE record_id = $XOA")" = png ]'
+check "... served by the web" test "$(code $VT "$URL/quarantine/$XOA/preview.png")" = 200
+
 # ---- the browser ----------------------------------------------------------------
 # desk_quarantine_browser.py replaces the cut PNG in the quarantine folder by
 # the whole scan, then retries it; deletes xoa.png; drops the probable

@@ -107,27 +107,27 @@ typedef struct sohoa_desk_request {
 } sohoa_desk_request;
 
 /* "retry", "delete", "keep", "drop". */
-const char *sohoa_desk_action_key(sohoa_desk_action a);
+SOHOA_API const char *sohoa_desk_action_key(sohoa_desk_action a);
 
 /* Queues action on record id for user (drop: the record to drop, else 0);
  * its id into *req_id (may be NULL).  SOHOA_BAD_INPUT (a Vietnamese
  * message) when the same request is already waiting or running. */
-sohoa_status sohoa_desk_request_add(sohoa_catalog *cat, sohoa_desk_action action, int64_t id,
+SOHOA_API sohoa_status sohoa_desk_request_add(sohoa_catalog *cat, sohoa_desk_action action, int64_t id,
     int64_t drop, const char *user, int64_t *req_id, sohoa_error *err);
 /* Takes the oldest pending request and marks it running: 1 with *req set,
  * 0 when none waits, -1 on a catalog error (err set). */
-int sohoa_desk_request_claim(sohoa_catalog *cat, sohoa_desk_request *req, sohoa_error *err);
+SOHOA_API int sohoa_desk_request_claim(sohoa_catalog *cat, sohoa_desk_request *req, sohoa_error *err);
 /* Records the outcome of a running request (done when ok, else failed). */
-sohoa_status sohoa_desk_request_finish(sohoa_catalog *cat, int64_t id, int ok,
+SOHOA_API sohoa_status sohoa_desk_request_finish(sohoa_catalog *cat, int64_t id, int ok,
     const char *message, sohoa_error *err);
 /* Fails every running request with message.  The number failed, or -1. */
-int sohoa_desk_request_fail_running(sohoa_catalog *cat, const char *message);
+SOHOA_API int sohoa_desk_request_fail_running(sohoa_catalog *cat, const char *message);
 /* The last limit requests, newest first, into *out (malloc'd, caller
  * frees; NULL when none) and *n. */
-sohoa_status sohoa_desk_requests_list(sohoa_catalog *cat, int limit, sohoa_desk_request **out,
+SOHOA_API sohoa_status sohoa_desk_requests_list(sohoa_catalog *cat, int limit, sohoa_desk_request **out,
     int *n, sohoa_error *err);
 /* The newest request on record id that is waiting or running: 1 found. */
-int sohoa_desk_request_live(sohoa_catalog *cat, int64_t id, sohoa_desk_request *req);
+SOHOA_API int sohoa_desk_request_live(sohoa_catalog *cat, int64_t id, sohoa_desk_request *req);
 
 /* ---- quarantine previews (invariant 6) ---------------------------------- */
 
@@ -148,12 +148,12 @@ typedef struct sohoa_preview_row {
 } sohoa_preview_row;
 
 /* Record id's preview: 1 found (p->note to free), 0 none yet. */
-int sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p);
+SOHOA_API int sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p);
 /* The quarantined records (invariant 3's live set) with no preview yet,
  * at most max, oldest first, into ids; their number. */
-int sohoa_preview_missing(sohoa_catalog *cat, int64_t *ids, int max);
+SOHOA_API int sohoa_preview_missing(sohoa_catalog *cat, int64_t *ids, int max);
 /* "<state_dir>/quarantine-previews/<id>.png" into buf. */
-void sohoa_preview_path(const sohoa_conf *conf, int64_t id, char *buf, size_t size);
+SOHOA_API void sohoa_preview_path(const sohoa_conf *conf, int64_t id, char *buf, size_t size);
 
 /*
  * In a child process (after fork): limits itself (address space to
@@ -162,7 +162,7 @@ void sohoa_preview_path(const sohoa_conf *conf, int64_t id, char *buf, size_t si
  * and writes to fd either the PNG, or a line "bad <reason key>" or
  * "none" followed by a message.  Returns the exit code: 0 PNG, 2 a reason.
  */
-int sohoa_preview_child(const sohoa_conf *conf, const sohoa_quarantined *q, int fd,
+SOHOA_API int sohoa_preview_child(const sohoa_conf *conf, const sohoa_quarantined *q, int fd,
     long long memory_mb, int cpu_seconds);
 /*
  * In the parent: what the child of record id wrote to fd (read from the
@@ -172,22 +172,22 @@ int sohoa_preview_child(const sohoa_conf *conf, const sohoa_quarantined *q, int 
  * NULL) stored beside it.  A child killed by a limit is stored as a file
  * that does not decode.
  */
-sohoa_status sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     int fd, int wstatus, const char *reason_note, const char *file_sig, sohoa_error *err);
 /* What identifies q's file now (inode, size, modification time; "" when
  * it cannot be reached), for sohoa_preview_store before the child starts. */
-void sohoa_preview_file_sig(const sohoa_conf *conf, const sohoa_quarantined *q, char *buf,
+SOHOA_API void sohoa_preview_file_sig(const sohoa_conf *conf, const sohoa_quarantined *q, char *buf,
     size_t size);
 /* The quarantined records whose file is no longer the one their preview
  * was made of (replaced in the quarantine folder), at most max, into ids;
  * their number.  The loop forgets them so that they are made again. */
-int sohoa_preview_stale(const sohoa_conf *conf, sohoa_catalog *cat, int64_t *ids, int max);
+SOHOA_API int sohoa_preview_stale(const sohoa_conf *conf, sohoa_catalog *cat, int64_t *ids, int max);
 /* Forgets record id's preview: the row and the PNG (when it leaves the
  * quarantine). */
-void sohoa_preview_forget(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id);
+SOHOA_API void sohoa_preview_forget(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id);
 /* The whole of it at once, forking and waiting (tests, 'sohoa' tools):
  * record id's preview made and stored, with memory_mb and cpu_seconds. */
-sohoa_status sohoa_preview_make(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_preview_make(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     long long memory_mb, int cpu_seconds, sohoa_error *err);
 
 /* ---- the ledger --------------------------------------------------------- */

@@ -379,6 +379,42 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 		sqlite3_result_double(ctx, score);
 }
 
+/*
+ * The window of one search: the ids pass 1 found (filters and access rule
+ * applied), newest first.  sohoa_in_window(:window, id) says whether id is
+ * one of them, so that the later passes (ranking, counting the exact
+ * matches) neither run the filters nor the access rule again: within
+ * rowid >= low they are exactly the same records.  The set is passed as a
+ * bound pointer of type "sohoa_window", which SQL text cannot forge.
+ */
+struct window_set {
+	sqlite3_int64 *ids;     /* descending */
+	size_t n, cap;
+};
+
+static void
+sql_in_window(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct window_set *w = sqlite3_value_pointer(argv[0], "sohoa_window");
+	sqlite3_int64 id = sqlite3_value_int64(argv[1]);
+	size_t lo = 0, hi = w ? w->n : 0;
+
+	(void)argc;
+	while (lo < hi) {       /* binary search in descending order */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->ids[mid] == id) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+		if (w->ids[mid] > id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
 static fts5_api *
 get_fts5_api(sqlite3 *db)
 {
@@ -407,7 +443,9 @@ register_functions(sqlite3 *db, sohoa_error *err)
 
 	if (sqlite3_create_function_v2(db, "sohoa_words", 2, flags, NULL, sql_words, NULL,
 	    NULL, NULL) != SQLITE_OK || sqlite3_create_function_v2(db, "sohoa_number_key", 1,
-	    flags, NULL, sql_number_key, NULL, NULL, NULL) != SQLITE_OK)
+	    flags, NULL, sql_number_key, NULL, NULL, NULL) != SQLITE_OK
+	    || sqlite3_create_function_v2(db, "sohoa_in_window", 2, SQLITE_UTF8
+	    | SQLITE_DIRECTONLY, NULL, sql_in_window, NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(db, err, "register functions");
 	if (sqlite3_prepare_v2(db, "SELECT sohoa_hit_page(docs_fts), sohoa_rank(docs_fts, '')"
 	    " FROM docs_fts WHERE docs_fts MATCH 'x' AND rowid = 0", -1, &st, NULL) == SQLITE_OK) {
@@ -1248,8 +1286,14 @@ out:
  */
 enum expr_kind { EXPR_FIND, EXPR_RANK, EXPR_EXACT };
 
+/*
+ * With windowed (only where FTS5 drives, after pass 1 found the window), the
+ * filters and the access rule are replaced by membership of the window
+ * (sohoa_in_window): together with f.rowid >= :low, which the caller adds,
+ * it is the same set of records, found without a lookup per record.
+ */
 static void
-plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which)
+plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which, int windowed)
 {
 	const char *x;
 	int fts_drive = p->drive == DRIVE_MATCH || p->drive == DRIVE_FTS;
@@ -1262,6 +1306,10 @@ plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which)
 		    : which == EXPR_EXACT ? " FROM docs_fts f WHERE docs_fts MATCH :fts_exact"
 		    : " FROM docs_fts f WHERE docs_fts MATCH :fts_match");
 		x = "f.rowid";
+		if (windowed) {
+			sb_str(s, " AND sohoa_in_window(:window, f.rowid)");
+			return;
+		}
 		break;
 	case DRIVE_NUMBER:
 		sb_str(s, " FROM fields d WHERE d.name = 'codeNumber'"
@@ -1348,6 +1396,14 @@ bind_int_named(sqlite3_stmt *st, const char *name, sqlite3_int64 v)
 	int i = sqlite3_bind_parameter_index(st, name);
 
 	return i > 0 ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
+}
+
+static int
+bind_window(sqlite3_stmt *st, struct window_set *win)
+{
+	int i = sqlite3_bind_parameter_index(st, ":window");
+
+	return i > 0 ? sqlite3_bind_pointer(st, i, win, "sohoa_window", NULL) : SQLITE_OK;
 }
 
 /* Maps a failure while running a search: a MATCH that FTS5 refuses can only
@@ -1502,8 +1558,8 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
  * folded form is indexed wherever its exact form is.
  */
 static sohoa_status
-count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, sohoa_search_results *out,
-    sohoa_error *err)
+count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, struct window_set *win,
+    sohoa_search_results *out, sohoa_error *err)
 {
 	struct sbuf sql = { 0 };
 	sqlite3_stmt *st = NULL;
@@ -1512,15 +1568,16 @@ count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, sohoa_search_r
 	out->exact_total = out->total;
 	if (p->fts_exact && out->total > 0) {
 		sb_str(&sql, "SELECT count(*) FROM (SELECT f.rowid");
-		plan_from_where(&sql, p, EXPR_EXACT);
-		sb_str(&sql, " AND f.rowid >= :low LIMIT :window)");
+		plan_from_where(&sql, p, EXPR_EXACT, 1);
+		sb_str(&sql, " AND f.rowid >= :low LIMIT :wmax)");
 		if (sql.oom) {
 			free(sql.p);
 			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		}
 		if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK
 		    || bind_plan(st, p) != SQLITE_OK || bind_int_named(st, ":low", low) != SQLITE_OK
-		    || bind_int_named(st, ":window", RANK_WINDOW) != SQLITE_OK
+		    || bind_window(st, win) != SQLITE_OK
+		    || bind_int_named(st, ":wmax", RANK_WINDOW) != SQLITE_OK
 		    || sqlite3_step(st) != SQLITE_ROW)
 			rc = search_error(db, err, "search");
 		else
@@ -1543,6 +1600,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 	struct sbuf where = { 0 }, ranked = { 0 }, sql = { 0 };
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 low = 0;
+	struct window_set win = { 0 };
 	sohoa_status rc;
 	const char *x;
 	size_t cap = 0;
@@ -1560,8 +1618,10 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		return rc;
 	}
 	p.viewer = viewer;
-	plan_from_where(&where, &p, EXPR_FIND);
-	plan_from_where(&ranked, &p, EXPR_RANK);
+	plan_from_where(&where, &p, EXPR_FIND, 0);
+	/* Pass 2 within the window: ranking needs the exact forms; a query of
+	 * filters only is sorted by date and needs none. */
+	plan_from_where(&ranked, &p, p.drive == DRIVE_MATCH ? EXPR_RANK : EXPR_FIND, 1);
 	fts = p.drive == DRIVE_MATCH || p.drive == DRIVE_FTS;
 	x = fts ? "f.rowid" : "d.record_id";
 	out->pending = count_of(db, "SELECT count(*) FROM docs_pending");
@@ -1575,11 +1635,11 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 	sb_add(&sql, where.p ? where.p : "", where.len);
 	if (fts)
 		sb_str(&sql, " ORDER BY f.rowid DESC");
-	sb_str(&sql, " LIMIT :window");
+	sb_str(&sql, " LIMIT :wmax");
 	if (where.oom || ranked.oom || sql.oom)
 		goto oom;
 	if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK || bind_plan(st, &p)
-	    != SQLITE_OK || bind_int_named(st, ":window", RANK_WINDOW + 1) != SQLITE_OK) {
+	    != SQLITE_OK || bind_int_named(st, ":wmax", RANK_WINDOW + 1) != SQLITE_OK) {
 		rc = search_error(db, err, "search");
 		goto out;
 	}
@@ -1590,6 +1650,24 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		}
 		out->total++;
 		low = sqlite3_column_int64(st, 0);
+		if (fts) {
+			/* Newest first: the window's ids in descending order. */
+			if (win.n == win.cap) {
+				size_t ncap = win.cap ? 2 * win.cap : 256;
+				sqlite3_int64 *ids = realloc(win.ids, ncap * sizeof *ids);
+
+				if (!ids)
+					goto oom;
+				win.ids = ids;
+				win.cap = ncap;
+			}
+			if (win.n > 0 && low >= win.ids[win.n - 1]) {
+				rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+				    "search: matches out of order");
+				goto out;
+			}
+			win.ids[win.n++] = low;
+		}
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {
 		rc = search_error(db, err, "search");
@@ -1597,7 +1675,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((rc = count_exact(db, &p, low, out, err)) != SOHOA_OK)
+	if ((rc = count_exact(db, &p, low, &win, out, err)) != SOHOA_OK)
 		goto out;
 	if (out->total <= offset)
 		goto out;
@@ -1617,7 +1695,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		break;
 	case DRIVE_FTS:
 		sb_str(&sql, "SELECT f.rowid, 0.0");
-		sb_add(&sql, where.p, where.len);
+		sb_add(&sql, ranked.p, ranked.len);
 		sb_str(&sql, " AND f.rowid >= :low ORDER BY " SORT_DATE("f.rowid")
 		    " DESC, f.rowid DESC");
 		break;
@@ -1638,6 +1716,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		goto oom;
 	if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK || bind_plan(st, &p)
 	    != SQLITE_OK || bind_int_named(st, ":low", low) != SQLITE_OK
+	    || bind_window(st, &win) != SQLITE_OK
 	    || bind_int_named(st, ":inner", (sqlite3_int64)offset + limit + TIE_MARGIN)
 	    != SQLITE_OK || bind_int_named(st, ":limit", limit) != SQLITE_OK
 	    || bind_int_named(st, ":offset", offset) != SQLITE_OK) {
@@ -1674,6 +1753,7 @@ out:
 	free(where.p);
 	free(ranked.p);
 	free(sql.p);
+	free(win.ids);
 	plan_release(&p);
 	if (rc != SOHOA_OK)
 		sohoa_search_results_release(out);

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+
 #include "sohoa/fields.h"
 #include "sohoa/query.h"
 #include "sohoa/search.h"
@@ -286,17 +287,78 @@ aux_hit_page(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx
 	sqlite3_result_int(ctx, h.start >= 0 ? page : 1);
 }
 
-/* Per-query state of sohoa_rank(): the average length of each column. */
+/*
+ * Per-query state of sohoa_rank(): the average length of each column, and
+ * when the caller says how many of the best rows it keeps (keep > 0), the
+ * best scores so far (a min-heap of at most keep), so that a row that
+ * cannot be among them is not scored in full (see aux_rank).
+ */
+#define RANK_KEEP_MAX (RANK_WINDOW + 1000)
+
 struct rank_data {
 	double avg_len[NCOLUMNS];
+	int keep, nbest;
+	double best[];          /* min-heap of nbest <= keep scores */
 };
 
+static void
+best_sift_down(double *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		double t;
+
+		if (l < n && h[l] < h[m])
+			m = l;
+		if (r < n && h[r] < h[m])
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* Adds a row's full score to the best keep scores. */
+static void
+best_add(struct rank_data *rd, double score)
+{
+	double *h = rd->best;
+
+	if (rd->nbest < rd->keep) {
+		int i = rd->nbest++;
+
+		h[i] = score;
+		while (i > 0 && h[(i - 1) / 2] > h[i]) {
+			double t = h[i];
+
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+	} else if (score > h[0]) {
+		h[0] = score;
+		best_sift_down(h, rd->nbest, 0);
+	}
+}
+
 /*
- * The FTS5 auxiliary function sohoa_rank(docs_fts, exact): higher is better
- * (see column_weight and EXACT_TIER above); exact has one character per
- * phrase of the expression, '1' for an exact form.  Per row it reads the
- * match positions (already decoded for the match) and the row's column
- * sizes (one lookup).
+ * The FTS5 auxiliary function sohoa_rank(docs_fts, exact[, keep]): higher
+ * is better (see column_weight and EXACT_TIER above); exact has one
+ * character per phrase of the expression, '1' for an exact form.  Per row
+ * it reads the match positions (already decoded for the match) and the
+ * row's column sizes (one lookup, about half the cost of a row).
+ *
+ * With keep > 0 the caller keeps only the keep best rows (ORDER BY score
+ * DESC LIMIT keep): a row whose score cannot reach the keep best scored so
+ * far is not looked up.  Its score is bounded above without the column
+ * sizes - a column of length 0 gives each term its largest value - and
+ * that bound is returned: it is below keep scores already seen, so the row
+ * is not among the keep best, whatever its exact score, and every row
+ * that is gets its exact score.  Which rows are kept and their scores are
+ * the same as without keep.
  */
 static void
 aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
@@ -311,12 +373,17 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 
 	if (!rd) {
 		sqlite3_int64 rows = 0, total;
+		sqlite3_int64 keep = argc > 1 ? sqlite3_value_int64(argv[1]) : 0;
 
-		rd = sqlite3_malloc(sizeof *rd);
+		if (keep < 0 || keep > RANK_KEEP_MAX)
+			keep = 0;       /* no pruning */
+		rd = sqlite3_malloc64(sizeof *rd + (sqlite3_uint64)keep * sizeof *rd->best);
 		if (!rd) {
 			sqlite3_result_error_nomem(ctx);
 			return;
 		}
+		rd->keep = (int)keep;
+		rd->nbest = 0;
 		rc = api->xRowCount(fts, &rows);
 		for (int c = 0; rc == SQLITE_OK && c < NCOLUMNS; c++) {
 			rc = api->xColumnTotalSize(fts, c, &total);
@@ -356,6 +423,30 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 				break;
 			}
 	}
+	if (rc == SQLITE_OK && rd->keep > 0 && rd->nbest == rd->keep) {
+		/* The bound: the same sums with the least norm (length 0; IEEE
+		 * arithmetic is monotonic, so each term is >= its exact value
+		 * computed the same way), and a margin for the order of the sum. */
+		double ub = 0, norm0 = RANK_K1 * (1 - RANK_B + RANK_B * 0.0);
+
+		for (int c = 0; c < NCOLUMNS; c++) {
+			if (column_weight[c] == 0)
+				continue;
+			for (int ph = 0; ph < nphrase; ph++) {
+				double f = tf[ph * NCOLUMNS + c];
+				if (f > 0)
+					ub += column_weight[c] * f * (RANK_K1 + 1) / (f + norm0);
+			}
+		}
+		ub = ub * (1 + 1e-9) + 1e-9;
+		ub = score + (ub < TERM_SCORE_MAX ? ub : TERM_SCORE_MAX);
+		if (ub < rd->best[0]) {
+			if (tf != tf_local)
+				sqlite3_free(tf);
+			sqlite3_result_double(ctx, ub);
+			return;
+		}
+	}
 	for (int c = 0; rc == SQLITE_OK && c < NCOLUMNS; c++) {
 		int len = 0;
 		double norm;
@@ -371,6 +462,8 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 		}
 	}
 	score += terms < TERM_SCORE_MAX ? terms : TERM_SCORE_MAX;
+	if (rc == SQLITE_OK && rd->keep > 0)
+		best_add(rd, score);
 	if (tf != tf_local)
 		sqlite3_free(tf);
 	if (rc != SQLITE_OK)
@@ -1688,7 +1781,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		 * then those by score and date, so that equal scores go newest
 		 * first without looking up a date for every match. */
 		sb_str(&sql, "SELECT id, score FROM (SELECT f.rowid AS id,"
-		    " sohoa_rank(docs_fts, :exact) AS score");
+		    " sohoa_rank(docs_fts, :exact, :inner) AS score");
 		sb_add(&sql, ranked.p, ranked.len);
 		sb_str(&sql, " AND f.rowid >= :low ORDER BY score DESC, f.rowid DESC LIMIT :inner)"
 		    " ORDER BY score DESC, " SORT_DATE("id") " DESC, id DESC");

@@ -1550,12 +1550,79 @@ opening(const char *s, size_t n)
 	return r;
 }
 
+static int
+id_desc(const void *a, const void *b)
+{
+	sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * The marked trích yếu, snippet and page of every result of a query with
+ * words, in one pass over the matches between the lowest and the highest
+ * result id (FTS5 sets up a query once, not once per result; the auxiliary
+ * functions run only for the results, which sohoa_in_window picks).  A
+ * result the expression does not match keeps subject NULL.
+ */
+static int
+fetch_marked(sqlite3 *db, const char *expr, sohoa_search_results *out)
+{
+	static const char on[2] = { SOHOA_SEARCH_MARK_ON, 0 }, off[2] = { SOHOA_SEARCH_MARK_OFF, 0 };
+	struct window_set ids = { 0 };
+	sqlite3_stmt *text = NULL;
+	int rc;
+
+	if (out->count == 0)
+		return SQLITE_OK;
+	ids.ids = malloc(out->count * sizeof *ids.ids);
+	if (!ids.ids)
+		return SQLITE_NOMEM;
+	for (size_t i = 0; i < out->count; i++)
+		ids.ids[ids.n++] = out->items[i].id;
+	qsort(ids.ids, ids.n, sizeof *ids.ids, id_desc);
+	rc = sqlite3_prepare_v2(db, "SELECT rowid, highlight(docs_fts, 0, ?2, ?3),"
+	    " snippet(docs_fts, 4, ?2, ?3, '…', ?4), sohoa_hit_page(docs_fts)"
+	    " FROM docs_fts WHERE docs_fts MATCH ?1 AND rowid BETWEEN ?5 AND ?6"
+	    " AND sohoa_in_window(?7, rowid)", -1, &text, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(text, 1, expr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(text, 2, on, -1, SQLITE_STATIC);
+		sqlite3_bind_text(text, 3, off, -1, SQLITE_STATIC);
+		sqlite3_bind_int(text, 4, SNIPPET_TOKENS);
+		sqlite3_bind_int64(text, 5, ids.ids[ids.n - 1]);
+		sqlite3_bind_int64(text, 6, ids.ids[0]);
+		sqlite3_bind_pointer(text, 7, &ids, "sohoa_window", NULL);
+	}
+	while (rc == SQLITE_OK && (rc = sqlite3_step(text)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(text, 0);
+
+		rc = SQLITE_OK;
+		for (size_t i = 0; rc == SQLITE_OK && i < out->count; i++) {
+			sohoa_search_result *r = &out->items[i];
+
+			if (r->id != id || r->subject || r->snippet)
+				continue;
+			r->subject = dup_text(sqlite3_column_text(text, 1));
+			r->snippet = dup_text(sqlite3_column_text(text, 2));
+			r->page = sqlite3_column_int(text, 3);
+			if ((!r->subject && sqlite3_column_type(text, 1) != SQLITE_NULL)
+			    || (!r->snippet && sqlite3_column_type(text, 2) != SQLITE_NULL))
+				rc = SQLITE_NOMEM;
+		}
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_finalize(text);
+	free(ids.ids);
+	return rc;
+}
+
 /* Fills in what a result shows, for the ids already in out->items. */
 static sohoa_status
 fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, sohoa_error *err)
 {
-	static const char on[2] = { SOHOA_SEARCH_MARK_ON, 0 }, off[2] = { SOHOA_SEARCH_MARK_OFF, 0 };
-	sqlite3_stmt *meta = NULL, *text = NULL;
+	sqlite3_stmt *meta = NULL;
 	/* Only the words of a query are worth marking; a filter-only query shows
 	 * the opening of the first page. */
 	const char *expr = p->drive == DRIVE_MATCH ? p->q.match : NULL;
@@ -1568,15 +1635,7 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 	    " FROM docs_meta m LEFT JOIN doc_types t ON t.code = m.type_code WHERE m.id = ?1",
 	    -1, &meta, NULL);
 	if (rc == SQLITE_OK && expr)
-		rc = sqlite3_prepare_v2(db, "SELECT highlight(docs_fts, 0, ?2, ?3),"
-		    " snippet(docs_fts, 4, ?2, ?3, '…', ?4), sohoa_hit_page(docs_fts)"
-		    " FROM docs_fts WHERE docs_fts MATCH ?1 AND rowid = ?5", -1, &text, NULL);
-	if (rc == SQLITE_OK && text) {
-		sqlite3_bind_text(text, 1, expr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(text, 2, on, -1, SQLITE_STATIC);
-		sqlite3_bind_text(text, 3, off, -1, SQLITE_STATIC);
-		sqlite3_bind_int(text, 4, SNIPPET_TOKENS);
-	}
+		rc = fetch_marked(db, expr, out);
 	for (size_t i = 0; rc == SQLITE_OK && i < out->count; i++) {
 		sohoa_search_result *r = &out->items[i];
 		const unsigned char *num, *nota;
@@ -1605,24 +1664,13 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 		r->type_code = dup_text(sqlite3_column_text(meta, 4));
 		r->type_name = dup_text(sqlite3_column_text(meta, 5));
 		r->date = dup_text(sqlite3_column_text(meta, 6));
-		if (!text) {
+		if (!expr) {
 			r->subject = dup_text(sqlite3_column_text(meta, 7));
 			strip_marks(r->subject);
 			r->snippet = opening((const char *)sqlite3_column_text(meta, 8), 240);
 			strip_marks(r->snippet);
 			oom |= !r->snippet;
 		} else {
-			sqlite3_reset(text);
-			sqlite3_bind_int64(text, 5, r->id);
-			rc = sqlite3_step(text);
-			if (rc == SQLITE_ROW) {
-				rc = SQLITE_OK;
-				r->subject = dup_text(sqlite3_column_text(text, 0));
-				r->snippet = dup_text(sqlite3_column_text(text, 1));
-				r->page = sqlite3_column_int(text, 2);
-			} else if (rc == SQLITE_DONE) {
-				rc = SQLITE_OK;
-			}
 			if (!r->snippet)
 				r->snippet = strdup("");
 			oom |= !r->snippet;
@@ -1636,11 +1684,9 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 		    ? sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory")
 		    : search_error(db, err, "search details");
 		sqlite3_finalize(meta);
-		sqlite3_finalize(text);
 		return st;
 	}
 	sqlite3_finalize(meta);
-	sqlite3_finalize(text);
 	return SOHOA_OK;
 }
 

@@ -1628,7 +1628,12 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 	const char *expr = p->drive == DRIVE_MATCH ? p->q.match : NULL;
 	int rc;
 
-	rc = sqlite3_prepare_v2(db, "SELECT m.name, m.origin, m.code_number, m.code_notation,"
+	/* The trích yếu and the opening of the first page only where they are
+	 * shown as they are (a query of filters only). */
+	rc = sqlite3_prepare_v2(db, expr ? "SELECT m.name, m.origin, m.code_number,"
+	    " m.code_notation, m.type_code, t.name, m.issued_date"
+	    " FROM docs_meta m LEFT JOIN doc_types t ON t.code = m.type_code WHERE m.id = ?1"
+	    : "SELECT m.name, m.origin, m.code_number, m.code_notation,"
 	    " m.type_code, t.name, m.issued_date, m.subject,"
 	    " (SELECT substr(text, 1, 400) FROM pages WHERE record_id = m.id"
 	    "  ORDER BY page_no LIMIT 1)"

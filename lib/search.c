@@ -18,7 +18,12 @@
  * organ, a notation or a type through docs_fts, dates through the fields
  * index).  Two passes, each bounded by SOHOA_SEARCH_WINDOW: the first finds
  * and counts the newest matches with the cheaper expression of
- * match_only_expr(); the second ranks them.
+ * match_only_expr(), applying the filters and the access rule (access.h)
+ * once per record; the second ranks them, and only them, by their ids
+ * (sohoa_in_window), so that neither the filters nor the access rule run
+ * twice.  The ranking scores in full only the rows that can reach the page
+ * asked for (aux_rank), and the marked text of the page's results comes
+ * from one more pass over their id range (fetch_marked).
  */
 #include <stdarg.h>
 #include <stdio.h>

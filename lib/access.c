@@ -42,21 +42,25 @@ sohoa_access_rule(const char *mode, const char *secrecy, int granted)
 	return SOHOA_ACCESS_NONE;
 }
 
-/* The SQL of the rule for record id expression x: 0 NONE, 1 CATALOG, 2 FULL.
- * The mode (A4) is evaluated once by CASE. */
+/* The SQL of the rule for record id expression x: 0 NONE, 1 CATALOG, 2 FULL
+ * (0 for an id that does not exist).  One look-up of the record gives its
+ * state and its hồ sơ; the mode (A4) is evaluated once by CASE.  The names
+ * inside (acc_r, h) must not be names x uses: x = "r.id" once read the
+ * mode of another hồ sơ. */
 static void
 level_sql(struct sbuf *s, const char *x)
 {
-	sb_printf(s, "(CASE WHEN (SELECT state FROM records WHERE id = %s) IS NOT 'done' THEN 0"
-	    " WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = %s AND name = 'secrecy'"
+	sb_printf(s, "coalesce((SELECT CASE WHEN acc_r.state IS NOT 'done' THEN 0"
+	    " WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = acc_r.id AND name = 'secrecy'"
 	    " AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0"
-	    " ELSE CASE coalesce((SELECT value FROM fields WHERE record_id = %s AND name = 'mode'),"
-	    " (SELECT h.value FROM records r JOIN hoso h ON h.origin = r.origin AND h.name = 'mode'"
-	    " WHERE r.id = %s), :acc_default)"
+	    " ELSE CASE coalesce((SELECT value FROM fields WHERE record_id = acc_r.id"
+	    " AND name = 'mode'), (SELECT h.value FROM hoso h WHERE h.origin = acc_r.origin"
+	    " AND h.name = 'mode'), :acc_default)"
 	    " WHEN '01' THEN 2"
-	    " WHEN '02' THEN CASE WHEN EXISTS (SELECT 1 FROM access_requests WHERE record_id = %s"
+	    " WHEN '02' THEN CASE WHEN EXISTS (SELECT 1 FROM access_requests"
+	    " WHERE record_id = acc_r.id"
 	    " AND user_id = :acc_user AND state = 'approved' AND expires_at > :acc_now) THEN 2 ELSE 1 END"
-	    " ELSE 0 END END)", x, x, x, x, x);
+	    " ELSE 0 END END FROM records acc_r WHERE acc_r.id = %s), 0)", x);
 }
 
 void

@@ -153,17 +153,45 @@ sohoa_access_of(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id, sohoa_acc
 	return level_of(sohoa_catalog_db(cat), v, id, out, NULL, NULL, err);
 }
 
+/* The rule for each result, by one statement prepared once. */
 sohoa_status
 access_redact_results(sohoa_catalog *cat, const sohoa_viewer *v, sohoa_search_results *res,
     sohoa_error *err)
 {
+	sqlite3 *db = sohoa_catalog_db(cat);
+	struct sbuf q = { 0 };
+	sqlite3_stmt *st = NULL;
+	int idx;
+
+	if (res->count == 0)
+		return SOHOA_OK;
+	sb_str(&q, "SELECT ");
+	level_sql(&q, ":id");
+	if (q.oom) {
+		free(q.p);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	}
+	if (sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK
+	    || access_sql_bind(st, v) != SQLITE_OK
+	    || (idx = sqlite3_bind_parameter_index(st, ":id")) <= 0) {
+		free(q.p);
+		sqlite3_finalize(st);
+		return db_error(db, err, "access");
+	}
+	free(q.p);
 	for (size_t i = 0; i < res->count; i++) {
 		sohoa_search_result *r = &res->items[i];
 		sohoa_access a;
-		sohoa_status rc = sohoa_access_of(cat, v, r->id, &a, err);
 
-		if (rc != SOHOA_OK)
+		sqlite3_reset(st);
+		if (sqlite3_bind_int64(st, idx, r->id) != SQLITE_OK
+		    || sqlite3_step(st) != SQLITE_ROW) {
+			sohoa_status rc = db_error(db, err, "access");
+
+			sqlite3_finalize(st);
 			return rc;
+		}
+		a = (sohoa_access)sqlite3_column_int(st, 0);
 		if (a == SOHOA_ACCESS_FULL)
 			continue;
 		/* CATALOG (A3); NONE cannot be listed, but be safe. */
@@ -174,9 +202,12 @@ access_redact_results(sohoa_catalog *cat, const sohoa_viewer *v, sohoa_search_re
 		free(r->snippet);
 		r->snippet = strdup("");
 		r->page = 0;
-		if (!r->name || !r->snippet)
+		if (!r->name || !r->snippet) {
+			sqlite3_finalize(st);
 			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		}
 	}
+	sqlite3_finalize(st);
 	return SOHOA_OK;
 }
 

@@ -50,21 +50,25 @@ sohoa_access_rule(const char *mode, const char *secrecy, int granted)
 	return SOHOA_ACCESS_NONE;
 }
 
-/* The SQL of the rule for record id expression x: 0 NONE, 1 CATALOG, 2 FULL.
- * The mode (A4) is evaluated once by CASE. */
+/* The SQL of the rule for record id expression x: 0 NONE, 1 CATALOG, 2 FULL
+ * (0 for an id that does not exist).  One look-up of the record gives its
+ * state and its hồ sơ; the mode (A4) is evaluated once by CASE.  The names
+ * inside (acc_r, h) must not be names x uses: x = "r.id" once read the
+ * mode of another hồ sơ. */
 static void
 level_sql(struct sbuf *s, const char *x)
 {
-	sb_printf(s, "(CASE WHEN (SELECT state FROM records WHERE id = %s) IS NOT 'done' THEN 0"
-	    " WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = %s AND name = 'secrecy'"
+	sb_printf(s, "coalesce((SELECT CASE WHEN acc_r.state IS NOT 'done' THEN 0"
+	    " WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = acc_r.id AND name = 'secrecy'"
 	    " AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0"
-	    " ELSE CASE coalesce((SELECT value FROM fields WHERE record_id = %s AND name = 'mode'),"
-	    " (SELECT h.value FROM records r JOIN hoso h ON h.origin = r.origin AND h.name = 'mode'"
-	    " WHERE r.id = %s), :acc_default)"
+	    " ELSE CASE coalesce((SELECT value FROM fields WHERE record_id = acc_r.id"
+	    " AND name = 'mode'), (SELECT h.value FROM hoso h WHERE h.origin = acc_r.origin"
+	    " AND h.name = 'mode'), :acc_default)"
 	    " WHEN '01' THEN 2"
-	    " WHEN '02' THEN CASE WHEN EXISTS (SELECT 1 FROM access_requests WHERE record_id = %s"
+	    " WHEN '02' THEN CASE WHEN EXISTS (SELECT 1 FROM access_requests"
+	    " WHERE record_id = acc_r.id"
 	    " AND user_id = :acc_user AND state = 'approved' AND expires_at > :acc_now) THEN 2 ELSE 1 END"
-	    " ELSE 0 END END)", x, x, x, x, x);
+	    " ELSE 0 END END FROM records acc_r WHERE acc_r.id = %s), 0)", x);
 }
 
 void
@@ -157,17 +161,45 @@ sohoa_access_of(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id, sohoa_acc
 	return level_of(sohoa_catalog_db(cat), v, id, out, NULL, NULL, err);
 }
 
+/* The rule for each result, by one statement prepared once. */
 sohoa_status
 access_redact_results(sohoa_catalog *cat, const sohoa_viewer *v, sohoa_search_results *res,
     sohoa_error *err)
 {
+	sqlite3 *db = sohoa_catalog_db(cat);
+	struct sbuf q = { 0 };
+	sqlite3_stmt *st = NULL;
+	int idx;
+
+	if (res->count == 0)
+		return SOHOA_OK;
+	sb_str(&q, "SELECT ");
+	level_sql(&q, ":id");
+	if (q.oom) {
+		free(q.p);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	}
+	if (sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK
+	    || access_sql_bind(st, v) != SQLITE_OK
+	    || (idx = sqlite3_bind_parameter_index(st, ":id")) <= 0) {
+		free(q.p);
+		sqlite3_finalize(st);
+		return db_error(db, err, "access");
+	}
+	free(q.p);
 	for (size_t i = 0; i < res->count; i++) {
 		sohoa_search_result *r = &res->items[i];
 		sohoa_access a;
-		sohoa_status rc = sohoa_access_of(cat, v, r->id, &a, err);
 
-		if (rc != SOHOA_OK)
+		sqlite3_reset(st);
+		if (sqlite3_bind_int64(st, idx, r->id) != SQLITE_OK
+		    || sqlite3_step(st) != SQLITE_ROW) {
+			sohoa_status rc = db_error(db, err, "access");
+
+			sqlite3_finalize(st);
 			return rc;
+		}
+		a = (sohoa_access)sqlite3_column_int(st, 0);
 		if (a == SOHOA_ACCESS_FULL)
 			continue;
 		/* CATALOG (A3); NONE cannot be listed, but be safe. */
@@ -178,9 +210,12 @@ access_redact_results(sohoa_catalog *cat, const sohoa_viewer *v, sohoa_search_re
 		free(r->snippet);
 		r->snippet = strdup("");
 		r->page = 0;
-		if (!r->name || !r->snippet)
+		if (!r->name || !r->snippet) {
+			sqlite3_finalize(st);
 			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		}
 	}
+	sqlite3_finalize(st);
 	return SOHOA_OK;
 }
 

@@ -18,13 +18,19 @@
  * organ, a notation or a type through docs_fts, dates through the fields
  * index).  Two passes, each bounded by SOHOA_SEARCH_WINDOW: the first finds
  * and counts the newest matches with the cheaper expression of
- * match_only_expr(); the second ranks them.
+ * match_only_expr(), applying the filters and the access rule (access.h)
+ * once per record; the second ranks them, and only them, by their ids
+ * (sohoa_in_window), so that neither the filters nor the access rule run
+ * twice.  The ranking scores in full only the rows that can reach the page
+ * asked for (aux_rank), and the marked text of the page's results comes
+ * from one more pass over their id range (fetch_marked).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+
 
 #include "sohoa/fields.h"
 #include "sohoa/query.h"
@@ -287,17 +293,78 @@ aux_hit_page(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx
 	sqlite3_result_int(ctx, h.start >= 0 ? page : 1);
 }
 
-/* Per-query state of sohoa_rank(): the average length of each column. */
+/*
+ * Per-query state of sohoa_rank(): the average length of each column, and
+ * when the caller says how many of the best rows it keeps (keep > 0), the
+ * best scores so far (a min-heap of at most keep), so that a row that
+ * cannot be among them is not scored in full (see aux_rank).
+ */
+#define RANK_KEEP_MAX (RANK_WINDOW + 1000)
+
 struct rank_data {
 	double avg_len[NCOLUMNS];
+	int keep, nbest;
+	double best[];          /* min-heap of nbest <= keep scores */
 };
 
+static void
+best_sift_down(double *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		double t;
+
+		if (l < n && h[l] < h[m])
+			m = l;
+		if (r < n && h[r] < h[m])
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* Adds a row's full score to the best keep scores. */
+static void
+best_add(struct rank_data *rd, double score)
+{
+	double *h = rd->best;
+
+	if (rd->nbest < rd->keep) {
+		int i = rd->nbest++;
+
+		h[i] = score;
+		while (i > 0 && h[(i - 1) / 2] > h[i]) {
+			double t = h[i];
+
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+	} else if (score > h[0]) {
+		h[0] = score;
+		best_sift_down(h, rd->nbest, 0);
+	}
+}
+
 /*
- * The FTS5 auxiliary function sohoa_rank(docs_fts, exact): higher is better
- * (see column_weight and EXACT_TIER above); exact has one character per
- * phrase of the expression, '1' for an exact form.  Per row it reads the
- * match positions (already decoded for the match) and the row's column
- * sizes (one lookup).
+ * The FTS5 auxiliary function sohoa_rank(docs_fts, exact[, keep]): higher
+ * is better (see column_weight and EXACT_TIER above); exact has one
+ * character per phrase of the expression, '1' for an exact form.  Per row
+ * it reads the match positions (already decoded for the match) and the
+ * row's column sizes (one lookup, about half the cost of a row).
+ *
+ * With keep > 0 the caller keeps only the keep best rows (ORDER BY score
+ * DESC LIMIT keep): a row whose score cannot reach the keep best scored so
+ * far is not looked up.  Its score is bounded above without the column
+ * sizes - a column of length 0 gives each term its largest value - and
+ * that bound is returned: it is below keep scores already seen, so the row
+ * is not among the keep best, whatever its exact score, and every row
+ * that is gets its exact score.  Which rows are kept and their scores are
+ * the same as without keep.
  */
 static void
 aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
@@ -312,12 +379,17 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 
 	if (!rd) {
 		sqlite3_int64 rows = 0, total;
+		sqlite3_int64 keep = argc > 1 ? sqlite3_value_int64(argv[1]) : 0;
 
-		rd = sqlite3_malloc(sizeof *rd);
+		if (keep < 0 || keep > RANK_KEEP_MAX)
+			keep = 0;       /* no pruning */
+		rd = sqlite3_malloc64(sizeof *rd + (sqlite3_uint64)keep * sizeof *rd->best);
 		if (!rd) {
 			sqlite3_result_error_nomem(ctx);
 			return;
 		}
+		rd->keep = (int)keep;
+		rd->nbest = 0;
 		rc = api->xRowCount(fts, &rows);
 		for (int c = 0; rc == SQLITE_OK && c < NCOLUMNS; c++) {
 			rc = api->xColumnTotalSize(fts, c, &total);
@@ -357,6 +429,30 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 				break;
 			}
 	}
+	if (rc == SQLITE_OK && rd->keep > 0 && rd->nbest == rd->keep) {
+		/* The bound: the same sums with the least norm (length 0; IEEE
+		 * arithmetic is monotonic, so each term is >= its exact value
+		 * computed the same way), and a margin for the order of the sum. */
+		double ub = 0, norm0 = RANK_K1 * (1 - RANK_B + RANK_B * 0.0);
+
+		for (int c = 0; c < NCOLUMNS; c++) {
+			if (column_weight[c] == 0)
+				continue;
+			for (int ph = 0; ph < nphrase; ph++) {
+				double f = tf[ph * NCOLUMNS + c];
+				if (f > 0)
+					ub += column_weight[c] * f * (RANK_K1 + 1) / (f + norm0);
+			}
+		}
+		ub = ub * (1 + 1e-9) + 1e-9;
+		ub = score + (ub < TERM_SCORE_MAX ? ub : TERM_SCORE_MAX);
+		if (ub < rd->best[0]) {
+			if (tf != tf_local)
+				sqlite3_free(tf);
+			sqlite3_result_double(ctx, ub);
+			return;
+		}
+	}
 	for (int c = 0; rc == SQLITE_OK && c < NCOLUMNS; c++) {
 		int len = 0;
 		double norm;
@@ -372,12 +468,50 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 		}
 	}
 	score += terms < TERM_SCORE_MAX ? terms : TERM_SCORE_MAX;
+	if (rc == SQLITE_OK && rd->keep > 0)
+		best_add(rd, score);
 	if (tf != tf_local)
 		sqlite3_free(tf);
 	if (rc != SQLITE_OK)
 		sqlite3_result_error_code(ctx, rc);
 	else
 		sqlite3_result_double(ctx, score);
+}
+
+/*
+ * The window of one search: the ids pass 1 found (filters and access rule
+ * applied), newest first.  sohoa_in_window(:window, id) says whether id is
+ * one of them, so that the later passes (ranking, counting the exact
+ * matches) neither run the filters nor the access rule again: within
+ * rowid >= low they are exactly the same records.  The set is passed as a
+ * bound pointer of type "sohoa_window", which SQL text cannot forge.
+ */
+struct window_set {
+	sqlite3_int64 *ids;     /* descending */
+	size_t n, cap;
+};
+
+static void
+sql_in_window(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct window_set *w = sqlite3_value_pointer(argv[0], "sohoa_window");
+	sqlite3_int64 id = sqlite3_value_int64(argv[1]);
+	size_t lo = 0, hi = w ? w->n : 0;
+
+	(void)argc;
+	while (lo < hi) {       /* binary search in descending order */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->ids[mid] == id) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+		if (w->ids[mid] > id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sqlite3_result_int(ctx, 0);
 }
 
 static fts5_api *
@@ -408,7 +542,9 @@ register_functions(sqlite3 *db, sohoa_error *err)
 
 	if (sqlite3_create_function_v2(db, "sohoa_words", 2, flags, NULL, sql_words, NULL,
 	    NULL, NULL) != SQLITE_OK || sqlite3_create_function_v2(db, "sohoa_number_key", 1,
-	    flags, NULL, sql_number_key, NULL, NULL, NULL) != SQLITE_OK)
+	    flags, NULL, sql_number_key, NULL, NULL, NULL) != SQLITE_OK
+	    || sqlite3_create_function_v2(db, "sohoa_in_window", 2, SQLITE_UTF8
+	    | SQLITE_DIRECTONLY, NULL, sql_in_window, NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(db, err, "register functions");
 	if (sqlite3_prepare_v2(db, "SELECT sohoa_hit_page(docs_fts), sohoa_rank(docs_fts, '')"
 	    " FROM docs_fts WHERE docs_fts MATCH 'x' AND rowid = 0", -1, &st, NULL) == SQLITE_OK) {
@@ -1261,8 +1397,14 @@ out:
  */
 enum expr_kind { EXPR_FIND, EXPR_RANK, EXPR_EXACT };
 
+/*
+ * With windowed (only where FTS5 drives, after pass 1 found the window), the
+ * filters and the access rule are replaced by membership of the window
+ * (sohoa_in_window): together with f.rowid >= :low, which the caller adds,
+ * it is the same set of records, found without a lookup per record.
+ */
 static void
-plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which)
+plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which, int windowed)
 {
 	const char *x;
 	int fts_drive = p->drive == DRIVE_MATCH || p->drive == DRIVE_FTS;
@@ -1275,6 +1417,10 @@ plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which)
 		    : which == EXPR_EXACT ? " FROM docs_fts f WHERE docs_fts MATCH :fts_exact"
 		    : " FROM docs_fts f WHERE docs_fts MATCH :fts_match");
 		x = "f.rowid";
+		if (windowed) {
+			sb_str(s, " AND sohoa_in_window(:window, f.rowid)");
+			return;
+		}
 		break;
 	case DRIVE_NUMBER:
 		sb_str(s, " FROM fields d WHERE d.name = 'codeNumber'"
@@ -1363,6 +1509,14 @@ bind_int_named(sqlite3_stmt *st, const char *name, sqlite3_int64 v)
 	return i > 0 ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
 }
 
+static int
+bind_window(sqlite3_stmt *st, struct window_set *win)
+{
+	int i = sqlite3_bind_parameter_index(st, ":window");
+
+	return i > 0 ? sqlite3_bind_pointer(st, i, win, "sohoa_window", NULL) : SQLITE_OK;
+}
+
 /* Maps a failure while running a search: a MATCH that FTS5 refuses can only
  * come from the query (the compiler should make that impossible), so it is
  * the user's; anything else is the catalog's. */
@@ -1414,33 +1568,97 @@ opening(const char *s, size_t n)
 	return r;
 }
 
+static int
+id_desc(const void *a, const void *b)
+{
+	sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * The marked trích yếu, snippet and page of every result of a query with
+ * words, in one pass over the matches between the lowest and the highest
+ * result id (FTS5 sets up a query once, not once per result; the auxiliary
+ * functions run only for the results, which sohoa_in_window picks).  A
+ * result the expression does not match keeps subject NULL.
+ */
+static int
+fetch_marked(sqlite3 *db, const char *expr, sohoa_search_results *out)
+{
+	static const char on[2] = { SOHOA_SEARCH_MARK_ON, 0 }, off[2] = { SOHOA_SEARCH_MARK_OFF, 0 };
+	struct window_set ids = { 0 };
+	sqlite3_stmt *text = NULL;
+	int rc;
+
+	if (out->count == 0)
+		return SQLITE_OK;
+	ids.ids = malloc(out->count * sizeof *ids.ids);
+	if (!ids.ids)
+		return SQLITE_NOMEM;
+	for (size_t i = 0; i < out->count; i++)
+		ids.ids[ids.n++] = out->items[i].id;
+	qsort(ids.ids, ids.n, sizeof *ids.ids, id_desc);
+	rc = sqlite3_prepare_v2(db, "SELECT rowid, highlight(docs_fts, 0, ?2, ?3),"
+	    " snippet(docs_fts, 4, ?2, ?3, '…', ?4), sohoa_hit_page(docs_fts)"
+	    " FROM docs_fts WHERE docs_fts MATCH ?1 AND rowid BETWEEN ?5 AND ?6"
+	    " AND sohoa_in_window(?7, rowid)", -1, &text, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(text, 1, expr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(text, 2, on, -1, SQLITE_STATIC);
+		sqlite3_bind_text(text, 3, off, -1, SQLITE_STATIC);
+		sqlite3_bind_int(text, 4, SNIPPET_TOKENS);
+		sqlite3_bind_int64(text, 5, ids.ids[ids.n - 1]);
+		sqlite3_bind_int64(text, 6, ids.ids[0]);
+		sqlite3_bind_pointer(text, 7, &ids, "sohoa_window", NULL);
+	}
+	while (rc == SQLITE_OK && (rc = sqlite3_step(text)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(text, 0);
+
+		rc = SQLITE_OK;
+		for (size_t i = 0; rc == SQLITE_OK && i < out->count; i++) {
+			sohoa_search_result *r = &out->items[i];
+
+			if (r->id != id || r->subject || r->snippet)
+				continue;
+			r->subject = dup_text(sqlite3_column_text(text, 1));
+			r->snippet = dup_text(sqlite3_column_text(text, 2));
+			r->page = sqlite3_column_int(text, 3);
+			if ((!r->subject && sqlite3_column_type(text, 1) != SQLITE_NULL)
+			    || (!r->snippet && sqlite3_column_type(text, 2) != SQLITE_NULL))
+				rc = SQLITE_NOMEM;
+		}
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_finalize(text);
+	free(ids.ids);
+	return rc;
+}
+
 /* Fills in what a result shows, for the ids already in out->items. */
 static sohoa_status
 fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, sohoa_error *err)
 {
-	static const char on[2] = { SOHOA_SEARCH_MARK_ON, 0 }, off[2] = { SOHOA_SEARCH_MARK_OFF, 0 };
-	sqlite3_stmt *meta = NULL, *text = NULL;
+	sqlite3_stmt *meta = NULL;
 	/* Only the words of a query are worth marking; a filter-only query shows
 	 * the opening of the first page. */
 	const char *expr = p->drive == DRIVE_MATCH ? p->q.match : NULL;
 	int rc;
 
-	rc = sqlite3_prepare_v2(db, "SELECT m.name, m.origin, m.code_number, m.code_notation,"
+	/* The trích yếu and the opening of the first page only where they are
+	 * shown as they are (a query of filters only). */
+	rc = sqlite3_prepare_v2(db, expr ? "SELECT m.name, m.origin, m.code_number,"
+	    " m.code_notation, m.type_code, t.name, m.issued_date"
+	    " FROM docs_meta m LEFT JOIN doc_types t ON t.code = m.type_code WHERE m.id = ?1"
+	    : "SELECT m.name, m.origin, m.code_number, m.code_notation,"
 	    " m.type_code, t.name, m.issued_date, m.subject,"
 	    " (SELECT substr(text, 1, 400) FROM pages WHERE record_id = m.id"
 	    "  ORDER BY page_no LIMIT 1)"
 	    " FROM docs_meta m LEFT JOIN doc_types t ON t.code = m.type_code WHERE m.id = ?1",
 	    -1, &meta, NULL);
 	if (rc == SQLITE_OK && expr)
-		rc = sqlite3_prepare_v2(db, "SELECT highlight(docs_fts, 0, ?2, ?3),"
-		    " snippet(docs_fts, 4, ?2, ?3, '…', ?4), sohoa_hit_page(docs_fts)"
-		    " FROM docs_fts WHERE docs_fts MATCH ?1 AND rowid = ?5", -1, &text, NULL);
-	if (rc == SQLITE_OK && text) {
-		sqlite3_bind_text(text, 1, expr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(text, 2, on, -1, SQLITE_STATIC);
-		sqlite3_bind_text(text, 3, off, -1, SQLITE_STATIC);
-		sqlite3_bind_int(text, 4, SNIPPET_TOKENS);
-	}
+		rc = fetch_marked(db, expr, out);
 	for (size_t i = 0; rc == SQLITE_OK && i < out->count; i++) {
 		sohoa_search_result *r = &out->items[i];
 		const unsigned char *num, *nota;
@@ -1469,24 +1687,13 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 		r->type_code = dup_text(sqlite3_column_text(meta, 4));
 		r->type_name = dup_text(sqlite3_column_text(meta, 5));
 		r->date = dup_text(sqlite3_column_text(meta, 6));
-		if (!text) {
+		if (!expr) {
 			r->subject = dup_text(sqlite3_column_text(meta, 7));
 			strip_marks(r->subject);
 			r->snippet = opening((const char *)sqlite3_column_text(meta, 8), 240);
 			strip_marks(r->snippet);
 			oom |= !r->snippet;
 		} else {
-			sqlite3_reset(text);
-			sqlite3_bind_int64(text, 5, r->id);
-			rc = sqlite3_step(text);
-			if (rc == SQLITE_ROW) {
-				rc = SQLITE_OK;
-				r->subject = dup_text(sqlite3_column_text(text, 0));
-				r->snippet = dup_text(sqlite3_column_text(text, 1));
-				r->page = sqlite3_column_int(text, 2);
-			} else if (rc == SQLITE_DONE) {
-				rc = SQLITE_OK;
-			}
 			if (!r->snippet)
 				r->snippet = strdup("");
 			oom |= !r->snippet;
@@ -1500,11 +1707,9 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 		    ? sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory")
 		    : search_error(db, err, "search details");
 		sqlite3_finalize(meta);
-		sqlite3_finalize(text);
 		return st;
 	}
 	sqlite3_finalize(meta);
-	sqlite3_finalize(text);
 	return SOHOA_OK;
 }
 
@@ -1515,8 +1720,8 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
  * folded form is indexed wherever its exact form is.
  */
 static sohoa_status
-count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, sohoa_search_results *out,
-    sohoa_error *err)
+count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, struct window_set *win,
+    sohoa_search_results *out, sohoa_error *err)
 {
 	struct sbuf sql = { 0 };
 	sqlite3_stmt *st = NULL;
@@ -1525,15 +1730,16 @@ count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, sohoa_search_r
 	out->exact_total = out->total;
 	if (p->fts_exact && out->total > 0) {
 		sb_str(&sql, "SELECT count(*) FROM (SELECT f.rowid");
-		plan_from_where(&sql, p, EXPR_EXACT);
-		sb_str(&sql, " AND f.rowid >= :low LIMIT :window)");
+		plan_from_where(&sql, p, EXPR_EXACT, 1);
+		sb_str(&sql, " AND f.rowid >= :low LIMIT :wmax)");
 		if (sql.oom) {
 			free(sql.p);
 			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		}
 		if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK
 		    || bind_plan(st, p) != SQLITE_OK || bind_int_named(st, ":low", low) != SQLITE_OK
-		    || bind_int_named(st, ":window", RANK_WINDOW) != SQLITE_OK
+		    || bind_window(st, win) != SQLITE_OK
+		    || bind_int_named(st, ":wmax", RANK_WINDOW) != SQLITE_OK
 		    || sqlite3_step(st) != SQLITE_ROW)
 			rc = search_error(db, err, "search");
 		else
@@ -1556,6 +1762,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 	struct sbuf where = { 0 }, ranked = { 0 }, sql = { 0 };
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 low = 0;
+	struct window_set win = { 0 };
 	sohoa_status rc;
 	const char *x;
 	size_t cap = 0;
@@ -1573,8 +1780,10 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		return rc;
 	}
 	p.viewer = viewer;
-	plan_from_where(&where, &p, EXPR_FIND);
-	plan_from_where(&ranked, &p, EXPR_RANK);
+	plan_from_where(&where, &p, EXPR_FIND, 0);
+	/* Pass 2 within the window: ranking needs the exact forms; a query of
+	 * filters only is sorted by date and needs none. */
+	plan_from_where(&ranked, &p, p.drive == DRIVE_MATCH ? EXPR_RANK : EXPR_FIND, 1);
 	fts = p.drive == DRIVE_MATCH || p.drive == DRIVE_FTS;
 	x = fts ? "f.rowid" : "d.record_id";
 	out->pending = count_of(db, "SELECT count(*) FROM docs_pending");
@@ -1588,11 +1797,11 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 	sb_add(&sql, where.p ? where.p : "", where.len);
 	if (fts)
 		sb_str(&sql, " ORDER BY f.rowid DESC");
-	sb_str(&sql, " LIMIT :window");
+	sb_str(&sql, " LIMIT :wmax");
 	if (where.oom || ranked.oom || sql.oom)
 		goto oom;
 	if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK || bind_plan(st, &p)
-	    != SQLITE_OK || bind_int_named(st, ":window", RANK_WINDOW + 1) != SQLITE_OK) {
+	    != SQLITE_OK || bind_int_named(st, ":wmax", RANK_WINDOW + 1) != SQLITE_OK) {
 		rc = search_error(db, err, "search");
 		goto out;
 	}
@@ -1603,6 +1812,24 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		}
 		out->total++;
 		low = sqlite3_column_int64(st, 0);
+		if (fts) {
+			/* Newest first: the window's ids in descending order. */
+			if (win.n == win.cap) {
+				size_t ncap = win.cap ? 2 * win.cap : 256;
+				sqlite3_int64 *ids = realloc(win.ids, ncap * sizeof *ids);
+
+				if (!ids)
+					goto oom;
+				win.ids = ids;
+				win.cap = ncap;
+			}
+			if (win.n > 0 && low >= win.ids[win.n - 1]) {
+				rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+				    "search: matches out of order");
+				goto out;
+			}
+			win.ids[win.n++] = low;
+		}
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {
 		rc = search_error(db, err, "search");
@@ -1610,7 +1837,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((rc = count_exact(db, &p, low, out, err)) != SOHOA_OK)
+	if ((rc = count_exact(db, &p, low, &win, out, err)) != SOHOA_OK)
 		goto out;
 	if (out->total <= offset)
 		goto out;
@@ -1623,14 +1850,14 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		 * then those by score and date, so that equal scores go newest
 		 * first without looking up a date for every match. */
 		sb_str(&sql, "SELECT id, score FROM (SELECT f.rowid AS id,"
-		    " sohoa_rank(docs_fts, :exact) AS score");
+		    " sohoa_rank(docs_fts, :exact, :inner) AS score");
 		sb_add(&sql, ranked.p, ranked.len);
 		sb_str(&sql, " AND f.rowid >= :low ORDER BY score DESC, f.rowid DESC LIMIT :inner)"
 		    " ORDER BY score DESC, " SORT_DATE("id") " DESC, id DESC");
 		break;
 	case DRIVE_FTS:
 		sb_str(&sql, "SELECT f.rowid, 0.0");
-		sb_add(&sql, where.p, where.len);
+		sb_add(&sql, ranked.p, ranked.len);
 		sb_str(&sql, " AND f.rowid >= :low ORDER BY " SORT_DATE("f.rowid")
 		    " DESC, f.rowid DESC");
 		break;
@@ -1651,6 +1878,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 		goto oom;
 	if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK || bind_plan(st, &p)
 	    != SQLITE_OK || bind_int_named(st, ":low", low) != SQLITE_OK
+	    || bind_window(st, &win) != SQLITE_OK
 	    || bind_int_named(st, ":inner", (sqlite3_int64)offset + limit + TIE_MARGIN)
 	    != SQLITE_OK || bind_int_named(st, ":limit", limit) != SQLITE_OK
 	    || bind_int_named(st, ":offset", offset) != SQLITE_OK) {
@@ -1687,6 +1915,7 @@ out:
 	free(where.p);
 	free(ranked.p);
 	free(sql.p);
+	free(win.ids);
 	plan_release(&p);
 	if (rc != SOHOA_OK)
 		sohoa_search_results_release(out);

@@ -13,6 +13,7 @@
 #include "sohoa/access.h"
 #include "sohoa/catalog.h"
 #include "sohoa/search.h"
+#include "catalog_int.h"
 #include "sohoa/users.h"
 
 static int64_t

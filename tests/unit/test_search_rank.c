@@ -15,6 +15,7 @@
 #include "test.h"
 #include "sohoa/catalog.h"
 #include "sohoa/search.h"
+#include "catalog_int.h"
 
 #define NRECORDS 320
 

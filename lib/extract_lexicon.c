@@ -262,7 +262,7 @@ only_spaces(const char *s, size_t a, size_t b)
 }
 
 int
-sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
+sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned, char **out)
 {
 	struct tok t[MAXT];
 	const char *fix[MAXT];
@@ -271,11 +271,34 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 	size_t nt = 0, pos = 0, a, b, len;
 	int changes = 0, rc = -1;
 	struct sbuf sb = { 0 };
+	char *lcopy = NULL;
+	const char **lp = NULL;
+	size_t nl = 0, nall;
 
 	*out = NULL;
 	if (!s)
 		return 0;
 	len = strlen(s);
+	/* The learned phrases (lexicon.h), one per line, beside the fixed. */
+	if (learned && *learned) {
+		size_t ll = strlen(learned), cnt = 1;
+		for (size_t i = 0; i < ll; i++)
+			cnt += learned[i] == '\n';
+		if (!(lcopy = malloc(ll + 1)) || !(lp = malloc(cnt * sizeof *lp))) {
+			free(lcopy);
+			return -1;
+		}
+		memcpy(lcopy, learned, ll + 1);
+		for (char *q = lcopy; *q; ) {
+			size_t n = strcspn(q, "\n");
+			if (q[n])
+				q[n++] = '\0';
+			if (*q)
+				lp[nl++] = q;
+			q += n;
+		}
+	}
+	nall = 2 * (NPHRASES + nl) + NCOMMON;
 	while (nt < MAXT && sohoa_vi_next_word(s, len, &pos, &a, &b)) {
 		t[nt].a = a;
 		t[nt].b = b;
@@ -290,10 +313,16 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 	}
 	/* The phrases read as printed (and the common words), then the
 	 * corrections. */
-	for (size_t n = 0; n < 2 * NPHRASES + NCOMMON; n++) {
-		int pass = n >= NPHRASES + NCOMMON;
-		const char *ph = n < NPHRASES ? phrases[n] : n < NPHRASES + NCOMMON ?
-		    common[n - NPHRASES] : phrases[n - NPHRASES - NCOMMON];
+	for (size_t n = 0; n < nall; n++) {
+		size_t first = NPHRASES + NCOMMON + nl;  /* the first pass */
+		int pass = n >= first;
+		size_t m = pass ? n - first : n;
+		const char *ph;
+		if (!pass)
+			ph = m < NPHRASES ? phrases[m] : m < NPHRASES + NCOMMON ?
+			    common[m - NPHRASES] : lp[m - NPHRASES - NCOMMON];
+		else
+			ph = m < NPHRASES ? phrases[m] : lp[m - NPHRASES];
 		char *pf[MAXW], *pe[MAXW];
 		int k = phrase_syllables(ph, pf, pe);
 		if (k < 0)
@@ -341,6 +370,11 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 				}
 			} else if (diff == 1) {
 				size_t w = i + (size_t)at, q = 0, sa = 0, se = 0;
+				/* A learned phrase corrects only between two of its
+				 * words ("thành viên dự" is no reason for "thành
+				 * viên dữ liệu" to change). */
+				if (m >= NPHRASES && (at == 0 || at == k - 1))
+					continue;
 				size_t plen = strlen(ph);
 				for (int c = 0; c <= at; c++)
 					sohoa_vi_next_word(ph, plen, &q, &sa, &se);
@@ -390,6 +424,8 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 	rc = changes;
 done:
 	free(sb.p);
+	free(lcopy);
+	free(lp);
 	for (size_t i = 0; i < nt; i++) {
 		free(t[i].fold);
 		free(t[i].exact);

@@ -26,8 +26,18 @@
  * what it fixes and breaks in the trích yếu, and the false corrections on
  * correct text.
  *
+ * A phrase read as printed but for a hyphen glued between two of its words
+ * ("thu-hoạch", "phê-duyệt": a speck of a noisy scan) gets a space there,
+ * whatever OCR's confidence: Vietnamese never hyphenates the syllables of
+ * a word of its own.
+ *
+ * Phrases the archive taught (include/sohoa/lexicon.h, given as learned)
+ * are used as the fixed ones, except that they correct only a word with a
+ * word of the phrase on either side.
+ *
  * Invariants:
- *  1. Only diacritics change: a correction has the fold of what was read.
+ *  1. Only diacritics change, and a hyphen between the words of a phrase:
+ *     a correction has the fold of what was read, but for that hyphen.
  *  2. Two phrases of the list with the same folded form are never used to
  *     correct each other (the test checks no two such exist).
  */
@@ -267,7 +277,7 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 	struct tok t[MAXT];
 	const char *fix[MAXT];
 	size_t fixn[MAXT], ex0[MAXT], ex1[MAXT], nexact = 0;
-	int bad[MAXT];
+	int bad[MAXT], unhy[MAXT];
 	size_t nt = 0, pos = 0, a, b, len;
 	int changes = 0, rc = -1;
 	struct sbuf sb = { 0 };
@@ -307,6 +317,7 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 		fix[nt] = NULL;
 		fixn[nt] = 0;
 		bad[nt] = 0;
+		unhy[nt] = 0;
 		nt++;
 		if (!t[nt - 1].fold || !t[nt - 1].exact)
 			goto done;
@@ -339,11 +350,30 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 			}
 			if (j < k || (diff == 0) == pass)
 				continue;
-			for (j = 1; j < k; j++)
-				if (!only_spaces(s, t[i + j - 1].b, t[i + j].a))
+			int hy = 0;
+			for (j = 1; j < k; j++) {
+				size_t sa = t[i + j - 1].b, sz = t[i + j].a;
+				if (sz == sa + 1 && s[sa] == '-')
+					hy++;   /* "thu-hoạch": a speck read as a hyphen */
+				else if (!only_spaces(s, sa, sz))
 					break;
+			}
 			if (j < k)
 				continue;       /* "PHƯƠNG THỨC] hiện": not one phrase */
+			if (hy && (diff || pass))
+				continue;       /* a hyphen, or a diacritic: not both */
+			if (hy) {
+				/* Only a phrase alone in its hyphens ("tập-tin-đầu-
+				 * vào" is a placeholder, "<đối-tượng>" too) and in
+				 * lower case (ĐẦU-RA). */
+				size_t e = t[i + (size_t)k - 1].b;
+				int caps = 0;
+				for (j = 0; j < k; j++)
+					caps += cased(s + t[i + j].a, t[i + j].b - t[i + j].a) == 2;
+				if (caps || (t[i].a > 0 && strchr("-_<", s[t[i].a - 1])) ||
+				    (e < len && strchr("-_>", s[e])))
+					continue;
+			}
 			if (diff == 1) {
 				/* The neighbours must be this phrase's alone: a word
 				 * that a phrase read as printed explains ("triển khai"
@@ -364,6 +394,12 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 				 * to be changed by another. */
 				for (j = 0; j < k; j++)
 					bad[i + j] = 1;
+				/* Vietnamese never joins the syllables of a word
+				 * with a hyphen: one between the words of a phrase
+				 * read as printed goes ("thu-hoạch" -> "thu hoạch"). */
+				for (j = 1; hy && j < k; j++)
+					if (s[t[i + j - 1].b] == '-' && t[i + j].a == t[i + j - 1].b + 1)
+						unhy[i + j] = 1;
 				if (nexact < MAXT) {
 					ex0[nexact] = i;
 					ex1[nexact++] = i + (size_t)k;
@@ -397,6 +433,13 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 		for (size_t i = 0; i < nt; i++) {
 			size_t sl;
 			char *syl;
+			if (unhy[i]) {
+				/* The hyphen before word i becomes a space. */
+				sb_add(&sb, s + last, t[i].a - 1 - last);
+				sb_add(&sb, " ", 1);
+				last = t[i].a;
+				changes++;
+			}
 			if (!fix[i] || bad[i])
 				continue;
 			sl = fixn[i];

@@ -240,6 +240,24 @@ test_repair_learned(void)
 	CHECK_INT(sohoa_extract_fix_phrases("Về việc tu bổ nhà bia tưởng niệm", NULL, lrn, &out),
 	    0);
 	CHECK(out == NULL);
+	/* A speck read as a hyphen inside a fixed phrase ("thu hoạch", "phê
+	 * duyệt"): a space again, whatever OCR's confidence. */
+	CHECK_INT(sohoa_extract_fix_phrases("Về việc phòng chống đốt rơm rạ sau thu-hoạch", "", NULL,
+	    &out), 1);
+	CHECK_STR(out, "Về việc phòng chống đốt rơm rạ sau thu hoạch");
+	free(out);
+	CHECK_INT(sohoa_extract_fix_phrases("Về việc đề nghị phê-duyệt chủ trương", NULL, NULL,
+	    &out), 1);
+	CHECK_STR(out, "Về việc đề nghị phê duyệt chủ trương");
+	free(out);
+	/* Not a phrase, a chain of hyphens, capitals, a hyphen with spaces
+	 * ("kinh tế - xã hội"): unchanged. */
+	CHECK_INT(sohoa_extract_fix_phrases("nhà-văn hóa", NULL, NULL, &out), 0);
+	CHECK_INT(sohoa_extract_fix_phrases("tập-tin-đầu-vào", NULL, NULL, &out), 0);
+	CHECK_INT(sohoa_extract_fix_phrases("<đối-tượng>", NULL, NULL, &out), 0);
+	CHECK_INT(sohoa_extract_fix_phrases("TẬP TIN ĐẦU-RA", NULL, NULL, &out), 0);
+	CHECK_INT(sohoa_extract_fix_phrases("phát triển kinh tế - xã hội", NULL, NULL, &out), 0);
+	CHECK(out == NULL);
 	/* Through the extraction: the learned phrase repairs the trích yếu
 	 * only when given. */
 	{

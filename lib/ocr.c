@@ -645,6 +645,39 @@ weaken_gray_seals(PIX *page, int dpi)
 }
 
 /*
+ * A grey page lit unevenly, as a photographed page is (the light falls
+ * from 250 to 150 across it, a shadow at one side): its background brought
+ * to one level, so that Tesseract's global threshold does not lose the
+ * lines in the shadow.  The background is Leptonica's map of the page's
+ * light pixels (tiles of 40 px); a page is uneven when the 5th and 95th
+ * percentiles of that map lie more than UNEVEN_LIGHT apart.  On make eval
+ * a flatbed scan, even the grey 150 dpi ones with their paper tone, spans
+ * 1 to 18 levels, a photographed page 50 to 91: no scanned page changes.
+ * NULL when the page is lit evenly (or on failure).
+ */
+#define UNEVEN_LIGHT 35
+
+static PIX *
+even_light(PIX *pix)
+{
+	PIX *map = NULL, *out;
+	l_uint32 lo = 0, hi = 0;
+
+	if (pixGetDepth(pix) != 8 || pixGetColormap(pix))
+		return NULL;
+	if (pixGetBackgroundGrayMap(pix, NULL, 40, 40, 100, 50, &map) != 0 || !map)
+		return NULL;
+	if (pixGetRankValue(map, 1, 0.05f, &lo) != 0 || pixGetRankValue(map, 1, 0.95f, &hi) != 0 ||
+	    hi < lo + UNEVEN_LIGHT) {
+		pixDestroy(&map);
+		return NULL;
+	}
+	pixDestroy(&map);
+	out = pixBackgroundNorm(pix, NULL, NULL, 10, 15, 100, 50, 230, 2, 1);
+	return out;
+}
+
+/*
  * The image Tesseract reads, made from the page (upright and straight,
  * which stays as it is for the PDF): on a colour page, its red seals
  * dropped (drop_seals); on a grey page, its seals weakened
@@ -669,6 +702,13 @@ prepare(PIX *page, int dpi, int speckled, struct prep_times *pt)
 		pix = weaken_gray_seals(page, dpi);
 	if (!pix)
 		pix = pixClone(page);
+	{
+		PIX *even = even_light(pix);
+		if (even) {
+			pixDestroy(&pix);
+			pix = even;
+		}
+	}
 	t1 = now_ms();
 	pt->seal += t1 - t0;
 	specks = speckled ? find_specks(pix, dpi) : NULL;

@@ -425,7 +425,7 @@ find_seals(PIX *pix, int dpi)
  * failure).  The seal steps below differ only in their paint.
  */
 static PIX *
-repaint_seals(PIX *page, BOXA *seals, void (*paint)(l_uint32 *line, int x))
+repaint_seals(PIX *page, BOXA *seals, void (*paint)(l_uint32 *line, int x), int round)
 {
 	int w = pixGetWidth(page), h = pixGetHeight(page), wpl;
 	l_uint32 *data;
@@ -443,10 +443,16 @@ repaint_seals(PIX *page, BOXA *seals, void (*paint)(l_uint32 *line, int x))
 		l_int32 bx, by, bw, bh;
 		if (boxaGetBoxGeometry(seals, i, &bx, &by, &bw, &bh) != 0)
 			continue;
+		double cx = bx + bw / 2.0, cy = by + bh / 2.0, rx = bw / 2.0, ry = bh / 2.0;
 		for (int y = by < 0 ? 0 : by; y < by + bh && y < h; y++) {
 			l_uint32 *line = data + (size_t)y * wpl;
-			for (int x = bx < 0 ? 0 : bx; x < bx + bw && x < w; x++)
-				paint(line, x);
+			for (int x = bx < 0 ? 0 : bx; x < bx + bw && x < w; x++) {
+				double dx = (x + 0.5 - cx) / rx, dy = (y + 0.5 - cy) / ry;
+				/* round: the disc the box holds, not its corners,
+				 * where the name under a seal often begins. */
+				if (!round || dx * dx + dy * dy <= 1.0)
+					paint(line, x);
+			}
 		}
 	}
 	boxaDestroy(&seals);
@@ -469,7 +475,7 @@ red_to_grey(l_uint32 *line, int x)
 static PIX *
 drop_seals(PIX *page, int dpi)
 {
-	return repaint_seals(page, find_seals(page, dpi), red_to_grey);
+	return repaint_seals(page, find_seals(page, dpi), red_to_grey, 0);
 }
 
 /*
@@ -641,7 +647,7 @@ grey_to_white(l_uint32 *line, int x)
 static PIX *
 weaken_gray_seals(PIX *page, int dpi)
 {
-	return repaint_seals(page, find_gray_seals(page, dpi), grey_to_white);
+	return repaint_seals(page, find_gray_seals(page, dpi), grey_to_white, 1);
 }
 
 /*

@@ -76,6 +76,10 @@ $(PREFIX_STAMP):
 	@mkdir -p $(BUILD) && rm -f $(BUILD)/prefix*.stamp && touch $@
 $(BUILD)/lib/conf.o: $(PREFIX_STAMP)
 
+# Only what the public headers mark SOHOA_API leaves libsohoa.so (sohoa.h);
+# scripts/check-symbols checks that every such name starts with sohoa_.
+$(LIB_OBJ): CFLAGS += -fvisibility=hidden
+
 $(BUILD)/libsohoa.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -113,6 +117,7 @@ deps:
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check: deps
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" all
+	scripts/check-symbols build/san/libsohoa.so
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" unit
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" e2e
 
@@ -151,7 +156,8 @@ bench-search: deps
 
 # Not a test: sohoa-web under 20 concurrent HTTPS clients on a catalog of
 # 1M generated pages (made once, kept in /tmp; BENCH_WEB_PAGES, _CLIENTS,
-# _SECONDS, _DIR change it): p50/p99 per kind, requests/s, RSS.
+# _SECONDS, _DIR change it; BENCH_WEB_STORE=DIR uses a store generated
+# before and never regenerates it): p50/p99 per kind, requests/s, RSS.
 .PHONY: bench-web
 bench-web: deps
 	$(MAKE) all $(BUILD)/bench/search_bench

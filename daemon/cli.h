@@ -64,6 +64,7 @@ void cli_edit_usage(FILE *out);
 int cli_check(struct cli *c, int argc, char **argv);
 int cli_reindex(struct cli *c, int argc, char **argv);
 int cli_review(struct cli *c, int argc, char **argv);
+int cli_reviewed(struct cli *c, int argc, char **argv);
 int cli_export(struct cli *c, int argc, char **argv);
 int cli_exports(struct cli *c, int argc, char **argv);
 int cli_verify(struct cli *c, int argc, char **argv);

@@ -8,6 +8,7 @@
  *     search QUERY...    full-text search (query.h), [--limit N] [--page N]
  *     reindex            rebuild the full-text index from the catalog
  *     retry NAME         put a quarantined file back into the inbox
+ *     review             the review queue (review.h); reviewed ID... takes them off
  *     help [COMMAND]     what a command does (also COMMAND --help; cli_help.c)
  *
  * The configuration comes from -c FILE, else $SOHOA_CONF, else
@@ -71,7 +72,9 @@ usage(FILE *out)
 	    "                    [--limit N] [--page N]\n"
 	    "  reindex           rebuild the full-text index from the catalog\n"
 	    "  retry NAME        put a quarantined file back into the inbox\n"
-	    "  review            documents whose OCR confidence is under review_threshold\n"
+	    "  review            the review queue: OCR confidence under review_threshold or\n"
+	    "                    fields read unsure, oldest first (sohoa-web: /review)\n"
+	    "  reviewed ID...    mark documents reviewed (\"Đã soát\"): off the review queue\n"
 	    "  edit ID F=V...    correct a document field, named in Vietnamese or TT 05\n"
 	    "                    (\"người ký=...\", signerName=...); the package is rewritten\n"
 	    "  hoso list|show|create|edit|add|remove|order ...\n"
@@ -151,7 +154,8 @@ main(int argc, char **argv)
 	int i = 1, rc;
 
 	/* What it writes (spool, catalog, packages, quarantine) is never
-	 * readable by others and never writable by the group, whatever umask
+	 * readable by others and writable by the group only where the code sets
+	 * it (catalog, package tree: shared with sohoa-web), whatever umask
 	 * the caller had: the unit's UMask=0027 at least (SECURITY.md). */
 	umask(umask(027) | 027);
 	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))
@@ -257,6 +261,8 @@ main(int argc, char **argv)
 			rc = cli_reindex(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "review"))
 			rc = cli_review(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "reviewed"))
+			rc = cli_reviewed(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "export"))
 			rc = cli_export(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "exports"))

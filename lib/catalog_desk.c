@@ -16,6 +16,7 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/search.h"
 #include "sohoa/store.h"
+#include "catalog_int.h"
 
 #define REASON_SUFFIX ".ly-do.txt"      /* as lib/engine.c writes it */
 #define AGENT_WEB "sohoa-web " SOHOA_VERSION

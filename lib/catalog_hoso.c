@@ -12,6 +12,7 @@
 #include "sohoa/edit.h"
 #include "sohoa/hoso_desk.h"
 #include "sohoa/textsafe.h"
+#include "catalog_int.h"
 
 static sohoa_status
 db_fail(sqlite3 *db, sohoa_error *err)

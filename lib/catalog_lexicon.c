@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "sohoa/lexicon.h"
 #include "sohoa/vitext.h"
+#include "catalog_int.h"
 #include "extract_int.h"
 #include "sbuf.h"
 

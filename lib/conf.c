@@ -111,6 +111,11 @@ static const struct conf_key keys[] = {
 	{ "tsa_ca_file", CONF_PATH, OFF(tsa_ca_file), "", 0, 0, NULL,
 	  "CA certificates (PEM) trusted for an https:// TSA's TLS certificate; empty = the"
 	  " system's (ca-certificates)." },
+	{ "sign_lt", CONF_ENUM, OFF(sign_lt), "on", 0, 0, "on|off",
+	  "With tsa_url, PAdES B-LT: after each PDF signature, the certificate chain and OCSP"
+	  " responses (or CRLs) in a DSS, then a document timestamp; off = B-T only." },
+	{ "ocsp_timeout", CONF_INT, OFF(ocsp_timeout), "10", 1, 300, NULL,
+	  "Seconds to wait for each OCSP responder or CRL download when signing (B-LT)." },
 	{ "outbox", CONF_PATH, OFF(outbox), "", 0, 0, NULL,
 	  "Where 'sohoa export' writes the monthly signed bundles; empty = <state_dir>/outbox." },
 	{ "upload_command", CONF_STR, OFF(upload_command), "", 0, 0, NULL,

@@ -32,6 +32,7 @@
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "sohoa/catalog_queue.h"
 
 /* The sub-folder of the quarantine for byte-identical duplicates. */
 #define DUPLICATE_DIR "trung-lap"
@@ -244,60 +245,56 @@ qinfo_release(struct qinfo *q)
 }
 
 static char *
-col_dup(sqlite3_stmt *st, int i)
+text_dup(const char *t)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return strdup(t ? (const char *)t : "");
+	return strdup(t ? t : "");
 }
 
-/* A blob column as a NUL-terminated copy, its length in *len. */
+/* A blob as a NUL-terminated copy, its length in *len. */
 static char *
-col_blob(sqlite3_stmt *st, int i, size_t *len)
+blob_dup(const void *b, size_t n, size_t *len)
 {
-	const void *b = sqlite3_column_blob(st, i);
-	char *out;
+	char *out = malloc(n + 1);
 
-	*len = (size_t)sqlite3_column_bytes(st, i);
-	if (!(out = malloc(*len + 1)))
+	*len = n;
+	if (!out)
 		return NULL;
-	if (b)
-		memcpy(out, b, *len);
-	out[*len] = '\0';
+	if (n)
+		memcpy(out, b, n);
+	out[n] = '\0';
 	return out;
+}
+
+static int
+qinfo_fill(void *ctx, const sohoa_quarantine_row *r)
+{
+	struct qinfo *q = ctx;
+
+	q->id = r->id;
+	snprintf(q->spool_id, sizeof q->spool_id, "%s", r->spool_id ? r->spool_id : "");
+	q->name = text_dup(r->name);
+	q->origin = text_dup(r->origin);
+	q->reason = text_dup(r->reason);
+	q->message = text_dup(r->message);
+	q->qname = text_dup(r->quarantine_name);
+	q->inbox_path = blob_dup(r->inbox_path, r->inbox_path_len, &q->inbox_path_len);
+	q->hash = text_dup(r->hash);
+	q->dup_of = r->duplicate_of;
+	q->dup_name = text_dup(r->dup_name);
+	snprintf(q->created, sizeof q->created, "%s", r->created_at ? r->created_at : "");
+	q->name_raw = blob_dup(r->name_raw, r->name_raw_len, &q->name_raw_len);
+	return 0;
 }
 
 static int
 qinfo_load(sohoa_catalog *cat, int64_t id, struct qinfo *q)
 {
-	sqlite3_stmt *st;
-	int ok = 0;
+	int ok;
 
 	memset(q, 0, sizeof *q);
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat),
-	    "SELECT r.spool_id, r.name, r.origin, r.reason, r.last_error, r.quarantine_name,"
-	    " r.inbox_path, r.hash, r.duplicate_of, d.name, r.created_at, r.name_raw"
-	    " FROM records r LEFT JOIN records d ON d.id = r.duplicate_of WHERE r.id = ?",
-	    -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		q->id = id;
-		snprintf(q->spool_id, sizeof q->spool_id, "%s", sqlite3_column_text(st, 0));
-		q->name = col_dup(st, 1);
-		q->origin = col_dup(st, 2);
-		q->reason = col_dup(st, 3);
-		q->message = col_dup(st, 4);
-		q->qname = col_dup(st, 5);
-		q->inbox_path = col_blob(st, 6, &q->inbox_path_len);
-		q->hash = col_dup(st, 7);
-		q->dup_of = sqlite3_column_int64(st, 8);
-		q->dup_name = col_dup(st, 9);
-		snprintf(q->created, sizeof q->created, "%s", sqlite3_column_text(st, 10));
-		q->name_raw = col_blob(st, 11, &q->name_raw_len);
-		ok = q->name && q->origin && q->reason && q->message && q->qname && q->inbox_path
-		    && q->hash && q->dup_name && q->name_raw;
-	}
-	sqlite3_finalize(st);
+	ok = sohoa_catalog_quarantine_row(cat, id, qinfo_fill, q)
+	    && q->name && q->origin && q->reason && q->message && q->qname && q->inbox_path
+	    && q->hash && q->dup_name && q->name_raw;
 	if (!ok)
 		qinfo_release(q);
 	return ok ? 0 : -1;
@@ -662,17 +659,7 @@ publish_quarantine(sohoa_engine *e, int64_t id, const struct stat *seen, sohoa_e
 	}
 	close(qdfd);
 	if (rc == SOHOA_OK) {
-		sqlite3_stmt *s;
-		if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "UPDATE records SET"
-		    " quarantine_published = 1, inbox_removed = ? WHERE id = ?", -1, &s, NULL)
-		    == SQLITE_OK) {
-			sqlite3_bind_int(s, 1, how != LEFT);
-			sqlite3_bind_int64(s, 2, id);
-			if (sqlite3_step(s) != SQLITE_DONE)
-				rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
-				    sqlite3_errmsg(sohoa_catalog_db(e->cat)));
-			sqlite3_finalize(s);
-		}
+		rc = sohoa_catalog_quarantine_mark_published(e->cat, id, how != LEFT, err);
 	}
 	if (rc == SOHOA_OK && !from_inbox)
 		sohoa_spool_remove(e->spool, "quarantine", q.spool_id, NULL);
@@ -1064,20 +1051,6 @@ sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
 
 /* ---- OCR jobs -------------------------------------------------------- */
 
-static int
-has_fields(sohoa_catalog *cat, int64_t id)
-{
-	sqlite3_stmt *st;
-	int has = 0;
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT 1 FROM fields WHERE record_id = ?"
-	    " LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		has = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return has;
-}
-
 static void
 dispatch(sohoa_engine *e)
 {
@@ -1150,6 +1123,10 @@ describe(sohoa_engine *e, int64_t id, int step)
 		logf_(e, SOHOA_LOG_ERR, id, "document of record %lld not signed: %s",
 		    (long long)id, err.msg);
 		sohoa_error_clear(&err);
+	} else if (e->signer && sohoa_signer_note(e->signer)[0]) {
+		/* Signed, but the long-term validation data is incomplete. */
+		logf_(e, SOHOA_LOG_WARNING, id, "document of record %lld signed PAdES-%s: %s",
+		    (long long)id, sohoa_signer_level(e->signer), sohoa_signer_note(e->signer));
 	}
 	if (!e->schemas)
 		return;
@@ -1163,18 +1140,9 @@ describe(sohoa_engine *e, int64_t id, int step)
 static void
 repackage_duplicates(sohoa_engine *e, int64_t id)
 {
-	sqlite3_stmt *st;
 	int64_t ids[16];
-	int n = 0;
+	int n = sohoa_catalog_unpackaged_duplicates_ids(e->cat, id, ids, 16);
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
-	    " probable_duplicate_of = ? AND state = 'done' AND packaged_at IS NULL ORDER BY id"
-	    " LIMIT 16", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, id);
-	while (n < 16 && sqlite3_step(st) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	for (int i = 0; i < n; i++) {
 		describe(e, ids[i], 2);
 		sohoa_backup_record_done(e->backup, e->conf, e->cat, ids[i], e->opt.log,
@@ -1251,7 +1219,7 @@ finish_ok(sohoa_engine *e, const struct job *j)
 		logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot index record %lld for search: %s",
 		    (long long)j->record_id, err.msg);
 	sohoa_error_clear(&err);
-	if (!sqlite3_get_autocommit(sohoa_catalog_db(e->cat))
+	if (sohoa_catalog_in_tx(e->cat)
 	    && sohoa_catalog_commit(e->cat, &err) != SOHOA_OK)
 		logf_(e, SOHOA_LOG_ERR, j->record_id, "fields and search index of record %lld not"
 		    " stored: %s", (long long)j->record_id, err.msg);
@@ -1275,20 +1243,7 @@ retry:
 static int
 record_attempts(sohoa_engine *e, int64_t id, char *name, size_t nsize)
 {
-	sqlite3_stmt *st;
-	int a = 0;
-
-	name[0] = '\0';
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat),
-	    "SELECT attempts, name FROM records WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		a = sqlite3_column_int(st, 0);
-		snprintf(name, nsize, "%s", sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-	return a;
+	return sohoa_catalog_attempts(e->cat, id, name, nsize);
 }
 
 static void
@@ -1362,25 +1317,23 @@ sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
 }
 
 /* Deferred entries whose time has come go back to incoming/. */
+static int
+release_one(void *ctx, int64_t id, const char *spool_id)
+{
+	sohoa_engine *e = ctx;
+	char sid[SOHOA_SPOOL_ID_MAX];
+
+	snprintf(sid, sizeof sid, "%s", spool_id ? spool_id : "");
+	if (sohoa_spool_move(e->spool, sid, "deferred", "incoming", NULL) == SOHOA_OK
+	    && sohoa_catalog_set_state(e->cat, id, "incoming", NULL) == SOHOA_OK)
+		queue_push(e, sid, id);
+	return 0;
+}
+
 static void
 release_deferred(sohoa_engine *e, time_t now)
 {
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id, spool_id FROM records"
-	    " WHERE state = 'deferred' AND next_attempt_at <= ? ORDER BY next_attempt_at",
-	    -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, (long long)now);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		char sid[SOHOA_SPOOL_ID_MAX];
-		snprintf(sid, sizeof sid, "%s", sqlite3_column_text(st, 1));
-		if (sohoa_spool_move(e->spool, sid, "deferred", "incoming", NULL) == SOHOA_OK
-		    && sohoa_catalog_set_state(e->cat, id, "incoming", NULL) == SOHOA_OK)
-			queue_push(e, sid, id);
-	}
-	sqlite3_finalize(st);
+	sohoa_catalog_deferred_due_each(e->cat, (long long)now, release_one, e, NULL);
 }
 
 static void adopt_orphans(sohoa_engine *e, time_t now);
@@ -1409,17 +1362,11 @@ int sohoa_engine_running(const sohoa_engine *e)
 long
 sohoa_engine_next_due(const sohoa_engine *e, time_t now)
 {
-	sqlite3_stmt *st;
+	long long t;
 	long due = -1;
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT min(next_attempt_at) FROM"
-	    " records WHERE state = 'deferred'", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		long long t = sqlite3_column_int64(st, 0);
+	if (sohoa_catalog_next_deferred(e->cat, &t))
 		due = t <= now ? 0 : (long)(t - now);
-	}
-	sqlite3_finalize(st);
 	return due;
 }
 
@@ -1600,6 +1547,20 @@ adopt_orphans(sohoa_engine *e, time_t now)
 }
 
 
+static int
+check_entry(void *ctx, int64_t id, const char *sid, const char *s)
+{
+	sohoa_engine *e = ctx;
+	char path[PATH_MAX];
+	struct stat sb;
+
+	sohoa_spool_path(e->spool, !strcmp(s, "active") ? "incoming" : s, sid, NULL,
+	    path, sizeof path);
+	if (lstat(path, &sb) != 0)
+		logf_(e, SOHOA_LOG_ERR, id, "record's spool entry %s is missing", path);
+	return 0;
+}
+
 static sohoa_status
 reconcile(sohoa_engine *e, sohoa_error *err)
 {
@@ -1607,7 +1568,8 @@ reconcile(sohoa_engine *e, sohoa_error *err)
 	 * the pass that moves it, and must not be seen (and queued) twice. */
 	static const char *const order[] = { "incoming", "active", "done", "deferred",
 		"quarantine" };
-	sqlite3_stmt *st;
+	int64_t ids[64];
+	int n;
 
 	/* Invariant 4. */
 	if (sohoa_spool_clean_tmp(e->spool, err) != SOHOA_OK)
@@ -1618,37 +1580,15 @@ reconcile(sohoa_engine *e, sohoa_error *err)
 		sohoa_spool_each(e->spool, order[i], reconcile_entry, &c);
 	}
 	/* Quarantines not yet published. */
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
-	    " state = 'quarantined' AND quarantine_published = 0", -1, &st, NULL) == SQLITE_OK) {
-		int64_t ids[64];
-		int n = 0;
-		while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
-			ids[n++] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		for (int i = 0; i < n; i++) {
-			sohoa_error e2;
-			sohoa_error_clear(&e2);
-			if (publish_quarantine(e, ids[i], NULL, &e2) != SOHOA_OK)
-				logf_(e, SOHOA_LOG_ERR, ids[i], "publish quarantine: %s", e2.msg);
-		}
+	n = sohoa_catalog_unpublished_quarantine_ids(e->cat, ids, 64);
+	for (int i = 0; i < n; i++) {
+		sohoa_error e2;
+		sohoa_error_clear(&e2);
+		if (publish_quarantine(e, ids[i], NULL, &e2) != SOHOA_OK)
+			logf_(e, SOHOA_LOG_ERR, ids[i], "publish quarantine: %s", e2.msg);
 	}
 	/* Records that lost their spool entry while in flight. */
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id, spool_id, state FROM records"
-	    " WHERE state IN ('incoming', 'active', 'deferred', 'done')", -1, &st, NULL)
-	    == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			char path[PATH_MAX];
-			const char *sid = (const char *)sqlite3_column_text(st, 1);
-			const char *s = (const char *)sqlite3_column_text(st, 2);
-			struct stat sb;
-			sohoa_spool_path(e->spool, !strcmp(s, "active") ? "incoming" : s, sid, NULL,
-			    path, sizeof path);
-			if (lstat(path, &sb) != 0)
-				logf_(e, SOHOA_LOG_ERR, sqlite3_column_int64(st, 0),
-				    "record's spool entry %s is missing", path);
-		}
-		sqlite3_finalize(st);
-	}
+	sohoa_catalog_live_each(e->cat, check_entry, e, NULL);
 	return SOHOA_OK;
 }
 
@@ -1656,25 +1596,12 @@ reconcile(sohoa_engine *e, sohoa_error *err)
 static void
 package_pending(sohoa_engine *e)
 {
-	sqlite3_stmt *st;
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
-	    " state = 'done' AND packaged_at IS NULL ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			int64_t *ni = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ni);
-			if (!ni)
-				break;
-			ids = ni;
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
+	sohoa_catalog_packaging_pending(e->cat, &ids, &n, NULL);
 	for (size_t i = 0; i < n; i++) {
-		if (!has_fields(e->cat, ids[i]))
+		if (!sohoa_catalog_has_fields(e->cat, ids[i]))
 			describe(e, ids[i], 1);
 		describe(e, ids[i], 2);
 	}
@@ -1718,7 +1645,9 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 	e->cat = sohoa_catalog_open(dbpath, err);
 	free(dbpath);
 	if (!e->cat || sohoa_store_check(conf->state_dir, e->cat, SOHOA_STORE_UPDATE, note,
-	    sizeof note, err) != SOHOA_OK || reconcile(e, err) != SOHOA_OK)
+	    sizeof note, err) != SOHOA_OK
+	    || sohoa_store_check_agency(conf, e->cat, SOHOA_STORE_UPDATE, err) != SOHOA_OK
+	    || reconcile(e, err) != SOHOA_OK)
 		goto fail;
 	if (note[0])
 		logf_(e, SOHOA_LOG_WARNING, 0, "%s", note);
@@ -1803,8 +1732,6 @@ sohoa_status
 sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *name,
     char *dest, size_t destlen, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st;
 	int64_t id = 0;
 	char qname[PATH_MAX] = "", origin[PATH_MAX] = "", fname[NAME_MAX * 3 + 1] = "";
 	char qsub[PATH_MAX], note[NAME_MAX + 32], dname[NAME_MAX + 1], stem[NAME_MAX + 1];
@@ -1820,22 +1747,9 @@ sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *n
 	}
 	/* By its name under the quarantine folder, or by its plain name if
 	 * that is unambiguous. */
-	if (sqlite3_prepare_v2(db, "SELECT id, quarantine_name, origin_raw, name_raw FROM records"
-	    " WHERE state = 'quarantined' AND quarantine_released = 0 AND quarantine_published = 1"
-	    " AND (quarantine_name = ?1 OR name = ?1) ORDER BY quarantine_name = ?1 DESC, id DESC",
-	    -1, &st, NULL) != SQLITE_OK)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		snprintf(qname, sizeof qname, "%s", sqlite3_column_text(st, 1));
-		snprintf(origin, sizeof origin, "%.*s", sqlite3_column_bytes(st, 2),
-		    (const char *)sqlite3_column_blob(st, 2));
-		snprintf(fname, sizeof fname, "%.*s", sqlite3_column_bytes(st, 3),
-		    (const char *)sqlite3_column_blob(st, 3));
-	}
-	sqlite3_finalize(st);
+	if (sohoa_catalog_quarantine_find(cat, name, &id, qname, sizeof qname, origin,
+	    sizeof origin, fname, sizeof fname, err) != SOHOA_OK)
+		return err->status;
 	if (!id)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "không có tệp nào tên \"%s\" trong thư mục cách ly / no quarantined file"
@@ -1886,12 +1800,7 @@ sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *n
 	}
 	unlinkat(qdfd, note, 0);
 	(void)fsync(qdfd);
-	if (sqlite3_prepare_v2(db, "UPDATE records SET quarantine_released = 1 WHERE id = ?",
-	    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	sohoa_catalog_quarantine_released(cat, id, NULL);
 	{
 		char dst[PATH_MAX * 2];
 		snprintf(dst, sizeof dst, "%s%s%s/%s", conf->inbox, *origin ? "/" : "", origin, dname);

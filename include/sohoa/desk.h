@@ -54,29 +54,29 @@ typedef struct sohoa_export_request {
 /* Queues an export of month ("YYYY-MM") for user; its id into *id (may be
  * NULL).  SOHOA_BAD_INPUT (a Vietnamese message) when a request for that
  * month is already waiting or running. */
-sohoa_status sohoa_export_request_add(sohoa_catalog *cat, const char *month, int force,
+SOHOA_API sohoa_status sohoa_export_request_add(sohoa_catalog *cat, const char *month, int force,
     const char *user, int64_t *id, sohoa_error *err);
 
 /* Takes the oldest pending request and marks it running.  1 with *req set,
  * 0 when none waits, -1 on a catalog error (err set). */
-int sohoa_export_request_claim(sohoa_catalog *cat, sohoa_export_request *req, sohoa_error *err);
+SOHOA_API int sohoa_export_request_claim(sohoa_catalog *cat, sohoa_export_request *req, sohoa_error *err);
 
 /* Records the outcome of a running request: done (ok) or failed, with the
  * message and the bundle written (0: none).  Does nothing to a request
  * that is not running. */
-sohoa_status sohoa_export_request_finish(sohoa_catalog *cat, int64_t id, int ok,
+SOHOA_API sohoa_status sohoa_export_request_finish(sohoa_catalog *cat, int64_t id, int ok,
     const char *message, int64_t bundle_id, sohoa_error *err);
 
 /* Fails every running request with message (invariant 2).  The number
  * failed, or -1. */
-int sohoa_export_request_fail_running(sohoa_catalog *cat, const char *message);
+SOHOA_API int sohoa_export_request_fail_running(sohoa_catalog *cat, const char *message);
 
 /* One request by id: 1 found, 0 not. */
-int sohoa_export_request_get(sohoa_catalog *cat, int64_t id, sohoa_export_request *req);
+SOHOA_API int sohoa_export_request_get(sohoa_catalog *cat, int64_t id, sohoa_export_request *req);
 
 /* The last limit requests, newest first, into *out (malloc'd, caller
  * frees; NULL when none) and *n. */
-sohoa_status sohoa_export_requests_list(sohoa_catalog *cat, int limit,
+SOHOA_API sohoa_status sohoa_export_requests_list(sohoa_catalog *cat, int limit,
     sohoa_export_request **out, int *n, sohoa_error *err);
 
 /* ---- the ledger --------------------------------------------------------- */
@@ -96,10 +96,10 @@ typedef struct sohoa_export_bundle_row {
 } sohoa_export_bundle_row;
 
 /* The ledger, oldest first, into *out (malloc'd, caller frees) and *n. */
-sohoa_status sohoa_export_bundles_list(const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_export_bundles_list(const sohoa_conf *conf, sohoa_catalog *cat,
     sohoa_export_bundle_row **out, int *n, sohoa_error *err);
 /* One bundle row by id: 1 found, 0 not. */
-int sohoa_export_bundle_get(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+SOHOA_API int sohoa_export_bundle_get(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     sohoa_export_bundle_row *row);
 
 /* ---- the quarantine ------------------------------------------------------ */
@@ -118,28 +118,28 @@ typedef struct sohoa_quarantined {
 
 /* Files in the quarantine folder now (published, neither put back nor
  * deleted), oldest first, into *out (malloc'd, caller frees) and *n. */
-sohoa_status sohoa_quarantine_list(sohoa_catalog *cat, sohoa_quarantined **out, int *n,
+SOHOA_API sohoa_status sohoa_quarantine_list(sohoa_catalog *cat, sohoa_quarantined **out, int *n,
     sohoa_error *err);
 /* One of them by record id: 1 found (and still in the folder), 0 not. */
-int sohoa_quarantine_get(sohoa_catalog *cat, int64_t id, sohoa_quarantined *q);
+SOHOA_API int sohoa_quarantine_get(sohoa_catalog *cat, int64_t id, sohoa_quarantined *q);
 
 /*
  * Opens the quarantined file q->qname for reading (invariant 3): the fd,
  * with *st set; -1 with errno (EISDIR: a document folder, ELOOP: a link,
  * EFBIG: larger than max_bytes).  The caller closes the fd.
  */
-int sohoa_quarantine_open(const sohoa_conf *conf, const sohoa_quarantined *q,
+SOHOA_API int sohoa_quarantine_open(const sohoa_conf *conf, const sohoa_quarantined *q,
     long long max_bytes, struct stat *st);
 
 /* The text of q's reason file (".ly-do.txt"), at most 16 KiB, into *text
  * (malloc'd, caller frees).  SOHOA_BAD_INPUT when there is none. */
-sohoa_status sohoa_quarantine_reason_file(const sohoa_conf *conf, const sohoa_quarantined *q,
+SOHOA_API sohoa_status sohoa_quarantine_reason_file(const sohoa_conf *conf, const sohoa_quarantined *q,
     char **text, sohoa_error *err);
 
 /* Deletes the quarantined file (or document folder) of record id and its
  * reason file, marks it deleted, and adds a "deletion" event naming user.
  * SOHOA_BAD_INPUT when it is not in the quarantine. */
-sohoa_status sohoa_quarantine_delete(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_quarantine_delete(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     const char *user, sohoa_error *err);
 
 /*
@@ -150,11 +150,11 @@ sohoa_status sohoa_quarantine_delete(const sohoa_conf *conf, sohoa_catalog *cat,
  * decoded.  Callers serialise calls (lib/preview.c; Leptonica and poppler
  * are not known to be thread-safe here).
  */
-sohoa_status sohoa_preview_png(const char *path, const sohoa_conf *conf, int max_width,
+SOHOA_API sohoa_status sohoa_preview_png(const char *path, const sohoa_conf *conf, int max_width,
     unsigned char **png, size_t *len, sohoa_error *err);
 /* Whether the first page decodes (as above, without the PNG); the same
  * errors. */
-sohoa_status sohoa_preview_check(const char *path, const sohoa_conf *conf, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_preview_check(const char *path, const sohoa_conf *conf, sohoa_error *err);
 
 /* ---- probable duplicates ------------------------------------------------- */
 
@@ -166,20 +166,20 @@ typedef struct sohoa_duplicate_pair {
 
 /* Done records flagged as probable duplicates of a done record, oldest
  * first, into *out (malloc'd, caller frees) and *n. */
-sohoa_status sohoa_duplicates_list(sohoa_catalog *cat, sohoa_duplicate_pair **out, int *n,
+SOHOA_API sohoa_status sohoa_duplicates_list(sohoa_catalog *cat, sohoa_duplicate_pair **out, int *n,
     sohoa_error *err);
 /* The pair of flagged record id: 1 found, 0 not. */
-int sohoa_duplicate_get(sohoa_catalog *cat, int64_t id, sohoa_duplicate_pair *p);
+SOHOA_API int sohoa_duplicate_get(sohoa_catalog *cat, int64_t id, sohoa_duplicate_pair *p);
 
 /* Both are kept: the flag on id is cleared; an event names user. */
-sohoa_status sohoa_duplicate_keep_both(sohoa_catalog *cat, int64_t id, const char *user,
+SOHOA_API sohoa_status sohoa_duplicate_keep_both(sohoa_catalog *cat, int64_t id, const char *user,
     sohoa_error *err);
 
 /* Of the pair of flagged record id, drop (id itself or the record it
  * duplicates) leaves the live set (invariant 4); the other stays.  Refused
  * (SOHOA_BAD_INPUT) when drop was sent in an export bundle already: what
  * the archive received is not withdrawn from here. */
-sohoa_status sohoa_duplicate_drop(sohoa_catalog *cat, int64_t id, int64_t drop,
+SOHOA_API sohoa_status sohoa_duplicate_drop(sohoa_catalog *cat, int64_t id, int64_t drop,
     const char *user, sohoa_error *err);
 
 #endif

@@ -84,22 +84,22 @@
  * the ingest, and it grants nothing: whoever sets a program's environment
  * can give it --force just as well.
  */
-time_t sohoa_export_clock(void);
+SOHOA_API time_t sohoa_export_clock(void);
 
 /* 1 when the month "YYYY-MM" has not ended at now (the open month or one to
  * come), 0 when it has, -1 when month is not YYYY-MM. */
-int sohoa_export_month_open(const char *month, time_t now);
+SOHOA_API int sohoa_export_month_open(const char *month, time_t now);
 
 /* "YYYY-MM" (a real month, 1900-2200) or "last" (the calendar month before
  * now, in Asia/Ho_Chi_Minh time, +07:00) into out.  SOHOA_BAD_INPUT with a
  * Vietnamese message otherwise. */
-sohoa_status sohoa_export_parse_month(const char *text, time_t now, char out[8],
+SOHOA_API sohoa_status sohoa_export_parse_month(const char *text, time_t now, char out[8],
     sohoa_error *err);
 
 /* The month's bounds for "YYYY-MM": first instant (*start) and first instant
  * of the next month (*end) as unix times, and its last second as ISO 8601
  * with +07:00 into last_iso (32 bytes).  -1 when month is not YYYY-MM. */
-int sohoa_export_month_bounds(const char *month, time_t *start, time_t *end,
+SOHOA_API int sohoa_export_month_bounds(const char *month, time_t *start, time_t *end,
     char last_iso[32]);
 
 typedef struct sohoa_export_opts {
@@ -149,7 +149,7 @@ typedef struct sohoa_export_result {
  * the bundle is in the outbox, the month is not marked exported);
  * SOHOA_FATAL: configuration, catalog or signing failure.
  */
-sohoa_status sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signer,
+SOHOA_API sohoa_status sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signer,
     const sohoa_package_schemas *schemas, const sohoa_export_opts *opts,
     sohoa_export_result *r, sohoa_error *err);
 
@@ -183,11 +183,12 @@ typedef struct sohoa_verify_report {
 	int files_checked;         /* files re-hashed inside the SIPs */
 	int pdfs, pdfs_ok;
 	int pdfs_timestamped;      /* valid PDF signatures with a timestamp (PAdES B-T) */
+	int pdfs_lt;               /* ... and long-term validation data (PAdES B-LT or B-LTA) */
 	char bundle_hash[SOHOA_HASH_TEXT_MAX];
 } sohoa_verify_report;
 
-void sohoa_verify_report_init(sohoa_verify_report *rep);
-void sohoa_verify_report_release(sohoa_verify_report *rep);
+SOHOA_API void sohoa_verify_report_init(sohoa_verify_report *rep);
+SOHOA_API void sohoa_verify_report_release(sohoa_verify_report *rep);
 
 /*
  * Checks a bundle without the catalog: the CMS signature over the tar
@@ -201,7 +202,7 @@ void sohoa_verify_report_release(sohoa_verify_report *rep);
  * and file), SOHOA_FATAL/RETRY when the check itself could not run (the
  * bundle cannot be opened: SOHOA_FATAL with reason SOHOA_REASON_UNREADABLE).
  */
-sohoa_status sohoa_export_verify(const char *bundle, const char *p7s, const char *ca_file,
+SOHOA_API sohoa_status sohoa_export_verify(const char *bundle, const char *p7s, const char *ca_file,
     const sohoa_package_schemas *schemas, sohoa_verify_report *rep, sohoa_error *err);
 
 #endif

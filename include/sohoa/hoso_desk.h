@@ -55,68 +55,68 @@ typedef struct sohoa_hoso_entry {
 
 /* Every hồ sơ, newest number first; inbox folders seen since are numbered
  * on the way (in the order of their first scan). */
-sohoa_status sohoa_hoso_list(sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_hoso_list(sohoa_catalog *cat,
     void (*fn)(void *arg, const sohoa_hoso_entry *e), void *arg, sohoa_error *err);
 
 /* The number of the hồ sơ named origin ("" has none: SOHOA_BAD_INPUT),
  * numbering it if new. */
-sohoa_status sohoa_hoso_number(sohoa_catalog *cat, const char *origin, int64_t *id,
+SOHOA_API sohoa_status sohoa_hoso_number(sohoa_catalog *cat, const char *origin, int64_t *id,
     sohoa_error *err);
 
 /* The origin of hồ sơ id into buf; SOHOA_BAD_INPUT "không có hồ sơ số N"
  * when there is none. */
-sohoa_status sohoa_hoso_origin(sohoa_catalog *cat, int64_t id, char *buf, size_t n,
+SOHOA_API sohoa_status sohoa_hoso_origin(sohoa_catalog *cat, int64_t id, char *buf, size_t n,
     sohoa_error *err);
 
 /* A new hồ sơ with its title (required, non-empty), created by agent. */
-sohoa_status sohoa_hoso_create(sohoa_catalog *cat, const char *title, const char *agent,
+SOHOA_API sohoa_status sohoa_hoso_create(sohoa_catalog *cat, const char *title, const char *agent,
     int64_t *id, sohoa_error *err);
 
 /* Sets one field named as sohoa_hoso_lookup() accepts (an empty value
  * clears it; a computed field is SOHOA_BAD_INPUT, H4).  *stored (may be
  * NULL) gets the value stored (malloc'd, NULL when cleared). */
-sohoa_status sohoa_hoso_edit(sohoa_catalog *cat, int64_t id, const char *field,
+SOHOA_API sohoa_status sohoa_hoso_edit(sohoa_catalog *cat, int64_t id, const char *field,
     const char *value, const char *agent, char **stored, sohoa_error *err);
 
 /* Puts record rec into hồ sơ id, last; *from (may be NULL) gets the number
  * of the hồ sơ it left (0: it was loose).  Already there: SOHOA_OK, *from
  * = id. */
-sohoa_status sohoa_hoso_add(sohoa_catalog *cat, int64_t id, int64_t rec, const char *agent,
+SOHOA_API sohoa_status sohoa_hoso_add(sohoa_catalog *cat, int64_t id, int64_t rec, const char *agent,
     int64_t *from, sohoa_error *err);
 
 /* Takes record rec out of hồ sơ id: it becomes a loose document. */
-sohoa_status sohoa_hoso_remove(sohoa_catalog *cat, int64_t id, int64_t rec,
+SOHOA_API sohoa_status sohoa_hoso_remove(sohoa_catalog *cat, int64_t id, int64_t rec,
     const char *agent, sohoa_error *err);
 
 /* Moves record rec by delta places (-1: up, 1: down) in hồ sơ id (clamped
  * at both ends). */
-sohoa_status sohoa_hoso_move(sohoa_catalog *cat, int64_t id, int64_t rec, int delta,
+SOHOA_API sohoa_status sohoa_hoso_move(sohoa_catalog *cat, int64_t id, int64_t rec, int delta,
     const char *agent, sohoa_error *err);
 
 /* Sets the order: recs[0..n) first, in that order, then the others as they
  * were.  A record not in the hồ sơ is SOHOA_BAD_INPUT, nothing changed. */
-sohoa_status sohoa_hoso_order(sohoa_catalog *cat, int64_t id, const int64_t *recs, size_t n,
+SOHOA_API sohoa_status sohoa_hoso_order(sohoa_catalog *cat, int64_t id, const int64_t *recs, size_t n,
     const char *agent, sohoa_error *err);
 
 /* The finished documents of hồ sơ id in their order; *recs is malloc'd
  * (caller frees), *n their number. */
-sohoa_status sohoa_hoso_members(sohoa_catalog *cat, int64_t id, int64_t **recs, size_t *n,
+SOHOA_API sohoa_status sohoa_hoso_members(sohoa_catalog *cat, int64_t id, int64_t **recs, size_t *n,
     sohoa_error *err);
 
 /* What the hồ sơ's EAD says: hoso.txt, a person's values, the computed
  * ones and the mã hồ sơ (sohoa_describe_hoso and what describe.c adds);
  * release *out with sohoa_hoso_release. */
-sohoa_status sohoa_hoso_describe(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_hoso_describe(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     sohoa_hoso *out, sohoa_error *err);
 
 /* Rewrites (index and package, as `sohoa edit` does) every finished
  * document of hồ sơ id (0: none); *done (may be NULL) counts them.  Stops
  * at the first failure. */
-sohoa_status sohoa_hoso_repackage(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_hoso_repackage(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     const char *agent, int *done, sohoa_error *err);
 
 /* The same for one loose record (after sohoa_hoso_remove). */
-sohoa_status sohoa_hoso_repackage_record(const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_hoso_repackage_record(const sohoa_conf *conf, sohoa_catalog *cat,
     int64_t rec, const char *agent, sohoa_error *err);
 
 #endif

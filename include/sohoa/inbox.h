@@ -12,10 +12,12 @@
 #ifndef SOHOA_INBOX_H
 #define SOHOA_INBOX_H
 
+#include "sohoa/sohoa.h"
+
 #include <sys/stat.h>
 
 /* 1 if an entry with this name (a folder when is_dir) is to be ignored. */
-int sohoa_inbox_is_junk(const char *name, int is_dir);
+SOHOA_API int sohoa_inbox_is_junk(const char *name, int is_dir);
 
 /*
  * Walks the tree under root (never following symbolic links, skipping
@@ -24,7 +26,7 @@ int sohoa_inbox_is_junk(const char *name, int is_dir);
  * if not NULL, is called for every folder (relative path; "" for root).
  * Returns 0, or -1 if root cannot be opened (errno set).
  */
-int sohoa_inbox_walk(const char *root,
+SOHOA_API int sohoa_inbox_walk(const char *root,
     int (*fn)(const char *relpath, const struct stat *st, void *arg),
     int (*dir_fn)(const char *relpath, void *arg), void *arg);
 
@@ -67,7 +69,7 @@ typedef enum sohoa_inbox_completeness {
 	SOHOA_INBOX_UNKNOWN
 } sohoa_inbox_completeness;
 
-int sohoa_inbox_open_for_writing_at(int dfd, const char *name);
-sohoa_inbox_completeness sohoa_inbox_completeness_at(int dfd, const char *name);
+SOHOA_API int sohoa_inbox_open_for_writing_at(int dfd, const char *name);
+SOHOA_API sohoa_inbox_completeness sohoa_inbox_completeness_at(int dfd, const char *name);
 
 #endif

@@ -47,14 +47,14 @@
  * "\t0" otherwise, one per '\n', in *out (malloc'd; "" when none).  Returns
  * the number of phrases, -1 when out of memory.
  */
-int sohoa_lexicon_candidates(const char *hocr, size_t len, char **out);
+SOHOA_API int sohoa_lexicon_candidates(const char *hocr, size_t len, char **out);
 
 /*
  * Counts the phrases (as sohoa_lexicon_candidates() gives them) once for
  * record id.  A record already taught counts nothing (*counted 0); else
  * *counted is 1.  Runs in a savepoint: inside or outside a transaction.
  */
-sohoa_status sohoa_lexicon_teach(sohoa_catalog *cat, int64_t id, const char *phrases,
+SOHOA_API sohoa_status sohoa_lexicon_teach(sohoa_catalog *cat, int64_t id, const char *phrases,
     int *counted, sohoa_error *err);
 
 /*
@@ -62,7 +62,7 @@ sohoa_status sohoa_lexicon_teach(sohoa_catalog *cat, int64_t id, const char *phr
  * distinct documents or more, at most max, one per '\n', in *out
  * (malloc'd; "" when none).
  */
-sohoa_status sohoa_lexicon_learned(sohoa_catalog *cat, int min_docs, int max, char **out,
+SOHOA_API sohoa_status sohoa_lexicon_learned(sohoa_catalog *cat, int min_docs, int max, char **out,
     sohoa_error *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include "sohoa/desk.h"
 #include "sohoa/export.h"
 #include "test.h"
+#include "catalog_int.h"
 
 static sohoa_catalog *
 open_cat(void)

@@ -14,6 +14,7 @@
 #include "sohoa/conf.h"
 #include "sohoa/edit.h"
 #include "sohoa/hoso_desk.h"
+#include "catalog_int.h"
 
 static long long
 query_int(sqlite3 *db, const char *sql)

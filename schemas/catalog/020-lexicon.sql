@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS lexicon_phrases (
 	seen   INTEGER NOT NULL DEFAULT 0     -- documents where OCR read it at all
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS lexicon_phrases_fold ON lexicon_phrases(fold);
+-- sohoa_lexicon_learned() takes the phrases taught by enough documents.
+CREATE INDEX IF NOT EXISTS lexicon_phrases_docs ON lexicon_phrases(docs);
 CREATE TABLE IF NOT EXISTS lexicon_taught (
 	record_id INTEGER PRIMARY KEY          -- records.id (kept if the record goes)
 );

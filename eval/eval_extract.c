@@ -18,16 +18,27 @@
  * prints "line<TAB>corrected" for each line the lexicon would change: on
  * correct text every change is a false correction.
  *
- *     eval_extract --fix-phrases FILE
+ *     eval_extract --fix-phrases FILE [LEARNED]
+ *
+ * The phrases the archive teaches (include/sohoa/lexicon.h): --teach
+ * counts what each hOCR file teaches, one document each, in the catalog
+ * CATALOG (created if need be), and prints the phrases the repair would
+ * use, one per line; --learned LEARNED (before the files) gives such a list
+ * to the extraction, and to --fix-phrases as its third argument.
+ *
+ *     eval_extract --teach CATALOG HOCR...
+ *     eval_extract [-r RUNS] [--learned LEARNED] [--no-...] FILE...
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "sohoa/catalog.h"
 #include "sohoa/extract.h"
 #include "sohoa/plausible.h"
 #include "sohoa/json.h"
+#include "sohoa/lexicon.h"
 #include "extract_int.h"
 
 static char *
@@ -71,7 +82,39 @@ main(int argc, char **argv)
 {
 	int runs = 1, i = 1, rc = 0, use_hocr = 1;
 	unsigned flags = 0;
+	char *learned = NULL;
 
+	if (argc >= 3 && !strcmp(argv[1], "--teach")) {
+		sohoa_error err;
+		sohoa_catalog *cat = sohoa_catalog_open(argv[2], &err);
+		char *list = NULL;
+		if (!cat) {
+			fprintf(stderr, "eval_extract: %s: %s\n", argv[2], err.msg);
+			return 1;
+		}
+		for (i = 3; i < argc; i++) {
+			size_t hl = 0;
+			char *h = slurp(argv[i], &hl), *c = NULL;
+			int counted;
+			if (!h || sohoa_lexicon_candidates(h, hl, &c) < 0 ||
+			    sohoa_lexicon_teach(cat, i - 2, c, &counted, &err) != SOHOA_OK) {
+				fprintf(stderr, "eval_extract: cannot teach from %s\n", argv[i]);
+				rc = 1;
+			}
+			free(h);
+			free(c);
+		}
+		if (sohoa_lexicon_learned(cat, SOHOA_LEXICON_MIN_DOCS, SOHOA_LEXICON_MAX, &list,
+		    &err) != SOHOA_OK) {
+			fprintf(stderr, "eval_extract: %s\n", err.msg);
+			rc = 1;
+		} else {
+			fputs(list, stdout);
+		}
+		free(list);
+		sohoa_catalog_free(cat);
+		return rc;
+	}
 	if (argc == 3 && !strcmp(argv[1], "--plausibility")) {
 		/* Each line of the file judged (plausible.h): "implausible" or
 		 * "ok", the words judged and the bad ones, the line. */
@@ -91,9 +134,14 @@ main(int argc, char **argv)
 		free(text);
 		return 0;
 	}
-	if (argc == 3 && !strcmp(argv[1], "--fix-phrases")) {
-		size_t len = 0;
+	if (argc >= 3 && !strcmp(argv[1], "--fix-phrases")) {
+		size_t len = 0, ll = 0;
 		char *text = slurp(argv[2], &len), *p, *nl;
+		if (argc >= 4) {
+			if (!(learned = slurp(argv[3], &ll)) || !(learned = realloc(learned, ll + 1)))
+				return 1;
+			learned[ll] = '\0';
+		}
 		if (!text) {
 			fprintf(stderr, "eval_extract: cannot read %s\n", argv[2]);
 			return 1;
@@ -106,11 +154,12 @@ main(int argc, char **argv)
 			char *fixed;
 			nl = p + strcspn(p, "\n");
 			*nl = '\0';
-			if (sohoa_extract_fix_phrases(p, NULL, &fixed) > 0)
+			if (sohoa_extract_fix_phrases(p, NULL, learned, &fixed) > 0)
 				printf("%s\t%s\n", p, fixed);
 			free(fixed);
 		}
 		free(text);
+		free(learned);
 		return 0;
 	}
 
@@ -119,6 +168,15 @@ main(int argc, char **argv)
 		if (runs < 1)
 			runs = 1;
 		i = 3;
+	}
+	if (i + 1 < argc && !strcmp(argv[i], "--learned")) {
+		size_t ll = 0;
+		if (!(learned = slurp(argv[i + 1], &ll)) || !(learned = realloc(learned, ll + 1))) {
+			fprintf(stderr, "eval_extract: cannot read %s\n", argv[i + 1]);
+			return 1;
+		}
+		learned[ll] = '\0';
+		i += 2;
 	}
 	for (; i < argc && !strncmp(argv[i], "--no-", 5); i++) {
 		if (!strcmp(argv[i], "--no-hocr"))
@@ -156,7 +214,8 @@ main(int argc, char **argv)
 			sohoa_fields_release(&fs);
 			sohoa_fields_init(&fs);
 			sohoa_error_clear(&err);
-			if (sohoa_extract_hocr(text, len, hocr, hlen, flags, &fs, &err) != SOHOA_OK) {
+			if (sohoa_extract_hocr(text, len, hocr, hlen, flags, learned, &fs,
+			    &err) != SOHOA_OK) {
 				fprintf(stderr, "eval_extract: %s: %s\n", argv[i], err.msg);
 				rc = 1;
 				break;
@@ -179,5 +238,6 @@ main(int argc, char **argv)
 		free(text);
 		free(hocr);
 	}
+	free(learned);
 	return rc;
 }

@@ -230,11 +230,51 @@ def prepare_red_dropout(build, clean_dir, truths, results, jobs):
     return d, out_truths, res
 
 
+def teach(build, results_by_set):
+    """The phrases the archive teaches (include/sohoa/lexicon.h): every
+    document of the sets scored teaches, once, into a fresh catalog
+    (BUILD/eval/lexicon.db), as sohoa_describe_record() does in the
+    product; returns (path of the learned list, its phrases, documents)."""
+    hocrs = [t[:-len(".txt")] + ".hocr" for rs in results_by_set
+             for t, _ in rs]
+    hocrs = [h for h in hocrs if os.path.exists(h)]
+    db = os.path.join(build, "eval", "lexicon.db")
+    for ext in ("", "-wal", "-shm"):
+        if os.path.exists(db + ext):
+            os.unlink(db + ext)
+    r = subprocess.run([os.path.join(build, "eval", "eval_extract"),
+                        "--teach", db] + hocrs, stdout=subprocess.PIPE,
+                       check=True)
+    path = os.path.join(build, "eval", "learned.txt")
+    with open(path, "wb") as f:
+        f.write(r.stdout)
+    learned = [ln for ln in r.stdout.decode("utf-8").split("\n") if ln]
+    return path, learned, len(hocrs)
+
+
+def never_printed(dirs, learned):
+    """The learned phrases that no document of the sets prints: what OCR
+    taught wrong."""
+    import glob
+    import unicodedata
+    text = []
+    for d in dirs:
+        for t in glob.glob(os.path.join(d, "*.json")):
+            with open(t, encoding="utf-8") as f:
+                truth = json.load(f)
+            for page in truth.get("text", []):
+                text.append(unicodedata.normalize("NFC", page).lower())
+    big = " ".join(" ".join(text).split())
+    return [p for p in learned if p not in big]
+
+
 def score_set(opts, name, d, truths, results):
     """Extraction on every OCR text of a set; the Report."""
     texts = [t for t, _ in results]
     r = subprocess.run([os.path.join(opts.build, "eval", "eval_extract"),
                         "-r", str(opts.runs)] +
+                       (["--learned", opts.learned] if opts.learned
+                        else []) +
                        (["--no-hocr"] if opts.no_hocr else []) +
                        (["--no-lexicon"] if opts.no_lexicon else []) + texts,
                        stdout=subprocess.PIPE, check=True)
@@ -253,7 +293,7 @@ def score_set(opts, name, d, truths, results):
     return score.Report(name, docs)
 
 
-def false_corrections(build, dirs):
+def false_corrections(build, dirs, learned=None):
     """The fixed-phrase repair (lib/extract_lexicon.c) on correct text,
     every word taken as doubtful: each change is a false correction (or a
     typo of the text put right: listed with -v).  Two corpora: every line
@@ -288,8 +328,9 @@ def false_corrections(build, dirs):
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(sorted(ls)) + "\n")
         r = subprocess.run([os.path.join(build, "eval", "eval_extract"),
-                            "--fix-phrases", path], stdout=subprocess.PIPE,
-                           check=True)
+                            "--fix-phrases", path] +
+                           ([learned] if learned else []),
+                           stdout=subprocess.PIPE, check=True)
         changed = r.stdout.decode("utf-8", "replace").splitlines()
         out.append((name, len(ls), changed))
     return out
@@ -321,6 +362,9 @@ def main():
     ap.add_argument("--no-lexicon", action="store_true",
                     help="leave the fixed phrases of the trích yếu as read "
                          "(lib/extract_lexicon.c off)")
+    ap.add_argument("--no-learn", action="store_true",
+                    help="no phrases taught by the documents themselves "
+                         "(include/sohoa/lexicon.h): the fixed ones alone")
     ap.add_argument("--reports", default="fields,ocr",
                     help="fields (extraction), ocr (OCR accuracy against "
                          "the tesseract command) or both (default)")
@@ -337,11 +381,19 @@ def main():
     if "fields" not in which:
         wanted = []
     reports = []
+    prepared = []
     for name, args in SETS + EXTRA_SETS:
         if name not in wanted:
             continue
         d, truths, results = prepare(opts.build, name, args, opts.jobs,
                                      opts.ocr, opts.ocr_binary)
+        prepared.append((name, d, truths, results))
+    opts.learned, learned, taught = None, [], 0
+    if prepared and not opts.no_learn and opts.ocr == "sohoa" \
+            and not opts.no_hocr and not opts.no_lexicon:
+        opts.learned, learned, taught = teach(
+            opts.build, [p[3] for p in prepared])
+    for name, d, truths, results in prepared:
         runs = [(name, d, truths, results)]
         if name == "clean" and opts.what_if_red_dropout:
             runs.append(("clean+red-dropout (what if)",) +
@@ -351,15 +403,24 @@ def main():
             reports.append(score_set(opts, rname, d, truths, results))
     ok = score.print_all(reports, verbose=opts.verbose) if reports else True
     if reports:
+        dirs = [os.path.join(opts.build, "eval", r.name) for r in reports]
+        if opts.learned:
+            wrong = never_printed(dirs, learned)
+            print("\nlearned phrases (include/sohoa/lexicon.h): %d, taught by "
+                  "%d documents; printed in none of them (taught wrong): %d"
+                  % (len(learned), taught, len(wrong)))
+            for w in wrong:
+                print("    " + w)
         print("\nfixed phrases (lib/extract_lexicon.c) on correct text, every "
               "word taken as doubtful:")
-        for name, n, changed in false_corrections(
-                opts.build, [os.path.join(opts.build, "eval", r.name)
-                             for r in reports]):
-            print("  %-30s %d changes on %d lines" % (name, len(changed), n))
-            if opts.verbose:
-                for c in changed:
-                    print("    " + c.replace("\t", "  ->  "))
+        for what, lst in [("fixed", None)] + (
+                [("fixed + learned", opts.learned)] if opts.learned else []):
+            for name, n, changed in false_corrections(opts.build, dirs, lst):
+                print("  %-16s %-30s %d changes on %d lines"
+                      % (what, name, len(changed), n))
+                if opts.verbose:
+                    for c in changed:
+                        print("    " + c.replace("\t", "  ->  "))
     if "ocr" in which:
         ok = ocr_accuracy.evaluate(opts.build, opts.jobs,
                                    verbose=opts.verbose) and ok

@@ -15,6 +15,7 @@
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
 #include "sohoa/hoso_desk.h"
+#include "sohoa/lexicon.h"
 #include "sohoa/package.h"
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
@@ -618,7 +619,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     const char *agent, sohoa_error *err)
 {
 	sohoa_fields fs;
-	char *text, *hocr, detail[256];
+	char *text, *hocr, *learned = NULL, *teach = NULL, detail[256];
 	size_t len = 0, hlen = 0;
 	int found = 0, low = 0;
 	int64_t dup, old_dup;
@@ -628,14 +629,28 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 	if ((rst = sohoa_catalog_record_text(cat, id, &text, &len, err)) != SOHOA_OK)
 		return rst;
 	hocr = record_hocr(conf, cat, id, &hlen);
+	/* The phrases the archive taught (lexicon.h): an aid only, the fixed
+	 * ones alone when they cannot be read. */
+	if (sohoa_lexicon_learned(cat, SOHOA_LEXICON_MIN_DOCS, SOHOA_LEXICON_MAX, &learned,
+	    NULL) != SOHOA_OK)
+		learned = NULL;
 	sohoa_fields_init(&fs);
-	if (sohoa_extract_fields_hocr(text, len, hocr, hlen, &fs, err) != SOHOA_OK) {
+	if (sohoa_extract_fields_learned(text, len, hocr, hlen, learned, &fs, err) != SOHOA_OK) {
 		free(text);
 		free(hocr);
+		free(learned);
 		sohoa_fields_release(&fs);
 		return err ? err->status : SOHOA_FATAL;
 	}
 	free(text);
+	free(learned);
+	/* What this document teaches, counted below unless it is a probable
+	 * duplicate (lexicon.h, invariant 2). */
+	if (hocr && sohoa_lexicon_candidates(hocr, hlen, &teach) < 0) {
+		free(hocr);
+		sohoa_fields_release(&fs);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	}
 	/* OCR text (a scanner's own text layer too) may hold control bytes;
 	 * none reaches the catalog or a package (textsafe.h, T3). */
 	for (int i = 0; i < SOHOA_F_COUNT; i++) {
@@ -644,6 +659,8 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			continue;
 		if (!(clean = sohoa_text_field(fs.f[i].value, strlen(fs.f[i].value), NULL))) {
 			sohoa_fields_release(&fs);
+			free(hocr);
+			free(teach);
 			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
 		}
 		free(fs.f[i].value);
@@ -658,6 +675,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 		}
 	if (sohoa_catalog_unit_begin(cat, "sohoa_describe_record", &own, err) != SOHOA_OK) {
 		sohoa_fields_release(&fs);
+		free(teach);
 		return err ? err->status : SOHOA_FATAL;
 	}
 	if (sohoa_catalog_store_ocr_fields(cat, id, &fs, err) != SOHOA_OK)
@@ -679,6 +697,11 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 				goto fail;
 		}
 	}
+	if (teach && !dup) {
+		int counted;
+		if (sohoa_lexicon_teach(cat, id, teach, &counted, err) != SOHOA_OK)
+			goto fail;
+	}
 	/* Records taken after this one but described before it. */
 	for (int64_t later; (later = find_probable_duplicate(cat, id, 1)) != 0; ) {
 		/* Its package lacks the duplicate event now: packaged_at NULL
@@ -692,9 +715,11 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			goto fail;
 	}
 	sohoa_fields_release(&fs);
+	free(teach);
 	return sohoa_catalog_unit_end(cat, "sohoa_describe_record", own, err);
 fail:
 	sohoa_catalog_unit_undo(cat, "sohoa_describe_record", own);
 	sohoa_fields_release(&fs);
+	free(teach);
 	return err ? err->status : SOHOA_FATAL;
 }

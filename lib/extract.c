@@ -322,6 +322,7 @@ struct doc {
 	unsigned flags;         /* SOHOA_EXTRACT_*_COLUMNS (extract_int.h) */
 	const char *signer_lines;      /* struct sohoa_extract_hints */
 	const char *doubtful_words;
+	const char *learned_phrases;   /* struct sohoa_extract_hints */
 };
 
 /* The folded bytes of one code point s[0..n) into out; returns their count. */
@@ -2394,7 +2395,8 @@ read_centre(struct doc *d, const struct header *h, size_t first, struct centre *
 			 * corrected from the lexicon, for review (0.55); the OCR
 			 * text keeps what was read. */
 			char *fixed;
-			int r = sohoa_extract_fix_phrases(subject, d->doubtful_words, &fixed);
+			int r = sohoa_extract_fix_phrases(subject, d->doubtful_words,
+			    d->learned_phrases, &fixed);
 			if (r < 0) {
 				d->oom = 1;
 			} else if (r > 0) {
@@ -3798,6 +3800,7 @@ sohoa_extract_text(const char *text, size_t len, const struct sohoa_extract_hint
 		d.flags = hints->flags;
 		d.signer_lines = hints->signer_lines;
 		d.doubtful_words = hints->doubtful_words;
+		d.learned_phrases = hints->learned_phrases;
 	}
 	sohoa_vi_forms_init(&d.forms);
 	for (size_t i = 0; i < sizeof d.cache / sizeof d.cache[0]; i++)

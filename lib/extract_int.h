@@ -43,6 +43,9 @@ struct sohoa_extract_hints {
 	 * lower case, one per '\n' (sohoa_extract_fix_phrases()); NULL: none
 	 * known, and no phrase is corrected. */
 	const char *doubtful_words;
+	/* Phrases the archive taught (lexicon.h), one per '\n', used beside
+	 * the fixed ones; NULL: none. */
+	const char *learned_phrases;
 };
 
 /* sohoa_extract_fields() on text with what the layout told (hints may be
@@ -63,20 +66,24 @@ int sohoa_extract_layout_text(const char *text, size_t len, const char *hocr,
     size_t hocr_len, char **out, size_t *out_len, unsigned *flags, char **signer_lines,
     char **doubt);
 
-/* sohoa_extract_fields_hocr() with flags added to what the layout tells. */
+/* sohoa_extract_fields_hocr() with flags added to what the layout tells,
+ * and the phrases the archive taught (NULL: none). */
 sohoa_status sohoa_extract_hocr(const char *text, size_t len, const char *hocr,
-    size_t hocr_len, unsigned flags, sohoa_fields *out, sohoa_error *err);
+    size_t hocr_len, unsigned flags, const char *learned, sohoa_fields *out,
+    sohoa_error *err);
 
 /*
  * Puts back the one diacritic OCR got wrong in a fixed phrase of
  * administrative Vietnamese (extract_lexicon.c): "bản hành" -> "ban hành".
  * Only words OCR read with a low confidence are changed: doubt lists them
  * ('\n'-separated, NFC, lower case); NULL takes every word as doubtful
- * (make eval's count of false corrections).  Returns the number of
+ * (make eval's count of false corrections).  learned: more phrases, one
+ * per '\n' (lexicon.h; NULL: none), used as the fixed ones are.  Returns the number of
  * syllables changed with the corrected copy of s in *out (malloc'd), 0 when
  * none (*out NULL), -1 when out of memory.
  */
-int sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out);
+int sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
+    char **out);
 
 /* The phrases of that lexicon (NFC, lower case), *n of them; with
  * protect_only, the common words that only keep their reading. */

@@ -36,8 +36,11 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include <utf8proc.h>
+
 #include "sohoa/extract.h"
 #include "sohoa/hocr.h"
+#include "sohoa/lexicon.h"
 #include "sohoa/vitext.h"
 #include "extract_int.h"
 #include "sbuf.h"
@@ -797,16 +800,23 @@ sohoa_status
 sohoa_extract_fields_hocr(const char *text, size_t len, const char *hocr, size_t hocr_len,
     sohoa_fields *out, sohoa_error *err)
 {
-	return sohoa_extract_hocr(text, len, hocr, hocr_len, 0, out, err);
+	return sohoa_extract_hocr(text, len, hocr, hocr_len, 0, NULL, out, err);
+}
+
+sohoa_status
+sohoa_extract_fields_learned(const char *text, size_t len, const char *hocr, size_t hocr_len,
+    const char *learned, sohoa_fields *out, sohoa_error *err)
+{
+	return sohoa_extract_hocr(text, len, hocr, hocr_len, 0, learned, out, err);
 }
 
 sohoa_status
 sohoa_extract_hocr(const char *text, size_t len, const char *hocr, size_t hocr_len,
-    unsigned flags, sohoa_fields *out, sohoa_error *err)
+    unsigned flags, const char *learned, sohoa_fields *out, sohoa_error *err)
 {
 	char *t, *signer, *doubt;
 	size_t tl;
-	struct sohoa_extract_hints hints = { 0, NULL, NULL };
+	struct sohoa_extract_hints hints = { 0, NULL, NULL, NULL };
 	sohoa_status st;
 	int r = sohoa_extract_layout_text(text, len, hocr, hocr_len, &t, &tl, &hints.flags,
 	    &signer, &doubt);
@@ -815,6 +825,7 @@ sohoa_extract_hocr(const char *text, size_t len, const char *hocr, size_t hocr_l
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
 	hints.signer_lines = signer;
 	hints.doubtful_words = doubt;
+	hints.learned_phrases = learned;
 	hints.flags |= flags;
 	if (r == 0)
 		st = sohoa_extract_text(text, len, &hints, out, err);
@@ -824,6 +835,158 @@ sohoa_extract_hocr(const char *text, size_t len, const char *hocr, size_t hocr_l
 	free(signer);
 	free(doubt);
 	return st;
+}
+
+/* What a word box teaches (lexicon.h): its one word's NFC lower-case form
+ * in *w (malloc'd) when OCR was sure of it and it is a lower-case syllable
+ * of letters alone (no digit, no capital: no number, no name), up to 7
+ * letters; *open_l / *open_r: nothing but the word in the box on that side
+ * (punctuation ends a phrase).  0 when the word teaches nothing, -1 on OOM. */
+static int
+learn_word(const struct hdoc *h, size_t wi, char **w, int *open_l, int *open_r, int *sure)
+{
+	const char *t = wtext(h, wi);
+	size_t tn = h->w[wi].tn, pos = 0, a, b, a2, b2, p;
+	int letters = 0;
+
+	*w = NULL;
+	*sure = h->w[wi].conf >= SOHOA_LEXICON_LEARN_CONF;
+	if (!sohoa_vi_next_word(t, tn, &pos, &a, &b))
+		return 0;
+	if (sohoa_vi_next_word(t, tn, &pos, &a2, &b2))
+		return 0;               /* "b/c", "đ-ất": not one syllable */
+	for (p = a; p < b; ) {
+		int32_t cp;
+		size_t k = sohoa_vi_utf8_decode(t + p, b - p, &cp);
+		utf8proc_category_t c;
+		if (!k)
+			return 0;
+		c = utf8proc_category(cp);
+		if (c == UTF8PROC_CATEGORY_LL)
+			letters++;
+		else if (c != UTF8PROC_CATEGORY_MN)
+			return 0;
+		p += k;
+	}
+	if (letters < 1 || letters > 7)
+		return 0;
+	*open_l = a == 0;
+	*open_r = b == tn;
+	if (!(*w = sohoa_vi_exact(t + a, b - a, NULL)))
+		return -1;
+	return 1;
+}
+
+static int
+by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+sohoa_lexicon_candidates(const char *hocr, size_t len, char **out)
+{
+	struct hdoc h;
+	char **ph = NULL, **ws = NULL;
+	int *ol = NULL, *orr = NULL, *su = NULL, n = -1;
+	size_t np = 0, cap = 0, wsn = 0;
+	struct sbuf b = { 0 };
+
+	*out = NULL;
+	if (!hocr || !len || hdoc_parse(&h, hocr, len) != 0) {
+		*out = calloc(1, 1);
+		return *out ? 0 : -1;
+	}
+	for (size_t li = 0; li < h.nl; li++) {
+		size_t nw = h.l[li].nw, w0 = h.l[li].w0;
+		if (nw < 2)
+			continue;
+		ws = calloc(nw, sizeof *ws);
+		wsn = nw;
+		ol = calloc(nw, sizeof *ol);
+		orr = calloc(nw, sizeof *orr);
+		su = calloc(nw, sizeof *su);
+		if (!ws || !ol || !orr || !su)
+			goto done;
+		for (size_t j = 0; j < nw; j++)
+			if (learn_word(&h, w0 + j, &ws[j], &ol[j], &orr[j], &su[j]) < 0)
+				goto done;
+		for (size_t j = 0; j < nw; j++)
+			for (size_t k = 3; k <= 3 && j + k <= nw; k++) {
+				struct sbuf s = { 0 };
+				size_t e;
+				int sure = 1;
+				for (e = j; e < j + k; e++)
+					if (!ws[e] || (e > j && !ol[e]) || (e + 1 < j + k && !orr[e]))
+						break;
+				if (e < j + k)
+					break;  /* a longer run breaks there too */
+				for (e = j; e < j + k; e++) {
+					if (e > j)
+						sb_add(&s, " ", 1);
+					sb_str(&s, ws[e]);
+					sure &= su[e];
+				}
+				/* "\t1" sorts after "\t0": of a phrase read both
+				 * ways, the sure line comes last. */
+				sb_str(&s, sure ? "\t1" : "\t0");
+				if (s.oom)
+					goto done;
+				if (np == cap) {
+					char **q = realloc(ph, (cap = cap ? 2 * cap : 64) * sizeof *ph);
+					if (!q) {
+						free(s.p);
+						goto done;
+					}
+					ph = q;
+				}
+				ph[np++] = s.p;
+			}
+		for (size_t j = 0; j < nw; j++)
+			free(ws[j]);
+		free(ws);
+		free(ol);
+		free(orr);
+		free(su);
+		ws = NULL;
+		wsn = 0;
+		ol = orr = su = NULL;
+	}
+	if (np)
+		qsort(ph, np, sizeof *ph, by_str);
+	/* Each phrase once: sure when one reading of it was. */
+	n = 0;
+	for (size_t i = 0; i < np; i++) {
+		size_t pl = strlen(ph[i]) - 2;
+		if (i + 1 < np && !strncmp(ph[i], ph[i + 1], pl) && ph[i + 1][pl] == '\t')
+			continue;
+		sb_str(&b, ph[i]);
+		sb_add(&b, "\n", 1);
+		n++;
+	}
+	if (!b.p)
+		sb_add(&b, "", 0);
+	if (b.oom) {
+		free(b.p);
+		n = -1;
+	} else {
+		*out = b.p;
+	}
+	b.p = NULL;
+done:
+	if (ws)
+		for (size_t j = 0; j < wsn; j++)
+			free(ws[j]);
+	free(ws);
+	hdoc_release(&h);
+	for (size_t i = 0; i < np; i++)
+		free(ph[i]);
+	free(ph);
+	free(ol);
+	free(orr);
+	free(su);
+	free(b.p);
+	return n;
 }
 
 int

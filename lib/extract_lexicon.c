@@ -26,8 +26,18 @@
  * what it fixes and breaks in the trích yếu, and the false corrections on
  * correct text.
  *
+ * A phrase read as printed but for a hyphen glued between two of its words
+ * ("thu-hoạch", "phê-duyệt": a speck of a noisy scan) gets a space there,
+ * whatever OCR's confidence: Vietnamese never hyphenates the syllables of
+ * a word of its own.
+ *
+ * Phrases the archive taught (include/sohoa/lexicon.h, given as learned)
+ * are used as the fixed ones, except that they correct only a word with a
+ * word of the phrase on either side.
+ *
  * Invariants:
- *  1. Only diacritics change: a correction has the fold of what was read.
+ *  1. Only diacritics change, and a hyphen between the words of a phrase:
+ *     a correction has the fold of what was read, but for that hyphen.
  *  2. Two phrases of the list with the same folded form are never used to
  *     correct each other (the test checks no two such exist).
  */
@@ -262,20 +272,43 @@ only_spaces(const char *s, size_t a, size_t b)
 }
 
 int
-sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
+sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned, char **out)
 {
 	struct tok t[MAXT];
 	const char *fix[MAXT];
 	size_t fixn[MAXT], ex0[MAXT], ex1[MAXT], nexact = 0;
-	int bad[MAXT];
+	int bad[MAXT], unhy[MAXT];
 	size_t nt = 0, pos = 0, a, b, len;
 	int changes = 0, rc = -1;
 	struct sbuf sb = { 0 };
+	char *lcopy = NULL;
+	const char **lp = NULL;
+	size_t nl = 0, nall;
 
 	*out = NULL;
 	if (!s)
 		return 0;
 	len = strlen(s);
+	/* The learned phrases (lexicon.h), one per line, beside the fixed. */
+	if (learned && *learned) {
+		size_t ll = strlen(learned), cnt = 1;
+		for (size_t i = 0; i < ll; i++)
+			cnt += learned[i] == '\n';
+		if (!(lcopy = malloc(ll + 1)) || !(lp = malloc(cnt * sizeof *lp))) {
+			free(lcopy);
+			return -1;
+		}
+		memcpy(lcopy, learned, ll + 1);
+		for (char *q = lcopy; *q; ) {
+			size_t n = strcspn(q, "\n");
+			if (q[n])
+				q[n++] = '\0';
+			if (*q)
+				lp[nl++] = q;
+			q += n;
+		}
+	}
+	nall = 2 * (NPHRASES + nl) + NCOMMON;
 	while (nt < MAXT && sohoa_vi_next_word(s, len, &pos, &a, &b)) {
 		t[nt].a = a;
 		t[nt].b = b;
@@ -284,16 +317,23 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 		fix[nt] = NULL;
 		fixn[nt] = 0;
 		bad[nt] = 0;
+		unhy[nt] = 0;
 		nt++;
 		if (!t[nt - 1].fold || !t[nt - 1].exact)
 			goto done;
 	}
 	/* The phrases read as printed (and the common words), then the
 	 * corrections. */
-	for (size_t n = 0; n < 2 * NPHRASES + NCOMMON; n++) {
-		int pass = n >= NPHRASES + NCOMMON;
-		const char *ph = n < NPHRASES ? phrases[n] : n < NPHRASES + NCOMMON ?
-		    common[n - NPHRASES] : phrases[n - NPHRASES - NCOMMON];
+	for (size_t n = 0; n < nall; n++) {
+		size_t first = NPHRASES + NCOMMON + nl;  /* the first pass */
+		int pass = n >= first;
+		size_t m = pass ? n - first : n;
+		const char *ph;
+		if (!pass)
+			ph = m < NPHRASES ? phrases[m] : m < NPHRASES + NCOMMON ?
+			    common[m - NPHRASES] : lp[m - NPHRASES - NCOMMON];
+		else
+			ph = m < NPHRASES ? phrases[m] : lp[m - NPHRASES];
 		char *pf[MAXW], *pe[MAXW];
 		int k = phrase_syllables(ph, pf, pe);
 		if (k < 0)
@@ -310,11 +350,30 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 			}
 			if (j < k || (diff == 0) == pass)
 				continue;
-			for (j = 1; j < k; j++)
-				if (!only_spaces(s, t[i + j - 1].b, t[i + j].a))
+			int hy = 0;
+			for (j = 1; j < k; j++) {
+				size_t sa = t[i + j - 1].b, sz = t[i + j].a;
+				if (sz == sa + 1 && s[sa] == '-')
+					hy++;   /* "thu-hoạch": a speck read as a hyphen */
+				else if (!only_spaces(s, sa, sz))
 					break;
+			}
 			if (j < k)
 				continue;       /* "PHƯƠNG THỨC] hiện": not one phrase */
+			if (hy && (diff || pass))
+				continue;       /* a hyphen, or a diacritic: not both */
+			if (hy) {
+				/* Only a phrase alone in its hyphens ("tập-tin-đầu-
+				 * vào" is a placeholder, "<đối-tượng>" too) and in
+				 * lower case (ĐẦU-RA). */
+				size_t e = t[i + (size_t)k - 1].b;
+				int caps = 0;
+				for (j = 0; j < k; j++)
+					caps += cased(s + t[i + j].a, t[i + j].b - t[i + j].a) == 2;
+				if (caps || (t[i].a > 0 && strchr("-_<", s[t[i].a - 1])) ||
+				    (e < len && strchr("-_>", s[e])))
+					continue;
+			}
 			if (diff == 1) {
 				/* The neighbours must be this phrase's alone: a word
 				 * that a phrase read as printed explains ("triển khai"
@@ -335,12 +394,23 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 				 * to be changed by another. */
 				for (j = 0; j < k; j++)
 					bad[i + j] = 1;
+				/* Vietnamese never joins the syllables of a word
+				 * with a hyphen: one between the words of a phrase
+				 * read as printed goes ("thu-hoạch" -> "thu hoạch"). */
+				for (j = 1; hy && j < k; j++)
+					if (s[t[i + j - 1].b] == '-' && t[i + j].a == t[i + j - 1].b + 1)
+						unhy[i + j] = 1;
 				if (nexact < MAXT) {
 					ex0[nexact] = i;
 					ex1[nexact++] = i + (size_t)k;
 				}
 			} else if (diff == 1) {
 				size_t w = i + (size_t)at, q = 0, sa = 0, se = 0;
+				/* A learned phrase corrects only between two of its
+				 * words ("thành viên dự" is no reason for "thành
+				 * viên dữ liệu" to change). */
+				if (m >= NPHRASES && (at == 0 || at == k - 1))
+					continue;
 				size_t plen = strlen(ph);
 				for (int c = 0; c <= at; c++)
 					sohoa_vi_next_word(ph, plen, &q, &sa, &se);
@@ -363,6 +433,13 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 		for (size_t i = 0; i < nt; i++) {
 			size_t sl;
 			char *syl;
+			if (unhy[i]) {
+				/* The hyphen before word i becomes a space. */
+				sb_add(&sb, s + last, t[i].a - 1 - last);
+				sb_add(&sb, " ", 1);
+				last = t[i].a;
+				changes++;
+			}
 			if (!fix[i] || bad[i])
 				continue;
 			sl = fixn[i];
@@ -390,6 +467,8 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, char **out)
 	rc = changes;
 done:
 	free(sb.p);
+	free(lcopy);
+	free(lp);
 	for (size_t i = 0; i < nt; i++) {
 		free(t[i].fold);
 		free(t[i].exact);

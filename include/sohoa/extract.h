@@ -108,6 +108,12 @@ SOHOA_API sohoa_status sohoa_extract_fields(const char *text, size_t len, sohoa_
 SOHOA_API sohoa_status sohoa_extract_fields_hocr(const char *text, size_t len, const char *hocr,
     size_t hocr_len, sohoa_fields *out, sohoa_error *err);
 
+/* sohoa_extract_fields_hocr() with the phrases the archive taught beside
+ * the fixed ones (learned: one per '\n', sohoa_lexicon_learned() of
+ * lexicon.h; NULL: none). */
+SOHOA_API sohoa_status sohoa_extract_fields_learned(const char *text, size_t len, const char *hocr,
+    size_t hocr_len, const char *learned, sohoa_fields *out, sohoa_error *err);
+
 /* The Vietnamese name of a TT 05 typeName code: "02" gives "Quyết định";
  * NULL for an unknown code.  Static storage. */
 SOHOA_API const char *sohoa_type_label(const char *code);

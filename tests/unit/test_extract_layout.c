@@ -377,7 +377,7 @@ static void
 check_fix(const char *in, const char *doubt, const char *want)
 {
 	char *out = NULL;
-	int r = sohoa_extract_fix_phrases(in, doubt, &out);
+	int r = sohoa_extract_fix_phrases(in, doubt, NULL, &out);
 
 	if (want) {
 		CHECK_INT(r, 1);
@@ -515,7 +515,7 @@ test_no_false_corrections(void)
 				char *subject = truth(json, "subject"), *out = NULL;
 				if (subject) {
 					lines++;
-					if (sohoa_extract_fix_phrases(subject, NULL, &out) != 0)
+					if (sohoa_extract_fix_phrases(subject, NULL, NULL, &out) != 0)
 						CHECKM(0, subject);
 					free(out);
 					free(subject);
@@ -536,7 +536,7 @@ test_no_false_corrections(void)
 						char *out = NULL;
 						*q = '\0';
 						lines++;
-						if (sohoa_extract_fix_phrases(s, NULL, &out) != 0)
+						if (sohoa_extract_fix_phrases(s, NULL, NULL, &out) != 0)
 							CHECKM(0, s);
 						free(out);
 						s = q + 2;
@@ -549,7 +549,7 @@ test_no_false_corrections(void)
 					char *out = NULL;
 					*q = '\0';
 					lines++;
-					if (sohoa_extract_fix_phrases(s, NULL, &out) != 0)
+					if (sohoa_extract_fix_phrases(s, NULL, NULL, &out) != 0)
 						CHECKM(0, s);
 					free(out);
 					q++;

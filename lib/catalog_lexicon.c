@@ -1,6 +1,6 @@
 /*
  * catalog_lexicon.c - the phrases the archive teaches the diacritic repair
- * (lexicon.h, migration 020): counting a document's phrases once, and the
+ * (lexicon.h, migration 022): counting a document's phrases once, and the
  * list the repair uses, with the invariants of lexicon.h.
  */
 #include <stdio.h>

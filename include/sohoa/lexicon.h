@@ -1,7 +1,7 @@
 /*
  * lexicon.h - the phrases the archive's own text teaches the diacritic
  * repair of the trích yếu (issue 19, item 3; lib/catalog_lexicon.c on
- * migration 020, lib/extract_layout.c for what a page teaches).
+ * migration 022, lib/extract_layout.c for what a page teaches).
  *
  * The fixed phrases of lib/extract_lexicon.c put back the one diacritic OCR
  * got wrong in a phrase of administrative Vietnamese.  The archive adds its

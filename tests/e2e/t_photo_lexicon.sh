@@ -11,7 +11,7 @@
 #     its disc only, and the name is read (with the whole box weakened,
 #     Tesseract dropped the line);
 #   - every record described teaches the phrases of its hOCR once
-#     (lexicon.h, migration 020): lexicon_taught holds each record, and
+#     (lexicon.h, migration 022): lexicon_taught holds each record, and
 #     the phrases counted sure are lower-case runs of three syllables.
 . "$(dirname "$0")/lib.sh"
 R="$PY $SOHOA_SRC/tests/tools/render_scans.py"

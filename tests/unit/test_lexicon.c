@@ -2,7 +2,7 @@
  * test_lexicon.c - the phrases the archive teaches the trích yếu repair
  * (include/sohoa/lexicon.h): what a real page's hOCR teaches
  * (tests/unit/fixtures/layout/, worker hOCR of make eval pages), the counts
- * on a real catalog (migration 020) with the invariants that keep a wrong
+ * on a real catalog (migration 022) with the invariants that keep a wrong
  * reading from teaching itself, and the repair with learned phrases.
  */
 #include "sohoa/catalog.h"

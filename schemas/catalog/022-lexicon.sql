@@ -1,4 +1,4 @@
--- sohoa catalog, version 20: the phrases the archive teaches the diacritic
+-- sohoa catalog, version 22: the phrases the archive teaches the diacritic
 -- repair of the trích yếu (issue 19, lib/catalog_lexicon.c, lexicon.h).
 --
 -- A phrase of two or three lower-case syllables is counted once per

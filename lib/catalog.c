@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "sohoa/catalog.h"
+#include "sohoa/fault.h"
 #include "sohoa/fields.h"
 #include "sohoa/index.h"
 
@@ -117,6 +118,10 @@ sql_store_dir(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, f, slash == f ? 1 : (int)(slash - f), SQLITE_TRANSIENT);
 }
 
+#ifdef SOHOA_FAULT
+static int fault_commit(void *arg) { (void)arg; return SOHOA_FAULT_AT("commit"); }
+#endif
+
 sohoa_catalog *
 sohoa_catalog_open(const char *path, sohoa_error *err)
 {
@@ -155,6 +160,11 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 		sohoa_catalog_free(cat);
 		return NULL;
 	}
+#ifdef SOHOA_FAULT
+	/* Every commit, autocommit statements included, is a fault step
+	 * (fault.h); a failed one is rolled back by SQLite. */
+	sqlite3_commit_hook(cat->db, fault_commit, NULL);
+#endif
 	return cat;
 }
 

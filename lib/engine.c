@@ -49,7 +49,7 @@ sohoa_eng_adopt(sohoa_engine *e, const sohoa_envelope *env, int inbox_removed, i
 {
 	int64_t dup = sohoa_catalog_find_live_hash(e->cat, env->hash), id = 0;
 	sohoa_record_new r = {
-		.spool_id = env->spool_id, .state = "incoming", .hash = env->hash,
+		.spool_id = env->spool_id, .state = STATE_NAME(INCOMING), .hash = env->hash,
 		.size = env->size, .name = env->name, .name_raw = env->name_raw,
 		.name_raw_len = env->name_raw_len, .origin = env->origin,
 		.origin_raw = env->origin_raw, .origin_raw_len = env->origin_raw_len,
@@ -61,10 +61,10 @@ sohoa_eng_adopt(sohoa_engine *e, const sohoa_envelope *env, int inbox_removed, i
 
 	if (dup) {
 		/* The file moves first: the record is born quarantined. */
-		if (sohoa_spool_move(e->spool, env->spool_id, "incoming", "quarantine", err)
+		if (sohoa_spool_move(e->spool, env->spool_id, STATE_DIR(INCOMING), STATE_DIR(QUARANTINED), err)
 		    != SOHOA_OK)
 			return err->status;
-		r.state = "quarantined";
+		r.state = STATE_NAME(QUARANTINED);
 	}
 	if (sohoa_catalog_begin(e->cat, err) != SOHOA_OK)
 		return err->status;
@@ -88,7 +88,7 @@ sohoa_eng_adopt(sohoa_engine *e, const sohoa_envelope *env, int inbox_removed, i
 		snprintf(msg, sizeof msg, "identical to record %lld (%s)", (long long)dup,
 		    env->hash);
 		sohoa_catalog_event_add(e->cat, dup, "duplicate", e->agent, "warning", msg, NULL);
-		st = sohoa_eng_quarantine_entry(e, env->spool_id, "quarantine", id, env->name,
+		st = sohoa_eng_quarantine_entry(e, env->spool_id, STATE_DIR(QUARANTINED), id, env->name,
 		    SOHOA_REASON_DUPLICATE, msg, dup, err);
 		if (res) {
 			res->quarantined = 1;
@@ -128,7 +128,7 @@ reject_unspooled(sohoa_engine *e, const char *relpath, const struct stat *seen,
 	}
 	{
 		sohoa_record_new r = {
-			.spool_id = sid, .state = "quarantined", .hash = NULL,
+			.spool_id = sid, .state = STATE_NAME(QUARANTINED), .hash = NULL,
 			.size = seen ? seen->st_size : 0, .name = env.name, .name_raw = base,
 			.name_raw_len = strlen(base), .origin = env.origin, .origin_raw = relpath,
 			.origin_raw_len = slash ? (size_t)(slash - relpath) : 0,
@@ -404,15 +404,16 @@ dispatch(sohoa_engine *e)
 	sohoa_error err;
 	int w;
 
-	while (!e->paused && e->pool && e->qlen > 0 && (w = sohoa_pool_idle(e->pool)) >= 0) {
+	while (!e->paused && e->pool && e->qlen > 0 && (w = e->ocr->idle(e->pool)) >= 0) {
 		struct job j = e->queue[e->qhead];
 		char dir[PATH_MAX];
 
 		sohoa_error_clear(&err);
-		if (sohoa_spool_move(e->spool, j.spool_id, "incoming", "active", &err) != SOHOA_OK) {
+		if (sohoa_spool_move(e->spool, j.spool_id, STATE_DIR(INCOMING), STATE_DIR(ACTIVE),
+		    &err) != SOHOA_OK) {
 			char path[PATH_MAX];
 			struct stat sb;
-			sohoa_spool_path(e->spool, "incoming", j.spool_id, NULL, path, sizeof path);
+			sohoa_spool_path(e->spool, STATE_DIR(INCOMING), j.spool_id, NULL, path, sizeof path);
 			if (lstat(path, &sb) != 0 && errno == ENOENT) {
 				/* Not in incoming/ (any more): a stale queue entry must
 				 * not block the ones behind it. */
@@ -425,18 +426,18 @@ dispatch(sohoa_engine *e)
 			logf_(e, SOHOA_LOG_ERR, j.record_id, "cannot start OCR: %s", err.msg);
 			return;  /* stays queued; tried again at the next tick */
 		}
-		if (sohoa_catalog_set_state(e->cat, j.record_id, "active", &err) != SOHOA_OK) {
-			sohoa_spool_move(e->spool, j.spool_id, "active", "incoming", NULL);
+		if (sohoa_catalog_set_state(e->cat, j.record_id, STATE_NAME(ACTIVE), &err) != SOHOA_OK) {
+			sohoa_spool_move(e->spool, j.spool_id, STATE_DIR(ACTIVE), STATE_DIR(INCOMING), NULL);
 			logf_(e, SOHOA_LOG_ERR, j.record_id, "cannot start OCR: %s", err.msg);
 			return;
 		}
 		e->qhead++;
 		e->qlen--;
-		sohoa_spool_path(e->spool, "active", j.spool_id, NULL, dir, sizeof dir);
-		if (sohoa_pool_submit(e->pool, w, dir, j.spool_id, &err) != SOHOA_OK) {
+		sohoa_spool_path(e->spool, STATE_DIR(ACTIVE), j.spool_id, NULL, dir, sizeof dir);
+		if (e->ocr->submit(e->pool, w, dir, j.spool_id, &err) != SOHOA_OK) {
 			logf_(e, SOHOA_LOG_ERR, j.record_id, "%s", err.msg);
-			sohoa_spool_move(e->spool, j.spool_id, "active", "incoming", NULL);
-			sohoa_catalog_set_state(e->cat, j.record_id, "incoming", NULL);
+			sohoa_spool_move(e->spool, j.spool_id, STATE_DIR(ACTIVE), STATE_DIR(INCOMING), NULL);
+			sohoa_catalog_set_state(e->cat, j.record_id, STATE_NAME(INCOMING), NULL);
 			queue_push(e, j.spool_id, j.record_id);
 			return;
 		}
@@ -514,10 +515,10 @@ finish_ok(sohoa_engine *e, const struct job *j)
 	int counted = 0, failed = 0, not_ocred = 0;
 
 	sohoa_error_clear(&err);
-	sohoa_spool_path(e->spool, "active", j->spool_id, NULL, dir, sizeof dir);
+	sohoa_spool_path(e->spool, STATE_DIR(ACTIVE), j->spool_id, NULL, dir, sizeof dir);
 	if (sohoa_ocr_read_results(dir, &pages, &n, &buf, &err) != SOHOA_OK)
 		goto retry;
-	if (sohoa_spool_move(e->spool, j->spool_id, "active", "done", &err) != SOHOA_OK)
+	if (sohoa_spool_move(e->spool, j->spool_id, STATE_DIR(ACTIVE), STATE_DIR(DONE), &err) != SOHOA_OK)
 		goto retry;
 	for (int i = 0; i < n; i++) {
 		if (pages[i].confidence >= 0) {
@@ -548,7 +549,7 @@ finish_ok(sohoa_engine *e, const struct job *j)
 		/* The entry is in done/ but the catalog says active: reconcile
 		 * would redo it; do that now. */
 		logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot record OCR results: %s", err.msg);
-		sohoa_spool_move(e->spool, j->spool_id, "done", "incoming", NULL);
+		sohoa_spool_move(e->spool, j->spool_id, STATE_DIR(DONE), STATE_DIR(INCOMING), NULL);
 		queue_push(e, j->spool_id, j->record_id);
 		free(pages);
 		free(buf);
@@ -624,7 +625,7 @@ finish(sohoa_engine *e, const sohoa_job_result *res, const struct job *j)
 	}
 	record_attempts(e, j->record_id, name, sizeof name);
 	if (res->status == SOHOA_BAD_INPUT) {
-		if (sohoa_eng_quarantine_entry(e, j->spool_id, "active", j->record_id, name, res->reason,
+		if (sohoa_eng_quarantine_entry(e, j->spool_id, STATE_DIR(ACTIVE), j->record_id, name, res->reason,
 		    res->msg, 0, &err) != SOHOA_OK)
 			logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot quarantine: %s", err.msg);
 		return;
@@ -635,14 +636,15 @@ finish(sohoa_engine *e, const sohoa_job_result *res, const struct job *j)
 			char msg[400];
 			snprintf(msg, sizeof msg, "%d attempts failed; last: %s", attempts, res->msg);
 			sohoa_catalog_defer(e->cat, j->record_id, 0, res->msg, NULL);
-			if (sohoa_eng_quarantine_entry(e, j->spool_id, "active", j->record_id, name,
+			if (sohoa_eng_quarantine_entry(e, j->spool_id, STATE_DIR(ACTIVE), j->record_id, name,
 			    SOHOA_REASON_OCR_FAILED, msg, 0, &err) != SOHOA_OK)
 				logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot quarantine: %s", err.msg);
 			return;
 		}
 		/* Back-off: 30 s, 60 s, 120 s, ... */
 		long delay = 30L << (attempts - 1 < 10 ? attempts - 1 : 10);
-		if (sohoa_spool_move(e->spool, j->spool_id, "active", "deferred", &err) != SOHOA_OK
+		if (sohoa_spool_move(e->spool, j->spool_id, STATE_DIR(ACTIVE), STATE_DIR(DEFERRED),
+		    &err) != SOHOA_OK
 		    || sohoa_catalog_defer(e->cat, j->record_id, (long long)time(NULL) + delay,
 		    res->msg, &err) != SOHOA_OK) {
 			logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot defer: %s", err.msg);
@@ -659,7 +661,7 @@ sohoa_engine_pollfds(sohoa_engine *e, struct pollfd *fds, int max)
 {
 	if (!e->pool)
 		return 0;
-	return sohoa_pool_pollfds(e->pool, fds, e->pollmap,
+	return e->ocr->pollfds(e->pool, fds, e->pollmap,
 	    max < (int)(sizeof e->pollmap / sizeof e->pollmap[0]) ? max
 	    : (int)(sizeof e->pollmap / sizeof e->pollmap[0]));
 }
@@ -672,7 +674,7 @@ sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
 		int w = e->pollmap[i];
 		if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		while (sohoa_pool_read(e->pool, w, &res)) {
+		while (e->ocr->read(e->pool, w, &res)) {
 			struct job j = e->running[w];
 			memset(&e->running[w], 0, sizeof e->running[w]);
 			finish(e, &res, &j);
@@ -696,8 +698,8 @@ release_deferred(sohoa_engine *e, time_t now)
 		int64_t id = sqlite3_column_int64(st, 0);
 		char sid[SOHOA_SPOOL_ID_MAX];
 		snprintf(sid, sizeof sid, "%s", sqlite3_column_text(st, 1));
-		if (sohoa_spool_move(e->spool, sid, "deferred", "incoming", NULL) == SOHOA_OK
-		    && sohoa_catalog_set_state(e->cat, id, "incoming", NULL) == SOHOA_OK)
+		if (sohoa_spool_move(e->spool, sid, STATE_DIR(DEFERRED), STATE_DIR(INCOMING), NULL) == SOHOA_OK
+		    && sohoa_catalog_set_state(e->cat, id, STATE_NAME(INCOMING), NULL) == SOHOA_OK)
 			queue_push(e, sid, id);
 	}
 	sqlite3_finalize(st);
@@ -708,7 +710,7 @@ sohoa_engine_tick(sohoa_engine *e, time_t now)
 {
 	sohoa_eng_adopt_orphans(e, now);
 	if (e->pool)
-		sohoa_pool_watchdog(e->pool, now);
+		e->ocr->watchdog(e->pool, now);
 	release_deferred(e, now);
 	sohoa_backup_tick(e->backup, e->conf, e->cat, now, e->opt.log, e->opt.log_arg);
 	dispatch(e);
@@ -721,7 +723,7 @@ int sohoa_engine_pending(const sohoa_engine *e)
 
 int sohoa_engine_running(const sohoa_engine *e)
 {
-	return e->pool ? sohoa_pool_busy(e->pool) : 0;
+	return e->pool ? e->ocr->busy(e->pool) : 0;
 }
 
 long
@@ -762,6 +764,7 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 	e->conf = conf;
 	if (opt)
 		e->opt = *opt;
+	e->ocr = e->opt.ocr ? e->opt.ocr : &sohoa_ocr_pool_runner;
 	snprintf(e->agent, sizeof e->agent, "sohoa %s (%s)", SOHOA_VERSION,
 	    e->opt.agent ? e->opt.agent : "sohoa");
 	e->backup = sohoa_backup_new(e->agent);
@@ -824,7 +827,7 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 			.ocr_mode = conf->ocr_mode,
 			.language_fallback = (int)conf->language_fallback,
 		};
-		e->pool = sohoa_pool_new(&po, err);
+		e->pool = e->ocr->open(&po, e->opt.ocr_arg, err);
 		if (!e->pool)
 			goto fail;
 	}
@@ -841,14 +844,16 @@ sohoa_engine_free(sohoa_engine *e, int timeout_ms)
 		return;
 	sohoa_package_schemas_free(e->schemas);
 	sohoa_signer_free(e->signer);
-	sohoa_pool_free(e->pool, timeout_ms);
+	if (e->pool)
+		e->ocr->free(e->pool, timeout_ms);
 	/* Jobs cut short go back to the queue on disk, as at start-up. */
 	for (size_t w = 0; e->cat && w < sizeof e->running / sizeof e->running[0]; w++) {
 		struct job *j = &e->running[w];
 		if (!j->record_id)
 			continue;
-		if (sohoa_spool_move(e->spool, j->spool_id, "active", "incoming", NULL) == SOHOA_OK)
-			sohoa_catalog_set_state(e->cat, j->record_id, "incoming", NULL);
+		if (sohoa_spool_move(e->spool, j->spool_id, STATE_DIR(ACTIVE), STATE_DIR(INCOMING),
+		    NULL) == SOHOA_OK)
+			sohoa_catalog_set_state(e->cat, j->record_id, STATE_NAME(INCOMING), NULL);
 	}
 	/* The last records and a catalog copy to the backup (a few seconds at most). */
 	if (e->cat)

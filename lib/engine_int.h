@@ -50,7 +50,8 @@ struct sohoa_engine {
 	char ocr_agent[64];
 	sohoa_spool *spool;
 	sohoa_catalog *cat;
-	sohoa_pool *pool;
+	const sohoa_ocr_runner *ocr; /* the OCR workers (opt.ocr or the real pool) */
+	void *pool;                 /* its handle; NULL without workers */
 	sohoa_package_schemas *schemas; /* NULL: packages are not written */
 	sohoa_signer *signer;       /* NULL: PDFs are not signed */
 	sohoa_backup *backup;       /* the copy on backup_dir (backup.h); NULL: none */
@@ -105,6 +106,11 @@ queue_push(sohoa_engine *e, const char *spool_id, int64_t record_id)
 	e->qlen++;
 	return 0;
 }
+
+/* A state's spool folder and catalog word (spool.h's one vocabulary), as
+ * the engine's files write them: STATE_DIR(INCOMING), STATE_NAME(DONE). */
+#define STATE_DIR(s) sohoa_state_dir(SOHOA_STATE_##s)
+#define STATE_NAME(s) sohoa_state_name(SOHOA_STATE_##s)
 
 /* ---- engine_quarantine.c ---- */
 

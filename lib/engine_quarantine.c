@@ -476,7 +476,7 @@ place_parts(sohoa_engine *e, const char *spool_id, const char *entry, int qdfd,
 	sohoa_status rc = SOHOA_OK;
 	int fd = -1;
 
-	if (sohoa_spool_read_envelope(e->spool, "quarantine", spool_id, &env, err) != SOHOA_OK)
+	if (sohoa_spool_read_envelope(e->spool, STATE_DIR(QUARANTINED), spool_id, &env, err) != SOHOA_OK)
 		return err->status;
 	if ((mkdirat(qdfd, qbase, 0750) != 0 && errno != EEXIST)
 	    || (fd = openat(qdfd, qbase, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
@@ -542,8 +542,8 @@ sohoa_eng_publish_quarantine(sohoa_engine *e, int64_t id, const struct stat *see
 		sohoa_eng_qinfo_release(&q);
 		return rc;
 	}
-	sohoa_spool_path(e->spool, "quarantine", q.spool_id, "original", src, sizeof src);
-	sohoa_spool_path(e->spool, "quarantine", q.spool_id, NULL, entry, sizeof entry);
+	sohoa_spool_path(e->spool, STATE_DIR(QUARANTINED), q.spool_id, "original", src, sizeof src);
+	sohoa_spool_path(e->spool, STATE_DIR(QUARANTINED), q.spool_id, NULL, entry, sizeof entry);
 	if (lstat(src, &st) != 0 && sohoa_tailieu_parts_in(entry) > 0) {
 		/* A document folder goes back as a folder, sidecar included. */
 		rc = place_parts(e, q.spool_id, entry, qdfd, qbase, err);
@@ -581,7 +581,7 @@ sohoa_eng_publish_quarantine(sohoa_engine *e, int64_t id, const struct stat *see
 		}
 	}
 	if (rc == SOHOA_OK && !from_inbox)
-		sohoa_spool_remove(e->spool, "quarantine", q.spool_id, NULL);
+		sohoa_spool_remove(e->spool, STATE_DIR(QUARANTINED), q.spool_id, NULL);
 	if (rc == SOHOA_OK) {
 		char *shown_name = shown(q.name_raw, q.name_raw_len);
 		char *shown_origin = shown(q.origin, strlen(q.origin));
@@ -604,8 +604,8 @@ sohoa_eng_quarantine_entry(sohoa_engine *e, const char *spool_id, const char *st
 {
 	char qname[PATH_MAX];
 
-	if (strcmp(state, "quarantine") != 0
-	    && sohoa_spool_move(e->spool, spool_id, state, "quarantine", err) != SOHOA_OK)
+	if (strcmp(state, STATE_DIR(QUARANTINED)) != 0
+	    && sohoa_spool_move(e->spool, spool_id, state, STATE_DIR(QUARANTINED), err) != SOHOA_OK)
 		return err->status;
 	sohoa_eng_quarantine_name(e->conf, reason == SOHOA_REASON_DUPLICATE ? DUPLICATE_DIR : "",
 	    name, qname, sizeof qname);

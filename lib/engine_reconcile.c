@@ -110,10 +110,10 @@ reconcile_entry(const char *id, void *arg)
 	if (!rid) {
 		/* Complete in the spool but never recorded: adopt it. */
 		sohoa_envelope env;
-		if (strcmp(c->state, "incoming") != 0
-		    && sohoa_spool_move(e->spool, id, c->state, "incoming", &err) != SOHOA_OK)
+		if (strcmp(c->state, STATE_DIR(INCOMING)) != 0
+		    && sohoa_spool_move(e->spool, id, c->state, STATE_DIR(INCOMING), &err) != SOHOA_OK)
 			goto fail;
-		if (sohoa_spool_read_envelope(e->spool, "incoming", id, &env, &err) != SOHOA_OK)
+		if (sohoa_spool_read_envelope(e->spool, STATE_DIR(INCOMING), id, &env, &err) != SOHOA_OK)
 			goto fail;
 		remove_leftover_original(e, &env);
 		logf_(e, SOHOA_LOG_INFO, 0, "recovering %s from the spool", env.name);
@@ -124,27 +124,27 @@ reconcile_entry(const char *id, void *arg)
 		sohoa_envelope_release(&env);
 		return 0;
 	}
-	if (!strcmp(c->state, "quarantine")) {
-		if (strcmp(state, "quarantined") != 0)
+	if (!strcmp(c->state, STATE_DIR(QUARANTINED))) {
+		if (strcmp(state, STATE_NAME(QUARANTINED)) != 0)
 			return 0;   /* handled with the unpublished records below */
 		return 0;
 	}
-	if (!strcmp(c->state, "done") && !strcmp(state, "done"))
+	if (!strcmp(c->state, STATE_DIR(DONE)) && !strcmp(state, STATE_NAME(DONE)))
 		return 0;
-	if (!strcmp(c->state, "deferred") && !strcmp(state, "deferred"))
+	if (!strcmp(c->state, STATE_DIR(DEFERRED)) && !strcmp(state, STATE_NAME(DEFERRED)))
 		return 0;
-	if (!strcmp(state, "quarantined")) {
+	if (!strcmp(state, STATE_NAME(QUARANTINED))) {
 		/* Recorded as quarantined but the entry is still here. */
-		if (sohoa_spool_move(e->spool, id, c->state, "quarantine", &err) != SOHOA_OK)
+		if (sohoa_spool_move(e->spool, id, c->state, STATE_DIR(QUARANTINED), &err) != SOHOA_OK)
 			goto fail;
 		return 0;
 	}
 	/* active/, or an entry whose record lags behind: OCR (again). */
-	if (strcmp(c->state, "incoming") != 0
-	    && sohoa_spool_move(e->spool, id, c->state, "incoming", &err) != SOHOA_OK)
+	if (strcmp(c->state, STATE_DIR(INCOMING)) != 0
+	    && sohoa_spool_move(e->spool, id, c->state, STATE_DIR(INCOMING), &err) != SOHOA_OK)
 		goto fail;
-	if (strcmp(state, "incoming") != 0
-	    && sohoa_catalog_set_state(e->cat, rid, "incoming", &err) != SOHOA_OK)
+	if (strcmp(state, STATE_NAME(INCOMING)) != 0
+	    && sohoa_catalog_set_state(e->cat, rid, STATE_NAME(INCOMING), &err) != SOHOA_OK)
 		goto fail;
 	queue_push(e, id, rid);
 	return 0;
@@ -164,10 +164,10 @@ entry_consistent(sohoa_engine *e, const char *dir, const char *id)
 
 	if (!sohoa_catalog_find_spool(e->cat, id, state))
 		return 0;
-	if (!strcmp(dir, "incoming"))
-		return !strcmp(state, "incoming");
-	if (!strcmp(dir, "deferred"))
-		return !strcmp(state, "deferred");
+	if (!strcmp(dir, STATE_DIR(INCOMING)))
+		return !strcmp(state, STATE_NAME(INCOMING));
+	if (!strcmp(dir, STATE_DIR(DEFERRED)))
+		return !strcmp(state, STATE_NAME(DEFERRED));
 	return 1;
 }
 
@@ -183,7 +183,7 @@ adopt_orphan(const char *id, void *arg)
 	if (entry_consistent(e, c.state, id))
 		return 0;
 	reconcile_entry(id, &c);
-	if (!entry_consistent(e, "incoming", id) && !entry_consistent(e, c.state, id)) {
+	if (!entry_consistent(e, STATE_DIR(INCOMING), id) && !entry_consistent(e, c.state, id)) {
 		e->orphans = 1;
 		return 1;
 	}
@@ -193,14 +193,15 @@ adopt_orphan(const char *id, void *arg)
 void
 sohoa_eng_adopt_orphans(sohoa_engine *e, time_t now)
 {
-	static const char *const states[] = { "incoming", "deferred", "quarantine" };
+	static const sohoa_state states[] = { SOHOA_STATE_INCOMING, SOHOA_STATE_DEFERRED,
+		SOHOA_STATE_QUARANTINED };
 
 	if (!e->orphans || now < e->orphans_at)
 		return;
 	e->orphans = 0;
 	for (size_t i = 0; i < 3 && !e->orphans; i++) {
-		e->orphans_state = states[i];
-		sohoa_spool_each(e->spool, states[i], adopt_orphan, e);
+		e->orphans_state = sohoa_state_dir(states[i]);
+		sohoa_spool_each(e->spool, e->orphans_state, adopt_orphan, e);
 	}
 	e->orphans_at = now + 10;
 }
@@ -211,8 +212,8 @@ sohoa_eng_reconcile(sohoa_engine *e, sohoa_error *err)
 {
 	/* incoming/ first: what moves there from the later states is queued by
 	 * the pass that moves it, and must not be seen (and queued) twice. */
-	static const char *const order[] = { "incoming", "active", "done", "deferred",
-		"quarantine" };
+	static const sohoa_state order[] = { SOHOA_STATE_INCOMING, SOHOA_STATE_ACTIVE,
+		SOHOA_STATE_DONE, SOHOA_STATE_DEFERRED, SOHOA_STATE_QUARANTINED };
 	sqlite3_stmt *st;
 
 	/* Invariant 4. */
@@ -220,8 +221,8 @@ sohoa_eng_reconcile(sohoa_engine *e, sohoa_error *err)
 		return err->status;
 	/* Invariant 5 and its kin, state by state. */
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		struct reconcile_ctx c = { e, order[i] };
-		sohoa_spool_each(e->spool, order[i], reconcile_entry, &c);
+		struct reconcile_ctx c = { e, sohoa_state_dir(order[i]) };
+		sohoa_spool_each(e->spool, c.state, reconcile_entry, &c);
 	}
 	/* Quarantines not yet published. */
 	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
@@ -247,8 +248,10 @@ sohoa_eng_reconcile(sohoa_engine *e, sohoa_error *err)
 			const char *sid = (const char *)sqlite3_column_text(st, 1);
 			const char *s = (const char *)sqlite3_column_text(st, 2);
 			struct stat sb;
-			sohoa_spool_path(e->spool, !strcmp(s, "active") ? "incoming" : s, sid, NULL,
-			    path, sizeof path);
+			int state = sohoa_state_from_name(s);
+			/* Active records' entries went back to incoming/ above. */
+			sohoa_spool_path(e->spool, sohoa_state_dir(state == SOHOA_STATE_ACTIVE
+			    ? SOHOA_STATE_INCOMING : (sohoa_state)state), sid, NULL, path, sizeof path);
 			if (lstat(path, &sb) != 0)
 				logf_(e, SOHOA_LOG_ERR, sqlite3_column_int64(st, 0),
 				    "record's spool entry %s is missing", path);

@@ -33,6 +33,7 @@
 #include <libxml/parser.h>
 
 #include "package_int.h"
+#include "sohoa/fault.h"
 #include "sohoa/fsutil.h"
 
 #define PKG_FILE_MODE 0444
@@ -226,41 +227,17 @@ copy_in(sohoa_fs_batch *b, const char *root, const char *rel, const char *src,
 	return st;
 }
 
-/* The final step: tmp becomes dest, replacing whatever was there. */
+/* The final step: tmp becomes dest, replacing whatever was there
+ * (fsutil.h's folder swap).  Where the filesystem cannot exchange, the old
+ * package is set aside as .<name>.old-NNNNNN, which
+ * sohoa_package_recover() knows. */
 static sohoa_status
 swap_in(const char *parent, const char *tmp, const char *dest, const char *name,
     sohoa_error *err)
 {
 	char old[PATH_MAX];
 	struct stat st;
-	sohoa_error scratch;
 
-	sohoa_error_clear(&scratch);
-	if (lstat(dest, &st) != 0) {
-		if (errno != ENOENT)
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: %s", dest,
-			    strerror(errno));
-		return sohoa_fs_rename(tmp, dest, err);
-	}
-	if (!S_ISDIR(st.st_mode))
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "%s exists and is not a package folder", dest);
-#ifdef RENAME_EXCHANGE
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_EXCHANGE) == 0) {
-		/* tmp now holds the old package. */
-		if (sohoa_fs_sync_dir(parent, err) != SOHOA_OK)
-			return err->status;
-		/* The new package is in place; an old copy that cannot be removed
-		 * now is a ".tmp-" left-over for sohoa_package_recover(). */
-		sohoa_fs_remove_tree(tmp, &scratch);
-		return SOHOA_OK;
-	}
-	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "exchange %s and %s: %s", tmp, dest, strerror(errno));
-#endif
-	/* No atomic exchange here: old aside, new in, old removed.  A crash
-	 * in between is repaired by sohoa_package_recover(). */
 	for (int i = 0;; i++) {
 		if ((size_t)snprintf(old, sizeof old, "%s/.%s.old-%06d", parent, name, i)
 		    >= sizeof old)
@@ -268,15 +245,7 @@ swap_in(const char *parent, const char *tmp, const char *dest, const char *name,
 		if (lstat(old, &st) != 0)
 			break;
 	}
-	if (sohoa_fs_rename(dest, old, err) != SOHOA_OK)
-		return err->status;
-	if (sohoa_fs_rename(tmp, dest, err) != SOHOA_OK) {
-		/* Put the old package back; if even that fails, recover does. */
-		(void)rename(old, dest);
-		return err->status;
-	}
-	sohoa_fs_remove_tree(old, &scratch);
-	return SOHOA_OK;
+	return sohoa_fs_swap_dir(tmp, dest, old, err);
 }
 
 sohoa_status

@@ -18,14 +18,53 @@
 #include <utf8proc.h>
 
 #include "sohoa/catalog.h"
+#include "sohoa/fault.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/spool.h"
 #include "sohoa/tailieu.h"
 
-static const char *const states[] = {
-	"tmp", "incoming", "active", "deferred", "done", "quarantine"
+/* spool.h's sohoa_state: the folder and the catalog's word, by state. */
+static const char *const states[SOHOA_STATE_COUNT] = {
+	[SOHOA_STATE_TMP] = "tmp", [SOHOA_STATE_INCOMING] = "incoming",
+	[SOHOA_STATE_ACTIVE] = "active", [SOHOA_STATE_DEFERRED] = "deferred",
+	[SOHOA_STATE_DONE] = "done", [SOHOA_STATE_QUARANTINED] = "quarantine"
+};
+static const char *const state_names[SOHOA_STATE_COUNT] = {
+	[SOHOA_STATE_TMP] = NULL, [SOHOA_STATE_INCOMING] = "incoming",
+	[SOHOA_STATE_ACTIVE] = "active", [SOHOA_STATE_DEFERRED] = "deferred",
+	[SOHOA_STATE_DONE] = "done", [SOHOA_STATE_QUARANTINED] = "quarantined"
 };
 #define NSTATES (sizeof states / sizeof states[0])
+
+const char *
+sohoa_state_name(sohoa_state s)
+{
+	return (int)s >= 0 && s < SOHOA_STATE_COUNT ? state_names[s] : NULL;
+}
+
+const char *
+sohoa_state_dir(sohoa_state s)
+{
+	return (int)s >= 0 && s < SOHOA_STATE_COUNT ? states[s] : NULL;
+}
+
+int
+sohoa_state_from_name(const char *name)
+{
+	for (int i = 0; name && i < SOHOA_STATE_COUNT; i++)
+		if (state_names[i] && !strcmp(state_names[i], name))
+			return i;
+	return -1;
+}
+
+int
+sohoa_state_from_dir(const char *dir)
+{
+	for (int i = 0; dir && i < SOHOA_STATE_COUNT; i++)
+		if (!strcmp(states[i], dir))
+			return i;
+	return -1;
+}
 
 struct sohoa_spool {
 	char *root;                 /* <state_dir>/spool */
@@ -466,7 +505,7 @@ copy_in(int dfd, const char *name, const char *label, const struct stat *seen,
 		    "%s changed while it was being copied", label);
 		goto out;
 	}
-	if (fsync(out) != 0) {
+	if (SOHOA_FAULT_AT("fsync") || fsync(out) != 0) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", dst,
 		    strerror(errno));
 		goto out;

@@ -57,14 +57,20 @@ sohoa_eng_adopt(sohoa_engine *e, const sohoa_envelope *env, int inbox_removed, i
 		.inbox_path_len = env->inbox_path_len, .source_mtime_ns = env->mtime_ns,
 		.inbox_removed = inbox_removed,
 	};
-	char detail[256];
+	char detail[256], msg[128], qname[PATH_MAX];
 
 	if (dup) {
-		/* The file moves first: the record is born quarantined. */
-		if (sohoa_spool_move(e->spool, env->spool_id, STATE_DIR(INCOMING), STATE_DIR(QUARANTINED), err)
-		    != SOHOA_OK)
+		/* The file moves first: the record is born quarantined, with its
+		 * reason and quarantine name in the same transaction (a record
+		 * quarantined without them could never be published: the fault
+		 * sweep, test_fault.c, found it at a failed or killed commit). */
+		if (sohoa_spool_move(e->spool, env->spool_id, STATE_DIR(INCOMING),
+		    STATE_DIR(QUARANTINED), err) != SOHOA_OK)
 			return err->status;
 		r.state = STATE_NAME(QUARANTINED);
+		snprintf(msg, sizeof msg, "identical to record %lld (%s)", (long long)dup,
+		    env->hash);
+		sohoa_eng_quarantine_name(e->conf, DUPLICATE_DIR, env->name, qname, sizeof qname);
 	}
 	if (sohoa_catalog_begin(e->cat, err) != SOHOA_OK)
 		return err->status;
@@ -74,6 +80,12 @@ sohoa_eng_adopt(sohoa_engine *e, const sohoa_envelope *env, int inbox_removed, i
 	    env->origin[0] ? env->origin : NULL, err) != SOHOA_OK
 	    || sohoa_catalog_event_add(e->cat, id, "message digest calculation", e->agent,
 	    "success", detail, err) != SOHOA_OK
+	    || (dup && (sohoa_catalog_quarantine(e->cat, id,
+	    sohoa_reason_key(SOHOA_REASON_DUPLICATE), msg, qname, dup, err) != SOHOA_OK
+	    || sohoa_catalog_event_add(e->cat, id, "duplicate", e->agent, "warning", msg, err)
+	    != SOHOA_OK
+	    || sohoa_catalog_event_add(e->cat, dup, "duplicate", e->agent, "warning", msg, err)
+	    != SOHOA_OK))
 	    || sohoa_catalog_commit(e->cat, err) != SOHOA_OK) {
 		sohoa_catalog_rollback(e->cat);
 		return err->status;
@@ -83,18 +95,11 @@ sohoa_eng_adopt(sohoa_engine *e, const sohoa_envelope *env, int inbox_removed, i
 		res->duplicate_of = dup;
 	}
 	if (dup) {
-		char msg[128];
-		sohoa_status st;
-		snprintf(msg, sizeof msg, "identical to record %lld (%s)", (long long)dup,
-		    env->hash);
-		sohoa_catalog_event_add(e->cat, dup, "duplicate", e->agent, "warning", msg, NULL);
-		st = sohoa_eng_quarantine_entry(e, env->spool_id, STATE_DIR(QUARANTINED), id, env->name,
-		    SOHOA_REASON_DUPLICATE, msg, dup, err);
 		if (res) {
 			res->quarantined = 1;
 			res->reason = SOHOA_REASON_DUPLICATE;
 		}
-		return st;
+		return sohoa_eng_publish_quarantine(e, id, NULL, err);
 	}
 	logf_(e, SOHOA_LOG_DEBUG, id, "took %s%s%s (%s)", env->origin, *env->origin ? "/" : "",
 	    env->name, env->hash);

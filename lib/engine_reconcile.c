@@ -124,11 +124,12 @@ reconcile_entry(const char *id, void *arg)
 		sohoa_envelope_release(&env);
 		return 0;
 	}
-	if (!strcmp(c->state, STATE_DIR(QUARANTINED))) {
-		if (strcmp(state, STATE_NAME(QUARANTINED)) != 0)
-			return 0;   /* handled with the unpublished records below */
+	/* Quarantined: published with the unpublished records below.  An entry
+	 * in quarantine/ whose record is not (the move came, the catalog's
+	 * commit did not: its reason is lost) is OCRed again, like any entry
+	 * whose record lags behind. */
+	if (!strcmp(c->state, STATE_DIR(QUARANTINED)) && !strcmp(state, STATE_NAME(QUARANTINED)))
 		return 0;
-	}
 	if (!strcmp(c->state, STATE_DIR(DONE)) && !strcmp(state, STATE_NAME(DONE)))
 		return 0;
 	if (!strcmp(c->state, STATE_DIR(DEFERRED)) && !strcmp(state, STATE_NAME(DEFERRED)))

@@ -223,6 +223,66 @@ test_reconcile_active(void)
 	sohoa_conf_release(&conf);
 }
 
+/* An entry moved to quarantine/ whose record never said so (the catalog's
+ * commit did not come: a crash, a full disk): its reason is lost, so it is
+ * OCRed again, not left unpublished for ever. */
+static void
+test_reconcile_quarantine_lag(void)
+{
+	sohoa_conf conf;
+	sohoa_engine *e;
+	sohoa_catalog *cat;
+	char path[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
+	struct dirent **ids;
+	int status = -1, n;
+	pid_t pid;
+
+	if (fake_conf(&conf, test_tmp_root) != 0) {
+		CHECK(0);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/hang-3.png", conf.inbox);
+	CHECK(fake_scan(path, 3) == 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		sohoa_engine *ce = fake_engine(&conf, NULL);
+		if (!ce || fake_take_all(ce, &conf) != 1)
+			_exit(3);
+		fake_drain(ce, 5);
+		_exit(sohoa_engine_running(ce) == 1 ? 0 : 4);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The move to quarantine/ made, the record still "active". */
+	snprintf(path, sizeof path, "%s/spool/active", conf.state_dir);
+	n = scandir(path, &ids, NULL, alphasort);
+	CHECK_INT(n, 3);        /* ., .. and the entry */
+	for (int i = 0; i < n; i++) {
+		if (ids[i]->d_name[0] != '.') {
+			snprintf(from, sizeof from, "%s/%s", path, ids[i]->d_name);
+			snprintf(to, sizeof to, "%s/spool/quarantine/%s", conf.state_dir,
+			    ids[i]->d_name);
+			CHECK(rename(from, to) == 0);
+		}
+		free(ids[i]);
+	}
+	if (n >= 0)
+		free(ids);
+	if (!(e = open_engine(&conf))) {
+		sohoa_conf_release(&conf);
+		return;
+	}
+	cat = sohoa_engine_catalog(e);
+	CHECK_INT(entries(&conf, "quarantine"), 0);
+	CHECK_INT(entries(&conf, "incoming"), 1);
+	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'incoming'"), 1);
+	fake_drain(e, 5);
+	CHECK_INT(sohoa_engine_running(e), 1);
+	CHECK_INT(count(cat, "SELECT count(*) FROM records"), 1);
+	sohoa_engine_free(e, 1000);
+	sohoa_conf_release(&conf);
+}
+
 /* Complete in incoming/ but never recorded (a crash between pickup and
  * the catalog's commit): adopted at start-up, once, and its original,
  * still in the inbox, removed. */
@@ -318,5 +378,6 @@ main(void)
 	TEST_RUN(test_pipeline);
 	TEST_RUN(test_reconcile_active);
 	TEST_RUN(test_reconcile_adopts_unrecorded);
+	TEST_RUN(test_reconcile_quarantine_lag);
 	return TEST_DONE();
 }

@@ -313,6 +313,40 @@ test_sweep(void)
 	int failed = 0;
 	time_t t0 = time(NULL);
 
+	/* What one record costs: an engine's life with an empty inbox, then
+	 * with one scan (done, indexed, packaged). */
+	{
+		long empty, one;
+		char path[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s/one", test_tmp_root);
+		if (fresh(&conf, dir) != 0) {
+			CHECK(0);
+			return;
+		}
+		for (int i = 1; i < 3; i++) {
+			snprintf(path, sizeof path, "%s/scan-%d.png", conf.inbox, i);
+			unlink(path);
+		}
+		snprintf(path, sizeof path, "%s/bad-1.png", conf.inbox);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/zz-copy.png", conf.inbox);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/scan-0.png", conf.inbox);
+		rename(path, "scan-0.png");
+		sohoa_fault_arm(SOHOA_FAULT_COUNT, 0);
+		CHECK(run_once(&conf) == 0);
+		sohoa_fault_arm(SOHOA_FAULT_COUNT, 0);
+		CHECK(run_once(&conf) == 0);
+		empty = sohoa_fault_steps();
+		CHECK(rename("scan-0.png", path) == 0);
+		sohoa_fault_arm(SOHOA_FAULT_COUNT, 0);
+		CHECK(run_once(&conf) == 0);
+		one = sohoa_fault_steps();
+		printf("     one record (taken, OCRed, described, indexed, packaged): %ld durable"
+		    " steps; an engine's start and stop alone: %ld\n", one - empty, empty);
+		CHECK(one > empty);
+		sohoa_conf_release(&conf);
+	}
 	/* The counting run, which must itself leave the store whole. */
 	snprintf(dir, sizeof dir, "%s/count", test_tmp_root);
 	if (fresh(&conf, dir) != 0) {

@@ -119,7 +119,7 @@ level_of(sqlite3 *db, const sohoa_viewer *v, int64_t id, sohoa_access *out, char
 	*out = SOHOA_ACCESS_NONE;
 	if (q.oom) {
 		free(q.p);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	if (sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK
 	    || access_sql_bind(st, v) != SQLITE_OK
@@ -171,7 +171,7 @@ access_redact_results(sohoa_catalog *cat, const sohoa_viewer *v, sohoa_search_re
 		r->snippet = strdup("");
 		r->page = 0;
 		if (!r->name || !r->snippet)
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 	}
 	return SOHOA_OK;
 }
@@ -263,7 +263,7 @@ sohoa_access_view(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_d
 			if (!catalog_field((sohoa_field_id)f))
 				sohoa_fields_set(&out->fields, (sohoa_field_id)f, NULL, "ocr", 0);
 	if (!out->origin || (out->access == SOHOA_ACCESS_FULL && !out->pdf_path))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 
@@ -306,8 +306,7 @@ sohoa_access_page_text(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id, in
 			*access = SOHOA_ACCESS_NONE;
 		return not_found(err);
 	}
-	return r == SQLITE_NOMEM ? sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-	    "out of memory") : db_error(db, err, "access");
+	return r == SQLITE_NOMEM ? sohoa_error_oom(err) : db_error(db, err, "access");
 }
 
 sohoa_status
@@ -328,7 +327,7 @@ sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_d
 	    " AND name = 'issuedDate'), r.id");
 	if (q.oom) {
 		free(q.p);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	r = sqlite3_prepare_v2(db, q.p, -1, &st, NULL);
 	free(q.p);

@@ -440,8 +440,7 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
 			if (!ni) {
 				sqlite3_finalize(st);
 				free(ids);
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "out of memory");
+				return sohoa_error_oom(err);
 			}
 			ids = ni;
 		}

@@ -451,7 +451,7 @@ sohoa_backup_copy_record(const char *dir, const char *backup_id, const sohoa_con
 	files += t.files;
 	bytes += t.bytes;
 	if (man.oom) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	/* Everything verified and durable under temporary names: into place. */

@@ -133,7 +133,7 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 		err = &local;
 	}
 	if (!cat) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	if (sqlite3_open_v2(path, &cat->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -649,7 +649,7 @@ sohoa_catalog_unpackaged(sohoa_catalog *cat, const char *before, int settle_s, i
 			if (!nv) {
 				sqlite3_finalize(st);
 				free(v);
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				return sohoa_error_oom(err);
 			}
 			v = nv;
 			cap = nc;

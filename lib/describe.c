@@ -252,7 +252,7 @@ sohoa_describe_check_value(const char *field, const char *value, char **out, soh
 		    "số \"%s\" phải là chữ số (the number is digits only)", value);
 	}
 	if (!nfc)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	*out = nfc;
 	return SOHOA_OK;
 }
@@ -505,7 +505,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	files = calloc((size_t)(nparts ? nparts : 1) + 1, sizeof *files);
 	paths = calloc((size_t)(nparts ? nparts : 1), sizeof *paths);
 	if (!files || !paths) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	if (nparts) {
@@ -540,7 +540,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		    || asprintf(&paths[i].name, "%s%s%s", doc_id, tail, ext_of_mime(mime)) < 0
 		    || (nparts && !(paths[i].original = sohoa_text_from_bytes(env.part_names[i],
 		    strlen(env.part_names[i]))))) {
-			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			rc = sohoa_error_oom(err);
 			goto out;
 		}
 		files[nfiles++] = (sohoa_package_file){ paths[i].path, paths[i].name, mime,
@@ -665,7 +665,7 @@ record_text(sqlite3 *db, int64_t id, size_t *len, sohoa_error *err)
 				nc *= 2;
 			char *nb = realloc(buf, nc);
 			if (!nb) {
-				sohoa_error_set(err, SOHOA_FATAL, 0, "out of memory");
+				sohoa_error_oom(err);
 				goto fail;
 			}
 			buf = nb;
@@ -684,7 +684,7 @@ record_text(sqlite3 *db, int64_t id, size_t *len, sohoa_error *err)
 	}
 	sqlite3_finalize(st);
 	if (!buf && !(buf = malloc(1))) {
-		sohoa_error_set(err, SOHOA_FATAL, 0, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -799,7 +799,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			continue;
 		if (!(clean = sohoa_text_field(fs.f[i].value, strlen(fs.f[i].value), NULL))) {
 			sohoa_fields_release(&fs);
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		}
 		free(fs.f[i].value);
 		fs.f[i].value = clean;

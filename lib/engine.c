@@ -104,7 +104,7 @@ sohoa_eng_adopt(sohoa_engine *e, const sohoa_envelope *env, int inbox_removed, i
 	logf_(e, SOHOA_LOG_DEBUG, id, "took %s%s%s (%s)", env->origin, *env->origin ? "/" : "",
 	    env->name, env->hash);
 	if (queue_push(e, env->spool_id, id) != 0)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 
@@ -129,7 +129,7 @@ reject_unspooled(sohoa_engine *e, const char *relpath, const struct stat *seen,
 	env.origin = sohoa_text_from_bytes(relpath, slash ? (size_t)(slash - relpath) : 0);
 	if (!env.name || !env.origin) {
 		sohoa_envelope_release(&env);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	{
 		sohoa_record_new r = {
@@ -763,7 +763,7 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 		err = &local;
 	}
 	if (!e) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	e->conf = conf;
@@ -783,7 +783,7 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 		goto fail;
 	dbpath = sohoa_path_join(conf->state_dir, "catalog.db");
 	if (!dbpath) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		goto fail;
 	}
 	e->cat = sohoa_catalog_open(dbpath, err);

@@ -487,7 +487,7 @@ place_parts(sohoa_engine *e, const char *spool_id, const char *entry, int qdfd,
 	for (int i = 0; i < env.nparts; i++)
 		len += strlen(env.part_names[i]) + 1;
 	if (!(list = malloc(len))) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	off = (size_t)snprintf(list, len, "# %d trang / pages\n", env.nparts);
@@ -563,7 +563,7 @@ sohoa_eng_publish_quarantine(sohoa_engine *e, int64_t id, const struct stat *see
 			rc = sohoa_fs_write_file_at(qdfd, note, text, strlen(text), 0640, err);
 			free(text);
 		} else {
-			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			rc = sohoa_error_oom(err);
 		}
 	}
 	close(qdfd);

@@ -443,7 +443,7 @@ zip_buffer(struct archive *a, exp_sink *s, const char *name, const char *buf, si
 	sohoa_status st = SOHOA_OK;
 
 	if (!e)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	archive_write_zip_set_compression_deflate(a);
 	if (archive_write_header(a, e) != ARCHIVE_OK
 	    || archive_write_data(a, buf, len) != (la_ssize_t)len
@@ -471,7 +471,7 @@ arc_copy(struct archive *a, exp_sink *s, const char *name, const char *src,
 		    src, strerror(errno));
 	if (!(e = plain_entry(name, size, mtime))) {
 		close(fd);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	if (zip_store >= 0) {
 		if (zip_store)
@@ -645,7 +645,7 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	docu = calloc((size_t)first->ndocs + 1, sizeof *docu);
 	schem = calloc((size_t)first->nschemas + 1, sizeof *schem);
 	if (!docs || !meta || !files || !paths || !docu || !schem || !shaped) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 #define SIPF(f, p) (sohoa_sip_file){ (p), (f)->mimetype, (f)->use, (f)->checksum, (f)->size }
@@ -660,7 +660,7 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 			    || (npaths++, asprintf(&paths[npaths],
 			    "metadata/preservation/PREMIS-%s.xml", p->doc_id) < 0)) {
 				paths[npaths] = NULL;
-				st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				st = sohoa_error_oom(err);
 				goto out;
 			}
 			npaths++;
@@ -756,7 +756,7 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 		    + first->ndocs), sizeof *order);
 		int k = 0;
 		if (!order) {
-			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			st = sohoa_error_oom(err);
 			goto out;
 		}
 		order[k++] = (exp_copy){ last, &last->ead, &in.ead, &shaped[0] };
@@ -900,7 +900,7 @@ select_records(const sohoa_conf *conf, sqlite3 *db, const char *month, const cha
 	*out = v;
 	if (rc != SQLITE_DONE)
 		return rc == SQLITE_ROW || rc == SQLITE_NOMEM
-		    ? sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory")
+		    ? sohoa_error_oom(err)
 		    : db_error(db, err);
 	return SOHOA_OK;
 }
@@ -1004,7 +1004,7 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 				nc *= 2;
 			if (!(nm = realloc(manifest, nc))) {
 				free(manifest);
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				return sohoa_error_oom(err);
 			}
 			manifest = nm;
 			mcap = nc;
@@ -1033,7 +1033,7 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 	{
 		struct archive_entry *e = plain_entry(SOHOA_EXPORT_MANIFEST, (long long)mlen, x->mtime);
 		if (!e) {
-			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			st = sohoa_error_oom(err);
 			goto out;
 		}
 		if (archive_write_header(a, e) != ARCHIVE_OK
@@ -1328,7 +1328,7 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 
 	/* One SIP per folder; each loose document its own. */
 	if (!(sips = calloc((size_t)n, sizeof *sips))) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	for (int i = 0; i < n; i++) {
@@ -1343,7 +1343,7 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 	x.buf = malloc(EXP_BUF);
 	x.h = sohoa_hash_new("sha256");
 	if (!x.buf || !x.h) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	snprintf(stage, sizeof stage, "%s/.sohoa-%s.stage-XXXXXX", outbox, opts->month);
@@ -1768,7 +1768,7 @@ sohoa_export_verify(const char *bundle, const char *p7s, const char *ca,
 	h = sohoa_hash_new("sha256");
 	a = archive_read_new();
 	if (!buf || !h || !a) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	archive_read_support_format_tar(a);
@@ -1787,7 +1787,7 @@ sohoa_export_verify(const char *bundle, const char *p7s, const char *ca,
 
 		mm = realloc(rep->members, (size_t)(rep->nmembers + 1) * sizeof *mm);
 		if (!mm) {
-			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			st = sohoa_error_oom(err);
 			goto out;
 		}
 		rep->members = mm;
@@ -1827,7 +1827,7 @@ sohoa_export_verify(const char *bundle, const char *p7s, const char *ca,
 				vproblem(rep, name, "quá lớn / too large");
 				is_manifest = 0;
 			} else if (!(manifest = malloc((size_t)sz + 1))) {
-				st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				st = sohoa_error_oom(err);
 				goto out;
 			}
 		} else {

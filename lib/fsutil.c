@@ -178,7 +178,7 @@ sohoa_fs_copy_file(const char *src, const char *dst, mode_t mode, sohoa_error *e
 
 	buf = malloc(BUFSZ);
 	if (!buf)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0) {
 		int e = errno;
@@ -271,12 +271,12 @@ sohoa_fs_batch_add_dir(sohoa_fs_batch *b, const char *path, sohoa_error *err)
 		int cap = b->dirs_cap ? 2 * b->dirs_cap : 16;
 		char **nd = realloc(b->dirs, (size_t)cap * sizeof *nd);
 		if (!nd)
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		b->dirs = nd;
 		b->dirs_cap = cap;
 	}
 	if (!(p = strdup(path)))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	b->dirs[b->ndirs++] = p;
 	return SOHOA_OK;
 }
@@ -327,7 +327,7 @@ batch_create(sohoa_fs_batch *b, const char *path, mode_t mode, int *fd, sohoa_er
 	if (b->nfiles == BATCH_MAX_OPEN && (st = batch_sync_files(b, err)) != SOHOA_OK)
 		return st;
 	if (!(p = strdup(path)))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (*fd < 0) {
 		free(p);
@@ -366,7 +366,7 @@ sohoa_fs_batch_copy(sohoa_fs_batch *b, const char *src, const char *dst, mode_t 
 	int in, out;
 
 	if (!(buf = malloc(BUFSZ)))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0) {
 		st = sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "open %s: %s", src,
@@ -531,7 +531,7 @@ sohoa_fs_read_file(const char *path, size_t max, char **out, size_t *len, sohoa_
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
@@ -854,7 +854,7 @@ sohoa_fs_read_small_at(int dfd, const char *name, const char *label, size_t max,
 	}
 	if (!(buf = malloc(max + 1))) {
 		close(fd);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	/* Reads up to max + 1 bytes whatever the size said: a file that grew
 	 * meanwhile is still refused, never read without end. */
@@ -974,7 +974,7 @@ sohoa_fs_copy_fd_at(int in, int dfd, const char *name, mode_t mode, sohoa_error 
 	int out;
 
 	if (!buf)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	if ((out = open_temp_at(dfd, mode, tmp, sizeof tmp)) < 0) {
 		int e = errno;
 		free(buf);

@@ -718,8 +718,7 @@ sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n, char 
 				free(*buf);
 				*pages = NULL;
 				*buf = NULL;
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "out of memory");
+				return sohoa_error_oom(err);
 			}
 			*pages = np;
 		}
@@ -758,7 +757,7 @@ sohoa_ocr_check_languages(const char *languages, const char *tessdata, sohoa_err
 		if (!*lang)
 			continue;
 		if (!(api = TessBaseAPICreate())) {
-			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			sohoa_error_oom(err);
 			break;
 		}
 		if (TessBaseAPIInit3(api, where, lang) != 0)

@@ -159,7 +159,7 @@ render(const sohoa_package_schemas *sch, pkg_schema_id id, const char *what, xml
 	*buf = pkg_serialize(doc, len);
 	xmlFreeDoc(doc);
 	if (!*buf)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	st = pkg_validate_buffer(sch, id, what, *buf, *len, err);
 	if (st != SOHOA_OK) {
 		free(*buf);
@@ -174,7 +174,7 @@ hash_buffer(const char *buf, size_t len, pkg_entry *e, sohoa_error *err)
 	sohoa_hash *h = sohoa_hash_new("sha256");
 
 	if (!h)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	sohoa_hash_update(h, buf, len);
 	if (sohoa_hash_final(h, e->hash) != 0) {
 		sohoa_hash_free(h);
@@ -219,7 +219,7 @@ copy_in(sohoa_fs_batch *b, const char *root, const char *rel, const char *src,
 	e->mimetype = mimetype;
 	e->use = use;
 	if (!(h = sohoa_hash_new("sha256")))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	st = sohoa_fs_batch_copy(b, src, path, PKG_FILE_MODE, h, &e->size, err);
 	if (st == SOHOA_OK && sohoa_hash_final(h, e->hash) != 0)
 		st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
@@ -302,7 +302,7 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 		goto out;
 	}
 	if (!(batch = sohoa_fs_batch_new())) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	if ((st = sohoa_fs_batch_add_dir(batch, tmp, err)) != SOHOA_OK)
@@ -316,7 +316,7 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 	rep = calloc((size_t)in->nfiles, sizeof *rep);
 	shipped = calloc((size_t)pkg_nshipped, sizeof *shipped);
 	if (!rep || !shipped) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	for (int i = 0; i < in->nfiles; i++) {

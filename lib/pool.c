@@ -91,7 +91,7 @@ sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
 	sohoa_pool *pool = calloc(1, sizeof *pool);
 
 	if (!pool) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	pool->opt = *opt;
@@ -101,7 +101,7 @@ sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
 	snprintf(pool->ocr_mode, sizeof pool->ocr_mode, "%s", opt->ocr_mode ? opt->ocr_mode : "auto");
 	pool->w = calloc((size_t)pool->n, sizeof *pool->w);
 	if (!pool->w || !pool->languages || !pool->tessdata) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		sohoa_pool_free(pool, 0);
 		return NULL;
 	}

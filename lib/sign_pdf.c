@@ -154,7 +154,7 @@ open_pdf(const char *path, sohoa_error *err)
 	qpdf_data q = qpdf_init();
 
 	if (!q) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	qpdf_set_suppress_warnings(q, 1);
@@ -518,7 +518,7 @@ read_original(const char *path, int fd, struct original *o, sohoa_error *err)
 	qpdf_cleanup(&q);
 	if (o->id.oom || o->page_dict.oom || o->annots.oom || o->root_dict.oom
 	    || o->acro_dict.oom || o->fields.oom)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 
@@ -739,7 +739,7 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	u.base = o.size;
 	build_update(&u, &o, &f, mtime, bound);
 	if (u.b.oom) {
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 
@@ -821,7 +821,7 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	}
 	tmp[0] = '\0';
 	if (!(dir = dir_of(pdf_out))) {
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	rc = sohoa_fs_sync_dir(dir, err);
@@ -903,8 +903,7 @@ sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
 		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k && rc == SOHOA_OK;
 		    i++)
 			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, &sigs, &nsigs) < 0)
-				rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-				    "out of memory");
+				rc = sohoa_error_oom(err);
 	qpdf_cleanup(&q);
 	if (rc != SOHOA_OK)
 		goto out;

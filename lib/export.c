@@ -993,7 +993,7 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 	struct archive *a = NULL;
 	exp_sink s = { -1, NULL, 0, 0 };
 	sohoa_status st = SOHOA_OK;
-	const char *base = strrchr(dest, '/') ? strrchr(dest, '/') + 1 : dest;
+	sohoa_fs_tmp t = { .fd = -1 };
 
 	for (int i = 0; i < nsips; i++) {
 		int n = snprintf(line, sizeof line, "%s  %s.zip\n", sips[i].hash + 7, sips[i].name);
@@ -1012,16 +1012,16 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 		memcpy(manifest + mlen, line, (size_t)n + 1);
 		mlen += (size_t)n;
 	}
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", outbox, base);
-	s.fd = mkstemp(tmp);
+	/* fsutil.h's durable write, its temp hidden (.sohoa-...tmp-, which
+	 * outbox_recover() removes after a crash). */
+	if ((st = sohoa_fs_tmp_open(&t, dest, 0644, SOHOA_FS_HIDDEN, err)) != SOHOA_OK)
+		goto out;
+	s.fd = t.fd;
+	snprintf(tmp, sizeof tmp, "%s", t.tmp);
 	s.h = sohoa_hash_new("sha256");
 	a = archive_write_new();
-	if (s.fd < 0 || !s.h || !a) {
-		st = sohoa_error_set(err, s.fd < 0 && errno == ENOSPC ? SOHOA_RETRY : SOHOA_FATAL,
-		    SOHOA_REASON_NONE, "create %s: %s", tmp, s.fd < 0 ? strerror(errno)
-		    : "out of memory");
-		if (s.fd < 0)
-			tmp[0] = '\0';
+	if (!s.h || !a) {
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	fchmod(s.fd, 0644);
@@ -1054,27 +1054,17 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 		st = arc_error(a, &s, tmp, err);
 		goto out;
 	}
-	if (fsync(s.fd) != 0) {
-		st = sohoa_error_set(err, errno == ENOSPC ? SOHOA_RETRY : SOHOA_FATAL,
-		    SOHOA_REASON_NONE, "fsync %s: %s", tmp, strerror(errno));
-		goto out;
-	}
 	if (sohoa_hash_final(s.h, r->bundle_hash) != 0) {
 		st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
 		goto out;
 	}
 	r->size = s.n;
-	close(s.fd);
-	s.fd = -1;
-	if ((st = sohoa_fs_rename(tmp, dest, err)) == SOHOA_OK)
-		tmp[0] = '\0';
+	s.fd = -1;      /* the commit closes it */
+	st = sohoa_fs_tmp_commit(&t, err);
 out:
 	if (a)
 		archive_write_free(a);
-	if (s.fd >= 0)
-		close(s.fd);
-	if (tmp[0])
-		unlink(tmp);
+	sohoa_fs_tmp_abort(&t);    /* nothing once committed */
 	sohoa_hash_free(s.h);
 	free(manifest);
 	return st;

@@ -1084,14 +1084,21 @@ sohoa_status
 sohoa_fs_tmp_open(sohoa_fs_tmp *t, const char *path, mode_t mode, int flags,
     sohoa_error *err)
 {
+	char where[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int n = (flags & SOHOA_FS_HIDDEN)
+	    ? snprintf(where, sizeof where, "%.*s.%s", slash ? (int)(slash - path + 1) : 0, path,
+	    slash ? slash + 1 : path)
+	    : snprintf(where, sizeof where, "%s", path);
+
 	t->flags = flags;
 	t->tmp[0] = '\0';
-	if ((size_t)snprintf(t->path, sizeof t->path, "%s", path) >= sizeof t->path) {
-		t->fd = -1;
+	t->fd = -1;
+	if ((size_t)n >= sizeof where
+	    || (size_t)snprintf(t->path, sizeof t->path, "%s", path) >= sizeof t->path)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: path too long",
 		    path);
-	}
-	if ((t->fd = open_temp_beside(path, mode, t->tmp, sizeof t->tmp)) < 0) {
+	if ((t->fd = open_temp_beside(where, mode, t->tmp, sizeof t->tmp)) < 0) {
 		int e = errno;
 		t->tmp[0] = '\0';
 		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE,

@@ -31,7 +31,7 @@ sohoa_status sohoa_fs_write_file(const char *path, const void *data, size_t len,
  *   else st = sohoa_fs_tmp_commit(&t, err);          // fsync, close, rename, fsync dir
  *
  * Both end the protocol (t.fd is -1 after either; abort after commit is a
- * no-op).  With SOHOA_FS_NOSYNC the file and its folder are not fsynced:
+ * no-op; abort of a t whose open failed too).  With SOHOA_FS_NOSYNC the file and its folder are not fsynced:
  * the replacement is atomic but a crash may lose it, for a file that is
  * made again anyway (a status snapshot, a worker's results redone after a
  * crash).  Every error is graded the same way, by errno: a full disk,
@@ -39,6 +39,9 @@ sohoa_status sohoa_fs_write_file(const char *path, const void *data, size_t len,
  * SOHOA_FATAL; the message names the failing step and the file.
  */
 #define SOHOA_FS_NOSYNC 1
+/* The temp file's name is hidden: .<name>.tmp-XXXXXXXX beside path (for a
+ * folder people look into, whose own recovery removes such left-overs). */
+#define SOHOA_FS_HIDDEN 2
 
 typedef struct sohoa_fs_tmp {
 	int fd;                     /* write here; -1 once committed or aborted */

@@ -91,6 +91,14 @@ test_abort_and_nosync(void)
 	CHECKM(sohoa_fs_tmp_commit(&t, &err) == SOHOA_OK, err.msg);
 	check_file("d/g", "snapshot\n");
 	CHECK_INT(names("d"), 1);
+	/* A hidden temp: .g.tmp-XXXXXXXX beside d/g, for folders people see. */
+	CHECKM(sohoa_fs_tmp_open(&t, "d/g", 0640, SOHOA_FS_HIDDEN, &err) == SOHOA_OK, err.msg);
+	CHECK(strncmp(t.tmp, "d/.g.tmp-", 9) == 0);
+	CHECK(stat(t.tmp, &st) == 0);
+	CHECKM(sohoa_fs_tmp_write(&t, "hidden\n", 7, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_fs_tmp_commit(&t, &err) == SOHOA_OK, err.msg);
+	check_file("d/g", "hidden\n");
+	CHECK_INT(names("d"), 1);
 	/* A folder that is not there: the open fails, graded, and says where. */
 	sohoa_error_clear(&err);
 	CHECK(sohoa_fs_tmp_open(&t, "nowhere/x", 0640, 0, &err) == SOHOA_FATAL);

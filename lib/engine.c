@@ -508,8 +508,11 @@ repackage_duplicates(sohoa_engine *e, int64_t id)
 	}
 }
 
-static void
-finish_ok(sohoa_engine *e, const struct job *j)
+/* The job the worker says is done: recorded, described, indexed and
+ * packaged.  -1, with why, when its results cannot be used or its entry
+ * cannot move to done/: the caller counts a failed attempt. */
+static int
+finish_ok(sohoa_engine *e, const struct job *j, char *why, size_t why_size)
 {
 	char dir[PATH_MAX], detail[128];
 	sohoa_page_result *pages = NULL;
@@ -558,7 +561,7 @@ finish_ok(sohoa_engine *e, const struct job *j)
 		queue_push(e, j->spool_id, j->record_id);
 		free(pages);
 		free(buf);
-		return;
+		return 0;
 	}
 	t_after = mono_now();
 	/* Fields and search index in one catalog transaction: one commit (one
@@ -591,11 +594,13 @@ finish_ok(sohoa_engine *e, const struct job *j)
 	    " and package %.3f s", (long long)j->record_id, detail, t_ocr, mono_now() - t_after);
 	free(pages);
 	free(buf);
-	return;
+	return 0;
 retry:
 	free(pages);
 	free(buf);
 	logf_(e, SOHOA_LOG_ERR, j->record_id, "OCR results unusable: %s", err.msg);
+	snprintf(why, why_size, "OCR results unusable: %s", err.msg);
+	return -1;
 }
 
 static int
@@ -622,11 +627,18 @@ finish(sohoa_engine *e, const sohoa_job_result *res, const struct job *j)
 {
 	sohoa_error err;
 	char name[NAME_MAX * 3 + 1];
+	sohoa_job_result unusable;
 
 	sohoa_error_clear(&err);
 	if (res->status == SOHOA_OK) {
-		finish_ok(e, j);
-		return;
+		/* Results that cannot be used are a failed attempt like any other
+		 * (deferred, then quarantined), not a job left in active/ until
+		 * the next start (found with the fault sweep's failed renames). */
+		unusable = *res;
+		if (finish_ok(e, j, unusable.msg, sizeof unusable.msg) == 0)
+			return;
+		unusable.status = SOHOA_RETRY;
+		res = &unusable;
 	}
 	record_attempts(e, j->record_id, name, sizeof name);
 	if (res->status == SOHOA_BAD_INPUT) {

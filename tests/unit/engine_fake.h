@@ -6,7 +6,9 @@
  *
  * The fake decides by the scan's name (from its envelope): a name that
  * begins with "bad" is bad input (corrupt), one that begins with "retry"
- * fails for now (RETRY), one that begins with "hang" is never answered;
+ * fails for now (RETRY), one that begins with "hang" is never answered,
+ * one that begins with "garbled" is answered OK with results that cannot
+ * be read;
  * any other is read as one page whose text says which file it was.
  */
 #ifndef SOHOA_ENGINE_FAKE_H
@@ -170,6 +172,16 @@ fake_read(void *r, int w, sohoa_job_result *res)
 		res->status = SOHOA_BAD_INPUT;
 		res->reason = SOHOA_REASON_CORRUPT;
 		snprintf(res->msg, sizeof res->msg, "fake: the image cannot be decoded");
+	} else if (fake_name_is(f->dir[w], "garbled")) {
+		char path[PATH_MAX];
+		int fd;
+		snprintf(path, sizeof path, "%s/ocr.out", f->dir[w]);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) >= 0) {
+			if (write(fd, "page one\n", 9) != 9)
+				res->pages = 0;
+			close(fd);
+		}
+		res->status = SOHOA_OK;
 	} else if (fake_name_is(f->dir[w], "retry") || fake_write_results(f->dir[w], f->tag[w])) {
 		res->status = SOHOA_RETRY;
 		snprintf(res->msg, sizeof res->msg, "fake: try again later");

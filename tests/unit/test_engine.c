@@ -283,6 +283,38 @@ test_reconcile_quarantine_lag(void)
 	sohoa_conf_release(&conf);
 }
 
+/* A worker that says OK but leaves results that cannot be read: a failed
+ * attempt (deferred with its back-off), not a job left in active/. */
+static void
+test_unusable_results(void)
+{
+	sohoa_conf conf;
+	sohoa_engine *e;
+	sohoa_catalog *cat;
+	char path[PATH_MAX];
+
+	if (fake_conf(&conf, test_tmp_root) != 0) {
+		CHECK(0);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/garbled-1.png", conf.inbox);
+	CHECK(fake_scan(path, 4) == 0);
+	if (!(e = open_engine(&conf))) {
+		sohoa_conf_release(&conf);
+		return;
+	}
+	cat = sohoa_engine_catalog(e);
+	CHECK_INT(fake_take_all(e, &conf), 1);
+	fake_drain(e, 50);
+	CHECK_INT(sohoa_engine_pending(e), 0);
+	CHECK_INT(entries(&conf, "active"), 0);
+	CHECK_INT(entries(&conf, "deferred"), 1);
+	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'deferred'"
+	    " AND attempts = 1 AND last_error LIKE 'OCR results unusable: %'"), 1);
+	sohoa_engine_free(e, 1000);
+	sohoa_conf_release(&conf);
+}
+
 /* Complete in incoming/ but never recorded (a crash between pickup and
  * the catalog's commit): adopted at start-up, once, and its original,
  * still in the inbox, removed. */
@@ -379,5 +411,6 @@ main(void)
 	TEST_RUN(test_reconcile_active);
 	TEST_RUN(test_reconcile_adopts_unrecorded);
 	TEST_RUN(test_reconcile_quarantine_lag);
+	TEST_RUN(test_unusable_results);
 	return TEST_DONE();
 }

@@ -237,6 +237,25 @@ out:
 	return rc;
 }
 
+/* Deferred records due now, as if their back-off had passed. */
+static int
+backoff_over(const sohoa_conf *conf)
+{
+	char path[PATH_MAX];
+	sohoa_catalog *cat;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/catalog.db", conf->state_dir);
+	if (access(path, F_OK) != 0)
+		return 0;
+	if (!(cat = sohoa_catalog_open(path, NULL)))
+		return -1;
+	rc = sqlite3_exec(sohoa_catalog_db(cat), "UPDATE records SET next_attempt_at = 0"
+	    " WHERE state = 'deferred'", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	sohoa_catalog_free(cat);
+	return rc;
+}
+
 /* A fresh store in dir with the set in its inbox. */
 static int
 fresh(sohoa_conf *conf, const char *dir)
@@ -286,10 +305,12 @@ try_step(enum sohoa_fault_mode mode, long n, const char *kind)
 		sohoa_conf_release(&conf);
 		return -1;
 	}
-	/* The restart: a second run after a failure leaves time for nothing
-	 * but what start-up and the inbox give it (no back-off is waited). */
+	/* The restart, after any back-off: a failed step may have cost a
+	 * record an attempt (deferred), and time is what it waits for. */
 	sohoa_fault_arm(SOHOA_FAULT_COUNT, 0);
-	rc = run_once(&conf);
+	rc = backoff_over(&conf);
+	if (rc == 0)
+		rc = run_once(&conf);
 	if (rc == 0)
 		rc = run_once(&conf);
 	if (rc == 0)

@@ -85,6 +85,10 @@ $(PREFIX_STAMP):
 	@mkdir -p $(BUILD) && rm -f $(BUILD)/prefix*.stamp && touch $@
 $(BUILD)/lib/conf.o: $(PREFIX_STAMP)
 
+# Only what the public headers mark SOHOA_API leaves libsohoa.so (sohoa.h);
+# scripts/check-symbols checks that every such name starts with sohoa_.
+$(LIB_OBJ): CFLAGS += -fvisibility=hidden
+
 $(BUILD)/libsohoa.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -122,6 +126,7 @@ deps:
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check: deps
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" all
+	scripts/check-symbols build/san/libsohoa.so
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" unit
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" e2e
 
@@ -166,7 +171,8 @@ bench-search: deps
 
 # Not a test: sohoa-web under 20 concurrent HTTPS clients on a catalog of
 # 1M generated pages (made once, kept in /tmp; BENCH_WEB_PAGES, _CLIENTS,
-# _SECONDS, _DIR change it): p50/p99 per kind, requests/s, RSS.
+# _SECONDS, _DIR change it; BENCH_WEB_STORE=DIR uses a store generated
+# before and never regenerates it): p50/p99 per kind, requests/s, RSS.
 .PHONY: bench-web
 bench-web: deps
 	$(MAKE) all $(BUILD)/bench/search_bench
@@ -265,6 +271,7 @@ install-files: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsoh
 	install -m 644 systemd/sohoa.tmpfiles $(DESTDIR)$(tmpfilesdir)/sohoa.conf
 	install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(datadir)/sohoa/sohoa.conf.example
 	install -m 644 doc/openapi.yaml $(DESTDIR)$(datadir)/sohoa/openapi.yaml
+	install -m 644 doc/smb.conf.example $(DESTDIR)$(datadir)/sohoa/smb.conf.example
 	[ -e $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf ] || \
 		install -m 644 systemd/sohoa.conf.example $(DESTDIR)$(sysconfdir)/sohoa/sohoa.conf
 	for m in $(MANPAGES); do install -m 644 $$m $(DESTDIR)$(mandir)/man$${m##*.}/; done

@@ -30,6 +30,7 @@
 #include "sohoa/describe.h"
 #include "sohoa/hash.h"
 #include "sohoa/package.h"
+#include "catalog_int.h"
 
 static int
 exec_sql(sqlite3 *db, const char *sql)

@@ -19,10 +19,16 @@
  * through sohoa_search_run() (count, ranking, 20 results with snippets):
  * 1-3 words folded and exact, phrases, number look-ups, filtered by date.
  *
- *   search_bench [-s SEED] [-d DIR] [-r RUNS] [-R SIZE] [-k] [-q] [-Q] SIZE...
+ *   search_bench [-s SEED] [-d DIR] [-r RUNS] [-R SIZE] [-b N] [-k] [-q] [-Q] SIZE...
  *     -r  runs of each query (5)
+ *     -b  records per transaction (100); a larger batch with -b also turns
+ *         off the fsync (PRAGMA synchronous = OFF): for generating a big
+ *         catalog to keep (make bench-web), where a crash means start again
  *     -R  after the stage of that size, time a full reindex and query again
- *     -k  keep the catalog (printed at the end)
+ *     -k  keep the catalog (printed at the end); a kept catalog in -d DIR
+ *         that an earlier run began is grown from where it stopped
+ *   While DIR/PAUSE exists the generator waits between transactions
+ *   (bench/web.sh pauses it so that a run on a growing store is fair).
  *     -q  no per-query lines
  *     -Q  only run the queries, on the catalog kept in -d DIR
  */
@@ -38,6 +44,7 @@
 #include "sohoa/fields.h"
 #include "sohoa/search.h"
 #include "sohoa/vitext.h"
+#include "catalog_int.h"
 
 /* ------------------------------------------------------------ randomness */
 
@@ -492,6 +499,11 @@ struct totals {
 	double gen_seconds;     /* generating the text (not counted) */
 };
 
+/* Records per transaction (-b). */
+static long long batch = 100;
+/* <dir>/PAUSE: the generator waits while it exists (bench/web.sh). */
+static char pause_path[640];
+
 /* Adds records until the catalog holds at least target pages. */
 static void
 grow(sohoa_catalog *cat, long long target, struct totals *t)
@@ -567,10 +579,15 @@ grow(sohoa_catalog *cat, long long target, struct totals *t)
 		if (sohoa_search_index_record(cat, id, &err) != SOHOA_OK)
 			die("index", &err);
 		t->index_seconds += now() - t0;
-		if (t->records % 100 == 0 || t->pages >= target) {
+		if (t->records % batch == 0 || t->pages >= target) {
 			if (sohoa_catalog_commit(cat, &err) != SOHOA_OK)
 				die("commit", &err);
 			in_txn = 0;
+			/* make bench-web measures on a store still being generated:
+			 * while <dir>/PAUSE exists the generator waits here, between
+			 * transactions, so that it holds no lock. */
+			while (pause_path[0] && access(pause_path, F_OK) == 0)
+				sleep(1);
 		}
 	}
 	if (in_txn && sohoa_catalog_commit(cat, &err) != SOHOA_OK)
@@ -718,8 +735,16 @@ main(int argc, char **argv)
 	sohoa_catalog *cat;
 	sohoa_error err;
 
-	while ((opt = getopt(argc, argv, "s:d:r:R:kqQ")) != -1) {
+	int fast = 0;
+
+	while ((opt = getopt(argc, argv, "s:d:r:R:b:kqQ")) != -1) {
 		switch (opt) {
+		case 'b':
+			batch = strtoll(optarg, NULL, 10);
+			if (batch < 1)
+				batch = 1;
+			fast = 1;
+			break;
 		case 'Q': queries_only = 1; break;
 		case 'R': reindex_at = strtoll(optarg, NULL, 10); break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
@@ -729,7 +754,7 @@ main(int argc, char **argv)
 		case 'q': verbose = 0; break;
 		default:
 			fprintf(stderr, "usage: search_bench [-s SEED] [-d DIR] [-r RUNS] [-R SIZE]"
-			    " [-k] [-q] [-Q] SIZE...\n");
+			    " [-b N] [-k] [-q] [-Q] SIZE...\n");
 			return 2;
 		}
 	}
@@ -756,12 +781,29 @@ main(int argc, char **argv)
 	cat = sohoa_catalog_open(path, &err);
 	if (!cat)
 		die("open catalog", &err);
+	if (fast && sqlite3_exec(sohoa_catalog_db(cat), "PRAGMA synchronous = OFF", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		die("PRAGMA synchronous", NULL);
 	printf("sohoa search benchmark: seed %llu, catalog %s, %ld cores\n", seed, path,
 	    sysconf(_SC_NPROCESSORS_ONLN));
 	printf("  documents of 1-8 pages (mean 2), ~%d bytes a page, fields for 9 in 10;\n"
 	    "  latency of sohoa_search_run (count + 20 ranked results with snippets), warm cache,"
 	    " %d runs of each query\n", PAGE_BYTES, runs);
 	memset(&t, 0, sizeof t);
+	snprintf(pause_path, sizeof pause_path, "%s/PAUSE", dir);
+	if (!queries_only && keep) {
+		/* A kept catalog that an earlier run began (-k -d DIR): go on
+		 * from where it stopped, with a seed of its own. */
+		t.records = query_ll(sohoa_catalog_db(cat), "SELECT coalesce(max(id), 0) FROM records");
+		t.pages = query_ll(sohoa_catalog_db(cat), "SELECT count(*) FROM pages");
+		if (t.records > 0) {
+			rng_state ^= (uint64_t)t.records * 0x9E3779B97F4A7C15ULL;
+			if (!rng_state)
+				rng_state = 1;
+			printf("going on from %lld records, %lld pages already in %s\n", t.records,
+			    t.pages, path);
+		}
+	}
 	if (queries_only) {
 		/* The queries again on a catalog kept with -k (-d DIR). */
 		printf("\n== queries on %lld pages already there\n",

@@ -2,7 +2,10 @@
 # make bench-web: sohoa-web under load (issue 12).  Not a test: it prints
 # figures.  A catalog of BENCH_WEB_PAGES generated pages (the search
 # bench's generator, bench/search_bench.c, kept in BENCH_WEB_DIR so that a
-# second run reuses it), the real sohoa-web over HTTPS on a loopback port,
+# second run reuses it; BENCH_WEB_STORE=DIR names a store generated before,
+# e.g. in the background with
+#   nice -n 19 build/bench/search_bench -d DIR -k -q -r 1 -b 1000 1000000
+# and is never regenerated), the real sohoa-web over HTTPS on a loopback port,
 # BENCH_WEB_CLIENTS concurrent clients (bench/web_load.py, keep-alive
 # connections) running a fixed mix of search pages, API searches and
 # document pages for BENCH_WEB_SECONDS: p50/p99 per kind, requests/s,
@@ -13,13 +16,23 @@ BIN=$(cd "$BUILD" && pwd)
 PAGES=${BENCH_WEB_PAGES:-1000000}
 CLIENTS=${BENCH_WEB_CLIENTS:-20}
 SECONDS_=${BENCH_WEB_SECONDS:-60}
-D=${BENCH_WEB_DIR:-/tmp/sohoa-bench-web-$PAGES}
+D=${BENCH_WEB_STORE:-${BENCH_WEB_DIR:-/tmp/sohoa-bench-web-$PAGES}}
 PORT=$((20000 + RANDOM % 20000))
+if [ -n "${BENCH_WEB_STORE:-}" ] && [ ! -e "$D/catalog.db" ]; then
+	echo "bench-web: no catalog.db in BENCH_WEB_STORE=$D" >&2
+	exit 1
+fi
 mkdir -p "$D/inbox"
 if [ ! -e "$D/catalog.db" ]; then
 	echo "== generating a catalog of $PAGES pages in $D (search bench generator)"
-	"$BIN/bench/search_bench" -d "$D" -k -q "$PAGES"
+	"$BIN/bench/search_bench" -d "$D" -k -q -r 1 -b 1000 "$PAGES"
 fi
+# A generator still growing this store (search_bench -k -d DIR) waits
+# between its transactions while DIR/PAUSE exists: the figures are then
+# sohoa-web's alone, with no writer holding the catalog's lock.
+touch "$D/PAUSE"
+trap 'rm -f "$D/PAUSE"' EXIT
+sqlite3 "$D/catalog.db" ".timeout 120000" "BEGIN IMMEDIATE; COMMIT;" >/dev/null
 cat > "$D/sohoa.conf" <<EOC
 inbox = $D/inbox
 state_dir = $D
@@ -32,11 +45,21 @@ echo "mật khẩu đo tải" | "$BIN/sohoa" user add bench --role can-bo >/dev/
 TOKEN=$("$BIN/sohoa" user token bench)
 "$BIN/sohoa-web" -f 2> "$D/web.log" &
 WPID=$!
-trap 'kill $WPID 2>/dev/null || true' EXIT
+trap 'kill $WPID 2>/dev/null || true; rm -f "$D/PAUSE"' EXIT
 for i in $(seq 1 100); do curl -sk -o /dev/null "https://127.0.0.1:$PORT/login" && break; sleep 0.2; done
 MAXID=$(sqlite3 "$D/catalog.db" "SELECT max(id) FROM records")
-echo "== $CLIENTS clients, ${SECONDS_} s, HTTPS, $(sqlite3 "$D/catalog.db" "SELECT count(*) FROM pages") pages, $MAXID records"
-/usr/bin/python3 bench/web_load.py "https://127.0.0.1:$PORT" "$TOKEN" "$MAXID" "$CLIENTS" "$SECONDS_"
+echo "== $D: $CLIENTS clients, ${SECONDS_} s, HTTPS, $(sqlite3 "$D/catalog.db" "SELECT count(*) FROM pages") pages, $MAXID records"
+echo "   $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu() { awk '{print $14 + $15}' /proc/$WPID/stat; }
+CPU0=$(cpu)
+/usr/bin/python3 bench/web_load.py "https://127.0.0.1:$PORT" "$TOKEN" "$MAXID" "$CLIENTS" "$SECONDS_" \
+	| tee "$D/web-load.out"
+# CPU time is what a loaded machine does not hide: sohoa-web's own work.
+N=$(awk '$1 == "total" {print $2}' "$D/web-load.out")
+awk -v t=$(( $(cpu) - CPU0 )) -v hz=$(getconf CLK_TCK) -v n="${N:-0}" 'BEGIN {
+	printf "sohoa-web CPU: %.1f s user+system, %.1f ms a request (mean over the mix)\n",
+	    t / hz, n ? 1000 * t / hz / n : 0 }'
 echo "sohoa-web RSS: now $(awk '/VmRSS/ {print int($2/1024)}' /proc/$WPID/status) MiB," \
 	"peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$WPID/status) MiB"
+echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -TERM $WPID; wait $WPID || true

@@ -64,6 +64,7 @@ void cli_edit_usage(FILE *out);
 int cli_check(struct cli *c, int argc, char **argv);
 int cli_reindex(struct cli *c, int argc, char **argv);
 int cli_review(struct cli *c, int argc, char **argv);
+int cli_reviewed(struct cli *c, int argc, char **argv);
 int cli_export(struct cli *c, int argc, char **argv);
 int cli_exports(struct cli *c, int argc, char **argv);
 int cli_verify(struct cli *c, int argc, char **argv);
@@ -71,5 +72,8 @@ int cli_audit(struct cli *c, int argc, char **argv);
 int cli_restore(struct cli *c, int argc, char **argv);
 int cli_user(struct cli *c, int argc, char **argv);
 int cli_access_log(struct cli *c, int argc, char **argv);
+int cli_hoso(struct cli *c, int argc, char **argv);
+/* What 'sohoa hoso --help' prints: the subcommands and the field names. */
+void cli_hoso_usage(FILE *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sohoa/catalog_records.h"
 #include "sohoa/describe.h"
 #include "sohoa/edit.h"
 #include "sohoa/fields.h"
@@ -80,14 +81,13 @@ cli_edit(struct cli *c, int argc, char **argv)
 	if (!(cat = cli_open_catalog(c)))
 		return EXIT_FAILURE_;
 	{
-		sqlite3_stmt *st;
-		int found = 0;
-		if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT 1 FROM records WHERE id = ?"
-		    " AND state = 'done'", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(st, 1, id);
-			found = sqlite3_step(st) == SQLITE_ROW;
-			sqlite3_finalize(st);
-		}
+		sohoa_record_row row;
+		sohoa_error gerr;
+		int found;
+		sohoa_error_clear(&gerr);
+		found = sohoa_catalog_record_get(cat, id, &row, &gerr) == SOHOA_OK
+		    && !strcmp(row.state, "done");
+		sohoa_record_row_release(&row);
 		if (!found) {
 			fprintf(stderr, "sohoa: không có tài liệu số %lld đã xử lý xong — no finished"
 			    " record %lld\n", id, id);
@@ -183,21 +183,17 @@ cli_check(struct cli *c, int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++) {
 		long long id = parse_id(argv[i]);
-		sqlite3_stmt *st;
+		sohoa_record_row row;
 		char path[4096] = "", hash[SOHOA_HASH_TEXT_MAX] = "";
 		sohoa_package_report rep;
 		sohoa_status s;
 
-		if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT package_path, package_mets_hash"
-		    " FROM records WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(st, 1, id);
-			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-			    && sohoa_store_package_path(&c->conf,
-			    (const char *)sqlite3_column_text(st, 0), path, sizeof path) == 0) {
-				snprintf(hash, sizeof hash, "%s", sqlite3_column_text(st, 1));
-			}
-			sqlite3_finalize(st);
-		}
+		sohoa_error_clear(&err);
+		if (sohoa_catalog_record_get(cat, id, &row, &err) == SOHOA_OK && row.package_path
+		    && sohoa_store_package_path(&c->conf, row.package_path, path, sizeof path) == 0)
+			snprintf(hash, sizeof hash, "%s",
+			    row.package_mets_hash ? row.package_mets_hash : "");
+		sohoa_record_row_release(&row);
 		if (!path[0]) {
 			fprintf(stderr, "sohoa: tài liệu số %s chưa có gói lưu trữ — record %s has no"
 			    " package\n", argv[i], argv[i]);

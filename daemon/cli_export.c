@@ -7,11 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "sohoa/catalog_exports.h"
 #include "sohoa/export.h"
 #include "sohoa/json.h"
+#include "sohoa/sign.h"
 #include "sohoa/store.h"
 #include "cli.h"
 #include "progress.h"
@@ -22,7 +25,8 @@ export_usage(void)
 	fprintf(stderr, "usage: sohoa export --month YYYY-MM|last [--force] [--skip-unpackaged]"
 	    " [--outbox DIR]\n"
 	    "  --month last   the calendar month before this one (giờ Việt Nam, +07:00)\n"
-	    "  --force        export again a month already exported\n"
+	    "  --force        export again a month already exported, or the open month\n"
+	    "                 (one not ended yet: its bundle is not the month's last word)\n"
 	    "  --skip-unpackaged  go on without the month's documents that have no package\n"
 	    "                 (listed); without it such a document stops the export\n"
 	    "  --outbox DIR   write the bundle there instead of the configured outbox\n");
@@ -84,7 +88,7 @@ cli_export(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	sohoa_error_clear(&err);
-	if (sohoa_export_parse_month(month_arg, time(NULL), month, &err) != SOHOA_OK) {
+	if (sohoa_export_parse_month(month_arg, sohoa_export_clock(), month, &err) != SOHOA_OK) {
 		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		return EXIT_USAGE;
 	}
@@ -162,7 +166,7 @@ cli_export(struct cli *c, int argc, char **argv)
 	}
 	if (st != SOHOA_OK) {
 		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
-		rc = r.uploaded == -1 ? EXIT_PARTIAL : err.status == SOHOA_RETRY && !r.bundle_id
+		rc = r.open_month ? EXIT_USAGE : r.uploaded == -1 ? EXIT_PARTIAL : err.status == SOHOA_RETRY && !r.bundle_id
 		    && strstr(err.msg, "another export") ? EXIT_BUSY : EXIT_FAILURE_;
 	} else if (!c->json) {
 		if (r.already)
@@ -192,13 +196,61 @@ cli_export(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* One line (or JSON object) of "sohoa exports" per bundle. */
+struct exports {
+	struct cli *c;
+	int k;
+};
+
+static int
+print_bundle(void *ctx, const sohoa_bundle_row *b)
+{
+	struct exports *x = ctx;
+	struct cli *c = x->c;
+	char where[4096];
+
+	if (c->json) {
+		printf("%s{\"id\": %lld, \"month\": ", x->k ? ", " : "", (long long)b->id);
+		sohoa_json_string(stdout, b->month);
+		printf(", \"file\": ");
+		sohoa_json_string(stdout, b->file_name);
+		printf(", \"outbox\": ");
+		sohoa_json_string(stdout, sohoa_store_resolve(&c->conf, b->path, where,
+		    sizeof where) == 0 ? where : b->path);
+		printf(", \"bundle_sha256\": ");
+		sohoa_json_string(stdout, b->bundle_hash);
+		printf(", \"signature_sha256\": ");
+		sohoa_json_string(stdout, b->p7s_hash);
+		printf(", \"size\": %lld, \"sips\": %lld, \"records\": %lld, \"signer\": ",
+		    b->size, b->sips, b->records);
+		json_str_or_null(b->signer);
+		printf(", \"created\": ");
+		sohoa_json_string(stdout, b->created_at);
+		printf(", \"uploaded\": ");
+		json_str_or_null(b->uploaded_at);
+		printf(", \"upload_error\": ");
+		json_str_or_null(b->upload_error);
+		printf(", \"exported\": ");
+		json_str_or_null(b->exported_at);
+		printf("}");
+	} else {
+		printf("%-4lld %-8s %-40s %8lld %6lld %-24s %s\n", (long long)b->id,
+		    cli_safe(b->month), cli_safe(b->file_name), b->records, b->sips,
+		    b->exported_at ? cli_safe(b->exported_at) : "CHƯA (not exported)",
+		    b->uploaded_at ? cli_safe(b->uploaded_at)
+		    : b->upload_error ? cli_safe(b->upload_error) : "-");
+	}
+	x->k++;
+	return 0;
+}
+
 int
 cli_exports(struct cli *c, int argc, char **argv)
 {
 	sohoa_catalog *cat;
-	sqlite3_stmt *st;
-	char where[4096];
-	int k = 0;
+	sohoa_error err;
+	struct exports x = { c, 0 };
+	int rc = 0;
 
 	if (argc > 1) {
 		fprintf(stderr, "usage: sohoa exports [--json]\n");
@@ -206,62 +258,111 @@ cli_exports(struct cli *c, int argc, char **argv)
 	}
 	if (!(cat = cli_open_catalog(c)))
 		return EXIT_FAILURE_;
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT id, month, file_name, path,"
-	    " bundle_hash, p7s_hash, size, sips, records, signer, created_at, uploaded_at,"
-	    " upload_error, exported_at FROM export_bundles ORDER BY id", -1, &st, NULL)
-	    != SQLITE_OK) {
-		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(sohoa_catalog_db(cat)));
-		sohoa_catalog_free(cat);
-		return EXIT_FAILURE_;
-	}
 	if (c->json)
 		printf("{\"bundles\": [");
 	else
 		printf("%-4s %-8s %-40s %8s %6s %-24s %s\n", "id", "tháng", "gói (bundle)",
 		    "tài liệu", "SIP", "xuất lúc (exported)", "gửi (upload)");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-#define T(i) ((const char *)sqlite3_column_text(st, (i)))
-		if (c->json) {
-			printf("%s{\"id\": %lld, \"month\": ", k ? ", " : "", sqlite3_column_int64(st, 0));
-			sohoa_json_string(stdout, T(1));
-			printf(", \"file\": ");
-			sohoa_json_string(stdout, T(2));
-			printf(", \"outbox\": ");
-			sohoa_json_string(stdout, sohoa_store_resolve(&c->conf, T(3), where,
-			    sizeof where) == 0 ? where : T(3));
-			printf(", \"bundle_sha256\": ");
-			sohoa_json_string(stdout, T(4));
-			printf(", \"signature_sha256\": ");
-			sohoa_json_string(stdout, T(5));
-			printf(", \"size\": %lld, \"sips\": %lld, \"records\": %lld, \"signer\": ",
-			    sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
-			    sqlite3_column_int64(st, 8));
-			json_str_or_null(T(9));
-			printf(", \"created\": ");
-			sohoa_json_string(stdout, T(10));
-			printf(", \"uploaded\": ");
-			json_str_or_null(T(11));
-			printf(", \"upload_error\": ");
-			json_str_or_null(T(12));
-			printf(", \"exported\": ");
-			json_str_or_null(T(13));
-			printf("}");
-		} else {
-			printf("%-4lld %-8s %-40s %8lld %6lld %-24s %s\n", sqlite3_column_int64(st, 0),
-			    cli_safe(T(1)), cli_safe(T(2)), sqlite3_column_int64(st, 8),
-			    sqlite3_column_int64(st, 7), T(13) ? cli_safe(T(13)) : "CHƯA (not exported)",
-			    T(11) ? cli_safe(T(11)) : T(12) ? cli_safe(T(12)) : "-");
-		}
-#undef T
-		k++;
+	sohoa_error_clear(&err);
+	if (sohoa_catalog_bundles_each(cat, print_bundle, &x, &err) != SOHOA_OK) {
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
+		rc = EXIT_FAILURE_;
 	}
-	sqlite3_finalize(st);
 	if (c->json)
 		printf("]}\n");
-	else if (!k)
+	else if (!x.k)
 		printf("(chưa xuất gói nào — no bundle yet)\n");
 	sohoa_catalog_free(cat);
-	return 0;
+	return rc;
+}
+
+/* sohoa verify FILE.pdf: its signatures, timestamps and long-term
+ * validation data (PAdES), from what is inside the PDF only. */
+static int
+verify_pdf(struct cli *c, const char *pdf, const char *ca)
+{
+	sohoa_pdf_check chk;
+	sohoa_error err;
+	sohoa_status st;
+	const char *rev;
+
+	sohoa_error_clear(&err);
+	st = sohoa_verify_pdf_ex(pdf, ca, &chk, &err);
+	if (st != SOHOA_OK && st != SOHOA_BAD_INPUT) {
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
+		return EXIT_FAILURE_;
+	}
+	rev = !ca ? "not checked" : chk.revocation == 1 ? "good"
+	    : chk.revocation == 2 ? "revoked after signing" : "none";
+	if (c->json) {
+		printf("{\"pdf\": ");
+		sohoa_json_string(stdout, pdf);
+		printf(", \"valid\": %s, \"chain_checked\": %s, \"signatures\": %d,"
+		    " \"doc_timestamps\": %d, \"signer\": ", st == SOHOA_OK ? "true" : "false",
+		    ca ? "true" : "false", chk.signatures, chk.doc_timestamps);
+		json_str_or_null(chk.signer[0] ? chk.signer : NULL);
+		printf(", \"timestamp\": ");
+		json_str_or_null(chk.timestamp[0] ? chk.timestamp : NULL);
+		printf(", \"judged_at_timestamp\": %s, \"doc_timestamp\": ",
+		    chk.judged_at_timestamp ? "true" : "false");
+		json_str_or_null(chk.doc_timestamp[0] ? chk.doc_timestamp : NULL);
+		printf(", \"doc_timestamp_trusted\": %s", chk.doc_timestamp_trusted ? "true" : "false");
+		printf(", \"dss\": {\"certs\": %d, \"ocsps\": %d, \"crls\": %d},"
+		    " \"revocation\": \"%s\", \"revocation_source\": ", chk.dss_certs,
+		    chk.dss_ocsps, chk.dss_crls, rev);
+		json_str_or_null(chk.revocation_src[0] ? chk.revocation_src : NULL);
+		printf(", \"revoked_at\": ");
+		json_str_or_null(chk.revoked_at[0] ? chk.revoked_at : NULL);
+		printf(", \"level\": ");
+		json_str_or_null(chk.level[0] ? chk.level : NULL);
+		printf(", \"error\": ");
+		json_str_or_null(st == SOHOA_OK ? NULL : err.msg);
+		printf("}\n");
+		return st == SOHOA_OK ? 0 : EXIT_PARTIAL;
+	}
+	printf("Kiểm tra PDF (verify PDF): %s\n", cli_safe(pdf));
+	if (st != SOHOA_OK) {
+		printf("  Chữ ký (signature): KHÔNG HỢP LỆ (INVALID): %s\n", cli_safe(err.msg));
+	} else {
+		printf("  Chữ ký (signatures):      %d hợp lệ (valid) — %s%s\n", chk.signatures,
+		    cli_safe(chk.signer), ca ? "; chuỗi chứng thư tin cậy (chain trusted to --ca)"
+		    : "; chưa kiểm tra chuỗi chứng thư (chain not checked: no --ca)");
+		if (chk.timestamp[0])
+			printf("  Dấu thời gian chữ ký (signature timestamp): %s%s\n", chk.timestamp,
+			    chk.judged_at_timestamp ? " — chứng thư được xét tại thời điểm này"
+			    " (certificates judged at this time)" : "");
+		else
+			printf("  Dấu thời gian chữ ký (signature timestamp): không có (none)\n");
+		if (chk.doc_timestamp[0])
+			printf("  Dấu thời gian tài liệu (document timestamp): %s (%d)%s\n",
+			    chk.doc_timestamp, chk.doc_timestamps, !ca ? ""
+			    : chk.doc_timestamp_trusted ? "" : " — nơi cấp dấu thời gian không có"
+			    " trong --ca (TSA not trusted by --ca)");
+		if (chk.dss_certs + chk.dss_ocsps + chk.dss_crls > 0)
+			printf("  Dữ liệu kiểm tra lâu dài (LT data, DSS): có (present) — %d chứng thư"
+			    " (certificates), %d OCSP, %d CRL\n", chk.dss_certs, chk.dss_ocsps,
+			    chk.dss_crls);
+		else
+			printf("  Dữ liệu kiểm tra lâu dài (LT data, DSS): không có (none) — khi chứng"
+			    " thư hết hạn sẽ không kiểm tra được (cannot be checked once the"
+			    " certificate expires)\n");
+		if (!ca)
+			printf("  Tình trạng thu hồi (revocation): chưa kiểm tra (not checked: no --ca)\n");
+		else if (chk.revocation == 1)
+			printf("  Tình trạng thu hồi (revocation): tốt (good, %s trong PDF / in the"
+			    " PDF)\n", chk.revocation_src);
+		else if (chk.revocation == 2)
+			printf("  Tình trạng thu hồi (revocation): bị thu hồi lúc %s, SAU khi ký — chữ"
+			    " ký vẫn hợp lệ tại thời điểm ký (revoked at %s, AFTER signing: valid at"
+			    " signing, %s)\n", chk.revoked_at, chk.revoked_at, chk.revocation_src);
+		else
+			printf("  Tình trạng thu hồi (revocation): không có dữ liệu OCSP/CRL trong PDF"
+			    " (no OCSP/CRL data in the PDF)\n");
+		printf("  Mức PAdES (level): %s\n", chk.level);
+	}
+	printf("\nKẾT QUẢ (RESULT): %s\n", st == SOHOA_OK ? "HỢP LỆ (VALID)"
+	    : "KHÔNG HỢP LỆ (INVALID)");
+	return st == SOHOA_OK ? 0 : EXIT_PARTIAL;
 }
 
 int
@@ -285,7 +386,7 @@ cli_verify(struct cli *c, int argc, char **argv)
 			bundle = NULL, i = argc;
 	}
 	if (!bundle) {
-		fprintf(stderr, "usage: sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar\n");
+		fprintf(stderr, "usage: sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar | FILE.pdf\n");
 		return EXIT_USAGE;
 	}
 	if (access(bundle, F_OK) != 0) {
@@ -296,6 +397,8 @@ cli_verify(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "sohoa: không đọc được %s — cannot read the CA file\n", ca);
 		return EXIT_NOTFOUND;
 	}
+	if (strlen(bundle) > 4 && !strcasecmp(bundle + strlen(bundle) - 4, ".pdf"))
+		return verify_pdf(c, bundle, ca);
 	/* Trusted schemas when installed; else each SIP's own copies. */
 	sohoa_error_clear(&err);
 	sch = sohoa_package_schemas_open(c->conf.schema_dir, &err);
@@ -318,10 +421,10 @@ cli_verify(struct cli *c, int argc, char **argv)
 		json_str_or_null(rep.signer);
 		printf(", \"chain_checked\": %s}, \"manifest_ok\": %s, \"sips\": %d, \"sips_ok\": %d,"
 		    " \"files_checked\": %d, \"pdfs\": %d, \"pdfs_valid\": %d,"
-		    " \"pdfs_timestamped\": %d, \"schemas\": %s,"
+		    " \"pdfs_timestamped\": %d, \"pdfs_lt\": %d, \"schemas\": %s,"
 		    " \"members\": [", rep.chain_checked ? "true" : "false",
 		    rep.manifest_ok ? "true" : "false", rep.sips, rep.sips_ok, rep.files_checked,
-		    rep.pdfs, rep.pdfs_ok, rep.pdfs_timestamped, sch ? "\"trusted\""
+		    rep.pdfs, rep.pdfs_ok, rep.pdfs_timestamped, rep.pdfs_lt, sch ? "\"trusted\""
 		    : "\"from the packages\"");
 		for (int i = 0; i < rep.nmembers; i++) {
 			printf("%s{\"name\": ", i ? ", " : "");
@@ -361,8 +464,10 @@ cli_verify(struct cli *c, int argc, char **argv)
 			    " valid)\n", m->ok ? "ok" : "LỖI", cli_safe(m->name), m->docs, m->pdfs);
 		}
 		printf("  %d SIP, %d tệp băm lại (files re-hashed), %d/%d PDF có chữ ký hợp lệ"
-		    " (valid PDF signatures), %d có dấu thời gian (timestamped, PAdES B-T)\n",
-		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs, rep.pdfs_timestamped);
+		    " (valid PDF signatures), %d có dấu thời gian (timestamped, PAdES B-T), %d có dữ"
+		    " liệu kiểm tra lâu dài (LT data, PAdES B-LT)\n",
+		    rep.sips, rep.files_checked, rep.pdfs_ok, rep.pdfs, rep.pdfs_timestamped,
+		    rep.pdfs_lt);
 		if (rep.nproblems) {
 			printf("\nLỗi (problems): %d\n", rep.nproblems);
 			for (int i = 0; i < rep.nproblems; i++)

@@ -78,8 +78,12 @@ static const struct help helps[] = {
 	    "  OCR and record files or folders now, while sohoad is not running (while it\n"
 	    "  runs, copy them into the inbox instead).\n", NULL },
 	{ "status", "sohoa status [--json]",
-	    "  Số văn bản theo trạng thái, hàng đợi, lỗi gần đây.\n"
-	    "  Records per state, the queue, recent errors.\n", NULL },
+	    "  Số văn bản theo trạng thái, hàng đợi, tốc độ (trang/phút), dung lượng trống, số\n"
+	    "  cần soát và cách ly, lần xuất và lần kiểm tra toàn vẹn gần nhất, lỗi gần đây —\n"
+	    "  cùng số liệu với trang /status của sohoa-web.\n"
+	    "  Records per state, the queue, pages per minute, free space, review and\n"
+	    "  quarantine counts, the last export and fixity audit, recent errors: the\n"
+	    "  figures of sohoa-web's /status page.\n", NULL },
 	{ "show", "sohoa show [--json] [--package] ID",
 	    "  Một văn bản (tài liệu) theo số ID của nó (số mà sohoa search in ra):\n"
 	    "  các trường mô tả, từng trang với chữ OCR và độ tin cậy, các sự kiện, gói lưu trữ\n"
@@ -98,10 +102,23 @@ static const struct help helps[] = {
 	    "  Đưa một tệp trong khu cách ly (quarantine) trở lại inbox để xử lý lại.\n"
 	    "  Put a quarantined file back into the inbox.\n", NULL },
 	{ "review", "sohoa review [--json]",
-	    "  Các văn bản có độ tin cậy OCR dưới review_threshold, cần người soát lại.\n"
-	    "  Documents whose OCR confidence is under review_threshold: a person should check\n"
-	    "  them.\n", NULL },
+	    "  Hàng soát xét, cũ nhất trước: văn bản đã xử lý có độ tin cậy OCR dưới\n"
+	    "  review_threshold, hoặc có trường OCR đọc chưa chắc (độ tin cậy dưới 0,6 — kể\n"
+	    "  cả trích yếu không giống tiếng Việt), mà chưa ai đánh dấu \"Đã soát\". Sửa\n"
+	    "  trường bằng sohoa edit (trường người sửa không còn bị tính là chưa chắc), rồi\n"
+	    "  sohoa reviewed ID. Cùng danh sách với trang /review của sohoa-web.\n"
+	    "  The review queue, oldest first: finished documents whose OCR confidence is\n"
+	    "  under review_threshold or with a field read unsure (confidence under 0.6,\n"
+	    "  a trích yếu that does not read as Vietnamese included) that nobody marked\n"
+	    "  reviewed.  Correct fields with sohoa edit (a corrected field no longer counts\n"
+	    "  as unsure), then sohoa reviewed ID.  Same list as sohoa-web's /review.\n", NULL },
+	{ "reviewed", "sohoa reviewed [--json] ID...",
+	    "  Đánh dấu \"Đã soát\": ghi sự kiện review mang tên người dùng; văn bản ra khỏi\n"
+	    "  hàng soát xét (sohoa review, /review).\n"
+	    "  Mark documents reviewed: a \"review\" event naming the user; they leave the\n"
+	    "  review queue (sohoa review, /review).\n", NULL },
 	{ "edit", "sohoa edit ID TRƯỜNG=GIÁ_TRỊ...", NULL, cli_edit_usage },
+	{ "hoso", "sohoa hoso list|show|create|edit|add|remove|order ...", NULL, cli_hoso_usage },
 	{ "check", "sohoa check [--json] ID...",
 	    "  Kiểm tra lại gói lưu trữ của văn bản (lược đồ XML, mã băm từng tệp).\n"
 	    "  Re-validate a record's package and re-hash its files.\n", NULL },
@@ -109,7 +126,8 @@ static const struct help helps[] = {
 	    "  Gói có chữ ký của một tháng (các SIP) để nộp lưu trữ lịch sử.\n"
 	    "  The month's signed bundle of SIPs for the archive.\n"
 	    "    --month last   tháng dương lịch trước / the calendar month before this one\n"
-	    "    --force        xuất lại tháng đã xuất / export a month again\n"
+	    "    --force        xuất lại tháng đã xuất, hoặc xuất tháng đang mở (chưa hết)\n"
+	    "                   export a month again, or the open month (not ended yet)\n"
 	    "    --skip-unpackaged  xuất không kèm tài liệu chưa có gói lưu trữ (liệt kê ra);\n"
 	    "                   không có cờ này, tài liệu như vậy làm dừng việc xuất\n"
 	    "                   leave out (and list) documents without a package; without\n"
@@ -117,9 +135,15 @@ static const struct help helps[] = {
 	    "    --outbox DIR   ghi vào DIR / write the bundle there\n", NULL },
 	{ "exports", "sohoa exports [--json]",
 	    "  Các gói đã xuất (sổ ghi). / The bundles exported so far (the ledger).\n", NULL },
-	{ "verify", "sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar",
+	{ "verify", "sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar | FILE.pdf",
 	    "  Kiểm tra một gói xuất: chữ ký, bảng kê, từng SIP và PDF.\n"
-	    "  Check a bundle: signature, manifest, every SIP and PDF.\n", NULL },
+	    "  Check a bundle: signature, manifest, every SIP and PDF.\n"
+	    "  Với một tệp PDF: chữ ký, dấu thời gian, dữ liệu kiểm tra lâu dài (DSS:\n"
+	    "  chứng thư, OCSP, CRL), tình trạng thu hồi và mức PAdES, chỉ từ nội dung PDF.\n"
+	    "  Given a PDF: its signatures, timestamps, long-term validation data (DSS:\n"
+	    "  certificates, OCSP, CRL), the signer's revocation status and the PAdES\n"
+	    "  level, from what is inside the PDF only; judged at the timestamp's time.\n",
+	    NULL },
 	{ "audit", "sohoa audit [--since 7d|DATE] [--sample N|P%] [--seed N] [--no-backup]",
 	    "  Kiểm tra tính toàn vẹn: băm lại mọi tệp đã lưu (và bản sao dự phòng).\n"
 	    "  Fixity audit: re-hash every stored file (and the backup copy).\n"

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sohoa/catalog_records.h"
 #include "sohoa/engine.h"
 #include "sohoa/inbox.h"
 #include "sohoa/json.h"
@@ -142,11 +143,8 @@ drain(struct ingest *g)
 static void
 report(struct ingest *g, int *failures)
 {
-	sqlite3 *db = sohoa_catalog_db(sohoa_engine_catalog(g->e));
-	sqlite3_stmt *st = NULL;
+	sohoa_catalog *cat = sohoa_engine_catalog(g->e);
 
-	sqlite3_prepare_v2(db, "SELECT state, reason, last_error, page_count, mean_confidence,"
-	    " duplicate_of, quarantine_name FROM records WHERE id = ?", -1, &st, NULL);
 	if (g->c->json)
 		printf("{\"files\": [");
 	for (size_t i = 0; i < g->n; i++) {
@@ -155,19 +153,21 @@ report(struct ingest *g, int *failures)
 		int pages = 0;
 		double conf = -1;
 		int64_t dup = 0;
+		sohoa_record_row row;
+		sohoa_error err;
 
-		if (!it->rejected && st) {
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, it->record);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				state = (const char *)sqlite3_column_text(st, 0);
-				reason = (const char *)sqlite3_column_text(st, 1);
-				msg = (const char *)sqlite3_column_text(st, 2);
-				pages = sqlite3_column_int(st, 3);
-				if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-					conf = sqlite3_column_double(st, 4);
-				dup = sqlite3_column_int64(st, 5);
-				qname = (const char *)sqlite3_column_text(st, 6);
+		memset(&row, 0, sizeof row);
+		if (!it->rejected) {
+			sohoa_error_clear(&err);
+			if (sohoa_catalog_record_get(cat, it->record, &row, &err) == SOHOA_OK) {
+				state = row.state;
+				reason = row.reason;
+				msg = row.last_error;
+				pages = row.page_count;
+				if (row.has_confidence)
+					conf = row.mean_confidence;
+				dup = row.duplicate_of;
+				qname = row.quarantine_name;
 			}
 		} else {
 			reason = sohoa_reason_key(it->reason);
@@ -209,10 +209,10 @@ report(struct ingest *g, int *failures)
 			    r != SOHOA_REASON_NONE ? sohoa_reason_vi(r) : "",
 			    msg && *msg ? " — " : "", msg ? cli_safe(msg) : "");
 		}
+		sohoa_record_row_release(&row);
 	}
 	if (g->c->json)
 		printf("\n]}\n");
-	sqlite3_finalize(st);
 }
 
 int

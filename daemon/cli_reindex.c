@@ -32,7 +32,6 @@ cli_reindex(struct cli *c, int argc, char **argv)
 	sohoa_error err;
 	struct progress p;
 	long long records = 0;
-	sqlite3_stmt *st;
 
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--check") != 0)) {
 		fprintf(stderr, "usage: sohoa reindex [--check]\n");
@@ -61,12 +60,8 @@ cli_reindex(struct cli *c, int argc, char **argv)
 		return EXIT_FAILURE_;
 	}
 	progress_end(&p);
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT count(*) FROM docs_indexed", -1,
-	    &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			records = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
+	sohoa_error_clear(&err);
+	sohoa_search_indexed_count(cat, &records, &err);
 	if (c->json)
 		printf("{\"indexed\": %lld, \"seconds\": %.1f}\n", records,
 		    progress_elapsed(&p));

@@ -6,7 +6,15 @@
 #include <string.h>
 #include <time.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include "sohoa/catalog_events.h"
+#include "sohoa/catalog_records.h"
 #include "sohoa/engine.h"
+#include "sohoa/extract.h"
+#include "sohoa/overview.h"
+#include "sohoa/review.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/json.h"
 #include "sohoa/web.h"
@@ -45,13 +53,6 @@ static const char *const state_names[] = {
 static const char *const state_vi[] = {
 	"chờ nhận dạng", "đang nhận dạng", "thử lại sau", "đã xong", "cách ly"
 };
-
-static const char *
-text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : NULL;
-}
 
 /* "12.3 GiB", "850 MiB", or "?" when unknown. */
 static const char *
@@ -153,54 +154,42 @@ print_web(struct cli *c)
 	}
 }
 
+/* "2026-12-06T23:10:00Z" as the local "2026-12-06 23:10"; s itself
+ * when it is not such a time. */
+static const char *
+local_time(const char *s, char *buf, size_t n)
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	if (!s || !*s || !strptime(s, "%Y-%m-%dT%H:%M:%S", &tm))
+		return s ? s : "";
+	t = timegm(&tm);
+	if (!localtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M", &tm))
+		return s;
+	return buf;
+}
+
 int
 cli_status(struct cli *c, int argc, char **argv)
 {
 	sohoa_catalog *cat = cli_open_catalog(c);
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long counts[5] = { 0 }, total = 0, queue;
-	long long free_b, inbox_free, queue_age = 0, pages_hour = 0, review = 0;
-	char h1[32], h2[32];
+	sohoa_overview ov;
+	char h1[32], h2[32], t1[40];
 	int64_t *unpk = NULL;
 	int nunpk = 0;
-	sohoa_error uerr;
+	sohoa_error uerr, err;
 
 	(void)argc;
 	(void)argv;
 	if (!cat)
 		return EXIT_FAILURE_;
-	db = sohoa_catalog_db(cat);
-	if (sqlite3_prepare_v2(db, "SELECT state, count(*) FROM records GROUP BY state", -1, &st,
-	    NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW)
-			for (int i = 0; i < 5; i++)
-				if (!strcmp(text(st, 0), state_names[i])) {
-					counts[i] = sqlite3_column_int64(st, 1);
-					total += counts[i];
-				}
-		sqlite3_finalize(st);
-	}
-	queue = counts[0] + counts[1] + counts[2];
-	free_b = sohoa_fs_free_bytes(c->conf.state_dir);
-	inbox_free = sohoa_fs_free_bytes(c->conf.inbox);
-	/* How old the oldest waiting record is, how fast pages went lately,
-	 * and how many documents need a person's look. */
-	if (sqlite3_prepare_v2(db, "SELECT"
-	    " (SELECT CAST((julianday('now') - julianday(min(created_at))) * 86400 AS INTEGER)"
-	    "   FROM records WHERE state IN ('incoming', 'active', 'deferred')),"
-	    " (SELECT coalesce(sum(page_count), 0) FROM records WHERE state = 'done'"
-	    "   AND julianday(updated_at) > julianday('now', '-1 hour')),"
-	    " (SELECT count(*) FROM records WHERE state = 'done' AND mean_confidence < ?)",
-	    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, c->conf.review_threshold);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			queue_age = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0
-			    : sqlite3_column_int64(st, 0);
-			pages_hour = sqlite3_column_int64(st, 1);
-			review = sqlite3_column_int64(st, 2);
-		}
-		sqlite3_finalize(st);
+	sohoa_error_clear(&err);
+	if (sohoa_overview_read(cat, &c->conf, &ov, &err) != SOHOA_OK) {
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
+		sohoa_catalog_free(cat);
+		return EXIT_FAILURE_;
 	}
 	/* Done but never packaged: never passed over in silence. */
 	sohoa_error_clear(&uerr);
@@ -209,30 +198,62 @@ cli_status(struct cli *c, int argc, char **argv)
 		printf("{");
 		print_daemon(c);
 		printf("\"states\": {");
-		for (int i = 0; i < 5; i++)
-			printf("%s\"%s\": %lld", i ? ", " : "", state_names[i], counts[i]);
+		for (int i = 0; i < SOHOA_OVERVIEW_STATES; i++)
+			printf("%s\"%s\": %lld", i ? ", " : "", state_names[i], ov.states[i]);
 		printf("}, \"records\": %lld, \"queue\": %lld, \"queue_age_seconds\": %lld,"
 		    " \"pages_per_minute_last_hour\": %.1f, \"needs_review\": %lld,"
 		    " \"quarantined\": %lld, \"disk_free_bytes\": %lld,"
 		    " \"inbox_free_bytes\": %lld, \"min_free_bytes\": %lld, ",
-		    total, queue, queue_age, pages_hour / 60.0, review, counts[4], free_b,
-		    inbox_free, c->conf.min_free_mb * 1024LL * 1024LL);
+		    ov.total, ov.queue, ov.queue_age_s, ov.pages_per_minute, ov.needs_review,
+		    ov.quarantined, ov.disk_free, ov.inbox_free, ov.min_free);
+		printf("\"last_export\": ");
+		if (ov.have_export) {
+			printf("{\"month\": ");
+			sohoa_json_string(stdout, ov.export_month);
+			printf(", \"file\": ");
+			sohoa_json_string(stdout, ov.export_file);
+			printf(", \"created\": ");
+			sohoa_json_string(stdout, ov.export_created);
+			printf(", \"exported\": ");
+			sohoa_json_string(stdout, ov.export_done[0] ? ov.export_done : NULL);
+			printf(", \"upload_error\": ");
+			sohoa_json_string(stdout, ov.export_error[0] ? ov.export_error : NULL);
+			printf("}");
+		} else {
+			printf("null");
+		}
+		printf(", \"last_audit\": ");
+		sohoa_json_string(stdout, ov.audit_at[0] ? ov.audit_at : NULL);
+		printf(", \"audit_checked\": %lld, \"audit_failing\": %lld, ", ov.audit_checked,
+		    ov.audit_failing);
 		printf("\"unpackaged\": [");
 		for (int k = 0; k < nunpk; k++)
 			printf("%s%lld", k ? ", " : "", (long long)unpk[k]);
 		printf("], \"recent_errors\": [");
+		for (int k = 0; k < ov.nerrors; k++) {
+			printf("%s{\"at\": ", k ? ", " : "");
+			sohoa_json_string(stdout, ov.errors[k].at);
+			printf(", \"record\": %lld, \"name\": ", (long long)ov.errors[k].record);
+			sohoa_json_string(stdout, ov.errors[k].name[0] ? ov.errors[k].name : NULL);
+			printf(", \"event\": ");
+			sohoa_json_string(stdout, ov.errors[k].type);
+			printf(", \"detail\": ");
+			sohoa_json_string(stdout, ov.errors[k].detail[0] ? ov.errors[k].detail : NULL);
+			printf("}");
+		}
+		printf("]");
 	} else {
 		printf("sohoa %s — %s\n", SOHOA_VERSION, c->conf.state_dir);
 		print_daemon(c);
 		printf("\n");
 		printf("Tài liệu theo trạng thái (documents by state):\n");
-		for (int i = 0; i < 5; i++)
-			printf("  %-12s %8lld  %s\n", state_names[i], counts[i], state_vi[i]);
-		printf("  %-12s %8lld  %s\n", "total", total, "tổng");
+		for (int i = 0; i < SOHOA_OVERVIEW_STATES; i++)
+			printf("  %-12s %8lld  %s\n", state_names[i], ov.states[i], state_vi[i]);
+		printf("  %-12s %8lld  %s\n", "total", ov.total, "tổng");
 		printf("\nHàng đợi (queue): %lld, chờ lâu nhất %lld s    Tốc độ giờ qua: %.1f trang/phút\n",
-		    queue, queue_age, pages_hour / 60.0);
-		printf("Cần xem lại (needs review, độ tin cậy < %lld): %lld    Cách ly (quarantined): %lld\n",
-		    c->conf.review_threshold, review, counts[4]);
+		    ov.queue, ov.queue_age_s, ov.pages_per_minute);
+		printf("Cần xem lại (needs review: sohoa review): %lld    Cách ly (quarantined): %lld\n",
+		    ov.needs_review, ov.quarantined);
 		if (nunpk) {
 			printf("CHƯA CÓ GÓI LƯU TRỮ (done, no archival package): %d tài liệu —", nunpk);
 			for (int k = 0; k < nunpk && k < 20; k++)
@@ -240,41 +261,31 @@ cli_status(struct cli *c, int argc, char **argv)
 			printf("%s\n", nunpk > 20 ? " ..." : "");
 		}
 		printf("Dung lượng trống (free): %s in %s, %s in the inbox %s (min_free_mb %lld)%s\n",
-		    human(free_b, h1, sizeof h1), c->conf.state_dir, human(inbox_free, h2, sizeof h2),
-		    c->conf.inbox, c->conf.min_free_mb,
-		    free_b >= 0 && free_b < c->conf.min_free_mb * 1024LL * 1024LL
-		    ? " — THẤP (low)" : "");
+		    human(ov.disk_free, h1, sizeof h1), c->conf.state_dir,
+		    human(ov.inbox_free, h2, sizeof h2), c->conf.inbox, c->conf.min_free_mb,
+		    ov.disk_free >= 0 && ov.disk_free < ov.min_free ? " — THẤP (low)" : "");
+		if (ov.have_export)
+			printf("Lần xuất gần nhất (last export): tháng %s, %s, %s%s%s\n",
+			    cli_safe(ov.export_month), cli_safe(ov.export_file),
+			    local_time(ov.export_created, t1, sizeof t1),
+			    ov.export_done[0] ? "" : " — chưa xong (not done)",
+			    ov.export_error[0] ? " — lỗi tải lên (upload failed)" : "");
+		else
+			printf("Lần xuất gần nhất (last export): chưa có (none yet)\n");
+		if (ov.audit_at[0])
+			printf("Kiểm tra toàn vẹn gần nhất (last fixity audit): %s; %lld tài liệu đã "
+			    "kiểm, %lld lỗi (checked, failing)\n", local_time(ov.audit_at, t1, sizeof t1),
+			    ov.audit_checked, ov.audit_failing);
+		else
+			printf("Kiểm tra toàn vẹn gần nhất (last fixity audit): chưa có (never)\n");
 		printf("\nLỗi gần đây (recent errors):\n");
-	}
-	if (sqlite3_prepare_v2(db, "SELECT e.at, e.record_id, r.name, e.type, e.detail"
-	    " FROM events e LEFT JOIN records r ON r.id = e.record_id"
-	    " WHERE e.outcome <> 'success' ORDER BY e.id DESC LIMIT 10", -1, &st, NULL)
-	    == SQLITE_OK) {
-		int k = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (c->json) {
-				printf("%s{\"at\": ", k ? ", " : "");
-				sohoa_json_string(stdout, text(st, 0));
-				printf(", \"record\": %lld, \"name\": ", sqlite3_column_int64(st, 1));
-				sohoa_json_string(stdout, text(st, 2));
-				printf(", \"event\": ");
-				sohoa_json_string(stdout, text(st, 3));
-				printf(", \"detail\": ");
-				sohoa_json_string(stdout, text(st, 4));
-				printf("}");
-			} else {
-				printf("  %s  #%lld %s: %s — %s\n", cli_safe(text(st, 0)),
-				    sqlite3_column_int64(st, 1), text(st, 2) ? cli_safe(text(st, 2)) : "",
-				    cli_safe(text(st, 3)), text(st, 4) ? cli_safe(text(st, 4)) : "");
-			}
-			k++;
-		}
-		if (!k && !c->json)
+		for (int k = 0; k < ov.nerrors; k++)
+			printf("  %s  #%lld %s: %s — %s\n", cli_safe(ov.errors[k].at),
+			    (long long)ov.errors[k].record, cli_safe(ov.errors[k].name),
+			    cli_safe(ov.errors[k].type), cli_safe(ov.errors[k].detail));
+		if (!ov.nerrors)
 			printf("  (không có — none)\n");
-		sqlite3_finalize(st);
 	}
-	if (c->json)
-		printf("]");
 	print_web(c);
 	if (c->json)
 		printf("}\n");
@@ -283,12 +294,94 @@ cli_status(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* What "sohoa show" prints of each field, page and event of a record. */
+struct show {
+	struct cli *c;
+	int k;
+};
+
+static int
+show_field(void *ctx, const sohoa_field_row *f)
+{
+	struct show *sh = ctx;
+
+	if (sh->c->json) {
+		printf("%s", sh->k ? ", " : "");
+		sohoa_json_string(stdout, f->name);
+		printf(": {\"value\": ");
+		sohoa_json_string(stdout, f->value);
+		printf(", \"source\": ");
+		sohoa_json_string(stdout, f->source);
+		printf(", \"confidence\": %.2f}", f->confidence);
+	} else {
+		if (!sh->k)
+			printf("\nTrường thông tin (fields):\n");
+		/* A value of several lines (nơi nhận) stays in its column. */
+		printf("  %-16s ", cli_safe(f->name));
+		for (const char *v = cli_safe_text(f->value); v && *v; v++) {
+			putchar(*v);
+			if (*v == '\n')
+				printf("  %-16s ", "");
+		}
+		printf("  [%s %.2f]\n", cli_safe(f->source), f->confidence);
+	}
+	sh->k++;
+	return 0;
+}
+
+static int
+show_page(void *ctx, const sohoa_page_row *p)
+{
+	struct show *sh = ctx;
+
+	if (sh->c->json) {
+		printf("%s{\"page\": %d, \"status\": ", sh->k ? ", " : "", p->page_no);
+		sohoa_json_string(stdout, p->status);
+		if (p->has_confidence)
+			printf(", \"confidence\": %.1f", p->confidence);
+		else
+			printf(", \"confidence\": null");
+		printf(", \"width\": %d, \"height\": %d, \"dpi\": %d, \"rotation\": %d,"
+		    " \"skew\": %.2f, \"text\": ", p->width, p->height, p->dpi, p->rotation, p->skew);
+		sohoa_json_string(stdout, p->text);
+		printf("}");
+	} else {
+		printf("\n--- Trang %d (page) — độ tin cậy %.0f, %s ---\n%s", p->page_no,
+		    p->confidence, cli_safe(p->status), cli_safe_text(p->text));
+	}
+	sh->k++;
+	return 0;
+}
+
+static int
+show_event(void *ctx, const sohoa_event_row *e)
+{
+	struct show *sh = ctx;
+
+	if (sh->c->json) {
+		const char *const ek[] = { "at", "type", "outcome", "agent", "detail" };
+		const char *const ev[] = { e->at, e->type, e->outcome, e->agent, e->detail };
+		printf("%s{", sh->k ? ", " : "");
+		for (int i = 0; i < 5; i++) {
+			printf("%s\"%s\": ", i ? ", " : "", ek[i]);
+			sohoa_json_string(stdout, ev[i]);
+		}
+		printf("}");
+	} else {
+		printf("  %s  %-28s %-8s %s\n", cli_safe(e->at), cli_safe(e->type),
+		    cli_safe(e->outcome), e->detail ? cli_safe(e->detail) : "");
+	}
+	sh->k++;
+	return 0;
+}
+
 int
 cli_show(struct cli *c, int argc, char **argv)
 {
 	sohoa_catalog *cat;
-	sqlite3 *db;
-	sqlite3_stmt *st;
+	sohoa_record_row row;
+	sohoa_error err;
+	struct show sh;
 	sohoa_envelope env;
 	char *end;
 	long long id;
@@ -314,24 +407,18 @@ cli_show(struct cli *c, int argc, char **argv)
 	}
 	if (!(cat = cli_open_catalog(c)))
 		return EXIT_FAILURE_;
-	db = sohoa_catalog_db(cat);
-	if (sqlite3_prepare_v2(db, "SELECT state, name, origin, hash, size, created_at, updated_at,"
-	    " attempts, last_error, reason, duplicate_of, quarantine_name, page_count,"
-	    " mean_confidence, spool_id, doc_id, package_path, probable_duplicate_of"
-	    " FROM records WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "sohoa: %s\n", sqlite3_errmsg(db));
+	sohoa_error_clear(&err);
+	if (sohoa_catalog_record_get(cat, id, &row, &err) != SOHOA_OK) {
+		if (err.status == SOHOA_BAD_INPUT)
+			fprintf(stderr, "sohoa: không có tài liệu số %lld — no record %lld\n", id, id);
+		else
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
+		sohoa_record_row_release(&row);
 		sohoa_catalog_free(cat);
-		return EXIT_FAILURE_;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		fprintf(stderr, "sohoa: không có tài liệu số %lld — no record %lld\n", id, id);
-		sqlite3_finalize(st);
-		sohoa_catalog_free(cat);
-		return EXIT_NOTFOUND;
+		return err.status == SOHOA_BAD_INPUT ? EXIT_NOTFOUND : EXIT_FAILURE_;
 	}
 	/* The catalog keeps the package folder's name (store.h). */
-	if (text(st, 16) && sohoa_store_package_path(&c->conf, text(st, 16), pkgbuf,
+	if (row.package_path && sohoa_store_package_path(&c->conf, row.package_path, pkgbuf,
 	    sizeof pkgbuf) == 0)
 		pkg = pkgbuf;
 	if (package_only) {
@@ -345,35 +432,36 @@ cli_show(struct cli *c, int argc, char **argv)
 		} else {
 			fprintf(stderr, "sohoa: tài liệu số %lld chưa có gói lưu trữ — no package yet\n", id);
 		}
-		sqlite3_finalize(st);
+		sohoa_record_row_release(&row);
 		sohoa_catalog_free(cat);
 		return has ? 0 : EXIT_NOTFOUND;
 	}
 	if (c->json) {
-		static const char *const keys[] = { "state", "name", "origin", "hash", NULL,
-			"created_at", "updated_at", NULL, "last_error", "reason", NULL,
-			"quarantine_name", NULL, NULL, "spool_id", "doc_id" };
+		const char *const keys[] = { "state", "name", "origin", "hash",
+			"created_at", "updated_at", "last_error", "reason",
+			"quarantine_name", "spool_id", "doc_id" };
+		const char *const vals[] = { row.state, row.name, row.origin, row.hash,
+			row.created_at, row.updated_at, row.last_error, row.reason,
+			row.quarantine_name, row.spool_id, row.doc_id };
 		printf("{\"id\": %lld", id);
-		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
-			printf(", \"probable_duplicate_of\": %lld", sqlite3_column_int64(st, 17));
+		if (row.probable_duplicate_of)
+			printf(", \"probable_duplicate_of\": %lld", (long long)row.probable_duplicate_of);
 		else
 			printf(", \"probable_duplicate_of\": null");
-		for (int i = 0; i < 16; i++)
-			if (keys[i]) {
-				printf(", \"%s\": ", keys[i]);
-				sohoa_json_string(stdout, text(st, i));
-			}
+		for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+			printf(", \"%s\": ", keys[i]);
+			sohoa_json_string(stdout, vals[i]);
+		}
 		printf(", \"package\": ");
 		sohoa_json_string(stdout, pkg);
-		printf(", \"size\": %lld, \"attempts\": %d", sqlite3_column_int64(st, 4),
-		    sqlite3_column_int(st, 7));
-		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-			printf(", \"duplicate_of\": %lld", sqlite3_column_int64(st, 10));
+		printf(", \"size\": %lld, \"attempts\": %d", row.size, row.attempts);
+		if (row.duplicate_of)
+			printf(", \"duplicate_of\": %lld", (long long)row.duplicate_of);
 		else
 			printf(", \"duplicate_of\": null");
-		printf(", \"page_count\": %d", sqlite3_column_int(st, 12));
+		printf(", \"page_count\": %d", row.page_count);
 		printf(", \"page_files\": ");
-		if (page_files(c, text(st, 14), &env)) {
+		if (page_files(c, row.spool_id, &env)) {
 			for (int i = 0; i < env.nparts; i++) {
 				char *name = sohoa_text_from_bytes(env.part_names[i],
 				    strlen(env.part_names[i]));
@@ -386,15 +474,15 @@ cli_show(struct cli *c, int argc, char **argv)
 		} else {
 			printf("null");
 		}
-		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
-			printf(", \"mean_confidence\": %.2f", sqlite3_column_double(st, 13));
+		if (row.has_confidence)
+			printf(", \"mean_confidence\": %.2f", row.mean_confidence);
 		else
 			printf(", \"mean_confidence\": null");
 	} else {
 		printf("Tài liệu số %lld (document)\n", id);
-		printf("  Tệp (file):            %s\n", cli_safe(text(st, 1)));
-		printf("  Thư mục (folder):      %s\n", *text(st, 2) ? cli_safe(text(st, 2)) : "-");
-		if (page_files(c, text(st, 14), &env)) {
+		printf("  Tệp (file):            %s\n", cli_safe(row.name));
+		printf("  Thư mục (folder):      %s\n", *row.origin ? cli_safe(row.origin) : "-");
+		if (page_files(c, row.spool_id, &env)) {
 			printf("  Tệp trang (page files): %d:", env.nparts);
 			for (int i = 0; i < env.nparts; i++) {
 				char *name = sohoa_text_from_bytes(env.part_names[i],
@@ -405,127 +493,56 @@ cli_show(struct cli *c, int argc, char **argv)
 			printf("\n");
 			sohoa_envelope_release(&env);
 		}
-		printf("  Trạng thái (state):    %s\n", cli_safe(text(st, 0)));
-		printf("  Mã băm (hash):         %s\n", text(st, 3) ? cli_safe(text(st, 3)) : "-");
-		printf("  Kích thước (size):     %lld bytes\n", sqlite3_column_int64(st, 4));
-		printf("  Tiếp nhận (received):  %s\n", text(st, 5));
-		printf("  Cập nhật (updated):    %s\n", text(st, 6));
-		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+		printf("  Trạng thái (state):    %s\n", cli_safe(row.state));
+		printf("  Mã băm (hash):         %s\n", row.hash ? cli_safe(row.hash) : "-");
+		printf("  Kích thước (size):     %lld bytes\n", row.size);
+		printf("  Tiếp nhận (received):  %s\n", row.created_at);
+		printf("  Cập nhật (updated):    %s\n", row.updated_at);
+		if (row.has_confidence)
 			printf("  Số trang (pages):      %d, độ tin cậy trung bình %.1f\n",
-			    sqlite3_column_int(st, 12), sqlite3_column_double(st, 13));
-		if (text(st, 9))
+			    row.page_count, row.mean_confidence);
+		if (row.reason)
 			printf("  Lý do cách ly:         %s\n  Quarantine reason:     %s\n"
 			    "  Trong thư mục cách ly: %s\n",
-			    sohoa_reason_vi(sohoa_reason_from_key(text(st, 9))),
-			    sohoa_reason_en(sohoa_reason_from_key(text(st, 9))),
-			    text(st, 11) ? cli_safe(text(st, 11)) : "-");
-		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-			printf("  Trùng với (same as):   tài liệu số %lld\n", sqlite3_column_int64(st, 10));
-		if (text(st, 8))
-			printf("  Lỗi gần nhất (error):  %s\n", cli_safe(text(st, 8)));
-		if (text(st, 15))
-			printf("  Mã định danh (docId):  %s\n", cli_safe(text(st, 15)));
+			    sohoa_reason_vi(sohoa_reason_from_key(row.reason)),
+			    sohoa_reason_en(sohoa_reason_from_key(row.reason)),
+			    row.quarantine_name ? cli_safe(row.quarantine_name) : "-");
+		if (row.duplicate_of)
+			printf("  Trùng với (same as):   tài liệu số %lld\n", (long long)row.duplicate_of);
+		if (row.last_error)
+			printf("  Lỗi gần nhất (error):  %s\n", cli_safe(row.last_error));
+		if (row.doc_id)
+			printf("  Mã định danh (docId):  %s\n", cli_safe(row.doc_id));
 		if (pkg)
 			printf("  Gói lưu trữ (package): %s\n", cli_safe(pkg));
-		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
+		if (row.probable_duplicate_of)
 			printf("  Có thể trùng với:      tài liệu số %lld (cùng cơ quan, năm, số và ký hiệu)\n",
-			    sqlite3_column_int64(st, 17));
+			    (long long)row.probable_duplicate_of);
 	}
-	sqlite3_finalize(st);
+	sohoa_record_row_release(&row);
 
 	/* The document's fields, keyed by their TT 05 names. */
-	if (sqlite3_prepare_v2(db, "SELECT name, value, source, confidence FROM fields"
-	    " WHERE record_id = ? ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
-		int k = 0;
-		sqlite3_bind_int64(st, 1, id);
-		if (c->json)
-			printf(", \"fields\": {");
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (c->json) {
-				printf("%s", k ? ", " : "");
-				sohoa_json_string(stdout, text(st, 0));
-				printf(": {\"value\": ");
-				sohoa_json_string(stdout, text(st, 1));
-				printf(", \"source\": ");
-				sohoa_json_string(stdout, text(st, 2));
-				printf(", \"confidence\": %.2f}", sqlite3_column_double(st, 3));
-			} else {
-				if (!k)
-					printf("\nTrường thông tin (fields):\n");
-				/* A value of several lines (nơi nhận) stays in its column. */
-				printf("  %-16s ", cli_safe(text(st, 0)));
-				for (const char *v = cli_safe_text(text(st, 1)); v && *v; v++) {
-					putchar(*v);
-					if (*v == '\n')
-						printf("  %-16s ", "");
-				}
-				printf("  [%s %.2f]\n", cli_safe(text(st, 2)), sqlite3_column_double(st, 3));
-			}
-			k++;
-		}
-		if (c->json)
-			printf("}");
-		sqlite3_finalize(st);
-	}
+	sh.c = c;
+	sh.k = 0;
+	if (c->json)
+		printf(", \"fields\": {");
+	sohoa_error_clear(&err);
+	sohoa_catalog_fields_each(cat, id, show_field, &sh, &err);
+	if (c->json)
+		printf("}");
 
 	if (c->json)
 		printf(", \"pages\": [");
-	if (sqlite3_prepare_v2(db, "SELECT page_no, text, confidence, status, width, height, dpi,"
-	    " rotation, skew FROM pages WHERE record_id = ? ORDER BY page_no", -1, &st, NULL)
-	    == SQLITE_OK) {
-		int k = 0;
-		sqlite3_bind_int64(st, 1, id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (c->json) {
-				printf("%s{\"page\": %d, \"status\": ", k ? ", " : "",
-				    sqlite3_column_int(st, 0));
-				sohoa_json_string(stdout, text(st, 3));
-				if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-					printf(", \"confidence\": %.1f", sqlite3_column_double(st, 2));
-				else
-					printf(", \"confidence\": null");
-				printf(", \"width\": %d, \"height\": %d, \"dpi\": %d, \"rotation\": %d,"
-				    " \"skew\": %.2f, \"text\": ", sqlite3_column_int(st, 4),
-				    sqlite3_column_int(st, 5), sqlite3_column_int(st, 6),
-				    sqlite3_column_int(st, 7), sqlite3_column_double(st, 8));
-				sohoa_json_string(stdout, text(st, 1));
-				printf("}");
-			} else {
-				printf("\n--- Trang %d (page) — độ tin cậy %.0f, %s ---\n%s",
-				    sqlite3_column_int(st, 0), sqlite3_column_double(st, 2),
-				    cli_safe(text(st, 3)), cli_safe_text(text(st, 1)));
-			}
-			k++;
-		}
-		sqlite3_finalize(st);
-	}
+	sh.k = 0;
+	sohoa_error_clear(&err);
+	sohoa_catalog_pages_each(cat, id, show_page, &sh, &err);
 	if (c->json)
 		printf("], \"events\": [");
 	else
 		printf("\nSự kiện (events):\n");
-	if (sqlite3_prepare_v2(db, "SELECT at, type, outcome, agent, detail FROM events"
-	    " WHERE record_id = ? ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
-		int k = 0;
-		sqlite3_bind_int64(st, 1, id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (c->json) {
-				static const char *const ek[] = { "at", "type", "outcome", "agent",
-					"detail" };
-				printf("%s{", k ? ", " : "");
-				for (int i = 0; i < 5; i++) {
-					printf("%s\"%s\": ", i ? ", " : "", ek[i]);
-					sohoa_json_string(stdout, text(st, i));
-				}
-				printf("}");
-			} else {
-				printf("  %s  %-28s %-8s %s\n", cli_safe(text(st, 0)),
-				    cli_safe(text(st, 1)), cli_safe(text(st, 2)),
-				    text(st, 4) ? cli_safe(text(st, 4)) : "");
-			}
-			k++;
-		}
-		sqlite3_finalize(st);
-	}
+	sh.k = 0;
+	sohoa_error_clear(&err);
+	sohoa_catalog_record_events_each(cat, id, show_event, &sh, &err);
 	if (c->json)
 		printf("]}\n");
 	sohoa_catalog_free(cat);
@@ -568,52 +585,131 @@ cli_retry(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+struct review_list {
+	struct cli *c;
+	int k;
+};
+
+static int
+review_line(void *arg, const sohoa_review_item *it)
+{
+	struct review_list *l = arg;
+	struct cli *c = l->c;
+
+	if (c->json) {
+		printf("%s{\"id\": %lld, \"name\": ", l->k++ ? ", " : "", (long long)it->id);
+		sohoa_json_string(stdout, it->name);
+		printf(", \"origin\": ");
+		sohoa_json_string(stdout, it->origin);
+		printf(", \"created\": ");
+		sohoa_json_string(stdout, it->created_at);
+		printf(", \"subject\": ");
+		sohoa_json_string(stdout, it->subject);
+		printf(", \"pages\": %d, \"confidence\": %.1f, \"min_page_confidence\": %.1f,"
+		    " \"low_ocr\": %s, \"unsure_fields\": %d}", it->pages, it->confidence,
+		    it->min_page, it->low_ocr ? "true" : "false", it->unsure_fields);
+	} else {
+		printf("  %-6lld %s%s%s — %d trang, độ tin cậy %.0f (trang thấp nhất %.0f)",
+		    (long long)it->id, cli_safe(it->origin), *it->origin ? "/" : "",
+		    cli_safe(it->name), it->pages, it->confidence, it->min_page);
+		if (it->unsure_fields)
+			printf(", %d trường chưa chắc (unsure fields)", it->unsure_fields);
+		printf("\n");
+	}
+	return 0;
+}
+
+static void
+agent_of_user(char *buf, size_t n, const char *cmd)
+{
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(buf, n, "sohoa %s (sohoa %s, user %s)", SOHOA_VERSION, cmd,
+	    pw ? pw->pw_name : "?");
+}
+
 int
 cli_review(struct cli *c, int argc, char **argv)
 {
-	sohoa_catalog *cat = cli_open_catalog(c);
-	sqlite3_stmt *st;
-	int k = 0;
+	sohoa_catalog *cat;
+	sohoa_error err;
+	long long n = 0;
+	struct review_list l = { c, 0 };
 
-	(void)argc;
 	(void)argv;
-	if (!cat)
+	if (argc > 1) {
+		fprintf(stderr, "usage: sohoa review — danh sách cần soát (the review queue); "
+		    "đánh dấu đã soát: sohoa reviewed ID...\n");
+		return EXIT_USAGE;
+	}
+	if (!(cat = cli_open_catalog(c)))
 		return EXIT_FAILURE_;
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT id, origin, name, page_count,"
-	    " mean_confidence, (SELECT min(confidence) FROM pages WHERE record_id = r.id)"
-	    " FROM records r WHERE state = 'done' AND mean_confidence < ? ORDER BY mean_confidence",
-	    -1, &st, NULL) != SQLITE_OK) {
+	sohoa_error_clear(&err);
+	sohoa_review_count(cat, c->conf.review_threshold, &n, &err);
+	if (c->json)
+		printf("{\"threshold\": %lld, \"field_threshold\": %.2f, \"records\": [",
+		    c->conf.review_threshold, SOHOA_EXTRACT_REVIEW);
+	else
+		printf("Tài liệu cần soát (độ tin cậy OCR dưới %lld, hoặc trường đọc chưa chắc), "
+		    "cũ nhất trước:\n", c->conf.review_threshold);
+	if (sohoa_review_each(cat, c->conf.review_threshold, 0, review_line, &l, &err) != SOHOA_OK) {
+		fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
 		sohoa_catalog_free(cat);
 		return EXIT_FAILURE_;
 	}
-	sqlite3_bind_int64(st, 1, c->conf.review_threshold);
 	if (c->json)
-		printf("{\"threshold\": %lld, \"records\": [", c->conf.review_threshold);
-	else
-		printf("Tài liệu cần xem lại (độ tin cậy OCR dưới %lld):\n", c->conf.review_threshold);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (c->json) {
-			printf("%s{\"id\": %lld, \"name\": ", k ? ", " : "", sqlite3_column_int64(st, 0));
-			sohoa_json_string(stdout, text(st, 2));
-			printf(", \"origin\": ");
-			sohoa_json_string(stdout, text(st, 1));
-			printf(", \"pages\": %d, \"confidence\": %.1f, \"min_page_confidence\": %.1f}",
-			    sqlite3_column_int(st, 3), sqlite3_column_double(st, 4),
-			    sqlite3_column_double(st, 5));
-		} else {
-			printf("  %-6lld %s%s%s — %d trang, độ tin cậy %.0f (trang thấp nhất %.0f)\n",
-			    sqlite3_column_int64(st, 0), cli_safe(text(st, 1)), *text(st, 1) ? "/" : "",
-			    cli_safe(text(st, 2)),
-			    sqlite3_column_int(st, 3), sqlite3_column_double(st, 4),
-			    sqlite3_column_double(st, 5));
+		printf("]}\n");
+	else if (!n)
+		printf("  (không có — none)\n");
+	sohoa_catalog_free(cat);
+	return 0;
+}
+
+int
+cli_reviewed(struct cli *c, int argc, char **argv)
+{
+	sohoa_catalog *cat;
+	sohoa_error err;
+	char agent[160];
+	int rc = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: sohoa reviewed ID... — đánh dấu đã soát (mark reviewed)\n");
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		long long id = strtoll(argv[i], &end, 10);
+		if (*end || id <= 0) {
+			fprintf(stderr, "sohoa: số tài liệu không hợp lệ — not a document id: %s\n",
+			    cli_safe(argv[i]));
+			return EXIT_USAGE;
 		}
-		k++;
+	}
+	if (!(cat = cli_open_catalog(c)))
+		return EXIT_FAILURE_;
+	agent_of_user(agent, sizeof agent, "reviewed");
+	if (c->json)
+		printf("{\"reviewed\": [");
+	for (int i = 1; i < argc; i++) {
+		long long id = strtoll(argv[i], NULL, 10);
+		int already = 0;
+		sohoa_error_clear(&err);
+		if (sohoa_review_mark(cat, id, agent, &already, &err) != SOHOA_OK) {
+			fprintf(stderr, "sohoa: %s\n", cli_safe(err.msg));
+			rc = EXIT_FAILURE_;
+			continue;
+		}
+		if (c->json)
+			printf("%s{\"id\": %lld, \"already\": %s}", i > 1 ? ", " : "", id,
+			    already ? "true" : "false");
+		else if (already)
+			printf("Tài liệu %lld đã được soát trước đó (already reviewed)\n", id);
+		else
+			printf("Đã soát tài liệu %lld (marked reviewed): ra khỏi danh sách cần soát\n",
+			    id);
 	}
 	if (c->json)
 		printf("]}\n");
-	else if (!k)
-		printf("  (không có — none)\n");
-	sqlite3_finalize(st);
 	sohoa_catalog_free(cat);
-	return 0;
+	return rc;
 }

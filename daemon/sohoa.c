@@ -8,6 +8,7 @@
  *     search QUERY...    full-text search (query.h), [--limit N] [--page N]
  *     reindex            rebuild the full-text index from the catalog
  *     retry NAME         put a quarantined file back into the inbox
+ *     review             the review queue (review.h); reviewed ID... takes them off
  *     help [COMMAND]     what a command does (also COMMAND --help; cli_help.c)
  *
  * The configuration comes from -c FILE, else $SOHOA_CONF, else
@@ -71,9 +72,13 @@ usage(FILE *out)
 	    "                    [--limit N] [--page N]\n"
 	    "  reindex           rebuild the full-text index from the catalog\n"
 	    "  retry NAME        put a quarantined file back into the inbox\n"
-	    "  review            documents whose OCR confidence is under review_threshold\n"
+	    "  review            the review queue: OCR confidence under review_threshold or\n"
+	    "                    fields read unsure, oldest first (sohoa-web: /review)\n"
+	    "  reviewed ID...    mark documents reviewed (\"Đã soát\"): off the review queue\n"
 	    "  edit ID F=V...    correct a document field, named in Vietnamese or TT 05\n"
 	    "                    (\"người ký=...\", signerName=...); the package is rewritten\n"
+	    "  hoso list|show|create|edit|add|remove|order ...\n"
+	    "                    manage a hồ sơ: TT 05 fields, documents in and out, order\n"
 	    "  check ID...       re-validate a record's package and re-hash its files\n"
 	    "  export --month YYYY-MM|last [--force] [--outbox DIR]\n"
 	    "                    the month's signed bundle of SIPs for the city archive\n"
@@ -149,7 +154,8 @@ main(int argc, char **argv)
 	int i = 1, rc;
 
 	/* What it writes (spool, catalog, packages, quarantine) is never
-	 * readable by others and never writable by the group, whatever umask
+	 * readable by others and writable by the group only where the code sets
+	 * it (catalog, package tree: shared with sohoa-web), whatever umask
 	 * the caller had: the unit's UMask=0027 at least (SECURITY.md). */
 	umask(umask(027) | 027);
 	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))
@@ -255,6 +261,8 @@ main(int argc, char **argv)
 			rc = cli_reindex(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "review"))
 			rc = cli_review(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "reviewed"))
+			rc = cli_reviewed(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "export"))
 			rc = cli_export(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "exports"))
@@ -267,6 +275,8 @@ main(int argc, char **argv)
 			rc = cli_restore(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "user"))
 			rc = cli_user(&c, sub_argc, sub_argv);
+		else if (!strcmp(cmd, "hoso"))
+			rc = cli_hoso(&c, sub_argc, sub_argv);
 		else if (!strcmp(cmd, "access-log"))
 			rc = cli_access_log(&c, sub_argc, sub_argv);
 		else {

@@ -162,11 +162,13 @@ daemonize(void)
 /*
  * -n also checks the store the configuration points at, when it has a
  * catalog already: a catalog that is not this store's is refused, and a
- * moved store is said (store.h).  Opening it applies pending migrations, as
+ * moved store is said (store.h), and so is an agency name or code still
+ * the shipped placeholder or other than the store's (invariants 5-6).
+ * Opening it applies pending migrations, as
  * the start would.
  */
 static sohoa_status
-check_store(const sohoa_conf *c, sohoa_error *err)
+check_store(const sohoa_conf *c, int quiet, sohoa_error *err)
 {
 	char path[4096], note[1024];
 	sohoa_catalog *cat;
@@ -174,12 +176,14 @@ check_store(const sohoa_conf *c, sohoa_error *err)
 
 	snprintf(path, sizeof path, "%s/catalog.db", c->state_dir);
 	if (access(path, F_OK) != 0)
-		return SOHOA_OK;
+		return sohoa_store_check_agency(c, NULL, 0, err);
 	if (!(cat = sohoa_catalog_open(path, err)))
 		return err->status;
 	st = sohoa_store_check(c->state_dir, cat, 0, note, sizeof note, err);
-	if (st == SOHOA_OK && note[0])
+	if (st == SOHOA_OK && note[0] && !quiet)
 		printf("%s\n", note);
+	if (st == SOHOA_OK)
+		st = sohoa_store_check_agency(c, cat, 0, err);
 	sohoa_catalog_free(cat);
 	return st;
 }
@@ -199,7 +203,8 @@ main(int argc, char **argv)
 	sohoa_error err;
 
 	/* What it writes (spool, catalog, packages, quarantine) is never
-	 * readable by others and never writable by the group, whatever umask
+	 * readable by others and writable by the group only where the code sets
+	 * it (catalog, package tree: shared with sohoa-web), whatever umask
 	 * the caller had: the unit's UMask=0027 at least (SECURITY.md). */
 	umask(umask(027) | 027);
 	if (argc > 1 && !strcmp(argv[1], "--ocr-worker"))
@@ -224,7 +229,7 @@ main(int argc, char **argv)
 	}
 	if (check_only) {
 		sohoa_preflight_report rep;
-		int rc = check_store(&conf, &err) == SOHOA_OK ? 0 : 78;
+		int rc = check_store(&conf, 0, &err) == SOHOA_OK ? 0 : 78;
 		if (rc)
 			fprintf(stderr, "sohoad: %s\n", err.msg);
 		/* What the run needs beyond the file itself (preflight.h). */
@@ -254,6 +259,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sohoad_set_log_level(conf.log_level);
+	/* A store this configuration must not write (another store's catalog,
+	 * the agency placeholders, another agency_code): 78 before anything
+	 * starts, so that systemd does not restart it in a loop. */
+	if (check_store(&conf, 1, &err) != SOHOA_OK) {
+		sohoad_log(SOHOA_LOG_ERR, 0, "cannot start: %s", err.msg);
+		sohoa_conf_release(&conf);
+		return 78;
+	}
 	return sohoad_run(&conf, conf_path);
 }
 

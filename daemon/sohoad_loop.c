@@ -1,13 +1,15 @@
 /*
  * sohoad_loop.c - the daemon's event loop: signals (signalfd), inotify on
- * the whole inbox tree, a periodic full rescan, the stability check, the
- * engine's worker pipes, and systemd notifications.
+ * the whole inbox tree, a periodic full rescan, the stability check and
+ * the check that a file is finished (no writer, content complete:
+ * inbox.h), the engine's worker pipes, and systemd notifications.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #include "sohoa/runstate.h"
 #include "sohoa/tailieu.h"
 #include "sohoad.h"
+#include "sohoad_export.h"
 
 /* A file seen in the inbox, waiting to hold still. */
 struct cand {
@@ -33,7 +36,12 @@ struct cand {
 	double retry_at;     /* after a passing failure, not before this */
 	unsigned gen;        /* rescan generation that last saw it */
 	int folder;          /* a document folder (tailieu.h): mtime_ns is its signature */
+	int writing;         /* inotify: modified, not yet closed after writing */
+	int waiting;         /* why it is waited for was logged (WAIT_*) */
 };
+
+/* Why a still candidate is not taken yet (logged once per reason). */
+enum { WAIT_NONE, WAIT_WRITER, WAIT_INCOMPLETE, WAIT_MISSING, WAIT_QUIET };
 
 struct loop {
 	sohoa_conf *conf;
@@ -54,6 +62,7 @@ struct loop {
 	time_t started, status_written;
 	char last_status[256];
 	sohoa_runstate last_rs;
+	struct sohoad_exporter exporter;   /* exports asked for on the web */
 };
 
 static double
@@ -334,6 +343,15 @@ read_inotify(struct loop *l)
 					continue;
 				}
 				observe(l, rel, &st);
+				/* Who writes it, when a lease cannot tell (inbox.h):
+				 * written since its last close after writing. */
+				{
+					struct cand *c = *cand_slot(l, rel);
+					if (c && (ev->mask & IN_CLOSE_WRITE))
+						c->writing = 0;
+					else if (c && (ev->mask & (IN_CREATE | IN_MODIFY)))
+						c->writing = 1;
+				}
 			}
 		}
 	}
@@ -366,6 +384,118 @@ taken(struct loop *l, struct cand **p, double now, sohoa_status rc,
 	return 1;
 }
 
+/* Logs once why c waits. */
+static void
+note_wait(struct cand *c, int why, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+note_wait(struct cand *c, int why, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (c->waiting == why)
+		return;
+	c->waiting = why;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	sohoad_log(SOHOA_LOG_INFO, 0, "%s", msg);
+}
+
+/*
+ * Whether the file name in the folder dfd (path: its inbox path, the
+ * candidate c or its folder's) is finished: no one on this machine has it
+ * open for writing, and its content ends where its format says unless it
+ * last changed incomplete_grace ago or more (then the pipeline takes it
+ * and names what is wrong).  changed: seconds since it last changed.  0
+ * (and c's wait set) while it is not.
+ */
+static int
+file_finished(struct loop *l, struct cand *c, int dfd, const char *name, const char *path,
+    double changed, double now)
+{
+	int w = sohoa_inbox_open_for_writing_at(dfd, name);
+
+	/* Without a lease (another user's file, a network file system), what
+	 * inotify saw: written and not closed since, not long ago. */
+	if (w == 1 || (w < 0 && c->writing && changed < (double)l->conf->incomplete_grace)) {
+		note_wait(c, WAIT_WRITER, "%s: đang được ghi, chờ ghi xong — still open for"
+		    " writing, waiting for the writer to close it", path);
+		c->since = now;
+		return 0;
+	}
+	if (changed < (double)l->conf->incomplete_grace
+	    && sohoa_inbox_completeness_at(dfd, name) == SOHOA_INBOX_INCOMPLETE) {
+		note_wait(c, WAIT_INCOMPLETE, "%s: tệp chưa trọn (dữ liệu hết sớm), chờ tối đa %lld"
+		    " giây — the file ends early (a copy still under way?); waiting up to %lld s"
+		    " after its last change before taking it", path,
+		    l->conf->incomplete_grace, l->conf->incomplete_grace);
+		c->retry_at = now + 2;
+		return 0;
+	}
+	return 1;
+}
+
+/* Seconds since the file st last changed on this machine (its ctime: a
+ * writer sets mtime as it likes, Windows Explorer to the source's). */
+static double
+age_of(const struct stat *st)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)(ts.tv_sec - st->st_ctim.tv_sec)
+	    + (double)(ts.tv_nsec - st->st_ctim.tv_nsec) / 1e9;
+}
+
+/*
+ * Whether the document folder c is finished: every listed page there (or,
+ * without a list, the folder still for folder_stable_delay), and every
+ * page finished (file_finished).  Waiting is bounded by incomplete_grace
+ * after the folder's last change; then the take names what is missing.
+ */
+static int
+folder_finished(struct loop *l, struct cand *c, double now)
+{
+	int dfd = sohoa_fs_open_dir_beneath(l->conf->inbox, c->path), ok = 1;
+	double quiet = now - c->since;
+	sohoa_tailieu t;
+	sohoa_error err;
+	sohoa_status rc;
+
+	if (dfd < 0)
+		return 1;   /* gone: take_folder sees it */
+	sohoa_error_clear(&err);
+	rc = sohoa_tailieu_read_at(dfd, c->path, &t, &err);
+	if (rc == SOHOA_BAD_INPUT && err.reason == SOHOA_REASON_MISSING_PAGE
+	    && quiet < (double)l->conf->incomplete_grace) {
+		note_wait(c, WAIT_MISSING, "%s: chưa đủ trang, chờ tối đa %lld giây — %s; waiting"
+		    " up to %lld s after the folder's last change", c->path,
+		    l->conf->incomplete_grace, err.msg, l->conf->incomplete_grace);
+		c->retry_at = now + 2;
+		close(dfd);
+		return 0;
+	}
+	if (rc == SOHOA_OK && !t.listed && quiet < (double)l->conf->folder_stable_delay) {
+		note_wait(c, WAIT_QUIET, "%s: thư mục tài liệu không liệt kê trang, chờ %lld giây"
+		    " không đổi — the document folder lists no pages: waiting until it has not"
+		    " changed for %lld s (folder_stable_delay)", c->path,
+		    l->conf->folder_stable_delay, l->conf->folder_stable_delay);
+		c->retry_at = c->since + (double)l->conf->folder_stable_delay;
+		ok = 0;
+	}
+	for (int i = 0; ok && rc == SOHOA_OK && i < t.n; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s", c->path, t.parts[i].name);
+		ok = file_finished(l, c, dfd, t.parts[i].name, path, quiet, now);
+	}
+	if (rc == SOHOA_OK)
+		sohoa_tailieu_release(&t);
+	close(dfd);
+	return ok;
+}
+
 /* Takes a document folder whose signature held still (c is its candidate).
  * Returns 1 if c was forgotten, 0 if it stays (still changing, RETRY). */
 static int
@@ -387,6 +517,8 @@ take_folder(struct loop *l, struct cand *c, double now)
 		c->since = now;
 		return 0;
 	}
+	if (!folder_finished(l, c, now))
+		return 0;
 	sohoa_error_clear(&err);
 	rc = sohoa_engine_take_folder(l->engine, l->conf->inbox, c->path, sig, 1, &res, &err);
 	return taken(l, cand_slot(l, c->path), now, rc, &res, &err);
@@ -442,6 +574,18 @@ take_stable(struct loop *l)
 				c->since = now;
 				p = &c->next;
 				continue;
+			}
+			{
+				const char *base;
+				int pdfd = sohoa_fs_open_parent_beneath(l->conf->inbox, c->path, &base);
+				int fin = pdfd < 0 || file_finished(l, c, pdfd, base, c->path,
+				    age_of(&st), now);
+				if (pdfd >= 0)
+					close(pdfd);
+				if (!fin) {
+					p = &c->next;
+					continue;
+				}
 			}
 			sohoa_error_clear(&err);
 			rc = sohoa_engine_take(l->engine, l->conf->inbox, c->path, &st, 1, &res, &err);
@@ -636,6 +780,9 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	l.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	/* A writer opening a file during the instant of a lease check
+	 * (inbox.h) sends SIGIO, whose default action would end us. */
+	signal(SIGIO, SIG_IGN);
 
 	sohoa_error_clear(&err);
 	if (sohoa_fs_mkdirs(conf->inbox, 0775, &err) != SOHOA_OK) {
@@ -657,6 +804,7 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		    " periodic rescan", strerror(errno));
 	rescan(&l);
 	l.next_rescan = now_mono() + (double)conf->rescan_interval;
+	sohoad_export_init(&l.exporter, sohoa_engine_catalog(l.engine));
 	/* The watchdog (WatchdogSec=) is fed from the loop, at half its period,
 	 * so a loop that hangs is restarted by systemd. */
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
@@ -733,11 +881,13 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		if (!l.low_disk)
 			take_stable(&l);
 		sohoa_engine_tick(l.engine, time(NULL));
+		sohoad_export_tick(&l.exporter, l.conf, sohoa_engine_catalog(l.engine), now);
 		if (now - last_status >= 2) {
 			notify_status(&l, 0);
 			last_status = now;
 		}
 	}
+	sohoad_export_stop(&l.exporter, sohoa_engine_catalog(l.engine));
 	sohoa_engine_free(l.engine, 1000);
 	reset_watches(&l);
 	for (size_t i = 0; i < l.nbuckets; i++)

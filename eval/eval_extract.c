@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "sohoa/extract.h"
+#include "sohoa/plausible.h"
 #include "sohoa/json.h"
 #include "extract_int.h"
 
@@ -71,6 +72,25 @@ main(int argc, char **argv)
 	int runs = 1, i = 1, rc = 0, use_hocr = 1;
 	unsigned flags = 0;
 
+	if (argc == 3 && !strcmp(argv[1], "--plausibility")) {
+		/* Each line of the file judged (plausible.h): "implausible" or
+		 * "ok", the words judged and the bad ones, the line. */
+		size_t len = 0;
+		char *text = slurp(argv[2], &len), *p, *nl;
+		if (!text || !(text = realloc(text, len + 1)))
+			return 1;
+		text[len] = '\0';
+		for (p = text; p < text + len; p = nl + 1) {
+			sohoa_plausibility pl;
+			nl = p + strcspn(p, "\n");
+			*nl = '\0';
+			sohoa_vi_plausibility(p, strlen(p), &pl);
+			printf("%s\t%d\t%d\t%s\n", pl.words >= SOHOA_PLAUSIBLE_MIN_WORDS
+			    && pl.share < SOHOA_PLAUSIBLE_SHARE ? "implausible" : "ok", pl.words, pl.bad, p);
+		}
+		free(text);
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "--fix-phrases")) {
 		size_t len = 0;
 		char *text = slurp(argv[2], &len), *p, *nl;
@@ -105,6 +125,8 @@ main(int argc, char **argv)
 			use_hocr = 0;
 		else if (!strcmp(argv[i], "--no-lexicon"))
 			flags |= SOHOA_EXTRACT_NO_LEXICON;
+		else if (!strcmp(argv[i], "--no-plausibility"))
+			flags |= SOHOA_EXTRACT_NO_PLAUSIBILITY;
 	}
 	for (; i < argc; i++) {
 		size_t len = 0, hlen = 0, n = strlen(argv[i]);

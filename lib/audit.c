@@ -20,6 +20,8 @@
 #include "sohoa/package.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "sohoa/catalog_backup.h"
+#include "sohoa/catalog_records.h"
 
 /* Events are committed in batches (a transaction per event would be one
  * fsync per record). */
@@ -288,56 +290,58 @@ check_copy(struct audit *a, const char *root, const char *pkg_dir, const char *m
 }
 
 static const char *
-col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static const char *
 base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 	return s ? s + 1 : path;
 }
 
+/* What audit_record reads of the catalog, copied out of its row. */
+struct audit_row {
+	const sohoa_conf *conf;
+	char spool_id[64], hash[SOHOA_HASH_TEXT_MAX], pkg[PATH_MAX];
+	char mets_hash[SOHOA_HASH_TEXT_MAX], doc_id[64], bk_id[64];
+	char bk_mets[SOHOA_HASH_TEXT_MAX];
+	int has_bk;
+};
+
+static int
+audit_row_fill(void *ctx, const sohoa_fixity_row *f)
+{
+	struct audit_row *r = ctx;
+
+	snprintf(r->spool_id, sizeof r->spool_id, "%s", f->spool_id ? f->spool_id : "(null)");
+	if (f->hash)
+		snprintf(r->hash, sizeof r->hash, "%s", f->hash);
+	if (f->package_path && f->package_mets_hash
+	    && sohoa_store_package_path(r->conf, f->package_path, r->pkg, sizeof r->pkg) == 0)
+		snprintf(r->mets_hash, sizeof r->mets_hash, "%s", f->package_mets_hash);
+	if (f->doc_id)
+		snprintf(r->doc_id, sizeof r->doc_id, "%s", f->doc_id);
+	if (f->has_backup) {
+		r->has_bk = 1;
+		snprintf(r->bk_id, sizeof r->bk_id, "%s", f->backup_id ? f->backup_id : "(null)");
+		if (f->backup_mets_hash)
+			snprintf(r->bk_mets, sizeof r->bk_mets, "%s", f->backup_mets_hash);
+	}
+	return 0;
+}
+
 /* Checks record id; 1 if it was checked (still done), 0 if skipped. */
 static int
 audit_record(struct audit *a, int64_t id)
 {
-	sqlite3 *db = sohoa_catalog_db(a->cat);
-	sqlite3_stmt *st;
-	char spool_id[64] = "", hash[SOHOA_HASH_TEXT_MAX] = "", pkg[PATH_MAX] = "";
-	char mets_hash[SOHOA_HASH_TEXT_MAX] = "", doc_id[64] = "", bk_id[64] = "";
-	char bk_mets[SOHOA_HASH_TEXT_MAX] = "";
-	int found = 0, has_bk = 0;
+	struct audit_row row;
+	char *spool_id = row.spool_id, *hash = row.hash, *pkg = row.pkg;
+	char *mets_hash = row.mets_hash, *doc_id = row.doc_id, *bk_id = row.bk_id;
+	char *bk_mets = row.bk_mets;
+	int has_bk;
 
-	if (sqlite3_prepare_v2(db, "SELECT r.spool_id, r.hash, r.package_path,"
-	    " r.package_mets_hash, r.doc_id, b.backup_id, b.mets_hash, b.record_id IS NOT NULL"
-	    " FROM records r LEFT JOIN backup_copies b ON b.record_id = r.id"
-	    " WHERE r.id = ? AND r.state = 'done'", -1, &st, NULL) != SQLITE_OK)
+	memset(&row, 0, sizeof row);
+	row.conf = a->conf;
+	if (!sohoa_catalog_fixity_row(a->cat, id, audit_row_fill, &row))
 		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
-		snprintf(spool_id, sizeof spool_id, "%s", col(st, 0));
-		if (col(st, 1))
-			snprintf(hash, sizeof hash, "%s", col(st, 1));
-		if (col(st, 2) && col(st, 3)
-		    && sohoa_store_package_path(a->conf, col(st, 2), pkg, sizeof pkg) == 0) {
-			snprintf(mets_hash, sizeof mets_hash, "%s", col(st, 3));
-		}
-		if (col(st, 4))
-			snprintf(doc_id, sizeof doc_id, "%s", col(st, 4));
-		if (sqlite3_column_int(st, 7)) {
-			has_bk = 1;
-			snprintf(bk_id, sizeof bk_id, "%s", col(st, 5));
-			if (col(st, 6))
-				snprintf(bk_mets, sizeof bk_mets, "%s", col(st, 6));
-		}
-	}
-	sqlite3_finalize(st);
-	if (!found)
-		return 0;
+	has_bk = row.has_bk;
 	a->id = id;
 	a->bad = 0;
 	a->dlen = 0;
@@ -387,10 +391,9 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
     const struct sohoa_package_schemas *schemas, const sohoa_audit_options *o,
     sohoa_audit_report *rep, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st;
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0, take;
+	size_t n = 0, take;
+	long long done_total = 0;
 	struct audit a;
 	double t0 = now_mono(), last_commit;
 	int in_txn = 0, batch = 0;
@@ -419,34 +422,12 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
 			problem(&a, conf->backup_dir, "unreachable", "%s", e2.msg);
 		}
 	}
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM records WHERE state = 'done'", -1, &st,
-	    NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			rep->records_total = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+	if (sohoa_catalog_count_state(cat, "done", &done_total, NULL) == SOHOA_OK)
+		rep->records_total = done_total;
+	if ((rc = sohoa_catalog_fixity_due(cat, o->since, &ids, &n, err)) != SOHOA_OK) {
+		free(ids);
+		return rc;
 	}
-	if (sqlite3_prepare_v2(db, "SELECT r.id FROM records r WHERE r.state = 'done'"
-	    " AND (?1 IS NULL OR coalesce((SELECT e.outcome = 'success' AND e.at >= ?1"
-	    "  FROM events e WHERE e.type = 'fixity check' AND e.record_id = r.id"
-	    "  ORDER BY e.at DESC, e.id DESC LIMIT 1), 0) = 0)"
-	    " ORDER BY r.id", -1, &st, NULL) != SQLITE_OK)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-	if (o->since)
-		sqlite3_bind_text(st, 1, o->since, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			int64_t *ni = realloc(ids, (cap = cap ? cap * 2 : 1024) * sizeof *ni);
-			if (!ni) {
-				sqlite3_finalize(st);
-				free(ids);
-				return sohoa_error_oom(err);
-			}
-			ids = ni;
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
 	/* A random sample: the first `take` of a partial Fisher-Yates shuffle,
 	 * then back in id order (the store is read in the order it was made). */
 	take = n;

@@ -25,6 +25,8 @@
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "sohoa/catalog_backup.h"
+#include "sohoa/catalog_records.h"
 
 /* How long the daemon waits after a failed backup before trying again. */
 #define RETRY_SECONDS 60
@@ -168,21 +170,6 @@ copy_tree(tree_copy *t, const char *src, const char *dst, const char *rel, sohoa
 
 /* ---- the backup folder ------------------------------------------------ */
 
-static long long
-count_copies(sohoa_catalog *cat)
-{
-	sqlite3_stmt *st;
-	long long n = 0;
-
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT count(*) FROM backup_copies", -1,
-	    &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 sohoa_status
 sohoa_backup_open_dir(const char *dir, sohoa_catalog *cat, int create,
     char id[SOHOA_BACKUP_ID_MAX], sohoa_error *err)
@@ -217,7 +204,7 @@ sohoa_backup_open_dir(const char *dir, sohoa_catalog *cat, int create,
 		    "%s không phải bản sao lưu của sohoa (thiếu %s) / %s is not a sohoa backup"
 		    " (no %s): not mounted?", dir, FX_BACKUP_MARKER, dir, FX_BACKUP_MARKER);
 	} else {
-		long long n = cat ? count_copies(cat) : 0;
+		long long n = cat ? sohoa_catalog_backup_copies(cat) : 0;
 		if (n > 0)
 			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
 			    "thư mục sao lưu %s trống dù đã sao lưu %lld hồ sơ — ổ đĩa chưa gắn?"
@@ -309,33 +296,30 @@ struct rec {
 };
 
 static int
-load_rec(const sohoa_conf *conf, sqlite3 *db, int64_t id, struct rec *r)
+load_rec(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, struct rec *r)
 {
-	sqlite3_stmt *st;
-	int found = 0;
+	sohoa_record_row row;
+	int found;
 
 	memset(r, 0, sizeof *r);
-	if (sqlite3_prepare_v2(db, "SELECT spool_id, hash, package_path, package_mets_hash, doc_id"
-	    " FROM records WHERE id = ? AND state = 'done'", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *t;
-		found = 1;
-		snprintf(r->spool_id, sizeof r->spool_id, "%s", sqlite3_column_text(st, 0));
-		if ((t = sqlite3_column_text(st, 1)))
-			snprintf(r->hash, sizeof r->hash, "%s", t);
+	found = sohoa_catalog_record_get(cat, id, &row, NULL) == SOHOA_OK
+	    && !strcmp(row.state, "done");
+	if (found) {
+		snprintf(r->spool_id, sizeof r->spool_id, "%s",
+		    row.spool_id ? row.spool_id : "(null)");
+		if (row.hash)
+			snprintf(r->hash, sizeof r->hash, "%s", row.hash);
 		/* The catalog keeps the package folder's name (store.h). */
-		if ((t = sqlite3_column_text(st, 2)) && sqlite3_column_text(st, 3)
-		    && sohoa_store_package_path(conf, (const char *)t, r->package_path,
+		if (row.package_path && row.package_mets_hash
+		    && sohoa_store_package_path(conf, row.package_path, r->package_path,
 		    sizeof r->package_path) == 0) {
-			snprintf(r->mets_hash, sizeof r->mets_hash, "%s", sqlite3_column_text(st, 3));
+			snprintf(r->mets_hash, sizeof r->mets_hash, "%s", row.package_mets_hash);
 			r->has_package = 1;
 		}
-		if ((t = sqlite3_column_text(st, 4)))
-			snprintf(r->doc_id, sizeof r->doc_id, "%s", t);
+		if (row.doc_id)
+			snprintf(r->doc_id, sizeof r->doc_id, "%s", row.doc_id);
 	}
-	sqlite3_finalize(st);
+	sohoa_record_row_release(&row);
 	return found ? 0 : -1;
 }
 
@@ -396,7 +380,6 @@ sohoa_backup_copy_record(const char *dir, const char *backup_id, const sohoa_con
     sohoa_catalog *cat, int64_t rid, const char *agent, sohoa_backup_stats *stats,
     sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
 	struct rec r;
 	fx_mets mets = { 0 };
 	struct sbuf man = { 0 };
@@ -406,9 +389,8 @@ sohoa_backup_copy_record(const char *dir, const char *backup_id, const sohoa_con
 	char now[32], detail[PATH_MAX + 128];
 	sohoa_status st = SOHOA_OK;
 	long long files = 0, bytes = 0;
-	sqlite3_stmt *q;
 
-	if (load_rec(conf, db, rid, &r) != 0)
+	if (load_rec(conf, cat, rid, &r) != 0)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "record %lld is not done", (long long)rid);
 	memset(&v, 0, sizeof v);
@@ -474,29 +456,8 @@ sohoa_backup_copy_record(const char *dir, const char *backup_id, const sohoa_con
 	    dir, files, bytes);
 	if ((st = sohoa_catalog_begin(cat, err)) != SOHOA_OK)
 		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO backup_copies (record_id, backup_id, mets_hash,"
-	    " files, bytes, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET"
-	    " backup_id = excluded.backup_id, mets_hash = excluded.mets_hash,"
-	    " files = excluded.files, bytes = excluded.bytes, at = excluded.at", -1, &q, NULL)
-	    != SQLITE_OK) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-		sohoa_catalog_rollback(cat);
-		goto out;
-	}
-	sqlite3_bind_int64(q, 1, rid);
-	sqlite3_bind_text(q, 2, backup_id, -1, SQLITE_STATIC);
-	if (r.has_package)
-		sqlite3_bind_text(q, 3, r.mets_hash, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, 3);
-	sqlite3_bind_int64(q, 4, files);
-	sqlite3_bind_int64(q, 5, bytes);
-	sqlite3_bind_text(q, 6, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE)
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-	sqlite3_finalize(q);
+	st = sohoa_catalog_backup_copy_set(cat, rid, backup_id, r.has_package ? r.mets_hash : NULL,
+	    files, bytes, now, err);
 	if (st == SOHOA_OK)
 		st = sohoa_catalog_event_add(cat, rid, "replication", agent ? agent : "sohoa",
 		    "success", detail, err);
@@ -519,7 +480,7 @@ out:
 		/* The package may have been rewritten (sohoa edit) while it was
 		 * being copied: that is no damage, just try again later. */
 		struct rec again;
-		if (load_rec(conf, db, rid, &again) == 0 && strcmp(again.mets_hash, r.mets_hash)) {
+		if (load_rec(conf, cat, rid, &again) == 0 && strcmp(again.mets_hash, r.mets_hash)) {
 			sohoa_error_clear(err);
 			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
 			    "record %lld: package rewritten while it was copied", (long long)rid);
@@ -534,41 +495,15 @@ sohoa_status
 sohoa_backup_copy_catalog(const char *dir, sohoa_catalog *cat, sohoa_error *err)
 {
 	char tmp[PATH_MAX], final[PATH_MAX];
-	sqlite3 *dst = NULL;
-	sqlite3_backup *bk;
 	sohoa_status st = SOHOA_OK;
-	int rc, fd;
+	int fd;
 
 	snprintf(tmp, sizeof tmp, "%s/%s.tmp-%d", dir, FX_BACKUP_CATALOG, (int)getpid());
 	snprintf(final, sizeof final, "%s/%s", dir, FX_BACKUP_CATALOG);
 	unlink(tmp);
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-	    != SQLITE_OK) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", tmp,
-		    dst ? sqlite3_errmsg(dst) : "out of memory");
-		goto out;
-	}
-	bk = sqlite3_backup_init(dst, "main", sohoa_catalog_db(cat), "main");
-	if (!bk) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog copy: %s",
-		    sqlite3_errmsg(dst));
-		goto out;
-	}
-	rc = sqlite3_backup_step(bk, -1);
-	sqlite3_backup_finish(bk);
-	if (rc != SQLITE_DONE) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog copy: %s",
-		    sqlite3_errstr(rc));
-		goto out;
-	}
 	/* One self-contained file, readable from read-only media. */
-	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog copy: %s",
-		    sqlite3_errmsg(dst));
+	if ((st = sohoa_catalog_copy_into(cat, tmp, 1, err)) != SOHOA_OK)
 		goto out;
-	}
-	sqlite3_close(dst);
-	dst = NULL;
 	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
 		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", tmp,
 		    strerror(errno));
@@ -584,8 +519,6 @@ sohoa_backup_copy_catalog(const char *dir, sohoa_catalog *cat, sohoa_error *err)
 	}
 	st = sohoa_fs_sync_dir(dir, err);
 out:
-	if (dst)
-		sqlite3_close(dst);
 	if (st != SOHOA_OK)
 		unlink(tmp);
 	return st;
@@ -593,27 +526,10 @@ out:
 
 /* ---- what is waiting ----------------------------------------------------- */
 
-#define PENDING_WHERE \
-	" FROM records r LEFT JOIN backup_copies b ON b.record_id = r.id" \
-	" WHERE r.state = 'done'" \
-	"   AND (r.packaged_at IS NOT NULL OR r.package_path IS NULL)" \
-	"   AND (b.record_id IS NULL OR b.backup_id <> ?1" \
-	"        OR b.mets_hash IS NOT r.package_mets_hash)"
-
 long long
 sohoa_backup_pending(sohoa_catalog *cat, const char *backup_id)
 {
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT count(*)" PENDING_WHERE, -1, &st,
-	    NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, backup_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return sohoa_catalog_backup_pending_count(cat, backup_id);
 }
 
 /* ---- the daemon's driver -------------------------------------------------- */
@@ -809,19 +725,9 @@ sweep(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, time_t now,
 	long long copied = 0;
 
 	for (;;) {
-		sqlite3_stmt *st;
 		int64_t ids[SWEEP_BATCH];
-		int n = 0;
+		int n = sohoa_catalog_backup_pending_ids(cat, b->id, b->cursor, ids, SWEEP_BATCH);
 
-		if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT r.id" PENDING_WHERE
-		    " AND r.id > ?2 ORDER BY r.id LIMIT ?3", -1, &st, NULL) != SQLITE_OK)
-			return 0;
-		sqlite3_bind_text(st, 1, b->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, b->cursor);
-		sqlite3_bind_int(st, 3, SWEEP_BATCH);
-		while (n < SWEEP_BATCH && sqlite3_step(st) == SQLITE_ROW)
-			ids[n++] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
 		for (int i = 0; i < n; i++) {
 			b->cursor = ids[i];
 			if (skipped(b, ids[i]))
@@ -846,21 +752,6 @@ sweep(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, time_t now,
 	}
 }
 
-static void
-fingerprint(sohoa_catalog *cat, long long *changes, int *version)
-{
-	sqlite3_stmt *st;
-
-	*changes = (long long)sqlite3_total_changes64(sohoa_catalog_db(cat));
-	*version = 0;
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "PRAGMA data_version", -1, &st, NULL)
-	    == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			*version = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-}
-
 /* Rule 4: the catalog copy, when nothing waits and the catalog changed. */
 static void
 maybe_copy_catalog(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, int force,
@@ -873,7 +764,7 @@ maybe_copy_catalog(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, 
 
 	if (!force && b->last_catalog > 0 && now_mono() - b->last_catalog < b->catalog_interval)
 		return;
-	fingerprint(cat, &changes, &version);
+	sohoa_catalog_fingerprint(cat, &changes, &version);
 	if (b->last_catalog > 0 && changes == b->fp_changes && version == b->fp_version)
 		return;
 	pending = sohoa_backup_pending(cat, b->id);
@@ -894,7 +785,7 @@ maybe_copy_catalog(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, 
 		b->catalog_interval = SWEEP_SECONDS;
 	/* Our own reads changed nothing; the next fingerprint is taken after
 	 * this copy. */
-	fingerprint(cat, &b->fp_changes, &b->fp_version);
+	sohoa_catalog_fingerprint(cat, &b->fp_changes, &b->fp_version);
 	blog(log, arg, SOHOA_LOG_DEBUG, 0, "catalog copied to %s/%s in %.3f s", conf->backup_dir,
 	    FX_BACKUP_CATALOG, b->last_catalog - t0);
 }
@@ -1036,20 +927,6 @@ verify_restore_file(tree_copy *t, const char *rel, const char *hash, long long s
 		v->bad = 1;
 	}
 	return SOHOA_OK;
-}
-
-/* Percent-encodes what a SQLite URI filename cannot hold literally. */
-static void
-uri_path(const char *path, char *out, size_t size)
-{
-	size_t o = 0;
-	for (const char *p = path; *p && o + 4 < size; p++) {
-		if (*p == '%' || *p == '?' || *p == '#')
-			o += (size_t)snprintf(out + o, size - o, "%%%02X", (unsigned char)*p);
-		else
-			out[o++] = *p;
-	}
-	out[o] = '\0';
 }
 
 /* Whether the target holds anything a restore would overwrite. */
@@ -1266,57 +1143,25 @@ fail:
 	return -1;
 }
 
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static int
-in_catalog(sqlite3 *db, const char *sid)
-{
-	sqlite3_stmt *st;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM records WHERE spool_id = ?", -1, &st, NULL)
-	    != SQLITE_OK)
-		return 1;
-	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return found;
-}
-
 /* The catalog: a copy through the backup API, fsynced, renamed, then
  * opened (migrations) and given its store's marker. */
 static sohoa_status
-restore_catalog(const sohoa_restore_options *o, sqlite3 *src, sohoa_error *err)
+restore_catalog(const sohoa_restore_options *o, sohoa_catalog *src, sohoa_error *err)
 {
 	char tmp[PATH_MAX], final[PATH_MAX];
-	sqlite3 *dst = NULL;
-	sqlite3_backup *bk;
 	sohoa_catalog *cat;
 	sohoa_status st;
-	int rc, fd;
+	int fd;
 
 	snprintf(tmp, sizeof tmp, "%s/catalog.db.restore-%d", o->state_dir, (int)getpid());
 	snprintf(final, sizeof final, "%s/catalog.db", o->state_dir);
 	unlink(tmp);
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-	    != SQLITE_OK || !(bk = sqlite3_backup_init(dst, "main", src, "main"))) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: %s", tmp,
-		    dst ? sqlite3_errmsg(dst) : "out of memory");
-		sqlite3_close(dst);
+	if (sohoa_catalog_copy_into(src, tmp, 0, err) != SOHOA_OK) {
+		/* Nothing to wait for in a restore: it stops. */
+		if (err)
+			err->status = SOHOA_FATAL;
 		unlink(tmp);
 		return SOHOA_FATAL;
-	}
-	rc = sqlite3_backup_step(bk, -1);
-	sqlite3_backup_finish(bk);
-	sqlite3_close(dst);
-	if (rc != SQLITE_DONE) {
-		unlink(tmp);
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog copy: %s",
-		    sqlite3_errstr(rc));
 	}
 	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
 		if (fd >= 0)
@@ -1341,16 +1186,51 @@ restore_catalog(const sohoa_restore_options *o, sqlite3 *src, sohoa_error *err)
 	return st;
 }
 
+/* One record of the backup's catalog brought back (sohoa_restore). */
+struct restore_walk {
+	const sohoa_restore_options *o;
+	sohoa_restore_report *rep;
+	long long done, total;
+};
+
+static int
+restore_one(void *ctx, const sohoa_restore_row *r)
+{
+	struct restore_walk *w = ctx;
+	const sohoa_restore_options *o = w->o;
+	sohoa_restore_report *rep = w->rep;
+	int is_done = !strcmp(r->state, "done");
+	char entry[PATH_MAX];
+
+	snprintf(entry, sizeof entry, "%s/spool/done/%s", o->from, r->spool_id);
+	if (!is_done && !is_dir(entry)) {
+		/* Waiting for OCR when the catalog was copied: its scan
+		 * never reached the backup. */
+		rproblem(rep, r->id, r->spool_id, "chưa nhận dạng xong khi sao lưu danh mục, bản quét"
+		    " không có trong bản sao lưu / was waiting for OCR when the catalog was"
+		    " copied; its scan is not in the backup");
+		rep->not_in_backup++;
+	} else if (restore_entry(o, rep, r->id, r->spool_id, r->hash, r->package_path,
+	    r->package_mets_hash, r->doc_id, !is_done) >= 0) {
+		if (is_done)
+			rep->records++;
+		else
+			rep->requeued++;
+	}
+	if (o->progress)
+		o->progress(o->progress_arg, ++w->done, w->total);
+	return 0;
+}
+
 sohoa_status
 sohoa_restore(const sohoa_restore_options *o, sohoa_restore_report *rep, sohoa_error *err)
 {
-	char path[PATH_MAX], uri[PATH_MAX * 3 + 64], enc[PATH_MAX * 3];
-	sqlite3 *src = NULL;
-	sqlite3_stmt *st = NULL;
+	char path[PATH_MAX];
+	sohoa_catalog *src = NULL;
+	struct restore_walk w;
 	sohoa_spool *sp = NULL;
 	sohoa_status rc = SOHOA_OK;
 	double t0 = now_mono();
-	long long total = 0, done = 0;
 	DIR *d;
 	struct dirent *de;
 
@@ -1365,18 +1245,10 @@ sohoa_restore(const sohoa_restore_options *o, sohoa_restore_report *rep, sohoa_e
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "bản sao lưu chưa có danh mục / the backup has no catalog copy (%s: %s)", path,
 		    strerror(errno));
-	uri_path(path, enc, sizeof enc);
-	snprintf(uri, sizeof uri, "file:%s?immutable=1", enc);
-	if (sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK
-	    || sqlite3_prepare_v2(src, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK
-	    || sqlite3_step(st) != SQLITE_ROW || strcmp(col(st, 0), "ok")) {
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "danh mục sao lưu hỏng / the backup's catalog is damaged: %s",
-		    st && sqlite3_column_text(st, 0) ? col(st, 0) : src ? sqlite3_errmsg(src) : "");
+	if (!(src = sohoa_catalog_open_copy(path, err))) {
+		rc = SOHOA_FATAL;
 		goto out;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
 	/* The target: ours alone (the spool lock), and empty. */
 	if (sohoa_fs_mkdirs(o->state_dir, 0750, err) != SOHOA_OK) {
 		rc = err->status;
@@ -1404,48 +1276,17 @@ sohoa_restore(const sohoa_restore_options *o, sohoa_restore_report *rep, sohoa_e
 		rc = err->status;
 		goto out;
 	}
-	if (sqlite3_prepare_v2(src, "SELECT count(*) FROM records WHERE state <> 'quarantined'",
-	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(src, "SELECT id, spool_id, state, hash, package_path,"
-	    " package_mets_hash, doc_id FROM records WHERE state <> 'quarantined' ORDER BY id",
-	    -1, &st, NULL) != SQLITE_OK) {
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "backup catalog: %s",
-		    sqlite3_errmsg(src));
+	w.o = o;
+	w.rep = rep;
+	w.done = 0;
+	w.total = sohoa_catalog_restorable_count(src);
+	if ((rc = sohoa_catalog_restorable_each(src, restore_one, &w, err)) != SOHOA_OK)
 		goto out;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *sid = col(st, 1), *state = col(st, 2);
-		int is_done = !strcmp(state, "done");
-		char entry[PATH_MAX];
-
-		snprintf(entry, sizeof entry, "%s/spool/done/%s", o->from, sid);
-		if (!is_done && !is_dir(entry)) {
-			/* Waiting for OCR when the catalog was copied: its scan
-			 * never reached the backup. */
-			rproblem(rep, id, sid, "chưa nhận dạng xong khi sao lưu danh mục, bản quét"
-			    " không có trong bản sao lưu / was waiting for OCR when the catalog was"
-			    " copied; its scan is not in the backup");
-			rep->not_in_backup++;
-		} else if (restore_entry(o, rep, id, sid, col(st, 3), col(st, 4), col(st, 5),
-		    col(st, 6), !is_done) >= 0) {
-			if (is_done)
-				rep->records++;
-			else
-				rep->requeued++;
-		}
-		if (o->progress)
-			o->progress(o->progress_arg, ++done, total);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
 	/* Entries copied after the catalog: OCRed again by the daemon. */
 	snprintf(path, sizeof path, "%s/spool/done", o->from);
 	if ((d = opendir(path)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.' || in_catalog(src, de->d_name))
+			if (de->d_name[0] == '.' || sohoa_catalog_has_spool(src, de->d_name))
 				continue;
 			if (restore_entry(o, rep, 0, de->d_name, NULL, NULL, NULL, NULL, 1) >= 0)
 				rep->requeued++;
@@ -1462,9 +1303,7 @@ sohoa_restore(const sohoa_restore_options *o, sohoa_restore_report *rep, sohoa_e
 		    rep->nproblems);
 out:
 	rep->seconds = now_mono() - t0;
-	sqlite3_finalize(st);
-	if (src)
-		sqlite3_close(src);
+	sohoa_catalog_free(src);
 	sohoa_spool_free(sp);
 	return rc;
 }

@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sohoa/catalog.h"
 #include "sohoa/fault.h"
 #include "sohoa/fields.h"
-#include "sohoa/index.h"
+#include "index_int.h"
+#include "catalog_int.h"
 
 struct sohoa_migration { int version; const char *name; const char *sql; };
 extern const struct sohoa_migration sohoa_migrations[];
@@ -21,8 +24,8 @@ struct sohoa_catalog {
 	sqlite3 *db;
 };
 
-static sohoa_status
-db_error(sohoa_catalog *cat, sohoa_error *err, const char *what)
+sohoa_status
+catalog_db_error(sohoa_catalog *cat, sohoa_error *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(cat->db);
 	int primary = code & 0xff;
@@ -33,13 +36,13 @@ db_error(sohoa_catalog *cat, sohoa_error *err, const char *what)
 	    sqlite3_errmsg(cat->db));
 }
 
-static sohoa_status
-exec(sohoa_catalog *cat, const char *sql, sohoa_error *err)
+sohoa_status
+catalog_exec(sohoa_catalog *cat, const char *sql, sohoa_error *err)
 {
 	char *msg = NULL;
 
 	if (sqlite3_exec(cat->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		sohoa_status st = db_error(cat, err, msg ? msg : sql);
+		sohoa_status st = catalog_db_error(cat, err, msg ? msg : sql);
 		sqlite3_free(msg);
 		return st;
 	}
@@ -76,7 +79,7 @@ migrate(sohoa_catalog *cat, sohoa_error *err)
 	int have = user_version(cat);
 
 	if (have < 0)
-		return db_error(cat, err, "read schema version");
+		return catalog_db_error(cat, err, "read schema version");
 	if (have > sohoa_catalog_schema_version())
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "catalog: schema version %d is newer than this sohoa (%d); upgrade sohoa",
@@ -86,14 +89,14 @@ migrate(sohoa_catalog *cat, sohoa_error *err)
 		char pragma[64];
 		if (m->version <= have)
 			continue;
-		if (exec(cat, "BEGIN IMMEDIATE", err) != SOHOA_OK)
+		if (catalog_exec(cat, "BEGIN IMMEDIATE", err) != SOHOA_OK)
 			return err->status;
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
-		if (exec(cat, m->sql, err) != SOHOA_OK || exec(cat, pragma, err) != SOHOA_OK) {
-			exec(cat, "ROLLBACK", NULL);
+		if (catalog_exec(cat, m->sql, err) != SOHOA_OK || catalog_exec(cat, pragma, err) != SOHOA_OK) {
+			catalog_exec(cat, "ROLLBACK", NULL);
 			return err->status;
 		}
-		if (exec(cat, "COMMIT", err) != SOHOA_OK)
+		if (catalog_exec(cat, "COMMIT", err) != SOHOA_OK)
 			return err->status;
 	}
 	return SOHOA_OK;
@@ -121,6 +124,28 @@ sql_store_dir(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 #ifdef SOHOA_FAULT
 static int fault_commit(void *arg) { (void)arg; return SOHOA_FAULT_AT("commit"); }
 #endif
+/*
+ * sohoa-web runs as a user of its own in the store's group and writes the
+ * catalog too (sessions, access log, edits): the catalog and its -wal and
+ * -shm (which SQLite creates with the catalog's mode) are the group's to
+ * read and write, never others'.  Only the owner can change that; another
+ * user's catalog is left as it is.
+ */
+static void
+share_with_group(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	char p[4096];
+	struct stat sb;
+
+	for (int i = 0; i < 3; i++) {
+		if (snprintf(p, sizeof p, "%s%s", path, sfx[i]) >= (int)sizeof p)
+			return;
+		if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid()
+		    && (sb.st_mode & 0667) != 0660)
+			(void)chmod(p, 0660);
+	}
+}
 
 sohoa_catalog *
 sohoa_catalog_open(const char *path, sohoa_error *err)
@@ -153,9 +178,9 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 		return NULL;
 	}
 	if (sohoa_index_register(cat->db, err) != SOHOA_OK
-	    || exec(cat, "PRAGMA journal_mode = WAL", err) != SOHOA_OK
-	    || exec(cat, "PRAGMA synchronous = FULL", err) != SOHOA_OK
-	    || exec(cat, "PRAGMA foreign_keys = ON", err) != SOHOA_OK
+	    || catalog_exec(cat, "PRAGMA journal_mode = WAL", err) != SOHOA_OK
+	    || catalog_exec(cat, "PRAGMA synchronous = FULL", err) != SOHOA_OK
+	    || catalog_exec(cat, "PRAGMA foreign_keys = ON", err) != SOHOA_OK
 	    || migrate(cat, err) != SOHOA_OK) {
 		sohoa_catalog_free(cat);
 		return NULL;
@@ -165,6 +190,7 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 	 * (fault.h); a failed one is rolled back by SQLite. */
 	sqlite3_commit_hook(cat->db, fault_commit, NULL);
 #endif
+	share_with_group(path);
 	return cat;
 }
 
@@ -179,16 +205,26 @@ sohoa_catalog_free(sohoa_catalog *cat)
 
 sqlite3 *sohoa_catalog_db(sohoa_catalog *cat) { return cat->db; }
 
+sohoa_catalog *
+catalog_wrap(sqlite3 *db)
+{
+	sohoa_catalog *cat = calloc(1, sizeof *cat);
+
+	if (cat)
+		cat->db = db;
+	return cat;
+}
+
 sohoa_status
 sohoa_catalog_begin(sohoa_catalog *cat, sohoa_error *err)
 {
-	return exec(cat, "BEGIN IMMEDIATE", err);
+	return catalog_exec(cat, "BEGIN IMMEDIATE", err);
 }
 
 sohoa_status
 sohoa_catalog_commit(sohoa_catalog *cat, sohoa_error *err)
 {
-	sohoa_status st = exec(cat, "COMMIT", err);
+	sohoa_status st = catalog_exec(cat, "COMMIT", err);
 	if (st != SOHOA_OK)
 		sohoa_catalog_rollback(cat);
 	return st;
@@ -197,8 +233,62 @@ sohoa_catalog_commit(sohoa_catalog *cat, sohoa_error *err)
 void
 sohoa_catalog_rollback(sohoa_catalog *cat)
 {
-	if (!sqlite3_get_autocommit(cat->db))
+	if (sohoa_catalog_in_tx(cat))
 		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+sohoa_catalog_in_tx(sohoa_catalog *cat)
+{
+	return !sqlite3_get_autocommit(cat->db);
+}
+
+sohoa_status
+sohoa_catalog_unit_begin(sohoa_catalog *cat, const char *name, int *own, sohoa_error *err)
+{
+	char sql[64];
+
+	*own = !sohoa_catalog_in_tx(cat);
+	snprintf(sql, sizeof sql, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT %s", name);
+	if (sqlite3_exec(cat->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
+		    sqlite3_errmsg(cat->db));
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_catalog_unit_end(sohoa_catalog *cat, const char *name, int own, sohoa_error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, own ? "COMMIT" : "RELEASE %s", name);
+	if (sqlite3_exec(cat->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		sohoa_status st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+		    "catalog: %s", sqlite3_errmsg(cat->db));
+		if (own)
+			sohoa_catalog_rollback(cat);
+		return st;
+	}
+	return SOHOA_OK;
+}
+
+void
+sohoa_catalog_unit_undo(sohoa_catalog *cat, const char *name, int own)
+{
+	char sql[128];
+
+	if (own) {
+		sohoa_catalog_rollback(cat);
+		return;
+	}
+	snprintf(sql, sizeof sql, "ROLLBACK TO %s; RELEASE %s", name, name);
+	sqlite3_exec(cat->db, sql, NULL, NULL, NULL);
+}
+
+sohoa_status
+sohoa_catalog_set_sync_normal(sohoa_catalog *cat, sohoa_error *err)
+{
+	return catalog_exec(cat, "PRAGMA synchronous = NORMAL", err);
 }
 
 void
@@ -214,52 +304,49 @@ sohoa_now_iso(char buf[32])
 }
 
 /*
- * A statement helper with sticky errors (after SQLite's FTS5): prepare,
- * bind and step do nothing once *rc is set, so a chain needs one check.
+ * The statement helper of catalog_int.h (sticky errors, after SQLite's
+ * FTS5): prepare, bind and step do nothing once s->rc is set.
  */
-typedef struct stmt {
-	sohoa_catalog *cat;
-	sqlite3_stmt *st;
-	int rc;
-} stmt;
-
-static void
-stmt_prepare(stmt *s, sohoa_catalog *cat, const char *sql)
+void
+catalog_prepare(catalog_stmt *s, sohoa_catalog *cat, const char *sql)
 {
 	s->cat = cat;
 	s->st = NULL;
 	s->rc = sqlite3_prepare_v2(cat->db, sql, -1, &s->st, NULL);
 }
 
-static void bind_text(stmt *s, int i, const char *v)
+void
+catalog_bind_text(catalog_stmt *s, int i, const char *v)
 {
 	if (s->rc == SQLITE_OK)
 		s->rc = v ? sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT)
 		    : sqlite3_bind_null(s->st, i);
 }
 
-static void bind_blob(stmt *s, int i, const void *v, size_t n)
+void
+catalog_bind_blob(catalog_stmt *s, int i, const void *v, size_t n)
 {
 	if (s->rc == SQLITE_OK)
 		s->rc = v ? sqlite3_bind_blob64(s->st, i, n ? v : "", n, SQLITE_TRANSIENT)
 		    : sqlite3_bind_null(s->st, i);
 }
 
-static void bind_int(stmt *s, int i, long long v)
+void
+catalog_bind_int(catalog_stmt *s, int i, long long v)
 {
 	if (s->rc == SQLITE_OK)
 		s->rc = sqlite3_bind_int64(s->st, i, v);
 }
 
-static void bind_double(stmt *s, int i, double v, int is_null)
+void
+catalog_bind_double(catalog_stmt *s, int i, double v, int is_null)
 {
 	if (s->rc == SQLITE_OK)
 		s->rc = is_null ? sqlite3_bind_null(s->st, i) : sqlite3_bind_double(s->st, i, v);
 }
 
-/* Steps once; returns SQLITE_ROW, SQLITE_DONE or an error (sticky). */
-static int
-stmt_step(stmt *s)
+int
+catalog_step(catalog_stmt *s)
 {
 	int r;
 
@@ -271,76 +358,91 @@ stmt_step(stmt *s)
 	return r;
 }
 
-static sohoa_status
-stmt_finish(stmt *s, sohoa_error *err, const char *what)
+sohoa_status
+catalog_finish(catalog_stmt *s, sohoa_error *err, const char *what)
 {
 	sohoa_status st = SOHOA_OK;
 
 	if (s->rc != SQLITE_OK)
-		st = db_error(s->cat, err, what);
+		st = catalog_db_error(s->cat, err, what);
 	sqlite3_finalize(s->st);
 	return st;
+}
+
+const char *
+catalog_col_text(catalog_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s->st, i);
+}
+
+long long catalog_col_int(catalog_stmt *s, int i) { return sqlite3_column_int64(s->st, i); }
+double catalog_col_double(catalog_stmt *s, int i) { return sqlite3_column_double(s->st, i); }
+
+int
+catalog_col_is_null(catalog_stmt *s, int i)
+{
+	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
 }
 
 sohoa_status
 sohoa_catalog_record_insert(sohoa_catalog *cat, const sohoa_record_new *r, int64_t *id,
     sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 	char now[32];
 
 	sohoa_now_iso(now);
-	stmt_prepare(&s, cat,
+	catalog_prepare(&s, cat,
 	    "INSERT INTO records (spool_id, state, hash, size, name, name_raw, origin, origin_raw,"
 	    " inbox_path, source_mtime_ns, inbox_removed, created_at, updated_at)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	bind_text(&s, 1, r->spool_id);
-	bind_text(&s, 2, r->state);
-	bind_text(&s, 3, r->hash);
-	bind_int(&s, 4, r->size);
-	bind_text(&s, 5, r->name);
-	bind_blob(&s, 6, r->name_raw, r->name_raw_len);
-	bind_text(&s, 7, r->origin ? r->origin : "");
-	bind_blob(&s, 8, r->origin_raw ? r->origin_raw : "", r->origin_raw_len);
-	bind_blob(&s, 9, r->inbox_path, r->inbox_path_len);
-	bind_int(&s, 10, r->source_mtime_ns);
-	bind_int(&s, 11, r->inbox_removed);
-	bind_text(&s, 12, now);
-	bind_text(&s, 13, now);
-	stmt_step(&s);
+	catalog_bind_text(&s, 1, r->spool_id);
+	catalog_bind_text(&s, 2, r->state);
+	catalog_bind_text(&s, 3, r->hash);
+	catalog_bind_int(&s, 4, r->size);
+	catalog_bind_text(&s, 5, r->name);
+	catalog_bind_blob(&s, 6, r->name_raw, r->name_raw_len);
+	catalog_bind_text(&s, 7, r->origin ? r->origin : "");
+	catalog_bind_blob(&s, 8, r->origin_raw ? r->origin_raw : "", r->origin_raw_len);
+	catalog_bind_blob(&s, 9, r->inbox_path, r->inbox_path_len);
+	catalog_bind_int(&s, 10, r->source_mtime_ns);
+	catalog_bind_int(&s, 11, r->inbox_removed);
+	catalog_bind_text(&s, 12, now);
+	catalog_bind_text(&s, 13, now);
+	catalog_step(&s);
 	if (s.rc == SQLITE_OK && id)
 		*id = sqlite3_last_insert_rowid(cat->db);
-	return stmt_finish(&s, err, "insert record");
+	return catalog_finish(&s, err, "insert record");
 }
 
 int64_t
 sohoa_catalog_find_live_hash(sohoa_catalog *cat, const char *hash)
 {
-	stmt s;
+	catalog_stmt s;
 	int64_t id = 0;
 
-	stmt_prepare(&s, cat, "SELECT id FROM records WHERE hash = ? AND state <> 'quarantined'");
-	bind_text(&s, 1, hash);
-	if (stmt_step(&s) == SQLITE_ROW)
+	catalog_prepare(&s, cat, "SELECT id FROM records WHERE hash = ? AND state <> 'quarantined'");
+	catalog_bind_text(&s, 1, hash);
+	if (catalog_step(&s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s.st, 0);
-	stmt_finish(&s, NULL, "");
+	catalog_finish(&s, NULL, "");
 	return id;
 }
 
 int64_t
 sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, char state[16])
 {
-	stmt s;
+	catalog_stmt s;
 	int64_t id = 0;
 
-	stmt_prepare(&s, cat, "SELECT id, state FROM records WHERE spool_id = ?");
-	bind_text(&s, 1, spool_id);
-	if (stmt_step(&s) == SQLITE_ROW) {
+	catalog_prepare(&s, cat, "SELECT id, state FROM records WHERE spool_id = ?");
+	catalog_bind_text(&s, 1, spool_id);
+	if (catalog_step(&s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s.st, 0);
 		if (state)
 			snprintf(state, 16, "%s", (const char *)sqlite3_column_text(s.st, 1));
 	}
-	stmt_finish(&s, NULL, "");
+	catalog_finish(&s, NULL, "");
 	return id;
 }
 
@@ -348,92 +450,92 @@ int
 sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len, long long size,
     long long mtime_ns)
 {
-	stmt s;
+	catalog_stmt s;
 	int found = 0;
 
-	stmt_prepare(&s, cat, "SELECT 1 FROM records WHERE inbox_removed = 0 AND inbox_path = ?"
+	catalog_prepare(&s, cat, "SELECT 1 FROM records WHERE inbox_removed = 0 AND inbox_path = ?"
 	    " AND size = ? AND source_mtime_ns = ?");
-	bind_blob(&s, 1, path, len);
-	bind_int(&s, 2, size);
-	bind_int(&s, 3, mtime_ns);
-	found = stmt_step(&s) == SQLITE_ROW;
-	stmt_finish(&s, NULL, "");
+	catalog_bind_blob(&s, 1, path, len);
+	catalog_bind_int(&s, 2, size);
+	catalog_bind_int(&s, 3, mtime_ns);
+	found = catalog_step(&s) == SQLITE_ROW;
+	catalog_finish(&s, NULL, "");
 	return found;
 }
 
 sohoa_status
 sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, const char *state, sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 	char now[32];
 
 	sohoa_now_iso(now);
-	stmt_prepare(&s, cat, "UPDATE records SET state = ?, updated_at = ? WHERE id = ?");
-	bind_text(&s, 1, state);
-	bind_text(&s, 2, now);
-	bind_int(&s, 3, id);
-	stmt_step(&s);
-	return stmt_finish(&s, err, "set state");
+	catalog_prepare(&s, cat, "UPDATE records SET state = ?, updated_at = ? WHERE id = ?");
+	catalog_bind_text(&s, 1, state);
+	catalog_bind_text(&s, 2, now);
+	catalog_bind_int(&s, 3, id);
+	catalog_step(&s);
+	return catalog_finish(&s, err, "set state");
 }
 
 sohoa_status
 sohoa_catalog_defer(sohoa_catalog *cat, int64_t id, long long next_at, const char *error,
     sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 	char now[32];
 
 	sohoa_now_iso(now);
-	stmt_prepare(&s, cat, "UPDATE records SET state = 'deferred', attempts = attempts + 1,"
+	catalog_prepare(&s, cat, "UPDATE records SET state = 'deferred', attempts = attempts + 1,"
 	    " next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?");
-	bind_int(&s, 1, next_at);
-	bind_text(&s, 2, error);
-	bind_text(&s, 3, now);
-	bind_int(&s, 4, id);
-	stmt_step(&s);
-	return stmt_finish(&s, err, "defer record");
+	catalog_bind_int(&s, 1, next_at);
+	catalog_bind_text(&s, 2, error);
+	catalog_bind_text(&s, 3, now);
+	catalog_bind_int(&s, 4, id);
+	catalog_step(&s);
+	return catalog_finish(&s, err, "defer record");
 }
 
 sohoa_status
 sohoa_catalog_quarantine(sohoa_catalog *cat, int64_t id, const char *reason,
     const char *message, const char *qname, int64_t duplicate_of, sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 	char now[32];
 
 	sohoa_now_iso(now);
-	stmt_prepare(&s, cat, "UPDATE records SET state = 'quarantined', reason = ?,"
+	catalog_prepare(&s, cat, "UPDATE records SET state = 'quarantined', reason = ?,"
 	    " last_error = ?, quarantine_name = ?, quarantine_published = 0,"
 	    " duplicate_of = ?, updated_at = ? WHERE id = ?");
-	bind_text(&s, 1, reason);
-	bind_text(&s, 2, message);
-	bind_text(&s, 3, qname);
+	catalog_bind_text(&s, 1, reason);
+	catalog_bind_text(&s, 2, message);
+	catalog_bind_text(&s, 3, qname);
 	if (duplicate_of)
-		bind_int(&s, 4, duplicate_of);
+		catalog_bind_int(&s, 4, duplicate_of);
 	else
-		bind_text(&s, 4, NULL);
-	bind_text(&s, 5, now);
-	bind_int(&s, 6, id);
-	stmt_step(&s);
-	return stmt_finish(&s, err, "quarantine record");
+		catalog_bind_text(&s, 4, NULL);
+	catalog_bind_text(&s, 5, now);
+	catalog_bind_int(&s, 6, id);
+	catalog_step(&s);
+	return catalog_finish(&s, err, "quarantine record");
 }
 
 sohoa_status
 sohoa_catalog_quarantine_published(sohoa_catalog *cat, int64_t id, sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 
-	stmt_prepare(&s, cat, "UPDATE records SET quarantine_published = 1 WHERE id = ?");
-	bind_int(&s, 1, id);
-	stmt_step(&s);
-	return stmt_finish(&s, err, "mark quarantine published");
+	catalog_prepare(&s, cat, "UPDATE records SET quarantine_published = 1 WHERE id = ?");
+	catalog_bind_int(&s, 1, id);
+	catalog_step(&s);
+	return catalog_finish(&s, err, "mark quarantine published");
 }
 
 sohoa_status
 sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id, const sohoa_page_result *pages,
     int n, sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 	double sum = 0;
 	int counted = 0;
 	char now[32];
@@ -443,80 +545,80 @@ sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id, const sohoa_page_resul
 		sohoa_error_clear(&local);
 		err = &local;
 	}
-	stmt_prepare(&s, cat, "DELETE FROM pages WHERE record_id = ?");
-	bind_int(&s, 1, id);
-	stmt_step(&s);
-	if (stmt_finish(&s, err, "clear pages") != SOHOA_OK)
+	catalog_prepare(&s, cat, "DELETE FROM pages WHERE record_id = ?");
+	catalog_bind_int(&s, 1, id);
+	catalog_step(&s);
+	if (catalog_finish(&s, err, "clear pages") != SOHOA_OK)
 		return err->status;
-	stmt_prepare(&s, cat, "INSERT INTO pages (record_id, page_no, text, confidence, status,"
+	catalog_prepare(&s, cat, "INSERT INTO pages (record_id, page_no, text, confidence, status,"
 	    " width, height, dpi, rotation, skew) VALUES (?,?,?,?,?,?,?,?,?,?)");
 	for (int i = 0; i < n && s.rc == SQLITE_OK; i++) {
 		const sohoa_page_result *p = &pages[i];
 		sqlite3_reset(s.st);
-		bind_int(&s, 1, id);
-		bind_int(&s, 2, p->page_no);
-		bind_text(&s, 3, p->text ? p->text : "");
-		bind_double(&s, 4, p->confidence, p->confidence < 0);
-		bind_text(&s, 5, p->status ? p->status : "ok");
-		bind_int(&s, 6, p->width);
-		bind_int(&s, 7, p->height);
-		bind_int(&s, 8, p->dpi);
-		bind_int(&s, 9, p->rotation);
-		bind_double(&s, 10, p->skew, 0);
-		stmt_step(&s);
+		catalog_bind_int(&s, 1, id);
+		catalog_bind_int(&s, 2, p->page_no);
+		catalog_bind_text(&s, 3, p->text ? p->text : "");
+		catalog_bind_double(&s, 4, p->confidence, p->confidence < 0);
+		catalog_bind_text(&s, 5, p->status ? p->status : "ok");
+		catalog_bind_int(&s, 6, p->width);
+		catalog_bind_int(&s, 7, p->height);
+		catalog_bind_int(&s, 8, p->dpi);
+		catalog_bind_int(&s, 9, p->rotation);
+		catalog_bind_double(&s, 10, p->skew, 0);
+		catalog_step(&s);
 		if (p->confidence >= 0) {
 			sum += p->confidence;
 			counted++;
 		}
 	}
-	if (stmt_finish(&s, err, "store pages") != SOHOA_OK)
+	if (catalog_finish(&s, err, "store pages") != SOHOA_OK)
 		return err->status;
 	sohoa_now_iso(now);
-	stmt_prepare(&s, cat, "UPDATE records SET state = 'done', page_count = ?,"
+	catalog_prepare(&s, cat, "UPDATE records SET state = 'done', page_count = ?,"
 	    " mean_confidence = ?, last_error = NULL, updated_at = ? WHERE id = ?");
-	bind_int(&s, 1, n);
-	bind_double(&s, 2, counted ? sum / counted : 0, counted == 0);
-	bind_text(&s, 3, now);
-	bind_int(&s, 4, id);
-	stmt_step(&s);
-	return stmt_finish(&s, err, "finish record");
+	catalog_bind_int(&s, 1, n);
+	catalog_bind_double(&s, 2, counted ? sum / counted : 0, counted == 0);
+	catalog_bind_text(&s, 3, now);
+	catalog_bind_int(&s, 4, id);
+	catalog_step(&s);
+	return catalog_finish(&s, err, "finish record");
 }
 
 sohoa_status
 sohoa_catalog_event_add(sohoa_catalog *cat, int64_t record_id, const char *type,
     const char *agent, const char *outcome, const char *detail, sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 	char now[32];
 
 	sohoa_now_iso(now);
-	stmt_prepare(&s, cat, "INSERT INTO events (record_id, type, at, agent, outcome, detail)"
+	catalog_prepare(&s, cat, "INSERT INTO events (record_id, type, at, agent, outcome, detail)"
 	    " VALUES (?,?,?,?,?,?)");
 	if (record_id)
-		bind_int(&s, 1, record_id);
+		catalog_bind_int(&s, 1, record_id);
 	else
-		bind_text(&s, 1, NULL);
-	bind_text(&s, 2, type);
-	bind_text(&s, 3, now);
-	bind_text(&s, 4, agent);
-	bind_text(&s, 5, outcome);
-	bind_text(&s, 6, detail);
-	stmt_step(&s);
-	return stmt_finish(&s, err, "add event");
+		catalog_bind_text(&s, 1, NULL);
+	catalog_bind_text(&s, 2, type);
+	catalog_bind_text(&s, 3, now);
+	catalog_bind_text(&s, 4, agent);
+	catalog_bind_text(&s, 5, outcome);
+	catalog_bind_text(&s, 6, detail);
+	catalog_step(&s);
+	return catalog_finish(&s, err, "add event");
 }
 
 sohoa_status
 sohoa_catalog_store_ocr_fields(sohoa_catalog *cat, int64_t id, const sohoa_fields *fs,
     sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 
-	stmt_prepare(&s, cat, "DELETE FROM fields WHERE record_id = ? AND source = 'ocr'");
-	bind_int(&s, 1, id);
-	stmt_step(&s);
-	if (stmt_finish(&s, err, "clear fields") != SOHOA_OK)
+	catalog_prepare(&s, cat, "DELETE FROM fields WHERE record_id = ? AND source = 'ocr'");
+	catalog_bind_int(&s, 1, id);
+	catalog_step(&s);
+	if (catalog_finish(&s, err, "clear fields") != SOHOA_OK)
 		return err ? err->status : SOHOA_FATAL;
-	stmt_prepare(&s, cat, "INSERT INTO fields (record_id, name, value, source, confidence)"
+	catalog_prepare(&s, cat, "INSERT INTO fields (record_id, name, value, source, confidence)"
 	    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id, name) DO UPDATE SET"
 	    " value = excluded.value, source = excluded.source, confidence = excluded.confidence"
 	    " WHERE fields.source <> 'person'");
@@ -525,25 +627,25 @@ sohoa_catalog_store_ocr_fields(sohoa_catalog *cat, int64_t id, const sohoa_field
 		if (!f->value || !*f->value)
 			continue;
 		sqlite3_reset(s.st);
-		bind_int(&s, 1, id);
-		bind_text(&s, 2, sohoa_field_name((sohoa_field_id)i));
-		bind_text(&s, 3, f->value);
-		bind_text(&s, 4, f->source[0] ? f->source : "ocr");
-		bind_double(&s, 5, f->confidence, 0);
-		stmt_step(&s);
+		catalog_bind_int(&s, 1, id);
+		catalog_bind_text(&s, 2, sohoa_field_name((sohoa_field_id)i));
+		catalog_bind_text(&s, 3, f->value);
+		catalog_bind_text(&s, 4, f->source[0] ? f->source : "ocr");
+		catalog_bind_double(&s, 5, f->confidence, 0);
+		catalog_step(&s);
 	}
-	return stmt_finish(&s, err, "store fields");
+	return catalog_finish(&s, err, "store fields");
 }
 
 sohoa_status
 sohoa_catalog_load_fields(sohoa_catalog *cat, int64_t id, sohoa_fields *fs, sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 
-	stmt_prepare(&s, cat, "SELECT name, value, source, confidence FROM fields"
+	catalog_prepare(&s, cat, "SELECT name, value, source, confidence FROM fields"
 	    " WHERE record_id = ?");
-	bind_int(&s, 1, id);
-	while (stmt_step(&s) == SQLITE_ROW) {
+	catalog_bind_int(&s, 1, id);
+	while (catalog_step(&s) == SQLITE_ROW) {
 		sohoa_field_id f = sohoa_field_from_name((const char *)sqlite3_column_text(s.st, 0));
 		if (f == SOHOA_F_COUNT)
 			continue;
@@ -551,39 +653,39 @@ sohoa_catalog_load_fields(sohoa_catalog *cat, int64_t id, sohoa_fields *fs, soho
 		    (const char *)sqlite3_column_text(s.st, 2), sqlite3_column_double(s.st, 3)) != 0)
 			s.rc = SQLITE_NOMEM;
 	}
-	return stmt_finish(&s, err, "load fields");
+	return catalog_finish(&s, err, "load fields");
 }
 
 sohoa_status
 sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name, const char *value,
     char **old, sohoa_error *err)
 {
-	stmt s;
+	catalog_stmt s;
 
 	if (old) {
 		*old = NULL;
-		stmt_prepare(&s, cat, "SELECT value FROM fields WHERE record_id = ? AND name = ?");
-		bind_int(&s, 1, id);
-		bind_text(&s, 2, name);
-		if (stmt_step(&s) == SQLITE_ROW)
+		catalog_prepare(&s, cat, "SELECT value FROM fields WHERE record_id = ? AND name = ?");
+		catalog_bind_int(&s, 1, id);
+		catalog_bind_text(&s, 2, name);
+		if (catalog_step(&s) == SQLITE_ROW)
 			*old = strdup((const char *)sqlite3_column_text(s.st, 0));
-		if (stmt_finish(&s, err, "read field") != SOHOA_OK)
+		if (catalog_finish(&s, err, "read field") != SOHOA_OK)
 			return err ? err->status : SOHOA_FATAL;
 	}
 	if (!value || !*value) {
-		stmt_prepare(&s, cat, "DELETE FROM fields WHERE record_id = ? AND name = ?");
-		bind_int(&s, 1, id);
-		bind_text(&s, 2, name);
+		catalog_prepare(&s, cat, "DELETE FROM fields WHERE record_id = ? AND name = ?");
+		catalog_bind_int(&s, 1, id);
+		catalog_bind_text(&s, 2, name);
 	} else {
-		stmt_prepare(&s, cat, "INSERT INTO fields (record_id, name, value, source, confidence)"
+		catalog_prepare(&s, cat, "INSERT INTO fields (record_id, name, value, source, confidence)"
 		    " VALUES (?, ?, ?, 'person', 1) ON CONFLICT (record_id, name) DO UPDATE SET"
 		    " value = excluded.value, source = 'person', confidence = 1");
-		bind_int(&s, 1, id);
-		bind_text(&s, 2, name);
-		bind_text(&s, 3, value);
+		catalog_bind_int(&s, 1, id);
+		catalog_bind_text(&s, 2, name);
+		catalog_bind_text(&s, 3, value);
 	}
-	stmt_step(&s);
-	return stmt_finish(&s, err, "set field");
+	catalog_step(&s);
+	return catalog_finish(&s, err, "set field");
 }
 
 int
@@ -615,12 +717,12 @@ sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
 
 	if (sqlite3_prepare_v2(cat->db, "INSERT OR REPLACE INTO store_meta (name, value)"
 	    " VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return db_error(cat, err, "store_meta");
+		return catalog_db_error(cat, err, "store_meta");
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SOHOA_OK : db_error(cat, err, "store_meta");
+	return rc == SQLITE_DONE ? SOHOA_OK : catalog_db_error(cat, err, "store_meta");
 }
 
 sohoa_status
@@ -638,7 +740,7 @@ sohoa_catalog_unpackaged(sohoa_catalog *cat, const char *before, int settle_s, i
 	    " AND (?1 IS NULL OR julianday(created_at) < julianday(?1))"
 	    " AND julianday(updated_at) <= julianday('now') - ?2 / 86400.0 ORDER BY id", -1, &st,
 	    NULL) != SQLITE_OK)
-		return db_error(cat, err, "unpackaged records");
+		return catalog_db_error(cat, err, "unpackaged records");
 	if (before)
 		sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, settle_s);
@@ -660,7 +762,7 @@ sohoa_catalog_unpackaged(sohoa_catalog *cat, const char *before, int settle_s, i
 	if (rc != SQLITE_DONE) {
 		free(v);
 		*n = 0;
-		return db_error(cat, err, "unpackaged records");
+		return catalog_db_error(cat, err, "unpackaged records");
 	}
 	*ids = v;
 	return SOHOA_OK;

@@ -58,6 +58,13 @@ static const struct conf_key keys[] = {
 	  "Seconds between full rescans of the inbox (network shares raise no inotify events)." },
 	{ "stable_delay", CONF_INT, OFF(stable_delay), "5", 0, 3600, NULL,
 	  "Seconds a file's size and mtime must stay unchanged before it is taken." },
+	{ "incomplete_grace", CONF_INT, OFF(incomplete_grace), "900", 0, 604800, NULL,
+	  "Seconds a scan whose content ends early (a truncated TIFF, PNG, JPEG or PDF, a copy"
+	  " still under way) or a document folder missing a page its tailieu.txt lists is waited"
+	  " for after its last change; then it is taken, and quarantined if still incomplete." },
+	{ "folder_stable_delay", CONF_INT, OFF(folder_stable_delay), "60", 0, 86400, NULL,
+	  "Seconds a document folder whose tailieu.txt lists no pages must stay unchanged before"
+	  " it is taken (a scanner writing one page at a time pauses between pages)." },
 	{ "max_pixels", CONF_INT, OFF(max_pixels), "250000000", 1, 4000000000LL, NULL,
 	  "Largest page accepted, in pixels (width x height)." },
 	{ "max_pages", CONF_INT, OFF(max_pages), "2000", 1, 100000, NULL,
@@ -104,6 +111,11 @@ static const struct conf_key keys[] = {
 	{ "tsa_ca_file", CONF_PATH, OFF(tsa_ca_file), "", 0, 0, NULL,
 	  "CA certificates (PEM) trusted for an https:// TSA's TLS certificate; empty = the"
 	  " system's (ca-certificates)." },
+	{ "sign_lt", CONF_ENUM, OFF(sign_lt), "on", 0, 0, "on|off",
+	  "With tsa_url, PAdES B-LT: after each PDF signature, the certificate chain and OCSP"
+	  " responses (or CRLs) in a DSS, then a document timestamp; off = B-T only." },
+	{ "ocsp_timeout", CONF_INT, OFF(ocsp_timeout), "10", 1, 300, NULL,
+	  "Seconds to wait for each OCSP responder or CRL download when signing (B-LT)." },
 	{ "outbox", CONF_PATH, OFF(outbox), "", 0, 0, NULL,
 	  "Where 'sohoa export' writes the monthly signed bundles; empty = <state_dir>/outbox." },
 	{ "upload_command", CONF_STR, OFF(upload_command), "", 0, 0, NULL,

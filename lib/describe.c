@@ -14,20 +14,40 @@
 #include "sohoa/fields.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
+#include "sohoa/hoso_desk.h"
 #include "sohoa/package.h"
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
 #include "sohoa/textsafe.h"
 #include "sohoa/vitext.h"
+#include "sohoa/catalog_describe.h"
+#include "sohoa/catalog_events.h"
+#include "sohoa/catalog_records.h"
 #include <sys/stat.h>
+
+/* A value the catalog remembers for the folder, applied to out. */
+static int
+hoso_remembered(void *ctx, const char *name, const char *value, const char *src)
+{
+	sohoa_hoso *out = ctx;
+	sohoa_hoso_id h = sohoa_hoso_from_name(name);
+
+	if (h == SOHOA_H_COUNT)
+		return 0;
+	/* A sidecar read now wins over one remembered from before. */
+	if (strcmp(src, "person") && !strcmp(out->source[h], "sidecar"))
+		return 0;
+	if (!strcmp(src, "person") || !out->v[h] || strcmp(out->source[h], "sidecar"))
+		sohoa_hoso_set(out, h, value, src, NULL);
+	return 0;
+}
 
 sohoa_status
 sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *origin,
     sohoa_hoso *out, sohoa_error *err)
 {
 	char path[PATH_MAX];
-	sqlite3_stmt *st;
 	sohoa_status rc;
 
 	sohoa_hoso_init(out);
@@ -46,7 +66,9 @@ sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *orig
 	/* The inbox is the share's: its folder is reached through folder fds,
 	 * never through a link (fsutil.h); a folder gone is no sidecar. */
 	{
-		int dfd = sohoa_fs_open_dir_beneath(conf->inbox, origin ? origin : "");
+		/* A hồ sơ made by hand (".hoso/<n>", hoso_desk.h) has no folder. */
+		int dfd = origin && origin[0] == '.' ? -1
+		    : sohoa_fs_open_dir_beneath(conf->inbox, origin ? origin : "");
 		if (dfd >= 0) {
 			rc = sohoa_hoso_load_at(out, dfd, SOHOA_HOSO_SIDECAR, path, err);
 			close(dfd);
@@ -56,36 +78,12 @@ sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *orig
 	}
 	/* Remember what the folder said (the sidecar may go away later), and
 	 * apply a person's corrections last. */
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT name, value, source FROM hoso"
-	    " WHERE origin = ? ORDER BY source = 'person'", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, origin ? origin : "", -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			sohoa_hoso_id h = sohoa_hoso_from_name((const char *)sqlite3_column_text(st, 0));
-			const char *src = (const char *)sqlite3_column_text(st, 2);
-			if (h == SOHOA_H_COUNT)
-				continue;
-			/* A sidecar read now wins over one remembered from before. */
-			if (strcmp(src, "person") && !strcmp(out->source[h], "sidecar"))
-				continue;
-			if (!strcmp(src, "person") || !out->v[h] || strcmp(out->source[h], "sidecar"))
-				sohoa_hoso_set(out, h, (const char *)sqlite3_column_text(st, 1), src, NULL);
-		}
-		sqlite3_finalize(st);
-	}
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "INSERT INTO hoso (origin, name, value, source)"
-	    " VALUES (?, ?, ?, 'sidecar') ON CONFLICT (origin, name) DO UPDATE SET"
-	    " value = excluded.value, source = 'sidecar' WHERE hoso.source <> 'person'", -1, &st,
-	    NULL) == SQLITE_OK) {
-		for (int i = 0; i < SOHOA_H_COUNT; i++) {
-			if (!out->v[i] || strcmp(out->source[i], "sidecar"))
-				continue;
-			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, origin ? origin : "", -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, sohoa_hoso_name((sohoa_hoso_id)i), -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, out->v[i], -1, SQLITE_STATIC);
-			sqlite3_step(st);
-		}
-		sqlite3_finalize(st);
+	sohoa_catalog_hoso_each(cat, origin, hoso_remembered, out, NULL);
+	for (int i = 0; i < SOHOA_H_COUNT; i++) {
+		if (!out->v[i] || strcmp(out->source[i], "sidecar"))
+			continue;
+		sohoa_catalog_hoso_remember(cat, origin, sohoa_hoso_name((sohoa_hoso_id)i),
+		    out->v[i], NULL);
 	}
 	return rc;
 }
@@ -101,57 +99,38 @@ sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat, const char *orig
 static void
 hoso_derived(sohoa_catalog *cat, const char *origin, long long id, sohoa_hoso *h)
 {
-	sqlite3_stmt *st;
+	sohoa_hoso_stats hs;
 	char num[32];
-	int loose = !origin || !*origin;
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat),
-	    loose ? "SELECT count(*), total(r.page_count), strftime('%d/%m/%Y', min(f.value)),"
-	    " strftime('%d/%m/%Y', max(f.value)) FROM records r"
-	    " LEFT JOIN fields f ON f.record_id = r.id AND f.name = 'issuedDate'"
-	    " WHERE r.id = ? AND r.state = 'done'"
-	    : "SELECT count(*), total(r.page_count), strftime('%d/%m/%Y', min(f.value)),"
-	    " strftime('%d/%m/%Y', max(f.value)) FROM records r"
-	    " LEFT JOIN fields f ON f.record_id = r.id AND f.name = 'issuedDate'"
-	    " WHERE r.origin = ? AND r.state = 'done'", -1, &st, NULL) != SQLITE_OK)
+	if (sohoa_catalog_hoso_stats(cat, origin, id, &hs, NULL) != SOHOA_OK || hs.documents <= 0)
 		return;
-	if (loose)
-		sqlite3_bind_int64(st, 1, id);
-	else
-		sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
-		snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, 0));
-		if (!h->v[SOHOA_H_TOTAL_DOC])
-			sohoa_hoso_set(h, SOHOA_H_TOTAL_DOC, num, "folder", NULL);
-		snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_double(st, 1));
-		if (!h->v[SOHOA_H_NUMBER_OF_PAGE])
-			sohoa_hoso_set(h, SOHOA_H_NUMBER_OF_PAGE, num, "folder", NULL);
-		if (!h->v[SOHOA_H_NUMBER_OF_PAPER])
-			sohoa_hoso_set(h, SOHOA_H_NUMBER_OF_PAPER, num, "folder", NULL);
-		if (!h->v[SOHOA_H_START_DATE] && sqlite3_column_type(st, 2) == SQLITE_TEXT)
-			sohoa_hoso_set(h, SOHOA_H_START_DATE, (const char *)sqlite3_column_text(st, 2),
-			    "folder", NULL);
-		if (!h->v[SOHOA_H_END_DATE] && sqlite3_column_type(st, 3) == SQLITE_TEXT)
-			sohoa_hoso_set(h, SOHOA_H_END_DATE, (const char *)sqlite3_column_text(st, 3),
-			    "folder", NULL);
-	}
-	sqlite3_finalize(st);
+	snprintf(num, sizeof num, "%lld", hs.documents);
+	if (!h->v[SOHOA_H_TOTAL_DOC])
+		sohoa_hoso_set(h, SOHOA_H_TOTAL_DOC, num, "folder", NULL);
+	snprintf(num, sizeof num, "%lld", hs.pages);
+	if (!h->v[SOHOA_H_NUMBER_OF_PAGE])
+		sohoa_hoso_set(h, SOHOA_H_NUMBER_OF_PAGE, num, "folder", NULL);
+	if (!h->v[SOHOA_H_NUMBER_OF_PAPER])
+		sohoa_hoso_set(h, SOHOA_H_NUMBER_OF_PAPER, num, "folder", NULL);
+	if (!h->v[SOHOA_H_START_DATE] && hs.start[0])
+		sohoa_hoso_set(h, SOHOA_H_START_DATE, hs.start, "folder", NULL);
+	if (!h->v[SOHOA_H_END_DATE] && hs.end[0])
+		sohoa_hoso_set(h, SOHOA_H_END_DATE, hs.end, "folder", NULL);
 }
 
 /*
  * Mã hồ sơ when hoso.txt (or a person) gives none, following TT 05's form
- * mã định danh cơ quan . năm hình thành . số hồ sơ: the year the hồ sơ's
- * first scan arrived, and "HS<nnn>", the folder's place among all folders
- * by their first scan (for a loose document "TL<record id>").  Never
- * changes once the first scan is in: every document of a folder gets the
- * same code.  A real code in hoso.txt replaces it.
+ * mã định danh cơ quan . năm hình thành . số hồ sơ: the year the hồ sơ
+ * began (its first scan, or when a person created it) and "HS<nnn>", its
+ * number in hoso_files (folders are numbered in the order of their first
+ * scan, hồ sơ a person creates when created; catalog migration 015); for a
+ * loose document "TL<record id>".  Never changes once given: documents
+ * moved in or out do not renumber anyone.  A real code replaces it.
  */
 static void
 hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, long long id,
     sohoa_hoso *h)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st;
 	char year[8] = "", code[160];
 	long long n = 0;
 	int loose = !origin || !*origin;
@@ -159,22 +138,15 @@ hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, l
 
 	if (h->v[SOHOA_H_FILE_CODE])
 		return;
-	if (sqlite3_prepare_v2(db, loose ? "SELECT substr(created_at, 1, 4), id FROM records"
-	    " WHERE id = ?"
-	    : "SELECT substr(min(created_at), 1, 4), (SELECT count(*) FROM (SELECT min(id) AS m"
-	    "  FROM records WHERE origin <> '' GROUP BY origin) WHERE m <= (SELECT min(id)"
-	    "  FROM records WHERE origin = ?1)) FROM records WHERE origin = ?1", -1, &st, NULL)
-	    != SQLITE_OK)
-		return;
-	if (loose)
-		sqlite3_bind_int64(st, 1, id);
-	else
-		sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
-		snprintf(year, sizeof year, "%s", (const char *)sqlite3_column_text(st, 0));
-		n = sqlite3_column_int64(st, 1);
+	if (!loose) {
+		sohoa_error nerr;
+		int64_t hid = 0;
+		sohoa_error_clear(&nerr);
+		if (sohoa_hoso_number(cat, origin, &hid, &nerr) != SOHOA_OK)
+			return;
 	}
-	sqlite3_finalize(st);
+	if (sohoa_catalog_hoso_ordinal(cat, origin, id, year, &n, NULL) != SOHOA_OK)
+		return;
 	if (strlen(year) != 4 || n <= 0)
 		return;
 	if (loose)
@@ -182,6 +154,17 @@ hoso_file_code(sohoa_catalog *cat, const sohoa_conf *conf, const char *origin, l
 	else
 		snprintf(code, sizeof code, "%.60s.%s.HS%03lld", agency, year, n);
 	sohoa_hoso_set(h, SOHOA_H_FILE_CODE, code, "folder", NULL);
+}
+
+sohoa_status
+sohoa_describe_hoso_full(const sohoa_conf *conf, sohoa_catalog *cat, const char *origin,
+    int64_t id, sohoa_hoso *out, sohoa_error *err)
+{
+	sohoa_status rc = sohoa_describe_hoso(conf, cat, origin, out, err);
+
+	hoso_derived(cat, origin, id, out);
+	hoso_file_code(cat, conf, origin, id, out);
+	return rc;
 }
 
 static int
@@ -257,57 +240,6 @@ sohoa_describe_check_value(const char *field, const char *value, char **out, soh
 	return SOHOA_OK;
 }
 
-/* ---- transactions ---------------------------------------------------- */
-
-/*
- * A unit of catalog work that is its own transaction when the caller has
- * none open (one commit, one WAL sync), and a savepoint inside the caller's
- * transaction otherwise (the caller's commit makes it durable, and a
- * failure here undoes only this part).
- */
-static sohoa_status
-unit_begin(sqlite3 *db, const char *name, int *own, sohoa_error *err)
-{
-	char sql[64];
-
-	*own = sqlite3_get_autocommit(db);
-	snprintf(sql, sizeof sql, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT %s", name);
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-	return SOHOA_OK;
-}
-
-static sohoa_status
-unit_end(sqlite3 *db, const char *name, int own, sohoa_error *err)
-{
-	char sql[64];
-
-	snprintf(sql, sizeof sql, own ? "COMMIT" : "RELEASE %s", name);
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		sohoa_status st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-		    "catalog: %s", sqlite3_errmsg(db));
-		if (own && !sqlite3_get_autocommit(db))
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return st;
-	}
-	return SOHOA_OK;
-}
-
-static void
-unit_undo(sqlite3 *db, const char *name, int own)
-{
-	char sql[128];
-
-	if (own) {
-		if (!sqlite3_get_autocommit(db))
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return;
-	}
-	snprintf(sql, sizeof sql, "ROLLBACK TO %s; RELEASE %s", name, name);
-	sqlite3_exec(db, sql, NULL, NULL, NULL);
-}
-
 /* ---- packages -------------------------------------------------------- */
 
 
@@ -355,7 +287,7 @@ pkg_events_release(struct pkg_events *pe)
 }
 
 static const char *
-keep(struct pkg_events *pe, const unsigned char *s)
+keep(struct pkg_events *pe, const char *s)
 {
 	char **n;
 	if (!s)
@@ -368,27 +300,54 @@ keep(struct pkg_events *pe, const unsigned char *s)
 }
 
 static int
+keep_event(void *ctx, const sohoa_event_row *e)
+{
+	struct pkg_events *pe = ctx;
+	sohoa_package_event *n = realloc(pe->ev, (size_t)(pe->n + 1) * sizeof *n);
+
+	if (!n)
+		return 1;
+	pe->ev = n;
+	n[pe->n].type = keep(pe, e->type);
+	n[pe->n].at = keep(pe, e->at);
+	n[pe->n].agent = keep(pe, e->agent);
+	n[pe->n].outcome = keep(pe, e->outcome);
+	n[pe->n].detail = keep(pe, e->detail);
+	pe->n++;
+	return 0;
+}
+
+static int
 load_events(sohoa_catalog *cat, int64_t id, struct pkg_events *pe)
 {
-	sqlite3_stmt *st;
+	return sohoa_catalog_record_events_each(cat, id, keep_event, pe, NULL) == SOHOA_OK ? 0 : -1;
+}
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT type, at, agent, outcome, detail"
-	    " FROM events WHERE record_id = ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		sohoa_package_event *n = realloc(pe->ev, (size_t)(pe->n + 1) * sizeof *n);
-		if (!n)
-			break;
-		pe->ev = n;
-		n[pe->n].type = keep(pe, sqlite3_column_text(st, 0));
-		n[pe->n].at = keep(pe, sqlite3_column_text(st, 1));
-		n[pe->n].agent = keep(pe, sqlite3_column_text(st, 2));
-		n[pe->n].outcome = keep(pe, sqlite3_column_text(st, 3));
-		n[pe->n].detail = keep(pe, sqlite3_column_text(st, 4));
-		pe->n++;
-	}
-	sqlite3_finalize(st);
+/* What describe_package reads of its record, copied out of the row. */
+struct pkg_rec {
+	const sohoa_conf *conf;
+	char *spool_id, *origin, *name, *doc_id, *first_created;
+	int *page_count, *seq;
+};
+
+static int
+pkg_rec_fill(void *ctx, const sohoa_package_row *r)
+{
+	struct pkg_rec *p = ctx;
+	char orig_path[PATH_MAX];
+
+	snprintf(p->spool_id, 64, "%s", r->spool_id ? r->spool_id : "(null)");
+	snprintf(p->origin, PATH_MAX, "%s", r->origin ? r->origin : "(null)");
+	snprintf(p->name, PATH_MAX, "%s", r->name ? r->name : "(null)");
+	if (r->doc_id)
+		snprintf(p->doc_id, 32, "%s", r->doc_id);
+	*p->page_count = r->page_count;
+	*p->seq = r->seq;
+	/* A package rewritten keeps its first CREATEDATE (METS LASTMODDATE says
+	 * when it changed). */
+	if (r->package_path && sohoa_store_package_path(p->conf, r->package_path, orig_path,
+	    sizeof orig_path) == 0)
+		sohoa_package_createdate(orig_path, p->first_created, 40);
 	return 0;
 }
 
@@ -400,7 +359,6 @@ sohoa_status
 sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
     const sohoa_package_schemas *schemas, int64_t id, const char *agent, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
 	sohoa_status rc;
 	int own, catalog_failed = 0;
 
@@ -412,16 +370,16 @@ sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	 * docId and UUID, so the same place).  The write lock is held while the
 	 * package is written.
 	 */
-	if ((rc = unit_begin(db, "sohoa_describe_package", &own, err)) != SOHOA_OK)
+	if ((rc = sohoa_catalog_unit_begin(cat, "sohoa_describe_package", &own, err)) != SOHOA_OK)
 		return rc;
 	rc = describe_package(conf, cat, schemas, id, agent, &catalog_failed, err);
 	if (catalog_failed) {
-		unit_undo(db, "sohoa_describe_package", own);
+		sohoa_catalog_unit_undo(cat, "sohoa_describe_package", own);
 		return rc;
 	}
 	/* A package that could not be written still leaves its docId and its
 	 * failure event. */
-	if (unit_end(db, "sohoa_describe_package", own, err) != SOHOA_OK)
+	if (sohoa_catalog_unit_end(cat, "sohoa_describe_package", own, err) != SOHOA_OK)
 		return err ? err->status : SOHOA_RETRY;
 	return rc;
 }
@@ -431,8 +389,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
     const sohoa_package_schemas *schemas, int64_t id, const char *agent, int *catalog_failed,
     sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st;
+	struct pkg_rec pr;
 	char spool_id[64] = "", origin[PATH_MAX] = "", name[PATH_MAX] = "", doc_id[32] = "";
 	char uuid[37], now[32], orig_path[PATH_MAX], pdf_path[PATH_MAX + 16],
 	    pdf_name[64], detail[PATH_MAX + 64], pages[16], first_created[40] = "";
@@ -453,34 +410,20 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	struct stat sb;
 
 	/* docCode's ordinal: the record's place among the hồ sơ's records
-	 * (quarantined ones aside) in pickup order (record id), whether or not
+	 * (quarantined ones aside) in the order a person set (hoso_order,
+	 * hoso_desk.h), then in pickup order (record id), whether or not
 	 * their OCR has finished: the same scans give the same numbers whatever
 	 * order the OCR jobs end in, and a scan added later gets the next one. */
-	if (sqlite3_prepare_v2(db, "SELECT spool_id, origin, name, doc_id, page_count,"
-	    " (SELECT count(*) FROM records o WHERE o.origin = r.origin AND o.id <= r.id"
-	    "  AND o.state <> 'quarantined'), package_path FROM records r"
-	    " WHERE id = ? AND state = 'done'",
-	    -1, &st, NULL)
-	    != SQLITE_OK)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(spool_id, sizeof spool_id, "%s", sqlite3_column_text(st, 0));
-		snprintf(origin, sizeof origin, "%s", sqlite3_column_text(st, 1));
-		snprintf(name, sizeof name, "%s", sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			snprintf(doc_id, sizeof doc_id, "%s", sqlite3_column_text(st, 3));
-		page_count = sqlite3_column_int(st, 4);
-		seq = sqlite3_column_int(st, 5);
-		/* A package rewritten keeps its first CREATEDATE (METS
-		 * LASTMODDATE says when it changed). */
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL
-		    && sohoa_store_package_path(conf, (const char *)sqlite3_column_text(st, 6),
-		    orig_path, sizeof orig_path) == 0)
-			sohoa_package_createdate(orig_path, first_created, sizeof first_created);
-	}
-	sqlite3_finalize(st);
+	pr.conf = conf;
+	pr.spool_id = spool_id;
+	pr.origin = origin;
+	pr.name = name;
+	pr.doc_id = doc_id;
+	pr.first_created = first_created;
+	pr.page_count = &page_count;
+	pr.seq = &seq;
+	if (sohoa_catalog_package_row(cat, id, pkg_rec_fill, &pr, err) < 0)
+		return err ? err->status : SOHOA_FATAL;
 	if (!spool_id[0])
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "record %lld is not done", (long long)id);
@@ -488,13 +431,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		/* docId (S25): the agency's code and the record number. */
 		snprintf(doc_id, sizeof doc_id, "%.16s.%07lld",
 		    conf->agency_code[0] ? conf->agency_code : "SOHOA", (long long)id);
-		if (sqlite3_prepare_v2(db, "UPDATE records SET doc_id = ? WHERE id = ?", -1, &st,
-		    NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, id);
-			sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
+		sohoa_catalog_set_doc_id(cat, id, doc_id, NULL);
 	}
 	snprintf(entry, sizeof entry, "%s/spool/done/%s", conf->state_dir, spool_id);
 	snprintf(pdf_path, sizeof pdf_path, "%s/document.pdf", entry);
@@ -593,8 +530,16 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	in.created = now;
 	in.first_created = first_created;
 	in.uuid = uuid;
-	if ((rc = sohoa_fs_mkdirs(conf->package_dir, 0750, err)) != SOHOA_OK)
+	if ((rc = sohoa_fs_mkdirs(conf->package_dir, 0770, err)) != SOHOA_OK)
 		goto out;
+	{
+		/* The group (sohoa-web's) rewrites packages too: package_dir is
+		 * the group's to write (SECURITY.md); set when it is ours. */
+		struct stat pst;
+		if (stat(conf->package_dir, &pst) == 0 && pst.st_uid == geteuid()
+		    && (pst.st_mode & 0070) != 0070)
+			(void)sohoa_fs_chmod_shared(conf->package_dir, (pst.st_mode | 0070) & 07777);
+	}
 	memset(&res, 0, sizeof res);
 	rc = sohoa_package_write(&in, schemas, conf->package_dir, &res, err);
 	if (rc != SOHOA_OK) {
@@ -602,20 +547,8 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		    err->msg, NULL);
 		goto out;
 	}
-	if (sqlite3_prepare_v2(db, "UPDATE records SET package_path = ?, package_mets_hash = ?,"
-	    " packaged_at = ? WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, sohoa_store_package_name(res.dir), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, res.mets_hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
-			    sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-	} else {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-	}
+	rc = sohoa_catalog_set_packaged(cat, id, sohoa_store_package_name(res.dir), res.mets_hash,
+	    now, err);
 	snprintf(detail, sizeof detail, "%s (%s)", res.objid, res.mets_hash);
 	if (rc == SOHOA_OK)
 		rc = sohoa_catalog_event_add(cat, id, "information package creation", agent,
@@ -641,61 +574,6 @@ out:
 
 /* ---- fields from the page and probable duplicates --------------------- */
 
-/* The OCR text of a record, its pages in order joined by '\f'. */
-static char *
-record_text(sqlite3 *db, int64_t id, size_t *len, sohoa_error *err)
-{
-	sqlite3_stmt *st;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	int first = 1, rc;
-
-	if (sqlite3_prepare_v2(db, "SELECT text FROM pages WHERE record_id = ? ORDER BY page_no",
-	    -1, &st, NULL) != SQLITE_OK) {
-		sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
-		return NULL;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		size_t tl = (size_t)sqlite3_column_bytes(st, 0);
-		if (n + tl + 2 > cap) {
-			size_t nc = cap ? cap : 4096;
-			while (nc < n + tl + 2)
-				nc *= 2;
-			char *nb = realloc(buf, nc);
-			if (!nb) {
-				sohoa_error_oom(err);
-				goto fail;
-			}
-			buf = nb;
-			cap = nc;
-		}
-		if (!first)
-			buf[n++] = '\f';
-		first = 0;
-		if (tl)
-			memcpy(buf + n, t, tl);
-		n += tl;
-	}
-	if (rc != SQLITE_DONE) {
-		sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	if (!buf && !(buf = malloc(1))) {
-		sohoa_error_oom(err);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	sqlite3_finalize(st);
-	free(buf);
-	return NULL;
-}
-
 /*
  * The worker's hOCR of record id (ocr.hocr of its spool entry, for the
  * word boxes: extract.h, sohoa_extract_fields_hocr()), or NULL when there
@@ -703,21 +581,16 @@ fail:
  * away) or it cannot be read: the fields are then read from the text alone.
  */
 static char *
-record_hocr(const sohoa_conf *conf, sqlite3 *db, int64_t id, size_t *len)
+record_hocr(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, size_t *len)
 {
-	sqlite3_stmt *st;
-	char path[PATH_MAX] = "", *buf = NULL;
+	char path[PATH_MAX] = "", sid[64], *buf = NULL;
 	int n = -1;
 
 	*len = 0;
-	if (!conf || sqlite3_prepare_v2(db, "SELECT spool_id FROM records WHERE id = ?", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (!conf || sohoa_catalog_spool_id(cat, id, 0, sid, sizeof sid, NULL) != SOHOA_OK)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		n = snprintf(path, sizeof path, "%s/spool/done/%s/ocr.hocr", conf->state_dir,
-		    (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	if (sid[0])
+		n = snprintf(path, sizeof path, "%s/spool/done/%s/ocr.hocr", conf->state_dir, sid);
 	if (n < 0 || (size_t)n >= sizeof path)
 		return NULL;
 	/* 64 MiB: some 250 pages of words with their boxes. */
@@ -735,54 +608,26 @@ record_hocr(const sohoa_conf *conf, sqlite3 *db, int64_t id, size_t *len)
  * id not yet flagged.  Returns its id, or 0.
  */
 static int64_t
-find_probable_duplicate(sqlite3 *db, int64_t id, int later)
+find_probable_duplicate(sohoa_catalog *cat, int64_t id, int later)
 {
-	sqlite3_stmt *st;
-	int64_t dup = 0;
-	static const char sql[] =
-	    "SELECT o.record_id FROM fields o"
-	    " JOIN fields n ON n.record_id = ?1 AND n.name = 'codeNumber' AND o.name = 'codeNumber'"
-	    "  AND o.value = n.value"
-	    " JOIN fields on_ ON on_.record_id = o.record_id AND on_.name = 'codeNotation'"
-	    " JOIN fields nn ON nn.record_id = ?1 AND nn.name = 'codeNotation'"
-	    "  AND upper(on_.value) = upper(nn.value)"
-	    " JOIN fields od ON od.record_id = o.record_id AND od.name = 'issuedDate'"
-	    " JOIN fields nd ON nd.record_id = ?1 AND nd.name = 'issuedDate'"
-	    "  AND substr(od.value, 1, 4) = substr(nd.value, 1, 4)"
-	    " JOIN fields oo ON oo.record_id = o.record_id AND oo.name = 'organName'"
-	    " JOIN fields no ON no.record_id = ?1 AND no.name = 'organName'"
-	    "  AND upper(oo.value) = upper(no.value)"
-	    " JOIN records r ON r.id = o.record_id AND r.state = 'done'"
-	    " WHERE (?2 = 0 AND o.record_id < ?1)"
-	    "  OR (?2 = 1 AND o.record_id > ?1 AND r.probable_duplicate_of IS NULL)"
-	    " ORDER BY o.record_id LIMIT 1";
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, later);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		dup = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return dup;
+	return sohoa_catalog_probable_duplicate_find(cat, id, later);
 }
 
 sohoa_status
 sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     const char *agent, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
 	sohoa_fields fs;
 	char *text, *hocr, detail[256];
 	size_t len = 0, hlen = 0;
 	int found = 0, low = 0;
-	int64_t dup, old_dup = 0;
-	sqlite3_stmt *st;
+	int64_t dup, old_dup;
 	int own;
+	sohoa_status rst;
 
-	if (!(text = record_text(db, id, &len, err)))
-		return err ? err->status : SOHOA_FATAL;
-	hocr = record_hocr(conf, db, id, &hlen);
+	if ((rst = sohoa_catalog_record_text(cat, id, &text, &len, err)) != SOHOA_OK)
+		return rst;
+	hocr = record_hocr(conf, cat, id, &hlen);
 	sohoa_fields_init(&fs);
 	if (sohoa_extract_fields_hocr(text, len, hocr, hlen, &fs, err) != SOHOA_OK) {
 		free(text);
@@ -811,7 +656,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			if (fs.f[i].confidence < SOHOA_EXTRACT_REVIEW)
 				low++;
 		}
-	if (unit_begin(db, "sohoa_describe_record", &own, err) != SOHOA_OK) {
+	if (sohoa_catalog_unit_begin(cat, "sohoa_describe_record", &own, err) != SOHOA_OK) {
 		sohoa_fields_release(&fs);
 		return err ? err->status : SOHOA_FATAL;
 	}
@@ -821,31 +666,11 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 	if (sohoa_catalog_event_add(cat, id, "metadata extraction", agent, "success", detail, err)
 	    != SOHOA_OK)
 		goto fail;
-	if (sqlite3_prepare_v2(db, "SELECT probable_duplicate_of FROM records WHERE id = ?", -1,
-	    &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			old_dup = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	dup = find_probable_duplicate(db, id, 0);
+	old_dup = sohoa_catalog_probable_duplicate_of(cat, id);
+	dup = find_probable_duplicate(cat, id, 0);
 	if (dup != old_dup) {
-		if (sqlite3_prepare_v2(db, "UPDATE records SET probable_duplicate_of = ?2 WHERE id = ?1",
-		    -1, &st, NULL) != SQLITE_OK) {
-			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
+		if (sohoa_catalog_set_probable_duplicate(cat, id, dup, 0, err) != SOHOA_OK)
 			goto fail;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		if (dup)
-			sqlite3_bind_int64(st, 2, dup);
-		else
-			sqlite3_bind_null(st, 2);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
-			goto fail;
-		}
 		if (dup) {
 			snprintf(detail, sizeof detail, "probably the same document as record %lld"
 			    " (same issuing body, year, number and notation)", (long long)dup);
@@ -855,23 +680,11 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 		}
 	}
 	/* Records taken after this one but described before it. */
-	for (int64_t later; (later = find_probable_duplicate(db, id, 1)) != 0; ) {
-		int rc;
+	for (int64_t later; (later = find_probable_duplicate(cat, id, 1)) != 0; ) {
 		/* Its package lacks the duplicate event now: packaged_at NULL
 		 * has it written again (engine.c, or start-up after a crash). */
-		if (sqlite3_prepare_v2(db, "UPDATE records SET probable_duplicate_of = ?2,"
-		    " packaged_at = NULL WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
-			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
+		if (sohoa_catalog_set_probable_duplicate(cat, later, id, 1, err) != SOHOA_OK)
 			goto fail;
-		}
-		sqlite3_bind_int64(st, 1, later);
-		sqlite3_bind_int64(st, 2, id);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			sohoa_error_set(err, SOHOA_FATAL, 0, "catalog: %s", sqlite3_errmsg(db));
-			goto fail;
-		}
 		snprintf(detail, sizeof detail, "probably the same document as record %lld"
 		    " (same issuing body, year, number and notation)", (long long)id);
 		if (sohoa_catalog_event_add(cat, later, "duplicate", agent, "warning", detail, err)
@@ -879,9 +692,9 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			goto fail;
 	}
 	sohoa_fields_release(&fs);
-	return unit_end(db, "sohoa_describe_record", own, err);
+	return sohoa_catalog_unit_end(cat, "sohoa_describe_record", own, err);
 fail:
-	unit_undo(db, "sohoa_describe_record", own);
+	sohoa_catalog_unit_undo(cat, "sohoa_describe_record", own);
 	sohoa_fields_release(&fs);
 	return err ? err->status : SOHOA_FATAL;
 }

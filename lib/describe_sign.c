@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,25 +13,19 @@
 #include "sohoa/describe.h"
 #include "sohoa/hash.h"
 #include "sohoa/sign.h"
+#include "sohoa/catalog_records.h"
 
 sohoa_status
 sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signer,
     int64_t id, const char *agent, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st;
 	char spool_id[64] = "", pdf[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX], detail[1024];
 	int signed_already;
 	sohoa_status rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT spool_id FROM records WHERE id = ? AND state = 'done'",
-	    -1, &st, NULL) != SQLITE_OK)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(spool_id, sizeof spool_id, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sohoa_signer_reset_note(signer);
+	if ((rc = sohoa_catalog_spool_id(cat, id, 1, spool_id, sizeof spool_id, err)) != SOHOA_OK)
+		return rc;
 	if (!spool_id[0])
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "record %lld is not done", (long long)id);
@@ -58,8 +51,12 @@ sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer
 	{
 		char ts[32];
 		int t = sohoa_pdf_timestamp(pdf, ts, sizeof ts) == 1;
+		const char *note = sohoa_signer_note(signer);
+		/* B-LT: the DSS and a document timestamp; what was missing for it
+		 * (validation data not reachable) is said here too. */
 		snprintf(detail, sizeof detail, "document.pdf (%s): PAdES-%s, ETSI.CAdES.detached,"
-		    " by %s%s%s", hash, t ? "B-T" : "B", sohoa_signer_subject(signer),
+		    " by %s%s%s%s%s", hash, t ? sohoa_signer_level(signer) : "B",
+		    sohoa_signer_subject(signer), note[0] ? "; LT: " : "", note,
 		    t ? ", timestamp " : "", t ? ts : "");
 	}
 	return sohoa_catalog_event_add(cat, id, "digital signature", agent, "success", detail,

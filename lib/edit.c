@@ -11,20 +11,14 @@
 #include "sohoa/hoso.h"
 #include "sohoa/package.h"
 #include "sohoa/search.h"
+#include "sohoa/catalog_records.h"
 
 static int
 record_done(sohoa_catalog *cat, int64_t id)
 {
-	sqlite3_stmt *st = NULL;
-	int found = 0;
+	char sid[64];
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT 1 FROM records WHERE id = ?"
-	    " AND state = 'done'", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		found = sqlite3_step(st) == SQLITE_ROW;
-	}
-	sqlite3_finalize(st);
-	return found;
+	return sohoa_catalog_spool_id(cat, id, 1, sid, sizeof sid, NULL) == SOHOA_OK && sid[0];
 }
 
 sohoa_status

@@ -34,6 +34,7 @@
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "sohoa/catalog_queue.h"
 #include "engine_int.h"
 
 /* ---- taking files ---------------------------------------------------- */
@@ -389,20 +390,6 @@ sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
 
 /* ---- OCR jobs -------------------------------------------------------- */
 
-int
-sohoa_eng_has_fields(sohoa_catalog *cat, int64_t id)
-{
-	sqlite3_stmt *st;
-	int has = 0;
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT 1 FROM fields WHERE record_id = ?"
-	    " LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		has = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return has;
-}
-
 static void
 dispatch(sohoa_engine *e)
 {
@@ -476,6 +463,10 @@ sohoa_eng_describe(sohoa_engine *e, int64_t id, int step)
 		logf_(e, SOHOA_LOG_ERR, id, "document of record %lld not signed: %s",
 		    (long long)id, err.msg);
 		sohoa_error_clear(&err);
+	} else if (e->signer && sohoa_signer_note(e->signer)[0]) {
+		/* Signed, but the long-term validation data is incomplete. */
+		logf_(e, SOHOA_LOG_WARNING, id, "document of record %lld signed PAdES-%s: %s",
+		    (long long)id, sohoa_signer_level(e->signer), sohoa_signer_note(e->signer));
 	}
 	if (!e->schemas)
 		return;
@@ -489,18 +480,9 @@ sohoa_eng_describe(sohoa_engine *e, int64_t id, int step)
 static void
 repackage_duplicates(sohoa_engine *e, int64_t id)
 {
-	sqlite3_stmt *st;
 	int64_t ids[16];
-	int n = 0;
+	int n = sohoa_catalog_unpackaged_duplicates_ids(e->cat, id, ids, 16);
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
-	    " probable_duplicate_of = ? AND state = 'done' AND packaged_at IS NULL ORDER BY id"
-	    " LIMIT 16", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, id);
-	while (n < 16 && sqlite3_step(st) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	for (int i = 0; i < n; i++) {
 		sohoa_eng_describe(e, ids[i], 2);
 		sohoa_backup_record_done(e->backup, e->conf, e->cat, ids[i], e->opt.log,
@@ -580,7 +562,7 @@ finish_ok(sohoa_engine *e, const struct job *j, char *why, size_t why_size)
 		logf_(e, SOHOA_LOG_ERR, j->record_id, "cannot index record %lld for search: %s",
 		    (long long)j->record_id, err.msg);
 	sohoa_error_clear(&err);
-	if (!sqlite3_get_autocommit(sohoa_catalog_db(e->cat))
+	if (sohoa_catalog_in_tx(e->cat)
 	    && sohoa_catalog_commit(e->cat, &err) != SOHOA_OK)
 		logf_(e, SOHOA_LOG_ERR, j->record_id, "fields and search index of record %lld not"
 		    " stored: %s", (long long)j->record_id, err.msg);
@@ -606,20 +588,7 @@ retry:
 static int
 record_attempts(sohoa_engine *e, int64_t id, char *name, size_t nsize)
 {
-	sqlite3_stmt *st;
-	int a = 0;
-
-	name[0] = '\0';
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat),
-	    "SELECT attempts, name FROM records WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		a = sqlite3_column_int(st, 0);
-		snprintf(name, nsize, "%s", sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-	return a;
+	return sohoa_catalog_attempts(e->cat, id, name, nsize);
 }
 
 static void
@@ -701,25 +670,24 @@ sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
 }
 
 /* Deferred entries whose time has come go back to incoming/. */
+static int
+release_one(void *ctx, int64_t id, const char *spool_id)
+{
+	sohoa_engine *e = ctx;
+	char sid[SOHOA_SPOOL_ID_MAX];
+
+	snprintf(sid, sizeof sid, "%s", spool_id ? spool_id : "");
+	if (sohoa_spool_move(e->spool, sid, STATE_DIR(DEFERRED), STATE_DIR(INCOMING), NULL)
+	    == SOHOA_OK
+	    && sohoa_catalog_set_state(e->cat, id, STATE_NAME(INCOMING), NULL) == SOHOA_OK)
+		queue_push(e, sid, id);
+	return 0;
+}
+
 static void
 release_deferred(sohoa_engine *e, time_t now)
 {
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id, spool_id FROM records"
-	    " WHERE state = 'deferred' AND next_attempt_at <= ? ORDER BY next_attempt_at",
-	    -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, (long long)now);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		char sid[SOHOA_SPOOL_ID_MAX];
-		snprintf(sid, sizeof sid, "%s", sqlite3_column_text(st, 1));
-		if (sohoa_spool_move(e->spool, sid, STATE_DIR(DEFERRED), STATE_DIR(INCOMING), NULL) == SOHOA_OK
-		    && sohoa_catalog_set_state(e->cat, id, STATE_NAME(INCOMING), NULL) == SOHOA_OK)
-			queue_push(e, sid, id);
-	}
-	sqlite3_finalize(st);
+	sohoa_catalog_deferred_due_each(e->cat, (long long)now, release_one, e, NULL);
 }
 
 void
@@ -746,17 +714,11 @@ int sohoa_engine_running(const sohoa_engine *e)
 long
 sohoa_engine_next_due(const sohoa_engine *e, time_t now)
 {
-	sqlite3_stmt *st;
+	long long t;
 	long due = -1;
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT min(next_attempt_at) FROM"
-	    " records WHERE state = 'deferred'", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		long long t = sqlite3_column_int64(st, 0);
+	if (sohoa_catalog_next_deferred(e->cat, &t))
 		due = t <= now ? 0 : (long)(t - now);
-	}
-	sqlite3_finalize(st);
 	return due;
 }
 
@@ -801,7 +763,9 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 	e->cat = sohoa_catalog_open(dbpath, err);
 	free(dbpath);
 	if (!e->cat || sohoa_store_check(conf->state_dir, e->cat, SOHOA_STORE_UPDATE, note,
-	    sizeof note, err) != SOHOA_OK || sohoa_eng_reconcile(e, err) != SOHOA_OK)
+	    sizeof note, err) != SOHOA_OK
+	    || sohoa_store_check_agency(conf, e->cat, SOHOA_STORE_UPDATE, err) != SOHOA_OK
+	    || sohoa_eng_reconcile(e, err) != SOHOA_OK)
 		goto fail;
 	if (note[0])
 		logf_(e, SOHOA_LOG_WARNING, 0, "%s", note);

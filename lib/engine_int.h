@@ -151,7 +151,6 @@ sohoa_status sohoa_eng_adopt(sohoa_engine *e, const sohoa_envelope *env, int inb
 struct sohoa_tailieu;
 int sohoa_eng_remove_folder(sohoa_engine *e, int pdfd, const char *base, int dfd,
     const struct stat *fst, const struct sohoa_tailieu *t);
-int sohoa_eng_has_fields(sohoa_catalog *cat, int64_t id);
 /* After OCR: step 1 the fields, step 2 the signed PDF and the package. */
 void sohoa_eng_describe(sohoa_engine *e, int64_t id, int step);
 

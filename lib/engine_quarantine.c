@@ -29,6 +29,7 @@
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "sohoa/catalog_queue.h"
 #include "engine_int.h"
 
 /* ---- quarantine ------------------------------------------------------ */
@@ -150,60 +151,56 @@ sohoa_eng_qinfo_release(struct qinfo *q)
 }
 
 static char *
-col_dup(sqlite3_stmt *st, int i)
+text_dup(const char *t)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return strdup(t ? (const char *)t : "");
+	return strdup(t ? t : "");
 }
 
-/* A blob column as a NUL-terminated copy, its length in *len. */
+/* A blob as a NUL-terminated copy, its length in *len. */
 static char *
-col_blob(sqlite3_stmt *st, int i, size_t *len)
+blob_dup(const void *b, size_t n, size_t *len)
 {
-	const void *b = sqlite3_column_blob(st, i);
-	char *out;
+	char *out = malloc(n + 1);
 
-	*len = (size_t)sqlite3_column_bytes(st, i);
-	if (!(out = malloc(*len + 1)))
+	*len = n;
+	if (!out)
 		return NULL;
-	if (b)
-		memcpy(out, b, *len);
-	out[*len] = '\0';
+	if (n)
+		memcpy(out, b, n);
+	out[n] = '\0';
 	return out;
+}
+
+static int
+qinfo_fill(void *ctx, const sohoa_quarantine_row *r)
+{
+	struct qinfo *q = ctx;
+
+	q->id = r->id;
+	snprintf(q->spool_id, sizeof q->spool_id, "%s", r->spool_id ? r->spool_id : "");
+	q->name = text_dup(r->name);
+	q->origin = text_dup(r->origin);
+	q->reason = text_dup(r->reason);
+	q->message = text_dup(r->message);
+	q->qname = text_dup(r->quarantine_name);
+	q->inbox_path = blob_dup(r->inbox_path, r->inbox_path_len, &q->inbox_path_len);
+	q->hash = text_dup(r->hash);
+	q->dup_of = r->duplicate_of;
+	q->dup_name = text_dup(r->dup_name);
+	snprintf(q->created, sizeof q->created, "%s", r->created_at ? r->created_at : "");
+	q->name_raw = blob_dup(r->name_raw, r->name_raw_len, &q->name_raw_len);
+	return 0;
 }
 
 int
 sohoa_eng_qinfo_load(sohoa_catalog *cat, int64_t id, struct qinfo *q)
 {
-	sqlite3_stmt *st;
-	int ok = 0;
+	int ok;
 
 	memset(q, 0, sizeof *q);
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat),
-	    "SELECT r.spool_id, r.name, r.origin, r.reason, r.last_error, r.quarantine_name,"
-	    " r.inbox_path, r.hash, r.duplicate_of, d.name, r.created_at, r.name_raw"
-	    " FROM records r LEFT JOIN records d ON d.id = r.duplicate_of WHERE r.id = ?",
-	    -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		q->id = id;
-		snprintf(q->spool_id, sizeof q->spool_id, "%s", sqlite3_column_text(st, 0));
-		q->name = col_dup(st, 1);
-		q->origin = col_dup(st, 2);
-		q->reason = col_dup(st, 3);
-		q->message = col_dup(st, 4);
-		q->qname = col_dup(st, 5);
-		q->inbox_path = col_blob(st, 6, &q->inbox_path_len);
-		q->hash = col_dup(st, 7);
-		q->dup_of = sqlite3_column_int64(st, 8);
-		q->dup_name = col_dup(st, 9);
-		snprintf(q->created, sizeof q->created, "%s", sqlite3_column_text(st, 10));
-		q->name_raw = col_blob(st, 11, &q->name_raw_len);
-		ok = q->name && q->origin && q->reason && q->message && q->qname && q->inbox_path
-		    && q->hash && q->dup_name && q->name_raw;
-	}
-	sqlite3_finalize(st);
+	ok = sohoa_catalog_quarantine_row(cat, id, qinfo_fill, q)
+	    && q->name && q->origin && q->reason && q->message && q->qname && q->inbox_path
+	    && q->hash && q->dup_name && q->name_raw;
 	if (!ok)
 		sohoa_eng_qinfo_release(q);
 	return ok ? 0 : -1;
@@ -568,17 +565,7 @@ sohoa_eng_publish_quarantine(sohoa_engine *e, int64_t id, const struct stat *see
 	}
 	close(qdfd);
 	if (rc == SOHOA_OK) {
-		sqlite3_stmt *s;
-		if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "UPDATE records SET"
-		    " quarantine_published = 1, inbox_removed = ? WHERE id = ?", -1, &s, NULL)
-		    == SQLITE_OK) {
-			sqlite3_bind_int(s, 1, how != LEFT);
-			sqlite3_bind_int64(s, 2, id);
-			if (sqlite3_step(s) != SQLITE_DONE)
-				rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "catalog: %s",
-				    sqlite3_errmsg(sohoa_catalog_db(e->cat)));
-			sqlite3_finalize(s);
-		}
+		rc = sohoa_catalog_quarantine_mark_published(e->cat, id, how != LEFT, err);
 	}
 	if (rc == SOHOA_OK && !from_inbox)
 		sohoa_spool_remove(e->spool, STATE_DIR(QUARANTINED), q.spool_id, NULL);
@@ -629,8 +616,6 @@ sohoa_status
 sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *name,
     char *dest, size_t destlen, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st;
 	int64_t id = 0;
 	char qname[PATH_MAX] = "", origin[PATH_MAX] = "", fname[NAME_MAX * 3 + 1] = "";
 	char qsub[PATH_MAX], note[NAME_MAX + 32], dname[NAME_MAX + 1], stem[NAME_MAX + 1];
@@ -646,22 +631,9 @@ sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *n
 	}
 	/* By its name under the quarantine folder, or by its plain name if
 	 * that is unambiguous. */
-	if (sqlite3_prepare_v2(db, "SELECT id, quarantine_name, origin_raw, name_raw FROM records"
-	    " WHERE state = 'quarantined' AND quarantine_released = 0 AND quarantine_published = 1"
-	    " AND (quarantine_name = ?1 OR name = ?1) ORDER BY quarantine_name = ?1 DESC, id DESC",
-	    -1, &st, NULL) != SQLITE_OK)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
-		    sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		snprintf(qname, sizeof qname, "%s", sqlite3_column_text(st, 1));
-		snprintf(origin, sizeof origin, "%.*s", sqlite3_column_bytes(st, 2),
-		    (const char *)sqlite3_column_blob(st, 2));
-		snprintf(fname, sizeof fname, "%.*s", sqlite3_column_bytes(st, 3),
-		    (const char *)sqlite3_column_blob(st, 3));
-	}
-	sqlite3_finalize(st);
+	if (sohoa_catalog_quarantine_find(cat, name, &id, qname, sizeof qname, origin,
+	    sizeof origin, fname, sizeof fname, err) != SOHOA_OK)
+		return err->status;
 	if (!id)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "không có tệp nào tên \"%s\" trong thư mục cách ly / no quarantined file"
@@ -712,12 +684,7 @@ sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat, const char *n
 	}
 	unlinkat(qdfd, note, 0);
 	(void)fsync(qdfd);
-	if (sqlite3_prepare_v2(db, "UPDATE records SET quarantine_released = 1 WHERE id = ?",
-	    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	sohoa_catalog_quarantine_released(cat, id, NULL);
 	{
 		char dst[PATH_MAX * 2];
 		snprintf(dst, sizeof dst, "%s%s%s/%s", conf->inbox, *origin ? "/" : "", origin, dname);

@@ -30,6 +30,7 @@
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "sohoa/tailieu.h"
+#include "sohoa/catalog_queue.h"
 #include "engine_int.h"
 
 /* ---- start-up -------------------------------------------------------- */
@@ -208,6 +209,22 @@ sohoa_eng_adopt_orphans(sohoa_engine *e, time_t now)
 }
 
 
+static int
+check_entry(void *ctx, int64_t id, const char *sid, const char *s)
+{
+	sohoa_engine *e = ctx;
+	char path[PATH_MAX];
+	struct stat sb;
+	int state = sohoa_state_from_name(s);
+
+	/* Active records' entries went back to incoming/ (reconcile below). */
+	sohoa_spool_path(e->spool, sohoa_state_dir(state == SOHOA_STATE_ACTIVE
+	    ? SOHOA_STATE_INCOMING : (sohoa_state)state), sid, NULL, path, sizeof path);
+	if (lstat(path, &sb) != 0)
+		logf_(e, SOHOA_LOG_ERR, id, "record's spool entry %s is missing", path);
+	return 0;
+}
+
 sohoa_status
 sohoa_eng_reconcile(sohoa_engine *e, sohoa_error *err)
 {
@@ -215,7 +232,8 @@ sohoa_eng_reconcile(sohoa_engine *e, sohoa_error *err)
 	 * the pass that moves it, and must not be seen (and queued) twice. */
 	static const sohoa_state order[] = { SOHOA_STATE_INCOMING, SOHOA_STATE_ACTIVE,
 		SOHOA_STATE_DONE, SOHOA_STATE_DEFERRED, SOHOA_STATE_QUARANTINED };
-	sqlite3_stmt *st;
+	int64_t ids[64];
+	int n;
 
 	/* Invariant 4. */
 	if (sohoa_spool_clean_tmp(e->spool, err) != SOHOA_OK)
@@ -226,39 +244,15 @@ sohoa_eng_reconcile(sohoa_engine *e, sohoa_error *err)
 		sohoa_spool_each(e->spool, c.state, reconcile_entry, &c);
 	}
 	/* Quarantines not yet published. */
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
-	    " state = 'quarantined' AND quarantine_published = 0", -1, &st, NULL) == SQLITE_OK) {
-		int64_t ids[64];
-		int n = 0;
-		while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
-			ids[n++] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		for (int i = 0; i < n; i++) {
-			sohoa_error e2;
-			sohoa_error_clear(&e2);
-			if (sohoa_eng_publish_quarantine(e, ids[i], NULL, &e2) != SOHOA_OK)
-				logf_(e, SOHOA_LOG_ERR, ids[i], "publish quarantine: %s", e2.msg);
-		}
+	n = sohoa_catalog_unpublished_quarantine_ids(e->cat, ids, 64);
+	for (int i = 0; i < n; i++) {
+		sohoa_error e2;
+		sohoa_error_clear(&e2);
+		if (sohoa_eng_publish_quarantine(e, ids[i], NULL, &e2) != SOHOA_OK)
+			logf_(e, SOHOA_LOG_ERR, ids[i], "publish quarantine: %s", e2.msg);
 	}
 	/* Records that lost their spool entry while in flight. */
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id, spool_id, state FROM records"
-	    " WHERE state IN ('incoming', 'active', 'deferred', 'done')", -1, &st, NULL)
-	    == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			char path[PATH_MAX];
-			const char *sid = (const char *)sqlite3_column_text(st, 1);
-			const char *s = (const char *)sqlite3_column_text(st, 2);
-			struct stat sb;
-			int state = sohoa_state_from_name(s);
-			/* Active records' entries went back to incoming/ above. */
-			sohoa_spool_path(e->spool, sohoa_state_dir(state == SOHOA_STATE_ACTIVE
-			    ? SOHOA_STATE_INCOMING : (sohoa_state)state), sid, NULL, path, sizeof path);
-			if (lstat(path, &sb) != 0)
-				logf_(e, SOHOA_LOG_ERR, sqlite3_column_int64(st, 0),
-				    "record's spool entry %s is missing", path);
-		}
-		sqlite3_finalize(st);
-	}
+	sohoa_catalog_live_each(e->cat, check_entry, e, NULL);
 	return SOHOA_OK;
 }
 
@@ -266,25 +260,12 @@ sohoa_eng_reconcile(sohoa_engine *e, sohoa_error *err)
 void
 sohoa_eng_package_pending(sohoa_engine *e)
 {
-	sqlite3_stmt *st;
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(e->cat), "SELECT id FROM records WHERE"
-	    " state = 'done' AND packaged_at IS NULL ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			int64_t *ni = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ni);
-			if (!ni)
-				break;
-			ids = ni;
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
+	sohoa_catalog_packaging_pending(e->cat, &ids, &n, NULL);
 	for (size_t i = 0; i < n; i++) {
-		if (!sohoa_eng_has_fields(e->cat, ids[i]))
+		if (!sohoa_catalog_has_fields(e->cat, ids[i]))
 			sohoa_eng_describe(e, ids[i], 1);
 		sohoa_eng_describe(e, ids[i], 2);
 	}

@@ -41,6 +41,8 @@
 #include "sohoa/export.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/store.h"
+#include "sohoa/catalog_exports.h"
+#include "sohoa/catalog_records.h"
 
 #define EXP_BUF (1 << 17)
 #define EXP_VN_OFFSET (7 * 3600)     /* Asia/Ho_Chi_Minh: +07:00, no DST since 1975 */
@@ -78,6 +80,32 @@ sohoa_export_month_bounds(const char *month, time_t *start, time_t *end, char la
 		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	}
 	return 0;
+}
+
+time_t
+sohoa_export_clock(void)
+{
+	const char *t = getenv("SOHOA_TEST_NOW");
+	char *end;
+	long long v;
+
+	if (t && isdigit((unsigned char)t[0])) {
+		errno = 0;
+		v = strtoll(t, &end, 10);
+		if (!*end && errno == 0 && v > 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+int
+sohoa_export_month_open(const char *month, time_t now)
+{
+	time_t end;
+
+	if (sohoa_export_month_bounds(month, NULL, &end, NULL) != 0)
+		return -1;
+	return end > now;
 }
 
 sohoa_status
@@ -828,80 +856,63 @@ out:
 
 /* ---- the export -------------------------------------------------------- */
 
-static sohoa_status
-db_error(sqlite3 *db, sohoa_error *err)
-{
-	return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "catalog: %s",
-	    sqlite3_errmsg(db));
-}
+/* select_records' accumulator. */
+struct month_acc {
+	const sohoa_conf *conf;
+	exp_aip *v;
+	int n, cap, oom;
+};
 
-static char *
-col_dup(sqlite3_stmt *st, int i)
+static int
+month_add(void *ctx, const sohoa_export_row *r)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return strdup(t ? (const char *)t : "");
+	struct month_acc *m = ctx;
+	exp_aip *a;
+
+	if (m->n == m->cap) {
+		int nc = m->cap ? m->cap * 2 : 64;
+		exp_aip *nv = realloc(m->v, (size_t)nc * sizeof *nv);
+		if (!nv) {
+			m->oom = 1;
+			return 1;
+		}
+		m->v = nv;
+		m->cap = nc;
+	}
+	a = &m->v[m->n++];
+	memset(a, 0, sizeof *a);
+	a->id = r->id;
+	a->origin = strdup(r->origin ? r->origin : "");
+	{
+		/* The catalog keeps the package folder's name (store.h). */
+		char dir[PATH_MAX];
+		a->dir = sohoa_store_package_path(m->conf, r->package_path, dir, sizeof dir) == 0
+		    ? strdup(dir) : NULL;
+	}
+	a->mets_hash = strdup(r->package_mets_hash ? r->package_mets_hash : "");
+	a->doc_id = strdup(r->doc_id ? r->doc_id : "");
+	if (!a->origin || !a->dir || !a->mets_hash || !a->doc_id) {
+		m->oom = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* The records the month carries (see export.h), by folder then id. */
 static sohoa_status
-select_records(const sohoa_conf *conf, sqlite3 *db, const char *month, const char *end_utc,
-    exp_aip **out, int *n, sohoa_error *err)
+select_records(const sohoa_conf *conf, sohoa_catalog *cat, const char *month,
+    const char *end_utc, exp_aip **out, int *n, sohoa_error *err)
 {
-	sqlite3_stmt *st;
-	exp_aip *v = NULL;
-	int cap = 0, rc;
-	static const char sql[] =
-	    "SELECT r.id, r.origin, r.package_path, r.package_mets_hash, r.doc_id FROM records r"
-	    " WHERE r.state = 'done' AND r.package_mets_hash IS NOT NULL"
-	    "  AND r.package_path IS NOT NULL AND r.doc_id IS NOT NULL"
-	    "  AND (SELECT min(julianday(e.at)) FROM events e WHERE e.record_id = r.id"
-	    "       AND e.type = 'information package creation' AND e.outcome = 'success')"
-	    "      < julianday(?2)"
-	    "  AND NOT EXISTS (SELECT 1 FROM export_members m JOIN export_bundles b"
-	    "       ON b.id = m.bundle_id WHERE m.record_id = r.id"
-	    "       AND m.mets_hash = r.package_mets_hash AND b.month <> ?1"
-	    "       AND b.exported_at IS NOT NULL)"
-	    " ORDER BY r.origin, r.id";
+	struct month_acc m = { conf, NULL, 0, 0, 0 };
+	sohoa_status st;
 
-	*out = NULL;
-	*n = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(db, err);
-	sqlite3_bind_text(st, 1, month, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, end_utc, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		exp_aip *a;
-		if (*n == cap) {
-			int nc = cap ? cap * 2 : 64;
-			exp_aip *nv = realloc(v, (size_t)nc * sizeof *nv);
-			if (!nv)
-				break;
-			v = nv;
-			cap = nc;
-		}
-		a = &v[(*n)++];
-		memset(a, 0, sizeof *a);
-		a->id = sqlite3_column_int64(st, 0);
-		a->origin = col_dup(st, 1);
-		{
-			/* The catalog keeps the package folder's name (store.h). */
-			char dir[PATH_MAX];
-			a->dir = sohoa_store_package_path(conf, (const char *)sqlite3_column_text(st, 2),
-			    dir, sizeof dir) == 0 ? strdup(dir) : NULL;
-		}
-		a->mets_hash = col_dup(st, 3);
-		a->doc_id = col_dup(st, 4);
-		if (!a->origin || !a->dir || !a->mets_hash || !a->doc_id) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	*out = v;
-	if (rc != SQLITE_DONE)
-		return rc == SQLITE_ROW || rc == SQLITE_NOMEM
-		    ? sohoa_error_oom(err)
-		    : db_error(db, err);
+	st = sohoa_catalog_month_records_each(cat, month, end_utc, month_add, &m, err);
+	*out = m.v;
+	*n = m.n;
+	if (st != SOHOA_OK)
+		return st;
+	if (m.oom)
+		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 
@@ -920,22 +931,16 @@ sign_pending(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signer,
     const sohoa_package_schemas *sch, const exp_aip *v, int n, const char *agent, int *count,
     sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st;
 	sohoa_status rc = SOHOA_OK;
 
-	if (sqlite3_prepare_v2(db, "SELECT spool_id FROM records WHERE id = ?", -1, &st, NULL)
-	    != SQLITE_OK)
-		return db_error(db, err);
 	for (int i = 0; i < n && rc == SOHOA_OK; i++) {
-		char pdf[PATH_MAX];
+		char pdf[PATH_MAX], sid[64];
 		int s;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, v[i].id);
-		if (sqlite3_step(st) != SQLITE_ROW)
+		if ((rc = sohoa_catalog_spool_id(cat, v[i].id, 0, sid, sizeof sid, err)) != SOHOA_OK)
+			break;
+		if (!sid[0])
 			continue;
-		snprintf(pdf, sizeof pdf, "%s/spool/done/%s/document.pdf", conf->state_dir,
-		    (const char *)sqlite3_column_text(st, 0));
+		snprintf(pdf, sizeof pdf, "%s/spool/done/%s/document.pdf", conf->state_dir, sid);
 		if (access(pdf, F_OK) != 0)
 			continue;      /* no PDF/A for this record: nothing to sign */
 		s = sohoa_pdf_is_signed(pdf);
@@ -951,7 +956,6 @@ sign_pending(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signer,
 			break;
 		(*count)++;
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -1107,56 +1111,41 @@ ledger_write(const sohoa_conf *conf, sohoa_catalog *cat, const char *month, cons
     const char *outbox, const exp_sip *sips, int nsips, const exp_aip *v, sohoa_signer *signer,
     sohoa_export_result *r, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st = NULL;
 	char now[32], where[PATH_MAX];
+	sohoa_bundle_new b;
+	int64_t bundle_id = 0;
 	sohoa_status rc;
 
 	sohoa_now_iso(now);
 	if ((rc = sohoa_catalog_begin(cat, err)) != SOHOA_OK)
 		return rc;
-	if (sqlite3_prepare_v2(db, "INSERT INTO export_bundles (month, file_name, path, bundle_hash,"
-	    " p7s_hash, size, sips, records, signer, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-	    -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_text(st, 1, month, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
 	/* Relative to state_dir when the outbox lies there (store.h). */
 	if (sohoa_store_relative(conf, outbox, where, sizeof where) != 0)
 		snprintf(where, sizeof where, "%s", outbox);
-	sqlite3_bind_text(st, 3, where, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->bundle_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->p7s_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, r->size);
-	sqlite3_bind_int(st, 7, nsips);
-	sqlite3_bind_int(st, 8, r->records);
-	sqlite3_bind_text(st, 9, sohoa_signer_subject(signer), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	b.month = month;
+	b.file_name = file;
+	b.path = where;
+	b.bundle_hash = r->bundle_hash;
+	b.p7s_hash = r->p7s_hash;
+	b.size = r->size;
+	b.sips = nsips;
+	b.records = r->records;
+	b.signer = sohoa_signer_subject(signer);
+	b.created_at = now;
+	if ((rc = sohoa_catalog_bundle_add(cat, &b, &bundle_id, err)) != SOHOA_OK)
 		goto fail;
-	sqlite3_finalize(st);
-	r->bundle_id = sqlite3_last_insert_rowid(db);
-	if (sqlite3_prepare_v2(db, "INSERT INTO export_members (bundle_id, record_id, mets_hash,"
-	    " sip_name) VALUES (?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
+	r->bundle_id = bundle_id;
 	for (int i = 0; i < nsips; i++)
 		for (int j = 0; j < sips[i].count; j++) {
 			char zname[200];
 			const exp_aip *a = &v[sips[i].first + j];
 			snprintf(zname, sizeof zname, "%s.zip", sips[i].name);
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, r->bundle_id);
-			sqlite3_bind_int64(st, 2, a->id);
-			sqlite3_bind_text(st, 3, a->mets_hash, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, zname, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(st) != SQLITE_DONE)
+			if ((rc = sohoa_catalog_bundle_member_add(cat, bundle_id, a->id, a->mets_hash,
+			    zname, err)) != SOHOA_OK)
 				goto fail;
 		}
-	sqlite3_finalize(st);
 	return sohoa_catalog_commit(cat, err);
 fail:
-	rc = db_error(db, err);
-	sqlite3_finalize(st);
 	sohoa_catalog_rollback(cat);
 	return rc;
 }
@@ -1164,40 +1153,7 @@ fail:
 static sohoa_status
 ledger_mark(sohoa_catalog *cat, long long id, int uploaded, const char *why, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st;
-	char now[32];
-	int rc;
-
-	sohoa_now_iso(now);
-	if (sqlite3_prepare_v2(db, why ? "UPDATE export_bundles SET upload_error = ?3 WHERE id = ?1"
-	    : "UPDATE export_bundles SET exported_at = ?2, upload_error = NULL,"
-	    " uploaded_at = CASE WHEN ?4 THEN ?2 END WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return db_error(db, err);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	if (why)
-		sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int(st, 4, uploaded);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SOHOA_OK : db_error(db, err);
-}
-
-static int
-month_exported(sqlite3 *db, const char *month)
-{
-	sqlite3_stmt *st;
-	int yes = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM export_bundles WHERE month = ?"
-	    " AND exported_at IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(st, 1, month, -1, SQLITE_STATIC);
-	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return yes;
+	return sohoa_catalog_bundle_mark(cat, id, uploaded, why, err);
 }
 
 /* A name safe in file names: [A-Za-z0-9._-], others become '_'. */
@@ -1217,7 +1173,6 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
     const sohoa_package_schemas *sch, const sohoa_export_opts *opts, sohoa_export_result *r,
     sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
 	const char *outbox = opts->outbox && opts->outbox[0] ? opts->outbox : conf->outbox;
 	const char *agent = opts->agent ? opts->agent : "sohoa " SOHOA_VERSION;
 	char end_utc[32], code[64], file[200], dest[PATH_MAX], stage[PATH_MAX] = "";
@@ -1226,7 +1181,7 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 	exp_aip *v = NULL;
 	exp_sip *sips = NULL;
 	int n = 0, nsips = 0, lockfd = -1;
-	time_t start, end;
+	time_t start, end, now;
 	struct timespec t0, t1;
 	sohoa_status st = SOHOA_OK;
 
@@ -1246,7 +1201,27 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 	x.conf = conf;
 	x.sch = sch;
 	x.month = opts->month;
+	now = opts->now ? opts->now : sohoa_export_clock();
+	/* The open month goes out only when asked for by name (force): its
+	 * bundle is not the month's last word.  And no time inside a bundle
+	 * lies in the future: the receiver's tar warns of it, and it is not
+	 * true. */
+	if (end > now && !opts->force) {
+		r->open_month = 1;
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "tháng %s chưa kết thúc: xuất tháng đang mở cần xác nhận (--force) — month %s"
+		    " has not ended: exporting the open month needs --force", opts->month,
+		    opts->month);
+	}
 	x.mtime = end - 1;
+	if (x.mtime > now) {
+		time_t local = now + EXP_VN_OFFSET;
+		struct tm tm;
+		x.mtime = now;
+		gmtime_r(&local, &tm);
+		snprintf(x.created, sizeof x.created, "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	}
 	iso_utc(end, end_utc);
 	safe_component(conf->agency_code, code, sizeof code);
 	snprintf(file, sizeof file, "sohoa-%s-%s.tar", code, opts->month);
@@ -1268,21 +1243,21 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 		    "một lần xuất khác đang chạy trên %s — another export holds the outbox", outbox);
 	}
 	outbox_recover(outbox);
-	if (!opts->force && month_exported(db, opts->month)) {
+	if (!opts->force && sohoa_catalog_month_exported(cat, opts->month)) {
 		r->already = 1;
 		goto out;
 	}
 
 	/* Unsigned PDFs are signed first (their AIPs change), then the month's
 	 * records are read again with their new versions. */
-	if ((st = select_records(conf, db, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
+	if ((st = select_records(conf, cat, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
 		goto out;
 	if ((st = sign_pending(conf, cat, signer, sch, v, n, agent, &r->pdfs_signed, err))
 	    != SOHOA_OK)
 		goto out;
 	if (r->pdfs_signed) {
 		free_records(v, n);
-		if ((st = select_records(conf, db, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
+		if ((st = select_records(conf, cat, opts->month, end_utc, &v, &n, err)) != SOHOA_OK)
 			goto out;
 	}
 	/* No record is ever left out silently: a done record of the month
@@ -1613,16 +1588,18 @@ verify_sip(const char *zpath, const char *mname, int m, const char *work, const 
 			vproblem(rep, where, "PDF chưa được ký số / the PDF carries no signature");
 			continue;
 		}
-		if (sohoa_verify_pdf(path, ca, &e2) != SOHOA_OK) {
-			vproblem(rep, where, "chữ ký số trên PDF không hợp lệ / PDF signature invalid: %s",
-			    e2.msg);
-			continue;
-		}
-		rep->pdfs_ok++;
 		{
-			char ts[32];
-			if (sohoa_pdf_timestamp(path, ts, sizeof ts) == 1)
+			sohoa_pdf_check chk;
+			if (sohoa_verify_pdf_ex(path, ca, &chk, &e2) != SOHOA_OK) {
+				vproblem(rep, where, "chữ ký số trên PDF không hợp lệ / PDF signature"
+				    " invalid: %s", e2.msg);
+				continue;
+			}
+			rep->pdfs_ok++;
+			if (chk.timestamp[0])
 				rep->pdfs_timestamped++;
+			if (!strncmp(chk.level, "B-LT", 4))
+				rep->pdfs_lt++;
 		}
 		if (m >= 0)
 			rep->members[m].pdfs++;

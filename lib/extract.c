@@ -40,6 +40,7 @@
 #include <utf8proc.h>
 
 #include "sohoa/extract.h"
+#include "sohoa/plausible.h"
 #include "extract_int.h"
 #include "sbuf.h"
 #include "sohoa/vitext.h"
@@ -3739,6 +3740,39 @@ fix_doubled(struct doc *d, const struct header *h)
  * Entry points.
  * ------------------------------------------------------------------------ */
 
+/*
+ * Plausibility (include/sohoa/plausible.h).  A field of running Vietnamese
+ * text whose words are mostly not Vietnamese syllables was read from a
+ * page OCR could not read, however well its position matched: of at least
+ * SOHOA_PLAUSIBLE_MIN_WORDS (3) judged words, under SOHOA_PLAUSIBLE_SHARE
+ * (85 %) well-formed, and its confidence falls to PLAUSIBLE_CAP, under
+ * SOHOA_EXTRACT_REVIEW, so the document goes to a person (sohoa review).
+ * One slip in seven words is tolerated (86 %): OCR misreads a letter of a
+ * good subject now and then, and the consensus repairs above fix most.
+ * Measured on the eval set (eval/README.md, "Plausibility").
+ */
+#define PLAUSIBLE_CAP 0.4
+
+static void
+cap_implausible(struct doc *d)
+{
+	static const sohoa_field_id judged[] = { SOHOA_F_SUBJECT, SOHOA_F_ORGAN_NAME,
+		SOHOA_F_PARENT_ORGAN, SOHOA_F_SIGNER_POSITION, SOHOA_F_SIGNER_NAME };
+
+	if (d->flags & SOHOA_EXTRACT_NO_PLAUSIBILITY)
+		return;
+	for (size_t i = 0; i < sizeof judged / sizeof *judged; i++) {
+		sohoa_field *f = &d->out.f[judged[i]];
+		sohoa_plausibility p;
+		if (!f->value)
+			continue;
+		sohoa_vi_plausibility(f->value, strlen(f->value), &p);
+		if (p.words >= SOHOA_PLAUSIBLE_MIN_WORDS && p.share < SOHOA_PLAUSIBLE_SHARE
+		    && f->confidence > PLAUSIBLE_CAP)
+			f->confidence = PLAUSIBLE_CAP;
+	}
+}
+
 sohoa_status
 sohoa_extract_fields(const char *text, size_t len, sohoa_fields *out, sohoa_error *err)
 {
@@ -3792,6 +3826,7 @@ sohoa_extract_text(const char *text, size_t len, const struct sohoa_extract_hint
 		doc_release(&d);
 		return sohoa_error_oom(err);
 	}
+	cap_implausible(&d);
 	for (int i = 0; i < SOHOA_F_COUNT; i++) {
 		if (!d.out.f[i].value)
 			continue;

@@ -27,6 +27,10 @@
  * trích yếu): for make eval, to count what the lexicon fixes and breaks. */
 #define SOHOA_EXTRACT_NO_LEXICON 4u
 
+/* Leave every confidence as the reading gave it (no plausibility cap,
+ * extract.c cap_implausible()): for make eval, to measure the cap. */
+#define SOHOA_EXTRACT_NO_PLAUSIBILITY 8u
+
 /* What the layout tells the text reading (all may be 0 / NULL). */
 struct sohoa_extract_hints {
 	unsigned flags;         /* SOHOA_EXTRACT_HEADER_COLUMNS, _NO_LEXICON */

@@ -37,6 +37,7 @@
 #include <libxml/tree.h>
 
 #include "sohoa/extract.h"
+#include "sohoa/hocr.h"
 #include "sohoa/vitext.h"
 #include "extract_int.h"
 #include "sbuf.h"
@@ -823,4 +824,38 @@ sohoa_extract_hocr(const char *text, size_t len, const char *hocr, size_t hocr_l
 	free(signer);
 	free(doubt);
 	return st;
+}
+
+int
+sohoa_hocr_words(const char *hocr, size_t n, int page,
+    void (*each)(void *arg, const sohoa_hocr_word *w), void *arg)
+{
+	struct hdoc h;
+	int seen = 0;
+
+	if (!hocr || hdoc_parse(&h, hocr, n) != 0)
+		return -1;
+	for (size_t pg = 0; pg < h.np; pg++) {
+		const struct hpage *p = &h.p[pg];
+		if (page > 0 && (size_t)page != pg + 1)
+			continue;
+		for (size_t li = p->l0; li < p->l0 + p->nl; li++)
+			for (size_t j = 0; j < h.l[li].nw; j++) {
+				const struct hword *hw = &h.w[h.l[li].w0 + j];
+				sohoa_hocr_word w;
+				w.page = (int)pg + 1;
+				w.page_w = p->w;
+				w.page_h = p->h;
+				w.x0 = hw->x0;
+				w.y0 = hw->y0;
+				w.x1 = hw->x1;
+				w.y1 = hw->y1;
+				w.conf = hw->conf;
+				w.text = wtext(&h, h.l[li].w0 + j);
+				each(arg, &w);
+				seen++;
+			}
+	}
+	hdoc_release(&h);
+	return seen;
 }

@@ -281,10 +281,22 @@ sohoa_fs_batch_add_dir(sohoa_fs_batch *b, const char *path, sohoa_error *err)
 	return SOHOA_OK;
 }
 
+int
+sohoa_fs_chmod_shared(const char *path, mode_t mode)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return -1;
+	return chmod(path, (mode & 07777) | (S_ISDIR(sb.st_mode) ? sb.st_mode & S_ISGID : 0));
+}
+
 sohoa_status
 sohoa_fs_batch_mkdir(sohoa_fs_batch *b, const char *path, mode_t mode, sohoa_error *err)
 {
-	if (mkdir(path, mode) != 0)
+	/* The mode asked for, whatever the umask (a folder the group shares
+	 * must be writable by the group). */
+	if (mkdir(path, mode) != 0 || sohoa_fs_chmod_shared(path, mode) != 0)
 		return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
 		    "create folder %s: %s", path, strerror(errno));
 	return sohoa_fs_batch_add_dir(b, path, err);

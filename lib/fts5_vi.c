@@ -1,6 +1,6 @@
 /*
  * fts5_vi.c - the FTS5 tokenizer "sohoa_vi" for Vietnamese text and its
- * registration on a connection (index.h describes what it emits).
+ * registration on a connection (index_int.h describes what it emits).
  *
  * It runs for every page indexed (a million pages at a few thousand pages a
  * second), so it allocates nothing per word.  ASCII words take a short path
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
-#include "sohoa/index.h"
+#include "index_int.h"
 #include "sohoa/vitext.h"
 
 /*

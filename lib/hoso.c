@@ -47,7 +47,7 @@ static const struct hoso_def defs[SOHOA_H_COUNT] = {
 	[SOHOA_H_FORMAT] = { "format", "Tình trạng vật lý", NULL, format_codes },
 	[SOHOA_H_INFOR_SIGN] = { "inforSign", "Ký hiệu thông tin", NULL, NULL },
 	[SOHOA_H_CONFIDENCE_LEVEL] = { "confidenceLevel", "Mức độ tin cậy", NULL, confidence_codes },
-	[SOHOA_H_PAPER_FILE_CODE] = { "paperFileCode", "Mã hồ sơ gốc giấy", NULL, NULL },
+	[SOHOA_H_PAPER_FILE_CODE] = { "paperFileCode", "Mã hồ sơ gốc giấy", "Mã hồ sơ giấy", NULL },
 	[SOHOA_H_RISK_RECOVERY] = { "riskRecovery", "Chế độ dự phòng", NULL, risk_codes },
 	[SOHOA_H_RISK_RECOVERY_STATUS] = { "riskRecoveryStatus", "Tình trạng dự phòng", NULL,
 		risk_status_codes },
@@ -111,6 +111,39 @@ same_folded(const char *a, const char *b)
 	free(fa);
 	free(fb);
 	return eq;
+}
+
+sohoa_hoso_id
+sohoa_hoso_lookup(const char *name)
+{
+	sohoa_hoso_id id = sohoa_hoso_from_name(name);
+
+	for (int i = 0; name && id == SOHOA_H_COUNT && i < SOHOA_H_COUNT; i++)
+		if (same_folded(name, defs[i].label) || (defs[i].alias
+		    && same_folded(name, defs[i].alias)) || same_folded(name, defs[i].name))
+			id = (sohoa_hoso_id)i;
+	return id;
+}
+
+const char *
+sohoa_hoso_label(sohoa_hoso_id id)
+{
+	return (int)id >= 0 && id < SOHOA_H_COUNT ? defs[id].label : NULL;
+}
+
+const char *
+sohoa_hoso_code_label(sohoa_hoso_id id, const char *code, char *buf, size_t n)
+{
+	if ((int)id < 0 || id >= SOHOA_H_COUNT || !defs[id].codes || !code)
+		return NULL;
+	for (const char *const *c = defs[id].codes; *c; c++) {
+		const char *eq = strchr(*c, '=');
+		if (strlen(code) == (size_t)(eq - *c) && !strncmp(code, *c, strlen(code))) {
+			snprintf(buf, n, "%s", eq + 1);
+			return buf;
+		}
+	}
+	return NULL;
 }
 
 static int

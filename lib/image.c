@@ -14,6 +14,7 @@
 #include <leptonica/allheaders.h>
 
 #include "sohoa/image.h"
+#include "sohoa/inbox.h"
 #include "sohoa/pdfin.h"
 
 enum kind { KIND_TIFF, KIND_PNG, KIND_JPEG, KIND_PDF };
@@ -218,6 +219,22 @@ out:
 	return rc;
 }
 
+/* The format whose signature head starts with, when the file is too short
+ * for Leptonica to name it; NULL if none. */
+static const char *
+has_signature(const unsigned char *head, off_t size)
+{
+	if (size >= 2 && (!memcmp(head, "II", 2) || !memcmp(head, "MM", 2))
+	    && (size < 4 || (head[0] == 'I' ? (head[2] == 42 || head[2] == 43) && head[3] == 0
+	    : head[2] == 0 && (head[3] == 42 || head[3] == 43))))
+		return "TIFF";
+	if (size >= 4 && !memcmp(head, "\x89PNG", 4))
+		return "PNG";
+	if (size >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
+		return "JPEG";
+	return NULL;
+}
+
 sohoa_image *
 sohoa_image_open(const char *path, const sohoa_image_limits *lim, sohoa_error *err)
 {
@@ -282,6 +299,12 @@ sohoa_image_open(const char *path, const sohoa_image_limits *lim, sohoa_error *e
 		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_UNSUPPORTED,
 		    "image format %d is not taken (only TIFF, PNG, JPEG)", fmt);
 		goto fail;
+	} else if (has_signature(head, st.st_size)) {
+		/* A TIFF, PNG or JPEG signature whose header is cut off. */
+		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TRUNCATED,
+		    "the %s data ends early: the file is cut short", has_signature(head,
+		    st.st_size));
+		goto fail;
 	} else {
 		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NOT_IMAGE,
 		    "the content is not a TIFF, PNG, JPEG or PDF scan");
@@ -289,6 +312,16 @@ sohoa_image_open(const char *path, const sohoa_image_limits *lim, sohoa_error *e
 	}
 	return im;
 fail:
+	/* A file that could not be opened because it ends before its format
+	 * says it does is called truncated, whatever step noticed it. */
+	if (err && err->reason == SOHOA_REASON_CORRUPT && L_FORMAT_IS_TIFF(fmt)
+	    && sohoa_inbox_completeness_at(AT_FDCWD, path) == SOHOA_INBOX_INCOMPLETE) {
+		char was[sizeof err->msg];
+		snprintf(was, sizeof was, "%s", err->msg);
+		sohoa_error_clear(err);   /* the first error is sticky: this one names it better */
+		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TRUNCATED,
+		    "the TIFF data ends early: the file is cut short (%s)", was);
+	}
 	sohoa_image_free(im);
 	return NULL;
 }
@@ -322,7 +355,11 @@ sohoa_image_page(sohoa_image *im, int i, sohoa_error *err)
 		/* Straight to the page's directory: no walk down the chain. */
 		size_t off = (size_t)im->tiff_offsets[i];
 		pix = pixReadFromMultipageTiff(im->path, &off);
-		if (!pix)
+		if (!pix && sohoa_inbox_completeness_at(AT_FDCWD, im->path)
+		    == SOHOA_INBOX_INCOMPLETE)
+			sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_TRUNCATED,
+			    "TIFF page %d cannot be decoded: the file is cut short", i + 1);
+		else if (!pix)
 			sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_CORRUPT,
 			    "TIFF page %d cannot be decoded", i + 1);
 		break;

@@ -36,8 +36,11 @@
 #include "sohoa/fault.h"
 #include "sohoa/fsutil.h"
 
+/* Files are read-only; folders are the group's too, so that sohoa-web (in
+ * the store's group) can rewrite a package sohoad wrote and back
+ * (SECURITY.md, "sohoa-web's own user"); others cannot reach them. */
 #define PKG_FILE_MODE 0444
-#define PKG_DIR_MODE 0755
+#define PKG_DIR_MODE 0770
 
 /* Folders of a package, parents first. */
 static const char *const pkg_dirs[] = { "metadata", "metadata/descriptive",
@@ -296,7 +299,7 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 		goto out;
 	}
 	made_tmp = 1;
-	if (chmod(tmp, PKG_DIR_MODE) != 0) {
+	if (sohoa_fs_chmod_shared(tmp, PKG_DIR_MODE) != 0) {
 		st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "chmod %s: %s", tmp,
 		    strerror(errno));
 		goto out;

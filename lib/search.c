@@ -32,6 +32,7 @@
 #include "sbuf.h"
 #include "sohoa/vitext.h"
 #include "access_int.h"
+#include "catalog_int.h"
 
 /*
  * Ranking (aux_rank below): BM25's saturation and length normalisation per
@@ -528,7 +529,7 @@ sohoa_status
 sohoa_search_index_record(sohoa_catalog *cat, int64_t id, sohoa_error *err)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
-	int own = sqlite3_get_autocommit(db);
+	int own = !sohoa_catalog_in_tx(cat);
 	struct indexer ix;
 	sqlite3_int64 more[CATCH_UP];
 	int nmore;
@@ -567,7 +568,7 @@ sohoa_search_index_pending(sohoa_catalog *cat, long long *done, sohoa_error *err
 
 	if (done)
 		*done = 0;
-	if (!sqlite3_get_autocommit(db))
+	if (sohoa_catalog_in_tx(cat))
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "search: index_pending inside a transaction");
 	while (st == SOHOA_OK && (n = queued(db, 0, ids, REINDEX_BATCH)) > 0) {
@@ -614,6 +615,18 @@ count_of(sqlite3 *db, const char *sql)
 }
 
 sohoa_status
+sohoa_search_indexed_count(sohoa_catalog *cat, long long *n, sohoa_error *err)
+{
+	catalog_stmt s;
+
+	*n = 0;
+	catalog_prepare(&s, cat, "SELECT count(*) FROM docs_indexed");
+	if (catalog_step(&s) == SQLITE_ROW)
+		*n = catalog_col_int(&s, 0);
+	return catalog_finish(&s, err, "count indexed records");
+}
+
+sohoa_status
 sohoa_search_reindex(sohoa_catalog *cat, sohoa_search_progress progress, void *arg,
     sohoa_error *err)
 {
@@ -624,7 +637,7 @@ sohoa_search_reindex(sohoa_catalog *cat, sohoa_search_progress progress, void *a
 	struct indexer ix;
 	sohoa_status st = SOHOA_OK;
 
-	if (!sqlite3_get_autocommit(db))
+	if (sohoa_catalog_in_tx(cat))
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "search: reindex inside a transaction");
 	total = count_of(db, "SELECT count(*) FROM records");
@@ -931,7 +944,7 @@ fts_string_at(const char *s)
  * The expression that finds the same documents as expr, cheaper: every
  * ("exact" OR "folded") pair - how query.h asks for a word with diacritics,
  * so that exact spellings rank first - becomes "folded" alone.  The folded
- * form of a word is indexed wherever its exact form is (index.h), so the
+ * form of a word is indexed wherever its exact form is (index_int.h), so the
  * folded phrase matches a superset that is the same set; a pair is replaced
  * only when the second string is checked to be the fold of the first.
  * Used to count and to find the window, where nothing is ranked.

@@ -362,6 +362,8 @@ sohoa_signer_open(const sohoa_conf *conf, sohoa_error *err)
 		sohoa_error_oom(err);
 		return NULL;
 	}
+	s->lt = !conf->sign_lt || strcmp(conf->sign_lt, "off") != 0;
+	s->ocsp_timeout = conf->ocsp_timeout > 0 ? (int)conf->ocsp_timeout : 10;
 	ERR_clear_error();
 	if (conf->sign_pin_file && conf->sign_pin_file[0]) {
 		if (read_pin(conf->sign_pin_file, pin, sizeof pin, err) != SOHOA_OK)
@@ -549,13 +551,11 @@ tsa_tls_cb(BIO *bio, void *arg, int connect, int detail)
 	return bio;
 }
 
-/* An RFC 3161 timestamp over the signature value, as the unsigned attribute
- * id-aa-timeStampToken (RFC 3161 appendix A). */
-static sohoa_status
-add_timestamp(const char *url, const char *ca_file, CMS_SignerInfo *si, sohoa_error *err)
+sohoa_status
+sign_tsa_token(const char *url, const char *ca_file, const unsigned char h[32],
+    unsigned char **token, size_t *token_len, sohoa_error *err)
 {
-	ASN1_OCTET_STRING *sigval = CMS_SignerInfo_get0_signature(si);
-	unsigned char h[32], *der = NULL;
+	unsigned char *der = NULL;
 	TS_REQ *req = TS_REQ_new();
 	TS_MSG_IMPRINT *mi = TS_MSG_IMPRINT_new();
 	X509_ALGOR *alg = X509_ALGOR_new();
@@ -564,20 +564,20 @@ add_timestamp(const char *url, const char *ca_file, CMS_SignerInfo *si, sohoa_er
 	BIO *reqbio = BIO_new(BIO_s_mem()), *resp = NULL;
 	TS_RESP *tsr = NULL;
 	TS_VERIFY_CTX *vctx = NULL;
-	ASN1_STRING *seq = NULL;
 	char *host = NULL, *port = NULL, *path = NULL;
 	int use_ssl = 0, len;
 	sohoa_status rc = SOHOA_FATAL;
 	struct tsa_tls tls = { NULL, NULL };
 
+	*token = NULL;
+	*token_len = 0;
 	if (!req || !mi || !alg || !bn || !reqbio) {
 		rc = sohoa_error_oom(err);
 		goto out;
 	}
-	SHA256(sigval->data, (size_t)sigval->length, h);
 	X509_ALGOR_set_md(alg, EVP_sha256());
 	if (!TS_REQ_set_version(req, 1) || !TS_MSG_IMPRINT_set_algo(mi, alg)
-	    || !TS_MSG_IMPRINT_set_msg(mi, h, sizeof h) || !TS_REQ_set_msg_imprint(req, mi)
+	    || !TS_MSG_IMPRINT_set_msg(mi, (unsigned char *)h, 32) || !TS_REQ_set_msg_imprint(req, mi)
 	    || !BN_rand(bn, 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY)
 	    || !(nonce = BN_to_ASN1_INTEGER(bn, NULL)) || !TS_REQ_set_nonce(req, nonce)
 	    || !TS_REQ_set_cert_req(req, 1) || i2d_TS_REQ_bio(reqbio, req) <= 0) {
@@ -635,17 +635,16 @@ add_timestamp(const char *url, const char *ca_file, CMS_SignerInfo *si, sohoa_er
 		rc = sign_ssl_error(err, SOHOA_RETRY, "the timestamp does not match the request");
 		goto out;
 	}
-	if ((len = i2d_PKCS7(TS_RESP_get_token(tsr), &der)) <= 0 || !(seq = ASN1_STRING_new())
-	    || !ASN1_STRING_set(seq, der, len)
-	    || CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
-	    seq, -1) <= 0) {
-		rc = sign_ssl_error(err, SOHOA_FATAL, "cannot add the timestamp");
+	if ((len = i2d_PKCS7(TS_RESP_get_token(tsr), &der)) <= 0) {
+		rc = sign_ssl_error(err, SOHOA_FATAL, "cannot encode the timestamp");
 		goto out;
 	}
+	*token = der;
+	*token_len = (size_t)len;
+	der = NULL;
 	rc = SOHOA_OK;
 out:
 	OPENSSL_free(der);
-	ASN1_STRING_free(seq);
 	TS_VERIFY_CTX_free(vctx);
 	TS_RESP_free(tsr);
 	BIO_free(resp);
@@ -659,6 +658,29 @@ out:
 	X509_ALGOR_free(alg);
 	TS_MSG_IMPRINT_free(mi);
 	TS_REQ_free(req);
+	return rc;
+}
+
+/* An RFC 3161 timestamp over the signature value, as the unsigned attribute
+ * id-aa-timeStampToken (RFC 3161 appendix A). */
+static sohoa_status
+add_timestamp(const char *url, const char *ca_file, CMS_SignerInfo *si, sohoa_error *err)
+{
+	ASN1_OCTET_STRING *sigval = CMS_SignerInfo_get0_signature(si);
+	ASN1_STRING *seq = NULL;
+	unsigned char h[32], *tok = NULL;
+	size_t len = 0;
+	sohoa_status rc;
+
+	SHA256(sigval->data, (size_t)sigval->length, h);
+	if ((rc = sign_tsa_token(url, ca_file, h, &tok, &len, err)) != SOHOA_OK)
+		return rc;
+	if (!(seq = ASN1_STRING_new()) || !ASN1_STRING_set(seq, tok, (int)len)
+	    || CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+	    seq, -1) <= 0)
+		rc = sign_ssl_error(err, SOHOA_FATAL, "cannot add the timestamp");
+	ASN1_STRING_free(seq);
+	OPENSSL_free(tok);
 	return rc;
 }
 
@@ -917,10 +939,49 @@ sign_cms_timestamp(const unsigned char *der, size_t len, char *iso, size_t size)
 	return ok;
 }
 
+/*
+ * PAdES B-LT: the signer's certificate status from the validation data,
+ * judged at the store's time (the timestamp's).  Revoked before the time it
+ * is judged at: invalid; revoked after it: still valid at signing.
+ */
+static sohoa_status
+check_revocation(X509 *sc, STACK_OF(X509) *cms_certs, X509_STORE *store,
+    const struct sign_lt *lt, time_t at, struct sign_vinfo *vi, sohoa_error *err)
+{
+	STACK_OF(X509) *untr = cms_certs ? sk_X509_dup(cms_certs) : sk_X509_new_null();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *chain;
+	time_t rt = 0;
+	const char *src = NULL;
+	int st = SIGN_REV_NONE;
+
+	for (int i = 0; untr && lt->certs && i < sk_X509_num(lt->certs); i++)
+		sk_X509_push(untr, sk_X509_value(lt->certs, i));
+	if (untr && ctx && X509_STORE_CTX_init(ctx, store, sc, untr) == 1
+	    && X509_verify_cert(ctx) == 1 && (chain = X509_STORE_CTX_get0_chain(ctx))
+	    && sk_X509_num(chain) >= 2)
+		st = sign_lt_status(lt, sc, sk_X509_value(chain, 1), store, untr, &rt, &src);
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(untr);
+	ERR_clear_error();
+	if (vi) {
+		vi->revocation = st;
+		vi->rev_src = src;
+		vi->rev_time = rt;
+	}
+	if (st == SIGN_REV_REVOKED && rt <= at)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "chứng thư của người ký đã bị thu hồi trước thời điểm ký (%s) — the signer's"
+		    " certificate was revoked before the signing time (%s)", src, src);
+	return SOHOA_OK;
+}
+
 static sohoa_status
 verify_common(CMS_ContentInfo *cms, BIO *content, const unsigned char *md,
-    const char *ca_file, char *signer, size_t signer_len, sohoa_error *err)
+    const char *ca_file, const struct sign_lt *lt, struct sign_vinfo *vi, char *signer,
+    size_t signer_len, sohoa_error *err)
 {
+	time_t judged_at = 0;
 	X509_STORE *store = NULL;
 	STACK_OF(X509) *certs = NULL, *signers = NULL;
 	STACK_OF(CMS_SignerInfo) *sis;
@@ -949,10 +1010,14 @@ verify_common(CMS_ContentInfo *cms, BIO *content, const unsigned char *md,
 	sis = CMS_get0_SignerInfos(cms);
 	if (store && sk_CMS_SignerInfo_num(sis) == 1) {
 		time_t when;
-		if (timestamp_time(sk_CMS_SignerInfo_value(sis, 0), store, &when))
+		if (timestamp_time(sk_CMS_SignerInfo_value(sis, 0), store, &when)) {
 			X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), when);
+			judged_at = when;
+		}
 	}
-	if (CMS_verify(cms, NULL, store, content, sink, flags) != 1) {
+	if (vi)
+		vi->ts = judged_at;
+	if (CMS_verify(cms, lt ? lt->certs : NULL, store, content, sink, flags) != 1) {
 		rc = sign_ssl_error(err, SOHOA_BAD_INPUT, "chữ ký không hợp lệ — the signature"
 		    " does not verify");
 		goto out;
@@ -983,6 +1048,11 @@ verify_common(CMS_ContentInfo *cms, BIO *content, const unsigned char *md,
 		goto out;
 	}
 	signers = CMS_get0_signers(cms);
+	if (store && lt && sk_X509_num(signers) > 0
+	    && (rc = check_revocation(sk_X509_value(signers, 0), certs, store, lt,
+	    judged_at ? judged_at : time(NULL), vi, err)) != SOHOA_OK)
+		goto out;
+	rc = SOHOA_BAD_INPUT;
 	if (signer && signer_len) {
 		char *subj = sk_X509_num(signers) > 0
 		    ? name_one_line(X509_get_subject_name(sk_X509_value(signers, 0))) : NULL;
@@ -1003,6 +1073,15 @@ sohoa_status
 sign_cms_verify_digest(const unsigned char *der, size_t len, const unsigned char md[32],
     const char *ca_file, char *signer, size_t signer_len, sohoa_error *err)
 {
+	return sign_cms_verify_digest_lt(der, len, md, ca_file, NULL, NULL, signer, signer_len,
+	    err);
+}
+
+sohoa_status
+sign_cms_verify_digest_lt(const unsigned char *der, size_t len, const unsigned char md[32],
+    const char *ca_file, const struct sign_lt *lt, struct sign_vinfo *vi, char *signer,
+    size_t signer_len, sohoa_error *err)
+{
 	const unsigned char *p = der;
 	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
 	BIO *empty;
@@ -1014,7 +1093,7 @@ sign_cms_verify_digest(const unsigned char *der, size_t len, const unsigned char
 		CMS_ContentInfo_free(cms);
 		return sohoa_error_oom(err);
 	}
-	rc = verify_common(cms, empty, md, ca_file, signer, signer_len, err);
+	rc = verify_common(cms, empty, md, ca_file, lt, vi, signer, signer_len, err);
 	BIO_free(empty);
 	CMS_ContentInfo_free(cms);
 	return rc;
@@ -1042,7 +1121,7 @@ sohoa_verify_detached(const char *data_path, const char *p7s_path, const char *c
 		return sign_ssl_error(err, SOHOA_BAD_INPUT, data_path);
 	}
 	/* CMS_verify reads the content through its digest BIOs in pieces. */
-	rc = verify_common(cms, data, NULL, ca_file, signer, signer_len, err);
+	rc = verify_common(cms, data, NULL, ca_file, NULL, NULL, signer, signer_len, err);
 	BIO_free(data);
 	CMS_ContentInfo_free(cms);
 	return rc;

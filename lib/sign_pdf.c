@@ -17,7 +17,14 @@
  * trailer /Size and /ID); the update is written here, so the original
  * bytes stay byte for byte (a signature earlier in the file stays valid).
  * The file is streamed: copied, then hashed over the two byte ranges, never
- * loaded whole.  The CMS carries signing-certificate-v2 and no
+ * loaded whole.
+ *
+ * PAdES B-LT (with a TSA and sign_lt on): two more incremental updates in
+ * the same way, a DSS (the validation data of sign_lt.c, one stream per
+ * certificate / OCSP response / CRL, and the catalog with /DSS) and a
+ * document timestamp (/Type /DocTimeStamp, ETSI.RFC3161) covering it; both
+ * or neither, so that no bytes are left after the last signature.
+ * Verification reads the DSS and uses it for every signature.  The CMS carries signing-certificate-v2 and no
  * signing-time attribute (PAdES: the time is /M).
  */
 #include <errno.h>
@@ -33,6 +40,8 @@
 #include <qpdf/qpdf-c.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include "sohoa/fsutil.h"
 #include "sohoa/sign.h"
@@ -298,7 +307,7 @@ struct xref_entry {
 struct update {
 	struct sbuf b;            /* the appended bytes */
 	long long base;          /* file offset of b.p[0] */
-	struct xref_entry ent[16];
+	struct xref_entry ent[256];
 	int nent;
 	size_t byterange_at;     /* offsets in b of the placeholders */
 	size_t contents_at;      /* the '<' */
@@ -429,6 +438,8 @@ struct original {
 	struct sbuf acro_dict;    /* the AcroForm without /Fields and /SigFlags */
 	struct sbuf fields;       /* existing fields */
 	int nsig;                /* signature fields already there */
+	struct sbuf root_full;    /* the catalog without /DSS */
+	struct sbuf dss[3];       /* an existing DSS's /Certs, /OCSPs, /CRLs items */
 };
 
 static void
@@ -440,6 +451,9 @@ original_release(struct original *o)
 	free(o->root_dict.p);
 	free(o->acro_dict.p);
 	free(o->fields.p);
+	free(o->root_full.p);
+	for (int i = 0; i < 3; i++)
+		free(o->dss[i].p);
 }
 
 static sohoa_status
@@ -515,102 +529,35 @@ read_original(const char *path, int fd, struct original *o, sohoa_error *err)
 		array_items(q, qpdf_oh_get_key(q, acro, "/Fields"), &o->fields);
 	}
 	o->nsig = count_sigs(q, 0);
+	{
+		static const char *const skip_dss[] = { "/DSS", NULL };
+		static const char *const dss_keys[] = { "/Certs", "/OCSPs", "/CRLs" };
+		qpdf_oh dss = qpdf_oh_get_key(q, root, "/DSS");
+		dict_entries(q, root, skip_dss, &o->root_full);
+		for (int i = 0; i < 3 && qpdf_oh_is_dictionary(q, dss); i++)
+			array_items(q, qpdf_oh_get_key(q, dss, dss_keys[i]), &o->dss[i]);
+	}
 	qpdf_cleanup(&q);
 	if (o->id.oom || o->page_dict.oom || o->annots.oom || o->root_dict.oom
-	    || o->acro_dict.oom || o->fields.oom)
+	    || o->acro_dict.oom || o->fields.oom || o->root_full.oom || o->dss[0].oom
+	    || o->dss[1].oom || o->dss[2].oom)
 		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 
-/* Lays out the appended section; placeholders are filled in later. */
+/* The cross-reference section of the update, in the original's style (a
+ * table or a stream), and the trailer; next = the first unused number. */
 static void
-build_update(struct update *u, const struct original *o, const struct sign_font *f,
-    const char *mtime, size_t contents_bytes)
+write_xref(struct update *u, const struct original *o, int next)
 {
-	const int sig = o->size_key, field = sig + 1, ap = sig + 2, font = sig + 3,
-	    acro_new = sig + 8;
-	int acro = o->acro_num ? o->acro_num : acro_new;
-	int next = o->acro_num ? sig + 8 : sig + 9;   /* the first unused number */
-	double w = 0, h, x1, y1;
-	struct sbuf c = { 0 };
-
-	if (!o->ends_eol)
-		sb_add(&u->b, "\n", 1);
-
-	/* The signature dictionary with its placeholders. */
-	obj_begin(u, sig, 0);
-	sb_printf(&u->b, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
-	    " /M (%s)\n/ByteRange [", mtime);
-	u->byterange_at = u->b.len;
-	for (int i = 0; i < BYTERANGE_WIDTH; i++)
-		sb_add(&u->b, " ", 1);
-	sb_printf(&u->b, "]\n/Contents ");
-	u->contents_at = u->b.len;
-	u->contents_hex = 2 * contents_bytes;
-	sb_add(&u->b, "<", 1);
-	for (size_t i = 0; i < u->contents_hex; i++)
-		sb_add(&u->b, "0", 1);
-	sb_printf(&u->b, "> >>\nendobj\n");
-
-	/* The appearance: two lines, left-aligned in a box at the top right. */
-	for (int i = 0; i < f->nlines; i++)
-		if (f->lines[i].width > w)
-			w = f->lines[i].width;
-	w = w * FONT_SIZE / 1000.0 + 2 * PAD;
-	h = f->nlines * LEADING + 2 * PAD;
-	x1 = o->box[2] - MARGIN;
-	y1 = o->box[3] - MARGIN;
-	if (x1 - w < o->box[0])
-		x1 = o->box[0] + w;
-	sb_printf(&c, "q\nBT\n/F1 %.0f Tf\n0 g\n%.2f %.2f Td\n", FONT_SIZE, PAD,
-	    h - PAD - (double)f->ascent * FONT_SIZE / 1000.0);
-	for (int i = 0; i < f->nlines; i++) {
-		if (i)
-			sb_printf(&c, "0 %.2f Td\n", -LEADING);
-		sb_add(&c, "<", 1);
-		for (size_t g = 0; g < f->lines[i].n; g++)
-			sb_printf(&c, "%04X", f->lines[i].gids[g]);
-		sb_add(&c, "> Tj\n", 5);
-	}
-	sb_printf(&c, "ET\nQ\n");
-
-	obj_begin(u, field, 0);
-	sb_printf(&u->b, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%d) /V %d 0 R"
-	    " /F 132\n/Rect [%.2f %.2f %.2f %.2f] /P %d %d R /AP << /N %d 0 R >> >>\nendobj\n",
-	    o->nsig + 1, sig, x1 - w, y1 - h, x1, y1, o->page_num, o->page_gen, ap);
-	obj_begin(u, ap, 0);
-	{
-		char extra[128];
-		snprintf(extra, sizeof extra, "/Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f]"
-		    " /Resources << /Font << /F1 %d 0 R >> >> ", w, h, font);
-		if (c.oom)
-			u->b.oom = 1;
-		else
-			write_stream(u, extra, c.p, c.len);
-	}
-	free(c.p);
-	write_font(u, f, font);
-
-	/* The AcroForm with the new field. */
-	obj_begin(u, acro, o->acro_num ? o->acro_gen : 0);
-	sb_printf(&u->b, "<<\n%s/Fields [%s%d 0 R] /SigFlags 3\n>>\nendobj\n",
-	    o->acro_dict.p ? o->acro_dict.p : "", o->fields.p ? o->fields.p : "", field);
-	/* The catalog, when the AcroForm was not an object of its own. */
-	if (!o->acro_num) {
-		obj_begin(u, o->root_num, o->root_gen);
-		sb_printf(&u->b, "<<\n%s/AcroForm %d 0 R\n>>\nendobj\n",
-		    o->root_dict.p ? o->root_dict.p : "", acro);
-	}
-	/* Page 1 with the widget among its annotations. */
-	obj_begin(u, o->page_num, o->page_gen);
-	sb_printf(&u->b, "<<\n%s/Annots [%s%d 0 R]\n>>\nendobj\n",
-	    o->page_dict.p ? o->page_dict.p : "", o->annots.p ? o->annots.p : "", field);
-
-	/* The cross-reference section, in the original's style. */
 	if (o->xref_stream) {
 		int xnum = next++, wbytes = 4;
 		long long xoff = u->base + (long long)u->b.len;
 		struct sbuf d = { 0 }, idx = { 0 };
+		if (u->nent >= (int)(sizeof u->ent / sizeof u->ent[0])) {
+			u->b.oom = 1;
+			return;
+		}
 		u->ent[u->nent++] = (struct xref_entry){ xnum, 0, xoff };
 		qsort(u->ent, (size_t)u->nent, sizeof u->ent[0], ent_cmp);
 		if (xoff >= 0xFFFFFFFFLL)
@@ -666,6 +613,227 @@ build_update(struct update *u, const struct original *o, const struct sign_font 
 	}
 }
 
+/* The signature dictionary's placeholders: /ByteRange and a zero-filled /Contents. */
+static void
+sig_placeholders(struct update *u, size_t contents_bytes)
+{
+	sb_printf(&u->b, "/ByteRange [");
+	u->byterange_at = u->b.len;
+	for (int i = 0; i < BYTERANGE_WIDTH; i++)
+		sb_add(&u->b, " ", 1);
+	sb_printf(&u->b, "]\n/Contents ");
+	u->contents_at = u->b.len;
+	u->contents_hex = 2 * contents_bytes;
+	sb_add(&u->b, "<", 1);
+	for (size_t i = 0; i < u->contents_hex; i++)
+		sb_add(&u->b, "0", 1);
+	sb_printf(&u->b, "> >>\nendobj\n");
+}
+
+/* The AcroForm with the new field (and the catalog, when the AcroForm was
+ * not an object of its own), and page 1 with the widget among its
+ * annotations. */
+static void
+add_field(struct update *u, const struct original *o, int field, int acro)
+{
+	/* The AcroForm with the new field. */
+	obj_begin(u, acro, o->acro_num ? o->acro_gen : 0);
+	sb_printf(&u->b, "<<\n%s/Fields [%s%d 0 R] /SigFlags 3\n>>\nendobj\n",
+	    o->acro_dict.p ? o->acro_dict.p : "", o->fields.p ? o->fields.p : "", field);
+	/* The catalog, when the AcroForm was not an object of its own. */
+	if (!o->acro_num) {
+		obj_begin(u, o->root_num, o->root_gen);
+		sb_printf(&u->b, "<<\n%s/AcroForm %d 0 R\n>>\nendobj\n",
+		    o->root_dict.p ? o->root_dict.p : "", acro);
+	}
+	/* Page 1 with the widget among its annotations. */
+	obj_begin(u, o->page_num, o->page_gen);
+	sb_printf(&u->b, "<<\n%s/Annots [%s%d 0 R]\n>>\nendobj\n",
+	    o->page_dict.p ? o->page_dict.p : "", o->annots.p ? o->annots.p : "", field);
+
+}
+
+/* Lays out the appended section; placeholders are filled in later. */
+static void
+build_update(struct update *u, const struct original *o, const struct sign_font *f,
+    const char *mtime, size_t contents_bytes)
+{
+	const int sig = o->size_key, field = sig + 1, ap = sig + 2, font = sig + 3,
+	    acro_new = sig + 8;
+	int acro = o->acro_num ? o->acro_num : acro_new;
+	int next = o->acro_num ? sig + 8 : sig + 9;   /* the first unused number */
+	double w = 0, h, x1, y1;
+	struct sbuf c = { 0 };
+
+	if (!o->ends_eol)
+		sb_add(&u->b, "\n", 1);
+
+	/* The signature dictionary with its placeholders. */
+	obj_begin(u, sig, 0);
+	sb_printf(&u->b, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
+	    " /M (%s)\n", mtime);
+	sig_placeholders(u, contents_bytes);
+
+	/* The appearance: two lines, left-aligned in a box at the top right. */
+	for (int i = 0; i < f->nlines; i++)
+		if (f->lines[i].width > w)
+			w = f->lines[i].width;
+	w = w * FONT_SIZE / 1000.0 + 2 * PAD;
+	h = f->nlines * LEADING + 2 * PAD;
+	x1 = o->box[2] - MARGIN;
+	y1 = o->box[3] - MARGIN;
+	if (x1 - w < o->box[0])
+		x1 = o->box[0] + w;
+	sb_printf(&c, "q\nBT\n/F1 %.0f Tf\n0 g\n%.2f %.2f Td\n", FONT_SIZE, PAD,
+	    h - PAD - (double)f->ascent * FONT_SIZE / 1000.0);
+	for (int i = 0; i < f->nlines; i++) {
+		if (i)
+			sb_printf(&c, "0 %.2f Td\n", -LEADING);
+		sb_add(&c, "<", 1);
+		for (size_t g = 0; g < f->lines[i].n; g++)
+			sb_printf(&c, "%04X", f->lines[i].gids[g]);
+		sb_add(&c, "> Tj\n", 5);
+	}
+	sb_printf(&c, "ET\nQ\n");
+
+	obj_begin(u, field, 0);
+	sb_printf(&u->b, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%d) /V %d 0 R"
+	    " /F 132\n/Rect [%.2f %.2f %.2f %.2f] /P %d %d R /AP << /N %d 0 R >> >>\nendobj\n",
+	    o->nsig + 1, sig, x1 - w, y1 - h, x1, y1, o->page_num, o->page_gen, ap);
+	obj_begin(u, ap, 0);
+	{
+		char extra[128];
+		snprintf(extra, sizeof extra, "/Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f]"
+		    " /Resources << /Font << /F1 %d 0 R >> >> ", w, h, font);
+		if (c.oom)
+			u->b.oom = 1;
+		else
+			write_stream(u, extra, c.p, c.len);
+	}
+	free(c.p);
+	write_font(u, f, font);
+
+	add_field(u, o, field, acro);
+	write_xref(u, o, next);
+}
+
+/*
+ * PAdES B-LT (ETSI EN 319 142-1 5.4.2): the Document Security Store, one
+ * stream per certificate, OCSP response and CRL (DER), the /DSS dictionary
+ * (with the items of an earlier DSS), and the catalog pointing to it.
+ */
+static int
+blob_in(const struct sign_blob *v, int n, const struct sign_blob *b)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i].n == b->n && memcmp(v[i].p, b->p, b->n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cert_in(STACK_OF(X509) *sk, X509 *x)
+{
+	for (int i = 0; i < sk_X509_num(sk); i++)
+		if (X509_cmp(sk_X509_value(sk, i), x) == 0)
+			return 1;
+	return 0;
+}
+
+/* old: what an earlier DSS already holds (kept, not written again). */
+static void
+build_dss_update(struct update *u, const struct original *o, const struct sign_lt *lt,
+    const struct sign_lt *old)
+{
+	struct sbuf refs[3] = { { 0 }, { 0 }, { 0 } };
+	static const char *const keys[3] = { "/Certs", "/OCSPs", "/CRLs" };
+	int num = o->size_key, dss;
+
+	if (!o->ends_eol)
+		sb_add(&u->b, "\n", 1);
+	for (int k = 0; k < 3; k++)
+		if (o->dss[k].p)
+			sb_add(&refs[k], o->dss[k].p, o->dss[k].len);
+	for (int i = 0; i < sk_X509_num(lt->certs); i++) {
+		unsigned char *der = NULL;
+		int n;
+		if (cert_in(old->certs, sk_X509_value(lt->certs, i)))
+			continue;
+		n = i2d_X509(sk_X509_value(lt->certs, i), &der);
+		if (n <= 0) {
+			u->b.oom = 1;
+			continue;
+		}
+		obj_begin(u, num, 0);
+		write_stream(u, "", der, (size_t)n);
+		sb_printf(&refs[0], "%d 0 R ", num++);
+		OPENSSL_free(der);
+	}
+	for (int i = 0; i < lt->nocsp; i++) {
+		if (blob_in(old->ocsp, old->nocsp, &lt->ocsp[i]))
+			continue;
+		obj_begin(u, num, 0);
+		write_stream(u, "", lt->ocsp[i].p, lt->ocsp[i].n);
+		sb_printf(&refs[1], "%d 0 R ", num++);
+	}
+	for (int i = 0; i < lt->ncrl; i++) {
+		if (blob_in(old->crl, old->ncrl, &lt->crl[i]))
+			continue;
+		obj_begin(u, num, 0);
+		write_stream(u, "", lt->crl[i].p, lt->crl[i].n);
+		sb_printf(&refs[2], "%d 0 R ", num++);
+	}
+	dss = num++;
+	obj_begin(u, dss, 0);
+	sb_printf(&u->b, "<< /Type /DSS");
+	for (int k = 0; k < 3; k++) {
+		if (refs[k].oom)
+			u->b.oom = 1;
+		if (refs[k].len)
+			sb_printf(&u->b, " %s [%s]", keys[k], refs[k].p);
+		free(refs[k].p);
+	}
+	sb_printf(&u->b, " >>\nendobj\n");
+	obj_begin(u, o->root_num, o->root_gen);
+	sb_printf(&u->b, "<<\n%s/DSS %d 0 R\n>>\nendobj\n", o->root_full.p ? o->root_full.p : "",
+	    dss);
+	write_xref(u, o, num);
+}
+
+/*
+ * A document timestamp (ISO 32000-2 12.8.5, PAdES: /Type /DocTimeStamp,
+ * /SubFilter /ETSI.RFC3161): an RFC 3161 token over the byte ranges, in an
+ * invisible signature field (zero /Rect, so no appearance: PDF/A-2 6.3.3).
+ */
+static void
+build_docts_update(struct update *u, const struct original *o, size_t contents_bytes)
+{
+	const int sig = o->size_key, field = sig + 1;
+	int acro = o->acro_num ? o->acro_num : sig + 2;
+	int next = o->acro_num ? sig + 2 : sig + 3;
+
+	if (!o->ends_eol)
+		sb_add(&u->b, "\n", 1);
+	obj_begin(u, sig, 0);
+	/* /M: when the token was asked for (the token's genTime is the
+	 * authority; pdfsig 22.12 shows only /M for a document timestamp). */
+	{
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		sb_printf(&u->b, "<< /Type /DocTimeStamp /Filter /Adobe.PPKLite"
+		    " /SubFilter /ETSI.RFC3161\n/M (D:%04d%02d%02d%02d%02d%02dZ)\n", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	}
+	sig_placeholders(u, contents_bytes);
+	obj_begin(u, field, 0);
+	sb_printf(&u->b, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (DocTimeStamp%d) /V %d 0 R"
+	    " /F 132\n/Rect [0 0 0 0] /P %d %d R >>\nendobj\n", o->nsig + 1, sig, o->page_num,
+	    o->page_gen);
+	add_field(u, o, field, acro);
+	write_xref(u, o, next);
+}
+
 /* Copies in to out from the start, in pieces. */
 static int
 copy_all(int in, int out)
@@ -706,6 +874,256 @@ dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
+/* A signature found in a PDF: its byte ranges and /Contents. */
+struct sig_found {
+	long long br[4];
+	unsigned char *der;
+	size_t len;
+	int docts;               /* a document timestamp (ETSI.RFC3161) */
+};
+static int read_sigs(qpdf_data q, struct sig_found **sigs, int *nsigs, struct sign_lt *lt);
+
+/* What fills a /Contents placeholder: a CMS signature or a timestamp token
+ * over the SHA-256 md of the byte ranges.  *der is OPENSSL_malloc'd. */
+typedef sohoa_status (*contents_fn)(sohoa_signer *s, const unsigned char md[32],
+    unsigned char **der, size_t *len, sohoa_error *err);
+
+static sohoa_status
+cms_contents(sohoa_signer *s, const unsigned char md[32], unsigned char **der, size_t *len,
+    sohoa_error *err)
+{
+	/* PAdES B-T when a TSA is configured: a signature timestamp (RFC 3161
+	 * token over the signature value) in the CMS unsigned attributes. */
+	return sign_cms_digest(s, md, 0, 1, der, len, err);
+}
+
+static sohoa_status
+docts_contents(sohoa_signer *s, const unsigned char md[32], unsigned char **der, size_t *len,
+    sohoa_error *err)
+{
+	return sign_tsa_token(s->tsa_url, s->tsa_ca_file, md, der, len, err);
+}
+
+/*
+ * Writes in_fd's bytes (o->size of them) and the update u into a new
+ * temporary file beside pdf_out (its name into tmp); with fn, fills the
+ * /ByteRange and the /Contents placeholder (at most bound bytes).  On
+ * success the file is complete and fsync'd but not renamed; *der (when
+ * asked) gets the contents.  On failure nothing is left behind.
+ */
+static sohoa_status
+write_update(int in, const struct original *o, const struct update *u, const char *pdf_out,
+    contents_fn fn, sohoa_signer *s, size_t bound, char *tmp, size_t tmpsz,
+    unsigned char **der_out, size_t *derlen_out, sohoa_error *err)
+{
+	unsigned char md[32], *der = NULL;
+	size_t derlen = 0;
+	long long br[4];
+	int out;
+	struct stat sb;
+	sohoa_status rc = SOHOA_OK;
+
+	if (snprintf(tmp, tmpsz, "%s.sign-XXXXXX", pdf_out) >= (int)tmpsz) {
+		tmp[0] = '\0';
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: path too long",
+		    pdf_out);
+	}
+	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "create %s: %s", tmp,
+		    strerror(errno));
+		tmp[0] = '\0';
+		return rc;
+	}
+	if (fstat(in, &sb) == 0)
+		(void)fchmod(out, sb.st_mode & 0777);
+	if (copy_all(in, out) != 0
+	    || sohoa_fs_pwrite_all(out, u->b.p, u->b.len, (off_t)o->size) != 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	if (fn) {
+		/* The byte ranges: everything but the <hex string> of /Contents. */
+		char text[BYTERANGE_WIDTH + 1];
+		int n;
+		br[0] = 0;
+		br[1] = u->base + (long long)u->contents_at;
+		br[2] = br[1] + (long long)u->contents_hex + 2;
+		br[3] = u->base + (long long)u->b.len - br[2];
+		n = snprintf(text, sizeof text, "%lld %lld %lld %lld", br[0], br[1], br[2], br[3]);
+		if (n <= 0 || n > BYTERANGE_WIDTH || sohoa_fs_pwrite_all(out, text, (size_t)n,
+		    (off_t)(u->base + (long long)u->byterange_at)) != 0) {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s",
+			    tmp, strerror(errno));
+			goto out;
+		}
+		if (hash_ranges(out, br, md) != 0) {
+			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "read %s: %s", tmp,
+			    strerror(errno));
+			goto out;
+		}
+		if ((rc = fn(s, md, &der, &derlen, err)) != SOHOA_OK)
+			goto out;
+		if (derlen > bound) {
+			rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "the signature (%zu bytes) is larger than the room kept for it (%zu)",
+			    derlen, bound);
+			goto out;
+		}
+		{
+			struct sbuf hex = { 0 };
+			b_hex(&hex, der, derlen);
+			if (hex.oom || sohoa_fs_pwrite_all(out, hex.p, hex.len, (off_t)(br[1] + 1))
+			    != 0) {
+				free(hex.p);
+				rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+				    "write %s: %s", tmp, strerror(errno));
+				goto out;
+			}
+			free(hex.p);
+		}
+	}
+	if (fsync(out) != 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+out:
+	close(out);
+	if (rc != SOHOA_OK) {
+		unlink(tmp);
+		tmp[0] = '\0';
+		OPENSSL_free(der);
+	} else if (der_out) {
+		*der_out = der;
+		*derlen_out = derlen;
+	} else {
+		OPENSSL_free(der);
+	}
+	return rc;
+}
+
+/* Renames tmp over pdf_out and syncs the folder. */
+static sohoa_status
+commit_file(char *tmp, const char *pdf_out, sohoa_error *err)
+{
+	char *dir;
+	sohoa_status rc;
+
+	if (rename(tmp, pdf_out) != 0) {
+		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "rename %s: %s", tmp,
+		    strerror(errno));
+		unlink(tmp);
+		tmp[0] = '\0';
+		return rc;
+	}
+	tmp[0] = '\0';
+	if (!(dir = dir_of(pdf_out)))
+		return sohoa_error_oom(err);
+	rc = sohoa_fs_sync_dir(dir, err);
+	free(dir);
+	return rc;
+}
+
+/* One incremental update of path into tmp (not renamed): the DSS (lt) or,
+ * without lt, a document timestamp. */
+static sohoa_status
+append_lt_update(sohoa_signer *s, const char *path, const char *pdf_out,
+    const struct sign_lt *lt, char *tmp, size_t tmpsz, sohoa_error *err)
+{
+	struct original o = { 0 };
+	struct update u;
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	const size_t bound = 16384;   /* a token: the TSA's certificates, its signature */
+	sohoa_status rc;
+
+	memset(&u, 0, sizeof u);
+	tmp[0] = '\0';
+	if (in < 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", path,
+		    strerror(errno));
+	if ((rc = read_original(path, in, &o, err)) != SOHOA_OK)
+		goto out;
+	u.base = o.size;
+	if (lt) {
+		/* An earlier signature's DSS: its items stay, none twice. */
+		struct sign_lt old;
+		struct sig_found *sigs = NULL;
+		int nsigs = 0;
+		qpdf_data q = open_pdf(path, err);
+		memset(&old, 0, sizeof old);
+		if (!q) {
+			rc = err ? err->status : SOHOA_BAD_INPUT;
+			goto out;
+		}
+		if (read_sigs(q, &sigs, &nsigs, &old) < 0)
+			u.b.oom = 1;
+		qpdf_cleanup(&q);
+		for (int i = 0; i < nsigs; i++)
+			free(sigs[i].der);
+		free(sigs);
+		build_dss_update(&u, &o, lt, &old);
+		sign_lt_release(&old);
+	}
+	else
+		build_docts_update(&u, &o, bound);
+	if (u.b.oom) {
+		rc = sohoa_error_oom(err);
+		goto out;
+	}
+	rc = write_update(in, &o, &u, pdf_out, lt ? NULL : docts_contents, s, bound, tmp, tmpsz,
+	    NULL, NULL, err);
+out:
+	close(in);
+	free(u.b.p);
+	original_release(&o);
+	return rc;
+}
+
+/*
+ * PAdES B-LT after the signature (cms = its CMS): the validation data in a
+ * DSS, then a document timestamp over it all (the timestamp protects the
+ * DSS, and pdfsig shows it).  Both or neither: a DSS that no signature
+ * covers would leave bytes after the last signature.  What is missing is
+ * said in s->note; the file stays B-T when this fails.
+ */
+static void
+make_lt(sohoa_signer *s, const char *pdf_out, const unsigned char *cms, size_t cmslen)
+{
+	struct sign_lt lt;
+	sohoa_error e;
+	char t1[PATH_MAX], t2[PATH_MAX];
+	size_t used;
+
+	sohoa_error_clear(&e);
+	t1[0] = t2[0] = '\0';
+	if (sign_lt_collect(s, cms, cmslen, s->ocsp_timeout, &lt, &e) != SOHOA_OK) {
+		snprintf(s->note, sizeof s->note, "%s", e.msg);
+		return;
+	}
+	snprintf(s->note, sizeof s->note, "%s", lt.note);
+	if (append_lt_update(s, pdf_out, pdf_out, &lt, t1, sizeof t1, &e) != SOHOA_OK
+	    || append_lt_update(s, t1, pdf_out, NULL, t2, sizeof t2, &e) != SOHOA_OK
+	    || commit_file(t2, pdf_out, &e) != SOHOA_OK) {
+		used = strlen(s->note);
+		snprintf(s->note + used, sizeof s->note - used, "%sPDF vẫn là B-T, không thêm được"
+		    " dữ liệu kiểm tra lâu dài — the PDF stays B-T, no LT data added: %s",
+		    used ? "; " : "", e.msg);
+	} else {
+		snprintf(s->level, sizeof s->level, "%s", lt.nocsp + lt.ncrl > 0 ? "B-LT" : "B-T");
+		if (lt.nocsp + lt.ncrl == 0) {
+			used = strlen(s->note);
+			snprintf(s->note + used, sizeof s->note - used, "%skhông có dữ liệu thu hồi"
+			    " (OCSP/CRL) — no revocation data (OCSP/CRL) in the DSS", used ? "; " : "");
+		}
+	}
+	if (t1[0])
+		unlink(t1);
+	if (t2[0])
+		unlink(t2);
+	sign_lt_release(&lt);
+}
+
 sohoa_status
 sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
     const char *agency_name, time_t when, sohoa_error *err)
@@ -713,17 +1131,17 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	struct original o = { 0 };
 	struct update u;
 	struct sign_font f = { 0 };
-	char iso[40], mtime[40], tmp[PATH_MAX], *dir = NULL;
+	char iso[40], mtime[40], tmp[PATH_MAX];
 	const char *lines[2];
-	unsigned char md[32], *der = NULL;
+	unsigned char *der = NULL;
 	size_t derlen = 0, bound;
-	long long br[4];
-	int in = -1, out = -1;
-	struct stat sb;
+	int in = -1;
 	sohoa_status rc;
 
 	memset(&u, 0, sizeof u);
 	tmp[0] = '\0';
+	s->note[0] = '\0';
+	snprintf(s->level, sizeof s->level, "%s", s->tsa_url[0] ? "B-T" : "B");
 	in = open(pdf_in, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return sohoa_error_set(err, errno == ENOENT ? SOHOA_BAD_INPUT : SOHOA_RETRY,
@@ -742,111 +1160,51 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 		rc = sohoa_error_oom(err);
 		goto out;
 	}
-
 	/* The new file: a temporary beside pdf_out, renamed over it at the end. */
-	if (snprintf(tmp, sizeof tmp, "%s.sign-XXXXXX", pdf_out) >= (int)sizeof tmp) {
-		tmp[0] = '\0';
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: path too long",
-		    pdf_out);
+	if ((rc = write_update(in, &o, &u, pdf_out, cms_contents, s, bound, tmp, sizeof tmp, &der,
+	    &derlen, err)) != SOHOA_OK)
 		goto out;
-	}
-	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "create %s: %s", tmp,
-		    strerror(errno));
-		tmp[0] = '\0';
+	close(in);
+	in = -1;
+	if ((rc = commit_file(tmp, pdf_out, err)) != SOHOA_OK)
 		goto out;
-	}
-	if (fstat(in, &sb) == 0)
-		(void)fchmod(out, sb.st_mode & 0777);
-	if (copy_all(in, out) != 0
-	    || sohoa_fs_pwrite_all(out, u.b.p, u.b.len, (off_t)o.size) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", tmp,
-		    strerror(errno));
-		goto out;
-	}
-	/* The byte ranges: everything but the <hex string> of /Contents. */
-	br[0] = 0;
-	br[1] = u.base + (long long)u.contents_at;
-	br[2] = br[1] + (long long)u.contents_hex + 2;
-	br[3] = u.base + (long long)u.b.len - br[2];
-	{
-		char text[BYTERANGE_WIDTH + 1];
-		int n = snprintf(text, sizeof text, "%lld %lld %lld %lld", br[0], br[1], br[2],
-		    br[3]);
-		if (n <= 0 || n > BYTERANGE_WIDTH
-		    || sohoa_fs_pwrite_all(out, text, (size_t)n, (off_t)(u.base + (long long)u.byterange_at))
-		    != 0) {
-			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s", tmp,
-			    strerror(errno));
-			goto out;
-		}
-	}
-	if (hash_ranges(out, br, md) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "read %s: %s", tmp,
-		    strerror(errno));
-		goto out;
-	}
-	/* PAdES B-T when a TSA is configured: a signature timestamp (RFC 3161
-	 * token over the signature value) in the CMS unsigned attributes. */
-	if ((rc = sign_cms_digest(s, md, 0, 1, &der, &derlen, err)) != SOHOA_OK)
-		goto out;
-	if (derlen > bound) {
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "the signature (%zu bytes) is larger than the room kept for it (%zu)", derlen,
-		    bound);
-		goto out;
-	}
-	{
-		struct sbuf hex = { 0 };
-		b_hex(&hex, der, derlen);
-		if (hex.oom || sohoa_fs_pwrite_all(out, hex.p, hex.len, (off_t)(br[1] + 1)) != 0) {
-			free(hex.p);
-			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "write %s: %s",
-			    tmp, strerror(errno));
-			goto out;
-		}
-		free(hex.p);
-	}
-	if (fsync(out) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", tmp,
-		    strerror(errno));
-		goto out;
-	}
-	close(out);
-	out = -1;
-	if (rename(tmp, pdf_out) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "rename %s: %s", tmp,
-		    strerror(errno));
-		goto out;
-	}
-	tmp[0] = '\0';
-	if (!(dir = dir_of(pdf_out))) {
-		rc = sohoa_error_oom(err);
-		goto out;
-	}
-	rc = sohoa_fs_sync_dir(dir, err);
+	if (s->lt && s->tsa_url[0])
+		make_lt(s, pdf_out, der, derlen);
 out:
-	if (out >= 0)
-		close(out);
 	if (tmp[0])
 		unlink(tmp);
 	if (in >= 0)
 		close(in);
 	OPENSSL_free(der);
-	free(dir);
 	free(u.b.p);
 	sign_font_release(&f);
 	original_release(&o);
 	return rc;
 }
 
+const char *
+sohoa_signer_note(const sohoa_signer *s)
+{
+	return s ? s->note : "";
+}
+
+void
+sohoa_signer_reset_note(sohoa_signer *s)
+{
+	if (s) {
+		s->note[0] = '\0';
+		s->level[0] = '\0';
+	}
+}
+
+const char *
+sohoa_signer_level(const sohoa_signer *s)
+{
+	return s && s->level[0] ? s->level : "B";
+}
+
 /* ---- verification --------------------------------------------------------------- */
 
-struct sig_found {
-	long long br[4];
-	unsigned char *der;
-	size_t len;
-};
 
 static int
 collect_sigs(qpdf_data q, qpdf_oh field, int depth, struct sig_found **out, int *n)
@@ -869,6 +1227,8 @@ collect_sigs(qpdf_data q, qpdf_oh field, int depth, struct sig_found **out, int 
 		sf = &p[*n];
 		memset(sf, 0, sizeof *sf);
 		(*n)++;
+		sf->docts = qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, v, "/SubFilter"),
+		    "/ETSI.RFC3161");
 		if (qpdf_oh_is_array(q, r) && qpdf_oh_get_array_n_items(q, r) == 4)
 			for (int i = 0; i < 4; i++)
 				sf->br[i] = qpdf_oh_get_int_value(q, qpdf_oh_get_array_item(q, r, i));
@@ -885,29 +1245,101 @@ collect_sigs(qpdf_data q, qpdf_oh field, int depth, struct sig_found **out, int 
 	return 0;
 }
 
+/* The streams of an array of the DSS, decoded; fn gets each one. */
+static int
+dss_streams(qpdf_data q, qpdf_oh arr, struct sign_lt *lt, int kind)
+{
+	int ok = 1;
+
+	if (!qpdf_oh_is_array(q, arr))
+		return 1;
+	for (int i = 0, n = qpdf_oh_get_array_n_items(q, arr); ok && i < n; i++) {
+		qpdf_oh st = qpdf_oh_get_array_item(q, arr, i);
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		QPDF_BOOL filtered = 0;
+		if (!qpdf_oh_is_stream(q, st)
+		    || qpdf_oh_get_stream_data(q, st, qpdf_dl_all, &filtered, &buf, &len)
+		    != QPDF_SUCCESS || !buf) {
+			free(buf);
+			continue;
+		}
+		if (kind == 0) {
+			const unsigned char *p = buf;
+			X509 *x = d2i_X509(NULL, &p, (long)len);
+			ok = !x || sign_lt_add_cert(lt, x);
+			X509_free(x);
+		} else {
+			ok = sign_lt_add_blob(kind == 1 ? &lt->ocsp : &lt->crl,
+			    kind == 1 ? &lt->nocsp : &lt->ncrl, buf, len);
+		}
+		free(buf);
+	}
+	return ok;
+}
+
+/* The signatures of the PDF and its DSS (validation data).  -1 on OOM. */
+static int
+read_sigs(qpdf_data q, struct sig_found **sigs, int *nsigs, struct sign_lt *lt)
+{
+	qpdf_oh root = qpdf_get_root(q);
+	qpdf_oh fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, root, "/AcroForm"), "/Fields");
+	qpdf_oh dss = qpdf_oh_get_key(q, root, "/DSS");
+
+	if (qpdf_oh_is_array(q, fields))
+		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k; i++)
+			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, sigs, nsigs) < 0)
+				return -1;
+	if (lt && qpdf_oh_is_dictionary(q, dss)
+	    && (!dss_streams(q, qpdf_oh_get_key(q, dss, "/Certs"), lt, 0)
+	    || !dss_streams(q, qpdf_oh_get_key(q, dss, "/OCSPs"), lt, 1)
+	    || !dss_streams(q, qpdf_oh_get_key(q, dss, "/CRLs"), lt, 2)))
+		return -1;
+	ERR_clear_error();
+	return 0;
+}
+
+static void
+iso_utc(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (size)
+		buf[0] = '\0';
+	if (t && gmtime_r(&t, &tm))
+		strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 sohoa_status
-sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
+sohoa_verify_pdf_ex(const char *pdf_path, const char *ca_file, sohoa_pdf_check *chk,
+    sohoa_error *err)
 {
 	qpdf_data q;
-	qpdf_oh fields;
 	struct sig_found *sigs = NULL;
-	int nsigs = 0, fd = -1;
-	long long size, last_end = 0;
+	struct sign_lt lt;
+	int nsigs = 0, fd = -1, ncades = 0;
+	long long size, last_end = 0, last_cades_end = -1, last_docts_end = -1, dss_at;
 	struct stat sb;
 	sohoa_status rc = SOHOA_OK;
 
+	memset(&lt, 0, sizeof lt);
+	if (chk)
+		memset(chk, 0, sizeof *chk);
 	if (!(q = open_pdf(pdf_path, err)))
 		return err ? err->status : SOHOA_BAD_INPUT;
-	fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm"), "/Fields");
-	if (qpdf_oh_is_array(q, fields))
-		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k && rc == SOHOA_OK;
-		    i++)
-			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, &sigs, &nsigs) < 0)
-				rc = sohoa_error_oom(err);
+	if (read_sigs(q, &sigs, &nsigs, &lt) < 0)
+		rc = sohoa_error_oom(err);
 	qpdf_cleanup(&q);
 	if (rc != SOHOA_OK)
 		goto out;
-	if (nsigs == 0) {
+	if (chk) {
+		chk->dss_certs = sk_X509_num(lt.certs) > 0 ? sk_X509_num(lt.certs) : 0;
+		chk->dss_ocsps = lt.nocsp;
+		chk->dss_crls = lt.ncrl;
+	}
+	for (int i = 0; i < nsigs; i++)
+		ncades += !sigs[i].docts;
+	if (ncades == 0) {
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "tệp PDF không có chữ ký số — %s carries no signature", pdf_path);
 		goto out;
@@ -921,12 +1353,14 @@ sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
 	for (int i = 0; i < nsigs && rc == SOHOA_OK; i++) {
 		struct sig_found *sf = &sigs[i];
 		unsigned char md[32];
-		char lt = 0, gt = 0;
+		char lt_ = 0, gt = 0, iso[32] = "", signer[256] = "";
+		struct sign_vinfo vi;
 		long long end = sf->br[2] + sf->br[3];
+		memset(&vi, 0, sizeof vi);
 		if (sf->br[0] != 0 || sf->br[1] <= 0 || sf->br[2] <= sf->br[1] || sf->br[3] < 0
 		    || end > size || !sf->der
-		    || pread_full(fd, &lt, 1, (off_t)sf->br[1]) != 0
-		    || pread_full(fd, &gt, 1, (off_t)(sf->br[2] - 1)) != 0 || lt != '<' || gt != '>') {
+		    || pread_full(fd, &lt_, 1, (off_t)sf->br[1]) != 0
+		    || pread_full(fd, &gt, 1, (off_t)(sf->br[2] - 1)) != 0 || lt_ != '<' || gt != '>') {
 			rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 			    "signature %d: its /ByteRange does not frame its /Contents", i + 1);
 			break;
@@ -936,10 +1370,49 @@ sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
 			    pdf_path);
 			break;
 		}
-		rc = sign_cms_verify_digest(sf->der, sf->len, md, ca_file, NULL, 0, err);
+		/* The validation data (DSS) is used for every signature: more
+		 * certificates to build chains with, and revocation data. */
+		if (sf->docts) {
+			/* A TSA the anchors do not know: the token must still be
+			 * whole and over these bytes, but it is not trusted. */
+			rc = sign_doc_timestamp_verify(sf->der, sf->len, md, ca_file, &lt, iso,
+			    sizeof iso, err);
+			if (rc == SOHOA_BAD_INPUT && ca_file
+			    && sign_doc_timestamp_verify(sf->der, sf->len, md, NULL, &lt, iso,
+			    sizeof iso, NULL) == SOHOA_OK) {
+				rc = SOHOA_OK;
+				if (err)
+					sohoa_error_clear(err);
+			} else if (rc == SOHOA_OK && chk && ca_file) {
+				chk->doc_timestamp_trusted = 1;
+			}
+		}
+		else
+			rc = sign_cms_verify_digest_lt(sf->der, sf->len, md, ca_file, &lt, &vi, signer,
+			    sizeof signer, err);
 		if (rc != SOHOA_OK && err)
 			snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
 			    " (signature %d)", i + 1);
+		if (rc == SOHOA_OK && chk && sf->docts) {
+			chk->doc_timestamps++;
+			if (end > last_docts_end) {
+				last_docts_end = end;
+				snprintf(chk->doc_timestamp, sizeof chk->doc_timestamp, "%s", iso);
+			}
+		} else if (rc == SOHOA_OK && chk) {
+			chk->signatures++;
+			if (end > last_cades_end) {
+				last_cades_end = end;
+				snprintf(chk->signer, sizeof chk->signer, "%s", signer);
+				chk->judged_at_timestamp = vi.ts != 0;
+				chk->revocation = vi.revocation;
+				snprintf(chk->revocation_src, sizeof chk->revocation_src, "%s",
+				    vi.rev_src ? vi.rev_src : "");
+				iso_utc(vi.rev_time, chk->revoked_at, sizeof chk->revoked_at);
+				sign_cms_timestamp(sf->der, sf->len, chk->timestamp,
+				    sizeof chk->timestamp);
+			}
+		}
 		if (end > last_end)
 			last_end = end;
 	}
@@ -947,20 +1420,37 @@ sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "tệp PDF đã bị sửa sau khi ký — %lld bytes were added after the last signature",
 		    size - last_end);
+	if (rc == SOHOA_OK && chk) {
+		/* The level (ETSI EN 319 142-1): LT when the DSS holds revocation
+		 * data (checked for the signer when there are trust anchors); LTA
+		 * when a document timestamp covers it. */
+		int lt_ok = chk->dss_certs > 0 && (ca_file ? chk->revocation != SIGN_REV_NONE
+		    : chk->dss_ocsps + chk->dss_crls > 0);
+		dss_at = last_cades_end;
+		snprintf(chk->level, sizeof chk->level, "%s", !chk->timestamp[0] ? "B"
+		    : !lt_ok ? "B-T" : last_docts_end > dss_at && (chk->doc_timestamp_trusted
+		    || !ca_file) ? "B-LTA" : "B-LT");
+	}
 out:
 	if (fd >= 0)
 		close(fd);
 	for (int i = 0; i < nsigs; i++)
 		free(sigs[i].der);
 	free(sigs);
+	sign_lt_release(&lt);
 	return rc;
+}
+
+sohoa_status
+sohoa_verify_pdf(const char *pdf_path, const char *ca_file, sohoa_error *err)
+{
+	return sohoa_verify_pdf_ex(pdf_path, ca_file, NULL, err);
 }
 
 int
 sohoa_pdf_timestamp(const char *pdf_path, char *iso, size_t size)
 {
 	qpdf_data q;
-	qpdf_oh fields;
 	struct sig_found *sigs = NULL;
 	int nsigs = 0, last = -1, rc = 0;
 
@@ -968,14 +1458,13 @@ sohoa_pdf_timestamp(const char *pdf_path, char *iso, size_t size)
 		iso[0] = '\0';
 	if (!(q = open_pdf(pdf_path, NULL)))
 		return -1;
-	fields = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm"), "/Fields");
-	if (qpdf_oh_is_array(q, fields))
-		for (int i = 0, k = qpdf_oh_get_array_n_items(q, fields); i < k && rc == 0; i++)
-			if (collect_sigs(q, qpdf_oh_get_array_item(q, fields, i), 0, &sigs, &nsigs) < 0)
-				rc = -1;
+	if (read_sigs(q, &sigs, &nsigs, NULL) < 0)
+		rc = -1;
 	qpdf_cleanup(&q);
+	/* The last signature (document timestamps aside). */
 	for (int i = 0; i < nsigs; i++)
-		if (last < 0 || sigs[i].br[2] + sigs[i].br[3] > sigs[last].br[2] + sigs[last].br[3])
+		if (!sigs[i].docts && (last < 0
+		    || sigs[i].br[2] + sigs[i].br[3] > sigs[last].br[2] + sigs[last].br[3]))
 			last = i;
 	if (rc == 0 && last >= 0 && sigs[last].der)
 		rc = sign_cms_timestamp(sigs[last].der, sigs[last].len, iso, size);

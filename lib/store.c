@@ -63,7 +63,8 @@ write_marker(const char *dir, const char *id, sohoa_error *err)
 
 	snprintf(path, sizeof path, "%s/%s", dir, SOHOA_STORE_MARKER);
 	n = snprintf(text, sizeof text, MARKER_MAGIC "%s\n", id);
-	return sohoa_fs_write_file(path, text, (size_t)n, 0600, err);
+	/* 0640: sohoa-web, in the store's group, checks it too (not a secret). */
+	return sohoa_fs_write_file(path, text, (size_t)n, 0640, err);
 }
 
 /* A random (version 4) UUID. */
@@ -187,4 +188,50 @@ sohoa_store_resolve(const sohoa_conf *conf, const char *stored, char *buf, size_
 	int n = stored[0] == '/' ? snprintf(buf, size, "%s", stored)
 	    : snprintf(buf, size, "%s/%s", conf->state_dir, stored);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* A value the shipped sohoa.conf holds until someone sets it: "<...>". */
+static int
+is_placeholder(const char *v)
+{
+	size_t n = strlen(v);
+	return n >= 2 && v[0] == '<' && v[n - 1] == '>';
+}
+
+sohoa_status
+sohoa_store_check_agency(const sohoa_conf *conf, sohoa_catalog *cat, int flags,
+    sohoa_error *err)
+{
+	char known[256] = "";
+	int records;
+
+	if (is_placeholder(conf->agency_name) || is_placeholder(conf->agency_code))
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "chưa đặt tên và mã định danh cơ quan: điền agency_name và agency_code"
+		    " trong sohoa.conf rồi systemctl start sohoad — the agency name and code are not"
+		    " set: fill in agency_name and agency_code in sohoa.conf, then systemctl start"
+		    " sohoad; nothing is ingested until then");
+	if (!cat)
+		return SOHOA_OK;
+	if (!sohoa_catalog_meta_get(cat, "agency_code", known, sizeof known)) {
+		/* A store older than this check: it takes the code in force. */
+		if (flags & SOHOA_STORE_UPDATE)
+			return sohoa_catalog_meta_set(cat, "agency_code", conf->agency_code, err);
+		return SOHOA_OK;
+	}
+	if (!strcmp(known, conf->agency_code))
+		return SOHOA_OK;
+	if ((records = sohoa_catalog_has_records(cat)) < 0)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "không đọc được danh mục — cannot read the catalog");
+	if (records)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "kho đã có tài liệu mang mã \"%s\", không đổi sang \"%s\" được (mã nằm trong"
+		    " docId và tên gói); đặt lại agency_code = \"%s\" — the store holds records"
+		    " made with agency_code \"%s\": it cannot change to \"%s\" once records exist;"
+		    " set agency_code = \"%s\" again (another agency: another state_dir)",
+		    known, conf->agency_code, known, known, conf->agency_code, known);
+	if (flags & SOHOA_STORE_UPDATE)
+		return sohoa_catalog_meta_set(cat, "agency_code", conf->agency_code, err);
+	return SOHOA_OK;
 }

@@ -319,6 +319,7 @@ sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t, sohoa_error
 	}
 	for (int i = 0; i < t->n; i++)
 		t->size += t->parts[i].size;
+	t->listed = nlisted > 0;
 	t->signature = sohoa_tailieu_signature_at(dfd);
 out:
 	free(listed);

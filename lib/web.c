@@ -86,7 +86,9 @@ make_self_signed(const char *dir, const char *cert_path, const char *key_path, s
 	for (char *p = host; *p; p++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-", *p))
 			*p = '-';
-	if ((rc = sohoa_fs_mkdirs(dir, 0700, err)) != SOHOA_OK)
+	/* 0750: sohoad and sohoa (the store's group) read the certificate for the
+	 * fingerprint "sohoa status" prints; the key stays 0600. */
+	if ((rc = sohoa_fs_mkdirs(dir, 0750, err)) != SOHOA_OK)
 		return rc;
 	rc = SOHOA_FATAL;
 	if (!(pkey = EVP_EC_gen("P-256"))) {

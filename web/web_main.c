@@ -63,7 +63,7 @@ web_catalog(struct web_server *srv)
 	 * keeps the catalog whole and saves an fsync per line; a power cut
 	 * may lose the last lines, never the daemon's records (its own
 	 * connection stays FULL). */
-	sqlite3_exec(sohoa_catalog_db(thread_cat), "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	sohoa_catalog_set_sync_normal(thread_cat, NULL);
 	pthread_mutex_lock(&cats_lock);
 	if (ncats < (int)(sizeof cats / sizeof *cats))
 		cats[ncats++] = thread_cat;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "sohoa/access.h"
+#include "sohoa/catalog_records.h"
 #include "sohoa/edit.h"
 #include "sohoa/search.h"
 #include "web.h"
@@ -51,7 +52,10 @@ const char web_css[] =
 	".login{max-width:24em;margin:3em auto;background:#fff;padding:1.5em;border:1px solid "
 	"#d8dce2;border-radius:6px}.login label{display:block;margin:.6em 0}.login input{width:"
 	"100%}.actions a{margin-right:1em}@media print{header,footer,form,.actions{display:none}}"
-	"@media(max-width:50em){.page{grid-template-columns:1fr}}\n";
+	"@media(max-width:50em){.page{grid-template-columns:1fr}}"
+	/* the review desk (desk_review.c) */
+	"tr.unsure th,tr.unsure td{background:#fff1d6}svg.scan{width:100%;height:auto;border:1px "
+	"solid #ccc}rect.doubt{fill:#ffd54a;fill-opacity:.35;stroke:#c62828;stroke-width:3}\n";
 
 static enum MHD_Result
 send_html(struct web_req *r, unsigned status, struct sbuf *b)
@@ -155,25 +159,33 @@ add_filter(struct sbuf *q, const char *key, const char *value)
 	sb_str(q, "\"");
 }
 
-/* The type of a search form: code and Vietnamese name, from doc_types. */
+/* The options of a search form's type: code and Vietnamese name, from
+ * doc_types. */
+struct type_opts {
+	struct sbuf *b;
+	const char *selected;
+};
+
+static int
+type_option(void *ctx, const char *code, const char *name)
+{
+	struct type_opts *t = ctx;
+
+	sb_str(t->b, "<option value=\"");
+	html_esc(t->b, code, 0);
+	sb_str(t->b, t->selected && !strcmp(t->selected, code) ? "\" selected>" : "\">");
+	html_esc(t->b, name, 0);
+	sb_str(t->b, "</option>");
+	return 0;
+}
+
 static void
 type_options(struct web_req *r, struct sbuf *b, const char *selected)
 {
-	sqlite3_stmt *st = NULL;
+	struct type_opts t = { b, selected };
 
 	sb_str(b, "<option value=\"\">Tất cả</option>");
-	if (sqlite3_prepare_v2(sohoa_catalog_db(r->cat), "SELECT code, name FROM doc_types"
-	    " ORDER BY name", -1, &st, NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		sb_str(b, "<option value=\"");
-		html_esc(b, code, 0);
-		sb_str(b, selected && !strcmp(selected, code) ? "\" selected>" : "\">");
-		html_esc(b, (const char *)sqlite3_column_text(st, 1), 0);
-		sb_str(b, "</option>");
-	}
-	sqlite3_finalize(st);
+	sohoa_catalog_doc_types_each(r->cat, type_option, &t, NULL);
 }
 
 /* An input of the filter form, with its current value. */
@@ -192,16 +204,9 @@ filter_input(struct sbuf *b, const char *label, const char *name, const char *ty
 static char *
 organ_of(struct web_req *r, int64_t id)
 {
-	sqlite3_stmt *st = NULL;
 	char *organ = NULL;
 
-	if (sqlite3_prepare_v2(sohoa_catalog_db(r->cat), "SELECT value FROM fields WHERE"
-	    " record_id = ?1 AND name = 'organName'", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			organ = strdup((const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
+	sohoa_catalog_field_get(r->cat, id, "organName", &organ, NULL);
 	return organ;
 }
 

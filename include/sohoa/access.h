@@ -53,14 +53,14 @@ typedef struct sohoa_viewer {
 
 /* A1-A3 for one record's mode code (NULL: unknown), secrecy (NULL or ""
  * when none) and whether a live grant exists. */
-sohoa_access sohoa_access_rule(const char *mode, const char *secrecy, int granted);
+SOHOA_API sohoa_access sohoa_access_rule(const char *mode, const char *secrecy, int granted);
 
 /* The Vietnamese name of a mode code ("Công khai"), or NULL. */
-const char *sohoa_mode_label(const char *mode);
+SOHOA_API const char *sohoa_mode_label(const char *mode);
 
 /* What viewer v may see of record id (A1-A4); NONE for an id that does not
  * exist. */
-sohoa_status sohoa_access_of(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id,
+SOHOA_API sohoa_status sohoa_access_of(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id,
     sohoa_access *out, sohoa_error *err);
 
 /* A record as a viewer may see it. */
@@ -81,15 +81,15 @@ typedef struct sohoa_record_view {
 	                           * (store.h), FULL only */
 } sohoa_record_view;
 
-void sohoa_record_view_init(sohoa_record_view *rv);
-void sohoa_record_view_release(sohoa_record_view *rv);
+SOHOA_API void sohoa_record_view_init(sohoa_record_view *rv);
+SOHOA_API void sohoa_record_view_release(sohoa_record_view *rv);
 
 /*
  * Fills *out with what v may see of record id; state_dir finds the PDF.
  * SOHOA_BAD_INPUT ("không có tài liệu") when the access is NONE - the
  * same answer as for an id that does not exist.
  */
-sohoa_status sohoa_access_view(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_dir,
+SOHOA_API sohoa_status sohoa_access_view(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_dir,
     int64_t id, sohoa_record_view *out, sohoa_error *err);
 
 /*
@@ -99,21 +99,21 @@ sohoa_status sohoa_access_view(sohoa_catalog *cat, const sohoa_viewer *v, const 
  * CATALOG is SOHOA_BAD_INPUT with *access == SOHOA_ACCESS_CATALOG
  * (forbidden).
  */
-sohoa_status sohoa_access_page_text(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id,
+SOHOA_API sohoa_status sohoa_access_page_text(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id,
     int page_no, char **text, sohoa_access *access, sohoa_error *err);
 
 /* The records of a hồ sơ (inbox folder) the viewer may see at least as
- * CATALOG (A1), in order (issuedDate, then id); fn is called for each with
+ * CATALOG (A1), in the hồ sơ's order (hoso_desk.h); fn is called for each with
  * its view (filled as by sohoa_access_view, without text). */
-sohoa_status sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_dir,
+SOHOA_API sohoa_status sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_dir,
     const char *origin, void (*fn)(void *arg, const sohoa_record_view *rv), void *arg,
     sohoa_error *err);
 
 /* Writes an access log line: who (v->user_name), now, which record (0:
  * none), what ("metadata", "text", "pdf", "page", "search", "request",
- * "approve", "refuse", "login", "logout", "denied"), a detail (may be
+ * "approve", "refuse", "login", "logout", "denied", "edit", "hoso"), a detail (may be
  * NULL) and the address (may be NULL). */
-sohoa_status sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id,
+SOHOA_API sohoa_status sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id,
     const char *what, const char *detail, const char *address, sohoa_error *err);
 
 /* One access log line as read back. */
@@ -125,7 +125,7 @@ typedef struct sohoa_access_entry {
 
 /* Calls fn for the log lines matching user (NULL: all), record (0: all)
  * and since (ISO date or time prefix, NULL: all), oldest first. */
-sohoa_status sohoa_access_log_each(sohoa_catalog *cat, const char *user, int64_t record_id,
+SOHOA_API sohoa_status sohoa_access_log_each(sohoa_catalog *cat, const char *user, int64_t record_id,
     const char *since, void (*fn)(void *arg, const sohoa_access_entry *e), void *arg,
     sohoa_error *err);
 
@@ -137,9 +137,9 @@ sohoa_status sohoa_access_log_each(sohoa_catalog *cat, const char *user, int64_t
  * role) approves (grant of grant_days days from now) or refuses request
  * request_id; each is logged.
  */
-sohoa_status sohoa_access_request(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id,
+SOHOA_API sohoa_status sohoa_access_request(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id,
     const char *reason, const char *address, int64_t *request_id, sohoa_error *err);
-sohoa_status sohoa_access_decide(sohoa_catalog *cat, const char *decider, int64_t request_id,
+SOHOA_API sohoa_status sohoa_access_decide(sohoa_catalog *cat, const char *decider, int64_t request_id,
     int approve, long long now, long long grant_days, const char *address, sohoa_error *err);
 
 typedef struct sohoa_access_req {
@@ -150,7 +150,7 @@ typedef struct sohoa_access_req {
 
 /* Calls fn for requests in state (NULL: all), or for one record's of one
  * user when record_id and user_id are > 0; newest first. */
-sohoa_status sohoa_access_requests_each(sohoa_catalog *cat, const char *state,
+SOHOA_API sohoa_status sohoa_access_requests_each(sohoa_catalog *cat, const char *state,
     int64_t user_id, int64_t record_id, void (*fn)(void *arg, const sohoa_access_req *r),
     void *arg, sohoa_error *err);
 

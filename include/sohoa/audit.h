@@ -75,8 +75,8 @@ typedef struct sohoa_audit_report {
 	int nproblems;
 } sohoa_audit_report;
 
-void sohoa_audit_report_init(sohoa_audit_report *rep);
-void sohoa_audit_report_release(sohoa_audit_report *rep);
+SOHOA_API void sohoa_audit_report_init(sohoa_audit_report *rep);
+SOHOA_API void sohoa_audit_report_release(sohoa_audit_report *rep);
 
 /*
  * Audits the records chosen by o (see above).  schemas: the trusted XSDs
@@ -85,7 +85,7 @@ void sohoa_audit_report_release(sohoa_audit_report *rep);
  * reachable), SOHOA_BAD_INPUT when problems were found (rep lists them),
  * SOHOA_RETRY/FATAL when the audit itself could not run.
  */
-sohoa_status sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
     const struct sohoa_package_schemas *schemas, const sohoa_audit_options *o,
     sohoa_audit_report *rep, sohoa_error *err);
 
@@ -95,7 +95,7 @@ sohoa_status sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
  * ("2025-07-01T08:00:00", local; a final "Z": UTC).  Writes the ISO 8601
  * UTC form events use into out (32 bytes).  SOHOA_BAD_INPUT if neither.
  */
-sohoa_status sohoa_audit_parse_since(const char *text, long long now, char out[32],
+SOHOA_API sohoa_status sohoa_audit_parse_since(const char *text, long long now, char out[32],
     sohoa_error *err);
 
 #endif

@@ -56,7 +56,7 @@
  * one is refused (audit).  SOHOA_RETRY when the folder is missing or looks
  * unmounted, with a message saying so.
  */
-sohoa_status sohoa_backup_open_dir(const char *dir, sohoa_catalog *cat, int create,
+SOHOA_API sohoa_status sohoa_backup_open_dir(const char *dir, sohoa_catalog *cat, int create,
     char id[SOHOA_BACKUP_ID_MAX], sohoa_error *err);
 
 /* What one copy did. */
@@ -71,15 +71,15 @@ typedef struct sohoa_backup_stats {
  * do not match the catalog or METS (nothing is copied; 'sohoa audit' says
  * more); SOHOA_RETRY: the backup disk failed.
  */
-sohoa_status sohoa_backup_copy_record(const char *dir, const char *backup_id,
+SOHOA_API sohoa_status sohoa_backup_copy_record(const char *dir, const char *backup_id,
     const sohoa_conf *conf, sohoa_catalog *cat, int64_t rid, const char *agent,
     sohoa_backup_stats *stats, sohoa_error *err);
 
 /* A consistent copy of the catalog into dir/catalog.db (rule 4). */
-sohoa_status sohoa_backup_copy_catalog(const char *dir, sohoa_catalog *cat, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_backup_copy_catalog(const char *dir, sohoa_catalog *cat, sohoa_error *err);
 
 /* Records not (or not currently) in the backup with this id: count. */
-long long sohoa_backup_pending(sohoa_catalog *cat, const char *backup_id);
+SOHOA_API long long sohoa_backup_pending(sohoa_catalog *cat, const char *backup_id);
 
 /*
  * The daemon's driver: a handle remembering the backup's id, when to try
@@ -91,22 +91,22 @@ long long sohoa_backup_pending(sohoa_catalog *cat, const char *backup_id);
 typedef struct sohoa_backup sohoa_backup;
 
 /* NULL on OOM (then there are no backups; the functions accept NULL). */
-sohoa_backup *sohoa_backup_new(const char *agent);
-void sohoa_backup_free(sohoa_backup *b);
+SOHOA_API sohoa_backup *sohoa_backup_new(const char *agent);
+SOHOA_API void sohoa_backup_free(sohoa_backup *b);
 
 /* After record id is done and (re)packaged: copy it now. */
-void sohoa_backup_record_done(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API void sohoa_backup_record_done(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat,
     int64_t id, sohoa_log_fn *log, void *log_arg);
 
 /* Every turn of the loop: retries after a failure (every 60 s), catches up
  * records not yet copied (a few per call, each minute or after an outage),
  * copies the catalog when due. */
-void sohoa_backup_tick(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API void sohoa_backup_tick(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat,
     time_t now, sohoa_log_fn *log, void *log_arg);
 
 /* At shutdown: catches up for at most a few seconds, then copies the
  * catalog if nothing is left waiting. */
-void sohoa_backup_finish(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API void sohoa_backup_finish(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat,
     sohoa_log_fn *log, void *log_arg);
 
 /* ---- restore --------------------------------------------------------- */
@@ -139,8 +139,8 @@ typedef struct sohoa_restore_report {
 	int nproblems;
 } sohoa_restore_report;
 
-void sohoa_restore_report_init(sohoa_restore_report *rep);
-void sohoa_restore_report_release(sohoa_restore_report *rep);
+SOHOA_API void sohoa_restore_report_init(sohoa_restore_report *rep);
+SOHOA_API void sohoa_restore_report_release(sohoa_restore_report *rep);
 
 /*
  * Rebuilds state_dir (spool done/ entries, catalog) and package_dir from a
@@ -155,7 +155,7 @@ void sohoa_restore_report_release(sohoa_restore_report *rep);
  * and verified, SOHOA_BAD_INPUT when problems were found (rep lists them;
  * what could be restored is), SOHOA_FATAL when the backup is unusable.
  */
-sohoa_status sohoa_restore(const sohoa_restore_options *opt, sohoa_restore_report *rep,
+SOHOA_API sohoa_status sohoa_restore(const sohoa_restore_options *opt, sohoa_restore_report *rep,
     sohoa_error *err);
 
 #endif

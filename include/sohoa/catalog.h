@@ -16,25 +16,49 @@
 #define SOHOA_CATALOG_H
 
 #include <stdint.h>
-#include <sqlite3.h>
 #include "sohoa/sohoa.h"
+#include "sohoa/ocr_result.h"
 
 typedef struct sohoa_catalog sohoa_catalog;
 
 /* The schema version this build writes. */
-int sohoa_catalog_schema_version(void);
+SOHOA_API int sohoa_catalog_schema_version(void);
 
 /* Opens (creating if needed) the catalog at path.  NULL on failure. */
-sohoa_catalog *sohoa_catalog_open(const char *path, sohoa_error *err);
-void sohoa_catalog_free(sohoa_catalog *cat);
+SOHOA_API sohoa_catalog *sohoa_catalog_open(const char *path, sohoa_error *err);
+SOHOA_API void sohoa_catalog_free(sohoa_catalog *cat);
 
-/* The SQLite handle, for read-only queries by the CLI.  Valid until
- * sohoa_catalog_free(). */
-sqlite3 *sohoa_catalog_db(sohoa_catalog *cat);
+/* The SQLite handle itself stays inside the catalog (lib/catalog_int.h):
+ * every table is read and written through the typed functions below and in
+ * the other catalog_*.h headers. */
 
-sohoa_status sohoa_catalog_begin(sohoa_catalog *cat, sohoa_error *err);
-sohoa_status sohoa_catalog_commit(sohoa_catalog *cat, sohoa_error *err);
-void sohoa_catalog_rollback(sohoa_catalog *cat);
+SOHOA_API sohoa_status sohoa_catalog_begin(sohoa_catalog *cat, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_catalog_commit(sohoa_catalog *cat, sohoa_error *err);
+SOHOA_API void sohoa_catalog_rollback(sohoa_catalog *cat);
+/* Whether a transaction is open on cat (begun by this process and neither
+ * committed nor rolled back), so that a helper joins its caller's
+ * transaction instead of opening its own. */
+SOHOA_API int sohoa_catalog_in_tx(sohoa_catalog *cat);
+
+/*
+ * A unit of catalog work that is its own transaction when the caller has
+ * none open (one commit, one WAL sync), and a savepoint named name inside
+ * the caller's transaction otherwise (the caller's commit makes it durable,
+ * and a failure undoes only this part).  *own says which; pass it to
+ * _unit_end (commit or release) or _unit_undo (roll back).  name is an SQL
+ * identifier of the caller's (letters, digits, '_').
+ */
+SOHOA_API sohoa_status sohoa_catalog_unit_begin(sohoa_catalog *cat, const char *name, int *own,
+    sohoa_error *err);
+SOHOA_API sohoa_status sohoa_catalog_unit_end(sohoa_catalog *cat, const char *name, int own,
+    sohoa_error *err);
+SOHOA_API void sohoa_catalog_unit_undo(sohoa_catalog *cat, const char *name, int own);
+
+/* For a connection that writes only what may be lost at a power cut (the web
+ * server's access log and sessions): synchronous=NORMAL, which in WAL mode
+ * keeps the catalog whole and saves an fsync per commit.  Every other
+ * connection stays FULL. */
+SOHOA_API sohoa_status sohoa_catalog_set_sync_normal(sohoa_catalog *cat, sohoa_error *err);
 
 /* A new record, as pickup knows it.  Strings are borrowed for the call. */
 typedef struct sohoa_record_new {
@@ -55,53 +79,45 @@ typedef struct sohoa_record_new {
 } sohoa_record_new;
 
 /* Inserts a record; its id goes to *id. */
-sohoa_status sohoa_catalog_record_insert(sohoa_catalog *cat, const sohoa_record_new *r,
+SOHOA_API sohoa_status sohoa_catalog_record_insert(sohoa_catalog *cat, const sohoa_record_new *r,
     int64_t *id, sohoa_error *err);
 
 /* The id of the live (not quarantined) record with this hash, or 0. */
-int64_t sohoa_catalog_find_live_hash(sohoa_catalog *cat, const char *hash);
+SOHOA_API int64_t sohoa_catalog_find_live_hash(sohoa_catalog *cat, const char *hash);
 
 /* The id and state (into state, 16 bytes) of the record for a spool entry,
  * or 0 when there is none. */
-int64_t sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, char state[16]);
+SOHOA_API int64_t sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, char state[16]);
 
 /* Whether a record remembers this inbox path, size and mtime as an original
  * it could not remove (so that it is not taken twice). */
-int sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len,
+SOHOA_API int sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len,
     long long size, long long mtime_ns);
 
-sohoa_status sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, const char *state,
+SOHOA_API sohoa_status sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, const char *state,
     sohoa_error *err);
 
 /* Counts an OCR attempt that did not finish and sets the record deferred
  * until next_at (unix time), with the error text. */
-sohoa_status sohoa_catalog_defer(sohoa_catalog *cat, int64_t id, long long next_at,
+SOHOA_API sohoa_status sohoa_catalog_defer(sohoa_catalog *cat, int64_t id, long long next_at,
     const char *error, sohoa_error *err);
 
 /* Marks a record quarantined with a reason key, the message and the name it
  * gets under the quarantine folder; duplicate_of may be 0. */
-sohoa_status sohoa_catalog_quarantine(sohoa_catalog *cat, int64_t id, const char *reason,
+SOHOA_API sohoa_status sohoa_catalog_quarantine(sohoa_catalog *cat, int64_t id, const char *reason,
     const char *message, const char *quarantine_name, int64_t duplicate_of, sohoa_error *err);
-sohoa_status sohoa_catalog_quarantine_published(sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_catalog_quarantine_published(sohoa_catalog *cat, int64_t id,
     sohoa_error *err);
 
-typedef struct sohoa_page_result {
-	int page_no;
-	const char *text;   /* NFC */
-	double confidence;  /* < 0 when the page failed */
-	const char *status; /* "ok", "timeout", "failed" */
-	int width, height, dpi;
-	int rotation;       /* clockwise degrees turned before OCR (0/90/180/270) */
-	float skew;         /* degrees of skew removed before OCR */
-} sohoa_page_result;
+/* One page as OCR read it: sohoa_page_result, in ocr_result.h. */
 
 /* Replaces the pages of a record (and its full-text index entries), sets it
  * done with its page count and mean confidence. */
-sohoa_status sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_catalog_store_pages(sohoa_catalog *cat, int64_t id,
     const sohoa_page_result *pages, int n, sohoa_error *err);
 
 /* Appends an event.  record_id may be 0 for events about no record. */
-sohoa_status sohoa_catalog_event_add(sohoa_catalog *cat, int64_t record_id, const char *type,
+SOHOA_API sohoa_status sohoa_catalog_event_add(sohoa_catalog *cat, int64_t record_id, const char *type,
     const char *agent, const char *outcome, const char *detail, sohoa_error *err);
 
 struct sohoa_fields;
@@ -111,17 +127,17 @@ struct sohoa_fields;
  * "ocr" values, removes "ocr" values no longer found, and never touches a
  * value a person entered.  Call inside a transaction.
  */
-sohoa_status sohoa_catalog_store_ocr_fields(sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_catalog_store_ocr_fields(sohoa_catalog *cat, int64_t id,
     const struct sohoa_fields *fs, sohoa_error *err);
 
 /* Loads every stored field of a record into fs (initialised by the caller). */
-sohoa_status sohoa_catalog_load_fields(sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_catalog_load_fields(sohoa_catalog *cat, int64_t id,
     struct sohoa_fields *fs, sohoa_error *err);
 
 /* Sets one field as a person entered it (value NULL or "" clears it); the
  * previous value, if any, goes into *old (caller frees).  Call inside a
  * transaction. */
-sohoa_status sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name,
+SOHOA_API sohoa_status sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name,
     const char *value, char **old, sohoa_error *err);
 
 /*
@@ -130,8 +146,8 @@ sohoa_status sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char 
  * cut to size) and returns 1, or returns 0 when there is none (or on a read
  * error); _meta_set inserts or replaces it.
  */
-int sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size);
-sohoa_status sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
+SOHOA_API int sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size);
+SOHOA_API sohoa_status sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
     sohoa_error *err);
 
 /*
@@ -143,10 +159,10 @@ sohoa_status sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const 
  * not counted.  Such a record is never left out silently: export, audit
  * and status report it.
  */
-sohoa_status sohoa_catalog_unpackaged(sohoa_catalog *cat, const char *before, int settle_s,
+SOHOA_API sohoa_status sohoa_catalog_unpackaged(sohoa_catalog *cat, const char *before, int settle_s,
     int64_t **ids, int *n, sohoa_error *err);
 
 /* Current UTC time as ISO 8601 with milliseconds, into buf (32 bytes). */
-void sohoa_now_iso(char buf[32]);
+SOHOA_API void sohoa_now_iso(char buf[32]);
 
 #endif

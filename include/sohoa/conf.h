@@ -34,6 +34,8 @@ typedef struct sohoa_conf {
 	long long workers;      /* OCR worker processes; 0 = number of cores */
 	long long rescan_interval; /* seconds between full rescans of the inbox */
 	long long stable_delay; /* seconds a file's size and mtime must hold still */
+	long long incomplete_grace; /* seconds a truncated scan or a folder missing a listed page is waited for */
+	long long folder_stable_delay; /* seconds a document folder without a page list must hold still */
 	long long max_pixels;   /* pixels per page */
 	long long max_pages;    /* pages per document */
 	long long max_file_size;/* bytes per input file */
@@ -57,6 +59,8 @@ typedef struct sohoa_conf {
 	char *sign_pin_file;    /* PKCS#12 password or token PIN (first line); "" = none */
 	char *tsa_url;          /* http:// or https:// RFC 3161 time-stamping service; "" = none */
 	char *tsa_ca_file;      /* PEM CAs trusted for an https TSA's TLS certificate; "" = system's */
+	char *sign_lt;          /* on | off: PAdES B-LT (DSS + document timestamp) with a TSA */
+	long long ocsp_timeout; /* seconds per OCSP / CRL request for the DSS */
 	/* Monthly export bundles (export.h). */
 	char *outbox;           /* where bundles are written; "" = <state_dir>/outbox */
 	char *upload_command;   /* run via /bin/sh -c with the bundle as $1; "" = none */
@@ -75,14 +79,14 @@ typedef struct sohoa_conf {
 } sohoa_conf;
 
 /* Sets every key to its default.  c is caller-owned. */
-void sohoa_conf_init(sohoa_conf *c);
+SOHOA_API void sohoa_conf_init(sohoa_conf *c);
 
 /*
  * Parses the file at path over the current values.  On error returns
  * SOHOA_FATAL with "path:line: message" in err and leaves c with the
  * values parsed so far (callers keep the old config and release this one).
  */
-sohoa_status sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err);
 
 /*
  * The same for read-only commands, so that one mistake in the file never
@@ -91,30 +95,30 @@ sohoa_status sohoa_conf_load(sohoa_conf *c, const char *path, sohoa_error *err);
  * message", status SOHOA_FATAL), which stays SOHOA_OK when there is none.
  * Returns SOHOA_FATAL (in err) only when the file cannot be read.
  */
-sohoa_status sohoa_conf_load_lenient(sohoa_conf *c, const char *path, sohoa_error *warn,
+SOHOA_API sohoa_status sohoa_conf_load_lenient(sohoa_conf *c, const char *path, sohoa_error *warn,
     sohoa_error *err);
 
 /* Sets one key from text, as a config line would.  line is for messages.
  * An unknown key's message names the nearest known one. */
-sohoa_status sohoa_conf_set(sohoa_conf *c, const char *key, const char *value,
+SOHOA_API sohoa_status sohoa_conf_set(sohoa_conf *c, const char *key, const char *value,
     const char *where, sohoa_error *err);
 
 /* Derives the defaults that depend on other keys (quarantine, workers) and
  * checks cross-key rules (absolute paths, distinct folders). */
-sohoa_status sohoa_conf_finish(sohoa_conf *c, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_conf_finish(sohoa_conf *c, sohoa_error *err);
 
 /* Frees the strings of c; c may then be initialised again. */
-void sohoa_conf_release(sohoa_conf *c);
+SOHOA_API void sohoa_conf_release(sohoa_conf *c);
 
 /* Splits web_listen "ADDR:PORT" ("[::1]:8443", "*:8443" = 0.0.0.0) into a
  * numeric address and port; -1 when malformed (names are not resolved). */
-int sohoa_conf_web_listen(const char *s, char host[64], int *port);
+SOHOA_API int sohoa_conf_web_listen(const char *s, char host[64], int *port);
 
 /* Writes every key as a valid config file. */
-void sohoa_conf_write(const sohoa_conf *c, FILE *out);
+SOHOA_API void sohoa_conf_write(const sohoa_conf *c, FILE *out);
 
 /* The path to use: explicit (-c) if not NULL, else $SOHOA_CONF, else the
  * default path.  Valid as long as the argument and the environment are. */
-const char *sohoa_conf_path(const char *explicit_path);
+SOHOA_API const char *sohoa_conf_path(const char *explicit_path);
 
 #endif

@@ -27,14 +27,14 @@
 #include "sohoa/hoso.h"
 
 /* Steps 1-3.  agent names the program for events. */
-sohoa_status sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     const char *agent, sohoa_error *err);
 
 struct sohoa_package_schemas;
 
 /* Step 4: writes (or rewrites) the record's package and records where.
  * schemas: parsed once per process (package.h). */
-sohoa_status sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
     const struct sohoa_package_schemas *schemas, int64_t id, const char *agent,
     sohoa_error *err);
 
@@ -44,17 +44,23 @@ struct sohoa_signer;
  * on page 1, sign.h) unless it already carries a signature, and records a
  * "digital signature" event.  The PDF is replaced atomically; on failure it
  * stays as it was. */
-sohoa_status sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_describe_sign_pdf(const sohoa_conf *conf, sohoa_catalog *cat,
     struct sohoa_signer *signer, int64_t id, const char *agent, sohoa_error *err);
 
 /* The hồ sơ values that apply to records from an inbox folder. */
-sohoa_status sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_describe_hoso(const sohoa_conf *conf, sohoa_catalog *cat,
     const char *origin, sohoa_hoso *out, sohoa_error *err);
+
+/* The same with what the documents say (dates and counts of the finished
+ * records of origin; for a loose document, origin "", of record id alone)
+ * and the mã hồ sơ when none is given: what the hồ sơ's EAD carries. */
+SOHOA_API sohoa_status sohoa_describe_hoso_full(const sohoa_conf *conf, sohoa_catalog *cat,
+    const char *origin, int64_t id, sohoa_hoso *out, sohoa_error *err);
 
 /* Checks and normalises a value a person gives for a document field
  * (issuedDate as YYYY-MM-DD or DD/MM/YYYY, typeName as a code or a type
  * name, ...).  *out is malloc'd.  SOHOA_BAD_INPUT with a Vietnamese message. */
-sohoa_status sohoa_describe_check_value(const char *field, const char *value, char **out,
+SOHOA_API sohoa_status sohoa_describe_check_value(const char *field, const char *value, char **out,
     sohoa_error *err);
 
 #endif

@@ -22,12 +22,12 @@
 /* *old and *stored (each may be NULL) get the previous and the stored
  * value (malloc'd, NULL when empty; the caller frees).  SOHOA_BAD_INPUT
  * for an unknown field, a bad value or a record that is not done. */
-sohoa_status sohoa_edit_field(sohoa_catalog *cat, int64_t id, const char *field,
+SOHOA_API sohoa_status sohoa_edit_field(sohoa_catalog *cat, int64_t id, const char *field,
     const char *value, const char *agent, char **old, char **stored, sohoa_error *err);
 
 /* Indexes the record again and rewrites its package (schemas from
  * conf->schema_dir).  The edits stay stored when this fails. */
-sohoa_status sohoa_edit_finish(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+SOHOA_API sohoa_status sohoa_edit_finish(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     const char *agent, sohoa_error *err);
 
 #endif

@@ -56,11 +56,11 @@ typedef struct sohoa_take_result {
 	char quarantine_name[512];
 } sohoa_take_result;
 
-sohoa_engine *sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt,
+SOHOA_API sohoa_engine *sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt,
     sohoa_error *err);
-void sohoa_engine_free(sohoa_engine *e, int timeout_ms);
+SOHOA_API void sohoa_engine_free(sohoa_engine *e, int timeout_ms);
 
-sohoa_catalog *sohoa_engine_catalog(sohoa_engine *e);
+SOHOA_API sohoa_catalog *sohoa_engine_catalog(sohoa_engine *e);
 
 /*
  * Takes root/relpath: copies it into the spool while hashing it, removes
@@ -68,7 +68,7 @@ sohoa_catalog *sohoa_engine_catalog(sohoa_engine *e);
  * records it — queued for OCR, or quarantined (duplicate, symlink, ...).
  * SOHOA_RETRY: not taken now (still changing, disk full); try again later.
  */
-sohoa_status sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
+SOHOA_API sohoa_status sohoa_engine_take(sohoa_engine *e, const char *root, const char *relpath,
     const struct stat *seen, int remove_original, sohoa_take_result *res, sohoa_error *err);
 
 /*
@@ -78,28 +78,28 @@ sohoa_status sohoa_engine_take(sohoa_engine *e, const char *root, const char *re
  * that cannot be a document (a page listed but missing, a page that is a
  * link, too large) is quarantined whole, as a folder.
  */
-sohoa_status sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
+SOHOA_API sohoa_status sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
     long long seen_signature, int remove_original, sohoa_take_result *res, sohoa_error *err);
 
 /* Whether the catalog remembers this inbox file as one it took but could
  * not remove (so the scanner leaves it alone). */
-int sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, const struct stat *st);
+SOHOA_API int sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, const struct stat *st);
 
-int sohoa_engine_pollfds(sohoa_engine *e, struct pollfd *fds, int max);
-void sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n);
-void sohoa_engine_tick(sohoa_engine *e, time_t now);
+SOHOA_API int sohoa_engine_pollfds(sohoa_engine *e, struct pollfd *fds, int max);
+SOHOA_API void sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n);
+SOHOA_API void sohoa_engine_tick(sohoa_engine *e, time_t now);
 
 /* Jobs waiting or running (deferred ones not counted). */
-int sohoa_engine_pending(const sohoa_engine *e);
-int sohoa_engine_running(const sohoa_engine *e);
+SOHOA_API int sohoa_engine_pending(const sohoa_engine *e);
+SOHOA_API int sohoa_engine_running(const sohoa_engine *e);
 /* Seconds until the next deferred job is due, or -1 if none. */
-long sohoa_engine_next_due(const sohoa_engine *e, time_t now);
+SOHOA_API long sohoa_engine_next_due(const sohoa_engine *e, time_t now);
 /* Stop giving out new jobs (shutdown); running ones may finish. */
-void sohoa_engine_pause(sohoa_engine *e, int paused);
+SOHOA_API void sohoa_engine_pause(sohoa_engine *e, int paused);
 
 /* Puts a quarantined file back into the inbox for another try.  name is its
  * name under the quarantine folder (as in the reason file). */
-sohoa_status sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat,
+SOHOA_API sohoa_status sohoa_quarantine_retry(const sohoa_conf *conf, sohoa_catalog *cat,
     const char *name, char *dest, size_t destlen, sohoa_error *err);
 
 #endif

@@ -20,7 +20,11 @@
  *
  *   sohoa-<agency_code>-<YYYY-MM>.tar       POSIX ustar; every member mode 0444,
  *                                           uid/gid 0, mtime = the month's last
- *                                           second (+07:00); in this order:
+ *                                           second (+07:00), or the export time
+ *                                           when that is earlier (an open month
+ *                                           exported with force: no time inside a
+ *                                           bundle lies in the future, METS dates
+ *                                           too); in this order:
  *     MANIFEST.sha256                       "<sha256 hex>  <member>" per other
  *                                           member (sha256sum -c format)
  *     uuid-<UUID>.zip ...                   one SIP per hồ sơ (records of one inbox
@@ -70,22 +74,40 @@
 
 #define SOHOA_EXPORT_MANIFEST "MANIFEST.sha256"
 
+/*
+ * The export's clock: time(NULL), unless the environment variable
+ * SOHOA_TEST_NOW holds a unix time (digits only), which is then used
+ * instead.  For tests only (documented in the README's test notes): it
+ * lets a test treat the month its records were made in as closed without
+ * waiting for the month to end.  It moves nothing but the export's idea of
+ * "now" (the open-month rule, "last", the clamp of bundle times), never
+ * the ingest, and it grants nothing: whoever sets a program's environment
+ * can give it --force just as well.
+ */
+SOHOA_API time_t sohoa_export_clock(void);
+
+/* 1 when the month "YYYY-MM" has not ended at now (the open month or one to
+ * come), 0 when it has, -1 when month is not YYYY-MM. */
+SOHOA_API int sohoa_export_month_open(const char *month, time_t now);
+
 /* "YYYY-MM" (a real month, 1900-2200) or "last" (the calendar month before
  * now, in Asia/Ho_Chi_Minh time, +07:00) into out.  SOHOA_BAD_INPUT with a
  * Vietnamese message otherwise. */
-sohoa_status sohoa_export_parse_month(const char *text, time_t now, char out[8],
+SOHOA_API sohoa_status sohoa_export_parse_month(const char *text, time_t now, char out[8],
     sohoa_error *err);
 
 /* The month's bounds for "YYYY-MM": first instant (*start) and first instant
  * of the next month (*end) as unix times, and its last second as ISO 8601
  * with +07:00 into last_iso (32 bytes).  -1 when month is not YYYY-MM. */
-int sohoa_export_month_bounds(const char *month, time_t *start, time_t *end,
+SOHOA_API int sohoa_export_month_bounds(const char *month, time_t *start, time_t *end,
     char last_iso[32]);
 
 typedef struct sohoa_export_opts {
 	const char *month;         /* "YYYY-MM" */
 	const char *outbox;        /* NULL: conf->outbox */
-	int force;                 /* export again a month already exported */
+	int force;                 /* export again a month already exported, or the
+	                            * open month (one not ended at now) */
+	time_t now;                /* the export time; 0: sohoa_export_clock() */
 	int skip_unpackaged;       /* go on without done records that have no package
 	                            * (listed in the result); 0: refuse the month */
 	const char *agent;         /* names the program in events */
@@ -106,6 +128,7 @@ typedef struct sohoa_export_result {
 	int sips;
 	int pdfs_signed;           /* PDFs signed on the way */
 	int already;               /* the month was exported before (nothing done) */
+	int open_month;            /* refused: the month has not ended and no force */
 	int empty;                 /* nothing to send (nothing written) */
 	int uploaded;              /* 1 upload_command exited 0; 0 none configured; -1 failed */
 	int unpackaged;            /* done records of the month without a package, skipped */
@@ -120,12 +143,13 @@ typedef struct sohoa_export_result {
  * nothing to do.  SOHOA_BAD_INPUT: an AIP is damaged or a record cannot be
  * packaged (err names it; nothing written), or a done record of the month
  * has no package and opts->skip_unpackaged is not set (err lists them;
- * nothing written); SOHOA_RETRY: another export
+ * nothing written), or the month has not ended and opts->force is not set
+ * (r->open_month; nothing written); SOHOA_RETRY: another export
  * holds the outbox, disk full, or upload_command failed (r->uploaded = -1:
  * the bundle is in the outbox, the month is not marked exported);
  * SOHOA_FATAL: configuration, catalog or signing failure.
  */
-sohoa_status sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signer,
+SOHOA_API sohoa_status sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signer,
     const sohoa_package_schemas *schemas, const sohoa_export_opts *opts,
     sohoa_export_result *r, sohoa_error *err);
 
@@ -159,11 +183,12 @@ typedef struct sohoa_verify_report {
 	int files_checked;         /* files re-hashed inside the SIPs */
 	int pdfs, pdfs_ok;
 	int pdfs_timestamped;      /* valid PDF signatures with a timestamp (PAdES B-T) */
+	int pdfs_lt;               /* ... and long-term validation data (PAdES B-LT or B-LTA) */
 	char bundle_hash[SOHOA_HASH_TEXT_MAX];
 } sohoa_verify_report;
 
-void sohoa_verify_report_init(sohoa_verify_report *rep);
-void sohoa_verify_report_release(sohoa_verify_report *rep);
+SOHOA_API void sohoa_verify_report_init(sohoa_verify_report *rep);
+SOHOA_API void sohoa_verify_report_release(sohoa_verify_report *rep);
 
 /*
  * Checks a bundle without the catalog: the CMS signature over the tar
@@ -177,7 +202,7 @@ void sohoa_verify_report_release(sohoa_verify_report *rep);
  * and file), SOHOA_FATAL/RETRY when the check itself could not run (the
  * bundle cannot be opened: SOHOA_FATAL with reason SOHOA_REASON_UNREADABLE).
  */
-sohoa_status sohoa_export_verify(const char *bundle, const char *p7s, const char *ca_file,
+SOHOA_API sohoa_status sohoa_export_verify(const char *bundle, const char *p7s, const char *ca_file,
     const sohoa_package_schemas *schemas, sohoa_verify_report *rep, sohoa_error *err);
 
 #endif

@@ -83,7 +83,7 @@
  * no shared state.  Cost: about 1 ms for a one-page document, 40 ms for 250
  * pages, some 0.05 % of the OCR time (make eval measures it).
  */
-sohoa_status sohoa_extract_fields(const char *text, size_t len, sohoa_fields *out,
+SOHOA_API sohoa_status sohoa_extract_fields(const char *text, size_t len, sohoa_fields *out,
     sohoa_error *err);
 
 /*
@@ -105,15 +105,15 @@ sohoa_status sohoa_extract_fields(const char *text, size_t len, sohoa_fields *ou
  * layer), with hOCR that cannot be read, or whose pages do not match the
  * text's, this is sohoa_extract_fields(text, len, ...).  Same returns.
  */
-sohoa_status sohoa_extract_fields_hocr(const char *text, size_t len, const char *hocr,
+SOHOA_API sohoa_status sohoa_extract_fields_hocr(const char *text, size_t len, const char *hocr,
     size_t hocr_len, sohoa_fields *out, sohoa_error *err);
 
 /* The Vietnamese name of a TT 05 typeName code: "02" gives "Quyết định";
  * NULL for an unknown code.  Static storage. */
-const char *sohoa_type_label(const char *code);
+SOHOA_API const char *sohoa_type_label(const char *code);
 
 /* The typeName code of an ND 30 type abbreviation, case as printed: "QĐ"
  * gives "02", "TTr" gives "15"; NULL when it is none.  Static storage. */
-const char *sohoa_type_code_from_abbr(const char *abbr);
+SOHOA_API const char *sohoa_type_code_from_abbr(const char *abbr);
 
 #endif

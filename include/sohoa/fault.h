@@ -21,6 +21,8 @@
 #ifndef SOHOA_FAULT_H
 #define SOHOA_FAULT_H
 
+#include "sohoa/sohoa.h"
+
 enum sohoa_fault_mode {
 	SOHOA_FAULT_COUNT = 0,   /* only count the steps */
 	SOHOA_FAULT_FAIL = 1,    /* the N-th step fails with EIO */
@@ -28,19 +30,19 @@ enum sohoa_fault_mode {
 };
 
 /* Whether this build has the hooks (-DSOHOA_FAULT). */
-int sohoa_fault_available(void);
+SOHOA_API int sohoa_fault_available(void);
 /* Resets the count and arms mode at step n (1 = the first step). */
-void sohoa_fault_arm(enum sohoa_fault_mode mode, long n);
+SOHOA_API void sohoa_fault_arm(enum sohoa_fault_mode mode, long n);
 /* Steps counted since the last arm. */
-long sohoa_fault_steps(void);
+SOHOA_API long sohoa_fault_steps(void);
 /* What step n was ("rename", "fsync", "write", "commit"), if it was
  * counted since the last arm and n <= 4096; else NULL.  For reports. */
-const char *sohoa_fault_step_kind(long n);
+SOHOA_API const char *sohoa_fault_step_kind(long n);
 
 /* The hook: counts one step of the given kind.  0: go on; -1 with errno
  * set to EIO: fail this step (the caller fails as if the system call had).
  * Does not return when the step is the one to be killed at. */
-int sohoa_fault_step(const char *kind);
+SOHOA_API int sohoa_fault_step(const char *kind);
 
 #ifdef SOHOA_FAULT
 #define SOHOA_FAULT_AT(kind) (sohoa_fault_step(kind) != 0)

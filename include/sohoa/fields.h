@@ -21,6 +21,8 @@
 #ifndef SOHOA_FIELDS_H
 #define SOHOA_FIELDS_H
 
+#include "sohoa/sohoa.h"
+
 typedef enum sohoa_field_id {
 	/* EAD_doc (TT 05/2025) */
 	SOHOA_F_CODE_NUMBER,      /* codeNumber: Số, e.g. "15" */
@@ -62,16 +64,16 @@ typedef struct sohoa_fields {
 } sohoa_fields;
 
 /* The TT 05 / ND 30 element name of a field ("codeNumber"), or NULL. */
-const char *sohoa_field_name(sohoa_field_id id);
+SOHOA_API const char *sohoa_field_name(sohoa_field_id id);
 /* The field of a name, or SOHOA_F_COUNT when unknown. */
-sohoa_field_id sohoa_field_from_name(const char *name);
+SOHOA_API sohoa_field_id sohoa_field_from_name(const char *name);
 
 /* The Vietnamese name of a field as staff write it ("Người ký"), never NULL
  * for a valid id; NULL otherwise. */
-const char *sohoa_field_label(sohoa_field_id id);
+SOHOA_API const char *sohoa_field_label(sohoa_field_id id);
 /* The k-th Vietnamese name of a field (0 is sohoa_field_label's; the others
  * are accepted too: "Ngày ban hành"), or NULL past the last. */
-const char *sohoa_field_label_alt(sohoa_field_id id, int k);
+SOHOA_API const char *sohoa_field_label_alt(sohoa_field_id id, int k);
 
 /*
  * The field a person named: its TT 05 name in any case ("signerName",
@@ -79,7 +81,7 @@ const char *sohoa_field_label_alt(sohoa_field_id id, int k);
  * in any case, composed or decomposed, with spaces, '-' or '_' between the
  * words ("người ký", "Nguoi ky", "NGƯỜI_KÝ").  SOHOA_F_COUNT when unknown.
  */
-sohoa_field_id sohoa_field_lookup(const char *name);
+SOHOA_API sohoa_field_id sohoa_field_lookup(const char *name);
 
 /* ---- document types (typeName) ------------------------------------- */
 
@@ -95,10 +97,10 @@ typedef struct sohoa_doc_type {
 #define SOHOA_DOC_TYPE_COUNT 32
 
 /* The table, in code order: sohoa_doc_types[i].code is i + 1. */
-extern const sohoa_doc_type sohoa_doc_types[SOHOA_DOC_TYPE_COUNT];
+extern SOHOA_API const sohoa_doc_type sohoa_doc_types[SOHOA_DOC_TYPE_COUNT];
 
 /* The type of a code ("02", or "2"), or NULL. */
-const sohoa_doc_type *sohoa_doc_type_by_code(const char *code);
+SOHOA_API const sohoa_doc_type *sohoa_doc_type_by_code(const char *code);
 
 /*
  * The type a person means by typed: a code ("02", "2"); an abbreviation or
@@ -108,12 +110,12 @@ const sohoa_doc_type *sohoa_doc_type_by_code(const char *code);
  * apart by spaces, '-' or '_' ("Quyết định", "quyet-dinh", "QUYET_DINH").
  * NFC or NFD.  NULL when none or ambiguous.
  */
-const sohoa_doc_type *sohoa_doc_type_lookup(const char *typed);
+SOHOA_API const sohoa_doc_type *sohoa_doc_type_lookup(const char *typed);
 
-void sohoa_fields_init(sohoa_fields *fs);
-void sohoa_fields_release(sohoa_fields *fs);
+SOHOA_API void sohoa_fields_init(sohoa_fields *fs);
+SOHOA_API void sohoa_fields_release(sohoa_fields *fs);
 /* Sets a field (copying value; NULL clears it).  Returns 0, -1 on OOM. */
-int sohoa_fields_set(sohoa_fields *fs, sohoa_field_id id, const char *value,
+SOHOA_API int sohoa_fields_set(sohoa_fields *fs, sohoa_field_id id, const char *value,
     const char *source, double confidence);
 
 #endif

@@ -17,7 +17,7 @@
 
 /* Writes len bytes to path durably (see above).  An existing file at path
  * is replaced atomically. */
-sohoa_status sohoa_fs_write_file(const char *path, const void *data, size_t len,
+SOHOA_API sohoa_status sohoa_fs_write_file(const char *path, const void *data, size_t len,
     mode_t mode, sohoa_error *err);
 
 /*
@@ -50,13 +50,13 @@ typedef struct sohoa_fs_tmp {
 	char tmp[PATH_MAX];         /* its temp name, beside path */
 } sohoa_fs_tmp;
 
-sohoa_status sohoa_fs_tmp_open(sohoa_fs_tmp *t, const char *path, mode_t mode, int flags,
+SOHOA_API sohoa_status sohoa_fs_tmp_open(sohoa_fs_tmp *t, const char *path, mode_t mode, int flags,
     sohoa_error *err);
 /* Appends len bytes; on failure the temp is aborted. */
-sohoa_status sohoa_fs_tmp_write(sohoa_fs_tmp *t, const void *data, size_t len,
+SOHOA_API sohoa_status sohoa_fs_tmp_write(sohoa_fs_tmp *t, const void *data, size_t len,
     sohoa_error *err);
-sohoa_status sohoa_fs_tmp_commit(sohoa_fs_tmp *t, sohoa_error *err);
-void sohoa_fs_tmp_abort(sohoa_fs_tmp *t);
+SOHOA_API sohoa_status sohoa_fs_tmp_commit(sohoa_fs_tmp *t, sohoa_error *err);
+SOHOA_API void sohoa_fs_tmp_abort(sohoa_fs_tmp *t);
 
 /*
  * A folder's durable swap: the complete folder tmp (its files and folders
@@ -71,11 +71,11 @@ void sohoa_fs_tmp_abort(sohoa_fs_tmp *t);
  * A dest that is not a folder is SOHOA_FATAL; other errors are graded as
  * above.
  */
-sohoa_status sohoa_fs_swap_dir(const char *tmp, const char *dest, const char *aside,
+SOHOA_API sohoa_status sohoa_fs_swap_dir(const char *tmp, const char *dest, const char *aside,
     sohoa_error *err);
 
 /* Copies the file at src to dst durably, src opened with O_NOFOLLOW. */
-sohoa_status sohoa_fs_copy_file(const char *src, const char *dst, mode_t mode,
+SOHOA_API sohoa_status sohoa_fs_copy_file(const char *src, const char *dst, mode_t mode,
     sohoa_error *err);
 
 /*
@@ -99,62 +99,62 @@ typedef struct sohoa_fs_batch sohoa_fs_batch;
 struct sohoa_hash;
 
 /* NULL when out of memory.  Free with sohoa_fs_batch_free(). */
-sohoa_fs_batch *sohoa_fs_batch_new(void);
-void sohoa_fs_batch_free(sohoa_fs_batch *b);
+SOHOA_API sohoa_fs_batch *sohoa_fs_batch_new(void);
+SOHOA_API void sohoa_fs_batch_free(sohoa_fs_batch *b);
 
 /* Registers the existing folder path (the tree's root) for the final sync. */
-sohoa_status sohoa_fs_batch_add_dir(sohoa_fs_batch *b, const char *path, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_fs_batch_add_dir(sohoa_fs_batch *b, const char *path, sohoa_error *err);
 
 /* Creates the folder path (which must not exist) and registers it. */
-sohoa_status sohoa_fs_batch_mkdir(sohoa_fs_batch *b, const char *path, mode_t mode,
+SOHOA_API sohoa_status sohoa_fs_batch_mkdir(sohoa_fs_batch *b, const char *path, mode_t mode,
     sohoa_error *err);
 
 /* Creates path (which must not exist) with len bytes of data; not yet
  * durable. */
-sohoa_status sohoa_fs_batch_write(sohoa_fs_batch *b, const char *path, const void *data,
+SOHOA_API sohoa_status sohoa_fs_batch_write(sohoa_fs_batch *b, const char *path, const void *data,
     size_t len, mode_t mode, sohoa_error *err);
 
 /* Copies src (opened with O_NOFOLLOW) to the new file dst; not yet
  * durable.  The bytes written also go to h (when not NULL), their count to
  * *size (when not NULL): the copy is read once. */
-sohoa_status sohoa_fs_batch_copy(sohoa_fs_batch *b, const char *src, const char *dst,
+SOHOA_API sohoa_status sohoa_fs_batch_copy(sohoa_fs_batch *b, const char *src, const char *dst,
     mode_t mode, struct sohoa_hash *h, long long *size, sohoa_error *err);
 
 /* Makes every file and folder of the batch durable (see above). */
-sohoa_status sohoa_fs_batch_sync(sohoa_fs_batch *b, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_fs_batch_sync(sohoa_fs_batch *b, sohoa_error *err);
 
 /* fsync()s the directory at path. */
-sohoa_status sohoa_fs_sync_dir(const char *path, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_fs_sync_dir(const char *path, sohoa_error *err);
 
 /* rename(from, to), then fsyncs the directories of both. */
-sohoa_status sohoa_fs_rename(const char *from, const char *to, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_fs_rename(const char *from, const char *to, sohoa_error *err);
 
 /* mkdir -p with mode for the directories it creates. */
-sohoa_status sohoa_fs_mkdirs(const char *path, mode_t mode, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_fs_mkdirs(const char *path, mode_t mode, sohoa_error *err);
 
 /* rm -r of a directory tree inside the spool (never follows links). */
-sohoa_status sohoa_fs_remove_tree(const char *path, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_fs_remove_tree(const char *path, sohoa_error *err);
 
 /* Reads a whole (small) file into a NUL-terminated malloc'd buffer.
  * Caller frees *out.  Refuses files over max bytes. */
-sohoa_status sohoa_fs_read_file(const char *path, size_t max, char **out, size_t *len,
+SOHOA_API sohoa_status sohoa_fs_read_file(const char *path, size_t max, char **out, size_t *len,
     sohoa_error *err);
 
 /* Free bytes available to unprivileged users on the filesystem of path, or -1. */
-long long sohoa_fs_free_bytes(const char *path);
+SOHOA_API long long sohoa_fs_free_bytes(const char *path);
 
 /* Joins a and b with one '/' into a fresh string; NULL on OOM. */
-char *sohoa_path_join(const char *a, const char *b);
+SOHOA_API char *sohoa_path_join(const char *a, const char *b);
 
 /* Writes all len bytes at offset off (pwrite, retried on EINTR and short
  * writes).  0, or -1 with errno set. */
-int sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off);
+SOHOA_API int sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off);
 
 /* Opens root/relpath (flags as for open(); O_NOFOLLOW and O_CLOEXEC are
  * added) without following a symbolic link at any level: a sub-folder of
  * the inbox swapped for a link must not lead elsewhere (ELOOP then).
  * relpath "" is not allowed.  Returns the fd, or -1 with errno set. */
-int sohoa_fs_open_beneath(const char *root, const char *relpath, int flags);
+SOHOA_API int sohoa_fs_open_beneath(const char *root, const char *relpath, int flags);
 
 /*
  * ---- folders other people write: the inbox and the quarantine ----------
@@ -172,22 +172,22 @@ int sohoa_fs_open_beneath(const char *root, const char *relpath, int flags);
 /* Opens the folder root/reldir (reldir "" or NULL: root itself) without
  * following a link below root.  The fd, or -1 with errno (ELOOP: a link on
  * the way or at the end). */
-int sohoa_fs_open_dir_beneath(const char *root, const char *reldir);
+SOHOA_API int sohoa_fs_open_dir_beneath(const char *root, const char *reldir);
 
 /* Opens the folder holding root/relpath (as above); *base points into
  * relpath at its last component.  relpath must not be "" nor end in '/'. */
-int sohoa_fs_open_parent_beneath(const char *root, const char *relpath, const char **base);
+SOHOA_API int sohoa_fs_open_parent_beneath(const char *root, const char *relpath, const char **base);
 
 /* Like sohoa_fs_open_dir_beneath(), creating the missing folders (mode) on
  * the way, never through a link. */
-int sohoa_fs_mkdirs_beneath(const char *root, const char *reldir, mode_t mode);
+SOHOA_API int sohoa_fs_mkdirs_beneath(const char *root, const char *reldir, mode_t mode);
 
 /* lstat() of root/relpath, reached without following a link on the way.
  * 0, or -1 with errno (ELOOP when a folder on the way is a link). */
-int sohoa_fs_stat_beneath(const char *root, const char *relpath, struct stat *st);
+SOHOA_API int sohoa_fs_stat_beneath(const char *root, const char *relpath, struct stat *st);
 
 /* 1 if a and b are the same object: same st_dev and st_ino. */
-int sohoa_fs_same_object(const struct stat *a, const struct stat *b);
+SOHOA_API int sohoa_fs_same_object(const struct stat *a, const struct stat *b);
 
 /*
  * Opens name in the folder dfd for reading, only if it is a regular file,
@@ -198,14 +198,14 @@ int sohoa_fs_same_object(const struct stat *a, const struct stat *b);
  * (a link), EINVAL (not a regular file), ESTALE (not the object seen, or
  * swapped between the look and the open), or open()'s.
  */
-int sohoa_fs_open_file_at(int dfd, const char *name, const struct stat *seen,
+SOHOA_API int sohoa_fs_open_file_at(int dfd, const char *name, const struct stat *seen,
     struct stat *st);
 
 /* Removes name from dfd only if it is still the object want (not followed
  * if a link).  0; -1 with errno ESTALE when another object has that name
  * now, or unlinkat()'s (ENOENT when gone).  A folder is removed only if
  * empty. */
-int sohoa_fs_unlink_same(int dfd, const char *name, const struct stat *want);
+SOHOA_API int sohoa_fs_unlink_same(int dfd, const char *name, const struct stat *want);
 
 /*
  * Moves name from the folder fdir to tname in tdir, only if it is still the
@@ -216,7 +216,7 @@ int sohoa_fs_unlink_same(int dfd, const char *name, const struct stat *want);
  * and ESTALE is the answer.  0, or -1 with errno (EXDEV across filesystems).
  * Both folders are fsynced after a move.
  */
-int sohoa_fs_move_same(int fdir, const char *name, int tdir, const char *tname,
+SOHOA_API int sohoa_fs_move_same(int fdir, const char *name, int tdir, const char *tname,
     const struct stat *want);
 
 /*
@@ -227,27 +227,35 @@ int sohoa_fs_move_same(int fdir, const char *name, int tdir, const char *tname,
  * TOO_LARGE; SOHOA_BAD_INPUT, reason UNREADABLE, errno ENOENT when missing;
  * SOHOA_RETRY otherwise.  label names the file in messages.
  */
-sohoa_status sohoa_fs_read_small_at(int dfd, const char *name, const char *label, size_t max,
+SOHOA_API sohoa_status sohoa_fs_read_small_at(int dfd, const char *name, const char *label, size_t max,
     char **out, size_t *len, sohoa_error *err);
 
 /* sohoa_fs_write_file() into the folder dfd: a temp file with a short
  * hidden name in dfd (so that a name of NAME_MAX bytes fits), renamed over
  * name, dfd fsynced. */
-sohoa_status sohoa_fs_write_file_at(int dfd, const char *name, const void *data, size_t len,
+SOHOA_API sohoa_status sohoa_fs_write_file_at(int dfd, const char *name, const void *data, size_t len,
     mode_t mode, sohoa_error *err);
 
 /* Copies the open file in (from its current offset) durably to name in the
  * folder dfd (as above). */
-sohoa_status sohoa_fs_copy_fd_at(int in, int dfd, const char *name, mode_t mode,
+SOHOA_API sohoa_status sohoa_fs_copy_fd_at(int in, int dfd, const char *name, mode_t mode,
     sohoa_error *err);
 
 /* Removes, in the tree under the folder dfd (not following links), every
  * entry that is neither a regular file nor a folder: links, FIFOs, sockets,
  * devices.  The count removed, or -1. */
-int sohoa_fs_remove_specials_at(int dfd);
+SOHOA_API int sohoa_fs_remove_specials_at(int dfd);
 
 /* A named point where a test may hold the process (SOHOA_TEST_PAUSE and
  * SOHOA_TEST_PAUSE_DIR, see fsutil.c); nothing without them. */
-void sohoa_fs_test_pause(const char *point, const char *what);
+SOHOA_API void sohoa_fs_test_pause(const char *point, const char *what);
+
+/*
+ * chmod(path, mode), keeping the set-group-id bit a folder inherited from a
+ * set-group-id parent (chmod would clear it): folders that two services
+ * share through their group (the package tree, SECURITY.md) stay in that
+ * group all the way down.  0, or -1 with errno.
+ */
+SOHOA_API int sohoa_fs_chmod_shared(const char *path, mode_t mode);
 
 #endif

@@ -16,19 +16,19 @@ typedef struct sohoa_hash sohoa_hash;
 
 /* alg is "sha256" or "sha512".  NULL on unknown alg or OOM.  Free with
  * sohoa_hash_free(). */
-sohoa_hash *sohoa_hash_new(const char *alg);
-int sohoa_hash_update(sohoa_hash *h, const void *data, size_t len);
+SOHOA_API sohoa_hash *sohoa_hash_new(const char *alg);
+SOHOA_API int sohoa_hash_update(sohoa_hash *h, const void *data, size_t len);
 /* Writes "alg:hex" into out (SOHOA_HASH_TEXT_MAX bytes); h can be reused
  * for a new digest afterwards.  Returns 0 on success. */
-int sohoa_hash_final(sohoa_hash *h, char out[SOHOA_HASH_TEXT_MAX]);
-void sohoa_hash_free(sohoa_hash *h);
+SOHOA_API int sohoa_hash_final(sohoa_hash *h, char out[SOHOA_HASH_TEXT_MAX]);
+SOHOA_API void sohoa_hash_free(sohoa_hash *h);
 
 /* A stable UUID (RFC 4122 version 5 layout) from SHA-256 of the n bytes of
  * name: the same name always gives the same UUID.  out: 37 bytes. */
-void sohoa_uuid_from_name(const void *name, size_t n, char out[37]);
+SOHOA_API void sohoa_uuid_from_name(const void *name, size_t n, char out[37]);
 
 /* Digest of a whole file (not following a final symlink). */
-sohoa_status sohoa_hash_file(const char *path, const char *alg,
+SOHOA_API sohoa_status sohoa_hash_file(const char *path, const char *alg,
     char out[SOHOA_HASH_TEXT_MAX], long long *size, sohoa_error *err);
 
 #endif

@@ -50,14 +50,24 @@ typedef struct sohoa_hoso {
 	char source[SOHOA_H_COUNT][8]; /* "config", "sidecar", "folder", "person" */
 } sohoa_hoso;
 
-void sohoa_hoso_init(sohoa_hoso *h);
-void sohoa_hoso_release(sohoa_hoso *h);
+SOHOA_API void sohoa_hoso_init(sohoa_hoso *h);
+SOHOA_API void sohoa_hoso_release(sohoa_hoso *h);
 /* EAD element name ("fileCode"), or NULL. */
-const char *sohoa_hoso_name(sohoa_hoso_id id);
-sohoa_hoso_id sohoa_hoso_from_name(const char *name);
+SOHOA_API const char *sohoa_hoso_name(sohoa_hoso_id id);
+SOHOA_API sohoa_hoso_id sohoa_hoso_from_name(const char *name);
+/* The field a person names: its EAD name ("paperFileCode"), its TT 05
+ * Vietnamese label or alias ("Mã hồ sơ gốc giấy", "ma ho so giay", any
+ * case, with or without diacritics); SOHOA_H_COUNT when none. */
+SOHOA_API sohoa_hoso_id sohoa_hoso_lookup(const char *name);
+/* The Vietnamese label ("Tiêu đề hồ sơ"), or NULL. */
+SOHOA_API const char *sohoa_hoso_label(sohoa_hoso_id id);
+/* The label of a coded value ("01" of maintenance: "Vĩnh viễn"), or NULL
+ * when the field has no code list or the code is not in it. */
+SOHOA_API const char *sohoa_hoso_code_label(sohoa_hoso_id id, const char *code, char *buf,
+    size_t n);
 /* Sets one value (copied), checking and normalising coded values (a
  * label becomes its code).  SOHOA_BAD_INPUT with a message if invalid. */
-sohoa_status sohoa_hoso_set(sohoa_hoso *h, sohoa_hoso_id id, const char *value,
+SOHOA_API sohoa_status sohoa_hoso_set(sohoa_hoso *h, sohoa_hoso_id id, const char *value,
     const char *source, sohoa_error *err);
 
 /*
@@ -65,7 +75,7 @@ sohoa_status sohoa_hoso_set(sohoa_hoso *h, sohoa_hoso_id id, const char *value,
  * field names and bad values are SOHOA_BAD_INPUT with "path:line: ..." in
  * Vietnamese.  A missing file is SOHOA_OK with nothing set.
  */
-sohoa_status sohoa_hoso_load(sohoa_hoso *h, const char *path, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_hoso_load(sohoa_hoso *h, const char *path, sohoa_error *err);
 
 /* The most a sidecar may hold: a larger one is refused (SOHOA_BAD_INPUT). */
 #define SOHOA_HOSO_MAX (64 * 1024)
@@ -74,11 +84,11 @@ sohoa_status sohoa_hoso_load(sohoa_hoso *h, const char *path, sohoa_error *err);
  * messages): a regular file only, read without blocking and never through
  * a link (fsutil.h); a link, FIFO, device or file over SOHOA_HOSO_MAX is
  * SOHOA_BAD_INPUT, and nothing of it is read. */
-sohoa_status sohoa_hoso_load_at(sohoa_hoso *h, int dfd, const char *name, const char *label,
+SOHOA_API sohoa_status sohoa_hoso_load_at(sohoa_hoso *h, int dfd, const char *name, const char *label,
     sohoa_error *err);
 
 /* Parses the text of a sidecar (len bytes; label names it in messages). */
-sohoa_status sohoa_hoso_parse(sohoa_hoso *h, const char *text, size_t len, const char *label,
+SOHOA_API sohoa_status sohoa_hoso_parse(sohoa_hoso *h, const char *text, size_t len, const char *label,
     sohoa_error *err);
 
 #endif

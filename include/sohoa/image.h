@@ -30,20 +30,20 @@ typedef struct sohoa_image_limits {
 	int max_pages;
 } sohoa_image_limits;
 
-sohoa_image *sohoa_image_open(const char *path, const sohoa_image_limits *lim,
+SOHOA_API sohoa_image *sohoa_image_open(const char *path, const sohoa_image_limits *lim,
     sohoa_error *err);
-int sohoa_image_pages(const sohoa_image *im);
+SOHOA_API int sohoa_image_pages(const sohoa_image *im);
 /* "tiff", "png", "jpeg" or "pdf". */
-const char *sohoa_image_format(const sohoa_image *im);
+SOHOA_API const char *sohoa_image_format(const sohoa_image *im);
 /* The PDF behind a "pdf" image (its text layer, see pdfin.h), else NULL.
  * Owned by im. */
-struct sohoa_pdfin *sohoa_image_pdf(sohoa_image *im);
+SOHOA_API struct sohoa_pdfin *sohoa_image_pdf(sohoa_image *im);
 /* Decodes page i (0-based).  Caller owns the result; pixDestroy() it. */
-struct Pix *sohoa_image_page(sohoa_image *im, int i, sohoa_error *err);
-void sohoa_image_free(sohoa_image *im);
+SOHOA_API struct Pix *sohoa_image_page(sohoa_image *im, int i, sohoa_error *err);
+SOHOA_API void sohoa_image_free(sohoa_image *im);
 
 /* The resolution to use for a page: the file's, or an estimate from the
  * page size (A4) when the file has none or an absurd one. */
-int sohoa_image_resolution(const struct Pix *pix);
+SOHOA_API int sohoa_image_resolution(const struct Pix *pix);
 
 #endif

@@ -24,9 +24,9 @@
 #include <poll.h>
 #include <time.h>
 #include "sohoa/sohoa.h"
-#include "sohoa/catalog.h"
+#include "sohoa/ocr_result.h"
 
-int sohoa_ocr_worker_main(int argc, char **argv);
+SOHOA_API int sohoa_ocr_worker_main(int argc, char **argv);
 
 typedef struct sohoa_pool_options {
 	const char *languages;
@@ -52,30 +52,30 @@ typedef struct sohoa_job_result {
 	char msg[256];
 } sohoa_job_result;
 
-sohoa_pool *sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err);
+SOHOA_API sohoa_pool *sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err);
 /* Asks the workers to finish and waits up to timeout_ms, then kills them. */
-void sohoa_pool_free(sohoa_pool *pool, int timeout_ms);
+SOHOA_API void sohoa_pool_free(sohoa_pool *pool, int timeout_ms);
 
-int sohoa_pool_size(const sohoa_pool *pool);
+SOHOA_API int sohoa_pool_size(const sohoa_pool *pool);
 /* Index of an idle worker, or -1. */
-int sohoa_pool_idle(const sohoa_pool *pool);
-int sohoa_pool_busy(const sohoa_pool *pool);
+SOHOA_API int sohoa_pool_idle(const sohoa_pool *pool);
+SOHOA_API int sohoa_pool_busy(const sohoa_pool *pool);
 
 /* Gives the job in entry_dir to worker w.  tag comes back in the result. */
-sohoa_status sohoa_pool_submit(sohoa_pool *pool, int w, const char *entry_dir,
+SOHOA_API sohoa_status sohoa_pool_submit(sohoa_pool *pool, int w, const char *entry_dir,
     const char *tag, sohoa_error *err);
 
 /* Fills fds[] (at most max) with the workers' result pipes; map[i] is the
  * worker of fds[i].  Returns the count. */
-int sohoa_pool_pollfds(const sohoa_pool *pool, struct pollfd *fds, int *map, int max);
+SOHOA_API int sohoa_pool_pollfds(const sohoa_pool *pool, struct pollfd *fds, int *map, int max);
 
 /* Reads what worker w said.  Returns 1 and fills *res when its job ended
  * (finished, failed, or the worker died: then RETRY), 0 otherwise. */
-int sohoa_pool_read(sohoa_pool *pool, int w, sohoa_job_result *res);
+SOHOA_API int sohoa_pool_read(sohoa_pool *pool, int w, sohoa_job_result *res);
 
 /* Kills workers whose job made no progress for page_timeout + a margin;
  * their jobs then end as RETRY through sohoa_pool_read(). */
-void sohoa_pool_watchdog(sohoa_pool *pool, time_t now);
+SOHOA_API void sohoa_pool_watchdog(sohoa_pool *pool, time_t now);
 
 /*
  * The engine's OCR runner: what the engine asks of its OCR workers, as a
@@ -98,10 +98,10 @@ typedef struct sohoa_ocr_runner {
 	void (*watchdog)(void *r, time_t now);
 } sohoa_ocr_runner;
 
-extern const sohoa_ocr_runner sohoa_ocr_pool_runner;
+extern SOHOA_API const sohoa_ocr_runner sohoa_ocr_pool_runner;
 
 /* Reads <dir>/ocr.out.  *pages points into *buf; free both with free(). */
-sohoa_status sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n,
+SOHOA_API sohoa_status sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n,
     char **buf, sohoa_error *err);
 
 /* Whether Tesseract can load every language of languages ("vie+eng") and
@@ -109,10 +109,10 @@ sohoa_status sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, 
  * folder): SOHOA_OK, or SOHOA_FATAL naming the missing language and its
  * Debian package.  For 'sohoad -n'; loads each model once (~0.2 s each).
  * err must be clear on entry. */
-sohoa_status sohoa_ocr_check_languages(const char *languages, const char *tessdata,
+SOHOA_API sohoa_status sohoa_ocr_check_languages(const char *languages, const char *tessdata,
     sohoa_error *err);
 
 /* Tesseract's version, "X.Y.Z", for event agents. */
-const char *sohoa_ocr_engine_version(void);
+SOHOA_API const char *sohoa_ocr_engine_version(void);
 
 #endif

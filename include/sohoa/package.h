@@ -141,14 +141,14 @@ typedef struct sohoa_package_result {
 typedef struct sohoa_package_schemas sohoa_package_schemas;
 
 /* Parses the schemas in dir.  NULL on failure (err says which file). */
-sohoa_package_schemas *sohoa_package_schemas_open(const char *dir, sohoa_error *err);
+SOHOA_API sohoa_package_schemas *sohoa_package_schemas_open(const char *dir, sohoa_error *err);
 /* The directory the schemas were read from.  Valid until _free(). */
-const char *sohoa_package_schemas_dir(const sohoa_package_schemas *s);
-void sohoa_package_schemas_free(sohoa_package_schemas *s);
+SOHOA_API const char *sohoa_package_schemas_dir(const sohoa_package_schemas *s);
+SOHOA_API void sohoa_package_schemas_free(sohoa_package_schemas *s);
 
 /* mets/@OBJID for the input into out (size bytes); the package's folder
  * name goes to name (size bytes) when name is not NULL. */
-sohoa_status sohoa_package_objid(const sohoa_package_input *in, char *out, size_t size,
+SOHOA_API sohoa_status sohoa_package_objid(const sohoa_package_input *in, char *out, size_t size,
     char *name, size_t name_size, sohoa_error *err);
 
 /*
@@ -163,13 +163,13 @@ sohoa_status sohoa_package_objid(const sohoa_package_input *in, char *out, size_
  * SOHOA_BAD_INPUT: a field or argument is invalid (message names it);
  * SOHOA_RETRY: disk full or similar; SOHOA_FATAL: anything else.
  */
-sohoa_status sohoa_package_write(const sohoa_package_input *in,
+SOHOA_API sohoa_status sohoa_package_write(const sohoa_package_input *in,
     const sohoa_package_schemas *schemas, const char *dest_parent,
     sohoa_package_result *res, sohoa_error *err);
 
 /* The metsHdr CREATEDATE of the package at dir into out ("" when there is
  * no readable METS.xml there). */
-void sohoa_package_createdate(const char *dir, char *out, size_t size);
+SOHOA_API void sohoa_package_createdate(const char *dir, char *out, size_t size);
 
 /*
  * Start-up clean-up of dest_parent after a crash: removes left-over
@@ -178,7 +178,7 @@ void sohoa_package_createdate(const char *dir, char *out, size_t size);
  * Only folders whose <name> starts with "urn_" or "uuid-" are touched.
  * Call when no package is being written into dest_parent.
  */
-sohoa_status sohoa_package_recover(const char *dest_parent, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_package_recover(const char *dest_parent, sohoa_error *err);
 
 /* One problem found by sohoa_package_check(). */
 typedef struct sohoa_package_problem {
@@ -194,8 +194,8 @@ typedef struct sohoa_package_report {
 	int mets_hash_checked;     /* 1 when METS.xml was compared with a stored hash */
 } sohoa_package_report;
 
-void sohoa_package_report_init(sohoa_package_report *rep);
-void sohoa_package_report_release(sohoa_package_report *rep);
+SOHOA_API void sohoa_package_report_init(sohoa_package_report *rep);
+SOHOA_API void sohoa_package_report_release(sohoa_package_report *rep);
 
 /*
  * Checks the package at dir:
@@ -213,7 +213,7 @@ void sohoa_package_report_release(sohoa_package_report *rep);
  * intact, SOHOA_BAD_INPUT when problems were found, SOHOA_RETRY/FATAL when
  * the check itself could not run.
  */
-sohoa_status sohoa_package_check(const char *dir, const sohoa_package_schemas *schemas,
+SOHOA_API sohoa_status sohoa_package_check(const char *dir, const sohoa_package_schemas *schemas,
     const char *mets_hash, sohoa_package_report *rep, sohoa_error *err);
 
 /* ---- SIPs for transfer: one hồ sơ, several documents ------------------
@@ -287,10 +287,10 @@ typedef struct sohoa_sip_input {
  * in what is sent, and the document's docOrdinal belongs to the archive
  * only.  Validated; *out malloc'd.
  */
-sohoa_status sohoa_package_sip_shape(const sohoa_package_schemas *schemas, int ead_doc,
+SOHOA_API sohoa_status sohoa_package_sip_shape(const sohoa_package_schemas *schemas, int ead_doc,
     const char *buf, size_t len, char **out, size_t *out_len, sohoa_error *err);
 
-sohoa_status sohoa_package_sip_rep_mets(const sohoa_sip_input *in,
+SOHOA_API sohoa_status sohoa_package_sip_rep_mets(const sohoa_sip_input *in,
     const sohoa_package_schemas *schemas, char **mets, size_t *len, sohoa_error *err);
 
 /*
@@ -299,7 +299,7 @@ sohoa_status sohoa_package_sip_rep_mets(const sohoa_sip_input *in,
  * *mets (malloc'd, *len bytes; caller frees).  SOHOA_BAD_INPUT for a bad
  * argument or a document the schema refuses.
  */
-sohoa_status sohoa_package_sip_mets(const sohoa_sip_input *in,
+SOHOA_API sohoa_status sohoa_package_sip_mets(const sohoa_sip_input *in,
     const sohoa_package_schemas *schemas, char objid[160], char name[160], char **mets,
     size_t *len, sohoa_error *err);
 

@@ -52,16 +52,16 @@ typedef struct sohoa_pdfa_info {
  *   SOHOA_RETRY      out cannot be written (disk full, ...).
  * On error out may exist and should be removed by the caller.
  */
-sohoa_status sohoa_pdfa_convert(const char *in, const char *out, const sohoa_pdfa_info *info,
+SOHOA_API sohoa_status sohoa_pdfa_convert(const char *in, const char *out, const sohoa_pdfa_info *info,
     sohoa_error *err);
 
 /* The first sRGB profile found among the known Debian paths
  * (icc-profiles-free, colord), or NULL.  Static storage. */
-const char *sohoa_pdfa_default_icc(void);
+SOHOA_API const char *sohoa_pdfa_default_icc(void);
 
 /* Formats t (seconds since the epoch, local time) as a PDF date
  * "D:YYYYMMDDHHmmSS+HH'mm'" (pdf != 0) or an XMP date
  * "YYYY-MM-DDTHH:MM:SS+HH:MM" (pdf == 0) into buf.  Returns buf. */
-char *sohoa_pdfa_format_date(long long t, int pdf, char *buf, size_t size);
+SOHOA_API char *sohoa_pdfa_format_date(long long t, int pdf, char *buf, size_t size);
 
 #endif

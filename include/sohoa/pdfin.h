@@ -40,14 +40,14 @@ typedef struct sohoa_pdfin sohoa_pdfin;
 #define SOHOA_PDFIN_DEFAULT_DPI 300
 
 /* 1 if the file at path starts like a PDF ("%PDF-" in its first KiB). */
-int sohoa_pdfin_sniff(const char *path);
+SOHOA_API int sohoa_pdfin_sniff(const char *path);
 
 /* Opens and checks the PDF at path: readable, not encrypted, 1..max_pages
  * pages of a plausible size.  Free with sohoa_pdfin_free(). */
-sohoa_pdfin *sohoa_pdfin_open(const char *path, long long max_pixels, int max_pages,
+SOHOA_API sohoa_pdfin *sohoa_pdfin_open(const char *path, long long max_pixels, int max_pages,
     sohoa_error *err);
-void sohoa_pdfin_free(sohoa_pdfin *p);
-int sohoa_pdfin_pages(const sohoa_pdfin *p);
+SOHOA_API void sohoa_pdfin_free(sohoa_pdfin *p);
+SOHOA_API int sohoa_pdfin_pages(const sohoa_pdfin *p);
 
 /*
  * Page i (0-based) at its native resolution: *w x *h pixels at *dpi (the
@@ -56,7 +56,7 @@ int sohoa_pdfin_pages(const sohoa_pdfin *p);
  * the page's largest image(s) to learn their pixel size (poppler-glib has
  * no header-only way), never the whole page.
  */
-sohoa_status sohoa_pdfin_page_geometry(sohoa_pdfin *p, int i, int *w, int *h, double *dpi,
+SOHOA_API sohoa_status sohoa_pdfin_page_geometry(sohoa_pdfin *p, int i, int *w, int *h, double *dpi,
     int *from_image, sohoa_error *err);
 
 /*
@@ -67,7 +67,7 @@ sohoa_status sohoa_pdfin_page_geometry(sohoa_pdfin *p, int i, int *w, int *h, do
  * RGB.  Checked against max_pixels before any pixel is drawn.  Caller owns
  * the result; pixDestroy() it.
  */
-struct Pix *sohoa_pdfin_page(sohoa_pdfin *p, int i, sohoa_error *err);
+SOHOA_API struct Pix *sohoa_pdfin_page(sohoa_pdfin *p, int i, sohoa_error *err);
 
 /*
  * The text layer of page i, NFC, as poppler reads it (visible or invisible
@@ -75,19 +75,19 @@ struct Pix *sohoa_pdfin_page(sohoa_pdfin *p, int i, sohoa_error *err);
  * it (may be NULL).  Caller owns the result; free() it.  NULL when out of
  * memory.
  */
-char *sohoa_pdfin_page_text(sohoa_pdfin *p, int i, int *letters);
+SOHOA_API char *sohoa_pdfin_page_text(sohoa_pdfin *p, int i, int *letters);
 
 /* 1 if most pages (strictly more than half) have at least
  * SOHOA_PDFIN_MIN_LETTERS letters of text.  Reads every page's text once. */
-int sohoa_pdfin_has_text_layer(sohoa_pdfin *p);
+SOHOA_API int sohoa_pdfin_has_text_layer(sohoa_pdfin *p);
 
 /* 1 if the PDF says it is PDF/A (any part, XMP pdfaid). */
-int sohoa_pdfin_is_pdfa(sohoa_pdfin *p);
+SOHOA_API int sohoa_pdfin_is_pdfa(sohoa_pdfin *p);
 
 /* 1 if every font the pages use is embedded (a precondition of PDF/A). */
-int sohoa_pdfin_fonts_embedded(sohoa_pdfin *p);
+SOHOA_API int sohoa_pdfin_fonts_embedded(sohoa_pdfin *p);
 
 /* poppler's version, "X.Y.Z", for event agents and logs. */
-const char *sohoa_pdfin_version(void);
+SOHOA_API const char *sohoa_pdfin_version(void);
 
 #endif

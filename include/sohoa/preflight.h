@@ -34,6 +34,6 @@ typedef struct sohoa_preflight_report {
 
 /* Runs every check on conf (finished); fills rep (no allocation).  Returns
  * the number of errors. */
-int sohoa_preflight_run(const sohoa_conf *conf, sohoa_preflight_report *rep);
+SOHOA_API int sohoa_preflight_run(const sohoa_conf *conf, sohoa_preflight_report *rep);
 
 #endif

@@ -64,14 +64,14 @@ typedef struct sohoa_query {
  * longer than SOHOA_QUERY_MAX_BYTES, empty, a bad date or year, an unknown
  * or repeated filter, only negations.
  */
-sohoa_status sohoa_query_parse(const char *input, size_t len, sohoa_query *q,
+SOHOA_API sohoa_status sohoa_query_parse(const char *input, size_t len, sohoa_query *q,
     sohoa_error *err);
 
 /* Frees what q owns and zeroes it; safe on a zeroed or released struct. */
-void sohoa_query_release(sohoa_query *q);
+SOHOA_API void sohoa_query_release(sohoa_query *q);
 
 /* 1 when s[0..len) is the name of a filter ("loai", "số", "coquan"), with
  * or without diacritics, in any case; else 0. */
-int sohoa_query_is_filter(const char *s, size_t len);
+SOHOA_API int sohoa_query_is_filter(const char *s, size_t len);
 
 #endif

@@ -16,6 +16,8 @@
 #ifndef SOHOA_RUNSTATE_H
 #define SOHOA_RUNSTATE_H
 
+#include "sohoa/sohoa.h"
+
 #define SOHOA_RUNSTATE_FILE "status"
 
 typedef struct sohoa_runstate {
@@ -35,14 +37,14 @@ typedef struct sohoa_runstate {
 
 /* Writes rs to <state_dir>/status.  Returns 0, or -1 with errno set when
  * neither the atomic write nor the in-place overwrite worked. */
-int sohoa_runstate_write(const char *state_dir, const sohoa_runstate *rs);
+SOHOA_API int sohoa_runstate_write(const char *state_dir, const sohoa_runstate *rs);
 
 /* Reads <state_dir>/status into *rs (zeroed first).  Returns 0, or -1 with
  * errno set (ENOENT: the daemon never ran here). */
-int sohoa_runstate_read(const char *state_dir, sohoa_runstate *rs);
+SOHOA_API int sohoa_runstate_read(const char *state_dir, sohoa_runstate *rs);
 
 /* Whether the process that wrote rs still runs (kill(pid, 0); a process of
  * another user counts as running). */
-int sohoa_runstate_alive(const sohoa_runstate *rs);
+SOHOA_API int sohoa_runstate_alive(const sohoa_runstate *rs);
 
 #endif

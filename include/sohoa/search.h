@@ -104,9 +104,9 @@ typedef struct sohoa_search_results {
 	sohoa_search_result *items;
 } sohoa_search_results;
 
-void sohoa_search_results_init(sohoa_search_results *r);
+SOHOA_API void sohoa_search_results_init(sohoa_search_results *r);
 /* Frees what r owns and zeroes it; safe twice. */
-void sohoa_search_results_release(sohoa_search_results *r);
+SOHOA_API void sohoa_search_results_release(sohoa_search_results *r);
 
 /*
  * Runs the query text[0..len) (query.h) and puts the results at offset
@@ -116,7 +116,7 @@ void sohoa_search_results_release(sohoa_search_results *r);
  * (larger is cut), offset >= 0; anything else is SOHOA_BAD_INPUT.  A read:
  * it writes nothing, so it can run beside the daemon.
  */
-sohoa_status sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit,
+SOHOA_API sohoa_status sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit,
     int offset, sohoa_search_results *out, sohoa_error *err);
 
 struct sohoa_viewer;
@@ -128,7 +128,7 @@ struct sohoa_viewer;
  * pending is 0.  For sohoa-web: every search a person makes over the
  * network goes through here.
  */
-sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit,
+SOHOA_API sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit,
     int offset, const struct sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err);
 
 /*
@@ -137,14 +137,14 @@ sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t le
  * records (left by a crash).  Runs in its own transaction, or inside the
  * caller's.  A record without pages or fields gets no row.
  */
-sohoa_status sohoa_search_index_record(sohoa_catalog *cat, int64_t id, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_search_index_record(sohoa_catalog *cat, int64_t id, sohoa_error *err);
 
 /*
  * Indexes every queued record (docs_pending: pages stored, indexing not
  * done, e.g. after a crash between the two), a batch per transaction.  For
  * start-up; *done (may be NULL) gets how many.
  */
-sohoa_status sohoa_search_index_pending(sohoa_catalog *cat, long long *done,
+SOHOA_API sohoa_status sohoa_search_index_pending(sohoa_catalog *cat, long long *done,
     sohoa_error *err);
 
 /*
@@ -152,7 +152,7 @@ sohoa_status sohoa_search_index_pending(sohoa_catalog *cat, long long *done,
  * indexed record's row holds exactly its pages and fields now).  SOHOA_OK,
  * or SOHOA_FATAL with the reason; 'sohoa reindex' repairs it.
  */
-sohoa_status sohoa_search_check(sohoa_catalog *cat, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_search_check(sohoa_catalog *cat, sohoa_error *err);
 
 /*
  * Rebuilds the whole index from the catalog, in transactions of a few
@@ -162,7 +162,11 @@ sohoa_status sohoa_search_check(sohoa_catalog *cat, sohoa_error *err);
  * into one segment (FTS5 'optimize'), which makes queries faster.
  */
 typedef void (*sohoa_search_progress)(void *arg, long long done, long long total);
-sohoa_status sohoa_search_reindex(sohoa_catalog *cat, sohoa_search_progress progress,
+SOHOA_API sohoa_status sohoa_search_reindex(sohoa_catalog *cat, sohoa_search_progress progress,
     void *arg, sohoa_error *err);
+
+/* How many records the index holds (table docs_indexed), into *n. */
+SOHOA_API sohoa_status sohoa_search_indexed_count(sohoa_catalog *cat, long long *n,
+    sohoa_error *err);
 
 #endif

@@ -19,6 +19,15 @@
 
 #define SOHOA_VERSION "0.1.0"
 
+/*
+ * The library is built with -fvisibility=hidden: only what a public header
+ * marks SOHOA_API is exported from libsohoa.so, and every such name starts
+ * with sohoa_ (scripts/check-symbols, run by "make check", says so).
+ * Helpers shared between the library's own files (the lib/ *_int.h headers) stay
+ * hidden; the static library still links them into the tests.
+ */
+#define SOHOA_API __attribute__((visibility("default")))
+
 typedef enum sohoa_status {
 	SOHOA_OK = 0,
 	SOHOA_RETRY = 1,
@@ -58,14 +67,14 @@ typedef struct sohoa_error {
 } sohoa_error;
 
 /* Resets e to SOHOA_OK with an empty message.  e may be NULL. */
-void sohoa_error_clear(sohoa_error *e);
+SOHOA_API void sohoa_error_clear(sohoa_error *e);
 
 /*
  * Records an error in e (which may be NULL) unless one is already recorded
  * (the first error is the cause; later ones are consequences).  Returns st,
  * so that "return sohoa_error_set(...)" reads naturally.
  */
-sohoa_status sohoa_error_set(sohoa_error *e, sohoa_status st, sohoa_reason r,
+SOHOA_API sohoa_status sohoa_error_set(sohoa_error *e, sohoa_status st, sohoa_reason r,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
@@ -77,17 +86,17 @@ sohoa_status sohoa_error_set(sohoa_error *e, sohoa_status st, sohoa_reason r,
  * systemd to start it again.  FATAL would stop the daemon for a passing
  * condition.
  */
-sohoa_status sohoa_error_oom(sohoa_error *e);
+SOHOA_API sohoa_status sohoa_error_oom(sohoa_error *e);
 
 /* Stable key such as "empty"; "none" for SOHOA_REASON_NONE. */
-const char *sohoa_reason_key(sohoa_reason r);
+SOHOA_API const char *sohoa_reason_key(sohoa_reason r);
 /* The reason for a key, or SOHOA_REASON_NONE when unknown. */
-sohoa_reason sohoa_reason_from_key(const char *key);
+SOHOA_API sohoa_reason sohoa_reason_from_key(const char *key);
 /* One sentence saying what is wrong, in Vietnamese / in English. */
-const char *sohoa_reason_vi(sohoa_reason r);
-const char *sohoa_reason_en(sohoa_reason r);
+SOHOA_API const char *sohoa_reason_vi(sohoa_reason r);
+SOHOA_API const char *sohoa_reason_en(sohoa_reason r);
 /* One sentence saying what the archivist should do, in Vietnamese / English. */
-const char *sohoa_reason_advice_vi(sohoa_reason r);
-const char *sohoa_reason_advice_en(sohoa_reason r);
+SOHOA_API const char *sohoa_reason_advice_vi(sohoa_reason r);
+SOHOA_API const char *sohoa_reason_advice_en(sohoa_reason r);
 
 #endif

@@ -53,12 +53,12 @@ typedef enum sohoa_state {
 } sohoa_state;
 
 /* The catalog's word for s ("quarantined"); NULL for TMP and out of range. */
-const char *sohoa_state_name(sohoa_state s);
+SOHOA_API const char *sohoa_state_name(sohoa_state s);
 /* The spool folder of s ("quarantine"); NULL out of range. */
-const char *sohoa_state_dir(sohoa_state s);
+SOHOA_API const char *sohoa_state_dir(sohoa_state s);
 /* The state of a catalog word, or of a spool folder; -1 when unknown. */
-int sohoa_state_from_name(const char *name);
-int sohoa_state_from_dir(const char *dir);
+SOHOA_API int sohoa_state_from_name(const char *name);
+SOHOA_API int sohoa_state_from_dir(const char *dir);
 
 #define SOHOA_SPOOL_ID_MAX 48
 
@@ -83,22 +83,22 @@ typedef struct sohoa_envelope {
 	char **part_names;
 } sohoa_envelope;
 
-void sohoa_envelope_release(sohoa_envelope *env);
+SOHOA_API void sohoa_envelope_release(sohoa_envelope *env);
 
 /* Opens the spool under state_dir, creating its directories.  NULL on error. */
-sohoa_spool *sohoa_spool_open(const char *state_dir, sohoa_error *err);
-void sohoa_spool_free(sohoa_spool *sp);
+SOHOA_API sohoa_spool *sohoa_spool_open(const char *state_dir, sohoa_error *err);
+SOHOA_API void sohoa_spool_free(sohoa_spool *sp);
 
 /* Takes the spool's exclusive lock (one writer: the daemon or a one-shot
  * 'sohoa ingest').  SOHOA_RETRY when another process holds it. */
-sohoa_status sohoa_spool_lock(sohoa_spool *sp, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_spool_lock(sohoa_spool *sp, sohoa_error *err);
 
 /* Path of a state directory ("incoming", ...).  Valid while sp lives. */
-const char *sohoa_spool_dir(const sohoa_spool *sp, const char *state);
+SOHOA_API const char *sohoa_spool_dir(const sohoa_spool *sp, const char *state);
 
 /* Path of an entry, or of a file inside it when file is not NULL, into buf.
  * Returns buf. */
-char *sohoa_spool_path(const sohoa_spool *sp, const char *state, const char *id,
+SOHOA_API char *sohoa_spool_path(const sohoa_spool *sp, const char *state, const char *id,
     const char *file, char *buf, size_t size);
 
 /*
@@ -109,14 +109,14 @@ char *sohoa_spool_path(const sohoa_spool *sp, const char *state, const char *id,
  *                    TOO_LARGE: the file cannot enter the spool;
  *   SOHOA_RETRY      it changed while being copied, or the disk is full.
  */
-sohoa_status sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
+SOHOA_API sohoa_status sohoa_spool_pickup(sohoa_spool *sp, const char *root, const char *relpath,
     const struct stat *seen, long long max_size, sohoa_envelope *env, sohoa_error *err);
 
 /* The same for the file name in the open folder dfd (relpath gives the
  * record its names).  *obj (when not NULL) gets what was found under the
  * name whatever it is, even when it is refused, for the caller to move or
  * remove that very object (sohoa_fs_unlink_same()). */
-sohoa_status sohoa_spool_pickup_at(sohoa_spool *sp, int dfd, const char *name,
+SOHOA_API sohoa_status sohoa_spool_pickup_at(sohoa_spool *sp, int dfd, const char *name,
     const char *relpath, const struct stat *seen, long long max_size, sohoa_envelope *env,
     struct stat *obj, sohoa_error *err);
 
@@ -127,34 +127,34 @@ sohoa_status sohoa_spool_pickup_at(sohoa_spool *sp, int dfd, const char *name,
  * SHA-256; env->size is the parts' total, env->mtime_ns t's signature.
  */
 struct sohoa_tailieu;
-sohoa_status sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
+SOHOA_API sohoa_status sohoa_spool_pickup_parts(sohoa_spool *sp, const char *root, const char *reldir,
     const struct sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err);
 /* The same with the folder already open as dfd (reldir names the record). */
-sohoa_status sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, const char *reldir,
+SOHOA_API sohoa_status sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, const char *reldir,
     const struct sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err);
 
 /* Moves entry id from one state to another (invariant 3). */
-sohoa_status sohoa_spool_move(sohoa_spool *sp, const char *id, const char *from,
+SOHOA_API sohoa_status sohoa_spool_move(sohoa_spool *sp, const char *id, const char *from,
     const char *to, sohoa_error *err);
 
 /* Reads the envelope of an entry. */
-sohoa_status sohoa_spool_read_envelope(const sohoa_spool *sp, const char *state,
+SOHOA_API sohoa_status sohoa_spool_read_envelope(const sohoa_spool *sp, const char *state,
     const char *id, sohoa_envelope *env, sohoa_error *err);
 
 /* Removes an entry (after its content is safe elsewhere). */
-sohoa_status sohoa_spool_remove(sohoa_spool *sp, const char *state, const char *id,
+SOHOA_API sohoa_status sohoa_spool_remove(sohoa_spool *sp, const char *state, const char *id,
     sohoa_error *err);
 
 /* Calls fn for each entry in a state directory, in name order; stops when fn
  * returns non-zero and returns that value. */
-int sohoa_spool_each(const sohoa_spool *sp, const char *state,
+SOHOA_API int sohoa_spool_each(const sohoa_spool *sp, const char *state,
     int (*fn)(const char *id, void *arg), void *arg);
 
 /* Removes everything in tmp/ (invariant 4). */
-sohoa_status sohoa_spool_clean_tmp(sohoa_spool *sp, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_spool_clean_tmp(sohoa_spool *sp, sohoa_error *err);
 
 /* A display form of arbitrary bytes: valid UTF-8 kept, invalid bytes shown
  * as U+FFFD, then NFC.  Caller frees.  NULL on OOM. */
-char *sohoa_text_from_bytes(const char *bytes, size_t len);
+SOHOA_API char *sohoa_text_from_bytes(const char *bytes, size_t len);
 
 #endif

@@ -11,7 +11,7 @@
  *      sohoa_store_resolve).  Spool entries and quarantine names were
  *      relative already.
  *   2. A store knows who it is: a random UUID, written once into
- *      <state_dir>/sohoa-store.id (0600) and into the catalog (store_meta
+ *      <state_dir>/sohoa-store.id (0640: the store's group reads it) and into the catalog (store_meta
  *      'id'), with the folder it was last opened in (store_meta 'path').
  *   3. A catalog whose identity differs from the marker beside it, or a
  *      marker missing beside a catalog that has an identity, is refused
@@ -22,6 +22,17 @@
  *      store with the same identity (a copy to remove once the new one is
  *      checked; nothing is ever read or written there).  With
  *      SOHOA_STORE_UPDATE the new folder is recorded.
+ *
+ *   5. A store knows the agency code its docIds were minted with (store_meta
+ *      'agency_code', written at the first start of the daemon).  Once a
+ *      record exists, a configuration with another agency_code is refused
+ *      (SOHOA_FATAL, saying what to do): a docId, a package folder and an
+ *      export key carry the code, and a change would leave the old ones
+ *      beside new ones.  Before the first record the code may change.
+ *   6. An agency name or code still holding the shipped placeholder (a
+ *      value in angle brackets, "<...>") is refused by the daemon and by
+ *      'sohoad -n': the .deb does not ingest until the person installing
+ *      has set them.  Read-only commands are never stopped by it.
  *
  * Protocol: the daemon and every command that writes call
  * sohoa_store_check(conf->state_dir, cat, SOHOA_STORE_UPDATE, ...) after opening the
@@ -51,8 +62,23 @@ enum {
  * SOHOA_OK, SOHOA_FATAL for a catalog that is not this store's, or the
  * status of a failed write (marker, catalog) with err set.
  */
-sohoa_status sohoa_store_check(const char *state_dir, sohoa_catalog *cat, int flags,
+SOHOA_API sohoa_status sohoa_store_check(const char *state_dir, sohoa_catalog *cat, int flags,
     char *note, size_t note_size, sohoa_error *err);
+
+/*
+ * Invariants 5-6: the agency name and code of conf against the placeholder
+ * and against the code the store was made with.  cat may be NULL (no
+ * catalog yet: only the placeholders are checked).  With SOHOA_STORE_UPDATE
+ * the code is recorded when the store has none yet, or replaced while the
+ * store holds no record.  SOHOA_OK, or SOHOA_FATAL with err saying what to
+ * do.
+ */
+SOHOA_API sohoa_status sohoa_store_check_agency(const sohoa_conf *conf, sohoa_catalog *cat, int flags,
+    sohoa_error *err);
+
+/* 1 when the catalog holds at least one record, 0 when none, -1 on error
+ * (catalog_agency.c). */
+SOHOA_API int sohoa_catalog_has_records(sohoa_catalog *cat);
 
 /*
  * Where the package kept as stored (a folder name; an absolute path written
@@ -60,11 +86,11 @@ sohoa_status sohoa_store_check(const char *state_dir, sohoa_catalog *cat, int fl
  * + "/" + name into buf.  0, or -1 when stored is empty or the path does
  * not fit.
  */
-int sohoa_store_package_path(const sohoa_conf *conf, const char *stored, char *buf,
+SOHOA_API int sohoa_store_package_path(const sohoa_conf *conf, const char *stored, char *buf,
     size_t size);
 
 /* The last component of a package folder's path: what the catalog keeps. */
-const char *sohoa_store_package_name(const char *dir);
+SOHOA_API const char *sohoa_store_package_name(const char *dir);
 
 /*
  * path relative to state_dir when it lies inside it (else path itself, an
@@ -72,7 +98,7 @@ const char *sohoa_store_package_name(const char *dir);
  * state_dir, an absolute one as it is.  Both write into buf; -1 when it
  * does not fit.
  */
-int sohoa_store_relative(const sohoa_conf *conf, const char *path, char *buf, size_t size);
-int sohoa_store_resolve(const sohoa_conf *conf, const char *stored, char *buf, size_t size);
+SOHOA_API int sohoa_store_relative(const sohoa_conf *conf, const char *path, char *buf, size_t size);
+SOHOA_API int sohoa_store_resolve(const sohoa_conf *conf, const char *stored, char *buf, size_t size);
 
 #endif

@@ -13,7 +13,12 @@
  *   - sub-folders of the folder are not part of it (they are walked as any
  *     other folder), nor are junk files (inbox.h) and the sidecar;
  *   - it is taken when the sidecar and every page held still for
- *     stable_delay (its signature below did not change);
+ *     stable_delay (its signature below did not change), every listed
+ *     page is there, none is open for writing and each ends where its
+ *     format says (inbox.h); when the sidecar lists no page, when it held
+ *     still for folder_stable_delay, for a scanner pauses between pages;
+ *     a listed page missing or a page cut short is waited for up to
+ *     incomplete_grace after the folder's last change;
  *   - its record is named after the folder, and its origin (the hồ sơ, see
  *     hoso.h) is the folder the document folder is in.
  *
@@ -46,20 +51,21 @@ typedef struct sohoa_tailieu {
 	int n;
 	long long size;         /* all the parts' bytes */
 	long long signature;    /* sohoa_tailieu_signature() when it was read */
+	int listed;             /* 1 if the sidecar lists the pages, 0 if they are the folder's files */
 } sohoa_tailieu;
 
 /* 1 if the folder root/reldir holds the sidecar (never for the inbox
  * itself, reldir ""). */
-int sohoa_tailieu_is_folder(const char *root, const char *reldir);
+SOHOA_API int sohoa_tailieu_is_folder(const char *root, const char *reldir);
 
 /* If the file root/relpath is in a document folder, writes that folder's
  * relative path to dir and returns 1; else 0. */
-int sohoa_tailieu_folder_of(const char *root, const char *relpath, char *dir, size_t size);
+SOHOA_API int sohoa_tailieu_folder_of(const char *root, const char *relpath, char *dir, size_t size);
 
 /* The folder's signature: a hash of the names, sizes and mtimes of every
  * file in it (sidecar and junk included), which changes when any of them
  * does.  0 if the folder cannot be read. */
-long long sohoa_tailieu_signature(const char *root, const char *reldir);
+SOHOA_API long long sohoa_tailieu_signature(const char *root, const char *reldir);
 
 /*
  * Reads the document folder root/reldir: its parts in page order, their
@@ -70,23 +76,23 @@ long long sohoa_tailieu_signature(const char *root, const char *reldir);
  *   SOHOA_BAD_INPUT, reason TOO_LARGE: more than SOHOA_TAILIEU_MAX_PARTS;
  *   SOHOA_RETRY: the folder cannot be read now.
  */
-sohoa_status sohoa_tailieu_read(const char *root, const char *reldir, sohoa_tailieu *t,
+SOHOA_API sohoa_status sohoa_tailieu_read(const char *root, const char *reldir, sohoa_tailieu *t,
     sohoa_error *err);
 /* The same for the folder open as dfd (reldir: its name in messages).  The
  * sidecar is read as fsutil.h reads what others write: a regular file of at
  * most 256 KiB, never blocking, never through a link. */
-sohoa_status sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t,
+SOHOA_API sohoa_status sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t,
     sohoa_error *err);
 /* sohoa_tailieu_signature() of the folder open as dfd. */
-long long sohoa_tailieu_signature_at(int dfd);
-void sohoa_tailieu_release(sohoa_tailieu *t);
+SOHOA_API long long sohoa_tailieu_signature_at(int dfd);
+SOHOA_API void sohoa_tailieu_release(sohoa_tailieu *t);
 
 /* Number of parts of the spool entry at entry_dir: 0 for a single scan
  * ("original"), else N (original.001 ... original.N). */
-int sohoa_tailieu_parts_in(const char *entry_dir);
+SOHOA_API int sohoa_tailieu_parts_in(const char *entry_dir);
 
 /* Path of part i (0-based) of an entry with nparts parts (0: "original"). */
-char *sohoa_tailieu_part_path(const char *entry_dir, int nparts, int i, char *buf,
+SOHOA_API char *sohoa_tailieu_part_path(const char *entry_dir, int nparts, int i, char *buf,
     size_t size);
 
 #endif

@@ -36,6 +36,8 @@
 #ifndef SOHOA_TEXTSAFE_H
 #define SOHOA_TEXTSAFE_H
 
+#include "sohoa/sohoa.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -45,21 +47,21 @@
 
 /* Writes s (NUL-terminated; NULL writes nothing) to out in the terminal
  * form.  Allocates nothing. */
-void sohoa_text_put(FILE *out, const char *s, unsigned flags);
+SOHOA_API void sohoa_text_put(FILE *out, const char *s, unsigned flags);
 
 /* The terminal form of s[0..len), NUL-terminated, its length to *outlen
  * (may be NULL).  Caller owns the result; free() it.  NULL when out of
  * memory. */
-char *sohoa_text_terminal(const char *s, size_t len, unsigned flags, size_t *outlen);
+SOHOA_API char *sohoa_text_terminal(const char *s, size_t len, unsigned flags, size_t *outlen);
 
 /* The XML form of s[0..len) (T2), as above. */
-char *sohoa_text_xml(const char *s, size_t len, size_t *outlen);
+SOHOA_API char *sohoa_text_xml(const char *s, size_t len, size_t *outlen);
 
 /* The field form of s[0..len) (T3), as above. */
-char *sohoa_text_field(const char *s, size_t len, size_t *outlen);
+SOHOA_API char *sohoa_text_field(const char *s, size_t len, size_t *outlen);
 
 /* 1 when s[0..len) is already in the terminal form with these flags (no
  * byte would change), else 0. */
-int sohoa_text_is_plain(const char *s, size_t len, unsigned flags);
+SOHOA_API int sohoa_text_is_plain(const char *s, size_t len, unsigned flags);
 
 #endif

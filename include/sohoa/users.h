@@ -52,11 +52,11 @@ typedef enum sohoa_role {
 #define SOHOA_LOGIN_MAX_ADDRESS 20
 
 /* "can-bo", ...; NULL for an unknown role. */
-const char *sohoa_role_name(sohoa_role r);
+SOHOA_API const char *sohoa_role_name(sohoa_role r);
 /* The Vietnamese name: "Cán bộ", "Văn thư", "Lãnh đạo", "Quản trị". */
-const char *sohoa_role_label(sohoa_role r);
+SOHOA_API const char *sohoa_role_label(sohoa_role r);
 /* The role of a name, or SOHOA_ROLE_COUNT. */
-sohoa_role sohoa_role_from_name(const char *name);
+SOHOA_API sohoa_role sohoa_role_from_name(const char *name);
 
 typedef struct sohoa_user {
 	int64_t id;
@@ -67,47 +67,47 @@ typedef struct sohoa_user {
 } sohoa_user;
 
 /* A user name is 1..63 bytes of ASCII letters, digits, '.', '_', '-'. */
-int sohoa_user_name_valid(const char *name);
+SOHOA_API int sohoa_user_name_valid(const char *name);
 
-sohoa_status sohoa_user_add(sohoa_catalog *cat, const char *name, sohoa_role role,
+SOHOA_API sohoa_status sohoa_user_add(sohoa_catalog *cat, const char *name, sohoa_role role,
     const char *password, sohoa_error *err);
-sohoa_status sohoa_user_passwd(sohoa_catalog *cat, const char *name, const char *password,
+SOHOA_API sohoa_status sohoa_user_passwd(sohoa_catalog *cat, const char *name, const char *password,
     sohoa_error *err);
 /* Disables (disabled = 1) or enables a user; disabling ends its sessions
  * and removes its tokens. */
-sohoa_status sohoa_user_disable(sohoa_catalog *cat, const char *name, int disabled,
+SOHOA_API sohoa_status sohoa_user_disable(sohoa_catalog *cat, const char *name, int disabled,
     sohoa_error *err);
 /* The user of a name; SOHOA_BAD_INPUT when there is none. */
-sohoa_status sohoa_user_get(sohoa_catalog *cat, const char *name, sohoa_user *out,
+SOHOA_API sohoa_status sohoa_user_get(sohoa_catalog *cat, const char *name, sohoa_user *out,
     sohoa_error *err);
 /* Calls fn for every user, by name. */
-sohoa_status sohoa_user_each(sohoa_catalog *cat, void (*fn)(void *arg, const sohoa_user *u),
+SOHOA_API sohoa_status sohoa_user_each(sohoa_catalog *cat, void (*fn)(void *arg, const sohoa_user *u),
     void *arg, sohoa_error *err);
 
 /* Checks a login (U2, U3) at unix time now; records a failure.  On success
  * *out is the user. */
-sohoa_status sohoa_user_login(sohoa_catalog *cat, const char *name, const char *password,
+SOHOA_API sohoa_status sohoa_user_login(sohoa_catalog *cat, const char *name, const char *password,
     const char *address, long long now, sohoa_user *out, sohoa_error *err);
 
 /* A new API token for the user, into token (shown once, stored hashed). */
-sohoa_status sohoa_user_token_new(sohoa_catalog *cat, const char *name,
+SOHOA_API sohoa_status sohoa_user_token_new(sohoa_catalog *cat, const char *name,
     char token[SOHOA_SECRET_HEX], sohoa_error *err);
 /* The enabled user of a token; SOHOA_BAD_INPUT when none. */
-sohoa_status sohoa_user_token_check(sohoa_catalog *cat, const char *token, sohoa_user *out,
+SOHOA_API sohoa_status sohoa_user_token_check(sohoa_catalog *cat, const char *token, sohoa_user *out,
     sohoa_error *err);
 
 /* A new session for user_id, its id and CSRF token into sid and csrf. */
-sohoa_status sohoa_session_new(sohoa_catalog *cat, int64_t user_id, const char *address,
+SOHOA_API sohoa_status sohoa_session_new(sohoa_catalog *cat, int64_t user_id, const char *address,
     long long now, char sid[SOHOA_SECRET_HEX], char csrf[SOHOA_SECRET_HEX], sohoa_error *err);
 /* The user and CSRF token of a live session (U2, U4), whose last use
  * becomes now; SOHOA_BAD_INPUT when unknown, expired or disabled. */
-sohoa_status sohoa_session_check(sohoa_catalog *cat, const char *sid, long long now,
+SOHOA_API sohoa_status sohoa_session_check(sohoa_catalog *cat, const char *sid, long long now,
     long long idle_seconds, sohoa_user *out, char csrf[SOHOA_SECRET_HEX], sohoa_error *err);
-sohoa_status sohoa_session_end(sohoa_catalog *cat, const char *sid, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_session_end(sohoa_catalog *cat, const char *sid, sohoa_error *err);
 
 /* Fresh random hex text from OpenSSL's RNG (64 hex digits). */
-sohoa_status sohoa_random_hex(char out[SOHOA_SECRET_HEX], sohoa_error *err);
+SOHOA_API sohoa_status sohoa_random_hex(char out[SOHOA_SECRET_HEX], sohoa_error *err);
 /* Compares two secrets in constant time; 1 when equal. */
-int sohoa_secret_equal(const char *a, const char *b);
+SOHOA_API int sohoa_secret_equal(const char *a, const char *b);
 
 #endif

@@ -33,35 +33,37 @@
 #ifndef SOHOA_VITEXT_H
 #define SOHOA_VITEXT_H
 
+#include "sohoa/sohoa.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 /* 1 when s[0..len) is well-formed UTF-8 (no overlong forms, no surrogates,
  * nothing above U+10FFFF), else 0.  NUL bytes are valid (U+0000). */
-int sohoa_vi_utf8_valid(const char *s, size_t len);
+SOHOA_API int sohoa_vi_utf8_valid(const char *s, size_t len);
 
 /* Decodes the code point at s[0..len) into *cp, by the same rules.  Returns
  * the bytes it takes, or 0 when they are not well-formed UTF-8 (or len is
  * 0). */
-size_t sohoa_vi_utf8_decode(const char *s, size_t len, int32_t *cp);
+SOHOA_API size_t sohoa_vi_utf8_decode(const char *s, size_t len, int32_t *cp);
 
 /* An NFC-normalized, NUL-terminated copy of s[0..len).  Caller owns the
  * result; free with free().  NULL on invalid UTF-8 or out of memory.  The
  * length without the NUL goes to *outlen when outlen is not NULL. */
-char *sohoa_vi_nfc(const char *s, size_t len, size_t *outlen);
+SOHOA_API char *sohoa_vi_nfc(const char *s, size_t len, size_t *outlen);
 
 /* The exact and the folded form of s[0..len) (see above), as new
  * NUL-terminated strings.  Caller owns the result; free with free().  NULL on
  * invalid UTF-8 or out of memory.  s may hold several words: the tone rule is
  * applied to each run of Vietnamese letters, everything else is only
  * normalized and case-folded. */
-char *sohoa_vi_exact(const char *s, size_t len, size_t *outlen);
-char *sohoa_vi_fold(const char *s, size_t len, size_t *outlen);
+SOHOA_API char *sohoa_vi_exact(const char *s, size_t len, size_t *outlen);
+SOHOA_API char *sohoa_vi_fold(const char *s, size_t len, size_t *outlen);
 
 /* Upper-cased NFC copy for numbers and symbols such as "15/QĐ-UBND" (the
  * look-alikes of đ become Đ, invisible format characters are dropped); same
  * contract as sohoa_vi_nfc(). */
-char *sohoa_vi_upper(const char *s, size_t len, size_t *outlen);
+SOHOA_API char *sohoa_vi_upper(const char *s, size_t len, size_t *outlen);
 
 /*
  * Word segmentation shared by the tokenizer and the query parser: a word is
@@ -74,7 +76,7 @@ char *sohoa_vi_upper(const char *s, size_t len, size_t *outlen);
  * Looks for the next word in s[*pos..len).  Returns 1 and the word's byte
  * range [*start, *end) and moves *pos past it; returns 0 at the end.
  */
-int sohoa_vi_next_word(const char *s, size_t len, size_t *pos,
+SOHOA_API int sohoa_vi_next_word(const char *s, size_t len, size_t *pos,
     size_t *start, size_t *end);
 
 /* Inline capacities of sohoa_vi_forms: words up to about 100 letters are
@@ -106,11 +108,11 @@ typedef struct sohoa_vi_forms {
 	char out_inline[SOHOA_VI_INLINE_OUT];
 } sohoa_vi_forms;
 
-void sohoa_vi_forms_init(sohoa_vi_forms *f);
-void sohoa_vi_forms_release(sohoa_vi_forms *f);
+SOHOA_API void sohoa_vi_forms_init(sohoa_vi_forms *f);
+SOHOA_API void sohoa_vi_forms_release(sohoa_vi_forms *f);
 
 /* Computes both forms of s[0..len).  Returns 0 on success, -1 on invalid
  * UTF-8 or out of memory (the previous results are then gone). */
-int sohoa_vi_forms_compute(sohoa_vi_forms *f, const char *s, size_t len);
+SOHOA_API int sohoa_vi_forms_compute(sohoa_vi_forms *f, const char *s, size_t len);
 
 #endif

@@ -19,7 +19,7 @@
 
 /* Where the certificate and key are: web_cert / web_key, else
  * <state_dir>/web/cert.pem and key.pem.  Buffers of PATH_MAX bytes. */
-void sohoa_web_cert_paths(const sohoa_conf *conf, char *cert, char *key, size_t size);
+SOHOA_API void sohoa_web_cert_paths(const sohoa_conf *conf, char *cert, char *key, size_t size);
 
 /*
  * Reads the certificate and key (PEM, NUL-terminated, malloc'd; the caller
@@ -29,12 +29,12 @@ void sohoa_web_cert_paths(const sohoa_conf *conf, char *cert, char *key, size_t 
  * with mode 0600 in a folder of mode 0700.  A configured web_cert that is
  * missing is SOHOA_FATAL: it is never replaced by a self-signed one.
  */
-sohoa_status sohoa_web_cert_load(const sohoa_conf *conf, char **cert, size_t *cert_len,
+SOHOA_API sohoa_status sohoa_web_cert_load(const sohoa_conf *conf, char **cert, size_t *cert_len,
     char **key, size_t *key_len, sohoa_error *err);
 
 /* The SHA-256 fingerprint of the PEM certificate at path, as browsers show
  * it ("AB:CD:..."), into out (96 bytes). */
-sohoa_status sohoa_web_cert_fingerprint(const char *path, char out[96], sohoa_error *err);
+SOHOA_API sohoa_status sohoa_web_cert_fingerprint(const char *path, char out[96], sohoa_error *err);
 
 /*
  * Renders page page_no (1-based) of the PDF at path as a PNG at dpi dots
@@ -42,7 +42,7 @@ sohoa_status sohoa_web_cert_fingerprint(const char *path, char out[96], sohoa_er
  * SOHOA_BAD_INPUT for a page that does not exist.  Callers serialise
  * calls (poppler's document loading is not known to be thread-safe).
  */
-sohoa_status sohoa_pdf_page_png(const char *path, int page_no, int dpi, unsigned char **png,
+SOHOA_API sohoa_status sohoa_pdf_page_png(const char *path, int page_no, int dpi, unsigned char **png,
     size_t *len, sohoa_error *err);
 
 #endif

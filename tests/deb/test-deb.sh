@@ -46,14 +46,28 @@ in_root getent passwd sohoa > /dev/null && ok "user sohoa created (sysusers)" ||
 in_root test -d /srv/sohoa/inbox && ok "/srv/sohoa/inbox created (tmpfiles)" || fail "no /srv/sohoa/inbox"
 in_root test -f /etc/sohoa/sohoa.conf && ok "/etc/sohoa/sohoa.conf installed" || fail "no sohoa.conf"
 in_root man -w sohoad >/dev/null 2>&1 || in_root test -f /usr/share/man/man8/sohoad.8.gz && ok "man page sohoad(8)" || fail "no sohoad(8)"
-out=$(in_root /usr/sbin/sohoad -n 2>&1) && ok "sohoad -n: $out" || fail "sohoad -n: $out"
+in_root getent passwd sohoa-web > /dev/null && ok "user sohoa-web created (sysusers)" || fail "no user sohoa-web"
+in_root id -nG sohoa | tr ' ' '\n' | grep -qx sohoa-web && ok "sohoa is in group sohoa-web" || fail "sohoa not in group sohoa-web: $(in_root id -nG sohoa)"
+in_root id -nG sohoa-web | tr ' ' '\n' | grep -qx sohoa && fail "sohoa-web is in group sohoa" || ok "sohoa-web is not in group sohoa (inbox, keys, backup)"
+m=$(in_root stat -c '%a %U %G' /var/lib/sohoa)
+[ "$m" = "3770 sohoa sohoa-web" ] && ok "/var/lib/sohoa is 3770 sohoa:sohoa-web" || fail "/var/lib/sohoa: $m"
+# The shipped file holds placeholders: sohoad -n refuses it, saying what to
+# fill in, and the postinst did not start sohoad.
+out=$(in_root setpriv --reuid=sohoa --regid=sohoa --init-groups /usr/sbin/sohoad -n 2>&1); rc=$?
+[ $rc = 78 ] && echo "$out" | grep -q "agency_name and agency_code" && ok "sohoad -n refuses the placeholders (78)" \
+	|| fail "sohoad -n with placeholders: rc $rc: $out"
+grep -q "sohoad is NOT running yet" /tmp/sohoa-deb-apt.log && ok "apt said sohoad is not started yet" || \
+	echo "   (no systemd in the chroot: the postinst's start step was skipped)"
+sed -i 's/^agency_name = .*/agency_name = "UBND xã Văn Bình"/; s/^agency_code = .*/agency_code = "000.00.01.H26"/' \
+	"$root/etc/sohoa/sohoa.conf"
+out=$(in_root /usr/sbin/sohoad -n 2>&1) && ok "sohoad -n once the agency is set: $out" || fail "sohoad -n: $out"
 in_root test -f /lib/systemd/system/sohoad.service && ok "sohoad.service installed" || fail "no unit"
 in_root test -L /etc/systemd/system/multi-user.target.wants/sohoad.service && ok "sohoad.service enabled" || fail "sohoad.service not enabled"
 
 # One scan through the daemon, as the unit runs it.
 scan=$(ls "$src"/demo/inbox/* 2>/dev/null | head -1)
 [ -n "$scan" ] || { echo "FAIL: no demo scan"; exit 1; }
-in_root mkdir -p /var/lib/sohoa && in_root chown sohoa:sohoa /var/lib/sohoa
+in_root test -d /var/lib/sohoa || fail "no /var/lib/sohoa (tmpfiles)"
 exec_start=$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/sohoad.service")
 echo "== $exec_start as user sohoa"
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin OMP_THREAD_LIMIT=1 LANG=C.UTF-8 \
@@ -73,6 +87,11 @@ if sohoa_as status --json 2>/dev/null | grep -q '"done": 1'; then ok "the scan i
 echo "$st" | grep -q "sohoad: running" && ok "sohoa status: sohoad running" || fail "status: $st"
 res=$(sohoa_as search --json uy ban 2>&1)
 echo "$res" | grep -q '"total": [1-9]' && ok "sohoa search finds it" || fail "search: $res"
+# sohoa-web's user reads the store and writes the catalog, nothing of sohoa's.
+web_as() { in_root setpriv --reuid=sohoa-web --regid=sohoa-web --init-groups "$@"; }
+web_as test -r /var/lib/sohoa/catalog.db -a -w /var/lib/sohoa/catalog.db && ok "sohoa-web may read and write the catalog" \
+	|| fail "sohoa-web cannot use the catalog: $(ls -la "$root/var/lib/sohoa")"
+web_as test -w /srv/sohoa/inbox && fail "sohoa-web may write the inbox" || ok "sohoa-web may not write the inbox"
 kill "$DPID"; wait "$DPID"; rc=$?; DPID=""
 [ $rc = 0 ] && ok "sohoad stopped with 0" || fail "sohoad exit $rc"
 grep -q "record 1 done" /tmp/sohoa-deb-daemon.log && ok "log: record 1 done" || fail "daemon log: $(tail -5 /tmp/sohoa-deb-daemon.log)"

@@ -56,6 +56,11 @@ check "each record has its PDF/A ($npdf)" test "$npdf" = 3
 MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
 NEXT=$(TZ=Asia/Ho_Chi_Minh date -d "$(date +%Y-%m-15) +1 month" +%Y-%m)
 B="sohoa-000.00.01.H26-$MONTH.tar"
+# The export's test clock (SOHOA_TEST_NOW, export.h): noon on the 1st of
+# the month after NEXT, so that MONTH and NEXT are closed months here.  The
+# open month itself is tried at the end, on the real clock.
+CLOSED_NOW=$(date -d "$(TZ=Asia/Ho_Chi_Minh date -d "$(date +%Y-%m-15) +2 month" +%Y-%m)-01 12:00 +07:00" +%s)
+export SOHOA_TEST_NOW=$CLOSED_NOW
 
 # ---- no signing key: no export ---------------------------------------------
 "$SOHOA" export --month "$MONTH" > "$T/nosign.out" 2>&1; rc=$?
@@ -202,5 +207,50 @@ check "the ledger has the new version of record $id" test "$(sql "SELECT m.mets_
 "$SOHOA" verify --ca "$T/pki/ca.pem" "$T/outbox/sohoa-000.00.01.H26-$NEXT.tar" > /dev/null 2>&1
 check "next month's bundle verifies" test $? = 0
 check "no export left temp files in the outbox" test -z "$(ls -A "$T/outbox" | grep -v '^sohoa-.*\.tar\(\.p7s\)\?$' | grep -v '^\.sohoa-export\.lock$')"
+# ---- the open month: refused without --force, no time in the future ---------
+unset SOHOA_TEST_NOW
+STABLE=1 EXTRA_CONF="$BASE_CONF
+$SIGN_CONF" write_conf
+"$SOHOA" export --month "$MONTH" --outbox "$T/open" > "$T/open1.out" 2> "$T/open1.err"; rc=$?
+check "the open month without --force: refused (exit 2)" test $rc = 2
+check "... says to use --force" grep -q -- "--force" "$T/open1.err"
+check "... and writes nothing" test ! -e "$T/open/$B"
+"$SOHOA" export --month "$MONTH" --force --outbox "$T/open" > "$T/open2.out" 2> "$T/open2.err"; rc=$?
+check "the open month with --force: exported (exit 0)" test $rc = 0 -a -s "$T/open/$B" -a -s "$T/open/$B.p7s"
+NOW=$(date +%s)
+check "no tar member time lies in the future" test "$($PY -c "import sys, tarfile; print(max(m.mtime for m in tarfile.open(sys.argv[1])))" "$T/open/$B")" -le "$NOW"
+mkdir -p "$T/open/tarx"
+tar -xf "$T/open/$B" -C "$T/open/tarx" > "$T/open/tar.out" 2>&1
+check "tar -xf gives no warning (no 'in the future')" test ! -s "$T/open/tar.out"
+(cd "$T/open/tarx" && for z in uuid-*.zip; do unzip -q "$z"; done)
+check "METS dates in the open month's bundle are not in the future" $PY - "$NOW" "$T"/open/tarx/uuid-*/METS.xml <<'PYEOF'
+import re, sys, datetime
+now = int(sys.argv[1])
+dates = []
+for p in sys.argv[2:]:
+    dates += re.findall(r'CREATEDATE="([^"]+)"', open(p, encoding='utf-8').read())
+late = [d for d in dates if datetime.datetime.fromisoformat(d).timestamp() > now]
+print(len(dates), 'dates, in the future:', late, file=sys.stderr)
+sys.exit(1 if late or not dates else 0)
+PYEOF
+
+# ---- the receiver's steps, run as the README writes them --------------------
+mkdir -p "$T/recv"
+cp "$T/open/$B" "$T/recv/X.tar"
+cp "$T/open/$B.p7s" "$T/recv/X.tar.p7s"
+cp "$T/pki/ca.pem" "$T/recv/agency-ca.pem"
+awk '/^\*\*Checking a bundle without sohoa\*\*/ { on = 1; next }
+	on && /^```sh$/ { inblock = 1; next }
+	inblock && /^```$/ { exit }
+	inblock { print }' "$SOHOA_SRC/README.md" > "$T/recv/steps.sh"
+check "the README's receiver steps found ($(wc -l < "$T/recv/steps.sh") lines, a pdfsig loop)" grep -q 'for p in .*pdfsig' "$T/recv/steps.sh"
+(cd "$T/recv" && bash -e "$T/recv/steps.sh") > "$T/recv/out" 2>&1; rc=$?
+check "the README's receiver steps run as written (exit 0)" test $rc = 0
+check "... openssl says the signature verifies" grep -q "Verification successful\|CMS Verification successful" "$T/recv/out"
+check "... sha256sum -c: no FAILED line" sh -c "grep -q ': OK\$' '$T/recv/out' && ! grep -q FAILED '$T/recv/out'"
+npdf=$(ls "$T"/recv/x/uuid-*/representations/*/data/*.pdf 2>/dev/null | wc -l)
+check "... pdfsig checked every PDF ($npdf): each signature valid" test "$npdf" -ge 2 -a "$(grep -c 'Signature is Valid' "$T/recv/out")" = "$npdf"
+check "... xmllint validates every METS" test "$(grep -c 'validates$' "$T/recv/out")" = "$(ls -d "$T"/recv/x/uuid-*/ | wc -l)"
+
 check "no sanitizer report from sohoa" sh -c "! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' '$T'/*.out '$T'/*.err '$T'/*.json"
 finish

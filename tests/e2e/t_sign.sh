@@ -6,7 +6,13 @@
 # signed PDF under a METS checksum that matches, and the "digital
 # signature" event.  Then the same with the key on a PKCS#11 token
 # (SoftHSM2, a pkcs11: URI), and a key file readable by others: refused
-# with a clear message, the daemon goes on without signing.
+# with a clear message, the daemon goes on without signing.  Then PAdES
+# B-LT with a local CA, a local OCSP responder (`openssl ocsp`), the root's
+# CRL over HTTP and the local TSA: the DSS (read with qpdf, the OCSP
+# response with `openssl ocsp -respin`), pdfsig showing the document
+# timestamp, `sohoa verify FILE.pdf`, openssl's -attime past the CA's
+# expiry, revocation afterwards; the responders unreachable (logged,
+# B-T); and, the intermediate CA expired, the B-LT PDF still verifies.
 . "$(dirname "$0")/lib.sh"
 AGENCY="ỦY BAN NHÂN DÂN XÃ VĂN BÌNH"
 
@@ -199,5 +205,129 @@ rm -f "$T"/document.pdf.sig*
 check "B-T: the TSA was asked over https" test "$(wc -l < "$T/tsa/requests")" -ge 1
 check "B-T: the signing event says PAdES-B-T with the timestamp's time" \
 	test "$(sql "SELECT count(*) FROM events WHERE type = 'digital signature' AND outcome = 'success' AND detail LIKE '%PAdES-B-T%timestamp 20%Z'")" = 1
+
+# ---- 5. PAdES B-LT: a local CA with an OCSP responder and a CRL, the DSS. ---
+rm -rf "$T/state" "$T/inbox" "$T/quarantine"
+free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+ocsp_port=$(free_port); crl_port=$(free_port)
+# The intermediate CA expires two minutes from now: at the end, the B-LT
+# PDF is checked again with its CA's certificate expired (a real clock).
+inter_end=$(( $(date +%s) + 120 ))
+"$SOHOA_SRC/tests/tools/lt_pki.sh" "$T/lt" "$ocsp_port" "$crl_port" \
+	"$(date -u -d "@$inter_end" +%y%m%d%H%M%SZ)" "$AGENCY" || fail "the B-LT test PKI not made"
+cat "$T/lt/inter.pem" "$T/lt/ca.pem" > "$T/lt/chain.pem"
+cat "$T/lt/ca.pem" "$T/tsa/tsa.pem" > "$T/lt/trust.pem"
+# start_ocsp: `openssl ocsp` answers for the intermediate's certificates
+# (index inter-idx.txt); it serves one client at a time, so it is not
+# probed: its log says when it listens.
+start_ocsp() {
+	(cd "$T/lt" && exec openssl ocsp -port "$ocsp_port" -index inter-idx.txt -CA inter.pem \
+		-rsigner inter.pem -rkey inter.key > ocsp.log 2>&1) &
+	OCSP_PID=$!
+	wait_until 10 'grep -qi "waiting for OCSP client" "$T/lt/ocsp.log"'
+}
+check "the local OCSP responder is up" start_ocsp
+$PY -m http.server "$crl_port" --bind 127.0.0.1 --directory "$T/lt/crl" > "$T/lt/http.log" 2>&1 &
+HTTP_PID=$!
+lt_conf() {
+	STABLE=1 EXTRA_CONF="schema_dir = $SOHOA_SRC/schemas/xml
+agency_name = \"$AGENCY\"
+agency_code = \"000.00.01.H26\"
+sign_key = $T/lt/agency.key
+sign_cert = $T/lt/agency.pem
+sign_chain = $T/lt/chain.pem
+tsa_url = https://127.0.0.1:${tsa_port:-1}/tsa
+tsa_ca_file = $T/tsa/tls.pem
+sign_lt = on
+ocsp_timeout = 5" write_conf
+}
+lt_conf
+check "sohoad -n accepts sign_lt and ocsp_timeout" sh -c "'$SOHOAD' -n > /dev/null"
+cp "$T/sohoa.conf" "$T/good.conf"
+printf 'sign_lt = maybe\nocsp_timeout = 0\n' >> "$T/sohoa.conf"
+"$SOHOAD" -n > "$T/n.txt" 2>&1; rc=$?
+check "sohoad -n refuses sign_lt = maybe and ocsp_timeout = 0" sh -c \
+	"test $rc != 0 && grep -q sign_lt '$T/n.txt'"
+cp "$T/good.conf" "$T/sohoa.conf"
+cp "$png" "$T/inbox/f.png"
+start_daemon
+check "B-LT: the record is packaged" wait_until 300 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'done'"' AND packaged_at IS NOT NULL")" = 1 ]'
+stop_daemon
+pdf="$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE name = 'f.png'")/document.pdf"
+check_signed f.png "$pdf"
+cp "$pdf" "$T/lt-signed.pdf"
+check_package f.png "$pdf"
+check "B-LT: the signing event says PAdES-B-LT with the timestamp's time" \
+	test "$(sql "SELECT count(*) FROM events WHERE type = 'digital signature' AND outcome = 'success' AND detail LIKE '%PAdES-B-LT,%timestamp 20%Z' AND detail NOT LIKE '%LT:%'")" = 1
+check "B-LT: the OCSP responder was asked" grep -q 'Received request' "$T/lt/ocsp.log"
+check "B-LT: the CRL was fetched" grep -q 'GET /root.crl' "$T/lt/http.log"
+# The DSS, read with qpdf: the chain (agency, intermediate, root) and the
+# TSA; a good OCSP response for the agency, signed by its CA; the root's CRL.
+check "B-LT: the DSS holds 4 certificates, 1 OCSP response, 1 CRL" sh -c \
+	"$PY '$SOHOA_SRC/tests/tools/pdf_dss.py' '$pdf' '$T/dss' | grep -qx 'certs 4 ocsps 1 crls 1'"
+check "B-LT: the DSS's OCSP response says good and verifies (openssl ocsp -respin)" sh -c \
+	"openssl ocsp -respin '$T/dss/ocsp-0.der' -issuer '$T/lt/inter.pem' -cert '$T/lt/agency.pem' -CAfile '$T/lt/ca.pem' -no_nonce > '$T/ocsp.txt' 2>&1 && grep -q 'agency.pem: good' '$T/ocsp.txt' && grep -q 'Response verify OK' '$T/ocsp.txt'"
+check "B-LT: the DSS's CRL is the root's" sh -c \
+	"openssl crl -inform DER -in '$T/dss/crl-0.der' -noout -issuer | grep -q 'Test LT Root CA'"
+# pdfsig (poppler 22.12 does not show the CMS's signature timestamp) lists
+# the document timestamp as a signature of its own, by the TSA, with its time.
+pdfsig "$pdf" > "$T/pdfsig-lt.txt" 2>&1
+check "pdfsig names the document timestamp, by the TSA, with its time" sh -c \
+	"grep -q 'Signature Field Name: DocTimeStamp' '$T/pdfsig-lt.txt' && grep -q 'Common Name: sohoa test TSA' '$T/pdfsig-lt.txt' && grep -q \"Signing Time: .* $(date -u +%Y) \" '$T/pdfsig-lt.txt' && ! grep -q 'Jan 01 1970' '$T/pdfsig-lt.txt'"
+"$SOHOA" verify --ca "$T/lt/trust.pem" "$pdf" > "$T/verify-lt.txt" 2>&1; rc=$?
+check "sohoa verify FILE.pdf: valid (exit 0)" test $rc = 0
+check "sohoa verify reports the signature timestamp" grep -q 'signature timestamp): 20[0-9-]*T[0-9:]*Z' "$T/verify-lt.txt"
+check "sohoa verify reports the LT data present and the signer's status good" sh -c \
+	"grep -q 'LT data, DSS): có (present) — 4 chứng thư (certificates), 1 OCSP, 1 CRL' '$T/verify-lt.txt' && grep -q 'revocation): tốt (good, OCSP' '$T/verify-lt.txt' && grep -q 'level): B-LTA' '$T/verify-lt.txt'"
+"$SOHOA" verify --json --ca "$T/lt/trust.pem" "$pdf" > "$T/verify-lt.json"
+check "sohoa verify --json: B-LTA, good, judged at the timestamp" test \
+	"$($PY -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], d["level"], d["revocation"], d["judged_at_timestamp"], d["dss"]["ocsps"])' < "$T/verify-lt.json")" = "True B-LTA good True 1"
+ts=$($PY -c 'import json,sys; print(json.load(sys.stdin)["timestamp"])' < "$T/verify-lt.json")
+# The CA's certificate expired (openssl's faked clock, -attime): the chain
+# from the DSS is invalid ten years on, valid at the timestamp's time.
+for c in "$T"/dss/cert-*.der; do openssl x509 -inform DER -in "$c"; done > "$T/dss.pem"
+later=$(date -u -d '+10 years' +%s); at=$(date -u -d "$ts" +%s)
+check "openssl -attime (10 years on): the intermediate CA has expired" sh -c \
+	"openssl verify -attime $later -CAfile '$T/lt/ca.pem' -untrusted '$T/dss.pem' '$T/lt/agency.pem' 2>&1 | grep -q 'certificate has expired'"
+check "openssl -attime (the timestamp's time): the chain from the DSS is valid" \
+	sh -c "openssl verify -attime $at -CAfile '$T/lt/ca.pem' -untrusted '$T/dss.pem' '$T/lt/agency.pem' > /dev/null"
+check "openssl -attime (the timestamp's time): the DSS's OCSP response verifies" sh -c \
+	"openssl ocsp -respin '$T/dss/ocsp-0.der' -issuer '$T/lt/inter.pem' -cert '$T/lt/agency.pem' -CAfile '$T/lt/ca.pem' -no_nonce -attime $at 2>&1 | grep -q 'Response verify OK'"
+# Revoked afterwards: the responder says revoked now; the PDF still
+# verifies, from its DSS (the status at signing time), nothing fetched.
+(cd "$T/lt" && openssl ca -config inter.cnf -cert inter.pem -keyfile inter.key -revoke agency.pem > revoke.log 2>&1)
+kill "$OCSP_PID" 2>/dev/null; wait "$OCSP_PID" 2>/dev/null
+check "the OCSP responder is back with the revocation" start_ocsp
+check "a fresh OCSP query says revoked" sh -c \
+	"openssl ocsp -issuer '$T/lt/inter.pem' -cert '$T/lt/agency.pem' -url http://127.0.0.1:$ocsp_port/ -CAfile '$T/lt/ca.pem' -no_nonce 2>&1 | grep -q 'agency.pem: revoked'"
+kill "$OCSP_PID" "$HTTP_PID" 2>/dev/null; wait "$OCSP_PID" "$HTTP_PID" 2>/dev/null
+"$SOHOA" verify --json --ca "$T/lt/trust.pem" "$pdf" > "$T/verify-lt2.json"; rc=$?
+check "revoked afterwards: sohoa verify still says valid at signing (DSS: good)" test \
+	"$rc $($PY -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], d["revocation"])' < "$T/verify-lt2.json")" = "0 True good"
+
+# ---- 6. The responders unreachable: the log says so, signed B-T anyway. ----
+rm -rf "$T/state" "$T/inbox" "$T/quarantine"
+: > "$T/daemon.log"
+lt_conf
+cp "$png" "$T/inbox/g.png"
+start_daemon
+check "unreachable: the record is packaged" wait_until 300 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'done'"' AND packaged_at IS NOT NULL")" = 1 ]'
+stop_daemon
+pdf="$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE name = 'g.png'")/document.pdf"
+check "unreachable: the log says the OCSP responder did not answer (Vietnamese, then English)" \
+	grep -q "signed PAdES-B-T: máy chủ OCSP http://127.0.0.1:$ocsp_port/ không trả lời.*did not answer" "$T/daemon.log"
+check "unreachable: the event says B-T and why" \
+	test "$(sql "SELECT count(*) FROM events WHERE type = 'digital signature' AND outcome = 'success' AND detail LIKE '%PAdES-B-T,%LT:%did not answer%'")" = 1
+"$SOHOA" verify --ca "$T/lt/trust.pem" "$pdf" > "$T/verify-bt.txt" 2>&1
+check "unreachable: sohoa verify says valid, no OCSP/CRL data, level B-T" sh -c \
+	"grep -q 'HỢP LỆ (VALID)' '$T/verify-bt.txt' && grep -q 'no OCSP/CRL data in the PDF' '$T/verify-bt.txt' && grep -q 'level): B-T$' '$T/verify-bt.txt'"
 kill "$TSA_PID" 2>/dev/null; wait "$TSA_PID" 2>/dev/null
+
+# ---- 7. The CA's certificate expired: the B-LT PDF, from what it holds. ----
+while [ "$(date +%s)" -le $((inter_end + 1)) ]; do sleep 1; done
+check "the intermediate CA has now expired (openssl verify, no -attime)" sh -c \
+	"openssl verify -CAfile '$T/lt/ca.pem' -untrusted '$T/dss.pem' '$T/lt/agency.pem' 2>&1 | grep -q 'certificate has expired'"
+"$SOHOA" verify --json --ca "$T/lt/trust.pem" "$T/lt-signed.pdf" > "$T/verify-expired.json"; rc=$?
+check "CA expired, responders gone: sohoa verify says valid, judged at the timestamp, B-LTA" test \
+	"$rc $($PY -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], d["judged_at_timestamp"], d["revocation"], d["level"])' < "$T/verify-expired.json")" = "0 True True good B-LTA"
 finish

@@ -58,7 +58,7 @@ check "a scanner PDF's package holds the scan and the PDF/A under two names" \
 	-a "$(ls "$pdfpkg"/representations/rep1/data/*.pdf 2>/dev/null | wc -l)" = 2
 check "... the scan byte for byte" cmp -s "$T/state/spool/done/$(sql "SELECT spool_id FROM records WHERE id = ${pdfid:-0}")/original" \
 	"$(ls "$pdfpkg"/representations/rep1/data/*.scan.pdf 2>/dev/null | head -1)"
-check "the store has its identity (0600)" test "$(stat -c %a "$T/state/sohoa-store.id")" = 600
+check "the store has its identity (0640, the store's group reads it)" test "$(stat -c %a "$T/state/sohoa-store.id")" = 640
 check "the catalog keeps package folders by name only" \
 	test "$(sql "SELECT count(*) FROM records WHERE package_path LIKE '%/%'")" = 0
 MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
@@ -100,7 +100,7 @@ pkg=$("$SOHOA" show --package "${ids[0]}")
 check "the rewritten package is in the new store and carries the new trích yếu" \
 	grep -q "chuyển kho lưu trữ" "$pkg/metadata/descriptive/EAD_doc.xml"
 check "nothing was written where the store used to be" test ! -e "$T/state"
-"$SOHOA" export --month "$NEXT" > "$T/export2.out" 2>&1
+"$SOHOA" export --month "$NEXT" --force > "$T/export2.out" 2>&1
 check "export of the next month after the move: exit 0" test $? = 0
 B2="$T/moved/outbox/sohoa-000.00.01.H26-$NEXT.tar"
 check "the bundle is in the new store's outbox" test -s "$B2"

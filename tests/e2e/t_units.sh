@@ -23,8 +23,29 @@ check "default configuration installed" test -f "$R/etc/sohoa/sohoa.conf"
 # that the schemas are there (preflight.h), so point it at the installed copy.
 { cat "$R/etc/sohoa/sohoa.conf"; echo "schema_dir = $R/usr/share/sohoa/schemas/xml"; } \
 	| grep -v '^schema_dir *= */usr' > "$T/installed.conf"
-check "the installed default configuration is valid (sohoad -n)" \
+# The shipped file holds placeholders for the agency (issue 14): sohoad -n
+# refuses it (78, which the unit does not restart) until they are set.
+out=$("$R/usr/sbin/sohoad" -n -c "$T/installed.conf" 2>&1); rc=$?
+check "the installed configuration is refused until the agency is set (78)" test $rc = 78
+case "$out" in *"agency_name and agency_code"*) ok "... saying what to fill in" ;; *) fail "sohoad -n said: $out" ;; esac
+sed -i 's/^agency_name = .*/agency_name = "UBND xã Văn Bình"/; s/^agency_code = .*/agency_code = "000.00.01.H26"/' \
+	"$T/installed.conf"
+check "the installed default configuration is valid once they are (sohoad -n)" \
 	"$R/usr/sbin/sohoad" -n -c "$T/installed.conf"
+# sohoa-web's own user (SECURITY.md): a user and group of its own, the
+# store's group, of which sohoa is a member and which owns /var/lib/sohoa.
+U="$R/usr/lib/systemd/system"
+check "sohoa-web.service runs as sohoa-web:sohoa-web" \
+	test "$(sed -n 's/^User=//p; s/^Group=//p' "$U/sohoa-web.service" | tr '\n' ' ')" = "sohoa-web sohoa-web "
+check "sohoad.service runs as sohoa" test "$(sed -n 's/^User=//p' "$U/sohoad.service")" = sohoa
+check "no unit has StateDirectory= (it would chown the shared store)" \
+	test -z "$(grep -l '^StateDirectory=' "$U"/sohoa*.service)"
+SU="$R/usr/lib/sysusers.d/sohoa.conf"
+check "sysusers: users sohoa and sohoa-web, sohoa in group sohoa-web" \
+	test -n "$(grep '^u sohoa ' "$SU")" -a -n "$(grep '^u sohoa-web ' "$SU")" -a -n "$(grep '^m sohoa sohoa-web' "$SU")"
+check "tmpfiles: /var/lib/sohoa 3770 sohoa:sohoa-web, the inbox not sohoa-web's" \
+	test -n "$(grep '^d /var/lib/sohoa  *3770 sohoa sohoa-web' "$R/usr/lib/tmpfiles.d/sohoa.conf")" \
+	-a -n "$(grep '^d /srv/sohoa/inbox  *2775 sohoa sohoa ' "$R/usr/lib/tmpfiles.d/sohoa.conf")"
 # verify --root resolves every unit and ExecStart= inside the root: give it
 # the host's targets and slices and the tools the units call.
 mkdir -p "$R/lib/systemd/system" "$R/bin"

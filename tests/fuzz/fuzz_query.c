@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "fuzz.h"
-#include "sohoa/index.h"
+#include "index_int.h"
 #include "sohoa/query.h"
 #include "sohoa/vitext.h"
 

@@ -22,6 +22,7 @@
 #include "sohoa/catalog.h"
 #include "sohoa/search.h"
 #include "sohoa/vitext.h"
+#include "catalog_int.h"
 
 static int
 utf8_valid_ref(const uint8_t *s, size_t len)

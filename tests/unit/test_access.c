@@ -14,6 +14,7 @@
 #include "sohoa/catalog.h"
 #include "sohoa/search.h"
 #include "sohoa/users.h"
+#include "catalog_int.h"
 
 static sohoa_catalog *
 open_cat(void)

@@ -13,6 +13,7 @@
 #include "sohoa/catalog.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
+#include "catalog_int.h"
 
 static void
 write_text(const char *path, const char *text)

@@ -64,6 +64,8 @@ test_defaults(void)
 	CHECK_INT(c.workers, 0);
 	CHECK_INT(c.rescan_interval, 60);
 	CHECK_INT(c.stable_delay, 5);
+	CHECK_INT(c.incomplete_grace, 900);
+	CHECK_INT(c.folder_stable_delay, 60);
 	CHECK_INT(c.max_pixels, 250000000LL);
 	CHECK_INT(c.max_pages, 2000);
 	CHECK_INT(c.max_file_size, 2147483648LL);
@@ -214,6 +216,9 @@ test_out_of_range(void)
 	check_refused("\n\nrescan_interval = 0\n", 3, "rescan_interval");
 	check_refused("min_free_mb = -1\n", 1, "min_free_mb");
 	check_refused("max_pixels = 4000000001\n", 1, "max_pixels");
+	check_refused("incomplete_grace = -5\n", 1, "incomplete_grace");
+	check_refused("\nincomplete_grace = 604801\n", 2, "incomplete_grace");
+	check_refused("folder_stable_delay = 86401\n", 1, "folder_stable_delay");
 }
 
 static void

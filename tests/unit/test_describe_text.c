@@ -9,6 +9,7 @@
 #include "test.h"
 #include "sohoa/catalog.h"
 #include "sohoa/describe.h"
+#include "catalog_int.h"
 
 static const char page[] =
     "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"

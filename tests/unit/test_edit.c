@@ -9,6 +9,7 @@
 #include "test.h"
 #include "sohoa/catalog.h"
 #include "sohoa/edit.h"
+#include "catalog_int.h"
 
 static long long
 query_int(sqlite3 *db, const char *sql)

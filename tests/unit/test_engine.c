@@ -15,6 +15,7 @@
 #include "sohoa/package.h"
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
+#include "catalog_int.h"
 
 /* Entries in a spool state folder. */
 static int

@@ -1166,6 +1166,28 @@ test_mutated_fixtures(void)
 	CHECK(runs >= 200);
 }
 
+/* A trích yếu OCR made garbage of is still read where a trích yếu is, but
+ * its confidence falls under SOHOA_EXTRACT_REVIEW (plausible.h); the same
+ * subject read right keeps its 0.9, and so does the issuing body. */
+static void
+test_implausible_subject(void)
+{
+	struct doc_parts over = { 0 };
+	sohoa_fields fs;
+
+	over.subject = "Vẻ vỉệc pbê duyệt Kẽ hoạcb sửạ cbữa gỉếng kbọan\ncấp nưởc sỉnh hoạt nărn 2024\n\n";
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK(V(fs, SUBJECT) != NULL);
+	CHECK(fs.f[SOHOA_F_SUBJECT].confidence < SOHOA_EXTRACT_REVIEW);
+	CHECK(fs.f[SOHOA_F_ORGAN_NAME].confidence >= SOHOA_EXTRACT_REVIEW);
+	sohoa_fields_release(&fs);
+	memset(&over, 0, sizeof over);
+	CHECK_INT(extract_parts(&over, &fs), SOHOA_OK);
+	CHECK_STR(V(fs, SUBJECT), "Về việc phê duyệt Kế hoạch sửa chữa giếng khoan cấp nước sinh hoạt năm 2024");
+	CHECK(fs.f[SOHOA_F_SUBJECT].confidence >= SOHOA_EXTRACT_REVIEW);
+	sohoa_fields_release(&fs);
+}
+
 int
 main(void)
 {
@@ -1181,6 +1203,7 @@ main(void)
 	}
 	snprintf(fixture_dir, sizeof fixture_dir, "%s/tests/unit/fixtures/extract", src);
 	TEST_RUN(test_fixtures);
+	TEST_RUN(test_implausible_subject);
 	TEST_RUN(test_fixture_decision);
 	TEST_RUN(test_fixture_cong_van);
 	TEST_RUN(test_fixture_bien_ban);

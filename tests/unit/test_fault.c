@@ -23,6 +23,7 @@
 #include "sohoa/fault.h"
 #include "sohoa/package.h"
 #include "sohoa/store.h"
+#include "catalog_int.h"
 
 /* The set: three scans, one bad scan, one byte-identical copy. */
 #define SET_GOOD 3

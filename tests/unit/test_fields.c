@@ -9,6 +9,7 @@
 #include "test.h"
 #include "sohoa/catalog.h"
 #include "sohoa/fields.h"
+#include "catalog_int.h"
 
 static char *
 nfd(const char *s)

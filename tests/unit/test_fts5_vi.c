@@ -1,12 +1,12 @@
 /*
  * test_fts5_vi.c - the Vietnamese text helpers (vitext.h) and the FTS5
- * tokenizer "sohoa_vi" (index.h), through a real SQLite database.
+ * tokenizer "sohoa_vi" (index_int.h), through a real SQLite database.
  */
 #include <sqlite3.h>
 #include <time.h>
 
 #include "test.h"
-#include "sohoa/index.h"
+#include "index_int.h"
 #include "sohoa/vitext.h"
 
 /* "Quyết định" written decomposed (NFD): base letters followed by their

@@ -345,6 +345,54 @@ test_truncated_png(void)
 	sohoa_image_free(im);
 }
 
+/* A TIFF cut short anywhere (the issue's copy between two SMB parts, a
+ * file that starts with II* and stops) is called truncated, at open or at
+ * the first page that cannot be decoded: never "not an image". */
+static void
+test_truncated_tiff(void)
+{
+	static const char *const names[] = { "g4.tif", "three.tif" };
+	size_t len = 0;
+
+	write_page("g4.tif", 1700, 2200, 1, IFF_TIFF_G4);
+	write_three_page_tiff("three.tif");
+	for (size_t f = 0; f < 2; f++) {
+		l_uint8 *data = l_binaryRead(names[f], &len);
+		CHECK(data != NULL && len > 100);
+		if (!data)
+			return;
+		/* (Not the last byte: a G4 strip may decode without it.) */
+		size_t cuts[] = { 3, 6, 9, len / 3, len / 2 };
+		for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
+			sohoa_error err;
+			sohoa_image *im;
+			char what[64];
+			int refused = 0;
+
+			write_bytes("cut.tif", data, cuts[c]);
+			snprintf(what, sizeof what, "%s cut at %zu of %zu", names[f], cuts[c], len);
+			sohoa_error_clear(&err);
+			im = sohoa_image_open("cut.tif", &roomy, &err);
+			if (!im) {
+				refused = 1;
+			} else {
+				for (int i = 0; i < sohoa_image_pages(im) && !refused; i++) {
+					PIX *pix = sohoa_image_page(im, i, &err);
+					if (!pix)
+						refused = 1;
+					pixDestroy(&pix);
+				}
+				sohoa_image_free(im);
+			}
+			CHECKM(refused, what);
+			CHECKM(err.reason == SOHOA_REASON_TRUNCATED, what);
+			if (err.reason != SOHOA_REASON_TRUNCATED)
+				fprintf(stderr, "  %s: %s\n", what, err.msg);
+		}
+		lept_free(data);
+	}
+}
+
 static void
 test_truncated_jpeg(void)
 {
@@ -679,5 +727,6 @@ main(void)
 	TEST_RUN(test_resolution);
 	TEST_RUN(test_many_page_tiff_is_linear);
 	TEST_RUN(test_tiff_directory_loop_is_corrupt);
+	TEST_RUN(test_truncated_tiff);
 	return TEST_DONE();
 }

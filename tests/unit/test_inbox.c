@@ -1,12 +1,17 @@
 /*
  * test_inbox.c - junk rules and the inbox walk (inbox.h) on a real tree
- * with sub-folders, junk, hidden folders, a FIFO and symbolic links.
+ * with sub-folders, junk, hidden folders, a FIFO and symbolic links; and
+ * whether a file is finished: a writer holding it open (a real open
+ * descriptor), and scans written by Leptonica in every format taken, whole
+ * and cut short at every eighth of their length.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include "test.h"
+#include <leptonica/allheaders.h>
+
 #include "sohoa/inbox.h"
 
 static void
@@ -181,6 +186,142 @@ test_walk_missing_root(void)
 	CHECK_INT(s.nfiles, 0);
 }
 
+/* A page with something on it, so that compressed data has a length. */
+static PIX *
+test_page(int w, int h, int depth)
+{
+	PIX *pix = pixCreate(w, h, depth);
+
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			pixSetPixel(pix, x, y, depth == 1 ? (unsigned)((x * 7 + y * 13) % 11 < 4)
+			    : (unsigned)((x * 31 + y * 17) % 256));
+	return pix;
+}
+
+static long long
+file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Copies the first n bytes of src to dst. */
+static void
+copy_head(const char *src, const char *dst, long long n)
+{
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	int c;
+
+	CHECK(in && out);
+	while (in && out && n-- > 0 && (c = getc(in)) != EOF)
+		putc(c, out);
+	if (in)
+		fclose(in);
+	if (out)
+		fclose(out);
+}
+
+/* path whole is COMPLETE; cut at every eighth, INCOMPLETE. */
+static void
+check_cuts(const char *path)
+{
+	long long size = file_size(path);
+	char msg[256];
+
+	CHECKM(size > 64, path);
+	CHECKM(sohoa_inbox_completeness_at(AT_FDCWD, path) == SOHOA_INBOX_COMPLETE, path);
+	for (int k = 1; k < 8; k++) {
+		copy_head(path, "cut", size * k / 8);
+		snprintf(msg, sizeof msg, "%s cut at %d/8 (%lld of %lld bytes)", path, k,
+		    size * k / 8, size);
+		CHECKM(sohoa_inbox_completeness_at(AT_FDCWD, "cut") == SOHOA_INBOX_INCOMPLETE, msg);
+	}
+}
+
+static void
+test_completeness_of_each_format(void)
+{
+	PIX *gray = test_page(300, 200, 8), *bw = test_page(600, 400, 1);
+
+	CHECK(pixWrite("a.png", gray, IFF_PNG) == 0);
+	CHECK(pixWrite("a.jpg", gray, IFF_JFIF_JPEG) == 0);
+	CHECK(pixWrite("a-g4.tif", bw, IFF_TIFF_G4) == 0);
+	CHECK(pixWrite("a-lzw.tif", gray, IFF_TIFF_LZW) == 0);
+	CHECK(pixWrite("a.pdf", gray, IFF_LPDF) == 0);
+	/* A multi-page TIFF: pages appended one directory after another. */
+	CHECK(pixWriteTiff("multi.tif", bw, IFF_TIFF_G4, "w") == 0);
+	CHECK(pixWriteTiff("multi.tif", gray, IFF_TIFF_ZIP, "a") == 0);
+	CHECK(pixWriteTiff("multi.tif", bw, IFF_TIFF_G4, "a") == 0);
+	check_cuts("a.png");
+	check_cuts("a.jpg");
+	check_cuts("a-g4.tif");
+	check_cuts("a-lzw.tif");
+	check_cuts("a.pdf");
+	check_cuts("multi.tif");
+	pixDestroy(&gray);
+	pixDestroy(&bw);
+}
+
+static void
+test_completeness_unknown(void)
+{
+	FILE *f = fopen("notes.txt", "w");
+
+	CHECK(f != NULL);
+	if (f) {
+		fputs("not a scan\n", f);
+		fclose(f);
+	}
+	CHECK(close(open("empty.tif", O_WRONLY | O_CREAT, 0644)) == 0);
+	CHECK(mkdir("dir.tif", 0755) == 0);
+	CHECK(symlink("notes.txt", "link.pdf") == 0);
+	CHECK(sohoa_inbox_completeness_at(AT_FDCWD, "notes.txt") == SOHOA_INBOX_UNKNOWN);
+	CHECK(sohoa_inbox_completeness_at(AT_FDCWD, "empty.tif") == SOHOA_INBOX_UNKNOWN);
+	CHECK(sohoa_inbox_completeness_at(AT_FDCWD, "dir.tif") == SOHOA_INBOX_UNKNOWN);
+	CHECK(sohoa_inbox_completeness_at(AT_FDCWD, "link.pdf") == SOHOA_INBOX_UNKNOWN);
+	CHECK(sohoa_inbox_completeness_at(AT_FDCWD, "missing.png") == SOHOA_INBOX_UNKNOWN);
+	/* A TIFF header alone: its first directory is not there yet. */
+	f = fopen("header.tif", "wb");
+	if (f) {
+		fwrite("II*\0\x08\0\0\0", 1, 8, f);
+		fclose(f);
+	}
+	CHECK(sohoa_inbox_completeness_at(AT_FDCWD, "header.tif") == SOHOA_INBOX_INCOMPLETE);
+}
+
+static void
+test_open_for_writing(void)
+{
+	int w, r, dfd = open(".", O_RDONLY | O_DIRECTORY);
+
+	w = open("scan.tif", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(w >= 0 && write(w, "II*\0", 4) == 4);
+	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "scan.tif"), 1);
+	/* A reader does not count. */
+	r = open("scan.tif", O_RDONLY);
+	close(w);
+	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "scan.tif"), 0);
+	close(r);
+	/* Opened again for appending, as a second part of a copy is. */
+	w = open("scan.tif", O_WRONLY | O_APPEND);
+	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "scan.tif"), 1);
+	close(w);
+	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "scan.tif"), 0);
+	errno = 0;
+	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "missing.tif"), -1);
+	CHECK_INT(errno, ENOENT);
+	CHECK(symlink("scan.tif", "link.tif") == 0);
+	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "link.tif"), -1);
+	/* A FIFO is never opened (it would not block: it is not opened). */
+	CHECK(mkfifo("pipe.tif", 0644) == 0);
+	errno = 0;
+	CHECK_INT(sohoa_inbox_open_for_writing_at(dfd, "pipe.tif"), -1);
+	CHECK_INT(errno, EINVAL);
+	CHECK(sohoa_inbox_completeness_at(dfd, "pipe.tif") == SOHOA_INBOX_UNKNOWN);
+	close(dfd);
+}
+
 int
 main(void)
 {
@@ -189,5 +330,8 @@ main(void)
 	TEST_RUN(test_walk_tree);
 	TEST_RUN(test_walk_without_dir_fn_and_stop);
 	TEST_RUN(test_walk_missing_root);
+	TEST_RUN(test_completeness_of_each_format);
+	TEST_RUN(test_completeness_unknown);
+	TEST_RUN(test_open_for_writing);
 	return TEST_DONE();
 }

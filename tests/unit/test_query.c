@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 #include "test.h"
-#include "sohoa/index.h"
+#include "index_int.h"
 #include "sohoa/query.h"
 
 /* A database file in the test's own temporary directory. */

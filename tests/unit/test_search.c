@@ -13,8 +13,9 @@
 
 #include "test.h"
 #include "sohoa/catalog.h"
-#include "sohoa/index.h"
+#include "index_int.h"
 #include "sohoa/search.h"
+#include "catalog_int.h"
 
 static char src_dir[PATH_MAX];
 

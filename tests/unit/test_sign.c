@@ -7,9 +7,12 @@
  * directory; the time-stamping service is tests/tools/tsa_server.py
  * (`openssl ts -reply` behind python3's http.server).
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -673,10 +676,309 @@ test_https_timestamp(void)
 		CHECK(access("untrusted.p7s", F_OK) != 0);
 	}
 	sohoa_signer_free(s);
-	CHECK(sh("test \"$(wc -l < tsa/requests)\" -eq 2") == 0);
+	/* The detached signature, the PDF's signature timestamp and its
+	 * document timestamp (B-LT). */
+	CHECK(sh("test \"$(wc -l < tsa/requests)\" -eq 3") == 0);
 	kill(tsa, SIGTERM);
 	waitpid(tsa, NULL, 0);
 	free(cwd);
+}
+
+/* A free TCP port on 127.0.0.1 (bound and released). */
+static int
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0
+	    && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* Waits (up to 10 s) until something listens on the port. */
+static int
+wait_port(int port)
+{
+	for (int i = 0; i < 100; i++) {
+		struct sockaddr_in a;
+		int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+		memset(&a, 0, sizeof a);
+		a.sin_family = AF_INET;
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a.sin_port = htons((uint16_t)port);
+		ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (ok)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* The local OCSP responder for the intermediate's certificates (lt/). */
+static int
+start_ocsp(int port)
+{
+	/* Not probed with a connection: `openssl ocsp` serves one client at a
+	 * time and waits on one that sends nothing.  Its log says when it is up. */
+	if (sh("cd lt && (openssl ocsp -port %d -index inter-idx.txt -CA inter.pem"
+	    " -rsigner inter.pem -rkey inter.key > ocsp.log 2>&1 & echo $! > ocsp.pid)", port) != 0)
+		return -1;
+	return sh("for i in $(seq 100); do grep -qi 'waiting for OCSP client' lt/ocsp.log"
+	    " 2>/dev/null && exit 0; sleep 0.1; done; exit 1");
+}
+
+static sohoa_signer *
+open_lt_signer(const char *url, const char *lt, sohoa_error *err)
+{
+	sohoa_conf c;
+	sohoa_signer *s;
+
+	conf_for(&c, "lt/agency.key", "lt/agency.pem", "lt/chain.pem", NULL, url);
+	sohoa_error_clear(err);
+	if (lt)
+		sohoa_conf_set(&c, "sign_lt", lt, "test", err);
+	sohoa_conf_set(&c, "ocsp_timeout", "5", "test", err);
+	s = sohoa_signer_open(&c, err);
+	sohoa_conf_release(&c);
+	return s;
+}
+
+/*
+ * PAdES B-LT with a local CA whose intermediate lives a minute, a
+ * local OCSP responder (`openssl ocsp`) named by the agency certificate's
+ * AIA, the root's CRL served over HTTP for the intermediate, and the local
+ * TSA.  The DSS (read with qpdf) holds the chain, a good OCSP response
+ * (checked with `openssl ocsp -respin`) and the CRL; pdfsig lists the
+ * document timestamp with its time.  Revoking the certificate afterwards
+ * does not change the verdict (the DSS's response, of signing time, is
+ * used); a signature made after the revocation is refused.  When the
+ * intermediate has expired, the B-LT PDF still verifies with only what is
+ * inside it, judged at its timestamp's time, while a B signature does not.
+ */
+static void
+test_pdf_lt(void)
+{
+	sohoa_error err;
+	sohoa_signer *s;
+	sohoa_pdf_check chk;
+	char url[128];
+	int op = free_port(), cp = free_port();
+	pid_t tsa;
+	time_t t0 = time(NULL);
+
+	CHECK(op > 0 && cp > 0 && op != cp);
+	CHECK(make_pdfa("doc.pdf") == 0);
+	{
+		/* The intermediate's notAfter: t0 + 60 s. */
+		time_t end = t0 + 60;
+		struct tm tm;
+		char e[32];
+		gmtime_r(&end, &tm);
+		strftime(e, sizeof e, "%y%m%d%H%M%SZ", &tm);
+		CHECK(sh("%s/tests/tools/lt_pki.sh \"$PWD/lt\" %d %d %s", src_dir, op, cp, e) == 0);
+	}
+	CHECK(sh("cat lt/inter.pem lt/ca.pem > lt/chain.pem") == 0);
+	CHECK(start_ocsp(op) == 0);
+	CHECK(sh("cd lt && (python3 -m http.server %d --bind 127.0.0.1 --directory crl"
+	    " > http.log 2>&1 & echo $! > http.pid)", cp) == 0);
+	CHECK(wait_port(cp) == 0);
+	tsa = start_tsa(url, sizeof url);
+	CHECKM(tsa > 0, "tests/tools/tsa_server.py did not start (run from the source tree)");
+	if (tsa <= 0)
+		return;
+	s = open_lt_signer(url, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "lt.pdf", AGENCY, time(NULL), &err) == SOHOA_OK,
+		    err.msg);
+		CHECK_STR(sohoa_signer_level(s), "B-LT");
+		CHECK_STR(sohoa_signer_note(s), "");
+	}
+	sohoa_signer_free(s);
+	/* sign_lt = off: B-T only. */
+	s = open_lt_signer(url, "off", &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "bt.pdf", AGENCY, time(NULL), &err) == SOHOA_OK,
+		    err.msg);
+		CHECK_STR(sohoa_signer_level(s), "B-T");
+	}
+	sohoa_signer_free(s);
+	/* B, for the expired-CA comparison. */
+	s = open_lt_signer(NULL, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "b.pdf", AGENCY, time(NULL), &err) == SOHOA_OK,
+		    err.msg);
+	}
+	sohoa_signer_free(s);
+	CHECK(sh("cat lt/ca.pem tsa/tsa.pem > trust.pem") == 0);
+
+	/* The DSS, read with qpdf: the agency, the intermediate, the root and
+	 * the TSA; one OCSP response, good for the agency's certificate,
+	 * signed by the intermediate; the root's CRL. */
+	CHECK(sh("python3 %s/tests/tools/pdf_dss.py lt.pdf dss > dss.txt"
+	    " && grep -qx 'certs 4 ocsps 1 crls 1' dss.txt", src_dir) == 0);
+	CHECK(sh("python3 %s/tests/tools/pdf_dss.py bt.pdf dss-bt > /dev/null", src_dir) != 0);
+	CHECK(sh("for c in dss/cert-*.der; do openssl x509 -inform DER -in $c -noout -subject;"
+	    " done > dss-subjects.txt && grep -q 'UBND LT test' dss-subjects.txt"
+	    " && grep -q 'Test LT Intermediate CA' dss-subjects.txt"
+	    " && grep -q 'Test LT Root CA' dss-subjects.txt"
+	    " && grep -q 'sohoa test TSA' dss-subjects.txt") == 0);
+	CHECK(sh("openssl ocsp -respin dss/ocsp-0.der -issuer lt/inter.pem -cert lt/agency.pem"
+	    " -CAfile lt/ca.pem -no_nonce > ocsp.txt 2>&1 && grep -q 'lt/agency.pem: good' ocsp.txt"
+	    " && grep -q 'Response verify OK' ocsp.txt") == 0);
+	CHECK(sh("openssl crl -inform DER -in dss/crl-0.der -noout -issuer"
+	    " | grep -q 'Test LT Root CA'") == 0);
+	CHECK(sh("qpdf --check lt.pdf > /dev/null 2>&1") == 0);
+	CHECK(sh("python3 %s/tests/tools/pdfa_structure.py lt.pdf > /dev/null", src_dir) == 0);
+	CHECK(sh("pdfinfo -meta lt.pdf | grep -q '<pdfaid:part>2</pdfaid:part>'") == 0);
+	/* pdfsig (poppler 22.12 shows no CMS timestamp): the document
+	 * timestamp is its second signature, by the TSA, with a time. */
+	CHECK(sh("pdfsig lt.pdf > pdfsig.txt 2>&1; grep -q 'Signature Field Name: DocTimeStamp'"
+	    " pdfsig.txt && grep -q 'Common Name: sohoa test TSA' pdfsig.txt"
+	    " && grep -q \"Signing Time: .* $(date -u +%%Y)\" pdfsig.txt"
+	    " && ! grep -q 'Jan 01 1970' pdfsig.txt && grep -q 'Signature is Valid' pdfsig.txt")
+	    == 0);
+
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("lt.pdf", "trust.pem", &chk, &err) == SOHOA_OK, err.msg);
+	CHECK_STR(chk.level, "B-LTA");
+	CHECK_INT(chk.signatures, 1);
+	CHECK_INT(chk.doc_timestamps, 1);
+	CHECK_INT(chk.revocation, 1);
+	CHECK_STR(chk.revocation_src, "OCSP");
+	CHECK(chk.judged_at_timestamp == 1 && chk.timestamp[0] && chk.doc_timestamp[0]);
+	CHECK(chk.dss_certs == 4 && chk.dss_ocsps == 1 && chk.dss_crls == 1);
+	CHECK(strcmp(chk.doc_timestamp, chk.timestamp) >= 0);
+	CHECK_INT(chk.doc_timestamp_trusted, 1);
+	/* Only the agency's root as anchor: the signature is judged now (its
+	 * timestamp's TSA is unknown), the document timestamp is whole but
+	 * not trusted: B-LT, not B-LTA. */
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("lt.pdf", "lt/ca.pem", &chk, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(chk.doc_timestamp_trusted, 0);
+	CHECK_INT(chk.judged_at_timestamp, 0);
+	CHECK_STR(chk.level, "B-LT");
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("bt.pdf", "trust.pem", &chk, &err) == SOHOA_OK, err.msg);
+	CHECK_STR(chk.level, "B-T");
+	CHECK_INT(chk.dss_certs, 0);
+	/* A second B-LT signature: the DSS keeps its items, none twice. */
+	s = open_lt_signer(url, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "lt.pdf", "lt2.pdf", AGENCY, time(NULL), &err) == SOHOA_OK,
+		    err.msg);
+		CHECK_STR(sohoa_signer_level(s), "B-LT");
+	}
+	sohoa_signer_free(s);
+	CHECK(sh("python3 %s/tests/tools/pdf_dss.py lt2.pdf dss2 > dss2.txt"
+	    " && grep -qx 'certs 4 ocsps 2 crls 1' dss2.txt", src_dir) == 0);
+	CHECK(sh("test $(pdfsig lt2.pdf 2>&1 | grep -c 'Signature is Valid') -eq 2") == 0);
+	CHECK(sh("python3 %s/tests/tools/pdfa_structure.py lt2.pdf > /dev/null", src_dir) == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("lt2.pdf", "trust.pem", &chk, &err) == SOHOA_OK, err.msg);
+	CHECK(chk.signatures == 2 && chk.doc_timestamps == 2);
+	CHECK_STR(chk.level, "B-LTA");
+	/* A byte changed in the DSS: the document timestamp no longer covers it. */
+	CHECK(sh("cp lt.pdf lt-bad.pdf") == 0);
+	{
+		FILE *f = popen("grep -abo '/Type /DSS' lt-bad.pdf | cut -d: -f1", "r");
+		long off = -1;
+		if (f) {
+			if (fscanf(f, "%ld", &off) != 1)
+				off = -1;
+			pclose(f);
+		}
+		CHECK(off > 0);
+		if (off > 0)
+			CHECK(flip_byte("lt-bad.pdf", off - 40) == 0);
+	}
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("lt-bad.pdf", "trust.pem", &err) == SOHOA_BAD_INPUT);
+
+	/* The certificate is revoked afterwards: the responder says so now,
+	 * but the DSS's response (signing time) still says good. */
+	CHECK(sh("cd lt && openssl ca -config inter.cnf -cert inter.pem -keyfile inter.key"
+	    " -revoke agency.pem > revoke.log 2>&1 && kill $(cat ocsp.pid)") == 0);
+	sleep(1);
+	CHECK(start_ocsp(op) == 0);
+	CHECK(sh("openssl ocsp -issuer lt/inter.pem -cert lt/agency.pem -url http://127.0.0.1:%d/"
+	    " -CAfile lt/ca.pem -no_nonce 2>&1 | grep -q 'agency.pem: revoked'", op) == 0);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("lt.pdf", "trust.pem", &chk, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(chk.revocation, 1);
+	/* Signed after the revocation: the DSS says revoked before the
+	 * timestamp, the signature is refused. */
+	s = open_lt_signer(url, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "revoked.pdf", AGENCY, time(NULL), &err)
+		    == SOHOA_OK, err.msg);
+		CHECKM(strstr(sohoa_signer_note(s), "REVOKED") != NULL, sohoa_signer_note(s));
+	}
+	sohoa_signer_free(s);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("revoked.pdf", "trust.pem", &err) == SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "revoked before") != NULL, err.msg);
+
+	/* The responder and the CRL server gone: signing stays B-T and says why. */
+	CHECK(sh("kill $(cat lt/ocsp.pid) $(cat lt/http.pid)") == 0);
+	s = open_lt_signer(url, NULL, &err);
+	CHECKM(s != NULL, err.msg);
+	if (s) {
+		sohoa_error_clear(&err);
+		CHECKM(sohoa_sign_pdf(s, "doc.pdf", "unreachable.pdf", AGENCY, time(NULL), &err)
+		    == SOHOA_OK, err.msg);
+		CHECK_STR(sohoa_signer_level(s), "B-T");
+		CHECKM(strstr(sohoa_signer_note(s), "did not answer") != NULL, sohoa_signer_note(s));
+		CHECKM(strstr(sohoa_signer_note(s), "could not be fetched") != NULL,
+		    sohoa_signer_note(s));
+	}
+	sohoa_signer_free(s);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("unreachable.pdf", "trust.pem", &chk, &err) == SOHOA_OK,
+	    err.msg);
+	CHECK_STR(chk.level, "B-T");
+	CHECK_INT(chk.revocation, 0);
+	kill(tsa, SIGTERM);
+	waitpid(tsa, NULL, 0);
+
+	/* The intermediate CA expires. */
+	while (time(NULL) <= t0 + 62)
+		sleep(1);
+	/* openssl, from the DSS's certificates: invalid now, valid at the
+	 * timestamp's time (-attime). */
+	CHECK(sh("for c in dss/cert-*.der; do openssl x509 -inform DER -in $c; done > dss.pem") == 0);
+	CHECK(sh("openssl verify -CAfile lt/ca.pem -untrusted dss.pem lt/agency.pem 2>&1"
+	    " | grep -q 'certificate has expired'") == 0);
+	CHECK(sh("openssl verify -attime %lld -CAfile lt/ca.pem -untrusted dss.pem lt/agency.pem"
+	    " > /dev/null 2>&1", (long long)t0 + 5) == 0);
+	/* sohoa: the B-LT PDF, judged at its timestamp with the DSS's chain and
+	 * OCSP response, nothing fetched (the responders are gone). */
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_verify_pdf_ex("lt.pdf", "trust.pem", &chk, &err) == SOHOA_OK, err.msg);
+	CHECK_STR(chk.level, "B-LTA");
+	CHECK_INT(chk.revocation, 1);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_verify_pdf("b.pdf", "trust.pem", &err) == SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "certificate verify error") != NULL, err.msg);
 }
 
 int
@@ -696,5 +998,6 @@ main(void)
 	TEST_RUN(test_pdf_signature);
 	TEST_RUN(test_pdf_timestamp);
 	TEST_RUN(test_https_timestamp);
+	TEST_RUN(test_pdf_lt);
 	return TEST_DONE();
 }

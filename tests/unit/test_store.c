@@ -5,7 +5,9 @@
  * without its marker or in another store is refused, a move is said and
  * recorded, an old copy still in place is said; package folders resolve in
  * package_dir whatever was stored; outbox paths are kept relative to
- * state_dir.  Invariant numbers refer to store.h.
+ * state_dir; the agency's placeholders and a changed agency_code once a
+ * record exists are refused (invariants 5-6).  Invariant numbers refer to
+ * store.h.
  */
 #include <errno.h>
 #include <sys/stat.h>
@@ -13,6 +15,7 @@
 #include "test.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/store.h"
+#include "catalog_int.h"
 
 /* A catalog in dir/catalog.db (dir created). */
 static sohoa_catalog *
@@ -55,7 +58,7 @@ check(const char *dir, sohoa_catalog *cat, int flags, char *note, size_t size, s
 	return sohoa_store_check(dir, cat, flags, note, size, err);
 }
 
-/* Invariant 2: a new store gets one identity, in the marker (0600) and in
+/* Invariant 2: a new store gets one identity, in the marker (0640) and in
  * the catalog; checking again changes nothing. */
 static void
 test_new_identity(void)
@@ -73,7 +76,7 @@ test_new_identity(void)
 	CHECK(strlen(id) == 36);
 	snprintf(first, sizeof first, "%s", marker_of("s"));
 	CHECK(strncmp(first, "sohoa-store ", 12) == 0 && strncmp(first + 12, id, 36) == 0);
-	CHECK(stat("s/" SOHOA_STORE_MARKER, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	CHECK(stat("s/" SOHOA_STORE_MARKER, &sb) == 0 && (sb.st_mode & 0777) == 0640);
 	CHECK_INT(check("s", cat, SOHOA_STORE_UPDATE, note, sizeof note, &err), SOHOA_OK);
 	CHECK_STR(marker_of("s"), first);
 	sohoa_catalog_free(cat);
@@ -204,7 +207,10 @@ test_migration_keeps_names(void)
 	CHECK(sqlite3_exec(db, "INSERT INTO records (spool_id, state, size, name, name_raw,"
 	    " created_at, updated_at, package_path) VALUES ('x', 'done', 1, 'a', x'61', '', '',"
 	    " '/var/lib/sohoa/aip/urn-VB01-uuid-1'), ('y', 'done', 1, 'b', x'62', '', '',"
-	    " 'urn-VB01-uuid-2'); DROP TABLE store_meta; PRAGMA user_version = 12;", NULL, NULL, NULL) == SQLITE_OK);
+	    " 'urn-VB01-uuid-2'); DROP TABLE store_meta;"
+	    /* Back to version 12: what the later migrations (15) added goes too. */
+	    " DROP INDEX records_origin; ALTER TABLE records DROP COLUMN hoso_order;"
+	    " DROP TABLE hoso_files; PRAGMA user_version = 12;", NULL, NULL, NULL) == SQLITE_OK);
 	{
 		/* Ledger rows: one outbox in the store, one elsewhere. */
 		char sql[2 * PATH_MAX];
@@ -230,6 +236,61 @@ test_migration_keeps_names(void)
 	sohoa_catalog_free(cat);
 }
 
+/* Invariants 5-6: the placeholders; the code recorded, kept while records
+ * exist, free to change before the first. */
+static void
+test_agency(void)
+{
+	sohoa_catalog *cat = open_in("ag");
+	sohoa_conf conf;
+	sohoa_error err;
+	sohoa_record_new r;
+	char v[64];
+	int64_t id;
+
+	memset(&conf, 0, sizeof conf);
+	conf.agency_name = "<tên cơ quan>";
+	conf.agency_code = "000.00.01.H26";
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_store_check_agency(&conf, NULL, 0, &err), SOHOA_FATAL);
+	CHECK(strstr(err.msg, "agency_name and agency_code") != NULL);
+	conf.agency_name = "UBND xã Văn Bình";
+	conf.agency_code = "<mã định danh>";
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_store_check_agency(&conf, cat, SOHOA_STORE_UPDATE, &err), SOHOA_FATAL);
+	CHECK(!sohoa_catalog_meta_get(cat, "agency_code", v, sizeof v));
+	/* Recorded by the first update, not by a check. */
+	conf.agency_code = "000.00.01.H26";
+	CHECK_INT(sohoa_store_check_agency(&conf, cat, 0, &err), SOHOA_OK);
+	CHECK(!sohoa_catalog_meta_get(cat, "agency_code", v, sizeof v));
+	CHECK_INT(sohoa_store_check_agency(&conf, cat, SOHOA_STORE_UPDATE, &err), SOHOA_OK);
+	CHECK(sohoa_catalog_meta_get(cat, "agency_code", v, sizeof v) && !strcmp(v, "000.00.01.H26"));
+	/* No record yet: another code is taken. */
+	CHECK_INT(sohoa_catalog_has_records(cat), 0);
+	conf.agency_code = "000.00.02.H26";
+	CHECK_INT(sohoa_store_check_agency(&conf, cat, SOHOA_STORE_UPDATE, &err), SOHOA_OK);
+	CHECK(sohoa_catalog_meta_get(cat, "agency_code", v, sizeof v) && !strcmp(v, "000.00.02.H26"));
+	/* A record: another code is refused, naming both, and nothing changes. */
+	memset(&r, 0, sizeof r);
+	r.spool_id = "s1";
+	r.state = "active";
+	r.hash = "sha256:00";
+	r.size = 1;
+	r.name = r.name_raw = "a.png";
+	r.name_raw_len = 5;
+	r.origin = "";
+	CHECK_INT(sohoa_catalog_record_insert(cat, &r, &id, &err), SOHOA_OK);
+	CHECK_INT(sohoa_catalog_has_records(cat), 1);
+	conf.agency_code = "000.00.09.H99";
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_store_check_agency(&conf, cat, SOHOA_STORE_UPDATE, &err), SOHOA_FATAL);
+	CHECK(strstr(err.msg, "\"000.00.02.H26\"") && strstr(err.msg, "\"000.00.09.H99\""));
+	CHECK(sohoa_catalog_meta_get(cat, "agency_code", v, sizeof v) && !strcmp(v, "000.00.02.H26"));
+	conf.agency_code = "000.00.02.H26";
+	CHECK_INT(sohoa_store_check_agency(&conf, cat, SOHOA_STORE_UPDATE, &err), SOHOA_OK);
+	sohoa_catalog_free(cat);
+}
+
 int
 main(void)
 {
@@ -239,5 +300,6 @@ main(void)
 	TEST_RUN(test_move);
 	TEST_RUN(test_paths);
 	TEST_RUN(test_migration_keeps_names);
+	TEST_RUN(test_agency);
 	return TEST_DONE();
 }

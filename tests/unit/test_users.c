@@ -9,6 +9,7 @@
 #include "test.h"
 #include "sohoa/catalog.h"
 #include "sohoa/users.h"
+#include "catalog_int.h"
 
 static sohoa_catalog *
 open_cat(void)

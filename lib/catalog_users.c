@@ -1,8 +1,14 @@
 /*
- * users.c - accounts, API tokens, sessions and login throttling for
- * sohoa-web (users.h says the invariants U1-U4).  Everything lives in the
- * catalog (008-web.sql), so that the CLI on the server manages the same
+ * catalog_users.c - accounts, API tokens, sessions and login throttling
+ * for sohoa-web (users.h says the invariants U1-U4).  Everything lives in
+ * the catalog (008-web.sql), so that the CLI on the server manages the same
  * users the web service signs in.
+ *
+ * A catalog-family file: it alone reads and writes the tables web_users,
+ * web_tokens, web_sessions and web_login_failures, and each of its public
+ * functions is one such read or write (the Argon2id and SHA-256 work only
+ * shapes what is stored), so it owns them directly rather than through a
+ * second layer of typed functions.
  */
 #include <argon2.h>
 #include <openssl/crypto.h>
@@ -12,6 +18,7 @@
 #include <string.h>
 
 #include "sohoa/users.h"
+#include "catalog_int.h"
 
 /* Argon2id cost: OWASP's first choice (19 MiB, 2 passes, 1 lane). */
 #define KDF_T_COST 2

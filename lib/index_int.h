@@ -1,5 +1,5 @@
 /*
- * index.h - full-text search over the catalog: SQLite FTS5 with the
+ * index_int.h - full-text search over the catalog: SQLite FTS5 with the
  * Vietnamese tokenizer "sohoa_vi".
  *
  * Calling protocol: call sohoa_index_register() once on every database
@@ -25,9 +25,13 @@
  * So "quyet dinh" finds "Quyết định" and "Quyet dinh", while "quyết định"
  * finds only "Quyết định"; the query compiler (query.h) asks for both forms
  * of a word with diacritics so that bm25() ranks exact matches first.
+ *
+ * Internal to the library (it takes a raw sqlite3 handle, which no public
+ * header shows): the catalog registers it on its own connection, and the
+ * tests include it to try the tokenizer on a bare database.
  */
-#ifndef SOHOA_INDEX_H
-#define SOHOA_INDEX_H
+#ifndef SOHOA_INDEX_INT_H
+#define SOHOA_INDEX_INT_H
 
 #include <sqlite3.h>
 

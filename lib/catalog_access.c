@@ -1,9 +1,16 @@
 /*
- * access.c - the access decision of access.h (A1-A5), the viewer-aware
- * fetches built on it, the access log, and requests and grants for mode
- * 02 records.  The rule exists twice: in C (sohoa_access_rule, for one
- * record) and in SQL (level_sql, for search); test_access.c checks that
- * both agree on every case.
+ * catalog_access.c - the access decision of access.h (A1-A5), the
+ * viewer-aware fetches built on it, the access log, and requests and grants
+ * for mode 02 records.
+ *
+ * A catalog-family file: it alone reads and writes the tables access_log
+ * and access_requests, and its viewer-aware fetches are reads of records,
+ * fields and pages filtered by the rule; search (search.c) takes the rule's
+ * SQL form from it through access_int.h.
+ *
+ * The rule exists twice: in C (sohoa_access_rule, for one record) and in
+ * SQL (level_sql, for search); test_access.c checks that both agree on
+ * every case.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +18,7 @@
 
 #include "access_int.h"
 #include "sohoa/catalog.h"
+#include "catalog_int.h"
 
 static const struct { const char *code, *label; } modes[] = {
 	{ "01", "Công khai" }, { "02", "Sử dụng có điều kiện" }, { "03", "Mật" },
@@ -323,8 +331,8 @@ sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_d
 
 	sb_str(&q, "SELECT r.id FROM records r WHERE r.origin = :origin");
 	access_sql_where(&q, "r.id", 0);
-	sb_str(&q, " ORDER BY (SELECT value FROM fields WHERE record_id = r.id"
-	    " AND name = 'issuedDate'), r.id");
+	/* The hồ sơ's order (hoso_desk.h): a person's places, then pickup. */
+	sb_str(&q, " ORDER BY r.hoso_order IS NULL, r.hoso_order, r.id");
 	if (q.oom) {
 		free(q.p);
 		return sohoa_error_oom(err);

@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+"""desk_quarantine_browser.py - the văn thư's quarantine, duplicates and
+exports screens of sohoa-web in a real browser: Debian's headless Chromium
+driven through chromedriver (python3-selenium), as tests/e2e/web_browser.py.
+
+    desk_quarantine_browser.py URL SHOTS QFILE FIX RETRY_ID DELETE_ID DUP_ID MONTH DL_DIR
+
+A văn thư signs in and opens Cách ly: the files with their reasons.  She
+replaces QFILE (the cut PNG in the quarantine folder) by FIX, as the reason
+file tells her, and presses "Thử lại" on RETRY_ID; she deletes DELETE_ID
+after the confirmation page; she compares the probable duplicate DUP_ID
+with the record it may duplicate, side by side, and drops it.  On Xuất nộp
+she exports MONTH (a closed month): the request waits, sohoad runs it, the
+page says "xong"; she downloads the bundle and its .p7s (the browser's own
+fetch, with her session) into DL_DIR, with their Content-Disposition
+checked.  Screenshots quarantine.png, duplicates.png and exports.png go to
+SHOTS.  Prints one line per step; exits 1 at the first failure.
+"""
+import base64
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+URL, SHOTS, QFILE, FIX, RETRY_ID, DELETE_ID, DUP_ID, MONTH, DL = sys.argv[1:10]
+
+
+def browser():
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = '/usr/bin/chromium'
+    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+              '--disable-background-networking', '--disable-component-update', '--disable-sync',
+              '--ignore-certificate-errors', '--window-size=1280,1000', '--lang=vi',
+              '--user-data-dir=' + tempfile.mkdtemp(prefix='sohoa-chromium-')):
+        opts.add_argument(a)
+    return webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
+
+
+def step(ok, what):
+    print(('   ok   ' if ok else '   FAIL ') + 'browser: ' + what, flush=True)
+    if not ok:
+        raise SystemExit(1)
+
+
+def has(d, text, seconds=10):
+    for _ in range(int(seconds * 4)):
+        if text in d.page_source:
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def fetch(d, href):
+    """The browser fetches href with its session: status, headers, bytes."""
+    r = d.execute_async_script(
+        'const done = arguments[1];'
+        'fetch(arguments[0]).then(r => r.blob().then(b => {'
+        '  const f = new FileReader();'
+        '  f.onload = () => done([r.status, r.headers.get("content-type"),'
+        '    r.headers.get("content-disposition"), f.result.split(",")[1] || ""]);'
+        '  f.readAsDataURL(b); }))', href)
+    return r[0], r[1], r[2], base64.b64decode(r[3])
+
+
+def main():
+    os.makedirs(SHOTS, exist_ok=True)
+    d = browser()
+    d.set_script_timeout(60)
+    try:
+        d.get(URL + '/login')
+        d.find_element(By.NAME, 'name').send_keys('vanthu')
+        d.find_element(By.NAME, 'password').send_keys('mật khẩu văn thư')
+        d.find_element(By.CSS_SELECTOR, 'form.login button').click()
+        has(d, 'Đăng xuất')
+        d.find_element(By.LINK_TEXT, 'Cách ly').click()
+        step(has(d, 'Tệp bị cách ly'), 'the header link leads to the quarantine')
+        item = d.find_element(By.ID, 'q' + RETRY_ID)
+        reason = item.find_element(By.CSS_SELECTOR, 'td.reason').text
+        step(len(reason) > 5 and 'hong.png' in item.text,
+             'the cut PNG is listed with its reason: %r' % reason.split('\n')[0])
+        d.save_screenshot(os.path.join(SHOTS, 'quarantine.png'))
+
+        # Fixed as the reason file says: the whole file in its place.
+        shutil.copyfile(FIX, QFILE)
+        item.find_element(By.CSS_SELECTOR, 'button.retry').click()
+        step(has(d, 'Đã trả tệp về thư mục nhận') and not d.find_elements(By.ID, 'q' + RETRY_ID),
+             'retry: the file went back to the inbox and left the list')
+
+        d.find_element(By.CSS_SELECTOR, '#q%s a.delete' % DELETE_ID).click()
+        step(has(d, 'Xóa tệp khỏi thư mục cách ly?'), 'delete: a confirmation page first')
+        d.find_element(By.CSS_SELECTOR, 'button.confirm-delete').click()
+        step(has(d, 'Đã xóa tệp khỏi thư mục cách ly') and not d.find_elements(By.ID, 'q' + DELETE_ID),
+             'delete confirmed: the file left the list')
+
+        d.get(URL + '/quarantine#duplicates')
+        d.find_element(By.CSS_SELECTOR, 'a.compare[href$="/dup/%s"]' % DUP_ID).click()
+        step(has(d, 'Có thể trùng (probable duplicate)'), 'the pair opens side by side')
+        sides = d.find_elements(By.CSS_SELECTOR, '.side')
+        step(len(sides) == 2 and all(s.find_elements(By.CSS_SELECTOR, 'table.fields') for s in sides),
+             'two records, each with its fields')
+        imgs = d.find_elements(By.CSS_SELECTOR, '.side img')
+        loaded = False
+        for _ in range(60):
+            loaded = len(imgs) == 2 and all(d.execute_script(
+                'return arguments[0].complete && arguments[0].naturalWidth > 100', i) for i in imgs)
+            if loaded:
+                break
+            time.sleep(0.25)
+        step(loaded, 'the first page of each is drawn')
+        d.save_screenshot(os.path.join(SHOTS, 'duplicates.png'))
+        d.find_element(By.CSS_SELECTOR, 'button.drop-later').click()
+        step(has(d, 'Đã bỏ tài liệu trùng') and 'dup/' + DUP_ID not in d.page_source,
+             'the later record dropped; the pair is gone')
+
+        d.find_element(By.LINK_TEXT, 'Xuất nộp').click()
+        step(has(d, 'Xuất nộp lưu trữ'), 'the exports page')
+        box = d.find_element(By.ID, 'month')
+        step(box.get_attribute('value') == MONTH, 'the last closed month is offered: ' + MONTH)
+        d.find_element(By.ID, 'run').click()
+        step(has(d, 'Đã gửi yêu cầu xuất'), 'the export is queued')
+        state = ''
+        for _ in range(120):
+            d.get(URL + '/exports')
+            state = d.find_element(By.CSS_SELECTOR, '#requests td.state').text
+            if state in ('xong', 'lỗi'):
+                break
+            time.sleep(1)
+        step(state == 'xong', 'sohoad ran it: ' + state + ' — ' +
+             d.find_element(By.CSS_SELECTOR, '#requests tr:nth-child(2) td:last-child').text)
+        d.save_screenshot(os.path.join(SHOTS, 'exports.png'))
+        for cls, ext, ctype in (('bundle', '', 'application/x-tar'),
+                                ('p7s', '.p7s', 'application/pkcs7-signature')):
+            link = d.find_element(By.CSS_SELECTOR, '#ledger a.%s' % cls)
+            status, got_type, disp, body = fetch(d, link.get_attribute('href'))
+            name = 'sohoa-000.00.01.H26-%s.tar%s' % (MONTH, ext)
+            step(status == 200 and got_type == ctype and disp == 'attachment; filename="%s"' % name
+                 and len(body) > 0, 'download %s: %s, %s, %d bytes' % (cls, got_type, disp, len(body)))
+            with open(os.path.join(DL, name), 'wb') as f:
+                f.write(body)
+    finally:
+        d.quit()
+
+
+main()

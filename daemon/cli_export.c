@@ -365,6 +365,61 @@ verify_pdf(struct cli *c, const char *pdf, const char *ca)
 	return st == SOHOA_OK ? 0 : EXIT_PARTIAL;
 }
 
+/* On the server that made the bundle (its catalog is there): the done
+ * documents of the bundle's month, or earlier, that have no archival
+ * package and so cannot be in it are named, never passed over in silence.
+ * The month comes from the bundle's name (sohoa-<agency>-YYYY-MM.tar).
+ * Returns how many; 0 also when there is no catalog (a receiver's machine)
+ * or the name carries no month. */
+static int
+verify_unpackaged(struct cli *c, const char *bundle)
+{
+	char path[4096], month[8], end_iso[32], list[512];
+	const char *base = strrchr(bundle, '/');
+	size_t n, k = 0;
+	time_t start, end;
+	sohoa_catalog *cat;
+	sohoa_error err;
+	int64_t *ids = NULL;
+	int nu = 0;
+	struct tm tm;
+
+	base = base ? base + 1 : bundle;
+	n = strlen(base);
+	if (n < 12 || strcmp(base + n - 4, ".tar"))
+		return 0;
+	memcpy(month, base + n - 11, 7);
+	month[7] = 0;
+	if (base[n - 12] != '-' || sohoa_export_month_bounds(month, &start, &end, end_iso) != 0)
+		return 0;
+	snprintf(path, sizeof path, "%s/catalog.db", c->conf.state_dir);
+	if (access(path, R_OK) != 0)
+		return 0;
+	sohoa_error_clear(&err);
+	if (!(cat = sohoa_catalog_open(path, &err)))
+		return 0;
+	gmtime_r(&end, &tm);
+	strftime(end_iso, sizeof end_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (sohoa_catalog_unpackaged(cat, end_iso, 0, &ids, &nu, &err) != SOHOA_OK)
+		nu = 0;
+	sohoa_catalog_free(cat);
+	for (int i = 0; i < nu && k < sizeof list - 24; i++)
+		k += (size_t)snprintf(list + k, sizeof list - k, "%s%lld", i ? ", " : "",
+		    (long long)ids[i]);
+	if (k >= sizeof list - 24 && nu)
+		snprintf(list + k, sizeof list - k, ", ...");
+	free(ids);
+	if (nu && c->json)
+		fprintf(stderr, "sohoa: %d done document(s) up to %s have no archival package: %s\n",
+		    nu, month, list);
+	else if (nu)
+		printf("\nTÀI LIỆU KHÔNG CÓ TRONG GÓI (left out): %d tài liệu đã xử lý đến hết tháng %s"
+		    " chưa có gói lưu trữ nên không thể có trong gói này (số %s) — %d done"
+		    " document(s) up to %s have no archival package, so this bundle cannot hold"
+		    " them: see 'sohoa show ID'\n", nu, month, list, nu, month);
+	return nu;
+}
+
 int
 cli_verify(struct cli *c, int argc, char **argv)
 {
@@ -479,5 +534,7 @@ cli_verify(struct cli *c, int argc, char **argv)
 	}
 	sohoa_verify_report_release(&rep);
 	sohoa_package_schemas_free(sch);
+	if (verify_unpackaged(c, bundle) > 0)
+		valid = 0;
 	return valid ? 0 : EXIT_PARTIAL;
 }

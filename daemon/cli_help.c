@@ -138,6 +138,10 @@ static const struct help helps[] = {
 	{ "verify", "sohoa verify [--ca CA.pem] [--sig BUNDLE.p7s] BUNDLE.tar | FILE.pdf",
 	    "  Kiểm tra một gói xuất: chữ ký, bảng kê, từng SIP và PDF.\n"
 	    "  Check a bundle: signature, manifest, every SIP and PDF.\n"
+	    "  Trên máy chủ đã xuất gói: nêu mọi tài liệu đã xử lý đến hết tháng đó mà\n"
+	    "  chưa có gói lưu trữ (không thể có trong gói; mã thoát 1).\n"
+	    "  On the server that made it: names every done document up to that month\n"
+	    "  with no archival package (it cannot be in the bundle; exit 1).\n"
 	    "  Với một tệp PDF: chữ ký, dấu thời gian, dữ liệu kiểm tra lâu dài (DSS:\n"
 	    "  chứng thư, OCSP, CRL), tình trạng thu hồi và mức PAdES, chỉ từ nội dung PDF.\n"
 	    "  Given a PDF: its signatures, timestamps, long-term validation data (DSS:\n"

@@ -25,6 +25,7 @@
 #include "sohoa/runstate.h"
 #include "sohoa/tailieu.h"
 #include "sohoad.h"
+#include "sohoad_desk.h"
 #include "sohoad_export.h"
 
 /* A file seen in the inbox, waiting to hold still. */
@@ -63,6 +64,7 @@ struct loop {
 	char last_status[256];
 	sohoa_runstate last_rs;
 	struct sohoad_exporter exporter;   /* exports asked for on the web */
+	struct sohoad_desk desk;           /* quarantine requests and previews */
 };
 
 static double
@@ -805,6 +807,7 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 	rescan(&l);
 	l.next_rescan = now_mono() + (double)conf->rescan_interval;
 	sohoad_export_init(&l.exporter, sohoa_engine_catalog(l.engine));
+	sohoad_desk_init(&l.desk, sohoa_engine_catalog(l.engine));
 	/* The watchdog (WatchdogSec=) is fed from the loop, at half its period,
 	 * so a loop that hangs is restarted by systemd. */
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
@@ -882,12 +885,14 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 			take_stable(&l);
 		sohoa_engine_tick(l.engine, time(NULL));
 		sohoad_export_tick(&l.exporter, l.conf, sohoa_engine_catalog(l.engine), now);
+		sohoad_desk_tick(&l.desk, l.conf, sohoa_engine_catalog(l.engine), now);
 		if (now - last_status >= 2) {
 			notify_status(&l, 0);
 			last_status = now;
 		}
 	}
 	sohoad_export_stop(&l.exporter, sohoa_engine_catalog(l.engine));
+	sohoad_desk_stop(&l.desk);
 	sohoa_engine_free(l.engine, 1000);
 	reset_watches(&l);
 	for (size_t i = 0; i < l.nbuckets; i++)

@@ -2,14 +2,18 @@
  * catalog_desk.c - the catalog side of the văn thư's desk (desk.h): the
  * export request queue (migration 016), the export ledger as rows, the
  * quarantined files with their removal, and the probable duplicates with
- * their resolution.  Every change adds an event naming the person.
+ * their resolution.  Every change adds an event naming the person.  Also
+ * the desk request queue and the stored quarantine previews (migration
+ * 021): the web queues, sohoad carries out and renders.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sohoa/desk.h"
@@ -19,7 +23,8 @@
 #include "catalog_int.h"
 
 #define REASON_SUFFIX ".ly-do.txt"      /* as lib/engine.c writes it */
-#define AGENT_WEB "sohoa-web " SOHOA_VERSION
+/* Carried out by sohoad on a request made on the web (desk.h, invariant 5). */
+#define AGENT_WEB "sohoad " SOHOA_VERSION " (requested on the web)"
 
 static void
 col(sqlite3_stmt *st, int i, char *buf, size_t size)
@@ -237,6 +242,207 @@ sohoa_export_requests_list(sohoa_catalog *cat, int limit, sohoa_export_request *
 	*out = v;
 	*n = k;
 	return SOHOA_OK;
+}
+
+/* ---- desk requests ------------------------------------------------------ */
+
+static const char *const desk_keys[] = { "retry", "delete", "keep", "drop" };
+
+const char *
+sohoa_desk_action_key(sohoa_desk_action a)
+{
+	return (unsigned)a < 4 ? desk_keys[a] : "?";
+}
+
+#define DREQ_COLS "id, action, record_id, coalesce(drop_id, 0), requested_by, requested_at," \
+	" coalesce(finished_at, ''), state, coalesce(message, '')"
+
+static void
+dreq_row(sqlite3_stmt *st, sohoa_desk_request *r)
+{
+	char a[16];
+
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	col(st, 1, a, sizeof a);
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(a, desk_keys[i]))
+			r->action = (sohoa_desk_action)i;
+	r->record_id = sqlite3_column_int64(st, 2);
+	r->drop_id = sqlite3_column_int64(st, 3);
+	col(st, 4, r->requested_by, sizeof r->requested_by);
+	col(st, 5, r->requested_at, sizeof r->requested_at);
+	col(st, 6, r->finished_at, sizeof r->finished_at);
+	col(st, 7, r->state, sizeof r->state);
+	col(st, 8, r->message, sizeof r->message);
+}
+
+sohoa_status
+sohoa_desk_request_add(sohoa_catalog *cat, sohoa_desk_action action, int64_t id, int64_t drop,
+    const char *user, int64_t *req_id, sohoa_error *err)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	if ((unsigned)action >= 4 || id <= 0 || (action == SOHOA_DESK_DROP) != (drop > 0))
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "yêu cầu không hợp lệ — invalid desk request");
+	sohoa_now_iso(now);
+	if (sqlite3_prepare_v2(db, "INSERT INTO desk_requests (action, record_id, drop_id,"
+	    " requested_by, requested_at) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return db_error(cat, err);
+	sqlite3_bind_text(st, 1, desk_keys[action], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (drop > 0)
+		sqlite3_bind_int64(st, 3, drop);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "yêu cầu này với tài liệu %lld đang chờ sohoad — this request on record %lld is"
+		    " already waiting", (long long)id, (long long)id);
+	if (rc != SQLITE_DONE)
+		return db_error(cat, err);
+	if (req_id)
+		*req_id = sqlite3_last_insert_rowid(db);
+	return SOHOA_OK;
+}
+
+int
+sohoa_desk_request_claim(sohoa_catalog *cat, sohoa_desk_request *req, sohoa_error *err)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sqlite3_stmt *st;
+	char now[32];
+	int found;
+
+	/* A read first: an empty queue never takes the write lock. */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM desk_requests WHERE state = 'pending' LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK) {
+		db_error(cat, err);
+		return -1;
+	}
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return 0;
+	found = 0;
+	sohoa_now_iso(now);
+	if (sqlite3_prepare_v2(db, "UPDATE desk_requests SET state = 'running', started_at = ?"
+	    " WHERE id = (SELECT id FROM desk_requests WHERE state = 'pending' ORDER BY id"
+	    " LIMIT 1) RETURNING " DREQ_COLS, -1, &st, NULL) != SQLITE_OK) {
+		db_error(cat, err);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		dreq_row(st, req);
+		found = 1;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE && !found) {
+		sqlite3_finalize(st);
+		db_error(cat, err);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+sohoa_status
+sohoa_desk_request_finish(sohoa_catalog *cat, int64_t id, int ok, const char *message,
+    sohoa_error *err)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	sohoa_now_iso(now);
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "UPDATE desk_requests SET state = ?,"
+	    " finished_at = ?, message = ? WHERE id = ? AND state = 'running'", -1, &st, NULL)
+	    != SQLITE_OK)
+		return db_error(cat, err);
+	sqlite3_bind_text(st, 1, ok ? "done" : "failed", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, message ? message : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SOHOA_OK : db_error(cat, err);
+}
+
+int
+sohoa_desk_request_fail_running(sohoa_catalog *cat, const char *message)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int n = -1;
+
+	sohoa_now_iso(now);
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "UPDATE desk_requests SET state = 'failed',"
+	    " finished_at = ?, message = ? WHERE state = 'running'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		n = sqlite3_changes(sohoa_catalog_db(cat));
+	sqlite3_finalize(st);
+	return n;
+}
+
+sohoa_status
+sohoa_desk_requests_list(sohoa_catalog *cat, int limit, sohoa_desk_request **out, int *n,
+    sohoa_error *err)
+{
+	sqlite3_stmt *st;
+	sohoa_desk_request *v = NULL;
+	int k = 0, cap = 0, rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT " DREQ_COLS " FROM desk_requests"
+	    " ORDER BY id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK)
+		return db_error(cat, err);
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : 50);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (grow((void **)&v, k, &cap, sizeof *v) != 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		dreq_row(st, &v[k++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_error(cat, err);
+	}
+	*out = v;
+	*n = k;
+	return SOHOA_OK;
+}
+
+int
+sohoa_desk_request_live(sohoa_catalog *cat, int64_t id, sohoa_desk_request *req)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT " DREQ_COLS " FROM desk_requests"
+	    " WHERE record_id = ? AND state IN ('pending', 'running') ORDER BY id DESC LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		dreq_row(st, req);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
 }
 
 /* ---- the ledger --------------------------------------------------------- */
@@ -517,6 +723,221 @@ sohoa_quarantine_delete(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 		return db_error(cat, err);
 	snprintf(detail, sizeof detail, "quarantined file %s deleted by %s", q.qname, user);
 	return sohoa_catalog_event_add(cat, id, "deletion", AGENT_WEB, "success", detail, err);
+}
+
+/* ---- quarantine previews ------------------------------------------------ */
+
+int
+sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	memset(p, 0, sizeof *p);
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT made_at, status, coalesce(reason,"
+	    " ''), coalesce(message, ''), note, coalesce(file_sig, '') FROM quarantine_previews"
+	    " WHERE record_id = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *note = sqlite3_column_text(st, 4);
+		p->record_id = id;
+		col(st, 0, p->made_at, sizeof p->made_at);
+		col(st, 1, p->status, sizeof p->status);
+		col(st, 2, p->reason, sizeof p->reason);
+		col(st, 3, p->message, sizeof p->message);
+		p->note = note ? strdup((const char *)note) : NULL;
+		col(st, 5, p->file_sig, sizeof p->file_sig);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int
+sohoa_preview_missing(sohoa_catalog *cat, int64_t *ids, int max)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT id FROM records WHERE " Q_LIVE
+	    " AND id NOT IN (SELECT record_id FROM quarantine_previews) ORDER BY id LIMIT ?", -1,
+	    &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int(st, 1, max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+void
+sohoa_preview_path(const sohoa_conf *conf, int64_t id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/" SOHOA_PREVIEW_DIR "/%lld.png", conf->state_dir, (long long)id);
+}
+
+void
+sohoa_preview_file_sig(const sohoa_conf *conf, const sohoa_quarantined *q, char *buf,
+    size_t size)
+{
+	struct stat st;
+
+	if (!q->qname[0] || sohoa_fs_stat_beneath(conf->quarantine, q->qname, &st) != 0)
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, "%ju:%lld:%lld.%09ld", (uintmax_t)st.st_ino, (long long)st.st_size,
+		    (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+}
+
+int
+sohoa_preview_stale(const sohoa_conf *conf, sohoa_catalog *cat, int64_t *ids, int max)
+{
+	sqlite3_stmt *st;
+	sohoa_quarantined q;
+	char now[96], then[96];
+	int n = 0;
+
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "SELECT " Q_COLS ", coalesce((SELECT"
+	    " p.file_sig FROM quarantine_previews p WHERE p.record_id = records.id), '') FROM"
+	    " records WHERE " Q_LIVE " AND id IN (SELECT record_id FROM quarantine_previews)"
+	    " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		q_row(st, &q);
+		col(st, 9, then, sizeof then);
+		sohoa_preview_file_sig(conf, &q, now, sizeof now);
+		if (strcmp(now, then) != 0)
+			ids[n++] = q.id;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+static sohoa_status
+preview_row_put(sohoa_catalog *cat, int64_t id, const char *status, const char *reason,
+    const char *message, const char *note, const char *file_sig, sohoa_error *err)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	sohoa_now_iso(now);
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "INSERT OR REPLACE INTO quarantine_previews"
+	    " (record_id, made_at, status, reason, message, note, file_sig) VALUES (?, ?, ?, ?, ?,"
+	    " ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return db_error(cat, err);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, message, -1, SQLITE_STATIC);
+	if (note)
+		sqlite3_bind_text(st, 6, note, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_text(st, 7, file_sig ? file_sig : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SOHOA_OK : db_error(cat, err);
+}
+
+#define PREVIEW_READ_MAX (32u << 20)
+
+sohoa_status
+sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, int fd,
+    int wstatus, const char *reason_note, const char *file_sig, sohoa_error *err)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	char path[PATH_MAX], dir[PATH_MAX], msg[600], key[32] = "";
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t got;
+	sohoa_status rc;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "preview: %s",
+		    strerror(errno));
+	for (;;) {
+		if (len == cap) {
+			unsigned char *p;
+			if (cap >= PREVIEW_READ_MAX)
+				break;
+			cap = cap ? cap * 2 : 65536;
+			if (!(p = realloc(buf, cap))) {
+				free(buf);
+				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+				    "preview: out of memory");
+			}
+			buf = p;
+		}
+		got = read(fd, buf + len, cap - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && len > sizeof sig
+	    && !memcmp(buf, sig, sizeof sig)) {
+		snprintf(dir, sizeof dir, "%s/" SOHOA_PREVIEW_DIR, conf->state_dir);
+		sohoa_preview_path(conf, id, path, sizeof path);
+		if ((rc = sohoa_fs_mkdirs(dir, 0750, err)) == SOHOA_OK
+		    && (rc = sohoa_fs_write_file(path, buf, len, 0640, err)) == SOHOA_OK)
+			rc = preview_row_put(cat, id, "png", "", "", reason_note, file_sig, err);
+		free(buf);
+		return rc;
+	}
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 2 && len > 0) {
+		/* "bad <key>\n<message>" or "none\n<message>". */
+		char *text = malloc(len + 1), *nl;
+		const char *status = "bad", *m;
+		if (!text) {
+			free(buf);
+			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
+			    "preview: out of memory");
+		}
+		memcpy(text, buf, len);
+		text[len] = '\0';
+		nl = strchr(text, '\n');
+		m = nl ? nl + 1 : "";
+		if (nl)
+			*nl = '\0';
+		if (!strncmp(text, "none", 4))
+			status = "none";
+		else if (!strncmp(text, "bad ", 4))
+			snprintf(key, sizeof key, "%s", text + 4);
+		snprintf(msg, sizeof msg, "%s", m);
+		free(text);
+		free(buf);
+		return preview_row_put(cat, id, status, key, msg, reason_note, file_sig, err);
+	}
+	free(buf);
+	if (WIFSIGNALED(wstatus))
+		snprintf(msg, sizeof msg, "giải mã trang đầu bị dừng (tín hiệu %d): tệp hỏng hoặc quá"
+		    " nặng — decoding the first page was stopped (signal %d)", WTERMSIG(wstatus),
+		    WTERMSIG(wstatus));
+	else
+		snprintf(msg, sizeof msg, "không tạo được ảnh xem trước (mã %d) — no preview made"
+		    " (exit %d)", WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
+		    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+	return preview_row_put(cat, id, "bad", "", msg, reason_note, file_sig, err);
+}
+
+void
+sohoa_preview_forget(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id)
+{
+	char path[PATH_MAX];
+	sqlite3_stmt *st;
+
+	sohoa_preview_path(conf, id, path, sizeof path);
+	(void)unlink(path);
+	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), "DELETE FROM quarantine_previews WHERE"
+	    " record_id = ?", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	(void)sqlite3_step(st);
+	sqlite3_finalize(st);
 }
 
 /* ---- probable duplicates ------------------------------------------------- */

@@ -4,24 +4,30 @@
  *
  *   GET  /quarantine                  files in the quarantine with their reason
  *                                     in Vietnamese, and the probable duplicates
- *   GET  /quarantine/N/preview.png    the first page of record N's file
- *   POST /quarantine/N/retry          put it back into the inbox (sohoa retry)
- *   GET  /quarantine/N/delete         the confirmation step; POST deletes
+ *   GET  /quarantine/N/preview.png    the first page of record N's file, as
+ *                                     sohoad rendered it
+ *   POST /quarantine/N/retry          ask sohoad to put it back into the inbox
+ *   GET  /quarantine/N/delete         the confirmation step; POST asks sohoad
+ *                                     to delete it
  *   GET  /quarantine/dup/N            flagged record N beside the one it may
  *                                     duplicate; POST .../keep, POST .../drop
+ *                                     (asked of sohoad too)
  *   GET  /exports                     the ledger, the requests, the form
  *   POST /exports/run                 queue the export of a month (sohoad runs it)
  *   GET  /exports/N/bundle, /exports/N/p7s   a bundle and its signature
  *
  * Only van-thu, lanh-dao and quan-tri (web_desk_allowed); everyone else
  * gets 403, written to the access log.  Every action is in the access log
- * and, for a record, an event naming the person (desk.h).  The quarantine
- * holds files nobody vouches for: they are opened through desk.h without
- * following links, capped in size, and decoded by image.h's checked
- * loaders; a file that cannot be decoded is said so in text.
+ * and, for a record, an event naming the person (desk.h).  sohoa-web runs
+ * as its own user and can neither read the quarantine's files nor write
+ * the inbox: the list comes from the catalog, every action on a file is a
+ * desk request that sohoad carries out (desk.h, invariant 5) and whose
+ * state the page shows (refreshing itself while one waits), and the
+ * previews are PNGs sohoad rendered in a limited child process (invariant
+ * 6) - this process never decodes a file nobody vouches for; a file that
+ * cannot be decoded is said so in text.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,13 +38,10 @@
 #include "sohoa/export.h"
 #include "web.h"
 
-/* Larger files are not previewed (a scan of one page is far smaller). */
-#define PREVIEW_MAX_BYTES (64LL << 20)
-#define PREVIEW_WIDTH 900
-/* Files shown at once (each first page is decoded for the list). */
+/* Files shown at once. */
 #define QUARANTINE_SHOWN 50
-
-static pthread_mutex_t preview_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Desk requests shown. */
+#define REQUESTS_SHOWN 20
 
 static enum MHD_Result
 send_page(struct web_req *r, unsigned status, struct sbuf *b)
@@ -72,54 +75,58 @@ reason_vi(const char *key)
 
 /* ---- the quarantine ------------------------------------------------------ */
 
-/* The preview, or in text why there is none: the first page is decoded
- * here once (a broken image is said so, not drawn broken), and again by
- * the preview.png request. */
+/* The preview sohoad made, or in text why there is none (yet); *waiting
+ * set when sohoad has not made it yet. */
 static void
-preview_cell(struct web_req *r, struct sbuf *b, const sohoa_quarantined *q)
+preview_cell(struct web_req *r, struct sbuf *b, const sohoa_quarantined *q,
+    const sohoa_preview_row *pv, int have, int *waiting)
 {
-	struct stat st;
-	char path[64];
-	sohoa_error err;
-	sohoa_status rc;
-	int fd = sohoa_quarantine_open(&r->srv->conf, q, PREVIEW_MAX_BYTES, &st);
+	sohoa_reason rs;
 
-	if (fd < 0) {
+	if (!have) {
+		*waiting = 1;
+		sb_str(b, "<p class=\"meta preview-wait\">sohoad đang tạo ảnh xem trước…</p>");
+		return;
+	}
+	if (!strcmp(pv->status, "png")) {
+		sb_printf(b, "<img src=\"/quarantine/%lld/preview.png\" alt=\"Trang đầu của tệp\">",
+		    (long long)q->id);
+		return;
+	}
+	if (!strcmp(pv->status, "none")) {
 		sb_str(b, "<p class=\"meta\">");
-		if (errno == EISDIR)
-			sb_str(b, "Thư mục tài liệu (nhiều trang): không xem trước.");
-		else if (errno == EFBIG)
-			sb_str(b, "Tệp quá lớn để xem trước.");
-		else if (errno == ENOENT)
-			sb_str(b, "Tệp không còn trong thư mục cách ly.");
-		else
-			sb_str(b, "Không mở được tệp để xem trước.");
+		html_esc(b, pv->message, 0);
 		sb_str(b, "</p>");
 		return;
 	}
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	sohoa_error_clear(&err);
-	pthread_mutex_lock(&preview_lock);
-	rc = sohoa_preview_check(path, &r->srv->conf, &err);
-	pthread_mutex_unlock(&preview_lock);
-	close(fd);
-	if (rc != SOHOA_OK) {
-		sb_str(b, "<p class=\"err\">Không đọc được tệp: ");
-		html_esc(b, err.reason != SOHOA_REASON_NONE ? sohoa_reason_vi(err.reason) : err.msg, 0);
-		sb_str(b, "</p>");
-		return;
-	}
-	sb_printf(b, "<img src=\"/quarantine/%lld/preview.png\" alt=\"Trang đầu của tệp (không"
-	    " giải mã được)\">", (long long)q->id);
+	rs = sohoa_reason_from_key(pv->reason);
+	sb_str(b, "<p class=\"err\">Không đọc được tệp: ");
+	html_esc(b, rs != SOHOA_REASON_NONE ? sohoa_reason_vi(rs) : pv->message, 0);
+	sb_str(b, "</p>");
+}
+
+static const char *
+request_state_vi(const char *s)
+{
+	return !strcmp(s, "pending") ? "chờ" : !strcmp(s, "running") ? "đang chạy"
+	    : !strcmp(s, "done") ? "xong" : !strcmp(s, "failed") ? "lỗi" : s;
+}
+
+static const char *
+desk_action_vi(sohoa_desk_action a)
+{
+	return a == SOHOA_DESK_RETRY ? "thử lại" : a == SOHOA_DESK_DELETE ? "xóa"
+	    : a == SOHOA_DESK_KEEP ? "giữ cả hai" : "bỏ tài liệu trùng";
 }
 
 static void
-quarantine_item(struct web_req *r, struct sbuf *b, const sohoa_quarantined *q)
+quarantine_item(struct web_req *r, struct sbuf *b, const sohoa_quarantined *q, int *waiting)
 {
 	const char *rv = reason_vi(q->reason);
 	sohoa_reason rs = sohoa_reason_from_key(q->reason);
-	char *note = NULL;
-	sohoa_error err;
+	sohoa_preview_row pv;
+	sohoa_desk_request live;
+	int have = sohoa_preview_get(r->cat, q->id, &pv);
 
 	sb_printf(b, "<div class=\"page\" id=\"q%lld\"><div><h2>", (long long)q->id);
 	if (q->origin[0]) {
@@ -148,21 +155,27 @@ quarantine_item(struct web_req *r, struct sbuf *b, const sohoa_quarantined *q)
 	    q->size);
 	html_esc(b, q->created_at, 0);
 	sb_str(b, "</td></tr></table>");
-	sohoa_error_clear(&err);
-	if (sohoa_quarantine_reason_file(&r->srv->conf, q, &note, &err) == SOHOA_OK && note) {
+	/* The reason file, as sohoad read it with the preview. */
+	if (have && pv.note) {
 		sb_str(b, "<details><summary>Tệp lý do (.ly-do.txt)</summary><pre>");
-		html_esc(b, note, 0);
+		html_esc(b, pv.note, 0);
 		sb_str(b, "</pre></details>");
 	}
-	free(note);
-	sb_printf(b, "<p class=\"actions\">Khi đã thay hoặc sửa tệp trong thư mục cách ly:</p>"
-	    "<form method=\"post\" action=\"/quarantine/%lld/retry\">", (long long)q->id);
-	html_csrf(r, b);
-	sb_printf(b, "<button type=\"submit\" class=\"retry\">Thử lại (retry)</button> "
-	    "<a class=\"delete\" href=\"/quarantine/%lld/delete\">Xóa…</a></form></div><div>",
-	    (long long)q->id);
-	preview_cell(r, b, q);
+	if (sohoa_desk_request_live(r->cat, q->id, &live)) {
+		*waiting = 1;
+		sb_printf(b, "<p class=\"note pending\">Đã yêu cầu %s (%s): sohoad sẽ thực hiện.</p>"
+		    "</div><div>", desk_action_vi(live.action), request_state_vi(live.state));
+	} else {
+		sb_printf(b, "<p class=\"actions\">Khi đã thay hoặc sửa tệp trong thư mục cách ly:"
+		    "</p><form method=\"post\" action=\"/quarantine/%lld/retry\">", (long long)q->id);
+		html_csrf(r, b);
+		sb_printf(b, "<button type=\"submit\" class=\"retry\">Thử lại (retry)</button> "
+		    "<a class=\"delete\" href=\"/quarantine/%lld/delete\">Xóa…</a></form></div><div>",
+		    (long long)q->id);
+	}
+	preview_cell(r, b, q, &pv, have, waiting);
 	sb_str(b, "</div></div>");
+	free(pv.note);
 }
 
 static const char *
@@ -171,13 +184,15 @@ done_note(const char *ok)
 	if (!ok)
 		return NULL;
 	if (!strcmp(ok, "retry"))
-		return "Đã trả tệp về thư mục nhận; sohoad sẽ xử lý lại.";
+		return "Đã gửi yêu cầu thử lại: sohoad sẽ trả tệp về thư mục nhận (xem «Yêu cầu»"
+		    " bên dưới).";
 	if (!strcmp(ok, "delete"))
-		return "Đã xóa tệp khỏi thư mục cách ly.";
+		return "Đã gửi yêu cầu xóa tệp khỏi thư mục cách ly: sohoad sẽ xóa (xem «Yêu cầu»"
+		    " bên dưới).";
 	if (!strcmp(ok, "keep"))
-		return "Đã giữ cả hai tài liệu.";
+		return "Đã gửi yêu cầu giữ cả hai tài liệu (xem «Yêu cầu» bên dưới).";
 	if (!strcmp(ok, "drop"))
-		return "Đã bỏ tài liệu trùng.";
+		return "Đã gửi yêu cầu bỏ tài liệu trùng (xem «Yêu cầu» bên dưới).";
 	if (!strcmp(ok, "queued"))
 		return "Đã gửi yêu cầu xuất; sohoad sẽ chạy (xem trạng thái bên dưới).";
 	return NULL;
@@ -189,14 +204,17 @@ page_quarantine(struct web_req *r, unsigned status, const char *error)
 	struct sbuf b = { 0 };
 	sohoa_quarantined *q = NULL;
 	sohoa_duplicate_pair *d = NULL;
-	int nq = 0, nd = 0;
+	sohoa_desk_request *rq = NULL;
+	int nq = 0, nd = 0, nr = 0, waiting = 0;
 	sohoa_error err;
 	const char *note = done_note(web_arg(r, "ok"));
 
 	sohoa_error_clear(&err);
 	if (sohoa_quarantine_list(r->cat, &q, &nq, &err) != SOHOA_OK
-	    || sohoa_duplicates_list(r->cat, &d, &nd, &err) != SOHOA_OK) {
+	    || sohoa_duplicates_list(r->cat, &d, &nd, &err) != SOHOA_OK
+	    || sohoa_desk_requests_list(r->cat, REQUESTS_SHOWN, &rq, &nr, &err) != SOHOA_OK) {
 		free(q);
+		free(d);
 		fprintf(stderr, "sohoa-web: %s\n", err.msg);
 		return web_error_page(r, 503, "Máy chủ đang bận, hãy thử lại.");
 	}
@@ -215,7 +233,7 @@ page_quarantine(struct web_req *r, unsigned status, const char *error)
 	sb_printf(&b, "<p class=\"meta\" id=\"qcount\">%d tệp trong thư mục cách ly. Sửa hoặc thay"
 	    " tệp ngay trong thư mục cách ly (cùng tên), rồi bấm «Thử lại».</p>", nq);
 	for (int i = 0; i < nq && i < QUARANTINE_SHOWN; i++)
-		quarantine_item(r, &b, &q[i]);
+		quarantine_item(r, &b, &q[i], &waiting);
 	if (nq > QUARANTINE_SHOWN)
 		sb_printf(&b, "<p class=\"note\">Chỉ hiện %d tệp đầu; xử lý xong các tệp này để xem"
 		    " tiếp.</p>", QUARANTINE_SHOWN);
@@ -234,8 +252,34 @@ page_quarantine(struct web_req *r, unsigned status, const char *error)
 		}
 		sb_str(&b, "</table>");
 	}
+	/* What was asked of sohoad, and how it went. */
+	sb_str(&b, "<h2 id=\"desk-requests\">Yêu cầu (sohoad thực hiện)</h2><table class=\"fields\""
+	    " id=\"requests\"><tr><th>Số</th><th>Việc</th><th>Tài liệu</th><th>Người yêu cầu</th>"
+	    "<th>Lúc</th><th>Trạng thái</th><th>Kết quả</th></tr>");
+	for (int i = 0; i < nr; i++) {
+		if (!strcmp(rq[i].state, "pending") || !strcmp(rq[i].state, "running"))
+			waiting = 1;
+		sb_printf(&b, "<tr data-state=\"%s\" data-request=\"%lld\"><td>%lld</td><td>%s</td>"
+		    "<td>%lld", rq[i].state, (long long)rq[i].id, (long long)rq[i].id,
+		    desk_action_vi(rq[i].action), (long long)rq[i].record_id);
+		if (rq[i].drop_id)
+			sb_printf(&b, " (bỏ %lld)", (long long)rq[i].drop_id);
+		sb_str(&b, "</td><td>");
+		html_esc(&b, rq[i].requested_by, 0);
+		sb_str(&b, "</td><td>");
+		html_esc(&b, rq[i].requested_at, 0);
+		sb_printf(&b, "</td><td class=\"state\">%s</td><td>", request_state_vi(rq[i].state));
+		html_esc(&b, rq[i].message, 0);
+		sb_str(&b, "</td></tr>");
+	}
+	sb_str(&b, "</table>");
+	/* Without JavaScript: the page comes again while sohoad has work (to
+	 * a URL with no fragment: a browser does not reload for "#..."). */
+	if (waiting)
+		sb_str(&b, "<meta http-equiv=\"refresh\" content=\"3; url=/quarantine\">");
 	free(q);
 	free(d);
+	free(rq);
 	return send_page(r, status, &b);
 }
 
@@ -243,33 +287,26 @@ static enum MHD_Result
 quarantine_preview(struct web_req *r, int64_t id)
 {
 	sohoa_quarantined q;
-	struct stat st;
-	char path[64];
-	unsigned char *png = NULL;
-	size_t len = 0;
-	sohoa_error err;
-	sohoa_status rc;
-	struct sbuf b = { 0 };
-	int fd;
+	sohoa_preview_row pv;
+	char path[PATH_MAX];
+	sohoa_reason rs;
+	enum MHD_Result ret;
 
 	if (!sohoa_quarantine_get(r->cat, id, &q))
 		return web_error_page(r, 404, "Không có tệp này trong thư mục cách ly.");
-	if ((fd = sohoa_quarantine_open(&r->srv->conf, &q, PREVIEW_MAX_BYTES, &st)) < 0)
-		return web_error_page(r, errno == EFBIG ? 413 : 404, errno == EFBIG
-		    ? "Tệp quá lớn để xem trước." : "Không mở được tệp để xem trước.");
+	if (!sohoa_preview_get(r->cat, id, &pv))
+		return web_error_page(r, 404, "sohoad chưa tạo ảnh xem trước của tệp này.");
+	free(pv.note);
 	web_log(r, id, "quarantine preview", NULL);
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	sohoa_error_clear(&err);
-	pthread_mutex_lock(&preview_lock);
-	rc = sohoa_preview_png(path, &r->srv->conf, PREVIEW_WIDTH, &png, &len, &err);
-	pthread_mutex_unlock(&preview_lock);
-	close(fd);
-	if (rc != SOHOA_OK)
-		return web_error_page(r, 422, rc == SOHOA_BAD_INPUT && err.reason != SOHOA_REASON_NONE
-		    ? sohoa_reason_vi(err.reason) : "Không tạo được ảnh xem trước.");
-	b.p = (char *)png;
-	b.len = b.cap = len;
-	return web_send(r, 200, "image/png", &b);
+	if (strcmp(pv.status, "png")) {
+		rs = sohoa_reason_from_key(pv.reason);
+		return web_error_page(r, 422, rs != SOHOA_REASON_NONE ? sohoa_reason_vi(rs)
+		    : pv.message[0] ? pv.message : "Không tạo được ảnh xem trước.");
+	}
+	/* Only the PNG sohoad wrote: this process decodes nothing here. */
+	sohoa_preview_path(&r->srv->conf, id, path, sizeof path);
+	ret = web_send_file(r, path, "image/png", NULL);
+	return ret;
 }
 
 static enum MHD_Result
@@ -277,22 +314,20 @@ quarantine_retry(struct web_req *r, int64_t id)
 {
 	sohoa_quarantined q;
 	sohoa_error err;
-	char dest[4096], detail[4200];
+	int64_t req = 0;
+	char detail[PATH_MAX + 64];
 
 	if (!sohoa_quarantine_get(r->cat, id, &q))
 		return page_quarantine(r, 404, "Không có tệp này trong thư mục cách ly.");
 	sohoa_error_clear(&err);
-	/* The library code of 'sohoa retry'. */
-	if (sohoa_quarantine_retry(&r->srv->conf, r->cat, q.qname, dest, sizeof dest, &err)
+	/* sohoad runs the library code of 'sohoa retry' (sohoad_desk.c). */
+	if (sohoa_desk_request_add(r->cat, SOHOA_DESK_RETRY, id, 0, r->user.name, &req, &err)
 	    != SOHOA_OK) {
 		web_log(r, id, "quarantine retry", err.msg);
-		return page_quarantine(r, 409, err.msg);
+		return page_quarantine(r, err.status == SOHOA_BAD_INPUT ? 409 : 503, err.msg);
 	}
-	snprintf(detail, sizeof detail, "returned to the inbox from the web by %s: %s",
-	    r->user.name, dest);
-	sohoa_catalog_event_add(r->cat, id, "retry", "sohoa-web " SOHOA_VERSION, "success", detail,
-	    NULL);
-	web_log(r, id, "quarantine retry", q.qname);
+	snprintf(detail, sizeof detail, "%s, request %lld", q.qname, (long long)req);
+	web_log(r, id, "quarantine retry", detail);
 	return web_redirect(r, "/quarantine?ok=retry", NULL);
 }
 
@@ -307,21 +342,24 @@ quarantine_delete(struct web_req *r, int64_t id, int post)
 	if (!sohoa_quarantine_get(r->cat, id, &q))
 		return page_quarantine(r, 404, "Không có tệp này trong thư mục cách ly.");
 	if (post && confirm && !strcmp(confirm, "yes")) {
+		int64_t req = 0;
+		char detail[PATH_MAX + 64];
 		sohoa_error_clear(&err);
-		if (sohoa_quarantine_delete(&r->srv->conf, r->cat, id, r->user.name, &err)
+		if (sohoa_desk_request_add(r->cat, SOHOA_DESK_DELETE, id, 0, r->user.name, &req, &err)
 		    != SOHOA_OK) {
 			web_log(r, id, "quarantine delete", err.msg);
-			return page_quarantine(r, 409, err.msg);
+			return page_quarantine(r, err.status == SOHOA_BAD_INPUT ? 409 : 503, err.msg);
 		}
-		web_log(r, id, "quarantine delete", q.qname);
+		snprintf(detail, sizeof detail, "%s, request %lld", q.qname, (long long)req);
+		web_log(r, id, "quarantine delete", detail);
 		return web_redirect(r, "/quarantine?ok=delete", NULL);
 	}
 	/* The confirmation step (also for a POST without confirm=yes). */
 	html_head(r, &b, "Xóa tệp cách ly");
 	sb_str(&b, "<h1>Xóa tệp khỏi thư mục cách ly?</h1><p class=\"note\">Tệp <b>");
 	html_esc(&b, q.qname, 0);
-	sb_str(&b, "</b> và tệp lý do của nó sẽ bị xóa hẳn khỏi thư mục cách ly. Hồ sơ ghi nhận"
-	    " việc xóa (ai, lúc nào) được giữ lại.</p>");
+	sb_str(&b, "</b> và tệp lý do của nó sẽ bị sohoad xóa hẳn khỏi thư mục cách ly. Hồ sơ"
+	    " ghi nhận việc xóa (ai, lúc nào) được giữ lại.</p>");
 	sb_printf(&b, "<form method=\"post\" action=\"/quarantine/%lld/delete\">", (long long)id);
 	html_csrf(r, &b);
 	sb_str(&b, "<input type=\"hidden\" name=\"confirm\" value=\"yes\"><button type=\"submit\""
@@ -409,19 +447,25 @@ duplicate_action(struct web_req *r, int64_t id, const char *what)
 {
 	sohoa_error err;
 	sohoa_status rc;
-	char detail[64];
+	char detail[96];
 	const char *d = web_form(r, "drop");
-	int64_t drop = d ? web_parse_id(d, strlen(d)) : 0;
+	int64_t drop = d ? web_parse_id(d, strlen(d)) : 0, req = 0;
+	sohoa_duplicate_pair p;
 
 	sohoa_error_clear(&err);
+	if (!sohoa_duplicate_get(r->cat, id, &p))
+		return page_quarantine(r, 404, "Tài liệu này không được đánh dấu có thể trùng.");
+	/* Carried out by sohoad (desk.h, invariant 5), which checks again. */
 	if (!strcmp(what, "keep")) {
-		rc = sohoa_duplicate_keep_both(r->cat, id, r->user.name, &err);
-		snprintf(detail, sizeof detail, "keep both");
+		rc = sohoa_desk_request_add(r->cat, SOHOA_DESK_KEEP, id, 0, r->user.name, &req, &err);
+		snprintf(detail, sizeof detail, "keep both, request %lld", (long long)req);
 	} else {
-		if (!drop)
+		if (!drop || (drop != p.id && drop != p.of))
 			return page_quarantine(r, 400, "Thiếu tài liệu cần bỏ.");
-		rc = sohoa_duplicate_drop(r->cat, id, drop, r->user.name, &err);
-		snprintf(detail, sizeof detail, "drop %lld", (long long)drop);
+		rc = sohoa_desk_request_add(r->cat, SOHOA_DESK_DROP, id, drop, r->user.name, &req,
+		    &err);
+		snprintf(detail, sizeof detail, "drop %lld, request %lld", (long long)drop,
+		    (long long)req);
 	}
 	web_log(r, id, "duplicate resolve", rc == SOHOA_OK ? detail : err.msg);
 	if (rc != SOHOA_OK)
@@ -431,13 +475,6 @@ duplicate_action(struct web_req *r, int64_t id, const char *what)
 }
 
 /* ---- exports ------------------------------------------------------------- */
-
-static const char *
-request_state_vi(const char *s)
-{
-	return !strcmp(s, "pending") ? "chờ" : !strcmp(s, "running") ? "đang chạy"
-	    : !strcmp(s, "done") ? "xong" : !strcmp(s, "failed") ? "lỗi" : s;
-}
 
 static enum MHD_Result
 page_exports(struct web_req *r, unsigned status, const char *error, const char *ask_month)

@@ -23,6 +23,15 @@
  *     record, events, spool entry and package (which hold them).  Every
  *     change is an
  *     event naming the person.
+ *  5. sohoa-web never touches the quarantine folder nor the inbox (it runs
+ *     as its own user and cannot): retry, delete, keep both and drop are
+ *     desk requests (sohoa_desk_request_add) that sohoad claims and carries
+ *     out (daemon/sohoad_desk.c), as with exports (invariants 1, 2).
+ *  6. sohoa-web never decodes a file nobody vouches for: sohoad renders
+ *     the first page in a child process under resource limits
+ *     (sohoa_preview_child) into <state_dir>/quarantine-previews/<id>.png,
+ *     or stores why there is none (sohoa_preview_store); the web serves the
+ *     stored PNG or shows the reason.
  *
  * Strings in the structs are NUL-terminated, cut to their buffers.
  */
@@ -78,6 +87,108 @@ SOHOA_API int sohoa_export_request_get(sohoa_catalog *cat, int64_t id, sohoa_exp
  * frees; NULL when none) and *n. */
 SOHOA_API sohoa_status sohoa_export_requests_list(sohoa_catalog *cat, int limit,
     sohoa_export_request **out, int *n, sohoa_error *err);
+
+/* ---- desk requests (invariant 5) ---------------------------------------- */
+
+typedef enum sohoa_desk_action {
+	SOHOA_DESK_RETRY, SOHOA_DESK_DELETE, SOHOA_DESK_KEEP, SOHOA_DESK_DROP
+} sohoa_desk_action;
+
+typedef struct sohoa_desk_request {
+	int64_t id;
+	sohoa_desk_action action;
+	int64_t record_id;
+	int64_t drop_id;           /* SOHOA_DESK_DROP: the record dropped; else 0 */
+	char requested_by[64];
+	char requested_at[32];
+	char finished_at[32];      /* "" when not yet */
+	char state[12];            /* pending, running, done, failed */
+	char message[600];
+} sohoa_desk_request;
+
+/* "retry", "delete", "keep", "drop". */
+SOHOA_API const char *sohoa_desk_action_key(sohoa_desk_action a);
+
+/* Queues action on record id for user (drop: the record to drop, else 0);
+ * its id into *req_id (may be NULL).  SOHOA_BAD_INPUT (a Vietnamese
+ * message) when the same request is already waiting or running. */
+SOHOA_API sohoa_status sohoa_desk_request_add(sohoa_catalog *cat, sohoa_desk_action action, int64_t id,
+    int64_t drop, const char *user, int64_t *req_id, sohoa_error *err);
+/* Takes the oldest pending request and marks it running: 1 with *req set,
+ * 0 when none waits, -1 on a catalog error (err set). */
+SOHOA_API int sohoa_desk_request_claim(sohoa_catalog *cat, sohoa_desk_request *req, sohoa_error *err);
+/* Records the outcome of a running request (done when ok, else failed). */
+SOHOA_API sohoa_status sohoa_desk_request_finish(sohoa_catalog *cat, int64_t id, int ok,
+    const char *message, sohoa_error *err);
+/* Fails every running request with message.  The number failed, or -1. */
+SOHOA_API int sohoa_desk_request_fail_running(sohoa_catalog *cat, const char *message);
+/* The last limit requests, newest first, into *out (malloc'd, caller
+ * frees; NULL when none) and *n. */
+SOHOA_API sohoa_status sohoa_desk_requests_list(sohoa_catalog *cat, int limit, sohoa_desk_request **out,
+    int *n, sohoa_error *err);
+/* The newest request on record id that is waiting or running: 1 found. */
+SOHOA_API int sohoa_desk_request_live(sohoa_catalog *cat, int64_t id, sohoa_desk_request *req);
+
+/* ---- quarantine previews (invariant 6) ---------------------------------- */
+
+typedef struct sohoa_quarantined sohoa_quarantined;   /* below */
+
+#define SOHOA_PREVIEW_DIR "quarantine-previews"   /* under state_dir */
+#define SOHOA_PREVIEW_WIDTH 900
+#define SOHOA_PREVIEW_MAX_BYTES (64LL << 20)      /* larger files: not previewed */
+
+typedef struct sohoa_preview_row {
+	int64_t record_id;
+	char made_at[32];
+	char status[8];            /* png, bad, none */
+	char reason[32];           /* bad: the reason key */
+	char message[600];
+	char *note;                /* the reason file's text, or NULL (malloc'd) */
+	char file_sig[96];         /* sohoa_preview_file_sig of the file rendered */
+} sohoa_preview_row;
+
+/* Record id's preview: 1 found (p->note to free), 0 none yet. */
+SOHOA_API int sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p);
+/* The quarantined records (invariant 3's live set) with no preview yet,
+ * at most max, oldest first, into ids; their number. */
+SOHOA_API int sohoa_preview_missing(sohoa_catalog *cat, int64_t *ids, int max);
+/* "<state_dir>/quarantine-previews/<id>.png" into buf. */
+SOHOA_API void sohoa_preview_path(const sohoa_conf *conf, int64_t id, char *buf, size_t size);
+
+/*
+ * In a child process (after fork): limits itself (address space to
+ * memory_mb when > 0, CPU to cpu_seconds, no core, written files to 16
+ * MiB), opens q's file (sohoa_quarantine_open), renders its first page
+ * and writes to fd either the PNG, or a line "bad <reason key>" or
+ * "none" followed by a message.  Returns the exit code: 0 PNG, 2 a reason.
+ */
+SOHOA_API int sohoa_preview_child(const sohoa_conf *conf, const sohoa_quarantined *q, int fd,
+    long long memory_mb, int cpu_seconds);
+/*
+ * In the parent: what the child of record id wrote to fd (read from the
+ * start) and how it ended (a waitpid status) become the stored preview:
+ * the PNG written durably, 0640, into the preview folder (made 0750 when
+ * missing), or the reason; the reason file's text (reason_note, may be
+ * NULL) stored beside it.  A child killed by a limit is stored as a file
+ * that does not decode.
+ */
+SOHOA_API sohoa_status sohoa_preview_store(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+    int fd, int wstatus, const char *reason_note, const char *file_sig, sohoa_error *err);
+/* What identifies q's file now (inode, size, modification time; "" when
+ * it cannot be reached), for sohoa_preview_store before the child starts. */
+SOHOA_API void sohoa_preview_file_sig(const sohoa_conf *conf, const sohoa_quarantined *q, char *buf,
+    size_t size);
+/* The quarantined records whose file is no longer the one their preview
+ * was made of (replaced in the quarantine folder), at most max, into ids;
+ * their number.  The loop forgets them so that they are made again. */
+SOHOA_API int sohoa_preview_stale(const sohoa_conf *conf, sohoa_catalog *cat, int64_t *ids, int max);
+/* Forgets record id's preview: the row and the PNG (when it leaves the
+ * quarantine). */
+SOHOA_API void sohoa_preview_forget(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id);
+/* The whole of it at once, forking and waiting (tests, 'sohoa' tools):
+ * record id's preview made and stored, with memory_mb and cpu_seconds. */
+SOHOA_API sohoa_status sohoa_preview_make(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+    long long memory_mb, int cpu_seconds, sohoa_error *err);
 
 /* ---- the ledger --------------------------------------------------------- */
 

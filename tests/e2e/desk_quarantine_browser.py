@@ -9,11 +9,14 @@ A văn thư signs in and opens Cách ly: the files with their reasons.  She
 replaces QFILE (the cut PNG in the quarantine folder) by FIX, as the reason
 file tells her, and presses "Thử lại" on RETRY_ID; she deletes DELETE_ID
 after the confirmation page; she compares the probable duplicate DUP_ID
-with the record it may duplicate, side by side, and drops it.  On Xuất nộp
+with the record it may duplicate, side by side, and drops it.  Each of
+these is a request sohoad carries out: the page says it waits, refreshes
+itself (a meta refresh, no script) and shows it done ("xong").  On Xuất nộp
 she exports MONTH (a closed month): the request waits, sohoad runs it, the
 page says "xong"; she downloads the bundle and its .p7s (the browser's own
 fetch, with her session) into DL_DIR, with their Content-Disposition
-checked.  Screenshots quarantine.png, duplicates.png and exports.png go to
+checked.  Screenshots quarantine.png, quarantine-requests.png,
+duplicates.png and exports.png go to
 SHOTS.  Prints one line per step; exits 1 at the first failure.
 """
 import base64
@@ -55,6 +58,22 @@ def has(d, text, seconds=10):
     return False
 
 
+def carried_out(d, gone_id=None, gone_text=None, seconds=60):
+    """The page refreshes itself until sohoad has done the newest request."""
+    for _ in range(int(seconds * 4)):
+        try:
+            gone = (gone_id is None or not d.find_elements(By.ID, gone_id)) and \
+                (gone_text is None or gone_text not in d.page_source)
+            first = d.find_elements(By.CSS_SELECTOR, '#requests tr[data-request]')
+            if gone and first and first[0].get_attribute('data-state') in ('done', 'failed'):
+                return first[0].get_attribute('data-state') == 'done', \
+                    first[0].find_element(By.CSS_SELECTOR, 'td.state').text
+        except Exception:  # the page was being replaced by its refresh
+            pass
+        time.sleep(0.25)
+    return False, 'timeout'
+
+
 def fetch(d, href):
     """The browser fetches href with its session: status, headers, bytes."""
     r = d.execute_async_script(
@@ -88,14 +107,18 @@ def main():
         # Fixed as the reason file says: the whole file in its place.
         shutil.copyfile(FIX, QFILE)
         item.find_element(By.CSS_SELECTOR, 'button.retry').click()
-        step(has(d, 'Đã trả tệp về thư mục nhận') and not d.find_elements(By.ID, 'q' + RETRY_ID),
-             'retry: the file went back to the inbox and left the list')
+        step(has(d, 'Đã gửi yêu cầu thử lại') and has(d, 'sohoad sẽ thực hiện'),
+             'retry: asked of sohoad, the file says it waits')
+        done, state = carried_out(d, gone_id='q' + RETRY_ID)
+        step(done and state == 'xong',
+             'retry: sohoad put the file back into the inbox; it left the list (%s)' % state)
 
         d.find_element(By.CSS_SELECTOR, '#q%s a.delete' % DELETE_ID).click()
         step(has(d, 'Xóa tệp khỏi thư mục cách ly?'), 'delete: a confirmation page first')
         d.find_element(By.CSS_SELECTOR, 'button.confirm-delete').click()
-        step(has(d, 'Đã xóa tệp khỏi thư mục cách ly') and not d.find_elements(By.ID, 'q' + DELETE_ID),
-             'delete confirmed: the file left the list')
+        step(has(d, 'Đã gửi yêu cầu xóa tệp'), 'delete confirmed: asked of sohoad')
+        done, state = carried_out(d, gone_id='q' + DELETE_ID)
+        step(done and state == 'xong', 'delete: sohoad deleted it; it left the list (%s)' % state)
 
         d.get(URL + '/quarantine#duplicates')
         d.find_element(By.CSS_SELECTOR, 'a.compare[href$="/dup/%s"]' % DUP_ID).click()
@@ -114,8 +137,15 @@ def main():
         step(loaded, 'the first page of each is drawn')
         d.save_screenshot(os.path.join(SHOTS, 'duplicates.png'))
         d.find_element(By.CSS_SELECTOR, 'button.drop-later').click()
-        step(has(d, 'Đã bỏ tài liệu trùng') and 'dup/' + DUP_ID not in d.page_source,
-             'the later record dropped; the pair is gone')
+        step(has(d, 'Đã gửi yêu cầu bỏ tài liệu trùng'), 'drop: asked of sohoad')
+        done, state = carried_out(d, gone_text='dup/' + DUP_ID)
+        step(done and state == 'xong', 'the later record dropped by sohoad; the pair is gone (%s)'
+             % state)
+        d.get(URL + '/quarantine#desk-requests')
+        rows = d.find_elements(By.CSS_SELECTOR, '#requests tr[data-request]')
+        step(len(rows) == 3 and all(r.find_element(By.CSS_SELECTOR, 'td.state').text == 'xong'
+                                    for r in rows), 'the three requests are listed, each "xong"')
+        d.save_screenshot(os.path.join(SHOTS, 'quarantine-requests.png'))
 
         d.find_element(By.LINK_TEXT, 'Xuất nộp').click()
         step(has(d, 'Xuất nộp lưu trữ'), 'the exports page')

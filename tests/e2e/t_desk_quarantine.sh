@@ -5,13 +5,16 @@
 # copy of one (an exact duplicate, quarantined), the other saved again with
 # one byte more (a probable duplicate: same số, ký hiệu, date and cơ quan),
 # a PNG cut in half (quarantined) and a file that is no image at all
-# (quarantined).  Then with curl: the list with reasons in Vietnamese, a
-# preview where the file decodes and the error as text where it does not,
-# 403 for a cán bộ on every screen and action; and in headless Chromium
+# (quarantined).  sohoad renders the previews (in a limited child process)
+# into state/quarantine-previews; sohoa-web only serves them.  Then with
+# curl: the list with reasons in Vietnamese, a preview where the file
+# decodes and the error as text where it does not, 403 for a cán bộ on
+# every screen and action; and in headless Chromium
 # (desk_quarantine_browser.py): the cut PNG replaced in the quarantine
 # folder and retried until it is done, the other deleted after the
 # confirmation step, the probable duplicate compared side by side and
-# dropped, and a closed month exported through sohoad, its bundle and .p7s
+# dropped - each a desk request that sohoad carries out while the page
+# refreshes itself - and a closed month exported through sohoad, its bundle and .p7s
 # downloaded and verified with openssl cms -verify.  The open month needs
 # the confirmation.  Every action is in `sohoa access-log` and the events.
 #
@@ -72,6 +75,12 @@ HONGQ=$(sql "SELECT quarantine_name FROM records WHERE id = $HONG")
 # (hidden from every web user, the desk too): cleared for the pair.
 for id in $(id_of b-goc.tif) $DUP; do "$SOHOA" edit "$id" secrecy= > /dev/null; done
 check "ids ($HONG, $XOA, $TRUNG, $DUP) and the quarantine name ($HONGQ)" test -n "$HONG" -a -n "$XOA" -a -n "$TRUNG" -a -n "$DUP" -a -s "$T/quarantine/$HONGQ"
+check "sohoad made the three previews" wait_until 120 '[ "$(sql "SELECT count(*) FROM quarantine_previews")" = 3 ]'
+check "... the good PNG rendered (png), the cut PNG and the non-image not (bad, truncated / a reason)" \
+	test "$(sql "SELECT group_concat(status || ':' || coalesce(reason, ''), ',') FROM (SELECT * FROM quarantine_previews WHERE record_id IN ($TRUNG, $HONG) ORDER BY record_id)")" = "$([ $HONG -lt $TRUNG ] && echo "bad:truncated,png:" || echo "png:,bad:truncated")"
+check "... the rendered one in state/quarantine-previews, 0640" test "$(stat -c %a "$T/state/quarantine-previews/$TRUNG.png")" = 640
+check "... none for the files that do not decode" test ! -e "$T/state/quarantine-previews/$XOA.png" -a ! -e "$T/state/quarantine-previews/$HONG.png"
+check "... with the reason file's text kept beside it" test "$(sql "SELECT length(note) > 20 FROM quarantine_previews WHERE record_id = $HONG")" = 1
 
 echo "mật khẩu văn thư" | "$SOHOA" user add vanthu --role van-thu > /dev/null
 echo "mật khẩu cán bộ" | "$SOHOA" user add canbo --role can-bo > /dev/null
@@ -98,6 +107,7 @@ check "... a file that is no image: the error as text, no preview" sh -c "grep -
 check "... a cut PNG: the error as text (truncated), no preview" sh -c "grep -A40 'id=\"q$HONG\"' '$T/q.html' | grep -q 'class=\"err\">Không đọc được tệp: .*cắt cụt' && ! grep -q 'quarantine/$HONG/preview.png' '$T/q.html'"
 check "... the exact copy (a good PNG) has a preview" grep -q "quarantine/$TRUNG/preview.png" "$T/q.html"
 curl -sk $VT -D "$T/pv.h" -o "$T/pv.png" "$URL/quarantine/$TRUNG/preview.png"
+check "preview: the bytes sohoad stored" cmp "$T/pv.png" "$T/state/quarantine-previews/$TRUNG.png"
 check "preview: a PNG of the first page, at most 900 px wide" test "$($PY -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(d[:8]==b'\x89PNG\r\n\x1a\n' and 0 < struct.unpack('>I', d[16:20])[0] <= 900)" "$T/pv.png")" = True
 check "a file that cannot be decoded: 422, said in text" test "$(code $VT "$URL/quarantine/$XOA/preview.png")" = 422
 check "the list shows the probable duplicate pair" grep -q "quarantine/dup/$DUP" "$T/q.html"
@@ -116,10 +126,18 @@ for p in quarantine/$HONG/retry quarantine/$XOA/delete quarantine/dup/$DUP/keep 
 	quarantine/dup/$DUP/drop exports/run; do
 	check "can-bo: POST /$p is 403" test "$(code $CB --data-urlencode "csrf=$CBCSRF" -d confirm=yes -d drop=$DUP -d month=$MONTH "$URL/$p")" = 403
 done
-check "... and nothing changed" test "$(sql "SELECT count(*) FROM records WHERE state = 'quarantined' AND quarantine_released = 0"),$(sql "SELECT count(*) FROM export_requests")" = "3,0"
+sleep 2
+check "... and nothing changed (nothing queued)" test "$(sql "SELECT count(*) FROM records WHERE state = 'quarantined' AND quarantine_released = 0"),$(sql "SELECT count(*) FROM export_requests"),$(sql "SELECT count(*) FROM desk_requests")" = "3,0,0"
 check "the refusals are in the access log" test "$("$SOHOA" access-log --json --user canbo | json "sum(1 for e in d['entries'] if e['what'] == 'denied')")" = 12
 
 check "before: the probable duplicate is found by search (nam:2025)" test "$("$SOHOA" search --json "nam:2025" | json "[r['id'] for r in d['results']].count($DUP)")" = 1
+
+# ---- a file replaced in the quarantine folder: its preview is made again ------------
+XOAQ=$(sql "SELECT quarantine_name FROM records WHERE id = $XOA")
+cp "$C/gm-175-2026.png" "$T/quarantine/$XOAQ.new" && mv "$T/quarantine/$XOAQ.new" "$T/quarantine/$XOAQ"
+check "xoa.png replaced by a scan: sohoad makes its preview again (a PNG now)" \
+	wait_until 60 '[ "$(sql "SELECT status FROM quarantine_previews WHERE record_id = $XOA")" = png ]'
+check "... served by the web" test "$(code $VT "$URL/quarantine/$XOA/preview.png")" = 200
 
 # ---- the browser ----------------------------------------------------------------
 # desk_quarantine_browser.py replaces the cut PNG in the quarantine folder by
@@ -134,6 +152,9 @@ else
 	cat "$T/browser.out"; tail -20 "$T/browser.err"
 	fail "browser test"
 fi
+check "the desk requests (retry, delete, drop) were carried out by sohoad, for vanthu" \
+	test "$(sql "SELECT group_concat(action || ':' || state || ':' || requested_by, ',') FROM (SELECT * FROM desk_requests ORDER BY id)")" = "retry:done:vanthu,delete:done:vanthu,drop:done:vanthu"
+check "... the previews of the files that left the quarantine are gone" test ! -e "$T/state/quarantine-previews/$HONG.png" -a "$(sql "SELECT count(*) FROM quarantine_previews WHERE record_id IN ($HONG, $XOA)")" = 0
 check "the retried file is done as a new record" wait_until 300 '[ "$(sql "SELECT count(*) FROM records WHERE name = '"'hong.png'"' AND state = '"'done'"'")" = 1 ]'
 check "... the quarantined one is marked put back, with an event naming vanthu" test "$(sql "SELECT quarantine_released FROM records WHERE id = $HONG"),$(sql "SELECT count(*) FROM events WHERE record_id = $HONG AND type = 'retry' AND detail LIKE '%by vanthu%'")" = "1,1"
 check "the deleted file and its reason file are gone from the quarantine" test -z "$(ls "$T/quarantine" | grep '^xoa\.png')"

@@ -127,6 +127,9 @@ check "status lists the document without a package" \
 	test "$("$SOHOA" status --json | json "d['unpackaged']")" = "[$lost]"
 "$SOHOA" audit > "$T/audit-lost.out" 2>&1
 check "audit fails (exit 1) naming it" sh -c "test $? = 1 && grep -q 'record $lost' '$T/audit-lost.out'"
+"$SOHOA" verify --ca "$T/pki/ca.pem" "$B2" > "$T/verify-lost.out" 2>&1
+check "verify of the month's bundle on the server fails (exit 1) naming it" \
+	sh -c "test $? = 1 && grep -q 'left out' '$T/verify-lost.out' && grep -q '(số $lost)' '$T/verify-lost.out'"
 "$SOHOA" export --month "$NEXT" --force > "$T/export-lost.out" 2>&1
 check "export refuses the month, listing it" sh -c "test $? != 0 && grep -q 'no archival package ($lost)' '$T/export-lost.out'"
 "$SOHOA" export --json --month "$NEXT" --force --skip-unpackaged > "$T/export-skip.json" 2> "$T/export-skip.err"

@@ -9,6 +9,10 @@
 # văn thư's desk calls); it cannot read the signing key, the PKCS#12 or the
 # PIN file, nor the backup, nor write the inbox.  sohoad goes on ingesting
 # after the web wrote the catalog, and rewrites a package the web wrote.
+# The văn thư's quarantine screen works with these credentials: the list
+# (from the catalog), the preview PNG sohoad rendered (the web cannot read
+# the quarantined file itself), and a retry and a delete asked on the web
+# and carried out by sohoad.
 # Needs root (to run as other uids); CI runs as root.
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
@@ -58,6 +62,12 @@ PKG=$(ls -d "$T/state/aip"/*/ | head -1)
 check "a package folder is 0770 in the web's group (set-group-id inherited)" \
 	test "$(stat -c '%a %g' "$PKG")" = "2770 $WG" -a "$(stat -c '%a' "$PKG/metadata")" = 2770
 echo "mật khẩu cán bộ" | as_d "$SOHOA" user add canbo --role can-bo > /dev/null
+echo "mật khẩu văn thư" | as_d "$SOHOA" user add vanthu --role van-thu > /dev/null
+# Two files for the quarantine: a byte-for-byte copy (an exact duplicate,
+# a good PNG) and a file that is no image.
+install -o $DU -g $DG -m 0640 "${scans[0]}" "$T/inbox/a-copy.png"
+printf 'Day khong phai la anh quet.\n' > "$T/rac.png"
+install -o $DU -g $DG -m 0640 "$T/rac.png" "$T/inbox/rac.png"
 TOKEN=$(as_d "$SOHOA" user token canbo)
 
 # sohoa-web as the web's uid, its own group only.
@@ -89,6 +99,34 @@ chmod 644 "$T/keyweb.conf"
 out=$(as_w "$SOHOA_BIN/sohoa-web" -n -c "$T/keyweb.conf" 2>&1); rc=$?
 check "sohoa-web as its user cannot open the signing key (-n fails, rc $rc)" test $rc != 0
 case "$out" in *"keys/sign."*"Permission denied"*) ok "... naming the file" ;; *) fail "sohoa-web -n said: $out" ;; esac
+
+# The văn thư's quarantine screen (issue: the quarantine desk with sohoa-web as its own user).
+check "two files quarantined" wait_until 120 '[ "$(sql "SELECT count(*) FROM records WHERE state = '"'quarantined'"' AND quarantine_published = 1")" = 2 ]'
+COPY=$(sql "SELECT id FROM records WHERE name = 'a-copy.png'"); RAC=$(sql "SELECT id FROM records WHERE name = 'rac.png'")
+COPYQ=$(sql "SELECT quarantine_name FROM records WHERE id = $COPY"); RACQ=$(sql "SELECT quarantine_name FROM records WHERE id = $RAC")
+if as_w cat "$T/quarantine/$COPYQ" > /dev/null 2>&1; then fail "the web's uid can read a quarantined file"; else ok "the web's uid cannot read the quarantined files ($COPYQ)"; fi
+check "sohoad rendered the previews" wait_until 60 '[ "$(sql "SELECT count(*) FROM quarantine_previews")" = 2 ]'
+check "... the copy's PNG in the web's group, 0640, folder readable by the group" \
+	test "$(stat -c '%a %g' "$T/state/quarantine-previews/$COPY.png") $(stat -c '%g' "$T/state/quarantine-previews")" = "640 $WG $WG"
+curl -sk -c "$T/vt.jar" -o /dev/null --data-urlencode name=vanthu --data-urlencode 'password=mật khẩu văn thư' "$URL/login"
+curl -sk -b "$T/vt.jar" "$URL/quarantine" > "$T/q.html"
+check "the quarantine list shows both files" sh -c "grep -q 'id=\"q$COPY\"' '$T/q.html' && grep -q 'id=\"q$RAC\"' '$T/q.html' && grep -q 'a-copy.png' '$T/q.html' && grep -q 'rac.png' '$T/q.html'"
+check "... the copy with its preview, the other with the reason in text" sh -c "grep -q 'quarantine/$COPY/preview.png' '$T/q.html' && grep -A40 'id=\"q$RAC\"' '$T/q.html' | grep -q 'class=\"err\">Không đọc được tệp'"
+curl -sk -b "$T/vt.jar" -o "$T/pv.png" -w '%{http_code} %{content_type}' "$URL/quarantine/$COPY/preview.png" > "$T/pv.code"
+check "the preview PNG is served by the web's uid ($(cat "$T/pv.code"))" sh -c "[ \"\$(cat '$T/pv.code')\" = '200 image/png' ] && cmp -s '$T/pv.png' '$T/state/quarantine-previews/$COPY.png'"
+CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/q.html" | head -1 | cut -d'"' -f4)
+code=$(curl -sk -b "$T/vt.jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$CSRF" "$URL/quarantine/$RAC/retry")
+check "retry asked on the web: 303" test "$code" = 303
+code=$(curl -sk -b "$T/vt.jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$CSRF" -d confirm=yes "$URL/quarantine/$COPY/delete")
+check "delete asked on the web: 303" test "$code" = 303
+check "sohoad carried both out" wait_until 30 '[ "$(sql "SELECT group_concat(action || '"':'"' || state, '"','"') FROM (SELECT * FROM desk_requests ORDER BY id)")" = "retry:done,delete:done" ]'
+check "... the retried file left the quarantine (put back, an event naming vanthu)" \
+	test "$(sql "SELECT quarantine_released FROM records WHERE id = $RAC"),$(sql "SELECT count(*) FROM events WHERE record_id = $RAC AND type = 'retry' AND detail LIKE '%by vanthu%'")" = "1,1" -a ! -e "$T/quarantine/$RACQ"
+check "... the deleted file is gone (an event naming vanthu)" \
+	test "$(sql "SELECT quarantine_released FROM records WHERE id = $COPY"),$(sql "SELECT count(*) FROM events WHERE record_id = $COPY AND type = 'deletion' AND detail LIKE '%by vanthu%'")" = "2,1" -a ! -e "$T/quarantine/$COPYQ"
+curl -sk -b "$T/vt.jar" "$URL/quarantine" > "$T/q2.html"
+check "... the page shows both requests done (xong)" test "$(grep -o '<td class="state">xong</td>' "$T/q2.html" | wc -l)" = 2
+check "the requests are in the access log" test "$(as_d "$SOHOA" access-log --json --user vanthu | json "sum(1 for e in d['entries'] if e['what'] in ('quarantine retry', 'quarantine delete'))")" = 2
 
 # Package rewrites both ways (the văn thư's edits call the code of 'sohoa edit').
 before=$(sql "SELECT packaged_at FROM records WHERE id = $ID")

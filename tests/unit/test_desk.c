@@ -3,12 +3,18 @@
  * catalog and real folders: the export request queue (invariants 1 and 2),
  * quarantined files listed, read and deleted without following a link
  * (invariant 3), probable duplicates kept or dropped (invariant 4), and
- * the export's clock and open-month rule (export.h).
+ * the export's clock and open-month rule (export.h); the desk request
+ * queue (invariant 5) and the quarantine previews made in a limited child
+ * process from real image files (invariant 6).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include <leptonica/allheaders.h>
 
 #include "sohoa/desk.h"
 #include "sohoa/export.h"
@@ -311,6 +317,221 @@ test_export_clock(void)
 	CHECK_INT(end, 1753981200);
 }
 
+static void
+test_desk_requests(void)
+{
+	sohoa_catalog *cat = open_cat();
+	sohoa_desk_request req, *list = NULL;
+	sohoa_error err;
+	int64_t a = 0, b = 0, c = 0;
+	int n = 0;
+
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_desk_request_add(cat, SOHOA_DESK_RETRY, 7, 0, "vanthu", &a, &err) == SOHOA_OK,
+	    err.msg);
+	/* The same request again while it waits: refused, in Vietnamese first. */
+	CHECK(sohoa_desk_request_add(cat, SOHOA_DESK_RETRY, 7, 0, "lanhdao", NULL, &err)
+	    == SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "đang chờ sohoad") != NULL, err.msg);
+	sohoa_error_clear(&err);
+	/* A drop names the record it drops; the others none. */
+	CHECK(sohoa_desk_request_add(cat, SOHOA_DESK_DROP, 9, 0, "vanthu", NULL, &err)
+	    == SOHOA_BAD_INPUT);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_desk_request_add(cat, SOHOA_DESK_DELETE, 9, 3, "vanthu", NULL, &err)
+	    == SOHOA_BAD_INPUT);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_desk_request_add(cat, SOHOA_DESK_DELETE, 7, 0, "vanthu", &b, &err) == SOHOA_OK,
+	    err.msg);
+	CHECKM(sohoa_desk_request_add(cat, SOHOA_DESK_DROP, 9, 3, "lanhdao", &c, &err) == SOHOA_OK,
+	    err.msg);
+	CHECK(sohoa_desk_request_live(cat, 7, &req) && req.id == b);
+	CHECK(!sohoa_desk_request_live(cat, 8, &req));
+
+	/* Oldest first, one claim each, typed back. */
+	CHECK_INT(sohoa_desk_request_claim(cat, &req, &err), 1);
+	CHECK_INT(req.id, a);
+	CHECK_INT(req.action, SOHOA_DESK_RETRY);
+	CHECK_INT(req.record_id, 7);
+	CHECK_STR(req.state, "running");
+	CHECK_STR(req.requested_by, "vanthu");
+	CHECKM(sohoa_desk_request_finish(cat, a, 1, "đã trả — returned", &err) == SOHOA_OK, err.msg);
+	/* Done: the same request may be asked again. */
+	CHECKM(sohoa_desk_request_add(cat, SOHOA_DESK_RETRY, 7, 0, "vanthu", NULL, &err) == SOHOA_OK,
+	    err.msg);
+	CHECK_INT(sohoa_desk_request_claim(cat, &req, &err), 1);
+	CHECK_INT(req.id, b);
+	CHECK_INT(req.action, SOHOA_DESK_DELETE);
+	CHECK_INT(sohoa_desk_request_claim(cat, &req, &err), 1);
+	CHECK_INT(req.id, c);
+	CHECK_INT(req.action, SOHOA_DESK_DROP);
+	CHECK_INT(req.drop_id, 3);
+	CHECK_STR(req.requested_by, "lanhdao");
+	/* A daemon restart fails the two running (b, c), never runs them twice. */
+	CHECK_INT(sohoa_desk_request_fail_running(cat, "bị ngắt — interrupted"), 2);
+	CHECK_INT(sohoa_desk_request_finish(cat, b, 1, "late", &err), SOHOA_OK);
+	CHECKM(sohoa_desk_requests_list(cat, 10, &list, &n, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(n, 4);
+	if (n == 4) {
+		CHECK_STR(list[0].state, "pending");      /* newest first */
+		CHECK_STR(list[1].state, "failed");
+		CHECK_STR(list[1].message, "bị ngắt — interrupted");
+		CHECK_STR(list[2].state, "failed");       /* b: "late" did nothing */
+		CHECK_STR(list[3].state, "done");
+		CHECK_STR(list[3].message, "đã trả — returned");
+		CHECK(list[3].finished_at[0] != '\0');
+	}
+	free(list);
+	CHECK_STR(sohoa_desk_action_key(SOHOA_DESK_KEEP), "keep");
+	sohoa_catalog_free(cat);
+}
+
+/* A quarantined record for the file q/<name> with a reason file. */
+static int64_t
+quarantined(sohoa_catalog *cat, const char *spool, const char *hash, const char *name)
+{
+	sohoa_error err;
+	char qname[300], note[320];
+	int64_t id = add_record(cat, spool, hash, name);
+
+	snprintf(qname, sizeof qname, "pv/%s", name);
+	snprintf(note, sizeof note, "q/pv/%s.ly-do.txt", name);
+	write_file(note, "Lý do: xem thử.\n");
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_catalog_quarantine(cat, id, "unreadable", "x", qname, 0, &err) == SOHOA_OK,
+	    err.msg);
+	CHECKM(sohoa_catalog_quarantine_published(cat, id, &err) == SOHOA_OK, err.msg);
+	return id;
+}
+
+static void
+test_previews(void)
+{
+	sohoa_catalog *cat = open_cat();
+	sohoa_conf conf;
+	sohoa_error err;
+	sohoa_preview_row pv;
+	char qdir[PATH_MAX], path[PATH_MAX];
+	int64_t good, cut, text, ids[8];
+	struct stat st;
+	PIX *pix, *back;
+	FILE *f;
+	long size;
+	char *buf;
+	int fd;
+
+	sohoa_conf_init(&conf);
+	snprintf(qdir, sizeof qdir, "%s/q", test_tmp_root);
+	free(conf.quarantine);
+	conf.quarantine = strdup(qdir);
+	free(conf.state_dir);
+	conf.state_dir = strdup(test_tmp_root);
+	mkdir("q", 0755);
+	mkdir("q/pv", 0755);
+	/* A real page, 1200 x 800 grey with a black block; cut in half; text. */
+	pix = pixCreate(1200, 800, 8);
+	pixSetAllArbitrary(pix, 230);
+	pixRasterop(pix, 100, 100, 400, 200, PIX_SET, NULL, 0, 0);
+	CHECK(pixWrite("q/pv/tot.png", pix, IFF_PNG) == 0);
+	pixDestroy(&pix);
+	f = fopen("q/pv/tot.png", "rb");
+	CHECK(f != NULL);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)size);
+	CHECK(fread(buf, 1, (size_t)size, f) == (size_t)size);
+	fclose(f);
+	f = fopen("q/pv/hong.png", "wb");
+	fwrite(buf, 1, (size_t)size / 2, f);
+	fclose(f);
+	free(buf);
+	write_file("q/pv/chu.png", "Day khong phai la anh.\n");
+
+	good = quarantined(cat, "p1", "sha256:p1", "tot.png");
+	cut = quarantined(cat, "p2", "sha256:p2", "hong.png");
+	text = quarantined(cat, "p3", "sha256:p3", "chu.png");
+	CHECK_INT(sohoa_preview_missing(cat, ids, 8), 3);
+	CHECK(!sohoa_preview_get(cat, good, &pv));
+
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_preview_make(&conf, cat, good, 512, 10, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_preview_make(&conf, cat, cut, 512, 10, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_preview_make(&conf, cat, text, 512, 10, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(sohoa_preview_missing(cat, ids, 8), 0);
+
+	/* The good one: a PNG of the page, scaled to 900 px, 0640, and the
+	 * reason file's text beside it. */
+	CHECK(sohoa_preview_get(cat, good, &pv));
+	CHECK_STR(pv.status, "png");
+	CHECK(pv.note && !strcmp(pv.note, "Lý do: xem thử.\n"));
+	free(pv.note);
+	sohoa_preview_path(&conf, good, path, sizeof path);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+	back = pixRead(path);
+	CHECK(back != NULL);
+	if (back) {
+		CHECK_INT(pixGetWidth(back), 900);
+		CHECK_INT(pixGetHeight(back), 600);
+		pixDestroy(&back);
+	}
+	/* The cut PNG and the text: a reason, no file. */
+	CHECK(sohoa_preview_get(cat, cut, &pv));
+	CHECK_STR(pv.status, "bad");
+	CHECK_STR(pv.reason, "truncated");
+	free(pv.note);
+	sohoa_preview_path(&conf, cut, path, sizeof path);
+	CHECK(access(path, F_OK) != 0);
+	CHECK(sohoa_preview_get(cat, text, &pv));
+	CHECK_STR(pv.status, "bad");
+	CHECK(pv.reason[0] != '\0');
+	free(pv.note);
+
+	/* A child killed by a limit (SIGXCPU, SIGKILL) is stored as a file
+	 * that does not decode, said in text. */
+	fd = memfd_create("t", 0);
+	CHECK(fd >= 0);
+	CHECKM(sohoa_preview_store(&conf, cat, cut, fd, SIGXCPU, NULL, "", &err) == SOHOA_OK,
+	    err.msg);
+	CHECK(sohoa_preview_get(cat, cut, &pv));
+	CHECK_STR(pv.status, "bad");
+	CHECKM(strstr(pv.message, "tín hiệu") != NULL, pv.message);
+	free(pv.note);
+	close(fd);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* The address-space limit holds: 4 MB is too little to decode a page. */
+	sohoa_preview_forget(&conf, cat, good);
+	CHECKM(sohoa_preview_make(&conf, cat, good, 4, 10, &err) == SOHOA_OK, err.msg);
+	CHECK(sohoa_preview_get(cat, good, &pv));
+	CHECK_STR(pv.status, "bad");
+	free(pv.note);
+#endif
+	/* The văn thư replaces the cut file by the whole page: its preview is
+	 * stale (and only its), made again it is a PNG. */
+	sohoa_preview_forget(&conf, cat, cut);
+	CHECKM(sohoa_preview_make(&conf, cat, cut, 512, 10, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(sohoa_preview_stale(&conf, cat, ids, 8), 0);
+	CHECK(rename("q/pv/tot.png", "q/pv/hong.png") == 0);
+	CHECK_INT(sohoa_preview_stale(&conf, cat, ids, 8), 2);     /* tot.png gone too */
+	CHECK(ids[0] == good || ids[1] == good);
+	CHECK(ids[0] == cut || ids[1] == cut);
+	sohoa_preview_forget(&conf, cat, cut);
+	CHECKM(sohoa_preview_make(&conf, cat, cut, 512, 10, &err) == SOHOA_OK, err.msg);
+	CHECK(sohoa_preview_get(cat, cut, &pv));
+	CHECK_STR(pv.status, "png");
+	free(pv.note);
+	CHECK_INT(sohoa_preview_stale(&conf, cat, ids, 8), 1);
+	CHECK_INT(ids[0], good);
+
+	/* Forgotten when it leaves the quarantine: the row and the PNG. */
+	sohoa_preview_forget(&conf, cat, good);
+	CHECK(!sohoa_preview_get(cat, good, &pv));
+	sohoa_preview_path(&conf, good, path, sizeof path);
+	CHECK(access(path, F_OK) != 0);
+	sohoa_conf_release(&conf);
+	sohoa_catalog_free(cat);
+}
+
 int
 main(void)
 {
@@ -318,5 +539,7 @@ main(void)
 	TEST_RUN(test_quarantine_delete);
 	TEST_RUN(test_duplicates);
 	TEST_RUN(test_export_clock);
+	TEST_RUN(test_desk_requests);
+	TEST_RUN(test_previews);
 	return TEST_DONE();
 }

@@ -11,6 +11,8 @@
 #   make bench-web       sohoa-web: 20 HTTPS clients at 1M pages, p50/p99, RSS
 #   make eval            field extraction accuracy on freshly rendered, OCRed documents,
 #                        and OCR accuracy of sohoa against tesseract on degraded scans
+#   make fault-sweep     fail, then kill, at every durable step (write, fsync, rename,
+#                        catalog commit) of a small ingest, and check the store after
 #   make valgrind        the unit tests under valgrind
 #   make fuzz            build the libFuzzer harnesses of tests/fuzz/ with clang
 #                        into build/fuzz/ and run each for FUZZ_SECONDS (600)
@@ -33,6 +35,13 @@ WARN      = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissin
 CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib -DSOHOA_DATADIR='"$(PREFIX)/share/sohoa"'
 CFLAGS   += $(OPT) $(WARN) $(SANFLAGS) -fPIC -MMD -MP $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
+# Fault injection (include/sohoa/fault.h) is compiled into the sanitized
+# test build only (FAULT defaults to 1 when SANFLAGS is set, as for make
+# check's build/san), never into the binaries installed.
+FAULT    ?= $(if $(SANFLAGS),1,)
+ifeq ($(FAULT),1)
+CPPFLAGS += -DSOHOA_FAULT
+endif
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
 MIGRATIONS := $(sort $(wildcard schemas/catalog/*.sql))
@@ -54,7 +63,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_%)
 
-.PHONY: all check unit e2e deps demo bench bench-real bench-search valgrind install clean fuzz fuzz-bins
+.PHONY: all check unit e2e fault-sweep deps demo bench bench-real bench-search valgrind install clean fuzz fuzz-bins
 
 all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN) \
 	$(FUZZ_REPLAY)
@@ -120,6 +129,12 @@ check: deps
 	scripts/check-symbols build/san/libsohoa.so
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" unit
 	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" e2e
+
+# Every step of the fault-injection sweep (tests/unit/test_fault.c): fail,
+# then kill, at each durable step of a small ingest; make check runs a sample.
+fault-sweep: deps
+	$(MAKE) BUILD=build/san SANFLAGS="$(SAN)" OPT="-O1 -g" build/san/tests/test_fault
+	@FAULT_SWEEP=all scripts/run-unit build/san/tests/test_fault
 
 unit: $(TEST_BIN) $(FUZZ_REPLAY)
 	@scripts/run-unit $(TEST_BIN) $(FUZZ_REPLAY)

@@ -82,47 +82,17 @@ dir_is_empty(const char *path)
 }
 
 /*
- * Puts the complete folder tmp at final: atomically exchanged with an
- * existing final (whose old content is then removed), else renamed.
+ * Puts the complete folder tmp at final (fsutil.h's folder swap): atomically
+ * exchanged with an existing final (whose old content is then removed),
+ * else renamed.
  */
 static sohoa_status
 install_dir(const char *tmp, const char *final, sohoa_error *err)
 {
-	char parent[PATH_MAX], *slash;
+	char old[PATH_MAX + 16];
 
-	snprintf(parent, sizeof parent, "%s", final);
-	if ((slash = strrchr(parent, '/')) != NULL)
-		*slash = '\0';
-	if (is_dir(final)) {
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
-			if (sohoa_fs_sync_dir(parent, err) != SOHOA_OK)
-				return err->status;
-			return sohoa_fs_remove_tree(tmp, err);   /* the old content */
-		}
-		if (errno != EINVAL && errno != ENOSYS)
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-			    "exchange %s with %s: %s", tmp, final, strerror(errno));
-		{
-			char old[PATH_MAX + 16];
-			snprintf(old, sizeof old, "%s.old-%d", tmp, (int)getpid());
-			if (rename(final, old) != 0)
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "rename %s: %s", final, strerror(errno));
-			if (rename(tmp, final) != 0) {
-				int e = errno;
-				rename(old, final);
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "rename %s to %s: %s", tmp, final, strerror(e));
-			}
-			if (sohoa_fs_sync_dir(parent, err) != SOHOA_OK)
-				return err->status;
-			return sohoa_fs_remove_tree(old, err);
-		}
-	}
-	if (rename(tmp, final) != 0)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "rename %s to %s: %s",
-		    tmp, final, strerror(errno));
-	return sohoa_fs_sync_dir(parent, err);
+	snprintf(old, sizeof old, "%s.old-%d", tmp, (int)getpid());
+	return sohoa_fs_swap_dir(tmp, final, old, err);
 }
 
 /*
@@ -463,7 +433,7 @@ sohoa_backup_copy_record(const char *dir, const char *backup_id, const sohoa_con
 	files += t.files;
 	bytes += t.bytes;
 	if (man.oom) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	/* Everything verified and durable under temporary names: into place. */
@@ -963,15 +933,13 @@ verify_restore_file(tree_copy *t, const char *rel, const char *hash, long long s
 static int
 target_empty(const char *state_dir, const char *package_dir)
 {
-	static const char *const states[] = { "incoming", "active", "deferred", "done",
-		"quarantine", "tmp" };
 	char p[PATH_MAX];
 
 	snprintf(p, sizeof p, "%s/catalog.db", state_dir);
 	if (access(p, F_OK) == 0)
 		return 0;
-	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
-		snprintf(p, sizeof p, "%s/spool/%s", state_dir, states[i]);
+	for (int s = 0; s < SOHOA_STATE_COUNT; s++) {
+		snprintf(p, sizeof p, "%s/spool/%s", state_dir, sohoa_state_dir(s));
 		if (!dir_is_empty(p))
 			return 0;
 	}
@@ -983,8 +951,6 @@ static sohoa_status
 move_aside(const char *state_dir, const char *package_dir, sohoa_restore_report *rep,
     sohoa_error *err)
 {
-	static const char *const states[] = { "incoming", "active", "deferred", "done",
-		"quarantine", "tmp" };
 	static const char *const cat_files[] = { "catalog.db", "catalog.db-wal", "catalog.db-shm" };
 	char aside[PATH_MAX], from[PATH_MAX], to[PATH_MAX * 2], ts[32];
 	time_t now = time(NULL);
@@ -1005,9 +971,9 @@ move_aside(const char *state_dir, const char *package_dir, sohoa_restore_report 
 			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "rename %s: %s",
 			    from, strerror(errno));
 	}
-	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
-		snprintf(from, sizeof from, "%s/spool/%s", state_dir, states[i]);
-		snprintf(to, sizeof to, "%s/spool/%s", aside, states[i]);
+	for (int s = 0; s < SOHOA_STATE_COUNT; s++) {
+		snprintf(from, sizeof from, "%s/spool/%s", state_dir, sohoa_state_dir(s));
+		snprintf(to, sizeof to, "%s/spool/%s", aside, sohoa_state_dir(s));
 		if (is_dir(from) && !dir_is_empty(from)) {
 			if (rename(from, to) != 0)
 				return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,

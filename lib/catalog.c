@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sohoa/catalog.h"
+#include "sohoa/fault.h"
 #include "sohoa/fields.h"
 #include "index_int.h"
 #include "catalog_int.h"
@@ -120,6 +121,9 @@ sql_store_dir(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, f, slash == f ? 1 : (int)(slash - f), SQLITE_TRANSIENT);
 }
 
+#ifdef SOHOA_FAULT
+static int fault_commit(void *arg) { (void)arg; return SOHOA_FAULT_AT("commit"); }
+#endif
 /*
  * sohoa-web runs as a user of its own in the store's group and writes the
  * catalog too (sessions, access log, edits): the catalog and its -wal and
@@ -154,7 +158,7 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 		err = &local;
 	}
 	if (!cat) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	if (sqlite3_open_v2(path, &cat->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -181,6 +185,11 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 		sohoa_catalog_free(cat);
 		return NULL;
 	}
+#ifdef SOHOA_FAULT
+	/* Every commit, autocommit statements included, is a fault step
+	 * (fault.h); a failed one is rolled back by SQLite. */
+	sqlite3_commit_hook(cat->db, fault_commit, NULL);
+#endif
 	share_with_group(path);
 	return cat;
 }
@@ -742,7 +751,7 @@ sohoa_catalog_unpackaged(sohoa_catalog *cat, const char *before, int settle_s, i
 			if (!nv) {
 				sqlite3_finalize(st);
 				free(v);
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				return sohoa_error_oom(err);
 			}
 			v = nv;
 			cap = nc;

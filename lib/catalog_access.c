@@ -131,7 +131,7 @@ level_of(sqlite3 *db, const sohoa_viewer *v, int64_t id, sohoa_access *out, char
 	*out = SOHOA_ACCESS_NONE;
 	if (q.oom) {
 		free(q.p);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	if (sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK
 	    || access_sql_bind(st, v) != SQLITE_OK
@@ -177,7 +177,7 @@ access_redact_results(sohoa_catalog *cat, const sohoa_viewer *v, sohoa_search_re
 	level_sql(&q, ":id");
 	if (q.oom) {
 		free(q.p);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	if (sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK
 	    || access_sql_bind(st, v) != SQLITE_OK
@@ -212,7 +212,7 @@ access_redact_results(sohoa_catalog *cat, const sohoa_viewer *v, sohoa_search_re
 		r->page = 0;
 		if (!r->name || !r->snippet) {
 			sqlite3_finalize(st);
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		}
 	}
 	sqlite3_finalize(st);
@@ -306,7 +306,7 @@ sohoa_access_view(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_d
 			if (!catalog_field((sohoa_field_id)f))
 				sohoa_fields_set(&out->fields, (sohoa_field_id)f, NULL, "ocr", 0);
 	if (!out->origin || (out->access == SOHOA_ACCESS_FULL && !out->pdf_path))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 
@@ -349,8 +349,7 @@ sohoa_access_page_text(sohoa_catalog *cat, const sohoa_viewer *v, int64_t id, in
 			*access = SOHOA_ACCESS_NONE;
 		return not_found(err);
 	}
-	return r == SQLITE_NOMEM ? sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-	    "out of memory") : db_error(db, err, "access");
+	return r == SQLITE_NOMEM ? sohoa_error_oom(err) : db_error(db, err, "access");
 }
 
 sohoa_status
@@ -371,7 +370,7 @@ sohoa_access_hoso(sohoa_catalog *cat, const sohoa_viewer *v, const char *state_d
 	sb_str(&q, " ORDER BY r.hoso_order IS NULL, r.hoso_order, r.id");
 	if (q.oom) {
 		free(q.p);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	r = sqlite3_prepare_v2(db, q.p, -1, &st, NULL);
 	free(q.p);

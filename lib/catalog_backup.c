@@ -172,7 +172,7 @@ sohoa_catalog_open_copy(const char *path, sohoa_error *err)
 	sqlite3_finalize(st);
 	if (!(cat = catalog_wrap(db))) {
 		sqlite3_close(db);
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 	}
 	return cat;
 }
@@ -281,8 +281,7 @@ sohoa_catalog_fixity_due(sohoa_catalog *cat, const char *since, int64_t **ids, s
 				free(*ids);
 				*ids = NULL;
 				*n = 0;
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "out of memory");
+				return sohoa_error_oom(err);
 			}
 			*ids = ni;
 		}

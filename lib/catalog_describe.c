@@ -35,7 +35,7 @@ sohoa_catalog_record_text(sohoa_catalog *cat, int64_t id, char **text, size_t *l
 			if (!(nb = realloc(buf, nc))) {
 				catalog_finish(&s, NULL, "");
 				free(buf);
-				return sohoa_error_set(err, SOHOA_FATAL, 0, "out of memory");
+				return sohoa_error_oom(err);
 			}
 			buf = nb;
 			cap = nc;
@@ -52,7 +52,7 @@ sohoa_catalog_record_text(sohoa_catalog *cat, int64_t id, char **text, size_t *l
 		return st;
 	}
 	if (!buf && !(buf = malloc(1)))
-		return sohoa_error_set(err, SOHOA_FATAL, 0, "out of memory");
+		return sohoa_error_oom(err);
 	buf[n] = '\0';
 	*text = buf;
 	*len = n;

@@ -272,8 +272,7 @@ all_in_order(sqlite3 *db, const char *origin, int done_only, int64_t **recs, siz
 			if (!nv) {
 				free(v);
 				sqlite3_finalize(st);
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "out of memory");
+				return sohoa_error_oom(err);
 			}
 			v = nv;
 		}
@@ -398,7 +397,7 @@ sohoa_hoso_edit(sohoa_catalog *cat, int64_t id, const char *field, const char *v
 	if (asprintf(&detail, "hồ sơ %lld %s: \"%s\" -> \"%s\"", (long long)id, sohoa_hoso_name(f),
 	    old ? old : "", v ? v : "") < 0) {
 		detail = NULL;
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto undo;
 	}
 	/* H1: on every document whose EAD changes; one with no document yet
@@ -599,7 +598,7 @@ sohoa_hoso_move(sohoa_catalog *cat, int64_t id, int64_t rec, int delta, const ch
 		to = (size_t)delta >= n - at ? n - 1 : at + (size_t)delta;
 	if (!(want = malloc((n ? 2 * n : 1) * sizeof *want))) {
 		free(was);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	/* want = was without rec (in want[n..2n-1)), rec inserted at to. */
 	for (size_t i = 0, k = n; i < n; i++)
@@ -628,7 +627,7 @@ sohoa_hoso_order(sohoa_catalog *cat, int64_t id, const int64_t *recs, size_t nre
 		return rc;
 	if (!(want = malloc((n ? n : 1) * sizeof *want))) {
 		free(was);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	for (size_t i = 0; i < nrecs; i++) {
 		size_t j = 0, dup = 0;

@@ -61,8 +61,7 @@ sohoa_lexicon_teach(sohoa_catalog *cat, int64_t id, const char *phrases, int *co
 				sqlite3_finalize(st);
 				sqlite3_exec(db, "ROLLBACK TO lexicon_teach; RELEASE lexicon_teach",
 				    NULL, NULL, NULL);
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "out of memory");
+				return sohoa_error_oom(err);
 			}
 			sqlite3_bind_text(st, 1, p, (int)n, SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 2, fold, -1, SQLITE_TRANSIENT);
@@ -152,7 +151,7 @@ sohoa_lexicon_learned(sohoa_catalog *cat, int min_docs, int max, char **out, soh
 
 	*out = NULL;
 	if (!(folds = fixed_folds()))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		free(folds);
 		return db_error(db, err);
@@ -177,7 +176,7 @@ sohoa_lexicon_learned(sohoa_catalog *cat, int min_docs, int max, char **out, soh
 		sb_add(&b, "", 0);
 	if (b.oom) {
 		free(b.p);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	*out = b.p;
 	return SOHOA_OK;

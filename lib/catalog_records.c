@@ -64,7 +64,7 @@ sohoa_catalog_record_get(sohoa_catalog *cat, int64_t id, sohoa_record_row *row,
 	if ((st = catalog_finish(&s, err, "read record")) != SOHOA_OK)
 		return st;
 	if (oom)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	if (!found)
 		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "không có tài liệu số %lld — no record %lld", (long long)id, (long long)id);
@@ -250,7 +250,7 @@ sohoa_catalog_field_get(sohoa_catalog *cat, int64_t id, const char *name, char *
 	if ((st = catalog_finish(&s, err, "read field")) != SOHOA_OK)
 		return st;
 	if (oom)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 

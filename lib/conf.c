@@ -174,7 +174,7 @@ set_str(char **field, const char *value, sohoa_error *err)
 	char *copy = strdup(value);
 
 	if (!copy)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	free(*field);
 	*field = copy;
 	return SOHOA_OK;
@@ -445,7 +445,7 @@ sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
 {
 	for (size_t i = 0; i < NKEYS; i++)
 		if (keys[i].type != CONF_INT && !*str_field(c, &keys[i]))
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 	if (!c->inbox[0] || !c->state_dir[0])
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "inbox and state_dir must be set");
@@ -453,12 +453,12 @@ sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
 		char *parent = parent_of(c->inbox), *q;
 		size_t n;
 		if (!parent)
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		n = strlen(parent) + sizeof "/quarantine";
 		q = malloc(n);
 		if (!q) {
 			free(parent);
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		}
 		snprintf(q, n, "%s%squarantine", parent, strcmp(parent, "/") ? "/" : "");
 		free(parent);
@@ -468,14 +468,14 @@ sohoa_conf_finish(sohoa_conf *c, sohoa_error *err)
 	if (!c->package_dir[0]) {
 		char *p = sohoa_path_join(c->state_dir, "aip");
 		if (!p)
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		free(c->package_dir);
 		c->package_dir = p;
 	}
 	if (!c->outbox[0]) {
 		char *p = sohoa_path_join(c->state_dir, "outbox");
 		if (!p)
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		free(c->outbox);
 		c->outbox = p;
 	}

@@ -236,7 +236,7 @@ sohoa_describe_check_value(const char *field, const char *value, char **out, soh
 		    "số \"%s\" phải là chữ số (the number is digits only)", value);
 	}
 	if (!nfc)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	*out = nfc;
 	return SOHOA_OK;
 }
@@ -443,7 +443,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 	files = calloc((size_t)(nparts ? nparts : 1) + 1, sizeof *files);
 	paths = calloc((size_t)(nparts ? nparts : 1), sizeof *paths);
 	if (!files || !paths) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	if (nparts) {
@@ -478,7 +478,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		    || asprintf(&paths[i].name, "%s%s%s", doc_id, tail, ext_of_mime(mime)) < 0
 		    || (nparts && !(paths[i].original = sohoa_text_from_bytes(env.part_names[i],
 		    strlen(env.part_names[i]))))) {
-			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			rc = sohoa_error_oom(err);
 			goto out;
 		}
 		files[nfiles++] = (sohoa_package_file){ paths[i].path, paths[i].name, mime,
@@ -649,7 +649,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 	if (hocr && sohoa_lexicon_candidates(hocr, hlen, &teach) < 0) {
 		free(hocr);
 		sohoa_fields_release(&fs);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	/* OCR text (a scanner's own text layer too) may hold control bytes;
 	 * none reaches the catalog or a package (textsafe.h, T3). */
@@ -661,7 +661,7 @@ sohoa_describe_record(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 			sohoa_fields_release(&fs);
 			free(hocr);
 			free(teach);
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		}
 		free(fs.f[i].value);
 		fs.f[i].value = clean;

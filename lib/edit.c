@@ -49,7 +49,7 @@ sohoa_edit_field(sohoa_catalog *cat, int64_t id, const char *field, const char *
 		if (rc != SOHOA_OK)
 			return rc;
 		if (!v)
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 	}
 	if ((rc = sohoa_catalog_begin(cat, err)) != SOHOA_OK)
 		goto out;

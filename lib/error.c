@@ -118,6 +118,12 @@ sohoa_error_set(sohoa_error *e, sohoa_status st, sohoa_reason r, const char *fmt
 	return st;
 }
 
+sohoa_status
+sohoa_error_oom(sohoa_error *e)
+{
+	return sohoa_error_set(e, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+}
+
 static const struct reason_text *
 reason_get(sohoa_reason r)
 {

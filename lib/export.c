@@ -471,7 +471,7 @@ zip_buffer(struct archive *a, exp_sink *s, const char *name, const char *buf, si
 	sohoa_status st = SOHOA_OK;
 
 	if (!e)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	archive_write_zip_set_compression_deflate(a);
 	if (archive_write_header(a, e) != ARCHIVE_OK
 	    || archive_write_data(a, buf, len) != (la_ssize_t)len
@@ -499,7 +499,7 @@ arc_copy(struct archive *a, exp_sink *s, const char *name, const char *src,
 		    src, strerror(errno));
 	if (!(e = plain_entry(name, size, mtime))) {
 		close(fd);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	if (zip_store >= 0) {
 		if (zip_store)
@@ -673,7 +673,7 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 	docu = calloc((size_t)first->ndocs + 1, sizeof *docu);
 	schem = calloc((size_t)first->nschemas + 1, sizeof *schem);
 	if (!docs || !meta || !files || !paths || !docu || !schem || !shaped) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 #define SIPF(f, p) (sohoa_sip_file){ (p), (f)->mimetype, (f)->use, (f)->checksum, (f)->size }
@@ -688,7 +688,7 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 			    || (npaths++, asprintf(&paths[npaths],
 			    "metadata/preservation/PREMIS-%s.xml", p->doc_id) < 0)) {
 				paths[npaths] = NULL;
-				st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				st = sohoa_error_oom(err);
 				goto out;
 			}
 			npaths++;
@@ -784,7 +784,7 @@ sip_write(exp_ctx *x, exp_aip *aips, exp_sip *sip, const char *stage, sohoa_erro
 		    + first->ndocs), sizeof *order);
 		int k = 0;
 		if (!order) {
-			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			st = sohoa_error_oom(err);
 			goto out;
 		}
 		order[k++] = (exp_copy){ last, &last->ead, &in.ead, &shaped[0] };
@@ -912,7 +912,7 @@ select_records(const sohoa_conf *conf, sohoa_catalog *cat, const char *month,
 	if (st != SOHOA_OK)
 		return st;
 	if (m.oom)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 
@@ -997,7 +997,7 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 	struct archive *a = NULL;
 	exp_sink s = { -1, NULL, 0, 0 };
 	sohoa_status st = SOHOA_OK;
-	const char *base = strrchr(dest, '/') ? strrchr(dest, '/') + 1 : dest;
+	sohoa_fs_tmp t = { .fd = -1 };
 
 	for (int i = 0; i < nsips; i++) {
 		int n = snprintf(line, sizeof line, "%s  %s.zip\n", sips[i].hash + 7, sips[i].name);
@@ -1008,7 +1008,7 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 				nc *= 2;
 			if (!(nm = realloc(manifest, nc))) {
 				free(manifest);
-				return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				return sohoa_error_oom(err);
 			}
 			manifest = nm;
 			mcap = nc;
@@ -1016,16 +1016,16 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 		memcpy(manifest + mlen, line, (size_t)n + 1);
 		mlen += (size_t)n;
 	}
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", outbox, base);
-	s.fd = mkstemp(tmp);
+	/* fsutil.h's durable write, its temp hidden (.sohoa-...tmp-, which
+	 * outbox_recover() removes after a crash). */
+	if ((st = sohoa_fs_tmp_open(&t, dest, 0644, SOHOA_FS_HIDDEN, err)) != SOHOA_OK)
+		goto out;
+	s.fd = t.fd;
+	snprintf(tmp, sizeof tmp, "%s", t.tmp);
 	s.h = sohoa_hash_new("sha256");
 	a = archive_write_new();
-	if (s.fd < 0 || !s.h || !a) {
-		st = sohoa_error_set(err, s.fd < 0 && errno == ENOSPC ? SOHOA_RETRY : SOHOA_FATAL,
-		    SOHOA_REASON_NONE, "create %s: %s", tmp, s.fd < 0 ? strerror(errno)
-		    : "out of memory");
-		if (s.fd < 0)
-			tmp[0] = '\0';
+	if (!s.h || !a) {
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	fchmod(s.fd, 0644);
@@ -1037,7 +1037,7 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 	{
 		struct archive_entry *e = plain_entry(SOHOA_EXPORT_MANIFEST, (long long)mlen, x->mtime);
 		if (!e) {
-			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			st = sohoa_error_oom(err);
 			goto out;
 		}
 		if (archive_write_header(a, e) != ARCHIVE_OK
@@ -1058,27 +1058,17 @@ bundle_write(exp_ctx *x, const exp_sip *sips, int nsips, const char *stage,
 		st = arc_error(a, &s, tmp, err);
 		goto out;
 	}
-	if (fsync(s.fd) != 0) {
-		st = sohoa_error_set(err, errno == ENOSPC ? SOHOA_RETRY : SOHOA_FATAL,
-		    SOHOA_REASON_NONE, "fsync %s: %s", tmp, strerror(errno));
-		goto out;
-	}
 	if (sohoa_hash_final(s.h, r->bundle_hash) != 0) {
 		st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
 		goto out;
 	}
 	r->size = s.n;
-	close(s.fd);
-	s.fd = -1;
-	if ((st = sohoa_fs_rename(tmp, dest, err)) == SOHOA_OK)
-		tmp[0] = '\0';
+	s.fd = -1;      /* the commit closes it */
+	st = sohoa_fs_tmp_commit(&t, err);
 out:
 	if (a)
 		archive_write_free(a);
-	if (s.fd >= 0)
-		close(s.fd);
-	if (tmp[0])
-		unlink(tmp);
+	sohoa_fs_tmp_abort(&t);    /* nothing once committed */
 	sohoa_hash_free(s.h);
 	free(manifest);
 	return st;
@@ -1303,7 +1293,7 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 
 	/* One SIP per folder; each loose document its own. */
 	if (!(sips = calloc((size_t)n, sizeof *sips))) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	for (int i = 0; i < n; i++) {
@@ -1318,7 +1308,7 @@ sohoa_export_run(const sohoa_conf *conf, sohoa_catalog *cat, sohoa_signer *signe
 	x.buf = malloc(EXP_BUF);
 	x.h = sohoa_hash_new("sha256");
 	if (!x.buf || !x.h) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	snprintf(stage, sizeof stage, "%s/.sohoa-%s.stage-XXXXXX", outbox, opts->month);
@@ -1745,7 +1735,7 @@ sohoa_export_verify(const char *bundle, const char *p7s, const char *ca,
 	h = sohoa_hash_new("sha256");
 	a = archive_read_new();
 	if (!buf || !h || !a) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	archive_read_support_format_tar(a);
@@ -1764,7 +1754,7 @@ sohoa_export_verify(const char *bundle, const char *p7s, const char *ca,
 
 		mm = realloc(rep->members, (size_t)(rep->nmembers + 1) * sizeof *mm);
 		if (!mm) {
-			st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			st = sohoa_error_oom(err);
 			goto out;
 		}
 		rep->members = mm;
@@ -1804,7 +1794,7 @@ sohoa_export_verify(const char *bundle, const char *p7s, const char *ca,
 				vproblem(rep, name, "quá lớn / too large");
 				is_manifest = 0;
 			} else if (!(manifest = malloc((size_t)sz + 1))) {
-				st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				st = sohoa_error_oom(err);
 				goto out;
 			}
 		} else {

@@ -3808,7 +3808,7 @@ sohoa_extract_text(const char *text, size_t len, const struct sohoa_extract_hint
 	sohoa_fields_init(&d.out);
 	if (doc_init(&d, text ? text : "", len) != 0) {
 		doc_release(&d);
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	/* The header is on the first page with text. */
 	for (first = 0; first < d.n && d.ln[first].blank; first++)
@@ -3827,7 +3827,7 @@ sohoa_extract_text(const char *text, size_t len, const struct sohoa_extract_hint
 	free(h.type_abbr);
 	if (d.oom) {
 		doc_release(&d);
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	cap_implausible(&d);
 	for (int i = 0; i < SOHOA_F_COUNT; i++) {

@@ -822,7 +822,7 @@ sohoa_extract_hocr(const char *text, size_t len, const char *hocr, size_t hocr_l
 	    &signer, &doubt);
 
 	if (r < 0)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	hints.signer_lines = signer;
 	hints.doubtful_words = doubt;
 	hints.learned_phrases = learned;

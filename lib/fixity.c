@@ -41,7 +41,7 @@ fx_copy_hash(const char *src, const char *dst, mode_t mode, char hash[SOHOA_HASH
 	sohoa_status st = SOHOA_OK;
 
 	if (!buf || !h) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto done;
 	}
 	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
@@ -184,7 +184,7 @@ fx_mets_read(const char *path, fx_mets *m, sohoa_error *err)
 
 	memset(m, 0, sizeof *m);
 	if (!pc)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	doc = xmlCtxtReadFile(pc, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
 	    | XML_PARSE_NOWARNING);
 	if (!doc) {
@@ -192,7 +192,7 @@ fx_mets_read(const char *path, fx_mets *m, sohoa_error *err)
 		st = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE, "%s: %s", path,
 		    lstat(path, &sb) != 0 ? "thiếu tệp / missing" : "không đọc được XML / not well-formed");
 	} else if (walk(m, xmlDocGetRootElement(doc)) != 0) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		fx_mets_release(m);
 	}
 	xmlFreeDoc(doc);

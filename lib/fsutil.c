@@ -13,6 +13,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "sohoa/fault.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
 
@@ -55,7 +56,7 @@ sohoa_fs_sync_dir(const char *path, sohoa_error *err)
 	if (fd < 0)
 		return sohoa_error_set(err, errno == ENOENT ? SOHOA_FATAL : SOHOA_RETRY,
 		    SOHOA_REASON_NONE, "open directory %s: %s", path, strerror(errno));
-	if (fsync(fd) != 0 && errno != EINVAL) {
+	if ((SOHOA_FAULT_AT("fsync") || fsync(fd) != 0) && errno != EINVAL) {
 		int e = errno;
 		close(fd);
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
@@ -78,6 +79,8 @@ write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
+	if (SOHOA_FAULT_AT("write"))
+		return -1;
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0) {
@@ -122,7 +125,7 @@ commit_temp(int fd, const char *tmp, const char *path, sohoa_error *err)
 {
 	char dir[PATH_MAX];
 
-	if (fsync(fd) != 0) {
+	if (SOHOA_FAULT_AT("fsync") || fsync(fd) != 0) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
@@ -135,7 +138,7 @@ commit_temp(int fd, const char *tmp, const char *path, sohoa_error *err)
 		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "close %s: %s", tmp,
 		    strerror(e));
 	}
-	if (rename(tmp, path) != 0) {
+	if (SOHOA_FAULT_AT("rename") || rename(tmp, path) != 0) {
 		int e = errno;
 		unlink(tmp);
 		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "rename %s to %s: %s",
@@ -175,7 +178,7 @@ sohoa_fs_copy_file(const char *src, const char *dst, mode_t mode, sohoa_error *e
 
 	buf = malloc(BUFSZ);
 	if (!buf)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0) {
 		int e = errno;
@@ -268,12 +271,12 @@ sohoa_fs_batch_add_dir(sohoa_fs_batch *b, const char *path, sohoa_error *err)
 		int cap = b->dirs_cap ? 2 * b->dirs_cap : 16;
 		char **nd = realloc(b->dirs, (size_t)cap * sizeof *nd);
 		if (!nd)
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		b->dirs = nd;
 		b->dirs_cap = cap;
 	}
 	if (!(p = strdup(path)))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	b->dirs[b->ndirs++] = p;
 	return SOHOA_OK;
 }
@@ -313,7 +316,7 @@ batch_sync_files(sohoa_fs_batch *b, sohoa_error *err)
 		(void)sync_file_range(b->files[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	for (int i = 0; i < b->nfiles; i++) {
 		struct batch_file *f = &b->files[i];
-		if (st == SOHOA_OK && fsync(f->fd) != 0)
+		if (st == SOHOA_OK && (SOHOA_FAULT_AT("fsync") || fsync(f->fd) != 0))
 			st = sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "fsync %s: %s",
 			    f->path, strerror(errno));
 		if (close(f->fd) != 0 && st == SOHOA_OK)
@@ -336,7 +339,7 @@ batch_create(sohoa_fs_batch *b, const char *path, mode_t mode, int *fd, sohoa_er
 	if (b->nfiles == BATCH_MAX_OPEN && (st = batch_sync_files(b, err)) != SOHOA_OK)
 		return st;
 	if (!(p = strdup(path)))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (*fd < 0) {
 		free(p);
@@ -375,7 +378,7 @@ sohoa_fs_batch_copy(sohoa_fs_batch *b, const char *src, const char *dst, mode_t 
 	int in, out;
 
 	if (!(buf = malloc(BUFSZ)))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0) {
 		st = sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "open %s: %s", src,
@@ -433,7 +436,7 @@ sohoa_fs_rename(const char *from, const char *to, sohoa_error *err)
 		sohoa_error_clear(&local);
 		err = &local;
 	}
-	if (rename(from, to) != 0)
+	if (SOHOA_FAULT_AT("rename") || rename(from, to) != 0)
 		return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
 		    "rename %s to %s: %s", from, to, strerror(errno));
 	dir_of(from, d1, sizeof d1);
@@ -540,7 +543,7 @@ sohoa_fs_read_file(const char *path, size_t max, char **out, size_t *len, sohoa_
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
@@ -573,6 +576,8 @@ sohoa_fs_pwrite_all(int fd, const void *data, size_t len, off_t off)
 {
 	const char *p = data;
 
+	if (SOHOA_FAULT_AT("write"))
+		return -1;
 	while (len > 0) {
 		ssize_t w = pwrite(fd, p, len, off);
 		if (w < 0) {
@@ -781,6 +786,8 @@ rename_noreplace(int fdir, const char *from, int tdir, const char *to)
 {
 	struct stat st;
 
+	if (SOHOA_FAULT_AT("rename"))
+		return -1;
 	if (renameat2(fdir, from, tdir, to, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS)
@@ -859,7 +866,7 @@ sohoa_fs_read_small_at(int dfd, const char *name, const char *label, size_t max,
 	}
 	if (!(buf = malloc(max + 1))) {
 		close(fd);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	/* Reads up to max + 1 bytes whatever the size said: a file that grew
 	 * meanwhile is still refused, never read without end. */
@@ -926,7 +933,7 @@ commit_temp_at(int fd, int dfd, const char *tmp, const char *name, sohoa_error *
 {
 	int e;
 
-	if (fsync(fd) != 0) {
+	if (SOHOA_FAULT_AT("fsync") || fsync(fd) != 0) {
 		e = errno;
 		close(fd);
 		unlinkat(dfd, tmp, 0);
@@ -939,13 +946,13 @@ commit_temp_at(int fd, int dfd, const char *tmp, const char *name, sohoa_error *
 		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "close %s: %s", tmp,
 		    strerror(e));
 	}
-	if (renameat(dfd, tmp, dfd, name) != 0) {
+	if (SOHOA_FAULT_AT("rename") || renameat(dfd, tmp, dfd, name) != 0) {
 		e = errno;
 		unlinkat(dfd, tmp, 0);
 		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "rename %s to %s: %s",
 		    tmp, name, strerror(e));
 	}
-	if (fsync(dfd) != 0 && errno != EINVAL)
+	if ((SOHOA_FAULT_AT("fsync") || fsync(dfd) != 0) && errno != EINVAL)
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync folder of %s: %s",
 		    name, strerror(errno));
 	return SOHOA_OK;
@@ -979,7 +986,7 @@ sohoa_fs_copy_fd_at(int in, int dfd, const char *name, mode_t mode, sohoa_error 
 	int out;
 
 	if (!buf)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	if ((out = open_temp_at(dfd, mode, tmp, sizeof tmp)) < 0) {
 		int e = errno;
 		free(buf);
@@ -1081,4 +1088,122 @@ sohoa_fs_test_pause(const char *point, const char *what)
 		usleep(20000);
 	unlink(reached);
 	sohoa_fs_write_file(done, "", 0, 0644, NULL);
+}
+
+/* ---- the durable-write API for writers with a descriptor (fsutil.h) ---- */
+
+sohoa_status
+sohoa_fs_tmp_open(sohoa_fs_tmp *t, const char *path, mode_t mode, int flags,
+    sohoa_error *err)
+{
+	char where[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int n = (flags & SOHOA_FS_HIDDEN)
+	    ? snprintf(where, sizeof where, "%.*s.%s", slash ? (int)(slash - path + 1) : 0, path,
+	    slash ? slash + 1 : path)
+	    : snprintf(where, sizeof where, "%s", path);
+
+	t->flags = flags;
+	t->tmp[0] = '\0';
+	t->fd = -1;
+	if ((size_t)n >= sizeof where
+	    || (size_t)snprintf(t->path, sizeof t->path, "%s", path) >= sizeof t->path)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: path too long",
+		    path);
+	if ((t->fd = open_temp_beside(where, mode, t->tmp, sizeof t->tmp)) < 0) {
+		int e = errno;
+		t->tmp[0] = '\0';
+		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE,
+		    "create temp file for %s: %s", path, strerror(e));
+	}
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_fs_tmp_write(sohoa_fs_tmp *t, const void *data, size_t len, sohoa_error *err)
+{
+	if (t->fd < 0)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "write %s: the file is closed", t->path);
+	if (write_all(t->fd, data, len) != 0) {
+		int e = errno;
+		sohoa_fs_tmp_abort(t);
+		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "write %s: %s",
+		    t->path, strerror(e));
+	}
+	return SOHOA_OK;
+}
+
+sohoa_status
+sohoa_fs_tmp_commit(sohoa_fs_tmp *t, sohoa_error *err)
+{
+	int fd = t->fd;
+
+	if (fd < 0)
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "commit %s: the file is closed", t->path);
+	t->fd = -1;
+	if (!(t->flags & SOHOA_FS_NOSYNC))
+		return commit_temp(fd, t->tmp, t->path, err);
+	if (close(fd) != 0 || SOHOA_FAULT_AT("rename") || rename(t->tmp, t->path) != 0) {
+		int e = errno;
+		unlink(t->tmp);
+		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "rename %s to %s: %s",
+		    t->tmp, t->path, strerror(e));
+	}
+	return SOHOA_OK;
+}
+
+void
+sohoa_fs_tmp_abort(sohoa_fs_tmp *t)
+{
+	if (t->fd < 0)
+		return;
+	close(t->fd);
+	t->fd = -1;
+	unlink(t->tmp);
+}
+
+sohoa_status
+sohoa_fs_swap_dir(const char *tmp, const char *dest, const char *aside, sohoa_error *err)
+{
+	char parent[PATH_MAX];
+	struct stat st;
+	sohoa_error scratch;
+
+	sohoa_error_clear(&scratch);
+	dir_of(dest, parent, sizeof parent);
+	if (lstat(dest, &st) != 0) {
+		if (errno != ENOENT)
+			return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE, "%s: %s",
+			    dest, strerror(errno));
+		return sohoa_fs_rename(tmp, dest, err);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "%s exists and is not a folder", dest);
+#ifdef RENAME_EXCHANGE
+	if (!SOHOA_FAULT_AT("rename")
+	    && renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_EXCHANGE) == 0) {
+		/* tmp now holds the old content. */
+		if (sohoa_fs_sync_dir(parent, err) != SOHOA_OK)
+			return err->status;
+		sohoa_fs_remove_tree(tmp, &scratch);
+		return SOHOA_OK;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return sohoa_error_set(err, io_status(errno), SOHOA_REASON_NONE,
+		    "exchange %s and %s: %s", tmp, dest, strerror(errno));
+#endif
+	/* No atomic exchange here: old aside, new in, old removed. */
+	if (sohoa_fs_rename(dest, aside, err) != SOHOA_OK)
+		return err->status;
+	if (sohoa_fs_rename(tmp, dest, err) != SOHOA_OK) {
+		/* The old content back; if even that fails, the caller's
+		 * recovery finds it at aside. */
+		(void)rename(aside, dest);
+		return err->status;
+	}
+	sohoa_fs_remove_tree(aside, &scratch);
+	return SOHOA_OK;
 }

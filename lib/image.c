@@ -123,7 +123,7 @@ tiff_scan(const char *path, off_t size, const sohoa_image_limits *lim, int *page
 		nseen <<= 1;
 	if (!(seen = calloc(nseen, sizeof *seen))
 	    || !(offs = malloc(((size_t)lim->max_pages + 1) * sizeof *offs))) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	while (off != 0) {
@@ -166,7 +166,7 @@ tiff_scan(const char *path, off_t size, const sohoa_image_limits *lim, int *page
 		}
 		free(ents);
 		if (!(ents = malloc((size_t)count * esz))) {
-			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			rc = sohoa_error_oom(err);
 			goto out;
 		}
 		if (pread(fd, ents, (size_t)count * esz, (off_t)(off + (unsigned long long)csz))
@@ -261,7 +261,7 @@ sohoa_image_open(const char *path, const sohoa_image_limits *lim, sohoa_error *e
 	im = calloc(1, sizeof *im);
 	if (!im || !(im->path = strdup(path))) {
 		free(im);
-		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	im->size = st.st_size;
@@ -400,7 +400,7 @@ sohoa_image_page(sohoa_image *im, int i, sohoa_error *err)
 		pixDestroy(&pix);
 		pix = plain;
 		if (!pix)
-			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			sohoa_error_oom(err);
 	}
 	return pix;
 }

@@ -33,6 +33,7 @@
 #include <libxml/parser.h>
 
 #include "package_int.h"
+#include "sohoa/fault.h"
 #include "sohoa/fsutil.h"
 
 /* Files are read-only; folders are the group's too, so that sohoa-web (in
@@ -161,7 +162,7 @@ render(const sohoa_package_schemas *sch, pkg_schema_id id, const char *what, xml
 	*buf = pkg_serialize(doc, len);
 	xmlFreeDoc(doc);
 	if (!*buf)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	st = pkg_validate_buffer(sch, id, what, *buf, *len, err);
 	if (st != SOHOA_OK) {
 		free(*buf);
@@ -176,7 +177,7 @@ hash_buffer(const char *buf, size_t len, pkg_entry *e, sohoa_error *err)
 	sohoa_hash *h = sohoa_hash_new("sha256");
 
 	if (!h)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	sohoa_hash_update(h, buf, len);
 	if (sohoa_hash_final(h, e->hash) != 0) {
 		sohoa_hash_free(h);
@@ -221,7 +222,7 @@ copy_in(sohoa_fs_batch *b, const char *root, const char *rel, const char *src,
 	e->mimetype = mimetype;
 	e->use = use;
 	if (!(h = sohoa_hash_new("sha256")))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	st = sohoa_fs_batch_copy(b, src, path, PKG_FILE_MODE, h, &e->size, err);
 	if (st == SOHOA_OK && sohoa_hash_final(h, e->hash) != 0)
 		st = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "digest failed");
@@ -229,41 +230,17 @@ copy_in(sohoa_fs_batch *b, const char *root, const char *rel, const char *src,
 	return st;
 }
 
-/* The final step: tmp becomes dest, replacing whatever was there. */
+/* The final step: tmp becomes dest, replacing whatever was there
+ * (fsutil.h's folder swap).  Where the filesystem cannot exchange, the old
+ * package is set aside as .<name>.old-NNNNNN, which
+ * sohoa_package_recover() knows. */
 static sohoa_status
 swap_in(const char *parent, const char *tmp, const char *dest, const char *name,
     sohoa_error *err)
 {
 	char old[PATH_MAX];
 	struct stat st;
-	sohoa_error scratch;
 
-	sohoa_error_clear(&scratch);
-	if (lstat(dest, &st) != 0) {
-		if (errno != ENOENT)
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: %s", dest,
-			    strerror(errno));
-		return sohoa_fs_rename(tmp, dest, err);
-	}
-	if (!S_ISDIR(st.st_mode))
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "%s exists and is not a package folder", dest);
-#ifdef RENAME_EXCHANGE
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_EXCHANGE) == 0) {
-		/* tmp now holds the old package. */
-		if (sohoa_fs_sync_dir(parent, err) != SOHOA_OK)
-			return err->status;
-		/* The new package is in place; an old copy that cannot be removed
-		 * now is a ".tmp-" left-over for sohoa_package_recover(). */
-		sohoa_fs_remove_tree(tmp, &scratch);
-		return SOHOA_OK;
-	}
-	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-		    "exchange %s and %s: %s", tmp, dest, strerror(errno));
-#endif
-	/* No atomic exchange here: old aside, new in, old removed.  A crash
-	 * in between is repaired by sohoa_package_recover(). */
 	for (int i = 0;; i++) {
 		if ((size_t)snprintf(old, sizeof old, "%s/.%s.old-%06d", parent, name, i)
 		    >= sizeof old)
@@ -271,15 +248,7 @@ swap_in(const char *parent, const char *tmp, const char *dest, const char *name,
 		if (lstat(old, &st) != 0)
 			break;
 	}
-	if (sohoa_fs_rename(dest, old, err) != SOHOA_OK)
-		return err->status;
-	if (sohoa_fs_rename(tmp, dest, err) != SOHOA_OK) {
-		/* Put the old package back; if even that fails, recover does. */
-		(void)rename(old, dest);
-		return err->status;
-	}
-	sohoa_fs_remove_tree(old, &scratch);
-	return SOHOA_OK;
+	return sohoa_fs_swap_dir(tmp, dest, old, err);
 }
 
 sohoa_status
@@ -336,7 +305,7 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 		goto out;
 	}
 	if (!(batch = sohoa_fs_batch_new())) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	if ((st = sohoa_fs_batch_add_dir(batch, tmp, err)) != SOHOA_OK)
@@ -350,7 +319,7 @@ sohoa_package_write(const sohoa_package_input *in, const sohoa_package_schemas *
 	rep = calloc((size_t)in->nfiles, sizeof *rep);
 	shipped = calloc((size_t)pkg_nshipped, sizeof *shipped);
 	if (!rep || !shipped) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	for (int i = 0; i < in->nfiles; i++) {

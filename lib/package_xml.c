@@ -157,7 +157,7 @@ pkg_schemas_open(const char *dir, int require_shipped, sohoa_error *err)
 	xmlInitParser();
 	s = calloc(1, sizeof *s);
 	if (!s) {
-		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	if ((size_t)snprintf(s->dir, sizeof s->dir, "%s", dir) >= sizeof s->dir) {
@@ -180,7 +180,7 @@ pkg_schemas_open(const char *dir, int require_shipped, sohoa_error *err)
 		}
 		pc = xmlSchemaNewParserCtxt(path);
 		if (!pc) {
-			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			sohoa_error_oom(err);
 			sohoa_package_schemas_free(s);
 			return NULL;
 		}
@@ -257,7 +257,7 @@ pkg_validate_buffer(const sohoa_package_schemas *s, pkg_schema_id id, const char
 		    "%s: too large", what);
 	pc = xmlNewParserCtxt();
 	if (!pc)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	doc = xmlCtxtReadMemory(pc, buf, (int)len, what, "UTF-8",
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc) {
@@ -272,7 +272,7 @@ pkg_validate_buffer(const sohoa_package_schemas *s, pkg_schema_id id, const char
 	vc = xmlSchemaNewValidCtxt(s->schema[id]);
 	if (!vc) {
 		xmlFreeDoc(doc);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	xmlSchemaSetValidStructuredErrors(vc, collect_error, &c);
 	r = xmlSchemaValidateDoc(vc, doc);
@@ -343,7 +343,7 @@ clean_text(pkg_builder *b, const char *element, const char *v)
 		nfc = sohoa_vi_nfc(safe, len, NULL);
 	free(safe);
 	if (!nfc)
-		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		b->st = sohoa_error_oom(b->err);
 	return nfc;
 }
 
@@ -356,7 +356,7 @@ add_el(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, const char *name)
 		return NULL;
 	n = xmlNewChild(parent, ns, BAD_CAST name, NULL);
 	if (!n)
-		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		b->st = sohoa_error_oom(b->err);
 	return n;
 }
 
@@ -372,7 +372,7 @@ add_text(pkg_builder *b, xmlNodePtr parent, xmlNsPtr ns, const char *name, const
 	n = xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST t);
 	free(t);
 	if (!n)
-		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		b->st = sohoa_error_oom(b->err);
 	return n;
 }
 
@@ -388,7 +388,7 @@ add_attr(pkg_builder *b, xmlNodePtr node, xmlNsPtr ns, const char *name, const c
 		return;
 	if (!(ns ? xmlNewNsProp(node, ns, BAD_CAST name, BAD_CAST t)
 	    : xmlNewProp(node, BAD_CAST name, BAD_CAST t)))
-		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		b->st = sohoa_error_oom(b->err);
 	free(t);
 }
 
@@ -413,7 +413,7 @@ new_doc(pkg_builder *b, const char *name, const char *ns_uri, const char *prefix
 	*ns = NULL;
 	if (!r) {
 		xmlFreeDoc(doc);
-		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		b->st = sohoa_error_oom(b->err);
 		return NULL;
 	}
 	xmlDocSetRootElement(doc, r);
@@ -489,7 +489,7 @@ add_schema_location(pkg_builder *b, xmlNodePtr root, const char *attr, const cha
 	xmlNsPtr xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
 
 	if (!xsi) {
-		b->st = sohoa_error_set(b->err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		b->st = sohoa_error_oom(b->err);
 		return;
 	}
 	add_attr(b, root, xsi, attr, value);
@@ -1064,7 +1064,7 @@ pkg_build_rep_mets(const char *objid, int sip, const char *software, const char 
 	xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
 	if (!csip || !xlink || !xsi) {
 		xmlFreeDoc(doc);
-		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	snprintf(repid, sizeof repid, "%s/rep1", objid);
@@ -1116,7 +1116,7 @@ pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry
 	xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
 	if (!csip || !xlink || !xsi) {
 		xmlFreeDoc(doc);
-		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	mets_identity(&b, root, csip, xsi, objid, subject && subject[0] ? subject : in->doc_id,
@@ -1163,8 +1163,7 @@ pkg_build_mets(const sohoa_package_input *in, const char *objid, const pkg_entry
 		if (rep_mets) {
 			xmlNodePtr f = xmlNewNode(ns, BAD_CAST "file");
 			if (!f) {
-				b.st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,
-				    "out of memory");
+				b.st = sohoa_error_oom(err);
 			} else {
 				if (g->children)
 					xmlAddPrevSibling(g->children, f);
@@ -1254,7 +1253,7 @@ build_sip_mets(const sohoa_sip_input *in, const char *objid, sohoa_error *err)
 	xsi = xmlNewNs(root, BAD_CAST PKG_XSI_NS, BAD_CAST "xsi");
 	if (!csip || !xlink || !xsi) {
 		xmlFreeDoc(doc);
-		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	mets_identity(&b, root, csip, xsi, objid, in->label && in->label[0] ? in->label : objid,
@@ -1329,7 +1328,7 @@ build_sip_mets(const sohoa_sip_input *in, const char *objid, sohoa_error *err)
 	dmds = malloc(dl);
 	adms = malloc(al);
 	if (!dmds || !adms) {
-		b.st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		b.st = sohoa_error_oom(err);
 	} else {
 		size_t dn = (size_t)snprintf(dmds, dl, "dmd-ead"), an = 0;
 		adms[0] = '\0';
@@ -1411,7 +1410,7 @@ sohoa_package_sip_mets(const sohoa_sip_input *in, const sohoa_package_schemas *s
 	*mets = pkg_serialize(doc, len);
 	xmlFreeDoc(doc);
 	if (!*mets)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	st = pkg_validate_buffer(sch, PKG_SCHEMA_METS, "METS.xml", *mets, *len, err);
 	if (st != SOHOA_OK) {
 		free(*mets);
@@ -1447,7 +1446,7 @@ sohoa_package_sip_rep_mets(const sohoa_sip_input *in, const sohoa_package_schema
 	for (int i = 0; i < in->ndocs; i++)
 		n += in->docs[i].nfiles;
 	if (n > 0 && !(files = calloc((size_t)n, sizeof *files)))
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	for (int i = 0; i < in->ndocs; i++)
 		for (int j = 0; j < in->docs[i].nfiles; j++) {
 			const sohoa_sip_file *f = &in->docs[i].files[j];
@@ -1470,7 +1469,7 @@ sohoa_package_sip_rep_mets(const sohoa_sip_input *in, const sohoa_package_schema
 	*mets = pkg_serialize(doc, len);
 	xmlFreeDoc(doc);
 	if (!*mets)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	st = pkg_validate_buffer(sch, PKG_SCHEMA_METS, PKG_REP_METS, *mets, *len, err);
 	if (st != SOHOA_OK) {
 		free(*mets);
@@ -1524,7 +1523,7 @@ sohoa_package_sip_shape(const sohoa_package_schemas *sch, int ead_doc, const cha
 	*out = pkg_serialize(doc, out_len);
 	xmlFreeDoc(doc);
 	if (!*out)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	st = pkg_validate_buffer(sch, ead_doc ? PKG_SCHEMA_EAD_DOC : PKG_SCHEMA_EAD,
 	    ead_doc ? "EAD_doc.xml" : "EAD.xml", *out, *out_len, err);
 	if (st != SOHOA_OK) {

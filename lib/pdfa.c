@@ -290,13 +290,13 @@ sohoa_pdfa_convert(const char *in, const char *out, const sohoa_pdfa_info *info,
 		xmp = build_xmp(title, info->identifier, language, creator, producer, xmp_date,
 		    &xmp_len);
 	if (!title || !xmp) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 
 	q = qpdf_init();
 	if (!q) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	qpdf_silence_errors(q);

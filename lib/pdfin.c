@@ -103,7 +103,7 @@ sohoa_pdfin_open(const char *path, long long max_pixels, int max_pages, sohoa_er
 	if (!p || !uri) {
 		free(p);
 		g_free(uri);
-		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	p->max_pixels = max_pixels;
@@ -369,7 +369,7 @@ sohoa_pdfin_page(sohoa_pdfin *p, int i, sohoa_error *err)
 	cairo_surface_flush(surf);
 	pix = to_pix(cairo_image_surface_get_data(surf), cairo_image_surface_get_stride(surf), w, h);
 	if (!pix) {
-		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		goto out;
 	}
 	pixSetResolution(pix, (l_int32)lround(dpi), (l_int32)lround(dpi));

@@ -91,7 +91,7 @@ sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
 	sohoa_pool *pool = calloc(1, sizeof *pool);
 
 	if (!pool) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	pool->opt = *opt;
@@ -101,7 +101,7 @@ sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
 	snprintf(pool->ocr_mode, sizeof pool->ocr_mode, "%s", opt->ocr_mode ? opt->ocr_mode : "auto");
 	pool->w = calloc((size_t)pool->n, sizeof *pool->w);
 	if (!pool->w || !pool->languages || !pool->tessdata) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		sohoa_pool_free(pool, 0);
 		return NULL;
 	}
@@ -329,3 +329,35 @@ sohoa_pool_watchdog(sohoa_pool *pool, time_t now)
 		}
 	}
 }
+
+/* ---- the engine's runner (ocr.h) ---- */
+
+static void *
+runner_open(const sohoa_pool_options *opt, void *arg, sohoa_error *err)
+{
+	return sohoa_pool_new(opt, err);
+}
+
+static void runner_free(void *r, int timeout_ms) { sohoa_pool_free(r, timeout_ms); }
+static int runner_idle(const void *r) { return sohoa_pool_idle(r); }
+static int runner_busy(const void *r) { return sohoa_pool_busy(r); }
+static int runner_read(void *r, int w, sohoa_job_result *res) { return sohoa_pool_read(r, w, res); }
+static void runner_watchdog(void *r, time_t now) { sohoa_pool_watchdog(r, now); }
+
+static sohoa_status
+runner_submit(void *r, int w, const char *dir, const char *tag, sohoa_error *err)
+{
+	return sohoa_pool_submit(r, w, dir, tag, err);
+}
+
+static int
+runner_pollfds(const void *r, struct pollfd *fds, int *map, int max)
+{
+	return sohoa_pool_pollfds(r, fds, map, max);
+}
+
+const sohoa_ocr_runner sohoa_ocr_pool_runner = {
+	.open = runner_open, .free = runner_free, .idle = runner_idle, .busy = runner_busy,
+	.submit = runner_submit, .pollfds = runner_pollfds, .read = runner_read,
+	.watchdog = runner_watchdog,
+};

@@ -934,7 +934,7 @@ resolve_type(const sohoa_query *q, char code[3], char **name, sohoa_error *err)
 	if (t) {
 		snprintf(code, 3, "%s", t->code);
 		if (!(*name = strdup(t->name)))
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		return SOHOA_OK;
 	}
 	/* The words typed after the value, one more at a time. */
@@ -949,7 +949,7 @@ resolve_type(const sohoa_query *q, char code[3], char **name, sohoa_error *err)
 			break;
 	}
 	if (joined.oom) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 	} else if (t) {
 		const char *ab = t->abbr ? t->abbr : t->alias;
 
@@ -1380,7 +1380,7 @@ plan_make(sqlite3 *db, const char *text, size_t len, struct plan *p, sohoa_error
 	st = SOHOA_OK;
 	goto out;
 oom:
-	st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	st = sohoa_error_oom(err);
 out:
 	free(pre.p);
 	free(meta.p);
@@ -1704,7 +1704,7 @@ fetch_details(sqlite3 *db, const struct plan *p, sohoa_search_results *out, soho
 	}
 	if (rc != SQLITE_OK && rc != SQLITE_DONE) {
 		sohoa_status st = rc == SQLITE_NOMEM
-		    ? sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory")
+		    ? sohoa_error_oom(err)
 		    : search_error(db, err, "search details");
 		sqlite3_finalize(meta);
 		return st;
@@ -1734,7 +1734,7 @@ count_exact(sqlite3 *db, const struct plan *p, sqlite3_int64 low, struct window_
 		sb_str(&sql, " AND f.rowid >= :low LIMIT :wmax)");
 		if (sql.oom) {
 			free(sql.p);
-			return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		}
 		if (sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK
 		    || bind_plan(st, p) != SQLITE_OK || bind_int_named(st, ":low", low) != SQLITE_OK
@@ -1909,7 +1909,7 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 	rc = fetch_details(db, &p, out, err);
 	goto out;
 oom:
-	rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+	rc = sohoa_error_oom(err);
 out:
 	sqlite3_finalize(st);
 	free(where.p);

@@ -135,13 +135,13 @@ load_pem_certs(const char *path, STACK_OF(X509) **sk, int *count, sohoa_error *e
 		return sign_ssl_error(err, SOHOA_FATAL, path);
 	if (!*sk && !(*sk = sk_X509_new_null())) {
 		BIO_free(b);
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
 		if (!sk_X509_push(*sk, x)) {
 			X509_free(x);
 			BIO_free(b);
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			return sohoa_error_oom(err);
 		}
 		n++;
 	}
@@ -359,7 +359,7 @@ sohoa_signer_open(const sohoa_conf *conf, sohoa_error *err)
 	    || !(s->tsa_url = strdup(conf->tsa_url ? conf->tsa_url : ""))
 	    || !(s->tsa_ca_file = strdup(conf->tsa_ca_file ? conf->tsa_ca_file : ""))) {
 		sohoa_signer_free(s);
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	s->lt = !conf->sign_lt || strcmp(conf->sign_lt, "off") != 0;
@@ -404,7 +404,7 @@ sohoa_signer_open(const sohoa_conf *conf, sohoa_error *err)
 	    && load_pem_certs(conf->sign_chain, &s->chain, NULL, err) != SOHOA_OK)
 		goto fail;
 	if (!(s->subject = name_one_line(X509_get_subject_name(s->cert)))) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		goto fail;
 	}
 	return s;
@@ -572,7 +572,7 @@ sign_tsa_token(const char *url, const char *ca_file, const unsigned char h[32],
 	*token = NULL;
 	*token_len = 0;
 	if (!req || !mi || !alg || !bn || !reqbio) {
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	X509_ALGOR_set_md(alg, EVP_sha256());
@@ -762,7 +762,7 @@ hash_file(const char *path, unsigned char md[32], sohoa_error *err)
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE, "%s: %s", path,
 		    strerror(errno));
 	else if (!buf || !ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 	while (rc == SOHOA_OK && (n = read(fd, buf, chunk)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -990,7 +990,7 @@ verify_common(CMS_ContentInfo *cms, BIO *content, const unsigned char *md,
 	BIO *sink = BIO_new(BIO_s_null());
 
 	if (!sink)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	if (ca_file) {
 		if (!(store = X509_STORE_new()) || !X509_STORE_load_file(store, ca_file)) {
 			rc = sign_ssl_error(err, SOHOA_FATAL, ca_file);
@@ -1091,7 +1091,7 @@ sign_cms_verify_digest_lt(const unsigned char *der, size_t len, const unsigned c
 		return sign_ssl_error(err, SOHOA_BAD_INPUT, "the signature is not a CMS structure");
 	if (!(empty = BIO_new_mem_buf("", 0))) {
 		CMS_ContentInfo_free(cms);
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	rc = verify_common(cms, empty, md, ca_file, lt, vi, signer, signer_len, err);
 	BIO_free(empty);

@@ -123,7 +123,7 @@ sign_font_build(const char *path, const char *const *lines, int nlines, struct s
 			ln->gids = malloc(((size_t)len + 1) * sizeof *ln->gids);
 			if (!ln->gids) {
 				free(nfc);
-				sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+				sohoa_error_oom(err);
 				goto out;
 			}
 			while (len > 0) {
@@ -146,8 +146,7 @@ sign_font_build(const char *path, const char *const *lines, int nlines, struct s
 				ln->width += w;
 				if (use_glyph(f, gid, (unsigned)cp, w) != 0) {
 					free(nfc);
-					sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-					    "out of memory");
+					sohoa_error_oom(err);
 					goto out;
 				}
 			}
@@ -176,7 +175,7 @@ sign_font_build(const char *path, const char *const *lines, int nlines, struct s
 	/* The subset, named with a tag derived from the glyphs it holds. */
 	in = hb_subset_input_create_or_fail();
 	if (!in) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < f->nused; i++)
@@ -197,7 +196,7 @@ sign_font_build(const char *path, const char *const *lines, int nlines, struct s
 		unsigned n = 0;
 		const char *d = hb_blob_get_data(blob, &n);
 		if (!d || !n || !(f->program = malloc(n))) {
-			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			sohoa_error_oom(err);
 			goto out;
 		}
 		memcpy(f->program, d, n);

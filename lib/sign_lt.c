@@ -352,7 +352,7 @@ sign_lt_collect(const sohoa_signer *s, const unsigned char *cms, size_t len, int
 	ERR_clear_error();
 	if (!ok) {
 		sign_lt_release(lt);
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	return SOHOA_OK;
 }

@@ -163,7 +163,7 @@ open_pdf(const char *path, sohoa_error *err)
 	qpdf_data q = qpdf_init();
 
 	if (!q) {
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	qpdf_set_suppress_warnings(q, 1);
@@ -541,7 +541,7 @@ read_original(const char *path, int fd, struct original *o, sohoa_error *err)
 	if (o->id.oom || o->page_dict.oom || o->annots.oom || o->root_dict.oom
 	    || o->acro_dict.oom || o->fields.oom || o->root_full.oom || o->dss[0].oom
 	    || o->dss[1].oom || o->dss[2].oom)
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	return SOHOA_OK;
 }
 
@@ -1019,7 +1019,7 @@ commit_file(char *tmp, const char *pdf_out, sohoa_error *err)
 	}
 	tmp[0] = '\0';
 	if (!(dir = dir_of(pdf_out)))
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	rc = sohoa_fs_sync_dir(dir, err);
 	free(dir);
 	return rc;
@@ -1068,7 +1068,7 @@ append_lt_update(sohoa_signer *s, const char *path, const char *pdf_out,
 	else
 		build_docts_update(&u, &o, bound);
 	if (u.b.oom) {
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	rc = write_update(in, &o, &u, pdf_out, lt ? NULL : docts_contents, s, bound, tmp, tmpsz,
@@ -1157,7 +1157,7 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	u.base = o.size;
 	build_update(&u, &o, &f, mtime, bound);
 	if (u.b.oom) {
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	/* The new file: a temporary beside pdf_out, renamed over it at the end. */
@@ -1328,7 +1328,7 @@ sohoa_verify_pdf_ex(const char *pdf_path, const char *ca_file, sohoa_pdf_check *
 	if (!(q = open_pdf(pdf_path, err)))
 		return err ? err->status : SOHOA_BAD_INPUT;
 	if (read_sigs(q, &sigs, &nsigs, &lt) < 0)
-		rc = sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 	qpdf_cleanup(&q);
 	if (rc != SOHOA_OK)
 		goto out;

@@ -18,14 +18,53 @@
 #include <utf8proc.h>
 
 #include "sohoa/catalog.h"
+#include "sohoa/fault.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/spool.h"
 #include "sohoa/tailieu.h"
 
-static const char *const states[] = {
-	"tmp", "incoming", "active", "deferred", "done", "quarantine"
+/* spool.h's sohoa_state: the folder and the catalog's word, by state. */
+static const char *const states[SOHOA_STATE_COUNT] = {
+	[SOHOA_STATE_TMP] = "tmp", [SOHOA_STATE_INCOMING] = "incoming",
+	[SOHOA_STATE_ACTIVE] = "active", [SOHOA_STATE_DEFERRED] = "deferred",
+	[SOHOA_STATE_DONE] = "done", [SOHOA_STATE_QUARANTINED] = "quarantine"
+};
+static const char *const state_names[SOHOA_STATE_COUNT] = {
+	[SOHOA_STATE_TMP] = NULL, [SOHOA_STATE_INCOMING] = "incoming",
+	[SOHOA_STATE_ACTIVE] = "active", [SOHOA_STATE_DEFERRED] = "deferred",
+	[SOHOA_STATE_DONE] = "done", [SOHOA_STATE_QUARANTINED] = "quarantined"
 };
 #define NSTATES (sizeof states / sizeof states[0])
+
+const char *
+sohoa_state_name(sohoa_state s)
+{
+	return (int)s >= 0 && s < SOHOA_STATE_COUNT ? state_names[s] : NULL;
+}
+
+const char *
+sohoa_state_dir(sohoa_state s)
+{
+	return (int)s >= 0 && s < SOHOA_STATE_COUNT ? states[s] : NULL;
+}
+
+int
+sohoa_state_from_name(const char *name)
+{
+	for (int i = 0; name && i < SOHOA_STATE_COUNT; i++)
+		if (state_names[i] && !strcmp(state_names[i], name))
+			return i;
+	return -1;
+}
+
+int
+sohoa_state_from_dir(const char *dir)
+{
+	for (int i = 0; dir && i < SOHOA_STATE_COUNT; i++)
+		if (!strcmp(states[i], dir))
+			return i;
+	return -1;
+}
 
 struct sohoa_spool {
 	char *root;                 /* <state_dir>/spool */
@@ -56,14 +95,14 @@ sohoa_spool_open(const char *state_dir, sohoa_error *err)
 
 	if (!sp || !(sp->root = sohoa_path_join(state_dir, "spool"))) {
 		free(sp);
-		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		return NULL;
 	}
 	sp->lock_fd = -1;
 	for (size_t i = 0; i < NSTATES; i++) {
 		sp->dirs[i] = sohoa_path_join(sp->root, states[i]);
 		if (!sp->dirs[i]) {
-			sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "out of memory");
+			sohoa_error_oom(err);
 			sohoa_spool_free(sp);
 			return NULL;
 		}
@@ -267,7 +306,7 @@ write_envelope(const char *path, const sohoa_envelope *env, sohoa_error *err)
 		cap += 16 + 2 * strlen(env->part_names[i]);
 	buf = malloc(cap);
 	if (!buf || !h1 || !h2 || !h3) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		st = sohoa_error_oom(err);
 		goto out;
 	}
 	hex_encode(env->name_raw, env->name_raw_len, h1);
@@ -359,7 +398,7 @@ sohoa_spool_read_envelope(const sohoa_spool *sp, const char *state, const char *
 	env->origin = sohoa_text_from_bytes(env->origin_raw, env->origin_raw_len);
 	if (!env->name || !env->origin) {
 		sohoa_envelope_release(env);
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	}
 	return SOHOA_OK;
 }
@@ -466,7 +505,7 @@ copy_in(int dfd, const char *name, const char *label, const struct stat *seen,
 		    "%s changed while it was being copied", label);
 		goto out;
 	}
-	if (fsync(out) != 0) {
+	if (SOHOA_FAULT_AT("fsync") || fsync(out) != 0) {
 		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", dst,
 		    strerror(errno));
 		goto out;
@@ -491,7 +530,7 @@ begin_entry(sohoa_spool *sp, const char *relpath, sohoa_envelope *env, char *ent
 	new_spool_id(env->spool_id);
 	sohoa_now_iso(env->picked_at);
 	if (envelope_names(env, relpath) != 0)
-		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		return sohoa_error_oom(err);
 	sohoa_spool_path(sp, "tmp", env->spool_id, NULL, entry, size);
 	if (mkdir(entry, 0750) != 0)
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "mkdir %s: %s", entry,
@@ -616,7 +655,7 @@ sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, const char *reldir,
 	if (begin_entry(sp, reldir, env, entry, sizeof entry, err) != SOHOA_OK)
 		goto fail;
 	if (!(env->part_names = calloc((size_t)t->n, sizeof *env->part_names))) {
-		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		sohoa_error_oom(err);
 		goto fail;
 	}
 	for (int i = 0; i < t->n; i++) {
@@ -639,7 +678,7 @@ sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, const char *reldir,
 		    != SOHOA_OK)
 			goto fail;
 		if (!(env->part_names[i] = strdup(t->parts[i].name))) {
-			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			sohoa_error_oom(err);
 			goto fail;
 		}
 		env->nparts = i + 1;
@@ -649,7 +688,7 @@ sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, const char *reldir,
 		if (mlen + (size_t)n + 1 > mcap) {
 			char *nl = realloc(list, mcap = (mlen + (size_t)n + 1) * 2);
 			if (!nl) {
-				sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				sohoa_error_oom(err);
 				goto fail;
 			}
 			list = nl;
@@ -664,7 +703,7 @@ sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, const char *reldir,
 	{
 		sohoa_hash *h = sohoa_hash_new("sha256");
 		if (!h) {
-			sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+			sohoa_error_oom(err);
 			goto fail;
 		}
 		sohoa_hash_update(h, list, mlen);

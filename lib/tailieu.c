@@ -245,7 +245,7 @@ sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t, sohoa_error
 		goto out;
 	}
 	if ((nlisted = sidecar_names(text, &listed)) < 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+		rc = sohoa_error_oom(err);
 		goto out;
 	}
 	if (nlisted > 0) {
@@ -276,7 +276,7 @@ sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t, sohoa_error
 				goto out;
 			}
 			if (add_part(t, &cap, listed[i], &st) != 0) {
-				rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				rc = sohoa_error_oom(err);
 				goto out;
 			}
 		}
@@ -304,7 +304,7 @@ sohoa_tailieu_read_at(int dfd, const char *reldir, sohoa_tailieu *t, sohoa_error
 			}
 			if (add_part(t, &cap, de->d_name, &st) != 0) {
 				closedir(d);
-				rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "out of memory");
+				rc = sohoa_error_oom(err);
 				goto out;
 			}
 		}

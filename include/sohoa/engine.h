@@ -32,11 +32,17 @@
 
 typedef void sohoa_log_fn(void *arg, int level, int64_t record_id, const char *msg);
 
+struct sohoa_ocr_runner;     /* ocr.h */
+
 typedef struct sohoa_engine_options {
 	const char *agent;      /* "sohoad" or "sohoa", for events */
 	sohoa_log_fn *log;      /* may be NULL */
 	void *log_arg;
 	int no_workers;         /* open for reading and quarantine work only */
+	/* The OCR workers (ocr.h); NULL: the real ones, sohoa_ocr_pool_runner.
+	 * ocr_arg goes to its open().  Tests give a fake. */
+	const struct sohoa_ocr_runner *ocr;
+	void *ocr_arg;
 } sohoa_engine_options;
 
 typedef struct sohoa_engine sohoa_engine;

@@ -9,6 +9,7 @@
 #ifndef SOHOA_FSUTIL_H
 #define SOHOA_FSUTIL_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -18,6 +19,60 @@
  * is replaced atomically. */
 SOHOA_API sohoa_status sohoa_fs_write_file(const char *path, const void *data, size_t len,
     mode_t mode, sohoa_error *err);
+
+/*
+ * The same, for a writer that needs the file descriptor (a library that
+ * writes as it goes, a copy while hashing).  Protocol:
+ *
+ *   sohoa_fs_tmp t;
+ *   if (sohoa_fs_tmp_open(&t, path, 0644, 0, err) != SOHOA_OK) return ...;
+ *   ... write to t.fd (sohoa_fs_tmp_write, or any writer) ...
+ *   if (failed) sohoa_fs_tmp_abort(&t);              // closes, removes the temp
+ *   else st = sohoa_fs_tmp_commit(&t, err);          // fsync, close, rename, fsync dir
+ *
+ * Both end the protocol (t.fd is -1 after either; abort after commit is a
+ * no-op; abort of a t whose open failed too).  With SOHOA_FS_NOSYNC the file and its folder are not fsynced:
+ * the replacement is atomic but a crash may lose it, for a file that is
+ * made again anyway (a status snapshot, a worker's results redone after a
+ * crash).  Every error is graded the same way, by errno: a full disk,
+ * quota, I/O error, EAGAIN/EINTR or ENOMEM is SOHOA_RETRY, anything else
+ * SOHOA_FATAL; the message names the failing step and the file.
+ */
+#define SOHOA_FS_NOSYNC 1
+/* The temp file's name is hidden: .<name>.tmp-XXXXXXXX beside path (for a
+ * folder people look into, whose own recovery removes such left-overs). */
+#define SOHOA_FS_HIDDEN 2
+
+typedef struct sohoa_fs_tmp {
+	int fd;                     /* write here; -1 once committed or aborted */
+	int flags;
+	char path[PATH_MAX];        /* what it becomes */
+	char tmp[PATH_MAX];         /* its temp name, beside path */
+} sohoa_fs_tmp;
+
+SOHOA_API sohoa_status sohoa_fs_tmp_open(sohoa_fs_tmp *t, const char *path, mode_t mode, int flags,
+    sohoa_error *err);
+/* Appends len bytes; on failure the temp is aborted. */
+SOHOA_API sohoa_status sohoa_fs_tmp_write(sohoa_fs_tmp *t, const void *data, size_t len,
+    sohoa_error *err);
+SOHOA_API sohoa_status sohoa_fs_tmp_commit(sohoa_fs_tmp *t, sohoa_error *err);
+SOHOA_API void sohoa_fs_tmp_abort(sohoa_fs_tmp *t);
+
+/*
+ * A folder's durable swap: the complete folder tmp (its files and folders
+ * already fsynced: sohoa_fs_batch_sync) becomes dest, on the same
+ * filesystem.  No dest yet: a rename.  An existing dest folder is
+ * exchanged atomically with tmp (renameat2 RENAME_EXCHANGE) and its old
+ * content, now at tmp, removed; where the filesystem cannot exchange, dest
+ * is first renamed to aside (a name the caller's recovery knows: a crash
+ * may leave it there), tmp renamed in, aside removed.  The parent folder
+ * is fsynced before it returns.  Old content that cannot be removed once
+ * the new one is in place is left (at tmp or aside) and is not an error.
+ * A dest that is not a folder is SOHOA_FATAL; other errors are graded as
+ * above.
+ */
+SOHOA_API sohoa_status sohoa_fs_swap_dir(const char *tmp, const char *dest, const char *aside,
+    sohoa_error *err);
 
 /* Copies the file at src to dst durably, src opened with O_NOFOLLOW. */
 SOHOA_API sohoa_status sohoa_fs_copy_file(const char *src, const char *dst, mode_t mode,

@@ -77,6 +77,29 @@ SOHOA_API int sohoa_pool_read(sohoa_pool *pool, int w, sohoa_job_result *res);
  * their jobs then end as RETRY through sohoa_pool_read(). */
 SOHOA_API void sohoa_pool_watchdog(sohoa_pool *pool, time_t now);
 
+/*
+ * The engine's OCR runner: what the engine asks of its OCR workers, as a
+ * table of functions, so that a test can drive the engine with a fake OCR
+ * (tests/unit/test_engine.c).  sohoa_ocr_pool_runner is the real one, the
+ * worker processes above; each function means what its sohoa_pool_*
+ * namesake does, on the handle open() returned (arg: the runner's own, from
+ * sohoa_engine_options).  A runner writes a finished job's results where
+ * sohoa_ocr_read_results() reads them before read() reports it OK.
+ */
+typedef struct sohoa_ocr_runner {
+	void *(*open)(const sohoa_pool_options *opt, void *arg, sohoa_error *err);
+	void (*free)(void *r, int timeout_ms);
+	int (*idle)(const void *r);
+	int (*busy)(const void *r);
+	sohoa_status (*submit)(void *r, int w, const char *entry_dir, const char *tag,
+	    sohoa_error *err);
+	int (*pollfds)(const void *r, struct pollfd *fds, int *map, int max);
+	int (*read)(void *r, int w, sohoa_job_result *res);
+	void (*watchdog)(void *r, time_t now);
+} sohoa_ocr_runner;
+
+extern SOHOA_API const sohoa_ocr_runner sohoa_ocr_pool_runner;
+
 /* Reads <dir>/ocr.out.  *pages points into *buf; free both with free(). */
 SOHOA_API sohoa_status sohoa_ocr_read_results(const char *dir, sohoa_page_result **pages, int *n,
     char **buf, sohoa_error *err);

@@ -77,6 +77,17 @@ SOHOA_API void sohoa_error_clear(sohoa_error *e);
 SOHOA_API sohoa_status sohoa_error_set(sohoa_error *e, sohoa_status st, sohoa_reason r,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * Out of memory, graded once for all of lib/: SOHOA_RETRY, "out of memory"
+ * (sohoa_error_set's rules).  Memory runs short for a while, not for good
+ * (an OCR worker's peak, another program on the machine), and a retry
+ * loses nothing: a job is deferred and tried again, a command fails with
+ * its temporary-failure status, a daemon that cannot start exits 75 for
+ * systemd to start it again.  FATAL would stop the daemon for a passing
+ * condition.
+ */
+SOHOA_API sohoa_status sohoa_error_oom(sohoa_error *e);
+
 /* Stable key such as "empty"; "none" for SOHOA_REASON_NONE. */
 SOHOA_API const char *sohoa_reason_key(sohoa_reason r);
 /* The reason for a key, or SOHOA_REASON_NONE when unknown. */

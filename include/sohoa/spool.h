@@ -35,6 +35,31 @@
 
 typedef struct sohoa_spool sohoa_spool;
 
+/*
+ * The one vocabulary of a record's state.  Each state is a spool folder
+ * (sohoa_state_dir) and, but for TMP, the catalog's records.state
+ * (sohoa_state_name); they differ for one state only: the folder
+ * "quarantine" holds records "quarantined".  Engine, spool, backup and the
+ * CLI speak of states through these, never through bare strings.
+ */
+typedef enum sohoa_state {
+	SOHOA_STATE_TMP = 0,        /* being built by pickup; never in the catalog */
+	SOHOA_STATE_INCOMING,
+	SOHOA_STATE_ACTIVE,
+	SOHOA_STATE_DEFERRED,
+	SOHOA_STATE_DONE,
+	SOHOA_STATE_QUARANTINED,
+	SOHOA_STATE_COUNT
+} sohoa_state;
+
+/* The catalog's word for s ("quarantined"); NULL for TMP and out of range. */
+SOHOA_API const char *sohoa_state_name(sohoa_state s);
+/* The spool folder of s ("quarantine"); NULL out of range. */
+SOHOA_API const char *sohoa_state_dir(sohoa_state s);
+/* The state of a catalog word, or of a spool folder; -1 when unknown. */
+SOHOA_API int sohoa_state_from_name(const char *name);
+SOHOA_API int sohoa_state_from_dir(const char *dir);
+
 #define SOHOA_SPOOL_ID_MAX 48
 
 /* What pickup records about a scan.  Strings are owned by the envelope. */

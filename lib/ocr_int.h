@@ -1,0 +1,99 @@
+/*
+ * ocr_int.h - what the OCR worker's three files share (not a public
+ * header): ocr.c runs the job (decode, recognise, answer the pool),
+ * ocr_prep.c prepares a page for Tesseract, ocr_pdf.c writes the document
+ * PDF.  All of it runs in the worker process only (ocr.h), never in the
+ * process that owns the catalog.
+ *
+ * Invariants:
+ *   1. Preparation never changes the page it is given: every PIX returned
+ *      is a new reference the caller destroys.
+ *   2. A PDF that cannot be made costs the document its PDF, never its OCR:
+ *      nothing here fails the job; the reason goes to stderr.
+ */
+#ifndef SOHOA_OCR_INT_H
+#define SOHOA_OCR_INT_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <time.h>
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
+#include "sohoa/pdfin.h"
+
+/* Monotonic milliseconds, for the SOHOA_OCR_TIMING lines. */
+static inline double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A message on one line: newlines become spaces. */
+static inline void
+flatten(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
+/* Where a page's preparation time goes, for the SOHOA_OCR_TIMING line
+ * (bench/throughput.sh names the step that regressed from it). */
+struct prep_times {
+	double decode, orient, deskew, speckle, seal;   /* ms */
+};
+
+/*
+ * The searchable PDF of one job, built by Tesseract's renderer as pages
+ * are recognised.  renderer is NULL when this job makes no PDF (any more).
+ */
+struct job_pdf {
+	TessResultRenderer *renderer;
+	char tess[PATH_MAX];        /* the renderer's file: <entry>/document.tess.pdf */
+	char jpeg[PATH_MAX];        /* a page's image as JPEG: <entry>/document.page.jpg */
+	const char *orig;           /* the original scan */
+	int jpeg_as_is;             /* the original is a JPEG the PDF can take as it is */
+	double ms;                  /* time spent on the PDF, for SOHOA_OCR_TIMING */
+};
+
+/* ---- ocr_prep.c ---- */
+
+/*
+ * Makes the page upright and straight for OCR (details in ocr_prep.c).
+ * Returns a new reference (maybe pix itself, cloned); *rot gets the
+ * clockwise turn applied, *skew the angle removed, *speckled whether the
+ * page is worth despeckling.  osd may be NULL.
+ */
+PIX *sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew,
+    int *speckled, struct prep_times *pt);
+/* The image Tesseract reads: seals painted out, specks removed when
+ * speckled.  A new reference, same size and resolution as page. */
+PIX *sohoa_ocr_prepare(PIX *page, int dpi, int speckled, struct prep_times *pt);
+
+/* ---- ocr_pdf.c ---- */
+
+/* Starts <dir>/document.pdf for the scan orig (removing any left-over of
+ * an earlier attempt); pdf->renderer stays NULL when no PDF can be made. */
+void sohoa_ocr_pdf_begin(TessBaseAPI *api, const char *dir, const char *orig,
+    struct job_pdf *pdf);
+/* The file the next pages come from (a document folder has several). */
+void sohoa_ocr_pdf_source(struct job_pdf *pdf, const char *orig);
+/* Adds the page just recognised (page: upright, straight, full depth). */
+void sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned, PIX *page,
+    int prepared);
+/* Gives the PDF up (why, if not NULL, goes to stderr). */
+void sohoa_ocr_pdf_abandon(struct job_pdf *pdf, const char *why);
+/* Ends the PDF and makes it PDF/A at <dir>/document.pdf. */
+void sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing);
+/* The document PDF of a PDF taken with its own text: that PDF, made PDF/A
+ * when it can be. */
+void sohoa_ocr_pdf_keep(sohoa_pdfin *p, const char *dir, const char *orig);
+/* The envelope's name (NFC; caller frees *title) and hash, for a PDF's
+ * title and identifier.  Both stay empty when there is no envelope. */
+void sohoa_ocr_read_envelope_meta(const char *dir, char **title, char *hash,
+    size_t hash_size);
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * ocr_pdf.c - the OCR worker's document PDF (moved out of ocr.c): the
+ * searchable "hai lớp" PDF written page by page by Tesseract's renderer as
+ * OCR goes, then made PDF/A-2b by pdfa.c; and the document PDF of a PDF
+ * taken with its own text (sohoa_ocr_pdf_keep).  A PDF that cannot be made
+ * costs the document its PDF, not its OCR: the reason goes to stderr (the
+ * daemon's log).  Runs in the worker process only (ocr.h).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
+#include "sohoa/fsutil.h"
+#include "sohoa/hash.h"
+#include "sohoa/pdfa.h"
+#include "sohoa/pdfin.h"
+#include "sohoa/spool.h"
+#include "ocr_int.h"
+
+/* Where Tesseract's renderer finds its GlyphLessFont (pdf.ttf): beside the
+ * traineddata in use, else in Debian's tessdata. */
+static const char *
+pdf_font_dir(TessBaseAPI *api, char *buf, size_t size)
+{
+	static const char *const fallback[] = {
+		"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+	};
+	const char *dp = TessBaseAPIGetDatapath(api);
+
+	if (dp && *dp) {
+		snprintf(buf, size, "%s/pdf.ttf", dp);
+		if (access(buf, R_OK) == 0)
+			return dp;
+	}
+	for (size_t i = 0; i < sizeof fallback / sizeof fallback[0]; i++) {
+		snprintf(buf, size, "%s/pdf.ttf", fallback[i]);
+		if (access(buf, R_OK) == 0)
+			return fallback[i];
+	}
+	return NULL;
+}
+
+void
+sohoa_ocr_pdf_abandon(struct job_pdf *pdf, const char *why)
+{
+	if (!pdf->renderer)
+		return;
+	TessDeleteResultRenderer(pdf->renderer);
+	pdf->renderer = NULL;
+	unlink(pdf->tess);
+	unlink(pdf->jpeg);
+	if (why)
+		fprintf(stderr, "sohoa-ocr: %s: no PDF/A for this document: %s\n", pdf->orig, why);
+}
+
+/* The file the next pages come from (a document folder has several). */
+void
+sohoa_ocr_pdf_source(struct job_pdf *pdf, const char *orig)
+{
+	l_int32 w, h, spp = 0, ycck = 1, cmyk = 1, fmt = IFF_UNKNOWN;
+
+	pdf->orig = orig;
+	/* A JPEG original goes into the PDF byte for byte (no second lossy
+	 * compression) when the page needs no turning: Leptonica copies the
+	 * file when given its name.  CMYK would need a CMYK OutputIntent. */
+	findFileFormat(orig, &fmt);
+	pdf->jpeg_as_is = fmt == IFF_JFIF_JPEG
+	    && readHeaderJpeg(orig, &w, &h, &spp, &ycck, &cmyk) == 0
+	    && (spp == 1 || spp == 3) && !ycck && !cmyk;
+}
+
+void
+sohoa_ocr_pdf_begin(TessBaseAPI *api, const char *dir, const char *orig,
+    struct job_pdf *pdf)
+{
+	char base[PATH_MAX], font[PATH_MAX], stale[PATH_MAX], old[PATH_MAX];
+	const char *fontdir = pdf_font_dir(api, font, sizeof font);
+	double t0 = now_ms();
+
+	memset(pdf, 0, sizeof *pdf);
+	pdf->orig = orig;
+	snprintf(base, sizeof base, "%s/document.tess", dir);
+	snprintf(pdf->tess, sizeof pdf->tess, "%s.pdf", base);
+	snprintf(pdf->jpeg, sizeof pdf->jpeg, "%s/document.page.jpg", dir);
+	snprintf(stale, sizeof stale, "%s/document.pdf.tmp", dir);
+	snprintf(old, sizeof old, "%s/document.pdf", dir);
+	/* Left-overs of an attempt that died, and its PDF: this attempt's
+	 * results replace all of them. */
+	unlink(pdf->jpeg);
+	unlink(pdf->tess);
+	unlink(stale);
+	unlink(old);
+	if (!fontdir) {
+		fprintf(stderr, "sohoa-ocr: no pdf.ttf (tesseract-ocr): PDF/A output is off\n");
+		return;
+	}
+	sohoa_ocr_pdf_source(pdf, orig);
+	pdf->renderer = TessPDFRendererCreate(base, fontdir, 0);
+	if (!pdf->renderer) {
+		fprintf(stderr, "sohoa-ocr: %s: cannot start the PDF\n", orig);
+		return;
+	}
+	if (!TessResultRendererBeginDocument(pdf->renderer, ""))
+		sohoa_ocr_pdf_abandon(pdf, "Tesseract's PDF renderer cannot start");
+	pdf->ms += now_ms() - t0;
+}
+
+/* JPEG quality of gray and colour page images: Tesseract's default. */
+#define PDF_JPEG_QUALITY 85
+
+/*
+ * Adds the page just recognised: the page (upright, straight), at the
+ * scan's resolution and depth, not the image prepared for OCR (sohoa_ocr_prepare():
+ * same size and resolution, so the text lands on the same words), which
+ * it replaces in Tesseract before the renderer reads it.  Tesseract hands
+ * the image to Leptonica, which picks G4 for bilevel but Flate rather than
+ * JPEG for a gray page with few gray levels (and Tesseract itself Flate
+ * for any page read from a PNG); gray and colour pages should be JPEG
+ * (TT 05), so they are given to it as a JPEG file, which it copies into
+ * the PDF as it is.
+ */
+void
+sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned, PIX *page,
+    int prepared)
+{
+	TessResultIterator *it;
+	double t0 = now_ms();
+	const char *name = NULL;
+	PIX *pix;
+	BOOL ok;
+	int d;
+
+	if (!pdf->renderer)
+		return;
+	/* The renderer walks the results without checking that there are any. */
+	it = TessBaseAPIGetIterator(api);
+	if (!it) {
+		sohoa_ocr_pdf_abandon(pdf, "a page has no OCR results");
+		return;
+	}
+	TessResultIteratorDelete(it);
+	/* Tesseract puts a page read from a PNG in as Flate whatever its
+	 * depth; as far as the PDF goes, where the pixels came from does
+	 * not matter (a bilevel PNG page becomes G4 like a bilevel TIFF). */
+	pix = TessBaseAPIGetInputImage(api);
+	if (pix && prepared && pixGetWidth(pix) == pixGetWidth(page)
+	    && pixGetHeight(pix) == pixGetHeight(page)) {
+		TessBaseAPISetInputImage(api, pixClone(page));     /* it takes the reference */
+		pix = TessBaseAPIGetInputImage(api);
+		prepared = 0;
+	}
+	if (pix)
+		pixSetInputFormat(pix, IFF_UNKNOWN);
+	d = pixGetDepth(page);
+	if (pdf->jpeg_as_is && !turned)
+		name = pdf->orig;
+	else if (((d == 8 && !pixGetColormap(page)) || d == 32)
+	    && pixWriteJpeg(pdf->jpeg, page, PDF_JPEG_QUALITY, 0) == 0)
+		name = pdf->jpeg;
+	if (prepared) {     /* not the page's size: the text would miss the words */
+		sohoa_ocr_pdf_abandon(pdf, "the OCR input of a page is not the page's size");
+		return;
+	}
+	if (name)
+		TessBaseAPISetInputName(api, name);
+	ok = TessResultRendererAddImage(pdf->renderer, api);
+	TessBaseAPISetInputName(api, "");
+	unlink(pdf->jpeg);
+	if (!ok)
+		sohoa_ocr_pdf_abandon(pdf, "Tesseract's PDF renderer failed on a page");
+	pdf->ms += now_ms() - t0;
+}
+
+/* The envelope's name (NFC) and hash, for the PDF's title and identifier.
+ * Both stay empty when there is no envelope. */
+void
+sohoa_ocr_read_envelope_meta(const char *dir, char **title, char *hash,
+    size_t hash_size)
+{
+	char path[PATH_MAX], *text = NULL, *p;
+	sohoa_error err;
+
+	*title = NULL;
+	hash[0] = '\0';
+	sohoa_error_clear(&err);
+	snprintf(path, sizeof path, "%s/envelope", dir);
+	if (sohoa_fs_read_file(path, 1 << 20, &text, NULL, &err) != SOHOA_OK)
+		return;
+	if ((p = strstr(text, "\nhash=")) != NULL)
+		snprintf(hash, hash_size, "%.*s", (int)strcspn(p + 6, "\n"), p + 6);
+	if ((p = strstr(text, "\nname_hex=")) != NULL) {
+		size_t n = strcspn(p += 10, "\n") / 2;
+		char *raw = malloc(n + 1);
+		for (size_t i = 0; raw && i < n; i++) {
+			unsigned v;
+			if (sscanf(p + 2 * i, "%2x", &v) != 1) {
+				free(raw);
+				raw = NULL;
+				break;
+			}
+			raw[i] = (char)v;
+		}
+		if (raw)
+			*title = sohoa_text_from_bytes(raw, n);
+		free(raw);
+	}
+	free(text);
+}
+
+/* Ends the PDF and makes it PDF/A at <dir>/document.pdf. */
+void
+sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
+{
+	char tmp[PATH_MAX], final[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX], producer[96];
+	char creator[48];
+	sohoa_pdfa_info info = { 0 };
+	sohoa_error err;
+	double t0 = now_ms(), t1;
+
+	if (!pdf->renderer)
+		return;
+	if (!TessResultRendererEndDocument(pdf->renderer)) {
+		sohoa_ocr_pdf_abandon(pdf, "Tesseract's PDF renderer cannot end the document");
+		return;
+	}
+	TessDeleteResultRenderer(pdf->renderer);    /* closes the file */
+	pdf->renderer = NULL;
+	t1 = now_ms();
+	snprintf(tmp, sizeof tmp, "%s/document.pdf.tmp", dir);
+	snprintf(final, sizeof final, "%s/document.pdf", dir);
+	snprintf(creator, sizeof creator, "sohoa %s", SOHOA_VERSION);
+	snprintf(producer, sizeof producer, "sohoa %s (Tesseract %s, qpdf)", SOHOA_VERSION,
+	    TessVersion());
+	sohoa_ocr_read_envelope_meta(dir, (char **)&info.title, hash, sizeof hash);
+	info.identifier = hash[0] ? hash : NULL;
+	info.creator_tool = creator;
+	info.producer = producer;
+	sohoa_error_clear(&err);
+	/* The results need no fsync (see run_job); a crash redoes the job. */
+	if (sohoa_pdfa_convert(pdf->tess, tmp, &info, &err) != SOHOA_OK) {
+		flatten(err.msg);
+		fprintf(stderr, "sohoa-ocr: %s: no PDF/A for this document: %s\n", pdf->orig,
+		    err.msg);
+		unlink(tmp);
+	} else if (rename(tmp, final) != 0) {
+		fprintf(stderr, "sohoa-ocr: cannot write %s: %s\n", final, strerror(errno));
+		unlink(tmp);
+	}
+	unlink(pdf->tess);
+	free((char *)info.title);
+	pdf->ms += now_ms() - t0;
+	if (timing)
+		fprintf(stderr, "sohoa-ocr: timing %s: pdf end %.0f ms, pdfa %.0f ms, pdf total %.0f ms\n",
+		    dir, t1 - t0, now_ms() - t1, pdf->ms);
+}
+
+/*
+ * The document PDF of a PDF taken with its own text: that PDF.  One that
+ * says it is PDF/A is kept byte for byte; another is made PDF/A-2b by
+ * pdfa.c (XMP, OutputIntent, /ID; it refuses encryption and transparency)
+ * when every font it uses is embedded; any other is kept as it is, not
+ * PDF/A, and the log says why.
+ */
+void
+sohoa_ocr_pdf_keep(sohoa_pdfin *p, const char *dir, const char *orig)
+{
+	char tmp[PATH_MAX], final[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX], producer[96];
+	char creator[48], why_buf[600];
+	sohoa_pdfa_info info = { 0 };
+	sohoa_error err;
+	const char *why;
+
+	snprintf(tmp, sizeof tmp, "%s/document.pdf.tmp", dir);
+	snprintf(final, sizeof final, "%s/document.pdf", dir);
+	unlink(tmp);
+	unlink(final);
+	sohoa_error_clear(&err);
+	if (sohoa_pdfin_is_pdfa(p)) {
+		why = "it says it is PDF/A already";
+	} else if (!sohoa_pdfin_fonts_embedded(p)) {
+		why = "not PDF/A: not all its fonts are embedded";
+	} else {
+		snprintf(creator, sizeof creator, "sohoa %s", SOHOA_VERSION);
+		snprintf(producer, sizeof producer, "sohoa %s (poppler %s, qpdf)", SOHOA_VERSION,
+		    sohoa_pdfin_version());
+		sohoa_ocr_read_envelope_meta(dir, (char **)&info.title, hash, sizeof hash);
+		info.identifier = hash[0] ? hash : NULL;
+		info.creator_tool = creator;
+		info.producer = producer;
+		if (sohoa_pdfa_convert(orig, tmp, &info, &err) == SOHOA_OK
+		    && rename(tmp, final) == 0) {
+			free((char *)info.title);
+			fprintf(stderr, "sohoa-ocr: %s: document PDF: the input PDF made PDF/A-2b\n",
+			    dir);
+			return;
+		}
+		free((char *)info.title);
+		unlink(tmp);
+		flatten(err.msg);
+		snprintf(why_buf, sizeof why_buf, "not PDF/A: %s",
+		    err.msg[0] ? err.msg : "it cannot be made PDF/A");
+		why = why_buf;
+	}
+	sohoa_error_clear(&err);
+	if (sohoa_fs_copy_file(orig, final, 0644, &err) != SOHOA_OK)
+		fprintf(stderr, "sohoa-ocr: %s: no document PDF: %s\n", dir, err.msg);
+	else
+		fprintf(stderr, "sohoa-ocr: %s: document PDF: the input PDF as it is (%s)\n", dir,
+		    why);
+}

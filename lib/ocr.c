@@ -190,8 +190,7 @@ quick_orientation(PIX *bin)
  * since skew is what most often makes a page look doubtful; only the
  * others pay for Tesseract's OSD (on the reduced grey copy, a second or
  * more).  Then the skew, on the small binary copy turned like the page
- * (a half turn keeps it), removed from the full page by shearing
- * (prep_deskew).  The original scan is never changed; the result
+ * (a half turn keeps it).  The original scan is never changed; the result
  * is a working copy.  Returns a new reference (maybe pix itself, cloned);
  * *rot gets the clockwise turn applied and *skew the angle removed.
  */
@@ -265,7 +264,9 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew, int *spec
 	pixDestroy(&look);
 	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
 	if (turned && *skew != 0.0f) {
-		PIX *straight = prep_deskew(turned, *skew);     /* by shearing */
+		PIX *straight = pixRotate(turned, (float)(M_PI / 180.0) * *skew,
+		    pixGetDepth(turned) == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP,
+		    L_BRING_IN_WHITE, 0, 0);
 		if (straight) {
 			pixDestroy(&turned);
 			turned = straight;

@@ -1,9 +1,8 @@
 /*
  * prep.c - cheap looks at a page for the OCR worker's preparation: the
  * reduced grey copy that orientation and skew are decided on, and the
- * speck count on it, and the deskew by shearing (prep_int.h).  Leptonica's
- * one-pass reductions, 1 bpp operations and shears only; see prep_int.h for
- * the invariants.
+ * speck count on it (prep_int.h).  Leptonica's one-pass reductions and
+ * 1 bpp operations only; see prep_int.h for the invariants.
  */
 #include <math.h>
 
@@ -97,18 +96,4 @@ prep_specks_likely(int count, int min_specks)
 	 * count there, so half of it is a safe floor; clean scans show 0 to
 	 * about 50 (bench-real's pages), speckled ones thousands. */
 	return 2 * count >= min_specks;
-}
-
-PIX *
-prep_deskew(PIX *pix, float deg)
-{
-	int d = pixGetDepth(pix), cmap = pixGetColormap(pix) != NULL;
-	float rad = (float)(M_PI / 180.0) * deg;
-
-	if (deg == 0.0f)
-		return pixClone(pix);
-	if (fabsf(deg) <= PREP_SHEAR_MAX_DEG && !cmap && (d == 1 || d == 8 || d == 32))
-		return pixRotateShearCenter(pix, rad, L_BRING_IN_WHITE);
-	return pixRotate(pix, rad, d == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP,
-	    L_BRING_IN_WHITE, 0, 0);
 }

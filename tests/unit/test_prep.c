@@ -4,12 +4,8 @@
  * 1, 8 and 32 bpp page at 300, 200 and 150 dpi (size, resolution, grey
  * levels of ink, paper and red), and the isolated specks counted and
  * removed on a reduced binary page while the "text" and the blots next to
- * it are kept, and the deskew by shearing of 1, 8 and 32 bpp pages skewed
- * by a few degrees (straight again, same size, depth and ink).
+ * it are kept.
  */
-#include <math.h>
-#include <stdlib.h>
-
 #include <leptonica/allheaders.h>
 
 #include "test.h"
@@ -167,145 +163,6 @@ test_specks_likely(void)
 	CHECK(prep_specks_likely(2100, 150));      /* a speckled scan's */
 }
 
-/* A page at 300 dpi of depth 1, 8 or 32 with 30 lines of "text" (bars
- * broken into words), skewed by deg degrees by area mapping (1 bpp:
- * sampling), as a scanner would hand it over. */
-static PIX *
-skewed_page(int depth, float deg)
-{
-	int w = 2480, h = 3508;
-	PIX *pix = pixCreate(w, h, depth), *out;
-
-	if (depth == 1)
-		pixClearAll(pix);
-	else
-		pixSetAll(pix);
-	for (int l = 0; l < 30; l++)
-		for (int x = 300; x < w - 400; x += 160) {
-			BOX *b = boxCreate(x, 400 + 90 * l, 120, 30);
-			if (depth == 1)
-				pixSetInRect(pix, b);
-			else
-				pixClearInRect(pix, b);
-			boxDestroy(&b);
-		}
-	pixSetResolution(pix, 300, 300);
-	out = pixRotate(pix, (float)(M_PI / 180.0) * deg,
-	    depth == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
-	pixDestroy(&pix);
-	return out;
-}
-
-/* The skew pixFindSkew measures on a page (thresholded at 128), or 99. */
-static float
-measured_skew(PIX *pix)
-{
-	PIX *bin = pixGetDepth(pix) == 1 ? pixClone(pix) : pixConvertTo1(pix, 128);
-	l_float32 angle = 99, conf = 0;
-
-	if (!bin || pixFindSkew(bin, &angle, &conf) != 0 || conf < 2.0f)
-		angle = 99;
-	pixDestroy(&bin);
-	return angle;
-}
-
-/* The ink of a page: its black pixels once thresholded at 128. */
-static long
-ink(PIX *pix)
-{
-	PIX *bin = pixGetDepth(pix) == 1 ? pixClone(pix) : pixConvertTo1(pix, 128);
-	l_int32 n = 0;
-
-	if (bin)
-		pixCountPixels(bin, &n, NULL);
-	pixDestroy(&bin);
-	return n;
-}
-
-static void
-test_deskew_by_shearing(void)
-{
-	static const int depths[] = { 1, 8, 32 };
-	static const float angles[] = { 3.0f, -2.0f, 0.7f, 4.5f };
-
-	for (size_t d = 0; d < sizeof depths / sizeof *depths; d++)
-		for (size_t a = 0; a < sizeof angles / sizeof *angles; a++) {
-			PIX *pix = skewed_page(depths[d], angles[a]), *straight;
-			float found, after;
-			long before_ink;
-			CHECK(pix != NULL);
-			if (!pix)
-				continue;
-			found = measured_skew(pix);
-			/* pixFindSkew gives the turn that straightens the page. */
-			CHECKM(fabsf(found + angles[a]) < 0.15f, "the skew drawn is measured");
-			before_ink = ink(pix);
-			straight = prep_deskew(pix, found);
-			CHECK(straight != NULL);
-			if (!straight) {
-				pixDestroy(&pix);
-				continue;
-			}
-			CHECK(straight != pix);
-			CHECK_INT(pixGetWidth(straight), pixGetWidth(pix));
-			CHECK_INT(pixGetHeight(straight), pixGetHeight(pix));
-			CHECK_INT(pixGetDepth(straight), depths[d]);
-			CHECK_INT(pixGetXRes(straight), 300);
-			after = measured_skew(straight);
-			CHECKM(fabsf(after) < 0.1f, "straight after the deskew");
-			/* Nothing of the text lost or smeared: the same ink to 3 %. */
-			CHECK(labs(ink(straight) - before_ink) * 100 <= 3 * before_ink);
-			/* White brought in at the corners. */
-			if (depths[d] == 1)
-				CHECK_INT(gray_at(straight, 0.001, 0.001), 0);
-			else if (depths[d] == 8)
-				CHECK_INT(gray_at(straight, 0.001, 0.001), 255);
-			else
-				CHECK_INT((unsigned)gray_at(straight, 0.001, 0.001) >> 8, 0xffffff);
-			/* The page given is untouched. */
-			CHECK(fabsf(measured_skew(pix) - found) < 0.05f);
-			pixDestroy(&straight);
-			pixDestroy(&pix);
-		}
-}
-
-static void
-test_deskew_zero_colormap_and_other_depths(void)
-{
-	PIX *pix = skewed_page(8, 2.0f), *same, *cm, *out, *four;
-
-	CHECK(pix != NULL);
-	/* No angle: the page itself, one more reference. */
-	same = prep_deskew(pix, 0.0f);
-	CHECK(same == pix);
-	CHECK_INT(pixGetRefcount(pix), 2);
-	pixDestroy(&same);
-	/* A colour-mapped page is turned by area mapping, which takes its
-	 * map off (grey), and comes out straight. */
-	cm = pixConvertGrayToColormap(pix);
-	CHECK(cm != NULL && pixGetColormap(cm) != NULL);
-	out = cm ? prep_deskew(cm, measured_skew(pix)) : NULL;
-	CHECK(out != NULL);
-	if (out) {
-		CHECK(pixGetColormap(out) == NULL);
-		CHECK_INT(pixGetWidth(out), pixGetWidth(pix));
-		CHECK(fabsf(measured_skew(out)) < 0.1f);
-	}
-	pixDestroy(&out);
-	/* 4 bpp grey: area mapping too (it comes out 8 bpp). */
-	four = pixConvert8To4(pix);
-	out = four ? prep_deskew(four, measured_skew(pix)) : NULL;
-	CHECK(out != NULL);
-	if (out) {
-		CHECK_INT(pixGetHeight(out), pixGetHeight(pix));
-		CHECK(fabsf(measured_skew(out)) < 0.1f);
-	}
-	pixDestroy(&out);
-	pixDestroy(&four);
-	pixDestroy(&cm);
-	pixDestroy(&pix);
-}
-
 int
 main(void)
 {
@@ -314,7 +171,5 @@ main(void)
 	TEST_RUN(test_reduce_colormapped_page);
 	TEST_RUN(test_despeckle_small);
 	TEST_RUN(test_specks_likely);
-	TEST_RUN(test_deskew_by_shearing);
-	TEST_RUN(test_deskew_zero_colormap_and_other_depths);
 	return TEST_DONE();
 }

@@ -190,8 +190,7 @@ quick_orientation(PIX *bin)
  * since skew is what most often makes a page look doubtful; only the
  * others pay for Tesseract's OSD (on the reduced grey copy, a second or
  * more).  Then the skew, on the small binary copy turned like the page
- * (a half turn keeps it); a page skewed less than PREP_DESKEW_MIN_DEG is
- * left as it is (prep_deskew_worth).  The original scan is never changed; the result
+ * (a half turn keeps it).  The original scan is never changed; the result
  * is a working copy.  Returns a new reference (maybe pix itself, cloned);
  * *rot gets the clockwise turn applied and *skew the angle removed.
  */
@@ -263,8 +262,6 @@ straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew, int *spec
 		*skew = look ? find_skew(look) : 0;
 	}
 	pixDestroy(&look);
-	if (!prep_deskew_worth(*skew))
-		*skew = 0;      /* Tesseract follows lines that slope so little */
 	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
 	if (turned && *skew != 0.0f) {
 		PIX *straight = pixRotate(turned, (float)(M_PI / 180.0) * *skew,

@@ -1,8 +1,7 @@
 /*
  * prep.c - cheap looks at a page for the OCR worker's preparation: the
- * reduced grey copy that orientation and skew are decided on, the
- * speck count on it, and the smallest skew worth turning a page for
- * (prep_int.h).  Leptonica's one-pass reductions and
+ * reduced grey copy that orientation and skew are decided on, and the
+ * speck count on it (prep_int.h).  Leptonica's one-pass reductions and
  * 1 bpp operations only; see prep_int.h for the invariants.
  */
 #include <math.h>
@@ -97,10 +96,4 @@ prep_specks_likely(int count, int min_specks)
 	 * count there, so half of it is a safe floor; clean scans show 0 to
 	 * about 50 (bench-real's pages), speckled ones thousands. */
 	return 2 * count >= min_specks;
-}
-
-int
-prep_deskew_worth(float deg)
-{
-	return fabsf(deg) >= PREP_DESKEW_MIN_DEG;
 }

@@ -1,9 +1,8 @@
 /*
  * prep_int.h - cheap looks at a page for the OCR worker's preparation
  * (lib/prep.c, used by ocr.c's straighten() and prepare()): the reduced
- * copy every decision is taken on, the speck count that says whether
- * the full-resolution speck removal is worth running, and whether a skew
- * is worth the full-page rotation.  Not a public header.
+ * copy every decision is taken on, and the speck count that says whether
+ * the full-resolution speck removal is worth running.  Not a public header.
  *
  * Invariants:
  *   1. Nothing here changes the page given; every result is a new PIX the
@@ -12,9 +11,6 @@
  *      whose own test would find nothing to do (prep_specks_likely) or
  *      feeds a decision that was already taken at that resolution (skew,
  *      orientation): what Tesseract reads is made at full resolution.
- *   3. The one step skipped although it would change the page is the
- *      full-page rotation for a skew under PREP_DESKEW_MIN_DEG, which
- *      make eval measured Tesseract to cope with (prep_deskew_worth).
  */
 #ifndef SOHOA_PREP_INT_H
 #define SOHOA_PREP_INT_H
@@ -45,19 +41,5 @@ PIX *prep_despeckle_small(PIX *bin, int sdpi, int *count);
 /* Whether a page whose reduced copy shows count isolated blots may have
  * enough specks at full resolution for find_specks() to clean it. */
 int prep_specks_likely(int count, int min_specks);
-
-/* The smallest skew (degrees) the full page is turned for. */
-#define PREP_DESKEW_MIN_DEG 1.0f
-
-/*
- * Whether a page found skewed by deg degrees is worth turning before OCR:
- * under PREP_DESKEW_MIN_DEG Tesseract's own line finding follows lines
- * that slope so little (make eval, pages skewed 0.5 and 0.9 degrees read
- * as well unturned), and the full-page rotation (area mapping, the one
- * that reads well) is the dearest step of the preparation: 40 ms of CPU
- * for a grey A4 page at 300 dpi, 120 ms for a colour one.  Such a page
- * keeps its scan's image in the PDF (a JPEG original as it is).
- */
-int prep_deskew_worth(float deg);
 
 #endif

@@ -4,7 +4,7 @@
  * 1, 8 and 32 bpp page at 300, 200 and 150 dpi (size, resolution, grey
  * levels of ink, paper and red), and the isolated specks counted and
  * removed on a reduced binary page while the "text" and the blots next to
- * it are kept; and the smallest skew worth a full-page rotation.
+ * it are kept.
  */
 #include <leptonica/allheaders.h>
 
@@ -163,20 +163,6 @@ test_specks_likely(void)
 	CHECK(prep_specks_likely(2100, 150));      /* a speckled scan's */
 }
 
-static void
-test_deskew_worth(void)
-{
-	/* The threshold, both ways: lines sloping less are left to Tesseract. */
-	CHECK(!prep_deskew_worth(0.0f));
-	CHECK(!prep_deskew_worth(0.5f));
-	CHECK(!prep_deskew_worth(-0.9f));
-	CHECK(!prep_deskew_worth(PREP_DESKEW_MIN_DEG - 0.01f));
-	CHECK(prep_deskew_worth(PREP_DESKEW_MIN_DEG));
-	CHECK(prep_deskew_worth(-PREP_DESKEW_MIN_DEG));
-	CHECK(prep_deskew_worth(2.5f));
-	CHECK(prep_deskew_worth(-3.0f));
-}
-
 int
 main(void)
 {
@@ -185,6 +171,5 @@ main(void)
 	TEST_RUN(test_reduce_colormapped_page);
 	TEST_RUN(test_despeckle_small);
 	TEST_RUN(test_specks_likely);
-	TEST_RUN(test_deskew_worth);
 	return TEST_DONE();
 }

@@ -72,23 +72,6 @@ sohoa_preview_png(const char *path, const sohoa_conf *conf, int max_width, unsig
 	return rc;
 }
 
-sohoa_status
-sohoa_preview_check(const char *path, const sohoa_conf *conf, sohoa_error *err)
-{
-	sohoa_image_limits lim = { .max_pixels = conf->max_pixels, .max_pages = 100000 };
-	sohoa_image *im = sohoa_image_open(path, &lim, err);
-	PIX *pix;
-
-	if (!im)
-		return err->status ? err->status : SOHOA_BAD_INPUT;
-	pix = sohoa_image_page(im, 0, err);
-	sohoa_image_free(im);
-	if (!pix)
-		return err->status ? err->status : SOHOA_BAD_INPUT;
-	pixDestroy(&pix);
-	return SOHOA_OK;
-}
-
 static int
 say_reason(int fd, const char *head, const char *msg)
 {

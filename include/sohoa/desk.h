@@ -263,9 +263,6 @@ SOHOA_API sohoa_status sohoa_quarantine_delete(const sohoa_conf *conf, sohoa_cat
  */
 SOHOA_API sohoa_status sohoa_preview_png(const char *path, const sohoa_conf *conf, int max_width,
     unsigned char **png, size_t *len, sohoa_error *err);
-/* Whether the first page decodes (as above, without the PNG); the same
- * errors. */
-SOHOA_API sohoa_status sohoa_preview_check(const char *path, const sohoa_conf *conf, sohoa_error *err);
 
 /* ---- probable duplicates ------------------------------------------------- */
 

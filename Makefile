@@ -165,6 +165,10 @@ BENCH_SEARCH_SIZES ?= 1000 100000 1000000
 $(BUILD)/bench/search_bench: $(BUILD)/bench/search_bench.o $(BUILD)/libsohoa.a
 	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
 
+# CPU time of bench-web's searches in one process (bench/search_cpu.c).
+$(BUILD)/bench/search_cpu: $(BUILD)/bench/search_cpu.o $(BUILD)/libsohoa.a
+	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libsohoa.a $(LDLIBS)
+
 bench-search: deps
 	$(MAKE) all $(BUILD)/bench/search_bench
 	$(BUILD)/bench/search_bench -R 100000 $(BENCH_SEARCH_SIZES)

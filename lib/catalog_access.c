@@ -51,24 +51,22 @@ sohoa_access_rule(const char *mode, const char *secrecy, int granted)
 }
 
 /* The SQL of the rule for record id expression x: 0 NONE, 1 CATALOG, 2 FULL
- * (0 for an id that does not exist).  One look-up of the record gives its
- * state and its hồ sơ; the mode (A4) is evaluated once by CASE.  The names
- * inside (acc_r, h) must not be names x uses: x = "r.id" once read the
- * mode of another hồ sơ. */
+ * (0 for an id that does not exist).  One look-up of the record's access
+ * class (record_access, migration 023: the record's state, secrecy and
+ * effective mode, A1, A2, A4, A5, kept current by triggers) leaves only the
+ * viewer's part: the default mode for a record with none, and the live
+ * grant (A3) for a 02 record.  The names inside (acc_c, acc_g) must not be
+ * names x uses: x = "r.id" once read the mode of another hồ sơ. */
 static void
 level_sql(struct sbuf *s, const char *x)
 {
-	sb_printf(s, "coalesce((SELECT CASE WHEN acc_r.state IS NOT 'done' THEN 0"
-	    " WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = acc_r.id AND name = 'secrecy'"
-	    " AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0"
-	    " ELSE CASE coalesce((SELECT value FROM fields WHERE record_id = acc_r.id"
-	    " AND name = 'mode'), (SELECT h.value FROM hoso h WHERE h.origin = acc_r.origin"
-	    " AND h.name = 'mode'), :acc_default)"
-	    " WHEN '01' THEN 2"
-	    " WHEN '02' THEN CASE WHEN EXISTS (SELECT 1 FROM access_requests"
-	    " WHERE record_id = acc_r.id"
-	    " AND user_id = :acc_user AND state = 'approved' AND expires_at > :acc_now) THEN 2 ELSE 1 END"
-	    " ELSE 0 END END FROM records acc_r WHERE acc_r.id = %s), 0)", x);
+	static const char grant[] = "CASE WHEN EXISTS (SELECT 1 FROM access_requests acc_g"
+	    " WHERE acc_g.user_id = :acc_user AND acc_g.record_id = acc_c.id"
+	    " AND acc_g.state = 'approved' AND acc_g.expires_at > :acc_now) THEN 2 ELSE 1 END";
+
+	sb_printf(s, "coalesce((SELECT CASE acc_c.class WHEN 1 THEN 2 WHEN 2 THEN %s"
+	    " WHEN 4 THEN CASE :acc_default WHEN '01' THEN 2 WHEN '02' THEN %s ELSE 0 END"
+	    " ELSE 0 END FROM record_access acc_c WHERE acc_c.id = %s), 0)", grant, grant, x);
 }
 
 void

@@ -1,0 +1,79 @@
+/*
+ * search_cpu.c - CPU time of the searches make bench-web runs, in one
+ * process, through the access rule as a signed-in cán bộ sees them
+ * (sohoa_search_run_as; not a test: it prints figures).
+ *
+ *   search_cpu CATALOG [RUNS] [LIMIT]
+ *
+ * Each query of bench/web_load.py's mix runs RUNS times (3); it prints the
+ * CPU milliseconds of each (the mean) and of the whole mix, with the
+ * totals it found, so that a change that alters what is found shows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sohoa/access.h"
+#include "sohoa/catalog.h"
+#include "sohoa/search.h"
+
+static const char *const queries[] = {
+	"quyet dinh", "quyết định", "giao dat", "thu hồi đất", "ho gia dinh", "ke hoach",
+	"ủy ban nhân dân", "\"giấy chứng nhận\"", "thua dat so", "bao cao ket qua",
+	"nam:2023 dat", "loai:QĐ dat", "tu:2022-01-01 den:2022-12-31 ke hoach", "thon",
+	"nguyen van", "cong van", "phuong an", "to trinh", "so:15", "xay dung",
+};
+
+static double
+cpu_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+int
+main(int argc, char **argv)
+{
+	sohoa_error err = { 0 };
+	sohoa_catalog *cat;
+	sohoa_viewer v = { .user_id = 1, .user_name = "bench", .default_mode = "01" };
+	int runs = argc > 2 ? atoi(argv[2]) : 3, limit = argc > 3 ? atoi(argv[3]) : 20;
+	double all = 0;
+
+	if (argc < 2 || runs < 1 || limit < 1) {
+		fprintf(stderr, "usage: search_cpu CATALOG [RUNS] [LIMIT]\n");
+		return 2;
+	}
+	if (!(cat = sohoa_catalog_open(argv[1], &err))) {
+		fprintf(stderr, "search_cpu: %s\n", err.msg);
+		return 1;
+	}
+	v.now = (long long)time(NULL);
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+		sohoa_search_results res;
+		double t0 = cpu_ms(), t;
+
+		sohoa_search_results_init(&res);
+		for (int k = 0; k < runs; k++)
+			if ((getenv("SEARCH_CPU_NOVIEWER")
+			    ? sohoa_search_run(cat, queries[i], strlen(queries[i]), limit, 0, &res, &err)
+			    : sohoa_search_run_as(cat, queries[i], strlen(queries[i]), limit, 0, &v,
+			    &res, &err)) != SOHOA_OK) {
+				fprintf(stderr, "search_cpu: %s: %s\n", queries[i], err.msg);
+				return 1;
+			}
+		t = (cpu_ms() - t0) / runs;
+		all += t;
+		printf("%-44s %7.1f ms  total %lld (exact %lld, approximate %lld)%s first %lld\n",
+		    queries[i], t, (long long)res.total, (long long)res.exact_total,
+		    (long long)res.approximate_total, res.limited ? " limited" : "",
+		    res.count ? (long long)res.items[0].id : -1LL);
+		sohoa_search_results_release(&res);
+	}
+	printf("mean %.1f ms CPU a search over the mix\n", all / (sizeof queries / sizeof *queries));
+	sohoa_catalog_free(cat);
+	return 0;
+}

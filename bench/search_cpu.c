@@ -7,7 +7,9 @@
  *
  * Each query of bench/web_load.py's mix runs RUNS times (3); it prints the
  * CPU milliseconds of each (the mean) and of the whole mix, with the
- * totals it found, so that a change that alters what is found shows.
+ * totals it found and a checksum of what the page shows (ids, order,
+ * exact/approximate, trích yếu, snippet, page), so that a change that
+ * alters what is found or shown shows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,15 @@ static const char *const queries[] = {
 	"nam:2023 dat", "loai:QĐ dat", "tu:2022-01-01 den:2022-12-31 ke hoach", "thon",
 	"nguyen van", "cong van", "phuong an", "to trinh", "so:15", "xay dung",
 };
+
+/* FNV-1a over a string, NULL included. */
+static unsigned long long
+mix(unsigned long long h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ (s ? 1 : 2)) * 1099511628211ULL;
+}
 
 static double
 cpu_ms(void)
@@ -67,10 +78,17 @@ main(int argc, char **argv)
 			}
 		t = (cpu_ms() - t0) / runs;
 		all += t;
-		printf("%-44s %7.1f ms  total %lld (exact %lld, approximate %lld)%s first %lld\n",
+		unsigned long long h = 14695981039346656037ULL;
+		for (size_t k = 0; k < res.count; k++) {
+			char n[64];
+
+			snprintf(n, sizeof n, "%lld %d %d", (long long)res.items[k].id,
+			    res.items[k].approximate, res.items[k].page);
+			h = mix(mix(mix(h, n), res.items[k].subject), res.items[k].snippet);
+		}
+		printf("%-44s %7.1f ms  total %lld (exact %lld, approximate %lld)%s shown %016llx\n",
 		    queries[i], t, (long long)res.total, (long long)res.exact_total,
-		    (long long)res.approximate_total, res.limited ? " limited" : "",
-		    res.count ? (long long)res.items[0].id : -1LL);
+		    (long long)res.approximate_total, res.limited ? " limited" : "", h);
 		sohoa_search_results_release(&res);
 	}
 	printf("mean %.1f ms CPU a search over the mix\n", all / (sizeof queries / sizeof *queries));

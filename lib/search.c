@@ -354,7 +354,7 @@ best_add(struct rank_data *rd, double score)
  * The FTS5 auxiliary function sohoa_rank(docs_fts, exact[, keep]): higher
  * is better (see column_weight and EXACT_TIER above); exact has one
  * character per phrase of the expression, '1' for an exact form.  Per row
- * it reads the match positions (already decoded for the match) and the
+ * it reads each phrase's match positions (xPhraseFirst) and the
  * row's column sizes (one lookup, about half the cost of a row).
  *
  * With keep > 0 the caller keeps only the keep best rows (ORDER BY score
@@ -371,7 +371,7 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
     sqlite3_value **argv)
 {
 	struct rank_data *rd = api->xGetAuxdata(fts, 0);
-	int rc = SQLITE_OK, ninst = 0, nphrase = api->xPhraseCount(fts);
+	int rc = SQLITE_OK, nphrase = api->xPhraseCount(fts);
 	int tf_local[16 * NCOLUMNS], *tf = tf_local;
 	double score = 0, terms = 0;
 	const char *exact = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
@@ -412,13 +412,18 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 		}
 	}
 	memset(tf, 0, (size_t)nphrase * NCOLUMNS * sizeof *tf);
-	rc = api->xInstCount(fts, &ninst);
-	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
-		int phrase, col, off;
+	/* Each phrase's matches straight from its position list (xPhraseFirst):
+	 * xInst would first merge every phrase's list into one sorted array of
+	 * instances, most of a row's cost (5.2 -> 4.2 ms for a 5,000-row
+	 * window at 180k records). */
+	for (int ph = 0; rc == SQLITE_OK && ph < nphrase; ph++) {
+		Fts5PhraseIter it;
+		int col = 0, off = 0;
 
-		rc = api->xInst(fts, i, &phrase, &col, &off);
-		if (rc == SQLITE_OK && phrase >= 0 && phrase < nphrase && col >= 0 && col < NCOLUMNS)
-			tf[phrase * NCOLUMNS + col]++;
+		rc = api->xPhraseFirst(fts, ph, &it, &col, &off);
+		for (; rc == SQLITE_OK && col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+			if (col < NCOLUMNS)
+				tf[ph * NCOLUMNS + col]++;
 	}
 	for (int ph = 0; ph < nphrase && ph < nexact; ph++) {
 		if (exact[ph] != '1')

@@ -5,7 +5,7 @@
  * and secret records from results and totals, lists 02 only for filters
  * and without its text; record views, page text and hồ sơ listings give
  * what the rule allows; requests, approval, refusal, expiry; the access
- * log.
+ * log; the stored access class (migration 023) follows every change.
  */
 #include <sqlite3.h>
 
@@ -228,6 +228,142 @@ test_rule_sql_agrees(void)
 		CHECK_INT(access_of(cat, &v, 999999), SOHOA_ACCESS_NONE);
 	}
 	sohoa_error_clear(&err);
+	sohoa_catalog_free(cat);
+}
+
+/* What the rule says for a record from its values as they are now (state,
+ * the mode and secrecy fields, its hồ sơ's mode), read straight from the
+ * tables: record_access (migration 023) must follow every change. */
+static sohoa_access
+rule_from_tables(sqlite3 *db, int64_t id, const sohoa_viewer *v)
+{
+	sqlite3_stmt *st = NULL;
+	sohoa_access a = SOHOA_ACCESS_NONE;
+
+	CHECK(sqlite3_prepare_v2(db, "SELECT r.state,"
+	    " (SELECT value FROM fields WHERE record_id = r.id AND name = 'mode'),"
+	    " (SELECT value FROM hoso WHERE origin = r.origin AND name = 'mode'),"
+	    " (SELECT value FROM fields WHERE record_id = r.id AND name = 'secrecy'),"
+	    " EXISTS (SELECT 1 FROM access_requests WHERE record_id = r.id AND user_id = ?2"
+	    "  AND state = 'approved' AND expires_at > ?3)"
+	    " FROM records r WHERE r.id = ?1", -1, &st, NULL) == SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, v->user_id);
+	sqlite3_bind_int64(st, 3, v->now);
+	if (sqlite3_step(st) == SQLITE_ROW
+	    && !strcmp((const char *)sqlite3_column_text(st, 0), "done")) {
+		const char *mode = (const char *)sqlite3_column_text(st, 1);
+
+		if (!mode)
+			mode = (const char *)sqlite3_column_text(st, 2);
+		a = sohoa_access_rule(mode ? mode : v->default_mode,
+		    (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4));
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* The migrations as lib/catalog.c embeds them. */
+struct sohoa_migration { int version; const char *name; const char *sql; };
+extern const struct sohoa_migration sohoa_migrations[];
+extern const size_t sohoa_migrations_count;
+
+/* record_access follows every way a record's class can change - the
+ * record's state and folder, its mode and secrecy fields set, changed and
+ * deleted, its hồ sơ's mode added, changed and removed - and migration 023
+ * replayed fills it for records that have no row. */
+static void
+test_class_follows_changes(void)
+{
+	sohoa_catalog *cat = open_cat();
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sohoa_viewer v = { 0 };
+	int64_t a, b, uid = add_user(cat, "lan", SOHOA_ROLE_CAN_BO);
+	long long total = -1;
+	char want[64], sql[256];
+	static const char *const steps[] = {
+		"INSERT INTO hoso (origin, name, value, source) VALUES ('hs-a', 'mode', '03', 'sidecar')",
+		"UPDATE hoso SET value = '02' WHERE origin = 'hs-a' AND name = 'mode'",
+		"UPDATE hoso SET value = '01' WHERE origin = 'hs-a' AND name = 'mode'",
+		"DELETE FROM hoso WHERE origin = 'hs-a' AND name = 'mode'",
+		"INSERT INTO hoso (origin, name, value, source) VALUES ('hs-b', 'mode', '03', 'sidecar')",
+		"UPDATE records SET origin = 'hs-b' WHERE origin = 'hs-a'",
+		"UPDATE records SET origin = 'hs-a' WHERE origin = 'hs-b'",
+		"INSERT INTO fields (record_id, name, value, source) SELECT id, 'mode', '03', 'person'"
+		" FROM records",
+		"UPDATE fields SET value = '02' WHERE name = 'mode'",
+		"UPDATE fields SET value = '' WHERE name = 'mode'",
+		"UPDATE fields SET value = '01' WHERE name = 'mode'",
+		"INSERT INTO fields (record_id, name, value, source) SELECT id, 'secrecy', ' ', 'person'"
+		" FROM records",
+		"UPDATE fields SET value = 'Tối mật' WHERE name = 'secrecy'",
+		"UPDATE fields SET name = 'note' WHERE name = 'secrecy'",
+		"UPDATE fields SET name = 'secrecy' WHERE name = 'note'",
+		"DELETE FROM fields WHERE name = 'secrecy'",
+		"UPDATE records SET state = 'quarantined'",
+		"UPDATE records SET state = 'done'",
+		"UPDATE fields SET value = '02' WHERE name = 'mode'",
+		"DELETE FROM fields WHERE name = 'mode'",
+	};
+
+	v.user_id = uid;
+	v.user_name = "lan";
+	v.now = 1000;
+	a = add_record(cat, "hs-a", "giao đất", "1", "2024-01-01", "trích yếu");
+	b = add_record(cat, "hs-a", "giao đất", "2", "2024-01-02", "trích yếu");
+	snprintf(sql, sizeof sql, "INSERT INTO access_requests (record_id, user_id, reason, state,"
+	    " created_at, expires_at) VALUES (%lld, %lld, 'x', 'approved', 'now', 2000)",
+	    (long long)b, (long long)uid);
+	exec_ok(db, sql);
+	for (size_t i = 0; i <= sizeof steps / sizeof *steps; i++) {
+		if (i > 0)
+			exec_ok(db, steps[i - 1]);
+		for (int d = 0; d < 3; d++) {
+			int listed = 0, full = 0;
+
+			v.default_mode = d == 0 ? "01" : d == 1 ? "02" : "03";
+			for (int k = 0; k < 2; k++) {
+				int64_t id = k ? b : a;
+				sohoa_access want_a = rule_from_tables(db, id, &v);
+
+				if (access_of(cat, &v, id) != want_a)
+					fprintf(stderr, "  after step %zu, default %s, record %lld\n", i,
+					    v.default_mode, (long long)id);
+				CHECK_INT(access_of(cat, &v, id), want_a);
+				listed += want_a != SOHOA_ACCESS_NONE;
+				full += want_a == SOHOA_ACCESS_FULL;
+			}
+			/* Search: words find what may be read, filters what may be listed. */
+			search_ids(cat, &v, "giao dat", &total, NULL);
+			CHECK_INT(total, full);
+			search_ids(cat, &v, "nam:2024", &total, NULL);
+			CHECK_INT(total, listed);
+		}
+	}
+	/* Replayed, 023 gives back the rows of records that lost theirs. */
+	exec_ok(db, "DELETE FROM record_access");
+	v.default_mode = "01";
+	CHECK_INT(access_of(cat, &v, a), SOHOA_ACCESS_NONE);
+	for (size_t i = 0; i < sohoa_migrations_count; i++)
+		if (sohoa_migrations[i].version == 23)
+			exec_ok(db, sohoa_migrations[i].sql);
+	CHECK_INT(access_of(cat, &v, a), SOHOA_ACCESS_FULL);
+	CHECK_INT(access_of(cat, &v, b), SOHOA_ACCESS_FULL);
+	/* A record deleted takes its row with it. */
+	snprintf(sql, sizeof sql, "DELETE FROM docs_fts WHERE rowid = %lld;"
+	    " DELETE FROM docs_indexed WHERE id = %lld; DELETE FROM access_requests;"
+	    " DELETE FROM records WHERE id = %lld", (long long)a, (long long)a, (long long)a);
+	exec_ok(db, sql);
+	snprintf(want, sizeof want, "SELECT count(*) FROM record_access WHERE id = %lld",
+	    (long long)a);
+	{
+		sqlite3_stmt *st = NULL;
+
+		CHECK(sqlite3_prepare_v2(db, want, -1, &st, NULL) == SQLITE_OK);
+		CHECK(sqlite3_step(st) == SQLITE_ROW);
+		CHECK_INT(sqlite3_column_int(st, 0), 0);
+		sqlite3_finalize(st);
+	}
 	sohoa_catalog_free(cat);
 }
 
@@ -483,6 +619,7 @@ main(void)
 {
 	TEST_RUN(test_rule);
 	TEST_RUN(test_rule_sql_agrees);
+	TEST_RUN(test_class_follows_changes);
 	TEST_RUN(test_search_filtered);
 	TEST_RUN(test_view_and_text);
 	TEST_RUN(test_hoso_and_log);

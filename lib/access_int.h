@@ -15,6 +15,12 @@
  * text); words: the query has words (A5).  Binds :acc_user, :acc_now,
  * :acc_default (access_sql_bind). */
 void access_sql_where(struct sbuf *s, const char *x, int words);
+/* The same as a join: access_sql_join() after the table that gives the
+ * record id x (one look-up per row, without a subquery's set-up), then
+ * access_sql_where_joined() among the conditions.  A record without a
+ * record_access row is not joined: never listed, as above. */
+void access_sql_join(struct sbuf *s, const char *x);
+void access_sql_where_joined(struct sbuf *s, int words);
 int access_sql_bind(sqlite3_stmt *st, const sohoa_viewer *v);
 
 /* Clears the trích yếu and snippet of every result the viewer sees only

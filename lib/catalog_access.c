@@ -57,16 +57,18 @@ sohoa_access_rule(const char *mode, const char *secrecy, int granted)
  * viewer's part: the default mode for a record with none, and the live
  * grant (A3) for a 02 record.  The names inside (acc_c, acc_g) must not be
  * names x uses: x = "r.id" once read the mode of another hồ sơ. */
+#define GRANT_SQL "CASE WHEN EXISTS (SELECT 1 FROM access_requests acc_g" \
+	" WHERE acc_g.user_id = :acc_user AND acc_g.record_id = acc_c.id" \
+	" AND acc_g.state = 'approved' AND acc_g.expires_at > :acc_now) THEN 2 ELSE 1 END"
+#define CLASS_LEVEL_SQL "CASE acc_c.class WHEN 1 THEN 2 WHEN 2 THEN " GRANT_SQL \
+	" WHEN 4 THEN CASE :acc_default WHEN '01' THEN 2 WHEN '02' THEN " GRANT_SQL \
+	" ELSE 0 END ELSE 0 END"
+
 static void
 level_sql(struct sbuf *s, const char *x)
 {
-	static const char grant[] = "CASE WHEN EXISTS (SELECT 1 FROM access_requests acc_g"
-	    " WHERE acc_g.user_id = :acc_user AND acc_g.record_id = acc_c.id"
-	    " AND acc_g.state = 'approved' AND acc_g.expires_at > :acc_now) THEN 2 ELSE 1 END";
-
-	sb_printf(s, "coalesce((SELECT CASE acc_c.class WHEN 1 THEN 2 WHEN 2 THEN %s"
-	    " WHEN 4 THEN CASE :acc_default WHEN '01' THEN 2 WHEN '02' THEN %s ELSE 0 END"
-	    " ELSE 0 END FROM record_access acc_c WHERE acc_c.id = %s), 0)", grant, grant, x);
+	sb_printf(s, "coalesce((SELECT " CLASS_LEVEL_SQL " FROM record_access acc_c"
+	    " WHERE acc_c.id = %s), 0)", x);
 }
 
 void
@@ -74,6 +76,19 @@ access_sql_where(struct sbuf *s, const char *x, int words)
 {
 	sb_str(s, " AND ");
 	level_sql(s, x);
+	sb_str(s, words ? " = 2" : " >= 1");
+}
+
+void
+access_sql_join(struct sbuf *s, const char *x)
+{
+	sb_printf(s, " JOIN record_access acc_c ON acc_c.id = %s", x);
+}
+
+void
+access_sql_where_joined(struct sbuf *s, int words)
+{
+	sb_str(s, " AND " CLASS_LEVEL_SQL);
 	sb_str(s, words ? " = 2" : " >= 1");
 }
 

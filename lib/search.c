@@ -1421,9 +1421,12 @@ plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which, int 
 	case DRIVE_MATCH:
 	case DRIVE_FTS:
 		/* Ranking needs the exact forms; finding needs only the folded. */
-		sb_str(s, which == EXPR_RANK ? " FROM docs_fts f WHERE docs_fts MATCH :fts"
-		    : which == EXPR_EXACT ? " FROM docs_fts f WHERE docs_fts MATCH :fts_exact"
-		    : " FROM docs_fts f WHERE docs_fts MATCH :fts_match");
+		sb_str(s, " FROM docs_fts f");
+		if (p->viewer && !windowed)
+			access_sql_join(s, "f.rowid");
+		sb_str(s, which == EXPR_RANK ? " WHERE docs_fts MATCH :fts"
+		    : which == EXPR_EXACT ? " WHERE docs_fts MATCH :fts_exact"
+		    : " WHERE docs_fts MATCH :fts_match");
 		x = "f.rowid";
 		if (windowed) {
 			sb_str(s, " AND sohoa_in_window(:window, f.rowid)");
@@ -1462,7 +1465,9 @@ plan_from_where(struct sbuf *s, const struct plan *p, enum expr_kind which, int 
 	if (p->has_dates && p->drive != DRIVE_DATE && !(fts_drive && p->dates_exact))
 		COND(" AND EXISTS (SELECT 1 FROM fields WHERE record_id = ", x,
 		    " AND name = 'issuedDate' AND value BETWEEN :from AND :to)");
-	if (p->viewer)
+	if (p->viewer && fts_drive)
+		access_sql_where_joined(s, p->q.match != NULL);
+	else if (p->viewer)
 		access_sql_where(s, x, p->q.match != NULL);
 	if (p->empty)
 		sb_str(s, " AND 0");

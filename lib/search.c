@@ -373,6 +373,7 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 	struct rank_data *rd = api->xGetAuxdata(fts, 0);
 	int rc = SQLITE_OK, nphrase = api->xPhraseCount(fts);
 	int tf_local[16 * NCOLUMNS], *tf = tf_local;
+	int minlen[NCOLUMNS] = { 0 };   /* each column is at least this long */
 	double score = 0, terms = 0;
 	const char *exact = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
 	int nexact = exact ? (int)strlen(exact) : 0;
@@ -422,8 +423,11 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 
 		rc = api->xPhraseFirst(fts, ph, &it, &col, &off);
 		for (; rc == SQLITE_OK && col >= 0; api->xPhraseNext(fts, &it, &col, &off))
-			if (col < NCOLUMNS)
+			if (col < NCOLUMNS) {
 				tf[ph * NCOLUMNS + col]++;
+				if (off >= minlen[col])
+					minlen[col] = off + 1;
+			}
 	}
 	for (int ph = 0; ph < nphrase && ph < nexact; ph++) {
 		if (exact[ph] != '1')
@@ -435,12 +439,19 @@ aux_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, in
 			}
 	}
 	if (rc == SQLITE_OK && rd->keep > 0 && rd->nbest == rd->keep) {
-		/* The bound: the same sums with the least norm (length 0; IEEE
-		 * arithmetic is monotonic, so each term is >= its exact value
-		 * computed the same way), and a margin for the order of the sum. */
-		double ub = 0, norm0 = RANK_K1 * (1 - RANK_B + RANK_B * 0.0);
+		/* The bound: the same sums with the least norm each column can
+		 * have - its length is at least one past the last match position
+		 * in it; IEEE arithmetic is monotonic, so each term is >= its
+		 * exact value computed the same way - and a margin for the order
+		 * of the sum.  A long document matched far into its text is
+		 * bounded close to its exact score, and skipped without the
+		 * look-up of its column sizes. */
+		double ub = 0;
 
 		for (int c = 0; c < NCOLUMNS; c++) {
+			double norm0 = RANK_K1 * (1 - RANK_B + RANK_B * (double)minlen[c]
+			    / rd->avg_len[c]);
+
 			if (column_weight[c] == 0)
 				continue;
 			for (int ph = 0; ph < nphrase; ph++) {

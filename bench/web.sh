@@ -52,12 +52,12 @@ echo "== $D: $CLIENTS clients, ${SECONDS_} s, HTTPS, $(sqlite3 "$D/catalog.db" "
 echo "   $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cpu() { awk '{print $14 + $15}' /proc/$WPID/stat; }
 CPU0=$(cpu)
-/usr/bin/python3 bench/web_load.py "https://127.0.0.1:$PORT" "$TOKEN" "$MAXID" "$CLIENTS" "$SECONDS_" \
+/usr/bin/python3 bench/web_load.py "https://127.0.0.1:$PORT" "$TOKEN" "$MAXID" "$CLIENTS" "$SECONDS_" "$WPID" \
 	| tee "$D/web-load.out"
 # CPU time is what a loaded machine does not hide: sohoa-web's own work.
 N=$(awk '$1 == "total" {print $2}' "$D/web-load.out")
 awk -v t=$(( $(cpu) - CPU0 )) -v hz=$(getconf CLK_TCK) -v n="${N:-0}" 'BEGIN {
-	printf "sohoa-web CPU: %.1f s user+system, %.1f ms a request (mean over the mix)\n",
+	printf "sohoa-web CPU: %.1f s user+system, %.1f ms a request (mean over the mix, sign-ins included)\n",
 	    t / hz, n ? 1000 * t / hz / n : 0 }'
 echo "sohoa-web RSS: now $(awk '/VmRSS/ {print int($2/1024)}' /proc/$WPID/status) MiB," \
 	"peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$WPID/status) MiB"

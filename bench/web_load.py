@@ -7,10 +7,14 @@ and a bearer token (API), running a fixed mix for S seconds:
     35 % API search    /api/v1/search?q=...
     20 % document page /doc/ID               (a random record)
 
-    web_load.py URL TOKEN MAX_ID CLIENTS SECONDS
-Prints p50/p99 latency per kind, requests/s and errors.
+    web_load.py URL TOKEN MAX_ID CLIENTS SECONDS [PID]
+Prints p50/p99 latency per kind, requests/s and errors; with the PID of
+sohoa-web, also its CPU time from the moment every client has signed in
+(each sign-in hashes a password with Argon2id, which is not what the mix
+measures) to the end.
 """
 import http.client
+import os
 import random
 import ssl
 import sys
@@ -20,6 +24,7 @@ import urllib.parse
 
 URL, TOKEN, MAXID, CLIENTS, SECONDS = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
     int(sys.argv[4]), float(sys.argv[5])
+PID = sys.argv[6] if len(sys.argv) > 6 else None
 HOST = urllib.parse.urlparse(URL).netloc
 QUERIES = ['quyet dinh', 'quyết định', 'giao dat', 'thu hồi đất', 'ho gia dinh', 'ke hoach',
            'ủy ban nhân dân', '"giấy chứng nhận"', 'thua dat so', 'bao cao ket qua',
@@ -29,6 +34,16 @@ ctx = ssl.create_default_context()
 ctx.check_hostname = False
 ctx.verify_mode = ssl.CERT_NONE
 lock = threading.Lock()
+signed_in = threading.Barrier(int(sys.argv[4]))
+cpu0 = []
+
+
+def cpu_seconds():
+    """sohoa-web's user + system time (utime and stime of /proc/PID/stat)."""
+    f = open('/proc/%s/stat' % PID).read().rsplit(')', 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')
+
+
 lat = {'search page': [], 'API search': [], 'document page': []}
 errors = []
 
@@ -44,7 +59,13 @@ def client(seed):
     if r.status != 303 or not cookie:
         with lock:
             errors.append('login %d' % r.status)
+        signed_in.abort()
         return
+    try:
+        if signed_in.wait(timeout=120) == 0 and PID:
+            cpu0.append(cpu_seconds())
+    except threading.BrokenBarrierError:
+        pass
     end = time.time() + SECONDS
     mine = {k: [] for k in lat}
     while time.time() < end:
@@ -96,3 +117,6 @@ for k, v in lat.items():
 print('total          %6d requests  %.1f requests/s  %d errors' % (total, total / elapsed, len(errors)))
 for e in errors[:5]:
     print('  error:', e)
+if PID and cpu0:
+    t = cpu_seconds() - cpu0[0]
+    print('sohoa-web CPU after sign-in: %.1f s, %.1f ms a request' % (t, 1000 * t / total if total else 0))

@@ -17,6 +17,9 @@
 -- anything it is made of changes (records.state and origin, the mode and
 -- secrecy fields, the hồ sơ's mode), whatever code path changes it.  A
 -- record without a row is never served (the rule reads a missing row as 0).
+-- The triggers delete the row, then insert it: an INSERT OR REPLACE in a
+-- trigger takes the conflict policy of the statement that fired it, and the
+-- DO UPDATE of an upsert (sohoa_catalog_set_field) is ABORT.
 -- IF NOT EXISTS: replayable.
 
 CREATE TABLE IF NOT EXISTS record_access (
@@ -24,10 +27,11 @@ CREATE TABLE IF NOT EXISTS record_access (
 	class INTEGER NOT NULL         -- 0..4 above
 );
 
--- The class of every record of the SELECT that names it r (FROM records r).
--- The same expression in each trigger; SQLite has no stored functions.
+-- The class of every record r the trigger names: the same expression in
+-- each trigger (SQLite has no stored functions) and in the backfill below.
 CREATE TRIGGER IF NOT EXISTS record_access_records_ai AFTER INSERT ON records BEGIN
-	INSERT OR REPLACE INTO record_access (id, class)
+	DELETE FROM record_access WHERE id IN (new.id);
+	INSERT INTO record_access (id, class)
 	SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
 	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
 	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
@@ -40,9 +44,9 @@ CREATE TRIGGER IF NOT EXISTS record_access_records_ai AFTER INSERT ON records BE
 	FROM records r WHERE r.id = new.id;
 END;
 
-CREATE TRIGGER IF NOT EXISTS record_access_records_au AFTER UPDATE OF state, origin ON records
-BEGIN
-	INSERT OR REPLACE INTO record_access (id, class)
+CREATE TRIGGER IF NOT EXISTS record_access_records_au AFTER UPDATE OF state, origin ON records BEGIN
+	DELETE FROM record_access WHERE id IN (new.id, old.id);
+	INSERT INTO record_access (id, class)
 	SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
 	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
 	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
@@ -61,7 +65,8 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS record_access_fields_ai AFTER INSERT ON fields
 WHEN new.name IN ('mode', 'secrecy') BEGIN
-	INSERT OR REPLACE INTO record_access (id, class)
+	DELETE FROM record_access WHERE id IN (new.record_id);
+	INSERT INTO record_access (id, class)
 	SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
 	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
 	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
@@ -76,7 +81,8 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS record_access_fields_ad AFTER DELETE ON fields
 WHEN old.name IN ('mode', 'secrecy') BEGIN
-	INSERT OR REPLACE INTO record_access (id, class)
+	DELETE FROM record_access WHERE id IN (old.record_id);
+	INSERT INTO record_access (id, class)
 	SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
 	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
 	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
@@ -91,7 +97,8 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS record_access_fields_au AFTER UPDATE ON fields
 WHEN old.name IN ('mode', 'secrecy') OR new.name IN ('mode', 'secrecy') BEGIN
-	INSERT OR REPLACE INTO record_access (id, class)
+	DELETE FROM record_access WHERE id IN (old.record_id, new.record_id);
+	INSERT INTO record_access (id, class)
 	SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
 	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
 	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
@@ -106,7 +113,8 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS record_access_hoso_ai AFTER INSERT ON hoso
 WHEN new.name = 'mode' BEGIN
-	INSERT OR REPLACE INTO record_access (id, class)
+	DELETE FROM record_access WHERE id IN (SELECT id FROM records WHERE origin = new.origin);
+	INSERT INTO record_access (id, class)
 	SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
 	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
 	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
@@ -121,7 +129,8 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS record_access_hoso_ad AFTER DELETE ON hoso
 WHEN old.name = 'mode' BEGIN
-	INSERT OR REPLACE INTO record_access (id, class)
+	DELETE FROM record_access WHERE id IN (SELECT id FROM records WHERE origin = old.origin);
+	INSERT INTO record_access (id, class)
 	SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
 	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
 	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
@@ -136,7 +145,8 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS record_access_hoso_au AFTER UPDATE ON hoso
 WHEN old.name = 'mode' OR new.name = 'mode' BEGIN
-	INSERT OR REPLACE INTO record_access (id, class)
+	DELETE FROM record_access WHERE id IN (SELECT id FROM records WHERE origin IN (old.origin, new.origin));
+	INSERT INTO record_access (id, class)
 	SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
 	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
 	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
@@ -149,15 +159,15 @@ WHEN old.name = 'mode' OR new.name = 'mode' BEGIN
 	FROM records r WHERE r.origin IN (old.origin, new.origin);
 END;
 
--- Every record there is now.
+-- Every record there is now (a statement of its own: OR REPLACE holds).
 INSERT OR REPLACE INTO record_access (id, class)
 SELECT r.id, CASE WHEN r.state IS NOT 'done' THEN 0
-    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
-        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
-    ELSE CASE coalesce((SELECT value FROM fields WHERE record_id = r.id AND name = 'mode'),
-        (SELECT value FROM hoso WHERE origin = r.origin AND name = 'mode'))
-        WHEN '01' THEN 1 WHEN '02' THEN 2
-        ELSE CASE WHEN coalesce((SELECT value FROM fields WHERE record_id = r.id
-            AND name = 'mode'), (SELECT value FROM hoso WHERE origin = r.origin
-            AND name = 'mode')) IS NULL THEN 4 ELSE 3 END END END
+	    WHEN EXISTS (SELECT 1 FROM fields WHERE record_id = r.id AND name = 'secrecy'
+	        AND trim(value, ' ' || char(9) || char(10)) <> '') THEN 0
+	    ELSE CASE coalesce((SELECT value FROM fields WHERE record_id = r.id AND name = 'mode'),
+	        (SELECT value FROM hoso WHERE origin = r.origin AND name = 'mode'))
+	        WHEN '01' THEN 1 WHEN '02' THEN 2
+	        ELSE CASE WHEN coalesce((SELECT value FROM fields WHERE record_id = r.id
+	            AND name = 'mode'), (SELECT value FROM hoso WHERE origin = r.origin
+	            AND name = 'mode')) IS NULL THEN 4 ELSE 3 END END END
 FROM records r;

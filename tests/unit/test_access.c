@@ -12,6 +12,7 @@
 #include "test.h"
 #include "sohoa/access.h"
 #include "sohoa/catalog.h"
+#include "sohoa/catalog_describe.h"
 #include "sohoa/search.h"
 #include "sohoa/users.h"
 #include "catalog_int.h"
@@ -339,6 +340,29 @@ test_class_follows_changes(void)
 			search_ids(cat, &v, "nam:2024", &total, NULL);
 			CHECK_INT(total, listed);
 		}
+	}
+	/* The library's own writers: the upserts of a field and of a hồ sơ
+	 * value, inserting and then updating (DO UPDATE fires the triggers
+	 * with the ABORT policy). */
+	{
+		static const char *const values[] = { "03", "02", "01", "03" };
+		sohoa_error err;
+
+		v.default_mode = "01";
+		for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+			sohoa_error_clear(&err);
+			CHECKM(sohoa_catalog_hoso_remember(cat, "hs-a", "mode", values[i], &err)
+			    == SOHOA_OK, err.msg);
+			CHECK_INT(access_of(cat, &v, a), rule_from_tables(db, a, &v));
+			set_field(cat, b, "mode", values[(i + 1) % 4]);
+			set_field(cat, b, "secrecy", i % 2 ? "Mật" : "");
+			CHECK_INT(access_of(cat, &v, b), rule_from_tables(db, b, &v));
+		}
+		CHECK_INT(access_of(cat, &v, a), SOHOA_ACCESS_NONE);
+		set_field(cat, b, "secrecy", "");
+		set_field(cat, b, "mode", "01");
+		CHECK_INT(access_of(cat, &v, b), SOHOA_ACCESS_FULL);
+		exec_ok(db, "DELETE FROM hoso WHERE origin = 'hs-a'");
 	}
 	/* Replayed, 023 gives back the rows of records that lost theirs. */
 	exec_ok(db, "DELETE FROM record_access");

@@ -1813,7 +1813,9 @@ search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, int offs
 	plan_from_where(&ranked, &p, p.drive == DRIVE_MATCH ? EXPR_RANK : EXPR_FIND, 1);
 	fts = p.drive == DRIVE_MATCH || p.drive == DRIVE_FTS;
 	x = fts ? "f.rowid" : "d.record_id";
-	out->pending = count_of(db, "SELECT count(*) FROM docs_pending");
+	/* Records waiting for the index: the CLI says so; a viewer is told
+	 * nothing of records it may not see (sohoa_search_run_as). */
+	out->pending = viewer ? 0 : count_of(db, "SELECT count(*) FROM docs_pending");
 	if (out->pending < 0)
 		out->pending = 0;
 

@@ -9,8 +9,10 @@
  * SQL form from it through access_int.h.
  *
  * The rule exists twice: in C (sohoa_access_rule, for one record) and in
- * SQL (level_sql, for search); test_access.c checks that both agree on
- * every case.
+ * SQL (level_sql, for search), whose record part - state, secrecy, mode -
+ * is the class the triggers of migration 023 store in record_access;
+ * test_access.c checks that both agree on every case and that the stored
+ * class follows every change.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -81,6 +81,10 @@ body() { curl -sk --path-as-is "$@"; }
 check "page without sign-in: 303 to login" test "$(curl -sk -o /dev/null -w '%{http_code} %{redirect_url}' $URL/search)" = "303 $URL/login"
 check "API without credentials: 401" test "$(code $URL/api/v1/search?q=x)" = 401
 check "API with a bad token: 401" test "$(code -H 'Authorization: Bearer 0000' $URL/api/v1/records/$A)" = 401
+# Keep-alive: a page, a 401 and a page again over one connection (each new
+# connection is a TLS handshake).
+check "three requests over one HTTPS connection" test "$(curl -sk -w '%{num_connects}' \
+	-o /dev/null $URL/login -o /dev/null "$URL/api/v1/search?q=x" -o /dev/null $URL/login)" = 100
 check "wrong password: 401" test "$(code -d 'name=canbo&password=sai' $URL/login)" = 401
 login() { # jar name password
 	curl -sk -D "$T/$1.headers" -c "$T/$1.jar" -o /dev/null --data-urlencode "name=$2" \

@@ -2,7 +2,8 @@
  * engine_fake.h - what the engine tests share (test_engine.c, test_fault.c):
  * a fake OCR runner (ocr.h's sohoa_ocr_runner) that answers at once through
  * a pipe per worker, a store in the test's folder, scans made with
- * Leptonica, and the loop that drives the engine until its queue is empty.
+ * Leptonica, the loop that drives the engine until its queue is empty, and
+ * the count of a spool folder's entries.
  *
  * The fake decides by the scan's name (from its envelope): a name that
  * begins with "bad" is bad input (corrupt), one that begins with "retry"
@@ -14,6 +15,7 @@
 #ifndef SOHOA_ENGINE_FAKE_H
 #define SOHOA_ENGINE_FAKE_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -299,6 +301,26 @@ fake_drain(sohoa_engine *e, int rounds)
 		sohoa_engine_step(e, fds, n);
 		sohoa_engine_tick(e, time(NULL));
 	}
+}
+
+/* Entries in the spool's state folder (a tmp/ not made yet holds none);
+ * -1 when another cannot be read. */
+static int
+fake_entries(const sohoa_conf *conf, const char *state)
+{
+	char path[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/spool/%s", conf->state_dir, state);
+	if (!(d = opendir(path)))
+		return strcmp(state, "tmp") ? -1 : 0;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
 }
 
 #endif

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "sohoa/conf.h"
 #include "sohoa/edit.h"
@@ -28,52 +29,13 @@ query_int(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* A record from inbox folder origin with pages pages of text when state
+ * is "done", none when "active". */
 static int64_t
 add_record(sohoa_catalog *cat, const char *origin, const char *state, int pages)
 {
-	sohoa_record_new r;
-	sohoa_page_result pr[3];
-	sohoa_error err;
-	int64_t id = 0;
-	static int serial;
-	char hash[80];
-
-	memset(&r, 0, sizeof r);
-	memset(pr, 0, sizeof pr);
-	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
-	r.spool_id = hash + 60;
-	r.state = "active";
-	r.hash = hash;
-	r.size = 10;
-	r.name = r.name_raw = "a.tif";
-	r.name_raw_len = 5;
-	r.origin = r.origin_raw = origin;
-	r.origin_raw_len = strlen(origin);
-	for (int i = 0; i < pages; i++) {
-		pr[i].page_no = i + 1;
-		pr[i].text = "Quyết định giao đất";
-		pr[i].confidence = 90;
-		pr[i].status = "ok";
-	}
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_record_insert(cat, &r, &id, &err) == SOHOA_OK, err.msg);
-	if (!strcmp(state, "done"))
-		CHECKM(sohoa_catalog_store_pages(cat, id, pr, pages, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	return id;
-}
-
-static sohoa_catalog *
-open_catalog(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
+	return fx_add_record(cat, &(struct fx_record){ .origin = origin, .npages = pages,
+	    .unread = strcmp(state, "done") != 0 });
 }
 
 /* The documents of hồ sơ id as "3,1,2". */
@@ -95,7 +57,7 @@ members(sohoa_catalog *cat, int64_t id, char *buf, size_t n)
 static void
 test_create_and_fields(void)
 {
-	sohoa_catalog *cat = open_catalog();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t id = 0, id2 = 0;
@@ -165,7 +127,7 @@ test_create_and_fields(void)
 static void
 test_documents_and_order(void)
 {
-	sohoa_catalog *cat = open_catalog();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t folder = 0, h = 0, from = -1, a, b, c, busy;
@@ -266,7 +228,7 @@ count_entry(void *arg, const sohoa_hoso_entry *e)
 static void
 test_numbers_and_ead(void)
 {
-	sohoa_catalog *cat = open_catalog();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_conf conf;
 	sohoa_hoso hs;
 	sohoa_error err;

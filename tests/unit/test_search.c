@@ -12,24 +12,13 @@
 #include <utf8proc.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "index_int.h"
 #include "sohoa/search.h"
 #include "catalog_int.h"
 
 static char src_dir[PATH_MAX];
-
-static sohoa_catalog *
-open_cat(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
-}
 
 static void
 exec_ok(sqlite3 *db, const char *sql)
@@ -71,40 +60,8 @@ static int64_t
 add_record_opt(sohoa_catalog *cat, const char *name, const char *const *pages, int npages,
     int index)
 {
-	sohoa_record_new r;
-	sohoa_page_result pr[8];
-	sohoa_error err;
-	int64_t id = 0;
-	char hash[80];
-	static int serial;
-
-	memset(&r, 0, sizeof r);
-	memset(pr, 0, sizeof pr);
-	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
-	r.spool_id = hash + 60;
-	r.state = "active";
-	r.hash = hash;
-	r.size = 1000;
-	r.name = name;
-	r.name_raw = name;
-	r.name_raw_len = strlen(name);
-	r.origin = "ho-so-2024";
-	r.origin_raw = "ho-so-2024";
-	r.origin_raw_len = strlen("ho-so-2024");
-	for (int i = 0; i < npages && i < 8; i++) {
-		pr[i].page_no = i + 1;
-		pr[i].text = pages[i];
-		pr[i].confidence = 90;
-		pr[i].status = "ok";
-	}
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_record_insert(cat, &r, &id, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_store_pages(cat, id, pr, npages, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	if (index)
-		CHECKM(sohoa_search_index_record(cat, id, &err) == SOHOA_OK, err.msg);
-	return id;
+	return fx_add_record(cat, &(struct fx_record){ .name = name, .origin = "ho-so-2024",
+	    .size = 1000, .pages = pages, .npages = npages, .index = index });
 }
 
 static int64_t
@@ -331,7 +288,7 @@ archive_open(struct archive *a)
 	const char *tb7_pages[1] = { tb7 };
 
 	memset(a, 0, sizeof *a);
-	a->cat = open_cat();
+	a->cat = fx_open_catalog();
 	if (!a->cat) {
 		free(tb7);
 		return;
@@ -399,7 +356,7 @@ test_field_weights_and_ties(void)
 	/* Equal scores: the newest first - issuedDate, else the day the
 	 * record was made (today, newer than both). */
 	unlink("catalog.db");
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
 	x = add_record(cat, "x.tif", same, 1);
@@ -705,7 +662,7 @@ test_hostile(void)
 static void
 test_paging(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_search_results res;
 	char text[256], seen[32];
 	int64_t first = 0;
@@ -988,7 +945,7 @@ test_migration_indexes_existing(void)
 	    " INSERT INTO fields (record_id, name, value, source) VALUES"
 	    " (1, 'subject', 'Kiểm tra đê điều', 'ocr');");
 	sqlite3_close(db);
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
 	FIND(cat, "de dieu", 1, (int64_t)1);
@@ -1082,7 +1039,7 @@ sorted_tokens(const char *list, char *out, size_t n)
 static void
 test_exact_and_approximate(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	/* "đắt" (dear) and "đất" (land) differ only by their marks. */
 	const char *dear[] = { "Giá thuê mặt bằng ở chợ xã năm nay rất đắt." };
 	const char *land[] = { "Biên bản đo đạc đất: mảnh đất thổ cư, đất vườn, đất ao liền kề." };
@@ -1160,7 +1117,7 @@ test_exact_and_approximate(void)
 static void
 test_keyword_and_description(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	const char *text[] = { "Biên bản họp thôn về việc nạo vét kênh mương." };
 	const char *other[] = { "Thông báo lịch tiếp công dân." };
 	int64_t a, b;
@@ -1249,7 +1206,7 @@ test_migration_011(void)
 	    " SELECT id, subject, doctype, number, organ, body, meta FROM docs_source WHERE id = 1;"
 	    " INSERT INTO docs_indexed (id) VALUES (1);");
 	sqlite3_close(db);
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
 	CHECK_INT(query_int(sohoa_catalog_db(cat), "PRAGMA user_version"),

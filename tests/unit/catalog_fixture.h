@@ -108,19 +108,25 @@ fx_set_field(sohoa_catalog *cat, int64_t id, const char *name, const char *value
 	free(old);
 }
 
-/* The first column of the first row sql gives (a count), -1 on error. */
+/* The first column of the first row sql gives on db (a count), -1 on
+ * error. */
+static inline long long
+fx_query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The same on the catalog's database. */
 static inline long long
 fx_count(sohoa_catalog *cat, const char *sql)
 {
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return n;
+	return fx_query_int(sohoa_catalog_db(cat), sql);
 }
 
 #endif

@@ -12,23 +12,12 @@
 #include "sohoa/edit.h"
 #include "catalog_int.h"
 
-static long long
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* A record with one page of text when state is "done", none when "active". */
 static int64_t
 add_record(sohoa_catalog *cat, const char *state)
 {
-	return fx_add_record(cat, &(struct fx_record){ .npages = 1, .unread = strcmp(state, "done") != 0 });
+	return fx_add_record(cat, &(struct fx_record){ .npages = 1,
+	    .unread = strcmp(state, "done") != 0 });
 }
 
 static void
@@ -70,10 +59,10 @@ test_edit_fields(void)
 	free(stored);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM fields WHERE record_id = %lld AND name ="
 	    " 'mode' AND value = '03' AND source = 'person'", (long long)id);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 1);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE record_id = %lld AND type ="
 	    " 'metadata modification' AND agent = 'tester'", (long long)id);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 5);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 5);
 	/* Refused, nothing changed: a bad mode, a bad date, an unknown field,
 	 * a record not done. */
 	sohoa_error_clear(&err);
@@ -88,10 +77,10 @@ test_edit_fields(void)
 	sohoa_error_clear(&err);
 	CHECK(sohoa_edit_field(cat, pending, "subject", "x", "tester", NULL, NULL, &err)
 	    == SOHOA_BAD_INPUT);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 5);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 5);
 	snprintf(sql, sizeof sql, "SELECT value = '03' FROM fields WHERE record_id = %lld AND"
 	    " name = 'mode'", (long long)id);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 1);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 1);
 	/* Clearing: the field goes. */
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_edit_field(cat, id, "mode", "", "tester", &old, &stored, &err) == SOHOA_OK,
@@ -101,7 +90,7 @@ test_edit_fields(void)
 	free(old);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM fields WHERE record_id = %lld AND"
 	    " name = 'mode'", (long long)id);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 0);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 0);
 	sohoa_catalog_free(cat);
 }
 

@@ -31,18 +31,6 @@ exec_ok(sqlite3 *db, const char *sql)
 	}
 }
 
-static long long
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* The index holds exactly what the catalog says (I1), and SQLite agrees. */
 static void
 check_index(sohoa_catalog *cat)
@@ -50,7 +38,7 @@ check_index(sohoa_catalog *cat)
 	sqlite3 *db = sohoa_catalog_db(cat);
 
 	exec_ok(db, "INSERT INTO docs_fts(docs_fts, rank) VALUES ('integrity-check', 1)");
-	CHECK_INT(query_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE"
 	    " integrity_check <> 'ok'"), 0);
 }
 
@@ -652,8 +640,8 @@ test_hostile(void)
 	CHECK_STR(find_res(a.cat, "quyết", 10, -1, NULL), "BAD");
 	/* Everything is still there. */
 	db = sohoa_catalog_db(a.cat);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM records"), 6);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM fields"), 24);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM records"), 6);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM fields"), 24);
 	FIND_SET(a.cat, "quyết định", 3, a.qd15, a.qd16, a.cv12);
 	check_index(a.cat);
 	sohoa_catalog_free(a.cat);
@@ -764,8 +752,8 @@ test_reindex_equals_incremental(void)
 	CHECK(before && after);
 	if (before && after && strcmp(before, after) != 0)
 		CHECKM(0, "reindex changed the results");
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_indexed"), 6);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 0);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_indexed"), 6);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 0);
 	check_index(a.cat);
 	/* Twice in a row is the same too. */
 	CHECKM(sohoa_search_reindex(a.cat, NULL, NULL, &err) == SOHOA_OK, err.msg);
@@ -802,7 +790,7 @@ test_index_follows_catalog(void)
 	FIND(a.cat, "giáp thìn", 1, a.cv12);
 	set_field(a.cat, a.cv12, "subject", "V/v tổ chức đón Xuân Ất Tỵ");
 	FIND(a.cat, "ất tỵ", 1, a.cv12);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH"
 	    " '{subject} : \"giap thin\"'"), 0);
 	check_index(a.cat);
 	exec_ok(db, "DELETE FROM fields WHERE name = 'subject'");
@@ -834,10 +822,10 @@ test_index_follows_catalog(void)
 	 * indexed catches it up. */
 	lost = add_record_opt(a.cat, "gm.png", lone, 1, 0);
 	FIND(a.cat, "trạm bơm", 1, a.qd15);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 1);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 1);
 	CHECKM(sohoa_search_index_record(a.cat, a.qd15, &err) == SOHOA_OK, err.msg);
 	FIND(a.cat, "trạm bơm", 2, lost, a.qd15);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 0);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 0);
 	/* Inside the caller's transaction. */
 	CHECKM(sohoa_catalog_begin(a.cat, &err) == SOHOA_OK, err.msg);
 	CHECKM(sohoa_search_index_record(a.cat, lost, &err) == SOHOA_OK, err.msg);
@@ -845,7 +833,7 @@ test_index_follows_catalog(void)
 	/* A record with no pages and no fields gets no row; an unknown id is
 	 * nothing to do. */
 	empty = add_record(a.cat, "trong.tif", NULL, 0);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_indexed WHERE id = (SELECT max(id)"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_indexed WHERE id = (SELECT max(id)"
 	    " FROM records)"), 0);
 	(void)empty;
 	CHECKM(sohoa_search_index_record(a.cat, 999999, &err) == SOHOA_OK, err.msg);
@@ -950,7 +938,7 @@ test_migration_indexes_existing(void)
 		return;
 	FIND(cat, "de dieu", 1, (int64_t)1);
 	FIND(cat, "biên bản", 1, (int64_t)1);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM sqlite_master"
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM sqlite_master"
 	    " WHERE name = 'pages_fts'"), 0);
 	check_index(cat);
 	sohoa_catalog_free(cat);
@@ -1200,7 +1188,7 @@ test_migration_011(void)
 	    " INSERT INTO fields (record_id, name, value, source) VALUES"
 	    " (2, 'description', 'hồ sơ gốc', 'person');");
 	/* Record 2 waits in the queue, as after a crash. */
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 2);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 2);
 	exec_ok(db, "DELETE FROM docs_pending WHERE id = 1;"
 	    " INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta)"
 	    " SELECT id, subject, doctype, number, organ, body, meta FROM docs_source WHERE id = 1;"
@@ -1209,12 +1197,12 @@ test_migration_011(void)
 	cat = fx_open_catalog();
 	if (!cat)
 		return;
-	CHECK_INT(query_int(sohoa_catalog_db(cat), "PRAGMA user_version"),
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "PRAGMA user_version"),
 	    sohoa_catalog_schema_version());
 	FIND(cat, "đê điều", 1, (int64_t)1);
 	FIND(cat, "biên bản", 1, (int64_t)1);
 	FIND(cat, "hồ sơ gốc", 0);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM docs_pending"), 1);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM docs_pending"), 1);
 	check_index(cat);
 	CHECK(sohoa_search_index_pending(cat, NULL, NULL) == SOHOA_OK);
 	FIND(cat, "hồ sơ gốc", 1, (int64_t)2);

@@ -23,6 +23,7 @@
 
 /* What a record is made of; every member may be left zero. */
 struct fx_record {
+	const char *state;          /* as inserted; NULL: "active" */
 	const char *name;           /* file name; NULL: scanN.tif */
 	const char *origin;         /* inbox folder; NULL: "" */
 	long long size;             /* bytes; 0: 10 */
@@ -69,7 +70,7 @@ fx_add_record(sohoa_catalog *cat, const struct fx_record *spec)
 	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
 	snprintf(name, sizeof name, "scan%d.tif", serial);
 	r.spool_id = hash + 60;
-	r.state = "active";
+	r.state = s->state ? s->state : "active";
 	r.hash = hash;
 	r.size = s->size ? s->size : 10;
 	r.name = r.name_raw = s->name ? s->name : name;
@@ -106,6 +107,18 @@ fx_set_field(sohoa_catalog *cat, int64_t id, const char *name, const char *value
 	CHECKM(sohoa_catalog_set_field(cat, id, name, value, &old, &err) == SOHOA_OK, err.msg);
 	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
 	free(old);
+}
+
+/* Runs sql on db; a failure is a failed check. */
+static inline void
+fx_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		CHECKM(0, msg ? msg : sql);
+		sqlite3_free(msg);
+	}
 }
 
 /* The first column of the first row sql gives on db (a count), -1 on

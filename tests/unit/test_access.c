@@ -17,17 +17,6 @@
 #include "sohoa/users.h"
 #include "catalog_int.h"
 
-static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		CHECKM(0, msg ? msg : sql);
-		sqlite3_free(msg);
-	}
-}
-
 /* A done, indexed record in inbox folder origin with one page of text,
  * its number, date and subject. */
 static int64_t
@@ -154,7 +143,7 @@ test_rule_sql_agrees(void)
 						    " user_id, reason, state, created_at, expires_at) VALUES"
 						    " (%lld, %lld, 'x', 'approved', 'now', 100001)",
 						    (long long)id, (long long)uid);
-						exec_ok(db, sql);
+						fx_exec(db, sql);
 					}
 					CHECK_INT(access_of(cat, &v, id), sohoa_access_rule(mode,
 					    secrecy[s], g));
@@ -166,13 +155,13 @@ test_rule_sql_agrees(void)
 		int64_t a = add_record(cat, "ho-so-mat", "văn bản", "1", "2024-01-01", "x");
 		int64_t b = add_record(cat, "ho-so-mat", "văn bản", "2", "2024-01-01", "x");
 
-		exec_ok(db, "INSERT INTO hoso (origin, name, value, source) VALUES"
+		fx_exec(db, "INSERT INTO hoso (origin, name, value, source) VALUES"
 		    " ('ho-so-mat', 'mode', '03', 'sidecar')");
 		fx_set_field(cat, b, "mode", "01");
 		CHECK_INT(access_of(cat, &v, a), SOHOA_ACCESS_NONE);
 		CHECK_INT(access_of(cat, &v, b), SOHOA_ACCESS_FULL);
 		/* A record not done (e.g. quarantined) is NONE; so is one that does not exist. */
-		exec_ok(db, "UPDATE records SET state = 'quarantined' WHERE id = 1");
+		fx_exec(db, "UPDATE records SET state = 'quarantined' WHERE id = 1");
 		CHECK_INT(access_of(cat, &v, 1), SOHOA_ACCESS_NONE);
 		CHECK_INT(access_of(cat, &v, 999999), SOHOA_ACCESS_NONE);
 	}

@@ -20,24 +20,13 @@
 
 static char src_dir[PATH_MAX];
 
-static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		CHECKM(0, msg ? msg : sql);
-		sqlite3_free(msg);
-	}
-}
-
 /* The index holds exactly what the catalog says (I1), and SQLite agrees. */
 static void
 check_index(sohoa_catalog *cat)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
 
-	exec_ok(db, "INSERT INTO docs_fts(docs_fts, rank) VALUES ('integrity-check', 1)");
+	fx_exec(db, "INSERT INTO docs_fts(docs_fts, rank) VALUES ('integrity-check', 1)");
 	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE"
 	    " integrity_check <> 'ok'"), 0);
 }
@@ -793,14 +782,14 @@ test_index_follows_catalog(void)
 	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH"
 	    " '{subject} : \"giap thin\"'"), 0);
 	check_index(a.cat);
-	exec_ok(db, "DELETE FROM fields WHERE name = 'subject'");
+	fx_exec(db, "DELETE FROM fields WHERE name = 'subject'");
 	FIND(a.cat, "ất tỵ", 0);
 	FIND(a.cat, "giáp thìn", 1, a.cv12);       /* still in its text */
-	exec_ok(db, "UPDATE fields SET value = '2024' WHERE name = 'codeNotation'"
+	fx_exec(db, "UPDATE fields SET value = '2024' WHERE name = 'codeNotation'"
 	    " AND record_id = (SELECT min(record_id) FROM fields)");
 	check_index(a.cat);
 	/* A page corrected by hand is searchable at once. */
-	exec_ok(db, "UPDATE pages SET text = text || ' Trạm bơm Đồng Xuân.' WHERE page_no = 2");
+	fx_exec(db, "UPDATE pages SET text = text || ' Trạm bơm Đồng Xuân.' WHERE page_no = 2");
 	FIND(a.cat, "tram bom", 1, a.qd15);
 	check_index(a.cat);
 	/* OCR again: the record waits in the queue until indexed. */
@@ -872,7 +861,7 @@ test_pending_and_check(void)
 	/* Fields stored while the pages wait for indexing are indexed with
 	 * them, once. */
 	CHECKM(sohoa_catalog_begin(a.cat, &err) == SOHOA_OK, err.msg);
-	exec_ok(db, "INSERT INTO docs_pending (id) VALUES (1)");
+	fx_exec(db, "INSERT INTO docs_pending (id) VALUES (1)");
 	set_field(a.cat, 1, "subject", "Quyết định giao đất làm sân vận động");
 	CHECKM(sohoa_catalog_commit(a.cat, &err) == SOHOA_OK, err.msg);
 	FIND(a.cat, "\"sân vận động\"", 0);
@@ -880,7 +869,7 @@ test_pending_and_check(void)
 	FIND(a.cat, "\"sân vận động\"", 1, (int64_t)1);
 	check_index(a.cat);
 	/* Damage: the bookkeeping says a record is not indexed while it is. */
-	exec_ok(db, "DELETE FROM docs_indexed WHERE id = 1");
+	fx_exec(db, "DELETE FROM docs_indexed WHERE id = 1");
 	sohoa_error_clear(&err);
 	CHECK(sohoa_search_check(a.cat, &err) == SOHOA_FATAL);
 	CHECKM(strstr(err.msg, "sohoa reindex") != NULL, err.msg);
@@ -921,10 +910,10 @@ test_migration_indexes_existing(void)
 		CHECK(sql && fread(sql, 1, (size_t)n, f) == (size_t)n);
 		fclose(f);
 		if (sql)
-			exec_ok(db, sql);
+			fx_exec(db, sql);
 		free(sql);
 	}
-	exec_ok(db, "PRAGMA user_version = 2;"
+	fx_exec(db, "PRAGMA user_version = 2;"
 	    " INSERT INTO records (spool_id, state, size, name, name_raw, created_at, updated_at)"
 	    " VALUES ('old', 'done', 1, 'cu.tif', x'00', '2020-01-01T00:00:00Z',"
 	    " '2020-01-01T00:00:00Z');"
@@ -1128,7 +1117,7 @@ test_keyword_and_description(void)
 	set_field(cat, a, "keyword", "thủy lợi");
 	FIND(cat, "đê điều", 0);
 	FIND(cat, "thuy loi", 1, a);
-	exec_ok(sohoa_catalog_db(cat), "DELETE FROM fields WHERE name = 'description'");
+	fx_exec(sohoa_catalog_db(cat), "DELETE FROM fields WHERE name = 'description'");
 	FIND(cat, "kho lưu trữ", 0);
 	check_index(cat);
 	/* sohoa reindex gives the same. */
@@ -1173,10 +1162,10 @@ test_migration_011(void)
 		CHECK(sql && fread(sql, 1, (size_t)n, f) == (size_t)n);
 		fclose(f);
 		if (sql)
-			exec_ok(db, sql);
+			fx_exec(db, sql);
 		free(sql);
 	}
-	exec_ok(db, "PRAGMA user_version = 7;"
+	fx_exec(db, "PRAGMA user_version = 7;"
 	    " INSERT INTO records (spool_id, state, size, name, name_raw, created_at, updated_at)"
 	    " VALUES ('a', 'done', 1, 'a.tif', x'00', '2024-01-01T00:00:00Z',"
 	    " '2024-01-01T00:00:00Z'), ('b', 'done', 1, 'b.tif', x'00', '2024-01-01T00:00:00Z',"
@@ -1189,7 +1178,7 @@ test_migration_011(void)
 	    " (2, 'description', 'hồ sơ gốc', 'person');");
 	/* Record 2 waits in the queue, as after a crash. */
 	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 2);
-	exec_ok(db, "DELETE FROM docs_pending WHERE id = 1;"
+	fx_exec(db, "DELETE FROM docs_pending WHERE id = 1;"
 	    " INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta)"
 	    " SELECT id, subject, doctype, number, organ, body, meta FROM docs_source WHERE id = 1;"
 	    " INSERT INTO docs_indexed (id) VALUES (1);");

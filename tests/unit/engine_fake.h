@@ -204,6 +204,19 @@ static const sohoa_ocr_runner fake_runner = {
 /* The repository's schemas/xml, found from the test's starting folder. */
 static char fake_schemas[PATH_MAX];
 
+/* Sets fake_schemas; main() calls it before the first TEST_RUN (which
+ * moves into a folder of its own).  0, or -1 when the folder is unknown. */
+static int
+fake_find_schemas(void)
+{
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof cwd))
+		return -1;
+	snprintf(fake_schemas, sizeof fake_schemas, "%s/schemas/xml", cwd);
+	return 0;
+}
+
 /* A configuration for a store under root (inbox, state, quarantine). */
 static int
 fake_conf(sohoa_conf *conf, const char *root)

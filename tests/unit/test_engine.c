@@ -370,11 +370,8 @@ test_state_vocabulary(void)
 int
 main(void)
 {
-	char cwd[PATH_MAX];
-
-	if (!getcwd(cwd, sizeof cwd))
+	if (fake_find_schemas() != 0)
 		return 2;
-	snprintf(fake_schemas, sizeof fake_schemas, "%s/schemas/xml", cwd);
 	TEST_RUN(test_state_vocabulary);
 	TEST_RUN(test_pipeline);
 	TEST_RUN(test_reconcile_active);

@@ -389,11 +389,8 @@ test_sweep(void)
 int
 main(void)
 {
-	char cwd[PATH_MAX];
-
-	if (!getcwd(cwd, sizeof cwd))
+	if (fake_find_schemas() != 0)
 		return 2;
-	snprintf(fake_schemas, sizeof fake_schemas, "%s/schemas/xml", cwd);
 	if (!sohoa_fault_available()) {
 		printf("test_fault: built without -DSOHOA_FAULT (make check's build/san has it):"
 		    " nothing to test\n");

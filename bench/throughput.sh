@@ -182,7 +182,7 @@ bench_set() {
 		"(rounds:$ratios; target >= $([ "$set" = clean ] && echo 1.1 || echo 1.0)x)"
 	# CPU time hardly depends on what else the machine runs: the ratio
 	# of CPU seconds is the steadier figure on a busy machine.
-	printf '  CPU seconds per page: tesseract %.1f, sohoad %.1f (daemon and workers);' \
+	printf '  CPU seconds per page: tesseract %.2f, sohoad %.2f (daemon and workers);' \
 		"$(echo "$tess_c / ($pages * $ROUNDS)" | bc -l)" "$(echo "$sohoa_c / ($pages * $ROUNDS)" | bc -l)"
 	echo " CPU ratio tesseract / sohoad: $(echo "scale=3; $tess_c / $sohoa_c" | bc -l)x"
 	# Word agreement, to show both did the same work (last round).

@@ -198,6 +198,17 @@ done_note(const char *ok)
 	return NULL;
 }
 
+/* The error of the last action, or else the note that it was done. */
+static void
+note_or_error(struct sbuf *b, const char *error, const char *note)
+{
+	if (!error && !note)
+		return;
+	sb_str(b, error ? "<p class=\"err\" id=\"error\">" : "<p class=\"note\" id=\"done\">");
+	html_esc(b, error ? error : note, 0);
+	sb_str(b, "</p>");
+}
+
 static enum MHD_Result
 page_quarantine(struct web_req *r, unsigned status, const char *error)
 {
@@ -221,15 +232,7 @@ page_quarantine(struct web_req *r, unsigned status, const char *error)
 	web_log(r, 0, "quarantine", NULL);
 	html_head(r, &b, "Cách ly");
 	sb_str(&b, "<h1>Tệp bị cách ly (quarantine)</h1>");
-	if (error) {
-		sb_str(&b, "<p class=\"err\" id=\"error\">");
-		html_esc(&b, error, 0);
-		sb_str(&b, "</p>");
-	} else if (note) {
-		sb_str(&b, "<p class=\"note\" id=\"done\">");
-		html_esc(&b, note, 0);
-		sb_str(&b, "</p>");
-	}
+	note_or_error(&b, error, note);
 	sb_printf(&b, "<p class=\"meta\" id=\"qcount\">%d tệp trong thư mục cách ly. Sửa hoặc thay"
 	    " tệp ngay trong thư mục cách ly (cùng tên), rồi bấm «Thử lại».</p>", nq);
 	for (int i = 0; i < nq && i < QUARANTINE_SHOWN; i++)
@@ -309,51 +312,53 @@ quarantine_preview(struct web_req *r, int64_t id)
 	return ret;
 }
 
+/*
+ * Asks sohoad to carry out action on the quarantined file q (desk.h,
+ * invariant 5), logged as what; then back to the list at done.
+ */
 static enum MHD_Result
-quarantine_retry(struct web_req *r, int64_t id)
+quarantine_request(struct web_req *r, const sohoa_quarantined *q, sohoa_desk_action action,
+    const char *what, const char *done)
 {
-	sohoa_quarantined q;
 	sohoa_error err;
 	int64_t req = 0;
 	char detail[PATH_MAX + 64];
 
-	if (!sohoa_quarantine_get(r->cat, id, &q))
-		return page_quarantine(r, 404, "Không có tệp này trong thư mục cách ly.");
 	sohoa_error_clear(&err);
-	/* sohoad runs the library code of 'sohoa retry' (sohoad_desk.c). */
-	if (sohoa_desk_request_add(r->cat, SOHOA_DESK_RETRY, id, 0, r->user.name, &req, &err)
+	if (sohoa_desk_request_add(r->cat, action, q->id, 0, r->user.name, &req, &err)
 	    != SOHOA_OK) {
-		web_log(r, id, "quarantine retry", err.msg);
+		web_log(r, q->id, what, err.msg);
 		return page_quarantine(r, err.status == SOHOA_BAD_INPUT ? 409 : 503, err.msg);
 	}
-	snprintf(detail, sizeof detail, "%s, request %lld", q.qname, (long long)req);
-	web_log(r, id, "quarantine retry", detail);
-	return web_redirect(r, "/quarantine?ok=retry", NULL);
+	snprintf(detail, sizeof detail, "%s, request %lld", q->qname, (long long)req);
+	web_log(r, q->id, what, detail);
+	return web_redirect(r, done, NULL);
+}
+
+static enum MHD_Result
+quarantine_retry(struct web_req *r, int64_t id)
+{
+	sohoa_quarantined q;
+
+	if (!sohoa_quarantine_get(r->cat, id, &q))
+		return page_quarantine(r, 404, "Không có tệp này trong thư mục cách ly.");
+	/* sohoad runs the library code of 'sohoa retry' (sohoad_desk.c). */
+	return quarantine_request(r, &q, SOHOA_DESK_RETRY, "quarantine retry",
+	    "/quarantine?ok=retry");
 }
 
 static enum MHD_Result
 quarantine_delete(struct web_req *r, int64_t id, int post)
 {
 	sohoa_quarantined q;
-	sohoa_error err;
 	struct sbuf b = { 0 };
 	const char *confirm = post ? web_form(r, "confirm") : NULL;
 
 	if (!sohoa_quarantine_get(r->cat, id, &q))
 		return page_quarantine(r, 404, "Không có tệp này trong thư mục cách ly.");
-	if (post && confirm && !strcmp(confirm, "yes")) {
-		int64_t req = 0;
-		char detail[PATH_MAX + 64];
-		sohoa_error_clear(&err);
-		if (sohoa_desk_request_add(r->cat, SOHOA_DESK_DELETE, id, 0, r->user.name, &req, &err)
-		    != SOHOA_OK) {
-			web_log(r, id, "quarantine delete", err.msg);
-			return page_quarantine(r, err.status == SOHOA_BAD_INPUT ? 409 : 503, err.msg);
-		}
-		snprintf(detail, sizeof detail, "%s, request %lld", q.qname, (long long)req);
-		web_log(r, id, "quarantine delete", detail);
-		return web_redirect(r, "/quarantine?ok=delete", NULL);
-	}
+	if (post && confirm && !strcmp(confirm, "yes"))
+		return quarantine_request(r, &q, SOHOA_DESK_DELETE, "quarantine delete",
+		    "/quarantine?ok=delete");
 	/* The confirmation step (also for a POST without confirm=yes). */
 	html_head(r, &b, "Xóa tệp cách ly");
 	sb_str(&b, "<h1>Xóa tệp khỏi thư mục cách ly?</h1><p class=\"note\">Tệp <b>");
@@ -412,6 +417,26 @@ dup_side(struct web_req *r, struct sbuf *b, int64_t id, const char *title)
 	sb_str(b, "</div>");
 }
 
+/*
+ * One answer on the probable duplicate id: a form posting to keep (drop 0)
+ * or to drop the document drop, whose number ends the button's label.
+ */
+static void
+dup_form(struct web_req *r, struct sbuf *b, int64_t id, int64_t drop, const char *cls,
+    const char *label)
+{
+	sb_printf(b, "<form method=\"post\" action=\"/quarantine/dup/%lld/%s\">", (long long)id,
+	    drop ? "drop" : "keep");
+	html_csrf(r, b);
+	if (drop)
+		sb_printf(b, "<input type=\"hidden\" name=\"drop\" value=\"%lld\">",
+		    (long long)drop);
+	sb_printf(b, "<button type=\"submit\" class=\"%s\">%s", cls, label);
+	if (drop)
+		sb_printf(b, " (%lld)", (long long)drop);
+	sb_str(b, "</button></form>");
+}
+
 static enum MHD_Result
 page_duplicate(struct web_req *r, int64_t id)
 {
@@ -425,20 +450,11 @@ page_duplicate(struct web_req *r, int64_t id)
 	sb_str(&b, "<h1>Có thể trùng (probable duplicate)</h1><div class=\"page\">");
 	dup_side(r, &b, p.of, "Tài liệu trước");
 	dup_side(r, &b, p.id, "Tài liệu sau");
-	sb_str(&b, "</div><div class=\"note\"><form method=\"post\" action=\"");
-	sb_printf(&b, "/quarantine/dup/%lld/keep\">", (long long)id);
-	html_csrf(r, &b);
-	sb_str(&b, "<button type=\"submit\" class=\"keep\">Không trùng: giữ cả hai</button></form>");
-	sb_printf(&b, "<form method=\"post\" action=\"/quarantine/dup/%lld/drop\">", (long long)id);
-	html_csrf(r, &b);
-	sb_printf(&b, "<input type=\"hidden\" name=\"drop\" value=\"%lld\"><button type=\"submit\""
-	    " class=\"drop-later\">Trùng: bỏ tài liệu sau (%lld)</button></form>", (long long)p.id,
-	    (long long)p.id);
-	sb_printf(&b, "<form method=\"post\" action=\"/quarantine/dup/%lld/drop\">", (long long)id);
-	html_csrf(r, &b);
-	sb_printf(&b, "<input type=\"hidden\" name=\"drop\" value=\"%lld\"><button type=\"submit\""
-	    " class=\"alt drop-earlier\">Trùng: bỏ tài liệu trước (%lld)</button></form></div>",
-	    (long long)p.of, (long long)p.of);
+	sb_str(&b, "</div><div class=\"note\">");
+	dup_form(r, &b, id, 0, "keep", "Không trùng: giữ cả hai");
+	dup_form(r, &b, id, p.id, "drop-later", "Trùng: bỏ tài liệu sau");
+	dup_form(r, &b, id, p.of, "alt drop-earlier", "Trùng: bỏ tài liệu trước");
+	sb_str(&b, "</div>");
 	return send_page(r, 200, &b);
 }
 
@@ -497,15 +513,7 @@ page_exports(struct web_req *r, unsigned status, const char *error, const char *
 	web_log(r, 0, "exports", NULL);
 	html_head(r, &b, "Xuất nộp");
 	sb_str(&b, "<h1>Xuất nộp lưu trữ (exports)</h1>");
-	if (error) {
-		sb_str(&b, "<p class=\"err\" id=\"error\">");
-		html_esc(&b, error, 0);
-		sb_str(&b, "</p>");
-	} else if (note) {
-		sb_str(&b, "<p class=\"note\" id=\"done\">");
-		html_esc(&b, note, 0);
-		sb_str(&b, "</p>");
-	}
+	note_or_error(&b, error, note);
 	sohoa_export_parse_month("last", sohoa_export_clock(), last, &err);
 	sb_str(&b, "<form class=\"search\" method=\"post\" action=\"/exports/run\"><div"
 	    " class=\"filters\"><label>Tháng (YYYY-MM)<input name=\"month\" id=\"month\" value=\"");

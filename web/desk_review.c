@@ -390,25 +390,41 @@ review_pages(struct web_req *r, struct sbuf *b, int64_t id, int pages)
 	free(hocr);
 }
 
+/*
+ * Record id's view for the person into *rv: 1; or 0 with the error page
+ * sent into *ret when they may not see all of it (403), it does not exist
+ * (404) or the catalog is busy (503).
+ */
+static int
+full_view(struct web_req *r, int64_t id, sohoa_record_view *rv, enum MHD_Result *ret)
+{
+	sohoa_error err;
+	sohoa_status st;
+
+	sohoa_record_view_init(rv);
+	sohoa_error_clear(&err);
+	st = sohoa_access_view(r->cat, &r->viewer, r->srv->conf.state_dir, id, rv, &err);
+	if (st == SOHOA_OK && rv->access == SOHOA_ACCESS_FULL)
+		return 1;
+	sohoa_record_view_release(rv);
+	*ret = web_error_page(r, st == SOHOA_OK ? 403 : st == SOHOA_BAD_INPUT ? 404 : 503,
+	    st == SOHOA_OK ? "Bạn chưa được xem tài liệu này." : st == SOHOA_BAD_INPUT
+	    ? "Không có tài liệu này." : "Máy chủ đang bận, hãy thử lại.");
+	return 0;
+}
+
 static enum MHD_Result
 page_review_doc(struct web_req *r, int64_t id)
 {
 	sohoa_record_view rv;
 	sohoa_error err;
-	sohoa_status st;
+	enum MHD_Result ret;
 	struct sbuf b = { 0 };
 	const char *msg = web_arg(r, "msg");
 	int on = 0;
 
-	sohoa_record_view_init(&rv);
-	sohoa_error_clear(&err);
-	st = sohoa_access_view(r->cat, &r->viewer, r->srv->conf.state_dir, id, &rv, &err);
-	if (st != SOHOA_OK || rv.access != SOHOA_ACCESS_FULL) {
-		sohoa_record_view_release(&rv);
-		return web_error_page(r, st == SOHOA_OK ? 403 : st == SOHOA_BAD_INPUT ? 404 : 503,
-		    st == SOHOA_OK ? "Bạn chưa được xem tài liệu này." : st == SOHOA_BAD_INPUT
-		    ? "Không có tài liệu này." : "Máy chủ đang bận, hãy thử lại.");
-	}
+	if (!full_view(r, id, &rv, &ret))
+		return ret;
 	sohoa_error_clear(&err);
 	sohoa_review_pending(r->cat, r->srv->conf.review_threshold, id, &on, &err);
 	web_log(r, id, "review", "open");
@@ -465,12 +481,6 @@ page_review_doc(struct web_req *r, int64_t id)
 
 /* Who may correct fields: the văn thư and quản trị, as on the document
  * page (web_pages.c); a lãnh đạo sees the desk and may mark "Đã soát". */
-static int
-may_edit(const struct web_req *r)
-{
-	return r->user.role == SOHOA_ROLE_VAN_THU || r->user.role == SOHOA_ROLE_QUAN_TRI;
-}
-
 /* POST /review/ID: the fields changed, through edit.h, and with
  * action=done the "Đã soát" event. */
 static enum MHD_Result
@@ -479,58 +489,20 @@ post_review_doc(struct web_req *r, int64_t id)
 	sohoa_record_view rv;
 	sohoa_error err;
 	sohoa_status st;
+	enum MHD_Result ret;
 	const char *action = web_form(r, "action");
 	char agent[160], to[96];
-	int changed = 0, already = 0;
+	const char *names[NREVIEW_FIELDS];
+	int already = 0;
 
-	sohoa_record_view_init(&rv);
-	sohoa_error_clear(&err);
-	st = sohoa_access_view(r->cat, &r->viewer, r->srv->conf.state_dir, id, &rv, &err);
-	if (st != SOHOA_OK || rv.access != SOHOA_ACCESS_FULL) {
-		sohoa_record_view_release(&rv);
-		return web_error_page(r, st == SOHOA_OK ? 403 : st == SOHOA_BAD_INPUT ? 404 : 503,
-		    st == SOHOA_OK ? "Bạn chưa được xem tài liệu này." : st == SOHOA_BAD_INPUT
-		    ? "Không có tài liệu này." : "Máy chủ đang bận, hãy thử lại.");
-	}
+	if (!full_view(r, id, &rv, &ret))
+		return ret;
 	snprintf(agent, sizeof agent, "sohoa-web %s (user %s)", SOHOA_VERSION, r->user.name);
-	for (size_t i = 0; i < NREVIEW_FIELDS; i++) {
-		const char *name = sohoa_field_name(review_fields[i].f);
-		const char *v = web_form(r, name);
-		const char *cur = rv.fields.f[review_fields[i].f].value;
-		char *old = NULL, *stored = NULL, detail[160];
-
-		if (!v || !strcmp(v, cur ? cur : ""))
-			continue;
-		if (!may_edit(r)) {
-			/* As on the document page: a lãnh đạo reviews, the văn
-			 * thư corrects. */
-			sohoa_record_view_release(&rv);
-			web_log(r, id, "denied", "review edit");
-			return web_error_page(r, 403, "Chỉ văn thư được sửa thông tin tài liệu.");
-		}
-		sohoa_error_clear(&err);
-		st = sohoa_edit_field(r->cat, id, name, v, agent, &old, &stored, &err);
-		free(old);
-		free(stored);
-		if (st != SOHOA_OK) {
-			sohoa_record_view_release(&rv);
-			if (changed)
-				sohoa_edit_finish(&r->srv->conf, r->cat, id, agent, NULL);
-			return web_error_page(r, st == SOHOA_BAD_INPUT ? 400 : 503, err.msg);
-		}
-		snprintf(detail, sizeof detail, "edit %s", name);
-		web_log(r, id, "edit", detail);
-		changed++;
-	}
-	sohoa_record_view_release(&rv);
-	if (changed) {
-		sohoa_error_clear(&err);
-		if (sohoa_edit_finish(&r->srv->conf, r->cat, id, agent, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa-web: record %lld: %s\n", (long long)id, err.msg);
-			return web_error_page(r, 500, "Đã lưu thay đổi nhưng chưa đóng gói lại được "
-			    "(xem nhật ký của sohoa-web).");
-		}
-	}
+	for (size_t i = 0; i < NREVIEW_FIELDS; i++)
+		names[i] = sohoa_field_name(review_fields[i].f);
+	/* As on the document page: a lãnh đạo reviews, the văn thư corrects. */
+	if (web_apply_edits(r, id, &rv, names, NREVIEW_FIELDS, agent, "review edit", &ret) < 0)
+		return ret;
 	if (action && !strcmp(action, "done")) {
 		sohoa_error_clear(&err);
 		st = sohoa_review_mark(r->cat, id, agent, &already, &err);

@@ -96,6 +96,19 @@ enum MHD_Result page_search(struct web_req *r);
 enum MHD_Result page_doc(struct web_req *r, int64_t id);
 enum MHD_Result page_doc_request(struct web_req *r, int64_t id);
 enum MHD_Result page_doc_edit(struct web_req *r, int64_t id);
+/* Whether the person may correct a document's fields (văn thư, quản trị). */
+int web_may_edit(const struct web_req *r);
+/*
+ * The document page's and the review desk's edit: each of the n fields
+ * names[] whose form value differs from rv's (the view of record id, which
+ * this releases) is edited through edit.h as agent and logged "edit NAME";
+ * the record is packaged again once at the end (also after a failure part
+ * way).  A change from someone who may not edit is refused (403, logged
+ * "denied" with denied).  How many fields changed; -1 with the error page
+ * sent into *ret.
+ */
+int web_apply_edits(struct web_req *r, int64_t id, sohoa_record_view *rv, const char *const *names,
+    size_t n, const char *agent, const char *denied, enum MHD_Result *ret);
 enum MHD_Result page_hoso(struct web_req *r);
 enum MHD_Result page_requests(struct web_req *r);
 enum MHD_Result page_request_decide(struct web_req *r, int64_t rid);

@@ -431,11 +431,62 @@ static const struct { const char *name, *label; int area; } edit_fields[] = {
 	{ "signerName", "Người ký", 0 }, { "keyword", "Từ khóa", 0 },
 	{ "description", "Ghi chú", 1 },
 };
+#define NEDIT_FIELDS (sizeof edit_fields / sizeof *edit_fields)
 
-static int
-may_edit(struct web_req *r)
+int
+web_may_edit(const struct web_req *r)
 {
 	return r->user.role == SOHOA_ROLE_VAN_THU || r->user.role == SOHOA_ROLE_QUAN_TRI;
+}
+
+int
+web_apply_edits(struct web_req *r, int64_t id, sohoa_record_view *rv, const char *const *names,
+    size_t n, const char *agent, const char *denied, enum MHD_Result *ret)
+{
+	sohoa_error err;
+	sohoa_status st;
+	int changed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *v = web_form(r, names[i]);
+		sohoa_field_id f = sohoa_field_from_name(names[i]);
+		const char *cur = f < SOHOA_F_COUNT ? rv->fields.f[f].value : NULL;
+		char *old = NULL, *stored = NULL, detail[160];
+
+		if (!v || !strcmp(v, cur ? cur : ""))
+			continue;
+		if (!web_may_edit(r)) {
+			sohoa_record_view_release(rv);
+			web_log(r, id, "denied", denied);
+			*ret = web_error_page(r, 403, "Chỉ văn thư được sửa thông tin tài liệu.");
+			return -1;
+		}
+		sohoa_error_clear(&err);
+		st = sohoa_edit_field(r->cat, id, names[i], v, agent, &old, &stored, &err);
+		free(old);
+		free(stored);
+		if (st != SOHOA_OK) {
+			sohoa_record_view_release(rv);
+			if (changed)
+				sohoa_edit_finish(&r->srv->conf, r->cat, id, agent, NULL);
+			*ret = web_error_page(r, st == SOHOA_BAD_INPUT ? 400 : 503, err.msg);
+			return -1;
+		}
+		snprintf(detail, sizeof detail, "edit %s", names[i]);
+		web_log(r, id, "edit", detail);
+		changed++;
+	}
+	sohoa_record_view_release(rv);
+	if (changed) {
+		sohoa_error_clear(&err);
+		if (sohoa_edit_finish(&r->srv->conf, r->cat, id, agent, &err) != SOHOA_OK) {
+			fprintf(stderr, "sohoa-web: record %lld: %s\n", (long long)id, err.msg);
+			*ret = web_error_page(r, 500, "Đã lưu thay đổi nhưng chưa đóng gói lại được "
+			    "(xem nhật ký của sohoa-web).");
+			return -1;
+		}
+	}
+	return changed;
 }
 
 static void
@@ -481,9 +532,10 @@ page_doc_edit(struct web_req *r, int64_t id)
 	sohoa_error err;
 	sohoa_status st;
 	char agent[128], to[64];
-	int changed = 0;
+	const char *names[NEDIT_FIELDS + 2];
+	enum MHD_Result ret;
 
-	if (!may_edit(r)) {
+	if (!web_may_edit(r)) {
 		web_log(r, id, "denied", "edit");
 		return web_error_page(r, 403, "Chỉ văn thư được sửa thông tin tài liệu.");
 	}
@@ -496,37 +548,12 @@ page_doc_edit(struct web_req *r, int64_t id)
 		    ? "Bạn chưa được xem tài liệu này." : "Không có tài liệu này.");
 	}
 	snprintf(agent, sizeof agent, "sohoa-web %s (user %s)", SOHOA_VERSION, r->user.name);
-	for (size_t i = 0; i <= sizeof edit_fields / sizeof *edit_fields + 1; i++) {
-		const char *name = i < sizeof edit_fields / sizeof *edit_fields ? edit_fields[i].name
-		    : i == sizeof edit_fields / sizeof *edit_fields ? "typeName" : "mode";
-		const char *v = web_form(r, name);
-		sohoa_field_id f = sohoa_field_from_name(name);
-		const char *cur = f < SOHOA_F_COUNT ? rv.fields.f[f].value : NULL;
-		char *old = NULL, *stored = NULL, detail[160];
-
-		if (!v || !strcmp(v, cur ? cur : ""))
-			continue;
-		sohoa_error_clear(&err);
-		st = sohoa_edit_field(r->cat, id, name, v, agent, &old, &stored, &err);
-		free(old);
-		free(stored);
-		if (st != SOHOA_OK) {
-			sohoa_record_view_release(&rv);
-			return web_error_page(r, st == SOHOA_BAD_INPUT ? 400 : 503, err.msg);
-		}
-		snprintf(detail, sizeof detail, "edit %s", name);
-		web_log(r, id, "edit", detail);
-		changed++;
-	}
-	sohoa_record_view_release(&rv);
-	if (changed) {
-		sohoa_error_clear(&err);
-		if (sohoa_edit_finish(&r->srv->conf, r->cat, id, agent, &err) != SOHOA_OK) {
-			fprintf(stderr, "sohoa-web: record %lld: %s\n", (long long)id, err.msg);
-			return web_error_page(r, 500, "Đã lưu thay đổi nhưng chưa đóng gói lại được "
-			    "(xem nhật ký của sohoa-web).");
-		}
-	}
+	for (size_t i = 0; i < NEDIT_FIELDS; i++)
+		names[i] = edit_fields[i].name;
+	names[NEDIT_FIELDS] = "typeName";
+	names[NEDIT_FIELDS + 1] = "mode";
+	if (web_apply_edits(r, id, &rv, names, NEDIT_FIELDS + 2, agent, "edit", &ret) < 0)
+		return ret;
 	snprintf(to, sizeof to, "/doc/%lld?msg=edited", (long long)id);
 	return web_redirect(r, to, NULL);
 }
@@ -624,7 +651,7 @@ page_doc(struct web_req *r, int64_t id)
 
 	if (msg && !strcmp(msg, "edited"))
 		sb_str(&b, "<p class=\"note\">Đã lưu và đóng gói lại tài liệu.</p>");
-	if (rv.access == SOHOA_ACCESS_FULL && may_edit(r))
+	if (rv.access == SOHOA_ACCESS_FULL && web_may_edit(r))
 		edit_form(r, &b, &rv);
 	if (rv.access == SOHOA_ACCESS_FULL) {
 		web_log(r, id, "text", NULL);

@@ -14,44 +14,22 @@ exits 1 at the first failure.
 """
 import os
 import sys
-import tempfile
-import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
+
+from browser_common import browser, sign_in, step
+import browser_common
 
 URL, REC_A, REC_B, WORD, SHOTS = sys.argv[1:6]
 TITLE = 'Hồ sơ giao đất năm 2024'
 PAPER = 'H26.K1/G2/H3.15'
 
 
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = '/usr/bin/chromium'
-    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync',
-              '--ignore-certificate-errors', '--window-size=1280,1100', '--lang=vi',
-              '--user-data-dir=' + tempfile.mkdtemp(prefix='sohoa-chromium-')):
-        opts.add_argument(a)
-    return webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
-
-
-def step(ok, what):
-    print(('   ok   ' if ok else '   FAIL ') + 'browser: ' + what, flush=True)
-    if not ok:
-        raise SystemExit(1)
-
-
 def has(d, text, seconds=60):
-    """Whether text appears in the page within seconds (a change rewrites
-    packages before its page comes)."""
-    for _ in range(int(seconds * 4)):
-        if text in d.page_source:
-            return True
-        time.sleep(0.25)
-    return False
+    """Whether text appears within seconds (a change rewrites packages
+    before its page comes)."""
+    return browser_common.has(d, text, seconds)
 
 
 def doc_order(d):
@@ -66,13 +44,9 @@ def field(d, name):
 
 def main():
     os.makedirs(SHOTS, exist_ok=True)
-    d = browser()
+    d = browser(1100)
     try:
-        d.get(URL + '/login')
-        d.find_element(By.NAME, 'name').send_keys('vanthu')
-        d.find_element(By.NAME, 'password').send_keys('mật khẩu văn thư')
-        d.find_element(By.CSS_SELECTOR, 'form.login button').click()
-        step(has(d, 'Đăng xuất'), 'vanthu signed in')
+        step(sign_in(d, URL + '/login', 'vanthu', 'mật khẩu văn thư'), 'vanthu signed in')
         d.find_element(By.LINK_TEXT, 'Hồ sơ').click()
         step(has(d, 'Tạo hồ sơ') and d.current_url.endswith('/hoso/'),
              'the header links to /hoso/, which offers "Tạo hồ sơ"')

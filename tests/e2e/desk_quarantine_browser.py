@@ -23,39 +23,13 @@ import base64
 import os
 import shutil
 import sys
-import tempfile
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+from browser_common import browser, has, sign_in, step
+
 URL, SHOTS, QFILE, FIX, RETRY_ID, DELETE_ID, DUP_ID, MONTH, DL = sys.argv[1:10]
-
-
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = '/usr/bin/chromium'
-    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync',
-              '--ignore-certificate-errors', '--window-size=1280,1000', '--lang=vi',
-              '--user-data-dir=' + tempfile.mkdtemp(prefix='sohoa-chromium-')):
-        opts.add_argument(a)
-    return webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
-
-
-def step(ok, what):
-    print(('   ok   ' if ok else '   FAIL ') + 'browser: ' + what, flush=True)
-    if not ok:
-        raise SystemExit(1)
-
-
-def has(d, text, seconds=10):
-    for _ in range(int(seconds * 4)):
-        if text in d.page_source:
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def carried_out(d, gone_id=None, gone_text=None, seconds=60):
@@ -91,11 +65,7 @@ def main():
     d = browser()
     d.set_script_timeout(60)
     try:
-        d.get(URL + '/login')
-        d.find_element(By.NAME, 'name').send_keys('vanthu')
-        d.find_element(By.NAME, 'password').send_keys('mật khẩu văn thư')
-        d.find_element(By.CSS_SELECTOR, 'form.login button').click()
-        has(d, 'Đăng xuất')
+        sign_in(d, URL + '/login', 'vanthu', 'mật khẩu văn thư')
         d.find_element(By.LINK_TEXT, 'Cách ly').click()
         step(has(d, 'Tệp bị cách ly'), 'the header link leads to the quarantine')
         item = d.find_element(By.ID, 'q' + RETRY_ID)

@@ -15,40 +15,13 @@ Prints one line per step; exits 1 at the first failure.
 """
 import os
 import sys
-import tempfile
-import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from browser_common import browser, has, sign_in, step
+
 URL, RECORD, SUBJECT, SHOTS = sys.argv[1:5]
-
-
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = '/usr/bin/chromium'
-    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync',
-              '--ignore-certificate-errors', '--window-size=1280,1000', '--lang=vi',
-              '--user-data-dir=' + tempfile.mkdtemp(prefix='sohoa-chromium-')):
-        opts.add_argument(a)
-    return webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
-
-
-def step(ok, what):
-    print(('   ok   ' if ok else '   FAIL ') + 'browser: ' + what, flush=True)
-    if not ok:
-        raise SystemExit(1)
-
-
-def has(d, text, seconds=10):
-    for _ in range(int(seconds * 4)):
-        if text in d.page_source:
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def shot(d, name, height=None):
@@ -62,11 +35,7 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     d = browser()
     try:
-        d.get(URL + '/search')
-        d.find_element(By.NAME, 'name').send_keys('vanthu')
-        d.find_element(By.NAME, 'password').send_keys('mật khẩu văn thư')
-        d.find_element(By.CSS_SELECTOR, 'form.login button').click()
-        has(d, 'Đăng xuất')
+        sign_in(d, URL + '/search', 'vanthu', 'mật khẩu văn thư')
         step('vanthu' in d.find_element(By.CSS_SELECTOR, 'header').text, 'văn thư signed in')
         d.find_element(By.LINK_TEXT, 'Soát xét').click()
         has(d, 'id="queue"')

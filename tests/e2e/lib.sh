@@ -154,6 +154,32 @@ conformance_sweep() {
 	fi
 }
 
+# A throwaway CA and the agency's key and certificate signed by it in
+# $T/pki (ca.pem, agency.key, agency.pem); t_export also makes another CA
+# there (other.pem), which did not issue the agency's certificate.  On
+# failure: a FAIL with openssl's output, and the test ends.
+make_test_pki() {
+	mkdir -p "$T/pki"
+	(
+		cd "$T/pki" || exit 1
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 \
+			-subj "/C=VN/O=Test Root CA/CN=sohoa test CA" \
+			-addext "basicConstraints=critical,CA:TRUE" \
+			-addext "keyUsage=critical,keyCertSign,cRLSign"
+		openssl req -newkey rsa:2048 -nodes -keyout agency.key -out agency.csr \
+			-subj "/C=VN/O=UBND xa Van Binh/CN=UBND xa Van Binh"
+		printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n' \
+			> ext.cnf
+		openssl x509 -req -in agency.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+			-extfile ext.cnf -out agency.pem
+		if [ "${1:-}" = other ]; then
+			openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem \
+				-days 30 -subj "/CN=some other CA"
+		fi
+		chmod 600 agency.key
+	) > "$T/pki.log" 2>&1 || { fail "openssl could not make the test PKI"; cat "$T/pki.log"; finish; }
+}
+
 finish() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
 	conformance_sweep

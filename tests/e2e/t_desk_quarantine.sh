@@ -25,19 +25,7 @@
 PORT=$((20000 + RANDOM % 20000))
 URL="https://127.0.0.1:$PORT"
 
-mkdir -p "$T/pki"
-(
-	cd "$T/pki" || exit 1
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 \
-		-subj "/C=VN/O=Test Root CA/CN=sohoa test CA" \
-		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
-	openssl req -newkey rsa:2048 -nodes -keyout agency.key -out agency.csr \
-		-subj "/C=VN/O=UBND xa Van Binh/CN=UBND xa Van Binh"
-	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n' > ext.cnf
-	openssl x509 -req -in agency.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
-		-extfile ext.cnf -out agency.pem
-	chmod 600 agency.key
-) > "$T/pki.log" 2>&1 || { fail "openssl could not make the test PKI"; cat "$T/pki.log"; finish; }
+make_test_pki
 
 MONTH=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
 OPEN=$(TZ=Asia/Ho_Chi_Minh date -d "$(date +%Y-%m-15) +1 month" +%Y-%m)

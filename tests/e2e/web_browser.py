@@ -13,41 +13,13 @@ line per step; exits 1 at the first failure.
 """
 import os
 import sys
-import tempfile
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+from browser_common import browser, has, step
+
 URL, RECORD, WORD, LINE, SHOTS = sys.argv[1:6]
-
-
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = '/usr/bin/chromium'
-    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync',
-              '--ignore-certificate-errors', '--window-size=1280,1000', '--lang=vi',
-              '--user-data-dir=' + tempfile.mkdtemp(prefix='sohoa-chromium-')):
-        opts.add_argument(a)
-    return webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
-
-
-def step(ok, what):
-    print(('   ok   ' if ok else '   FAIL ') + 'browser: ' + what, flush=True)
-    if not ok:
-        raise SystemExit(1)
-
-
-def has(d, text, seconds=10):
-    """Whether text appears in the page within seconds (a click's page may
-    still be loading)."""
-    for _ in range(int(seconds * 4)):
-        if text in d.page_source:
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def login(d, name, password, shot=None):

@@ -2,7 +2,8 @@
  * engine_fake.h - what the engine tests share (test_engine.c, test_fault.c):
  * a fake OCR runner (ocr.h's sohoa_ocr_runner) that answers at once through
  * a pipe per worker, a store in the test's folder, scans made with
- * Leptonica, and the loop that drives the engine until its queue is empty.
+ * Leptonica, the loop that drives the engine until its queue is empty, and
+ * the count of a spool folder's entries.
  *
  * The fake decides by the scan's name (from its envelope): a name that
  * begins with "bad" is bad input (corrupt), one that begins with "retry"
@@ -14,6 +15,7 @@
 #ifndef SOHOA_ENGINE_FAKE_H
 #define SOHOA_ENGINE_FAKE_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -202,6 +204,19 @@ static const sohoa_ocr_runner fake_runner = {
 /* The repository's schemas/xml, found from the test's starting folder. */
 static char fake_schemas[PATH_MAX];
 
+/* Sets fake_schemas; main() calls it before the first TEST_RUN (which
+ * moves into a folder of its own).  0, or -1 when the folder is unknown. */
+static int
+fake_find_schemas(void)
+{
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof cwd))
+		return -1;
+	snprintf(fake_schemas, sizeof fake_schemas, "%s/schemas/xml", cwd);
+	return 0;
+}
+
 /* A configuration for a store under root (inbox, state, quarantine). */
 static int
 fake_conf(sohoa_conf *conf, const char *root)
@@ -299,6 +314,26 @@ fake_drain(sohoa_engine *e, int rounds)
 		sohoa_engine_step(e, fds, n);
 		sohoa_engine_tick(e, time(NULL));
 	}
+}
+
+/* Entries in the spool's state folder (a tmp/ not made yet holds none);
+ * -1 when another cannot be read. */
+static int
+fake_entries(const sohoa_conf *conf, const char *state)
+{
+	char path[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/spool/%s", conf->state_dir, state);
+	if (!(d = opendir(path)))
+		return strcmp(state, "tmp") ? -1 : 0;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
 }
 
 #endif

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/access.h"
 #include "sohoa/catalog.h"
 #include "sohoa/catalog_describe.h"
@@ -17,85 +18,22 @@
 #include "sohoa/users.h"
 #include "catalog_int.h"
 
-static sohoa_catalog *
-open_cat(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
-}
-
-static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		CHECKM(0, msg ? msg : sql);
-		sqlite3_free(msg);
-	}
-}
-
-static void
-set_field(sohoa_catalog *cat, int64_t id, const char *name, const char *value)
-{
-	sohoa_error err;
-	char *old = NULL;
-
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_set_field(cat, id, name, value, &old, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	free(old);
-}
-
 /* A done, indexed record in inbox folder origin with one page of text,
  * its number, date and subject. */
 static int64_t
 add_record(sohoa_catalog *cat, const char *origin, const char *text, const char *number,
     const char *date, const char *subject)
 {
-	sohoa_record_new r;
-	sohoa_page_result pr;
-	sohoa_error err;
-	int64_t id = 0;
-	char hash[80], name[32];
-	static int serial;
+	const char *pages[] = { text };
+	int64_t id = fx_add_record(cat, &(struct fx_record){ .origin = origin, .size = 1000,
+	    .pages = pages, .npages = 1, .index = 1 });
 
-	memset(&r, 0, sizeof r);
-	memset(&pr, 0, sizeof pr);
-	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
-	snprintf(name, sizeof name, "scan%d.tif", serial);
-	r.spool_id = hash + 60;
-	r.state = "active";
-	r.hash = hash;
-	r.size = 1000;
-	r.name = name;
-	r.name_raw = name;
-	r.name_raw_len = strlen(name);
-	r.origin = origin;
-	r.origin_raw = origin;
-	r.origin_raw_len = strlen(origin);
-	pr.page_no = 1;
-	pr.text = text;
-	pr.confidence = 90;
-	pr.status = "ok";
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_record_insert(cat, &r, &id, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_store_pages(cat, id, &pr, 1, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_search_index_record(cat, id, &err) == SOHOA_OK, err.msg);
-	set_field(cat, id, "codeNumber", number);
-	set_field(cat, id, "codeNotation", "QĐ-UBND");
-	set_field(cat, id, "typeName", "02");
-	set_field(cat, id, "issuedDate", date);
-	set_field(cat, id, "organName", "UBND xã Văn Bình");
-	set_field(cat, id, "subject", subject);
+	fx_set_field(cat, id, "codeNumber", number);
+	fx_set_field(cat, id, "codeNotation", "QĐ-UBND");
+	fx_set_field(cat, id, "typeName", "02");
+	fx_set_field(cat, id, "issuedDate", date);
+	fx_set_field(cat, id, "organName", "UBND xã Văn Bình");
+	fx_set_field(cat, id, "subject", subject);
 	return id;
 }
 
@@ -176,7 +114,7 @@ test_rule_sql_agrees(void)
 {
 	static const char *const modes[] = { NULL, "01", "02", "03" };
 	static const char *const secrecy[] = { NULL, "Mật", "Tối mật", "Tuyệt mật" };
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db = sohoa_catalog_db(cat);
 	sohoa_viewer v = { 0 };
 	sohoa_error err;
@@ -197,16 +135,16 @@ test_rule_sql_agrees(void)
 					snprintf(date, sizeof date, "2024-0%d-1%d", m + 1, s);
 					id = add_record(cat, "", "văn bản", "1", date, "trích yếu");
 					if (modes[m])
-						set_field(cat, id, "mode", modes[m]);
+						fx_set_field(cat, id, "mode", modes[m]);
 					if (secrecy[s])
-						set_field(cat, id, "secrecy", secrecy[s]);
+						fx_set_field(cat, id, "secrecy", secrecy[s]);
 					if (g) {
 						char sql[200];
 						snprintf(sql, sizeof sql, "INSERT INTO access_requests (record_id,"
 						    " user_id, reason, state, created_at, expires_at) VALUES"
 						    " (%lld, %lld, 'x', 'approved', 'now', 100001)",
 						    (long long)id, (long long)uid);
-						exec_ok(db, sql);
+						fx_exec(db, sql);
 					}
 					CHECK_INT(access_of(cat, &v, id), sohoa_access_rule(mode,
 					    secrecy[s], g));
@@ -218,13 +156,13 @@ test_rule_sql_agrees(void)
 		int64_t a = add_record(cat, "ho-so-mat", "văn bản", "1", "2024-01-01", "x");
 		int64_t b = add_record(cat, "ho-so-mat", "văn bản", "2", "2024-01-01", "x");
 
-		exec_ok(db, "INSERT INTO hoso (origin, name, value, source) VALUES"
+		fx_exec(db, "INSERT INTO hoso (origin, name, value, source) VALUES"
 		    " ('ho-so-mat', 'mode', '03', 'sidecar')");
-		set_field(cat, b, "mode", "01");
+		fx_set_field(cat, b, "mode", "01");
 		CHECK_INT(access_of(cat, &v, a), SOHOA_ACCESS_NONE);
 		CHECK_INT(access_of(cat, &v, b), SOHOA_ACCESS_FULL);
 		/* A record not done (e.g. quarantined) is NONE; so is one that does not exist. */
-		exec_ok(db, "UPDATE records SET state = 'quarantined' WHERE id = 1");
+		fx_exec(db, "UPDATE records SET state = 'quarantined' WHERE id = 1");
 		CHECK_INT(access_of(cat, &v, 1), SOHOA_ACCESS_NONE);
 		CHECK_INT(access_of(cat, &v, 999999), SOHOA_ACCESS_NONE);
 	}
@@ -404,17 +342,17 @@ setup_four(sohoa_catalog *cat, int64_t ids[4])
 	    "2024-03-03", "Quyết định về đất quốc phòng");
 	ids[3] = add_record(cat, "ho-so-2024", "Đất an ninh trong kế hoạch mật", "13",
 	    "2024-03-04", "Quyết định đất an ninh");
-	set_field(cat, ids[0], "mode", "01");
-	set_field(cat, ids[1], "mode", "02");
-	set_field(cat, ids[2], "mode", "03");
-	set_field(cat, ids[3], "mode", "01");
-	set_field(cat, ids[3], "secrecy", "Mật");
+	fx_set_field(cat, ids[0], "mode", "01");
+	fx_set_field(cat, ids[1], "mode", "02");
+	fx_set_field(cat, ids[2], "mode", "03");
+	fx_set_field(cat, ids[3], "mode", "01");
+	fx_set_field(cat, ids[3], "secrecy", "Mật");
 }
 
 static void
 test_search_filtered(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_viewer v = { 0 };
 	sohoa_search_results res;
 	sohoa_error err;
@@ -486,7 +424,7 @@ test_search_filtered(void)
 static void
 test_view_and_text(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_viewer v = { 0 };
 	sohoa_record_view rv;
 	sohoa_error err;
@@ -597,7 +535,7 @@ count_entry(void *arg, const sohoa_access_entry *e)
 static void
 test_hoso_and_log(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_viewer v = { 0 };
 	sohoa_error err;
 	int64_t ids[4];

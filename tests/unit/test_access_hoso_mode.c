@@ -10,46 +10,21 @@
 #include <sqlite3.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/access.h"
 #include "sohoa/catalog.h"
 #include "sohoa/search.h"
 #include "catalog_int.h"
 #include "sohoa/users.h"
 
+/* A done, indexed record from inbox folder origin with one page of text. */
 static int64_t
-add_done(sohoa_catalog *cat, const char *origin, int serial)
+add_done(sohoa_catalog *cat, const char *origin)
 {
-	sohoa_record_new r;
-	sohoa_page_result pr;
-	sohoa_error err;
-	int64_t id = 0;
-	char hash[80], name[32];
+	const char *page[] = { "Giao đất cho hộ ông Nguyễn Văn An" };
 
-	memset(&r, 0, sizeof r);
-	memset(&pr, 0, sizeof pr);
-	snprintf(hash, sizeof hash, "sha256:%064d", serial);
-	snprintf(name, sizeof name, "scan%d.tif", serial);
-	r.spool_id = hash + 60;
-	r.state = "done";
-	r.hash = hash;
-	r.size = 1000;
-	r.name = name;
-	r.name_raw = name;
-	r.name_raw_len = strlen(name);
-	r.origin = origin;
-	r.origin_raw = origin;
-	r.origin_raw_len = strlen(origin);
-	pr.page_no = 1;
-	pr.text = "Giao đất cho hộ ông Nguyễn Văn An";
-	pr.confidence = 90;
-	pr.status = "ok";
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_record_insert(cat, &r, &id, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_store_pages(cat, id, &pr, 1, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_search_index_record(cat, id, &err) == SOHOA_OK, err.msg);
-	return id;
+	return fx_add_record(cat, &(struct fx_record){ .state = "done", .origin = origin,
+	    .size = 1000, .pages = page, .npages = 1, .index = 1 });
 }
 
 static void
@@ -78,8 +53,8 @@ test_listing_takes_the_mode_of_its_own_hoso(void)
 		return;
 	/* The 03 hồ sơ's record first: a sub-query that loses its record
 	 * finds this mode first. */
-	secret = add_done(cat, "ho-so-mat", 1);
-	open = add_done(cat, "ho-so-cong-khai", 2);
+	secret = add_done(cat, "ho-so-mat");
+	open = add_done(cat, "ho-so-cong-khai");
 	CHECK(sqlite3_exec(sohoa_catalog_db(cat), "UPDATE records SET state = 'done';"
 	    " INSERT INTO hoso (origin, name, value, source) VALUES"
 	    " ('ho-so-mat', 'mode', '03', 'sidecar'),"

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/audit.h"
 #include "sohoa/backup.h"
 #include "sohoa/catalog.h"
@@ -68,19 +69,6 @@ make_store(sohoa_conf *conf, int64_t *id)
 	return cat;
 }
 
-static long long
-count(sohoa_catalog *cat, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long n = -1;
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return n;
-}
-
 static void
 test_missing_folder_is_an_outage(void)
 {
@@ -118,7 +106,7 @@ test_copy_verify_and_unmounted(void)
 	    == SOHOA_OK, err.msg);
 	CHECK_INT(stats.files, 2);
 	CHECK_INT(sohoa_backup_pending(cat, bid), 0);
-	CHECK_INT(count(cat, "SELECT count(*) FROM events WHERE type = 'replication'"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM events WHERE type = 'replication'"), 1);
 	CHECK(access("backup/spool/done/s1/original", F_OK) == 0);
 	man = read_text("backup/manifests/s1.sha256");
 	CHECK(man && strstr(man, "  spool/done/s1/original\n") && strstr(man, "  spool/done/s1/envelope\n"));

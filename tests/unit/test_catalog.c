@@ -8,20 +8,9 @@
 #include <ctype.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "catalog_int.h"
-
-static sohoa_catalog *
-open_cat(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
-}
 
 /* The first column of the first row of sql as text into a static buffer;
  * "(none)" without rows, "(null)" for NULL, "ERROR: ..." on error. */
@@ -122,7 +111,7 @@ insert(sohoa_catalog *cat, const char *spool_id, const char *state, const char *
 static void
 test_open_wal_full_versioned(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db, *other = NULL;
 
 	if (!cat)
@@ -147,7 +136,7 @@ test_open_wal_full_versioned(void)
 static void
 test_reopen_is_noop(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	int64_t id = 0;
 	char schema[4096];
@@ -160,7 +149,7 @@ test_reopen_is_noop(void)
 	    " (SELECT name, sql FROM sqlite_master ORDER BY name)"));
 	sohoa_catalog_free(cat);
 
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
 	CHECK_STR(query1(sohoa_catalog_db(cat),
@@ -198,7 +187,7 @@ test_newer_schema_refused(void)
 static void
 test_insert_and_find(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0, b = 0;
@@ -237,7 +226,7 @@ test_insert_and_find(void)
 static void
 test_one_live_record_per_hash(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	int64_t a = 0, b = 0, c = 0, d = 0;
 
@@ -267,7 +256,7 @@ test_one_live_record_per_hash(void)
 static void
 test_quarantine_fields(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0, b = 0;
@@ -295,7 +284,7 @@ test_quarantine_fields(void)
 static void
 test_set_state(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	int64_t a = 0;
 	char state[16] = "";
@@ -318,7 +307,7 @@ test_set_state(void)
 static void
 test_store_pages(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0;
@@ -361,7 +350,7 @@ test_store_pages(void)
 static void
 test_store_pages_all_failed(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0;
@@ -383,7 +372,7 @@ test_store_pages_all_failed(void)
 static void
 test_store_pages_twice_replaces(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0, b = 0;
@@ -436,7 +425,7 @@ is_iso_ms(const char *s)
 static void
 test_events(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0;
@@ -477,7 +466,7 @@ test_events(void)
 static void
 test_inbox_pending(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	sohoa_record_new r;
 	int64_t id = 0;
@@ -523,7 +512,7 @@ test_inbox_pending(void)
 static void
 test_defer_counts_attempts(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0;
@@ -552,7 +541,7 @@ test_defer_counts_attempts(void)
 static void
 test_transactions(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0;
@@ -576,7 +565,7 @@ test_transactions(void)
 	sohoa_catalog_free(cat);
 
 	/* Committed means there for the next process. */
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
 	db = sohoa_catalog_db(cat);

@@ -6,6 +6,7 @@
  * as savepoints) keep or undo what they should.
  */
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "sohoa/catalog_backup.h"
 #include "sohoa/catalog_describe.h"
@@ -16,18 +17,6 @@
 
 #define H1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
-
-static sohoa_catalog *
-open_cat(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
-}
 
 static int64_t
 add(sohoa_catalog *cat, const char *sid, const char *name, const char *origin, const char *hash)
@@ -55,7 +44,7 @@ add(sohoa_catalog *cat, const char *sid, const char *name, const char *origin, c
 static void
 test_record_get(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_record_row row;
 	sohoa_page_result pr[2] = {
 		{ 1, "trang một", 80.0, "ok", 100, 200, 300, 0, 0 },
@@ -123,7 +112,7 @@ page_seen(void *ctx, const sohoa_page_row *p)
 static void
 test_pages_and_text(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_page_result pr[2] = {
 		{ 2, "hai", 60.0, "ok", 100, 200, 300, 90, 1.5f },
 		{ 1, "một", 80.0, "ok", 100, 200, 300, 0, 0 },
@@ -164,7 +153,7 @@ count_event(void *ctx, const sohoa_event_row *e)
 static void
 test_transactions_and_units(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	int own = -1, n = 0;
 	int64_t id;
@@ -221,7 +210,7 @@ problem_seen(void *ctx, const sohoa_event_row *e)
 static void
 test_summary_review_problems(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_page_result good = { 1, "x", 90.0, "ok", 1, 1, 300, 0, 0 };
 	sohoa_page_result weak = { 1, "y", 40.0, "ok", 1, 1, 300, 0, 0 };
 	sohoa_catalog_summary sum;
@@ -262,7 +251,7 @@ test_summary_review_problems(void)
 static void
 test_queue_and_quarantine(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	char qname[256], origin[256], fname[256], name[64];
 	long long at = 0;
@@ -318,7 +307,7 @@ bundle_seen(void *ctx, const sohoa_bundle_row *b)
 static void
 test_export_ledger(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_bundle_new b = { "2024-01", "sohoa-X-2024-01.tar", "outbox", "sha256:aa", "sha256:bb",
 		10, 1, 1, "CN=test", "2024-02-01T00:00:00.000Z" };
 	sohoa_error err;
@@ -353,7 +342,7 @@ test_export_ledger(void)
 static void
 test_backup_pending_and_copy(void)
 {
-	sohoa_catalog *cat = open_cat(), *copy;
+	sohoa_catalog *cat = fx_open_catalog(), *copy;
 	sohoa_page_result pr = { 1, "x", 90.0, "ok", 1, 1, 300, 0, 0 };
 	sohoa_error err;
 	int64_t id, ids[4];

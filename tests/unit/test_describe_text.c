@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "sohoa/describe.h"
 #include "catalog_int.h"
@@ -20,18 +21,6 @@ static const char page[] =
     "Hôm nay, vào hồi 14 giờ 00 phút ngày 17/03/2023, tại Hội trường Ủy ban\n"
     "nhân dân xã Liên Hồng tổ chức họp bàn triển khai trồng khoai tây vụ đông.\n"
     "CHỦ TRÌ\n\nLê Quốc Trọng\n";
-
-static long long
-count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 static void
 test_ocr_fields_without_controls(void)
@@ -70,13 +59,13 @@ test_ocr_fields_without_controls(void)
 	CHECKM(sohoa_describe_record(&conf, cat, id, "test", &err) == SOHOA_OK, err.msg);
 	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
 	/* The control bytes were there to be read: the page keeps them. */
-	CHECK_INT(count(sohoa_catalog_db(cat), "SELECT count(*) FROM pages WHERE instr(text,"
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM pages WHERE instr(text,"
 	    " char(27)) > 0"), 1);
-	CHECK(count(sohoa_catalog_db(cat), "SELECT count(*) FROM fields") >= 3);
-	CHECK_INT(count(sohoa_catalog_db(cat), "SELECT count(*) FROM fields WHERE instr(value,"
+	CHECK(fx_query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM fields") >= 3);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM fields WHERE instr(value,"
 	    " char(27)) + instr(value, char(7)) + instr(value, char(1)) > 0"), 0);
 	/* ... and the subject went through, ESC and BEL as spaces. */
-	CHECK_INT(count(sohoa_catalog_db(cat), "SELECT count(*) FROM fields WHERE name = 'subject'"
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM fields WHERE name = 'subject'"
 	    " AND value = 'Họp bàn triển khai [2J trồng khoai tây  vụ đông'"), 1);
 	sohoa_catalog_free(cat);
 	sohoa_conf_release(&conf);

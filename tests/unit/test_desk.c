@@ -19,19 +19,8 @@
 #include "sohoa/desk.h"
 #include "sohoa/export.h"
 #include "test.h"
+#include "catalog_fixture.h"
 #include "catalog_int.h"
-
-static sohoa_catalog *
-open_cat(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
-}
 
 static int64_t
 add_record(sohoa_catalog *cat, const char *spool_id, const char *hash, const char *name)
@@ -95,7 +84,7 @@ write_file(const char *path, const char *text)
 static void
 test_request_queue(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_export_request req, *list = NULL;
 	sohoa_error err;
 	int64_t a = 0, b = 0, c = 0;
@@ -156,7 +145,7 @@ test_request_queue(void)
 static void
 test_quarantine_delete(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_conf conf;
 	sohoa_error err;
 	sohoa_quarantined *list = NULL, q;
@@ -232,7 +221,7 @@ test_quarantine_delete(void)
 static void
 test_duplicates(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_duplicate_pair *list = NULL, p;
 	sohoa_error err;
 	int n = 0;
@@ -320,7 +309,7 @@ test_export_clock(void)
 static void
 test_desk_requests(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_desk_request req, *list = NULL;
 	sohoa_error err;
 	int64_t a = 0, b = 0, c = 0;
@@ -407,7 +396,7 @@ quarantined(sohoa_catalog *cat, const char *spool, const char *hash, const char 
 static void
 test_previews(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_conf conf;
 	sohoa_error err;
 	sohoa_preview_row pv;

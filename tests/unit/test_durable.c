@@ -9,17 +9,9 @@
 #include <sys/stat.h>
 
 #include "test.h"
+#include "fixture.h"
 #include "sohoa/fault.h"
 #include "sohoa/fsutil.h"
-
-static char *
-slurp(const char *path)
-{
-	char *buf = NULL;
-	if (sohoa_fs_read_file(path, 1 << 20, &buf, NULL, NULL) != SOHOA_OK)
-		return NULL;
-	return buf;
-}
 
 /* Entries of dir (without . and ..). */
 static int
@@ -40,7 +32,7 @@ names(const char *dir)
 static void
 check_file(const char *path, const char *want)
 {
-	char *got = slurp(path);
+	char *got = fx_slurp(path, NULL);
 	CHECK_STR(got, want);
 	free(got);
 }

@@ -7,53 +7,17 @@
 #include <sqlite3.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "sohoa/edit.h"
 #include "catalog_int.h"
 
-static long long
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
+/* A record with one page of text when state is "done", none when "active". */
 static int64_t
 add_record(sohoa_catalog *cat, const char *state)
 {
-	sohoa_record_new r;
-	sohoa_page_result pr;
-	sohoa_error err;
-	int64_t id = 0;
-	static int serial;
-	char hash[80];
-
-	memset(&r, 0, sizeof r);
-	memset(&pr, 0, sizeof pr);
-	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
-	r.spool_id = hash + 60;
-	r.state = "active";
-	r.hash = hash;
-	r.size = 10;
-	r.name = r.name_raw = "a.tif";
-	r.name_raw_len = 5;
-	r.origin = r.origin_raw = "";
-	pr.page_no = 1;
-	pr.text = "Quyết định giao đất";
-	pr.confidence = 90;
-	pr.status = "ok";
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_record_insert(cat, &r, &id, &err) == SOHOA_OK, err.msg);
-	if (!strcmp(state, "done"))
-		CHECKM(sohoa_catalog_store_pages(cat, id, &pr, 1, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	return id;
+	return fx_add_record(cat, &(struct fx_record){ .npages = 1,
+	    .unread = strcmp(state, "done") != 0 });
 }
 
 static void
@@ -95,10 +59,10 @@ test_edit_fields(void)
 	free(stored);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM fields WHERE record_id = %lld AND name ="
 	    " 'mode' AND value = '03' AND source = 'person'", (long long)id);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 1);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE record_id = %lld AND type ="
 	    " 'metadata modification' AND agent = 'tester'", (long long)id);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 5);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 5);
 	/* Refused, nothing changed: a bad mode, a bad date, an unknown field,
 	 * a record not done. */
 	sohoa_error_clear(&err);
@@ -113,10 +77,10 @@ test_edit_fields(void)
 	sohoa_error_clear(&err);
 	CHECK(sohoa_edit_field(cat, pending, "subject", "x", "tester", NULL, NULL, &err)
 	    == SOHOA_BAD_INPUT);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 5);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 5);
 	snprintf(sql, sizeof sql, "SELECT value = '03' FROM fields WHERE record_id = %lld AND"
 	    " name = 'mode'", (long long)id);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 1);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 1);
 	/* Clearing: the field goes. */
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_edit_field(cat, id, "mode", "", "tester", &old, &stored, &err) == SOHOA_OK,
@@ -126,7 +90,7 @@ test_edit_fields(void)
 	free(old);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM fields WHERE record_id = %lld AND"
 	    " name = 'mode'", (long long)id);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), sql), 0);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), sql), 0);
 	sohoa_catalog_free(cat);
 }
 

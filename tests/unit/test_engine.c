@@ -10,45 +10,13 @@
 #include <sys/wait.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "engine_fake.h"
 #include "sohoa/catalog.h"
 #include "sohoa/package.h"
 #include "sohoa/spool.h"
 #include "sohoa/store.h"
 #include "catalog_int.h"
-
-/* Entries in a spool state folder. */
-static int
-entries(const sohoa_conf *conf, const char *state)
-{
-	char path[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
-	int n = 0;
-
-	snprintf(path, sizeof path, "%s/spool/%s", conf->state_dir, state);
-	if (!(d = opendir(path)))
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static long long
-count(sohoa_catalog *cat, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return n;
-}
 
 /* Every packaged record's package is intact against its METS hash. */
 static int
@@ -128,21 +96,21 @@ test_pipeline(void)
 	fake_drain(e, 200);
 	CHECK_INT(sohoa_engine_pending(e), 0);
 	/* Three done, with their fields read, indexed and packaged. */
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'done'"), 3);
-	CHECK_INT(entries(&conf, "done"), 3);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'done'"
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'done'"), 3);
+	CHECK_INT(fake_entries(&conf, "done"), 3);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'done'"
 	    " AND packaged_at IS NOT NULL"), 3);
-	CHECK_INT(count(cat, "SELECT count(*) FROM pages WHERE text LIKE '%Bản quét%'"), 3);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM pages WHERE text LIKE '%Bản quét%'"), 3);
 	CHECK_INT(packages_valid(&conf, cat), 3);
 	/* Bad input and the duplicate quarantined and published, with their
 	 * reasons; nothing of them left in the spool. */
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
 	    " AND quarantine_published = 1"), 2);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
 	    " AND reason = 'corrupt'"), 1);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
 	    " AND reason = 'duplicate' AND duplicate_of IS NOT NULL"), 1);
-	CHECK_INT(entries(&conf, "quarantine"), 0);
+	CHECK_INT(fake_entries(&conf, "quarantine"), 0);
 	snprintf(path, sizeof path, "%s/bad-1.png", conf.quarantine);
 	CHECK(stat(path, &st) == 0);
 	snprintf(path, sizeof path, "%s/bad-1.png.ly-do.txt", conf.quarantine);
@@ -150,13 +118,13 @@ test_pipeline(void)
 	snprintf(path, sizeof path, "%s/trung-lap/zz-copy.png", conf.quarantine);
 	CHECK(stat(path, &st) == 0);
 	/* The failed attempt waits in deferred/ for its back-off. */
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'deferred'"
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'deferred'"
 	    " AND attempts = 1 AND next_attempt_at > strftime('%s', 'now')"), 1);
-	CHECK_INT(entries(&conf, "deferred"), 1);
+	CHECK_INT(fake_entries(&conf, "deferred"), 1);
 	CHECK(sohoa_engine_next_due(e, time(NULL)) > 0);
 	/* The inbox is empty: every original left it after its copy. */
-	CHECK_INT(entries(&conf, "../../inbox"), 0);
-	CHECK_INT(entries(&conf, "incoming") + entries(&conf, "active"), 0);
+	CHECK_INT(fake_entries(&conf, "../../inbox"), 0);
+	CHECK_INT(fake_entries(&conf, "incoming") + fake_entries(&conf, "active"), 0);
 	sohoa_engine_free(e, 1000);
 	sohoa_conf_release(&conf);
 }
@@ -201,25 +169,25 @@ test_reconcile_active(void)
 	}
 	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	CHECK_INT(entries(&conf, "active"), 1);
-	CHECK_INT(entries(&conf, "done"), 1);
-	CHECK_INT(entries(&conf, "tmp"), 1);
+	CHECK_INT(fake_entries(&conf, "active"), 1);
+	CHECK_INT(fake_entries(&conf, "done"), 1);
+	CHECK_INT(fake_entries(&conf, "tmp"), 1);
 	if (!(e = open_engine(&conf))) {
 		sohoa_conf_release(&conf);
 		return;
 	}
 	cat = sohoa_engine_catalog(e);
-	CHECK_INT(entries(&conf, "tmp"), 0);
-	CHECK_INT(entries(&conf, "active"), 0);
-	CHECK_INT(entries(&conf, "incoming"), 1);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'incoming'"), 1);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'done'"), 1);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records"), 2);
+	CHECK_INT(fake_entries(&conf, "tmp"), 0);
+	CHECK_INT(fake_entries(&conf, "active"), 0);
+	CHECK_INT(fake_entries(&conf, "incoming"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'incoming'"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'done'"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records"), 2);
 	/* Given to a worker again, once (the fake still never answers it). */
 	fake_drain(e, 5);
 	CHECK_INT(sohoa_engine_running(e), 1);
-	CHECK_INT(entries(&conf, "active"), 1);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'active'"), 1);
+	CHECK_INT(fake_entries(&conf, "active"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'active'"), 1);
 	sohoa_engine_free(e, 1000);
 	sohoa_conf_release(&conf);
 }
@@ -274,12 +242,12 @@ test_reconcile_quarantine_lag(void)
 		return;
 	}
 	cat = sohoa_engine_catalog(e);
-	CHECK_INT(entries(&conf, "quarantine"), 0);
-	CHECK_INT(entries(&conf, "incoming"), 1);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'incoming'"), 1);
+	CHECK_INT(fake_entries(&conf, "quarantine"), 0);
+	CHECK_INT(fake_entries(&conf, "incoming"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'incoming'"), 1);
 	fake_drain(e, 5);
 	CHECK_INT(sohoa_engine_running(e), 1);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records"), 1);
 	sohoa_engine_free(e, 1000);
 	sohoa_conf_release(&conf);
 }
@@ -308,9 +276,9 @@ test_unusable_results(void)
 	CHECK_INT(fake_take_all(e, &conf), 1);
 	fake_drain(e, 50);
 	CHECK_INT(sohoa_engine_pending(e), 0);
-	CHECK_INT(entries(&conf, "active"), 0);
-	CHECK_INT(entries(&conf, "deferred"), 1);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'deferred'"
+	CHECK_INT(fake_entries(&conf, "active"), 0);
+	CHECK_INT(fake_entries(&conf, "deferred"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'deferred'"
 	    " AND attempts = 1 AND last_error LIKE 'OCR results unusable: %'"), 1);
 	sohoa_engine_free(e, 1000);
 	sohoa_conf_release(&conf);
@@ -353,17 +321,17 @@ test_reconcile_adopts_unrecorded(void)
 		return;
 	}
 	cat = sohoa_engine_catalog(e);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records"), 1);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records"), 1);
 	CHECK(lstat(path, &st) != 0 && errno == ENOENT);
 	fake_drain(e, 100);
-	CHECK_INT(count(cat, "SELECT count(*) FROM records WHERE state = 'done'"
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM records WHERE state = 'done'"
 	    " AND packaged_at IS NOT NULL"), 1);
-	CHECK_INT(entries(&conf, "done"), 1);
+	CHECK_INT(fake_entries(&conf, "done"), 1);
 	sohoa_engine_free(e, 1000);
 	/* A second start finds nothing to do. */
 	if ((e = open_engine(&conf)) != NULL) {
 		cat = sohoa_engine_catalog(e);
-		CHECK_INT(count(cat, "SELECT count(*) FROM records"), 1);
+		CHECK_INT(fx_count(cat, "SELECT count(*) FROM records"), 1);
 		CHECK_INT(sohoa_engine_pending(e), 0);
 		sohoa_engine_free(e, 1000);
 	}
@@ -402,11 +370,8 @@ test_state_vocabulary(void)
 int
 main(void)
 {
-	char cwd[PATH_MAX];
-
-	if (!getcwd(cwd, sizeof cwd))
+	if (fake_find_schemas() != 0)
 		return 2;
-	snprintf(fake_schemas, sizeof fake_schemas, "%s/schemas/xml", cwd);
 	TEST_RUN(test_state_vocabulary);
 	TEST_RUN(test_pipeline);
 	TEST_RUN(test_reconcile_active);

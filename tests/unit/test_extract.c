@@ -14,6 +14,7 @@
 #include <dirent.h>
 
 #include "test.h"
+#include "fixture.h"
 #include "sohoa/extract.h"
 
 static char fixture_dir[PATH_MAX];
@@ -110,30 +111,6 @@ extract_parts(const struct doc_parts *over, sohoa_fields *fs)
 	return st;
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-	    !(buf = malloc((size_t)n + 1))) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* "\n" written as a backslash and an n in .expect files. */
 static void
 unescape(char *s)
@@ -168,9 +145,9 @@ check_fixture(const char *name)
 	int checked = 0;
 
 	snprintf(path, sizeof path, "%s/%s.txt", fixture_dir, name);
-	text = slurp(path);
+	text = fx_slurp(path, NULL);
 	snprintf(path, sizeof path, "%s/%s.expect", fixture_dir, name);
-	exp = slurp(path);
+	exp = fx_slurp(path, NULL);
 	CHECKM(text && exp, name);
 	if (!text || !exp) {
 		free(text);
@@ -271,7 +248,7 @@ test_fixture_decision(void)
 	 * surname read without its stroke ("Dinh Hữu Trọng") comes back from
 	 * the list of name syllables, flagged for review. */
 	snprintf(path, sizeof path, "%s/qd-043-2023.txt", fixture_dir);
-	CHECK((text = slurp(path)) != NULL);
+	CHECK((text = fx_slurp(path, NULL)) != NULL);
 	if (!text)
 		return;
 	CHECK_INT(extract(text, &fs), SOHOA_OK);
@@ -303,7 +280,7 @@ test_fixture_cong_van(void)
 	/* A Công văn over two pages (the footer on page 2), urgent ("HỎA
 	 * TỐC"), with a cơ quan chủ quản. */
 	snprintf(path, sizeof path, "%s/cv-060-2019.txt", fixture_dir);
-	CHECK((text = slurp(path)) != NULL);
+	CHECK((text = fx_slurp(path, NULL)) != NULL);
 	if (!text)
 		return;
 	CHECK(strchr(text, '\f') != NULL);
@@ -332,7 +309,7 @@ test_fixture_bien_ban(void)
 	 * names ("Lê Hữu Cường Ngô Đình Tuấn") on one line each; the signer
 	 * is the one on the right (chủ trì); no nơi nhận.  Stamped "MẬT". */
 	snprintf(path, sizeof path, "%s/bb-058-2019.txt", fixture_dir);
-	CHECK((text = slurp(path)) != NULL);
+	CHECK((text = fx_slurp(path, NULL)) != NULL);
 	if (!text)
 		return;
 	CHECK_INT(extract(text, &fs), SOHOA_OK);
@@ -1115,7 +1092,7 @@ test_mutated_fixtures(void)
 		if (strlen(de->d_name) < 5 || strcmp(de->d_name + strlen(de->d_name) - 4, ".txt"))
 			continue;
 		snprintf(path, sizeof path, "%s/%s", fixture_dir, de->d_name);
-		if (!(text = slurp(path)))
+		if (!(text = fx_slurp(path, NULL)))
 			continue;
 		n = strlen(text);
 		for (int r = 0; r < 20; r++) {
@@ -1191,17 +1168,8 @@ test_implausible_subject(void)
 int
 main(void)
 {
-	char cwd[PATH_MAX];
-	const char *src = getenv("SOHOA_SRCDIR");
-
-	if (!src) {
-		if (!getcwd(cwd, sizeof cwd)) {
-			perror("getcwd");
-			return 2;
-		}
-		src = cwd;
-	}
-	snprintf(fixture_dir, sizeof fixture_dir, "%s/tests/unit/fixtures/extract", src);
+	if (fx_fixture_dir(fixture_dir, sizeof fixture_dir, "extract") != 0)
+		return 2;
 	TEST_RUN(test_fixtures);
 	TEST_RUN(test_implausible_subject);
 	TEST_RUN(test_fixture_decision);

@@ -19,6 +19,7 @@
 #include <dirent.h>
 
 #include "test.h"
+#include "fixture.h"
 #include "sohoa/extract.h"
 #include "sohoa/vitext.h"
 #include "extract_int.h"
@@ -26,41 +27,6 @@
 static char fixture_dir[PATH_MAX];
 
 #define V(fs, id) ((fs).f[SOHOA_F_##id].value)
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-	    !(buf = malloc((size_t)n + 1))) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
-static char *
-fixture(const char *name, const char *ext, size_t *len)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof path, "%s/%s.%s", fixture_dir, name, ext);
-	return slurp(path, len);
-}
 
 /* The string value of "fields"."key" of a truth file (a small scan of the
  * renderer's JSON: the value is the first string after "key": ).  For
@@ -141,9 +107,9 @@ static void
 test_wrap3(void)
 {
 	size_t tl, hl;
-	char *text = fixture("wrap3-cv-048-2022", "txt", &tl);
-	char *hocr = fixture("wrap3-cv-048-2022", "hocr", &hl);
-	char *json = fixture("wrap3-cv-048-2022", "json", NULL);
+	char *text = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "txt", &tl);
+	char *hocr = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "hocr", &hl);
+	char *json = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "json", NULL);
 	char *organ = json ? truth(json, "organLines") : NULL;
 	sohoa_fields a, b;
 
@@ -181,9 +147,9 @@ static void
 test_reading_order(void)
 {
 	size_t tl, hl, ol = 0;
-	char *text = fixture("wrap3-cv-048-2022", "txt", &tl);
+	char *text = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "txt", &tl);
 	char *copy = text ? strdup(text) : NULL;
-	char *hocr = fixture("wrap3-cv-048-2022", "hocr", &hl);
+	char *hocr = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "hocr", &hl);
 	char *out = NULL, *signer = NULL, *doubt = NULL;
 	unsigned flags = 0;
 	const char *parent, *xa, *binh, *so, *motto, *date;
@@ -232,9 +198,9 @@ static void
 test_glued_word(void)
 {
 	size_t tl, hl;
-	char *text = fixture("wrap2-qd-083-2026", "txt", &tl);
-	char *hocr = fixture("wrap2-qd-083-2026", "hocr", &hl);
-	char *json = fixture("wrap2-qd-083-2026", "json", NULL);
+	char *text = fx_fixture(fixture_dir, "wrap2-qd-083-2026", "txt", &tl);
+	char *hocr = fx_fixture(fixture_dir, "wrap2-qd-083-2026", "hocr", &hl);
+	char *json = fx_fixture(fixture_dir, "wrap2-qd-083-2026", "json", NULL);
 	char *organ = json ? truth(json, "organLines") : NULL;
 	sohoa_fields a, b;
 
@@ -265,8 +231,8 @@ static void
 test_unusable_hocr(void)
 {
 	size_t tl, hl;
-	char *text = fixture("wrap3-cv-048-2022", "txt", &tl);
-	char *hocr = fixture("wrap3-cv-048-2022", "hocr", &hl);
+	char *text = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "txt", &tl);
+	char *hocr = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "hocr", &hl);
 	char *two = NULL;
 	sohoa_fields a, b;
 	static const char junk[] = "<html><body><p>not hOCR</p></body></html>";
@@ -327,9 +293,9 @@ static void
 test_signer_without_anchor(void)
 {
 	size_t tl, hl;
-	char *text = fixture("wrap3-cv-048-2022", "txt", &tl);
-	char *hocr = fixture("wrap3-cv-048-2022", "hocr", &hl);
-	char *json = fixture("wrap3-cv-048-2022", "json", NULL);
+	char *text = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "txt", &tl);
+	char *hocr = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "hocr", &hl);
+	char *json = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "json", NULL);
 	static const char *const lost[] = { "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH" };
 	sohoa_fields a, b;
 
@@ -426,7 +392,7 @@ test_lexicon_words(void)
 	size_t n, m, dl = 0;
 	const char *const *ph = sohoa_extract_phrases(&n, 0);
 	const char *const *common = sohoa_extract_phrases(&m, 1);
-	char *raw = slurp("/usr/share/hunspell/vi_VN.dic", &dl), *dic = NULL;
+	char *raw = fx_slurp("/usr/share/hunspell/vi_VN.dic", &dl), *dic = NULL;
 
 	CHECKM(raw != NULL, "hunspell-vi is not installed (scripts/install-deps)");
 	/* Its words in the exact form (new tone placement: "uỷ" -> "ủy"),
@@ -509,7 +475,7 @@ test_no_false_corrections(void)
 			if (nl < 6 || strcmp(de->d_name + nl - 5, ".json"))
 				continue;
 			snprintf(file, sizeof file, "%s/%s", path, de->d_name);
-			if (!(json = slurp(file, NULL)))
+			if (!(json = fx_slurp(file, NULL)))
 				continue;
 			{
 				char *subject = truth(json, "subject"), *out = NULL;
@@ -567,17 +533,8 @@ test_no_false_corrections(void)
 int
 main(void)
 {
-	char cwd[PATH_MAX];
-	const char *src = getenv("SOHOA_SRCDIR");
-
-	if (!src) {
-		if (!getcwd(cwd, sizeof cwd)) {
-			perror("getcwd");
-			return 2;
-		}
-		src = cwd;
-	}
-	snprintf(fixture_dir, sizeof fixture_dir, "%s/tests/unit/fixtures/layout", src);
+	if (fx_fixture_dir(fixture_dir, sizeof fixture_dir, "layout") != 0)
+		return 2;
 	TEST_RUN(test_wrap3);
 	TEST_RUN(test_reading_order);
 	TEST_RUN(test_glued_word);

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "engine_fake.h"
 #include "sohoa/catalog.h"
 #include "sohoa/fault.h"
@@ -61,38 +62,6 @@ run_once(const sohoa_conf *conf)
 	fake_drain(e, 400);
 	sohoa_engine_free(e, 1000);
 	return 0;
-}
-
-static int
-entries(const sohoa_conf *conf, const char *state)
-{
-	char path[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
-	int n = 0;
-
-	snprintf(path, sizeof path, "%s/spool/%s", conf->state_dir, state);
-	if (!(d = opendir(path)))
-		return strcmp(state, "tmp") ? -1 : 0;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static long long
-count(sohoa_catalog *cat, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	if (sqlite3_prepare_v2(sohoa_catalog_db(cat), sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return n;
 }
 
 /* Each done record's entry is in done/, and its package intact. */
@@ -181,28 +150,28 @@ store_whole(const sohoa_conf *conf, char *why, size_t wsize)
 #define EXPECT(cond, ...) do { if (!(cond)) { snprintf(why, wsize, __VA_ARGS__); \
 	goto out; } } while (0)
 	/* Nothing lost, nothing doubled. */
-	EXPECT((n = count(cat, "SELECT count(*) FROM records")) == SET_SIZE,
+	EXPECT((n = fx_count(cat, "SELECT count(*) FROM records")) == SET_SIZE,
 	    "%lld records for %d scans", n, SET_SIZE);
-	EXPECT((n = count(cat, "SELECT count(*) FROM records WHERE state = 'done'")) == SET_GOOD,
+	EXPECT((n = fx_count(cat, "SELECT count(*) FROM records WHERE state = 'done'")) == SET_GOOD,
 	    "%lld records done, %d expected", n, SET_GOOD);
-	EXPECT((n = count(cat, "SELECT count(DISTINCT hash) FROM records WHERE state = 'done'"))
+	EXPECT((n = fx_count(cat, "SELECT count(DISTINCT hash) FROM records WHERE state = 'done'"))
 	    == SET_GOOD, "%lld distinct scans done", n);
-	EXPECT((n = count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
+	EXPECT((n = fx_count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
 	    " AND quarantine_published = 1 AND reason = 'corrupt'")) == 1,
 	    "%lld bad scans quarantined and published", n);
-	EXPECT((n = count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
+	EXPECT((n = fx_count(cat, "SELECT count(*) FROM records WHERE state = 'quarantined'"
 	    " AND quarantine_published = 1 AND reason = 'duplicate'")) == 1,
 	    "%lld duplicates quarantined and published", n);
-	EXPECT((n = count(cat, "SELECT count(*) FROM pages")) == SET_GOOD,
+	EXPECT((n = fx_count(cat, "SELECT count(*) FROM pages")) == SET_GOOD,
 	    "%lld pages stored", n);
 	/* Catalog and spool agree. */
-	EXPECT(entries(conf, "done") == SET_GOOD, "%d entries in done/", entries(conf, "done"));
-	EXPECT(entries(conf, "incoming") == 0 && entries(conf, "active") == 0
-	    && entries(conf, "deferred") == 0 && entries(conf, "quarantine") == 0
-	    && entries(conf, "tmp") == 0, "entries left in the spool: incoming %d, active %d,"
-	    " deferred %d, quarantine %d, tmp %d", entries(conf, "incoming"),
-	    entries(conf, "active"), entries(conf, "deferred"), entries(conf, "quarantine"),
-	    entries(conf, "tmp"));
+	EXPECT(fake_entries(conf, "done") == SET_GOOD, "%d entries in done/", fake_entries(conf, "done"));
+	EXPECT(fake_entries(conf, "incoming") == 0 && fake_entries(conf, "active") == 0
+	    && fake_entries(conf, "deferred") == 0 && fake_entries(conf, "quarantine") == 0
+	    && fake_entries(conf, "tmp") == 0, "entries left in the spool: incoming %d, active %d,"
+	    " deferred %d, quarantine %d, tmp %d", fake_entries(conf, "incoming"),
+	    fake_entries(conf, "active"), fake_entries(conf, "deferred"), fake_entries(conf, "quarantine"),
+	    fake_entries(conf, "tmp"));
 	{
 		char agree[400] = "";
 		EXPECT(done_agree(conf, cat, sch, agree, sizeof agree) == 0, "%s", agree);
@@ -420,11 +389,8 @@ test_sweep(void)
 int
 main(void)
 {
-	char cwd[PATH_MAX];
-
-	if (!getcwd(cwd, sizeof cwd))
+	if (fake_find_schemas() != 0)
 		return 2;
-	snprintf(fake_schemas, sizeof fake_schemas, "%s/schemas/xml", cwd);
 	if (!sohoa_fault_available()) {
 		printf("test_fault: built without -DSOHOA_FAULT (make check's build/san has it):"
 		    " nothing to test\n");

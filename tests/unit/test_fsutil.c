@@ -8,40 +8,9 @@
 #include <sys/stat.h>
 
 #include "test.h"
+#include "fixture.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/hash.h"
-
-/* The names in dir, sorted and joined with ',' (dot entries skipped);
- * valid until the next call. */
-static const char *
-list_dir(const char *dir)
-{
-	static char out[1024];
-	char *names[64];
-	size_t n = 0, len = 0;
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	out[0] = '\0';
-	if (!d)
-		return "(cannot open)";
-	while ((de = readdir(d)) != NULL && n < 64)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	for (size_t i = 0; i < n; i++) {
-		len += (size_t)snprintf(out + len, len < sizeof out ? sizeof out - len : 0, "%s%s",
-		    i ? "," : "", names[i]);
-		free(names[i]);
-	}
-	return out;
-}
 
 /* The whole content of path into buf (NUL-terminated); its length or -1. */
 static long
@@ -122,7 +91,7 @@ test_write_file_replaces_atomically(void)
 	buf[n > 0 ? n : 0] = '\0';
 	CHECK_STR(buf, "old content");
 	close(reader);
-	CHECK_STR(list_dir("."), "f");
+	CHECK_STR(fx_list_dir("."), "f");
 }
 
 static void
@@ -138,7 +107,7 @@ test_write_file_leaves_no_temp_files(void)
 		CHECKM(sohoa_fs_write_file(name, name, strlen(name), 0644, &err) == SOHOA_OK,
 		    err.msg);
 	}
-	CHECK_STR(list_dir("d"), "f0,f1,f2");
+	CHECK_STR(fx_list_dir("d"), "f0,f1,f2");
 }
 
 static void
@@ -152,7 +121,7 @@ test_write_file_into_missing_dir_fails(void)
 	CHECKM(strstr(err.msg, "create temp file") != NULL, err.msg);
 	CHECKM(strstr(err.msg, "nodir/x") != NULL, err.msg);
 	CHECKM(strstr(err.msg, strerror(ENOENT)) != NULL, err.msg);
-	CHECK_STR(list_dir("."), "");
+	CHECK_STR(fx_list_dir("."), "");
 }
 
 static void
@@ -191,7 +160,7 @@ test_copy_file_exact_bytes(void)
 	put("small", "tiny");
 	CHECKM(sohoa_fs_copy_file("small", "dst.bin", 0640, &err) == SOHOA_OK, err.msg);
 	CHECK_INT(slurp("dst.bin", (char *)back, N + 1), 4);
-	CHECK_STR(list_dir("."), "dst.bin,small,src.bin");
+	CHECK_STR(fx_list_dir("."), "dst.bin,small,src.bin");
 	umask(old);
 	free(data);
 	free(back);
@@ -209,7 +178,7 @@ test_copy_file_refuses_symlink_source(void)
 	CHECKM(strstr(err.msg, "link") != NULL, err.msg);
 	CHECKM(strstr(err.msg, strerror(ELOOP)) != NULL, err.msg);
 	CHECK(access("dst", F_OK) != 0);
-	CHECK_STR(list_dir("."), "link,real");
+	CHECK_STR(fx_list_dir("."), "link,real");
 }
 
 static void
@@ -275,7 +244,7 @@ test_remove_tree_keeps_symlink_targets(void)
 	CHECK(lstat("tree", &st) != 0 && errno == ENOENT);
 	CHECK(stat("outside/keep.txt", &st) == 0 && st.st_size == 7);
 	CHECK(stat("outside-file", &st) == 0 && st.st_size == 11);
-	CHECK_STR(list_dir("."), "outside,outside-file");
+	CHECK_STR(fx_list_dir("."), "outside,outside-file");
 }
 
 /* remove_tree on a link to a folder removes the link, not the folder. */
@@ -425,7 +394,7 @@ test_batch_tree(void)
 	CHECK(stat("root/sub", &st) == 0 && (st.st_mode & 07777) == 0750);
 	CHECK(stat("root/sub/copy.txt", &st) == 0 && (st.st_mode & 07777) == 0444);
 	/* No temp names anywhere. */
-	CHECK_STR(list_dir("root"), "a.xml,sub");
+	CHECK_STR(fx_list_dir("root"), "a.xml,sub");
 	sohoa_fs_batch_free(NULL);
 	umask(old);
 }
@@ -634,7 +603,7 @@ test_write_file_at_long_name_and_mode(void)
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_fs_write_file_at(dfd, name, "r", 1, 0640, &err) == SOHOA_OK, err.msg);
 	CHECK(stat(name, &st) == 0 && (st.st_mode & 0777) == 0640);
-	CHECK_STR(list_dir("."), name);
+	CHECK_STR(fx_list_dir("."), name);
 	umask(old);
 	close(dfd);
 }
@@ -652,8 +621,8 @@ test_remove_specials_at(void)
 	dfd = open("d", O_RDONLY | O_DIRECTORY);
 	CHECK_INT(sohoa_fs_remove_specials_at(dfd), 2);
 	close(dfd);
-	CHECK_STR(list_dir("d"), "page.tif,sub");
-	CHECK_STR(list_dir("d/sub"), "");
+	CHECK_STR(fx_list_dir("d"), "page.tif,sub");
+	CHECK_STR(fx_list_dir("d/sub"), "");
 	CHECK(access("target", F_OK) == 0);
 }
 

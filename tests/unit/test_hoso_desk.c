@@ -10,70 +10,20 @@
 #include <sqlite3.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "sohoa/conf.h"
 #include "sohoa/edit.h"
 #include "sohoa/hoso_desk.h"
 #include "catalog_int.h"
 
-static long long
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
+/* A record from inbox folder origin with pages pages of text when state
+ * is "done", none when "active". */
 static int64_t
 add_record(sohoa_catalog *cat, const char *origin, const char *state, int pages)
 {
-	sohoa_record_new r;
-	sohoa_page_result pr[3];
-	sohoa_error err;
-	int64_t id = 0;
-	static int serial;
-	char hash[80];
-
-	memset(&r, 0, sizeof r);
-	memset(pr, 0, sizeof pr);
-	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
-	r.spool_id = hash + 60;
-	r.state = "active";
-	r.hash = hash;
-	r.size = 10;
-	r.name = r.name_raw = "a.tif";
-	r.name_raw_len = 5;
-	r.origin = r.origin_raw = origin;
-	r.origin_raw_len = strlen(origin);
-	for (int i = 0; i < pages; i++) {
-		pr[i].page_no = i + 1;
-		pr[i].text = "Quyết định giao đất";
-		pr[i].confidence = 90;
-		pr[i].status = "ok";
-	}
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_record_insert(cat, &r, &id, &err) == SOHOA_OK, err.msg);
-	if (!strcmp(state, "done"))
-		CHECKM(sohoa_catalog_store_pages(cat, id, pr, pages, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	return id;
-}
-
-static sohoa_catalog *
-open_catalog(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
+	return fx_add_record(cat, &(struct fx_record){ .origin = origin, .npages = pages,
+	    .unread = strcmp(state, "done") != 0 });
 }
 
 /* The documents of hồ sơ id as "3,1,2". */
@@ -95,7 +45,7 @@ members(sohoa_catalog *cat, int64_t id, char *buf, size_t n)
 static void
 test_create_and_fields(void)
 {
-	sohoa_catalog *cat = open_catalog();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t id = 0, id2 = 0;
@@ -109,7 +59,7 @@ test_create_and_fields(void)
 	CHECK(strstr(err.msg, "tiêu đề") != NULL);
 	sohoa_error_clear(&err);
 	CHECK(sohoa_hoso_create(cat, "a\x01" "b", "tester", &id, &err) == SOHOA_BAD_INPUT);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM hoso_files"), 0);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM hoso_files"), 0);
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_hoso_create(cat, "Hồ sơ giao đất", "tester", &id, &err) == SOHOA_OK, err.msg);
 	CHECKM(sohoa_hoso_create(cat, "Hồ sơ thứ hai", "tester", &id2, &err) == SOHOA_OK, err.msg);
@@ -130,11 +80,11 @@ test_create_and_fields(void)
 	free(stored);
 	CHECKM(sohoa_hoso_edit(cat, id, "paperFileCode", "H26.K1/G2/H3.16", "tester", NULL, &err)
 	    == SOHOA_OK, err.msg);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM hoso WHERE name = 'paperFileCode'"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM hoso WHERE name = 'paperFileCode'"
 	    " AND value = 'H26.K1/G2/H3.16' AND source = 'person'"), 1);
 	/* No document yet: the change is an event of no record. */
-	CHECK_INT(query_int(db, "SELECT count(*) FROM events WHERE record_id IS NULL OR record_id = 0"), 5);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM events WHERE detail LIKE '%paperFileCode:"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM events WHERE record_id IS NULL OR record_id = 0"), 5);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM events WHERE detail LIKE '%paperFileCode:"
 	    " \"H26.K1/G2/H3.15\" -> \"H26.K1/G2/H3.16\"' AND agent = 'tester'"), 1);
 	/* Refused, nothing changed. */
 	sohoa_error_clear(&err);
@@ -150,22 +100,22 @@ test_create_and_fields(void)
 	CHECK(sohoa_hoso_edit(cat, id, "tiêu đề", "", "tester", NULL, &err) == SOHOA_BAD_INPUT);
 	sohoa_error_clear(&err);
 	CHECK(sohoa_hoso_edit(cat, 999, "ghi chú", "x", "tester", NULL, &err) == SOHOA_BAD_INPUT);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM hoso WHERE name = 'maintenance' AND value = '01'"),
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM hoso WHERE name = 'maintenance' AND value = '01'"),
 	    1);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM events"), 5);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM events"), 5);
 	/* Cleared: the row goes (hoso.txt or the configuration applies again). */
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_hoso_edit(cat, id, "thời hạn bảo quản", "", "tester", &stored, &err) == SOHOA_OK,
 	    err.msg);
 	CHECK(stored == NULL);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM hoso WHERE name = 'maintenance'"), 0);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM hoso WHERE name = 'maintenance'"), 0);
 	sohoa_catalog_free(cat);
 }
 
 static void
 test_documents_and_order(void)
 {
-	sohoa_catalog *cat = open_catalog();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t folder = 0, h = 0, from = -1, a, b, c, busy;
@@ -205,7 +155,7 @@ test_documents_and_order(void)
 	CHECK(sohoa_hoso_add(cat, h, 9999, "vanthu", NULL, &err) == SOHOA_BAD_INPUT);
 	CHECK(sohoa_hoso_add(cat, 9999, a, "vanthu", NULL, &err) == SOHOA_BAD_INPUT);
 	/* H1: each move an event naming the person, old and new hồ sơ. */
-	CHECK_INT(query_int(db, "SELECT count(*) FROM events WHERE type = 'metadata modification'"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM events WHERE type = 'metadata modification'"
 	    " AND agent = 'vanthu' AND detail LIKE 'hồ sơ: %'"), 3);
 
 	/* Order: up, down (clamped), and a whole order. */
@@ -237,14 +187,14 @@ test_documents_and_order(void)
 	}
 	sohoa_error_clear(&err);
 	CHECK(sohoa_hoso_move(cat, h, busy, 1, "vanthu", &err) == SOHOA_BAD_INPUT);
-	CHECK(query_int(db, "SELECT count(*) FROM events WHERE detail LIKE '%order:%'") >= 4);
+	CHECK(fx_query_int(db, "SELECT count(*) FROM events WHERE detail LIKE '%order:%'") >= 4);
 
 	/* Out: loose again, its place forgotten. */
 	CHECKM(sohoa_hoso_remove(cat, h, b, "vanthu", &err) == SOHOA_OK, err.msg);
 	members(cat, h, got, sizeof got);
 	snprintf(want, sizeof want, "%lld,%lld", (long long)c, (long long)a);
 	CHECK_STR(got, want);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM records WHERE origin = '' AND hoso_order IS NULL"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM records WHERE origin = '' AND hoso_order IS NULL"
 	    " AND state = 'done'"), 1);
 	sohoa_error_clear(&err);
 	CHECK(sohoa_hoso_remove(cat, h, b, "vanthu", &err) == SOHOA_BAD_INPUT);
@@ -266,7 +216,7 @@ count_entry(void *arg, const sohoa_hoso_entry *e)
 static void
 test_numbers_and_ead(void)
 {
-	sohoa_catalog *cat = open_catalog();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_conf conf;
 	sohoa_hoso hs;
 	sohoa_error err;

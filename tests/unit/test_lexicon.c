@@ -10,34 +10,10 @@
 #include "sohoa/lexicon.h"
 #include "extract_int.h"
 #include "test.h"
+#include "catalog_fixture.h"
+#include "fixture.h"
 
 static char fixture_dir[PATH_MAX];
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-	    !(buf = malloc((size_t)n + 1))) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
 
 /* 1 when line is one of the '\n'-separated lines of list. */
 static int
@@ -62,13 +38,12 @@ has_line(const char *list, const char *line)
 static void
 test_candidates(void)
 {
-	char path[PATH_MAX], *hocr, *c = NULL;
+	char *hocr, *c = NULL;
 	size_t hl = 0;
 	int n, lines = 0;
 
-	snprintf(path, sizeof path, "%s/wrap3-cv-048-2022.hocr", fixture_dir);
-	hocr = slurp(path, &hl);
-	CHECKM(hocr != NULL, path);
+	hocr = fx_fixture(fixture_dir, "wrap3-cv-048-2022", "hocr", &hl);
+	CHECKM(hocr != NULL, fixture_dir);
 	if (!hocr)
 		return;
 	n = sohoa_lexicon_candidates(hocr, hl, &c);
@@ -105,18 +80,6 @@ test_candidates(void)
 	free(hocr);
 }
 
-static sohoa_catalog *
-open_cat(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
-}
-
 static void
 teach(sohoa_catalog *cat, int64_t id, const char *phrases, int expect_counted)
 {
@@ -145,7 +108,7 @@ learned(sohoa_catalog *cat)
 static void
 test_teach(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	char *l;
 
 	if (!cat)
@@ -203,7 +166,7 @@ test_teach(void)
 	free(l);
 	sohoa_catalog_free(cat);
 	/* Kept across a reopening (the catalog file). */
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
 	l = learned(cat);
@@ -286,17 +249,8 @@ test_repair_learned(void)
 int
 main(void)
 {
-	char cwd[PATH_MAX];
-	const char *src = getenv("SOHOA_SRCDIR");
-
-	if (!src) {
-		if (!getcwd(cwd, sizeof cwd)) {
-			perror("getcwd");
-			return 2;
-		}
-		src = cwd;
-	}
-	snprintf(fixture_dir, sizeof fixture_dir, "%s/tests/unit/fixtures/layout", src);
+	if (fx_fixture_dir(fixture_dir, sizeof fixture_dir, "layout") != 0)
+		return 2;
 	TEST_RUN(test_candidates);
 	TEST_RUN(test_teach);
 	TEST_RUN(test_repair_learned);

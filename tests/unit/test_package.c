@@ -13,6 +13,7 @@
 #include <libxml/parser.h>
 
 #include "test.h"
+#include "fixture.h"
 #include "sohoa/package.h"
 #include "sohoa/fsutil.h"
 
@@ -146,18 +147,6 @@ write_pkg(fixture *fx, const char *parent, sohoa_package_result *res, sohoa_erro
 }
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	sohoa_error err;
-	char *buf = NULL;
-
-	sohoa_error_clear(&err);
-	if (sohoa_fs_read_file(path, 64u << 20, &buf, len, &err) != SOHOA_OK)
-		return NULL;
-	return buf;
-}
 
 /* Runs a shell command; its exit status. */
 static int
@@ -309,7 +298,7 @@ test_descriptive_content(void)
 	fixture_init(&fx);
 	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
 	snprintf(path, sizeof path, "%s/metadata/descriptive/EAD_doc.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x != NULL);
 	if (x) {
 		CHECK(strstr(x, "<docId>VB01.2024.000042</docId>") != NULL);
@@ -347,7 +336,7 @@ test_descriptive_content(void)
 		free(x);
 	}
 	snprintf(path, sizeof path, "%s/metadata/descriptive/EAD.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x != NULL);
 	if (x) {
 		CHECK(strstr(x, "<title>Hồ sơ giao đất năm 2024</title>") != NULL);
@@ -357,7 +346,7 @@ test_descriptive_content(void)
 		free(x);
 	}
 	snprintf(path, sizeof path, "%s/metadata/preservation/PREMIS.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x != NULL);
 	if (x) {
 		CHECK(strstr(x, "<premis:eventType>message digest calculation</premis:eventType>")
@@ -385,7 +374,7 @@ test_descriptive_content(void)
 		free(x);
 	}
 	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x != NULL);
 	if (x) {
 		CHECK(strstr(x, "OBJID=\"urn:VB01:uuid:" UUID "\"") != NULL);
@@ -427,7 +416,7 @@ test_rewrite_lastmoddate(void)
 	fx.in.created = "2024-04-01T09:00:00+07:00";
 	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
 	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x != NULL);
 	if (x) {
 		CHECK(strstr(x, "CREATEDATE=\"2024-03-06T08:01:00+07:00\" "
@@ -475,7 +464,7 @@ test_checksums_match_sha256sum(void)
 	fixture_init(&fx);
 	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
 	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
-	mets = slurp(path, &len);
+	mets = fx_slurp(path, &len);
 	CHECK(mets != NULL);
 	CHECK(sha256sum(path, hex) == 0);
 	CHECK_STR(res.mets_hash + 7, hex);
@@ -601,7 +590,7 @@ test_check_valid_mets_change_needs_stored_hash(void)
 	fixture_init(&fx);
 	CHECKM(write_pkg(&fx, "out", &res, &err) == SOHOA_OK, err.msg);
 	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x && (at = strstr(x, "<name>UBND")) != NULL);
 	if (!x || !at) {
 		free(x);
@@ -767,11 +756,11 @@ test_nfc_and_sip(void)
 	CHECK_STR(res.objid, "uuid-3F2B8C1E-5D4A-4E6B-9C7D-0A1B2C3D4E5F");
 	CHECK(strstr(res.dir, "/uuid-3F2B8C1E-5D4A-4E6B-9C7D-0A1B2C3D4E5F") != NULL);
 	snprintf(path, sizeof path, "%s/metadata/descriptive/EAD_doc.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x && strstr(x, "<subject>Về việc</subject>") != NULL);
 	free(x);
 	snprintf(path, sizeof path, "%s/METS.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x && strstr(x, "csip:OAISPACKAGETYPE=\"SIP\"") != NULL);
 	CHECK(x && strstr(x, "LABEL=\"Về việc\"") != NULL);
 	free(x);
@@ -822,19 +811,19 @@ test_hostile_text(void)
 	for (int i = 0; docs[i]; i++) {
 		snprintf(path, sizeof path, "%s/%s", res.dir, docs[i]);
 		CHECKM(well_formed(path), docs[i]);
-		x = slurp(path, &len);
+		x = fx_slurp(path, &len);
 		CHECKM(x && !memchr(x, 0x1b, len) && !memchr(x, 0x07, len) && !memchr(x, 0x01, len)
 		    && !memchr(x, 0x0b, len) && !strstr(x, "\xef\xbf\xbe")
 		    && !strstr(x, "\xef\xbf\xbf") && !strstr(x, "\xef\xb7\x90"), docs[i]);
 		free(x);
 	}
 	snprintf(path, sizeof path, "%s/metadata/preservation/PREMIS.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x && strstr(x, "Quyết \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd]0;pwned"
 	    "\xef\xbf\xbd\xef\xbf\xbd[2J \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.png"));
 	free(x);
 	snprintf(path, sizeof path, "%s/metadata/descriptive/EAD_doc.xml", res.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x && strstr(x, "<subject>Về việc\xef\xbf\xbd\xef\xbf\xbd[31m gi\xef\xbf\xbd</subject>"));
 	free(x);
 	sohoa_package_report_init(&rep);
@@ -887,7 +876,7 @@ test_replace_existing_package(void)
 	CHECK(st1.st_ino != st2.st_ino);        /* a new folder, renamed in */
 	CHECK_INT(count_entries("out"), 1);     /* no temp or old folder left */
 	snprintf(path, sizeof path, "%s/metadata/descriptive/EAD_doc.xml", b.dir);
-	x = slurp(path, &len);
+	x = fx_slurp(path, &len);
 	CHECK(x && strstr(x, "điều chỉnh") != NULL);
 	free(x);
 	sohoa_package_report_init(&rep);

@@ -12,6 +12,7 @@
 #include <qpdf/qpdf-c.h>
 
 #include "test.h"
+#include "fixture.h"
 #include "sohoa/fsutil.h"
 #include "sohoa/pdfa.h"
 
@@ -104,18 +105,6 @@ stream_raw(qpdf_data q, qpdf_oh s, size_t *len)
 	if (len)
 		*len = n;
 	return (char *)out;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	char *buf = NULL;
-	sohoa_error err;
-
-	sohoa_error_clear(&err);
-	if (sohoa_fs_read_file(path, 64 << 20, &buf, len, &err) != SOHOA_OK)
-		return NULL;
-	return buf;
 }
 
 static void
@@ -214,7 +203,7 @@ test_output_intent_embeds_the_icc_profile(void)
 	CHECK(qpdf_oh_is_stream(q, prof));
 	CHECK_INT(qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, prof), "/N")), 3);
 	/* The profile, byte for byte once decoded. */
-	icc_data = slurp(icc(), &icc_len);
+	icc_data = fx_slurp(icc(), &icc_len);
 	got = NULL;
 	{
 		unsigned char *buf = NULL;
@@ -287,15 +276,15 @@ test_output_is_reproducible(void)
 	CHECK(write_image_pdf("in.pdf", 1) == 0);
 	CHECK_INT(sohoa_pdfa_convert("in.pdf", "1.pdf", &info, &err), SOHOA_OK);
 	CHECK_INT(sohoa_pdfa_convert("in.pdf", "2.pdf", &info, &err), SOHOA_OK);
-	x = slurp("1.pdf", &lx);
-	y = slurp("2.pdf", &ly);
+	x = fx_slurp("1.pdf", &lx);
+	y = fx_slurp("2.pdf", &ly);
 	CHECK(x && y && lx == ly && memcmp(x, y, lx) == 0);
 	free(x);
 	free(y);
 	info.identifier = "c";
 	CHECK_INT(sohoa_pdfa_convert("in.pdf", "2.pdf", &info, &err), SOHOA_OK);
-	y = slurp("2.pdf", &ly);
-	x = slurp("1.pdf", &lx);
+	y = fx_slurp("2.pdf", &ly);
+	x = fx_slurp("1.pdf", &lx);
 	CHECK(x && y && (lx != ly || memcmp(x, y, lx) != 0));
 	free(x);
 	free(y);

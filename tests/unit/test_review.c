@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "sohoa/conf.h"
 #include "sohoa/edit.h"
@@ -17,37 +18,13 @@
 #include "sohoa/review.h"
 #include "catalog_int.h"
 
+/* A record with one page read at confidence conf when state is "done",
+ * none when "active". */
 static int64_t
 add_record(sohoa_catalog *cat, const char *state, double conf)
 {
-	sohoa_record_new r;
-	sohoa_page_result pr;
-	sohoa_error err;
-	int64_t id = 0;
-	static int serial;
-	char hash[80];
-
-	memset(&r, 0, sizeof r);
-	memset(&pr, 0, sizeof pr);
-	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
-	r.spool_id = hash + 60;
-	r.state = "active";
-	r.hash = hash;
-	r.size = 10;
-	r.name = r.name_raw = "a.tif";
-	r.name_raw_len = 5;
-	r.origin = r.origin_raw = "";
-	pr.page_no = 1;
-	pr.text = "Quyết định giao đất";
-	pr.confidence = (float)conf;
-	pr.status = "ok";
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_record_insert(cat, &r, &id, &err) == SOHOA_OK, err.msg);
-	if (!strcmp(state, "done"))
-		CHECKM(sohoa_catalog_store_pages(cat, id, &pr, 1, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	return id;
+	return fx_add_record(cat, &(struct fx_record){ .npages = 1, .confidence = conf,
+	    .unread = strcmp(state, "done") != 0 });
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <utf8proc.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "index_int.h"
 #include "sohoa/search.h"
@@ -19,49 +20,14 @@
 
 static char src_dir[PATH_MAX];
 
-static sohoa_catalog *
-open_cat(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
-}
-
-static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		CHECKM(0, msg ? msg : sql);
-		sqlite3_free(msg);
-	}
-}
-
-static long long
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* The index holds exactly what the catalog says (I1), and SQLite agrees. */
 static void
 check_index(sohoa_catalog *cat)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
 
-	exec_ok(db, "INSERT INTO docs_fts(docs_fts, rank) VALUES ('integrity-check', 1)");
-	CHECK_INT(query_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE"
+	fx_exec(db, "INSERT INTO docs_fts(docs_fts, rank) VALUES ('integrity-check', 1)");
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE"
 	    " integrity_check <> 'ok'"), 0);
 }
 
@@ -71,40 +37,8 @@ static int64_t
 add_record_opt(sohoa_catalog *cat, const char *name, const char *const *pages, int npages,
     int index)
 {
-	sohoa_record_new r;
-	sohoa_page_result pr[8];
-	sohoa_error err;
-	int64_t id = 0;
-	char hash[80];
-	static int serial;
-
-	memset(&r, 0, sizeof r);
-	memset(pr, 0, sizeof pr);
-	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
-	r.spool_id = hash + 60;
-	r.state = "active";
-	r.hash = hash;
-	r.size = 1000;
-	r.name = name;
-	r.name_raw = name;
-	r.name_raw_len = strlen(name);
-	r.origin = "ho-so-2024";
-	r.origin_raw = "ho-so-2024";
-	r.origin_raw_len = strlen("ho-so-2024");
-	for (int i = 0; i < npages && i < 8; i++) {
-		pr[i].page_no = i + 1;
-		pr[i].text = pages[i];
-		pr[i].confidence = 90;
-		pr[i].status = "ok";
-	}
-	sohoa_error_clear(&err);
-	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_record_insert(cat, &r, &id, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_store_pages(cat, id, pr, npages, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_commit(cat, &err) == SOHOA_OK, err.msg);
-	if (index)
-		CHECKM(sohoa_search_index_record(cat, id, &err) == SOHOA_OK, err.msg);
-	return id;
+	return fx_add_record(cat, &(struct fx_record){ .name = name, .origin = "ho-so-2024",
+	    .size = 1000, .pages = pages, .npages = npages, .index = index });
 }
 
 static int64_t
@@ -331,7 +265,7 @@ archive_open(struct archive *a)
 	const char *tb7_pages[1] = { tb7 };
 
 	memset(a, 0, sizeof *a);
-	a->cat = open_cat();
+	a->cat = fx_open_catalog();
 	if (!a->cat) {
 		free(tb7);
 		return;
@@ -399,7 +333,7 @@ test_field_weights_and_ties(void)
 	/* Equal scores: the newest first - issuedDate, else the day the
 	 * record was made (today, newer than both). */
 	unlink("catalog.db");
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
 	x = add_record(cat, "x.tif", same, 1);
@@ -695,8 +629,8 @@ test_hostile(void)
 	CHECK_STR(find_res(a.cat, "quyết", 10, -1, NULL), "BAD");
 	/* Everything is still there. */
 	db = sohoa_catalog_db(a.cat);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM records"), 6);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM fields"), 24);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM records"), 6);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM fields"), 24);
 	FIND_SET(a.cat, "quyết định", 3, a.qd15, a.qd16, a.cv12);
 	check_index(a.cat);
 	sohoa_catalog_free(a.cat);
@@ -705,7 +639,7 @@ test_hostile(void)
 static void
 test_paging(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_search_results res;
 	char text[256], seen[32];
 	int64_t first = 0;
@@ -807,8 +741,8 @@ test_reindex_equals_incremental(void)
 	CHECK(before && after);
 	if (before && after && strcmp(before, after) != 0)
 		CHECKM(0, "reindex changed the results");
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_indexed"), 6);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 0);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_indexed"), 6);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 0);
 	check_index(a.cat);
 	/* Twice in a row is the same too. */
 	CHECKM(sohoa_search_reindex(a.cat, NULL, NULL, &err) == SOHOA_OK, err.msg);
@@ -845,17 +779,17 @@ test_index_follows_catalog(void)
 	FIND(a.cat, "giáp thìn", 1, a.cv12);
 	set_field(a.cat, a.cv12, "subject", "V/v tổ chức đón Xuân Ất Tỵ");
 	FIND(a.cat, "ất tỵ", 1, a.cv12);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH"
 	    " '{subject} : \"giap thin\"'"), 0);
 	check_index(a.cat);
-	exec_ok(db, "DELETE FROM fields WHERE name = 'subject'");
+	fx_exec(db, "DELETE FROM fields WHERE name = 'subject'");
 	FIND(a.cat, "ất tỵ", 0);
 	FIND(a.cat, "giáp thìn", 1, a.cv12);       /* still in its text */
-	exec_ok(db, "UPDATE fields SET value = '2024' WHERE name = 'codeNotation'"
+	fx_exec(db, "UPDATE fields SET value = '2024' WHERE name = 'codeNotation'"
 	    " AND record_id = (SELECT min(record_id) FROM fields)");
 	check_index(a.cat);
 	/* A page corrected by hand is searchable at once. */
-	exec_ok(db, "UPDATE pages SET text = text || ' Trạm bơm Đồng Xuân.' WHERE page_no = 2");
+	fx_exec(db, "UPDATE pages SET text = text || ' Trạm bơm Đồng Xuân.' WHERE page_no = 2");
 	FIND(a.cat, "tram bom", 1, a.qd15);
 	check_index(a.cat);
 	/* OCR again: the record waits in the queue until indexed. */
@@ -877,10 +811,10 @@ test_index_follows_catalog(void)
 	 * indexed catches it up. */
 	lost = add_record_opt(a.cat, "gm.png", lone, 1, 0);
 	FIND(a.cat, "trạm bơm", 1, a.qd15);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 1);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 1);
 	CHECKM(sohoa_search_index_record(a.cat, a.qd15, &err) == SOHOA_OK, err.msg);
 	FIND(a.cat, "trạm bơm", 2, lost, a.qd15);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 0);
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 0);
 	/* Inside the caller's transaction. */
 	CHECKM(sohoa_catalog_begin(a.cat, &err) == SOHOA_OK, err.msg);
 	CHECKM(sohoa_search_index_record(a.cat, lost, &err) == SOHOA_OK, err.msg);
@@ -888,7 +822,7 @@ test_index_follows_catalog(void)
 	/* A record with no pages and no fields gets no row; an unknown id is
 	 * nothing to do. */
 	empty = add_record(a.cat, "trong.tif", NULL, 0);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_indexed WHERE id = (SELECT max(id)"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_indexed WHERE id = (SELECT max(id)"
 	    " FROM records)"), 0);
 	(void)empty;
 	CHECKM(sohoa_search_index_record(a.cat, 999999, &err) == SOHOA_OK, err.msg);
@@ -927,7 +861,7 @@ test_pending_and_check(void)
 	/* Fields stored while the pages wait for indexing are indexed with
 	 * them, once. */
 	CHECKM(sohoa_catalog_begin(a.cat, &err) == SOHOA_OK, err.msg);
-	exec_ok(db, "INSERT INTO docs_pending (id) VALUES (1)");
+	fx_exec(db, "INSERT INTO docs_pending (id) VALUES (1)");
 	set_field(a.cat, 1, "subject", "Quyết định giao đất làm sân vận động");
 	CHECKM(sohoa_catalog_commit(a.cat, &err) == SOHOA_OK, err.msg);
 	FIND(a.cat, "\"sân vận động\"", 0);
@@ -935,7 +869,7 @@ test_pending_and_check(void)
 	FIND(a.cat, "\"sân vận động\"", 1, (int64_t)1);
 	check_index(a.cat);
 	/* Damage: the bookkeeping says a record is not indexed while it is. */
-	exec_ok(db, "DELETE FROM docs_indexed WHERE id = 1");
+	fx_exec(db, "DELETE FROM docs_indexed WHERE id = 1");
 	sohoa_error_clear(&err);
 	CHECK(sohoa_search_check(a.cat, &err) == SOHOA_FATAL);
 	CHECKM(strstr(err.msg, "sohoa reindex") != NULL, err.msg);
@@ -976,10 +910,10 @@ test_migration_indexes_existing(void)
 		CHECK(sql && fread(sql, 1, (size_t)n, f) == (size_t)n);
 		fclose(f);
 		if (sql)
-			exec_ok(db, sql);
+			fx_exec(db, sql);
 		free(sql);
 	}
-	exec_ok(db, "PRAGMA user_version = 2;"
+	fx_exec(db, "PRAGMA user_version = 2;"
 	    " INSERT INTO records (spool_id, state, size, name, name_raw, created_at, updated_at)"
 	    " VALUES ('old', 'done', 1, 'cu.tif', x'00', '2020-01-01T00:00:00Z',"
 	    " '2020-01-01T00:00:00Z');"
@@ -988,12 +922,12 @@ test_migration_indexes_existing(void)
 	    " INSERT INTO fields (record_id, name, value, source) VALUES"
 	    " (1, 'subject', 'Kiểm tra đê điều', 'ocr');");
 	sqlite3_close(db);
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
 	FIND(cat, "de dieu", 1, (int64_t)1);
 	FIND(cat, "biên bản", 1, (int64_t)1);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM sqlite_master"
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM sqlite_master"
 	    " WHERE name = 'pages_fts'"), 0);
 	check_index(cat);
 	sohoa_catalog_free(cat);
@@ -1082,7 +1016,7 @@ sorted_tokens(const char *list, char *out, size_t n)
 static void
 test_exact_and_approximate(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	/* "đắt" (dear) and "đất" (land) differ only by their marks. */
 	const char *dear[] = { "Giá thuê mặt bằng ở chợ xã năm nay rất đắt." };
 	const char *land[] = { "Biên bản đo đạc đất: mảnh đất thổ cư, đất vườn, đất ao liền kề." };
@@ -1160,7 +1094,7 @@ test_exact_and_approximate(void)
 static void
 test_keyword_and_description(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	const char *text[] = { "Biên bản họp thôn về việc nạo vét kênh mương." };
 	const char *other[] = { "Thông báo lịch tiếp công dân." };
 	int64_t a, b;
@@ -1183,7 +1117,7 @@ test_keyword_and_description(void)
 	set_field(cat, a, "keyword", "thủy lợi");
 	FIND(cat, "đê điều", 0);
 	FIND(cat, "thuy loi", 1, a);
-	exec_ok(sohoa_catalog_db(cat), "DELETE FROM fields WHERE name = 'description'");
+	fx_exec(sohoa_catalog_db(cat), "DELETE FROM fields WHERE name = 'description'");
 	FIND(cat, "kho lưu trữ", 0);
 	check_index(cat);
 	/* sohoa reindex gives the same. */
@@ -1228,10 +1162,10 @@ test_migration_011(void)
 		CHECK(sql && fread(sql, 1, (size_t)n, f) == (size_t)n);
 		fclose(f);
 		if (sql)
-			exec_ok(db, sql);
+			fx_exec(db, sql);
 		free(sql);
 	}
-	exec_ok(db, "PRAGMA user_version = 7;"
+	fx_exec(db, "PRAGMA user_version = 7;"
 	    " INSERT INTO records (spool_id, state, size, name, name_raw, created_at, updated_at)"
 	    " VALUES ('a', 'done', 1, 'a.tif', x'00', '2024-01-01T00:00:00Z',"
 	    " '2024-01-01T00:00:00Z'), ('b', 'done', 1, 'b.tif', x'00', '2024-01-01T00:00:00Z',"
@@ -1243,21 +1177,21 @@ test_migration_011(void)
 	    " INSERT INTO fields (record_id, name, value, source) VALUES"
 	    " (2, 'description', 'hồ sơ gốc', 'person');");
 	/* Record 2 waits in the queue, as after a crash. */
-	CHECK_INT(query_int(db, "SELECT count(*) FROM docs_pending"), 2);
-	exec_ok(db, "DELETE FROM docs_pending WHERE id = 1;"
+	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_pending"), 2);
+	fx_exec(db, "DELETE FROM docs_pending WHERE id = 1;"
 	    " INSERT INTO docs_fts (rowid, subject, doctype, number, organ, body, meta)"
 	    " SELECT id, subject, doctype, number, organ, body, meta FROM docs_source WHERE id = 1;"
 	    " INSERT INTO docs_indexed (id) VALUES (1);");
 	sqlite3_close(db);
-	cat = open_cat();
+	cat = fx_open_catalog();
 	if (!cat)
 		return;
-	CHECK_INT(query_int(sohoa_catalog_db(cat), "PRAGMA user_version"),
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "PRAGMA user_version"),
 	    sohoa_catalog_schema_version());
 	FIND(cat, "đê điều", 1, (int64_t)1);
 	FIND(cat, "biên bản", 1, (int64_t)1);
 	FIND(cat, "hồ sơ gốc", 0);
-	CHECK_INT(query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM docs_pending"), 1);
+	CHECK_INT(fx_query_int(sohoa_catalog_db(cat), "SELECT count(*) FROM docs_pending"), 1);
 	check_index(cat);
 	CHECK(sohoa_search_index_pending(cat, NULL, NULL) == SOHOA_OK);
 	FIND(cat, "hồ sơ gốc", 1, (int64_t)2);

@@ -11,42 +11,12 @@
 #include <sys/stat.h>
 
 #include "test.h"
+#include "fixture.h"
 #include "sohoa/spool.h"
 
 static const char *const all_states[] = {
 	"tmp", "incoming", "active", "deferred", "done", "quarantine"
 };
-
-/* The names in dir, sorted, joined with ','; valid until the next call. */
-static const char *
-list_dir(const char *dir)
-{
-	static char out[2048];
-	char *names[64];
-	size_t n = 0, len = 0;
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	out[0] = '\0';
-	if (!d)
-		return "(cannot open)";
-	while ((de = readdir(d)) != NULL && n < 64)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	for (size_t i = 0; i < n; i++) {
-		len += (size_t)snprintf(out + len, len < sizeof out ? sizeof out - len : 0, "%s%s",
-		    i ? "," : "", names[i]);
-		free(names[i]);
-	}
-	return out;
-}
 
 /* Writes len bytes of a pattern seeded by seed into path. */
 static void
@@ -164,7 +134,7 @@ test_open_creates_state_dirs(void)
 
 	if (!sp)
 		return;
-	CHECK_STR(list_dir("state/spool"), "active,deferred,done,incoming,quarantine,tmp");
+	CHECK_STR(fx_list_dir("state/spool"), "active,deferred,done,incoming,quarantine,tmp");
 	for (size_t i = 0; i < sizeof all_states / sizeof all_states[0]; i++) {
 		snprintf(want, sizeof want, "state/spool/%s", all_states[i]);
 		CHECK_STR(sohoa_spool_dir(sp, all_states[i]), want);
@@ -196,16 +166,16 @@ test_pickup_creates_one_complete_entry(void)
 	CHECK(lstat("inbox/scan.tif", &before) == 0);
 	CHECKM(pick(sp, "scan.tif", 1LL << 30, &env, &err) == SOHOA_OK, err.msg);
 	CHECK(env.spool_id[0] != '\0');
-	CHECK_STR(list_dir("state/spool/incoming"), env.spool_id);
+	CHECK_STR(fx_list_dir("state/spool/incoming"), env.spool_id);
 	snprintf(path, sizeof path, "state/spool/incoming/%s", env.spool_id);
-	snprintf(entry_files, sizeof entry_files, "%s", list_dir(path));
+	snprintf(entry_files, sizeof entry_files, "%s", fx_list_dir(path));
 	CHECK_STR(entry_files, "envelope,original");
 	CHECK(same_bytes(sohoa_spool_path(sp, "incoming", env.spool_id, "original", path,
 	    sizeof path), "inbox/scan.tif"));
-	CHECK_STR(list_dir("state/spool/tmp"), "");
-	CHECK_STR(list_dir("state/spool/active"), "");
+	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
+	CHECK_STR(fx_list_dir("state/spool/active"), "");
 	/* The original is where it was, as it was. */
-	CHECK_STR(list_dir("inbox"), "scan.tif");
+	CHECK_STR(fx_list_dir("inbox"), "scan.tif");
 	CHECK(lstat("inbox/scan.tif", &after) == 0);
 	CHECK(after.st_ino == before.st_ino);
 	CHECK_INT(after.st_size, before.st_size);
@@ -395,8 +365,8 @@ test_pickup_symlink_refused(void)
 	CHECK_INT(n, 8);
 	target[n > 0 ? n : 0] = '\0';
 	CHECK_STR(target, "real.tif");
-	CHECK_STR(list_dir("state/spool/incoming"), "");
-	CHECK_STR(list_dir("state/spool/tmp"), "");
+	CHECK_STR(fx_list_dir("state/spool/incoming"), "");
+	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
 	sohoa_spool_free(sp);
 }
 
@@ -417,8 +387,8 @@ test_pickup_fifo_refused_without_blocking(void)
 	alarm(0);
 	CHECK_INT(st, SOHOA_BAD_INPUT);
 	CHECK_INT(err.reason, SOHOA_REASON_NOT_REGULAR);
-	CHECK_STR(list_dir("state/spool/incoming"), "");
-	CHECK_STR(list_dir("state/spool/tmp"), "");
+	CHECK_STR(fx_list_dir("state/spool/incoming"), "");
+	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
 	sohoa_spool_free(sp);
 }
 
@@ -442,8 +412,8 @@ test_pickup_changed_file_retried(void)
 	CHECK_INT(sohoa_spool_pickup(sp, "inbox", "growing.tif", &seen, 1LL << 30, &env, &err),
 	    SOHOA_RETRY);
 	CHECKM(strstr(err.msg, "growing.tif") != NULL, err.msg);
-	CHECK_STR(list_dir("state/spool/incoming"), "");
-	CHECK_STR(list_dir("state/spool/tmp"), "");
+	CHECK_STR(fx_list_dir("state/spool/incoming"), "");
+	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
 
 	/* Same size, other mtime. */
 	CHECK(lstat("inbox/growing.tif", &seen) == 0);
@@ -453,8 +423,8 @@ test_pickup_changed_file_retried(void)
 	sohoa_error_clear(&err);
 	CHECK_INT(sohoa_spool_pickup(sp, "inbox", "growing.tif", &seen, 1LL << 30, &env, &err),
 	    SOHOA_RETRY);
-	CHECK_STR(list_dir("state/spool/incoming"), "");
-	CHECK_STR(list_dir("state/spool/tmp"), "");
+	CHECK_STR(fx_list_dir("state/spool/incoming"), "");
+	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
 	sohoa_spool_free(sp);
 }
 
@@ -474,7 +444,7 @@ test_pickup_vanished_file_retried(void)
 	sohoa_error_clear(&err);
 	CHECK_INT(sohoa_spool_pickup(sp, "inbox", "gone.tif", &seen, 1LL << 30, &env, &err),
 	    SOHOA_RETRY);
-	CHECK_STR(list_dir("state/spool/incoming"), "");
+	CHECK_STR(fx_list_dir("state/spool/incoming"), "");
 	sohoa_spool_free(sp);
 }
 
@@ -491,8 +461,8 @@ test_pickup_too_large(void)
 	CHECK_INT(pick(sp, "big.tif", 4096, &env, &err), SOHOA_BAD_INPUT);
 	CHECK_INT(err.reason, SOHOA_REASON_TOO_LARGE);
 	CHECKM(strstr(err.msg, "4096") != NULL, err.msg);
-	CHECK_STR(list_dir("state/spool/incoming"), "");
-	CHECK_STR(list_dir("state/spool/tmp"), "");
+	CHECK_STR(fx_list_dir("state/spool/incoming"), "");
+	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
 	/* At the limit is fine. */
 	CHECKM(pick(sp, "big.tif", 4097, &env, &err) == SOHOA_OK, err.msg);
 	CHECK_INT(env.size, 4097);
@@ -517,15 +487,15 @@ test_move_between_states(void)
 	sohoa_envelope_release(&env);
 
 	CHECKM(sohoa_spool_move(sp, id, "incoming", "active", &err) == SOHOA_OK, err.msg);
-	CHECK_STR(list_dir("state/spool/incoming"), "");
-	CHECK_STR(list_dir("state/spool/active"), id);
+	CHECK_STR(fx_list_dir("state/spool/incoming"), "");
+	CHECK_STR(fx_list_dir("state/spool/active"), id);
 	CHECKM(sohoa_spool_move(sp, id, "active", "deferred", &err) == SOHOA_OK, err.msg);
 	CHECKM(sohoa_spool_move(sp, id, "deferred", "done", &err) == SOHOA_OK, err.msg);
-	CHECK_STR(list_dir("state/spool/active"), "");
-	CHECK_STR(list_dir("state/spool/deferred"), "");
-	CHECK_STR(list_dir("state/spool/done"), id);
+	CHECK_STR(fx_list_dir("state/spool/active"), "");
+	CHECK_STR(fx_list_dir("state/spool/deferred"), "");
+	CHECK_STR(fx_list_dir("state/spool/done"), id);
 	snprintf(path, sizeof path, "state/spool/done/%s", id);
-	CHECK_STR(list_dir(path), "envelope,original");
+	CHECK_STR(fx_list_dir(path), "envelope,original");
 	CHECK(same_bytes(sohoa_spool_path(sp, "done", id, "original", path, sizeof path),
 	    "inbox/m.tif"));
 	CHECKM(sohoa_spool_read_envelope(sp, "done", id, &back, &err) == SOHOA_OK, err.msg);
@@ -536,11 +506,11 @@ test_move_between_states(void)
 	sohoa_error_clear(&err);
 	CHECK(sohoa_spool_move(sp, id, "incoming", "active", &err) != SOHOA_OK);
 	CHECKM(strstr(err.msg, id) != NULL, err.msg);
-	CHECK_STR(list_dir("state/spool/done"), id);
+	CHECK_STR(fx_list_dir("state/spool/done"), id);
 
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_spool_remove(sp, "done", id, &err) == SOHOA_OK, err.msg);
-	CHECK_STR(list_dir("state/spool/done"), "");
+	CHECK_STR(fx_list_dir("state/spool/done"), "");
 	sohoa_spool_free(sp);
 }
 
@@ -605,8 +575,8 @@ test_clean_tmp_removes_leftovers(void)
 	CHECK(symlink("../../../inbox", "state/spool/tmp/second/link") == 0);
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_spool_clean_tmp(sp, &err) == SOHOA_OK, err.msg);
-	CHECK_STR(list_dir("state/spool/tmp"), "");
-	CHECK_STR(list_dir("inbox"), "keep.tif");
+	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
+	CHECK_STR(fx_list_dir("inbox"), "keep.tif");
 	sohoa_spool_free(sp);
 }
 
@@ -623,7 +593,7 @@ test_clean_tmp_when_empty(void)
 	fflush(stdout);   /* keep the results so far if UBSan aborts below */
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_spool_clean_tmp(sp, &err) == SOHOA_OK, err.msg);
-	CHECK_STR(list_dir("state/spool/tmp"), "");
+	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
 	sohoa_spool_free(sp);
 }
 

@@ -7,21 +7,10 @@
 #include <sqlite3.h>
 
 #include "test.h"
+#include "catalog_fixture.h"
 #include "sohoa/catalog.h"
 #include "sohoa/users.h"
 #include "catalog_int.h"
-
-static sohoa_catalog *
-open_cat(void)
-{
-	sohoa_error err;
-	sohoa_catalog *cat;
-
-	sohoa_error_clear(&err);
-	cat = sohoa_catalog_open("catalog.db", &err);
-	CHECKM(cat != NULL, err.msg);
-	return cat;
-}
 
 static char *
 query_text(sqlite3 *db, const char *sql)
@@ -53,7 +42,7 @@ test_roles_and_names(void)
 static void
 test_add_and_login(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	sohoa_user u;
 	char *stored;
@@ -114,7 +103,7 @@ test_add_and_login(void)
 static void
 test_throttle(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	sohoa_user u;
 	char addr[32];
@@ -163,7 +152,7 @@ test_throttle(void)
 static void
 test_tokens(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	char token[SOHOA_SECRET_HEX], *stored;
 	sohoa_error err;
 	sohoa_user u;
@@ -196,7 +185,7 @@ test_tokens(void)
 static void
 test_sessions(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	char sid[SOHOA_SECRET_HEX], csrf[SOHOA_SECRET_HEX], csrf2[SOHOA_SECRET_HEX];
 	char sid2[SOHOA_SECRET_HEX], csrf3[SOHOA_SECRET_HEX];
 	sohoa_error err;

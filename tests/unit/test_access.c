@@ -214,7 +214,7 @@ extern const size_t sohoa_migrations_count;
 static void
 test_class_follows_changes(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	sqlite3 *db = sohoa_catalog_db(cat);
 	sohoa_viewer v = { 0 };
 	int64_t a, b, uid = add_user(cat, "lan", SOHOA_ROLE_CAN_BO);
@@ -253,10 +253,10 @@ test_class_follows_changes(void)
 	snprintf(sql, sizeof sql, "INSERT INTO access_requests (record_id, user_id, reason, state,"
 	    " created_at, expires_at) VALUES (%lld, %lld, 'x', 'approved', 'now', 2000)",
 	    (long long)b, (long long)uid);
-	exec_ok(db, sql);
+	fx_exec(db, sql);
 	for (size_t i = 0; i <= sizeof steps / sizeof *steps; i++) {
 		if (i > 0)
-			exec_ok(db, steps[i - 1]);
+			fx_exec(db, steps[i - 1]);
 		for (int d = 0; d < 3; d++) {
 			int listed = 0, full = 0;
 
@@ -292,30 +292,30 @@ test_class_follows_changes(void)
 			CHECKM(sohoa_catalog_hoso_remember(cat, "hs-a", "mode", values[i], &err)
 			    == SOHOA_OK, err.msg);
 			CHECK_INT(access_of(cat, &v, a), rule_from_tables(db, a, &v));
-			set_field(cat, b, "mode", values[(i + 1) % 4]);
-			set_field(cat, b, "secrecy", i % 2 ? "Mật" : "");
+			fx_set_field(cat, b, "mode", values[(i + 1) % 4]);
+			fx_set_field(cat, b, "secrecy", i % 2 ? "Mật" : "");
 			CHECK_INT(access_of(cat, &v, b), rule_from_tables(db, b, &v));
 		}
 		CHECK_INT(access_of(cat, &v, a), SOHOA_ACCESS_NONE);
-		set_field(cat, b, "secrecy", "");
-		set_field(cat, b, "mode", "01");
+		fx_set_field(cat, b, "secrecy", "");
+		fx_set_field(cat, b, "mode", "01");
 		CHECK_INT(access_of(cat, &v, b), SOHOA_ACCESS_FULL);
-		exec_ok(db, "DELETE FROM hoso WHERE origin = 'hs-a'");
+		fx_exec(db, "DELETE FROM hoso WHERE origin = 'hs-a'");
 	}
 	/* Replayed, 023 gives back the rows of records that lost theirs. */
-	exec_ok(db, "DELETE FROM record_access");
+	fx_exec(db, "DELETE FROM record_access");
 	v.default_mode = "01";
 	CHECK_INT(access_of(cat, &v, a), SOHOA_ACCESS_NONE);
 	for (size_t i = 0; i < sohoa_migrations_count; i++)
 		if (sohoa_migrations[i].version == 23)
-			exec_ok(db, sohoa_migrations[i].sql);
+			fx_exec(db, sohoa_migrations[i].sql);
 	CHECK_INT(access_of(cat, &v, a), SOHOA_ACCESS_FULL);
 	CHECK_INT(access_of(cat, &v, b), SOHOA_ACCESS_FULL);
 	/* A record deleted takes its row with it. */
 	snprintf(sql, sizeof sql, "DELETE FROM docs_fts WHERE rowid = %lld;"
 	    " DELETE FROM docs_indexed WHERE id = %lld; DELETE FROM access_requests;"
 	    " DELETE FROM records WHERE id = %lld", (long long)a, (long long)a, (long long)a);
-	exec_ok(db, sql);
+	fx_exec(db, sql);
 	snprintf(want, sizeof want, "SELECT count(*) FROM record_access WHERE id = %lld",
 	    (long long)a);
 	{

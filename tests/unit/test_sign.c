@@ -503,7 +503,7 @@ test_pdf_signature(void)
 	CHECK(sh("grep -aq 'Signature2' twice.pdf") == 0);
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_verify_pdf("twice.pdf", "ca.pem", &err) == SOHOA_OK, err.msg);
-	CHECK(sh("ls | grep -q sign-") != 0);   /* no temporary left */
+	CHECK(sh("ls -a | grep -q tmp-") != 0);  /* no temporary left (fsutil's .tmp-) */
 
 	/* A flipped byte in the signed range: pdfsig and we refuse. */
 	CHECK(sh("cp signed.pdf bad.pdf") == 0);

@@ -303,7 +303,7 @@ load_rec(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, struct rec *r)
 
 	memset(r, 0, sizeof *r);
 	found = sohoa_catalog_record_get(cat, id, &row, NULL) == SOHOA_OK
-	    && !strcmp(row.state, "done");
+	    && row.state == SOHOA_STATE_DONE;
 	if (found) {
 		snprintf(r->spool_id, sizeof r->spool_id, "%s",
 		    row.spool_id ? row.spool_id : "(null)");
@@ -1184,7 +1184,7 @@ restore_one(void *ctx, const sohoa_restore_row *r)
 	struct restore_walk *w = ctx;
 	const sohoa_restore_options *o = w->o;
 	sohoa_restore_report *rep = w->rep;
-	int is_done = !strcmp(r->state, "done");
+	int is_done = r->state == SOHOA_STATE_DONE;
 	char entry[PATH_MAX];
 
 	snprintf(entry, sizeof entry, "%s/spool/done/%s", o->from, r->spool_id);

@@ -216,7 +216,7 @@ sohoa_catalog_restorable_each(sohoa_catalog *cat, sohoa_restore_cb cb, void *ctx
 		sohoa_restore_row r = {
 			.id = catalog_col_int(&s, 0),
 			.spool_id = catalog_col_text(&s, 1),
-			.state = catalog_col_text(&s, 2),
+			.state = (sohoa_state)sohoa_state_from_name(catalog_col_text(&s, 2)),
 			.hash = catalog_col_text(&s, 3),
 			.package_path = catalog_col_text(&s, 4),
 			.package_mets_hash = catalog_col_text(&s, 5),

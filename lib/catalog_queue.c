@@ -136,7 +136,7 @@ sohoa_catalog_live_each(sohoa_catalog *cat, sohoa_live_cb cb, void *ctx, sohoa_e
 	    " WHERE state IN ('incoming', 'active', 'deferred', 'done')");
 	while (catalog_step(&s) == SQLITE_ROW)
 		if (cb(ctx, catalog_col_int(&s, 0), catalog_col_text(&s, 1),
-		    catalog_col_text(&s, 2)))
+		    (sohoa_state)sohoa_state_from_name(catalog_col_text(&s, 2))))
 			break;
 	return catalog_finish(&s, err, "records in flight");
 }

@@ -58,7 +58,8 @@ SOHOA_API int sohoa_catalog_has_spool(sohoa_catalog *cat, const char *spool_id);
  * their number (0 on a read error), and each. */
 typedef struct sohoa_restore_row {
 	int64_t id;
-	const char *spool_id, *state, *hash, *package_path, *package_mets_hash, *doc_id;
+	sohoa_state state;
+	const char *spool_id, *hash, *package_path, *package_mets_hash, *doc_id;
 } sohoa_restore_row;
 typedef int (*sohoa_restore_cb)(void *ctx, const sohoa_restore_row *row);
 SOHOA_API long long sohoa_catalog_restorable_count(sohoa_catalog *cat);

@@ -47,7 +47,7 @@ SOHOA_API int sohoa_catalog_next_deferred(sohoa_catalog *cat, long long *at);
 
 /* Records in flight or done (incoming, active, deferred, done), each with
  * its spool entry and state. */
-typedef int (*sohoa_live_cb)(void *ctx, int64_t id, const char *spool_id, const char *state);
+typedef int (*sohoa_live_cb)(void *ctx, int64_t id, const char *spool_id, sohoa_state state);
 SOHOA_API sohoa_status sohoa_catalog_live_each(sohoa_catalog *cat, sohoa_live_cb cb, void *ctx,
     sohoa_error *err);
 

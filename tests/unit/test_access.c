@@ -70,7 +70,7 @@ add_record(sohoa_catalog *cat, const char *origin, const char *text, const char 
 	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
 	snprintf(name, sizeof name, "scan%d.tif", serial);
 	r.spool_id = hash + 60;
-	r.state = "active";
+	r.state = SOHOA_STATE_ACTIVE;
 	r.hash = hash;
 	r.size = 1000;
 	r.name = name;

@@ -30,7 +30,7 @@ add_done(sohoa_catalog *cat, const char *origin, int serial)
 	snprintf(hash, sizeof hash, "sha256:%064d", serial);
 	snprintf(name, sizeof name, "scan%d.tif", serial);
 	r.spool_id = hash + 60;
-	r.state = "done";
+	r.state = SOHOA_STATE_DONE;
 	r.hash = hash;
 	r.size = 1000;
 	r.name = name;

@@ -42,7 +42,7 @@ add_record(sohoa_catalog *cat, const char *origin, const char *state, int pages)
 	memset(pr, 0, sizeof pr);
 	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
 	r.spool_id = hash + 60;
-	r.state = "active";
+	r.state = SOHOA_STATE_ACTIVE;
 	r.hash = hash;
 	r.size = 10;
 	r.name = r.name_raw = "a.tif";

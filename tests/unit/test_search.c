@@ -82,7 +82,7 @@ add_record_opt(sohoa_catalog *cat, const char *name, const char *const *pages, i
 	memset(pr, 0, sizeof pr);
 	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
 	r.spool_id = hash + 60;
-	r.state = "active";
+	r.state = SOHOA_STATE_ACTIVE;
 	r.hash = hash;
 	r.size = 1000;
 	r.name = name;

@@ -237,7 +237,7 @@ sohoa_catalog_rollback(sohoa_catalog *cat)
 		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int
+bool
 sohoa_catalog_in_tx(sohoa_catalog *cat)
 {
 	return !sqlite3_get_autocommit(cat->db);
@@ -448,7 +448,7 @@ sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, sohoa_state *
 	return id;
 }
 
-int
+bool
 sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len, long long size,
     long long mtime_ns)
 {
@@ -693,7 +693,7 @@ sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name, const 
 	return catalog_finish(&s, err, "set field");
 }
 
-int
+bool
 sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size)
 {
 	sqlite3_stmt *st;

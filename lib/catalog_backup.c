@@ -177,7 +177,7 @@ sohoa_catalog_open_copy(const char *path, sohoa_error *err)
 	return cat;
 }
 
-int
+bool
 sohoa_catalog_has_spool(sohoa_catalog *cat, const char *spool_id)
 {
 	catalog_stmt s;

@@ -9,7 +9,7 @@
 #include "sohoa/catalog_queue.h"
 #include "catalog_int.h"
 
-int
+bool
 sohoa_catalog_has_fields(sohoa_catalog *cat, int64_t id)
 {
 	catalog_stmt s;
@@ -111,7 +111,7 @@ sohoa_catalog_deferred_due_each(sohoa_catalog *cat, long long now, sohoa_due_cb 
 	return catalog_finish(&s, err, "deferred records due");
 }
 
-int
+bool
 sohoa_catalog_next_deferred(sohoa_catalog *cat, long long *at)
 {
 	catalog_stmt s;
@@ -141,7 +141,7 @@ sohoa_catalog_live_each(sohoa_catalog *cat, sohoa_live_cb cb, void *ctx, sohoa_e
 	return catalog_finish(&s, err, "records in flight");
 }
 
-int
+bool
 sohoa_catalog_quarantine_row(sohoa_catalog *cat, int64_t id, sohoa_quarantine_cb cb, void *ctx)
 {
 	catalog_stmt s;

@@ -724,7 +724,7 @@ sohoa_fs_stat_beneath(const char *root, const char *relpath, struct stat *st)
 	return r;
 }
 
-int
+bool
 sohoa_fs_same_object(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;

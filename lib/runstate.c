@@ -150,7 +150,7 @@ sohoa_runstate_read(const char *state_dir, sohoa_runstate *rs)
 	return 0;
 }
 
-int
+bool
 sohoa_runstate_alive(const sohoa_runstate *rs)
 {
 	if (rs->pid <= 0 || rs->pid > INT_MAX || strcmp(rs->state, "stopped") == 0)

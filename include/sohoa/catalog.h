@@ -39,7 +39,7 @@ SOHOA_API void sohoa_catalog_rollback(sohoa_catalog *cat);
 /* Whether a transaction is open on cat (begun by this process and neither
  * committed nor rolled back), so that a helper joins its caller's
  * transaction instead of opening its own. */
-SOHOA_API int sohoa_catalog_in_tx(sohoa_catalog *cat);
+SOHOA_API bool sohoa_catalog_in_tx(sohoa_catalog *cat);
 
 /*
  * A unit of catalog work that is its own transaction when the caller has
@@ -94,7 +94,7 @@ SOHOA_API int64_t sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool
 
 /* Whether a record remembers this inbox path, size and mtime as an original
  * it could not remove (so that it is not taken twice). */
-SOHOA_API int sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len,
+SOHOA_API bool sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len,
     long long size, long long mtime_ns);
 
 /* Sets record id's state (SOHOA_FATAL, nothing changed, for TMP or a state
@@ -148,10 +148,10 @@ SOHOA_API sohoa_status sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, c
 /*
  * The catalog's own facts (table store_meta: the store's identity, see
  * store.h).  _meta_get copies the value of name into buf (NUL-terminated,
- * cut to size) and returns 1, or returns 0 when there is none (or on a read
- * error); _meta_set inserts or replaces it.
+ * cut to size) and returns true, or returns false when there is none (or on
+ * a read error); _meta_set inserts or replaces it.
  */
-SOHOA_API int sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size);
+SOHOA_API bool sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size);
 SOHOA_API sohoa_status sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
     sohoa_error *err);
 

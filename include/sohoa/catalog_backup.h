@@ -52,7 +52,7 @@ SOHOA_API sohoa_catalog *sohoa_catalog_open_copy(const char *path, sohoa_error *
 
 /* Whether a record has this spool entry (1 also on a read error, so that
  * an entry is never taken for one the catalog does not know). */
-SOHOA_API int sohoa_catalog_has_spool(sohoa_catalog *cat, const char *spool_id);
+SOHOA_API bool sohoa_catalog_has_spool(sohoa_catalog *cat, const char *spool_id);
 
 /* The records a restore brings back (every state but quarantined), by id:
  * their number (0 on a read error), and each. */

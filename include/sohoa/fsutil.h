@@ -197,8 +197,8 @@ SOHOA_API int sohoa_fs_mkdirs_beneath(const char *root, const char *reldir, mode
  * 0, or -1 with errno (ELOOP when a folder on the way is a link). */
 SOHOA_API int sohoa_fs_stat_beneath(const char *root, const char *relpath, struct stat *st);
 
-/* 1 if a and b are the same object: same st_dev and st_ino. */
-SOHOA_API int sohoa_fs_same_object(const struct stat *a, const struct stat *b);
+/* Whether a and b are the same object: same st_dev and st_ino. */
+SOHOA_API bool sohoa_fs_same_object(const struct stat *a, const struct stat *b);
 
 /*
  * Opens name in the folder dfd for reading, only if it is a regular file,

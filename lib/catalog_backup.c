@@ -228,7 +228,7 @@ sohoa_catalog_restorable_each(sohoa_catalog *cat, sohoa_restore_cb cb, void *ctx
 	return catalog_finish(&s, err, "backup catalog");
 }
 
-int
+bool
 sohoa_catalog_fixity_row(sohoa_catalog *cat, int64_t id, sohoa_fixity_cb cb, void *ctx)
 {
 	catalog_stmt s;

@@ -539,7 +539,7 @@ grow(sohoa_catalog *cat, long long target, struct totals *t)
 		    d.number, d.year);
 		memset(&r, 0, sizeof r);
 		r.spool_id = spool;
-		r.state = "active";
+		r.state = SOHOA_STATE_ACTIVE;
 		r.hash = hash;
 		r.size = 100000;
 		r.name = name;

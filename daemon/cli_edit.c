@@ -86,7 +86,7 @@ cli_edit(struct cli *c, int argc, char **argv)
 		int found;
 		sohoa_error_clear(&gerr);
 		found = sohoa_catalog_record_get(cat, id, &row, &gerr) == SOHOA_OK
-		    && !strcmp(row.state, "done");
+		    && row.state == SOHOA_STATE_DONE;
 		sohoa_record_row_release(&row);
 		if (!found) {
 			fprintf(stderr, "sohoa: không có tài liệu số %lld đã xử lý xong — no finished"

@@ -160,7 +160,8 @@ report(struct ingest *g, int *failures)
 		if (!it->rejected) {
 			sohoa_error_clear(&err);
 			if (sohoa_catalog_record_get(cat, it->record, &row, &err) == SOHOA_OK) {
-				state = row.state;
+				if (sohoa_state_name(row.state))
+					state = sohoa_state_name(row.state);
 				reason = row.reason;
 				msg = row.last_error;
 				pages = row.page_count;

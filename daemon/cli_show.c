@@ -28,8 +28,8 @@
 static int
 page_files(const struct cli *c, const char *spool_id, sohoa_envelope *env)
 {
-	static const char *const states[] = { "done", "incoming", "active", "deferred",
-		"quarantine" };
+	static const sohoa_state states[] = { SOHOA_STATE_DONE, SOHOA_STATE_INCOMING,
+		SOHOA_STATE_ACTIVE, SOHOA_STATE_DEFERRED, SOHOA_STATE_QUARANTINED };
 	sohoa_spool *sp;
 	int found = 0;
 
@@ -46,13 +46,6 @@ page_files(const struct cli *c, const char *spool_id, sohoa_envelope *env)
 	sohoa_spool_free(sp);
 	return found;
 }
-
-static const char *const state_names[] = {
-	"incoming", "active", "deferred", "done", "quarantined"
-};
-static const char *const state_vi[] = {
-	"chờ nhận dạng", "đang nhận dạng", "thử lại sau", "đã xong", "cách ly"
-};
 
 /* "12.3 GiB", "850 MiB", or "?" when unknown. */
 static const char *
@@ -199,7 +192,8 @@ cli_status(struct cli *c, int argc, char **argv)
 		print_daemon(c);
 		printf("\"states\": {");
 		for (int i = 0; i < SOHOA_OVERVIEW_STATES; i++)
-			printf("%s\"%s\": %lld", i ? ", " : "", state_names[i], ov.states[i]);
+			printf("%s\"%s\": %lld", i ? ", " : "",
+			    sohoa_state_name(SOHOA_OVERVIEW_STATE(i)), ov.states[i]);
 		printf("}, \"records\": %lld, \"queue\": %lld, \"queue_age_seconds\": %lld,"
 		    " \"pages_per_minute_last_hour\": %.1f, \"needs_review\": %lld,"
 		    " \"quarantined\": %lld, \"disk_free_bytes\": %lld,"
@@ -248,7 +242,8 @@ cli_status(struct cli *c, int argc, char **argv)
 		printf("\n");
 		printf("Tài liệu theo trạng thái (documents by state):\n");
 		for (int i = 0; i < SOHOA_OVERVIEW_STATES; i++)
-			printf("  %-12s %8lld  %s\n", state_names[i], ov.states[i], state_vi[i]);
+			printf("  %-12s %8lld  %s\n", sohoa_state_name(SOHOA_OVERVIEW_STATE(i)),
+			    ov.states[i], sohoa_state_label(SOHOA_OVERVIEW_STATE(i)));
 		printf("  %-12s %8lld  %s\n", "total", ov.total, "tổng");
 		printf("\nHàng đợi (queue): %lld, chờ lâu nhất %lld s    Tốc độ giờ qua: %.1f trang/phút\n",
 		    ov.queue, ov.queue_age_s, ov.pages_per_minute);
@@ -440,7 +435,7 @@ cli_show(struct cli *c, int argc, char **argv)
 		const char *const keys[] = { "state", "name", "origin", "hash",
 			"created_at", "updated_at", "last_error", "reason",
 			"quarantine_name", "spool_id", "doc_id" };
-		const char *const vals[] = { row.state, row.name, row.origin, row.hash,
+		const char *const vals[] = { sohoa_state_name(row.state), row.name, row.origin, row.hash,
 			row.created_at, row.updated_at, row.last_error, row.reason,
 			row.quarantine_name, row.spool_id, row.doc_id };
 		printf("{\"id\": %lld", id);
@@ -493,7 +488,7 @@ cli_show(struct cli *c, int argc, char **argv)
 			printf("\n");
 			sohoa_envelope_release(&env);
 		}
-		printf("  Trạng thái (state):    %s\n", cli_safe(row.state));
+		printf("  Trạng thái (state):    %s\n", cli_safe(sohoa_state_name(row.state)));
 		printf("  Mã băm (hash):         %s\n", row.hash ? cli_safe(row.hash) : "-");
 		printf("  Kích thước (size):     %lld bytes\n", row.size);
 		printf("  Tiếp nhận (received):  %s\n", row.created_at);

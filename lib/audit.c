@@ -422,7 +422,7 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
 			problem(&a, conf->backup_dir, "unreachable", "%s", e2.msg);
 		}
 	}
-	if (sohoa_catalog_count_state(cat, "done", &done_total, NULL) == SOHOA_OK)
+	if (sohoa_catalog_count_state(cat, SOHOA_STATE_DONE, &done_total, NULL) == SOHOA_OK)
 		rep->records_total = done_total;
 	if ((rc = sohoa_catalog_fixity_due(cat, o->since, &ids, &n, err)) != SOHOA_OK) {
 		free(ids);

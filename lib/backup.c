@@ -303,7 +303,7 @@ load_rec(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id, struct rec *r)
 
 	memset(r, 0, sizeof *r);
 	found = sohoa_catalog_record_get(cat, id, &row, NULL) == SOHOA_OK
-	    && !strcmp(row.state, "done");
+	    && row.state == SOHOA_STATE_DONE;
 	if (found) {
 		snprintf(r->spool_id, sizeof r->spool_id, "%s",
 		    row.spool_id ? row.spool_id : "(null)");
@@ -494,34 +494,21 @@ out:
 sohoa_status
 sohoa_backup_copy_catalog(const char *dir, sohoa_catalog *cat, sohoa_error *err)
 {
-	char tmp[PATH_MAX], final[PATH_MAX];
-	sohoa_status st = SOHOA_OK;
-	int fd;
+	char final[PATH_MAX];
+	sohoa_fs_tmp t;
+	sohoa_status st;
 
-	snprintf(tmp, sizeof tmp, "%s/%s.tmp-%d", dir, FX_BACKUP_CATALOG, (int)getpid());
 	snprintf(final, sizeof final, "%s/%s", dir, FX_BACKUP_CATALOG);
-	unlink(tmp);
+	/* The copy is written by SQLite by the temp's name (catalog.db.tmp-*,
+	 * which rule 5's clean-up knows); fsync, rename, fsync of dir. */
+	if ((st = sohoa_fs_tmp_open(&t, final, 0644, SOHOA_FS_BYNAME, err)) != SOHOA_OK)
+		return st;
 	/* One self-contained file, readable from read-only media. */
-	if ((st = sohoa_catalog_copy_into(cat, tmp, 1, err)) != SOHOA_OK)
-		goto out;
-	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", tmp,
-		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		goto out;
+	if ((st = sohoa_catalog_copy_into(cat, t.tmp, 1, err)) != SOHOA_OK) {
+		sohoa_fs_tmp_abort(&t);
+		return st;
 	}
-	close(fd);
-	if (rename(tmp, final) != 0) {
-		st = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "rename %s: %s", tmp,
-		    strerror(errno));
-		goto out;
-	}
-	st = sohoa_fs_sync_dir(dir, err);
-out:
-	if (st != SOHOA_OK)
-		unlink(tmp);
-	return st;
+	return sohoa_fs_tmp_commit(&t, err);
 }
 
 /* ---- what is waiting ----------------------------------------------------- */
@@ -946,7 +933,17 @@ target_empty(const char *state_dir, const char *package_dir)
 	return dir_is_empty(package_dir);
 }
 
-/* With force: the old content goes aside, nothing is deleted. */
+/* A restore stops at any failure: nothing to wait for. */
+static sohoa_status
+aside_failed(sohoa_error *err)
+{
+	if (err)
+		err->status = SOHOA_FATAL;
+	return SOHOA_FATAL;
+}
+
+/* With force: the old content goes aside, nothing is deleted.  Each move
+ * is sohoa_fs_rename(): both folders fsynced. */
 static sohoa_status
 move_aside(const char *state_dir, const char *package_dir, sohoa_restore_report *rep,
     sohoa_error *err)
@@ -967,17 +964,15 @@ move_aside(const char *state_dir, const char *package_dir, sohoa_restore_report 
 	for (size_t i = 0; i < sizeof cat_files / sizeof cat_files[0]; i++) {
 		snprintf(from, sizeof from, "%s/%s", state_dir, cat_files[i]);
 		snprintf(to, sizeof to, "%s/%s", aside, cat_files[i]);
-		if (access(from, F_OK) == 0 && rename(from, to) != 0)
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "rename %s: %s",
-			    from, strerror(errno));
+		if (access(from, F_OK) == 0 && sohoa_fs_rename(from, to, err) != SOHOA_OK)
+			return aside_failed(err);
 	}
 	for (int s = 0; s < SOHOA_STATE_COUNT; s++) {
 		snprintf(from, sizeof from, "%s/spool/%s", state_dir, sohoa_state_dir(s));
 		snprintf(to, sizeof to, "%s/spool/%s", aside, sohoa_state_dir(s));
 		if (is_dir(from) && !dir_is_empty(from)) {
-			if (rename(from, to) != 0)
-				return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
-				    "rename %s: %s", from, strerror(errno));
+			if (sohoa_fs_rename(from, to, err) != SOHOA_OK)
+				return aside_failed(err);
 			if (mkdir(from, 0750) != 0)
 				return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 				    "mkdir %s: %s", from, strerror(errno));
@@ -988,9 +983,8 @@ move_aside(const char *state_dir, const char *package_dir, sohoa_restore_report 
 			snprintf(to, sizeof to, "%s/%s", aside, base_name(package_dir));
 		else
 			snprintf(to, sizeof to, "%s.before-restore-%s", package_dir, ts);
-		if (rename(package_dir, to) != 0)
-			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "rename %s: %s",
-			    package_dir, strerror(errno));
+		if (sohoa_fs_rename(package_dir, to, err) != SOHOA_OK)
+			return aside_failed(err);
 		if (mkdir(package_dir, 0750) != 0)
 			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "mkdir %s: %s",
 			    package_dir, strerror(errno));
@@ -1148,32 +1142,23 @@ fail:
 static sohoa_status
 restore_catalog(const sohoa_restore_options *o, sohoa_catalog *src, sohoa_error *err)
 {
-	char tmp[PATH_MAX], final[PATH_MAX];
+	char final[PATH_MAX];
 	sohoa_catalog *cat;
+	sohoa_fs_tmp t;
 	sohoa_status st;
-	int fd;
 
-	snprintf(tmp, sizeof tmp, "%s/catalog.db.restore-%d", o->state_dir, (int)getpid());
 	snprintf(final, sizeof final, "%s/catalog.db", o->state_dir);
-	unlink(tmp);
-	if (sohoa_catalog_copy_into(src, tmp, 0, err) != SOHOA_OK) {
+	/* Written by SQLite by the temp's name; fsync, rename, fsync. */
+	if ((st = sohoa_fs_tmp_open(&t, final, 0644, SOHOA_FS_BYNAME, err)) == SOHOA_OK) {
+		if ((st = sohoa_catalog_copy_into(src, t.tmp, 0, err)) == SOHOA_OK)
+			st = sohoa_fs_tmp_commit(&t, err);
+		sohoa_fs_tmp_abort(&t);          /* after a commit: nothing */
+	}
+	if (st != SOHOA_OK) {
 		/* Nothing to wait for in a restore: it stops. */
 		if (err)
 			err->status = SOHOA_FATAL;
-		unlink(tmp);
 		return SOHOA_FATAL;
-	}
-	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "fsync %s: %s", tmp,
-		    strerror(errno));
-	}
-	close(fd);
-	if (sohoa_fs_rename(tmp, final, err) != SOHOA_OK) {
-		unlink(tmp);
-		return err->status;
 	}
 	if (!(cat = sohoa_catalog_open(final, err)))
 		return err->status;
@@ -1199,7 +1184,7 @@ restore_one(void *ctx, const sohoa_restore_row *r)
 	struct restore_walk *w = ctx;
 	const sohoa_restore_options *o = w->o;
 	sohoa_restore_report *rep = w->rep;
-	int is_done = !strcmp(r->state, "done");
+	int is_done = r->state == SOHOA_STATE_DONE;
 	char entry[PATH_MAX];
 
 	snprintf(entry, sizeof entry, "%s/spool/done/%s", o->from, r->spool_id);

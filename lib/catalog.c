@@ -237,7 +237,7 @@ sohoa_catalog_rollback(sohoa_catalog *cat)
 		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int
+bool
 sohoa_catalog_in_tx(sohoa_catalog *cat)
 {
 	return !sqlite3_get_autocommit(cat->db);
@@ -397,7 +397,7 @@ sohoa_catalog_record_insert(sohoa_catalog *cat, const sohoa_record_new *r, int64
 	    " inbox_path, source_mtime_ns, inbox_removed, created_at, updated_at)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	catalog_bind_text(&s, 1, r->spool_id);
-	catalog_bind_text(&s, 2, r->state);
+	catalog_bind_text(&s, 2, sohoa_state_name(r->state));
 	catalog_bind_text(&s, 3, r->hash);
 	catalog_bind_int(&s, 4, r->size);
 	catalog_bind_text(&s, 5, r->name);
@@ -430,7 +430,7 @@ sohoa_catalog_find_live_hash(sohoa_catalog *cat, const char *hash)
 }
 
 int64_t
-sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, char state[16])
+sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, sohoa_state *state)
 {
 	catalog_stmt s;
 	int64_t id = 0;
@@ -439,14 +439,16 @@ sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, char state[16
 	catalog_bind_text(&s, 1, spool_id);
 	if (catalog_step(&s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s.st, 0);
-		if (state)
-			snprintf(state, 16, "%s", (const char *)sqlite3_column_text(s.st, 1));
+		if (state) {
+			int known = sohoa_state_from_name((const char *)sqlite3_column_text(s.st, 1));
+			*state = known < 0 ? SOHOA_STATE_COUNT : (sohoa_state)known;
+		}
 	}
 	catalog_finish(&s, NULL, "");
 	return id;
 }
 
-int
+bool
 sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len, long long size,
     long long mtime_ns)
 {
@@ -464,14 +466,17 @@ sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len, lo
 }
 
 sohoa_status
-sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, const char *state, sohoa_error *err)
+sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, sohoa_state state, sohoa_error *err)
 {
 	catalog_stmt s;
 	char now[32];
 
+	if (!sohoa_state_name(state))
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "set state: record %lld: no record is in state %d", (long long)id, (int)state);
 	sohoa_now_iso(now);
 	catalog_prepare(&s, cat, "UPDATE records SET state = ?, updated_at = ? WHERE id = ?");
-	catalog_bind_text(&s, 1, state);
+	catalog_bind_text(&s, 1, sohoa_state_name(state));
 	catalog_bind_text(&s, 2, now);
 	catalog_bind_int(&s, 3, id);
 	catalog_step(&s);
@@ -688,7 +693,7 @@ sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, const char *name, const 
 	return catalog_finish(&s, err, "set field");
 }
 
-int
+bool
 sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size)
 {
 	sqlite3_stmt *st;

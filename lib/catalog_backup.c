@@ -177,7 +177,7 @@ sohoa_catalog_open_copy(const char *path, sohoa_error *err)
 	return cat;
 }
 
-int
+bool
 sohoa_catalog_has_spool(sohoa_catalog *cat, const char *spool_id)
 {
 	catalog_stmt s;
@@ -216,7 +216,7 @@ sohoa_catalog_restorable_each(sohoa_catalog *cat, sohoa_restore_cb cb, void *ctx
 		sohoa_restore_row r = {
 			.id = catalog_col_int(&s, 0),
 			.spool_id = catalog_col_text(&s, 1),
-			.state = catalog_col_text(&s, 2),
+			.state = (sohoa_state)sohoa_state_from_name(catalog_col_text(&s, 2)),
 			.hash = catalog_col_text(&s, 3),
 			.package_path = catalog_col_text(&s, 4),
 			.package_mets_hash = catalog_col_text(&s, 5),
@@ -228,7 +228,7 @@ sohoa_catalog_restorable_each(sohoa_catalog *cat, sohoa_restore_cb cb, void *ctx
 	return catalog_finish(&s, err, "backup catalog");
 }
 
-int
+bool
 sohoa_catalog_fixity_row(sohoa_catalog *cat, int64_t id, sohoa_fixity_cb cb, void *ctx)
 {
 	catalog_stmt s;

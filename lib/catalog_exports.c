@@ -38,7 +38,7 @@ sohoa_catalog_bundles_each(sohoa_catalog *cat, sohoa_bundle_cb cb, void *ctx, so
 	return catalog_finish(&s, err, "read export bundles");
 }
 
-int
+bool
 sohoa_catalog_month_exported(sohoa_catalog *cat, const char *month)
 {
 	catalog_stmt s;

@@ -11,13 +11,6 @@
 #include "sohoa/overview.h"
 #include "sohoa/review.h"
 
-const char *const sohoa_overview_state_names[SOHOA_OVERVIEW_STATES] = {
-	"incoming", "active", "deferred", "done", "quarantined"
-};
-const char *const sohoa_overview_state_labels[SOHOA_OVERVIEW_STATES] = {
-	"chờ nhận dạng", "đang nhận dạng", "thử lại sau", "đã xong", "cách ly"
-};
-
 static sohoa_status
 db_error(sqlite3 *db, sohoa_error *err, const char *what)
 {
@@ -73,12 +66,12 @@ sohoa_overview_read(sohoa_catalog *cat, const sohoa_conf *conf, sohoa_overview *
 	memset(ov, 0, sizeof *ov);
 	prepare(db, "SELECT state, count(*) FROM records GROUP BY state", &st, &rc);
 	while (step(st, &rc)) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		for (int i = 0; name && i < SOHOA_OVERVIEW_STATES; i++)
-			if (!strcmp(name, sohoa_overview_state_names[i])) {
-				ov->states[i] = sqlite3_column_int64(st, 1);
-				ov->total += ov->states[i];
-			}
+		int i = sohoa_state_from_name((const char *)sqlite3_column_text(st, 0))
+		    - SOHOA_STATE_INCOMING;
+		if (i >= 0 && i < SOHOA_OVERVIEW_STATES) {
+			ov->states[i] = sqlite3_column_int64(st, 1);
+			ov->total += ov->states[i];
+		}
 	}
 	sqlite3_finalize(st);
 	ov->queue = ov->states[0] + ov->states[1] + ov->states[2];

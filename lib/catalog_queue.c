@@ -9,7 +9,7 @@
 #include "sohoa/catalog_queue.h"
 #include "catalog_int.h"
 
-int
+bool
 sohoa_catalog_has_fields(sohoa_catalog *cat, int64_t id)
 {
 	catalog_stmt s;
@@ -111,7 +111,7 @@ sohoa_catalog_deferred_due_each(sohoa_catalog *cat, long long now, sohoa_due_cb 
 	return catalog_finish(&s, err, "deferred records due");
 }
 
-int
+bool
 sohoa_catalog_next_deferred(sohoa_catalog *cat, long long *at)
 {
 	catalog_stmt s;
@@ -136,12 +136,12 @@ sohoa_catalog_live_each(sohoa_catalog *cat, sohoa_live_cb cb, void *ctx, sohoa_e
 	    " WHERE state IN ('incoming', 'active', 'deferred', 'done')");
 	while (catalog_step(&s) == SQLITE_ROW)
 		if (cb(ctx, catalog_col_int(&s, 0), catalog_col_text(&s, 1),
-		    catalog_col_text(&s, 2)))
+		    (sohoa_state)sohoa_state_from_name(catalog_col_text(&s, 2))))
 			break;
 	return catalog_finish(&s, err, "records in flight");
 }
 
-int
+bool
 sohoa_catalog_quarantine_row(sohoa_catalog *cat, int64_t id, sohoa_quarantine_cb cb, void *ctx)
 {
 	catalog_stmt s;

@@ -40,7 +40,8 @@ sohoa_catalog_record_get(sohoa_catalog *cat, int64_t id, sohoa_record_row *row,
 	if (catalog_step(&s) == SQLITE_ROW) {
 		found = 1;
 		row->id = id;
-		row->state = dup_col(&s, 0, &oom);
+		int known = sohoa_state_from_name(catalog_col_text(&s, 0));
+		row->state = known < 0 ? SOHOA_STATE_COUNT : (sohoa_state)known;
 		row->name = dup_col(&s, 1, &oom);
 		row->origin = dup_col(&s, 2, &oom);
 		row->hash = dup_col(&s, 3, &oom);
@@ -76,7 +77,6 @@ sohoa_record_row_release(sohoa_record_row *row)
 {
 	if (!row)
 		return;
-	free(row->state);
 	free(row->name);
 	free(row->origin);
 	free(row->hash);
@@ -109,13 +109,13 @@ sohoa_catalog_spool_id(sohoa_catalog *cat, int64_t id, int done_only, char *buf,
 }
 
 sohoa_status
-sohoa_catalog_count_state(sohoa_catalog *cat, const char *state, long long *n, sohoa_error *err)
+sohoa_catalog_count_state(sohoa_catalog *cat, sohoa_state state, long long *n, sohoa_error *err)
 {
 	catalog_stmt s;
 
 	*n = 0;
 	catalog_prepare(&s, cat, "SELECT count(*) FROM records WHERE state = ?");
-	catalog_bind_text(&s, 1, state);
+	catalog_bind_text(&s, 1, sohoa_state_name(state));
 	if (catalog_step(&s) == SQLITE_ROW)
 		*n = catalog_col_int(&s, 0);
 	return catalog_finish(&s, err, "count records");
@@ -125,20 +125,21 @@ sohoa_status
 sohoa_catalog_summary_get(sohoa_catalog *cat, long long review_threshold,
     sohoa_catalog_summary *out, sohoa_error *err)
 {
-	static const char *const names[] = {
-		"incoming", "active", "deferred", "done", "quarantined"
+	long long *counts[SOHOA_STATE_COUNT] = {
+		[SOHOA_STATE_INCOMING] = &out->incoming, [SOHOA_STATE_ACTIVE] = &out->active,
+		[SOHOA_STATE_DEFERRED] = &out->deferred, [SOHOA_STATE_DONE] = &out->done,
+		[SOHOA_STATE_QUARANTINED] = &out->quarantined
 	};
-	long long *counts[] = { &out->incoming, &out->active, &out->deferred, &out->done,
-		&out->quarantined };
 	catalog_stmt s;
 	sohoa_status st;
 
 	memset(out, 0, sizeof *out);
 	catalog_prepare(&s, cat, "SELECT state, count(*) FROM records GROUP BY state");
-	while (catalog_step(&s) == SQLITE_ROW)
-		for (int i = 0; i < 5; i++)
-			if (!strcmp(catalog_col_text(&s, 0), names[i]))
-				*counts[i] = catalog_col_int(&s, 1);
+	while (catalog_step(&s) == SQLITE_ROW) {
+		int i = sohoa_state_from_name(catalog_col_text(&s, 0));
+		if (i >= 0 && counts[i])
+			*counts[i] = catalog_col_int(&s, 1);
+	}
 	if ((st = catalog_finish(&s, err, "count records by state")) != SOHOA_OK)
 		return st;
 	/* How old the oldest waiting record is, how fast pages went lately,

@@ -451,7 +451,7 @@ describe_package(const sohoa_conf *conf, sohoa_catalog *cat,
 		sohoa_spool *sp;
 		sohoa_error_clear(&lerr);
 		sp = sohoa_spool_open(conf->state_dir, &lerr);
-		if (!sp || sohoa_spool_read_envelope(sp, "done", spool_id, &env, &lerr) != SOHOA_OK
+		if (!sp || sohoa_spool_read_envelope(sp, SOHOA_STATE_DONE, spool_id, &env, &lerr) != SOHOA_OK
 		    || env.nparts != nparts) {
 			sohoa_spool_free(sp);
 			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE,

@@ -205,7 +205,7 @@ adopt_picked(sohoa_engine *e, sohoa_envelope *env, int remove_original, int remo
 	return st;
 }
 
-int
+bool
 sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, const struct stat *st)
 {
 	return sohoa_catalog_inbox_pending(e->cat, relpath, strlen(relpath), st->st_size,

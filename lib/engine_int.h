@@ -65,7 +65,7 @@ struct sohoa_engine {
 	 * right from tick(), as at start-up, once the catalog takes writes. */
 	int orphans;
 	time_t orphans_at;
-	const char *orphans_state;
+	sohoa_state orphans_state;
 };
 
 static inline void
@@ -107,10 +107,12 @@ queue_push(sohoa_engine *e, const char *spool_id, int64_t record_id)
 	return 0;
 }
 
-/* A state's spool folder and catalog word (spool.h's one vocabulary), as
- * the engine's files write them: STATE_DIR(INCOMING), STATE_NAME(DONE). */
-#define STATE_DIR(s) sohoa_state_dir(SOHOA_STATE_##s)
-#define STATE_NAME(s) sohoa_state_name(SOHOA_STATE_##s)
+/* A state (state.h's one vocabulary), as the engine's files write it:
+ * STATE_DIR(INCOMING) where the spool folder is meant, STATE_NAME(DONE)
+ * where the catalog's record is.  Both are the sohoa_state now: the spool
+ * and catalog APIs take the enum and spell it themselves. */
+#define STATE_DIR(s) SOHOA_STATE_##s
+#define STATE_NAME(s) SOHOA_STATE_##s
 
 /* ---- engine_quarantine.c ---- */
 
@@ -138,7 +140,7 @@ sohoa_status sohoa_eng_publish_quarantine(sohoa_engine *e, int64_t id, const str
 /* Moves a spool entry to quarantine and records why (file first, then the
  * catalog), then publishes it. */
 sohoa_status sohoa_eng_quarantine_entry(sohoa_engine *e, const char *spool_id,
-    const char *state, int64_t id, const char *name, sohoa_reason reason, const char *msg,
+    sohoa_state state, int64_t id, const char *name, sohoa_reason reason, const char *msg,
     int64_t dup_of, sohoa_error *err);
 
 /* ---- engine.c ---- */

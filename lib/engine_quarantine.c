@@ -586,12 +586,12 @@ sohoa_eng_publish_quarantine(sohoa_engine *e, int64_t id, const struct stat *see
 /* Moves a spool entry to quarantine and records why (file first, then the
  * catalog), then publishes it. */
 sohoa_status
-sohoa_eng_quarantine_entry(sohoa_engine *e, const char *spool_id, const char *state, int64_t id,
+sohoa_eng_quarantine_entry(sohoa_engine *e, const char *spool_id, sohoa_state state, int64_t id,
     const char *name, sohoa_reason reason, const char *msg, int64_t dup_of, sohoa_error *err)
 {
 	char qname[PATH_MAX];
 
-	if (strcmp(state, STATE_DIR(QUARANTINED)) != 0
+	if (state != STATE_DIR(QUARANTINED)
 	    && sohoa_spool_move(e->spool, spool_id, state, STATE_DIR(QUARANTINED), err) != SOHOA_OK)
 		return err->status;
 	sohoa_eng_quarantine_name(e->conf, reason == SOHOA_REASON_DUPLICATE ? DUPLICATE_DIR : "",

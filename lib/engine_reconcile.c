@@ -37,7 +37,7 @@
 
 struct reconcile_ctx {
 	sohoa_engine *e;
-	const char *state;
+	sohoa_state state;          /* the folder being looked through */
 };
 
 /* If the inbox still holds the original of an entry (a crash came between
@@ -103,15 +103,15 @@ reconcile_entry(const char *id, void *arg)
 {
 	struct reconcile_ctx *c = arg;
 	sohoa_engine *e = c->e;
-	char state[16] = "";
-	int64_t rid = sohoa_catalog_find_spool(e->cat, id, state);
+	sohoa_state state = SOHOA_STATE_COUNT;
+	int64_t rid = sohoa_catalog_find_spool(e->cat, id, &state);
 	sohoa_error err;
 
 	sohoa_error_clear(&err);
 	if (!rid) {
 		/* Complete in the spool but never recorded: adopt it. */
 		sohoa_envelope env;
-		if (strcmp(c->state, STATE_DIR(INCOMING)) != 0
+		if (c->state != STATE_DIR(INCOMING)
 		    && sohoa_spool_move(e->spool, id, c->state, STATE_DIR(INCOMING), &err) != SOHOA_OK)
 			goto fail;
 		if (sohoa_spool_read_envelope(e->spool, STATE_DIR(INCOMING), id, &env, &err) != SOHOA_OK)
@@ -129,29 +129,27 @@ reconcile_entry(const char *id, void *arg)
 	 * in quarantine/ whose record is not (the move came, the catalog's
 	 * commit did not: its reason is lost) is OCRed again, like any entry
 	 * whose record lags behind. */
-	if (!strcmp(c->state, STATE_DIR(QUARANTINED)) && !strcmp(state, STATE_NAME(QUARANTINED)))
+	if (c->state == state && (state == SOHOA_STATE_QUARANTINED || state == SOHOA_STATE_DONE
+	    || state == SOHOA_STATE_DEFERRED))
 		return 0;
-	if (!strcmp(c->state, STATE_DIR(DONE)) && !strcmp(state, STATE_NAME(DONE)))
-		return 0;
-	if (!strcmp(c->state, STATE_DIR(DEFERRED)) && !strcmp(state, STATE_NAME(DEFERRED)))
-		return 0;
-	if (!strcmp(state, STATE_NAME(QUARANTINED))) {
+	if (state == STATE_NAME(QUARANTINED)) {
 		/* Recorded as quarantined but the entry is still here. */
 		if (sohoa_spool_move(e->spool, id, c->state, STATE_DIR(QUARANTINED), &err) != SOHOA_OK)
 			goto fail;
 		return 0;
 	}
 	/* active/, or an entry whose record lags behind: OCR (again). */
-	if (strcmp(c->state, STATE_DIR(INCOMING)) != 0
+	if (c->state != STATE_DIR(INCOMING)
 	    && sohoa_spool_move(e->spool, id, c->state, STATE_DIR(INCOMING), &err) != SOHOA_OK)
 		goto fail;
-	if (strcmp(state, STATE_NAME(INCOMING)) != 0
+	if (state != STATE_NAME(INCOMING)
 	    && sohoa_catalog_set_state(e->cat, rid, STATE_NAME(INCOMING), &err) != SOHOA_OK)
 		goto fail;
 	queue_push(e, id, rid);
 	return 0;
 fail:
-	logf_(e, SOHOA_LOG_ERR, rid, "reconcile %s/%s: %s", c->state, id, err.msg);
+	logf_(e, SOHOA_LOG_ERR, rid, "reconcile %s/%s: %s", sohoa_state_dir(c->state), id,
+	    err.msg);
 	return 0;
 }
 
@@ -160,16 +158,14 @@ fail:
  * quarantine/ are published separately; there only a missing record counts.
  */
 static int
-entry_consistent(sohoa_engine *e, const char *dir, const char *id)
+entry_consistent(sohoa_engine *e, sohoa_state dir, const char *id)
 {
-	char state[16] = "";
+	sohoa_state state = SOHOA_STATE_COUNT;
 
-	if (!sohoa_catalog_find_spool(e->cat, id, state))
+	if (!sohoa_catalog_find_spool(e->cat, id, &state))
 		return 0;
-	if (!strcmp(dir, STATE_DIR(INCOMING)))
-		return !strcmp(state, STATE_NAME(INCOMING));
-	if (!strcmp(dir, STATE_DIR(DEFERRED)))
-		return !strcmp(state, STATE_NAME(DEFERRED));
+	if (dir == STATE_DIR(INCOMING) || dir == STATE_DIR(DEFERRED))
+		return state == dir;
 	return 1;
 }
 
@@ -202,7 +198,7 @@ sohoa_eng_adopt_orphans(sohoa_engine *e, time_t now)
 		return;
 	e->orphans = 0;
 	for (size_t i = 0; i < 3 && !e->orphans; i++) {
-		e->orphans_state = sohoa_state_dir(states[i]);
+		e->orphans_state = states[i];
 		sohoa_spool_each(e->spool, e->orphans_state, adopt_orphan, e);
 	}
 	e->orphans_at = now + 10;
@@ -210,16 +206,15 @@ sohoa_eng_adopt_orphans(sohoa_engine *e, time_t now)
 
 
 static int
-check_entry(void *ctx, int64_t id, const char *sid, const char *s)
+check_entry(void *ctx, int64_t id, const char *sid, sohoa_state state)
 {
 	sohoa_engine *e = ctx;
 	char path[PATH_MAX];
 	struct stat sb;
-	int state = sohoa_state_from_name(s);
 
 	/* Active records' entries went back to incoming/ (reconcile below). */
-	sohoa_spool_path(e->spool, sohoa_state_dir(state == SOHOA_STATE_ACTIVE
-	    ? SOHOA_STATE_INCOMING : (sohoa_state)state), sid, NULL, path, sizeof path);
+	sohoa_spool_path(e->spool, state == SOHOA_STATE_ACTIVE ? SOHOA_STATE_INCOMING : state,
+	    sid, NULL, path, sizeof path);
 	if (lstat(path, &sb) != 0)
 		logf_(e, SOHOA_LOG_ERR, id, "record's spool entry %s is missing", path);
 	return 0;
@@ -240,7 +235,7 @@ sohoa_eng_reconcile(sohoa_engine *e, sohoa_error *err)
 		return err->status;
 	/* Invariant 5 and its kin, state by state. */
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		struct reconcile_ctx c = { e, sohoa_state_dir(order[i]) };
+		struct reconcile_ctx c = { e, order[i] };
 		sohoa_spool_each(e->spool, c.state, reconcile_entry, &c);
 	}
 	/* Quarantines not yet published. */

@@ -17,7 +17,7 @@ static enum sohoa_fault_mode fault_mode;
 static long fault_at, fault_count;
 static const char *fault_kinds[KINDS_KEPT];
 
-int sohoa_fault_available(void) { return 1; }
+bool sohoa_fault_available(void) { return 1; }
 
 void
 sohoa_fault_arm(enum sohoa_fault_mode mode, long n)
@@ -54,7 +54,7 @@ sohoa_fault_step(const char *kind)
 
 #else
 
-int sohoa_fault_available(void) { return 0; }
+bool sohoa_fault_available(void) { return 0; }
 void sohoa_fault_arm(enum sohoa_fault_mode mode, long n) { (void)mode; (void)n; }
 long sohoa_fault_steps(void) { return 0; }
 const char *sohoa_fault_step_kind(long n) { (void)n; return NULL; }

@@ -289,19 +289,19 @@ sohoa_fields_release(sohoa_fields *fs)
 	memset(fs, 0, sizeof *fs);
 }
 
-int
+sohoa_status
 sohoa_fields_set(sohoa_fields *fs, sohoa_field_id id, const char *value, const char *source,
     double confidence)
 {
 	char *copy = NULL;
 
 	if ((int)id < 0 || id >= SOHOA_F_COUNT)
-		return -1;
+		return SOHOA_FATAL;
 	if (value && !(copy = strdup(value)))
-		return -1;
+		return SOHOA_RETRY;
 	free(fs->f[id].value);
 	fs->f[id].value = copy;
 	snprintf(fs->f[id].source, sizeof fs->f[id].source, "%s", source ? source : "");
 	fs->f[id].confidence = confidence;
-	return 0;
+	return SOHOA_OK;
 }

@@ -724,7 +724,7 @@ sohoa_fs_stat_beneath(const char *root, const char *relpath, struct stat *st)
 	return r;
 }
 
-int
+bool
 sohoa_fs_same_object(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -1110,7 +1110,16 @@ sohoa_fs_tmp_open(sohoa_fs_tmp *t, const char *path, mode_t mode, int flags,
 	    || (size_t)snprintf(t->path, sizeof t->path, "%s", path) >= sizeof t->path)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: path too long",
 		    path);
-	if ((t->fd = open_temp_beside(where, mode, t->tmp, sizeof t->tmp)) < 0) {
+	if (flags & SOHOA_FS_FIXED) {
+		/* One writer only: the name of an earlier attempt is reused. */
+		if ((size_t)snprintf(t->tmp, sizeof t->tmp, "%s.tmp", where) >= sizeof t->tmp)
+			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+			    "%s: path too long", path);
+		t->fd = open(t->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	} else {
+		t->fd = open_temp_beside(where, mode, t->tmp, sizeof t->tmp);
+	}
+	if (t->fd < 0) {
 		int e = errno;
 		t->tmp[0] = '\0';
 		return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE,
@@ -1143,6 +1152,18 @@ sohoa_fs_tmp_commit(sohoa_fs_tmp *t, sohoa_error *err)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 		    "commit %s: the file is closed", t->path);
 	t->fd = -1;
+	if ((t->flags & (SOHOA_FS_BYNAME | SOHOA_FS_NOSYNC)) == SOHOA_FS_BYNAME) {
+		/* What is at the temp's name now is what is synced: the writer
+		 * may have made the file anew. */
+		int e;
+		close(fd);
+		if ((fd = open(t->tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+			e = errno;
+			unlink(t->tmp);
+			return sohoa_error_set(err, io_status(e), SOHOA_REASON_NONE, "open %s: %s",
+			    t->tmp, strerror(e));
+		}
+	}
 	if (!(t->flags & SOHOA_FS_NOSYNC))
 		return commit_temp(fd, t->tmp, t->path, err);
 	if (close(fd) != 0 || SOHOA_FAULT_AT("rename") || rename(t->tmp, t->path) != 0) {

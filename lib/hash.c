@@ -42,13 +42,13 @@ sohoa_hash_new(const char *alg)
 	return h;
 }
 
-int
+sohoa_status
 sohoa_hash_update(sohoa_hash *h, const void *data, size_t len)
 {
-	return EVP_DigestUpdate(h->ctx, data, len) == 1 ? 0 : -1;
+	return EVP_DigestUpdate(h->ctx, data, len) == 1 ? SOHOA_OK : SOHOA_RETRY;
 }
 
-int
+sohoa_status
 sohoa_hash_final(sohoa_hash *h, char out[SOHOA_HASH_TEXT_MAX])
 {
 	static const char hex[] = "0123456789abcdef";
@@ -57,7 +57,7 @@ sohoa_hash_final(sohoa_hash *h, char out[SOHOA_HASH_TEXT_MAX])
 	size_t off;
 
 	if (EVP_DigestFinal_ex(h->ctx, md, &n) != 1)
-		return -1;
+		return SOHOA_RETRY;
 	off = strlen(h->name);
 	memcpy(out, h->name, off);
 	out[off++] = ':';
@@ -66,7 +66,7 @@ sohoa_hash_final(sohoa_hash *h, char out[SOHOA_HASH_TEXT_MAX])
 		out[off++] = hex[md[i] & 15];
 	}
 	out[off] = '\0';
-	return EVP_DigestInit_ex(h->ctx, h->md, NULL) == 1 ? 0 : -1;
+	return EVP_DigestInit_ex(h->ctx, h->md, NULL) == 1 ? SOHOA_OK : SOHOA_RETRY;
 }
 
 void

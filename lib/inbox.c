@@ -24,7 +24,7 @@ ends_with_ci(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-int
+bool
 sohoa_inbox_is_junk(const char *name, int is_dir)
 {
 	if (name[0] == '.')

@@ -317,6 +317,51 @@ static const char hocr_head[] =
     " ocrx_word ocrp_wconf\"/>\n </head>\n <body>\n";
 
 /*
+ * The job's result files (ocr.out, ocr.hocr) through fsutil's durable-write
+ * API, written with stdio: a fixed temp beside each (SOHOA_FS_FIXED: a
+ * worker killed past its deadline leaves at most one, which the next
+ * attempt takes over), installed by a rename, without fsync (a crash
+ * redoes the job: SOHOA_FS_NOSYNC).  NULL on failure, the reason in err.
+ */
+static FILE *
+result_open(sohoa_fs_tmp *t, const char *path, sohoa_error *err)
+{
+	int fd;
+	FILE *f;
+
+	if (sohoa_fs_tmp_open(t, path, 0666, SOHOA_FS_FIXED | SOHOA_FS_NOSYNC, err) != SOHOA_OK)
+		return NULL;
+	if ((fd = dup(t->fd)) < 0 || !(f = fdopen(fd, "w"))) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		sohoa_fs_tmp_abort(t);
+		sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "cannot write %s: %s", path,
+		    strerror(e));
+		return NULL;
+	}
+	return f;
+}
+
+/* Closes f; with keep, installs the file (SOHOA_OK, or the reason in err),
+ * else removes its temp. */
+static sohoa_status
+result_end(sohoa_fs_tmp *t, FILE *f, int keep, sohoa_error *err)
+{
+	if (fclose(f) != 0 && keep) {
+		int e = errno;
+		sohoa_fs_tmp_abort(t);
+		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "cannot write %s: %s",
+		    t->path, strerror(e));
+	}
+	if (!keep) {
+		sohoa_fs_tmp_abort(t);
+		return SOHOA_OK;
+	}
+	return sohoa_fs_tmp_commit(t, err);
+}
+
+/*
  * A PDF whose own text is taken instead of OCR (ocr_mode auto and a text
  * layer on most pages, or ocr_mode skip): each page's text as poppler
  * reads it (NFC), status "pdf-text", no confidence (-1: stored NULL, as
@@ -329,18 +374,19 @@ static void
 run_text_job(const struct worker_opts *o, const char *dir, const char *orig, sohoa_image *im)
 {
 	sohoa_pdfin *p = sohoa_image_pdf(im);
-	char outp[PATH_MAX], tmpp[PATH_MAX], hocrp[PATH_MAX];
+	char outp[PATH_MAX], hocrp[PATH_MAX];
 	int n = sohoa_pdfin_pages(p), with_text = 0;
 	sohoa_error err;
+	sohoa_fs_tmp tout;
 	FILE *out;
 
 	snprintf(outp, sizeof outp, "%s/ocr.out", dir);
-	snprintf(tmpp, sizeof tmpp, "%s/ocr.out.tmp", dir);
 	snprintf(hocrp, sizeof hocrp, "%s/ocr.hocr", dir);
 	unlink(hocrp);      /* an earlier attempt's, in another ocr_mode */
-	out = fopen(tmpp, "w");
-	if (!out) {
-		say("retry cannot write %s: %s\n", tmpp, strerror(errno));
+	sohoa_error_clear(&err);
+	if (!(out = result_open(&tout, outp, &err))) {
+		flatten(err.msg);
+		say("retry %s\n", err.msg);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -353,8 +399,7 @@ run_text_job(const struct worker_opts *o, const char *dir, const char *orig, soh
 		 * refuse its text. */
 		if (sohoa_pdfin_page_geometry(p, i, &w, &h, &dpi, &from_image, &err) != SOHOA_OK
 		    && err.reason != SOHOA_REASON_TOO_LARGE) {
-			fclose(out);
-			unlink(tmpp);
+			result_end(&tout, out, 0, NULL);
 			flatten(err.msg);
 			if (err.status == SOHOA_BAD_INPUT)
 				say("bad %s %s\n", sohoa_reason_key(err.reason), err.msg);
@@ -377,8 +422,7 @@ run_text_job(const struct worker_opts *o, const char *dir, const char *orig, soh
 		}
 		text = sohoa_pdfin_page_text(p, i, &letters);
 		if (!text) {
-			fclose(out);
-			unlink(tmpp);
+			result_end(&tout, out, 0, NULL);
 			say("retry out of memory\n");
 			return;
 		}
@@ -390,9 +434,10 @@ run_text_job(const struct worker_opts *o, const char *dir, const char *orig, soh
 		free(text);
 	}
 	sohoa_ocr_pdf_keep(p, dir, orig);
-	if (fclose(out) != 0 || rename(tmpp, outp) != 0) {
-		say("retry cannot write %s: %s\n", outp, strerror(errno));
-		unlink(tmpp);
+	sohoa_error_clear(&err);
+	if (result_end(&tout, out, 1, &err) != SOHOA_OK) {
+		flatten(err.msg);
+		say("retry %s\n", err.msg);
 		return;
 	}
 	fprintf(stderr, "sohoa-ocr: %s: not OCRed (ocr_mode %s): the text of %d page(s)"
@@ -457,20 +502,20 @@ static void
 run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct worker_opts *o,
     const char *dir)
 {
-	char orig[PATH_MAX], outp[PATH_MAX], tmpp[PATH_MAX], hocrp[PATH_MAX], hocrt[PATH_MAX];
+	char orig[PATH_MAX], outp[PATH_MAX], hocrp[PATH_MAX];
 	char label[PATH_MAX] = "";
 	struct job_pdf pdf;
 	FILE *hocr;
 	sohoa_image_limits lim = { o->max_pixels, o->max_pages };
 	sohoa_error err;
 	sohoa_image *im = NULL;
+	sohoa_fs_tmp tout, thocr;
 	FILE *out;
 	int nparts = sohoa_tailieu_parts_in(dir), nfiles = nparts ? nparts : 1, total = 0,
 	    page = 0;
 
 	sohoa_error_clear(&err);
 	snprintf(outp, sizeof outp, "%s/ocr.out", dir);
-	snprintf(tmpp, sizeof tmpp, "%s/ocr.out.tmp", dir);
 	/* Every file's pages are counted (headers only) before any is OCRed:
 	 * a bad file or too many pages is known at once. */
 	for (int f = 0; f < nfiles; f++) {
@@ -510,16 +555,16 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		return;
 	}
 	snprintf(hocrp, sizeof hocrp, "%s/ocr.hocr", dir);
-	snprintf(hocrt, sizeof hocrt, "%s/ocr.hocr.tmp", dir);
-	hocr = fopen(hocrt, "w");
+	/* Without its hOCR the job goes on (hocr NULL). */
+	hocr = result_open(&thocr, hocrp, NULL);
 	if (hocr)
 		fputs(hocr_head, hocr);
-	out = fopen(tmpp, "w");
-	if (!out) {
+	sohoa_error_clear(&err);
+	if (!(out = result_open(&tout, outp, &err))) {
 		if (hocr)
-			fclose(hocr);
-		unlink(hocrt);
-		say("retry cannot write %s: %s\n", tmpp, strerror(errno));
+			result_end(&thocr, hocr, 0, NULL);
+		flatten(err.msg);
+		say("retry %s\n", err.msg);
 		sohoa_image_free(im);
 		return;
 	}
@@ -560,11 +605,9 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 			pixDestroy(&pix);
 		}
 		if (!im) {
-			fclose(out);
-			unlink(tmpp);
+			result_end(&tout, out, 0, NULL);
 			if (hocr)
-				fclose(hocr);
-			unlink(hocrt);
+				result_end(&thocr, hocr, 0, NULL);
 			sohoa_ocr_pdf_abandon(&pdf, NULL);
 			job_failed(dir, nparts, f, &err);
 			return;
@@ -576,13 +619,13 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 	sohoa_ocr_pdf_finish(&pdf, dir, o->timing);
 	if (hocr) {
 		fputs(" </body>\n</html>\n", hocr);
-		if (fclose(hocr) != 0 || rename(hocrt, hocrp) != 0)
-			unlink(hocrt);
+		result_end(&thocr, hocr, 1, NULL);
 	}
 	/* The results need no fsync: after a crash the job is simply redone. */
-	if (fclose(out) != 0 || rename(tmpp, outp) != 0) {
-		say("retry cannot write %s: %s\n", outp, strerror(errno));
-		unlink(tmpp);
+	sohoa_error_clear(&err);
+	if (result_end(&tout, out, 1, &err) != SOHOA_OK) {
+		flatten(err.msg);
+		say("retry %s\n", err.msg);
 		return;
 	}
 	say("ok %d\n", page);

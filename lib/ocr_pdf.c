@@ -23,6 +23,11 @@
 #include "sohoa/spool.h"
 #include "ocr_int.h"
 
+/* The document PDF's temp: written by qpdf by its name, at a fixed name
+ * (document.pdf.tmp, which the next attempt removes) and not fsynced, as
+ * the job's other results (ocr.c). */
+#define PDF_TMP_FLAGS (SOHOA_FS_FIXED | SOHOA_FS_BYNAME | SOHOA_FS_NOSYNC)
+
 /* Where Tesseract's renderer finds its GlyphLessFont (pdf.ttf): beside the
  * traineddata in use, else in Debian's tessdata. */
 static const char *
@@ -217,10 +222,11 @@ sohoa_ocr_read_envelope_meta(const char *dir, char **title, char *hash,
 void
 sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
 {
-	char tmp[PATH_MAX], final[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX], producer[96];
+	char final[PATH_MAX], hash[SOHOA_HASH_TEXT_MAX], producer[96];
 	char creator[48];
 	sohoa_pdfa_info info = { 0 };
 	sohoa_error err;
+	sohoa_fs_tmp t;
 	double t0 = now_ms(), t1;
 
 	if (!pdf->renderer)
@@ -232,7 +238,6 @@ sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
 	TessDeleteResultRenderer(pdf->renderer);    /* closes the file */
 	pdf->renderer = NULL;
 	t1 = now_ms();
-	snprintf(tmp, sizeof tmp, "%s/document.pdf.tmp", dir);
 	snprintf(final, sizeof final, "%s/document.pdf", dir);
 	snprintf(creator, sizeof creator, "sohoa %s", SOHOA_VERSION);
 	snprintf(producer, sizeof producer, "sohoa %s (Tesseract %s, qpdf)", SOHOA_VERSION,
@@ -243,14 +248,15 @@ sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
 	info.producer = producer;
 	sohoa_error_clear(&err);
 	/* The results need no fsync (see run_job); a crash redoes the job. */
-	if (sohoa_pdfa_convert(pdf->tess, tmp, &info, &err) != SOHOA_OK) {
+	if (sohoa_fs_tmp_open(&t, final, 0666, PDF_TMP_FLAGS, &err) != SOHOA_OK
+	    || sohoa_pdfa_convert(pdf->tess, t.tmp, &info, &err) != SOHOA_OK) {
 		flatten(err.msg);
 		fprintf(stderr, "sohoa-ocr: %s: no PDF/A for this document: %s\n", pdf->orig,
 		    err.msg);
-		unlink(tmp);
-	} else if (rename(tmp, final) != 0) {
-		fprintf(stderr, "sohoa-ocr: cannot write %s: %s\n", final, strerror(errno));
-		unlink(tmp);
+		sohoa_fs_tmp_abort(&t);
+	} else if (sohoa_fs_tmp_commit(&t, &err) != SOHOA_OK) {
+		flatten(err.msg);
+		fprintf(stderr, "sohoa-ocr: cannot write %s: %s\n", final, err.msg);
 	}
 	unlink(pdf->tess);
 	free((char *)info.title);
@@ -274,6 +280,8 @@ sohoa_ocr_pdf_keep(sohoa_pdfin *p, const char *dir, const char *orig)
 	char creator[48], why_buf[600];
 	sohoa_pdfa_info info = { 0 };
 	sohoa_error err;
+	sohoa_fs_tmp t;
+	sohoa_status st;
 	const char *why;
 
 	snprintf(tmp, sizeof tmp, "%s/document.pdf.tmp", dir);
@@ -293,15 +301,17 @@ sohoa_ocr_pdf_keep(sohoa_pdfin *p, const char *dir, const char *orig)
 		info.identifier = hash[0] ? hash : NULL;
 		info.creator_tool = creator;
 		info.producer = producer;
-		if (sohoa_pdfa_convert(orig, tmp, &info, &err) == SOHOA_OK
-		    && rename(tmp, final) == 0) {
+		st = sohoa_fs_tmp_open(&t, final, 0666, PDF_TMP_FLAGS, &err);
+		if (st == SOHOA_OK && (st = sohoa_pdfa_convert(orig, t.tmp, &info, &err)) == SOHOA_OK)
+			st = sohoa_fs_tmp_commit(&t, &err);
+		sohoa_fs_tmp_abort(&t);         /* after a commit: nothing */
+		if (st == SOHOA_OK) {
 			free((char *)info.title);
 			fprintf(stderr, "sohoa-ocr: %s: document PDF: the input PDF made PDF/A-2b\n",
 			    dir);
 			return;
 		}
 		free((char *)info.title);
-		unlink(tmp);
 		flatten(err.msg);
 		snprintf(why_buf, sizeof why_buf, "not PDF/A: %s",
 		    err.msg[0] ? err.msg : "it cannot be made PDF/A");

@@ -44,7 +44,7 @@ struct sohoa_pdfin {
 	int text_layer;             /* -1 not yet known */
 };
 
-int
+bool
 sohoa_pdfin_sniff(const char *path)
 {
 	char head[1024];
@@ -442,7 +442,7 @@ sohoa_pdfin_page_text(sohoa_pdfin *p, int i, int *letters)
 	return (char *)nfc;
 }
 
-int
+bool
 sohoa_pdfin_has_text_layer(sohoa_pdfin *p)
 {
 	int with = 0;
@@ -462,7 +462,7 @@ sohoa_pdfin_has_text_layer(sohoa_pdfin *p)
 	return p->text_layer;
 }
 
-int
+bool
 sohoa_pdfin_is_pdfa(sohoa_pdfin *p)
 {
 	char *xmp;
@@ -478,7 +478,7 @@ sohoa_pdfin_is_pdfa(sohoa_pdfin *p)
 	return yes;
 }
 
-int
+bool
 sohoa_pdfin_fonts_embedded(sohoa_pdfin *p)
 {
 	PopplerFontInfo *fi = poppler_font_info_new(p->doc);

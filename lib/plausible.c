@@ -78,7 +78,7 @@ stop_final(const char *r)
 	    || (n >= 2 && !strcmp(r + n - 2, "ch")));
 }
 
-int
+bool
 sohoa_vi_syllable_valid(const char *s, size_t len)
 {
 	utf8proc_uint8_t *dec = NULL, *base = NULL;

@@ -881,7 +881,7 @@ sohoa_query_parse(const char *input, size_t len, sohoa_query *q, sohoa_error *er
 	return p.st;
 }
 
-int
+bool
 sohoa_query_is_filter(const char *s, size_t len)
 {
 	struct parser p;

@@ -43,7 +43,9 @@ format(const sohoa_runstate *rs, char *buf)
 int
 sohoa_runstate_write(const char *state_dir, const sohoa_runstate *rs)
 {
-	char buf[RUNSTATE_SIZE], path[PATH_MAX], tmp[PATH_MAX];
+	char buf[RUNSTATE_SIZE], path[PATH_MAX];
+	sohoa_fs_tmp t;
+	sohoa_error err;
 	int fd, e;
 
 	if (format(rs, buf) != 0) {
@@ -51,18 +53,18 @@ sohoa_runstate_write(const char *state_dir, const sohoa_runstate *rs)
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/%s", state_dir, SOHOA_RUNSTATE_FILE);
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", state_dir, SOHOA_RUNSTATE_FILE);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd >= 0) {
-		if (sohoa_fs_pwrite_all(fd, buf, sizeof buf, 0) == 0 && close(fd) == 0) {
-			if (rename(tmp, path) == 0)
-				return 0;
-		} else {
-			close(fd);
+	/* A fixed hidden temp (.status.tmp): only the daemon writes it, and a
+	 * crash leaves at most that one behind, reused next time. */
+	sohoa_error_clear(&err);
+	if (sohoa_fs_tmp_open(&t, path, 0644, SOHOA_FS_NOSYNC | SOHOA_FS_HIDDEN | SOHOA_FS_FIXED,
+	    &err) == SOHOA_OK) {
+		if (sohoa_fs_pwrite_all(t.fd, buf, sizeof buf, 0) != 0) {
+			e = errno;
+			sohoa_fs_tmp_abort(&t);
+			errno = e;
+		} else if (sohoa_fs_tmp_commit(&t, &err) == SOHOA_OK) {
+			return 0;
 		}
-		e = errno;
-		unlink(tmp);
-		errno = e;
 	}
 	/* No room for a new file (disk full): overwrite the old one in place.
 	 * A reader may then see a mix of two snapshots for an instant, which
@@ -148,7 +150,7 @@ sohoa_runstate_read(const char *state_dir, sohoa_runstate *rs)
 	return 0;
 }
 
-int
+bool
 sohoa_runstate_alive(const sohoa_runstate *rs)
 {
 	if (rs->pid <= 0 || rs->pid > INT_MAX || strcmp(rs->state, "stopped") == 0)

@@ -51,7 +51,7 @@ sign_ssl_error(sohoa_error *err, sohoa_status st, const char *what)
 	    buf);
 }
 
-int
+bool
 sohoa_signer_configured(const sohoa_conf *conf)
 {
 	return conf && conf->sign_key && conf->sign_key[0];

@@ -862,18 +862,6 @@ copy_all(int in, int out)
 	return 0;
 }
 
-static char *
-dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
-}
-
 /* A signature found in a PDF: its byte ranges and /Contents. */
 struct sig_found {
 	long long br[4];
@@ -906,14 +894,16 @@ docts_contents(sohoa_signer *s, const unsigned char md[32], unsigned char **der,
 
 /*
  * Writes in_fd's bytes (o->size of them) and the update u into a new
- * temporary file beside pdf_out (its name into tmp); with fn, fills the
- * /ByteRange and the /Contents placeholder (at most bound bytes).  On
- * success the file is complete and fsync'd but not renamed; *der (when
- * asked) gets the contents.  On failure nothing is left behind.
+ * temporary file beside pdf_out (fsutil.h's durable-write API: t, which
+ * the caller commits over pdf_out or aborts; its name is t->tmp); with fn,
+ * fills the /ByteRange and the /Contents placeholder (at most bound
+ * bytes).  On success the file is complete, not yet synced nor renamed;
+ * *der (when asked) gets the contents.  On failure t is aborted: nothing
+ * is left behind.
  */
 static sohoa_status
 write_update(int in, const struct original *o, const struct update *u, const char *pdf_out,
-    contents_fn fn, sohoa_signer *s, size_t bound, char *tmp, size_t tmpsz,
+    contents_fn fn, sohoa_signer *s, size_t bound, sohoa_fs_tmp *t,
     unsigned char **der_out, size_t *derlen_out, sohoa_error *err)
 {
 	unsigned char md[32], *der = NULL;
@@ -922,18 +912,12 @@ write_update(int in, const struct original *o, const struct update *u, const cha
 	int out;
 	struct stat sb;
 	sohoa_status rc = SOHOA_OK;
+	const char *tmp;
 
-	if (snprintf(tmp, tmpsz, "%s.sign-XXXXXX", pdf_out) >= (int)tmpsz) {
-		tmp[0] = '\0';
-		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "%s: path too long",
-		    pdf_out);
-	}
-	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "create %s: %s", tmp,
-		    strerror(errno));
-		tmp[0] = '\0';
+	if ((rc = sohoa_fs_tmp_open(t, pdf_out, 0600, 0, err)) != SOHOA_OK)
 		return rc;
-	}
+	out = t->fd;
+	tmp = t->tmp;
 	if (fstat(in, &sb) == 0)
 		(void)fchmod(out, sb.st_mode & 0777);
 	if (copy_all(in, out) != 0
@@ -957,11 +941,17 @@ write_update(int in, const struct original *o, const struct update *u, const cha
 			    tmp, strerror(errno));
 			goto out;
 		}
-		if (hash_ranges(out, br, md) != 0) {
+		/* The temp's own fd is write-only: read it back by its name. */
+		int rd = open(tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), bad;
+		bad = rd < 0 || hash_ranges(rd, br, md) != 0;
+		if (bad) {
 			rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "read %s: %s", tmp,
 			    strerror(errno));
+			if (rd >= 0)
+				close(rd);
 			goto out;
 		}
+		close(rd);
 		if ((rc = fn(s, md, &der, &derlen, err)) != SOHOA_OK)
 			goto out;
 		if (derlen > bound) {
@@ -983,16 +973,9 @@ write_update(int in, const struct original *o, const struct update *u, const cha
 			free(hex.p);
 		}
 	}
-	if (fsync(out) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "fsync %s: %s", tmp,
-		    strerror(errno));
-		goto out;
-	}
 out:
-	close(out);
 	if (rc != SOHOA_OK) {
-		unlink(tmp);
-		tmp[0] = '\0';
+		sohoa_fs_tmp_abort(t);
 		OPENSSL_free(der);
 	} else if (der_out) {
 		*der_out = der;
@@ -1003,33 +986,11 @@ out:
 	return rc;
 }
 
-/* Renames tmp over pdf_out and syncs the folder. */
-static sohoa_status
-commit_file(char *tmp, const char *pdf_out, sohoa_error *err)
-{
-	char *dir;
-	sohoa_status rc;
-
-	if (rename(tmp, pdf_out) != 0) {
-		rc = sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "rename %s: %s", tmp,
-		    strerror(errno));
-		unlink(tmp);
-		tmp[0] = '\0';
-		return rc;
-	}
-	tmp[0] = '\0';
-	if (!(dir = dir_of(pdf_out)))
-		return sohoa_error_oom(err);
-	rc = sohoa_fs_sync_dir(dir, err);
-	free(dir);
-	return rc;
-}
-
-/* One incremental update of path into tmp (not renamed): the DSS (lt) or,
- * without lt, a document timestamp. */
+/* One incremental update of path into the temp t (not committed): the DSS
+ * (lt) or, without lt, a document timestamp. */
 static sohoa_status
 append_lt_update(sohoa_signer *s, const char *path, const char *pdf_out,
-    const struct sign_lt *lt, char *tmp, size_t tmpsz, sohoa_error *err)
+    const struct sign_lt *lt, sohoa_fs_tmp *t, sohoa_error *err)
 {
 	struct original o = { 0 };
 	struct update u;
@@ -1038,7 +999,7 @@ append_lt_update(sohoa_signer *s, const char *path, const char *pdf_out,
 	sohoa_status rc;
 
 	memset(&u, 0, sizeof u);
-	tmp[0] = '\0';
+	t->fd = -1;
 	if (in < 0)
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "%s: %s", path,
 		    strerror(errno));
@@ -1071,8 +1032,8 @@ append_lt_update(sohoa_signer *s, const char *path, const char *pdf_out,
 		rc = sohoa_error_oom(err);
 		goto out;
 	}
-	rc = write_update(in, &o, &u, pdf_out, lt ? NULL : docts_contents, s, bound, tmp, tmpsz,
-	    NULL, NULL, err);
+	rc = write_update(in, &o, &u, pdf_out, lt ? NULL : docts_contents, s, bound, t, NULL,
+	    NULL, err);
 out:
 	close(in);
 	free(u.b.p);
@@ -1092,19 +1053,19 @@ make_lt(sohoa_signer *s, const char *pdf_out, const unsigned char *cms, size_t c
 {
 	struct sign_lt lt;
 	sohoa_error e;
-	char t1[PATH_MAX], t2[PATH_MAX];
+	sohoa_fs_tmp t1 = { .fd = -1 }, t2 = { .fd = -1 };
 	size_t used;
 
 	sohoa_error_clear(&e);
-	t1[0] = t2[0] = '\0';
 	if (sign_lt_collect(s, cms, cmslen, s->ocsp_timeout, &lt, &e) != SOHOA_OK) {
 		snprintf(s->note, sizeof s->note, "%s", e.msg);
 		return;
 	}
 	snprintf(s->note, sizeof s->note, "%s", lt.note);
-	if (append_lt_update(s, pdf_out, pdf_out, &lt, t1, sizeof t1, &e) != SOHOA_OK
-	    || append_lt_update(s, t1, pdf_out, NULL, t2, sizeof t2, &e) != SOHOA_OK
-	    || commit_file(t2, pdf_out, &e) != SOHOA_OK) {
+	/* t1 is only read (by its name) to make t2, and never installed. */
+	if (append_lt_update(s, pdf_out, pdf_out, &lt, &t1, &e) != SOHOA_OK
+	    || append_lt_update(s, t1.tmp, pdf_out, NULL, &t2, &e) != SOHOA_OK
+	    || sohoa_fs_tmp_commit(&t2, &e) != SOHOA_OK) {
 		used = strlen(s->note);
 		snprintf(s->note + used, sizeof s->note - used, "%sPDF vẫn là B-T, không thêm được"
 		    " dữ liệu kiểm tra lâu dài — the PDF stays B-T, no LT data added: %s",
@@ -1117,10 +1078,8 @@ make_lt(sohoa_signer *s, const char *pdf_out, const unsigned char *cms, size_t c
 			    " (OCSP/CRL) — no revocation data (OCSP/CRL) in the DSS", used ? "; " : "");
 		}
 	}
-	if (t1[0])
-		unlink(t1);
-	if (t2[0])
-		unlink(t2);
+	sohoa_fs_tmp_abort(&t1);
+	sohoa_fs_tmp_abort(&t2);          /* after a commit: nothing */
 	sign_lt_release(&lt);
 }
 
@@ -1131,7 +1090,8 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	struct original o = { 0 };
 	struct update u;
 	struct sign_font f = { 0 };
-	char iso[40], mtime[40], tmp[PATH_MAX];
+	char iso[40], mtime[40];
+	sohoa_fs_tmp t = { .fd = -1 };
 	const char *lines[2];
 	unsigned char *der = NULL;
 	size_t derlen = 0, bound;
@@ -1139,7 +1099,6 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 	sohoa_status rc;
 
 	memset(&u, 0, sizeof u);
-	tmp[0] = '\0';
 	s->note[0] = '\0';
 	snprintf(s->level, sizeof s->level, "%s", s->tsa_url[0] ? "B-T" : "B");
 	in = open(pdf_in, O_RDONLY | O_CLOEXEC);
@@ -1161,18 +1120,18 @@ sohoa_sign_pdf(sohoa_signer *s, const char *pdf_in, const char *pdf_out,
 		goto out;
 	}
 	/* The new file: a temporary beside pdf_out, renamed over it at the end. */
-	if ((rc = write_update(in, &o, &u, pdf_out, cms_contents, s, bound, tmp, sizeof tmp, &der,
+	if ((rc = write_update(in, &o, &u, pdf_out, cms_contents, s, bound, &t, &der,
 	    &derlen, err)) != SOHOA_OK)
 		goto out;
 	close(in);
 	in = -1;
-	if ((rc = commit_file(tmp, pdf_out, err)) != SOHOA_OK)
+	/* fsync, rename over pdf_out, fsync of its folder. */
+	if ((rc = sohoa_fs_tmp_commit(&t, err)) != SOHOA_OK)
 		goto out;
 	if (s->lt && s->tsa_url[0])
 		make_lt(s, pdf_out, der, derlen);
 out:
-	if (tmp[0])
-		unlink(tmp);
+	sohoa_fs_tmp_abort(&t);           /* after a commit: nothing */
 	if (in >= 0)
 		close(in);
 	OPENSSL_free(der);

@@ -23,7 +23,7 @@
 #include "sohoa/spool.h"
 #include "sohoa/tailieu.h"
 
-/* spool.h's sohoa_state: the folder and the catalog's word, by state. */
+/* state.h's sohoa_state: the folder and the catalog's word, by state. */
 static const char *const states[SOHOA_STATE_COUNT] = {
 	[SOHOA_STATE_TMP] = "tmp", [SOHOA_STATE_INCOMING] = "incoming",
 	[SOHOA_STATE_ACTIVE] = "active", [SOHOA_STATE_DEFERRED] = "deferred",
@@ -35,11 +35,22 @@ static const char *const state_names[SOHOA_STATE_COUNT] = {
 	[SOHOA_STATE_DONE] = "done", [SOHOA_STATE_QUARANTINED] = "quarantined"
 };
 #define NSTATES (sizeof states / sizeof states[0])
+static const char *const state_labels[SOHOA_STATE_COUNT] = {
+	[SOHOA_STATE_TMP] = NULL, [SOHOA_STATE_INCOMING] = "chờ nhận dạng",
+	[SOHOA_STATE_ACTIVE] = "đang nhận dạng", [SOHOA_STATE_DEFERRED] = "thử lại sau",
+	[SOHOA_STATE_DONE] = "đã xong", [SOHOA_STATE_QUARANTINED] = "cách ly"
+};
 
 const char *
 sohoa_state_name(sohoa_state s)
 {
 	return (int)s >= 0 && s < SOHOA_STATE_COUNT ? state_names[s] : NULL;
+}
+
+const char *
+sohoa_state_label(sohoa_state s)
+{
+	return (int)s >= 0 && s < SOHOA_STATE_COUNT ? state_labels[s] : NULL;
 }
 
 const char *
@@ -151,16 +162,13 @@ sohoa_spool_lock(sohoa_spool *sp, sohoa_error *err)
 }
 
 const char *
-sohoa_spool_dir(const sohoa_spool *sp, const char *state)
+sohoa_spool_dir(const sohoa_spool *sp, sohoa_state state)
 {
-	for (size_t i = 0; i < NSTATES; i++)
-		if (strcmp(states[i], state) == 0)
-			return sp->dirs[i];
-	return NULL;
+	return (int)state >= 0 && (size_t)state < NSTATES ? sp->dirs[state] : NULL;
 }
 
 char *
-sohoa_spool_path(const sohoa_spool *sp, const char *state, const char *id, const char *file,
+sohoa_spool_path(const sohoa_spool *sp, sohoa_state state, const char *id, const char *file,
     char *buf, size_t size)
 {
 	const char *dir = sohoa_spool_dir(sp, state);
@@ -334,7 +342,7 @@ out:
 }
 
 sohoa_status
-sohoa_spool_read_envelope(const sohoa_spool *sp, const char *state, const char *id,
+sohoa_spool_read_envelope(const sohoa_spool *sp, sohoa_state state, const char *id,
     sohoa_envelope *env, sohoa_error *err)
 {
 	char path[PATH_MAX], *text, *line, *save = NULL;
@@ -531,7 +539,7 @@ begin_entry(sohoa_spool *sp, const char *relpath, sohoa_envelope *env, char *ent
 	sohoa_now_iso(env->picked_at);
 	if (envelope_names(env, relpath) != 0)
 		return sohoa_error_oom(err);
-	sohoa_spool_path(sp, "tmp", env->spool_id, NULL, entry, size);
+	sohoa_spool_path(sp, SOHOA_STATE_TMP, env->spool_id, NULL, entry, size);
 	if (mkdir(entry, 0750) != 0)
 		return sohoa_error_set(err, SOHOA_RETRY, SOHOA_REASON_NONE, "mkdir %s: %s", entry,
 		    strerror(errno));
@@ -544,12 +552,12 @@ commit_entry(sohoa_spool *sp, const sohoa_envelope *env, const char *entry, soho
 {
 	char envp[PATH_MAX], dest[PATH_MAX];
 
-	sohoa_spool_path(sp, "tmp", env->spool_id, "envelope", envp, sizeof envp);
+	sohoa_spool_path(sp, SOHOA_STATE_TMP, env->spool_id, "envelope", envp, sizeof envp);
 	if (write_envelope(envp, env, err) != SOHOA_OK
 	    || sohoa_fs_sync_dir(entry, err) != SOHOA_OK)
 		return err->status;
 	/* Invariant 1: the complete entry appears in incoming/ in one rename. */
-	sohoa_spool_path(sp, "incoming", env->spool_id, NULL, dest, sizeof dest);
+	sohoa_spool_path(sp, SOHOA_STATE_INCOMING, env->spool_id, NULL, dest, sizeof dest);
 	return sohoa_fs_rename(entry, dest, err);
 }
 
@@ -570,7 +578,7 @@ sohoa_spool_pickup_at(sohoa_spool *sp, int dfd, const char *name, const char *re
 	memset(&st, 0, sizeof st);
 	if (begin_entry(sp, relpath, env, entry, sizeof entry, err) != SOHOA_OK)
 		goto fail;
-	sohoa_spool_path(sp, "tmp", env->spool_id, "original", orig, sizeof orig);
+	sohoa_spool_path(sp, SOHOA_STATE_TMP, env->spool_id, "original", orig, sizeof orig);
 	if (copy_in(dfd, name, relpath, seen, max_size, orig, env->hash, &st, err) != SOHOA_OK)
 		goto fail;
 	if (obj)
@@ -725,7 +733,7 @@ fail:
 }
 
 sohoa_status
-sohoa_spool_move(sohoa_spool *sp, const char *id, const char *from, const char *to,
+sohoa_spool_move(sohoa_spool *sp, const char *id, sohoa_state from, sohoa_state to,
     sohoa_error *err)
 {
 	char a[PATH_MAX], b[PATH_MAX];
@@ -736,7 +744,7 @@ sohoa_spool_move(sohoa_spool *sp, const char *id, const char *from, const char *
 }
 
 sohoa_status
-sohoa_spool_remove(sohoa_spool *sp, const char *state, const char *id, sohoa_error *err)
+sohoa_spool_remove(sohoa_spool *sp, sohoa_state state, const char *id, sohoa_error *err)
 {
 	char a[PATH_MAX];
 	sohoa_error local;
@@ -758,7 +766,7 @@ cmp_str(const void *a, const void *b)
 }
 
 int
-sohoa_spool_each(const sohoa_spool *sp, const char *state, int (*fn)(const char *, void *),
+sohoa_spool_each(const sohoa_spool *sp, sohoa_state state, int (*fn)(const char *, void *),
     void *arg)
 {
 	const char *dir = sohoa_spool_dir(sp, state);
@@ -799,13 +807,13 @@ static int
 remove_tmp_entry(const char *id, void *arg)
 {
 	sohoa_spool *sp = arg;
-	sohoa_spool_remove(sp, "tmp", id, NULL);
+	sohoa_spool_remove(sp, SOHOA_STATE_TMP, id, NULL);
 	return 0;
 }
 
 sohoa_status
 sohoa_spool_clean_tmp(sohoa_spool *sp, sohoa_error *err)
 {
-	sohoa_spool_each(sp, "tmp", remove_tmp_entry, sp);
-	return sohoa_fs_sync_dir(sohoa_spool_dir(sp, "tmp"), err);
+	sohoa_spool_each(sp, SOHOA_STATE_TMP, remove_tmp_entry, sp);
+	return sohoa_fs_sync_dir(sohoa_spool_dir(sp, SOHOA_STATE_TMP), err);
 }

@@ -592,8 +592,8 @@ page_status(struct web_req *r)
 	    "tệp</a></td></tr>", ov.quarantined);
 	sb_str(&b, "<tr><th>Tài liệu theo trạng thái</th><td>");
 	for (int i = 0; i < SOHOA_OVERVIEW_STATES; i++)
-		sb_printf(&b, "%s%s: %lld", i ? "; " : "", sohoa_overview_state_labels[i],
-		    ov.states[i]);
+		sb_printf(&b, "%s%s: %lld", i ? "; " : "",
+		    sohoa_state_label(SOHOA_OVERVIEW_STATE(i)), ov.states[i]);
 	sb_printf(&b, "; tổng %lld</td></tr>", ov.total);
 	sb_str(&b, "<tr><th>Dung lượng trống</th><td id=\"disk\">");
 	human(&b, ov.disk_free);

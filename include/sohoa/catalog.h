@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include "sohoa/sohoa.h"
 #include "sohoa/ocr_result.h"
+#include "sohoa/state.h"
 
 typedef struct sohoa_catalog sohoa_catalog;
 
@@ -38,7 +39,7 @@ SOHOA_API void sohoa_catalog_rollback(sohoa_catalog *cat);
 /* Whether a transaction is open on cat (begun by this process and neither
  * committed nor rolled back), so that a helper joins its caller's
  * transaction instead of opening its own. */
-SOHOA_API int sohoa_catalog_in_tx(sohoa_catalog *cat);
+SOHOA_API bool sohoa_catalog_in_tx(sohoa_catalog *cat);
 
 /*
  * A unit of catalog work that is its own transaction when the caller has
@@ -63,7 +64,7 @@ SOHOA_API sohoa_status sohoa_catalog_set_sync_normal(sohoa_catalog *cat, sohoa_e
 /* A new record, as pickup knows it.  Strings are borrowed for the call. */
 typedef struct sohoa_record_new {
 	const char *spool_id;
-	const char *state;
+	sohoa_state state;            /* not TMP */
 	const char *hash;
 	long long size;
 	const char *name;             /* NFC text */
@@ -85,16 +86,20 @@ SOHOA_API sohoa_status sohoa_catalog_record_insert(sohoa_catalog *cat, const soh
 /* The id of the live (not quarantined) record with this hash, or 0. */
 SOHOA_API int64_t sohoa_catalog_find_live_hash(sohoa_catalog *cat, const char *hash);
 
-/* The id and state (into state, 16 bytes) of the record for a spool entry,
- * or 0 when there is none. */
-SOHOA_API int64_t sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id, char state[16]);
+/* The id of the record for a spool entry, or 0 when there is none; its
+ * state into *state (when not NULL and there is one; SOHOA_STATE_COUNT for
+ * a word the vocabulary does not know). */
+SOHOA_API int64_t sohoa_catalog_find_spool(sohoa_catalog *cat, const char *spool_id,
+    sohoa_state *state);
 
 /* Whether a record remembers this inbox path, size and mtime as an original
  * it could not remove (so that it is not taken twice). */
-SOHOA_API int sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len,
+SOHOA_API bool sohoa_catalog_inbox_pending(sohoa_catalog *cat, const void *path, size_t len,
     long long size, long long mtime_ns);
 
-SOHOA_API sohoa_status sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, const char *state,
+/* Sets record id's state (SOHOA_FATAL, nothing changed, for TMP or a state
+ * out of range: no record is in those). */
+SOHOA_API sohoa_status sohoa_catalog_set_state(sohoa_catalog *cat, int64_t id, sohoa_state state,
     sohoa_error *err);
 
 /* Counts an OCR attempt that did not finish and sets the record deferred
@@ -143,10 +148,10 @@ SOHOA_API sohoa_status sohoa_catalog_set_field(sohoa_catalog *cat, int64_t id, c
 /*
  * The catalog's own facts (table store_meta: the store's identity, see
  * store.h).  _meta_get copies the value of name into buf (NUL-terminated,
- * cut to size) and returns 1, or returns 0 when there is none (or on a read
- * error); _meta_set inserts or replaces it.
+ * cut to size) and returns true, or returns false when there is none (or on
+ * a read error); _meta_set inserts or replaces it.
  */
-SOHOA_API int sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size);
+SOHOA_API bool sohoa_catalog_meta_get(sohoa_catalog *cat, const char *name, char *buf, size_t size);
 SOHOA_API sohoa_status sohoa_catalog_meta_set(sohoa_catalog *cat, const char *name, const char *value,
     sohoa_error *err);
 

@@ -52,13 +52,14 @@ SOHOA_API sohoa_catalog *sohoa_catalog_open_copy(const char *path, sohoa_error *
 
 /* Whether a record has this spool entry (1 also on a read error, so that
  * an entry is never taken for one the catalog does not know). */
-SOHOA_API int sohoa_catalog_has_spool(sohoa_catalog *cat, const char *spool_id);
+SOHOA_API bool sohoa_catalog_has_spool(sohoa_catalog *cat, const char *spool_id);
 
 /* The records a restore brings back (every state but quarantined), by id:
  * their number (0 on a read error), and each. */
 typedef struct sohoa_restore_row {
 	int64_t id;
-	const char *spool_id, *state, *hash, *package_path, *package_mets_hash, *doc_id;
+	sohoa_state state;
+	const char *spool_id, *hash, *package_path, *package_mets_hash, *doc_id;
 } sohoa_restore_row;
 typedef int (*sohoa_restore_cb)(void *ctx, const sohoa_restore_row *row);
 SOHOA_API long long sohoa_catalog_restorable_count(sohoa_catalog *cat);
@@ -67,8 +68,8 @@ SOHOA_API sohoa_status sohoa_catalog_restorable_each(sohoa_catalog *cat, sohoa_r
 
 /* What the fixity audit checks of done record id, with its backup copy
  * (has_backup 0 when none).  Strings are NULL where the catalog has none.
- * Calls cb once and returns 1, or returns 0 when the record is not done
- * (or on a read error). */
+ * Calls cb once and returns true, or returns false when the record is not
+ * done (or on a read error). */
 typedef struct sohoa_fixity_row {
 	int64_t id;
 	const char *spool_id, *hash, *package_path, *package_mets_hash, *doc_id;
@@ -76,7 +77,7 @@ typedef struct sohoa_fixity_row {
 	const char *backup_id, *backup_mets_hash;
 } sohoa_fixity_row;
 typedef int (*sohoa_fixity_cb)(void *ctx, const sohoa_fixity_row *row);
-SOHOA_API int sohoa_catalog_fixity_row(sohoa_catalog *cat, int64_t id, sohoa_fixity_cb cb,
+SOHOA_API bool sohoa_catalog_fixity_row(sohoa_catalog *cat, int64_t id, sohoa_fixity_cb cb,
     void *ctx);
 
 /* Done records whose last fixity check did not succeed at or after since

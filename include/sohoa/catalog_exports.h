@@ -30,7 +30,7 @@ SOHOA_API sohoa_status sohoa_catalog_bundles_each(sohoa_catalog *cat, sohoa_bund
     void *ctx, sohoa_error *err);
 
 /* Whether a bundle of month (YYYY-MM) was exported (not just written). */
-SOHOA_API int sohoa_catalog_month_exported(sohoa_catalog *cat, const char *month);
+SOHOA_API bool sohoa_catalog_month_exported(sohoa_catalog *cat, const char *month);
 
 /* The records month carries (export.h): done, packaged, with a docId,
  * whose package was first made before end_utc (ISO 8601), and not already

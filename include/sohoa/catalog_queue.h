@@ -17,7 +17,7 @@
 #include "sohoa/catalog.h"
 
 /* Whether record id has any stored field. */
-SOHOA_API int sohoa_catalog_has_fields(sohoa_catalog *cat, int64_t id);
+SOHOA_API bool sohoa_catalog_has_fields(sohoa_catalog *cat, int64_t id);
 
 /* The OCR attempts counted for record id, its name into name (cut to
  * nsize); 0 and "" when there is no such record. */
@@ -41,13 +41,13 @@ typedef int (*sohoa_due_cb)(void *ctx, int64_t id, const char *spool_id);
 SOHOA_API sohoa_status sohoa_catalog_deferred_due_each(sohoa_catalog *cat, long long now,
     sohoa_due_cb cb, void *ctx, sohoa_error *err);
 
-/* The earliest next attempt of a deferred record into *at; 0 when no
- * record is deferred (or on a read error), 1 otherwise. */
-SOHOA_API int sohoa_catalog_next_deferred(sohoa_catalog *cat, long long *at);
+/* The earliest next attempt of a deferred record into *at; false when no
+ * record is deferred (or on a read error). */
+SOHOA_API bool sohoa_catalog_next_deferred(sohoa_catalog *cat, long long *at);
 
 /* Records in flight or done (incoming, active, deferred, done), each with
  * its spool entry and state. */
-typedef int (*sohoa_live_cb)(void *ctx, int64_t id, const char *spool_id, const char *state);
+typedef int (*sohoa_live_cb)(void *ctx, int64_t id, const char *spool_id, sohoa_state state);
 SOHOA_API sohoa_status sohoa_catalog_live_each(sohoa_catalog *cat, sohoa_live_cb cb, void *ctx,
     sohoa_error *err);
 
@@ -66,9 +66,9 @@ typedef struct sohoa_quarantine_row {
 	size_t name_raw_len;
 } sohoa_quarantine_row;
 typedef int (*sohoa_quarantine_cb)(void *ctx, const sohoa_quarantine_row *row);
-/* Calls cb once with the row; 0 when there is no such record (or on a read
- * error), 1 when cb was called. */
-SOHOA_API int sohoa_catalog_quarantine_row(sohoa_catalog *cat, int64_t id,
+/* Calls cb once with the row; false when there is no such record (or on a
+ * read error), true when cb was called. */
+SOHOA_API bool sohoa_catalog_quarantine_row(sohoa_catalog *cat, int64_t id,
     sohoa_quarantine_cb cb, void *ctx);
 
 /* The quarantine of record id is published (its file and reason note are

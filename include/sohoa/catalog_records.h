@@ -19,7 +19,8 @@
  * none; ids are 0 where the catalog has none. */
 typedef struct sohoa_record_row {
 	int64_t id;
-	char *state, *name, *origin, *hash;
+	sohoa_state state;           /* SOHOA_STATE_COUNT: a word state.h does not know */
+	char *name, *origin, *hash;
 	long long size;
 	char *created_at, *updated_at;
 	int attempts;
@@ -47,7 +48,7 @@ SOHOA_API sohoa_status sohoa_catalog_spool_id(sohoa_catalog *cat, int64_t id, in
     char *buf, size_t size, sohoa_error *err);
 
 /* How many records are in state into *n. */
-SOHOA_API sohoa_status sohoa_catalog_count_state(sohoa_catalog *cat, const char *state,
+SOHOA_API sohoa_status sohoa_catalog_count_state(sohoa_catalog *cat, sohoa_state state,
     long long *n, sohoa_error *err);
 
 /* Counts for "sohoa status". */

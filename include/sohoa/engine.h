@@ -83,7 +83,7 @@ SOHOA_API sohoa_status sohoa_engine_take_folder(sohoa_engine *e, const char *roo
 
 /* Whether the catalog remembers this inbox file as one it took but could
  * not remove (so the scanner leaves it alone). */
-SOHOA_API int sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, const struct stat *st);
+SOHOA_API bool sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, const struct stat *st);
 
 SOHOA_API int sohoa_engine_pollfds(sohoa_engine *e, struct pollfd *fds, int max);
 SOHOA_API void sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n);

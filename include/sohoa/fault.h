@@ -30,7 +30,7 @@ enum sohoa_fault_mode {
 };
 
 /* Whether this build has the hooks (-DSOHOA_FAULT). */
-SOHOA_API int sohoa_fault_available(void);
+SOHOA_API bool sohoa_fault_available(void);
 /* Resets the count and arms mode at step n (1 = the first step). */
 SOHOA_API void sohoa_fault_arm(enum sohoa_fault_mode mode, long n);
 /* Steps counted since the last arm. */

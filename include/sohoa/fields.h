@@ -114,8 +114,9 @@ SOHOA_API const sohoa_doc_type *sohoa_doc_type_lookup(const char *typed);
 
 SOHOA_API void sohoa_fields_init(sohoa_fields *fs);
 SOHOA_API void sohoa_fields_release(sohoa_fields *fs);
-/* Sets a field (copying value; NULL clears it).  Returns 0, -1 on OOM. */
-SOHOA_API int sohoa_fields_set(sohoa_fields *fs, sohoa_field_id id, const char *value,
+/* Sets a field (copying value; NULL clears it).  SOHOA_OK; SOHOA_RETRY when
+ * out of memory; SOHOA_FATAL for an id out of range. */
+SOHOA_API sohoa_status sohoa_fields_set(sohoa_fields *fs, sohoa_field_id id, const char *value,
     const char *source, double confidence);
 
 #endif

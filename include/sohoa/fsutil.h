@@ -42,6 +42,17 @@ SOHOA_API sohoa_status sohoa_fs_write_file(const char *path, const void *data, s
 /* The temp file's name is hidden: .<name>.tmp-XXXXXXXX beside path (for a
  * folder people look into, whose own recovery removes such left-overs). */
 #define SOHOA_FS_HIDDEN 2
+/* The temp's name is fixed, <path>.tmp (.<name>.tmp with SOHOA_FS_HIDDEN),
+ * and an earlier one there is truncated and reused (never followed if a
+ * link): for a file that one process alone writes, so that a writer killed
+ * mid-write (an OCR worker past its deadline) leaves at most one left-over,
+ * which the next attempt takes over. */
+#define SOHOA_FS_FIXED 4
+/* The content is written to t.tmp by its name, by a library that takes
+ * only a file name (SQLite's backup API, qpdf), which may truncate or make
+ * the file anew; t.fd is then just kept open until the end.  Commit syncs
+ * the file found at t.tmp, not t.fd's. */
+#define SOHOA_FS_BYNAME 8
 
 typedef struct sohoa_fs_tmp {
 	int fd;                     /* write here; -1 once committed or aborted */
@@ -186,8 +197,8 @@ SOHOA_API int sohoa_fs_mkdirs_beneath(const char *root, const char *reldir, mode
  * 0, or -1 with errno (ELOOP when a folder on the way is a link). */
 SOHOA_API int sohoa_fs_stat_beneath(const char *root, const char *relpath, struct stat *st);
 
-/* 1 if a and b are the same object: same st_dev and st_ino. */
-SOHOA_API int sohoa_fs_same_object(const struct stat *a, const struct stat *b);
+/* Whether a and b are the same object: same st_dev and st_ino. */
+SOHOA_API bool sohoa_fs_same_object(const struct stat *a, const struct stat *b);
 
 /*
  * Opens name in the folder dfd for reading, only if it is a regular file,

@@ -17,10 +17,11 @@ typedef struct sohoa_hash sohoa_hash;
 /* alg is "sha256" or "sha512".  NULL on unknown alg or OOM.  Free with
  * sohoa_hash_free(). */
 SOHOA_API sohoa_hash *sohoa_hash_new(const char *alg);
-SOHOA_API int sohoa_hash_update(sohoa_hash *h, const void *data, size_t len);
+/* SOHOA_OK, or SOHOA_RETRY when OpenSSL's digest fails (out of memory). */
+SOHOA_API sohoa_status sohoa_hash_update(sohoa_hash *h, const void *data, size_t len);
 /* Writes "alg:hex" into out (SOHOA_HASH_TEXT_MAX bytes); h can be reused
- * for a new digest afterwards.  Returns 0 on success. */
-SOHOA_API int sohoa_hash_final(sohoa_hash *h, char out[SOHOA_HASH_TEXT_MAX]);
+ * for a new digest afterwards.  SOHOA_OK, or SOHOA_RETRY as above. */
+SOHOA_API sohoa_status sohoa_hash_final(sohoa_hash *h, char out[SOHOA_HASH_TEXT_MAX]);
 SOHOA_API void sohoa_hash_free(sohoa_hash *h);
 
 /* A stable UUID (RFC 4122 version 5 layout) from SHA-256 of the n bytes of

@@ -16,8 +16,8 @@
 
 #include <sys/stat.h>
 
-/* 1 if an entry with this name (a folder when is_dir) is to be ignored. */
-SOHOA_API int sohoa_inbox_is_junk(const char *name, int is_dir);
+/* Whether an entry with this name (a folder when is_dir) is to be ignored. */
+SOHOA_API bool sohoa_inbox_is_junk(const char *name, int is_dir);
 
 /*
  * Walks the tree under root (never following symbolic links, skipping

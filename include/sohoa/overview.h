@@ -18,10 +18,12 @@
 #include "sohoa/catalog.h"
 #include "sohoa/conf.h"
 
-/* Record states in the order of sohoa_overview.states. */
-#define SOHOA_OVERVIEW_STATES 5
-extern const char *const sohoa_overview_state_names[SOHOA_OVERVIEW_STATES];  /* "incoming"... */
-extern const char *const sohoa_overview_state_labels[SOHOA_OVERVIEW_STATES]; /* "chờ nhận dạng"... */
+/* Record states in the order of sohoa_overview.states, which is the
+ * enum's (state.h) from INCOMING on: states[i] counts the records in state
+ * SOHOA_OVERVIEW_STATE(i); its word and label are sohoa_state_name() and
+ * sohoa_state_label() of it. */
+#define SOHOA_OVERVIEW_STATES (SOHOA_STATE_COUNT - SOHOA_STATE_INCOMING)
+#define SOHOA_OVERVIEW_STATE(i) ((sohoa_state)(SOHOA_STATE_INCOMING + (i)))
 
 #define SOHOA_OVERVIEW_ERRORS 10
 

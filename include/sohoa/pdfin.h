@@ -39,8 +39,8 @@ typedef struct sohoa_pdfin sohoa_pdfin;
 /* Rendering resolution of a page that holds no image (vector or text only). */
 #define SOHOA_PDFIN_DEFAULT_DPI 300
 
-/* 1 if the file at path starts like a PDF ("%PDF-" in its first KiB). */
-SOHOA_API int sohoa_pdfin_sniff(const char *path);
+/* Whether the file at path starts like a PDF ("%PDF-" in its first KiB). */
+SOHOA_API bool sohoa_pdfin_sniff(const char *path);
 
 /* Opens and checks the PDF at path: readable, not encrypted, 1..max_pages
  * pages of a plausible size.  Free with sohoa_pdfin_free(). */
@@ -77,15 +77,15 @@ SOHOA_API struct Pix *sohoa_pdfin_page(sohoa_pdfin *p, int i, sohoa_error *err);
  */
 SOHOA_API char *sohoa_pdfin_page_text(sohoa_pdfin *p, int i, int *letters);
 
-/* 1 if most pages (strictly more than half) have at least
+/* Whether most pages (strictly more than half) have at least
  * SOHOA_PDFIN_MIN_LETTERS letters of text.  Reads every page's text once. */
-SOHOA_API int sohoa_pdfin_has_text_layer(sohoa_pdfin *p);
+SOHOA_API bool sohoa_pdfin_has_text_layer(sohoa_pdfin *p);
 
-/* 1 if the PDF says it is PDF/A (any part, XMP pdfaid). */
-SOHOA_API int sohoa_pdfin_is_pdfa(sohoa_pdfin *p);
+/* Whether the PDF says it is PDF/A (any part, XMP pdfaid). */
+SOHOA_API bool sohoa_pdfin_is_pdfa(sohoa_pdfin *p);
 
-/* 1 if every font the pages use is embedded (a precondition of PDF/A). */
-SOHOA_API int sohoa_pdfin_fonts_embedded(sohoa_pdfin *p);
+/* Whether every font the pages use is embedded (a precondition of PDF/A). */
+SOHOA_API bool sohoa_pdfin_fonts_embedded(sohoa_pdfin *p);
 
 /* poppler's version, "X.Y.Z", for event agents and logs. */
 SOHOA_API const char *sohoa_pdfin_version(void);

@@ -22,9 +22,9 @@
 #include "sohoa/sohoa.h"
 #include <stddef.h>
 
-/* 1 when s[0..len) (one word, NFC or NFD, any case) is a well-formed
- * Vietnamese syllable, else 0. */
-SOHOA_API int sohoa_vi_syllable_valid(const char *s, size_t len);
+/* Whether s[0..len) (one word, NFC or NFD, any case) is a well-formed
+ * Vietnamese syllable. */
+SOHOA_API bool sohoa_vi_syllable_valid(const char *s, size_t len);
 
 typedef struct sohoa_plausibility {
 	int words;      /* words judged: letters only, two letters or more */

@@ -70,8 +70,8 @@ SOHOA_API sohoa_status sohoa_query_parse(const char *input, size_t len, sohoa_qu
 /* Frees what q owns and zeroes it; safe on a zeroed or released struct. */
 SOHOA_API void sohoa_query_release(sohoa_query *q);
 
-/* 1 when s[0..len) is the name of a filter ("loai", "số", "coquan"), with
- * or without diacritics, in any case; else 0. */
-SOHOA_API int sohoa_query_is_filter(const char *s, size_t len);
+/* Whether s[0..len) is the name of a filter ("loai", "số", "coquan"), with
+ * or without diacritics, in any case. */
+SOHOA_API bool sohoa_query_is_filter(const char *s, size_t len);
 
 #endif

@@ -45,6 +45,6 @@ SOHOA_API int sohoa_runstate_read(const char *state_dir, sohoa_runstate *rs);
 
 /* Whether the process that wrote rs still runs (kill(pid, 0); a process of
  * another user counts as running). */
-SOHOA_API int sohoa_runstate_alive(const sohoa_runstate *rs);
+SOHOA_API bool sohoa_runstate_alive(const sohoa_runstate *rs);
 
 #endif

@@ -41,8 +41,8 @@
 
 typedef struct sohoa_signer sohoa_signer;
 
-/* 1 when conf names a signing key (sign_key set), 0 otherwise. */
-SOHOA_API int sohoa_signer_configured(const sohoa_conf *conf);
+/* Whether conf names a signing key (sign_key set). */
+SOHOA_API bool sohoa_signer_configured(const sohoa_conf *conf);
 
 /* Loads the key and certificates named by conf.  NULL + err on failure
  * (SOHOA_FATAL: a configuration or installation problem).  Free with

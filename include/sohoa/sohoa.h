@@ -11,10 +11,20 @@
  * Errors are reported into a caller-owned struct sohoa_error with a fixed
  * buffer, so reporting works even when memory is exhausted.  The library
  * never aborts and never exits.
+ *
+ * What a public function returns has one meaning per type:
+ *   sohoa_status  whether it worked, graded as above (the message in err);
+ *   bool          the answer to a yes/no question ("is it", "was it
+ *                 found"); what a read error answers is said in the header;
+ *   int           a count, a file descriptor, or -1, 0 or 1 where the
+ *                 header names all three (-1 a failure with errno set, in
+ *                 the manner of the system call it wraps, or "cannot
+ *                 tell").
  */
 #ifndef SOHOA_SOHOA_H
 #define SOHOA_SOHOA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SOHOA_VERSION "0.1.0"

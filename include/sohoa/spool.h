@@ -32,33 +32,9 @@
 #include <sys/stat.h>
 #include "sohoa/sohoa.h"
 #include "sohoa/hash.h"
+#include "sohoa/state.h"
 
 typedef struct sohoa_spool sohoa_spool;
-
-/*
- * The one vocabulary of a record's state.  Each state is a spool folder
- * (sohoa_state_dir) and, but for TMP, the catalog's records.state
- * (sohoa_state_name); they differ for one state only: the folder
- * "quarantine" holds records "quarantined".  Engine, spool, backup and the
- * CLI speak of states through these, never through bare strings.
- */
-typedef enum sohoa_state {
-	SOHOA_STATE_TMP = 0,        /* being built by pickup; never in the catalog */
-	SOHOA_STATE_INCOMING,
-	SOHOA_STATE_ACTIVE,
-	SOHOA_STATE_DEFERRED,
-	SOHOA_STATE_DONE,
-	SOHOA_STATE_QUARANTINED,
-	SOHOA_STATE_COUNT
-} sohoa_state;
-
-/* The catalog's word for s ("quarantined"); NULL for TMP and out of range. */
-SOHOA_API const char *sohoa_state_name(sohoa_state s);
-/* The spool folder of s ("quarantine"); NULL out of range. */
-SOHOA_API const char *sohoa_state_dir(sohoa_state s);
-/* The state of a catalog word, or of a spool folder; -1 when unknown. */
-SOHOA_API int sohoa_state_from_name(const char *name);
-SOHOA_API int sohoa_state_from_dir(const char *dir);
 
 #define SOHOA_SPOOL_ID_MAX 48
 
@@ -93,12 +69,13 @@ SOHOA_API void sohoa_spool_free(sohoa_spool *sp);
  * 'sohoa ingest').  SOHOA_RETRY when another process holds it. */
 SOHOA_API sohoa_status sohoa_spool_lock(sohoa_spool *sp, sohoa_error *err);
 
-/* Path of a state directory ("incoming", ...).  Valid while sp lives. */
-SOHOA_API const char *sohoa_spool_dir(const sohoa_spool *sp, const char *state);
+/* Path of the folder of state (<state_dir>/spool/<sohoa_state_dir>); NULL
+ * for a state out of range.  Valid while sp lives. */
+SOHOA_API const char *sohoa_spool_dir(const sohoa_spool *sp, sohoa_state state);
 
 /* Path of an entry, or of a file inside it when file is not NULL, into buf.
  * Returns buf. */
-SOHOA_API char *sohoa_spool_path(const sohoa_spool *sp, const char *state, const char *id,
+SOHOA_API char *sohoa_spool_path(const sohoa_spool *sp, sohoa_state state, const char *id,
     const char *file, char *buf, size_t size);
 
 /*
@@ -134,20 +111,20 @@ SOHOA_API sohoa_status sohoa_spool_pickup_parts_at(sohoa_spool *sp, int dfd, con
     const struct sohoa_tailieu *t, long long max_size, sohoa_envelope *env, sohoa_error *err);
 
 /* Moves entry id from one state to another (invariant 3). */
-SOHOA_API sohoa_status sohoa_spool_move(sohoa_spool *sp, const char *id, const char *from,
-    const char *to, sohoa_error *err);
+SOHOA_API sohoa_status sohoa_spool_move(sohoa_spool *sp, const char *id, sohoa_state from,
+    sohoa_state to, sohoa_error *err);
 
 /* Reads the envelope of an entry. */
-SOHOA_API sohoa_status sohoa_spool_read_envelope(const sohoa_spool *sp, const char *state,
+SOHOA_API sohoa_status sohoa_spool_read_envelope(const sohoa_spool *sp, sohoa_state state,
     const char *id, sohoa_envelope *env, sohoa_error *err);
 
 /* Removes an entry (after its content is safe elsewhere). */
-SOHOA_API sohoa_status sohoa_spool_remove(sohoa_spool *sp, const char *state, const char *id,
+SOHOA_API sohoa_status sohoa_spool_remove(sohoa_spool *sp, sohoa_state state, const char *id,
     sohoa_error *err);
 
 /* Calls fn for each entry in a state directory, in name order; stops when fn
- * returns non-zero and returns that value. */
-SOHOA_API int sohoa_spool_each(const sohoa_spool *sp, const char *state,
+ * returns non-zero and returns that value (0: all seen, or no such folder). */
+SOHOA_API int sohoa_spool_each(const sohoa_spool *sp, sohoa_state state,
     int (*fn)(const char *id, void *arg), void *arg);
 
 /* Removes everything in tmp/ (invariant 4). */

@@ -139,7 +139,7 @@ check_search(const char *text, const char *query, size_t qlen)
 	memset(&r, 0, sizeof r);
 	memset(&pr, 0, sizeof pr);
 	r.spool_id = "0000000000000001";
-	r.state = "active";
+	r.state = SOHOA_STATE_ACTIVE;
 	r.hash = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
 	r.size = 1;
 	r.name = "fuzz.tif";

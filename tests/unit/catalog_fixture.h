@@ -23,7 +23,7 @@
 
 /* What a record is made of; every member may be left zero. */
 struct fx_record {
-	const char *state;          /* as inserted; NULL: "active" */
+	sohoa_state state;          /* as inserted; SOHOA_STATE_TMP (0): active */
 	const char *name;           /* file name; NULL: scanN.tif */
 	const char *origin;         /* inbox folder; NULL: "" */
 	long long size;             /* bytes; 0: 10 */
@@ -70,7 +70,7 @@ fx_add_record(sohoa_catalog *cat, const struct fx_record *spec)
 	snprintf(hash, sizeof hash, "sha256:%064d", ++serial);
 	snprintf(name, sizeof name, "scan%d.tif", serial);
 	r.spool_id = hash + 60;
-	r.state = s->state ? s->state : "active";
+	r.state = s->state != SOHOA_STATE_TMP ? s->state : SOHOA_STATE_ACTIVE;
 	r.hash = hash;
 	r.size = s->size ? s->size : 10;
 	r.name = r.name_raw = s->name ? s->name : name;

@@ -23,7 +23,7 @@ add_done(sohoa_catalog *cat, const char *origin)
 {
 	const char *page[] = { "Giao đất cho hộ ông Nguyễn Văn An" };
 
-	return fx_add_record(cat, &(struct fx_record){ .state = "done", .origin = origin,
+	return fx_add_record(cat, &(struct fx_record){ .state = SOHOA_STATE_DONE, .origin = origin,
 	    .size = 1000, .pages = page, .npages = 1, .index = 1 });
 }
 

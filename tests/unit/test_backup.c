@@ -62,7 +62,7 @@ make_store(sohoa_conf *conf, int64_t *id)
 	if (!cat)
 		return NULL;
 	{
-		sohoa_record_new r = { .spool_id = "s1", .state = "done", .hash = hash, .size = 24,
+		sohoa_record_new r = { .spool_id = "s1", .state = SOHOA_STATE_DONE, .hash = hash, .size = 24,
 			.name = "a.tif", .name_raw = "a.tif", .name_raw_len = 5, .origin = "" };
 		CHECKM(sohoa_catalog_record_insert(cat, &r, id, &err) == SOHOA_OK, err.msg);
 	}

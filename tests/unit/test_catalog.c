@@ -88,7 +88,7 @@ insert(sohoa_catalog *cat, const char *spool_id, const char *state, const char *
 
 	memset(&r, 0, sizeof r);
 	r.spool_id = spool_id;
-	r.state = state;
+	r.state = (sohoa_state)sohoa_state_from_name(state);
 	r.hash = hash;
 	r.size = 1234;
 	r.name = "Quyết định.tif";
@@ -191,7 +191,7 @@ test_insert_and_find(void)
 	sqlite3 *db;
 	sohoa_error err;
 	int64_t a = 0, b = 0;
-	char state[16] = "";
+	sohoa_state state = SOHOA_STATE_COUNT;
 
 	if (!cat)
 		return;
@@ -204,9 +204,9 @@ test_insert_and_find(void)
 	CHECK_INT(sohoa_catalog_find_live_hash(cat, H1), a);
 	CHECK_INT(sohoa_catalog_find_live_hash(cat, H2), b);
 	CHECK_INT(sohoa_catalog_find_live_hash(cat, "sha256:00"), 0);
-	CHECK_INT(sohoa_catalog_find_spool(cat, "20240101T000000.000000-00000002", state), b);
-	CHECK_STR(state, "active");
-	CHECK_INT(sohoa_catalog_find_spool(cat, "nope", state), 0);
+	CHECK_INT(sohoa_catalog_find_spool(cat, "20240101T000000.000000-00000002", &state), b);
+	CHECK_INT(state, SOHOA_STATE_ACTIVE);
+	CHECK_INT(sohoa_catalog_find_spool(cat, "nope", &state), 0);
 	/* The row holds what was given, bytes as bytes. */
 	CHECK_STR(query1(db, "SELECT name FROM records WHERE id = 1"), "Quyết định.tif");
 	CHECK_STR(query1(db, "SELECT hex(name_raw) FROM records WHERE id = 1"),
@@ -287,19 +287,26 @@ test_set_state(void)
 	sohoa_catalog *cat = fx_open_catalog();
 	sohoa_error err;
 	int64_t a = 0;
-	char state[16] = "";
+	sohoa_state state = SOHOA_STATE_COUNT;
 
 	if (!cat)
 		return;
 	CHECKM(insert(cat, "s1", "incoming", H1, &a, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_catalog_set_state(cat, a, "active", &err) == SOHOA_OK, err.msg);
-	CHECK_INT(sohoa_catalog_find_spool(cat, "s1", state), a);
-	CHECK_STR(state, "active");
-	/* Only the known states. */
-	CHECK_INT(sohoa_catalog_set_state(cat, a, "lost", &err), SOHOA_FATAL);
-	CHECKM(strstr(err.msg, "CHECK") != NULL, err.msg);
-	sohoa_catalog_find_spool(cat, "s1", state);
-	CHECK_STR(state, "active");
+	CHECKM(sohoa_catalog_set_state(cat, a, SOHOA_STATE_ACTIVE, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(sohoa_catalog_find_spool(cat, "s1", &state), a);
+	CHECK_INT(state, SOHOA_STATE_ACTIVE);
+	CHECK_STR(query1(sohoa_catalog_db(cat), "SELECT state FROM records WHERE spool_id = 's1'"),
+	    "active");
+	/* Only the known states: not TMP (never in the catalog), nothing out
+	 * of range; and the schema refuses any other word. */
+	CHECK_INT(sohoa_catalog_set_state(cat, a, SOHOA_STATE_TMP, &err), SOHOA_FATAL);
+	CHECKM(strstr(err.msg, "no record is in state") != NULL, err.msg);
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_catalog_set_state(cat, a, SOHOA_STATE_COUNT, &err), SOHOA_FATAL);
+	CHECK_INT(sqlite3_exec(sohoa_catalog_db(cat), "UPDATE records SET state = 'lost'", NULL,
+	    NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
+	sohoa_catalog_find_spool(cat, "s1", &state);
+	CHECK_INT(state, SOHOA_STATE_ACTIVE);
 	check_integrity(cat);
 	sohoa_catalog_free(cat);
 }
@@ -476,7 +483,7 @@ test_inbox_pending(void)
 		return;
 	memset(&r, 0, sizeof r);
 	r.spool_id = "s1";
-	r.state = "done";
+	r.state = SOHOA_STATE_DONE;
 	r.hash = H1;
 	r.size = 500;
 	r.name = "Quy\xEF\xBF\xBDt.tif";
@@ -525,7 +532,7 @@ test_defer_counts_attempts(void)
 	    err.msg);
 	CHECK_STR(query1(db, "SELECT state || '|' || attempts || '|' || next_attempt_at || '|'"
 	    " || last_error FROM records"), "deferred|1|1700000100|worker crashed");
-	CHECKM(sohoa_catalog_set_state(cat, a, "active", &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_catalog_set_state(cat, a, SOHOA_STATE_ACTIVE, &err) == SOHOA_OK, err.msg);
 	CHECKM(sohoa_catalog_defer(cat, a, 1700000200, "page timeout", &err) == SOHOA_OK,
 	    err.msg);
 	CHECK_STR(query1(db, "SELECT state || '|' || attempts || '|' || next_attempt_at || '|'"

@@ -26,7 +26,7 @@ add(sohoa_catalog *cat, const char *sid, const char *name, const char *origin, c
 	int64_t id = 0;
 
 	r.spool_id = sid;
-	r.state = "incoming";
+	r.state = SOHOA_STATE_INCOMING;
 	r.hash = hash;
 	r.size = 1234;
 	r.name = name;
@@ -63,7 +63,7 @@ test_record_get(void)
 	sohoa_record_row_release(&row);
 	sohoa_error_clear(&err);
 	CHECKM(sohoa_catalog_record_get(cat, id, &row, &err) == SOHOA_OK, err.msg);
-	CHECK_STR(row.state, "incoming");
+	CHECK_INT(row.state, SOHOA_STATE_INCOMING);
 	CHECK_STR(row.name, "Quyết định.tif");
 	CHECK_STR(row.origin, "Hồ sơ 1");
 	CHECK_STR(row.hash, H1);
@@ -74,7 +74,7 @@ test_record_get(void)
 	/* Pages stored set it done with its mean confidence. */
 	CHECKM(sohoa_catalog_store_pages(cat, id, pr, 2, &err) == SOHOA_OK, err.msg);
 	CHECKM(sohoa_catalog_record_get(cat, id, &row, &err) == SOHOA_OK, err.msg);
-	CHECK_STR(row.state, "done");
+	CHECK_INT(row.state, SOHOA_STATE_DONE);
 	CHECK_INT(row.page_count, 2);
 	CHECK(row.has_confidence && row.mean_confidence > 69.9 && row.mean_confidence < 70.1);
 	sohoa_record_row_release(&row);
@@ -233,7 +233,7 @@ test_summary_review_problems(void)
 	CHECK_INT(sum.quarantined, 0);
 	CHECK_INT(sum.needs_review, 1);
 	CHECK_INT(sum.pages_last_hour, 2);
-	CHECKM(sohoa_catalog_count_state(cat, "done", &n, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_catalog_count_state(cat, SOHOA_STATE_DONE, &n, &err) == SOHOA_OK, err.msg);
 	CHECK_INT(n, 2);
 	CHECKM(sohoa_catalog_event_add(cat, b, "ocr", "t", "failure", "bad", &err) == SOHOA_OK,
 	    err.msg);

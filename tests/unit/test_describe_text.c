@@ -41,7 +41,7 @@ test_ocr_fields_without_controls(void)
 	memset(&r, 0, sizeof r);
 	memset(&pr, 0, sizeof pr);
 	r.spool_id = "0000000000000001";
-	r.state = "done";
+	r.state = SOHOA_STATE_DONE;
 	r.hash = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
 	r.size = 1;
 	r.name = "bb.png";

@@ -31,7 +31,7 @@ add_record(sohoa_catalog *cat, const char *spool_id, const char *hash, const cha
 
 	memset(&r, 0, sizeof r);
 	r.spool_id = spool_id;
-	r.state = "incoming";
+	r.state = SOHOA_STATE_INCOMING;
 	r.hash = hash;
 	r.size = 10;
 	r.name = name;

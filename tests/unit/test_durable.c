@@ -6,7 +6,9 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "fixture.h"
@@ -98,6 +100,69 @@ test_abort_and_nosync(void)
 	CHECK_INT(t.fd, -1);
 }
 
+/* SOHOA_FS_FIXED: the temp's name is always <path>.tmp, and a left-over
+ * of a writer that died is taken over (truncated), never a second one
+ * beside it; a link there is not followed.  SOHOA_FS_BYNAME: the content
+ * comes from a writer that only takes a name and makes the file anew; the
+ * commit installs and syncs what is at the name. */
+static void
+test_fixed_and_byname(void)
+{
+	sohoa_fs_tmp t;
+	sohoa_error err;
+	struct stat st;
+	FILE *f;
+
+	sohoa_error_clear(&err);
+	CHECK(mkdir("d", 0750) == 0);
+	/* A writer killed mid-write left this behind. */
+	CHECKM(sohoa_fs_write_file("d/ocr.out.tmp", "half of an old attempt, longer\n", 31, 0640,
+	    &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_fs_tmp_open(&t, "d/ocr.out", 0640, SOHOA_FS_FIXED | SOHOA_FS_NOSYNC, &err)
+	    == SOHOA_OK, err.msg);
+	CHECK_STR(t.tmp, "d/ocr.out.tmp");
+	CHECK_INT(names("d"), 1);          /* the left-over itself, truncated */
+	CHECK(fstat(t.fd, &st) == 0 && st.st_size == 0);
+	CHECKM(sohoa_fs_tmp_write(&t, "page 1\n", 7, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_fs_tmp_commit(&t, &err) == SOHOA_OK, err.msg);
+	check_file("d/ocr.out", "page 1\n");
+	CHECK_INT(names("d"), 1);
+	/* Hidden and fixed: .<name>.tmp; an abort removes it. */
+	CHECKM(sohoa_fs_tmp_open(&t, "d/status", 0644, SOHOA_FS_FIXED | SOHOA_FS_HIDDEN, &err)
+	    == SOHOA_OK, err.msg);
+	CHECK_STR(t.tmp, "d/.status.tmp");
+	sohoa_fs_tmp_abort(&t);
+	CHECK(stat("d/.status.tmp", &st) != 0 && errno == ENOENT);
+	/* A link at the fixed name is not followed. */
+	CHECK(symlink("ocr.out", "d/x.tmp") == 0);
+	sohoa_error_clear(&err);
+	CHECK(sohoa_fs_tmp_open(&t, "d/x", 0640, SOHOA_FS_FIXED, &err) == SOHOA_FATAL);
+	CHECK_INT(t.fd, -1);
+	check_file("d/ocr.out", "page 1\n");
+	CHECK(unlink("d/x.tmp") == 0);
+	/* By name: the writer removes the temp and makes it anew (as a
+	 * library writing a fresh file may); the new file is what lands. */
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_tmp_open(&t, "d/catalog.db", 0640, SOHOA_FS_BYNAME, &err) == SOHOA_OK,
+	    err.msg);
+	CHECK(unlink(t.tmp) == 0);
+	CHECK((f = fopen(t.tmp, "w")) != NULL);
+	fputs("written by name\n", f);
+	CHECK(fclose(f) == 0);
+	CHECKM(sohoa_fs_tmp_commit(&t, &err) == SOHOA_OK, err.msg);
+	check_file("d/catalog.db", "written by name\n");
+	CHECK_INT(names("d"), 2);
+	/* A writer that failed and left nothing at the name: the commit
+	 * fails, graded, naming the temp, and nothing is installed. */
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_fs_tmp_open(&t, "d/gone", 0640, SOHOA_FS_BYNAME, &err) == SOHOA_OK, err.msg);
+	CHECK(unlink(t.tmp) == 0);
+	CHECK(sohoa_fs_tmp_commit(&t, &err) == SOHOA_FATAL);
+	CHECK(strstr(err.msg, "d/gone.tmp-") != NULL);
+	CHECK(stat("d/gone", &st) != 0);
+	CHECK_INT(names("d"), 2);
+}
+
 static void
 test_swap_dir(void)
 {
@@ -180,6 +245,7 @@ main(void)
 {
 	TEST_RUN(test_commit_replaces);
 	TEST_RUN(test_abort_and_nosync);
+	TEST_RUN(test_fixed_and_byname);
 	TEST_RUN(test_swap_dir);
 	if (sohoa_fault_available())
 		TEST_RUN(test_faults);

@@ -350,12 +350,17 @@ test_state_vocabulary(void)
 	for (int s = 0; s < SOHOA_STATE_COUNT; s++) {
 		CHECK(sohoa_state_dir(s) != NULL);
 		CHECK_INT(sohoa_state_from_dir(sohoa_state_dir(s)), s);
-		if (s != SOHOA_STATE_TMP)
+		if (s != SOHOA_STATE_TMP) {
 			CHECK_INT(sohoa_state_from_name(sohoa_state_name(s)), s);
-		CHECK(sp && stat(sohoa_spool_dir(sp, sohoa_state_dir(s)), &st) == 0
+			CHECK(sohoa_state_label(s) != NULL && *sohoa_state_label(s));
+		}
+		CHECK(sp && stat(sohoa_spool_dir(sp, s), &st) == 0
 		    && S_ISDIR(st.st_mode));
 	}
 	CHECK_STR(sohoa_state_name(SOHOA_STATE_QUARANTINED), "quarantined");
+	CHECK_STR(sohoa_state_label(SOHOA_STATE_QUARANTINED), "cách ly");
+	CHECK(sohoa_state_label(SOHOA_STATE_TMP) == NULL);
+	CHECK(sohoa_state_name(SOHOA_STATE_COUNT) == NULL && sohoa_state_dir(SOHOA_STATE_COUNT) == NULL);
 	CHECK_STR(sohoa_state_dir(SOHOA_STATE_QUARANTINED), "quarantine");
 	CHECK_STR(sohoa_state_name(SOHOA_STATE_ACTIVE), "active");
 	CHECK(sohoa_state_name(SOHOA_STATE_TMP) == NULL);

@@ -63,6 +63,24 @@ test_field_lookup(void)
 	free(d);
 }
 
+/* sohoa_fields_set's return is a status: OK, then FATAL for a field that
+ * does not exist (the fields kept as they were). */
+static void
+test_fields_set_status(void)
+{
+	sohoa_fields fs;
+
+	sohoa_fields_init(&fs);
+	CHECK_INT(sohoa_fields_set(&fs, SOHOA_F_SUBJECT, "Về việc cấp giấy", "ocr", 0.9), SOHOA_OK);
+	CHECK_STR(fs.f[SOHOA_F_SUBJECT].value, "Về việc cấp giấy");
+	CHECK_INT(sohoa_fields_set(&fs, SOHOA_F_COUNT, "x", "ocr", 1.0), SOHOA_FATAL);
+	CHECK_INT(sohoa_fields_set(&fs, (sohoa_field_id)-1, "x", "ocr", 1.0), SOHOA_FATAL);
+	CHECK_STR(fs.f[SOHOA_F_SUBJECT].value, "Về việc cấp giấy");
+	CHECK_INT(sohoa_fields_set(&fs, SOHOA_F_SUBJECT, NULL, "person", 1.0), SOHOA_OK);
+	CHECK(fs.f[SOHOA_F_SUBJECT].value == NULL);
+	sohoa_fields_release(&fs);
+}
+
 static const char *
 type_of(const char *typed)
 {
@@ -161,6 +179,7 @@ int
 main(void)
 {
 	TEST_RUN(test_field_lookup);
+	TEST_RUN(test_fields_set_status);
 	TEST_RUN(test_doc_types);
 	TEST_RUN(test_catalog_agrees);
 	return TEST_DONE();

@@ -67,7 +67,7 @@ add(sohoa_catalog *cat, int k)
 	snprintf(name, sizeof name, "ban-%d.tif", k);
 	gen_text(body, sizeof body, 3 + (int)rnd(k % 3 ? 40 : 600));
 	r.spool_id = hash + 60;
-	r.state = "done";
+	r.state = SOHOA_STATE_DONE;
 	r.hash = hash;
 	r.size = 1000;
 	r.name = name;

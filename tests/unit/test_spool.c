@@ -137,11 +137,11 @@ test_open_creates_state_dirs(void)
 	CHECK_STR(fx_list_dir("state/spool"), "active,deferred,done,incoming,quarantine,tmp");
 	for (size_t i = 0; i < sizeof all_states / sizeof all_states[0]; i++) {
 		snprintf(want, sizeof want, "state/spool/%s", all_states[i]);
-		CHECK_STR(sohoa_spool_dir(sp, all_states[i]), want);
+		CHECK_STR(sohoa_spool_dir(sp, (sohoa_state)sohoa_state_from_dir(all_states[i])), want);
 		CHECK(stat(want, &st) == 0 && S_ISDIR(st.st_mode));
 	}
-	CHECK(sohoa_spool_dir(sp, "bogus") == NULL);
-	CHECK_STR(sohoa_spool_path(sp, "done", "ID", "original", want, sizeof want),
+	CHECK(sohoa_spool_dir(sp, SOHOA_STATE_COUNT) == NULL);
+	CHECK_STR(sohoa_spool_path(sp, SOHOA_STATE_DONE, "ID", "original", want, sizeof want),
 	    "state/spool/done/ID/original");
 	sohoa_spool_free(sp);
 	/* Opening again over the existing tree is fine. */
@@ -170,7 +170,7 @@ test_pickup_creates_one_complete_entry(void)
 	snprintf(path, sizeof path, "state/spool/incoming/%s", env.spool_id);
 	snprintf(entry_files, sizeof entry_files, "%s", fx_list_dir(path));
 	CHECK_STR(entry_files, "envelope,original");
-	CHECK(same_bytes(sohoa_spool_path(sp, "incoming", env.spool_id, "original", path,
+	CHECK(same_bytes(sohoa_spool_path(sp, SOHOA_STATE_INCOMING, env.spool_id, "original", path,
 	    sizeof path), "inbox/scan.tif"));
 	CHECK_STR(fx_list_dir("state/spool/tmp"), "");
 	CHECK_STR(fx_list_dir("state/spool/active"), "");
@@ -208,7 +208,7 @@ test_envelope_round_trip(void)
 	CHECK_STR(env.origin, "");
 	CHECK_STR(env.inbox_path, "scan.tif");
 
-	CHECKM(sohoa_spool_read_envelope(sp, "incoming", env.spool_id, &back, &err) == SOHOA_OK,
+	CHECKM(sohoa_spool_read_envelope(sp, SOHOA_STATE_INCOMING, env.spool_id, &back, &err) == SOHOA_OK,
 	    err.msg);
 	CHECK_STR(back.spool_id, env.spool_id);
 	CHECK_STR(back.hash, sum);
@@ -225,7 +225,7 @@ test_envelope_round_trip(void)
 	CHECK_STR(back.inbox_path, "scan.tif");
 	CHECK_INT(back.inbox_path_len, 8);
 	/* The hash is the hash of the copy in the spool too. */
-	sha256sum_of(sohoa_spool_path(sp, "incoming", env.spool_id, "original", path,
+	sha256sum_of(sohoa_spool_path(sp, SOHOA_STATE_INCOMING, env.spool_id, "original", path,
 	    sizeof path), sum);
 	CHECK_STR(back.hash, sum);
 	sohoa_envelope_release(&back);
@@ -248,7 +248,7 @@ test_envelope_non_utf8_name(void)
 	make_scan(raw, 1000, 3);
 	make_scan("two\nlines.png", 1001, 4);
 	CHECKM(pick(sp, raw, 1LL << 30, &env, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_spool_read_envelope(sp, "incoming", env.spool_id, &back, &err) == SOHOA_OK,
+	CHECKM(sohoa_spool_read_envelope(sp, SOHOA_STATE_INCOMING, env.spool_id, &back, &err) == SOHOA_OK,
 	    err.msg);
 	CHECK_INT(back.name_raw_len, strlen(raw));
 	CHECK(back.name_raw && memcmp(back.name_raw, raw, strlen(raw)) == 0);
@@ -260,7 +260,7 @@ test_envelope_non_utf8_name(void)
 	sohoa_envelope_release(&env);
 
 	CHECKM(pick(sp, "two\nlines.png", 1LL << 30, &env, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_spool_read_envelope(sp, "incoming", env.spool_id, &back, &err) == SOHOA_OK,
+	CHECKM(sohoa_spool_read_envelope(sp, SOHOA_STATE_INCOMING, env.spool_id, &back, &err) == SOHOA_OK,
 	    err.msg);
 	CHECK_STR(back.name, "two\nlines.png");
 	CHECK_INT(back.size, 1001);
@@ -285,7 +285,7 @@ test_envelope_nfd_name(void)
 	make_scan(nfd, 5000, 5);
 	CHECKM(pick(sp, nfd, 1LL << 30, &env, &err) == SOHOA_OK, err.msg);
 	CHECK_STR(env.name, "Quyết định.png");
-	CHECKM(sohoa_spool_read_envelope(sp, "incoming", env.spool_id, &back, &err) == SOHOA_OK,
+	CHECKM(sohoa_spool_read_envelope(sp, SOHOA_STATE_INCOMING, env.spool_id, &back, &err) == SOHOA_OK,
 	    err.msg);
 	CHECK_STR(back.name, "Quyết định.png");
 	CHECK_INT(back.name_raw_len, strlen(nfd));
@@ -310,7 +310,7 @@ test_envelope_subfolder_origin(void)
 		return;
 	make_scan(rel, 2048, 6);
 	CHECKM(pick(sp, rel, 1LL << 30, &env, &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_spool_read_envelope(sp, "incoming", env.spool_id, &back, &err) == SOHOA_OK,
+	CHECKM(sohoa_spool_read_envelope(sp, SOHOA_STATE_INCOMING, env.spool_id, &back, &err) == SOHOA_OK,
 	    err.msg);
 	CHECK_STR(back.name, "trang 1.tif");
 	CHECK_STR(back.origin, "Hồ sơ 2024/Tờ trình");
@@ -486,30 +486,30 @@ test_move_between_states(void)
 	snprintf(id, sizeof id, "%s", env.spool_id);
 	sohoa_envelope_release(&env);
 
-	CHECKM(sohoa_spool_move(sp, id, "incoming", "active", &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_spool_move(sp, id, SOHOA_STATE_INCOMING, SOHOA_STATE_ACTIVE, &err) == SOHOA_OK, err.msg);
 	CHECK_STR(fx_list_dir("state/spool/incoming"), "");
 	CHECK_STR(fx_list_dir("state/spool/active"), id);
-	CHECKM(sohoa_spool_move(sp, id, "active", "deferred", &err) == SOHOA_OK, err.msg);
-	CHECKM(sohoa_spool_move(sp, id, "deferred", "done", &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_spool_move(sp, id, SOHOA_STATE_ACTIVE, SOHOA_STATE_DEFERRED, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_spool_move(sp, id, SOHOA_STATE_DEFERRED, SOHOA_STATE_DONE, &err) == SOHOA_OK, err.msg);
 	CHECK_STR(fx_list_dir("state/spool/active"), "");
 	CHECK_STR(fx_list_dir("state/spool/deferred"), "");
 	CHECK_STR(fx_list_dir("state/spool/done"), id);
 	snprintf(path, sizeof path, "state/spool/done/%s", id);
 	CHECK_STR(fx_list_dir(path), "envelope,original");
-	CHECK(same_bytes(sohoa_spool_path(sp, "done", id, "original", path, sizeof path),
+	CHECK(same_bytes(sohoa_spool_path(sp, SOHOA_STATE_DONE, id, "original", path, sizeof path),
 	    "inbox/m.tif"));
-	CHECKM(sohoa_spool_read_envelope(sp, "done", id, &back, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_spool_read_envelope(sp, SOHOA_STATE_DONE, id, &back, &err) == SOHOA_OK, err.msg);
 	CHECK_STR(back.spool_id, id);
 	sohoa_envelope_release(&back);
 
 	/* A move of an entry that is not there fails and says which. */
 	sohoa_error_clear(&err);
-	CHECK(sohoa_spool_move(sp, id, "incoming", "active", &err) != SOHOA_OK);
+	CHECK(sohoa_spool_move(sp, id, SOHOA_STATE_INCOMING, SOHOA_STATE_ACTIVE, &err) != SOHOA_OK);
 	CHECKM(strstr(err.msg, id) != NULL, err.msg);
 	CHECK_STR(fx_list_dir("state/spool/done"), id);
 
 	sohoa_error_clear(&err);
-	CHECKM(sohoa_spool_remove(sp, "done", id, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_spool_remove(sp, SOHOA_STATE_DONE, id, &err) == SOHOA_OK, err.msg);
 	CHECK_STR(fx_list_dir("state/spool/done"), "");
 	sohoa_spool_free(sp);
 }
@@ -532,7 +532,7 @@ test_read_envelope_refuses_garbage(void)
 		fclose(f);
 	}
 	sohoa_error_clear(&err);
-	CHECK_INT(sohoa_spool_read_envelope(sp, "incoming", "bad", &env, &err), SOHOA_FATAL);
+	CHECK_INT(sohoa_spool_read_envelope(sp, SOHOA_STATE_INCOMING, "bad", &env, &err), SOHOA_FATAL);
 	CHECKM(strstr(err.msg, "bad/envelope") != NULL, err.msg);
 
 	CHECK(mkdir("state/spool/incoming/short", 0750) == 0);
@@ -543,7 +543,7 @@ test_read_envelope_refuses_garbage(void)
 		fclose(f);
 	}
 	sohoa_error_clear(&err);
-	CHECK_INT(sohoa_spool_read_envelope(sp, "incoming", "short", &env, &err), SOHOA_FATAL);
+	CHECK_INT(sohoa_spool_read_envelope(sp, SOHOA_STATE_INCOMING, "short", &env, &err), SOHOA_FATAL);
 	CHECKM(strstr(err.msg, "incomplete") != NULL, err.msg);
 	CHECK(env.name == NULL && env.name_raw == NULL);
 	sohoa_spool_free(sp);
@@ -633,7 +633,7 @@ test_each_in_name_order(void)
 	}
 	CHECK(mkdir("state/spool/incoming/.hidden", 0750) == 0);
 	memset(&l, 0, sizeof l);
-	CHECK_INT(sohoa_spool_each(sp, "incoming", collect, &l), 0);
+	CHECK_INT(sohoa_spool_each(sp, SOHOA_STATE_INCOMING, collect, &l), 0);
 	CHECK_INT(l.n, 4);
 	CHECK_STR(l.names[0], "20240101T000000.000000-00000000");
 	CHECK_STR(l.names[1], "20240101T000000.000000-ffffffff");
@@ -642,11 +642,11 @@ test_each_in_name_order(void)
 	/* fn's non-zero stops the listing and is returned. */
 	memset(&l, 0, sizeof l);
 	l.stop_at = 2;
-	CHECK_INT(sohoa_spool_each(sp, "incoming", collect, &l), 42);
+	CHECK_INT(sohoa_spool_each(sp, SOHOA_STATE_INCOMING, collect, &l), 42);
 	CHECK_INT(l.n, 2);
 	/* Unknown state: nothing. */
 	memset(&l, 0, sizeof l);
-	CHECK_INT(sohoa_spool_each(sp, "nonsense", collect, &l), 0);
+	CHECK_INT(sohoa_spool_each(sp, SOHOA_STATE_COUNT, collect, &l), 0);
 	CHECK_INT(l.n, 0);
 	sohoa_spool_free(sp);
 }
@@ -672,7 +672,7 @@ test_ids_sort_by_pickup_order(void)
 	CHECKM(pick(sp, "2.tif", 1LL << 30, &env, &err) == SOHOA_OK, err.msg);
 	CHECK(strcmp(first, env.spool_id) < 0);
 	memset(&l, 0, sizeof l);
-	sohoa_spool_each(sp, "incoming", collect, &l);
+	sohoa_spool_each(sp, SOHOA_STATE_INCOMING, collect, &l);
 	CHECK_INT(l.n, 2);
 	CHECK_STR(l.names[0], first);
 	CHECK_STR(l.names[1], env.spool_id);

@@ -273,7 +273,7 @@ test_agency(void)
 	/* A record: another code is refused, naming both, and nothing changes. */
 	memset(&r, 0, sizeof r);
 	r.spool_id = "s1";
-	r.state = "active";
+	r.state = SOHOA_STATE_ACTIVE;
 	r.hash = "sha256:00";
 	r.size = 1;
 	r.name = r.name_raw = "a.png";

@@ -208,7 +208,7 @@ test_pickup_parts(void)
 	CHECK_INT(sohoa_tailieu_read("in", "hs/QĐ 15", &t, &err), SOHOA_OK);
 	CHECK_INT(sohoa_spool_pickup_parts(sp, "in", "hs/QĐ 15", &t, 1 << 20, &env, &err),
 	    SOHOA_OK);
-	sohoa_spool_path(sp, "incoming", env.spool_id, NULL, entry, sizeof entry);
+	sohoa_spool_path(sp, SOHOA_STATE_INCOMING, env.spool_id, NULL, entry, sizeof entry);
 	CHECK_INT(sohoa_tailieu_parts_in(entry), 2);
 	CHECK_STR(env.name, "QĐ 15");
 	CHECK_STR(env.origin, "hs");
@@ -231,7 +231,7 @@ test_pickup_parts(void)
 	sohoa_hash_file(path, "sha256", want, &size, NULL);
 	CHECK_STR(want, h2);
 	/* The envelope brings the page names back. */
-	CHECK_INT(sohoa_spool_read_envelope(sp, "incoming", env.spool_id, &back, &err), SOHOA_OK);
+	CHECK_INT(sohoa_spool_read_envelope(sp, SOHOA_STATE_INCOMING, env.spool_id, &back, &err), SOHOA_OK);
 	CHECK_INT(back.nparts, 2);
 	if (back.nparts == 2) {
 		CHECK_STR(back.part_names[0], "trang 1.png");
@@ -280,9 +280,9 @@ test_pickup_parts_refusals(void)
 	    SOHOA_BAD_INPUT);
 	CHECK_INT(err.reason, SOHOA_REASON_SYMLINK);
 	sohoa_tailieu_release(&t);
-	snprintf(entry, sizeof entry, "%s", sohoa_spool_dir(sp, "tmp"));
+	snprintf(entry, sizeof entry, "%s", sohoa_spool_dir(sp, SOHOA_STATE_TMP));
 	CHECK_INT(rmdir(entry), 0);      /* empty: every failed entry was removed */
-	CHECK_INT(rmdir(sohoa_spool_dir(sp, "incoming")), 0);
+	CHECK_INT(rmdir(sohoa_spool_dir(sp, SOHOA_STATE_INCOMING)), 0);
 	sohoa_spool_free(sp);
 }
 

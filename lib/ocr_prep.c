@@ -257,7 +257,8 @@ sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew,
 			pixDestroy(&st);
 		}
 	}
-	if (turn < 0)
+	/* Not on a page read at the reduced copy's resolution already. */
+	if (turn < 0 && sdpi < dpi)
 		turn = full_orientation(pix, dpi, skew_known ? *skew : 0.0f);
 	if (turn >= 0) {
 		*rot = turn;

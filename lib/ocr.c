@@ -237,14 +237,14 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
 {
 	struct prep_times pt = { decode_ms, 0, 0, 0, 0 };
 	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0, timeout_s = o->page_timeout;
-	int speckled = 1;
+	int looks = PREP_LOOK_SPECKLED;
 	float skew = 0;
 	char *text = NULL;
 	utf8proc_uint8_t *nfc = NULL;
 	const char *status = "ok";
 	double t0 = now_ms(), t1, t2, pdf_ms = pdf->ms;
-	PIX *pix = sohoa_ocr_straighten(osd, orig, dpi, &rot, &skew, &speckled, &pt);
-	PIX *in = sohoa_ocr_prepare(pix, dpi, speckled, &pt);     /* what Tesseract reads */
+	PIX *pix = sohoa_ocr_straighten(osd, orig, dpi, &rot, &skew, &looks, &pt);
+	PIX *in = sohoa_ocr_prepare(pix, dpi, looks, &pt);     /* what Tesseract reads */
 
 	t1 = now_ms();
 	TessBaseAPISetImage2(api, in);

@@ -73,17 +73,24 @@ struct job_pdf {
 
 /* ---- ocr_prep.c ---- */
 
+/* What the reduced copy of a page tells sohoa_ocr_prepare() (flags). */
+enum {
+	PREP_LOOK_SPECKLED = 1,     /* worth despeckling at full resolution */
+	PREP_LOOK_UNEVEN = 2,       /* a grey page lit unevenly: light evened */
+};
+
 /*
  * Makes the page upright and straight for OCR (details in ocr_prep.c).
  * Returns a new reference (maybe pix itself, cloned); *rot gets the
- * clockwise turn applied, *skew the angle removed, *speckled whether the
- * page is worth despeckling.  osd may be NULL.
+ * clockwise turn applied, *skew the angle removed, *looks the PREP_LOOK_*
+ * flags of the page.  osd may be NULL.
  */
 PIX *sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew,
-    int *speckled, struct prep_times *pt);
-/* The image Tesseract reads: seals painted out, specks removed when
- * speckled.  A new reference, same size and resolution as page. */
-PIX *sohoa_ocr_prepare(PIX *page, int dpi, int speckled, struct prep_times *pt);
+    int *looks, struct prep_times *pt);
+/* The image Tesseract reads: seals painted out, specks removed and light
+ * evened as looks (PREP_LOOK_*) says.  A new reference, same size and
+ * resolution as page. */
+PIX *sohoa_ocr_prepare(PIX *page, int dpi, int looks, struct prep_times *pt);
 
 /* ---- ocr_pdf.c ---- */
 

@@ -54,6 +54,57 @@ find_skew(PIX *bin)
 }
 
 /*
+ * A grey page lit unevenly, as a photographed page is (the light falls
+ * from 250 to 150 across it, a shadow at one side): its background brought
+ * to one level in the image Tesseract reads (even_light), so that
+ * Tesseract's global threshold does not lose the lines in the shadow.  The
+ * background is Leptonica's map of the page's light pixels (tiles of 40 px
+ * of the page); a page is uneven when the 5th and 95th percentiles
+ * of that map lie more than UNEVEN_LIGHT apart.  On make eval a flatbed
+ * scan, even the grey 150 dpi ones with their paper tone, spans 1 to 18
+ * levels, a photographed page 50 to 91: no scanned page changes.  The
+ * test is taken on the reduced grey copy (tiles and counts scaled to it):
+ * on every grey page of make eval and make bench its spread is
+ * that of the full page within one level, at a fifth of the cost.
+ */
+#define UNEVEN_LIGHT 35
+
+/* Whether the grey page (or its reduced copy, at sdpi; dpi the page's)
+ * is lit unevenly. */
+static int
+uneven_light(PIX *grey, int sdpi, int dpi)
+{
+	PIX *map = NULL;
+	l_uint32 lo = 0, hi = 0;
+	double f = dpi > 0 && sdpi > 0 && sdpi < dpi ? (double)sdpi / dpi : 1.0;
+	/* On the page: tiles of 40 px, 50 light pixels make a tile's level. */
+	int tile = (int)lround(40 * f), mincount = (int)lround(50 * f * f);
+	int uneven;
+
+	if (!grey || pixGetDepth(grey) != 8 || pixGetColormap(grey))
+		return 0;
+	if (tile < 8)
+		tile = 8;
+	if (mincount < 1)
+		mincount = 1;
+	if (pixGetBackgroundGrayMap(grey, NULL, tile, tile, 100, mincount, &map) != 0 || !map)
+		return 0;
+	uneven = pixGetRankValue(map, 1, 0.05f, &lo) == 0 && pixGetRankValue(map, 1, 0.95f, &hi) == 0
+	    && hi >= lo + UNEVEN_LIGHT;
+	pixDestroy(&map);
+	return uneven;
+}
+
+/* The grey page with its background levelled; NULL on failure. */
+static PIX *
+even_light(PIX *pix)
+{
+	if (pixGetDepth(pix) != 8 || pixGetColormap(pix))
+		return NULL;
+	return pixBackgroundNorm(pix, NULL, NULL, 10, 15, 100, 50, 230, 2, 1);
+}
+
+/*
  * The clockwise turn that makes the page upright by Leptonica's quick
  * text-orientation test (ascenders against descenders; tens of ms on the
  * reduced page), or -1 when the test does not decide.  Its confidence is
@@ -96,14 +147,59 @@ quick_orientation(PIX *bin)
 }
 
 /*
+ * The quick test once more, at the page's own resolution, for a page the
+ * reduced copy leaves undecided (skew is the angle already found on it, 0
+ * when none): the page thresholded, rid of its isolated specks like the
+ * reduced copy, turned straight (sampling: the test counts ascenders and
+ * descenders, it needs no smooth edges) and asked again; -1 when it does
+ * not decide either.  At 300 dpi a letter's ascenders and descenders are
+ * twice as tall to the test's structuring elements and its scores about
+ * double (make bench's realistic set: an upright speckled page 6.9 at
+ * 150 dpi, 18.5 here; a page turned a quarter 6.5 and 19.5), which
+ * decides pages that went to Tesseract's OSD for half a second or more, at
+ * 80 to 180 ms.  Checked against OSD on the 256 pages of make eval's sets
+ * (upright, turned 90/180/270, speckled, G4, photographs) and make bench:
+ * it decides 22 of the 65 that reach it, each as OSD does; the others
+ * (nearly empty last pages) go to OSD.
+ */
+static int
+full_orientation(PIX *pix, int dpi, float skew)
+{
+	PIX *bin, *clean, *look;
+	int count = 0, turn;
+
+	if (pixGetDepth(pix) == 1 && !pixGetColormap(pix))
+		bin = pixClone(pix);
+	else if (pixGetDepth(pix) == 8 && !pixGetColormap(pix))
+		bin = pixThresholdToBinary(pix, 140);
+	else
+		bin = pixConvertTo1(pix, 140);
+	if (!bin)
+		return -1;
+	clean = prep_despeckle_small(bin, dpi, &count);
+	pixDestroy(&bin);
+	if (!clean)
+		return -1;
+	look = skew != 0.0f ? pixRotate(clean, (float)(M_PI / 180.0) * skew, L_ROTATE_SAMPLING,
+	    L_BRING_IN_WHITE, 0, 0) : pixClone(clean);
+	pixDestroy(&clean);
+	turn = quick_orientation(look);
+	pixDestroy(&look);
+	return turn;
+}
+
+/*
  * Makes the page upright and straight for OCR.  Everything is decided on
  * one reduced copy of about 150 dpi (prep_reduce: one pass over the page,
  * never a full-size grey or binary copy), thresholded and rid of its
  * isolated specks (prep_despeckle_small, whose count also tells sohoa_ocr_prepare()
- * whether the page is speckled: *speckled).  Orientation: Leptonica's quick
+ * whether the page is speckled: PREP_LOOK_SPECKLED in *looks; and whether a
+ * grey page is lit unevenly: PREP_LOOK_UNEVEN).  Orientation: Leptonica's quick
  * test (quick_orientation) settles most pages, turned or not; a page it
  * leaves undecided is deskewed (on the small binary copy) and asked again,
- * since skew is what most often makes a page look doubtful; only the
+ * since skew is what most often makes a page look doubtful, then at full
+ * resolution (full_orientation, not for a page of the small copy's
+ * resolution); only the
  * others pay for Tesseract's OSD (on the reduced grey copy, a second or
  * more).  Then the skew, on the small binary copy turned like the page
  * (a half turn keeps it).  The original scan is never changed; the result
@@ -112,27 +208,32 @@ quick_orientation(PIX *bin)
  */
 PIX *
 sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew,
-    int *speckled, struct prep_times *pt)
+    int *looks, struct prep_times *pt)
 {
 	PIX *small, *bin = NULL, *look = NULL, *turned;
-	double t0 = now_ms(), t1, ts, sp;
+	double t0 = now_ms(), t1, ts, sp, tl;
 	int sdpi = dpi, count = 0, skew_known = 0, turn;
 
 	*rot = 0;
 	*skew = 0;
-	*speckled = 1;     /* unless the small copy says otherwise */
+	*looks = PREP_LOOK_SPECKLED;     /* unless the small copy says otherwise */
 	small = prep_reduce(pix, dpi, &sdpi);
 	if (small)
 		bin = pixConvertTo1(small, 140);
 	if (!bin) {
 		pixDestroy(&small);
 		pt->orient += now_ms() - t0;
+		tl = now_ms();
+		if (uneven_light(pix, dpi, dpi))
+			*looks |= PREP_LOOK_UNEVEN;
+		pt->seal += now_ms() - tl;
 		return pixClone(pix);
 	}
 	ts = now_ms();
 	look = prep_despeckle_small(bin, sdpi, &count);
 	if (look) {
-		*speckled = prep_specks_likely(count, PREP_MIN_SPECKS);
+		if (!prep_specks_likely(count, PREP_MIN_SPECKS))
+			*looks &= ~PREP_LOOK_SPECKLED;
 		pixDestroy(&bin);
 	} else {
 		look = bin;
@@ -140,6 +241,14 @@ sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew,
 	bin = NULL;
 	sp = now_ms() - ts;
 	pt->speckle += sp;
+	/* The light, on the grey copy (the seal step's clock: it was part of
+	 * that step when measured on the full page). */
+	tl = now_ms();
+	if (pixGetDepth(pix) == 8 && !pixGetColormap(pix) && uneven_light(small, sdpi, dpi))
+		*looks |= PREP_LOOK_UNEVEN;
+	tl = now_ms() - tl;
+	pt->seal += tl;
+	sp += tl;
 	turn = quick_orientation(look);
 	if (turn < 0) {
 		/* A skewed page often leaves the quick test undecided. */
@@ -152,6 +261,9 @@ sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew,
 			pixDestroy(&st);
 		}
 	}
+	/* Not on a page read at the reduced copy's resolution already. */
+	if (turn < 0 && sdpi < dpi)
+		turn = full_orientation(pix, dpi, skew_known ? *skew : 0.0f);
 	if (turn >= 0) {
 		*rot = turn;
 	} else if (osd) {
@@ -282,24 +394,22 @@ strongly_red(l_uint32 px)
 	return r - (g > b ? g : b) > RED_MIN_EXCESS && 10 * r > 14 * g && 10 * r > 14 * b;
 }
 
-/* The boxes of the red seals of a colour page (page coordinates, margin
- * included), or NULL when it has none. */
-static BOXA *
-find_seals(PIX *pix, int dpi)
+/*
+ * The seal steps' look at a page: a 1 bpp mask of the page sampled every
+ * step pixels in both directions (about 150 dpi), a pixel set where ink()
+ * takes the page's pixel at (x, y) (line: the page's row y) for seal ink;
+ * *count gets the number set.  NULL on failure.
+ */
+static PIX *
+seal_ink_mask(PIX *pix, int step, int (*ink)(const l_uint32 *line, int x), long *count)
 {
 	int w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
-	int step = dpi >= 225 ? (int)lround(dpi / 150.0) : 1, sw, sh, swpl, found = 0;
-	double sdpi = (double)dpi / step, mm = sdpi / 25.4;
-	long red = 0, min_red = lround(SEAL_MIN_AREA_MM2 * mm * mm);
-	int margin = (int)lround(SEAL_MARGIN_MM * dpi / 25.4);
-	l_uint32 *data = pixGetData(pix), *sdata;
-	PIX *mask, *joined;
-	BOXA *comps, *seals = NULL;
+	int sw = (w + step - 1) / step, sh = (h + step - 1) / step, swpl;
+	const l_uint32 *data = pixGetData(pix);
+	l_uint32 *sdata;
+	PIX *mask;
 
-	if (pixGetDepth(pix) != 32 || dpi <= 0)
-		return NULL;
-	sw = (w + step - 1) / step;
-	sh = (h + step - 1) / step;
+	*count = 0;
 	if (!(mask = pixCreate(sw, sh, 1)))
 		return NULL;
 	sdata = pixGetData(mask);
@@ -308,11 +418,44 @@ find_seals(PIX *pix, int dpi)
 		const l_uint32 *line = data + (size_t)y * step * wpl;
 		l_uint32 *mline = sdata + (size_t)y * swpl;
 		for (int x = 0; x < sw; x++)
-			if (strongly_red(line[x * step])) {
+			if (ink(line, x * step)) {
 				mline[x >> 5] |= 0x80000000u >> (x & 31);
-				red++;
+				(*count)++;
 			}
 	}
+	return mask;
+}
+
+/* The sampling step of the seal steps: about 150 dpi. */
+static int
+seal_step(int dpi)
+{
+	return dpi >= 225 ? (int)lround(dpi / 150.0) : 1;
+}
+
+/* A seal's pixel on a colour page: strongly red. */
+static int
+red_ink(const l_uint32 *line, int x)
+{
+	return strongly_red(line[x]);
+}
+
+/* The boxes of the red seals of a colour page (page coordinates, margin
+ * included), or NULL when it has none. */
+static BOXA *
+find_seals(PIX *pix, int dpi)
+{
+	int step = seal_step(dpi), found = 0;
+	double sdpi = (double)dpi / step, mm = sdpi / 25.4;
+	long red = 0, min_red = lround(SEAL_MIN_AREA_MM2 * mm * mm);
+	int margin = (int)lround(SEAL_MARGIN_MM * dpi / 25.4);
+	PIX *mask, *joined;
+	BOXA *comps, *seals = NULL;
+
+	if (pixGetDepth(pix) != 32 || dpi <= 0)
+		return NULL;
+	if (!(mask = seal_ink_mask(pix, step, red_ink, &red)))
+		return NULL;
 	if (red < min_red) {
 		pixDestroy(&mask);
 		return NULL;
@@ -427,36 +570,30 @@ drop_seals(PIX *page, int dpi)
 #define GRAY_SEAL_LO 50
 #define GRAY_SEAL_HI 160
 
+/* A seal's pixel on a grey page: mid-grey, neither paper nor text. */
+static int
+mid_grey_ink(const l_uint32 *line, int x)
+{
+	int v = GET_DATA_BYTE(line, x);
+
+	return v >= GRAY_SEAL_LO && v <= GRAY_SEAL_HI;
+}
+
 /* The boxes of the grey seals of an 8-bit grey page, or NULL. */
 static BOXA *
 find_gray_seals(PIX *pix, int dpi)
 {
-	int w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
-	int step = dpi >= 225 ? (int)lround(dpi / 150.0) : 1, sw, sh, swpl, found = 0;
+	int step = seal_step(dpi), found = 0;
 	double sdpi = (double)dpi / step, mm = sdpi / 25.4;
 	long mid = 0, min_mid = lround(SEAL_MIN_AREA_MM2 * mm * mm);
 	int margin = (int)lround(SEAL_MARGIN_MM * dpi / 25.4);
-	l_uint32 *data = pixGetData(pix), *sdata;
 	PIX *mask, *opened;
 	BOXA *comps, *seals = NULL;
 
 	if (pixGetDepth(pix) != 8 || pixGetColormap(pix) || dpi <= 0)
 		return NULL;
-	sw = (w + step - 1) / step;
-	sh = (h + step - 1) / step;
-	if (!(mask = pixCreate(sw, sh, 1)))
+	if (!(mask = seal_ink_mask(pix, step, mid_grey_ink, &mid)))
 		return NULL;
-	sdata = pixGetData(mask);
-	swpl = pixGetWpl(mask);
-	for (int y = 0; y < sh; y++) {
-		const l_uint32 *line = data + (size_t)y * step * wpl;
-		l_uint32 *mline = sdata + (size_t)y * swpl;
-		for (int x = 0; x < sw; x++) {
-			int v = GET_DATA_BYTE(line, x * step);
-			if (v >= GRAY_SEAL_LO && v <= GRAY_SEAL_HI)
-				mline[x >> 5] |= 0x80000000u >> (x & 31);
-		}
-	}
 	opened = pixOpenBrick(NULL, mask, 3, 3);
 	pixDestroy(&mask);
 	if (!opened)
@@ -578,43 +715,11 @@ weaken_gray_seals(PIX *page, int dpi)
 }
 
 /*
- * A grey page lit unevenly, as a photographed page is (the light falls
- * from 250 to 150 across it, a shadow at one side): its background brought
- * to one level, so that Tesseract's global threshold does not lose the
- * lines in the shadow.  The background is Leptonica's map of the page's
- * light pixels (tiles of 40 px); a page is uneven when the 5th and 95th
- * percentiles of that map lie more than UNEVEN_LIGHT apart.  On make eval
- * a flatbed scan, even the grey 150 dpi ones with their paper tone, spans
- * 1 to 18 levels, a photographed page 50 to 91: no scanned page changes.
- * NULL when the page is lit evenly (or on failure).
- */
-#define UNEVEN_LIGHT 35
-
-static PIX *
-even_light(PIX *pix)
-{
-	PIX *map = NULL, *out;
-	l_uint32 lo = 0, hi = 0;
-
-	if (pixGetDepth(pix) != 8 || pixGetColormap(pix))
-		return NULL;
-	if (pixGetBackgroundGrayMap(pix, NULL, 40, 40, 100, 50, &map) != 0 || !map)
-		return NULL;
-	if (pixGetRankValue(map, 1, 0.05f, &lo) != 0 || pixGetRankValue(map, 1, 0.95f, &hi) != 0 ||
-	    hi < lo + UNEVEN_LIGHT) {
-		pixDestroy(&map);
-		return NULL;
-	}
-	pixDestroy(&map);
-	out = pixBackgroundNorm(pix, NULL, NULL, 10, 15, 100, 50, 230, 2, 1);
-	return out;
-}
-
-/*
  * The image Tesseract reads, made from the page (upright and straight,
  * which stays as it is for the PDF): on a colour page, its red seals
  * dropped (drop_seals); on a grey page, its seals weakened
- * (weaken_gray_seals); on a speckled page, the isolated specks painted
+ * (weaken_gray_seals); on a grey page lit unevenly (PREP_LOOK_UNEVEN), its
+ * light evened (even_light); on a speckled page, the isolated specks painted
  * white (find_specks).  Returns a new reference, a clone
  * of page when there is nothing to do.  Nothing else helped on make eval:
  * scaling 150 and 200 dpi pages up to 300 dpi cost them 0.5 to 0.7 point
@@ -624,7 +729,7 @@ even_light(PIX *pix)
  * 19 points on clean pages against its Otsu.
  */
 PIX *
-sohoa_ocr_prepare(PIX *page, int dpi, int speckled, struct prep_times *pt)
+sohoa_ocr_prepare(PIX *page, int dpi, int looks, struct prep_times *pt)
 {
 	PIX *pix = NULL, *specks, *mask, *clean = NULL;
 	double t0 = now_ms(), t1;
@@ -635,7 +740,7 @@ sohoa_ocr_prepare(PIX *page, int dpi, int speckled, struct prep_times *pt)
 		pix = weaken_gray_seals(page, dpi);
 	if (!pix)
 		pix = pixClone(page);
-	{
+	if (looks & PREP_LOOK_UNEVEN) {
 		PIX *even = even_light(pix);
 		if (even) {
 			pixDestroy(&pix);
@@ -644,7 +749,7 @@ sohoa_ocr_prepare(PIX *page, int dpi, int speckled, struct prep_times *pt)
 	}
 	t1 = now_ms();
 	pt->seal += t1 - t0;
-	specks = speckled ? find_specks(pix, dpi) : NULL;
+	specks = looks & PREP_LOOK_SPECKLED ? find_specks(pix, dpi) : NULL;
 	if (!specks) {
 		pt->speckle += now_ms() - t1;
 		return pix;

@@ -1,0 +1,164 @@
+/*
+ * test_ocr_prep.c - the OCR worker's preparation of a page (lib/ocr_prep.c,
+ * ocr_int.h) on real pages: the orientation of pages the reduced copy's
+ * quick test leaves undecided, found without Tesseract's OSD (a page turned
+ * a quarter turned back, an upright speckled page left upright), and the
+ * unevenly lit grey page told from an evenly lit one (PREP_LOOK_UNEVEN) on
+ * the reduced copy, while colour and bilevel pages never are.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <leptonica/allheaders.h>
+
+#include "test.h"
+#include "ocr_int.h"
+
+static char fixture_dir[PATH_MAX];
+
+static PIX *
+fixture(const char *name)
+{
+	char path[PATH_MAX];
+	PIX *pix;
+
+	snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
+	pix = pixRead(path);
+	if (!pix)
+		fprintf(stderr, "cannot read %s\n", path);
+	return pix;
+}
+
+/* Straightens pix without OSD; returns the turn, *looks the flags. */
+static int
+turn_of(PIX *pix, int *looks, float *skew)
+{
+	struct prep_times pt = { 0, 0, 0, 0, 0 };
+	int rot = -1;
+	PIX *out = sohoa_ocr_straighten(NULL, pix, 300, &rot, skew, looks, &pt);
+
+	CHECK(out != NULL);
+	if (out && rot % 180 != 0) {
+		CHECK_INT(pixGetWidth(out), pixGetHeight(pix));
+		CHECK_INT(pixGetHeight(out), pixGetWidth(pix));
+	}
+	pixDestroy(&out);
+	return rot;
+}
+
+/* Without OSD (osd NULL) a page the quick test leaves undecided was taken
+ * as it came: the quarter-turned page stayed on its side. */
+static void
+test_orientation_without_osd(void)
+{
+	PIX *turned = fixture("turned90.tif"), *speckled = fixture("speckled.tif");
+	PIX *half = NULL;
+	int looks = 0;
+	float skew = 9;
+
+	CHECK(turned && speckled);
+	if (!turned || !speckled)
+		goto out;
+	CHECK_INT(turn_of(turned, &looks, &skew), 90);
+	CHECK(skew == 0.0f);
+	CHECK_INT(turn_of(speckled, &looks, &skew), 0);
+	CHECK(looks & PREP_LOOK_SPECKLED);
+	/* The same page upside down is turned the half turn. */
+	half = pixRotateOrth(speckled, 2);
+	CHECK(half != NULL);
+	if (half)
+		CHECK_INT(turn_of(half, &looks, &skew), 180);
+out:
+	pixDestroy(&turned);
+	pixDestroy(&speckled);
+	pixDestroy(&half);
+}
+
+/* An A4 grey page at 300 dpi with lines of "text", its paper at level
+ * `left` on the left edge falling linearly to `right` on the right. */
+static PIX *
+lit_page(int left, int right, int depth)
+{
+	int w = 2480, h = 3508;
+	PIX *pix = pixCreate(w, h, 8), *out;
+
+	for (int x = 0; x < w; x++) {
+		int v = left + (right - left) * x / (w - 1);
+		BOX *col = boxCreate(x, 0, 1, h);
+		pixSetInRectArbitrary(pix, col, (l_uint32)v);
+		boxDestroy(&col);
+	}
+	for (int y = 300; y < h - 300; y += 80) {
+		BOX *line = boxCreate(250, y, w - 500, 25);
+		pixClearInRect(pix, line);
+		boxDestroy(&line);
+	}
+	out = depth == 32 ? pixConvert8To32(pix) : depth == 1 ? pixConvertTo1(pix, 100)
+	    : pixClone(pix);
+	pixDestroy(&pix);
+	pixSetResolution(out, 300, 300);
+	return out;
+}
+
+static int
+looks_of(PIX *pix)
+{
+	int looks = 0;
+	float skew = 0;
+
+	turn_of(pix, &looks, &skew);
+	return looks;
+}
+
+static void
+test_uneven_light(void)
+{
+	PIX *shadow = lit_page(245, 150, 8), *even = lit_page(240, 232, 8);
+	PIX *colour = lit_page(245, 150, 32), *bilevel = lit_page(245, 150, 1);
+
+	CHECK(shadow && even && colour && bilevel);
+	if (shadow && even && colour && bilevel) {
+		CHECK(looks_of(shadow) & PREP_LOOK_UNEVEN);
+		CHECK(!(looks_of(even) & PREP_LOOK_UNEVEN));
+		CHECK(!(looks_of(colour) & PREP_LOOK_UNEVEN));
+		CHECK(!(looks_of(bilevel) & PREP_LOOK_UNEVEN));
+	}
+	/* And what Tesseract reads of the shadowed page is levelled: its
+	 * paper on the right is as light as on the left. */
+	if (shadow) {
+		struct prep_times pt = { 0, 0, 0, 0, 0 };
+		PIX *in = sohoa_ocr_prepare(shadow, 300, PREP_LOOK_UNEVEN, &pt);
+		l_uint32 l = 0, r = 0;
+		CHECK(in != NULL && in != shadow);
+		if (in) {
+			pixGetPixel(in, 100, 1000, &l);
+			pixGetPixel(in, 2380, 1000, &r);
+			CHECK(r + 10 >= l);
+		}
+		pixDestroy(&in);
+	}
+	pixDestroy(&shadow);
+	pixDestroy(&even);
+	pixDestroy(&colour);
+	pixDestroy(&bilevel);
+}
+
+int
+main(void)
+{
+	char cwd[PATH_MAX];
+	const char *src = getenv("SOHOA_SRCDIR");
+
+	if (!src) {
+		if (!getcwd(cwd, sizeof cwd)) {
+			perror("getcwd");
+			return 2;
+		}
+		src = cwd;
+	}
+	snprintf(fixture_dir, sizeof fixture_dir, "%s/tests/unit/fixtures/prep", src);
+	setLeptDebugOK(0);
+	TEST_RUN(test_orientation_without_osd);
+	TEST_RUN(test_uneven_light);
+	return TEST_DONE();
+}

@@ -281,7 +281,7 @@ sohoa_export_request_fail_running(sohoa_catalog *cat, const char *message)
 	return queue_fail_running(cat, &export_queue, message);
 }
 
-int
+bool
 sohoa_export_request_get(sohoa_catalog *cat, int64_t id, sohoa_export_request *req)
 {
 	sqlite3_stmt *st;
@@ -415,7 +415,7 @@ sohoa_desk_requests_list(sohoa_catalog *cat, int limit, sohoa_desk_request **out
 	return s;
 }
 
-int
+bool
 sohoa_desk_request_live(sohoa_catalog *cat, int64_t id, sohoa_desk_request *req)
 {
 	sqlite3_stmt *st;
@@ -492,7 +492,7 @@ sohoa_export_bundles_list(const sohoa_conf *conf, sohoa_catalog *cat,
 	return SOHOA_OK;
 }
 
-int
+bool
 sohoa_export_bundle_get(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     sohoa_export_bundle_row *row)
 {
@@ -562,7 +562,7 @@ sohoa_quarantine_list(sohoa_catalog *cat, sohoa_quarantined **out, int *n, sohoa
 	return SOHOA_OK;
 }
 
-int
+bool
 sohoa_quarantine_get(sohoa_catalog *cat, int64_t id, sohoa_quarantined *q)
 {
 	sqlite3_stmt *st;
@@ -716,7 +716,7 @@ sohoa_quarantine_delete(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
 
 /* ---- quarantine previews ------------------------------------------------ */
 
-int
+bool
 sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p)
 {
 	sqlite3_stmt *st;
@@ -968,7 +968,7 @@ sohoa_duplicates_list(sohoa_catalog *cat, sohoa_duplicate_pair **out, int *n, so
 	return SOHOA_OK;
 }
 
-int
+bool
 sohoa_duplicate_get(sohoa_catalog *cat, int64_t id, sohoa_duplicate_pair *p)
 {
 	sqlite3_stmt *st;

@@ -126,7 +126,7 @@ quarantine_item(struct web_req *r, struct sbuf *b, const sohoa_quarantined *q, i
 	sohoa_reason rs = sohoa_reason_from_key(q->reason);
 	sohoa_preview_row pv;
 	sohoa_desk_request live;
-	int have = sohoa_preview_get(r->cat, q->id, &pv);
+	bool have = sohoa_preview_get(r->cat, q->id, &pv);
 
 	sb_printf(b, "<div class=\"page\" id=\"q%lld\"><div><h2>", (long long)q->id);
 	if (q->origin[0]) {

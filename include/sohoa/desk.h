@@ -39,6 +39,7 @@
 #define SOHOA_DESK_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include "sohoa/sohoa.h"
@@ -80,8 +81,8 @@ SOHOA_API sohoa_status sohoa_export_request_finish(sohoa_catalog *cat, int64_t i
  * failed, or -1. */
 SOHOA_API int sohoa_export_request_fail_running(sohoa_catalog *cat, const char *message);
 
-/* One request by id: 1 found, 0 not. */
-SOHOA_API int sohoa_export_request_get(sohoa_catalog *cat, int64_t id, sohoa_export_request *req);
+/* One request by id: true when found. */
+SOHOA_API bool sohoa_export_request_get(sohoa_catalog *cat, int64_t id, sohoa_export_request *req);
 
 /* The last limit requests, newest first, into *out (malloc'd, caller
  * frees; NULL when none) and *n. */
@@ -126,8 +127,8 @@ SOHOA_API int sohoa_desk_request_fail_running(sohoa_catalog *cat, const char *me
  * frees; NULL when none) and *n. */
 SOHOA_API sohoa_status sohoa_desk_requests_list(sohoa_catalog *cat, int limit, sohoa_desk_request **out,
     int *n, sohoa_error *err);
-/* The newest request on record id that is waiting or running: 1 found. */
-SOHOA_API int sohoa_desk_request_live(sohoa_catalog *cat, int64_t id, sohoa_desk_request *req);
+/* The newest request on record id that is waiting or running: true when found. */
+SOHOA_API bool sohoa_desk_request_live(sohoa_catalog *cat, int64_t id, sohoa_desk_request *req);
 
 /* ---- quarantine previews (invariant 6) ---------------------------------- */
 
@@ -147,8 +148,8 @@ typedef struct sohoa_preview_row {
 	char file_sig[96];         /* sohoa_preview_file_sig of the file rendered */
 } sohoa_preview_row;
 
-/* Record id's preview: 1 found (p->note to free), 0 none yet. */
-SOHOA_API int sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p);
+/* Record id's preview: true when found (p->note to free), false: none yet. */
+SOHOA_API bool sohoa_preview_get(sohoa_catalog *cat, int64_t id, sohoa_preview_row *p);
 /* The quarantined records (invariant 3's live set) with no preview yet,
  * at most max, oldest first, into ids; their number. */
 SOHOA_API int sohoa_preview_missing(sohoa_catalog *cat, int64_t *ids, int max);
@@ -209,8 +210,8 @@ typedef struct sohoa_export_bundle_row {
 /* The ledger, oldest first, into *out (malloc'd, caller frees) and *n. */
 SOHOA_API sohoa_status sohoa_export_bundles_list(const sohoa_conf *conf, sohoa_catalog *cat,
     sohoa_export_bundle_row **out, int *n, sohoa_error *err);
-/* One bundle row by id: 1 found, 0 not. */
-SOHOA_API int sohoa_export_bundle_get(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
+/* One bundle row by id: true when found. */
+SOHOA_API bool sohoa_export_bundle_get(const sohoa_conf *conf, sohoa_catalog *cat, int64_t id,
     sohoa_export_bundle_row *row);
 
 /* ---- the quarantine ------------------------------------------------------ */
@@ -231,8 +232,8 @@ typedef struct sohoa_quarantined {
  * deleted), oldest first, into *out (malloc'd, caller frees) and *n. */
 SOHOA_API sohoa_status sohoa_quarantine_list(sohoa_catalog *cat, sohoa_quarantined **out, int *n,
     sohoa_error *err);
-/* One of them by record id: 1 found (and still in the folder), 0 not. */
-SOHOA_API int sohoa_quarantine_get(sohoa_catalog *cat, int64_t id, sohoa_quarantined *q);
+/* One of them by record id: true when found (and still in the folder). */
+SOHOA_API bool sohoa_quarantine_get(sohoa_catalog *cat, int64_t id, sohoa_quarantined *q);
 
 /*
  * Opens the quarantined file q->qname for reading (invariant 3): the fd,
@@ -276,8 +277,8 @@ typedef struct sohoa_duplicate_pair {
  * first, into *out (malloc'd, caller frees) and *n. */
 SOHOA_API sohoa_status sohoa_duplicates_list(sohoa_catalog *cat, sohoa_duplicate_pair **out, int *n,
     sohoa_error *err);
-/* The pair of flagged record id: 1 found, 0 not. */
-SOHOA_API int sohoa_duplicate_get(sohoa_catalog *cat, int64_t id, sohoa_duplicate_pair *p);
+/* The pair of flagged record id: true when found. */
+SOHOA_API bool sohoa_duplicate_get(sohoa_catalog *cat, int64_t id, sohoa_duplicate_pair *p);
 
 /* Both are kept: the flag on id is cleared; an event names user. */
 SOHOA_API sohoa_status sohoa_duplicate_keep_both(sohoa_catalog *cat, int64_t id, const char *user,

@@ -368,8 +368,8 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 	int changes = 0, rc = -1;
 	struct sbuf sb = { 0 };
 	char *lcopy = NULL;
-	const char **lp = NULL;
-	size_t nl = 0, nall;
+	const char **lp = NULL, **op = NULL;
+	size_t nl = 0, no = 0, nall;
 
 	*out = NULL;
 	if (!s)
@@ -380,8 +380,10 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 		size_t ll = strlen(learned), cnt = 1;
 		for (size_t i = 0; i < ll; i++)
 			cnt += learned[i] == '\n';
-		if (!(lcopy = malloc(ll + 1)) || !(lp = malloc(cnt * sizeof *lp))) {
+		if (!(lcopy = malloc(ll + 1)) || !(lp = malloc(cnt * sizeof *lp)) ||
+		    !(op = malloc(cnt * sizeof *op))) {
 			free(lcopy);
+			free(lp);
 			return -1;
 		}
 		memcpy(lcopy, learned, ll + 1);
@@ -389,7 +391,9 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 			size_t n = strcspn(q, "\n");
 			if (q[n])
 				q[n++] = '\0';
-			if (*q)
+			if (*q == '?' && q[1])
+				op[no++] = q + 1;       /* for an offered reading only */
+			else if (*q && *q != '?')
 				lp[nl++] = q;
 			q += n;
 		}
@@ -513,6 +517,50 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 			free(pe[j]);
 		}
 	}
+	/* A doubted word with readings the LSTM offered (doubt's "word\talt1
+	 * alt2"), between two words of its own: the one offered reading, with
+	 * the same letters, that makes a phrase the archive attests (op,
+	 * lexicon.h invariant 5). */
+	for (size_t i = 1; no && doubt && i + 1 < nt; i++) {
+		const char *alts, *pick = NULL;
+		size_t an, pickn = 0, q = 0;
+		int n = 0;
+		if (fix[i] || bad[i] || bad[i - 1] || bad[i + 1] || fix[i - 1] || fix[i + 1] ||
+		    !only_spaces(s, t[i - 1].b, t[i].a) || !only_spaces(s, t[i].b, t[i + 1].a) ||
+		    cased(s + t[i].a, t[i].b - t[i].a) ||
+		    !sohoa_extract_word_alts(doubt, t[i].exact, strlen(t[i].exact), &alts, &an))
+			continue;
+		while (q < an) {
+			size_t k = strcspn(alts + q, " \n");
+			struct sbuf w = { 0 };
+			char *af;
+			if (k > an - q)
+				k = an - q;
+			af = sohoa_vi_fold(alts + q, k, NULL);
+			sb_printf(&w, "%s %.*s %s", t[i - 1].exact, (int)k, alts + q, t[i + 1].exact);
+			if (!af || w.oom) {
+				free(af);
+				free(w.p);
+				goto done;
+			}
+			if (!strcmp(af, t[i].fold))
+				for (size_t m = 0; m < no; m++)
+					if (!strcmp(op[m], w.p) && !(pick && pickn == k &&
+					    !memcmp(pick, alts + q, k))) {
+						pick = alts + q;
+						pickn = k;
+						n++;
+						break;
+					}
+			free(af);
+			free(w.p);
+			q += k + 1;
+		}
+		if (n == 1) {
+			fix[i] = pick;
+			fixn[i] = pickn;
+		}
+	}
 	/* Rebuild the value with the corrections. */
 	{
 		size_t last = 0;
@@ -555,6 +603,7 @@ done:
 	free(sb.p);
 	free(lcopy);
 	free(lp);
+	free(op);
 	for (size_t i = 0; i < nt; i++) {
 		free(t[i].fold);
 		free(t[i].exact);

@@ -525,7 +525,9 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 		const char *alts, *pick = NULL;
 		size_t an, pickn = 0, q = 0;
 		int n = 0;
-		if (fix[i] || bad[i] || bad[i - 1] || bad[i + 1] || fix[i - 1] || fix[i + 1] ||
+		/* The neighbours may be words of a phrase read as printed
+		 * ("tu bổ nhà" | "bỉa"): they are context, not changed. */
+		if (fix[i] || bad[i] ||
 		    !only_spaces(s, t[i - 1].b, t[i].a) || !only_spaces(s, t[i].b, t[i + 1].a) ||
 		    cased(s + t[i].a, t[i].b - t[i].a) ||
 		    !sohoa_extract_word_alts(doubt, t[i].exact, strlen(t[i].exact), &alts, &an))

@@ -333,6 +333,13 @@ test_repair_offered(void)
 	CHECK_STR(out, "Họp bàn triển khai vớt bèo tây trên mặt ao làng");
 	free(out);
 	out = NULL;
+	/* Neighbours that are words of a learned phrase read as printed
+	 * ("tu bổ nhà") are context all the same. */
+	CHECK_INT(sohoa_extract_fix_phrases("Về việc tu bổ nhà bỉa tưởng niệm liệt sĩ",
+	    "bỉa\tbia bïa bìa\n", "tu bổ nhà\n?nhà bia tưởng\n", &out), 1);
+	CHECK_STR(out, "Về việc tu bổ nhà bia tưởng niệm liệt sĩ");
+	free(out);
+	out = NULL;
 	/* Not offered by the LSTM: unchanged, whatever the archive says. */
 	CHECK_INT(sohoa_extract_fix_phrases(s, "bẻo\tbêo bềo\n", "?vớt bèo tây\n", &out), 0);
 	/* Doubted without choices, or not doubted: unchanged. */

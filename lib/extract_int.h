@@ -43,8 +43,8 @@ struct sohoa_extract_hints {
 	 * lower case, one per '\n' (sohoa_extract_fix_phrases()); NULL: none
 	 * known, and no phrase is corrected.  A word followed by a tab and
 	 * "alt1 alt2": the other readings Tesseract's LSTM offered for it
-	 * (lib/ocr_choices.h); a line "-\tprev next": a lone dash OCR
-	 * doubted, between those two words. */
+	 * (lib/ocr_choices.h); a line "-\tprev next": a lone dash the
+	 * word boxes show a speck, between those two words. */
 	const char *doubtful_words;
 	/* Phrases the archive taught (lexicon.h), one per '\n', used beside
 	 * the fixed ones; NULL: none. */
@@ -94,10 +94,11 @@ int sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *lear
 int sohoa_extract_word_alts(const char *doubt, const char *w, size_t wl, const char **alts,
     size_t *n);
 
-/* Takes out of s a lone dash between spaces that OCR doubted: one listed
- * in doubt as "-\tprev next" with the words on either side of it ("nhà
- * văn hóa - thôn", a speck, -> "nhà văn hóa thôn"); a dash OCR was sure of
- * ("kinh tế - xã hội") is not listed and stays.  Returns the number taken
+/* Takes out of s a lone dash between spaces that the word boxes show a
+ * speck (very doubtful and narrow, extract_layout.c SPECK_CONF): one
+ * listed in doubt as "-\tprev next" with the words on either side of it
+ * ("nhà văn hóa - thôn" -> "nhà văn hóa thôn"); a printed dash ("kinh tế -
+ * xã hội") is not listed and stays.  Returns the number taken
  * out with the new copy in *out (malloc'd), 0 when none (*out NULL), -1 on
  * OOM. */
 int sohoa_extract_drop_dashes(const char *s, const char *doubt, char **out);

@@ -51,6 +51,14 @@
  * diacritic in a trích yếu ("đồn đốc") at 67-78. */
 #define DOUBT_CONF 85
 
+/* A lone dash is taken for a speck when read under this confidence and no
+ * wider than a fifth of the height of the taller word beside it.  On the
+ * pages of make eval, the speck of "nhà văn hóa -" / "thôn" is 4 px wide
+ * beside words 23 px high, read at 14; printed dashes are a quarter to a
+ * third of the words' height, and those OCR doubted (list items) were read
+ * at 47-83. */
+#define SPECK_CONF 50
+
 struct hword {
 	int x0, y0, x1, y1, conf;
 	size_t t, tn;           /* text in hdoc.text */
@@ -780,8 +788,8 @@ dash_word(const struct hdoc *h, size_t wi)
  * The words of page pg read with a confidence under DOUBT_CONF, NFC lower
  * case, one per '\n', into out (extract_int.h, doubtful_words): a word
  * with other readings the LSTM offered (x_alts) as "word\talt1 alt2" (a
- * number with them, at any confidence); a lone dash OCR doubted, between
- * two words of the page, as "-\tprev next".
+ * number with them, at any confidence); a lone dash taken for a speck
+ * (SPECK_CONF), between two words of the page, as "-\tprev next".
  * -1 on OOM.
  */
 static int
@@ -807,6 +815,12 @@ doubtful_words(const struct hdoc *h, size_t pg, struct sbuf *out)
 			if (dash_word(h, wi) && wi > w0 && wi + 1 < w1) {
 				const struct hword *pw = &h->w[wi - 1], *nw = &h->w[wi + 1];
 				size_t pp = 0, pa = 0, pb = 0, np = 0, na, nb;
+				int tall = pw->y1 - pw->y0 > nw->y1 - nw->y0 ?
+				    pw->y1 - pw->y0 : nw->y1 - nw->y0;
+				/* A speck, not a dash OCR read badly: very doubtful
+				 * and short beside the words. */
+				if (w->conf >= SPECK_CONF || (w->x1 - w->x0) * 5 > tall)
+					continue;
 				/* The last word of the word before, the first of the
 				 * one after. */
 				while (sohoa_vi_next_word(wtext(h, wi - 1), pw->tn, &pp, &a, &b)) {

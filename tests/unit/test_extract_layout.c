@@ -634,33 +634,40 @@ out:
 }
 
 /* "nhà văn hóa -" / "thôn" (noisy-200dpi): the dash a speck of 4 x 3 px
- * read at 14 leaves the trích yếu; read at 93, as a printed dash is, it
- * stays. */
+ * read at 14 leaves the trích yếu; read at 60, or as wide as a printed
+ * dash, it stays. */
 static void
 test_stray_dash(void)
 {
-	size_t tl, hl, h2l = 0;
+	size_t tl, hl, h2l = 0, h3l = 0;
 	char *text = fixture("choices-cv-008-2023", "txt", &tl);
 	char *hocr = fixture("choices-cv-008-2023", "hocr", &hl);
 	char *json = fixture("choices-cv-008-2023", "json", NULL);
-	char *sure = replaced(hocr, "x_wconf 14; x_alts . : ,'>-<", "x_wconf 93'>-<", &h2l);
-	sohoa_fields a, b;
+	char *sure = replaced(hocr, "x_wconf 14; x_alts . : ,'>-<", "x_wconf 60'>-<", &h2l);
+	char *wide = replaced(hocr, "bbox 806 395 810 398; x_wconf 14", "bbox 800 395 810 398; x_wconf 14",
+	    &h3l);
+	sohoa_fields a, b, c;
 
-	CHECK(text && hocr && json && sure);
-	if (!text || !hocr || !json || !sure)
+	CHECK(text && hocr && json && sure && wide);
+	if (!text || !hocr || !json || !sure || !wide)
 		goto out;
 	CHECK_INT(extract(text, tl, hocr, hl, &a), SOHOA_OK);
 	CHECK_TRUTH(a, SUBJECT, json, "subject");
 	CHECK(a.f[SOHOA_F_SUBJECT].confidence < SOHOA_EXTRACT_REVIEW);
 	CHECK_INT(extract(text, tl, sure, h2l, &b), SOHOA_OK);
 	CHECK(V(b, SUBJECT) && strstr(V(b, SUBJECT), "hóa - thôn") != NULL);
+	/* As wide as a printed dash (10 px beside 23): kept too. */
+	CHECK_INT(extract(text, tl, wide, h3l, &c), SOHOA_OK);
+	CHECK(V(c, SUBJECT) && strstr(V(c, SUBJECT), "hóa - thôn") != NULL);
 	sohoa_fields_release(&a);
 	sohoa_fields_release(&b);
+	sohoa_fields_release(&c);
 out:
 	free(text);
 	free(hocr);
 	free(json);
 	free(sure);
+	free(wide);
 }
 
 /* "vớt bẻo tây" (noisy-200dpi, "bẻo" at 84, "bèo" the LSTM's first other

@@ -147,6 +147,16 @@ sohoa_lexicon_learned(sohoa_catalog *cat, int min_docs, int max, char **out, soh
 	    "  WHERE q.fold = p.fold AND q.phrase <> p.phrase) <= p.docs"
 	    " ORDER BY p.docs DESC, p.phrase LIMIT ?2";
 
+	/* Invariant 5: at least as many sure documents as the other
+	 * spellings were read in, and there are other spellings. */
+	static const char offered_sql[] =
+	    "SELECT p.phrase, p.fold FROM lexicon_phrases p WHERE p.docs >= 1"
+	    " AND length(p.phrase) - length(replace(p.phrase, ' ', '')) = 2"
+	    " AND EXISTS (SELECT 1 FROM lexicon_phrases q"
+	    "  WHERE q.fold = p.fold AND q.phrase <> p.phrase)"
+	    " AND (SELECT coalesce(sum(q.seen), 0) FROM lexicon_phrases q"
+	    "  WHERE q.fold = p.fold AND q.phrase <> p.phrase) <= p.docs"
+	    " ORDER BY p.docs DESC, p.phrase LIMIT ?1";
 	char *folds;
 
 	*out = NULL;
@@ -167,6 +177,28 @@ sohoa_lexicon_learned(sohoa_catalog *cat, int min_docs, int max, char **out, soh
 		sb_add(&b, "\n", 1);
 	}
 	sqlite3_finalize(st);
+	/* Then, marked '?', the three-syllable phrases OCR was sure of in a
+	 * document at least and that outnumber the other spellings of their
+	 * letters (documents where OCR read those at all); only those letters
+	 * OCR also read another way, so the list stays small. */
+	if (rc == SQLITE_DONE) {
+		if (sqlite3_prepare_v2(db, offered_sql, -1, &st, NULL) != SQLITE_OK) {
+			free(folds);
+			free(b.p);
+			return db_error(db, err);
+		}
+		sqlite3_bind_int(st, 1, max < 0 ? 0 : max);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *p = (const char *)sqlite3_column_text(st, 0);
+			const char *f = (const char *)sqlite3_column_text(st, 1);
+			if (!p || !f || !*f || strchr(p, '\n') || fixed_fold(folds, f))
+				continue;
+			sb_add(&b, "?", 1);
+			sb_str(&b, p);
+			sb_add(&b, "\n", 1);
+		}
+		sqlite3_finalize(st);
+	}
 	free(folds);
 	if (rc != SQLITE_DONE) {
 		free(b.p);

@@ -41,7 +41,10 @@ struct sohoa_extract_hints {
 	const char *signer_lines;
 	/* The words of the first page OCR read with a low confidence, NFC
 	 * lower case, one per '\n' (sohoa_extract_fix_phrases()); NULL: none
-	 * known, and no phrase is corrected. */
+	 * known, and no phrase is corrected.  A word followed by a tab and
+	 * "alt1 alt2": the other readings Tesseract's LSTM offered for it
+	 * (lib/ocr_choices.h); a line "-\tprev next": a lone dash the
+	 * word boxes show a speck, between those two words. */
 	const char *doubtful_words;
 	/* Phrases the archive taught (lexicon.h), one per '\n', used beside
 	 * the fixed ones; NULL: none. */
@@ -84,6 +87,21 @@ sohoa_status sohoa_extract_hocr(const char *text, size_t len, const char *hocr,
  */
 int sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
     char **out);
+
+/* The other readings the LSTM offered for word w[0..wl) (NFC lower case)
+ * in a doubtful_words list: its "word\talt1 alt2" line gives *alts, *n
+ * bytes ("alt1 alt2", not NUL-terminated).  0 when it has none. */
+int sohoa_extract_word_alts(const char *doubt, const char *w, size_t wl, const char **alts,
+    size_t *n);
+
+/* Takes out of s a lone dash between spaces that the word boxes show a
+ * speck (very doubtful and narrow, extract_layout.c SPECK_CONF): one
+ * listed in doubt as "-\tprev next" with the words on either side of it
+ * ("nhà văn hóa - thôn" -> "nhà văn hóa thôn"); a printed dash ("kinh tế -
+ * xã hội") is not listed and stays.  Returns the number taken
+ * out with the new copy in *out (malloc'd), 0 when none (*out NULL), -1 on
+ * OOM. */
+int sohoa_extract_drop_dashes(const char *s, const char *doubt, char **out);
 
 /* The phrases of that lexicon (NFC, lower case), *n of them; with
  * protect_only, the common words that only keep their reading. */

@@ -51,9 +51,18 @@
  * diacritic in a trích yếu ("đồn đốc") at 67-78. */
 #define DOUBT_CONF 85
 
+/* A lone dash is taken for a speck when read under this confidence and no
+ * wider than a fifth of the height of the taller word beside it.  On the
+ * pages of make eval, the speck of "nhà văn hóa -" / "thôn" is 4 px wide
+ * beside words 23 px high, read at 14; printed dashes are a quarter to a
+ * third of the words' height, and those OCR doubted (list items) were read
+ * at 47-83. */
+#define SPECK_CONF 50
+
 struct hword {
 	int x0, y0, x1, y1, conf;
 	size_t t, tn;           /* text in hdoc.text */
+	size_t alt, altn;       /* "x_alts" in hdoc.text (altn 0: none) */
 };
 
 struct hline {
@@ -125,6 +134,24 @@ title_conf(const char *t)
 		return 100;
 	v = strtol(s + 8, NULL, 10);
 	return v < 0 ? 0 : v > 100 ? 100 : (int)v;
+}
+
+/* The value of "x_alts" of an hOCR title (the other readings the LSTM
+ * offered for a doubted word, lib/ocr_choices.h) in *a, *an bytes; 0 when
+ * it has none. */
+static int
+title_alts(const char *t, const char **a, size_t *an)
+{
+	const char *s = t ? strstr(t, "x_alts ") : NULL;
+
+	if (!s)
+		return 0;
+	s += 7;
+	*a = s;
+	*an = strcspn(s, ";");
+	while (*an && s[*an - 1] == ' ')
+		(*an)--;
+	return *an > 0;
 }
 
 /* 1 when the class attribute c holds the word name. */
@@ -200,6 +227,17 @@ walk(struct hdoc *h, xmlNode *n, int depth)
 				w[h->nw].tn = sn;
 				sb_add(&h->text, s, sn);
 				sb_add(&h->text, "", 1);        /* keep a NUL after each */
+				w[h->nw].alt = w[h->nw].altn = 0;
+				{
+					const char *a;
+					size_t an;
+					if (title_alts((char *)title, &a, &an)) {
+						w[h->nw].alt = h->text.len;
+						w[h->nw].altn = an;
+						sb_add(&h->text, a, an);
+						sb_add(&h->text, "", 1);
+					}
+				}
 				h->nw++;
 				h->l[h->nl - 1].nw++;
 			}
@@ -697,31 +735,127 @@ signer_block(const struct hdoc *h, size_t pg, struct sbuf *out)
 	return out->oom ? -1 : n;
 }
 
-/* The words of page pg read with a confidence under DOUBT_CONF, NFC lower
- * case, one per '\n', into out; -1 on OOM. */
+/* The one word (sohoa_vi_next_word()) of s[0..n), NFC lower case, in a
+ * new string; NULL when s holds none or more than one, or on OOM (*oom). */
+static char *
+one_word(const char *s, size_t n, int *oom)
+{
+	size_t pos = 0, a, b, a2, b2;
+	char *e;
+
+	if (!sohoa_vi_next_word(s, n, &pos, &a, &b) || sohoa_vi_next_word(s, n, &pos, &a2, &b2))
+		return NULL;
+	if (!(e = sohoa_vi_exact(s + a, b - a, NULL)))
+		*oom = 1;
+	return e;
+}
+
+/* The alternatives of word w (x_alts) that are one word each, as " alt"
+ * appended to out. */
+static void
+word_alts(const struct hdoc *h, const struct hword *w, struct sbuf *out)
+{
+	const char *s = h->text.p + w->alt;
+	size_t i = 0;
+
+	while (i < w->altn) {
+		size_t n = strcspn(s + i, " ");
+		char *e;
+		int oom = 0;
+		if (n > w->altn - i)
+			n = w->altn - i;
+		if ((e = one_word(s + i, n, &oom)) != NULL) {
+			sb_add(out, " ", 1);
+			sb_str(out, e);
+			free(e);
+		}
+		if (oom)
+			out->oom = 1;
+		i += n + 1;
+	}
+}
+
+/* A lone dash word ("-", "–", "—"). */
+static int
+dash_word(const struct hdoc *h, size_t wi)
+{
+	const char *t = wtext(h, wi);
+
+	return !strcmp(t, "-") || !strcmp(t, "\xe2\x80\x93") || !strcmp(t, "\xe2\x80\x94");
+}
+
+/*
+ * The words of page pg read with a confidence under DOUBT_CONF, NFC lower
+ * case, one per '\n', into out (extract_int.h, doubtful_words): a word
+ * with other readings the LSTM offered (x_alts) as "word\talt1 alt2" (a
+ * number with them, at any confidence); a lone dash taken for a speck
+ * (SPECK_CONF), between two words of the page, as "-\tprev next".
+ * -1 on OOM.
+ */
 static int
 doubtful_words(const struct hdoc *h, size_t pg, struct sbuf *out)
 {
 	const struct hpage *p = &h->p[pg];
+	int oom = 0;
+	/* The page's words [w0, w1), in reading order: a dash at the end of
+	 * a line stands between its last word and the next line's first. */
+	size_t w0 = p->nl ? h->l[p->l0].w0 : 0;
+	size_t w1 = p->nl ? h->l[p->l0 + p->nl - 1].w0 + h->l[p->l0 + p->nl - 1].nw : 0;
 
 	for (size_t li = p->l0; li < p->l0 + p->nl; li++)
 		for (size_t j = 0; j < h->l[li].nw; j++) {
-			const struct hword *w = &h->w[h->l[li].w0 + j];
+			size_t wi = h->l[li].w0 + j;
+			const struct hword *w = &h->w[wi];
 			size_t pos = 0, a, b;
-			if (w->conf >= DOUBT_CONF)
+			char *e, *e2;
+			/* A word with alternatives (a number, at any
+			 * confidence) is listed for them. */
+			if (w->conf >= DOUBT_CONF && !w->altn)
 				continue;
-			while (sohoa_vi_next_word(wtext(h, h->l[li].w0 + j), w->tn, &pos, &a, &b)) {
-				char *e = sohoa_vi_exact(wtext(h, h->l[li].w0 + j) + a, b - a, NULL);
-				if (!e)
+			if (dash_word(h, wi) && wi > w0 && wi + 1 < w1) {
+				const struct hword *pw = &h->w[wi - 1], *nw = &h->w[wi + 1];
+				size_t pp = 0, pa = 0, pb = 0, np = 0, na, nb;
+				int tall = pw->y1 - pw->y0 > nw->y1 - nw->y0 ?
+				    pw->y1 - pw->y0 : nw->y1 - nw->y0;
+				/* A speck, not a dash OCR read badly: very doubtful
+				 * and short beside the words. */
+				if (w->conf >= SPECK_CONF || (w->x1 - w->x0) * 5 > tall)
+					continue;
+				/* The last word of the word before, the first of the
+				 * one after. */
+				while (sohoa_vi_next_word(wtext(h, wi - 1), pw->tn, &pp, &a, &b)) {
+					pa = a;
+					pb = b;
+				}
+				if (pb > pa && sohoa_vi_next_word(wtext(h, wi + 1), nw->tn, &np, &na, &nb)) {
+					e = sohoa_vi_exact(wtext(h, wi - 1) + pa, pb - pa, NULL);
+					e2 = sohoa_vi_exact(wtext(h, wi + 1) + na, nb - na, NULL);
+					if (e && e2)
+						sb_printf(out, "-\t%s %s\n", e, e2);
+					else
+						oom = 1;
+					free(e);
+					free(e2);
+				}
+				continue;
+			}
+			while (sohoa_vi_next_word(wtext(h, wi), w->tn, &pos, &a, &b)) {
+				if (!(e = sohoa_vi_exact(wtext(h, wi) + a, b - a, NULL)))
 					return -1;
 				sb_str(out, e);
-				sb_add(out, "\n", 1);
 				free(e);
+				/* Alternatives of a word that is one word. */
+				if (w->altn && (e = one_word(wtext(h, wi), w->tn, &oom)) != NULL) {
+					sb_add(out, "\t", 1);
+					word_alts(h, w, out);
+					free(e);
+				}
+				sb_add(out, "\n", 1);
 			}
 		}
 	if (!out->p)
 		sb_add(out, "", 0);     /* an empty list: OCR doubted nothing */
-	return out->oom ? -1 : 0;
+	return out->oom || oom ? -1 : 0;
 }
 
 int

@@ -242,7 +242,8 @@ add_cased(struct sbuf *b, const char *w, const char *orig, size_t on)
 }
 
 /* 1 when w (NFC, lower case) is one of the '\n'-separated words of list
- * (compared in lower case), or list is NULL. */
+ * (compared in lower case; what follows a tab is not the word), or list is
+ * NULL. */
 static int
 doubtful(const char *w, const char *list)
 {
@@ -251,14 +252,99 @@ doubtful(const char *w, const char *list)
 	if (!list)
 		return 1;
 	for (const char *p = list; *p; ) {
-		size_t n = strcspn(p, "\n");
-		if (n == wl && !memcmp(p, w, n))
+		size_t n = strcspn(p, "\n"), k = strcspn(p, "\t\n");
+		if (k == wl && !memcmp(p, w, k))
 			return 1;
 		p += n;
 		if (*p)
 			p++;
 	}
 	return 0;
+}
+
+int
+sohoa_extract_word_alts(const char *doubt, const char *w, size_t wl, const char **alts,
+    size_t *n)
+{
+	for (const char *p = doubt; p && *p; ) {
+		size_t ln = strcspn(p, "\n"), k = strcspn(p, "\t\n");
+		if (k == wl && !memcmp(p, w, k) && k < ln && ln - k > 1) {
+			*alts = p + k + 1;
+			*n = ln - k - 1;
+			return 1;
+		}
+		p += ln;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+/* The length of a dash ("-", "–", "—") at s, 0 when there is none. */
+static size_t
+dash_at(const char *s)
+{
+	if (*s == '-')
+		return 1;
+	if (!strncmp(s, "\xe2\x80\x93", 3) || !strncmp(s, "\xe2\x80\x94", 3))
+		return 3;
+	return 0;
+}
+
+int
+sohoa_extract_drop_dashes(const char *s, const char *doubt, char **out)
+{
+	struct sbuf b = { 0 };
+	size_t len, pos = 0, a, bb, pa = 0, pb = 0, last = 0;
+	int have = 0, changes = 0;
+
+	*out = NULL;
+	if (!s || !doubt || !strstr(doubt, "-\t"))
+		return 0;
+	len = strlen(s);
+	while (sohoa_vi_next_word(s, len, &pos, &a, &bb)) {
+		size_t dl;
+		/* word [pa, pb), then " - ", then word [a, bb) */
+		if (have && a >= pb + 3 && s[pb] == ' ' && s[a - 1] == ' ' &&
+		    (dl = dash_at(s + pb + 1)) > 0 && pb + 1 + dl + 1 == a) {
+			char *e1 = lower(s + pa, pb - pa), *e2 = lower(s + a, bb - a);
+			struct sbuf k = { 0 };
+			if (!e1 || !e2) {
+				free(e1);
+				free(e2);
+				free(b.p);
+				return -1;
+			}
+			sb_printf(&k, "-\t%s %s\n", e1, e2);
+			free(e1);
+			free(e2);
+			if (k.oom) {
+				free(b.p);
+				return -1;
+			}
+			/* A line of the list: at its start, or after a '\n'. */
+			for (const char *q = doubt; (q = strstr(q, k.p)) != NULL; q++)
+				if (q == doubt || q[-1] == '\n') {
+					sb_add(&b, s + last, pb + 1 - last);
+					last = a;       /* "hóa - thôn" -> "hóa thôn" */
+					changes++;
+					break;
+				}
+			free(k.p);
+		}
+		pa = a;
+		pb = bb;
+		have = 1;
+	}
+	if (!changes)
+		return 0;
+	sb_add(&b, s + last, len - last);
+	if (b.oom) {
+		free(b.p);
+		return -1;
+	}
+	*out = b.p;
+	return changes;
 }
 
 /* 1 when only spaces separate s[a..b). */
@@ -282,8 +368,8 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 	int changes = 0, rc = -1;
 	struct sbuf sb = { 0 };
 	char *lcopy = NULL;
-	const char **lp = NULL;
-	size_t nl = 0, nall;
+	const char **lp = NULL, **op = NULL;
+	size_t nl = 0, no = 0, nall;
 
 	*out = NULL;
 	if (!s)
@@ -294,8 +380,10 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 		size_t ll = strlen(learned), cnt = 1;
 		for (size_t i = 0; i < ll; i++)
 			cnt += learned[i] == '\n';
-		if (!(lcopy = malloc(ll + 1)) || !(lp = malloc(cnt * sizeof *lp))) {
+		if (!(lcopy = malloc(ll + 1)) || !(lp = malloc(cnt * sizeof *lp)) ||
+		    !(op = malloc(cnt * sizeof *op))) {
 			free(lcopy);
+			free(lp);
 			return -1;
 		}
 		memcpy(lcopy, learned, ll + 1);
@@ -303,7 +391,9 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 			size_t n = strcspn(q, "\n");
 			if (q[n])
 				q[n++] = '\0';
-			if (*q)
+			if (*q == '?' && q[1])
+				op[no++] = q + 1;       /* for an offered reading only */
+			else if (*q && *q != '?')
 				lp[nl++] = q;
 			q += n;
 		}
@@ -427,6 +517,52 @@ sohoa_extract_fix_phrases(const char *s, const char *doubt, const char *learned,
 			free(pe[j]);
 		}
 	}
+	/* A doubted word with readings the LSTM offered (doubt's "word\talt1
+	 * alt2"), between two words of its own: the one offered reading, with
+	 * the same letters, that makes a phrase the archive attests (op,
+	 * lexicon.h invariant 5). */
+	for (size_t i = 1; no && doubt && i + 1 < nt; i++) {
+		const char *alts, *pick = NULL;
+		size_t an, pickn = 0, q = 0;
+		int n = 0;
+		/* The neighbours may be words of a phrase read as printed
+		 * ("tu bổ nhà" | "bỉa"): they are context, not changed. */
+		if (fix[i] || bad[i] ||
+		    !only_spaces(s, t[i - 1].b, t[i].a) || !only_spaces(s, t[i].b, t[i + 1].a) ||
+		    cased(s + t[i].a, t[i].b - t[i].a) ||
+		    !sohoa_extract_word_alts(doubt, t[i].exact, strlen(t[i].exact), &alts, &an))
+			continue;
+		while (q < an) {
+			size_t k = strcspn(alts + q, " \n");
+			struct sbuf w = { 0 };
+			char *af;
+			if (k > an - q)
+				k = an - q;
+			af = sohoa_vi_fold(alts + q, k, NULL);
+			sb_printf(&w, "%s %.*s %s", t[i - 1].exact, (int)k, alts + q, t[i + 1].exact);
+			if (!af || w.oom) {
+				free(af);
+				free(w.p);
+				goto done;
+			}
+			if (!strcmp(af, t[i].fold))
+				for (size_t m = 0; m < no; m++)
+					if (!strcmp(op[m], w.p) && !(pick && pickn == k &&
+					    !memcmp(pick, alts + q, k))) {
+						pick = alts + q;
+						pickn = k;
+						n++;
+						break;
+					}
+			free(af);
+			free(w.p);
+			q += k + 1;
+		}
+		if (n == 1) {
+			fix[i] = pick;
+			fixn[i] = pickn;
+		}
+	}
 	/* Rebuild the value with the corrections. */
 	{
 		size_t last = 0;
@@ -469,6 +605,7 @@ done:
 	free(sb.p);
 	free(lcopy);
 	free(lp);
+	free(op);
 	for (size_t i = 0; i < nt; i++) {
 		free(t[i].fold);
 		free(t[i].exact);

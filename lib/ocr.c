@@ -38,6 +38,7 @@
 #include "sohoa/pdfin.h"
 #include "sohoa/spool.h"
 #include "ocr_int.h"
+#include "ocr_choices.h"
 
 struct worker_opts {
 	const char *languages, *tessdata;
@@ -128,6 +129,7 @@ mixed_api(struct second_engine *m)
 	}
 	TessBaseAPISetPageSegMode(m->api, PSM_AUTO);
 	TessBaseAPISetVariable(m->api, "debug_file", "/dev/null");
+	sohoa_ocr_choices_enable(m->api);
 	return m->api;
 }
 
@@ -264,8 +266,12 @@ ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
 			nfc = utf8proc_NFC((const utf8proc_uint8_t *)text);
 		if (!nfc)
 			status = "failed";
-		/* hOCR keeps every word's box and confidence (x_wconf). */
-		if (hocr && (h = TessBaseAPIGetHOCRText(api, page_no - 1)) != NULL) {
+		/* hOCR keeps every word's box and confidence (x_wconf), and the
+		 * LSTM's other choices for a doubted word (ocr_choices.h). */
+		if (hocr && (h = sohoa_ocr_choices_hocr(api, page_no - 1)) != NULL) {
+			fputs(h, hocr);
+			free(h);
+		} else if (hocr && (h = TessBaseAPIGetHOCRText(api, page_no - 1)) != NULL) {
 			fputs(h, hocr);
 			TessDeleteText(h);
 		}
@@ -683,6 +689,7 @@ sohoa_ocr_worker_main(int argc, char **argv)
 	}
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	sohoa_ocr_choices_enable(api);
 	/* Orientation detection needs osd.traineddata; without it pages are
 	 * taken as they come (and deskewed). */
 	osd = TessBaseAPICreate();

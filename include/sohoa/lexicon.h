@@ -24,6 +24,14 @@
  *     outvotes it.
  *  4. The learned phrases only add to the fixed ones; with an empty
  *     catalog the repair is that of the fixed phrases alone.
+ *  5. A weaker vote settles what the recognizer itself hesitated over: a
+ *     three-syllable phrase OCR was sure of in one document or more, and
+ *     in at least as many documents as its letters were read any other
+ *     way, may put back the middle word of a doubted reading, but only
+ *     with a character Tesseract's LSTM offered for that word ("vớt bẻo
+ *     tây", "è" the second choice, lib/ocr_choices.h) and when exactly one
+ *     offered reading fits.  "toán chỉ tiết", sure in 7 documents and
+ *     doubted right in 12, is outvoted here too.
  */
 #ifndef SOHOA_LEXICON_H
 #define SOHOA_LEXICON_H
@@ -60,7 +68,8 @@ SOHOA_API sohoa_status sohoa_lexicon_teach(sohoa_catalog *cat, int64_t id, const
 /*
  * The learned phrases the repair uses (invariant 3), taught by min_docs
  * distinct documents or more, at most max, one per '\n', in *out
- * (malloc'd; "" when none).
+ * (malloc'd; "" when none); then, each after a '?', at most max phrases
+ * of three syllables for invariant 5.
  */
 SOHOA_API sohoa_status sohoa_lexicon_learned(sohoa_catalog *cat, int min_docs, int max, char **out,
     sohoa_error *err);

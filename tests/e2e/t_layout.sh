@@ -42,6 +42,33 @@ for truth in "$T"/seal/*.json "$T"/wrap/*.json; do
 		;;
 	esac
 done
+# The worker keeps the LSTM's other choices for the words it doubted and
+# for numbers (ocr_choices.c): "x_alts" in the word's title, each the word
+# read with one character replaced; the word itself is what was read.
+hocrs=$(ls "$T"/state/spool/done/*/ocr.hocr 2>/dev/null)
+check "the worker's hOCR is kept" test -n "$hocrs"
+$PY - $hocrs > "$T/alts.out" <<'PY'
+import re, sys, unicodedata
+n = bad = 0
+for path in sys.argv[1:]:
+    h = open(path, encoding="utf-8").read()
+    for title, word in re.findall(r"<span class='ocrx_word'[^>]* title='([^']*)'>([^<]*)</span>", h):
+        m = re.search(r"x_alts ([^;]*)", title)
+        if not m:
+            continue
+        n += 1
+        conf = int(re.search(r"x_wconf (\d+)", title).group(1))
+        if conf >= 85 and not word.isdigit():
+            bad += 1
+        for alt in m.group(1).split():
+            a, w = unicodedata.normalize("NFC", alt), unicodedata.normalize("NFC", word)
+            if alt == word or sum(x != y for x, y in zip(a, w)) + abs(len(a) - len(w)) > 2:
+                bad += 1
+print(n, bad)
+PY
+read alts altbad < "$T/alts.out"
+check "doubted words carry the LSTM's choices ($alts)" test "${alts:-0}" -gt 0
+check "only doubted words and numbers, each choice one character off the word" test "$altbad" = 0
 # The original keeps its seal: the scan in the package is byte for byte
 # the one taken in.
 f=$(ls "$T"/seal/*.jpg | head -1)

@@ -11,7 +11,12 @@
  *                      "BÌNH" under "UBND HUYỆN THƯỜNG TÍN", a Công văn;
  *   wrap2-qd-083-2026  --header wrap2: "ỦY BAN NHÂN DÂN XÃ THƯỜNG" / "TÍN",
  *                      whose last word Tesseract glued to the motto's
- *                      first ("THƯỜNGCỘNG").
+ *                      first ("THƯỜNGCỘNG");
+ *   choices-*          pages of make eval read by the worker that keeps
+ *                      the LSTM's choices (lib/ocr_choices.h, "x_alts"):
+ *                      bc-064-2020 (wrap-2lines, "ngày 37" for 27),
+ *                      cv-008-2023 and bb-124-2023 (noisy-200dpi, a speck
+ *                      read as a dash, "bẻo" for "bèo").
  * The truth values are read from NAME.json, not written here.  The
  * lexicon is checked against Debian's Vietnamese dictionary (hunspell-vi)
  * and against every line of correct text of the fixtures' truth.
@@ -530,6 +535,149 @@ test_no_false_corrections(void)
 	CHECK(lines > 60);
 }
 
+/* ---- the LSTM's choices (lib/ocr_choices.h) ---------------------------- */
+
+/* A copy of s with the first from replaced by to; NULL when from is not in
+ * s. */
+static char *
+replaced(const char *s, const char *from, const char *to, size_t *len)
+{
+	const char *at = s ? strstr(s, from) : NULL;
+	size_t n;
+	char *r;
+
+	if (!at)
+		return NULL;
+	n = strlen(s) - strlen(from) + strlen(to);
+	if (!(r = malloc(n + 1)))
+		return NULL;
+	memcpy(r, s, (size_t)(at - s));
+	memcpy(r + (at - s), to, strlen(to));
+	memcpy(r + (at - s) + strlen(to), at + strlen(from), strlen(at + strlen(from)) + 1);
+	if (len)
+		*len = n;
+	return r;
+}
+
+/* "ngày 37 tháng 8 năm 2020" (wrap-2lines, the worker's hOCR: "37" read at
+ * 90, "2" the LSTM's second choice for the "3"): the one valid date the
+ * choices allow, for review; nothing when the choices allow none or two. */
+static void
+test_offered_date(void)
+{
+	size_t tl, hl, h2l = 0, h3l = 0;
+	char *text = fixture("choices-bc-064-2020", "txt", &tl);
+	char *hocr = fixture("choices-bc-064-2020", "hocr", &hl);
+	char *json = fixture("choices-bc-064-2020", "json", NULL);
+	char *none = replaced(hocr, "; x_alts 27'>37<", "'>37<", &h2l);
+	char *two = replaced(hocr, "; x_alts 27'>37<", "; x_alts 27 17'>37<", &h3l);
+	sohoa_fields a, b, c, e;
+
+	CHECK(text && hocr && json && none && two);
+	if (!text || !hocr || !json || !none || !two)
+		goto out;
+	CHECK(strstr(text, "ngày 37 tháng 8") != NULL);  /* the OCR text as read */
+	CHECK_INT(extract(text, tl, NULL, 0, &a), SOHOA_OK);
+	CHECK(V(a, ISSUED_DATE) == NULL);
+	CHECK_INT(extract(text, tl, hocr, hl, &b), SOHOA_OK);
+	CHECK_TRUTH(b, ISSUED_DATE, json, "issuedDate");
+	CHECK(b.f[SOHOA_F_ISSUED_DATE].confidence < SOHOA_EXTRACT_REVIEW);
+	CHECK_TRUTH(b, PLACE_NAME, json, "placeName");
+	CHECK_INT(extract(text, tl, none, h2l, &c), SOHOA_OK);
+	CHECK(V(c, ISSUED_DATE) == NULL);
+	CHECK_INT(extract(text, tl, two, h3l, &e), SOHOA_OK);
+	CHECK(V(e, ISSUED_DATE) == NULL);
+	sohoa_fields_release(&a);
+	sohoa_fields_release(&b);
+	sohoa_fields_release(&c);
+	sohoa_fields_release(&e);
+out:
+	free(text);
+	free(hocr);
+	free(json);
+	free(none);
+	free(two);
+}
+
+/* "nhà văn hóa -" / "thôn" (noisy-200dpi): the dash a speck of 4 x 3 px
+ * read at 14 leaves the trích yếu; read at 60, or as wide as a printed
+ * dash, it stays. */
+static void
+test_stray_dash(void)
+{
+	size_t tl, hl, h2l = 0, h3l = 0;
+	char *text = fixture("choices-cv-008-2023", "txt", &tl);
+	char *hocr = fixture("choices-cv-008-2023", "hocr", &hl);
+	char *json = fixture("choices-cv-008-2023", "json", NULL);
+	char *sure = replaced(hocr, "x_wconf 14; x_alts . : ,'>-<", "x_wconf 60'>-<", &h2l);
+	char *wide = replaced(hocr, "bbox 806 395 810 398; x_wconf 14", "bbox 800 395 810 398; x_wconf 14",
+	    &h3l);
+	sohoa_fields a, b, c;
+
+	CHECK(text && hocr && json && sure && wide);
+	if (!text || !hocr || !json || !sure || !wide)
+		goto out;
+	CHECK_INT(extract(text, tl, hocr, hl, &a), SOHOA_OK);
+	CHECK_TRUTH(a, SUBJECT, json, "subject");
+	CHECK(a.f[SOHOA_F_SUBJECT].confidence < SOHOA_EXTRACT_REVIEW);
+	CHECK_INT(extract(text, tl, sure, h2l, &b), SOHOA_OK);
+	CHECK(V(b, SUBJECT) && strstr(V(b, SUBJECT), "hóa - thôn") != NULL);
+	/* As wide as a printed dash (10 px beside 23): kept too. */
+	CHECK_INT(extract(text, tl, wide, h3l, &c), SOHOA_OK);
+	CHECK(V(c, SUBJECT) && strstr(V(c, SUBJECT), "hóa - thôn") != NULL);
+	sohoa_fields_release(&a);
+	sohoa_fields_release(&b);
+	sohoa_fields_release(&c);
+out:
+	free(text);
+	free(hocr);
+	free(json);
+	free(sure);
+	free(wide);
+}
+
+/* "vớt bẻo tây" (noisy-200dpi, "bẻo" at 84, "bèo" the LSTM's first other
+ * choice): put back when the archive attests "vớt bèo tây" ('?' line of
+ * lexicon.h), not without it, nor without the choices. */
+static void
+test_offered_phrase(void)
+{
+	size_t tl, hl, h2l = 0;
+	char *text = fixture("choices-bb-124-2023", "txt", &tl);
+	char *hocr = fixture("choices-bb-124-2023", "hocr", &hl);
+	char *json = fixture("choices-bb-124-2023", "json", NULL);
+	char *plain = replaced(hocr, "; x_alts bèo bêo bềo bẻø'>bẻo<", "'>bẻo<", &h2l);
+	char *subject = json ? truth(json, "subject") : NULL;
+	sohoa_fields a, b, c;
+	sohoa_error err;
+
+	CHECK(text && hocr && json && plain && subject);
+	if (!text || !hocr || !json || !plain || !subject)
+		goto out;
+	sohoa_fields_init(&a);
+	sohoa_fields_init(&b);
+	sohoa_fields_init(&c);
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_extract_fields_learned(text, tl, hocr, hl, "?vớt bèo tây\n", &a, &err),
+	    SOHOA_OK);
+	CHECK_STR(V(a, SUBJECT), subject);
+	CHECK(a.f[SOHOA_F_SUBJECT].confidence < SOHOA_EXTRACT_REVIEW);
+	CHECK_INT(sohoa_extract_fields_learned(text, tl, hocr, hl, NULL, &b, &err), SOHOA_OK);
+	CHECK(V(b, SUBJECT) && strcmp(V(b, SUBJECT), subject) != 0);
+	CHECK_INT(sohoa_extract_fields_learned(text, tl, plain, h2l, "?vớt bèo tây\n", &c, &err),
+	    SOHOA_OK);
+	CHECK(V(c, SUBJECT) && strcmp(V(c, SUBJECT), subject) != 0);
+	sohoa_fields_release(&a);
+	sohoa_fields_release(&b);
+	sohoa_fields_release(&c);
+out:
+	free(text);
+	free(hocr);
+	free(json);
+	free(plain);
+	free(subject);
+}
+
 int
 main(void)
 {
@@ -543,5 +691,8 @@ main(void)
 	TEST_RUN(test_fix_phrases);
 	TEST_RUN(test_lexicon_words);
 	TEST_RUN(test_no_false_corrections);
+	TEST_RUN(test_offered_date);
+	TEST_RUN(test_stray_dash);
+	TEST_RUN(test_offered_phrase);
 	return TEST_DONE();
 }

@@ -246,6 +246,130 @@ test_repair_learned(void)
 	}
 }
 
+/* Invariant 5 on a real catalog: a phrase sure in one document and
+ * outnumbering the other spellings of its letters is listed after a '?';
+ * outvoted, it is not. */
+static void
+test_offered_list(void)
+{
+	sohoa_catalog *cat = open_cat();
+	char *l;
+
+	if (!cat)
+		return;
+	teach(cat, 1, "vớt bèo tây\t1\nnhà bia tưởng\t1\n", 1);
+	teach(cat, 2, "vớt bẻo tây\t0\n", 1);
+	l = learned(cat);
+	CHECK(has_line(l, "?vớt bèo tây"));
+	CHECK(!has_line(l, "?vớt bẻo tây"));     /* never sure */
+	CHECK(!has_line(l, "vớt bèo tây"));      /* not learned outright */
+	CHECK(!has_line(l, "?nhà bia tưởng"));   /* never read another way */
+	free(l);
+	/* Read wrong in two documents against one sure: outvoted. */
+	teach(cat, 3, "vớt bẻo tây\t0\n", 1);
+	l = learned(cat);
+	CHECK(!has_line(l, "?vớt bèo tây"));
+	free(l);
+	/* OCR sure and wrong the same way in 7 documents, doubted right in
+	 * 12 (README's "chỉ tiết"): the wrong one is outvoted too. */
+	for (int64_t id = 10; id < 17; id++)
+		teach(cat, id, "toán chỉ tiết\t1\n", 1);
+	for (int64_t id = 20; id < 32; id++)
+		teach(cat, id, "toán chi tiết\t0\n", 1);
+	l = learned(cat);
+	CHECK(!has_line(l, "?toán chỉ tiết"));
+	CHECK(!has_line(l, "?toán chi tiết"));
+	free(l);
+	sohoa_catalog_free(cat);
+}
+
+/* The repair with the readings the LSTM offered (doubt's "word\talts"):
+ * only an offered reading, only one the archive attests ('?' lines), only
+ * when exactly one fits. */
+static void
+test_repair_offered(void)
+{
+	const char *s = "Họp bàn triển khai vớt bẻo tây trên mặt ao làng";
+	char *out = NULL;
+
+	CHECK_INT(sohoa_extract_fix_phrases(s, "bẻo\tbèo bêo bềo\n", "?vớt bèo tây\n", &out), 1);
+	CHECK_STR(out, "Họp bàn triển khai vớt bèo tây trên mặt ao làng");
+	free(out);
+	out = NULL;
+	/* Neighbours that are words of a learned phrase read as printed
+	 * ("tu bổ nhà") are context all the same. */
+	CHECK_INT(sohoa_extract_fix_phrases("Về việc tu bổ nhà bỉa tưởng niệm liệt sĩ",
+	    "bỉa\tbia bïa bìa\n", "tu bổ nhà\n?nhà bia tưởng\n", &out), 1);
+	CHECK_STR(out, "Về việc tu bổ nhà bia tưởng niệm liệt sĩ");
+	free(out);
+	out = NULL;
+	/* Not offered by the LSTM: unchanged, whatever the archive says. */
+	CHECK_INT(sohoa_extract_fix_phrases(s, "bẻo\tbêo bềo\n", "?vớt bèo tây\n", &out), 0);
+	/* Doubted without choices, or not doubted: unchanged. */
+	CHECK_INT(sohoa_extract_fix_phrases(s, "bẻo\n", "?vớt bèo tây\n", &out), 0);
+	CHECK_INT(sohoa_extract_fix_phrases(s, "", "?vớt bèo tây\n", &out), 0);
+	/* Not attested: unchanged. */
+	CHECK_INT(sohoa_extract_fix_phrases(s, "bẻo\tbèo bêo\n", "?vớt béo tây\n", &out), 0);
+	/* Two offered readings attested: no choice made. */
+	CHECK_INT(sohoa_extract_fix_phrases(s, "bẻo\tbèo bêo\n",
+	    "?vớt bèo tây\n?vớt bêo tây\n", &out), 0);
+	/* An attested phrase is no learned one: without the LSTM's offer it
+	 * does not correct (every word doubted). */
+	CHECK_INT(sohoa_extract_fix_phrases(s, NULL, "?vớt bèo tây\n", &out), 0);
+	/* Other letters offered ("bẻø"): not a diacritic, unchanged. */
+	CHECK_INT(sohoa_extract_fix_phrases(s, "bẻo\tbẻø\n", "?vớt bẻø tây\n", &out), 0);
+	/* A name keeps its reading. */
+	CHECK_INT(sohoa_extract_fix_phrases("ông Vớt Bẻo Tây", "bẻo\tbèo\n", "?vớt bèo tây\n",
+	    &out), 0);
+	CHECK(out == NULL);
+}
+
+/* A lone dash OCR doubted (a speck) leaves; one it was sure of stays. */
+static void
+test_drop_dashes(void)
+{
+	const char *s = "triển khai lợp ngói nhà văn hóa - thôn";
+	char *out = NULL;
+
+	CHECK_INT(sohoa_extract_drop_dashes(s, "-\thóa thôn\n", &out), 1);
+	CHECK_STR(out, "triển khai lợp ngói nhà văn hóa thôn");
+	free(out);
+	out = NULL;
+	/* Not doubted (not listed), or listed between other words. */
+	CHECK_INT(sohoa_extract_drop_dashes(s, "hóa\n", &out), 0);
+	CHECK_INT(sohoa_extract_drop_dashes(s, "-\tvăn hóa\n", &out), 0);
+	CHECK_INT(sohoa_extract_drop_dashes("phát triển kinh tế - xã hội", "-\thóa thôn\n", &out),
+	    0);
+	CHECK_INT(sohoa_extract_drop_dashes(s, NULL, &out), 0);
+	/* Only a line of its own matches ("x-\thóa thôn" is none). */
+	CHECK_INT(sohoa_extract_drop_dashes(s, "x-\thóa thôn\n", &out), 0);
+	/* A glued hyphen is not a lone dash. */
+	CHECK_INT(sohoa_extract_drop_dashes("nhà văn hóa -thôn", "-\thóa thôn\n", &out), 0);
+	CHECK(out == NULL);
+	/* The en dash too. */
+	CHECK_INT(sohoa_extract_drop_dashes("nhà văn hóa \xe2\x80\x93 thôn", "-\thóa thôn\n",
+	    &out), 1);
+	CHECK_STR(out, "nhà văn hóa thôn");
+	free(out);
+}
+
+/* The LSTM's choices of a word in a doubt list. */
+static void
+test_word_alts(void)
+{
+	const char *d = "bẻo\tbèo bêo\n37\t27\nchi\n-\thóa thôn\n";
+	const char *a = NULL;
+	size_t n = 0;
+
+	CHECK_INT(sohoa_extract_word_alts(d, "37", 2, &a, &n), 1);
+	CHECK(n == 2 && a && !memcmp(a, "27", 2));
+	CHECK_INT(sohoa_extract_word_alts(d, "bẻo", strlen("bẻo"), &a, &n), 1);
+	CHECK(n == strlen("bèo bêo") && !memcmp(a, "bèo bêo", n));
+	CHECK_INT(sohoa_extract_word_alts(d, "chi", 3, &a, &n), 0);
+	CHECK_INT(sohoa_extract_word_alts(d, "3", 1, &a, &n), 0);
+	CHECK_INT(sohoa_extract_word_alts(NULL, "37", 2, &a, &n), 0);
+}
+
 int
 main(void)
 {
@@ -254,5 +378,9 @@ main(void)
 	TEST_RUN(test_candidates);
 	TEST_RUN(test_teach);
 	TEST_RUN(test_repair_learned);
+	TEST_RUN(test_offered_list);
+	TEST_RUN(test_repair_offered);
+	TEST_RUN(test_drop_dashes);
+	TEST_RUN(test_word_alts);
 	return TEST_DONE();
 }

@@ -566,9 +566,9 @@ static void
 test_offered_date(void)
 {
 	size_t tl, hl, h2l = 0, h3l = 0;
-	char *text = fixture("choices-bc-064-2020", "txt", &tl);
-	char *hocr = fixture("choices-bc-064-2020", "hocr", &hl);
-	char *json = fixture("choices-bc-064-2020", "json", NULL);
+	char *text = fx_fixture(fixture_dir, "choices-bc-064-2020", "txt", &tl);
+	char *hocr = fx_fixture(fixture_dir, "choices-bc-064-2020", "hocr", &hl);
+	char *json = fx_fixture(fixture_dir, "choices-bc-064-2020", "json", NULL);
 	char *none = replaced(hocr, "; x_alts 27'>37<", "'>37<", &h2l);
 	char *two = replaced(hocr, "; x_alts 27'>37<", "; x_alts 27 17'>37<", &h3l);
 	sohoa_fields a, b, c, e;
@@ -606,9 +606,9 @@ static void
 test_stray_dash(void)
 {
 	size_t tl, hl, h2l = 0, h3l = 0;
-	char *text = fixture("choices-cv-008-2023", "txt", &tl);
-	char *hocr = fixture("choices-cv-008-2023", "hocr", &hl);
-	char *json = fixture("choices-cv-008-2023", "json", NULL);
+	char *text = fx_fixture(fixture_dir, "choices-cv-008-2023", "txt", &tl);
+	char *hocr = fx_fixture(fixture_dir, "choices-cv-008-2023", "hocr", &hl);
+	char *json = fx_fixture(fixture_dir, "choices-cv-008-2023", "json", NULL);
 	char *sure = replaced(hocr, "x_wconf 14; x_alts . : ,'>-<", "x_wconf 60'>-<", &h2l);
 	char *wide = replaced(hocr, "bbox 806 395 810 398; x_wconf 14", "bbox 800 395 810 398; x_wconf 14",
 	    &h3l);
@@ -643,9 +643,9 @@ static void
 test_offered_phrase(void)
 {
 	size_t tl, hl, h2l = 0;
-	char *text = fixture("choices-bb-124-2023", "txt", &tl);
-	char *hocr = fixture("choices-bb-124-2023", "hocr", &hl);
-	char *json = fixture("choices-bb-124-2023", "json", NULL);
+	char *text = fx_fixture(fixture_dir, "choices-bb-124-2023", "txt", &tl);
+	char *hocr = fx_fixture(fixture_dir, "choices-bb-124-2023", "hocr", &hl);
+	char *json = fx_fixture(fixture_dir, "choices-bb-124-2023", "json", NULL);
 	char *plain = replaced(hocr, "; x_alts bèo bêo bềo bẻø'>bẻo<", "'>bẻo<", &h2l);
 	char *subject = json ? truth(json, "subject") : NULL;
 	sohoa_fields a, b, c;

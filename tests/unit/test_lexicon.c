@@ -252,7 +252,7 @@ test_repair_learned(void)
 static void
 test_offered_list(void)
 {
-	sohoa_catalog *cat = open_cat();
+	sohoa_catalog *cat = fx_open_catalog();
 	char *l;
 
 	if (!cat)

@@ -44,6 +44,7 @@ struct sohoa_pool {
 	char exe[4096];       /* this program, for re-running it as a worker */
 	char ocr_mode[8];     /* auto, force or skip */
 	int n;
+	int spread;           /* jobs may borrow idle workers (not under SOHOA_SPREAD=0) */
 	struct worker *w;
 };
 
@@ -105,6 +106,9 @@ sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
 	}
 	pool->opt = *opt;
 	pool->n = opt->workers > 0 ? opt->workers : 1;
+	/* SOHOA_SPREAD=0: one worker per document, as before spreading (make
+	 * bench-spread's reference). */
+	pool->spread = !(getenv("SOHOA_SPREAD") && strcmp(getenv("SOHOA_SPREAD"), "0") == 0);
 	pool->languages = strdup(opt->languages);
 	pool->tessdata = strdup(opt->tessdata ? opt->tessdata : "");
 	snprintf(pool->ocr_mode, sizeof pool->ocr_mode, "%s", opt->ocr_mode ? opt->ocr_mode : "auto");
@@ -228,6 +232,8 @@ sohoa_pool_submit_spread(sohoa_pool *pool, int w, const char *dir, const char *t
 	char line[4200];
 	int n, lend = 0;
 
+	if (!pool->spread)
+		spare = 0;
 	for (int i = 0; i < pool->n && lend < spare; i++)
 		lend += i != w && pool->w[i].pid > 0 && pool->w[i].ready && !pool->w[i].busy
 		    && !pool->w[i].lent_to;

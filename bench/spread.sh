@@ -79,7 +79,7 @@ EOC
 }
 
 echo "sohoa bench-spread: one $PAGES-page TIFF, then two 1-page documents together;" \
-	"sohoad, workers = 2, vie; $ROUNDS rounds; $(nproc) cores"
+	"sohoad, workers = 2, vie; $ROUNDS rounds; $(getconf _NPROCESSORS_ONLN) cores"
 before_label=${BEFORE:+"before ($BEFORE)"}
 before_label=${before_label:-"before (SOHOA_SPREAD=0)"}
 sum_b=0 sum_a=0 sb=0 sa=0

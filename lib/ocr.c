@@ -129,7 +129,7 @@ mixed_api(struct second_engine *m)
 		return NULL;
 	}
 	TessBaseAPISetPageSegMode(m->api, PSM_AUTO);
-	TessBaseAPISetVariable(m->api, "debug_file", "/dev/null");
+	/* debug_file is Tesseract's global: the worker's own reader set it. */
 	return m->api;
 }
 
@@ -166,10 +166,16 @@ reader_close(struct reader *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Loads a reader for o's languages; 0, or -1 (said on stderr when loud). */
+/* Loads a reader for o's languages; 0, or -1.  own: the worker's own
+ * reader, loaded before any thread runs: it says on stderr what is
+ * missing, and sets Tesseract's debug_file, which is global, not the
+ * instance's (a spread job's readers must not write it while others read
+ * it). */
 static int
-reader_open(struct reader *r, const struct worker_opts *o, int loud)
+reader_open(struct reader *r, const struct worker_opts *o, int own)
 {
+	int loud = own;
+
 	char first[64];
 
 	memset(r, 0, sizeof *r);
@@ -188,13 +194,15 @@ reader_open(struct reader *r, const struct worker_opts *o, int loud)
 		return -1;
 	}
 	TessBaseAPISetPageSegMode(r->api, PSM_AUTO);
-	TessBaseAPISetVariable(r->api, "debug_file", "/dev/null");
+	if (own)
+		TessBaseAPISetVariable(r->api, "debug_file", "/dev/null");
 	/* Orientation detection needs osd.traineddata; without it pages are
 	 * taken as they come (and deskewed). */
 	r->osd = TessBaseAPICreate();
 	if (r->osd && TessBaseAPIInit3(r->osd, o->tessdata[0] ? o->tessdata : NULL, "osd") == 0) {
 		TessBaseAPISetPageSegMode(r->osd, PSM_OSD_ONLY);
-		TessBaseAPISetVariable(r->osd, "debug_file", "/dev/null");
+		if (own)
+			TessBaseAPISetVariable(r->osd, "debug_file", "/dev/null");
 	} else {
 		if (loud)
 			fprintf(stderr, "sohoa-ocr: no 'osd' data: page orientation is not detected\n");

@@ -945,8 +945,10 @@ run_job(struct reader *r, const struct worker_opts *o, const char *dir, int widt
 			job_failed(dir, 0, 0, &err);
 			return;
 		}
-		if (nparts)
+		if (nparts) {
 			sohoa_image_free(im);
+			im = NULL;
+		}
 	}
 	/* A PDF that brings its own text layer is not OCRed again (ocr_mode
 	 * auto), and with ocr_mode skip no PDF is: its text is taken as it is. */

@@ -2,7 +2,8 @@
  * ocr.h - OCR in worker processes.
  *
  * Scans are untrusted: they are decoded and OCRed in worker processes (one
- * Tesseract instance each, OMP_THREAD_LIMIT=1), never in the process that
+ * Tesseract instance each, OMP_THREAD_LIMIT=1, or several in a spread job,
+ * see "Spreading" below), never in the process that
  * owns the catalog (after OpenSMTPD's privilege separation).  A worker that
  * crashes or hangs on a hostile file takes only that job with it; the pool
  * notices, counts an attempt and starts a new worker.

@@ -235,8 +235,7 @@ sohoa_pool_submit_spread(sohoa_pool *pool, int w, const char *dir, const char *t
 	if (!pool->spread)
 		spare = 0;
 	for (int i = 0; i < pool->n && lend < spare; i++)
-		lend += i != w && pool->w[i].pid > 0 && pool->w[i].ready && !pool->w[i].busy
-		    && !pool->w[i].lent_to;
+		lend += i != w && pool->w[i].pid > 0 && !pool->w[i].busy && !pool->w[i].lent_to;
 	n = lend ? snprintf(line, sizeof line, "spread %d %s\n", lend + 1, dir)
 	    : snprintf(line, sizeof line, "job %s\n", dir);
 	if (n >= (int)sizeof line || strchr(dir, '\n'))
@@ -249,8 +248,7 @@ sohoa_pool_submit_spread(sohoa_pool *pool, int w, const char *dir, const char *t
 	wk->reclaimed = 0;
 	wk->lent = 0;
 	for (int i = 0; i < pool->n && wk->lent < lend; i++)
-		if (i != w && pool->w[i].pid > 0 && pool->w[i].ready && !pool->w[i].busy
-		    && !pool->w[i].lent_to) {
+		if (i != w && pool->w[i].pid > 0 && !pool->w[i].busy && !pool->w[i].lent_to) {
 			pool->w[i].lent_to = w + 1;
 			wk->lent++;
 		}

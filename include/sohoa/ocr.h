@@ -81,8 +81,9 @@ SOHOA_API int sohoa_pool_busy(const sohoa_pool *pool);
 SOHOA_API sohoa_status sohoa_pool_submit(sohoa_pool *pool, int w, const char *entry_dir,
     const char *tag, sohoa_error *err);
 
-/* The same, letting the job borrow up to spare idle workers (ready ones
- * other than w) to spread its pages over (see "Spreading" above); spare 0
+/* The same, letting the job borrow up to spare idle workers (other than
+ * w; one still loading Tesseract too: it only stays out of use) to spread
+ * its pages over (see "Spreading" above); spare 0
  * is sohoa_pool_submit. */
 SOHOA_API sohoa_status sohoa_pool_submit_spread(sohoa_pool *pool, int w, const char *entry_dir,
     const char *tag, int spare, sohoa_error *err);

@@ -11,7 +11,10 @@
 #      worker back at once (the pool asks for it): the 1-page document is
 #      done before the 6-page one;
 #   3. a lent worker killed (kill -9) in the middle of a spread job: the job
-#      is done once, with every page, and nothing is quarantined.
+#      is done once, with every page, and nothing is quarantined;
+#   4. the worker that runs a spread job's readers killed (kill -9): the
+#      attempt fails, the document is redone whole after its back-off and
+#      is done once, its pages not doubled.
 . "$(dirname "$0")/lib.sh"
 C="$TESTDATA/corpus"
 
@@ -121,5 +124,23 @@ check "with its 5 pages" \
 	test "$(sql "SELECT page_count FROM records WHERE name = 'Tai lieu giet'")" = 5
 check "one ocr event for it" test "$(sql "SELECT count(*) FROM events e JOIN records r ON r.id = e.record_id WHERE r.name = 'Tai lieu giet' AND e.type = 'ocr'")" = 1
 check "nothing quarantined" test "$(state_count quarantined)" = 0
+
+# ---- 4. the worker that reads a spread job killed (kill -9) ----
+make_folder "$T/inbox/Tai lieu chet" bb-025-2022.jpg ttr-188-2019.tif kh-205-2024.tif
+check "the last document is being read" \
+	wait_until 60 '[ "$(sql "SELECT state FROM records WHERE name = '"'"'Tai lieu chet'"'"'")" = active ]'
+# The worker with two threads: it runs the job's readers.
+reading=""
+wait_until 60 'for p in $(pgrep -P "$DPID"); do [ "$(ls /proc/$p/task | wc -l)" -gt 1 ] && reading=$p; done; [ -n "$reading" ]'
+check "the worker reading in two threads, to kill" test -n "$reading"
+[ -n "$reading" ] && kill -9 "$reading"
+# The attempt fails (RETRY), waits its back-off (30 s) and is redone whole.
+check "the document is done after its retry" wait_until 500 '[ "$(state_count done)" = 5 ]'
+check "once, with its 5 pages and one attempt counted" \
+	test "$(sql "SELECT page_count || ' ' || attempts FROM records WHERE name = 'Tai lieu chet'")" = "5 1"
+check "its pages not doubled" test "$(sql "SELECT count(*) FROM pages p JOIN records r ON r.id = p.record_id WHERE r.name = 'Tai lieu chet'")" = 5
+check "one ocr event for it" test "$(sql "SELECT count(*) FROM events e JOIN records r ON r.id = e.record_id WHERE r.name = 'Tai lieu chet' AND e.type = 'ocr'")" = 1
+check "nothing quarantined, the spool clean" \
+	test "$(state_count quarantined) $(find "$T/state/spool/active" "$T/state/spool/incoming" "$T/state/spool/deferred" -mindepth 1 -maxdepth 1 | wc -l)" = "0 0"
 check "the daemon stops cleanly" stop_daemon
 finish

@@ -7,6 +7,8 @@
 #   make bench           throughput of sohoad against the tesseract command, on clean
 #                        and on realistic scans (skew, speckle, seal, photo, G4, turned)
 #   make bench-real      the realistic set alone, with its per-page step timings
+#   make bench-spread    a 20-page document's latency with its pages spread over
+#                        idle workers, against one worker per document
 #   make bench-search    search at 1k, 100k and 1M generated pages (BENCH_SEARCH_SIZES)
 #   make bench-web       sohoa-web: 20 HTTPS clients at 1M pages, p50/p99, RSS
 #   make eval            field extraction accuracy on freshly rendered, OCRed documents,
@@ -63,7 +65,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_%)
 
-.PHONY: all check unit e2e fault-sweep deps demo bench bench-real bench-search valgrind install clean fuzz fuzz-bins
+.PHONY: all check unit e2e fault-sweep deps demo bench bench-real bench-spread bench-search valgrind install clean fuzz fuzz-bins
 
 all: $(BUILD)/sohoad $(BUILD)/sohoa $(BUILD)/sohoa-web $(BUILD)/libsohoa.a $(BUILD)/libsohoa.so $(TEST_BIN) \
 	$(FUZZ_REPLAY)
@@ -154,6 +156,10 @@ bench: deps
 bench-real: deps
 	$(MAKE) all
 	@SOHOA_BUILD=$(BUILD) bench/throughput.sh real
+
+bench-spread: deps
+	$(MAKE) all
+	@SOHOA_BUILD=$(BUILD) bench/spread.sh
 
 # The export bench's helper: clones records and their AIPs, times hashing.
 $(BUILD)/bench/export_bench: $(BUILD)/bench/export_bench.o $(BUILD)/libsohoa.a

@@ -426,7 +426,11 @@ dispatch(sohoa_engine *e)
 		e->qhead++;
 		e->qlen--;
 		sohoa_spool_path(e->spool, STATE_DIR(ACTIVE), j.spool_id, NULL, dir, sizeof dir);
-		if (e->ocr->submit(e->pool, w, dir, j.spool_id, &err) != SOHOA_OK) {
+		/* The last job queued may spread its pages over the workers that
+		 * nothing else waits for (ocr.h, "Spreading"). */
+		if ((e->qlen == 0 && e->ocr->submit_spread
+		    ? e->ocr->submit_spread(e->pool, w, dir, j.spool_id, INT_MAX, &err)
+		    : e->ocr->submit(e->pool, w, dir, j.spool_id, &err)) != SOHOA_OK) {
 			logf_(e, SOHOA_LOG_ERR, j.record_id, "%s", err.msg);
 			sohoa_spool_move(e->spool, j.spool_id, STATE_DIR(ACTIVE), STATE_DIR(INCOMING), NULL);
 			sohoa_catalog_set_state(e->cat, j.record_id, STATE_NAME(INCOMING), NULL);
@@ -436,6 +440,10 @@ dispatch(sohoa_engine *e)
 		j.started = mono_now();
 		e->running[w] = j;
 	}
+	/* Jobs wait while a spread job holds workers: it gives them back as
+	 * its current pages end. */
+	if (!e->paused && e->pool && e->qlen > 0 && e->ocr->reclaim)
+		e->ocr->reclaim(e->pool);
 }
 
 /*
@@ -496,7 +504,7 @@ repackage_duplicates(sohoa_engine *e, int64_t id)
 static int
 finish_ok(sohoa_engine *e, const struct job *j, char *why, size_t why_size)
 {
-	char dir[PATH_MAX], detail[128];
+	char dir[PATH_MAX], detail[160], spread[48];
 	sohoa_page_result *pages = NULL;
 	char *buf = NULL;
 	int n = 0;
@@ -521,13 +529,16 @@ finish_ok(sohoa_engine *e, const struct job *j, char *why, size_t why_size)
 			failed++;
 		}
 	}
+	/* The pages spread over several workers (ocr.h): the event says so. */
+	snprintf(spread, sizeof spread, ", read by %d OCR workers at once", j->readers);
 	if (not_ocred == n && n > 0)
 		snprintf(detail, sizeof detail, "%d page(s), not OCRed (ocr_mode %s): %s", n,
 		    e->conf->ocr_mode, !strcmp(pages[0].status, "pdf-text")
 		    ? "text taken from the PDF's own text layer" : "no text");
 	else
-		snprintf(detail, sizeof detail, "%d page(s), mean confidence %.1f%s", n,
-		    counted ? sum / counted : 0.0, failed ? ", some pages failed" : "");
+		snprintf(detail, sizeof detail, "%d page(s), mean confidence %.1f%s%s", n,
+		    counted ? sum / counted : 0.0, failed ? ", some pages failed" : "",
+		    j->readers > 1 ? spread : "");
 	if (sohoa_catalog_begin(e->cat, &err) != SOHOA_OK
 	    || sohoa_catalog_store_pages(e->cat, j->record_id, pages, n, &err) != SOHOA_OK
 	    || sohoa_catalog_event_add(e->cat, j->record_id,
@@ -663,6 +674,7 @@ sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
 		while (e->ocr->read(e->pool, w, &res)) {
 			struct job j = e->running[w];
 			memset(&e->running[w], 0, sizeof e->running[w]);
+			j.readers = res.readers;
 			finish(e, &res, &j);
 		}
 	}

@@ -33,6 +33,7 @@ struct job {
 	char spool_id[SOHOA_SPOOL_ID_MAX];
 	int64_t record_id;
 	double started;             /* monotonic seconds when given to a worker */
+	int readers;                /* done: Tesseract instances that read its pages */
 };
 
 static inline double

@@ -25,6 +25,8 @@
 #include <signal.h>
 #include <time.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
@@ -47,7 +49,7 @@ struct worker_opts {
 	int timing;          /* SOHOA_OCR_TIMING set: per-page times to stderr */
 	const char *ocr_mode; /* "auto", "force", "skip" (conf.h); NULL: auto */
 	int language_fallback; /* conf.h: under it, a page is read with all the languages */
-	struct second_engine *mixed; /* the worker's own (see "Languages"); never NULL */
+	int spread_max;      /* --spread: the most readers a job may get (the pool's workers) */
 };
 
 #define OCR_MODE_IS(o, m) ((o)->ocr_mode && strcmp((o)->ocr_mode, m) == 0)
@@ -128,9 +130,94 @@ mixed_api(struct second_engine *m)
 		return NULL;
 	}
 	TessBaseAPISetPageSegMode(m->api, PSM_AUTO);
-	TessBaseAPISetVariable(m->api, "debug_file", "/dev/null");
+	/* debug_file is Tesseract's global: the worker's own reader set it. */
 	sohoa_ocr_choices_enable(m->api);
 	return m->api;
+}
+
+/*
+ * A reader: what reads pages, one Tesseract instance at a time (the first
+ * language's engine, the orientation engine, the engine of all the
+ * languages when loaded, and their deadline).  A worker has its own, for
+ * its life; a job spread over several readers (see "Spreading") loads the
+ * others for the job and frees them after.
+ */
+struct reader {
+	TessBaseAPI *api, *osd;     /* osd: NULL without osd.traineddata */
+	ETEXT_DESC *monitor;
+	struct second_engine mixed;
+};
+
+static void
+reader_close(struct reader *r)
+{
+	if (r->monitor)
+		TessMonitorDelete(r->monitor);
+	if (r->osd) {
+		TessBaseAPIEnd(r->osd);
+		TessBaseAPIDelete(r->osd);
+	}
+	if (r->mixed.api) {
+		TessBaseAPIEnd(r->mixed.api);
+		TessBaseAPIDelete(r->mixed.api);
+	}
+	if (r->api) {
+		TessBaseAPIEnd(r->api);
+		TessBaseAPIDelete(r->api);
+	}
+	memset(r, 0, sizeof *r);
+}
+
+/* Loads a reader for o's languages; 0, or -1.  own: the worker's own
+ * reader, loaded before any thread runs: it says on stderr what is
+ * missing, and sets Tesseract's debug_file, which is global, not the
+ * instance's (a spread job's readers must not write it while others read
+ * it). */
+static int
+reader_open(struct reader *r, const struct worker_opts *o, int own)
+{
+	int loud = own;
+
+	char first[64];
+
+	memset(r, 0, sizeof *r);
+	/* The first language reads every page; all of them only the pages it
+	 * reads badly (second_reading). */
+	if (strchr(o->languages, '+'))
+		snprintf(r->mixed.langs, sizeof r->mixed.langs, "%s", o->languages);
+	r->mixed.tessdata = o->tessdata;
+	r->api = TessBaseAPICreate();
+	if (!r->api || TessBaseAPIInit3(r->api, o->tessdata[0] ? o->tessdata : NULL,
+	    first_language(o->languages, first, sizeof first)) != 0) {
+		if (loud)
+			fprintf(stderr, "sohoa-ocr: cannot load Tesseract languages '%s'\n",
+			    o->languages);
+		reader_close(r);
+		return -1;
+	}
+	TessBaseAPISetPageSegMode(r->api, PSM_AUTO);
+	if (own)
+		TessBaseAPISetVariable(r->api, "debug_file", "/dev/null");
+	sohoa_ocr_choices_enable(r->api);
+	/* Orientation detection needs osd.traineddata; without it pages are
+	 * taken as they come (and deskewed). */
+	r->osd = TessBaseAPICreate();
+	if (r->osd && TessBaseAPIInit3(r->osd, o->tessdata[0] ? o->tessdata : NULL, "osd") == 0) {
+		TessBaseAPISetPageSegMode(r->osd, PSM_OSD_ONLY);
+		if (own)
+			TessBaseAPISetVariable(r->osd, "debug_file", "/dev/null");
+	} else {
+		if (loud)
+			fprintf(stderr, "sohoa-ocr: no 'osd' data: page orientation is not detected\n");
+		if (r->osd)
+			TessBaseAPIDelete(r->osd);
+		r->osd = NULL;
+	}
+	if (!(r->monitor = TessMonitorCreate())) {
+		reader_close(r);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -198,15 +285,15 @@ first_reading_doubtful(TessBaseAPI *api, const struct worker_opts *o, int conf)
  * other one is cleared.
  */
 static TessBaseAPI *
-second_reading(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *in, int dpi,
-    const struct worker_opts *o, int page_no, double t1, int *conf)
+second_reading(TessBaseAPI *api, ETEXT_DESC *monitor, struct second_engine *mixed, PIX *in,
+    int dpi, const struct worker_opts *o, int page_no, double t1, int *conf)
 {
 	TessBaseAPI *alt;
 	double left;
 	int c2 = -1, keep;
 
-	if (!o->mixed->langs[0] || !first_reading_doubtful(api, o, *conf)
-	    || !(alt = mixed_api(o->mixed)))
+	if (!mixed->langs[0] || !first_reading_doubtful(api, o, *conf)
+	    || !(alt = mixed_api(mixed)))
 		return api;
 	if ((left = o->page_timeout * 1000.0 - (now_ms() - t1)) < 1000)
 		return api;
@@ -220,7 +307,7 @@ second_reading(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *in, int dpi,
 	 * reads it). */
 	if (o->timing)
 		fprintf(stderr, "sohoa-ocr: page %d read again with %s: confidence %d, %s %d:"
-		    " %s kept\n", page_no, o->mixed->langs, *conf,
+		    " %s kept\n", page_no, mixed->langs, *conf,
 		    c2 < 0 ? "out of time," : "then", c2 < 0 ? 0 : c2,
 		    keep ? "the second reading" : "the first reading");
 	if (!keep) {
@@ -232,83 +319,134 @@ second_reading(TessBaseAPI *api, ETEXT_DESC *monitor, PIX *in, int dpi,
 	return alt;
 }
 
-static int
-ocr_page(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, PIX *orig,
-    const struct worker_opts *o, FILE *out, FILE *hocr, struct job_pdf *pdf, int page_no,
-    double decode_ms, const char *label)
-{
-	struct prep_times pt = { decode_ms, 0, 0, 0, 0 };
-	int dpi = sohoa_image_resolution(orig), conf = -1, rot = 0, timeout_s = o->page_timeout;
-	int looks = PREP_LOOK_SPECKLED;
-	float skew = 0;
-	char *text = NULL;
-	utf8proc_uint8_t *nfc = NULL;
-	const char *status = "ok";
-	double t0 = now_ms(), t1, t2, pdf_ms = pdf->ms;
-	PIX *pix = sohoa_ocr_straighten(osd, orig, dpi, &rot, &skew, &looks, &pt);
-	PIX *in = sohoa_ocr_prepare(pix, dpi, looks, &pt);     /* what Tesseract reads */
+/*
+ * One page of a job, read by one reader (see "Spreading" below): what
+ * page_read finds, kept until page_emit's turn writes it out.
+ */
+struct page_work {
+	int page_no;
+	PIX *orig;                  /* the page as decoded */
+	double decode_ms;
+	char source[PATH_MAX];      /* "" or the file this page begins (a document folder) */
+	/* page_read's results */
+	struct prep_times pt;
+	PIX *pix, *in;              /* upright and straight; what Tesseract read */
+	TessBaseAPI *api;           /* the engine holding the page's results */
+	int dpi, conf, rot;
+	float skew;
+	const char *status;
+	char *text;                 /* Tesseract's */
+	utf8proc_uint8_t *nfc;
+	char *hocr;                 /* Tesseract's */
+	double t0, t1, t2;
+};
 
-	t1 = now_ms();
-	TessBaseAPISetImage2(api, in);
-	TessBaseAPISetSourceResolution(api, dpi);
-	TessMonitorSetDeadlineMSecs(monitor, timeout_s * 1000);
+/* Prepares and recognises the page in pw with the reader r. */
+static void
+page_read(struct reader *r, const struct worker_opts *o, int want_hocr, struct page_work *pw)
+{
+	TessBaseAPI *api = r->api;
+	int looks = PREP_LOOK_SPECKLED;
+
+	pw->pt = (struct prep_times){ pw->decode_ms, 0, 0, 0, 0 };
+	pw->dpi = sohoa_image_resolution(pw->orig);
+	pw->conf = -1;
+	pw->rot = 0;
+	pw->skew = 0;
+	pw->status = "ok";
+	pw->t0 = now_ms();
+	pw->pix = sohoa_ocr_straighten(r->osd, pw->orig, pw->dpi, &pw->rot, &pw->skew, &looks,
+	    &pw->pt);
+	pw->in = sohoa_ocr_prepare(pw->pix, pw->dpi, looks, &pw->pt);   /* what Tesseract reads */
+	pw->t1 = now_ms();
+	TessBaseAPISetImage2(api, pw->in);
+	TessBaseAPISetSourceResolution(api, pw->dpi);
+	TessMonitorSetDeadlineMSecs(r->monitor, o->page_timeout * 1000);
 	/* ocr_mode = skip: no text; the PDF gets the page image alone. */
 	if (OCR_MODE_IS(o, "skip")) {
-		status = "skipped";
-	} else if (TessBaseAPIRecognize(api, monitor) != 0) {
-		status = "timeout";
+		pw->status = "skipped";
+	} else if (TessBaseAPIRecognize(api, r->monitor) != 0) {
+		pw->status = "timeout";
 	} else {
-		char *h;
-		conf = TessBaseAPIMeanTextConf(api);
-		api = second_reading(api, monitor, in, dpi, o, page_no, t1, &conf);
-		text = TessBaseAPIGetUTF8Text(api);
-		if (text)
-			nfc = utf8proc_NFC((const utf8proc_uint8_t *)text);
-		if (!nfc)
-			status = "failed";
+		pw->conf = TessBaseAPIMeanTextConf(api);
+		api = second_reading(api, r->monitor, &r->mixed, pw->in, pw->dpi, o, pw->page_no,
+		    pw->t1, &pw->conf);
+		pw->text = TessBaseAPIGetUTF8Text(api);
+		if (pw->text)
+			pw->nfc = utf8proc_NFC((const utf8proc_uint8_t *)pw->text);
+		if (!pw->nfc)
+			pw->status = "failed";
 		/* hOCR keeps every word's box and confidence (x_wconf), and the
-		 * LSTM's other choices for a doubted word (ocr_choices.h). */
-		if (hocr && (h = sohoa_ocr_choices_hocr(api, page_no - 1)) != NULL) {
-			fputs(h, hocr);
-			free(h);
-		} else if (hocr && (h = TessBaseAPIGetHOCRText(api, page_no - 1)) != NULL) {
-			fputs(h, hocr);
-			TessDeleteText(h);
+		 * LSTM's other choices for a doubted word (ocr_choices.h);
+		 * malloc'd either way. */
+		if (want_hocr && !(pw->hocr = sohoa_ocr_choices_hocr(api, pw->page_no - 1))) {
+			char *h = TessBaseAPIGetHOCRText(api, pw->page_no - 1);
+			pw->hocr = h ? strdup(h) : NULL;
+			if (h)
+				TessDeleteText(h);
 		}
 	}
-	t2 = now_ms();
-	if (pdf->renderer && strcmp(status, "ok") != 0) {
+	pw->t2 = now_ms();
+	pw->api = api;
+}
+
+/* Writes the page read by page_read to the job's ocr.out, hOCR and PDF, and
+ * lets the page go.  Pages are written in order (the caller's turn). */
+static void
+page_emit(ETEXT_DESC *monitor, const struct worker_opts *o, FILE *out, FILE *hocr,
+    struct job_pdf *pdf, const char *label, struct page_work *pw)
+{
+	TessBaseAPI *api = pw->api;
+	double pdf_ms = pdf->ms;
+
+	if (pw->source[0])
+		sohoa_ocr_pdf_source(pdf, pw->source);
+	if (hocr && pw->hocr)
+		fputs(pw->hocr, hocr);
+	if (pdf->renderer && strcmp(pw->status, "ok") != 0) {
 		/* The catalog keeps no text for a page that ran out of time, and
 		 * neither does the PDF: its page gets the image alone.  Reading a
 		 * 1x1 rectangle gives Tesseract an empty page of results. */
-		TessBaseAPISetImage2(api, in);
-		TessBaseAPISetSourceResolution(api, dpi);
+		TessBaseAPISetImage2(api, pw->in);
+		TessBaseAPISetSourceResolution(api, pw->dpi);
 		TessBaseAPISetRectangle(api, 0, 0, 1, 1);
-		TessMonitorSetDeadlineMSecs(monitor, timeout_s * 1000);
+		TessMonitorSetDeadlineMSecs(monitor, o->page_timeout * 1000);
 		if (TessBaseAPIRecognize(api, monitor) != 0)
 			sohoa_ocr_pdf_abandon(pdf, "a page that ran out of time cannot be added");
 	}
-	sohoa_ocr_pdf_add_page(api, pdf, rot != 0 || skew != 0.0f, pix, in != pix);
+	sohoa_ocr_pdf_add_page(api, pdf, pw->rot != 0 || pw->skew != 0.0f, pw->pix,
+	    pw->in != pw->pix);
 	if (o->timing)
 		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms;"
 		    " decode %.0f ms, orient %.0f ms, deskew %.0f ms, speckle %.0f ms, seal %.0f ms;"
 		    " %dx%d %d bpp %d dpi, turned %d, skew %.2f; %s\n",
-		    page_no, t1 - t0, t2 - t1, pdf->ms - pdf_ms, pt.decode, pt.orient, pt.deskew,
-		    pt.speckle, pt.seal, (int)pixGetWidth(orig), (int)pixGetHeight(orig),
-		    (int)pixGetDepth(orig), dpi, rot, skew, label);
-	fprintf(out, "page %d %d %s %d %d %d %zu %d %.2f\n", page_no,
-	    strcmp(status, "ok") ? -1 : conf, status, (int)pixGetWidth(orig),
-	    (int)pixGetHeight(orig), dpi, nfc ? strlen((char *)nfc) : 0, rot, skew);
-	if (nfc)
-		fputs((char *)nfc, out);
+		    pw->page_no, pw->t1 - pw->t0, pw->t2 - pw->t1, pdf->ms - pdf_ms, pw->pt.decode,
+		    pw->pt.orient, pw->pt.deskew, pw->pt.speckle, pw->pt.seal,
+		    (int)pixGetWidth(pw->orig), (int)pixGetHeight(pw->orig),
+		    (int)pixGetDepth(pw->orig), pw->dpi, pw->rot, pw->skew, label);
+	fprintf(out, "page %d %d %s %d %d %d %zu %d %.2f\n", pw->page_no,
+	    strcmp(pw->status, "ok") ? -1 : pw->conf, pw->status, (int)pixGetWidth(pw->orig),
+	    (int)pixGetHeight(pw->orig), pw->dpi, pw->nfc ? strlen((char *)pw->nfc) : 0, pw->rot,
+	    pw->skew);
+	if (pw->nfc)
+		fputs((char *)pw->nfc, out);
 	fputc('\n', out);
-	free(nfc);
-	if (text)
-		TessDeleteText(text);
-	TessBaseAPIClear(api);
-	pixDestroy(&in);
-	pixDestroy(&pix);
-	return 0;
+}
+
+/* Frees what page_read kept of the page and clears its engine. */
+static void
+page_done(struct page_work *pw)
+{
+	free(pw->nfc);
+	if (pw->text)
+		TessDeleteText(pw->text);
+	free(pw->hocr);
+	if (pw->api)
+		TessBaseAPIClear(pw->api);
+	pixDestroy(&pw->in);
+	pixDestroy(&pw->pix);
+	pixDestroy(&pw->orig);
+	memset(pw, 0, sizeof *pw);
 }
 
 static const char hocr_head[] =
@@ -499,14 +637,324 @@ job_failed(const char *dir, int nparts, int part, sohoa_error *err)
 }
 
 /*
+ * The pool's lines, read from fd 0 without stdio, so that a job can look
+ * for a line ("width N") without blocking and without a buffer that poll()
+ * cannot see.  Returns 1 with a line in *line (valid until the next call),
+ * 0 when wait is 0 and no whole line is there, -1 at the end.
+ */
+static struct {
+	char buf[8192];
+	size_t len, used;           /* used: the line handed out last */
+} pool_in;
+
+static int
+pool_line(char **line, int wait)
+{
+	for (;;) {
+		char *nl;
+		ssize_t n;
+		if (pool_in.used) {
+			memmove(pool_in.buf, pool_in.buf + pool_in.used, pool_in.len - pool_in.used);
+			pool_in.len -= pool_in.used;
+			pool_in.used = 0;
+		}
+		if ((nl = memchr(pool_in.buf, '\n', pool_in.len)) != NULL) {
+			*nl = '\0';
+			pool_in.used = (size_t)(nl - pool_in.buf) + 1;
+			*line = pool_in.buf;
+			return 1;
+		}
+		if (pool_in.len == sizeof pool_in.buf)
+			pool_in.len = 0;        /* an absurd line: dropped */
+		if (!wait) {
+			struct pollfd p = { 0, POLLIN, 0 };
+			if (poll(&p, 1, 0) <= 0)
+				return 0;
+		}
+		n = read(0, pool_in.buf + pool_in.len, sizeof pool_in.buf - pool_in.len);
+		if (n > 0)
+			pool_in.len += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			continue;
+		else
+			return -1;
+	}
+}
+
+/*
+ * Spreading.  The pool may give a job of several pages a width w > 1
+ * (ocr.h: "spread <w> <dir>"): w - 1 of its workers are idle and stay
+ * reserved for this job, so the worker reads w pages at once, each with a
+ * reader of its own in a thread of its own (reader 0 is the worker's, in
+ * its main thread; the others are loaded for the job), and the machine
+ * still runs no more Tesseract instances than the pool has workers.
+ *
+ * Invariants:
+ *   1. One document is one job with one answer: the threads share one
+ *      ocr.out, one hOCR and one PDF, written by page_emit in page order
+ *      (a page waits for its turn), so the files are the ones a single
+ *      reader writes; the answer is said once, by the main thread, after
+ *      every other thread has ended.
+ *   2. Pages are taken and decoded one at a time under `take` (the image
+ *      decoders and stdout are not shared between threads otherwise);
+ *      every page taken is written, so no turn waits for a page that no
+ *      thread holds.
+ *   3. A thread that ends before the job (no page left for it, the pool
+ *      asked for fewer, its reader could not be loaded) says "width N",
+ *      N the threads left, and the pool gives back a reserved worker.
+ *   4. Limits hold per page: each page has the page deadline; the
+ *      worker's memory limit is memory_mb per reader while the job runs.
+ */
+struct spread {
+	const struct worker_opts *o;
+	const char *dir;
+	int nparts, nfiles, total;
+	sohoa_image_limits lim;
+	FILE *out, *hocr;
+	struct job_pdf *pdf;
+	const char *label;
+	double t0;                  /* the job's start (CLOCK_MONOTONIC), for the timing lines */
+	pthread_mutex_t take;       /* the fields below up to `emit` */
+	sohoa_image *im;            /* file f, open, pages i.. not taken yet */
+	int f, i, n, page;          /* page: pages taken */
+	char source[PATH_MAX];      /* the file the next page taken begins, or "" */
+	int failed, fail_part;
+	sohoa_error err;
+	int want;                   /* readers the pool lets the job have */
+	int alive;                  /* threads not ended */
+	int readers;                /* threads that read a page */
+	pthread_mutex_t emit;
+	pthread_cond_t turn;
+	int next;                   /* the page to write next */
+};
+
+static double
+mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Takes the next page for the thread idx; 0 when there is none for it. */
+static int
+take_page(struct spread *sp, int idx, struct page_work *pw)
+{
+	char *line;
+	int got = 0;
+
+	memset(pw, 0, sizeof *pw);
+	pthread_mutex_lock(&sp->take);
+	/* The pool may ask for fewer readers (another job is waiting). */
+	while (pool_line(&line, 0) > 0) {
+		int w;
+		if (sscanf(line, "width %d", &w) == 1)
+			sp->want = w < 1 ? 1 : w < sp->want ? w : sp->want;
+	}
+	while (!sp->failed && idx < sp->want) {
+		char orig[PATH_MAX];
+		double t0;
+		if (!sp->im) {
+			if (sp->f >= sp->nfiles)
+				break;
+			sohoa_tailieu_part_path(sp->dir, sp->nparts, sp->f, orig, sizeof orig);
+			sp->im = sohoa_image_open(orig, &sp->lim, &sp->err);
+			if (!sp->im) {
+				sp->failed = 1;
+				sp->fail_part = sp->f;
+				break;
+			}
+			if (sp->nparts)
+				snprintf(sp->source, sizeof sp->source, "%s", orig);
+			sp->n = sohoa_image_pages(sp->im);
+			sp->i = 0;
+		}
+		if (sp->i >= sp->n) {
+			sohoa_image_free(sp->im);
+			sp->im = NULL;
+			sp->f++;
+			continue;
+		}
+		say("progress %d %d\n", sp->page + 1, sp->total);
+		t0 = now_ms();
+		pw->orig = sohoa_image_page(sp->im, sp->i++, &sp->err);
+		if (!pw->orig) {
+			sp->failed = 1;
+			sp->fail_part = sp->f;
+			break;
+		}
+		pw->decode_ms = now_ms() - t0;
+		pw->page_no = ++sp->page;
+		snprintf(pw->source, sizeof pw->source, "%s", sp->source);
+		sp->source[0] = '\0';
+		got = 1;
+		break;
+	}
+	pthread_mutex_unlock(&sp->take);
+	return got;
+}
+
+/* Reads pages with r until there is none left for the thread idx. */
+static void
+read_pages(struct spread *sp, struct reader *r, int idx)
+{
+	struct page_work pw;
+	int any = 0;
+
+	while (take_page(sp, idx, &pw)) {
+		double t0 = mono_s() - sp->t0;
+		page_read(r, sp->o, sp->hocr != NULL, &pw);
+		if (sp->o->timing && sp->want > 1)
+			fprintf(stderr, "sohoa-ocr: spread page %d: reader %d, read from %.3f s to"
+			    " %.3f s\n", pw.page_no, idx, t0, mono_s() - sp->t0);
+		pthread_mutex_lock(&sp->emit);
+		while (sp->next != pw.page_no)
+			pthread_cond_wait(&sp->turn, &sp->emit);
+		page_emit(r->monitor, sp->o, sp->out, sp->hocr, sp->pdf, sp->label, &pw);
+		sp->next++;
+		pthread_cond_broadcast(&sp->turn);
+		pthread_mutex_unlock(&sp->emit);
+		page_done(&pw);
+		any = 1;
+	}
+	pthread_mutex_lock(&sp->take);
+	sp->readers += any;
+	pthread_mutex_unlock(&sp->take);
+}
+
+struct helper {
+	struct spread *sp;
+	int idx;
+	pthread_t thread;
+	int started;
+};
+
+static void *
+helper_main(void *arg)
+{
+	struct helper *h = arg;
+	struct spread *sp = h->sp;
+	struct reader r;
+
+	if (reader_open(&r, sp->o, 0) == 0) {
+		read_pages(sp, &r, h->idx);
+		reader_close(&r);
+	}
+	/* Invariant 3: the instance is gone; the pool may lend its worker. */
+	pthread_mutex_lock(&sp->take);
+	sp->alive--;
+	say("width %d\n", sp->alive);
+	pthread_mutex_unlock(&sp->take);
+	return NULL;
+}
+
+/* The worker's address space in MiB (/proc/self/statm), or -1. */
+static long long
+address_space_mb(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long long pages = 0;
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%llu", &pages) == 1;
+	fclose(f);
+	return ok ? (long long)(pages * (unsigned long long)sysconf(_SC_PAGESIZE) >> 20) : -1;
+}
+
+/* The memory limit of the worker's readers: mb, or none under ASan (whose
+ * shadow memory needs terabytes of address space). */
+static void
+memory_limit(long long mb, long long hard_mb)
+{
+#if !defined(__SANITIZE_ADDRESS__)
+	if (mb > 0) {
+		struct rlimit rl = { (rlim_t)(mb < hard_mb ? mb : hard_mb) << 20,
+			(rlim_t)hard_mb << 20 };
+		setrlimit(RLIMIT_AS, &rl);
+	}
+#else
+	(void)mb;
+	(void)hard_mb;
+#endif
+}
+
+/* A job's extra readers beyond the spread_max ones may need: what glibc
+ * keeps mapped for a thread that ended (its arena, a cached stack). */
+#define SPREAD_SLACK_MB 256
+
+static long long
+memory_hard_mb(const struct worker_opts *o)
+{
+	return o->spread_max > 1 ? o->memory_mb * o->spread_max + SPREAD_SLACK_MB : o->memory_mb;
+}
+
+/*
+ * Reads the pages of the job in sp with r and width - 1 helper threads.
+ * Returns 0, or -1 when a file or a page cannot be decoded (sp->err,
+ * sp->fail_part).  *readers gets the threads that read a page.
+ */
+static int
+spread_pages(struct spread *sp, struct reader *r, int width, int *readers)
+{
+	struct helper h[64];
+	long long before = -1, after;
+	int nh = 0;
+
+	if (width > (int)(sizeof h / sizeof h[0]))
+		width = (int)(sizeof h / sizeof h[0]);
+	sp->want = sp->alive = width;
+	sp->next = 1;
+	sp->t0 = mono_s();
+	pthread_mutex_init(&sp->take, NULL);
+	pthread_mutex_init(&sp->emit, NULL);
+	pthread_cond_init(&sp->turn, NULL);
+	if (width > 1 && sp->o->memory_mb > 0) {
+		before = address_space_mb();
+		memory_limit(sp->o->memory_mb * width, memory_hard_mb(sp->o));
+	}
+	for (int k = 1; k < width; k++) {
+		h[nh].sp = sp;
+		h[nh].idx = k;
+		if (pthread_create(&h[nh].thread, NULL, helper_main, &h[nh]) == 0) {
+			nh++;
+			continue;
+		}
+		pthread_mutex_lock(&sp->take);
+		sp->alive--;
+		say("width %d\n", sp->alive);
+		pthread_mutex_unlock(&sp->take);
+	}
+	read_pages(sp, r, 0);
+	for (int k = 0; k < nh; k++)
+		pthread_join(h[k].thread, NULL);
+	/* Back to memory_mb for one reader, with room for what the ended
+	 * threads left mapped (glibc keeps their arenas). */
+	if (before >= 0) {
+		after = address_space_mb();
+		memory_limit(sp->o->memory_mb + (after > before ? after - before : 0),
+		    memory_hard_mb(sp->o));
+	}
+	if (sp->im)
+		sohoa_image_free(sp->im);
+	sp->im = NULL;
+	pthread_cond_destroy(&sp->turn);
+	pthread_mutex_destroy(&sp->emit);
+	pthread_mutex_destroy(&sp->take);
+	*readers = sp->readers;
+	return sp->failed ? -1 : 0;
+}
+
+/*
  * OCRs the scan of the entry at dir, or each file of a document folder
  * (tailieu.h) in turn, as one document: one ocr.out, one hOCR, one PDF, the
  * pages numbered through.  A PDF with its own text layer is taken as it is
- * only when it is the whole document.
+ * only when it is the whole document.  width: the readers the pool lets
+ * the job have (see "Spreading").
  */
 static void
-run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct worker_opts *o,
-    const char *dir)
+run_job(struct reader *r, const struct worker_opts *o, const char *dir, int width)
 {
 	char orig[PATH_MAX], outp[PATH_MAX], hocrp[PATH_MAX];
 	char label[PATH_MAX] = "";
@@ -517,8 +965,9 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 	sohoa_image *im = NULL;
 	sohoa_fs_tmp tout, thocr;
 	FILE *out;
+	struct spread sp;
 	int nparts = sohoa_tailieu_parts_in(dir), nfiles = nparts ? nparts : 1, total = 0,
-	    page = 0;
+	    page = 0, readers = 0;
 
 	sohoa_error_clear(&err);
 	snprintf(outp, sizeof outp, "%s/ocr.out", dir);
@@ -549,13 +998,17 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 			job_failed(dir, 0, 0, &err);
 			return;
 		}
-		if (nparts)
+		if (nparts) {
 			sohoa_image_free(im);
+			im = NULL;
+		}
 	}
 	/* A PDF that brings its own text layer is not OCRed again (ocr_mode
 	 * auto), and with ocr_mode skip no PDF is: its text is taken as it is. */
 	if (!nparts && sohoa_image_pdf(im) && !OCR_MODE_IS(o, "force")
 	    && (OCR_MODE_IS(o, "skip") || sohoa_pdfin_has_text_layer(sohoa_image_pdf(im)))) {
+		if (width > 1)
+			say("width 1\n");  /* no reader needed: the workers go back */
 		run_text_job(o, dir, orig, im);
 		sohoa_image_free(im);
 		return;
@@ -575,7 +1028,7 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		return;
 	}
 	sohoa_tailieu_part_path(dir, nparts, 0, orig, sizeof orig);
-	sohoa_ocr_pdf_begin(api, dir, orig, &pdf);
+	sohoa_ocr_pdf_begin(r->api, dir, orig, &pdf);
 	/* The timing lines name the job's entry and file (bench/timing_report.py). */
 	if (o->timing) {
 		char *name, hash[SOHOA_HASH_TEXT_MAX];
@@ -587,40 +1040,37 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		    name ? name : "?");
 		free(name);
 	}
-	for (int f = 0; f < nfiles; f++) {
-		int n;
-		if (nparts) {
-			sohoa_tailieu_part_path(dir, nparts, f, orig, sizeof orig);
-			sohoa_ocr_pdf_source(&pdf, orig);
-			im = sohoa_image_open(orig, &lim, &err);
-		}
-		n = im ? sohoa_image_pages(im) : 0;
-		for (int i = 0; im && i < n; i++) {
-			PIX *pix;
-			double t0;
-			say("progress %d %d\n", page + 1, total);
-			t0 = now_ms();
-			pix = sohoa_image_page(im, i, &err);
-			if (!pix) {
-				sohoa_image_free(im);
-				im = NULL;
-				break;
-			}
-			ocr_page(api, osd, monitor, pix, o, out, hocr, &pdf, ++page, now_ms() - t0,
-			    label);
-			pixDestroy(&pix);
-		}
-		if (!im) {
-			result_end(&tout, out, 0, NULL);
-			if (hocr)
-				result_end(&thocr, hocr, 0, NULL);
-			sohoa_ocr_pdf_abandon(&pdf, NULL);
-			job_failed(dir, nparts, f, &err);
-			return;
-		}
-		sohoa_image_free(im);
+	/* A job of fewer pages than readers gives the others back at once. */
+	if (width > total) {
+		width = total > 0 ? total : 1;
+		say("width %d\n", width);
+	}
+	memset(&sp, 0, sizeof sp);
+	sp.o = o;
+	sp.dir = dir;
+	sp.nparts = nparts;
+	sp.nfiles = nfiles;
+	sp.total = total;
+	sp.lim = lim;
+	sp.out = out;
+	sp.hocr = hocr;
+	sp.pdf = &pdf;
+	sp.label = label;
+	sohoa_error_clear(&sp.err);
+	if (!nparts) {              /* the one file, open since its pages were counted */
+		sp.im = im;
+		sp.n = sohoa_image_pages(im);
 		im = NULL;
 	}
+	if (spread_pages(&sp, r, width, &readers) != 0) {
+		result_end(&tout, out, 0, NULL);
+		if (hocr)
+			result_end(&thocr, hocr, 0, NULL);
+		sohoa_ocr_pdf_abandon(&pdf, NULL);
+		job_failed(dir, nparts, sp.fail_part, &sp.err);
+		return;
+	}
+	page = sp.page;
 	/* The PDF is complete before ocr.out says the job is. */
 	sohoa_ocr_pdf_finish(&pdf, dir, o->timing);
 	if (hocr) {
@@ -634,20 +1084,16 @@ run_job(TessBaseAPI *api, TessBaseAPI *osd, ETEXT_DESC *monitor, const struct wo
 		say("retry %s\n", err.msg);
 		return;
 	}
-	say("ok %d\n", page);
+	say("ok %d %d\n", page, readers);
 }
 
 int
 sohoa_ocr_worker_main(int argc, char **argv)
 {
-	struct second_engine mixed = { NULL, 0, "", "" };
 	struct worker_opts o = { "vie+eng", "", 250000000LL, 0, 2000, 300, 0, "auto",
-		LANG_FALLBACK_CONF, &mixed };
-	TessBaseAPI *api, *osd;
-	ETEXT_DESC *monitor;
-	char *line = NULL, first[64];
-	size_t cap = 0;
-	ssize_t len;
+		LANG_FALLBACK_CONF, 1 };
+	struct reader r;
+	char *line;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		const char *k = argv[i], *v = argv[i + 1];
@@ -659,71 +1105,32 @@ sohoa_ocr_worker_main(int argc, char **argv)
 		else if (!strcmp(k, "--memory-mb")) o.memory_mb = atoll(v);
 		else if (!strcmp(k, "--ocr-mode")) o.ocr_mode = v;
 		else if (!strcmp(k, "--language-fallback")) o.language_fallback = atoi(v);
+		else if (!strcmp(k, "--spread")) o.spread_max = atoi(v) > 1 ? atoi(v) : 1;
 	}
 	o.timing = getenv("SOHOA_OCR_TIMING") != NULL;
+	(void)now_ms();             /* reads its clock's setting before any thread runs */
 	/* Die with the pool: never OCR for a parent that is gone. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		return 1;
 	setenv("OMP_THREAD_LIMIT", "1", 1);
-#if !defined(__SANITIZE_ADDRESS__)
-	if (o.memory_mb > 0) {
-		struct rlimit rl = { (rlim_t)o.memory_mb << 20, (rlim_t)o.memory_mb << 20 };
-		setrlimit(RLIMIT_AS, &rl);
-	}
-#endif
+	/* memory_mb per reader: a spread job raises the soft limit (see
+	 * "Spreading"), up to the hard one. */
+	memory_limit(o.memory_mb, memory_hard_mb(&o));
 	setMsgSeverity(L_SEVERITY_NONE);
-	/* The first language reads every page; all of them only the pages it
-	 * reads badly (second_reading). */
-	if (strchr(o.languages, '+')) {
-		snprintf(mixed.langs, sizeof mixed.langs, "%s", o.languages);
-		mixed.tessdata = o.tessdata;
-	}
-	api = TessBaseAPICreate();
-	if (!api || TessBaseAPIInit3(api, o.tessdata[0] ? o.tessdata : NULL,
-	    first_language(o.languages, first, sizeof first)) != 0) {
-		fprintf(stderr, "sohoa-ocr: cannot load Tesseract languages '%s'\n", o.languages);
-		if (api)
-			TessBaseAPIDelete(api);
+	if (reader_open(&r, &o, 1) != 0)
 		return 3;
-	}
-	TessBaseAPISetPageSegMode(api, PSM_AUTO);
-	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-	sohoa_ocr_choices_enable(api);
-	/* Orientation detection needs osd.traineddata; without it pages are
-	 * taken as they come (and deskewed). */
-	osd = TessBaseAPICreate();
-	if (osd && TessBaseAPIInit3(osd, o.tessdata[0] ? o.tessdata : NULL, "osd") == 0) {
-		TessBaseAPISetPageSegMode(osd, PSM_OSD_ONLY);
-		TessBaseAPISetVariable(osd, "debug_file", "/dev/null");
-	} else {
-		fprintf(stderr, "sohoa-ocr: no 'osd' data: page orientation is not detected\n");
-		if (osd)
-			TessBaseAPIDelete(osd);
-		osd = NULL;
-	}
-	monitor = TessMonitorCreate();
 	say("ready\n");
-	while ((len = getline(&line, &cap, stdin)) > 0) {
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
+	while (pool_line(&line, 1) > 0) {
+		int w = 0, at = 0;
 		if (strncmp(line, "job ", 4) == 0)
-			run_job(api, osd, monitor, &o, line + 4);
+			run_job(&r, &o, line + 4, 1);
+		else if (sscanf(line, "spread %d %n", &w, &at) == 1 && at > 0)
+			run_job(&r, &o, line + at, w < 1 ? 1 : w > o.spread_max ? o.spread_max : w);
 		else if (strcmp(line, "quit") == 0)
 			break;
 	}
-	free(line);
-	TessMonitorDelete(monitor);
-	if (osd) {
-		TessBaseAPIEnd(osd);
-		TessBaseAPIDelete(osd);
-	}
-	if (mixed.api) {
-		TessBaseAPIEnd(mixed.api);
-		TessBaseAPIDelete(mixed.api);
-	}
-	TessBaseAPIEnd(api);
-	TessBaseAPIDelete(api);
+	reader_close(&r);
 	return 0;
 }
 

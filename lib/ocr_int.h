@@ -27,7 +27,8 @@
 /*
  * The clock of the timing lines and of a second reading's time left, in
  * milliseconds: wall time, or under SOHOA_OCR_TIMING=cpu (benches on a busy
- * machine) the worker's CPU time, which other processes hardly change.
+ * machine) the CPU time of the thread reading the page (a spread job reads
+ * pages in several, ocr.c), which other processes hardly change.
  * Tesseract's own page deadline is wall time either way.
  */
 static inline double
@@ -39,7 +40,7 @@ now_ms(void)
 		const char *t = getenv("SOHOA_OCR_TIMING");
 		cpu = t && strcmp(t, "cpu") == 0;
 	}
-	clock_gettime(cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
+	clock_gettime(cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 

@@ -2,6 +2,11 @@
  * pool.c - the OCR worker processes, seen from the process that owns the
  * catalog.  Single-threaded: the caller polls the workers' pipes with its
  * other file descriptors and calls sohoa_pool_read() when one is readable.
+ *
+ * Spreading (ocr.h): a job given width w > 1 borrows w - 1 idle workers;
+ * they stay lent (not idle, not busy) until the job's worker says it needs
+ * fewer ("width N") or the job ends, so that the Tesseract instances of all
+ * the workers never outnumber the workers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +28,9 @@ struct worker {
 	pid_t pid;
 	int to_fd, from_fd;
 	int busy, ready;
+	int lent_to;          /* 1 + the worker whose job borrowed this one, or 0 */
+	int lent;             /* busy: how many workers its job borrows */
+	int reclaimed;        /* busy: asked to give them back ("width 1") */
 	char tag[SOHOA_JOB_TAG_MAX];
 	time_t last_progress;
 	char buf[1024];
@@ -36,6 +44,7 @@ struct sohoa_pool {
 	char exe[4096];       /* this program, for re-running it as a worker */
 	char ocr_mode[8];     /* auto, force or skip */
 	int n;
+	int spread;           /* jobs may borrow idle workers (not under SOHOA_SPREAD=0) */
 	struct worker *w;
 };
 
@@ -43,7 +52,7 @@ static int
 spawn(sohoa_pool *pool, struct worker *wk)
 {
 	int in[2], out[2];
-	char px[32], pg[16], pt[16], mm[32], lf[16];
+	char px[32], pg[16], pt[16], mm[32], lf[16], sp[16];
 	pid_t pid;
 
 	if (pipe2(in, O_CLOEXEC) != 0)
@@ -58,6 +67,7 @@ spawn(sohoa_pool *pool, struct worker *wk)
 	snprintf(pt, sizeof pt, "%d", pool->opt.page_timeout);
 	snprintf(mm, sizeof mm, "%lld", pool->opt.memory_mb);
 	snprintf(lf, sizeof lf, "%d", pool->opt.language_fallback);
+	snprintf(sp, sizeof sp, "%d", pool->n);
 	pid = fork();
 	if (pid < 0) {
 		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
@@ -67,7 +77,7 @@ spawn(sohoa_pool *pool, struct worker *wk)
 		char *argv[] = { "sohoa-ocr", "--ocr-worker", "--languages", pool->languages,
 			"--tessdata", pool->tessdata, "--max-pixels", px, "--max-pages", pg,
 			"--page-timeout", pt, "--memory-mb", mm, "--ocr-mode", pool->ocr_mode,
-			"--language-fallback", lf, NULL };
+			"--language-fallback", lf, "--spread", sp, NULL };
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(127);
 		setenv("OMP_THREAD_LIMIT", "1", 1);
@@ -96,6 +106,9 @@ sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err)
 	}
 	pool->opt = *opt;
 	pool->n = opt->workers > 0 ? opt->workers : 1;
+	/* SOHOA_SPREAD=0: one worker per document, as before spreading (make
+	 * bench-spread's reference). */
+	pool->spread = !(getenv("SOHOA_SPREAD") && strcmp(getenv("SOHOA_SPREAD"), "0") == 0);
 	pool->languages = strdup(opt->languages);
 	pool->tessdata = strdup(opt->tessdata ? opt->tessdata : "");
 	snprintf(pool->ocr_mode, sizeof pool->ocr_mode, "%s", opt->ocr_mode ? opt->ocr_mode : "auto");
@@ -180,9 +193,20 @@ int
 sohoa_pool_idle(const sohoa_pool *pool)
 {
 	for (int i = 0; i < pool->n; i++)
-		if (pool->w[i].pid > 0 && !pool->w[i].busy)
+		if (pool->w[i].pid > 0 && !pool->w[i].busy && !pool->w[i].lent_to)
 			return i;
 	return -1;
+}
+
+/* Gives back the workers that worker w's job borrowed beyond keep. */
+static void
+give_back(sohoa_pool *pool, int w, int keep)
+{
+	for (int i = 0; i < pool->n && pool->w[w].lent > keep; i++)
+		if (pool->w[i].lent_to == w + 1) {
+			pool->w[i].lent_to = 0;
+			pool->w[w].lent--;
+		}
 }
 
 int
@@ -197,10 +221,23 @@ sohoa_pool_busy(const sohoa_pool *pool)
 sohoa_status
 sohoa_pool_submit(sohoa_pool *pool, int w, const char *dir, const char *tag, sohoa_error *err)
 {
+	return sohoa_pool_submit_spread(pool, w, dir, tag, 0, err);
+}
+
+sohoa_status
+sohoa_pool_submit_spread(sohoa_pool *pool, int w, const char *dir, const char *tag, int spare,
+    sohoa_error *err)
+{
 	struct worker *wk = &pool->w[w];
 	char line[4200];
-	int n = snprintf(line, sizeof line, "job %s\n", dir);
+	int n, lend = 0;
 
+	if (!pool->spread)
+		spare = 0;
+	for (int i = 0; i < pool->n && lend < spare; i++)
+		lend += i != w && pool->w[i].pid > 0 && !pool->w[i].busy && !pool->w[i].lent_to;
+	n = lend ? snprintf(line, sizeof line, "spread %d %s\n", lend + 1, dir)
+	    : snprintf(line, sizeof line, "job %s\n", dir);
 	if (n >= (int)sizeof line || strchr(dir, '\n'))
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "bad job path");
 	if (write(wk->to_fd, line, (size_t)n) != n)
@@ -208,6 +245,13 @@ sohoa_pool_submit(sohoa_pool *pool, int w, const char *dir, const char *tag, soh
 		    "OCR worker %d does not take jobs: %s", w, strerror(errno));
 	wk->busy = 1;
 	wk->killed = 0;
+	wk->reclaimed = 0;
+	wk->lent = 0;
+	for (int i = 0; i < pool->n && wk->lent < lend; i++)
+		if (i != w && pool->w[i].pid > 0 && !pool->w[i].busy && !pool->w[i].lent_to) {
+			pool->w[i].lent_to = w + 1;
+			wk->lent++;
+		}
 	wk->last_progress = time(NULL);
 	snprintf(wk->tag, sizeof wk->tag, "%s", tag);
 	return SOHOA_OK;
@@ -230,8 +274,11 @@ sohoa_pool_pollfds(const sohoa_pool *pool, struct pollfd *fds, int *map, int max
 
 /* Handles one complete line from a worker; returns 1 if a job ended. */
 static int
-handle_line(struct worker *wk, char *line, sohoa_job_result *res)
+handle_line(sohoa_pool *pool, int w, char *line, sohoa_job_result *res)
 {
+	struct worker *wk = &pool->w[w];
+	int width;
+
 	memset(res, 0, sizeof *res);
 	snprintf(res->tag, sizeof res->tag, "%s", wk->tag);
 	if (!strncmp(line, "progress ", 9) || !strcmp(line, "ready")) {
@@ -241,9 +288,16 @@ handle_line(struct worker *wk, char *line, sohoa_job_result *res)
 	}
 	if (!wk->busy)
 		return 0;
+	if (sscanf(line, "width %d", &width) == 1) {
+		/* Its job needs fewer readers: the others' workers go back. */
+		give_back(pool, w, width > 1 ? width - 1 : 0);
+		return 0;
+	}
+	res->readers = 1;
 	if (!strncmp(line, "ok ", 3)) {
 		res->status = SOHOA_OK;
-		res->pages = atoi(line + 3);
+		if (sscanf(line + 3, "%d %d", &res->pages, &res->readers) < 1)
+			res->pages = 0;
 	} else if (!strncmp(line, "bad ", 4)) {
 		char *sp = strchr(line + 4, ' ');
 		if (sp)
@@ -259,6 +313,7 @@ handle_line(struct worker *wk, char *line, sohoa_job_result *res)
 		    !strncmp(line, "retry ", 6) ? line + 6 : line);
 	}
 	wk->busy = 0;
+	give_back(pool, w, 0);
 	return 1;
 }
 
@@ -275,7 +330,7 @@ sohoa_pool_read(sohoa_pool *pool, int w, sohoa_job_result *res)
 			size_t l = (size_t)(nl - wk->buf);
 			int ended;
 			*nl = '\0';
-			ended = handle_line(wk, wk->buf, res);
+			ended = handle_line(pool, w, wk->buf, res);
 			memmove(wk->buf, nl + 1, wk->len - l - 1);
 			wk->len -= l + 1;
 			if (ended)
@@ -293,14 +348,19 @@ sohoa_pool_read(sohoa_pool *pool, int w, sohoa_job_result *res)
 		break;  /* EOF or error: the worker is gone */
 	}
 	{
-		int was_busy = wk->busy, killed = wk->killed;
+		int was_busy = wk->busy, killed = wk->killed, lent_to = wk->lent_to;
 		char tag[SOHOA_JOB_TAG_MAX];
 		snprintf(tag, sizeof tag, "%s", wk->tag);
 		close(wk->to_fd);
 		close(wk->from_fd);
 		reap(wk, 2000);
+		/* Its job's readers died with it: what it borrowed goes back. */
+		if (was_busy)
+			give_back(pool, w, 0);
 		if (spawn(pool, wk) != 0)
 			wk->pid = -1;   /* tried again by the next sohoa_pool_watchdog */
+		/* A lent worker stays lent: its place is another job's reader. */
+		wk->lent_to = lent_to;
 		if (!was_busy)
 			return 0;
 		memset(res, 0, sizeof *res);
@@ -314,12 +374,25 @@ sohoa_pool_read(sohoa_pool *pool, int w, sohoa_job_result *res)
 }
 
 void
+sohoa_pool_reclaim(sohoa_pool *pool)
+{
+	for (int i = 0; i < pool->n; i++) {
+		struct worker *wk = &pool->w[i];
+		if (wk->pid > 0 && wk->busy && wk->lent > 0 && !wk->reclaimed
+		    && write(wk->to_fd, "width 1\n", 8) == 8)
+			wk->reclaimed = 1;
+	}
+}
+
+void
 sohoa_pool_watchdog(sohoa_pool *pool, time_t now)
 {
 	for (int i = 0; i < pool->n; i++) {
 		struct worker *wk = &pool->w[i];
 		if (wk->pid <= 0) {
-			spawn(pool, wk);
+			int lent_to = wk->lent_to;
+			if (spawn(pool, wk) == 0)
+				wk->lent_to = lent_to;
 			continue;
 		}
 		if (wk->busy && !wk->killed
@@ -350,6 +423,15 @@ runner_submit(void *r, int w, const char *dir, const char *tag, sohoa_error *err
 	return sohoa_pool_submit(r, w, dir, tag, err);
 }
 
+static sohoa_status
+runner_submit_spread(void *r, int w, const char *dir, const char *tag, int spare,
+    sohoa_error *err)
+{
+	return sohoa_pool_submit_spread(r, w, dir, tag, spare, err);
+}
+
+static void runner_reclaim(void *r) { sohoa_pool_reclaim(r); }
+
 static int
 runner_pollfds(const void *r, struct pollfd *fds, int *map, int max)
 {
@@ -359,5 +441,6 @@ runner_pollfds(const void *r, struct pollfd *fds, int *map, int max)
 const sohoa_ocr_runner sohoa_ocr_pool_runner = {
 	.open = runner_open, .free = runner_free, .idle = runner_idle, .busy = runner_busy,
 	.submit = runner_submit, .pollfds = runner_pollfds, .read = runner_read,
-	.watchdog = runner_watchdog,
+	.watchdog = runner_watchdog, .submit_spread = runner_submit_spread,
+	.reclaim = runner_reclaim,
 };

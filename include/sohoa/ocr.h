@@ -2,7 +2,8 @@
  * ocr.h - OCR in worker processes.
  *
  * Scans are untrusted: they are decoded and OCRed in worker processes (one
- * Tesseract instance each, OMP_THREAD_LIMIT=1), never in the process that
+ * Tesseract instance each, OMP_THREAD_LIMIT=1, or several in a spread job,
+ * see "Spreading" below), never in the process that
  * owns the catalog (after OpenSMTPD's privilege separation).  A worker that
  * crashes or hangs on a hostile file takes only that job with it; the pool
  * notices, counts an attempt and starts a new worker.
@@ -14,9 +15,23 @@
  *
  * Protocol, one line each way per message:
  *   pool -> worker   "job <entry-dir>\n"
+ *                    "spread <w> <entry-dir>\n": the same job, with w readers
+ *                    "width <n>\n" (during a spread job): use n readers at most
  *   worker -> pool   "progress <page> <pages>\n" (any number)
- *                    "ok <pages>\n" | "bad <reason-key> <message>\n" | "retry <message>\n"
+ *                    "width <n>\n" (a spread job): it now runs n readers at most
+ *                    "ok <pages> <readers>\n" | "bad <reason-key> <message>\n"
+ *                    | "retry <message>\n"
  * Results go to <entry-dir>/ocr.out (see sohoa_ocr_read_results).
+ *
+ * Spreading: the pages of one document can be read by several Tesseract
+ * instances at once.  A job submitted with spare workers borrows the idle
+ * ones; its worker runs one reader per page in threads (reader = one
+ * Tesseract instance and its engines, ocr.c "Spreading") and writes the
+ * same ocr.out, hOCR and PDF, in page order, as one reader does.  A
+ * borrowed worker stays out of the pool's idle ones until the job's worker
+ * says "width" or ends, so no more Tesseract instances run than there are
+ * workers; the job is still one job with one answer, redone whole after a
+ * crash.
  */
 #ifndef SOHOA_OCR_H
 #define SOHOA_OCR_H
@@ -50,6 +65,7 @@ typedef struct sohoa_job_result {
 	sohoa_reason reason;
 	int pages;
 	char msg[256];
+	int readers;                 /* OK: how many Tesseract instances read its pages */
 } sohoa_job_result;
 
 SOHOA_API sohoa_pool *sohoa_pool_new(const sohoa_pool_options *opt, sohoa_error *err);
@@ -64,6 +80,18 @@ SOHOA_API int sohoa_pool_busy(const sohoa_pool *pool);
 /* Gives the job in entry_dir to worker w.  tag comes back in the result. */
 SOHOA_API sohoa_status sohoa_pool_submit(sohoa_pool *pool, int w, const char *entry_dir,
     const char *tag, sohoa_error *err);
+
+/* The same, letting the job borrow up to spare idle workers (other than
+ * w; one still loading Tesseract too: it only stays out of use) to spread
+ * its pages over (see "Spreading" above); spare 0
+ * is sohoa_pool_submit. */
+SOHOA_API sohoa_status sohoa_pool_submit_spread(sohoa_pool *pool, int w, const char *entry_dir,
+    const char *tag, int spare, sohoa_error *err);
+
+/* Asks every job that borrowed workers to give them back as soon as its
+ * current pages end (another job waits); they come back through
+ * sohoa_pool_read. */
+SOHOA_API void sohoa_pool_reclaim(sohoa_pool *pool);
 
 /* Fills fds[] (at most max) with the workers' result pipes; map[i] is the
  * worker of fds[i].  Returns the count. */
@@ -96,6 +124,11 @@ typedef struct sohoa_ocr_runner {
 	int (*pollfds)(const void *r, struct pollfd *fds, int *map, int max);
 	int (*read)(void *r, int w, sohoa_job_result *res);
 	void (*watchdog)(void *r, time_t now);
+	/* Optional (NULL: jobs are not spread): sohoa_pool_submit_spread's
+	 * and sohoa_pool_reclaim's namesakes. */
+	sohoa_status (*submit_spread)(void *r, int w, const char *entry_dir, const char *tag,
+	    int spare, sohoa_error *err);
+	void (*reclaim)(void *r);
 } sohoa_ocr_runner;
 
 extern SOHOA_API const sohoa_ocr_runner sohoa_ocr_pool_runner;

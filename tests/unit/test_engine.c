@@ -372,6 +372,93 @@ test_state_vocabulary(void)
 	sohoa_spool_free(sp);
 }
 
+/*
+ * Spreading (ocr.h): the engine lets only the last job of its queue borrow
+ * idle workers (submit_spread, spare workers: all), gives every other job
+ * one worker (submit), asks for borrowed workers back while jobs wait
+ * (reclaim), and the ocr event of a job read by two says so.  The fake's
+ * runner with the two optional functions, counting.
+ */
+static int spread_plain, spread_wide, spread_reclaims, spread_last_spare;
+static int spread_on[FAKE_WORKERS];
+
+static sohoa_status
+spread_submit(void *r, int w, const char *dir, const char *tag, sohoa_error *err)
+{
+	spread_plain++;
+	spread_on[w] = 0;
+	return fake_submit(r, w, dir, tag, err);
+}
+
+static sohoa_status
+spread_submit_wide(void *r, int w, const char *dir, const char *tag, int spare,
+    sohoa_error *err)
+{
+	spread_wide++;
+	spread_last_spare = spare;
+	spread_on[w] = 1;
+	return fake_submit(r, w, dir, tag, err);
+}
+
+static int
+spread_read(void *r, int w, sohoa_job_result *res)
+{
+	int ended = fake_read(r, w, res);
+	if (ended && spread_on[w])
+		res->readers = 2;
+	return ended;
+}
+
+static void spread_reclaim(void *r) { (void)r; spread_reclaims++; }
+
+static void
+test_spread_policy(void)
+{
+	sohoa_ocr_runner runner = fake_runner;
+	sohoa_engine_options o = { .agent = "test", .log = fake_log, .ocr = &runner };
+	sohoa_conf conf;
+	sohoa_engine *e;
+	sohoa_error err;
+	char path[PATH_MAX];
+
+	runner.submit = spread_submit;
+	runner.submit_spread = spread_submit_wide;
+	runner.read = spread_read;
+	runner.reclaim = spread_reclaim;
+	if (fake_conf(&conf, test_tmp_root) != 0) {
+		CHECK(0);
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/scan-%d.png", conf.inbox, i);
+		CHECK(fake_scan(path, 20 + i) == 0);
+	}
+	sohoa_error_clear(&err);
+	e = sohoa_engine_open(&conf, &o, &err);
+	CHECKM(e != NULL, err.msg);
+	if (!e) {
+		sohoa_conf_release(&conf);
+		return;
+	}
+	/* Three jobs, two workers: the first two go one worker each (a job
+	 * waits behind them, and the engine asks for workers back), the last
+	 * may spread. */
+	CHECK_INT(fake_take_all(e, &conf), 3);
+	fake_drain(e, 200);
+	CHECK_INT(sohoa_engine_pending(e), 0);
+	CHECK_INT(spread_plain, 2);
+	CHECK_INT(spread_wide, 1);
+	CHECK(spread_last_spare > FAKE_WORKERS);
+	CHECK(spread_reclaims >= 1);
+	CHECK_INT(fx_count(sohoa_engine_catalog(e), "SELECT count(*) FROM records WHERE state = 'done'"), 3);
+	CHECK_INT(fx_count(sohoa_engine_catalog(e), "SELECT count(*) FROM events WHERE type = 'ocr'"
+	    " AND detail LIKE '%, read by 2 OCR workers at once'"), 1);
+	CHECK_INT(fx_count(sohoa_engine_catalog(e), "SELECT count(*) FROM events WHERE type = 'ocr'"
+	    " AND detail NOT LIKE '%at once%'"), 2);
+	sohoa_engine_free(e, 1000);
+	sohoa_conf_release(&conf);
+}
+
 int
 main(void)
 {
@@ -383,5 +470,6 @@ main(void)
 	TEST_RUN(test_reconcile_adopts_unrecorded);
 	TEST_RUN(test_reconcile_quarantine_lag);
 	TEST_RUN(test_unusable_results);
+	TEST_RUN(test_spread_policy);
 	return TEST_DONE();
 }

@@ -8,18 +8,10 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "sohoa/clock.h"
 
 #define BAR_WIDTH 24
 #define MIN_REDRAW 0.125
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 draw(struct progress *p, double now)
@@ -58,7 +50,7 @@ progress_start(struct progress *p, const char *label, long long total)
 	p->tty = isatty(2);
 	p->label = label;
 	p->total = total;
-	p->start = now_mono();
+	p->start = sohoa_mono_s();
 	p->last = 0;
 }
 
@@ -76,7 +68,7 @@ progress_update(struct progress *p, long long done)
 	p->done = done;
 	if (!p->tty)
 		return;
-	now = now_mono();
+	now = sohoa_mono_s();
 	/* The first draw waits half a second: quick commands stay silent. */
 	if (now - p->start < 0.5 || (now - p->last < MIN_REDRAW && !(p->total > 0
 	    && done >= p->total)))
@@ -103,5 +95,5 @@ progress_end(struct progress *p)
 double
 progress_elapsed(const struct progress *p)
 {
-	return now_mono() - p->start;
+	return sohoa_mono_s() - p->start;
 }

@@ -27,6 +27,7 @@
 #include "sohoad.h"
 #include "sohoad_desk.h"
 #include "sohoad_export.h"
+#include "sohoa/clock.h"
 
 /* A file seen in the inbox, waiting to hold still. */
 struct cand {
@@ -66,14 +67,6 @@ struct loop {
 	struct sohoad_exporter exporter;   /* exports asked for on the web */
 	struct sohoad_desk desk;           /* quarantine requests and previews */
 };
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static size_t
 hash_str(const char *s)
@@ -143,7 +136,7 @@ cand_observe(struct loop *l, const char *path, const struct stat *st)
 		}
 		c->size = st->st_size;
 		c->mtime_ns = mt;
-		c->since = now_mono();
+		c->since = sohoa_mono_s();
 		*p = c;
 		l->ncand++;
 		if (l->ncand > l->nbuckets * 2)
@@ -151,7 +144,7 @@ cand_observe(struct loop *l, const char *path, const struct stat *st)
 	} else if (c->size != st->st_size || c->mtime_ns != mt) {
 		c->size = st->st_size;
 		c->mtime_ns = mt;
-		c->since = now_mono();
+		c->since = sohoa_mono_s();
 	}
 	c->gen = l->gen;
 }
@@ -530,7 +523,7 @@ take_folder(struct loop *l, struct cand *c, double now)
 static void
 take_stable(struct loop *l)
 {
-	double now = now_mono();
+	double now = sohoa_mono_s();
 
 	for (size_t i = 0; i < l->nbuckets && !l->stopping; i++) {
 		struct cand **p = &l->buckets[i];
@@ -805,7 +798,7 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		sohoad_log(SOHOA_LOG_WARNING, 0, "inotify unavailable (%s); relying on the"
 		    " periodic rescan", strerror(errno));
 	rescan(&l);
-	l.next_rescan = now_mono() + (double)conf->rescan_interval;
+	l.next_rescan = sohoa_mono_s() + (double)conf->rescan_interval;
 	sohoad_export_init(&l.exporter, sohoa_engine_catalog(l.engine));
 	sohoad_desk_init(&l.desk, sohoa_engine_catalog(l.engine));
 	/* The watchdog (WatchdogSec=) is fed from the loop, at half its period,
@@ -820,7 +813,7 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 	notify_status(&l, 1);
 	if (wd_every > 0) {
 		sd_notify(0, "WATCHDOG=1");
-		next_watchdog = now_mono() + wd_every;
+		next_watchdog = sohoa_mono_s() + wd_every;
 	}
 
 	for (;;) {
@@ -840,14 +833,14 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		if (l.stopping)
 			timeout = 100;
 		if (wd_every > 0) {
-			double left = next_watchdog - now_mono();
+			double left = next_watchdog - sohoa_mono_s();
 			int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
 			if (ms < timeout)
 				timeout = ms;
 		}
 		if (poll(fds, (nfds_t)(n + nw), timeout) < 0 && errno != EINTR)
 			break;
-		now = now_mono();
+		now = sohoa_mono_s();
 		if (l.sfd >= 0 && (fds[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 			while (read(l.sfd, &si, sizeof si) == (ssize_t)sizeof si) {

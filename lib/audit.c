@@ -22,6 +22,7 @@
 #include "sohoa/tailieu.h"
 #include "sohoa/catalog_backup.h"
 #include "sohoa/catalog_records.h"
+#include "sohoa/clock.h"
 
 /* Events are committed in batches (a transaction per event would be one
  * fsync per record). */
@@ -41,14 +42,6 @@ sohoa_audit_report_release(sohoa_audit_report *rep)
 		return;
 	free(rep->problems);
 	memset(rep, 0, sizeof *rep);
-}
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- --since ------------------------------------------------------------ */
@@ -395,7 +388,7 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
 	size_t n = 0, take;
 	long long done_total = 0;
 	struct audit a;
-	double t0 = now_mono(), last_commit;
+	double t0 = sohoa_mono_s(), last_commit;
 	int in_txn = 0, batch = 0;
 	sohoa_status rc = SOHOA_OK;
 
@@ -449,7 +442,7 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
 		qsort(ids, take, sizeof *ids, cmp_id);
 	}
 	rep->records_selected = (long long)take;
-	last_commit = now_mono();
+	last_commit = sohoa_mono_s();
 	for (size_t i = 0; i < take; i++) {
 		if (!audit_record(&a, ids[i]))
 			continue;
@@ -471,14 +464,14 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
 			    a.bad ? "failure" : "success", detail, err) == SOHOA_OK)
 				batch++;
 			if (in_txn && (batch >= EVENT_BATCH
-			    || now_mono() - last_commit > EVENT_BATCH_SECONDS)) {
+			    || sohoa_mono_s() - last_commit > EVENT_BATCH_SECONDS)) {
 				if (sohoa_catalog_commit(cat, err) != SOHOA_OK) {
 					sohoa_catalog_rollback(cat);
 					rc = err->status;
 				}
 				in_txn = 0;
 				batch = 0;
-				last_commit = now_mono();
+				last_commit = sohoa_mono_s();
 			}
 		}
 		if (o->progress)
@@ -507,7 +500,7 @@ sohoa_audit_run(const sohoa_conf *conf, sohoa_catalog *cat,
 			}
 		free(un);
 	}
-	rep->seconds = now_mono() - t0;
+	rep->seconds = sohoa_mono_s() - t0;
 	if (rc == SOHOA_OK && rep->nproblems)
 		rc = sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 		    "%d problem(s) found", rep->nproblems);

@@ -27,6 +27,7 @@
 #include "sohoa/tailieu.h"
 #include "sohoa/catalog_backup.h"
 #include "sohoa/catalog_records.h"
+#include "sohoa/clock.h"
 
 /* How long the daemon waits after a failed backup before trying again. */
 #define RETRY_SECONDS 60
@@ -39,14 +40,6 @@
 #define FINISH_BUDGET_SECONDS 3.0
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A name for a temporary folder that no other call of this process uses. */
 static void
@@ -666,7 +659,7 @@ copy_one(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, int64_t id
 	sohoa_error err;
 	sohoa_backup_stats stats = { 0, 0 };
 	sohoa_status st;
-	double t0 = now_mono();
+	double t0 = sohoa_mono_s();
 
 	sohoa_error_clear(&err);
 	st = sohoa_backup_copy_record(conf->backup_dir, b->id, conf, cat, id, b->agent, &stats,
@@ -674,7 +667,7 @@ copy_one(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, int64_t id
 	if (st == SOHOA_OK) {
 		blog(log, arg, SOHOA_LOG_DEBUG, id, "record %lld copied to the backup (%lld files,"
 		    " %lld bytes) in %.3f s", (long long)id, stats.files, stats.bytes,
-		    now_mono() - t0);
+		    sohoa_mono_s() - t0);
 		return 0;
 	}
 	if (st == SOHOA_BAD_INPUT) {
@@ -708,7 +701,7 @@ static int
 sweep(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, time_t now,
     double budget, sohoa_log_fn *log, void *arg)
 {
-	double start = now_mono();
+	double start = sohoa_mono_s();
 	long long copied = 0;
 
 	for (;;) {
@@ -722,7 +715,7 @@ sweep(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, time_t now,
 			if (copy_one(b, conf, cat, ids[i], now, log, arg) != 0)
 				return -1;
 			copied++;
-			if (now_mono() - start > budget) {
+			if (sohoa_mono_s() - start > budget) {
 				if (copied)
 					blog(log, arg, SOHOA_LOG_INFO, 0, "backup: %lld record(s) caught up,"
 					    " more waiting", copied);
@@ -749,7 +742,7 @@ maybe_copy_catalog(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, 
 	sohoa_error err;
 	double t0;
 
-	if (!force && b->last_catalog > 0 && now_mono() - b->last_catalog < b->catalog_interval)
+	if (!force && b->last_catalog > 0 && sohoa_mono_s() - b->last_catalog < b->catalog_interval)
 		return;
 	sohoa_catalog_fingerprint(cat, &changes, &version);
 	if (b->last_catalog > 0 && changes == b->fp_changes && version == b->fp_version)
@@ -760,12 +753,12 @@ maybe_copy_catalog(sohoa_backup *b, const sohoa_conf *conf, sohoa_catalog *cat, 
 		return;
 	}
 	sohoa_error_clear(&err);
-	t0 = now_mono();
+	t0 = sohoa_mono_s();
 	if (sohoa_backup_copy_catalog(conf->backup_dir, cat, &err) != SOHOA_OK) {
 		outage(b, now, err.msg, log, arg);
 		return;
 	}
-	b->last_catalog = now_mono();
+	b->last_catalog = sohoa_mono_s();
 	/* A copy holds the loop for its duration: at most 2% of the time. */
 	b->catalog_interval = 50 * (b->last_catalog - t0);
 	if (b->catalog_interval < SWEEP_SECONDS)
@@ -1215,7 +1208,7 @@ sohoa_restore(const sohoa_restore_options *o, sohoa_restore_report *rep, sohoa_e
 	struct restore_walk w;
 	sohoa_spool *sp = NULL;
 	sohoa_status rc = SOHOA_OK;
-	double t0 = now_mono();
+	double t0 = sohoa_mono_s();
 	DIR *d;
 	struct dirent *de;
 
@@ -1287,7 +1280,7 @@ sohoa_restore(const sohoa_restore_options *o, sohoa_restore_report *rep, sohoa_e
 		sohoa_error_set(err, rc, SOHOA_REASON_NONE, "%d problem(s) during restore",
 		    rep->nproblems);
 out:
-	rep->seconds = now_mono() - t0;
+	rep->seconds = sohoa_mono_s() - t0;
 	sohoa_catalog_free(src);
 	sohoa_spool_free(sp);
 	return rc;

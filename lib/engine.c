@@ -437,7 +437,7 @@ dispatch(sohoa_engine *e)
 			queue_push(e, j.spool_id, j.record_id);
 			return;
 		}
-		j.started = mono_now();
+		j.started = sohoa_mono_s();
 		e->running[w] = j;
 	}
 	/* Jobs wait while a spread job holds workers: it gives them back as
@@ -509,7 +509,7 @@ finish_ok(sohoa_engine *e, const struct job *j, char *why, size_t why_size)
 	char *buf = NULL;
 	int n = 0;
 	sohoa_error err;
-	double sum = 0, t_ocr = mono_now() - j->started, t_after;
+	double sum = 0, t_ocr = sohoa_mono_s() - j->started, t_after;
 	int counted = 0, failed = 0, not_ocred = 0;
 
 	sohoa_error_clear(&err);
@@ -556,7 +556,7 @@ finish_ok(sohoa_engine *e, const struct job *j, char *why, size_t why_size)
 		free(buf);
 		return 0;
 	}
-	t_after = mono_now();
+	t_after = sohoa_mono_s();
 	/* Fields and search index in one catalog transaction: one commit (one
 	 * WAL sync) for both.  Each works in its own savepoint inside it, so a
 	 * failure of one does not undo the other; if the transaction cannot
@@ -584,7 +584,7 @@ finish_ok(sohoa_engine *e, const struct job *j, char *why, size_t why_size)
 	repackage_duplicates(e, j->record_id);
 	/* The one line of a document's normal path; make bench reads the times. */
 	logf_(e, SOHOA_LOG_INFO, j->record_id, "record %lld done: %s; OCR %.2f s, fields, index"
-	    " and package %.3f s", (long long)j->record_id, detail, t_ocr, mono_now() - t_after);
+	    " and package %.3f s", (long long)j->record_id, detail, t_ocr, sohoa_mono_s() - t_after);
 	free(pages);
 	free(buf);
 	return 0;

@@ -23,6 +23,7 @@
 #include "sohoa/package.h"
 #include "sohoa/sign.h"
 #include "sohoa/spool.h"
+#include "sohoa/clock.h"
 
 /* The sub-folder of the quarantine for byte-identical duplicates. */
 #define DUPLICATE_DIR "trung-lap"
@@ -35,14 +36,6 @@ struct job {
 	double started;             /* monotonic seconds when given to a worker */
 	int readers;                /* done: Tesseract instances that read its pages */
 };
-
-static inline double
-mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct sohoa_engine {
 	const sohoa_conf *conf;

@@ -41,6 +41,7 @@
 #include "sohoa/spool.h"
 #include "ocr_int.h"
 #include "ocr_choices.h"
+#include "sohoa/clock.h"
 
 struct worker_opts {
 	const char *languages, *tessdata;
@@ -728,14 +729,6 @@ struct spread {
 	int next;                   /* the page to write next */
 };
 
-static double
-mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Takes the next page for the thread idx; 0 when there is none for it. */
 static int
 take_page(struct spread *sp, int idx, struct page_work *pw)
@@ -802,11 +795,11 @@ read_pages(struct spread *sp, struct reader *r, int idx)
 	int any = 0;
 
 	while (take_page(sp, idx, &pw)) {
-		double t0 = mono_s() - sp->t0;
+		double t0 = sohoa_mono_s() - sp->t0;
 		page_read(r, sp->o, sp->hocr != NULL, &pw);
 		if (sp->o->timing && sp->want > 1)
 			fprintf(stderr, "sohoa-ocr: spread page %d: reader %d, read from %.3f s to"
-			    " %.3f s\n", pw.page_no, idx, t0, mono_s() - sp->t0);
+			    " %.3f s\n", pw.page_no, idx, t0, sohoa_mono_s() - sp->t0);
 		pthread_mutex_lock(&sp->emit);
 		while (sp->next != pw.page_no)
 			pthread_cond_wait(&sp->turn, &sp->emit);
@@ -906,7 +899,7 @@ spread_pages(struct spread *sp, struct reader *r, int width, int *readers)
 		width = (int)(sizeof h / sizeof h[0]);
 	sp->want = sp->alive = width;
 	sp->next = 1;
-	sp->t0 = mono_s();
+	sp->t0 = sohoa_mono_s();
 	pthread_mutex_init(&sp->take, NULL);
 	pthread_mutex_init(&sp->emit, NULL);
 	pthread_cond_init(&sp->turn, NULL);

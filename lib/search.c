@@ -1762,6 +1762,10 @@ mark_text(struct sbuf *b, const char *text, int len, const struct spans *t, int 
 		sb_add(b, text, (size_t)len);
 		return;
 	}
+	if (w1 > t->n - 1)
+		w1 = t->n - 1;
+	if (w0 > w1)
+		w0 = w1;
 	cur = w0 > 0 ? t->v[w0].start : 0;
 	if (w0 > 0)
 		sb_add(b, ellipsis, sizeof ellipsis - 1);

@@ -223,77 +223,6 @@ sql_number_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sql_key(ctx, argc, argv, KEY_NUMBER);
 }
 
-/* State of the tokenizer callback of sohoa_hit_page(). */
-struct hit_scan {
-	int target;             /* token position looked for */
-	int pos;                /* position of the last token seen */
-	int start;              /* its byte offset once found, else -1 */
-};
-
-static int
-hit_token(void *arg, int flags, const char *tok, int ntok, int start, int end)
-{
-	struct hit_scan *h = arg;
-
-	(void)tok;
-	(void)ntok;
-	(void)end;
-	if (!(flags & FTS5_TOKEN_COLOCATED))
-		h->pos++;
-	if (h->pos == h->target) {
-		h->start = start;
-		return SQLITE_DONE;     /* found: stop tokenizing */
-	}
-	return SQLITE_OK;
-}
-
-/*
- * The FTS5 auxiliary function sohoa_hit_page(docs_fts): the page (1-based)
- * of the first match in the body column - pages are joined by form feeds -
- * or NULL when the body has none.
- */
-static void
-aux_hit_page(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-    int argc, sqlite3_value **argv)
-{
-	int ninst = 0, i, first = -1, rc, ntext = 0, page = 1;
-	const char *text = NULL;
-	struct hit_scan h;
-
-	(void)argc;
-	(void)argv;
-	rc = api->xInstCount(fts, &ninst);
-	for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
-		int phrase, col, off;
-
-		rc = api->xInst(fts, i, &phrase, &col, &off);
-		if (rc == SQLITE_OK && col == BODY_COLUMN && (first < 0 || off < first))
-			first = off;
-	}
-	if (rc == SQLITE_OK && first >= 0)
-		rc = api->xColumnText(fts, BODY_COLUMN, &text, &ntext);
-	if (rc != SQLITE_OK) {
-		sqlite3_result_error_code(ctx, rc);
-		return;
-	}
-	if (first < 0 || !text) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	h.target = first;
-	h.pos = -1;
-	h.start = -1;
-	rc = api->xTokenize(fts, text, ntext, &h, hit_token);
-	if (rc != SQLITE_OK && rc != SQLITE_DONE) {
-		sqlite3_result_error_code(ctx, rc);
-		return;
-	}
-	for (i = 0; i < h.start && i < ntext; i++)
-		if (text[i] == '\f')
-			page++;
-	sqlite3_result_int(ctx, h.start >= 0 ? page : 1);
-}
-
 /*
  * The FTS5 auxiliary function sohoa_hits(docs_fts): the matches of a row in
  * the trích yếu and the text columns as a blob of struct hit, in FTS5's
@@ -612,8 +541,7 @@ register_functions(sqlite3 *db, sohoa_error *err)
 	    || sqlite3_create_function_v2(db, "sohoa_in_window", 2, SQLITE_UTF8
 	    | SQLITE_DIRECTONLY, NULL, sql_in_window, NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(db, err, "register functions");
-	if (sqlite3_prepare_v2(db, "SELECT sohoa_hit_page(docs_fts), sohoa_rank(docs_fts, ''),"
-	    " sohoa_hits(docs_fts)"
+	if (sqlite3_prepare_v2(db, "SELECT sohoa_hits(docs_fts), sohoa_rank(docs_fts, '')"
 	    " FROM docs_fts WHERE docs_fts MATCH 'x' AND rowid = 0", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_finalize(st);
 		return SOHOA_OK;
@@ -622,8 +550,7 @@ register_functions(sqlite3 *db, sohoa_error *err)
 	{
 		fts5_api *api = get_fts5_api(db);
 
-		if (!api || api->xCreateFunction(api, "sohoa_hit_page", NULL, aux_hit_page,
-		    NULL) != SQLITE_OK || api->xCreateFunction(api, "sohoa_rank", NULL, aux_rank,
+		if (!api || api->xCreateFunction(api, "sohoa_rank", NULL, aux_rank,
 		    NULL) != SQLITE_OK || api->xCreateFunction(api, "sohoa_hits", NULL, aux_hits,
 		    NULL) != SQLITE_OK)
 			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,

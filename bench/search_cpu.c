@@ -9,7 +9,9 @@
  * CPU milliseconds of each (the mean) and of the whole mix, with the
  * totals it found and a checksum of what the page shows (ids, order,
  * exact/approximate, trích yếu, snippet, page), so that a change that
- * alters what is found or shown shows.
+ * alters what is found or shown shows; a second checksum leaves the
+ * snippets out.  SEARCH_CPU_DUMP=1 also prints each result shown (id,
+ * approximate, page | trích yếu | snippet, marks as \x02 and \x03).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,17 +80,22 @@ main(int argc, char **argv)
 			}
 		t = (cpu_ms() - t0) / runs;
 		all += t;
-		unsigned long long h = 14695981039346656037ULL;
+		unsigned long long h = 14695981039346656037ULL, f = h;
 		for (size_t k = 0; k < res.count; k++) {
 			char n[64];
 
 			snprintf(n, sizeof n, "%lld %d %d", (long long)res.items[k].id,
 			    res.items[k].approximate, res.items[k].page);
 			h = mix(mix(mix(h, n), res.items[k].subject), res.items[k].snippet);
+			f = mix(mix(f, n), res.items[k].subject);
+			if (getenv("SEARCH_CPU_DUMP"))
+				printf("  %s | %s | %s\n", n, res.items[k].subject
+				    ? res.items[k].subject : "(null)", res.items[k].snippet);
 		}
-		printf("%-44s %7.1f ms  total %lld (exact %lld, approximate %lld)%s shown %016llx\n",
+		printf("%-44s %7.1f ms  total %lld (exact %lld, approximate %lld)%s shown %016llx"
+		    " (without the snippets %016llx)\n",
 		    queries[i], t, (long long)res.total, (long long)res.exact_total,
-		    (long long)res.approximate_total, res.limited ? " limited" : "", h);
+		    (long long)res.approximate_total, res.limited ? " limited" : "", h, f);
 		sohoa_search_results_release(&res);
 	}
 	printf("mean %.1f ms CPU a search over the mix\n", all / (sizeof queries / sizeof *queries));

@@ -38,6 +38,7 @@
 #include "sbuf.h"
 #include "sohoa/vitext.h"
 #include "access_int.h"
+#include "index_int.h"
 #include "catalog_int.h"
 
 /*
@@ -222,75 +223,53 @@ sql_number_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sql_key(ctx, argc, argv, KEY_NUMBER);
 }
 
-/* State of the tokenizer callback of sohoa_hit_page(). */
-struct hit_scan {
-	int target;             /* token position looked for */
-	int pos;                /* position of the last token seen */
-	int start;              /* its byte offset once found, else -1 */
+/*
+ * The FTS5 auxiliary function sohoa_hits(docs_fts): the matches of a row in
+ * the trích yếu and the text columns as a blob of struct hit, in FTS5's
+ * order (by column, then position).  It reads only the row's position
+ * lists, never its text: FTS5 would load the whole row from docs_content
+ * (every page joined) for that, which is what highlight() and snippet()
+ * cost.  fetch_marked() marks the text itself (mark_text).
+ */
+struct hit {
+	int col, start, end, phrase;    /* token positions start..end (inclusive) */
 };
 
-static int
-hit_token(void *arg, int flags, const char *tok, int ntok, int start, int end)
-{
-	struct hit_scan *h = arg;
-
-	(void)tok;
-	(void)ntok;
-	(void)end;
-	if (!(flags & FTS5_TOKEN_COLOCATED))
-		h->pos++;
-	if (h->pos == h->target) {
-		h->start = start;
-		return SQLITE_DONE;     /* found: stop tokenizing */
-	}
-	return SQLITE_OK;
-}
-
-/*
- * The FTS5 auxiliary function sohoa_hit_page(docs_fts): the page (1-based)
- * of the first match in the body column - pages are joined by form feeds -
- * or NULL when the body has none.
- */
 static void
-aux_hit_page(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+aux_hits(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int argc, sqlite3_value **argv)
 {
-	int ninst = 0, i, first = -1, rc, ntext = 0, page = 1;
-	const char *text = NULL;
-	struct hit_scan h;
+	int ninst = 0, rc, n = 0;
+	struct hit *h;
 
 	(void)argc;
 	(void)argv;
 	rc = api->xInstCount(fts, &ninst);
-	for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
-		int phrase, col, off;
-
-		rc = api->xInst(fts, i, &phrase, &col, &off);
-		if (rc == SQLITE_OK && col == BODY_COLUMN && (first < 0 || off < first))
-			first = off;
-	}
-	if (rc == SQLITE_OK && first >= 0)
-		rc = api->xColumnText(fts, BODY_COLUMN, &text, &ntext);
 	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	if (first < 0 || !text) {
-		sqlite3_result_null(ctx);
+	h = sqlite3_malloc64((sqlite3_uint64)(ninst > 0 ? ninst : 1) * sizeof *h);
+	if (!h) {
+		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	h.target = first;
-	h.pos = -1;
-	h.start = -1;
-	rc = api->xTokenize(fts, text, ntext, &h, hit_token);
-	if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		int phrase, col, off;
+
+		rc = api->xInst(fts, i, &phrase, &col, &off);
+		if (rc == SQLITE_OK && (col == 0 || col == BODY_COLUMN)) {
+			int size = api->xPhraseSize(fts, phrase);
+
+			h[n++] = (struct hit){ col, off, off + (size > 0 ? size : 1) - 1, phrase };
+		}
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_free(h);
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	for (i = 0; i < h.start && i < ntext; i++)
-		if (text[i] == '\f')
-			page++;
-	sqlite3_result_int(ctx, h.start >= 0 ? page : 1);
+	sqlite3_result_blob(ctx, h, n * (int)sizeof *h, sqlite3_free);
 }
 
 /*
@@ -562,7 +541,7 @@ register_functions(sqlite3 *db, sohoa_error *err)
 	    || sqlite3_create_function_v2(db, "sohoa_in_window", 2, SQLITE_UTF8
 	    | SQLITE_DIRECTONLY, NULL, sql_in_window, NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(db, err, "register functions");
-	if (sqlite3_prepare_v2(db, "SELECT sohoa_hit_page(docs_fts), sohoa_rank(docs_fts, '')"
+	if (sqlite3_prepare_v2(db, "SELECT sohoa_hits(docs_fts), sohoa_rank(docs_fts, '')"
 	    " FROM docs_fts WHERE docs_fts MATCH 'x' AND rowid = 0", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_finalize(st);
 		return SOHOA_OK;
@@ -571,8 +550,8 @@ register_functions(sqlite3 *db, sohoa_error *err)
 	{
 		fts5_api *api = get_fts5_api(db);
 
-		if (!api || api->xCreateFunction(api, "sohoa_hit_page", NULL, aux_hit_page,
-		    NULL) != SQLITE_OK || api->xCreateFunction(api, "sohoa_rank", NULL, aux_rank,
+		if (!api || api->xCreateFunction(api, "sohoa_rank", NULL, aux_rank,
+		    NULL) != SQLITE_OK || api->xCreateFunction(api, "sohoa_hits", NULL, aux_hits,
 		    NULL) != SQLITE_OK)
 			return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
 			    "search: cannot register the ranking functions: %s", sqlite3_errmsg(db));
@@ -1601,61 +1580,376 @@ id_desc(const void *a, const void *b)
 }
 
 /*
+ * Marking text without FTS5's highlight() and snippet(), which read the
+ * whole row (every page of the record joined, through docs_content) and
+ * tokenize all of it for every result shown.  Here the matches come from
+ * the position lists (sohoa_hits), the trích yếu is read on its own, and
+ * the pages are read in order only up to the page of the first match in
+ * the text; each is tokenized by the same sohoa_vi tokenizer as the index,
+ * so that a match's token position names the same word.
+ *
+ * The trích yếu is marked as highlight() marks it.  The snippet differs
+ * from snippet()'s in three ways: it never crosses a page (it is taken from
+ * the page of the first match, the page the result names), the best window
+ * of SNIPPET_TOKENS words (most distinct matched words, then the earliest)
+ * is not moved to a sentence start, and a result matched outside the text
+ * shows the opening of its first page.
+ */
+struct span {
+	int start, end;                 /* byte offsets of one token */
+};
+
+struct spans {
+	struct span *v;
+	int n, cap, oom;
+};
+
+static int
+span_token(void *arg, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct spans *s = arg;
+
+	(void)tok;
+	(void)ntok;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (s->n == s->cap) {
+		int cap = s->cap ? 2 * s->cap : 256;
+		struct span *v = realloc(s->v, (size_t)cap * sizeof *v);
+
+		if (!v) {
+			s->oom = 1;
+			return SQLITE_NOMEM;
+		}
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (struct span){ start, end };
+	return SQLITE_OK;
+}
+
+/* A sohoa_vi tokenizer of the connection, for marking. */
+struct marker {
+	fts5_tokenizer tk;
+	Fts5Tokenizer *tok;
+};
+
+static int
+marker_open(sqlite3 *db, struct marker *m)
+{
+	fts5_api *api = get_fts5_api(db);
+	void *ud = NULL;
+	int rc;
+
+	m->tok = NULL;
+	if (!api)
+		return SQLITE_ERROR;
+	rc = api->xFindTokenizer(api, SOHOA_INDEX_TOKENIZER, &ud, &m->tk);
+	if (rc == SQLITE_OK)
+		rc = m->tk.xCreate(ud, NULL, 0, &m->tok);
+	return rc;
+}
+
+static void
+marker_close(struct marker *m)
+{
+	if (m->tok)
+		m->tk.xDelete(m->tok);
+	m->tok = NULL;
+}
+
+/* The tokens of text[0..len) into s (emptied first). */
+static int
+marker_tokens(struct marker *m, const char *text, int len, struct spans *s)
+{
+	int rc;
+
+	s->n = 0;
+	rc = m->tk.xTokenize(m->tok, s, FTS5_TOKENIZE_AUX, text, len, span_token);
+	return s->oom ? SQLITE_NOMEM : rc;
+}
+
+static const char ellipsis[] = "…";
+
+/*
+ * Appends to b the tokens w0..w1 of text (tokens t, all of it when w0 is
+ * 0 and w1 the last token, with an ellipsis where something is left out)
+ * with the matches of column col marked; a match's positions are those of
+ * the column, base is the position of t[0] in it.  Overlapping matches are
+ * marked once, as highlight() does.
+ */
+static void
+mark_text(struct sbuf *b, const char *text, int len, const struct spans *t, int w0, int w1,
+    const struct hit *h, int nh, int col, int base)
+{
+	static const char on[1] = { SOHOA_SEARCH_MARK_ON }, off[1] = { SOHOA_SEARCH_MARK_OFF };
+	int cur, i = 0;
+
+	if (t->n == 0) {
+		sb_add(b, text, (size_t)len);
+		return;
+	}
+	if (w1 > t->n - 1)
+		w1 = t->n - 1;
+	if (w0 > w1)
+		w0 = w1;
+	cur = w0 > 0 ? t->v[w0].start : 0;
+	if (w0 > 0)
+		sb_add(b, ellipsis, sizeof ellipsis - 1);
+	while (i < nh) {
+		int s, e;
+
+		if (h[i].col != col) {
+			i++;
+			continue;
+		}
+		s = h[i].start - base;
+		e = h[i].end - base;
+		for (i++; i < nh; i++) {
+			if (h[i].col != col)
+				continue;
+			if (h[i].start - base > e)
+				break;
+			if (h[i].end - base > e)
+				e = h[i].end - base;
+		}
+		if (e < w0 || s > w1)
+			continue;
+		if (s < w0)
+			s = w0;
+		if (e > w1)
+			e = w1;
+		sb_add(b, text + cur, (size_t)(t->v[s].start - cur));
+		sb_add(b, on, 1);
+		sb_add(b, text + t->v[s].start, (size_t)(t->v[e].end - t->v[s].start));
+		sb_add(b, off, 1);
+		cur = t->v[e].end;
+	}
+	if (w1 >= t->n - 1) {
+		sb_add(b, text + cur, (size_t)(len - cur));
+	} else {
+		sb_add(b, text + cur, (size_t)(t->v[w1].end - cur));
+		sb_add(b, ellipsis, sizeof ellipsis - 1);
+	}
+}
+
+/*
+ * The window of SNIPPET_TOKENS tokens of a page of n tokens (base: the
+ * position of its first) shown for the matches h: of the windows starting
+ * at a match on the page, the one with the most distinct phrases (then the
+ * most matches, then the earliest), centred on its matches as snippet()
+ * centres them.  *w0 is page-relative.
+ */
+static void
+snippet_window(const struct hit *h, int nh, int base, int n, int *w0)
+{
+	int best = -1, best_first = 0, best_last = 0;
+
+	*w0 = 0;
+	for (int i = 0; i < nh; i++) {
+		int ws, we, score = 0, first = -1, last = -1;
+
+		if (h[i].col != BODY_COLUMN || h[i].start < base || h[i].start >= base + n)
+			continue;
+		ws = h[i].start;
+		we = ws + SNIPPET_TOKENS - 1;
+		for (int j = i; j < nh; j++) {
+			int seen = 0;
+
+			if (h[j].col != BODY_COLUMN || h[j].start < ws || h[j].end > we)
+				continue;
+			for (int k = i; k < j; k++)
+				if (h[k].col == BODY_COLUMN && h[k].start >= ws && h[k].end <= we
+				    && h[k].phrase == h[j].phrase)
+					seen = 1;
+			score += seen ? 1 : 1000;
+			if (first < 0)
+				first = h[j].start;
+			last = h[j].end;
+		}
+		if (score > best) {
+			best = score;
+			best_first = first - base;
+			best_last = last - base;
+		}
+	}
+	if (best >= 0) {
+		int adj = best_first - (SNIPPET_TOKENS - (best_last - best_first)) / 2;
+
+		if (adj + SNIPPET_TOKENS > n)
+			adj = n - SNIPPET_TOKENS;
+		*w0 = adj < 0 ? 0 : adj;
+	}
+}
+
+/* The marked trích yếu of result r from its hits h. */
+static int
+mark_subject(sqlite3_stmt *subj, struct marker *m, struct spans *t, sohoa_search_result *r,
+    const struct hit *h, int nh)
+{
+	struct sbuf b = { 0 };
+	const char *text;
+	int len, rc;
+
+	sqlite3_reset(subj);
+	sqlite3_bind_int64(subj, 1, r->id);
+	rc = sqlite3_step(subj);
+	if (rc == SQLITE_DONE)
+		return SQLITE_OK;
+	if (rc != SQLITE_ROW)
+		return rc;
+	text = (const char *)sqlite3_column_text(subj, 0);
+	len = sqlite3_column_bytes(subj, 0);
+	if (!text)
+		return sqlite3_errcode(sqlite3_db_handle(subj)) == SQLITE_NOMEM
+		    ? SQLITE_NOMEM : SQLITE_OK;
+	rc = marker_tokens(m, text, len, t);
+	if (rc != SQLITE_OK)
+		return rc;
+	sb_add(&b, "", 0);
+	mark_text(&b, text, len, t, 0, t->n - 1, h, nh, 0, 0);
+	if (b.oom) {
+		free(b.p);
+		return SQLITE_NOMEM;
+	}
+	r->subject = b.p;
+	return SQLITE_OK;
+}
+
+/* The page of the first match in the text of result r and the snippet
+ * from it (the opening of the first page when the text has no match). */
+static int
+mark_snippet(sqlite3_stmt *pages, struct marker *m, struct spans *t,
+    sohoa_search_result *r, const struct hit *h, int nh)
+{
+	struct sbuf b = { 0 };
+	int first = -1, base = 0, page = 0, rc;
+
+	for (int i = 0; i < nh; i++)
+		if (h[i].col == BODY_COLUMN && (first < 0 || h[i].start < first))
+			first = h[i].start;
+	sqlite3_reset(pages);
+	sqlite3_bind_int64(pages, 1, r->id);
+	sb_add(&b, "", 0);
+	while ((rc = sqlite3_step(pages)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(pages, 0);
+		int len = sqlite3_column_bytes(pages, 0), w0 = 0;
+
+		if (!text)
+			continue;       /* group_concat() skips it too */
+		page++;
+		rc = marker_tokens(m, text, len, t);
+		if (rc != SQLITE_OK)
+			break;
+		if (first >= 0 && first >= base + t->n) {
+			base += t->n;
+			continue;
+		}
+		if (first >= 0)
+			snippet_window(h, nh, base, t->n, &w0);
+		mark_text(&b, text, len, t, w0, w0 + SNIPPET_TOKENS - 1, h, nh, BODY_COLUMN,
+		    base);
+		r->page = first >= 0 ? page : 0;
+		rc = SQLITE_DONE;
+		break;
+	}
+	sqlite3_reset(pages);
+	if (rc != SQLITE_DONE || b.oom) {
+		free(b.p);
+		return b.oom ? SQLITE_NOMEM : rc;
+	}
+	r->snippet = b.p;
+	return SQLITE_OK;
+}
+
+/*
  * The marked trích yếu, snippet and page of every result of a query with
- * words, in one pass over the matches between the lowest and the highest
- * result id (FTS5 sets up a query once, not once per result; the auxiliary
- * functions run only for the results, which sohoa_in_window picks).  A
- * result the expression does not match keeps subject NULL.
+ * words: their matches in one pass over the matches between the lowest and
+ * the highest result id (FTS5 sets up a query once, not once per result;
+ * sohoa_hits runs only for the results, which sohoa_in_window picks), then
+ * their text.  A result the expression does not match keeps subject NULL.
  */
 static int
 fetch_marked(sqlite3 *db, const char *expr, sohoa_search_results *out)
 {
-	static const char on[2] = { SOHOA_SEARCH_MARK_ON, 0 }, off[2] = { SOHOA_SEARCH_MARK_OFF, 0 };
 	struct window_set ids = { 0 };
-	sqlite3_stmt *text = NULL;
+	sqlite3_stmt *text = NULL, *subj = NULL, *pages = NULL;
+	struct hit **hits;
+	int *nhits;
+	struct marker m = { 0 };
+	struct spans t = { 0 };
 	int rc;
 
 	if (out->count == 0)
 		return SQLITE_OK;
 	ids.ids = malloc(out->count * sizeof *ids.ids);
-	if (!ids.ids)
+	hits = calloc(out->count, sizeof *hits);
+	nhits = calloc(out->count, sizeof *nhits);
+	if (!ids.ids || !hits || !nhits) {
+		free(ids.ids);
+		free(hits);
+		free(nhits);
 		return SQLITE_NOMEM;
-	for (size_t i = 0; i < out->count; i++)
+	}
+	for (size_t i = 0; i < out->count; i++) {
 		ids.ids[ids.n++] = out->items[i].id;
+		nhits[i] = -1;  /* not matched */
+	}
 	qsort(ids.ids, ids.n, sizeof *ids.ids, id_desc);
-	rc = sqlite3_prepare_v2(db, "SELECT rowid, highlight(docs_fts, 0, ?2, ?3),"
-	    " snippet(docs_fts, 4, ?2, ?3, '…', ?4), sohoa_hit_page(docs_fts)"
-	    " FROM docs_fts WHERE docs_fts MATCH ?1 AND rowid BETWEEN ?5 AND ?6"
-	    " AND sohoa_in_window(?7, rowid)", -1, &text, NULL);
+	rc = sqlite3_prepare_v2(db, "SELECT rowid, sohoa_hits(docs_fts)"
+	    " FROM docs_fts WHERE docs_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
+	    " AND sohoa_in_window(?4, rowid)", -1, &text, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(text, 1, expr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(text, 2, on, -1, SQLITE_STATIC);
-		sqlite3_bind_text(text, 3, off, -1, SQLITE_STATIC);
-		sqlite3_bind_int(text, 4, SNIPPET_TOKENS);
-		sqlite3_bind_int64(text, 5, ids.ids[ids.n - 1]);
-		sqlite3_bind_int64(text, 6, ids.ids[0]);
-		sqlite3_bind_pointer(text, 7, &ids, "sohoa_window", NULL);
+		sqlite3_bind_int64(text, 2, ids.ids[ids.n - 1]);
+		sqlite3_bind_int64(text, 3, ids.ids[0]);
+		sqlite3_bind_pointer(text, 4, &ids, "sohoa_window", NULL);
 	}
 	while (rc == SQLITE_OK && (rc = sqlite3_step(text)) == SQLITE_ROW) {
 		sqlite3_int64 id = sqlite3_column_int64(text, 0);
+		const void *blob = sqlite3_column_blob(text, 1);
+		int n = sqlite3_column_bytes(text, 1) / (int)sizeof(struct hit);
 
 		rc = SQLITE_OK;
 		for (size_t i = 0; rc == SQLITE_OK && i < out->count; i++) {
-			sohoa_search_result *r = &out->items[i];
-
-			if (r->id != id || r->subject || r->snippet)
+			if (out->items[i].id != id || nhits[i] >= 0)
 				continue;
-			r->subject = dup_text(sqlite3_column_text(text, 1));
-			r->snippet = dup_text(sqlite3_column_text(text, 2));
-			r->page = sqlite3_column_int(text, 3);
-			if ((!r->subject && sqlite3_column_type(text, 1) != SQLITE_NULL)
-			    || (!r->snippet && sqlite3_column_type(text, 2) != SQLITE_NULL))
+			hits[i] = malloc(n > 0 ? (size_t)n * sizeof **hits : 1);
+			if (!hits[i]) {
 				rc = SQLITE_NOMEM;
+				break;
+			}
+			if (n > 0)
+				memcpy(hits[i], blob, (size_t)n * sizeof **hits);
+			nhits[i] = n;
 		}
 	}
 	if (rc == SQLITE_DONE)
 		rc = SQLITE_OK;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "SELECT subject FROM docs_meta WHERE id = ?1", -1,
+		    &subj, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "SELECT text FROM pages WHERE record_id = ?1"
+		    " ORDER BY page_no", -1, &pages, NULL);
+	if (rc == SQLITE_OK)
+		rc = marker_open(db, &m);
+	for (size_t i = 0; rc == SQLITE_OK && i < out->count; i++) {
+		if (nhits[i] < 0)
+			continue;
+		rc = mark_subject(subj, &m, &t, &out->items[i], hits[i], nhits[i]);
+		if (rc == SQLITE_OK)
+			rc = mark_snippet(pages, &m, &t, &out->items[i], hits[i], nhits[i]);
+	}
+	marker_close(&m);
+	free(t.v);
 	sqlite3_finalize(text);
+	sqlite3_finalize(subj);
+	sqlite3_finalize(pages);
+	for (size_t i = 0; i < out->count; i++)
+		free(hits[i]);
+	free(hits);
+	free(nhits);
 	free(ids.ids);
 	return rc;
 }

@@ -75,8 +75,9 @@ typedef struct sohoa_search_result {
 	char *type_name;        /* "Quyết định", or NULL */
 	char *date;             /* issuedDate, ISO YYYY-MM-DD, or NULL */
 	char *subject;          /* trích yếu with matched words marked, or NULL */
-	char *snippet;          /* a piece of the text with the matched words marked;
-	                         * pages are separated by '\f'; "" when none */
+	char *snippet;          /* a piece of one page of the text (the page of the
+	                         * first match, else the first) with the matched
+	                         * words marked; "" when none */
 	int page;               /* page of the first match in the text, 0 if none */
 	int approximate;        /* 1: some word typed with diacritics is found
 	                         * only without them ("đất" for "đắt"); such

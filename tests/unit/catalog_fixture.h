@@ -109,6 +109,24 @@ fx_set_field(sohoa_catalog *cat, int64_t id, const char *name, const char *value
 	free(old);
 }
 
+/* Sets field name of record id as OCR read it (source 'ocr', confidence
+ * 0.9), straight into the table: no event, no reindex. */
+static inline void
+fx_set_ocr_field(sohoa_catalog *cat, int64_t id, const char *name, const char *value)
+{
+	sqlite3 *db = sohoa_catalog_db(cat);
+	sqlite3_stmt *st = NULL;
+
+	CHECK(sqlite3_prepare_v2(db, "INSERT INTO fields (record_id, name, value, source,"
+	    " confidence) VALUES (?1, ?2, ?3, 'ocr', 0.9) ON CONFLICT (record_id, name)"
+	    " DO UPDATE SET value = excluded.value", -1, &st, NULL) == SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	CHECKM(sqlite3_step(st) == SQLITE_DONE, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+}
+
 /* Runs sql on db; a failure is a failed check. */
 static inline void
 fx_exec(sqlite3 *db, const char *sql)

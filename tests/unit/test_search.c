@@ -47,39 +47,23 @@ add_record(sohoa_catalog *cat, const char *name, const char *const *pages, int n
 	return add_record_opt(cat, name, pages, npages, 1);
 }
 
-static void
-set_field(sohoa_catalog *cat, int64_t id, const char *name, const char *value)
-{
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st = NULL;
-
-	CHECK(sqlite3_prepare_v2(db, "INSERT INTO fields (record_id, name, value, source,"
-	    " confidence) VALUES (?1, ?2, ?3, 'ocr', 0.9) ON CONFLICT (record_id, name)"
-	    " DO UPDATE SET value = excluded.value", -1, &st, NULL) == SQLITE_OK);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-	CHECKM(sqlite3_step(st) == SQLITE_DONE, sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-}
-
 /* The number, notation, date, type code, organ and subject of a record. */
 static void
 set_fields(sohoa_catalog *cat, int64_t id, const char *number, const char *notation,
     const char *date, const char *type, const char *organ, const char *subject)
 {
 	if (number)
-		set_field(cat, id, "codeNumber", number);
+		fx_set_ocr_field(cat, id, "codeNumber", number);
 	if (notation)
-		set_field(cat, id, "codeNotation", notation);
+		fx_set_ocr_field(cat, id, "codeNotation", notation);
 	if (date)
-		set_field(cat, id, "issuedDate", date);
+		fx_set_ocr_field(cat, id, "issuedDate", date);
 	if (type)
-		set_field(cat, id, "typeName", type);
+		fx_set_ocr_field(cat, id, "typeName", type);
 	if (organ)
-		set_field(cat, id, "organName", organ);
+		fx_set_ocr_field(cat, id, "organName", organ);
 	if (subject)
-		set_field(cat, id, "subject", subject);
+		fx_set_ocr_field(cat, id, "subject", subject);
 }
 
 static char *
@@ -337,9 +321,9 @@ test_field_weights_and_ties(void)
 	if (!cat)
 		return;
 	x = add_record(cat, "x.tif", same, 1);
-	set_field(cat, x, "issuedDate", "2023-05-01");
+	fx_set_ocr_field(cat, x, "issuedDate", "2023-05-01");
 	y = add_record(cat, "y.tif", same, 1);
-	set_field(cat, y, "issuedDate", "2022-05-01");
+	fx_set_ocr_field(cat, y, "issuedDate", "2022-05-01");
 	z = add_record(cat, "z.tif", same, 1);
 	FIND(cat, "giao ban", 3, z, x, y);
 	FIND(cat, "biên bản", 3, z, x, y);
@@ -777,7 +761,7 @@ test_index_follows_catalog(void)
 	/* A person corrects the trích yếu: searchable at once, the old one
 	 * gone. */
 	FIND(a.cat, "giáp thìn", 1, a.cv12);
-	set_field(a.cat, a.cv12, "subject", "V/v tổ chức đón Xuân Ất Tỵ");
+	fx_set_ocr_field(a.cat, a.cv12, "subject", "V/v tổ chức đón Xuân Ất Tỵ");
 	FIND(a.cat, "ất tỵ", 1, a.cv12);
 	CHECK_INT(fx_query_int(db, "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH"
 	    " '{subject} : \"giap thin\"'"), 0);
@@ -862,7 +846,7 @@ test_pending_and_check(void)
 	 * them, once. */
 	CHECKM(sohoa_catalog_begin(a.cat, &err) == SOHOA_OK, err.msg);
 	fx_exec(db, "INSERT INTO docs_pending (id) VALUES (1)");
-	set_field(a.cat, 1, "subject", "Quyết định giao đất làm sân vận động");
+	fx_set_ocr_field(a.cat, 1, "subject", "Quyết định giao đất làm sân vận động");
 	CHECKM(sohoa_catalog_commit(a.cat, &err) == SOHOA_OK, err.msg);
 	FIND(a.cat, "\"sân vận động\"", 0);
 	CHECKM(sohoa_search_index_record(a.cat, 1, &err) == SOHOA_OK, err.msg);
@@ -1032,14 +1016,14 @@ test_exact_and_approximate(void)
 	if (!cat)
 		return;
 	a = add_record(cat, "dear.tif", dear, 1);
-	set_field(cat, a, "issuedDate", "2024-05-01");
+	fx_set_ocr_field(cat, a, "issuedDate", "2024-05-01");
 	b = add_record(cat, "land.tif", land, 1);
 	/* Its trích yếu is full of the other word: without the tiers it would
 	 * outrank the exact match. */
-	set_field(cat, b, "subject", "Về việc giao đất, thu hồi đất");
-	set_field(cat, b, "issuedDate", "2024-06-01");
+	fx_set_ocr_field(cat, b, "subject", "Về việc giao đất, thu hồi đất");
+	fx_set_ocr_field(cat, b, "issuedDate", "2024-06-01");
 	c = add_record(cat, "bare.tif", bare, 1);
-	set_field(cat, c, "issuedDate", "2023-06-01");
+	fx_set_ocr_field(cat, c, "issuedDate", "2023-06-01");
 	d = add_record(cat, "both.tif", both, 1);
 	e = add_record(cat, "old.tif", old_tone, 1);
 	f = add_record(cat, "new.tif", new_tone, 1);
@@ -1104,17 +1088,17 @@ test_keyword_and_description(void)
 	a = add_record(cat, "a.tif", text, 1);
 	b = add_record(cat, "b.tif", other, 1);
 	FIND(cat, "đê điều", 0);
-	set_field(cat, a, "keyword", "đê điều; phòng chống lụt bão");
-	set_field(cat, b, "description", "Bản chính lưu tại kho lưu trữ xã, hộp số 7");
+	fx_set_ocr_field(cat, a, "keyword", "đê điều; phòng chống lụt bão");
+	fx_set_ocr_field(cat, b, "description", "Bản chính lưu tại kho lưu trữ xã, hộp số 7");
 	FIND(cat, "đê điều", 1, a);
 	FIND(cat, "phong chong lut bao", 1, a);
 	FIND(cat, "kho lưu trữ", 1, b);
 	FIND(cat, "\"hộp số 7\"", 1, b);
 	/* A keyword weighs more than a word of the text. */
-	set_field(cat, b, "keyword", "nạo vét");
+	fx_set_ocr_field(cat, b, "keyword", "nạo vét");
 	FIND(cat, "nạo vét", 2, b, a);
 	/* Changed and removed: the index follows at once. */
-	set_field(cat, a, "keyword", "thủy lợi");
+	fx_set_ocr_field(cat, a, "keyword", "thủy lợi");
 	FIND(cat, "đê điều", 0);
 	FIND(cat, "thuy loi", 1, a);
 	fx_exec(sohoa_catalog_db(cat), "DELETE FROM fields WHERE name = 'description'");

@@ -24,21 +24,6 @@ add(sohoa_catalog *cat, const char *name, const char *const *pages, int npages)
 	    .size = 1000, .pages = pages, .npages = npages, .index = 1 });
 }
 
-static void
-set_subject(sohoa_catalog *cat, int64_t id, const char *value)
-{
-	sqlite3 *db = sohoa_catalog_db(cat);
-	sqlite3_stmt *st = NULL;
-
-	CHECK(sqlite3_prepare_v2(db, "INSERT INTO fields (record_id, name, value, source,"
-	    " confidence) VALUES (?1, 'subject', ?2, 'ocr', 0.9) ON CONFLICT (record_id, name)"
-	    " DO UPDATE SET value = excluded.value", -1, &st, NULL) == SQLITE_OK);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	CHECKM(sqlite3_step(st) == SQLITE_DONE, sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-}
-
 /* "[" and "]" for the marks, for readable expectations. */
 static char *
 shown(const char *s)
@@ -114,9 +99,9 @@ test_exact_and_approximate_marks(void)
 		return;
 	sohoa_search_results_init(&res);
 	a = add(cat, "dear.tif", dear, 1);
-	set_subject(cat, a, "Về giá thuê đắt ở chợ xã");
+	fx_set_ocr_field(cat, a, "subject", "Về giá thuê đắt ở chợ xã");
 	b = add(cat, "land.tif", land, 1);
-	set_subject(cat, b, "Về việc giao đất, thu hồi đất");
+	fx_set_ocr_field(cat, b, "subject", "Về việc giao đất, thu hồi đất");
 
 	/* Typed with marks: the exact word is an exact match, the other
 	 * spelling an approximate one, marked as such where it is. */
@@ -170,7 +155,7 @@ test_match_on_page_two(void)
 		return;
 	sohoa_search_results_init(&res);
 	a = add(cat, "qd.tif", pages, 3);
-	set_subject(cat, a, "Quyết định giao đất");
+	fx_set_ocr_field(cat, a, "subject", "Quyết định giao đất");
 	if ((r = result_of(cat, "\"ho gia dinh\"", a, &res))) {
 		CHECK_INT(r->page, 2);
 		CHECK_SHOWN(r->snippet,

@@ -8,8 +8,8 @@
 
 #include "catalog_int.h"
 #include "sohoa/fsutil.h"
+#include "sohoa/catalog_records.h"
 #include "sohoa/overview.h"
-#include "sohoa/review.h"
 
 static sohoa_status
 db_error(sqlite3 *db, sohoa_error *err, const char *what)
@@ -61,33 +61,24 @@ sohoa_overview_read(sohoa_catalog *cat, const sohoa_conf *conf, sohoa_overview *
 	sqlite3 *db = sohoa_catalog_db(cat);
 	sqlite3_stmt *st;
 	int rc = SQLITE_OK;
+	sohoa_catalog_summary sum;
 	sohoa_status s;
 
 	memset(ov, 0, sizeof *ov);
-	prepare(db, "SELECT state, count(*) FROM records GROUP BY state", &st, &rc);
-	while (step(st, &rc)) {
-		int i = sohoa_state_from_name((const char *)sqlite3_column_text(st, 0))
-		    - SOHOA_STATE_INCOMING;
-		if (i >= 0 && i < SOHOA_OVERVIEW_STATES) {
-			ov->states[i] = sqlite3_column_int64(st, 1);
-			ov->total += ov->states[i];
-		}
-	}
-	sqlite3_finalize(st);
-	ov->queue = ov->states[0] + ov->states[1] + ov->states[2];
-	ov->quarantined = ov->states[4];
-	/* How old the oldest waiting record is and how fast pages went. */
-	prepare(db, "SELECT"
-	    " (SELECT CAST((julianday('now') - julianday(min(created_at))) * 86400 AS INTEGER)"
-	    "   FROM records WHERE state IN ('incoming', 'active', 'deferred')),"
-	    " (SELECT coalesce(sum(page_count), 0) FROM records WHERE state = 'done'"
-	    "   AND julianday(updated_at) > julianday('now', '-1 hour'))", &st, &rc);
-	if (step(st, &rc)) {
-		ov->queue_age_s = sqlite3_column_int64(st, 0);
-		ov->pages_last_hour = sqlite3_column_int64(st, 1);
-		step(st, &rc);
-	}
-	sqlite3_finalize(st);
+	if ((s = sohoa_catalog_summary_get(cat, conf->review_threshold, &sum, err)) != SOHOA_OK)
+		return s;
+	ov->states[0] = sum.incoming;
+	ov->states[1] = sum.active;
+	ov->states[2] = sum.deferred;
+	ov->states[3] = sum.done;
+	ov->states[4] = sum.quarantined;
+	for (int i = 0; i < SOHOA_OVERVIEW_STATES; i++)
+		ov->total += ov->states[i];
+	ov->queue = sum.incoming + sum.active + sum.deferred;
+	ov->quarantined = sum.quarantined;
+	ov->queue_age_s = sum.queue_age_s;
+	ov->pages_last_hour = sum.pages_last_hour;
+	ov->needs_review = sum.needs_review;
 	ov->pages_per_minute = ov->pages_last_hour / 60.0;
 	prepare(db, "SELECT e.at, e.record_id, r.name, e.type, e.detail"
 	    " FROM events e LEFT JOIN records r ON r.id = e.record_id"
@@ -127,9 +118,6 @@ sohoa_overview_read(sohoa_catalog *cat, const sohoa_conf *conf, sohoa_overview *
 	sqlite3_finalize(st);
 	if (rc != SQLITE_OK)
 		return db_error(db, err, "status");
-	if ((s = sohoa_review_count(cat, conf->review_threshold, &ov->needs_review, err))
-	    != SOHOA_OK)
-		return s;
 	ov->disk_free = sohoa_fs_free_bytes(conf->state_dir);
 	ov->inbox_free = sohoa_fs_free_bytes(conf->inbox);
 	ov->min_free = conf->min_free_mb * 1024LL * 1024LL;

@@ -9,6 +9,7 @@
 
 #include "sohoa/catalog_records.h"
 #include "catalog_int.h"
+#include "sohoa/review.h"
 
 static char *
 dup_col(catalog_stmt *s, int i, int *oom)
@@ -142,21 +143,21 @@ sohoa_catalog_summary_get(sohoa_catalog *cat, long long review_threshold,
 	}
 	if ((st = catalog_finish(&s, err, "count records by state")) != SOHOA_OK)
 		return st;
-	/* How old the oldest waiting record is, how fast pages went lately,
-	 * and how many documents need a person's look. */
+	/* How old the oldest waiting record is and how fast pages went lately. */
 	catalog_prepare(&s, cat, "SELECT"
 	    " (SELECT CAST((julianday('now') - julianday(min(created_at))) * 86400 AS INTEGER)"
 	    "   FROM records WHERE state IN ('incoming', 'active', 'deferred')),"
 	    " (SELECT coalesce(sum(page_count), 0) FROM records WHERE state = 'done'"
-	    "   AND julianday(updated_at) > julianday('now', '-1 hour')),"
-	    " (SELECT count(*) FROM records WHERE state = 'done' AND mean_confidence < ?)");
-	catalog_bind_int(&s, 1, review_threshold);
+	    "   AND julianday(updated_at) > julianday('now', '-1 hour'))");
 	if (catalog_step(&s) == SQLITE_ROW) {
 		out->queue_age_s = catalog_col_int(&s, 0);
 		out->pages_last_hour = catalog_col_int(&s, 1);
-		out->needs_review = catalog_col_int(&s, 2);
 	}
-	return catalog_finish(&s, err, "summary");
+	if ((st = catalog_finish(&s, err, "summary")) != SOHOA_OK)
+		return st;
+	/* The documents that need a person's look: the review queue's own
+	 * count (review.h), the same the desk lists. */
+	return sohoa_review_count(cat, review_threshold, &out->needs_review, err);
 }
 
 sohoa_status

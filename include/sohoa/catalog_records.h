@@ -51,12 +51,14 @@ SOHOA_API sohoa_status sohoa_catalog_spool_id(sohoa_catalog *cat, int64_t id, in
 SOHOA_API sohoa_status sohoa_catalog_count_state(sohoa_catalog *cat, sohoa_state state,
     long long *n, sohoa_error *err);
 
-/* Counts for "sohoa status". */
+/* Counts for "sohoa status" and sohoa-web's /status (overview.h reads
+ * them through here): records by state, the queue's age, the pages of the
+ * last hour, and the review queue's length (review.h's definition). */
 typedef struct sohoa_catalog_summary {
 	long long incoming, active, deferred, done, quarantined;
 	long long queue_age_s;       /* age of the oldest waiting record, 0 if none */
 	long long pages_last_hour;   /* pages of records done in the last hour */
-	long long needs_review;      /* done records with mean confidence < threshold */
+	long long needs_review;      /* sohoa_review_count(review_threshold) */
 } sohoa_catalog_summary;
 
 SOHOA_API sohoa_status sohoa_catalog_summary_get(sohoa_catalog *cat, long long review_threshold,

@@ -21,6 +21,7 @@
 #include "access_int.h"
 #include "sohoa/catalog.h"
 #include "catalog_int.h"
+#include "search_cache.h"
 
 static const struct { const char *code, *label; } modes[] = {
 	{ "01", "Công khai" }, { "02", "Sử dụng có điều kiện" }, { "03", "Mật" },
@@ -418,6 +419,7 @@ sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, c
 	sqlite3 *db = sohoa_catalog_db(cat);
 	sqlite3_stmt *st = NULL;
 	char now[32];
+	long long before = (long long)sqlite3_total_changes64(db);
 	int r;
 
 	sohoa_now_iso(now);
@@ -435,7 +437,30 @@ sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, c
 		sqlite3_bind_text(st, 6, address, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? SOHOA_OK : db_error(db, err, "access log");
+	if (r != SQLITE_DONE)
+		return db_error(db, err, "access log");
+	/* No search reads the access log: this line leaves the connection's
+	 * search cache valid (search_cache.h, C3). */
+	search_cache_absorb(catalog_search_cache(cat), before,
+	    (long long)sqlite3_total_changes64(db));
+	return SOHOA_OK;
+}
+
+sohoa_status
+access_grant_horizon(sohoa_catalog *cat, const sohoa_viewer *v, long long *out,
+    sohoa_error *err)
+{
+	catalog_stmt s;
+
+	*out = 0;
+	/* The same test of a live grant as GRANT_SQL: expires_at > now. */
+	catalog_prepare(&s, cat, "SELECT min(expires_at) FROM access_requests"
+	    " WHERE user_id = ?1 AND state = 'approved' AND expires_at > ?2");
+	catalog_bind_int(&s, 1, v->user_id);
+	catalog_bind_int(&s, 2, v->now);
+	if (catalog_step(&s) == SQLITE_ROW)
+		*out = catalog_col_int(&s, 0);
+	return catalog_finish(&s, err, "access: grant expiry");
 }
 
 sohoa_status

@@ -64,6 +64,11 @@ web_catalog(struct web_server *srv)
 	 * may lose the last lines, never the daemon's records (its own
 	 * connection stays FULL). */
 	sohoa_catalog_set_sync_normal(thread_cat, NULL);
+	/* Each connection keeps its own search results (search.h), dropped at
+	 * any commit: no lock between the pool's threads. */
+	if (sohoa_search_cache_set(thread_cat, (int)srv->conf.web_search_cache,
+	    srv->conf.web_search_cache_seconds, &err) != SOHOA_OK)
+		fprintf(stderr, "sohoa-web: %s\n", err.msg);
 	pthread_mutex_lock(&cats_lock);
 	if (ncats < (int)(sizeof cats / sizeof *cats))
 		cats[ncats++] = thread_cat;
@@ -347,6 +352,24 @@ main(int argc, char **argv)
 	MHD_stop_daemon(d);
 	free(cert);
 	free(key);
+	{
+		sohoa_search_cache_stats sum = { 0 }, one;
+
+		for (int i = 0; i < ncats; i++) {
+			sohoa_search_cache_stats_get(cats[i], &one);
+			sum.hits += one.hits;
+			sum.misses += one.misses;
+			sum.invalidations += one.invalidations;
+			sum.expired += one.expired;
+			sum.evictions += one.evictions;
+			sum.bytes += one.bytes;
+		}
+		if (server.conf.web_search_cache > 0)
+			fprintf(stderr, "sohoa-web: search cache: %lld hits, %lld misses,"
+			    " %lld invalidations, %lld expired, %lld evictions, %zu bytes held\n",
+			    sum.hits, sum.misses, sum.invalidations, sum.expired, sum.evictions,
+			    sum.bytes);
+	}
 	for (int i = 0; i < ncats; i++)
 		sohoa_catalog_free(cats[i]);
 	sohoa_conf_release(&server.conf);

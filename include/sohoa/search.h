@@ -133,6 +133,29 @@ SOHOA_API sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text,
     int offset, const struct sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err);
 
 /*
+ * The search-result cache of a connection (lib/search_cache.h, C1-C6):
+ * sohoa_search_run_as keeps up to max_entries results of this connection
+ * (0: none, the default), each for at most max_age seconds and never past
+ * a commit to the catalog by anyone or the expiry of one of the viewer's
+ * grants; the same search again then costs a copy.  sohoa-web sets it on
+ * each of its connections from web_search_cache and
+ * web_search_cache_seconds.  Calling it again drops what was kept.
+ */
+SOHOA_API sohoa_status sohoa_search_cache_set(sohoa_catalog *cat, int max_entries,
+    long long max_age, sohoa_error *err);
+
+typedef struct sohoa_search_cache_stats {
+	long long hits, misses;
+	long long invalidations;  /* times everything kept was dropped for a commit */
+	long long expired;        /* entries found past their time (C4) */
+	long long evictions;      /* entries dropped for room (C5) */
+	size_t entries, bytes;    /* held now */
+} sohoa_search_cache_stats;
+
+/* The counters of cat's cache (all 0 without one). */
+SOHOA_API void sohoa_search_cache_stats_get(sohoa_catalog *cat, sohoa_search_cache_stats *out);
+
+/*
  * (Re)builds record id's row from its pages and fields now, takes it off
  * the queue of records to index, then indexes up to a few other queued
  * records (left by a crash).  Runs in its own transaction, or inside the

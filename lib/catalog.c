@@ -14,7 +14,7 @@
 #include "sohoa/fault.h"
 #include "sohoa/fields.h"
 #include "index_int.h"
-#include "search_cache.h"
+#include "sohoa/search.h"
 #include "catalog_int.h"
 
 struct sohoa_migration { int version; const char *name; const char *sql; };
@@ -23,7 +23,7 @@ extern const size_t sohoa_migrations_count;
 
 struct sohoa_catalog {
 	sqlite3 *db;
-	struct search_cache *search_cache;  /* search_cache.h, NULL: off */
+	sohoa_search_cache *search_cache;   /* attached, not owned (search.h) */
 };
 
 sohoa_status
@@ -201,20 +201,18 @@ sohoa_catalog_free(sohoa_catalog *cat)
 {
 	if (!cat)
 		return;
-	search_cache_free(cat->search_cache);
 	sqlite3_close_v2(cat->db);
 	free(cat);
 }
 
 sqlite3 *sohoa_catalog_db(sohoa_catalog *cat) { return cat->db; }
 
-struct search_cache *catalog_search_cache(sohoa_catalog *cat) { return cat->search_cache; }
+sohoa_search_cache *catalog_search_cache(sohoa_catalog *cat) { return cat->search_cache; }
 
 void
-catalog_set_search_cache(sohoa_catalog *cat, struct search_cache *c)
+sohoa_catalog_set_search_cache(sohoa_catalog *cat, sohoa_search_cache *sc)
 {
-	search_cache_free(cat->search_cache);
-	cat->search_cache = c;
+	cat->search_cache = sc;
 }
 
 sohoa_catalog *

@@ -412,14 +412,12 @@ fail:
 	return rc;
 }
 
-sohoa_status
-sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, const char *what,
+static sohoa_status
+log_insert(sqlite3 *db, const char *user_name, int64_t record_id, const char *what,
     const char *detail, const char *address, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
 	sqlite3_stmt *st = NULL;
 	char now[32];
-	long long before = (long long)sqlite3_total_changes64(db);
 	int r;
 
 	sohoa_now_iso(now);
@@ -437,13 +435,26 @@ sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, c
 		sqlite3_bind_text(st, 6, address, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (r != SQLITE_DONE)
-		return db_error(db, err, "access log");
-	/* No search reads the access log: this line leaves the connection's
-	 * search cache valid (search_cache.h, C3). */
-	search_cache_absorb(catalog_search_cache(cat), before,
-	    (long long)sqlite3_total_changes64(db));
-	return SOHOA_OK;
+	return r == SQLITE_DONE ? SOHOA_OK : db_error(db, err, "access log");
+}
+
+sohoa_status
+sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, const char *what,
+    const char *detail, const char *address, sohoa_error *err)
+{
+	sohoa_search_cache *cache = catalog_search_cache(cat);
+	sohoa_status rc;
+
+	/* No search reads the access log: a line written through the search
+	 * cache's own connection leaves what it keeps valid (search_cache.h,
+	 * C3).  Inside the caller's transaction it must go with the rest. */
+	if (!cache || !sqlite3_get_autocommit(sohoa_catalog_db(cat)))
+		return log_insert(sohoa_catalog_db(cat), user_name, record_id, what, detail, address,
+		    err);
+	rc = log_insert(sohoa_catalog_db(search_cache_log_lock(cache)), user_name, record_id, what,
+	    detail, address, err);
+	search_cache_log_unlock(cache);
+	return rc;
 }
 
 sohoa_status

@@ -36,11 +36,9 @@ sohoa_status catalog_db_error(sohoa_catalog *cat, sohoa_error *err, const char *
 /* Runs SQL without results (sqlite3_exec), grading errors as above. */
 sohoa_status catalog_exec(sohoa_catalog *cat, const char *sql, sohoa_error *err);
 
-/* The connection's search-result cache (search_cache.h), NULL when off;
- * the catalog frees it before closing the connection. */
-struct search_cache;
-struct search_cache *catalog_search_cache(sohoa_catalog *cat);
-void catalog_set_search_cache(sohoa_catalog *cat, struct search_cache *c);
+/* The search-result cache attached to the connection (search.h), or
+ * NULL. */
+struct sohoa_search_cache *catalog_search_cache(sohoa_catalog *cat);
 
 typedef struct catalog_stmt {
 	sohoa_catalog *cat;

@@ -2261,8 +2261,8 @@ sohoa_status
 sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit, int offset,
     const sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err)
 {
-	struct search_cache *cache = catalog_search_cache(cat);
-	search_cache_key key;
+	sohoa_search_cache *cache = catalog_search_cache(cat);
+	search_cache_key key = { 0 };
 	long long gen = -1, horizon = 0;
 	sohoa_status rc;
 
@@ -2273,15 +2273,9 @@ sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit,
 		    .default_mode = viewer->default_mode, .text = text, .len = len,
 		    .limit = limit > SOHOA_SEARCH_MAX_LIMIT ? SOHOA_SEARCH_MAX_LIMIT : limit,
 		    .offset = offset };
-		gen = search_cache_sync(cache, sohoa_catalog_db(cat));
-		if (gen >= 0) {
-			int hit = search_cache_get(cache, &key, viewer->now, out);
-
-			if (hit > 0)
-				return SOHOA_OK;
-			if (hit < 0)
-				return sohoa_error_oom(err);
-		}
+		/* A cache that cannot be used (-1) is as if there were none. */
+		if (search_cache_get(cache, &key, viewer->now, out, &gen) > 0)
+			return SOHOA_OK;
 	}
 	rc = search_run(cat, text, len, limit, offset, viewer, out, err);
 	if (rc == SOHOA_OK) {
@@ -2292,26 +2286,6 @@ sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit,
 	}
 	if (rc == SOHOA_OK && gen >= 0
 	    && access_grant_horizon(cat, viewer, &horizon, NULL) == SOHOA_OK)
-		search_cache_put(cache, sohoa_catalog_db(cat), gen, &key, viewer->now, horizon, out);
+		search_cache_put(cache, gen, &key, viewer->now, horizon, out);
 	return rc;
-}
-
-sohoa_status
-sohoa_search_cache_set(sohoa_catalog *cat, int max_entries, long long max_age, sohoa_error *err)
-{
-	struct search_cache *c = NULL;
-
-	if (max_entries < 0 || max_age < 0)
-		return BAD(err, "Bộ nhớ đệm tìm kiếm: số mục và thời gian không được âm."
-		    " — Search cache: entries and seconds must not be negative.");
-	if (max_entries > 0 && max_age > 0 && !(c = search_cache_new(max_entries, max_age)))
-		return sohoa_error_oom(err);
-	catalog_set_search_cache(cat, c);
-	return SOHOA_OK;
-}
-
-void
-sohoa_search_cache_stats_get(sohoa_catalog *cat, sohoa_search_cache_stats *out)
-{
-	search_cache_stats(catalog_search_cache(cat), out);
 }

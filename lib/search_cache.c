@@ -1,12 +1,15 @@
 /*
- * search_cache.c - the search-result cache of one catalog connection: the
- * invariants C1-C6 are in search_cache.h.  Entries are few (tens), so they
- * sit in one array searched by hash, with a use tick for least recently
- * used; no SQL but the connection's two change marks.
+ * search_cache.c - the search-result cache (sohoa_search_cache): the
+ * invariants C1-C7 are in search_cache.h.  Entries are few (hundreds), so
+ * they sit in one array searched by hash, with a use tick for least
+ * recently used; no SQL but the log connection's PRAGMA data_version.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 
+#include "catalog_int.h"
 #include "search_cache.h"
 
 struct entry {
@@ -22,40 +25,24 @@ struct entry {
 	sohoa_search_results res;
 };
 
-struct search_cache {
+struct sohoa_search_cache {
+	pthread_mutex_t lock;         /* C7: everything below */
 	int max_entries;
 	long long max_age;
 	struct entry *e;
 	int n;
 	size_t bytes;
 	unsigned long long tick;
-	long long gen;                /* bumped whenever the marks move (C2) */
-	int have_marks;
-	long long data_version, changes;
-	sqlite3 *db;                  /* the connection st belongs to */
-	sqlite3_stmt *st;             /* PRAGMA data_version */
+	long long gen;                /* goes up whenever data_version moves (C2) */
+	int have_version;
+	long long data_version;
+	sohoa_catalog *log;           /* the log connection (C2, C3) */
+	sqlite3_stmt *st;             /* PRAGMA data_version on it */
 	sohoa_search_cache_stats stats;
 };
 
-struct search_cache *
-search_cache_new(int max_entries, long long max_age)
-{
-	struct search_cache *c = calloc(1, sizeof *c);
-
-	if (!c)
-		return NULL;
-	c->max_entries = max_entries > 0 ? max_entries : 1;
-	c->max_age = max_age > 0 ? max_age : 1;
-	c->e = calloc((size_t)c->max_entries, sizeof *c->e);
-	if (!c->e) {
-		free(c);
-		return NULL;
-	}
-	return c;
-}
-
 static void
-entry_release(struct search_cache *c, int i)
+entry_release(sohoa_search_cache *c, int i)
 {
 	struct entry *x = &c->e[i];
 
@@ -68,7 +55,7 @@ entry_release(struct search_cache *c, int i)
 }
 
 static void
-drop_all(struct search_cache *c)
+drop_all(sohoa_search_cache *c)
 {
 	if (c->n)
 		c->stats.invalidations++;
@@ -76,60 +63,96 @@ drop_all(struct search_cache *c)
 		entry_release(c, c->n - 1);
 }
 
+sohoa_search_cache *
+sohoa_search_cache_new(const char *catalog_path, int max_entries, long long max_age,
+    sohoa_error *err)
+{
+	sohoa_search_cache *c;
+
+	if (max_entries < 1 || max_age < 1) {
+		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "Bộ nhớ đệm tìm kiếm cần ít nhất 1 mục và 1 giây."
+		    " — The search cache needs at least 1 entry and 1 second.");
+		return NULL;
+	}
+	if (!(c = calloc(1, sizeof *c)) || !(c->e = calloc((size_t)max_entries, sizeof *c->e))) {
+		free(c);
+		sohoa_error_oom(err);
+		return NULL;
+	}
+	c->max_entries = max_entries;
+	c->max_age = max_age;
+	if (pthread_mutex_init(&c->lock, NULL) != 0) {
+		free(c->e);
+		free(c);
+		sohoa_error_oom(err);
+		return NULL;
+	}
+	/* Access-log lines only: in WAL mode NORMAL keeps the catalog whole; a
+	 * power cut may lose the last lines (as sohoa-web's own connections). */
+	if (!(c->log = sohoa_catalog_open(catalog_path, err))
+	    || sohoa_catalog_set_sync_normal(c->log, err) != SOHOA_OK) {
+		sohoa_search_cache_free(c);
+		return NULL;
+	}
+	if (sqlite3_prepare_v2(sohoa_catalog_db(c->log), "PRAGMA data_version", -1, &c->st, NULL)
+	    != SQLITE_OK) {
+		catalog_db_error(c->log, err, "search cache");
+		sohoa_search_cache_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 void
-search_cache_free(struct search_cache *c)
+sohoa_search_cache_free(sohoa_search_cache *c)
 {
 	if (!c)
 		return;
 	drop_all(c);
 	sqlite3_finalize(c->st);
+	sohoa_catalog_free(c->log);
+	pthread_mutex_destroy(&c->lock);
 	free(c->e);
 	free(c);
 }
 
-long long
-search_cache_sync(struct search_cache *c, sqlite3 *db)
+/* C2, with the lock held: the generation now, -1 when data_version cannot
+ * be read (then everything is dropped). */
+static long long
+sync_version(sohoa_search_cache *c)
 {
-	long long dv, ch;
+	long long dv;
 
-	if (c->db != db) {
-		/* A cache follows one connection; a new one starts afresh. */
-		sqlite3_finalize(c->st);
-		c->st = NULL;
-		c->db = db;
-		c->have_marks = 0;
-	}
-	if (!c->st && sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &c->st, NULL) != SQLITE_OK)
-		goto unknown;
 	if (sqlite3_step(c->st) != SQLITE_ROW) {
 		sqlite3_reset(c->st);
-		goto unknown;
+		drop_all(c);
+		c->gen++;
+		c->have_version = 0;
+		return -1;
 	}
 	dv = sqlite3_column_int64(c->st, 0);
 	sqlite3_reset(c->st);
-	ch = (long long)sqlite3_total_changes64(db);
-	if (!c->have_marks || dv != c->data_version || ch != c->changes) {
+	if (!c->have_version || dv != c->data_version) {
 		drop_all(c);
 		c->gen++;
 		c->data_version = dv;
-		c->changes = ch;
-		c->have_marks = 1;
+		c->have_version = 1;
 	}
 	return c->gen;
-unknown:
-	drop_all(c);
-	c->gen++;
-	c->have_marks = 0;
-	return -1;
+}
+
+sohoa_catalog *
+search_cache_log_lock(sohoa_search_cache *c)
+{
+	pthread_mutex_lock(&c->lock);
+	return c->log;
 }
 
 void
-search_cache_absorb(struct search_cache *c, long long before, long long after)
+search_cache_log_unlock(sohoa_search_cache *c)
 {
-	/* C3: only when nothing but that one line was written since the last
-	 * look-up; anything else in between still counts at the next sync. */
-	if (c && c->have_marks && c->changes == before)
-		c->changes = after;
+	pthread_mutex_unlock(&c->lock);
 }
 
 static uint64_t
@@ -212,12 +235,18 @@ results_copy(sohoa_search_results *dst, const sohoa_search_results *src)
 }
 
 int
-search_cache_get(struct search_cache *c, const search_cache_key *k, long long now,
-    sohoa_search_results *out)
+search_cache_get(sohoa_search_cache *c, const search_cache_key *k, long long now,
+    sohoa_search_results *out, long long *gen)
 {
 	uint64_t h = key_hash(k);
+	int found = 0;
 
 	sohoa_search_results_release(out);
+	pthread_mutex_lock(&c->lock);
+	if ((*gen = sync_version(c)) < 0) {
+		pthread_mutex_unlock(&c->lock);
+		return -1;
+	}
 	for (int i = 0; i < c->n; i++) {
 		struct entry *x = &c->e[i];
 
@@ -229,18 +258,23 @@ search_cache_get(struct search_cache *c, const search_cache_key *k, long long no
 			entry_release(c, i);
 			break;
 		}
-		if (!results_copy(out, &x->res))
-			return -1;
+		if (!results_copy(out, &x->res)) {
+			found = -1;
+			break;
+		}
 		x->used = ++c->tick;
 		c->stats.hits++;
-		return 1;
+		found = 1;
+		break;
 	}
-	c->stats.misses++;
-	return 0;
+	if (found == 0)
+		c->stats.misses++;
+	pthread_mutex_unlock(&c->lock);
+	return found;
 }
 
 void
-search_cache_put(struct search_cache *c, sqlite3 *db, long long gen, const search_cache_key *k,
+search_cache_put(sohoa_search_cache *c, long long gen, const search_cache_key *k,
     long long now, long long grant_expiry, const sohoa_search_results *res)
 {
 	struct entry x = { 0 };
@@ -250,9 +284,9 @@ search_cache_put(struct search_cache *c, sqlite3 *db, long long gen, const searc
 	if (grant_expiry > 0 && grant_expiry < valid_until)
 		valid_until = grant_expiry;
 
-	/* C2: a commit seen since the look-up may be in res, or not. */
-	if (gen < 0 || search_cache_sync(c, db) != gen || valid_until <= now)
+	if (gen < 0 || valid_until <= now)
 		return;
+	/* Copied before the lock is taken: the others wait less. */
 	if (!(x.bytes = results_copy(&x.res, res)))
 		return;
 	x.text = malloc(k->len ? k->len : 1);
@@ -265,6 +299,15 @@ search_cache_put(struct search_cache *c, sqlite3 *db, long long gen, const searc
 		return;
 	}
 	memcpy(x.text, k->text, k->len);
+	pthread_mutex_lock(&c->lock);
+	/* C2: a commit since the look-up may be in res, or not. */
+	if (sync_version(c) != gen) {
+		pthread_mutex_unlock(&c->lock);
+		free(x.text);
+		free(x.default_mode);
+		sohoa_search_results_release(&x.res);
+		return;
+	}
 	x.hash = h;
 	x.user_id = k->user_id;
 	x.len = k->len;
@@ -291,15 +334,18 @@ search_cache_put(struct search_cache *c, sqlite3 *db, long long gen, const searc
 	}
 	c->e[c->n++] = x;
 	c->bytes += x.bytes;
+	pthread_mutex_unlock(&c->lock);
 }
 
 void
-search_cache_stats(const struct search_cache *c, sohoa_search_cache_stats *out)
+sohoa_search_cache_stats_get(sohoa_search_cache *c, sohoa_search_cache_stats *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!c)
 		return;
+	pthread_mutex_lock(&c->lock);
 	*out = c->stats;
-	out->entries = c->n;
+	out->entries = (size_t)c->n;
 	out->bytes = c->bytes;
+	pthread_mutex_unlock(&c->lock);
 }

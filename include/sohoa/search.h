@@ -133,16 +133,34 @@ SOHOA_API sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text,
     int offset, const struct sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err);
 
 /*
- * The search-result cache of a connection (lib/search_cache.h, C1-C6):
- * sohoa_search_run_as keeps up to max_entries results of this connection
- * (0: none, the default), each for at most max_age seconds and never past
- * a commit to the catalog by anyone or the expiry of one of the viewer's
- * grants; the same search again then costs a copy.  sohoa-web sets it on
- * each of its connections from web_search_cache and
- * web_search_cache_seconds.  Calling it again drops what was kept.
+ * The search-result cache (lib/search_cache.h, C1-C7): a cache attached to
+ * catalog connections makes sohoa_search_run_as keep what it found (at most
+ * max_entries results, each at most max_age seconds), so that the same
+ * search by the same viewer costs a copy - until anything is committed to
+ * the catalog by anyone, or one of the viewer's grants expires.  It opens a
+ * connection of its own to the catalog at catalog_path, through which the
+ * access-log lines of the connections it is attached to are written
+ * (access.h), so that the line a search writes does not empty it.  One cache
+ * may be attached to the connections of several threads (sohoa-web's pool:
+ * web_search_cache, web_search_cache_seconds).
+ *
+ *     sohoa_search_cache *sc = sohoa_search_cache_new(path, 256, 300, &err);
+ *     sohoa_catalog_set_search_cache(cat, sc);     // each connection
+ *     ... sohoa_search_run_as(cat, ...) ...
+ *     sohoa_catalog_free(cat);                      // every connection first
+ *     sohoa_search_cache_free(sc);
+ *
+ * sohoa_search_cache_new: NULL with err set when max_entries or max_age is
+ * below 1 (SOHOA_BAD_INPUT) or the catalog cannot be opened.
+ * sohoa_catalog_set_search_cache: NULL detaches; the cache is not owned by
+ * the connection and must outlive it.
  */
-SOHOA_API sohoa_status sohoa_search_cache_set(sohoa_catalog *cat, int max_entries,
+typedef struct sohoa_search_cache sohoa_search_cache;
+
+SOHOA_API sohoa_search_cache *sohoa_search_cache_new(const char *catalog_path, int max_entries,
     long long max_age, sohoa_error *err);
+SOHOA_API void sohoa_search_cache_free(sohoa_search_cache *sc);
+SOHOA_API void sohoa_catalog_set_search_cache(sohoa_catalog *cat, sohoa_search_cache *sc);
 
 typedef struct sohoa_search_cache_stats {
 	long long hits, misses;
@@ -152,8 +170,8 @@ typedef struct sohoa_search_cache_stats {
 	size_t entries, bytes;    /* held now */
 } sohoa_search_cache_stats;
 
-/* The counters of cat's cache (all 0 without one). */
-SOHOA_API void sohoa_search_cache_stats_get(sohoa_catalog *cat, sohoa_search_cache_stats *out);
+/* The counters of cache sc (all 0 for NULL). */
+SOHOA_API void sohoa_search_cache_stats_get(sohoa_search_cache *sc, sohoa_search_cache_stats *out);
 
 /*
  * (Re)builds record id's row from its pages and fields now, takes it off

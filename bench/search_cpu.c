@@ -54,6 +54,7 @@ main(int argc, char **argv)
 {
 	sohoa_error err = { 0 };
 	sohoa_catalog *cat;
+	sohoa_search_cache *sc = NULL;
 	sohoa_viewer v = { .user_id = 1, .user_name = "bench", .default_mode = "01" };
 	int runs = argc > 2 ? atoi(argv[2]) : 3, limit = argc > 3 ? atoi(argv[3]) : 20;
 	double all = 0, all_hit = 0;
@@ -68,9 +69,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	v.now = (long long)time(NULL);
-	if (cached && sohoa_search_cache_set(cat, 64, 300, &err) != SOHOA_OK) {
-		fprintf(stderr, "search_cpu: %s\n", err.msg);
-		return 1;
+	if (cached) {
+		if (!(sc = sohoa_search_cache_new(argv[1], 64, 300, &err))) {
+			fprintf(stderr, "search_cpu: %s\n", err.msg);
+			return 1;
+		}
+		sohoa_catalog_set_search_cache(cat, sc);
 	}
 	if (cached && runs < 2)
 		runs = 2;
@@ -122,5 +126,6 @@ main(int argc, char **argv)
 		printf("mean %.3f ms CPU a cached search (a hit)\n",
 		    all_hit / (sizeof queries / sizeof *queries));
 	sohoa_catalog_free(cat);
+	sohoa_search_cache_free(sc);
 	return 0;
 }

@@ -10,8 +10,10 @@
  * sharing one cache while another connection commits get what an uncached
  * search gets.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -219,6 +221,9 @@ test_commit_invalidates(void)
 	free_both(cat, sc);
 }
 
+/* This test binary, made absolute by main before any test changes folder. */
+static char self_path[PATH_MAX];
+
 /* A commit by another process (sohoad ingesting, sohoa edit) as well. */
 static void
 test_other_process_invalidates(void)
@@ -235,14 +240,13 @@ test_other_process_invalidates(void)
 	CHECK(strstr(search_text(cat, &v, "xay dung", 10, 0), "total 1 ") != NULL);
 	CHECK(strstr(search_text(cat, &v, "xay dung", 10, 0), "total 1 ") != NULL);
 	CHECK_INT(stats(sc).hits, 1);
+	/* This test binary again, a process of its own (not a fork, which
+	 * would share this one's connections): child_add_record below. */
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		sohoa_catalog *c = sohoa_catalog_open("catalog.db", NULL);
-		int ok = c && add_record(c, "Xây dựng trường học", "15", "Xây dựng", "01") > 0;
-
-		sohoa_catalog_free(c);
-		_exit(ok && !test_failed_checks ? 0 : 1);
+		execl(self_path, self_path, "--add-record", (char *)NULL);
+		_exit(127);
 	}
 	CHECK(pid > 0);
 	CHECK(waitpid(pid, &status, 0) == pid);
@@ -458,6 +462,8 @@ test_off(void)
  * search, hit or not, gives what an uncached search on a fresh snapshot
  * gives at least - never fewer matches than were committed before it
  * began. */
+#define RACE_RECORDS 20
+
 struct racer {
 	sohoa_search_cache *sc;
 	sohoa_viewer v;
@@ -479,13 +485,16 @@ race_search(void *arg)
 	}
 	sohoa_catalog_set_search_cache(cat, r->sc);
 	sohoa_search_results_init(&res);
-	for (int i = 0; i < 300; i++) {
+	/* Until the writer is done, then 20 more (hits: nothing changes). */
+	for (int after = 0; after < 20;) {
 		int before = __atomic_load_n(r->added, __ATOMIC_SEQ_CST);
 
 		sohoa_error_clear(&err);
 		if (sohoa_search_run_as(cat, "truong hoc", 10, 50, 0, &r->v, &res, &err) != SOHOA_OK
 		    || res.total < before)
 			r->bad++;
+		if (before == RACE_RECORDS)
+			after++;
 	}
 	sohoa_search_results_release(&res);
 	sohoa_catalog_free(cat);
@@ -511,7 +520,7 @@ test_threads_share(void)
 		r[i] = (struct racer){ .sc = sc, .v = v, .added = &added };
 		CHECK(pthread_create(&t[i], NULL, race_search, &r[i]) == 0);
 	}
-	for (int i = 0; i < 20; i++) {
+	for (int i = 0; i < RACE_RECORDS; i++) {
 		char num[16];
 
 		snprintf(num, sizeof num, "%d", 100 + i);
@@ -523,15 +532,32 @@ test_threads_share(void)
 		bad += r[i].bad;
 	}
 	CHECK_INT(bad, 0);
-	CHECK(stats(sc).hits > 0);
-	CHECK(stats(sc).invalidations > 0);
+	CHECK(stats(sc).hits >= 4 * 19);
 	CHECK(strstr(search_text(cat, &v, "truong hoc", 50, 0), "total 20 ") != NULL);
 	free_both(cat, sc);
 }
 
-int
-main(void)
+/* The other process of test_other_process_invalidates: adds a matching
+ * record to catalog.db in the current folder. */
+static int
+child_add_record(void)
 {
+	sohoa_catalog *c = sohoa_catalog_open("catalog.db", NULL);
+	int ok = c && add_record(c, "Xây dựng trường học", "15", "Xây dựng", "01") > 0;
+
+	sohoa_catalog_free(c);
+	return ok && !test_failed_checks ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--add-record"))
+		return child_add_record();
+	if (!realpath(argv[0], self_path)) {
+		perror(argv[0]);
+		return 1;
+	}
 	TEST_RUN(test_hit_equals_miss);
 	TEST_RUN(test_commit_invalidates);
 	TEST_RUN(test_other_process_invalidates);

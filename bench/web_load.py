@@ -16,9 +16,9 @@ the same span (it shares the cores with sohoa-web).
 
 BENCH_WEB_MIX=repeat (the default) draws the searches from the 20 fixed
 queries, as staff repeat searches; BENCH_WEB_MIX=distinct makes every
-search distinct (the fixed query plus a random extra word and a random
-year filter nam:YYYY, never the same twice in a run), a mix no result
-cache can help.
+search distinct (the fixed query plus one or two random extra words from a
+list of 40, never the same text twice in a run), a mix no result cache can
+help.
 """
 import http.client
 import os
@@ -67,7 +67,7 @@ def query(rnd):
     if MIX == 'repeat':
         return q
     while True:
-        d = '%s %s nam:%d' % (q, rnd.choice(EXTRA), rnd.randint(1990, 2025))
+        d = ' '.join([q] + rnd.sample(EXTRA, rnd.randint(1, 2)))
         with lock:
             if d not in used:
                 used.add(d)

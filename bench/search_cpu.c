@@ -74,7 +74,10 @@ main(int argc, char **argv)
 			fprintf(stderr, "search_cpu: %s\n", err.msg);
 			return 1;
 		}
-		sohoa_catalog_set_search_cache(cat, sc);
+		if (sohoa_catalog_set_search_cache(cat, sc, &err) != SOHOA_OK) {
+			fprintf(stderr, "search_cpu: %s\n", err.msg);
+			return 1;
+		}
 	}
 	if (cached && runs < 2)
 		runs = 2;

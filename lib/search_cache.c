@@ -142,6 +142,13 @@ sync_version(sohoa_search_cache *c)
 	return c->gen;
 }
 
+const char *
+search_cache_catalog_file(sohoa_search_cache *c)
+{
+	/* Set once at creation: no lock needed. */
+	return sqlite3_db_filename(sohoa_catalog_db(c->log), "main");
+}
+
 sohoa_catalog *
 search_cache_log_lock(sohoa_search_cache *c)
 {

@@ -70,6 +70,9 @@ int search_cache_get(sohoa_search_cache *c, const search_cache_key *k, long long
 void search_cache_put(sohoa_search_cache *c, long long gen, const search_cache_key *k,
     long long now, long long grant_expiry, const sohoa_search_results *res);
 
+/* The file of the catalog the cache watches (sqlite3_db_filename). */
+const char *search_cache_catalog_file(sohoa_search_cache *c);
+
 /* C3: the log connection, locked; give it back with
  * search_cache_log_unlock. */
 sohoa_catalog *search_cache_log_lock(sohoa_search_cache *c);

@@ -67,7 +67,8 @@ web_catalog(struct web_server *srv)
 	 * connection stays FULL). */
 	sohoa_catalog_set_sync_normal(thread_cat, NULL);
 	/* One search-result cache for the whole pool (search.h). */
-	sohoa_catalog_set_search_cache(thread_cat, search_cache);
+	if (sohoa_catalog_set_search_cache(thread_cat, search_cache, &err) != SOHOA_OK)
+		fprintf(stderr, "sohoa-web: %s\n", err.msg);
 	pthread_mutex_lock(&cats_lock);
 	if (ncats < (int)(sizeof cats / sizeof *cats))
 		cats[ncats++] = thread_cat;

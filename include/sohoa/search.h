@@ -145,7 +145,7 @@ SOHOA_API sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text,
  * web_search_cache, web_search_cache_seconds).
  *
  *     sohoa_search_cache *sc = sohoa_search_cache_new(path, 256, 300, &err);
- *     sohoa_catalog_set_search_cache(cat, sc);     // each connection
+ *     sohoa_catalog_set_search_cache(cat, sc, &err); // each connection
  *     ... sohoa_search_run_as(cat, ...) ...
  *     sohoa_catalog_free(cat);                      // every connection first
  *     sohoa_search_cache_free(sc);
@@ -153,14 +153,16 @@ SOHOA_API sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text,
  * sohoa_search_cache_new: NULL with err set when max_entries or max_age is
  * below 1 (SOHOA_BAD_INPUT) or the catalog cannot be opened.
  * sohoa_catalog_set_search_cache: NULL detaches; the cache is not owned by
- * the connection and must outlive it.
+ * the connection and must outlive it; SOHOA_BAD_INPUT (nothing attached)
+ * when cat is a connection to another catalog file than the cache's.
  */
 typedef struct sohoa_search_cache sohoa_search_cache;
 
 SOHOA_API sohoa_search_cache *sohoa_search_cache_new(const char *catalog_path, int max_entries,
     long long max_age, sohoa_error *err);
 SOHOA_API void sohoa_search_cache_free(sohoa_search_cache *sc);
-SOHOA_API void sohoa_catalog_set_search_cache(sohoa_catalog *cat, sohoa_search_cache *sc);
+SOHOA_API sohoa_status sohoa_catalog_set_search_cache(sohoa_catalog *cat, sohoa_search_cache *sc,
+    sohoa_error *err);
 
 typedef struct sohoa_search_cache_stats {
 	long long hits, misses;

@@ -68,7 +68,7 @@ set_cache(sohoa_catalog *cat, int n, long long age)
 	sohoa_error_clear(&err);
 	sc = sohoa_search_cache_new("catalog.db", n, age, &err);
 	CHECKM(sc != NULL, err.msg);
-	sohoa_catalog_set_search_cache(cat, sc);
+	CHECKM(sohoa_catalog_set_search_cache(cat, sc, &err) == SOHOA_OK, err.msg);
 	return sc;
 }
 
@@ -437,7 +437,7 @@ test_off(void)
 	snprintf(want, sizeof want, "%s", search_text(cat, &v, "giao dat", 10, 0));
 	sc = set_cache(cat, 8, 300);
 	CHECK_STR(search_text(cat, &v, "giao dat", 10, 0), want);
-	sohoa_catalog_set_search_cache(cat, NULL);
+	CHECK_INT(sohoa_catalog_set_search_cache(cat, NULL, &err), SOHOA_OK);
 	CHECK_STR(search_text(cat, &v, "giao dat", 10, 0), want);
 	CHECK_STR(search_text(cat, &v, "giao dat", 10, 0), want);
 	CHECK_INT(stats(sc).hits + stats(sc).misses, 1);
@@ -453,6 +453,15 @@ test_off(void)
 	sohoa_error_clear(&err);
 	CHECK(sohoa_search_cache_new("/nonexistent/dir/catalog.db", 8, 60, &err) == NULL);
 	CHECK(err.status != SOHOA_OK);
+	/* A cache watching another catalog file is never attached. */
+	sohoa_error_clear(&err);
+	sc = sohoa_search_cache_new("other.db", 8, 60, &err);
+	CHECKM(sc != NULL, err.msg);
+	CHECK_INT(sohoa_catalog_set_search_cache(cat, sc, &err), SOHOA_BAD_INPUT);
+	CHECK(strstr(err.msg, "danh mục khác") != NULL);
+	search_text(cat, &v, "giao dat", 10, 0);
+	CHECK_INT(stats(sc).hits + stats(sc).misses, 0);
+	sohoa_search_cache_free(sc);
 	sohoa_catalog_free(cat);
 	sohoa_search_cache_free(NULL);
 }
@@ -483,7 +492,8 @@ race_search(void *arg)
 		r->bad++;
 		return NULL;
 	}
-	sohoa_catalog_set_search_cache(cat, r->sc);
+	if (sohoa_catalog_set_search_cache(cat, r->sc, &err) != SOHOA_OK)
+		r->bad++;
 	sohoa_search_results_init(&res);
 	/* Until the writer is done, then 20 more (hits: nothing changes). */
 	for (int after = 0; after < 20;) {
@@ -515,7 +525,7 @@ test_threads_share(void)
 
 	setup(cat, &v, ids);
 	sc = set_cache(cat, 16, 300);
-	sohoa_catalog_set_search_cache(cat, NULL);
+	sohoa_catalog_set_search_cache(cat, NULL, NULL);
 	for (int i = 0; i < 4; i++) {
 		r[i] = (struct racer){ .sc = sc, .v = v, .added = &added };
 		CHECK(pthread_create(&t[i], NULL, race_search, &r[i]) == 0);

@@ -181,7 +181,8 @@ bench-search: deps
 
 # Not a test: sohoa-web under 20 concurrent HTTPS clients on a catalog of
 # 1M generated pages (made once, kept in /tmp; BENCH_WEB_PAGES, _CLIENTS,
-# _SECONDS, _DIR change it; BENCH_WEB_STORE=DIR uses a store generated
+# _SECONDS, _DIR change it; BENCH_WEB_MIXES="repeat distinct" the mixes,
+# BENCH_WEB_CACHE=N web_search_cache; BENCH_WEB_STORE=DIR uses a store generated
 # before and never regenerates it): p50/p99 per kind, requests/s, RSS.
 .PHONY: bench-web
 bench-web: deps

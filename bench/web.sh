@@ -10,12 +10,19 @@
 # connections) running a fixed mix of search pages, API searches and
 # document pages for BENCH_WEB_SECONDS: p50/p99 per kind, requests/s,
 # errors, and sohoa-web's peak RSS.
+# Each mix of BENCH_WEB_MIXES runs against a freshly started sohoa-web:
+# "repeat" (the issue's: searches drawn from 20 fixed queries) and
+# "distinct" (every search different, which no result cache helps); the
+# load generator's own CPU is printed with each.  BENCH_WEB_CACHE=N sets
+# web_search_cache (0: off; unset: the default); sohoa-web's search cache
+# counters are printed at its exit.
 set -eu
 BUILD=${SOHOA_BUILD:-build}
 BIN=$(cd "$BUILD" && pwd)
 PAGES=${BENCH_WEB_PAGES:-1000000}
 CLIENTS=${BENCH_WEB_CLIENTS:-20}
 SECONDS_=${BENCH_WEB_SECONDS:-60}
+MIXES=${BENCH_WEB_MIXES:-repeat distinct}
 D=${BENCH_WEB_STORE:-${BENCH_WEB_DIR:-/tmp/sohoa-bench-web-$PAGES}}
 PORT=$((20000 + RANDOM % 20000))
 if [ -n "${BENCH_WEB_STORE:-}" ] && [ ! -e "$D/catalog.db" ]; then
@@ -38,21 +45,25 @@ inbox = $D/inbox
 state_dir = $D
 web_listen = 127.0.0.1:$PORT
 EOC
+if [ -n "${BENCH_WEB_CACHE:-}" ]; then
+	echo "web_search_cache = $BENCH_WEB_CACHE" >> "$D/sohoa.conf"
+fi
 export SOHOA_CONF="$D/sohoa.conf"
 "$BIN/sohoa" user disable bench >/dev/null 2>&1 || true
 echo "mật khẩu đo tải" | "$BIN/sohoa" user add bench --role can-bo >/dev/null 2>&1 ||
 	{ "$BIN/sohoa" user enable bench >/dev/null; echo "mật khẩu đo tải" | "$BIN/sohoa" user passwd bench >/dev/null; }
 TOKEN=$("$BIN/sohoa" user token bench)
+for MIX in $MIXES; do
 "$BIN/sohoa-web" -f 2> "$D/web.log" &
 WPID=$!
 trap 'kill $WPID 2>/dev/null || true; rm -f "$D/PAUSE"' EXIT
 for i in $(seq 1 100); do curl -sk -o /dev/null "https://127.0.0.1:$PORT/login" && break; sleep 0.2; done
 MAXID=$(sqlite3 "$D/catalog.db" "SELECT max(id) FROM records")
-echo "== $D: $CLIENTS clients, ${SECONDS_} s, HTTPS, $(sqlite3 "$D/catalog.db" "SELECT count(*) FROM pages") pages, $MAXID records"
-echo "   $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $D: mix $MIX, $CLIENTS clients, ${SECONDS_} s, HTTPS, $(sqlite3 "$D/catalog.db" "SELECT count(*) FROM pages") pages, $MAXID records"
+echo "   web_search_cache = ${BENCH_WEB_CACHE:-default}; $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cpu() { awk '{print $14 + $15}' /proc/$WPID/stat; }
 CPU0=$(cpu)
-/usr/bin/python3 bench/web_load.py "https://127.0.0.1:$PORT" "$TOKEN" "$MAXID" "$CLIENTS" "$SECONDS_" "$WPID" \
+BENCH_WEB_MIX=$MIX /usr/bin/python3 bench/web_load.py "https://127.0.0.1:$PORT" "$TOKEN" "$MAXID" "$CLIENTS" "$SECONDS_" "$WPID" \
 	| tee "$D/web-load.out"
 # CPU time is what a loaded machine does not hide: sohoa-web's own work.
 N=$(awk '$1 == "total" {print $2}' "$D/web-load.out")
@@ -63,3 +74,5 @@ echo "sohoa-web RSS: now $(awk '/VmRSS/ {print int($2/1024)}' /proc/$WPID/status
 	"peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$WPID/status) MiB"
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -TERM $WPID; wait $WPID || true
+grep 'search cache' "$D/web.log" || true
+done

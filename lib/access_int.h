@@ -28,4 +28,10 @@ int access_sql_bind(sqlite3_stmt *st, const sohoa_viewer *v);
 sohoa_status access_redact_results(sohoa_catalog *cat, const sohoa_viewer *v,
     sohoa_search_results *res, sohoa_error *err);
 
+/* The earliest expiry (unix time) of the live grants viewer v holds, into
+ * *out; 0 when it holds none.  A result that depends on v's grants is good
+ * until then at most (search_cache.h, C4). */
+sohoa_status access_grant_horizon(sohoa_catalog *cat, const sohoa_viewer *v, long long *out,
+    sohoa_error *err);
+
 #endif

@@ -14,6 +14,8 @@
 #include "sohoa/fault.h"
 #include "sohoa/fields.h"
 #include "index_int.h"
+#include "sohoa/search.h"
+#include "search_cache.h"
 #include "catalog_int.h"
 
 struct sohoa_migration { int version; const char *name; const char *sql; };
@@ -22,6 +24,7 @@ extern const size_t sohoa_migrations_count;
 
 struct sohoa_catalog {
 	sqlite3 *db;
+	sohoa_search_cache *search_cache;   /* attached, not owned (search.h) */
 };
 
 sohoa_status
@@ -204,6 +207,24 @@ sohoa_catalog_free(sohoa_catalog *cat)
 }
 
 sqlite3 *sohoa_catalog_db(sohoa_catalog *cat) { return cat->db; }
+
+sohoa_search_cache *catalog_search_cache(sohoa_catalog *cat) { return cat->search_cache; }
+
+sohoa_status
+sohoa_catalog_set_search_cache(sohoa_catalog *cat, sohoa_search_cache *sc, sohoa_error *err)
+{
+	const char *mine = sqlite3_db_filename(cat->db, "main");
+	const char *its = sc ? search_cache_catalog_file(sc) : NULL;
+
+	/* A cache watching another file would keep this one's results past
+	 * its commits (search_cache.h, C2). */
+	if (sc && (!mine || !its || strcmp(mine, its)))
+		return sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "Bộ nhớ đệm tìm kiếm thuộc một danh mục khác — the search cache belongs to"
+		    " another catalog (%s, not %s)", its ? its : "?", mine ? mine : "?");
+	cat->search_cache = sc;
+	return SOHOA_OK;
+}
 
 sohoa_catalog *
 catalog_wrap(sqlite3 *db)

@@ -21,6 +21,7 @@
 #include "access_int.h"
 #include "sohoa/catalog.h"
 #include "catalog_int.h"
+#include "search_cache.h"
 
 static const struct { const char *code, *label; } modes[] = {
 	{ "01", "Công khai" }, { "02", "Sử dụng có điều kiện" }, { "03", "Mật" },
@@ -411,11 +412,10 @@ fail:
 	return rc;
 }
 
-sohoa_status
-sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, const char *what,
+static sohoa_status
+log_insert(sqlite3 *db, const char *user_name, int64_t record_id, const char *what,
     const char *detail, const char *address, sohoa_error *err)
 {
-	sqlite3 *db = sohoa_catalog_db(cat);
 	sqlite3_stmt *st = NULL;
 	char now[32];
 	int r;
@@ -436,6 +436,42 @@ sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, c
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return r == SQLITE_DONE ? SOHOA_OK : db_error(db, err, "access log");
+}
+
+sohoa_status
+sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, const char *what,
+    const char *detail, const char *address, sohoa_error *err)
+{
+	sohoa_search_cache *cache = catalog_search_cache(cat);
+	sohoa_status rc;
+
+	/* No search reads the access log: a line written through the search
+	 * cache's own connection leaves what it keeps valid (search_cache.h,
+	 * C3).  Inside the caller's transaction it must go with the rest. */
+	if (!cache || !sqlite3_get_autocommit(sohoa_catalog_db(cat)))
+		return log_insert(sohoa_catalog_db(cat), user_name, record_id, what, detail, address,
+		    err);
+	rc = log_insert(sohoa_catalog_db(search_cache_log_lock(cache)), user_name, record_id, what,
+	    detail, address, err);
+	search_cache_log_unlock(cache);
+	return rc;
+}
+
+sohoa_status
+access_grant_horizon(sohoa_catalog *cat, const sohoa_viewer *v, long long *out,
+    sohoa_error *err)
+{
+	catalog_stmt s;
+
+	*out = 0;
+	/* The same test of a live grant as GRANT_SQL: expires_at > now. */
+	catalog_prepare(&s, cat, "SELECT min(expires_at) FROM access_requests"
+	    " WHERE user_id = ?1 AND state = 'approved' AND expires_at > ?2");
+	catalog_bind_int(&s, 1, v->user_id);
+	catalog_bind_int(&s, 2, v->now);
+	if (catalog_step(&s) == SQLITE_ROW)
+		*out = catalog_col_int(&s, 0);
+	return catalog_finish(&s, err, "access: grant expiry");
 }
 
 sohoa_status

@@ -36,6 +36,10 @@ sohoa_status catalog_db_error(sohoa_catalog *cat, sohoa_error *err, const char *
 /* Runs SQL without results (sqlite3_exec), grading errors as above. */
 sohoa_status catalog_exec(sohoa_catalog *cat, const char *sql, sohoa_error *err);
 
+/* The search-result cache attached to the connection (search.h), or
+ * NULL. */
+struct sohoa_search_cache *catalog_search_cache(sohoa_catalog *cat);
+
 typedef struct catalog_stmt {
 	sohoa_catalog *cat;
 	sqlite3_stmt *st;

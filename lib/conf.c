@@ -143,6 +143,11 @@ static const struct conf_key keys[] = {
 	  "Minutes without use after which a web session ends." },
 	{ "web_grant_days", CONF_INT, OFF(web_grant_days), "30", 1, 3650, NULL,
 	  "Days an approved request (Chế độ sử dụng 02) gives its user the document." },
+	{ "web_search_cache", CONF_INT, OFF(web_search_cache), "256", 0, 100000, NULL,
+	  "Search results sohoa-web keeps (at most 8 MiB) to answer the same search by the"
+	  " same user again until anything in the catalog changes; 0 = no cache." },
+	{ "web_search_cache_seconds", CONF_INT, OFF(web_search_cache_seconds), "300", 1, 86400,
+	  NULL, "Most seconds a kept search result is used." },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -40,6 +40,7 @@
 #include "access_int.h"
 #include "index_int.h"
 #include "catalog_int.h"
+#include "search_cache.h"
 
 /*
  * Ranking (aux_rank below): BM25's saturation and length normalisation per
@@ -2254,15 +2255,28 @@ sohoa_search_run(sohoa_catalog *cat, const char *text, size_t len, int limit, in
 
 /* The same search through the access rule (access.h): the SQL condition
  * keeps results and totals to what the viewer may list, then what it may
- * not read is taken out of what is shown. */
+ * not read is taken out of what is shown.  The connection's search cache
+ * (search_cache.h) keeps what comes out, redacted, for this viewer only. */
 sohoa_status
 sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit, int offset,
     const sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err)
 {
+	sohoa_search_cache *cache = catalog_search_cache(cat);
+	search_cache_key key = { 0 };
+	long long gen = -1, horizon = 0;
 	sohoa_status rc;
 
 	if (!viewer)
 		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE, "search: no viewer");
+	if (cache && limit > 0 && offset >= 0 && text) {
+		key = (search_cache_key){ .user_id = viewer->user_id,
+		    .default_mode = viewer->default_mode, .text = text, .len = len,
+		    .limit = limit > SOHOA_SEARCH_MAX_LIMIT ? SOHOA_SEARCH_MAX_LIMIT : limit,
+		    .offset = offset };
+		/* A cache that cannot be used (-1) is as if there were none. */
+		if (search_cache_get(cache, &key, viewer->now, out, &gen) > 0)
+			return SOHOA_OK;
+	}
 	rc = search_run(cat, text, len, limit, offset, viewer, out, err);
 	if (rc == SOHOA_OK) {
 		out->pending = 0;
@@ -2270,5 +2284,8 @@ sohoa_search_run_as(sohoa_catalog *cat, const char *text, size_t len, int limit,
 		if (rc != SOHOA_OK)
 			sohoa_search_results_release(out);
 	}
+	if (rc == SOHOA_OK && gen >= 0
+	    && access_grant_horizon(cat, viewer, &horizon, NULL) == SOHOA_OK)
+		search_cache_put(cache, gen, &key, viewer->now, horizon, out);
 	return rc;
 }

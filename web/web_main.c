@@ -44,6 +44,8 @@ static pthread_mutex_t cats_lock = PTHREAD_MUTEX_INITIALIZER;
 static sohoa_catalog *cats[64];
 static int ncats;
 static _Thread_local sohoa_catalog *thread_cat;
+/* The search-result cache of every connection (web_search_cache), or NULL. */
+static sohoa_search_cache *search_cache;
 
 sohoa_catalog *
 web_catalog(struct web_server *srv)
@@ -64,6 +66,9 @@ web_catalog(struct web_server *srv)
 	 * may lose the last lines, never the daemon's records (its own
 	 * connection stays FULL). */
 	sohoa_catalog_set_sync_normal(thread_cat, NULL);
+	/* One search-result cache for the whole pool (search.h). */
+	if (sohoa_catalog_set_search_cache(thread_cat, search_cache, &err) != SOHOA_OK)
+		fprintf(stderr, "sohoa-web: %s\n", err.msg);
 	pthread_mutex_lock(&cats_lock);
 	if (ncats < (int)(sizeof cats / sizeof *cats))
 		cats[ncats++] = thread_cat;
@@ -273,6 +278,19 @@ main(int argc, char **argv)
 		sohoa_conf_release(&server.conf);
 		return 1;
 	}
+	if (server.conf.web_search_cache > 0) {
+		char path[4096];
+
+		snprintf(path, sizeof path, "%s/catalog.db", server.conf.state_dir);
+		if (!(search_cache = sohoa_search_cache_new(path, (int)server.conf.web_search_cache,
+		    server.conf.web_search_cache_seconds, &err))) {
+			fprintf(stderr, "sohoa-web: %s\n", err.msg);
+			free(cert);
+			free(key);
+			sohoa_conf_release(&server.conf);
+			return 1;
+		}
+	}
 	/* The catalog must open (and be migrated) before we say we are ready. */
 	if (!(cat = web_catalog(&server))) {
 		free(cert);
@@ -347,8 +365,17 @@ main(int argc, char **argv)
 	MHD_stop_daemon(d);
 	free(cert);
 	free(key);
+	if (search_cache) {
+		sohoa_search_cache_stats sc;
+
+		sohoa_search_cache_stats_get(search_cache, &sc);
+		fprintf(stderr, "sohoa-web: search cache: %lld hits, %lld misses, %lld invalidations,"
+		    " %lld expired, %lld evictions, %zu entries, %zu bytes held\n", sc.hits,
+		    sc.misses, sc.invalidations, sc.expired, sc.evictions, sc.entries, sc.bytes);
+	}
 	for (int i = 0; i < ncats; i++)
 		sohoa_catalog_free(cats[i]);
+	sohoa_search_cache_free(search_cache);
 	sohoa_conf_release(&server.conf);
 	return 0;
 bad_addr:

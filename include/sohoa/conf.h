@@ -76,6 +76,8 @@ typedef struct sohoa_conf {
 	char *web_key;
 	long long web_session_minutes; /* idle timeout of a session */
 	long long web_grant_days;      /* life of an approved request (mode 02) */
+	long long web_search_cache;    /* search results sohoa-web keeps, 0: off */
+	long long web_search_cache_seconds; /* most seconds one is kept */
 } sohoa_conf;
 
 /* Sets every key to its default.  c is caller-owned. */

@@ -133,6 +133,49 @@ SOHOA_API sohoa_status sohoa_search_run_as(sohoa_catalog *cat, const char *text,
     int offset, const struct sohoa_viewer *viewer, sohoa_search_results *out, sohoa_error *err);
 
 /*
+ * The search-result cache (lib/search_cache.h, C1-C7): a cache attached to
+ * catalog connections makes sohoa_search_run_as keep what it found (at most
+ * max_entries results, each at most max_age seconds), so that the same
+ * search by the same viewer costs a copy - until anything is committed to
+ * the catalog by anyone, or one of the viewer's grants expires.  It opens a
+ * connection of its own to the catalog at catalog_path, through which the
+ * access-log lines of the connections it is attached to are written
+ * (access.h), so that the line a search writes does not empty it.  One cache
+ * may be attached to the connections of several threads (sohoa-web's pool:
+ * web_search_cache, web_search_cache_seconds).
+ *
+ *     sohoa_search_cache *sc = sohoa_search_cache_new(path, 256, 300, &err);
+ *     sohoa_catalog_set_search_cache(cat, sc, &err); // each connection
+ *     ... sohoa_search_run_as(cat, ...) ...
+ *     sohoa_catalog_free(cat);                      // every connection first
+ *     sohoa_search_cache_free(sc);
+ *
+ * sohoa_search_cache_new: NULL with err set when max_entries or max_age is
+ * below 1 (SOHOA_BAD_INPUT) or the catalog cannot be opened.
+ * sohoa_catalog_set_search_cache: NULL detaches; the cache is not owned by
+ * the connection and must outlive it; SOHOA_BAD_INPUT (nothing attached)
+ * when cat is a connection to another catalog file than the cache's.
+ */
+typedef struct sohoa_search_cache sohoa_search_cache;
+
+SOHOA_API sohoa_search_cache *sohoa_search_cache_new(const char *catalog_path, int max_entries,
+    long long max_age, sohoa_error *err);
+SOHOA_API void sohoa_search_cache_free(sohoa_search_cache *sc);
+SOHOA_API sohoa_status sohoa_catalog_set_search_cache(sohoa_catalog *cat, sohoa_search_cache *sc,
+    sohoa_error *err);
+
+typedef struct sohoa_search_cache_stats {
+	long long hits, misses;
+	long long invalidations;  /* times everything kept was dropped for a commit */
+	long long expired;        /* entries found past their time (C4) */
+	long long evictions;      /* entries dropped for room (C5) */
+	size_t entries, bytes;    /* held now */
+} sohoa_search_cache_stats;
+
+/* The counters of cache sc (all 0 for NULL). */
+SOHOA_API void sohoa_search_cache_stats_get(sohoa_search_cache *sc, sohoa_search_cache_stats *out);
+
+/*
  * (Re)builds record id's row from its pages and fields now, takes it off
  * the queue of records to index, then indexes up to a few other queued
  * records (left by a crash).  Runs in its own transaction, or inside the

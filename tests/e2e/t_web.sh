@@ -156,6 +156,10 @@ body $CB "$URL/doc/$B" > "$T/b2.html"
 check "after approval the 02 text appears" grep -q "$BLINE" "$T/b2.html"
 check "after approval its PDF is served" test "$(code $CB $URL/doc/$B/pdf)" = 200
 check "another user (lãnh đạo) still has no access" test "$(code $LD $URL/doc/$B/pdf)" = 403
+# The search cache (web_search_cache, on by default): canbo's search for
+# B's word found nothing before the grant; the approval (another
+# connection's commit) makes it find B, with its text.
+check "after approval canbo's search finds B (not the cached empty result)" test "$(api "search?q=$BWORD" | json "(d['total'], [r['id'] for r in d['results']], [r['access'] for r in d['results']])")" = "(1, [$B], ['full'])"
 
 # The public record: text, page image (PNG), the signed PDF with Range.
 PDF=$(sql "SELECT '$T/state/spool/done/' || spool_id || '/document.pdf' FROM records WHERE id = $A")
@@ -242,7 +246,14 @@ check "the old cookie no longer opens pages" test "$(code $CB $URL/search)" = 30
 "$SOHOA" user disable canbo > /dev/null
 check "disabled user's token: 401" test "$(code -H "Authorization: Bearer $TOKEN" $URL/api/v1/records/$A)" = 401
 
-# A1: a record marked Mật is gone, whatever its mode.
+# A1: a record marked Mật is gone, whatever its mode.  The search is
+# asked twice first (the second answered from the search cache, and logged
+# all the same); `sohoa edit`, another process, must empty the cache.
+NLOG=$(sql "SELECT count(*) FROM access_log WHERE user_name = 'lanhdao' AND what = 'search' AND detail = 'cong hoa'")
+for i in 1 2; do
+	check "before Tối mật: A in lanhdao's search ($i)" test "$(curl -sk -H "Authorization: Bearer $LDTOKEN" "$URL/api/v1/search?q=cong+hoa" | json "$A in [r['id'] for r in d['results']]")" = True
+done
+check "a repeated (cached) search is logged each time" test "$(sql "SELECT count(*) FROM access_log WHERE user_name = 'lanhdao' AND what = 'search' AND detail = 'cong hoa'")" = $((NLOG + 2))
 "$SOHOA" edit "$A" "secrecy=Tối mật" > /dev/null
 check "marked Tối mật: its page and PDF are 404" test "$(code -H "Authorization: Bearer $LDTOKEN" $URL/api/v1/records/$A),$(code -H "Authorization: Bearer $LDTOKEN" $URL/api/v1/records/$A/pdf)" = "404,404"
 check "marked Tối mật: out of search results and totals" test "$(curl -sk -H "Authorization: Bearer $LDTOKEN" "$URL/api/v1/search?q=cong+hoa" | json "(d['total'], [r['id'] for r in d['results']])")" = "(1, [$D])"
@@ -256,6 +267,7 @@ check "... of several results" test "$(grep -o 'Ngày [0-9/]*' "$T/bydate.html" 
 kill -TERM $WPID
 wait $WPID
 check "sohoa-web stops cleanly on SIGTERM" test $? = 0
+check "sohoa-web says what its search cache did, with hits" grep -q 'search cache: [1-9][0-9]* hits' "$T/web.log"
 
 # web_tls = off (behind a reverse proxy): plain HTTP, cookies without Secure.
 PORT2=$((PORT + 1))

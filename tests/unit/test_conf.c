@@ -374,6 +374,16 @@ test_web_keys(void)
 		CHECK_STR(c.web_tls, "on");
 		CHECK_INT(c.web_session_minutes, 30);
 		CHECK_INT(c.web_grant_days, 30);
+		/* The search cache: 0 turns it off, negative or huge is refused. */
+		CHECK_INT(c.web_search_cache, 256);
+		CHECK_INT(c.web_search_cache_seconds, 300);
+		CHECK_INT(sohoa_conf_set(&c, "web_search_cache", "0", "test", &err), SOHOA_OK);
+		CHECK_INT(c.web_search_cache, 0);
+		CHECK_INT(sohoa_conf_set(&c, "web_search_cache", "-1", "test", &err), SOHOA_FATAL);
+		CHECK_INT(sohoa_conf_set(&c, "web_search_cache", "100001", "test", &err), SOHOA_FATAL);
+		CHECK_INT(sohoa_conf_set(&c, "web_search_cache_seconds", "0", "test", &err),
+		    SOHOA_FATAL);
+		CHECK_INT(c.web_search_cache_seconds, 300);
 		sohoa_conf_release(&c);
 	}
 }

@@ -19,6 +19,7 @@
 
 #include "sohoa/users.h"
 #include "catalog_int.h"
+#include "search_cache.h"
 
 /* Argon2id cost: OWASP's first choice (19 MiB, 2 passes, 1 lane). */
 #define KDF_T_COST 2
@@ -494,11 +495,15 @@ sohoa_session_new(sohoa_catalog *cat, int64_t user_id, const char *address, long
 	return r == SQLITE_DONE ? SOHOA_OK : db_error(db, err, "sessions");
 }
 
+#define SESSION_TOUCH "UPDATE web_sessions SET last_seen = ?3 WHERE hash = ?1" \
+	" AND last_seen < ?3 - 60"
+
 sohoa_status
 sohoa_session_check(sohoa_catalog *cat, const char *sid, long long now, long long idle_seconds,
     sohoa_user *out, char csrf[SOHOA_SECRET_HEX], sohoa_error *err)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
+	struct sohoa_search_cache *cache;
 	char hash[SOHOA_SECRET_HEX];
 	sohoa_status rc;
 
@@ -510,9 +515,18 @@ sohoa_session_check(sohoa_catalog *cat, const char *sid, long long now, long lon
 	if (rc != SOHOA_OK)
 		return rc;
 	secret_hash(sid, hash);
-	/* Touch at most once a minute: most requests then only read. */
-	return run3(db, "UPDATE web_sessions SET last_seen = ?3 WHERE hash = ?1"
-	    " AND last_seen < ?3 - 60", hash, NULL, now, NULL, err);
+	/* Touch at most once a minute: most requests then only read.  No
+	 * search reads web_sessions, so with a search cache the touch goes
+	 * through the cache's own connection, as access-log lines do
+	 * (search_cache.h, C3): else every session's minute would empty the
+	 * cache.  Inside the caller's transaction it goes with the rest. */
+	cache = catalog_search_cache(cat);
+	if (!cache || !sqlite3_get_autocommit(db))
+		return run3(db, SESSION_TOUCH, hash, NULL, now, NULL, err);
+	rc = run3(sohoa_catalog_db(search_cache_log_lock(cache)), SESSION_TOUCH, hash, NULL, now,
+	    NULL, err);
+	search_cache_log_unlock(cache);
+	return rc;
 }
 
 sohoa_status

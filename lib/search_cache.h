@@ -20,9 +20,10 @@
  *       moved, every entry is dropped and the generation goes up.  An entry
  *       is stored only if the generation did not change since the look-up
  *       before its search, so it never outlives a commit.
- *   C3. Access-log lines (no search reads them) are written through the log
- *       connection (search_cache_log_lock), so that the line every search
- *       writes does not drop the cache.  A line written inside a caller's
+ *   C3. Access-log lines and the once-a-minute touch of a web session (no
+ *       search reads either table) are written through the log connection
+ *       (search_cache_log_lock), so that the line every search writes, and
+ *       every signed-in person's minute, do not drop the cache.  A line written inside a caller's
  *       transaction goes through the caller's connection, and counts.
  *   C4. An entry is used only while created <= now < valid_until, where
  *       valid_until = min(created + max_age, the earliest expiry of any

@@ -389,6 +389,38 @@ test_access_log(void)
 	free_both(cat, sc);
 }
 
+/* C3: a session's once-a-minute touch (no search reads web_sessions) keeps
+ * the cache; inside a transaction it goes with the caller's writes. */
+static void
+test_session_touch(void)
+{
+	sohoa_catalog *cat = fx_open_catalog();
+	sohoa_search_cache *sc;
+	sohoa_viewer v;
+	sohoa_user u;
+	int64_t ids[4];
+	char sid[SOHOA_SECRET_HEX], csrf[SOHOA_SECRET_HEX], c2[SOHOA_SECRET_HEX];
+	sohoa_error err;
+
+	setup(cat, &v, ids);
+	sc = set_cache(cat, 16, 300);
+	sohoa_error_clear(&err);
+	CHECKM(sohoa_session_new(cat, v.user_id, "10.0.0.1", v.now, sid, csrf, &err) == SOHOA_OK,
+	    err.msg);
+	search_text(cat, &v, "giao dat", 10, 0);
+	CHECKM(sohoa_session_check(cat, sid, v.now + 61, 3600, &u, c2, &err) == SOHOA_OK, err.msg);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM web_sessions WHERE last_seen = 100061"), 1);
+	search_text(cat, &v, "giao dat", 10, 0);
+	CHECK_INT(stats(sc).hits, 1);
+	CHECK_INT(stats(sc).invalidations, 0);
+	/* In the caller's transaction: written there, and rolled back with it. */
+	CHECKM(sohoa_catalog_begin(cat, &err) == SOHOA_OK, err.msg);
+	CHECKM(sohoa_session_check(cat, sid, v.now + 200, 3600, &u, c2, &err) == SOHOA_OK, err.msg);
+	sohoa_catalog_rollback(cat);
+	CHECK_INT(fx_count(cat, "SELECT count(*) FROM web_sessions WHERE last_seen = 100061"), 1);
+	free_both(cat, sc);
+}
+
 /* C5: at most the configured entries, least recently used out first; and
  * the age bound of C4. */
 static void
@@ -574,6 +606,7 @@ main(int argc, char **argv)
 	TEST_RUN(test_mode_change_invalidates);
 	TEST_RUN(test_grants);
 	TEST_RUN(test_access_log);
+	TEST_RUN(test_session_touch);
 	TEST_RUN(test_bounds);
 	TEST_RUN(test_off);
 	TEST_RUN(test_threads_share);

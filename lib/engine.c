@@ -694,8 +694,6 @@ sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
 	dispatch(e, 0);
 	for (int k = 0; k < nended; k++)
 		finish(e, &ended[k].res, &ended[k].j);
-	if (nended)
-		dispatch(e, 0);     /* a job finish() queued again */
 }
 
 void

@@ -156,6 +156,7 @@ bench_set() {
 	fi
 	pages=$(find "$data" -maxdepth 1 -type f | wc -l)
 	echo "sohoa bench, $set set: $pages pages ($desc), $J parallel, vie+eng, $ROUNDS rounds"
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	for r in $(seq 1 "$ROUNDS"); do
 		# Alternate which goes first: T S, S T, T S, ...
 		if [ $((r % 2)) -eq 1 ]; then
@@ -180,6 +181,8 @@ bench_set() {
 	printf '  %-34s %7.1f s  %7.1f pages/min\n' "sohoad ($J workers)" "$sohoa_s" "$(ppm "$sohoa_s")"
 	echo "  throughput ratio sohoad / tesseract: $(echo "scale=3; $tess_s / $sohoa_s" | bc -l)x" \
 		"(rounds:$ratios; target >= $([ "$set" = clean ] && echo 1.1 || echo 1.0)x)"
+	# Other work on the machine moves the wall clock: say how much there was.
+	echo "  load average (1, 5, 15 min): $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after"
 	# CPU time hardly depends on what else the machine runs: the ratio
 	# of CPU seconds is the steadier figure on a busy machine.
 	printf '  CPU seconds per page: tesseract %.2f, sohoad %.2f (daemon and workers);' \

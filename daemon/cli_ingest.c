@@ -77,6 +77,9 @@ take_one(struct ingest *g, const char *root, const char *rel, const struct stat 
 		return -1;
 	g->n++;
 	progress_update(&g->bar, (long long)g->n);
+	/* The files taken so far go to idle workers while this one is
+	 * copied and hashed (engine.h); the last spreads in drain(). */
+	sohoa_engine_dispatch(g->e, true);
 	sohoa_error_clear(&err);
 	rc = st ? sohoa_engine_take(g->e, root, rel, st, 0, &res, &err)
 	    : sohoa_engine_take_folder(g->e, root, rel, 0, 0, &res, &err);

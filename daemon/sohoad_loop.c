@@ -540,6 +540,10 @@ take_stable(struct loop *l)
 				p = &c->next;
 				continue;
 			}
+			/* The files taken before this one go to idle workers
+			 * now, not after the whole inbox is taken: one more is
+			 * coming, so none of them spreads (engine.h). */
+			sohoa_engine_dispatch(l->engine, true);
 			if (c->folder) {
 				if (!take_folder(l, c, now))
 					p = &c->next;

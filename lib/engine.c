@@ -390,8 +390,11 @@ sohoa_engine_take_folder(sohoa_engine *e, const char *root, const char *reldir,
 
 /* ---- OCR jobs -------------------------------------------------------- */
 
+/* Gives queued jobs to idle workers.  more_coming: the caller is still
+ * taking files, so the last job queued is not the last one and must not
+ * borrow the idle workers (spreading) that the next ones are for. */
 static void
-dispatch(sohoa_engine *e)
+dispatch(sohoa_engine *e, int more_coming)
 {
 	sohoa_error err;
 	int w;
@@ -428,7 +431,7 @@ dispatch(sohoa_engine *e)
 		sohoa_spool_path(e->spool, STATE_DIR(ACTIVE), j.spool_id, NULL, dir, sizeof dir);
 		/* The last job queued may spread its pages over the workers that
 		 * nothing else waits for (ocr.h, "Spreading"). */
-		if ((e->qlen == 0 && e->ocr->submit_spread
+		if ((e->qlen == 0 && !more_coming && e->ocr->submit_spread
 		    ? e->ocr->submit_spread(e->pool, w, dir, j.spool_id, INT_MAX, &err)
 		    : e->ocr->submit(e->pool, w, dir, j.spool_id, &err)) != SOHOA_OK) {
 			logf_(e, SOHOA_LOG_ERR, j.record_id, "%s", err.msg);
@@ -666,6 +669,11 @@ sohoa_engine_pollfds(sohoa_engine *e, struct pollfd *fds, int max)
 void
 sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
 {
+	/* The ended jobs are recorded (fields, index, package: tens of ms)
+	 * after their workers have their next job, not while they wait. */
+	struct ended { sohoa_job_result res; struct job j; } ended[8];
+	int nended = 0;
+
 	for (int i = 0; e->pool && i < n; i++) {
 		sohoa_job_result res;
 		int w = e->pollmap[i];
@@ -675,10 +683,23 @@ sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
 			struct job j = e->running[w];
 			memset(&e->running[w], 0, sizeof e->running[w]);
 			j.readers = res.readers;
-			finish(e, &res, &j);
+			if (nended == (int)(sizeof ended / sizeof ended[0])) {
+				finish(e, &res, &j);
+				continue;
+			}
+			ended[nended].res = res;
+			ended[nended++].j = j;
 		}
 	}
-	dispatch(e);
+	dispatch(e, 0);
+	for (int k = 0; k < nended; k++)
+		finish(e, &ended[k].res, &ended[k].j);
+}
+
+void
+sohoa_engine_dispatch(sohoa_engine *e, bool more_coming)
+{
+	dispatch(e, more_coming);
 }
 
 /* Deferred entries whose time has come go back to incoming/. */
@@ -710,7 +731,7 @@ sohoa_engine_tick(sohoa_engine *e, time_t now)
 		e->ocr->watchdog(e->pool, now);
 	release_deferred(e, now);
 	sohoa_backup_tick(e->backup, e->conf, e->cat, now, e->opt.log, e->opt.log_arg);
-	dispatch(e);
+	dispatch(e, 0);
 }
 
 int sohoa_engine_pending(const sohoa_engine *e)

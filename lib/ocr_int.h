@@ -78,15 +78,21 @@ struct job_pdf {
 enum {
 	PREP_LOOK_SPECKLED = 1,     /* worth despeckling at full resolution */
 	PREP_LOOK_UNEVEN = 2,       /* a grey page lit unevenly: light evened */
+	PREP_LOOK_UNSURE = 4,       /* the orientation left open: the page is
+	                             * taken as it comes (no osd, or read_first
+	                             * and nearly empty) */
 };
 
 /*
  * Makes the page upright and straight for OCR (details in ocr_prep.c).
  * Returns a new reference (maybe pix itself, cloned); *rot gets the
  * clockwise turn applied, *skew the angle removed, *looks the PREP_LOOK_*
- * flags of the page.  osd may be NULL.
+ * flags of the page.  osd may be NULL.  read_first: a nearly empty page
+ * whose orientation Leptonica's quick tests leave open is taken as it
+ * comes, with PREP_LOOK_UNSURE: the caller reads it, and calls again
+ * without read_first (OSD) only if that reading is poor.
  */
-PIX *sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int *rot, float *skew,
+PIX *sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int read_first, int *rot, float *skew,
     int *looks, struct prep_times *pt);
 /* The image Tesseract reads: seals painted out, specks removed and light
  * evened as looks (PREP_LOOK_*) says.  A new reference, same size and

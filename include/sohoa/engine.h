@@ -88,6 +88,11 @@ SOHOA_API bool sohoa_engine_already_taken(sohoa_engine *e, const char *relpath, 
 SOHOA_API int sohoa_engine_pollfds(sohoa_engine *e, struct pollfd *fds, int max);
 SOHOA_API void sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n);
 SOHOA_API void sohoa_engine_tick(sohoa_engine *e, time_t now);
+/* Gives queued jobs to idle workers now (step and tick do it too): a
+ * caller taking many files calls it after each, so that OCR starts with
+ * the first one, not after the last.  more_coming: more files are being
+ * taken, so the last job queued does not spread over the idle workers. */
+SOHOA_API void sohoa_engine_dispatch(sohoa_engine *e, bool more_coming);
 
 /* Jobs waiting or running (deferred ones not counted). */
 SOHOA_API int sohoa_engine_pending(const sohoa_engine *e);

@@ -459,6 +459,114 @@ test_spread_policy(void)
 	sohoa_conf_release(&conf);
 }
 
+/*
+ * Latency (issue 18): a worker whose job ended gets the next job before the
+ * ended one is recorded (fields, index, package: tens of ms the worker
+ * would otherwise wait), and a caller taking files one by one starts OCR
+ * with the first (sohoa_engine_dispatch with more_coming: none of them
+ * spreads), the last one taken still spreading at the next step.  The
+ * fake's runner, noting at each submit how many records were done and how
+ * many jobs had ended.
+ */
+static sohoa_engine *order_engine;
+static int order_ended, order_submits, order_wide;
+static int order_done_at[8], order_ended_at[8];
+
+static void
+order_note(void)
+{
+	if (order_submits < 8) {
+		order_done_at[order_submits] = fx_count(sohoa_engine_catalog(order_engine),
+		    "SELECT count(*) FROM records WHERE state = 'done'");
+		order_ended_at[order_submits] = order_ended;
+	}
+	order_submits++;
+}
+
+static sohoa_status
+order_submit(void *r, int w, const char *dir, const char *tag, sohoa_error *err)
+{
+	order_note();
+	return fake_submit(r, w, dir, tag, err);
+}
+
+static sohoa_status
+order_submit_wide(void *r, int w, const char *dir, const char *tag, int spare,
+    sohoa_error *err)
+{
+	order_wide++;
+	order_note();
+	return fake_submit(r, w, dir, tag, err);
+}
+
+static int
+order_read(void *r, int w, sohoa_job_result *res)
+{
+	int ended = fake_read(r, w, res);
+	order_ended += ended;
+	return ended;
+}
+
+static void
+test_dispatch_order(void)
+{
+	sohoa_ocr_runner runner = fake_runner;
+	sohoa_engine_options o = { .agent = "test", .log = fake_log, .ocr = &runner };
+	sohoa_conf conf;
+	sohoa_error err;
+	char path[PATH_MAX];
+	struct stat st;
+	sohoa_take_result res;
+
+	runner.submit = order_submit;
+	runner.submit_spread = order_submit_wide;
+	runner.read = order_read;
+	if (fake_conf(&conf, test_tmp_root) != 0) {
+		CHECK(0);
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/scan-%d.png", conf.inbox, i);
+		CHECK(fake_scan(path, 30 + i) == 0);
+	}
+	sohoa_error_clear(&err);
+	order_engine = sohoa_engine_open(&conf, &o, &err);
+	CHECKM(order_engine != NULL, err.msg);
+	if (!order_engine) {
+		sohoa_conf_release(&conf);
+		return;
+	}
+	/* Taken as the daemon takes an inbox: dispatch before each file. */
+	for (int i = 0; i < 3; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "scan-%d.png", i);
+		snprintf(path, sizeof path, "%s/%s", conf.inbox, name);
+		sohoa_engine_dispatch(order_engine, true);
+		sohoa_error_clear(&err);
+		CHECK(lstat(path, &st) == 0);
+		CHECK_INT(sohoa_engine_take(order_engine, conf.inbox, name, &st, 1, &res, &err),
+		    SOHOA_OK);
+		/* The first job is out while the second file is taken. */
+		if (i == 1)
+			CHECK_INT(order_submits, 1);
+	}
+	CHECK_INT(order_submits, 2);
+	CHECK_INT(order_wide, 0);       /* both while more files were coming */
+	fake_drain(order_engine, 200);
+	CHECK_INT(sohoa_engine_pending(order_engine), 0);
+	CHECK_INT(order_submits, 3);
+	CHECK_INT(order_wide, 1);       /* the last job, given as the queue's last */
+	/* The third job went out when a job had ended but before it was
+	 * recorded done. */
+	CHECK(order_ended_at[2] >= 1);
+	CHECK(order_done_at[2] < order_ended_at[2]);
+	CHECK_INT(fx_count(sohoa_engine_catalog(order_engine),
+	    "SELECT count(*) FROM records WHERE state = 'done'"), 3);
+	sohoa_engine_free(order_engine, 1000);
+	order_engine = NULL;
+	sohoa_conf_release(&conf);
+}
+
 int
 main(void)
 {
@@ -471,5 +579,6 @@ main(void)
 	TEST_RUN(test_reconcile_quarantine_lag);
 	TEST_RUN(test_unusable_results);
 	TEST_RUN(test_spread_policy);
+	TEST_RUN(test_dispatch_order);
 	return TEST_DONE();
 }

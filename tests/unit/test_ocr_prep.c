@@ -35,7 +35,7 @@ turn_of(PIX *pix, int *looks, float *skew)
 {
 	struct prep_times pt = { 0, 0, 0, 0, 0 };
 	int rot = -1;
-	PIX *out = sohoa_ocr_straighten(NULL, pix, 300, &rot, skew, looks, &pt);
+	PIX *out = sohoa_ocr_straighten(NULL, pix, 300, 0, &rot, skew, looks, &pt);
 
 	CHECK(out != NULL);
 	if (out && rot % 180 != 0) {

@@ -415,8 +415,7 @@ page_emit(ETEXT_DESC *monitor, const struct worker_opts *o, FILE *out, FILE *hoc
 		if (TessBaseAPIRecognize(api, monitor) != 0)
 			sohoa_ocr_pdf_abandon(pdf, "a page that ran out of time cannot be added");
 	}
-	sohoa_ocr_pdf_add_page(api, pdf, pw->rot != 0 || pw->skew != 0.0f, pw->pix,
-	    pw->in != pw->pix);
+	sohoa_ocr_pdf_add_page(api, pdf, pw->rot, pw->skew, pw->pix, pw->in != pw->pix);
 	if (o->timing)
 		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms;"
 		    " decode %.0f ms, orient %.0f ms, deskew %.0f ms, speckle %.0f ms, seal %.0f ms;"

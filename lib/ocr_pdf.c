@@ -58,6 +58,9 @@ sohoa_ocr_pdf_abandon(struct job_pdf *pdf, const char *why)
 		return;
 	TessDeleteResultRenderer(pdf->renderer);
 	pdf->renderer = NULL;
+	free(pdf->place);
+	pdf->place = NULL;
+	pdf->nplace = pdf->cap = 0;
 	unlink(pdf->tess);
 	unlink(pdf->jpeg);
 	if (why)
@@ -72,8 +75,9 @@ sohoa_ocr_pdf_source(struct job_pdf *pdf, const char *orig)
 
 	pdf->orig = orig;
 	/* A JPEG original goes into the PDF byte for byte (no second lossy
-	 * compression) when the page needs no turning: Leptonica copies the
-	 * file when given its name.  CMYK would need a CMYK OutputIntent. */
+	 * compression), drawn turned when the page was turned or straightened
+	 * (sohoa_ocr_pdf_add_page): Leptonica copies the file when given its
+	 * name.  CMYK would need a CMYK OutputIntent. */
 	findFileFormat(orig, &fmt);
 	pdf->jpeg_as_is = fmt == IFF_JFIF_JPEG
 	    && readHeaderJpeg(orig, &w, &h, &spp, &ycck, &cmyk) == 0
@@ -119,6 +123,24 @@ sohoa_ocr_pdf_begin(TessBaseAPI *api, const char *dir, const char *orig,
 /* JPEG quality of gray and colour page images: Tesseract's default. */
 #define PDF_JPEG_QUALITY 85
 
+/* Notes that page number pdf->pages (0-based) has the original JPEG drawn
+ * turned by turn degrees clockwise (pdfa.c does the drawing).  0, or -1
+ * when out of memory. */
+static int
+note_placed(struct job_pdf *pdf, double turn)
+{
+	if (pdf->nplace == pdf->cap) {
+		size_t cap = pdf->cap ? 2 * pdf->cap : 8;
+		sohoa_pdfa_place *p = realloc(pdf->place, cap * sizeof *p);
+		if (!p)
+			return -1;
+		pdf->place = p;
+		pdf->cap = cap;
+	}
+	pdf->place[pdf->nplace++] = (sohoa_pdfa_place){ .page = pdf->pages, .turn = turn };
+	return 0;
+}
+
 /*
  * Adds the page just recognised: the page (upright, straight), at the
  * scan's resolution and depth, not the image prepared for OCR (sohoa_ocr_prepare():
@@ -129,14 +151,25 @@ sohoa_ocr_pdf_begin(TessBaseAPI *api, const char *dir, const char *orig,
  * for any page read from a PNG); gray and colour pages should be JPEG
  * (TT 05), so they are given to it as a JPEG file, which it copies into
  * the PDF as it is.
+ *
+ * A page whose original is a JPEG the PDF can take (jpeg_as_is) gets that
+ * file byte for byte, turned or not: no encoding (20 to 30 ms a page at
+ * 300 dpi) and no second lossy compression.  Turned (rot) or straightened
+ * (skew), its picture is the scan as it was, which the renderer draws
+ * stretched over the page; sohoa_ocr_pdf_finish() has pdfa.c draw it
+ * turned by rot + skew about the page's centre instead, as
+ * sohoa_ocr_straighten() turned the pixels (pixRotateOrth, then pixRotate
+ * about the centre, corners white), so the text layer, made on the
+ * straight page, lies on the words of the picture.
  */
 void
-sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned, PIX *page,
+sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int rot, float skew, PIX *page,
     int prepared)
 {
 	TessResultIterator *it;
 	double t0 = now_ms();
 	const char *name = NULL;
+	int turned = rot != 0 || skew != 0.0f, placed = 0;
 	PIX *pix;
 	BOOL ok;
 	int d;
@@ -163,13 +196,19 @@ sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned, PIX *p
 	if (pix)
 		pixSetInputFormat(pix, IFF_UNKNOWN);
 	d = pixGetDepth(page);
-	if (pdf->jpeg_as_is && !turned)
+	if (pdf->jpeg_as_is) {
 		name = pdf->orig;
-	else if (((d == 8 && !pixGetColormap(page)) || d == 32)
-	    && pixWriteJpeg(pdf->jpeg, page, PDF_JPEG_QUALITY, 0) == 0)
+		placed = turned;
+	} else if (((d == 8 && !pixGetColormap(page)) || d == 32)
+	    && pixWriteJpeg(pdf->jpeg, page, PDF_JPEG_QUALITY, 0) == 0) {
 		name = pdf->jpeg;
+	}
 	if (prepared) {     /* not the page's size: the text would miss the words */
 		sohoa_ocr_pdf_abandon(pdf, "the OCR input of a page is not the page's size");
+		return;
+	}
+	if (placed && note_placed(pdf, rot + (double)skew) != 0) {
+		sohoa_ocr_pdf_abandon(pdf, "out of memory");
 		return;
 	}
 	if (name)
@@ -179,6 +218,8 @@ sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned, PIX *p
 	unlink(pdf->jpeg);
 	if (!ok)
 		sohoa_ocr_pdf_abandon(pdf, "Tesseract's PDF renderer failed on a page");
+	else
+		pdf->pages++;
 	pdf->ms += now_ms() - t0;
 }
 
@@ -246,6 +287,8 @@ sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
 	info.identifier = hash[0] ? hash : NULL;
 	info.creator_tool = creator;
 	info.producer = producer;
+	info.place = pdf->place;
+	info.nplace = pdf->nplace;
 	sohoa_error_clear(&err);
 	/* The results need no fsync (see run_job); a crash redoes the job. */
 	if (sohoa_fs_tmp_open(&t, final, 0666, PDF_TMP_FLAGS, &err) != SOHOA_OK
@@ -260,6 +303,9 @@ sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
 	}
 	unlink(pdf->tess);
 	free((char *)info.title);
+	free(pdf->place);
+	pdf->place = NULL;
+	pdf->nplace = pdf->cap = 0;
 	pdf->ms += now_ms() - t0;
 	if (timing)
 		fprintf(stderr, "sohoa-ocr: timing %s: pdf end %.0f ms, pdfa %.0f ms, pdf total %.0f ms\n",

@@ -259,7 +259,7 @@ place_picture(qpdf_data q, const sohoa_pdfa_place *place, sohoa_error *err)
 	qpdf_oh page, content;
 	unsigned char *buf = NULL;
 	size_t len = 0, head, tail;
-	double pw, ph, sw, sh, rad, c, s;
+	double pw, ph, m1, m2, m4, m5, sw, sh, rad, c, s;
 	char *text, *at;
 	int used = 0, quarter;
 	struct sbuf out = { 0 };
@@ -280,9 +280,12 @@ place_picture(qpdf_data q, const sohoa_pdfa_place *place, sohoa_error *err)
 	free(buf);
 	at = strstr(text, "/Im1 Do");
 	head = at ? (size_t)(at - text) : 0;
-	/* The drawing "q W 0 0 H 0 0 cm " just before, at the start. */
-	if (!at || memchr(text, '\0', len) || sscanf(text, " q %lf 0 0 %lf 0 0 cm %n", &pw, &ph, &used) != 2
-	    || (size_t)used != head || pw <= 0 || ph <= 0) {
+	/* The drawing "q W 0 0 H 0 0 cm " just before, at the start (Leptonica
+	 * writes the zeros as 0.0000). */
+	if (!at || memchr(text, '\0', len)
+	    || sscanf(text, " q %lf %lf %lf %lf %lf %lf cm %n", &pw, &m1, &m2, &ph, &m4, &m5, &used) != 6
+	    || (size_t)used != head || pw <= 0 || ph <= 0 || m1 != 0 || m2 != 0 || m4 != 0
+	    || m5 != 0) {
 		free(text);
 		goto bad;
 	}

@@ -1110,6 +1110,7 @@ sohoa_ocr_worker_main(int argc, char **argv)
 	 * "Spreading"), up to the hard one. */
 	memory_limit(o.memory_mb, memory_hard_mb(&o));
 	setMsgSeverity(L_SEVERITY_NONE);
+	sohoa_ocr_page_heap();
 	if (reader_open(&r, &o, 1) != 0)
 		return 3;
 	say("ready\n");

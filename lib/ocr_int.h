@@ -78,6 +78,9 @@ struct job_pdf {
 
 /* ---- ocr_prep.c ---- */
 
+/* Keeps page-sized images in the worker's heap (once, at its start). */
+void sohoa_ocr_page_heap(void);
+
 /* What the reduced copy of a page tells sohoa_ocr_prepare() (flags). */
 enum {
 	PREP_LOOK_SPECKLED = 1,     /* worth despeckling at full resolution */

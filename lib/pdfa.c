@@ -2,9 +2,10 @@
  * pdfa.c - PDF/A-2b post-processing of the searchable PDF that Tesseract's
  * renderer writes, through libqpdf's C API: XMP metadata, a matching
  * information dictionary, an sRGB OutputIntent and a trailer /ID.  The
- * page content, images and fonts pass through untouched (qpdf copies the
- * JPEG and CCITT streams as they are), so the cost is a read and a write
- * of the file.  See include/sohoa/pdfa.h for the contract.
+ * images and fonts pass through untouched (qpdf copies the JPEG and CCITT
+ * streams as they are), and so does the page content but for the pages
+ * whose picture is drawn turned (place_picture), so the cost is a read
+ * and a write of the file.  See include/sohoa/pdfa.h for the contract.
  */
 #include <math.h>
 #include <stdio.h>

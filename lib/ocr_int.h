@@ -113,6 +113,9 @@ void sohoa_ocr_pdf_source(struct job_pdf *pdf, const char *orig);
  * made the page upright and straight from the original scan. */
 void sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int rot, float skew,
     PIX *page, int prepared);
+/* The page's JPEG at path (8 bpp grey or 32 bpp colour): the bytes of
+ * Leptonica's pixWriteJpeg(path, pix, quality, 0), made faster.  0 or -1. */
+int sohoa_ocr_pdf_write_jpeg(const char *path, PIX *pix, int quality);
 /* Gives the PDF up (why, if not NULL, goes to stderr). */
 void sohoa_ocr_pdf_abandon(struct job_pdf *pdf, const char *why);
 /* Ends the PDF and makes it PDF/A at <dir>/document.pdf. */

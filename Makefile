@@ -26,7 +26,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
-PKGS      = tesseract lept libarchive sqlite3 libssl libcrypto libargon2 libutf8proc libxml-2.0 libsystemd libqpdf harfbuzz-subset poppler-glib cairo
+PKGS      = tesseract lept libjpeg libarchive sqlite3 libssl libcrypto libargon2 libutf8proc libxml-2.0 libsystemd libqpdf harfbuzz-subset poppler-glib cairo
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -515,8 +515,7 @@ page_emit(ETEXT_DESC *monitor, const struct worker_opts *o, FILE *out, FILE *hoc
 		if (TessBaseAPIRecognize(api, monitor) != 0)
 			sohoa_ocr_pdf_abandon(pdf, "a page that ran out of time cannot be added");
 	}
-	sohoa_ocr_pdf_add_page(api, pdf, pw->rot != 0 || pw->skew != 0.0f, pw->pix,
-	    pw->in != pw->pix);
+	sohoa_ocr_pdf_add_page(api, pdf, pw->rot, pw->skew, pw->pix, pw->in != pw->pix);
 	if (o->timing)
 		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms;"
 		    " decode %.0f ms, orient %.0f ms, deskew %.0f ms, speckle %.0f ms, seal %.0f ms;"
@@ -1211,6 +1210,7 @@ sohoa_ocr_worker_main(int argc, char **argv)
 	 * "Spreading"), up to the hard one. */
 	memory_limit(o.memory_mb, memory_hard_mb(&o));
 	setMsgSeverity(L_SEVERITY_NONE);
+	sohoa_ocr_page_heap();
 	if (reader_open(&r, &o, 1) != 0)
 		return 3;
 	say("ready\n");

@@ -22,6 +22,7 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
+#include "sohoa/pdfa.h"
 #include "sohoa/pdfin.h"
 
 /*
@@ -70,9 +71,15 @@ struct job_pdf {
 	const char *orig;           /* the original scan */
 	int jpeg_as_is;             /* the original is a JPEG the PDF can take as it is */
 	double ms;                  /* time spent on the PDF, for SOHOA_OCR_TIMING */
+	size_t pages;               /* pages added so far */
+	sohoa_pdfa_place *place;    /* pages whose original JPEG is drawn turned (malloc'd) */
+	size_t nplace, cap;
 };
 
 /* ---- ocr_prep.c ---- */
+
+/* Keeps page-sized images in the worker's heap (once, at its start). */
+void sohoa_ocr_page_heap(void);
 
 /* What the reduced copy of a page tells sohoa_ocr_prepare() (flags). */
 enum {
@@ -108,8 +115,13 @@ void sohoa_ocr_pdf_begin(TessBaseAPI *api, const char *dir, const char *orig,
 /* The file the next pages come from (a document folder has several). */
 void sohoa_ocr_pdf_source(struct job_pdf *pdf, const char *orig);
 /* Adds the page just recognised (page: upright, straight, full depth). */
-void sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int turned, PIX *page,
-    int prepared);
+/* rot and skew: the clockwise quarter turns and the skew (degrees) that
+ * made the page upright and straight from the original scan. */
+void sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int rot, float skew,
+    PIX *page, int prepared);
+/* The page's JPEG at path (8 bpp grey or 32 bpp colour): the bytes of
+ * Leptonica's pixWriteJpeg(path, pix, quality, 0), made faster.  0 or -1. */
+int sohoa_ocr_pdf_write_jpeg(const char *path, PIX *pix, int quality);
 /* Gives the PDF up (why, if not NULL, goes to stderr). */
 void sohoa_ocr_pdf_abandon(struct job_pdf *pdf, const char *why);
 /* Ends the PDF and makes it PDF/A at <dir>/document.pdf. */

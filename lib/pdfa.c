@@ -2,10 +2,12 @@
  * pdfa.c - PDF/A-2b post-processing of the searchable PDF that Tesseract's
  * renderer writes, through libqpdf's C API: XMP metadata, a matching
  * information dictionary, an sRGB OutputIntent and a trailer /ID.  The
- * page content, images and fonts pass through untouched (qpdf copies the
- * JPEG and CCITT streams as they are), so the cost is a read and a write
- * of the file.  See include/sohoa/pdfa.h for the contract.
+ * images and fonts pass through untouched (qpdf copies the JPEG and CCITT
+ * streams as they are), and so does the page content but for the pages
+ * whose picture is drawn turned (place_picture), so the cost is a read
+ * and a write of the file.  See include/sohoa/pdfa.h for the contract.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +244,81 @@ check_pages(qpdf_data q, sohoa_error *err)
 	return 0;
 }
 
+/*
+ * Draws the picture of page place->page turned (pdfa.h, sohoa_pdfa_place):
+ * the page's content, which Tesseract's renderer writes as the picture
+ * "q W 0 0 H 0 0 cm /Im1 Do Q" then the text layer, gets that one
+ * drawing's matrix replaced, the rest as it is.  The picture's unit
+ * square is scaled to the original's size (W x H, or H x W after a
+ * quarter turn), centred on the origin, turned clockwise (PDF space has y
+ * up: x' = x cos + y sin, y' = -x sin + y cos) and moved to the page's
+ * centre.  Returns 0, or -1 with err set.
+ */
+static int
+place_picture(qpdf_data q, const sohoa_pdfa_place *place, sohoa_error *err)
+{
+	qpdf_oh page, content;
+	unsigned char *buf = NULL;
+	size_t len = 0, head, tail;
+	double pw, ph, m1, m2, m4, m5, sw, sh, rad, c, s;
+	char *text, *at;
+	int used = 0, quarter;
+	struct sbuf out = { 0 };
+
+	if (place->page >= (size_t)qpdf_get_num_pages(q))
+		goto bad;
+	page = qpdf_get_page_n(q, place->page);
+	if (qpdf_oh_get_page_content_data(q, page, &buf, &len) & QPDF_ERRORS || !buf)
+		goto bad;
+	/* A NUL-terminated copy, for sscanf and strstr. */
+	if (!(text = malloc(len + 1))) {
+		free(buf);
+		sohoa_error_oom(err);
+		return -1;
+	}
+	memcpy(text, buf, len);
+	text[len] = '\0';
+	free(buf);
+	at = strstr(text, "/Im1 Do");
+	head = at ? (size_t)(at - text) : 0;
+	/* The drawing "q W 0 0 H 0 0 cm " just before, at the start (Leptonica
+	 * writes the zeros as 0.0000). */
+	if (!at || memchr(text, '\0', len)
+	    || sscanf(text, " q %lf %lf %lf %lf %lf %lf cm %n", &pw, &m1, &m2, &ph, &m4, &m5, &used) != 6
+	    || (size_t)used != head || pw <= 0 || ph <= 0 || m1 != 0 || m2 != 0 || m4 != 0
+	    || m5 != 0) {
+		free(text);
+		goto bad;
+	}
+	tail = head;
+	quarter = ((long)lround(place->turn / 90.0) % 2 + 2) % 2;
+	sw = quarter ? ph : pw;
+	sh = quarter ? pw : ph;
+	rad = place->turn * M_PI / 180.0;
+	c = cos(rad);
+	s = sin(rad);
+	sb_printf(&out, "q %.4f %.4f %.4f %.4f %.4f %.4f cm ", sw * c, -sw * s, sh * s, sh * c,
+	    pw / 2 - sw / 2 * c - sh / 2 * s, ph / 2 + sw / 2 * s - sh / 2 * c);
+	sb_add(&out, text + tail, len - tail);
+	free(text);
+	if (out.oom || !out.p) {
+		free(out.p);
+		sohoa_error_oom(err);
+		return -1;
+	}
+	content = qpdf_oh_new_stream(q);
+	qpdf_oh_replace_stream_data(q, content, (const unsigned char *)out.p, out.len,
+	    qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+	free(out.p);
+	qpdf_oh_replace_key(q, page, "/Contents", content);
+	return 0;
+bad:
+	sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+	    "trang %zu không có hình để đặt xoay — page %zu has no picture to place turned",
+	    place->page + 1, place->page + 1);
+	return -1;
+}
+
 sohoa_status
 sohoa_pdfa_convert(const char *in, const char *out, const sohoa_pdfa_info *info,
     sohoa_error *err)
@@ -313,6 +390,11 @@ sohoa_pdfa_convert(const char *in, const char *out, const sohoa_pdfa_info *info,
 		st = err->status;
 		goto out;
 	}
+	for (size_t i = 0; info->place && i < info->nplace; i++)
+		if (place_picture(q, &info->place[i], err) != 0) {
+			st = err->status;
+			goto out;
+		}
 	root = qpdf_get_root(q);
 
 	/* XMP metadata: never compressed (qpdf leaves /Type /Metadata streams

@@ -22,7 +22,8 @@
  * masks, transparency groups), which PDF/A-2b would allow but the TT 05
  * "hai lớp" output never needs: such an input is refused.
  *
- * It does not rewrite page content or fonts: the input must already embed
+ * The one change to page content: the pictures of info->place (above).
+ * It does not rewrite fonts: the input must already embed
  * its fonts, as Tesseract's renderer does.  No validator runs here; see
  * tests/e2e/t_pdfa.sh for what is checked, and tests/tools/pdfa_structure.py
  * for the file-structure rules (6.1.x) checked on every PDF an e2e test
@@ -33,6 +34,21 @@
 
 #include "sohoa/sohoa.h"
 
+/*
+ * A page whose picture is the original scan, drawn turned on the page
+ * rather than turned in its pixels (no resampling, a JPEG's bytes as they
+ * are): Tesseract's renderer drew it stretched over the whole page (its
+ * content "q W 0 0 H 0 0 cm /Im1 Do Q" and the text layer); the picture
+ * is drawn instead turned turn degrees clockwise about the page's centre,
+ * at W x H (turn a quarter or three: H x W), as Leptonica's pixRotateOrth
+ * and pixRotate (about the centre, corners white) turned the page whose
+ * text the layer holds.
+ */
+typedef struct sohoa_pdfa_place {
+	size_t page;              /* 0-based */
+	double turn;              /* degrees, clockwise; the quarter turns + skew */
+} sohoa_pdfa_place;
+
 typedef struct sohoa_pdfa_info {
 	const char *title;        /* dc:title and /Title, UTF-8; NULL or "": none */
 	const char *identifier;   /* dc:identifier, e.g. "sha256:<hex>"; NULL: none */
@@ -41,13 +57,16 @@ typedef struct sohoa_pdfa_info {
 	const char *producer;     /* pdf:Producer and /Producer; NULL: "qpdf <version>" */
 	const char *icc_profile;  /* an RGB ICC profile file; NULL: sohoa_pdfa_default_icc() */
 	long long created;        /* creation time, seconds since the epoch; 0: now */
+	const sohoa_pdfa_place *place; /* pages whose picture is drawn turned; NULL: none */
+	size_t nplace;
 } sohoa_pdfa_info;
 
 /*
  * Reads the PDF at in and writes its PDF/A-2b form to out (created or
  * truncated; not durable: the caller renames it into place).  Errors:
  *   SOHOA_BAD_INPUT  in is not a PDF qpdf can read, is encrypted, or uses
- *                    transparency;
+ *                    transparency, or a page of info->place has no such
+ *                    picture drawing;
  *   SOHOA_FATAL      no usable ICC profile (an installation problem);
  *   SOHOA_RETRY      out cannot be written (disk full, ...).
  * On error out may exist and should be removed by the caller.

@@ -141,8 +141,9 @@ for orig in "$T"/originals/*; do
 		awk -v w="$want" '{ if ($6 " " $7 " " $8 " " $9 != w) bad = 1 } END { exit bad }' "$T/images.txt"
 	check "$name: plain images, no interpolation" \
 		awk '{ if ($10 != "no" || $3 != "image") bad = 1 } END { exit bad }' "$T/images.txt"
-	if [ "${name##*.}" = jpg ] && [ "$rot" = 0 ]; then
-		# An upright JPEG goes in as it is: no second lossy compression.
+	if [ "${name##*.}" = jpg ]; then
+		# A JPEG goes in as it is, turned or not: no second lossy
+		# compression (a turned one is drawn turned: t_pdf_placed.sh).
 		rm -f "$T"/img-*
 		pdfimages -j "$pdf" "$T/img"
 		check "$name: the JPEG is embedded byte for byte" cmp -s "$T/img-000.jpg" "$orig"

@@ -4,10 +4,13 @@
  * quick test leaves undecided, found without Tesseract's OSD (a page turned
  * a quarter turned back, an upright speckled page left upright), and the
  * unevenly lit grey page told from an evenly lit one (PREP_LOOK_UNEVEN) on
- * the reduced copy, while colour and bilevel pages never are.
+ * the reduced copy, while colour and bilevel pages never are; and the
+ * page's JPEG for the PDF (ocr_pdf.c) the same bytes as Leptonica's.
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <leptonica/allheaders.h>
 
@@ -143,6 +146,94 @@ test_uneven_light(void)
 	pixDestroy(&bilevel);
 }
 
+/* The JPEG sohoa_ocr_pdf_write_jpeg() writes of pix is byte for byte the
+ * one Leptonica's pixWriteJpeg() writes (quality 85, as the PDF's). */
+static void
+same_jpeg(PIX *pix, const char *what)
+{
+	char path[] = "/tmp/sohoa-test-jpeg.XXXXXX";
+	l_uint8 *lept = NULL, *ours = NULL;
+	size_t nlept = 0, nours = 0;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	CHECK(pixWriteMemJpeg(&lept, &nlept, pix, 85, 0) == 0);
+	CHECK_INT(sohoa_ocr_pdf_write_jpeg(path, pix, 85), 0);
+	ours = l_binaryRead(path, &nours);
+	CHECK(ours != NULL && nours > 1000);
+	if (nours != nlept || !ours || !lept || memcmp(ours, lept, nours) != 0) {
+		fprintf(stderr, "  %s: %zu bytes against Leptonica's %zu, not the same\n", what,
+		    nours, nlept);
+		CHECK(0);
+	}
+	free(lept);
+	free(ours);
+	unlink(path);
+}
+
+static void
+test_page_jpeg(void)
+{
+	PIX *bin = fixture("speckled.tif"), *grey = NULL, *odd = NULL, *r = NULL, *colour = NULL;
+	PIX *oddc = NULL, *b = NULL;
+	BOX *box = boxCreate(3, 5, 1001, 777);
+
+	CHECK(bin && box);
+	if (!bin || !box)
+		goto out;
+	/* A grey page: the scan's text on a paper tone lit from one side. */
+	grey = lit_page(245, 150, 8);
+	CHECK(grey != NULL);
+	if (grey) {
+		PIX *t8 = pixConvert1To8(NULL, bin, 255, 0);
+		PIX *m = t8 ? pixMinOrMax(NULL, grey, t8, L_CHOOSE_MIN) : NULL;
+		CHECK(m != NULL);
+		pixDestroy(&t8);
+		if (m) {
+			pixDestroy(&grey);
+			grey = m;
+			pixSetResolution(grey, 300, 300);
+		}
+	}
+	same_jpeg(grey, "grey page");
+	/* A width that is no multiple of 4 (the row's last word padded). */
+	odd = pixClipRectangle(grey, box, NULL);
+	CHECK(odd != NULL);
+	if (odd)
+		same_jpeg(odd, "grey, 1001 px wide");
+	/* Colour: red, green and blue planes that differ (a red seal's
+	 * chroma), and a comment carried as Leptonica carries it. */
+	r = pixRotateOrth(grey, 2);
+	b = pixInvert(NULL, grey);
+	colour = r && b ? pixCreateRGBImage(r, grey, b) : NULL;
+	CHECK(colour != NULL);
+	if (colour) {
+		pixSetResolution(colour, 300, 300);
+		same_jpeg(colour, "colour page");
+		pixSetText(colour, "sohoa test page");
+		oddc = pixClipRectangle(colour, box, NULL);
+		CHECK(oddc != NULL);
+		if (oddc)
+			same_jpeg(oddc, "colour, 1001 px wide, with a comment");
+	}
+	/* Not for bilevel (G4 is the renderer's), nor a path it cannot write. */
+	CHECK_INT(sohoa_ocr_pdf_write_jpeg("/tmp/sohoa-test-jpeg-bilevel.jpg", bin, 85), -1);
+	CHECK(access("/tmp/sohoa-test-jpeg-bilevel.jpg", F_OK) != 0);
+	CHECK_INT(sohoa_ocr_pdf_write_jpeg("/nonexistent-dir/page.jpg", grey, 85), -1);
+out:
+	boxDestroy(&box);
+	pixDestroy(&bin);
+	pixDestroy(&grey);
+	pixDestroy(&odd);
+	pixDestroy(&r);
+	pixDestroy(&b);
+	pixDestroy(&colour);
+	pixDestroy(&oddc);
+}
+
 int
 main(void)
 {
@@ -160,5 +251,6 @@ main(void)
 	setLeptDebugOK(0);
 	TEST_RUN(test_orientation_without_osd);
 	TEST_RUN(test_uneven_light);
+	TEST_RUN(test_page_jpeg);
 	return TEST_DONE();
 }

@@ -5,6 +5,7 @@
  * images untouched, the same bytes for the same input; and the refusals:
  * not a PDF, encrypted, transparency, no usable ICC profile.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -465,6 +466,103 @@ test_unusable_icc_profile_is_fatal(void)
 	CHECKM(strstr(err.msg, "RGB") != NULL, err.msg);
 }
 
+/* A picture drawn turned (sohoa_pdfa_place): the page's drawing of its
+ * image gets a matrix that scales the unit square to the picture's size
+ * (the page's, its sides swapped by an odd quarter turn), turns it by the
+ * angle asked, clockwise, and puts its centre on the page's centre; the
+ * image itself, the page box and the rest of the content stay. */
+static void
+test_picture_placed_turned(void)
+{
+	static const double turns[] = { 90, -2.0, 178.5, 271.25 };
+	const double pw = 620 * 72.0 / 300, ph = 877 * 72.0 / 300;
+
+	qpdf_data in;
+
+	CHECK(write_image_pdf("in.pdf", 8) == 0);
+	in = open_pdf("in.pdf");
+	CHECK(in != NULL);
+	for (size_t i = 0; i < sizeof turns / sizeof turns[0]; i++) {
+		sohoa_pdfa_place place = { .page = 0, .turn = turns[i] };
+		sohoa_pdfa_info info = { .place = &place, .nplace = 1 };
+		double m[6], sw, sh, angle;
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		int used = 0, odd = (int)lround(turns[i] / 90) % 2 != 0;
+		sohoa_error err;
+		qpdf_data q;
+		char *text;
+
+		sohoa_error_clear(&err);
+		CHECK_INT(sohoa_pdfa_convert("in.pdf", "out.pdf", &info, &err), SOHOA_OK);
+		CHECKM(err.status == SOHOA_OK, err.msg);
+		if (!(q = open_pdf("out.pdf")))
+			continue;
+		CHECK(!(qpdf_oh_get_page_content_data(q, qpdf_get_page_n(q, 0), &buf, &len)
+		    & QPDF_ERRORS));
+		text = buf ? strndup((const char *)buf, len) : NULL;
+		free(buf);
+		CHECK(text != NULL);
+		if (!text) {
+			qpdf_cleanup(&q);
+			continue;
+		}
+		CHECKM(sscanf(text, "q %lf %lf %lf %lf %lf %lf cm %n", &m[0], &m[1], &m[2], &m[3],
+		    &m[4], &m[5], &used) == 6, text);
+		CHECKM(strncmp(text + used, "/Im1 Do Q", 9) == 0
+		    && strspn(text + used + 9, " \r\n") == strlen(text + used + 9), text + used);
+		sw = odd ? ph : pw;
+		sh = odd ? pw : ph;
+		/* The sides: the columns' lengths. */
+		CHECK(fabs(hypot(m[0], m[1]) - sw) < 0.01);
+		CHECK(fabs(hypot(m[2], m[3]) - sh) < 0.01);
+		/* The centre of the picture on the centre of the page. */
+		CHECK(fabs(m[0] / 2 + m[2] / 2 + m[4] - pw / 2) < 0.01);
+		CHECK(fabs(m[1] / 2 + m[3] / 2 + m[5] - ph / 2) < 0.01);
+		/* Clockwise by the turn: the picture's x axis (a, b) points
+		 * turn degrees below the page's (PDF space has y up). */
+		angle = atan2(-m[1], m[0]) * 180 / M_PI;
+		CHECK(fabs(remainder(angle - turns[i], 360.0)) < 0.01);
+		/* Not mirrored. */
+		CHECK(m[0] * m[3] - m[1] * m[2] > 0);
+		if (in) {
+			CHECK_STR(qpdf_oh_unparse(q, qpdf_oh_get_key(q, qpdf_get_page_n(q, 0),
+			    "/MediaBox")), qpdf_oh_unparse(in, qpdf_oh_get_key(in,
+			    qpdf_get_page_n(in, 0), "/MediaBox")));
+		}
+		free(text);
+		qpdf_cleanup(&q);
+	}
+	if (in)
+		qpdf_cleanup(&in);
+}
+
+/* A page that is not there, or that has no picture drawing to turn, is
+ * refused rather than left with its picture stretched. */
+static void
+test_placed_page_must_have_the_picture(void)
+{
+	sohoa_pdfa_place place = { .page = 1, .turn = 90 };
+	sohoa_pdfa_info info = { .place = &place, .nplace = 1 };
+	sohoa_error err;
+
+	CHECK(write_image_pdf("in.pdf", 8) == 0);
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_pdfa_convert("in.pdf", "out.pdf", &info, &err), SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "page 2") != NULL, err.msg);
+	/* A PDF whose page draws no /Im1: made by a first pass, whose output
+	 * page keeps Leptonica's drawing, then a second asking for the same
+	 * page placed once more (its content now begins with a turned
+	 * matrix, which is not the stretched drawing). */
+	place.page = 0;
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_pdfa_convert("in.pdf", "once.pdf", &info, &err), SOHOA_OK);
+	place.turn = 0.5;
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_pdfa_convert("once.pdf", "twice.pdf", &info, &err), SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "page 1") != NULL, err.msg);
+}
+
 static void
 test_dates(void)
 {
@@ -500,6 +598,8 @@ main(void)
 	TEST_RUN(test_transparency_is_refused);
 	TEST_RUN(test_interpolation_is_turned_off);
 	TEST_RUN(test_unusable_icc_profile_is_fatal);
+	TEST_RUN(test_picture_placed_turned);
+	TEST_RUN(test_placed_page_must_have_the_picture);
 	TEST_RUN(test_dates);
 	return TEST_DONE();
 }

@@ -192,11 +192,15 @@ bench_set() {
 	echo "  words recognised: tesseract $(cat "$W"/tess/*.txt | wc -w)," \
 		"sohoad $(sqlite3 "$W/state/catalog.db" "SELECT group_concat(text, ' ') FROM pages" | wc -w)"
 	# Field extraction, indexing and packaging after each OCR, against the
-	# OCR time of the same record (sohoad's one line per document).
+	# OCR time of the same record (sohoad's one line per document): the
+	# step's own CPU time, and its time by the clock, which the workers
+	# (already reading the next pages while it runs) stretch on two cores.
 	awk '/ done: .*; OCR [0-9.]+ s, fields, index and package [0-9.]+ s/ {
-		for (i = 1; i <= NF; i++) { if ($i == "OCR") o += $(i + 1); if ($i == "package") p += $(i + 1) }
+		for (i = 1; i <= NF; i++) { if ($i == "OCR") o += $(i + 1); if ($i == "package") p += $(i + 1)
+			if ($i == "(CPU") { c += $(i + 1); hc = 1 } }
 		n++ }
-		END { if (n && o > 0) printf "  fields + index + package: %.1f ms per document, %.2f%% of its OCR time (target <= 2%%)\n", 1000 * p / n, 100 * p / o;
+		END { if (n && o > 0 && hc) printf "  fields + index + package: %.1f ms CPU per document, %.2f%% of its OCR time (target <= 2%%); %.1f ms, %.2f%% by the clock\n", 1000 * c / n, 100 * c / o, 1000 * p / n, 100 * p / o;
+		      else if (n && o > 0) printf "  fields + index + package: %.1f ms per document, %.2f%% of its OCR time (target <= 2%%)\n", 1000 * p / n, 100 * p / o;
 		      else print "  fields + index + package: not measured (no document lines in the log)" }' "$W/sohoad.log"
 	echo "  records packaged: $(sqlite3 "$W/state/catalog.db" \
 		"SELECT count(*) FROM records WHERE packaged_at IS NOT NULL") of $pages"

@@ -56,6 +56,10 @@ struct loop {
 	size_t nbuckets, ncand;
 	unsigned gen;
 	double next_rescan;
+	/* When the next candidate is due for take_stable (its stable_delay
+	 * or retry time ends): the loop's poll wakes then, not at its next
+	 * one-second turn; 0: at once (files just seen). */
+	double next_take;
 	int low_disk;
 	long long free_bytes;   /* in state_dir at the last check */
 	int stopping;
@@ -519,12 +523,31 @@ take_folder(struct loop *l, struct cand *c, double now)
 	return taken(l, cand_slot(l, c->path), now, rc, &res, &err);
 }
 
-/* Takes every candidate that has held still long enough. */
+/* Notes when candidate c is due again: when its stable_delay or retry
+ * time ends, and never sooner than `floor` (a candidate looked at and left,
+ * still written or changing, is looked at again a second later, as the
+ * loop's turn always did). */
+static void
+note_due(struct loop *l, const struct cand *c, double floor)
+{
+	double due = c->since + (double)l->conf->stable_delay;
+
+	if (c->retry_at > due)
+		due = c->retry_at;
+	if (due < floor)
+		due = floor;
+	if (due < l->next_take)
+		l->next_take = due;
+}
+
+/* Takes every candidate that has held still long enough, and notes when
+ * the next of those left is due (l->next_take). */
 static void
 take_stable(struct loop *l)
 {
 	double now = sohoa_mono_s();
 
+	l->next_take = now + 3600;
 	for (size_t i = 0; i < l->nbuckets && !l->stopping; i++) {
 		struct cand **p = &l->buckets[i];
 		while (*p) {
@@ -537,6 +560,7 @@ take_stable(struct loop *l)
 			sohoa_status rc;
 
 			if (now - c->since < (double)l->conf->stable_delay || now < c->retry_at) {
+				note_due(l, c, now);
 				p = &c->next;
 				continue;
 			}
@@ -545,8 +569,10 @@ take_stable(struct loop *l)
 			 * coming, so none of them spreads (engine.h). */
 			sohoa_engine_dispatch(l->engine, true);
 			if (c->folder) {
-				if (!take_folder(l, c, now))
+				if (!take_folder(l, c, now)) {
+					note_due(l, c, now + 1);
 					p = &c->next;
+				}
 				continue;
 			}
 			if (!c->folder && sohoa_tailieu_folder_of(l->conf->inbox, c->path, dir,
@@ -571,6 +597,7 @@ take_stable(struct loop *l)
 				c->size = st.st_size;
 				c->mtime_ns = mt;
 				c->since = now;
+				note_due(l, c, now + 1);
 				p = &c->next;
 				continue;
 			}
@@ -582,14 +609,17 @@ take_stable(struct loop *l)
 				if (pdfd >= 0)
 					close(pdfd);
 				if (!fin) {
+					note_due(l, c, now + 1);
 					p = &c->next;
 					continue;
 				}
 			}
 			sohoa_error_clear(&err);
 			rc = sohoa_engine_take(l->engine, l->conf->inbox, c->path, &st, 1, &res, &err);
-			if (!taken(l, p, now, rc, &res, &err))
+			if (!taken(l, p, now, rc, &res, &err)) {
+				note_due(l, c, now + 1);
 				p = &c->next;
+			}
 		}
 	}
 }
@@ -803,6 +833,7 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		    " periodic rescan", strerror(errno));
 	rescan(&l);
 	l.next_rescan = sohoa_mono_s() + (double)conf->rescan_interval;
+	l.next_take = 0;     /* what the first walk found is looked at at once */
 	sohoad_export_init(&l.exporter, sohoa_engine_catalog(l.engine));
 	sohoad_desk_init(&l.desk, sohoa_engine_catalog(l.engine));
 	/* The watchdog (WatchdogSec=) is fed from the loop, at half its period,
@@ -836,6 +867,19 @@ sohoad_run(sohoa_conf *conf, const char *conf_path)
 		nw = sohoa_engine_pollfds(l.engine, fds + n, 256);
 		if (l.stopping)
 			timeout = 100;
+		/* A file due (stable_delay over, retry time come) or a rescan
+		 * asked for is handled then, not at the loop's next turn: up to
+		 * a second sooner, while OCR workers would wait idle for it. */
+		if (!l.stopping) {
+			double next = l.next_rescan, left;
+			int ms;
+			if (!l.low_disk && l.ncand > 0 && l.next_take < next)
+				next = l.next_take;
+			left = next - sohoa_mono_s();
+			ms = left > 0 ? (int)(left * 1000) + 1 : 0;
+			if (ms < timeout)
+				timeout = ms;
+		}
 		if (wd_every > 0) {
 			double left = next_watchdog - sohoa_mono_s();
 			int ms = left > 0 ? (int)(left * 1000) + 1 : 0;

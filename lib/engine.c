@@ -670,8 +670,10 @@ sohoa_engine_pollfds(sohoa_engine *e, struct pollfd *fds, int max)
 	    : (int)(sizeof e->pollmap / sizeof e->pollmap[0]));
 }
 
-void
-sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
+/* Results in, new jobs out (more_coming: as dispatch), the ended jobs
+ * recorded last. */
+static void
+step(sohoa_engine *e, const struct pollfd *fds, int n, int more_coming)
 {
 	/* The ended jobs are recorded (fields, index, package: tens of ms)
 	 * after their workers have their next job, not while they wait. */
@@ -695,15 +697,31 @@ sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
 			ended[nended++].j = j;
 		}
 	}
-	dispatch(e, 0);
+	dispatch(e, more_coming);
 	for (int k = 0; k < nended; k++)
 		finish(e, &ended[k].res, &ended[k].j);
 }
 
 void
+sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int n)
+{
+	step(e, fds, n, 0);
+}
+
+void
 sohoa_engine_dispatch(sohoa_engine *e, bool more_coming)
 {
-	dispatch(e, more_coming);
+	struct pollfd fds[256];
+	int n = sohoa_engine_pollfds(e, fds, 256);
+
+	/* A caller taking many files does not poll between them: a worker
+	 * whose job ended meanwhile would wait idle until the last file is
+	 * taken (a whole inbox copied at once: seconds).  Its result is read
+	 * now, without waiting, and it gets the next job. */
+	if (n > 0 && poll(fds, (nfds_t)n, 0) > 0)
+		step(e, fds, n, more_coming);
+	else
+		dispatch(e, more_coming);
 }
 
 /* Deferred entries whose time has come go back to incoming/. */
@@ -792,6 +810,24 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 	e->spool = sohoa_spool_open(conf->state_dir, err);
 	if (!e->spool || sohoa_spool_lock(e->spool, err) != SOHOA_OK)
 		goto fail;
+	/* The workers first, once the spool is ours: each loads Tesseract (its
+	 * traineddata, a few hundred ms) while this process opens the catalog,
+	 * reconciles and loads the package schemas, instead of after it, and
+	 * the first job finds them ready.  A failure below ends them
+	 * (sohoa_engine_free); no job is given before this returns. */
+	if (!e->opt.no_workers) {
+		sohoa_pool_options po = {
+			.languages = conf->languages, .tessdata = conf->tessdata,
+			.max_pixels = conf->max_pixels, .max_pages = (int)conf->max_pages,
+			.page_timeout = (int)conf->page_timeout, .memory_mb = conf->worker_memory_mb,
+			.workers = (int)(conf->workers < 256 ? conf->workers : 256),
+			.ocr_mode = conf->ocr_mode,
+			.language_fallback = (int)conf->language_fallback,
+		};
+		e->pool = e->ocr->open(&po, e->opt.ocr_arg, err);
+		if (!e->pool)
+			goto fail;
+	}
 	dbpath = sohoa_path_join(conf->state_dir, "catalog.db");
 	if (!dbpath) {
 		sohoa_error_oom(err);
@@ -835,19 +871,6 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 			sohoa_package_recover(conf->package_dir, NULL);
 		if (e->schemas)
 			sohoa_eng_package_pending(e);
-	}
-	if (!e->opt.no_workers) {
-		sohoa_pool_options po = {
-			.languages = conf->languages, .tessdata = conf->tessdata,
-			.max_pixels = conf->max_pixels, .max_pages = (int)conf->max_pages,
-			.page_timeout = (int)conf->page_timeout, .memory_mb = conf->worker_memory_mb,
-			.workers = (int)(conf->workers < 256 ? conf->workers : 256),
-			.ocr_mode = conf->ocr_mode,
-			.language_fallback = (int)conf->language_fallback,
-		};
-		e->pool = e->ocr->open(&po, e->opt.ocr_arg, err);
-		if (!e->pool)
-			goto fail;
 	}
 	return e;
 fail:

@@ -90,8 +90,11 @@ SOHOA_API void sohoa_engine_step(sohoa_engine *e, const struct pollfd *fds, int 
 SOHOA_API void sohoa_engine_tick(sohoa_engine *e, time_t now);
 /* Gives queued jobs to idle workers now (step and tick do it too): a
  * caller taking many files calls it after each, so that OCR starts with
- * the first one, not after the last.  more_coming: more files are being
- * taken, so the last job queued does not spread over the idle workers. */
+ * the first one, not after the last.  It also reads, without waiting, the
+ * results of workers whose job ended meanwhile (as step does), so that
+ * they get the next job now, not after the last file is taken.
+ * more_coming: more files are being taken, so the last job queued does
+ * not spread over the idle workers. */
 SOHOA_API void sohoa_engine_dispatch(sohoa_engine *e, bool more_coming);
 
 /* Jobs waiting or running (deferred ones not counted). */

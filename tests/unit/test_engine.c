@@ -464,9 +464,12 @@ test_spread_policy(void)
  * ended one is recorded (fields, index, package: tens of ms the worker
  * would otherwise wait), and a caller taking files one by one starts OCR
  * with the first (sohoa_engine_dispatch with more_coming: none of them
- * spreads), the last one taken still spreading at the next step.  The
- * fake's runner, noting at each submit how many records were done and how
- * many jobs had ended.
+ * spreads), the last one taken still spreading at the next step.  A job
+ * that ends while files are still being taken is read by that dispatch,
+ * without waiting, and its worker gets the next job at once, not after the
+ * last file.  The fake's runner (whose jobs end as soon as they are
+ * given), noting at each submit how many records were done and how many
+ * jobs had ended.
  */
 static sohoa_engine *order_engine;
 static int order_ended, order_submits, order_wide;
@@ -552,14 +555,19 @@ test_dispatch_order(void)
 	}
 	CHECK_INT(order_submits, 2);
 	CHECK_INT(order_wide, 0);       /* both while more files were coming */
+	/* The second job went out while the files were being taken, once the
+	 * first had ended (read by the dispatch before the third file), and
+	 * before that one was recorded done. */
+	CHECK_INT(order_ended_at[1], 1);
+	CHECK_INT(order_done_at[1], 0);
 	fake_drain(order_engine, 200);
 	CHECK_INT(sohoa_engine_pending(order_engine), 0);
 	CHECK_INT(order_submits, 3);
 	CHECK_INT(order_wide, 1);       /* the last job, given as the queue's last */
-	/* The third job went out when a job had ended but before it was
-	 * recorded done. */
+	/* The third job went out with the first recorded done (the dispatch
+	 * recorded it after giving out the second). */
 	CHECK(order_ended_at[2] >= 1);
-	CHECK(order_done_at[2] < order_ended_at[2]);
+	CHECK_INT(order_done_at[2], 1);
 	CHECK_INT(fx_count(sohoa_engine_catalog(order_engine),
 	    "SELECT count(*) FROM records WHERE state = 'done'"), 3);
 	sohoa_engine_free(order_engine, 1000);

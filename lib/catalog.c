@@ -210,6 +210,21 @@ sqlite3 *sohoa_catalog_db(sohoa_catalog *cat) { return cat->db; }
 
 sohoa_search_cache *catalog_search_cache(sohoa_catalog *cat) { return cat->search_cache; }
 
+sqlite3 *
+catalog_side_db_begin(sohoa_catalog *cat)
+{
+	if (!cat->search_cache || !sqlite3_get_autocommit(cat->db))
+		return cat->db;
+	return sohoa_catalog_db(search_cache_log_lock(cat->search_cache));
+}
+
+void
+catalog_side_db_end(sohoa_catalog *cat, sqlite3 *db)
+{
+	if (db != cat->db)
+		search_cache_log_unlock(cat->search_cache);
+}
+
 sohoa_status
 sohoa_catalog_set_search_cache(sohoa_catalog *cat, sohoa_search_cache *sc, sohoa_error *err)
 {

@@ -21,7 +21,6 @@
 #include "access_int.h"
 #include "sohoa/catalog.h"
 #include "catalog_int.h"
-#include "search_cache.h"
 
 static const struct { const char *code, *label; } modes[] = {
 	{ "01", "Công khai" }, { "02", "Sử dụng có điều kiện" }, { "03", "Mật" },
@@ -442,18 +441,14 @@ sohoa_status
 sohoa_access_log(sohoa_catalog *cat, const char *user_name, int64_t record_id, const char *what,
     const char *detail, const char *address, sohoa_error *err)
 {
-	sohoa_search_cache *cache = catalog_search_cache(cat);
-	sohoa_status rc;
+	/* No search reads the access log: with a search cache the line goes
+	 * through the cache's own connection and leaves what it keeps valid
+	 * (search_cache.h, C3); inside the caller's transaction it goes with
+	 * the rest. */
+	sqlite3 *db = catalog_side_db_begin(cat);
+	sohoa_status rc = log_insert(db, user_name, record_id, what, detail, address, err);
 
-	/* No search reads the access log: a line written through the search
-	 * cache's own connection leaves what it keeps valid (search_cache.h,
-	 * C3).  Inside the caller's transaction it must go with the rest. */
-	if (!cache || !sqlite3_get_autocommit(sohoa_catalog_db(cat)))
-		return log_insert(sohoa_catalog_db(cat), user_name, record_id, what, detail, address,
-		    err);
-	rc = log_insert(sohoa_catalog_db(search_cache_log_lock(cache)), user_name, record_id, what,
-	    detail, address, err);
-	search_cache_log_unlock(cache);
+	catalog_side_db_end(cat, db);
 	return rc;
 }
 

@@ -39,6 +39,13 @@ sohoa_status catalog_exec(sohoa_catalog *cat, const char *sql, sohoa_error *err)
 /* The search-result cache attached to the connection (search.h), or
  * NULL. */
 struct sohoa_search_cache *catalog_search_cache(sohoa_catalog *cat);
+/* The connection for a write no search reads (access-log lines, a session's
+ * touch): with a search cache and outside a transaction, the cache's own
+ * connection, locked, so that the write leaves the cache valid
+ * (search_cache.h, C3); else cat's own.  Give it back with
+ * catalog_side_db_end. */
+sqlite3 *catalog_side_db_begin(sohoa_catalog *cat);
+void catalog_side_db_end(sohoa_catalog *cat, sqlite3 *db);
 
 typedef struct catalog_stmt {
 	sohoa_catalog *cat;

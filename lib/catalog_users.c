@@ -19,7 +19,6 @@
 
 #include "sohoa/users.h"
 #include "catalog_int.h"
-#include "search_cache.h"
 
 /* Argon2id cost: OWASP's first choice (19 MiB, 2 passes, 1 lane). */
 #define KDF_T_COST 2
@@ -503,7 +502,7 @@ sohoa_session_check(sohoa_catalog *cat, const char *sid, long long now, long lon
     sohoa_user *out, char csrf[SOHOA_SECRET_HEX], sohoa_error *err)
 {
 	sqlite3 *db = sohoa_catalog_db(cat);
-	struct sohoa_search_cache *cache;
+	sqlite3 *side;
 	char hash[SOHOA_SECRET_HEX];
 	sohoa_status rc;
 
@@ -516,16 +515,12 @@ sohoa_session_check(sohoa_catalog *cat, const char *sid, long long now, long lon
 		return rc;
 	secret_hash(sid, hash);
 	/* Touch at most once a minute: most requests then only read.  No
-	 * search reads web_sessions, so with a search cache the touch goes
-	 * through the cache's own connection, as access-log lines do
-	 * (search_cache.h, C3): else every session's minute would empty the
-	 * cache.  Inside the caller's transaction it goes with the rest. */
-	cache = catalog_search_cache(cat);
-	if (!cache || !sqlite3_get_autocommit(db))
-		return run3(db, SESSION_TOUCH, hash, NULL, now, NULL, err);
-	rc = run3(sohoa_catalog_db(search_cache_log_lock(cache)), SESSION_TOUCH, hash, NULL, now,
-	    NULL, err);
-	search_cache_log_unlock(cache);
+	 * search reads web_sessions: with a search cache the touch goes through
+	 * the cache's own connection, as access-log lines do (search_cache.h,
+	 * C3), else every session's minute would empty the cache. */
+	side = catalog_side_db_begin(cat);
+	rc = run3(side, SESSION_TOUCH, hash, NULL, now, NULL, err);
+	catalog_side_db_end(cat, side);
 	return rc;
 }
 

@@ -36,7 +36,9 @@ WARN      = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissin
             -Wno-unused-parameter -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib -DSOHOA_DATADIR='"$(PREFIX)/share/sohoa"'
 CFLAGS   += $(OPT) $(WARN) $(SANFLAGS) -fPIC -MMD -MP $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lm -lpthread
+CXXWARN   = -std=c++17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CXXFLAGS += $(OPT) $(CXXWARN) $(SANFLAGS) -fPIC -MMD -MP $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lstdc++ -lm -lpthread
 # Fault injection (include/sohoa/fault.h) is compiled into the sanitized
 # test build only (FAULT defaults to 1 when SANFLAGS is set, as for make
 # check's build/san), never into the binaries installed.
@@ -46,8 +48,12 @@ CPPFLAGS += -DSOHOA_FAULT
 endif
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
+# The few lib/*.cc files walk Tesseract's results with its C++ iterators
+# where its C API has no equivalent (lib/ocr_walk.h): extern "C" inside,
+# no exported symbol, no standard-library template (check-symbols).
+LIB_CXX_SRC := $(sort $(wildcard lib/*.cc))
 MIGRATIONS := $(sort $(wildcard schemas/catalog/*.sql))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 SOHOAD_SRC := daemon/sohoad.c $(sort $(wildcard daemon/sohoad_*.c))
 SOHOA_SRC  := daemon/sohoa.c daemon/progress.c $(sort $(wildcard daemon/cli_*.c))
 WEB_SRC    := $(sort $(wildcard web/*.c))
@@ -74,6 +80,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(dir $@)
 	scripts/embed-sql $(MIGRATIONS) > $@
@@ -90,6 +100,7 @@ $(BUILD)/lib/conf.o: $(PREFIX_STAMP)
 # Only what the public headers mark SOHOA_API leaves libsohoa.so (sohoa.h);
 # scripts/check-symbols checks that every such name starts with sohoa_.
 $(LIB_OBJ): CFLAGS += -fvisibility=hidden
+$(LIB_OBJ): CXXFLAGS += -fvisibility=hidden -fvisibility-inlines-hidden
 
 $(BUILD)/libsohoa.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -218,11 +229,12 @@ valgrind: deps
 # Warnings do not stop this build: -Werror is the gcc build's, and clang
 # warns about other things.
 FUZZ_CC    ?= clang-14
+FUZZ_CXX   ?= clang++-14
 FUZZ_SAN    = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=undefined -Wno-error -Wno-unknown-warning-option
 FUZZ_SECONDS ?= 600
 fuzz: deps
-	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) SANFLAGS="$(FUZZ_SAN)" OPT="-O1 -g" fuzz-bins
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) SANFLAGS="$(FUZZ_SAN)" OPT="-O1 -g" fuzz-bins
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz build/fuzz $(FUZZ_TARGETS)
 
 fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
@@ -255,7 +267,7 @@ $(BUILD)/sohoa.pc: Makefile include/sohoa/sohoa.h $(PREFIX_STAMP)
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(libdir)' 'includedir=$(includedir)' '' \
 	    'Name: sohoa' 'Description: digitization of commune records: spool, OCR, catalog, search' \
 	    'Version: $(LIBVERSION)' 'Requires.private: $(PKGS)' 'Libs: -L$${libdir} -lsohoa' \
-	    'Libs.private: -lm -lpthread' 'Cflags: -I$${includedir}' > $@
+	    'Libs.private: -lstdc++ -lm -lpthread' 'Cflags: -I$${includedir}' > $@
 
 # A fresh "make install" never replaces an existing /etc/sohoa/sohoa.conf.
 # install-files installs what is built without building the tests (debian/rules).

@@ -392,8 +392,7 @@ verify_unpackaged(struct cli *c, const char *bundle)
 	month[7] = 0;
 	if (base[n - 12] != '-' || sohoa_export_month_bounds(month, &start, &end, end_iso) != 0)
 		return 0;
-	snprintf(path, sizeof path, "%s/catalog.db", c->conf.state_dir);
-	if (access(path, R_OK) != 0)
+	if (!sohoa_catalog_path(c->conf.state_dir, path, sizeof path) || access(path, R_OK) != 0)
 		return 0;
 	sohoa_error_clear(&err);
 	if (!(cat = sohoa_catalog_open(path, &err)))

@@ -109,8 +109,7 @@ cli_open_catalog(struct cli *c)
 	sohoa_error err;
 	sohoa_catalog *cat;
 
-	snprintf(path, sizeof path, "%s/catalog.db", c->conf.state_dir);
-	if (access(path, F_OK) != 0) {
+	if (sohoa_catalog_path(c->conf.state_dir, path, sizeof path) && access(path, F_OK) != 0) {
 		fprintf(stderr, "sohoa: chưa có danh mục (catalog) tại %s — no catalog yet at %s\n",
 		    path, path);
 		return NULL;

@@ -174,8 +174,7 @@ check_store(const sohoa_conf *c, int quiet, sohoa_error *err)
 	sohoa_catalog *cat;
 	sohoa_status st;
 
-	snprintf(path, sizeof path, "%s/catalog.db", c->state_dir);
-	if (access(path, F_OK) != 0)
+	if (sohoa_catalog_path(c->state_dir, path, sizeof path) && access(path, F_OK) != 0)
 		return sohoa_store_check_agency(c, NULL, 0, err);
 	if (!(cat = sohoa_catalog_open(path, err)))
 		return err->status;

@@ -50,8 +50,8 @@ run_request(const sohoa_conf *conf, const sohoa_export_request *req)
 	tzset();
 	sohoa_error_clear(&err);
 	memset(&r, 0, sizeof r);
-	snprintf(path, sizeof path, "%s/catalog.db", conf->state_dir);
-	if (!(cat = sohoa_catalog_open(path, &err)))
+	if (!(cat = sohoa_catalog_open(sohoa_catalog_path(conf->state_dir, path, sizeof path),
+	    &err)))
 		_exit(3);
 	if (!sohoa_signer_configured(conf)) {
 		snprintf(msg, sizeof msg, "chưa cấu hình khóa ký số (sign_key), không xuất gói chưa"

@@ -915,8 +915,7 @@ target_empty(const char *state_dir, const char *package_dir)
 {
 	char p[PATH_MAX];
 
-	snprintf(p, sizeof p, "%s/catalog.db", state_dir);
-	if (access(p, F_OK) == 0)
+	if (!sohoa_catalog_path(state_dir, p, sizeof p) || access(p, F_OK) == 0)
 		return 0;
 	for (int s = 0; s < SOHOA_STATE_COUNT; s++) {
 		snprintf(p, sizeof p, "%s/spool/%s", state_dir, sohoa_state_dir(s));
@@ -1140,7 +1139,9 @@ restore_catalog(const sohoa_restore_options *o, sohoa_catalog *src, sohoa_error 
 	sohoa_fs_tmp t;
 	sohoa_status st;
 
-	snprintf(final, sizeof final, "%s/catalog.db", o->state_dir);
+	if (!sohoa_catalog_path(o->state_dir, final, sizeof final))
+		return sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "đường dẫn danh mục quá dài — the catalog's path is too long");
 	/* Written by SQLite by the temp's name; fsync, rename, fsync. */
 	if ((st = sohoa_fs_tmp_open(&t, final, 0644, SOHOA_FS_BYNAME, err)) == SOHOA_OK) {
 		if ((st = sohoa_catalog_copy_into(src, t.tmp, 0, err)) == SOHOA_OK)

@@ -150,6 +150,21 @@ share_with_group(const char *path)
 	}
 }
 
+const char *
+sohoa_catalog_path(const char *state_dir, char *buf, size_t size)
+{
+	int n;
+
+	if (!buf || size == 0)
+		return NULL;
+	n = snprintf(buf, size, "%s/catalog.db", state_dir ? state_dir : "");
+	if (n < 0 || (size_t)n >= size) {
+		buf[0] = '\0';
+		return NULL;
+	}
+	return buf;
+}
+
 sohoa_catalog *
 sohoa_catalog_open(const char *path, sohoa_error *err)
 {
@@ -162,6 +177,12 @@ sohoa_catalog_open(const char *path, sohoa_error *err)
 	}
 	if (!cat) {
 		sohoa_error_oom(err);
+		return NULL;
+	}
+	if (!path) {    /* sohoa_catalog_path() found no room */
+		sohoa_error_set(err, SOHOA_FATAL, SOHOA_REASON_NONE,
+		    "đường dẫn danh mục quá dài — the catalog's path is too long");
+		free(cat);
 		return NULL;
 	}
 	if (sqlite3_open_v2(path, &cat->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE

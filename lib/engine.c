@@ -784,7 +784,7 @@ sohoa_engine *
 sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa_error *err)
 {
 	sohoa_engine *e = calloc(1, sizeof *e);
-	char *dbpath = NULL, note[1024];
+	char dbpath[PATH_MAX], note[1024];
 	sohoa_error local;
 
 	if (!err) {
@@ -828,13 +828,7 @@ sohoa_engine_open(const sohoa_conf *conf, const sohoa_engine_options *opt, sohoa
 		if (!e->pool)
 			goto fail;
 	}
-	dbpath = sohoa_path_join(conf->state_dir, "catalog.db");
-	if (!dbpath) {
-		sohoa_error_oom(err);
-		goto fail;
-	}
-	e->cat = sohoa_catalog_open(dbpath, err);
-	free(dbpath);
+	e->cat = sohoa_catalog_open(sohoa_catalog_path(conf->state_dir, dbpath, sizeof dbpath), err);
 	if (!e->cat || sohoa_store_check(conf->state_dir, e->cat, SOHOA_STORE_UPDATE, note,
 	    sizeof note, err) != SOHOA_OK
 	    || sohoa_store_check_agency(conf, e->cat, SOHOA_STORE_UPDATE, err) != SOHOA_OK

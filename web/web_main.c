@@ -55,9 +55,9 @@ web_catalog(struct web_server *srv)
 
 	if (thread_cat)
 		return thread_cat;
-	snprintf(path, sizeof path, "%s/catalog.db", srv->conf.state_dir);
 	sohoa_error_clear(&err);
-	if (!(thread_cat = sohoa_catalog_open(path, &err))) {
+	if (!(thread_cat = sohoa_catalog_open(sohoa_catalog_path(srv->conf.state_dir, path,
+	    sizeof path), &err))) {
 		fprintf(stderr, "sohoa-web: %s\n", err.msg);
 		return NULL;
 	}
@@ -281,8 +281,8 @@ main(int argc, char **argv)
 	if (server.conf.web_search_cache > 0) {
 		char path[4096];
 
-		snprintf(path, sizeof path, "%s/catalog.db", server.conf.state_dir);
-		if (!(search_cache = sohoa_search_cache_new(path, (int)server.conf.web_search_cache,
+		if (!(search_cache = sohoa_search_cache_new(sohoa_catalog_path(server.conf.state_dir,
+		    path, sizeof path), (int)server.conf.web_search_cache,
 		    server.conf.web_search_cache_seconds, &err))) {
 			fprintf(stderr, "sohoa-web: %s\n", err.msg);
 			free(cert);

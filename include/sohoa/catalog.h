@@ -25,6 +25,10 @@ typedef struct sohoa_catalog sohoa_catalog;
 /* The schema version this build writes. */
 SOHOA_API int sohoa_catalog_schema_version(void);
 
+/* The catalog of a store: <state_dir>/catalog.db, into buf; buf, or NULL
+ * (buf empty) when it does not fit in size.  The one place that names it. */
+SOHOA_API const char *sohoa_catalog_path(const char *state_dir, char *buf, size_t size);
+
 /* Opens (creating if needed) the catalog at path.  NULL on failure. */
 SOHOA_API sohoa_catalog *sohoa_catalog_open(const char *path, sohoa_error *err);
 SOHOA_API void sohoa_catalog_free(sohoa_catalog *cat);

@@ -133,6 +133,41 @@ test_open_wal_full_versioned(void)
 	sohoa_catalog_free(cat);
 }
 
+/* The catalog's path: named in one place, and refused, not cut short,
+ * when the state_dir leaves no room for it. */
+static void
+test_catalog_path(void)
+{
+	char buf[64], big[PATH_MAX + 16];
+	sohoa_error err;
+	sohoa_catalog *cat;
+
+	CHECK_STR(sohoa_catalog_path("/var/lib/sohoa", buf, sizeof buf), "/var/lib/sohoa/catalog.db");
+	/* Exactly full (the NUL included) fits; one byte less does not. */
+	CHECK(sohoa_catalog_path("/ab", buf, sizeof "/ab/catalog.db") == buf);
+	CHECK(sohoa_catalog_path("/ab", buf, sizeof "/ab/catalog.db" - 1) == NULL);
+	CHECK_STR(buf, "");
+	memset(big, 'a', sizeof big - 1);
+	big[0] = '/';
+	big[sizeof big - 1] = '\0';
+	{
+		char path[PATH_MAX];
+		sohoa_error_clear(&err);
+		cat = sohoa_catalog_open(sohoa_catalog_path(big, path, sizeof path), &err);
+		CHECK(cat == NULL);
+		CHECK(err.status == SOHOA_FATAL);
+		CHECKM(strstr(err.msg, "too long") != NULL, err.msg);
+		sohoa_catalog_free(cat);
+	}
+	/* A real one opens where it says. */
+	CHECK(sohoa_catalog_path(".", buf, sizeof buf) != NULL);
+	sohoa_error_clear(&err);
+	cat = sohoa_catalog_open(buf, &err);
+	CHECKM(cat != NULL, err.msg);
+	sohoa_catalog_free(cat);
+	CHECK(access("./catalog.db", F_OK) == 0);
+}
+
 static void
 test_reopen_is_noop(void)
 {
@@ -586,6 +621,7 @@ int
 main(void)
 {
 	TEST_RUN(test_open_wal_full_versioned);
+	TEST_RUN(test_catalog_path);
 	TEST_RUN(test_reopen_is_noop);
 	TEST_RUN(test_newer_schema_refused);
 	TEST_RUN(test_insert_and_find);

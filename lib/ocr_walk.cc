@@ -152,14 +152,24 @@ page_fallback_reason(tesseract::TessBaseAPI *api)
 	return NULL;
 }
 
+/* Blocks of pictures and rules: GetUTF8Text leaves their words out (a rule
+ * under a heading is read as a word, "——"); the hOCR keeps them. */
+bool
+block_left_out(tesseract::PolyBlockType t)
+{
+	return PTIsImageType(t) || PTIsLineType(t);
+}
+
 /* Why the linear walk cannot serve the word at it, or NULL. */
 const char *
 word_fallback_reason(const LTRResultIterator &it)
 {
+	tesseract::PolyBlockType t = it.BlockType();
 	tesseract::StrongScriptDirection dir = it.WordDirection();
 
-	if (!PTIsTextType(it.BlockType()))
-		return "a word in a block that is not text";
+	/* GetUTF8Text stops the program on a word of noise. */
+	if (t == tesseract::PT_NOISE || t == tesseract::PT_UNKNOWN || t >= tesseract::PT_COUNT)
+		return "a word in a block of noise or of no type";
 	if (dir == tesseract::DIR_RIGHT_TO_LEFT || dir == tesseract::DIR_MIX)
 		return "a word not written left to right";
 	return NULL;
@@ -229,14 +239,14 @@ walk_page(tesseract::TessBaseAPI *api, int page_number, struct sbuf *tx, struct 
 	}
 	for (;;) {
 		bool end = it.Empty(tesseract::RIL_BLOCK);
-		bool empty = !end && it.Empty(tesseract::RIL_WORD);
 		bool at_block = false, at_para = false, at_line = false;
 
-		if (empty && PTIsTextType(it.BlockType()))
-			/* An empty row: Tesseract's text walk may repeat a
-			 * paragraph's text after it. */
-			return "an empty line or block of text";
-		if (!end && !empty) {
+		if (!end) {
+			/* An empty place (a block without lines, a line without
+			 * words): Tesseract's hOCR asks the box of a line that is
+			 * not there, its text may repeat a paragraph after it. */
+			if (it.Empty(tesseract::RIL_WORD))
+				return "an empty block or line";
 			if ((why = word_fallback_reason(it)) != NULL)
 				return why;
 			at_block = it.IsAtBeginningOf(tesseract::RIL_BLOCK);
@@ -244,35 +254,42 @@ walk_page(tesseract::TessBaseAPI *api, int page_number, struct sbuf *tx, struct 
 			at_line = it.IsAtBeginningOf(tesseract::RIL_TEXTLINE);
 		}
 		/* What the previous word ended: GetHOCRText asks
-		 * IsAtFinalElement, true at the end of the page, before an empty
-		 * place (an image) and where the next word begins the level. */
-		if (ho && prev_word && (end || empty || at_line)) {
+		 * IsAtFinalElement, true at the end of the page and where the
+		 * next word begins the level. */
+		if (ho && prev_word && (end || at_line)) {
 			sb_str(ho, "\n     </span>");
 			lcnt++;
-			if (end || empty || at_para) {
+			if (end || at_para) {
 				sb_str(ho, "\n    </p>\n");
 				pcnt++;
-				if (end || empty || at_block) {
+				if (end || at_block) {
 					sb_str(ho, "   </div>\n");
 					bcnt++;
 				}
 			}
 		}
 		/* GetUTF8Text ends a line with "\n", and a paragraph with one
-		 * more when something follows (an image counts as a new
-		 * paragraph).  It leaves out the paragraphs of blocks of images
-		 * or rules, which have no words here (word_fallback_reason). */
-		if (line_open && (end || empty || at_line)) {
+		 * more when something follows. */
+		if (line_open && (end || at_line)) {
 			sb_str(tx, "\n");
-			if (empty || at_para)
+			if (at_para)
 				sb_str(tx, "\n");
 			line_open = false;
 		}
 		if (end)
 			break;
-		if (empty) {
-			prev_word = false;
-			it.Next(tesseract::RIL_WORD);
+		prev_word = false;
+		if (block_left_out(it.BlockType())) {
+			/* The text leaves the block out, the hOCR gives its box
+			 * (that of its first line) and goes on to the next. */
+			if (ho) {
+				int left, top, right, bottom;
+				it.BoundingBox(tesseract::RIL_TEXTLINE, &left, &top, &right, &bottom);
+				sb_printf(ho, "   <div class='%s' id='block_%d_%d' title=\"bbox %d %d %d"
+				    " %d\"></div>\n", PTIsImageType(it.BlockType()) ? "ocr_photo" :
+				    "ocr_separator", page_id, bcnt++, left, top, right, bottom);
+			}
+			it.Next(tesseract::RIL_BLOCK);
 			continue;
 		}
 

@@ -28,6 +28,7 @@
 #include "ocr_walk.h"
 
 static char src_dir[PATH_MAX];
+static int hocr_font_info;     /* test_fallback's: Tesseract's option on */
 
 struct reading {
 	char *text, *hocr;
@@ -104,6 +105,23 @@ show_difference(const char *what, const char *a, const char *b)
 	    what, line, a + start, b + start);
 }
 
+/* How many times needle is in s. */
+static int
+count_of(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = s; p && (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* What the last page checked had in its hOCR, for the tests to check that
+ * they test what they mean to. */
+static struct {
+	int alts, eng, amp, lt, gt, quot, apos, textangle, careas, photos, rules, sideways, fsize;
+} seen;
+
 static int
 same(const char *what, const char *a, const char *b)
 {
@@ -134,6 +152,11 @@ check_page(const char *name, PIX *pix, const char *languages, int *words, const 
 		return -1;
 	}
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	/* The worker's layout analysis (ocr.c's reader_open), not the API's
+	 * default single block. */
+	TessBaseAPISetPageSegMode(api, PSM_AUTO);
+	if (hocr_font_info)
+		TessBaseAPISetVariable(api, "hocr_font_info", "1");
 	reference(api, pix, &ref);
 	walked(api, pix, 0, &fast);
 	walked(api, pix, SOHOA_OCR_WALK_TESSERACT, &forced);
@@ -142,6 +165,23 @@ check_page(const char *name, PIX *pix, const char *languages, int *words, const 
 	    ref.text ? strlen(ref.text) : 0, ref.hocr ? strlen(ref.hocr) : 0,
 	    fast.rc == 0 ? "walked" : "fell back: ", fast.rc == 0 ? "" : fast.why);
 	CHECKM(ref.text && ref.hocr, name);
+	seen.alts = count_of(ref.hocr, "; x_alts ");
+	seen.eng = count_of(ref.hocr, "lang='eng'");
+	seen.amp = count_of(ref.hocr, "&amp;");
+	seen.lt = count_of(ref.hocr, "&lt;");
+	seen.quot = count_of(ref.hocr, "&quot;");
+	seen.apos = count_of(ref.hocr, "&#39;");
+	seen.textangle = count_of(ref.hocr, "; textangle ");
+	seen.gt = count_of(ref.hocr, "&gt;");
+	seen.careas = count_of(ref.hocr, "class='ocr_carea'");
+	seen.photos = count_of(ref.hocr, "class='ocr_photo'");
+	seen.rules = count_of(ref.hocr, "class='ocr_separator'");
+	seen.sideways = ref.sideways;
+	seen.fsize = count_of(ref.hocr, "; x_fsize ");
+	fprintf(stderr, "   hOCR: %d x_alts, %d lang='eng', %d &amp; %d &lt; %d &gt; %d &quot; %d"
+	    " &#39;, %d textangle, %d text blocks, %d photos, %d rules\n", seen.alts, seen.eng,
+	    seen.amp, seen.lt, seen.gt, seen.quot, seen.apos, seen.textangle, seen.careas,
+	    seen.photos, seen.rules);
 	CHECKM(same("text", fast.text, ref.text), name);
 	CHECKM(same("hOCR", fast.hocr, ref.hocr), name);
 	CHECK_INT(fast.any, ref.any);
@@ -215,7 +255,12 @@ static void
 test_clean(void)
 {
 	check_rendered("clean", "--seed 11 --formats png", "vie");
+	/* The rule under "Độc lập - Tự do - Hạnh phúc" is a block of its own,
+	 * with a "word": left out of the text, an ocr_separator in the hOCR. */
+	CHECK(seen.rules > 0);
+	CHECK(seen.alts > 0);
 	check_rendered("mixed", "--seed 12 --formats png --types CV", "vie+eng");
+	CHECK(seen.eng > 0);
 }
 
 /* What scanners, phones and fax machines give. */
@@ -226,6 +271,8 @@ test_scans(void)
 	check_rendered("speckled", "--seed 22 --scan --formats tiff-gray --skew -3 --noise", "vie");
 	check_rendered("photo", "--seed 23 --photo --color --formats jpeg --jpeg-quality 70",
 	    "vie");
+	/* The shadow of the phone is a picture: an ocr_photo. */
+	CHECK(seen.photos > 0);
 	check_rendered("g4", "--seed 24 --scan --bilevel --dpi 200 --formats tiff-g4 --skew 1",
 	    "vie");
 	check_rendered("header", "--seed 25 --header wrap3 --types BB --formats png", "vie");
@@ -243,6 +290,7 @@ test_turned(void)
 
 	if (pix) {
 		CHECK_INT(check_page("turned", pix, "vie", &words, &why), 0);
+		CHECK(seen.sideways > 0);
 		pixDestroy(&pix);
 	}
 	pix = render("upside", "--seed 32 --formats png --rotate 180");
@@ -312,6 +360,26 @@ test_escaped(void)
 		return;
 	CHECK_INT(check_page("escaped", pix, "vie", &words, &why), 0);
 	CHECK(words >= 10);
+	CHECK(seen.amp > 0 && seen.lt > 0 && seen.gt > 0 && seen.quot > 0 && seen.apos > 0);
+	pixDestroy(&pix);
+}
+
+/* With Tesseract's hocr_font_info on, its hOCR has what the linear walk
+ * does not write: the page goes to Tesseract's own walks, by itself. */
+static void
+test_fallback(void)
+{
+	PIX *pix = render("fonts", "--seed 51 --formats png");
+	const char *why = NULL;
+	int words = 0;
+
+	if (!pix)
+		return;
+	hocr_font_info = 1;
+	CHECK_INT(check_page("fonts", pix, "vie", &words, &why), 1);
+	CHECK_STR(why, "hocr_font_info");
+	CHECK(seen.fsize > 0);
+	hocr_font_info = 0;
 	pixDestroy(&pix);
 }
 
@@ -357,6 +425,7 @@ main(void)
 	TEST_RUN(test_turned);
 	TEST_RUN(test_photo_block);
 	TEST_RUN(test_escaped);
+	TEST_RUN(test_fallback);
 	TEST_RUN(test_nearly_empty);
 	return TEST_DONE();
 }

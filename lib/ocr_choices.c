@@ -12,6 +12,11 @@
  * alternatives are added to the titles of the doubted words, found by
  * their boxes.  Only doubted words and numbers are looked at: a page has a
  * few tens.
+ *
+ * sohoa_ocr_choices_hocr walks the results with Tesseract's reading-order
+ * iterator, and is the reference; the worker gets the same bytes from the
+ * linear walk of ocr_walk.cc, which shares the pieces below (the doubt,
+ * the alternatives of a word, their place in the hOCR).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,7 +14,11 @@
  * and each paragraph but the page's last with one more; the hOCR opens a
  * block, paragraph and line where its first word is and closes them after
  * its last one.  Anything else goes to Tesseract's own functions
- * (page_fallback_reason).
+ * (page_fallback_reason, word_fallback_reason).  A block of vertical text
+ * (a page read on its side) needs no fallback: the ResultIterator orders
+ * the words of a line by their script's direction alone and keeps the
+ * lines and blocks in their stored order, whatever the block's writing
+ * direction (test_ocr_walk's page turned a quarter).
  *
  * Rules for C++ here: everything the C code calls is extern "C" (ocr_walk.h)
  * and catches every exception; no standard-library container or string

@@ -41,6 +41,7 @@
 #include "sohoa/spool.h"
 #include "ocr_int.h"
 #include "ocr_choices.h"
+#include "ocr_walk.h"
 #include "sohoa/clock.h"
 
 struct worker_opts {
@@ -51,6 +52,7 @@ struct worker_opts {
 	const char *ocr_mode; /* "auto", "force", "skip" (conf.h); NULL: auto */
 	int language_fallback; /* conf.h: under it, a page is read with all the languages */
 	int spread_max;      /* --spread: the most readers a job may get (the pool's workers) */
+	int walk_flags;      /* ocr_walk.h's; SOHOA_OCR_WALK=tesseract: Tesseract's own walks */
 };
 
 #define OCR_MODE_IS(o, m) ((o)->ocr_mode && strcmp((o)->ocr_mode, m) == 0)
@@ -236,58 +238,17 @@ reader_open(struct reader *r, const struct worker_opts *o, int own)
 #define LANG_DICT_SHARE 50
 #define LANG_DICT_MIN_WORDS 30
 
-/* Counts the words of api's reading: in *words those of two letters or
- * more (numbers, one-letter words and stray marks say nothing of the
- * language or the orientation), in *known those of them in the language's
- * dictionary, in *sideways (if not NULL) those of them in a block that
- * Tesseract's layout found not upright (text running down or up the page:
- * it reads the lines of a page turned a quarter as such blocks).  Returns
- * whether it found any word at all. */
+/* The words of api's reading (sohoa_ocr_walk_words): those of two letters
+ * or more (numbers, one-letter words and stray marks say nothing of the
+ * language or the orientation), those of them in the language's
+ * dictionary, those of them in a block not upright (text running down or
+ * up the page: Tesseract's layout reads the lines of a page turned a
+ * quarter as such blocks).  Returns whether it found any word at all. */
 static int
-reading_words(TessBaseAPI *api, int *words, int *known, int *sideways)
+reading_words(TessBaseAPI *api, const struct worker_opts *o, int *words, int *known,
+    int *sideways)
 {
-	TessResultIterator *it;
-	TessPageIterator *pi;
-	int any = 0;
-
-	*words = *known = 0;
-	if (sideways)
-		*sideways = 0;
-	if (!(it = TessBaseAPIGetIterator(api)))
-		return 0;
-	pi = TessResultIteratorGetPageIterator(it);
-	do {
-		char *w = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k;
-		int letters = 0;
-
-		if (!w)
-			continue;
-		for (const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)w;
-		    (k = utf8proc_iterate(s, -1, &c)) > 0 && c != 0; s += k) {
-			utf8proc_category_t cat = utf8proc_category(c);
-			letters += cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
-		}
-		TessDeleteText(w);
-		any = 1;
-		if (letters >= 2) {
-			(*words)++;
-			*known += TessResultIteratorWordIsFromDictionary(it) ? 1 : 0;
-			if (sideways) {
-				TessOrientation or = ORIENTATION_PAGE_UP;
-				TessWritingDirection wd = WRITING_DIRECTION_LEFT_TO_RIGHT;
-				TessTextlineOrder tlo = TEXTLINE_ORDER_TOP_TO_BOTTOM;
-				float deskew = 0;
-				TessPageIteratorOrientation(pi, &or, &wd, &tlo, &deskew);
-				*sideways += or != ORIENTATION_PAGE_UP
-				    || wd != WRITING_DIRECTION_LEFT_TO_RIGHT
-				    || tlo != TEXTLINE_ORDER_TOP_TO_BOTTOM;
-			}
-		}
-	} while (TessPageIteratorNext(pi, RIL_WORD));
-	TessResultIteratorDelete(it);
-	return any;
+	return sohoa_ocr_walk_words(api, o->walk_flags, words, known, sideways);
 }
 
 static int
@@ -295,7 +256,7 @@ first_reading_doubtful(TessBaseAPI *api, const struct worker_opts *o, int conf)
 {
 	int words, known;
 
-	if (o->language_fallback <= 0 || !reading_words(api, &words, &known, NULL))
+	if (o->language_fallback <= 0 || !reading_words(api, o, &words, &known, NULL))
 		return 0;
 	if (conf < o->language_fallback)
 		return 1;
@@ -362,7 +323,7 @@ struct page_work {
 	int dpi, conf, rot;
 	float skew;
 	const char *status;
-	char *text;                 /* Tesseract's */
+	char *text;                 /* Tesseract's (malloc'd) */
 	utf8proc_uint8_t *nfc;
 	char *hocr;                 /* Tesseract's */
 	double t0, t1, t2;
@@ -392,7 +353,7 @@ reading_upright(TessBaseAPI *api, const struct worker_opts *o, int page_no, int 
 {
 	int words = 0, known = 0, sideways = 0, upright;
 
-	reading_words(api, &words, &known, &sideways);
+	reading_words(api, o, &words, &known, &sideways);
 	upright = conf >= UPRIGHT_MIN_CONF && words >= UPRIGHT_MIN_WORDS && sideways == 0
 	    && known * 100 >= words * UPRIGHT_DICT_SHARE;
 	if (o->timing)
@@ -469,18 +430,23 @@ page_read(struct reader *r, const struct worker_opts *o, int want_hocr, struct p
 	if (rc != 0) {
 		pw->status = "timeout";
 	} else {
+		const char *why = NULL;
 		pw->conf = TessBaseAPIMeanTextConf(api);
 		api = second_reading(api, r->monitor, &r->mixed, pw->in, pw->dpi, o, pw->page_no,
 		    pw->t1, &pw->conf);
-		pw->text = TessBaseAPIGetUTF8Text(api);
+		/* The text, and the hOCR with every word's box and confidence
+		 * (x_wconf) and the LSTM's other choices for a doubted word
+		 * (ocr_choices.h), from one walk of the results (ocr_walk.h);
+		 * malloc'd. */
+		if (sohoa_ocr_walk_page(api, pw->page_no - 1, o->walk_flags, &pw->text,
+		    want_hocr ? &pw->hocr : NULL, &why) != 0 && o->timing)
+			fprintf(stderr, "sohoa-ocr: page %d: text and hOCR by Tesseract's own walks:"
+			    " %s\n", pw->page_no, why);
 		if (pw->text)
 			pw->nfc = utf8proc_NFC((const utf8proc_uint8_t *)pw->text);
 		if (!pw->nfc)
 			pw->status = "failed";
-		/* hOCR keeps every word's box and confidence (x_wconf), and the
-		 * LSTM's other choices for a doubted word (ocr_choices.h);
-		 * malloc'd either way. */
-		if (want_hocr && !(pw->hocr = sohoa_ocr_choices_hocr(api, pw->page_no - 1))) {
+		if (want_hocr && !pw->hocr) {
 			char *h = TessBaseAPIGetHOCRText(api, pw->page_no - 1);
 			pw->hocr = h ? strdup(h) : NULL;
 			if (h)
@@ -538,8 +504,7 @@ static void
 page_done(struct page_work *pw)
 {
 	free(pw->nfc);
-	if (pw->text)
-		TessDeleteText(pw->text);
+	free(pw->text);
 	free(pw->hocr);
 	if (pw->api)
 		TessBaseAPIClear(pw->api);
@@ -1183,8 +1148,9 @@ int
 sohoa_ocr_worker_main(int argc, char **argv)
 {
 	struct worker_opts o = { "vie+eng", "", 250000000LL, 0, 2000, 300, 0, "auto",
-		LANG_FALLBACK_CONF, 1 };
+		LANG_FALLBACK_CONF, 1, 0 };
 	struct reader r;
+	const char *walk;
 	char *line;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -1200,6 +1166,9 @@ sohoa_ocr_worker_main(int argc, char **argv)
 		else if (!strcmp(k, "--spread")) o.spread_max = atoi(v) > 1 ? atoi(v) : 1;
 	}
 	o.timing = getenv("SOHOA_OCR_TIMING") != NULL;
+	/* A test hook, and a way out should the linear walk ever be wrong. */
+	if ((walk = getenv("SOHOA_OCR_WALK")) != NULL && strcmp(walk, "tesseract") == 0)
+		o.walk_flags |= SOHOA_OCR_WALK_TESSERACT;
 	(void)now_ms();             /* reads its clock's setting before any thread runs */
 	/* Die with the pool: never OCR for a parent that is gone. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -12,6 +12,11 @@
  * alternatives are added to the titles of the doubted words, found by
  * their boxes.  Only doubted words and numbers are looked at: a page has a
  * few tens.
+ *
+ * sohoa_ocr_choices_hocr walks the results with Tesseract's reading-order
+ * iterator, and is the reference; the worker gets the same bytes from the
+ * linear walk of ocr_walk.cc, which shares the pieces below (the doubt,
+ * the alternatives of a word, their place in the hOCR).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +30,8 @@
 /* A choice under this confidence (Tesseract's 0-100 scale) is noise: the
  * ChoiceIterator lists many at 0. */
 #define ALT_MIN_CONF 1.0f
-/* At most this many choices per character, and alternative words per
- * word. */
-#define ALT_PER_SYMBOL 3
+/* At most this many alternative words per word. */
 #define ALT_PER_WORD 8
-/* Words longer than this (bytes) are left alone. */
-#define ALT_WORD_MAX 64
 
 /* One beam-search iteration, not Tesseract's default five: the first
  * cascade already holds the one-character alternatives x_alts keeps, and
@@ -70,73 +71,72 @@ safe_text(const char *s)
 	return 1;
 }
 
-struct sym {
-	char *text;
-	char *alt[ALT_PER_SYMBOL];
-	int nalt;
-};
-
-static void
-syms_free(struct sym *s, int n)
+int
+sohoa_ocr_choices_doubted(float conf, const char *word)
 {
-	for (int i = 0; i < n; i++) {
-		free(s[i].text);
-		for (int j = 0; j < s[i].nalt; j++)
-			free(s[i].alt[j]);
-	}
+	/* A number (digits only): a digit misread makes an impossible date at
+	 * a confidence that looks fine ("37", 90). */
+	return conf < SOHOA_OCR_CHOICES_CONF
+	    || (word && *word && strspn(word, "0123456789") == strlen(word));
 }
 
-/*
- * The alternatives of the word at it (its symbols walked; it is left on the
- * word's last symbol), appended to out as " W1 W2"; the number appended.
- */
-static int
-word_alts(TessResultIterator *it, TessPageIterator *pi, struct sbuf *out)
+void
+sohoa_ocr_alts_begin(struct sohoa_ocr_alts *a)
 {
-	struct sym s[ALT_WORD_MAX];
-	int n = 0, made = 0, ok = 1;
-	size_t len = 0;
+	a->n = 0;
+	a->len = 0;
+	a->ok = 1;
+}
 
-	do {
-		char *t = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
-		TessChoiceIterator *ci;
-		if (!t || n == ALT_WORD_MAX) {
-			TessDeleteText(t);
-			ok = 0;
-			break;
-		}
-		s[n].text = strdup(t);
-		s[n].nalt = 0;
-		TessDeleteText(t);
-		if (!s[n].text) {
-			ok = 0;
-			break;
-		}
-		len += strlen(s[n].text);
-		n++;
-		if ((ci = TessResultIteratorGetChoiceIterator(it)) != NULL) {
-			do {
-				const char *a = TessChoiceIteratorGetUTF8Text(ci);
-				struct sym *y = &s[n - 1];
-				int dup = 0;
-				if (!a || TessChoiceIteratorConfidence(ci) < ALT_MIN_CONF ||
-				    strcmp(a, y->text) == 0 || !safe_text(a))
-					continue;
-				for (int j = 0; j < y->nalt; j++)
-					dup |= strcmp(y->alt[j], a) == 0;
-				if (!dup && y->nalt < ALT_PER_SYMBOL && (y->alt[y->nalt] = strdup(a)))
-					y->nalt++;
-			} while (TessChoiceIteratorNext(ci));
-			TessChoiceIteratorDelete(ci);
-		}
-	} while (!TessPageIteratorIsAtFinalElement(pi, RIL_WORD, RIL_SYMBOL) &&
-	    TessPageIteratorNext(pi, RIL_SYMBOL));
-	if (ok && len < ALT_WORD_MAX) {
-		char w[ALT_WORD_MAX + 1];
+int
+sohoa_ocr_alts_symbol(struct sohoa_ocr_alts *a, const char *text)
+{
+	struct sohoa_ocr_alt_sym *y;
+
+	if (!a->ok || !text || a->n == SOHOA_OCR_ALT_WORD_MAX) {
+		a->ok = 0;
+		return 0;
+	}
+	y = &a->s[a->n];
+	if (!(y->text = strdup(text))) {
+		a->ok = 0;
+		return 0;
+	}
+	y->nalt = 0;
+	a->len += strlen(y->text);
+	a->n++;
+	return 1;
+}
+
+void
+sohoa_ocr_alts_choice(struct sohoa_ocr_alts *a, const char *choice, float conf)
+{
+	struct sohoa_ocr_alt_sym *y;
+	int dup = 0;
+
+	if (!a->ok || a->n == 0)
+		return;
+	y = &a->s[a->n - 1];
+	if (!choice || conf < ALT_MIN_CONF || strcmp(choice, y->text) == 0 || !safe_text(choice))
+		return;
+	for (int j = 0; j < y->nalt; j++)
+		dup |= strcmp(y->alt[j], choice) == 0;
+	if (!dup && y->nalt < SOHOA_OCR_ALT_PER_SYMBOL && (y->alt[y->nalt] = strdup(choice)))
+		y->nalt++;
+}
+
+int
+sohoa_ocr_alts_end(struct sohoa_ocr_alts *a, struct sbuf *out)
+{
+	struct sohoa_ocr_alt_sym *s = a->s;
+	int n = a->n, made = 0;
+
+	if (a->ok && a->len < SOHOA_OCR_ALT_WORD_MAX) {
+		char w[SOHOA_OCR_ALT_WORD_MAX + 1];
 		size_t at = 0;
 		for (int i = 0; i < n; i++) {
 			size_t k = strlen(s[i].text);
-			memcpy(w + at, s[i].text, k);   /* len < ALT_WORD_MAX: fits */
+			memcpy(w + at, s[i].text, k);   /* len < SOHOA_OCR_ALT_WORD_MAX: fits */
 			at += k;
 		}
 		w[at] = '\0';
@@ -149,28 +149,106 @@ word_alts(TessResultIterator *it, TessPageIterator *pi, struct sbuf *out)
 					made++;
 				}
 	}
-	syms_free(s, n);
+	for (int i = 0; i < n; i++) {
+		free(s[i].text);
+		for (int j = 0; j < s[i].nalt; j++)
+			free(s[i].alt[j]);
+	}
+	a->n = 0;
 	return made;
 }
 
-/* 1 when the word at it is a number (digits only): a digit misread makes
- * an impossible date at a confidence that looks fine ("37", 90). */
+void
+sohoa_ocr_choices_doubt(struct sbuf *ins, int l, int t, int r, int b, struct sohoa_ocr_alts *a)
+{
+	size_t mark = ins->len;
+
+	sb_printf(ins, "bbox %d %d %d %d; x_wconf\t", l, t, r, b);
+	if (sohoa_ocr_alts_end(a, ins) > 0)
+		sb_str(ins, "\n");
+	else if (!ins->oom)
+		ins->len = mark;
+}
+
+/*
+ * The alternatives of the word at it (its symbols walked; it is left on the
+ * word's last symbol, or where a symbol could not be kept), into a.
+ */
+static void
+word_alts(TessResultIterator *it, TessPageIterator *pi, struct sohoa_ocr_alts *a)
+{
+	sohoa_ocr_alts_begin(a);
+	do {
+		char *t = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
+		TessChoiceIterator *ci;
+		int kept = sohoa_ocr_alts_symbol(a, t);
+		TessDeleteText(t);
+		if (!kept)
+			break;
+		if ((ci = TessResultIteratorGetChoiceIterator(it)) != NULL) {
+			do
+				sohoa_ocr_alts_choice(a, TessChoiceIteratorGetUTF8Text(ci),
+				    TessChoiceIteratorConfidence(ci));
+			while (TessChoiceIteratorNext(ci));
+			TessChoiceIteratorDelete(ci);
+		}
+	} while (!TessPageIteratorIsAtFinalElement(pi, RIL_WORD, RIL_SYMBOL) &&
+	    TessPageIteratorNext(pi, RIL_SYMBOL));
+}
+
+/* 1 when the word at it is doubted (sohoa_ocr_choices_doubted). */
 static int
-digits_word(TessResultIterator *it)
+doubted_word(TessResultIterator *it)
 {
 	char *w = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-	int ok = w && *w && strspn(w, "0123456789") == strlen(w);
+	int d = sohoa_ocr_choices_doubted(TessResultIteratorConfidence(it, RIL_WORD), w);
 
 	TessDeleteText(w);
-	return ok;
+	return d;
+}
+
+char *
+sohoa_ocr_choices_merge(const char *h, struct sbuf *ins)
+{
+	struct sbuf out = { 0 };
+	const char *p = h;
+	char *e;
+
+	if (ins->oom) {
+		free(ins->p);
+		return NULL;
+	}
+	/* Copy h, adding "; x_alts ..." before the quote that ends the title
+	 * of each word listed. */
+	for (char *line = ins->len ? ins->p : NULL; line && *line; line = e + 1) {
+		char *tab = strchr(line, '\t');
+		const char *at, *q;
+		if (!(e = strchr(line, '\n')) || !tab)
+			break;
+		*tab = '\0';
+		/* Words come in the hOCR's order: search on from the last. */
+		if ((at = strstr(p, line)) != NULL && (q = strchr(at, '\'')) != NULL) {
+			sb_add(&out, p, (size_t)(q - p));
+			sb_str(&out, "; x_alts");
+			sb_add(&out, tab + 1, (size_t)(e - tab - 1));
+			p = q;
+		}
+	}
+	sb_str(&out, p);
+	free(ins->p);
+	if (out.oom) {
+		free(out.p);
+		return NULL;
+	}
+	return out.p;
 }
 
 char *
 sohoa_ocr_choices_hocr(TessBaseAPI *api, int page_number)
 {
-	struct sbuf ins = { 0 }, out = { 0 };
+	struct sbuf ins = { 0 };
 	TessResultIterator *it;
-	char *h;
+	char *h, *out;
 
 	/* Tesseract's hOCR prints its own choice spans when the mode is on. */
 	TessBaseAPISetVariable(api, "lstm_choice_mode", "0");
@@ -183,51 +261,17 @@ sohoa_ocr_choices_hocr(TessBaseAPI *api, int page_number)
 	if ((it = TessBaseAPIGetIterator(api)) != NULL) {
 		TessPageIterator *pi = TessResultIteratorGetPageIterator(it);
 		do {
+			struct sohoa_ocr_alts a;
 			int l, t, r, b;
-			size_t mark = ins.len;
-			if ((TessResultIteratorConfidence(it, RIL_WORD) >= SOHOA_OCR_CHOICES_CONF &&
-			    !digits_word(it)) ||
+			if (!doubted_word(it) ||
 			    !TessPageIteratorBoundingBox(pi, RIL_WORD, &l, &t, &r, &b))
 				continue;
-			sb_printf(&ins, "bbox %d %d %d %d; x_wconf\t", l, t, r, b);
-			if (word_alts(it, pi, &ins) > 0)
-				sb_str(&ins, "\n");
-			else if (!ins.oom)
-				ins.len = mark;
+			word_alts(it, pi, &a);
+			sohoa_ocr_choices_doubt(&ins, l, t, r, b, &a);
 		} while (TessPageIteratorNext(pi, RIL_WORD));
 		TessResultIteratorDelete(it);
 	}
-	if (ins.oom) {
-		free(ins.p);
-		TessDeleteText(h);
-		return NULL;
-	}
-	/* Copy h, adding "; x_alts ..." before the quote that ends the title
-	 * of each word listed. */
-	{
-		const char *p = h;
-		char *e;
-		for (char *line = ins.len ? ins.p : NULL; line && *line; line = e + 1) {
-			char *tab = strchr(line, '\t');
-			const char *at, *q;
-			if (!(e = strchr(line, '\n')) || !tab)
-				break;
-			*tab = '\0';
-			/* Words come in the hOCR's order: search on from the last. */
-			if ((at = strstr(p, line)) != NULL && (q = strchr(at, '\'')) != NULL) {
-				sb_add(&out, p, (size_t)(q - p));
-				sb_str(&out, "; x_alts");
-				sb_add(&out, tab + 1, (size_t)(e - tab - 1));
-				p = q;
-			}
-		}
-		sb_str(&out, p);
-	}
-	free(ins.p);
+	out = sohoa_ocr_choices_merge(h, &ins);
 	TessDeleteText(h);
-	if (out.oom) {
-		free(out.p);
-		return NULL;
-	}
-	return out.p;
+	return out;
 }

@@ -14,7 +14,14 @@
 #ifndef SOHOA_OCR_CHOICES_H
 #define SOHOA_OCR_CHOICES_H
 
+#include <stddef.h>
 #include <tesseract/capi.h>
+
+#include "sbuf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* A word read with a confidence (x_wconf) under this gets its choices
  * recorded; the extraction doubts the same words (extract_layout.c). */
@@ -31,5 +38,53 @@ void sohoa_ocr_choices_enable(TessBaseAPI *api);
  * had other choices.  malloc'd; NULL when Tesseract gives no hOCR or out of
  * memory (then the plain hOCR is worth having: the caller falls back). */
 char *sohoa_ocr_choices_hocr(TessBaseAPI *api, int page_number);
+
+/*
+ * The pieces of that walk, shared with ocr_walk.cc's linear one (which
+ * must give the same bytes).  A word is doubted when read under
+ * SOHOA_OCR_CHOICES_CONF or when it is a number: 1 or 0.
+ */
+int sohoa_ocr_choices_doubted(float conf, const char *word);
+
+/* At most this many choices kept per character; words longer than
+ * SOHOA_OCR_ALT_WORD_MAX bytes are left alone. */
+#define SOHOA_OCR_ALT_PER_SYMBOL 3
+#define SOHOA_OCR_ALT_WORD_MAX 64
+
+struct sohoa_ocr_alt_sym {
+	char *text;
+	char *alt[SOHOA_OCR_ALT_PER_SYMBOL];
+	int nalt;
+};
+
+/* The choices of one doubted word, symbol by symbol: _begin, then per
+ * symbol _symbol(its text) and _choice() per choice the ChoiceIterator
+ * gives for it; _symbol returns 0 when the word is to be left alone (stop
+ * walking it).  Caller-owned; sohoa_ocr_choices_doubt() releases it. */
+struct sohoa_ocr_alts {
+	struct sohoa_ocr_alt_sym s[SOHOA_OCR_ALT_WORD_MAX];
+	int n, ok;
+	size_t len;
+};
+void sohoa_ocr_alts_begin(struct sohoa_ocr_alts *a);
+int sohoa_ocr_alts_symbol(struct sohoa_ocr_alts *a, const char *text);
+void sohoa_ocr_alts_choice(struct sohoa_ocr_alts *a, const char *choice, float conf);
+/* Appends " W1 W2..." (the alternative words of a) to out; their number.
+ * Releases what a holds. */
+int sohoa_ocr_alts_end(struct sohoa_ocr_alts *a, struct sbuf *out);
+
+/* Appends to ins the line "bbox L T R B; x_wconf\t W1 W2\n" for the
+ * doubted word with that box when a holds alternatives; releases a. */
+void sohoa_ocr_choices_doubt(struct sbuf *ins, int l, int t, int r, int b,
+    struct sohoa_ocr_alts *a);
+
+/* hocr with each word listed in ins (in the hOCR's order) given its
+ * "; x_alts W1 W2" at the end of its title.  malloc'd; NULL when out of
+ * memory.  Frees ins->p; hocr stays the caller's. */
+char *sohoa_ocr_choices_merge(const char *hocr, struct sbuf *ins);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sbuf {
 	char *p;
 	size_t len, cap;
@@ -27,5 +31,9 @@ void sb_str(struct sbuf *b, const char *s);
 
 /* Appends printf-style text. */
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -233,18 +233,11 @@ walk(LTRResultIterator *it, int ppi, double height, struct sbuf *out, const char
 			b = sin(theta);
 			c = -sin(theta);
 			d = cos(theta);
-			sb_str(out, " ");
-			put_num(out, round3(a));
-			sb_str(out, " ");
-			put_num(out, round3(b));
-			sb_str(out, " ");
-			put_num(out, round3(c));
-			sb_str(out, " ");
-			put_num(out, round3(d));
-			sb_str(out, " ");
-			put_num(out, round3(x));
-			sb_str(out, " ");
-			put_num(out, round3(y));
+			const double m[6] = { a, b, c, d, x, y };
+			for (int i = 0; i < 6; i++) {
+				sb_str(out, " ");
+				put_num(out, round3(m[i]));
+			}
 			sb_str(out, " Tm ");
 			new_block = 0;
 		} else {

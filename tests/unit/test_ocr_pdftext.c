@@ -24,11 +24,12 @@
 #include <tesseract/capi.h>
 
 #include "test.h"
+#include "fixture.h"
 #include "sohoa/image.h"
 #include "ocr_int.h"
 #include "ocr_pdftext.h"
 
-static char src_dir[PATH_MAX];
+static char tools_dir[PATH_MAX];
 static TessBaseAPI *vie, *mixed, *osd;
 static double fast_ms, renderer_ms;     /* CPU time of both walks, all pages */
 
@@ -49,8 +50,8 @@ render(const char *name, const char *args)
 	FILE *ls;
 	PIX *pix = NULL;
 
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/tools/render_scans.py' --out %s"
-	    " --truth %s.truth --count 1 --pages 1 %s > /dev/null 2>&1", src_dir, name, name, args);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/render_scans.py' --out %s"
+	    " --truth %s.truth --count 1 --pages 1 %s > /dev/null 2>&1", tools_dir, name, name, args);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "  cannot render %s: %s\n", name, cmd);
 		return NULL;
@@ -85,6 +86,33 @@ prepare(PIX *orig, int *dpi)
 	in = sohoa_ocr_prepare(pix, *dpi, looks, &pt);
 	pixDestroy(&pix);
 	return in;
+}
+
+/* A page rendered with args (render), prepared (prepare); NULL if either
+ * failed (said). */
+static PIX *
+rendered_input(const char *name, const char *args, int *dpi)
+{
+	PIX *orig = render(name, args), *in = NULL;
+
+	CHECKM(orig != NULL, name);
+	if (orig)
+		in = prepare(orig, dpi);
+	CHECKM(in != NULL, name);
+	pixDestroy(&orig);
+	return in;
+}
+
+/* Reads in with api: the whole page, or only its top-left pixel (the
+ * worker's empty reading). */
+static void
+read_page(TessBaseAPI *api, PIX *in, int dpi, int whole)
+{
+	TessBaseAPISetImage2(api, in);
+	TessBaseAPISetSourceResolution(api, dpi);
+	if (!whole)
+		TessBaseAPISetRectangle(api, 0, 0, 1, 1);
+	CHECK(TessBaseAPIRecognize(api, NULL) == 0);
 }
 
 /* The decoded content stream of page 1 of the PDF at path (malloc'd,
@@ -147,9 +175,7 @@ compare_page(TessBaseAPI *api, PIX *in, int dpi, const char *base)
 	double t0;
 	long n = -1;
 
-	TessBaseAPISetImage2(api, in);
-	TessBaseAPISetSourceResolution(api, dpi);
-	CHECKM(TessBaseAPIRecognize(api, NULL) == 0, base);
+	read_page(api, in, dpi, 1);
 	t0 = cpu_ms();
 	fast = sohoa_ocr_pdftext(api, &len, &why);
 	fast_ms += cpu_ms() - t0;
@@ -177,71 +203,39 @@ compare_page(TessBaseAPI *api, PIX *in, int dpi, const char *base)
 }
 
 /* A rendered page of each kind, read as the worker reads it: the fast text
- * is the renderer's, and has text (a page of words is not written empty). */
-static void
-check_kind(const char *name, const char *args, TessBaseAPI *api)
-{
-	PIX *orig = render(name, args), *in = NULL;
-	int dpi = 0;
-	long n;
-
-	CHECKM(orig != NULL, name);
-	if (orig)
-		in = prepare(orig, &dpi);
-	CHECKM(in != NULL, name);
-	if (in) {
-		n = compare_page(api, in, dpi, name);
-		CHECKM(n > 1000, name);
-		printf("     %s: %ld bytes of text objects\n", name, n);
-	}
-	TessBaseAPIClear(api);
-	pixDestroy(&in);
-	pixDestroy(&orig);
-}
-
-static void
-test_clean(void)
-{
-	check_kind("clean", "--seed 1801 --formats png", vie);
-}
-
-static void
-test_skewed_grey(void)
-{
-	check_kind("skewed", "--seed 1802 --formats tiff-gray --scan --skew 2.5", vie);
-}
-
-static void
-test_turned_quarter(void)
-{
-	check_kind("turned90", "--seed 1803 --formats jpeg --scan --rotate 90", vie);
-}
-
-static void
-test_turned_half(void)
-{
-	check_kind("turned180", "--seed 1804 --formats tiff-gray --rotate 180", vie);
-}
-
-static void
-test_colour_photo(void)
-{
-	check_kind("photo", "--seed 1805 --formats jpeg --color --photo --skew -2 --jpeg-quality 70",
-	    vie);
-}
-
-static void
-test_g4_200dpi(void)
-{
-	check_kind("g4", "--seed 1806 --formats tiff-g4 --dpi 200", vie);
-}
-
-/* The second reading's engine (vie+eng) holds the page's results when it
+ * is the renderer's, and has text (a page of words is not written empty).
+ * The second reading's engine (vie+eng) holds the page's results when it
  * wins: its walk is the renderer's too. */
 static void
-test_second_reading(void)
+test_kinds_of_page(void)
 {
-	check_kind("mixed", "--seed 1807 --formats png --scan --noise", mixed);
+	static const struct {
+		const char *name, *args;
+		int mixed;
+	} kinds[] = {
+		{ "clean", "--seed 1801 --formats png", 0 },
+		{ "skewed", "--seed 1802 --formats tiff-gray --scan --skew 2.5", 0 },
+		{ "turned90", "--seed 1803 --formats jpeg --scan --rotate 90", 0 },
+		{ "turned180", "--seed 1804 --formats tiff-gray --rotate 180", 0 },
+		{ "photo", "--seed 1805 --formats jpeg --color --photo --skew -2 --jpeg-quality 70", 0 },
+		{ "g4", "--seed 1806 --formats tiff-g4 --dpi 200", 0 },
+		{ "mixed", "--seed 1807 --formats png --scan --noise", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		TessBaseAPI *api = kinds[i].mixed ? mixed : vie;
+		int dpi = 0;
+		PIX *in = rendered_input(kinds[i].name, kinds[i].args, &dpi);
+		long n;
+
+		if (in) {
+			n = compare_page(api, in, dpi, kinds[i].name);
+			CHECKM(n > 1000, kinds[i].name);
+			printf("     %s: %ld bytes of text objects\n", kinds[i].name, n);
+		}
+		TessBaseAPIClear(api);
+		pixDestroy(&in);
+	}
 }
 
 /* A nearly empty page: a few lines at the top of a white page. */
@@ -253,11 +247,10 @@ test_nearly_empty(void)
 
 	CHECK(orig != NULL);
 	if (orig && (page = pixCreateTemplate(orig)) != NULL) {
-		pixSetAll(page);      /* white: 0 is black in a grey or colour page */
-		if (pixGetDepth(page) != 1)
-			pixSetAllArbitrary(page, pixGetDepth(page) == 32 ? 0xffffff00 : 0xff);
-		else
+		if (pixGetDepth(page) == 1)     /* white: 0 bilevel, all bits set otherwise */
 			pixClearAll(page);
+		else
+			pixSetAll(page);
 		pixRasterop(page, 0, 0, pixGetWidth(orig), 420, PIX_SRC, orig, 0, 0);
 		in = prepare(page, &dpi);
 	}
@@ -280,22 +273,15 @@ test_nearly_empty(void)
 static void
 test_emptied_page(void)
 {
-	PIX *orig = render("emptied", "--seed 1809 --formats png"), *in = NULL;
+	int dpi = 0;
+	PIX *in = rendered_input("emptied", "--seed 1809 --formats png", &dpi);
 	char *fast, *slow;
 	const char *why = NULL;
 	size_t len = 1;
-	int dpi = 0;
 
-	CHECK(orig != NULL);
-	if (orig)
-		in = prepare(orig, &dpi);
-	CHECK(in != NULL);
 	if (!in)
-		goto out;
-	TessBaseAPISetImage2(vie, in);
-	TessBaseAPISetSourceResolution(vie, dpi);
-	TessBaseAPISetRectangle(vie, 0, 0, 1, 1);
-	CHECK(TessBaseAPIRecognize(vie, NULL) == 0);
+		return;
+	read_page(vie, in, dpi, 0);
 	fast = sohoa_ocr_pdftext(vie, &len, &why);
 	slow = renderer_content(vie, "emptied");
 	CHECKM(fast != NULL, why ? why : "?");
@@ -308,10 +294,8 @@ test_emptied_page(void)
 	}
 	free(fast);
 	free(slow);
-out:
 	TessBaseAPIClear(vie);
 	pixDestroy(&in);
-	pixDestroy(&orig);
 }
 
 /* SOHOA_PDF_TEXT=renderer: no fast text, the reason given, for a page that
@@ -319,21 +303,15 @@ out:
 static void
 test_forced_fallback(void)
 {
-	PIX *orig = render("forced", "--seed 1810 --formats png"), *in = NULL;
+	int dpi = 0;
+	PIX *in = rendered_input("forced", "--seed 1810 --formats png", &dpi);
 	char *fast;
 	const char *why = NULL;
 	size_t len = 7;
-	int dpi = 0;
 
-	CHECK(orig != NULL);
-	if (orig)
-		in = prepare(orig, &dpi);
-	CHECK(in != NULL);
 	if (!in)
-		goto out;
-	TessBaseAPISetImage2(vie, in);
-	TessBaseAPISetSourceResolution(vie, dpi);
-	CHECK(TessBaseAPIRecognize(vie, NULL) == 0);
+		return;
+	read_page(vie, in, dpi, 1);
 	setenv("SOHOA_PDF_TEXT", "renderer", 1);
 	fast = sohoa_ocr_pdftext(vie, &len, &why);
 	unsetenv("SOHOA_PDF_TEXT");
@@ -345,10 +323,8 @@ test_forced_fallback(void)
 	fast = sohoa_ocr_pdftext(vie, &len, &why);
 	CHECKM(fast != NULL && len > 1000, why ? why : "?");
 	free(fast);
-out:
 	TessBaseAPIClear(vie);
 	pixDestroy(&in);
-	pixDestroy(&orig);
 }
 
 /* No results at all (a fresh engine): NULL with a reason, no crash. */
@@ -389,17 +365,9 @@ engine(const char *lang, int psm)
 int
 main(void)
 {
-	char cwd[PATH_MAX];
-	const char *src = getenv("SOHOA_SRCDIR");
-
-	if (!src) {
-		if (!getcwd(cwd, sizeof cwd)) {
-			perror("getcwd");
-			return 2;
-		}
-		src = cwd;
-	}
-	snprintf(src_dir, sizeof src_dir, "%s", src);
+	/* tests/tools, where render_scans.py is. */
+	if (fx_fixture_dir(tools_dir, sizeof tools_dir, "../../tools") != 0)
+		return 2;
 	setLeptDebugOK(0);
 	vie = engine("vie", PSM_AUTO);
 	mixed = engine("vie+eng", PSM_AUTO);
@@ -409,13 +377,7 @@ main(void)
 		return 1;
 	}
 	TEST_RUN(test_no_results);
-	TEST_RUN(test_clean);
-	TEST_RUN(test_skewed_grey);
-	TEST_RUN(test_turned_quarter);
-	TEST_RUN(test_turned_half);
-	TEST_RUN(test_colour_photo);
-	TEST_RUN(test_g4_200dpi);
-	TEST_RUN(test_second_reading);
+	TEST_RUN(test_kinds_of_page);
 	TEST_RUN(test_nearly_empty);
 	TEST_RUN(test_emptied_page);
 	TEST_RUN(test_forced_fallback);

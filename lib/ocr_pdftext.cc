@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <new>
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/ltrresultiterator.h>
@@ -217,7 +216,7 @@ walk(LTRResultIterator *it, int ppi, double height, struct sbuf *out, const char
 			dir = old_dir;
 			break;
 		default:        /* right to left, or mixed: another reading order */
-			*why = "a word written right to left";
+			*why = "a word written right to left, or mixed";
 			return -1;
 		}
 
@@ -302,7 +301,7 @@ walk(LTRResultIterator *it, int ppi, double height, struct sbuf *out, const char
 			break;
 	}
 	free(word.p);
-	if (out->oom) {
+	if (word.oom || out->oom) {
 		*why = "out of memory";
 		return -1;
 	}

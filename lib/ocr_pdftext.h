@@ -17,16 +17,17 @@
  *      renderer (TessPDFRenderer, GetPDFTextObjects) writes for the same
  *      results after the page's image line "q W 0 0 H 0 0 cm /Im1 Do Q\n":
  *      per text block "BT\n3 Tr", the words' Tm/Td placement, font size,
- *      horizontal stretch and UTF-16BE text, "ET\n".
+ *      horizontal stretch and UTF-16BE text (a space after each but the
+ *      page's last, counted in the stretch), "ET\n"; blocks that are not
+ *      text (rules, pictures) skipped.
  *      tests/unit/test_ocr_pdftext.c compares the two on rendered pages.
  *   2. A page the one pass may not reproduce exactly gets NULL, never an
  *      approximation: a word Tesseract finds right to left or mixed (its
  *      reading order and bidi marks differ from the left-to-right order),
  *      a block that is not written left to right in lines top to bottom,
- *      a word in a block that is not text, text that is not well-formed
- *      UTF-8.  SOHOA_PDF_TEXT=renderer in the environment forces NULL for
- *      every page (a test hook: the document PDF as Tesseract alone makes
- *      it).
+ *      text that is not well-formed UTF-8.  SOHOA_PDF_TEXT=renderer in
+ *      the environment forces NULL for every page (a test hook: the
+ *      document PDF as Tesseract alone makes it).
  *   3. No C++ exception leaves the function: any becomes NULL.
  */
 #ifndef SOHOA_OCR_PDFTEXT_H

@@ -632,6 +632,51 @@ test_text_layer_appended(void)
 	free(expect);
 }
 
+/* Two pages, place on the first and text on the second: each page is
+ * rewritten with what is its own (the two lists are walked together). */
+static void
+test_place_and_text_on_other_pages(void)
+{
+	static const char layer[] = "BT\n3 Tr 1 0 0 1 96 700.5 Tm /f-0-0 12 Tf 85.5 Tz "
+	    "[ <0041> ] TJ \nET\n";
+	sohoa_pdfa_text text = { .page = 1, .data = layer, .len = strlen(layer) };
+	sohoa_pdfa_place place = { .page = 0, .turn = 90 };
+	sohoa_pdfa_info info = { .place = &place, .nplace = 1, .text = &text, .ntext = 1 };
+	qpdf_data q = NULL, other = NULL;
+	char *orig = NULL, *first = NULL, *second = NULL, *expect = NULL;
+	sohoa_error err;
+
+	CHECK(write_image_pdf("in.pdf", 8) == 0);
+	orig = page_content("in.pdf", 0);
+	q = open_pdf("in.pdf");
+	other = open_pdf("in.pdf");
+	CHECK(q && other);
+	if (!q || !other)
+		goto out;
+	CHECK(!(qpdf_add_page(q, other, qpdf_get_page_n(other, 0), 0) & QPDF_ERRORS));
+	CHECK(!(qpdf_init_write(q, "two.pdf") & QPDF_ERRORS));
+	CHECK(!(qpdf_write(q) & QPDF_ERRORS));
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_pdfa_convert("two.pdf", "out.pdf", &info, &err), SOHOA_OK);
+	CHECKM(err.status == SOHOA_OK, err.msg);
+	first = page_content("out.pdf", 0);
+	second = page_content("out.pdf", 1);
+	if (orig && asprintf(&expect, "%s%s", orig, layer) < 0)
+		expect = NULL;
+	CHECK_STR(second, expect);
+	CHECK(first && orig && strcmp(first, orig) != 0 && strstr(first, "/Im1 Do Q") != NULL
+	    && strstr(first, "TJ") == NULL);
+out:
+	if (q)
+		qpdf_cleanup(&q);
+	if (other)
+		qpdf_cleanup(&other);
+	free(orig);
+	free(first);
+	free(second);
+	free(expect);
+}
+
 static void
 test_dates(void)
 {
@@ -668,6 +713,7 @@ main(void)
 	TEST_RUN(test_interpolation_is_turned_off);
 	TEST_RUN(test_unusable_icc_profile_is_fatal);
 	TEST_RUN(test_text_layer_appended);
+	TEST_RUN(test_place_and_text_on_other_pages);
 	TEST_RUN(test_picture_placed_turned);
 	TEST_RUN(test_placed_page_must_have_the_picture);
 	TEST_RUN(test_dates);

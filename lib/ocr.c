@@ -527,8 +527,12 @@ page_emit(ETEXT_DESC *monitor, const struct worker_opts *o, FILE *out, FILE *hoc
 		 * neither does the PDF: its page gets the image alone; a page
 		 * whose text layer is in text gets it from pdfa.c.  Reading a
 		 * 1x1 rectangle gives Tesseract an empty page of results, so
-		 * the renderer writes the image alone. */
-		TessBaseAPISetImage2(api, pw->in);
+		 * the renderer writes the image alone.  A page read to the end
+		 * still has its image in the engine (second_reading keeps the
+		 * engine that read it): setting it again would copy it (a
+		 * colour page is 35 MB). */
+		if (!ok)
+			TessBaseAPISetImage2(api, pw->in);
 		TessBaseAPISetSourceResolution(api, pw->dpi);
 		TessBaseAPISetRectangle(api, 0, 0, 1, 1);
 		TessMonitorSetDeadlineMSecs(monitor, o->page_timeout * 1000);

@@ -13,7 +13,8 @@
 # -bbox-layout); the workers' lines say every page's text layer came from
 # the one pass in the normal run, and from the renderer, with the reason,
 # in the forced one.  finish() checks the PDF/A structure of the normal
-# run's PDFs.
+# run's PDFs.  PDFTEXT_SCANS=DIR takes the scans in DIR instead (e.g. the
+# bench's realistic set, build/bench-data/real-*).
 . "$(dirname "$0")/lib.sh"
 STABLE=1 write_conf
 export SOHOA_OCR_TIMING=1
@@ -26,12 +27,16 @@ render() {     # render NAME ARGS...: one document, renamed NAME-<file>
 		|| fail "render $name"
 	for f in "$T/render/$name"/*; do cp "$f" "$T/originals/$name-$(basename "$f")"; done
 }
-render clean --seed 1901 --pages 1 --formats png
-render skewed --seed 1902 --pages 1 --formats tiff-gray --scan --skew 2.5
-render r90 --seed 1903 --pages 1 --formats jpeg --scan --rotate 90
-render photo --seed 1904 --pages 1 --formats jpeg --color --photo --skew -2 --jpeg-quality 70
-render g4 --seed 1905 --pages 1 --formats tiff-g4 --dpi 200
-render multi --seed 1906 --pages 3 --formats tiff-multipage
+if [ -n "${PDFTEXT_SCANS:-}" ]; then
+	cp "$PDFTEXT_SCANS"/* "$T/originals/"
+else
+	render clean --seed 1901 --pages 1 --formats png
+	render skewed --seed 1902 --pages 1 --formats tiff-gray --scan --skew 2.5
+	render r90 --seed 1903 --pages 1 --formats jpeg --scan --rotate 90
+	render photo --seed 1904 --pages 1 --formats jpeg --color --photo --skew -2 --jpeg-quality 70
+	render g4 --seed 1905 --pages 1 --formats tiff-g4 --dpi 200
+	render multi --seed 1906 --pages 3 --formats tiff-multipage
+fi
 n=$(ls "$T/originals" | wc -l)
 
 # The PDF of each original, by name, from the catalog of the run just done.

@@ -1,7 +1,9 @@
 /*
  * ocr_pdf.c - the OCR worker's document PDF (moved out of ocr.c): the
  * searchable "hai lớp" PDF written page by page by Tesseract's renderer as
- * OCR goes, then made PDF/A-2b by pdfa.c; and the document PDF of a PDF
+ * OCR goes (the pictures; the text layers too for the pages whose layer
+ * ocr_pdftext.cc could not write), then made PDF/A-2b by pdfa.c, which
+ * appends the text layers kept here; and the document PDF of a PDF
  * taken with its own text (sohoa_ocr_pdf_keep).  A PDF that cannot be made
  * costs the document its PDF, not its OCR: the reason goes to stderr (the
  * daemon's log).  Runs in the worker process only (ocr.h).

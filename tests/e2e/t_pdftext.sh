@@ -5,15 +5,15 @@
 # SOHOA_PDF_TEXT=renderer (the forced fallback: every page's text by the
 # renderer, as before), once as it runs normally.  Scans: a clean PNG, a
 # skewed grey scan, a JPEG turned a quarter and a colour JPEG photo skewed
-# 2 degrees (both drawn turned: the text joins place_picture's rewrite), a
+# 2 degrees (both drawn turned: the text joins that rewrite of the page), a
 # 200 dpi G4 page, a three-page TIFF (its last page nearly empty).
 # Checked, for every document: the decoded content stream of every page is
 # byte for byte the same in both PDFs (picture line and text objects), and
 # so is poppler's reading of the text and its boxes (pdftotext
-# -bbox-layout); the workers' lines say every page's text layer came from
-# the one pass in the normal run, and from the renderer, with the reason,
-# in the forced one.  finish() checks the PDF/A structure of the normal
-# run's PDFs.  PDFTEXT_SCANS=DIR takes the scans in DIR instead (e.g. the
+# -bbox-layout), and so are its ocr.out and hOCR; the workers' lines say
+# every page's text layer came from the one pass in the normal run, and
+# from the renderer, with the reason, in the forced one.  finish() checks
+# the PDF/A structure of the normal run's PDFs.  PDFTEXT_SCANS=DIR takes the scans in DIR instead (e.g. the
 # bench's realistic set, build/bench-data/real-*).
 . "$(dirname "$0")/lib.sh"
 STABLE=1 write_conf
@@ -48,6 +48,8 @@ collect() {
 		spool=$(sql "SELECT spool_id FROM records WHERE name = '$name'")
 		[ -s "$T/state/spool/done/$spool/document.pdf" ] \
 			&& cp "$T/state/spool/done/$spool/document.pdf" "$out/$name.pdf"
+		cat "$T/state/spool/done/$spool/ocr.out" "$T/state/spool/done/$spool/ocr.hocr" \
+			> "$out/$name.ocr" 2>/dev/null
 	done
 }
 
@@ -99,6 +101,9 @@ for orig in "$T"/originals/*; do
 	check "$name: pdftotext -bbox-layout the same" cmp -s "$T/ba.html" "$T/bb.html"
 	check "$name: pdftotext finds the words" test "$(grep -c '<word ' "$T/bb.html")" -gt 20
 	check "$name: qpdf --check passes" eval 'qpdf --check "$b" > /dev/null'
+	# The text layer is made after the OCR's text and hOCR are taken.
+	check "$name: ocr.out and the hOCR the same" eval 'grep -q "ocrx_word" "$T/pdf-onepass/$name.ocr" \
+		&& cmp -s "$T/pdf-renderer/$name.ocr" "$T/pdf-onepass/$name.ocr"'
 done
 
 # The workers' own account of who wrote each page's text layer.

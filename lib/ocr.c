@@ -492,6 +492,18 @@ page_read(struct reader *r, const struct worker_opts *o, int want_hocr, struct p
 	pw->api = api;
 }
 
+/* SOHOA_PDF_TEXT=renderer:N (a test hook, like =renderer for every page in
+ * ocr_pdftext.h): page N of each document keeps the renderer's own text
+ * layer, so that a document mixes both. */
+static int
+forced_renderer_page(int page_no)
+{
+	const char *force = getenv("SOHOA_PDF_TEXT");
+	int n;
+
+	return force && sscanf(force, "renderer:%d", &n) == 1 && n == page_no;
+}
+
 /* Writes the page read by page_read to the job's ocr.out, hOCR and PDF, and
  * lets the page go.  Pages are written in order (the caller's turn). */
 static void
@@ -515,7 +527,11 @@ page_emit(ETEXT_DESC *monitor, const struct worker_opts *o, FILE *out, FILE *hoc
 	 * do exactly is left to the renderer. */
 	if (pdf->renderer && ok) {
 		ppi = TessBaseAPIGetSourceYResolution(api);
-		if (!(text = sohoa_ocr_pdftext(api, &text_len, &why))) {
+		if (forced_renderer_page(pw->page_no))
+			why = "SOHOA_PDF_TEXT=renderer:<page>";
+		else
+			text = sohoa_ocr_pdftext(api, &text_len, &why);
+		if (!text) {
 			pdf->text_by_renderer++;
 			if (o->timing)
 				fprintf(stderr, "sohoa-ocr: page %d: text layer by Tesseract's renderer: %s\n",

@@ -1,20 +1,24 @@
 #!/bin/bash
 # The document PDF's text layer written in one pass (lib/ocr_pdftext.cc,
 # appended to each page by pdfa.c) is the text layer Tesseract's renderer
-# writes (issue 18).  sohoad OCRs the same rendered scans twice: once with
+# writes (issue 18).  sohoad OCRs the same rendered scans three times: with
 # SOHOA_PDF_TEXT=renderer (the forced fallback: every page's text by the
-# renderer, as before), once as it runs normally.  Scans: a clean PNG, a
-# skewed grey scan, a JPEG turned a quarter and a colour JPEG photo skewed
-# 2 degrees (both drawn turned: the text joins that rewrite of the page), a
-# 200 dpi G4 page, a three-page TIFF (its last page nearly empty).
+# renderer, as before), with =renderer:2 (each document's second page so,
+# the others by the pass: a PDF mixing both), and as it runs normally.
+# Scans: a clean PNG, a skewed grey scan, a JPEG turned a quarter and a
+# colour JPEG photo skewed 2 degrees (both drawn turned: the text joins
+# that rewrite of the page), a 200 dpi G4 page, a three-page TIFF (its last
+# page nearly empty).
 # Checked, for every document: the decoded content stream of every page is
-# byte for byte the same in both PDFs (picture line and text objects), and
+# byte for byte the same in the forced and normal runs' PDFs (picture line
+# and text objects), and in the mixed run's for documents of several pages;
 # so is poppler's reading of the text and its boxes (pdftotext
-# -bbox-layout), and so are its ocr.out and hOCR; the workers' lines say
+# -bbox-layout), and so are ocr.out and the hOCR; the workers' lines say
 # every page's text layer came from the one pass in the normal run, and
 # from the renderer, with the reason, in the forced one.  finish() checks
-# the PDF/A structure of the normal run's PDFs.  PDFTEXT_SCANS=DIR takes the scans in DIR instead (e.g. the
-# bench's realistic set, build/bench-data/real-*).
+# the PDF/A structure of the normal run's PDFs.  PDFTEXT_SCANS=DIR takes
+# the scans in DIR instead (e.g. the bench's realistic set,
+# build/bench-data/real-*).
 . "$(dirname "$0")/lib.sh"
 STABLE=1 write_conf
 export SOHOA_OCR_TIMING=1
@@ -76,9 +80,12 @@ run() {        # run LABEL: the inbox OCRed from scratch
 
 SOHOA_PDF_TEXT=renderer run renderer
 mv "$T/state" "$T/state-renderer"
+# Every document's second page by the renderer, the others by the pass.
+SOHOA_PDF_TEXT=renderer:2 run mixed
+mv "$T/state" "$T/state-mixed"
 run onepass
 
-pages_total=0
+pages_total=0 mixed_docs=0
 for orig in "$T"/originals/*; do
 	name=$(basename "$orig")
 	a="$T/pdf-renderer/$name.pdf" b="$T/pdf-onepass/$name.pdf"
@@ -94,6 +101,12 @@ for orig in "$T"/originals/*; do
 	echo "   ($name: $pages pages, $words words in the text layer," \
 		"$(wc -c < "$T/cb.txt") bytes of content)"
 	check "$name: every page's content stream the same, byte for byte" cmp -s "$T/ca.txt" "$T/cb.txt"
+	if [ "$pages" -gt 1 ]; then
+		contents "$T/pdf-mixed/$name.pdf" > "$T/cm.txt"
+		check "$name: the same with page 2 by the renderer, the others by the pass" \
+			cmp -s "$T/ca.txt" "$T/cm.txt"
+		mixed_docs=$((mixed_docs + 1))
+	fi
 	check "$name: a text layer of words" test "$words" -gt 20
 	# But for the dates of the two runs.
 	pdftotext -bbox-layout "$a" - | grep -v '<meta name="[A-Za-z]*Date"' > "$T/ba.html"
@@ -117,6 +130,10 @@ echo "   (normal run: $one pages by one pass, $ren by the renderer; forced run:"
 check "normal run: every page's text layer by the one pass" test "$one" = "$pages_total" -a "$ren" = 0
 check "forced run: every page's text layer by the renderer" \
 	test "$(sum_layer "$T/daemon-renderer.log" 1)" = 0 -a "$(sum_layer "$T/daemon-renderer.log" 2)" = "$pages_total"
+check "run with page 2 forced: $mixed_docs documents of several pages" test "$mixed_docs" -gt 0
+check "run with page 2 forced: one page of each of them by the renderer" \
+	test "$(grep -c "page 2: text layer by Tesseract's renderer: SOHOA_PDF_TEXT=renderer:<page>" \
+	"$T/daemon-mixed.log")" = "$mixed_docs"
 check "forced run: each page says why" \
 	test "$(grep -c "text layer by Tesseract's renderer: SOHOA_PDF_TEXT=renderer" "$T/daemon-renderer.log")" = "$pages_total"
 cat "$T"/daemon-*.log > "$T/daemon.log"

@@ -27,7 +27,8 @@
  *      a block that is not written left to right in lines top to bottom,
  *      text that is not well-formed UTF-8.  SOHOA_PDF_TEXT=renderer in
  *      the environment forces NULL for every page (a test hook: the
- *      document PDF as Tesseract alone makes it).
+ *      document PDF as Tesseract alone makes it; the worker also reads
+ *      =renderer:N, page N of each document, in ocr.c).
  *   3. No C++ exception leaves the function: any becomes NULL.
  */
 #ifndef SOHOA_OCR_PDFTEXT_H

@@ -323,6 +323,14 @@ sohoa_ocr_pdftext(TessBaseAPI *api, size_t *len, const char **why)
 		return NULL;
 	}
 	try {
+		/* The format reproduced is 5.3's (the spaces and the blocks that
+		 * are not text differ between versions): another version's
+		 * renderer writes its own, until test_ocr_pdftext says the pass
+		 * writes that one. */
+		if (strncmp(tesseract::TessBaseAPI::Version(), "5.3.", 4) != 0) {
+			*why = "not Tesseract 5.3";
+			return NULL;
+		}
 		/* First: without results (no engine) the rest would crash. */
 		rit = api->GetIterator();
 		if (!rit) {

@@ -25,7 +25,8 @@
  *      approximation: a word Tesseract finds right to left or mixed (its
  *      reading order and bidi marks differ from the left-to-right order),
  *      a block that is not written left to right in lines top to bottom,
- *      text that is not well-formed UTF-8.  SOHOA_PDF_TEXT=renderer in
+ *      text that is not well-formed UTF-8; and every page when the
+ *      installed Tesseract is not 5.3 (the format reproduced).  SOHOA_PDF_TEXT=renderer in
  *      the environment forces NULL for every page (a test hook: the
  *      document PDF as Tesseract alone makes it; the worker also reads
  *      =renderer:N, page N of each document, in ocr.c).

@@ -40,6 +40,7 @@
 #include "sohoa/pdfin.h"
 #include "sohoa/spool.h"
 #include "ocr_int.h"
+#include "ocr_pdftext.h"
 #include "ocr_choices.h"
 #include "ocr_walk.h"
 #include "sohoa/clock.h"
@@ -457,6 +458,18 @@ page_read(struct reader *r, const struct worker_opts *o, int want_hocr, struct p
 	pw->api = api;
 }
 
+/* SOHOA_PDF_TEXT=renderer:N (a test hook, like =renderer for every page in
+ * ocr_pdftext.h): page N of each document keeps the renderer's own text
+ * layer, so that a document mixes both. */
+static int
+forced_renderer_page(int page_no)
+{
+	const char *force = getenv("SOHOA_PDF_TEXT");
+	int n;
+
+	return force && sscanf(force, "renderer:%d", &n) == 1 && n == page_no;
+}
+
 /* Writes the page read by page_read to the job's ocr.out, hOCR and PDF, and
  * lets the page go.  Pages are written in order (the caller's turn). */
 static void
@@ -464,24 +477,61 @@ page_emit(ETEXT_DESC *monitor, const struct worker_opts *o, FILE *out, FILE *hoc
     struct job_pdf *pdf, const char *label, struct page_work *pw)
 {
 	TessBaseAPI *api = pw->api;
-	double pdf_ms = pdf->ms;
+	double pdf_ms = pdf->ms, t0;
+	int ok = strcmp(pw->status, "ok") == 0, ppi = 0;
+	const char *why = NULL;
+	char *text = NULL;
+	size_t text_len = 0;
 
 	if (pw->source[0])
 		sohoa_ocr_pdf_source(pdf, pw->source);
 	if (hocr && pw->hocr)
 		fputs(pw->hocr, hocr);
-	if (pdf->renderer && strcmp(pw->status, "ok") != 0) {
+	t0 = now_ms();
+	/* The page's text layer in one pass over the results (ocr_pdftext.h)
+	 * rather than by the renderer's walk (30 ms a page); a page it cannot
+	 * do exactly is left to the renderer. */
+	if (pdf->renderer && ok) {
+		ppi = TessBaseAPIGetSourceYResolution(api);
+		if (forced_renderer_page(pw->page_no))
+			why = "SOHOA_PDF_TEXT=renderer:<page>";
+		else
+			text = sohoa_ocr_pdftext(api, &text_len, &why);
+		if (!text) {
+			pdf->text_by_renderer++;
+			if (o->timing)
+				fprintf(stderr, "sohoa-ocr: page %d: text layer by Tesseract's renderer: %s\n",
+				    pw->page_no, why);
+		}
+	}
+	pdf->ms += now_ms() - t0;
+	/* Not PDF time, as before for a timed-out page: emptying the engine
+	 * is mostly freeing the page's results (2.4 ms a page on the bench's
+	 * realistic set), which page_done's TessBaseAPIClear did otherwise
+	 * (2.5 ms), untimed too. */
+	if (pdf->renderer && (!ok || text)) {
 		/* The catalog keeps no text for a page that ran out of time, and
-		 * neither does the PDF: its page gets the image alone.  Reading a
-		 * 1x1 rectangle gives Tesseract an empty page of results. */
-		TessBaseAPISetImage2(api, pw->in);
+		 * neither does the PDF: its page gets the image alone; a page
+		 * whose text layer is in text gets it from pdfa.c.  Reading a
+		 * 1x1 rectangle gives Tesseract an empty page of results, so
+		 * the renderer writes the image alone.  A page read to the end
+		 * still has its image in the engine (second_reading keeps the
+		 * engine that read it): setting it again would copy it (a
+		 * colour page is 35 MB). */
+		if (!ok)
+			TessBaseAPISetImage2(api, pw->in);
 		TessBaseAPISetSourceResolution(api, pw->dpi);
 		TessBaseAPISetRectangle(api, 0, 0, 1, 1);
 		TessMonitorSetDeadlineMSecs(monitor, o->page_timeout * 1000);
 		if (TessBaseAPIRecognize(api, monitor) != 0)
-			sohoa_ocr_pdf_abandon(pdf, "a page that ran out of time cannot be added");
+			sohoa_ocr_pdf_abandon(pdf, "a page without text cannot be added");
+		/* The text's coordinates are for the resolution it was made at,
+		 * which the renderer's page size must share. */
+		else if (text && TessBaseAPIGetSourceYResolution(api) != ppi)
+			sohoa_ocr_pdf_abandon(pdf, "a page's resolution changed");
 	}
-	sohoa_ocr_pdf_add_page(api, pdf, pw->rot, pw->skew, pw->pix, pw->in != pw->pix);
+	sohoa_ocr_pdf_add_page(api, pdf, pw->rot, pw->skew, pw->pix, pw->in != pw->pix, text,
+	    text_len);
 	if (o->timing)
 		fprintf(stderr, "sohoa-ocr: timing page %d: prep %.0f ms, ocr %.0f ms, pdf %.0f ms;"
 		    " decode %.0f ms, orient %.0f ms, deskew %.0f ms, speckle %.0f ms, seal %.0f ms;"

@@ -74,6 +74,11 @@ struct job_pdf {
 	size_t pages;               /* pages added so far */
 	sohoa_pdfa_place *place;    /* pages whose original JPEG is drawn turned (malloc'd) */
 	size_t nplace, cap;
+	/* The pages whose text layer the worker wrote (ocr_pdftext.h) and
+	 * pdfa.c appends; malloc'd, each data too.  The renderer wrote the
+	 * others' itself (text_by_renderer of them had text to write). */
+	sohoa_pdfa_text *text;
+	size_t ntext, text_cap, text_by_renderer;
 };
 
 /* ---- ocr_prep.c ---- */
@@ -114,11 +119,13 @@ void sohoa_ocr_pdf_begin(TessBaseAPI *api, const char *dir, const char *orig,
     struct job_pdf *pdf);
 /* The file the next pages come from (a document folder has several). */
 void sohoa_ocr_pdf_source(struct job_pdf *pdf, const char *orig);
-/* Adds the page just recognised (page: upright, straight, full depth). */
-/* rot and skew: the clockwise quarter turns and the skew (degrees) that
- * made the page upright and straight from the original scan. */
+/* Adds the page just recognised (page: upright, straight, full depth).
+ * rot and skew: the clockwise quarter turns and the skew (degrees) that
+ * made the page upright and straight from the original scan.  text: NULL,
+ * or the page's text layer (sohoa_ocr_pdftext, text_len bytes) when api
+ * holds no results any more; the PDF takes it (frees it either way). */
 void sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int rot, float skew,
-    PIX *page, int prepared);
+    PIX *page, int prepared, char *text, size_t text_len);
 /* The page's JPEG at path (8 bpp grey or 32 bpp colour): the bytes of
  * Leptonica's pixWriteJpeg(path, pix, quality, 0), made faster.  0 or -1. */
 int sohoa_ocr_pdf_write_jpeg(const char *path, PIX *pix, int quality);

@@ -1,7 +1,9 @@
 /*
  * ocr_pdf.c - the OCR worker's document PDF (moved out of ocr.c): the
  * searchable "hai lớp" PDF written page by page by Tesseract's renderer as
- * OCR goes, then made PDF/A-2b by pdfa.c; and the document PDF of a PDF
+ * OCR goes (the pictures; the text layers too for the pages whose layer
+ * ocr_pdftext.cc could not write), then made PDF/A-2b by pdfa.c, which
+ * appends the text layers kept here; and the document PDF of a PDF
  * taken with its own text (sohoa_ocr_pdf_keep).  A PDF that cannot be made
  * costs the document its PDF, not its OCR: the reason goes to stderr (the
  * daemon's log).  Runs in the worker process only (ocr.h).
@@ -53,6 +55,16 @@ pdf_font_dir(TessBaseAPI *api, char *buf, size_t size)
 	return NULL;
 }
 
+static void
+free_text(struct job_pdf *pdf)
+{
+	for (size_t i = 0; i < pdf->ntext; i++)
+		free((char *)pdf->text[i].data);
+	free(pdf->text);
+	pdf->text = NULL;
+	pdf->ntext = pdf->text_cap = 0;
+}
+
 void
 sohoa_ocr_pdf_abandon(struct job_pdf *pdf, const char *why)
 {
@@ -63,6 +75,7 @@ sohoa_ocr_pdf_abandon(struct job_pdf *pdf, const char *why)
 	free(pdf->place);
 	pdf->place = NULL;
 	pdf->nplace = pdf->cap = 0;
+	free_text(pdf);
 	unlink(pdf->tess);
 	unlink(pdf->jpeg);
 	if (why)
@@ -140,6 +153,26 @@ note_placed(struct job_pdf *pdf, double turn)
 		pdf->cap = cap;
 	}
 	pdf->place[pdf->nplace++] = (sohoa_pdfa_place){ .page = pdf->pages, .turn = turn };
+	return 0;
+}
+
+/* Keeps text (len bytes, malloc'd) as the text layer of page number
+ * pdf->pages (0-based), for pdfa.c to append.  0, or -1 when out of memory
+ * (text is then freed). */
+static int
+note_text(struct job_pdf *pdf, char *text, size_t len)
+{
+	if (pdf->ntext == pdf->text_cap) {
+		size_t cap = pdf->text_cap ? 2 * pdf->text_cap : 8;
+		sohoa_pdfa_text *t = realloc(pdf->text, cap * sizeof *t);
+		if (!t) {
+			free(text);
+			return -1;
+		}
+		pdf->text = t;
+		pdf->text_cap = cap;
+	}
+	pdf->text[pdf->ntext++] = (sohoa_pdfa_text){ .page = pdf->pages, .data = text, .len = len };
 	return 0;
 }
 
@@ -283,7 +316,7 @@ sohoa_ocr_pdf_write_jpeg(const char *path, PIX *pix, int quality)
  */
 void
 sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int rot, float skew, PIX *page,
-    int prepared)
+    int prepared, char *text, size_t text_len)
 {
 	TessResultIterator *it;
 	double t0 = now_ms();
@@ -293,11 +326,14 @@ sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int rot, float ske
 	BOOL ok;
 	int d;
 
-	if (!pdf->renderer)
+	if (!pdf->renderer) {
+		free(text);
 		return;
+	}
 	/* The renderer walks the results without checking that there are any. */
 	it = TessBaseAPIGetIterator(api);
 	if (!it) {
+		free(text);
 		sohoa_ocr_pdf_abandon(pdf, "a page has no OCR results");
 		return;
 	}
@@ -323,10 +359,16 @@ sohoa_ocr_pdf_add_page(TessBaseAPI *api, struct job_pdf *pdf, int rot, float ske
 		name = pdf->jpeg;
 	}
 	if (prepared) {     /* not the page's size: the text would miss the words */
+		free(text);
 		sohoa_ocr_pdf_abandon(pdf, "the OCR input of a page is not the page's size");
 		return;
 	}
 	if (placed && note_placed(pdf, rot + (double)skew) != 0) {
+		free(text);
+		sohoa_ocr_pdf_abandon(pdf, "out of memory");
+		return;
+	}
+	if (text && note_text(pdf, text, text_len) != 0) {     /* which freed it */
 		sohoa_ocr_pdf_abandon(pdf, "out of memory");
 		return;
 	}
@@ -388,6 +430,7 @@ sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
 	sohoa_error err;
 	sohoa_fs_tmp t;
 	double t0 = now_ms(), t1;
+	size_t ntext;
 
 	if (!pdf->renderer)
 		return;
@@ -408,6 +451,8 @@ sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
 	info.producer = producer;
 	info.place = pdf->place;
 	info.nplace = pdf->nplace;
+	info.text = pdf->text;
+	info.ntext = pdf->ntext;
 	sohoa_error_clear(&err);
 	/* The results need no fsync (see run_job); a crash redoes the job. */
 	if (sohoa_fs_tmp_open(&t, final, 0666, PDF_TMP_FLAGS, &err) != SOHOA_OK
@@ -425,10 +470,15 @@ sohoa_ocr_pdf_finish(struct job_pdf *pdf, const char *dir, int timing)
 	free(pdf->place);
 	pdf->place = NULL;
 	pdf->nplace = pdf->cap = 0;
+	ntext = pdf->ntext;
+	free_text(pdf);
 	pdf->ms += now_ms() - t0;
-	if (timing)
+	if (timing) {
 		fprintf(stderr, "sohoa-ocr: timing %s: pdf end %.0f ms, pdfa %.0f ms, pdf total %.0f ms\n",
 		    dir, t1 - t0, now_ms() - t1, pdf->ms);
+		fprintf(stderr, "sohoa-ocr: timing %s: text layer of %zu pages by one pass, %zu by"
+		    " Tesseract's renderer\n", dir, ntext, pdf->text_by_renderer);
+	}
 }
 
 /*

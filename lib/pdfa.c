@@ -4,8 +4,8 @@
  * information dictionary, an sRGB OutputIntent and a trailer /ID.  The
  * images and fonts pass through untouched (qpdf copies the JPEG and CCITT
  * streams as they are), and so does the page content but for the pages
- * whose picture is drawn turned (place_picture), so the cost is a read
- * and a write of the file.  See include/sohoa/pdfa.h for the contract.
+ * whose picture is drawn turned or whose text layer is given
+ * (rewrite_page), so the cost is a read and a write of the file.  See include/sohoa/pdfa.h for the contract.
  */
 #include <math.h>
 #include <stdio.h>
@@ -245,62 +245,82 @@ check_pages(qpdf_data q, sohoa_error *err)
 }
 
 /*
- * Draws the picture of page place->page turned (pdfa.h, sohoa_pdfa_place):
- * the page's content, which Tesseract's renderer writes as the picture
- * "q W 0 0 H 0 0 cm /Im1 Do Q" then the text layer, gets that one
- * drawing's matrix replaced, the rest as it is.  The picture's unit
- * square is scaled to the original's size (W x H, or H x W after a
- * quarter turn), centred on the origin, turned clockwise (PDF space has y
- * up: x' = x cos + y sin, y' = -x sin + y cos) and moved to the page's
- * centre.  Returns 0, or -1 with err set.
+ * Rewrites the content of page pageno (0-based), which Tesseract's renderer
+ * writes as the picture "q W 0 0 H 0 0 cm /Im1 Do Q" then the text layer:
+ *
+ * With place (pdfa.h, sohoa_pdfa_place), the picture is drawn turned: that
+ * one drawing's matrix is replaced, the rest kept.  The picture's unit
+ * square is scaled to the original's size (W x H, or H x W after a quarter
+ * turn), centred on the origin, turned clockwise (PDF space has y up:
+ * x' = x cos + y sin, y' = -x sin + y cos) and moved to the page's centre.
+ *
+ * With text (sohoa_pdfa_text), the page was written without a text layer
+ * (its content ends with the picture's "Q"): the text is appended.
+ *
+ * Returns 0, or -1 with err set.
  */
 static int
-place_picture(qpdf_data q, const sohoa_pdfa_place *place, sohoa_error *err)
+rewrite_page(qpdf_data q, size_t pageno, const sohoa_pdfa_place *place,
+    const sohoa_pdfa_text *text, sohoa_error *err)
 {
 	qpdf_oh page, content;
 	unsigned char *buf = NULL;
 	size_t len = 0, head, tail;
 	double pw, ph, m1, m2, m4, m5, sw, sh, rad, c, s;
-	char *text, *at;
+	char *copy, *at;
 	int used = 0, quarter;
 	struct sbuf out = { 0 };
 
-	if (place->page >= (size_t)qpdf_get_num_pages(q))
+	if (pageno >= (size_t)qpdf_get_num_pages(q))
 		goto bad;
-	page = qpdf_get_page_n(q, place->page);
+	page = qpdf_get_page_n(q, pageno);
 	if (qpdf_oh_get_page_content_data(q, page, &buf, &len) & QPDF_ERRORS || !buf)
 		goto bad;
 	/* A NUL-terminated copy, for sscanf and strstr. */
-	if (!(text = malloc(len + 1))) {
+	if (!(copy = malloc(len + 1))) {
 		free(buf);
 		sohoa_error_oom(err);
 		return -1;
 	}
-	memcpy(text, buf, len);
-	text[len] = '\0';
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
 	free(buf);
-	at = strstr(text, "/Im1 Do");
-	head = at ? (size_t)(at - text) : 0;
+	at = strstr(copy, "/Im1 Do");
+	head = at ? (size_t)(at - copy) : 0;
 	/* The drawing "q W 0 0 H 0 0 cm " just before, at the start (Leptonica
 	 * writes the zeros as 0.0000). */
-	if (!at || memchr(text, '\0', len)
-	    || sscanf(text, " q %lf %lf %lf %lf %lf %lf cm %n", &pw, &m1, &m2, &ph, &m4, &m5, &used) != 6
+	if (!at || memchr(copy, '\0', len)
+	    || sscanf(copy, " q %lf %lf %lf %lf %lf %lf cm %n", &pw, &m1, &m2, &ph, &m4, &m5, &used) != 6
 	    || (size_t)used != head || pw <= 0 || ph <= 0 || m1 != 0 || m2 != 0 || m4 != 0
 	    || m5 != 0) {
-		free(text);
+		free(copy);
 		goto bad;
 	}
+	/* A page given its text must have none yet: the picture alone. */
+	if (text && strcmp(at, "/Im1 Do Q\n") != 0) {
+		free(copy);
+		sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
+		    "trang %zu đã có lớp chữ — page %zu has a text layer already", pageno + 1,
+		    pageno + 1);
+		return -1;
+	}
 	tail = head;
-	quarter = ((long)lround(place->turn / 90.0) % 2 + 2) % 2;
-	sw = quarter ? ph : pw;
-	sh = quarter ? pw : ph;
-	rad = place->turn * M_PI / 180.0;
-	c = cos(rad);
-	s = sin(rad);
-	sb_printf(&out, "q %.4f %.4f %.4f %.4f %.4f %.4f cm ", sw * c, -sw * s, sh * s, sh * c,
-	    pw / 2 - sw / 2 * c - sh / 2 * s, ph / 2 + sw / 2 * s - sh / 2 * c);
-	sb_add(&out, text + tail, len - tail);
-	free(text);
+	if (place) {
+		quarter = ((long)lround(place->turn / 90.0) % 2 + 2) % 2;
+		sw = quarter ? ph : pw;
+		sh = quarter ? pw : ph;
+		rad = place->turn * M_PI / 180.0;
+		c = cos(rad);
+		s = sin(rad);
+		sb_printf(&out, "q %.4f %.4f %.4f %.4f %.4f %.4f cm ", sw * c, -sw * s, sh * s,
+		    sh * c, pw / 2 - sw / 2 * c - sh / 2 * s, ph / 2 + sw / 2 * s - sh / 2 * c);
+	} else {
+		tail = 0;
+	}
+	sb_add(&out, copy + tail, len - tail);
+	free(copy);
+	if (text)
+		sb_add(&out, text->data, text->len);
 	if (out.oom || !out.p) {
 		free(out.p);
 		sohoa_error_oom(err);
@@ -315,8 +335,28 @@ place_picture(qpdf_data q, const sohoa_pdfa_place *place, sohoa_error *err)
 bad:
 	sohoa_error_set(err, SOHOA_BAD_INPUT, SOHOA_REASON_NONE,
 	    "trang %zu không có hình để đặt xoay — page %zu has no picture to place turned",
-	    place->page + 1, place->page + 1);
+	    pageno + 1, pageno + 1);
 	return -1;
+}
+
+/* Rewrites the pages of info->place and info->text (each in page order),
+ * once each.  Returns 0, or -1 with err set. */
+static int
+rewrite_pages(qpdf_data q, const sohoa_pdfa_info *info, sohoa_error *err)
+{
+	size_t i = 0, j = 0, np = info->place ? info->nplace : 0, nt = info->text ? info->ntext : 0;
+
+	while (i < np || j < nt) {
+		size_t page = i < np && (j >= nt || info->place[i].page <= info->text[j].page)
+		    ? info->place[i].page : info->text[j].page;
+		const sohoa_pdfa_place *p = i < np && info->place[i].page == page ? &info->place[i] : NULL;
+		const sohoa_pdfa_text *t = j < nt && info->text[j].page == page ? &info->text[j] : NULL;
+		if (rewrite_page(q, page, p, t, err) != 0)
+			return -1;
+		i += p != NULL;
+		j += t != NULL;
+	}
+	return 0;
 }
 
 sohoa_status
@@ -390,11 +430,10 @@ sohoa_pdfa_convert(const char *in, const char *out, const sohoa_pdfa_info *info,
 		st = err->status;
 		goto out;
 	}
-	for (size_t i = 0; info->place && i < info->nplace; i++)
-		if (place_picture(q, &info->place[i], err) != 0) {
-			st = err->status;
-			goto out;
-		}
+	if (rewrite_pages(q, info, err) != 0) {
+		st = err->status;
+		goto out;
+	}
 	root = qpdf_get_root(q);
 
 	/* XMP metadata: never compressed (qpdf leaves /Type /Metadata streams

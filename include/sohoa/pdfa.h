@@ -22,7 +22,8 @@
  * masks, transparency groups), which PDF/A-2b would allow but the TT 05
  * "hai lớp" output never needs: such an input is refused.
  *
- * The one change to page content: the pictures of info->place (above).
+ * The changes to page content: the pictures of info->place and the text
+ * layers of info->text (above); place and text are each in page order.
  * It does not rewrite fonts: the input must already embed
  * its fonts, as Tesseract's renderer does.  No validator runs here; see
  * tests/e2e/t_pdfa.sh for what is checked, and tests/tools/pdfa_structure.py
@@ -49,6 +50,20 @@ typedef struct sohoa_pdfa_place {
 	double turn;              /* degrees, clockwise; the quarter turns + skew */
 } sohoa_pdfa_place;
 
+/*
+ * A page whose text layer is given rather than written by Tesseract's
+ * renderer (the OCR worker's one-pass walk, lib/ocr_pdftext.h): the
+ * renderer wrote the page with no text, its content the picture alone
+ * ("q W 0 0 H 0 0 cm /Im1 Do Q\n"), and the conversion appends data[0..len)
+ * (the renderer's text objects, "BT ... ET" blocks) to that content, in the
+ * same rewrite of the page as its place, if it has one.
+ */
+typedef struct sohoa_pdfa_text {
+	size_t page;              /* 0-based */
+	const char *data;         /* not NUL-terminated necessarily */
+	size_t len;
+} sohoa_pdfa_text;
+
 typedef struct sohoa_pdfa_info {
 	const char *title;        /* dc:title and /Title, UTF-8; NULL or "": none */
 	const char *identifier;   /* dc:identifier, e.g. "sha256:<hex>"; NULL: none */
@@ -59,6 +74,8 @@ typedef struct sohoa_pdfa_info {
 	long long created;        /* creation time, seconds since the epoch; 0: now */
 	const sohoa_pdfa_place *place; /* pages whose picture is drawn turned; NULL: none */
 	size_t nplace;
+	const sohoa_pdfa_text *text;   /* pages whose text layer is given; NULL: none */
+	size_t ntext;
 } sohoa_pdfa_info;
 
 /*
@@ -66,7 +83,8 @@ typedef struct sohoa_pdfa_info {
  * truncated; not durable: the caller renames it into place).  Errors:
  *   SOHOA_BAD_INPUT  in is not a PDF qpdf can read, is encrypted, or uses
  *                    transparency, or a page of info->place has no such
- *                    picture drawing;
+ *                    picture drawing, or a page of info->text has more
+ *                    than its picture already;
  *   SOHOA_FATAL      no usable ICC profile (an installation problem);
  *   SOHOA_RETRY      out cannot be written (disk full, ...).
  * On error out may exist and should be removed by the caller.

@@ -2,8 +2,9 @@
  * test_pdfa.c - PDF/A-2b post-processing (pdfa.h) on real PDFs: an image
  * PDF written by Leptonica stands in for Tesseract's, and every result is
  * read back with qpdf: XMP, Info, OutputIntent and ICC, /ID, the page
- * images untouched, the same bytes for the same input; and the refusals:
- * not a PDF, encrypted, transparency, no usable ICC profile.
+ * images untouched, the same bytes for the same input, a picture drawn
+ * turned, a page's text layer appended; and the refusals: not a PDF,
+ * encrypted, transparency, no usable ICC profile, a second text layer.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -563,6 +564,119 @@ test_placed_page_must_have_the_picture(void)
 	CHECKM(strstr(err.msg, "page 1") != NULL, err.msg);
 }
 
+/* The page's content as qpdf decodes it (malloc'd), or NULL. */
+static char *
+page_content(const char *path, size_t page)
+{
+	qpdf_data q = open_pdf(path);
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char *text = NULL;
+
+	if (!q)
+		return NULL;
+	if (!(qpdf_oh_get_page_content_data(q, qpdf_get_page_n(q, page), &buf, &len) & QPDF_ERRORS)
+	    && buf)
+		text = strndup((const char *)buf, len);
+	free(buf);
+	qpdf_cleanup(&q);
+	return text;
+}
+
+/* A page's text layer given (sohoa_pdfa_text, the OCR worker's one-pass
+ * walk): appended to the picture's drawing, alone or after the drawing is
+ * turned (one rewrite of the page for both); a page that has more than
+ * its picture already (text) is refused rather than given a second
+ * layer. */
+static void
+test_text_layer_appended(void)
+{
+	static const char layer[] = "BT\n3 Tr 1 0 0 1 96 700.5 Tm /f-0-0 12 Tf 85.5 Tz "
+	    "[ <1EE600590020> ] TJ 21.6 0 Td 96 Tz [ <0042> ] TJ \nET\n";
+	sohoa_pdfa_text text = { .page = 0, .data = layer, .len = strlen(layer) };
+	sohoa_pdfa_place place = { .page = 0, .turn = 90 };
+	sohoa_pdfa_info info = { .text = &text, .ntext = 1 };
+	char *orig, *out, *both, *expect = NULL;
+	sohoa_error err;
+
+	CHECK(write_image_pdf("in.pdf", 8) == 0);
+	orig = page_content("in.pdf", 0);
+	CHECK(orig != NULL && strstr(orig, "/Im1 Do Q\n") != NULL);
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_pdfa_convert("in.pdf", "text.pdf", &info, &err), SOHOA_OK);
+	CHECKM(err.status == SOHOA_OK, err.msg);
+	out = page_content("text.pdf", 0);
+	if (orig && asprintf(&expect, "%s%s", orig, layer) < 0)
+		expect = NULL;
+	CHECK_STR(out, expect);
+	/* Turned and given its text: the turned drawing, then the text. */
+	info.place = &place;
+	info.nplace = 1;
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_pdfa_convert("in.pdf", "both.pdf", &info, &err), SOHOA_OK);
+	both = page_content("both.pdf", 0);
+	CHECK(both != NULL && strncmp(both, "q ", 2) == 0 && strstr(both, " cm /Im1 Do Q\n") != NULL);
+	if (both && strstr(both, "/Im1 Do Q\n")) {
+		CHECK_STR(strstr(both, "/Im1 Do Q\n") + 10, layer);
+		CHECK(orig && strcmp(both, expect ? expect : "") != 0);     /* the matrix changed */
+	}
+	/* Text over text: refused, the page named. */
+	info.place = NULL;
+	info.nplace = 0;
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_pdfa_convert("text.pdf", "twice.pdf", &info, &err), SOHOA_BAD_INPUT);
+	CHECKM(strstr(err.msg, "page 1 has a text layer already") != NULL, err.msg);
+	free(orig);
+	free(out);
+	free(both);
+	free(expect);
+}
+
+/* Two pages, place on the first and text on the second: each page is
+ * rewritten with what is its own (the two lists are walked together). */
+static void
+test_place_and_text_on_other_pages(void)
+{
+	static const char layer[] = "BT\n3 Tr 1 0 0 1 96 700.5 Tm /f-0-0 12 Tf 85.5 Tz "
+	    "[ <0041> ] TJ \nET\n";
+	sohoa_pdfa_text text = { .page = 1, .data = layer, .len = strlen(layer) };
+	sohoa_pdfa_place place = { .page = 0, .turn = 90 };
+	sohoa_pdfa_info info = { .place = &place, .nplace = 1, .text = &text, .ntext = 1 };
+	qpdf_data q = NULL, other = NULL;
+	char *orig = NULL, *first = NULL, *second = NULL, *expect = NULL;
+	sohoa_error err;
+
+	CHECK(write_image_pdf("in.pdf", 8) == 0);
+	orig = page_content("in.pdf", 0);
+	q = open_pdf("in.pdf");
+	other = open_pdf("in.pdf");
+	CHECK(q && other);
+	if (!q || !other)
+		goto out;
+	CHECK(!(qpdf_add_page(q, other, qpdf_get_page_n(other, 0), 0) & QPDF_ERRORS));
+	CHECK(!(qpdf_init_write(q, "two.pdf") & QPDF_ERRORS));
+	CHECK(!(qpdf_write(q) & QPDF_ERRORS));
+	sohoa_error_clear(&err);
+	CHECK_INT(sohoa_pdfa_convert("two.pdf", "out.pdf", &info, &err), SOHOA_OK);
+	CHECKM(err.status == SOHOA_OK, err.msg);
+	first = page_content("out.pdf", 0);
+	second = page_content("out.pdf", 1);
+	if (orig && asprintf(&expect, "%s%s", orig, layer) < 0)
+		expect = NULL;
+	CHECK_STR(second, expect);
+	CHECK(first && orig && strcmp(first, orig) != 0 && strstr(first, "/Im1 Do Q") != NULL
+	    && strstr(first, "TJ") == NULL);
+out:
+	if (q)
+		qpdf_cleanup(&q);
+	if (other)
+		qpdf_cleanup(&other);
+	free(orig);
+	free(first);
+	free(second);
+	free(expect);
+}
+
 static void
 test_dates(void)
 {
@@ -598,6 +712,8 @@ main(void)
 	TEST_RUN(test_transparency_is_refused);
 	TEST_RUN(test_interpolation_is_turned_off);
 	TEST_RUN(test_unusable_icc_profile_is_fatal);
+	TEST_RUN(test_text_layer_appended);
+	TEST_RUN(test_place_and_text_on_other_pages);
 	TEST_RUN(test_picture_placed_turned);
 	TEST_RUN(test_placed_page_must_have_the_picture);
 	TEST_RUN(test_dates);

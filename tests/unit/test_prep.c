@@ -163,6 +163,80 @@ test_specks_likely(void)
 	CHECK(prep_specks_likely(2100, 150));      /* a speckled scan's */
 }
 
+/* A page of the depth filled with noise (every channel value, every
+ * neighbour) but for a white band and a black one, seeded. */
+static PIX *
+noise_page(int w, int h, int depth, unsigned seed)
+{
+	PIX *pix = pixCreate(w, h, depth);
+
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			l_uint32 v;
+			seed = seed * 1103515245u + 12345u;
+			v = seed >> 1;
+			if (y < h / 10)
+				v = 0xffffffffu;      /* white: the largest weighted sums */
+			else if (y < h / 5)
+				v = 0;
+			pixSetPixel(pix, x, y, depth == 8 ? (v >> 7) & 0xff : v & 0xffffff00u);
+		}
+	pixSetResolution(pix, 300, 300);
+	return pix;
+}
+
+static void
+test_rotate_am_same_as_leptonica(void)
+{
+	/* Odd and even sizes, angles of either sign up to the deskew range
+	 * (5 degrees) and the smallest pixRotate makes. */
+	static const int sizes[][2] = { { 401, 523 }, { 640, 480 }, { 2, 3 }, { 1237, 97 } };
+	static const float degrees[] = { 2.48f, -3.02f, 0.1f, -0.06f, 5.0f, -1.5f };
+	int n = 0;
+
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+		for (int depth = 8; depth <= 32; depth += 24) {
+			PIX *pix = noise_page(sizes[s][0], sizes[s][1], depth, 11u + (unsigned)s);
+			for (size_t a = 0; a < sizeof degrees / sizeof degrees[0]; a++) {
+				float angle = (float)(3.14159265358979323846 / 180.0) * degrees[a];
+				PIX *ours = prep_rotate_am(pix, angle);
+				PIX *theirs = pixRotate(pix, angle, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+				l_int32 same = 0;
+				CHECK(ours != NULL && theirs != NULL);
+				if (ours && theirs) {
+					pixEqual(ours, theirs, &same);
+					CHECKM(same, "prep_rotate_am differs from pixRotate");
+					CHECK_INT(pixGetDepth(ours), depth);
+					CHECK_INT(pixGetXRes(ours), 300);
+					/* The page itself was turned, not copied. */
+					pixEqual(ours, pix, &same);
+					CHECK(!same || sizes[s][0] == 2);
+					n++;
+				}
+				pixDestroy(&ours);
+				pixDestroy(&theirs);
+			}
+			pixDestroy(&pix);
+		}
+	CHECK_INT(n, 48);
+	/* Other pages go to pixRotate (a bilevel one is turned by shears). */
+	{
+		PIX *bin = noise_page(300, 200, 8, 5), *b1 = pixThresholdToBinary(bin, 128), *t, *u;
+		l_int32 same = 0;
+		t = prep_rotate_am(b1, 0.05f);
+		u = pixRotate(b1, 0.05f, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+		CHECK(t != NULL && u != NULL && pixGetDepth(t) == 1);
+		if (t && u)
+			pixEqual(t, u, &same);
+		CHECK(same);
+		pixDestroy(&t);
+		pixDestroy(&u);
+		pixDestroy(&b1);
+		pixDestroy(&bin);
+	}
+	CHECK(prep_rotate_am(NULL, 0.05f) == NULL);
+}
+
 int
 main(void)
 {
@@ -171,5 +245,6 @@ main(void)
 	TEST_RUN(test_reduce_colormapped_page);
 	TEST_RUN(test_despeckle_small);
 	TEST_RUN(test_specks_likely);
+	TEST_RUN(test_rotate_am_same_as_leptonica);
 	return TEST_DONE();
 }

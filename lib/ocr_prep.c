@@ -889,9 +889,10 @@ sohoa_ocr_prepare(PIX *page, int dpi, int looks, struct prep_times *pt)
 			pixDestroy(&clean);
 			clean = t;
 		}
-		/* White: 0 in bilevel, the largest value in grey. */
-		if (clean && pixPaintThroughMask(clean, mask, 0, 0,
-		    d == 32 ? 0xffffff00 : d == 1 ? 0 : (1u << d) - 1) != 0)
+		/* White: the largest value in grey (bilevel pages took the
+		 * branch above). */
+		if (clean && (d == 1 ? pixPaintThroughMask(clean, mask, 0, 0, 0)
+		    : prep_paint_white(clean, mask)) != 0)
 			pixDestroy(&clean);
 	}
 	if (clean) {

@@ -50,4 +50,12 @@ int prep_specks_likely(int count, int min_specks);
  */
 PIX *prep_rotate_am(PIX *pix, float angle);
 
+/*
+ * White painted on the page (8 bpp grey: 255, 32 bpp colour: 0xffffff00)
+ * wherever the 1 bpp mask of its size is set: the pixels of
+ * pixPaintThroughMask(pix, mask, 0, 0, white), which other pages go to.
+ * Changes pix itself.  0 on success, 1 on failure.
+ */
+int prep_paint_white(PIX *pix, PIX *mask);
+
 #endif

@@ -237,6 +237,56 @@ test_rotate_am_same_as_leptonica(void)
 	CHECK(prep_rotate_am(NULL, 0.05f) == NULL);
 }
 
+/* White painted through a sparse mask (specks, odd widths, a mask bit in
+ * the last column) as pixPaintThroughMask() paints it, grey and colour;
+ * a bilevel page goes to Leptonica. */
+static void
+test_paint_white_same_as_leptonica(void)
+{
+	static const int sizes[][2] = { { 401, 523 }, { 640, 480 }, { 33, 7 } };
+	int n = 0;
+
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+		for (int depth = 8; depth <= 32; depth += 24) {
+			int w = sizes[s][0], h = sizes[s][1];
+			PIX *pix = noise_page(w, h, depth, 3u + (unsigned)s);
+			PIX *mask = pixCreate(w, h, 1), *ours = pixCopy(NULL, pix);
+			PIX *theirs = pixCopy(NULL, pix);
+			unsigned seed = 17;
+			l_int32 same = 0;
+			for (int i = 0; i < w * h / 50; i++) {
+				seed = seed * 1103515245u + 12345u;
+				pixSetPixel(mask, (int)((seed >> 4) % (unsigned)w),
+				    (int)((seed >> 16) % (unsigned)h), 1);
+			}
+			pixSetPixel(mask, w - 1, h - 1, 1);
+			CHECK_INT(prep_paint_white(ours, mask), 0);
+			CHECK_INT(pixPaintThroughMask(theirs, mask, 0, 0,
+			    depth == 32 ? 0xffffff00 : 255), 0);
+			pixEqual(ours, theirs, &same);
+			CHECKM(same, "prep_paint_white differs from pixPaintThroughMask");
+			pixEqual(ours, pix, &same);
+			CHECK(!same);
+			n++;
+			pixDestroy(&pix);
+			pixDestroy(&mask);
+			pixDestroy(&ours);
+			pixDestroy(&theirs);
+		}
+	CHECK_INT(n, 6);
+	{
+		PIX *bin = pixCreate(64, 8, 1), *mask = pixCreate(64, 8, 1);
+		l_int32 c = -1;
+		pixSetAll(bin);
+		pixSetPixel(mask, 63, 7, 1);
+		CHECK_INT(prep_paint_white(bin, mask), 0);
+		pixCountPixels(bin, &c, NULL);
+		CHECK_INT(c, 64 * 8 - 1);          /* white is 0 in bilevel */
+		pixDestroy(&bin);
+		pixDestroy(&mask);
+	}
+}
+
 int
 main(void)
 {
@@ -246,5 +296,6 @@ main(void)
 	TEST_RUN(test_despeckle_small);
 	TEST_RUN(test_specks_likely);
 	TEST_RUN(test_rotate_am_same_as_leptonica);
+	TEST_RUN(test_paint_white_same_as_leptonica);
 	return TEST_DONE();
 }

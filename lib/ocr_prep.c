@@ -375,7 +375,10 @@ sohoa_ocr_straighten(TessBaseAPI *osd, PIX *pix, int dpi, int read_first, int *r
 		*skew = look ? find_skew(look) : 0;
 	}
 	pixDestroy(&look);
-	turned = *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
+	/* A quarter turn by prep_rotate_quarter (pixRotate90's pixels,
+	 * cheaper), a half turn by Leptonica. */
+	turned = *rot == 90 ? prep_rotate_quarter(pix, 1) : *rot == 270 ? prep_rotate_quarter(pix, -1)
+	    : *rot ? pixRotateOrth(pix, *rot / 90) : pixClone(pix);
 	if (turned && *skew != 0.0f) {
 		float angle = (float)(M_PI / 180.0) * *skew;
 		/* Area mapping (prep_rotate_am: pixRotate's pixels, cheaper);

@@ -371,6 +371,71 @@ prep_rotate_am(PIX *pix, float angle)
 }
 
 /*
+ * prep_rotate_quarter (prep_int.h): Leptonica's pixRotate90() reads the
+ * source a column at a time, one pixel from each row: a page turned a
+ * quarter took 14-26 ms grey and 50-75 ms colour, most of it cache and
+ * TLB misses.  The same copy made in square tiles (a tile's rows of the
+ * source and of the result stay in the cache): 8 ms grey, 20 ms colour
+ * (make bench-real's page turned 90 degrees and its colour page).
+ */
+#define QUARTER_TILE 64
+
+PIX *
+prep_rotate_quarter(PIX *pix, int direction)
+{
+	int ws, hs, d, wpls, wpld;
+	const l_uint32 *datas;
+	l_uint32 *datad;
+	PIX *out;
+
+	if (!pix)
+		return NULL;
+	pixGetDimensions(pix, &ws, &hs, &d);
+	if ((d != 8 && d != 32) || pixGetColormap(pix) || (direction != 1 && direction != -1))
+		return pixRotate90(pix, direction);
+	/* What pixRotate90() copies: resolution (as it was), input format,
+	 * samples per pixel. */
+	if (!(out = pixCreateNoInit(hs, ws, d)))
+		return NULL;
+	pixCopyResolution(out, pix);
+	pixCopyInputFormat(out, pix);
+	pixCopySpp(out, pix);
+	datas = pixGetData(pix);
+	wpls = pixGetWpl(pix);
+	datad = pixGetData(out);
+	wpld = pixGetWpl(out);
+	if (d == 8)
+		for (int i = 0; i < ws; i++)
+			datad[(size_t)i * wpld + wpld - 1] = 0;     /* padding, as pixCreate leaves it */
+	/* Result (row i, column j) = source (column i, row hs-1-j) turned
+	 * clockwise, (column ws-1-i, row j) counter-clockwise. */
+	for (int i0 = 0; i0 < ws; i0 += QUARTER_TILE)
+		for (int j0 = 0; j0 < hs; j0 += QUARTER_TILE) {
+			int i1 = ws - i0 < QUARTER_TILE ? ws : i0 + QUARTER_TILE;
+			int j1 = hs - j0 < QUARTER_TILE ? hs : j0 + QUARTER_TILE;
+			if (d == 8) {
+				/* A source row's pixels of the tile, read a byte at a
+				 * time from its words in turn. */
+				for (int j = j0; j < j1; j++) {
+					const l_uint32 *lines = datas
+					    + (size_t)(direction == 1 ? hs - 1 - j : j) * wpls;
+					for (int i = i0; i < i1; i++)
+						SET_DATA_BYTE(datad + (size_t)i * wpld, j,
+						    GET_DATA_BYTE(lines, direction == 1 ? i : ws - 1 - i));
+				}
+				continue;
+			}
+			for (int i = i0; i < i1; i++) {
+				l_uint32 *lined = datad + (size_t)i * wpld;
+				int xs = direction == 1 ? i : ws - 1 - i;
+				for (int j = j0; j < j1; j++)
+					lined[j] = datas[(size_t)(direction == 1 ? hs - 1 - j : j) * wpls + xs];
+			}
+		}
+	return out;
+}
+
+/*
  * prep_paint_white (prep_int.h).  The mask of a speckled
  * page's specks is nearly empty, and Leptonica's loop reads it a bit at a
  * time over the whole page: 9 of the 12 ms of painting a grey page

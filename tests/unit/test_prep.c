@@ -287,6 +287,41 @@ test_paint_white_same_as_leptonica(void)
 	}
 }
 
+/* A quarter turn either way, grey and colour, odd and even sizes: the
+ * pixels, size and resolution of pixRotate90()'s. */
+static void
+test_rotate_quarter_same_as_leptonica(void)
+{
+	static const int sizes[][2] = { { 401, 523 }, { 640, 480 }, { 3, 1 }, { 129, 65 } };
+	int n = 0;
+
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+		for (int depth = 8; depth <= 32; depth += 24)
+			for (int dir = -1; dir <= 1; dir += 2) {
+				PIX *pix = noise_page(sizes[s][0], sizes[s][1], depth, 29u + (unsigned)s);
+				PIX *ours, *theirs;
+				l_int32 same = 0;
+				pixSetResolution(pix, 300, 200);
+				ours = prep_rotate_quarter(pix, dir);
+				theirs = pixRotate90(pix, dir);
+				CHECK(ours && theirs);
+				if (ours && theirs) {
+					pixEqual(ours, theirs, &same);
+					CHECKM(same, "prep_rotate_quarter differs from pixRotate90");
+					CHECK_INT(pixGetWidth(ours), sizes[s][1]);
+					CHECK_INT(pixGetXRes(ours), pixGetXRes(theirs));
+					CHECK_INT(pixGetYRes(ours), pixGetYRes(theirs));
+					CHECK_INT(pixGetSpp(ours), pixGetSpp(theirs));
+					n++;
+				}
+				pixDestroy(&ours);
+				pixDestroy(&theirs);
+				pixDestroy(&pix);
+			}
+	CHECK_INT(n, 16);
+	CHECK(prep_rotate_quarter(NULL, 1) == NULL);
+}
+
 int
 main(void)
 {
@@ -297,5 +332,6 @@ main(void)
 	TEST_RUN(test_specks_likely);
 	TEST_RUN(test_rotate_am_same_as_leptonica);
 	TEST_RUN(test_paint_white_same_as_leptonica);
+	TEST_RUN(test_rotate_quarter_same_as_leptonica);
 	return TEST_DONE();
 }

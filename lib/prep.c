@@ -1,8 +1,12 @@
 /*
  * prep.c - cheap looks at a page for the OCR worker's preparation: the
  * reduced grey copy that orientation and skew are decided on, and the
- * speck count on it (prep_int.h).  Leptonica's one-pass reductions and
- * 1 bpp operations only; see prep_int.h for the invariants.
+ * speck count on it (prep_int.h), made by Leptonica's one-pass reductions
+ * and 1 bpp operations; and three of Leptonica's full-page operations done
+ * with its arithmetic in fewer instructions, the same pixels (area-mapping
+ * rotation, quarter turn, white painted through a mask: test_prep.c
+ * compares them with the installed Leptonica's).  See prep_int.h for the
+ * invariants.
  */
 #include <math.h>
 #include <stdint.h>

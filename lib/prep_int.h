@@ -1,12 +1,16 @@
 /*
  * prep_int.h - cheap looks at a page for the OCR worker's preparation
- * (lib/prep.c, used by ocr.c's straighten() and prepare()): the reduced
- * copy every decision is taken on, and the speck count that says whether
- * the full-resolution speck removal is worth running.  Not a public header.
+ * (lib/prep.c, used by ocr_prep.c's sohoa_ocr_straighten() and
+ * sohoa_ocr_prepare()): the reduced copy every decision is taken on, and
+ * the speck count that says whether the full-resolution speck removal is
+ * worth running; and a few of Leptonica's operations on the full page
+ * (area-mapping rotation, quarter turn, painting through a mask) done in
+ * fewer instructions with the same pixels.  Not a public header.
  *
  * Invariants:
- *   1. Nothing here changes the page given; every result is a new PIX the
- *      caller destroys (pixDestroy, NULL-safe).
+ *   1. Nothing here changes the page given, but prep_paint_white(), which
+ *      paints the caller's working copy; every other result is a new PIX
+ *      the caller destroys (pixDestroy, NULL-safe).
  *   2. A decision taken on the reduced copy only ever decides to skip work
  *      whose own test would find nothing to do (prep_specks_likely) or
  *      feeds a decision that was already taken at that resolution (skew,

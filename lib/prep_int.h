@@ -55,6 +55,13 @@ int prep_specks_likely(int count, int min_specks);
 PIX *prep_rotate_am(PIX *pix, float angle);
 
 /*
+ * The 32 bpp colour page halved to 8 bpp grey, each 2x2 block weighted by
+ * channel: the pixels of pixScaleRGBToGray2(pix, rwt, gwt, bwt), in
+ * fewer instructions (prep.c).  NULL on failure.
+ */
+PIX *prep_rgb_to_grey2(PIX *pix, float rwt, float gwt, float bwt);
+
+/*
  * The page turned a quarter, clockwise (direction 1) or counter-clockwise
  * (-1): the same pixels and attributes as pixRotate90(pix, direction), at
  * a fraction of its cost for an 8 bpp grey or 32 bpp colour page (prep.c);

@@ -322,6 +322,43 @@ test_rotate_quarter_same_as_leptonica(void)
 	CHECK(prep_rotate_quarter(NULL, 1) == NULL);
 }
 
+/* A colour page halved to grey: the pixels and resolution of
+ * pixScaleRGBToGray2()'s, odd and even sizes, the weights prep_reduce()
+ * uses and others. */
+static void
+test_rgb_to_grey2_same_as_leptonica(void)
+{
+	static const int sizes[][2] = { { 401, 523 }, { 640, 480 }, { 9, 3 }, { 2, 2 }, { 1, 5 } };
+	static const float weights[][3] = { { L_RED_WEIGHT, L_GREEN_WEIGHT, L_BLUE_WEIGHT },
+	    { 0.299f, 0.587f, 0.114f }, { 1.0f, 0.0f, 0.0f }, { 0.34f, 0.34f, 0.34f } };
+	int n = 0;
+
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		PIX *pix = noise_page(sizes[s][0], sizes[s][1], 32, 41u + (unsigned)s);
+		for (size_t k = 0; k < sizeof weights / sizeof weights[0]; k++) {
+			PIX *ours = prep_rgb_to_grey2(pix, weights[k][0], weights[k][1], weights[k][2]);
+			PIX *theirs = pixScaleRGBToGray2(pix, weights[k][0], weights[k][1], weights[k][2]);
+			l_int32 same = 0;
+			if (sizes[s][0] < 2) {
+				CHECK(ours == NULL && theirs == NULL);
+				continue;
+			}
+			CHECK(ours && theirs);
+			if (ours && theirs) {
+				pixEqual(ours, theirs, &same);
+				CHECKM(same, "prep_rgb_to_grey2 differs from pixScaleRGBToGray2");
+				CHECK_INT(pixGetDepth(ours), 8);
+				CHECK_INT(pixGetXRes(ours), pixGetXRes(theirs));
+				n++;
+			}
+			pixDestroy(&ours);
+			pixDestroy(&theirs);
+		}
+		pixDestroy(&pix);
+	}
+	CHECK_INT(n, 16);
+}
+
 int
 main(void)
 {
@@ -333,5 +370,6 @@ main(void)
 	TEST_RUN(test_rotate_am_same_as_leptonica);
 	TEST_RUN(test_paint_white_same_as_leptonica);
 	TEST_RUN(test_rotate_quarter_same_as_leptonica);
+	TEST_RUN(test_rgb_to_grey2_same_as_leptonica);
 	return TEST_DONE();
 }

@@ -226,7 +226,7 @@ full_orientation(PIX *pix, int dpi, float skew)
 	if (pixGetDepth(pix) == 1 && !pixGetColormap(pix))
 		bin = pixClone(pix);
 	else if (pixGetDepth(pix) == 8 && !pixGetColormap(pix))
-		bin = pixThresholdToBinary(pix, 140);
+		bin = prep_threshold(pix, 140);
 	else
 		bin = pixConvertTo1(pix, 140);
 	if (!bin)
@@ -417,7 +417,7 @@ find_specks(PIX *pix, int dpi)
 		bin = pixClone(pix);
 	} else {
 		/* Thresholded as it is: no full-size grey copy of a grey page. */
-		bin = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixThresholdToBinary(pix, 128)
+		bin = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? prep_threshold(pix, 128)
 		    : pixConvertTo1(pix, 128);
 	}
 	if (bin)

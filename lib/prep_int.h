@@ -62,6 +62,13 @@ PIX *prep_rotate_am(PIX *pix, float angle);
 PIX *prep_rgb_to_grey2(PIX *pix, float rwt, float gwt, float bwt);
 
 /*
+ * The 8 bpp grey page thresholded: a pixel darker than thresh (1..255) is
+ * set, as pixThresholdToBinary(pix, thresh) sets it (prep.c); other pages
+ * go to it.  NULL on failure.
+ */
+PIX *prep_threshold(PIX *pix, int thresh);
+
+/*
  * The page turned a quarter, clockwise (direction 1) or counter-clockwise
  * (-1): the same pixels and attributes as pixRotate90(pix, direction), at
  * a fraction of its cost for an 8 bpp grey or 32 bpp colour page (prep.c);

@@ -359,6 +359,37 @@ test_rgb_to_grey2_same_as_leptonica(void)
 	CHECK_INT(n, 16);
 }
 
+/* A grey page thresholded: the bits of pixThresholdToBinary(), widths
+ * around a word's 32 pixels, thresholds at both ends. */
+static void
+test_threshold_same_as_leptonica(void)
+{
+	static const int sizes[][2] = { { 401, 523 }, { 640, 480 }, { 31, 3 }, { 33, 2 }, { 1, 1 } };
+	static const int thresholds[] = { 128, 140, 1, 255 };
+	int n = 0;
+
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		PIX *pix = noise_page(sizes[s][0], sizes[s][1], 8, 53u + (unsigned)s);
+		for (size_t k = 0; k < sizeof thresholds / sizeof thresholds[0]; k++) {
+			PIX *ours = prep_threshold(pix, thresholds[k]);
+			PIX *theirs = pixThresholdToBinary(pix, thresholds[k]);
+			l_int32 same = 0;
+			CHECK(ours && theirs);
+			if (ours && theirs) {
+				pixEqual(ours, theirs, &same);
+				CHECKM(same, "prep_threshold differs from pixThresholdToBinary");
+				CHECK_INT(pixGetDepth(ours), 1);
+				CHECK_INT(pixGetXRes(ours), pixGetXRes(theirs));
+				n++;
+			}
+			pixDestroy(&ours);
+			pixDestroy(&theirs);
+		}
+		pixDestroy(&pix);
+	}
+	CHECK_INT(n, 20);
+}
+
 int
 main(void)
 {
@@ -371,5 +402,6 @@ main(void)
 	TEST_RUN(test_paint_white_same_as_leptonica);
 	TEST_RUN(test_rotate_quarter_same_as_leptonica);
 	TEST_RUN(test_rgb_to_grey2_same_as_leptonica);
+	TEST_RUN(test_threshold_same_as_leptonica);
 	return TEST_DONE();
 }

@@ -77,6 +77,48 @@ out:
 	pixDestroy(&half);
 }
 
+/* The quick orientation test takes the left/right score as the up/down
+ * test of the page turned a quarter clockwise, reusing its own up/down
+ * score, instead of calling pixOrientDetect(): the same two scores as the
+ * installed Leptonica's pixOrientDetect() on real pages, upright, turned and
+ * upside down, at full and half resolution. */
+static void
+test_orientation_scores_as_leptonica(void)
+{
+	static const char *names[] = { "turned90.tif", "speckled.tif" };
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		PIX *pix = fixture(names[i]), *bin, *small;
+		CHECK(pix != NULL);
+		if (!pix)
+			continue;
+		bin = pixConvertTo1(pix, 140);
+		small = bin ? pixReduceRankBinaryCascade(bin, 1, 0, 0, 0) : NULL;
+		CHECK(bin && small);
+		for (int k = 0; k < 4 && bin && small; k++) {
+			PIX *page = pixRotateOrth(k < 2 ? bin : small, k % 2 ? 2 : 0), *quarter;
+			l_float32 up = 0, left = 0, up2 = 1, left2 = 1;
+			CHECK(page != NULL);
+			if (!page)
+				continue;
+			quarter = pixRotate90(page, 1);
+			CHECK_INT(pixOrientDetect(page, &up, &left, 0, 0), 0);
+			CHECK_INT(pixUpDownDetect(page, &up2, 0, 0, 0), 0);
+			CHECK_INT(pixUpDownDetect(quarter, &left2, 0, 0, 0), 0);
+			CHECK(up == up2 && left == left2);
+			CHECK(up != 0.0f && left != 0.0f);
+			n++;
+			pixDestroy(&quarter);
+			pixDestroy(&page);
+		}
+		pixDestroy(&small);
+		pixDestroy(&bin);
+		pixDestroy(&pix);
+	}
+	CHECK_INT(n, 8);
+}
+
 /* An A4 grey page at 300 dpi with lines of "text", its paper at level
  * `left` on the left edge falling linearly to `right` on the right. */
 static PIX *
@@ -250,6 +292,7 @@ main(void)
 	snprintf(fixture_dir, sizeof fixture_dir, "%s/tests/unit/fixtures/prep", src);
 	setLeptDebugOK(0);
 	TEST_RUN(test_orientation_without_osd);
+	TEST_RUN(test_orientation_scores_as_leptonica);
 	TEST_RUN(test_uneven_light);
 	TEST_RUN(test_page_jpeg);
 	return TEST_DONE();

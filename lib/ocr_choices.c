@@ -15,8 +15,9 @@
  *
  * sohoa_ocr_choices_hocr walks the results with Tesseract's reading-order
  * iterator, and is the reference; the worker gets the same bytes from the
- * linear walk of ocr_walk.cc, which shares the pieces below (the doubt,
- * the alternatives of a word, their place in the hOCR).
+ * linear walk of ocr_walk.cc, which shares the pieces below (the doubt and
+ * the alternatives of a word) and writes them into each doubted word's
+ * title as it writes the hOCR.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,8 +159,10 @@ sohoa_ocr_alts_end(struct sohoa_ocr_alts *a, struct sbuf *out)
 	return made;
 }
 
-void
-sohoa_ocr_choices_doubt(struct sbuf *ins, int l, int t, int r, int b, struct sohoa_ocr_alts *a)
+/* Appends to ins the line "bbox L T R B; x_wconf\t W1 W2\n" for the
+ * doubted word with that box when a holds alternatives; releases a. */
+static void
+doubt_line(struct sbuf *ins, int l, int t, int r, int b, struct sohoa_ocr_alts *a)
 {
 	size_t mark = ins->len;
 
@@ -207,8 +210,11 @@ doubted_word(TessResultIterator *it)
 	return d;
 }
 
-char *
-sohoa_ocr_choices_merge(const char *h, struct sbuf *ins)
+/* h with each word listed in ins (in the hOCR's order) given its
+ * "; x_alts W1 W2" at the end of its title.  malloc'd; NULL when out of
+ * memory.  Frees ins->p; h stays the caller's. */
+static char *
+merge_alts(const char *h, struct sbuf *ins)
 {
 	struct sbuf out = { 0 };
 	const char *p = h;
@@ -267,11 +273,11 @@ sohoa_ocr_choices_hocr(TessBaseAPI *api, int page_number)
 			    !TessPageIteratorBoundingBox(pi, RIL_WORD, &l, &t, &r, &b))
 				continue;
 			word_alts(it, pi, &a);
-			sohoa_ocr_choices_doubt(&ins, l, t, r, b, &a);
+			doubt_line(&ins, l, t, r, b, &a);
 		} while (TessPageIteratorNext(pi, RIL_WORD));
 		TessResultIteratorDelete(it);
 	}
-	out = sohoa_ocr_choices_merge(h, &ins);
+	out = merge_alts(h, &ins);
 	TessDeleteText(h);
 	return out;
 }

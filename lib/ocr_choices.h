@@ -60,7 +60,7 @@ struct sohoa_ocr_alt_sym {
 /* The choices of one doubted word, symbol by symbol: _begin, then per
  * symbol _symbol(its text) and _choice() per choice the ChoiceIterator
  * gives for it; _symbol returns 0 when the word is to be left alone (stop
- * walking it).  Caller-owned; sohoa_ocr_choices_doubt() releases it. */
+ * walking it).  Caller-owned; sohoa_ocr_alts_end() releases it. */
 struct sohoa_ocr_alts {
 	struct sohoa_ocr_alt_sym s[SOHOA_OCR_ALT_WORD_MAX];
 	int n, ok;
@@ -72,16 +72,6 @@ void sohoa_ocr_alts_choice(struct sohoa_ocr_alts *a, const char *choice, float c
 /* Appends " W1 W2..." (the alternative words of a) to out; their number.
  * Releases what a holds. */
 int sohoa_ocr_alts_end(struct sohoa_ocr_alts *a, struct sbuf *out);
-
-/* Appends to ins the line "bbox L T R B; x_wconf\t W1 W2\n" for the
- * doubted word with that box when a holds alternatives; releases a. */
-void sohoa_ocr_choices_doubt(struct sbuf *ins, int l, int t, int r, int b,
-    struct sohoa_ocr_alts *a);
-
-/* hocr with each word listed in ins (in the hOCR's order) given its
- * "; x_alts W1 W2" at the end of its title.  malloc'd; NULL when out of
- * memory.  Frees ins->p; hocr stays the caller's. */
-char *sohoa_ocr_choices_merge(const char *hocr, struct sbuf *ins);
 
 #ifdef __cplusplus
 }

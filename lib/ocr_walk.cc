@@ -180,12 +180,13 @@ word_fallback_reason(const LTRResultIterator &it)
 }
 
 /*
- * The x_alts of the doubted word at it (its box l t r b), appended to ins
- * as ocr_choices.c's walk appends them: the word's symbols walked on a copy
- * of it, each with the choices a ChoiceIterator gives.
+ * The x_alts of the doubted word at it, appended to its hOCR title in ho
+ * ("; x_alts W1 W2", nothing when it has none) as ocr_choices.c's walk
+ * adds them: the word's symbols walked on a copy of it, each with the
+ * choices a ChoiceIterator gives.
  */
 void
-word_alts(const LTRResultIterator &it, struct sbuf *ins, int l, int t, int r, int b)
+word_alts(const LTRResultIterator &it, struct sbuf *ho)
 {
 	LTRResultIterator s(it);
 	struct sohoa_ocr_alts a;
@@ -201,17 +202,19 @@ word_alts(const LTRResultIterator &it, struct sbuf *ins, int l, int t, int r, in
 		while (ci.Next());
 	} while (!s.IsAtFinalElement(tesseract::RIL_WORD, tesseract::RIL_SYMBOL) &&
 	    s.Next(tesseract::RIL_SYMBOL));
-	sohoa_ocr_choices_doubt(ins, l, t, r, b, &a);
+	size_t mark = ho->len;
+	sb_str(ho, "; x_alts");
+	if (sohoa_ocr_alts_end(&a, ho) == 0 && !ho->oom)
+		ho->len = mark;
 }
 
 /*
- * The linear walk of the page: text into tx, hOCR (without x_alts) into
- * ho and the x_alts lines of ocr_choices.h into ins when ho is not NULL.
- * Returns NULL, or why the page needs Tesseract's own walks.
+ * The linear walk of the page: text into tx, hOCR with x_alts into ho when
+ * ho is not NULL.  Returns NULL, or why the page needs Tesseract's own
+ * walks.
  */
 const char *
-walk_page(tesseract::TessBaseAPI *api, int page_number, struct sbuf *tx, struct sbuf *ho,
-    struct sbuf *ins)
+walk_page(tesseract::TessBaseAPI *api, int page_number, struct sbuf *tx, struct sbuf *ho)
 {
 	const int page_id = page_number + 1;
 	int lcnt = 1, bcnt = 1, pcnt = 1, wcnt = 1, line_words = 0;
@@ -340,10 +343,13 @@ walk_page(tesseract::TessBaseAPI *api, int page_number, struct sbuf *tx, struct 
 			it.WordFontAttributes(&bold, &italic, &underlined, &monospace, &serif,
 			    &smallcaps, &pointsize, &font_id);
 			conf = it.Confidence(tesseract::RIL_WORD);
-			sb_printf(ho, "\n      <span class='ocrx_word' id='word_%d_%d' title='bbox %d %d"
-			    " %d %d; x_wconf %d'", page_id, wcnt, left, top, right, bottom,
-			    static_cast<int>(conf));
 			lang = it.WordRecognitionLanguage();
+			sb_printf(ho, "\n      <span class='ocrx_word' id='word_%d_%d' title='bbox %d %d"
+			    " %d %d; x_wconf %d", page_id, wcnt, left, top, right, bottom,
+			    static_cast<int>(conf));
+			if (sohoa_ocr_choices_doubted(conf, word.p))
+				word_alts(it, ho);
+			sb_str(ho, "'");
 			if (lang && (!paragraph_lang || strcmp(lang, paragraph_lang) != 0))
 				sb_printf(ho, " lang='%s'", lang);
 			sb_str(ho, ">");
@@ -358,8 +364,6 @@ walk_page(tesseract::TessBaseAPI *api, int page_number, struct sbuf *tx, struct 
 				sb_str(ho, "</strong>");
 			sb_str(ho, "</span>");
 			wcnt++;
-			if (sohoa_ocr_choices_doubted(conf, word.p))
-				word_alts(it, ins, left, top, right, bottom);
 		}
 		prev_word = true;
 		it.Next(tesseract::RIL_WORD);
@@ -472,7 +476,7 @@ extern "C" int
 sohoa_ocr_walk_page(TessBaseAPI *api, int page_number, int flags, char **text, char **hocr,
     const char **why)
 {
-	struct sbuf tx {}, ho {}, ins {};
+	struct sbuf tx {}, ho {};
 	const char *reason = "asked";
 
 	*text = NULL;
@@ -480,20 +484,18 @@ sohoa_ocr_walk_page(TessBaseAPI *api, int page_number, int flags, char **text, c
 		*hocr = NULL;
 	try {
 		if (!(flags & SOHOA_OCR_WALK_TESSERACT) &&
-		    !(reason = walk_page(api, page_number, &tx, hocr ? &ho : NULL, &ins))) {
+		    !(reason = walk_page(api, page_number, &tx, hocr ? &ho : NULL))) {
 			if (!tx.oom && !ho.oom) {
 				/* An empty page has no text: "" as Tesseract gives it. */
 				*text = tx.p ? tx.p : strdup("");
 				tx.p = NULL;
-				if (hocr)
-					*hocr = sohoa_ocr_choices_merge(ho.p ? ho.p : "", &ins);
-				else
-					free(ins.p);
-				ins.p = NULL;
+				if (hocr) {
+					*hocr = ho.p ? ho.p : strdup("");
+					ho.p = NULL;
+				}
 			}
 			free(tx.p);
 			free(ho.p);
-			free(ins.p);
 			return 0;
 		}
 	} catch (...) {
@@ -501,7 +503,6 @@ sohoa_ocr_walk_page(TessBaseAPI *api, int page_number, int flags, char **text, c
 	}
 	free(tx.p);
 	free(ho.p);
-	free(ins.p);
 	if (why)
 		*why = reason;
 	try {

@@ -29,6 +29,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/ltrresultiterator.h>
 #include <tesseract/resultiterator.h>
+#include <utf8proc.h>
 
 #include "ocr_pdftext.h"
 #include "sbuf.h"
@@ -120,12 +121,10 @@ put_hex4(struct sbuf *b, unsigned long v)
 }
 
 /* Appends the code point as the renderer does (a surrogate pair above
- * U+FFFF); 1, or 0 for one it drops. */
-static int
+ * U+FFFF); c is a Unicode scalar value (utf8proc checked it). */
+static void
 put_utf16(struct sbuf *b, unsigned long code)
 {
-	if ((code > 0xD7FF && code < 0xE000) || code > 0x10FFFF)
-		return 0;
 	if (code < 0x10000) {
 		put_hex4(b, code);
 	} else {
@@ -133,7 +132,6 @@ put_utf16(struct sbuf *b, unsigned long code)
 		put_hex4(b, (0x3FF & (a >> 10)) + 0xD800);
 		put_hex4(b, (0x3FF & a) + 0xDC00);
 	}
-	return 1;
 }
 
 /* Appends the UTF-16BE hex of a symbol's UTF-8 text, counting its code
@@ -142,27 +140,15 @@ put_utf16(struct sbuf *b, unsigned long code)
 static int
 put_symbol(struct sbuf *b, const char *s, int *n)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k;
 
-	while (*p) {
-		unsigned long c = *p;
-		int more = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-		    : (c & 0xF8) == 0xF0 ? 3 : -1;
-		if (more < 0)
-			return -1;
-		c &= more == 0 ? 0x7F : more == 1 ? 0x1F : more == 2 ? 0x0F : 0x07;
-		for (int i = 1; i <= more; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return -1;
-			c = c << 6 | (p[i] & 0x3F);
-		}
-		if ((more == 1 && c < 0x80) || (more == 2 && c < 0x800) || (more == 3 && c < 0x10000)
-		    || (c >= 0xD800 && c < 0xE000) || c > 0x10FFFF)
-			return -1;
-		p += more + 1;
-		*n += put_utf16(b, c);
+	for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	    (k = utf8proc_iterate(p, -1, &c)) > 0 && c != 0; p += k) {
+		put_utf16(b, (unsigned long)c);
+		(*n)++;
 	}
-	return 0;
+	return k < 0 ? -1 : 0;
 }
 
 /*

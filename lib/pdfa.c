@@ -5,7 +5,8 @@
  * images and fonts pass through untouched (qpdf copies the JPEG and CCITT
  * streams as they are), and so does the page content but for the pages
  * whose picture is drawn turned or whose text layer is given
- * (rewrite_page), so the cost is a read and a write of the file.  See include/sohoa/pdfa.h for the contract.
+ * (rewrite_page), so the cost is a read and a write of the file.  See
+ * include/sohoa/pdfa.h for the contract.
  */
 #include <math.h>
 #include <stdio.h>
